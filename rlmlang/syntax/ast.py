@@ -1,0 +1,277 @@
+"""The abstract syntax tree of RLM script.
+
+Nodes are frozen dataclasses, shaped by the grammar in grammar/rlm.lark.
+Every node carries the source span it came from, but spans do not take part
+in equality: a script and its canonical reprint compare equal, which is the
+round-trip property the printer is tested against. Later stages never mutate
+the tree; they return new values (a typed tree, a proof, bytecode).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rlmlang.diagnostics import Span
+from rlmlang.types import Type
+
+NO_SPAN = Span(0, 0, 0, 0)
+
+
+def _span() -> Span:
+    return field(default=NO_SPAN, compare=False, repr=False)  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------- expressions
+
+
+@dataclass(frozen=True)
+class Expr:
+    pass
+
+
+@dataclass(frozen=True)
+class Const(Expr):
+    """An int, float, str, bool or None literal."""
+
+    value: int | float | str | bool | None
+    span: Span = _span()
+
+    def __eq__(self, other: object) -> bool:
+        # 1 == 1.0 == True in Python; literals of different kinds must differ.
+        return (isinstance(other, Const) and type(self.value) is type(other.value)
+                and self.value == other.value)
+
+    def __hash__(self) -> int:
+        return hash((type(self.value), self.value))
+
+
+@dataclass(frozen=True)
+class Name(Expr):
+    id: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Dotted(Expr):
+    """`state.key`, or a tool namespace path; also `value.attr`, rejected later."""
+
+    parts: tuple[str, ...]
+    span: Span = _span()
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.parts)
+
+
+@dataclass(frozen=True)
+class ListLit(Expr):
+    items: tuple[Expr, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class DictLit(Expr):
+    items: tuple[tuple[Expr, Expr], ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class BinOp(Expr):
+    op: str  # + - * / // %
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Compare(Expr):
+    op: str  # == != < <= > >= in "not in"
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class BoolOp(Expr):
+    op: str  # and | or   (short-circuit)
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Not(Expr):
+    operand: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Neg(Expr):
+    operand: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Index(Expr):
+    value: Expr
+    index: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Slice(Expr):
+    value: Expr
+    lower: Expr | None
+    upper: Expr | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Keyword:
+    name: str
+    value: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Call(Expr):
+    """A call of a builtin, a def, a stdlib function or a tool (`llm.predict`)."""
+
+    func: str  # dotted name, e.g. "len" or "llm.predict"
+    args: tuple[Expr, ...]
+    kwargs: tuple[Keyword, ...] = ()
+    span: Span = _span()
+    func_span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Cast(Expr):
+    """`expr as T`: the type a sub-model call must produce."""
+
+    value: Expr
+    type: Type
+    span: Span = _span()
+
+
+# ----------------------------------------------------------------- statements
+
+
+@dataclass(frozen=True)
+class Stmt:
+    pass
+
+
+@dataclass(frozen=True)
+class Assign(Stmt):
+    target: Expr  # Name, Index(Name, e) or Dotted(("state", key))
+    value: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class AugAssign(Stmt):
+    target: Expr
+    op: str  # + - *
+    value: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class ExprStmt(Stmt):
+    expr: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Submit(Stmt):
+    value: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Fail(Stmt):
+    message: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Return(Stmt):
+    value: Expr | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Break(Stmt):
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Continue(Stmt):
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Pass(Stmt):
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class If(Stmt):
+    """`if`/`elif` branches in order, then the optional `else` body."""
+
+    branches: tuple[tuple[Expr, tuple[Stmt, ...]], ...]
+    orelse: tuple[Stmt, ...] | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class For(Stmt):
+    var: str
+    iter: Expr
+    body: tuple[Stmt, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class While(Stmt):
+    cond: Expr
+    decreases: Expr | None
+    body: tuple[Stmt, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: Type
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Def(Stmt):
+    name: str
+    params: tuple[Param, ...]
+    returns: Type | None
+    body: tuple[Stmt, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Script:
+    body: tuple[Stmt, ...]
+    span: Span = _span()
+
+
+Block = tuple[Stmt, ...]
+
+
+def child_blocks(stmt: Stmt) -> list[Block]:
+    """The nested statement lists of a compound statement, in source order."""
+    if isinstance(stmt, If):
+        blocks = [body for _, body in stmt.branches]
+        if stmt.orelse is not None:
+            blocks.append(stmt.orelse)
+        return blocks
+    if isinstance(stmt, (For, While, Def)):
+        return [stmt.body]
+    return []

@@ -1,0 +1,229 @@
+"""Syntax errors in the language's own words.
+
+Two sources: a line scan for the Python-isms a model reaches for (imports,
+classes, lambdas, try, f-strings, tabs...), which gets a precise message and
+fix; and Lark's LALR errors, whose terminal sets are translated into words
+("expected ':' after the for header") using the line's leading keyword.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lark import Lark
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from rlmlang.diagnostics import Diagnostic, Span
+
+# (pattern, message, fix). The pattern's first group (or whole match) is what the caret marks.
+_PYTHON_ISMS: list[tuple[re.Pattern[str], str, str]] = [
+    (re.compile(r"^[ ]*(\t)"), "tabs are not allowed in indentation",
+     "indent with 4 spaces per level"),
+    (re.compile(r"^\s*(import|from)\s+\w"),
+     "imports are not in the language: every function and tool a script may use is "
+     "already in scope", "remove the import and call the function directly, e.g. lines(text)"),
+    (re.compile(r"^\s*(class)\s+\w"), "classes are not in the language",
+     'use a dict for structured data, e.g. {"name": n, "count": 1}'),
+    (re.compile(r"\b(lambda)\b"), "lambda is not in the language",
+     "define a named function with def"),
+    (re.compile(r"^\s*(try|except|finally|raise)\b"),
+     "exceptions are not in the language: an error ends the script and is reported back",
+     'test the condition with if, and stop with fail("why") if needed'),
+    (re.compile(r"^\s*(with)\s"), "with blocks are not in the language",
+     "read inputs directly by their names, or files with fs.read(path)"),
+    (re.compile(r"^\s*(global|nonlocal|yield|async|await|del|assert)\b"),
+     "'{0}' is not in the language", "rewrite without it"),
+    (re.compile(r"(?<![\w\"'])([fFrRbB]{1,2})[\"']"),
+     "string prefixes such as f\"...\" are not in the language",
+     'build text with + and str(), e.g. "n = " + str(n)'),
+    (re.compile(r"(\*\*)"), "the power operator ** is not in the language",
+     "multiply explicitly, e.g. x * x"),
+    (re.compile(r"(&&|\|\||!(?!=))"), "'{0}' is not in the language",
+     "use and, or, not"),
+    (re.compile(r"^\s*else\s+(if)\b"), "'else if' is written elif", "write elif"),
+    (re.compile(r"\b(is)\s+(?:not\s+)?None\b"), "'is' is not in the language",
+     "compare with ==, e.g. x == None"),
+    (re.compile(r"\[[^\]\[]*\s(for)\s+\w+\s+in\s"),
+     "list comprehensions are not in the language",
+     "build the list with a for loop: out = [] / for x in xs: / out = out + [x]"),
+    (re.compile(r"[\"')\]]\s*(\.)\s*[A-Za-z_]\w*\s*\("),
+     "attribute access on values is not in the language",
+     "call a function with the value as its first argument, e.g. strip(s) rather than "
+     "s.strip()"),
+    (re.compile(r"^\s*(print)\s+[\"'\w]"), "print is a function here",
+     'call it: print("text")'),
+]
+
+_BLOCK_KEYWORDS = {"if", "elif", "else", "for", "while", "def"}
+
+
+def python_isms(text: str) -> list[Diagnostic]:
+    """Scan every line for constructs that are Python but not RLM script."""
+    found: list[Diagnostic] = []
+    in_string = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'")
+    for n, line in enumerate(text.split("\n"), 1):
+        code = line.split("#", 1)[0] if "#" in line and '"' not in line and "'" not in line \
+            else line
+        for pattern, message, fix in _PYTHON_ISMS:
+            probe = code
+            if pattern.pattern.startswith("(?<!"):
+                probe = code  # prefixes sit right before a quote: scan the raw line
+            elif "\\t" not in pattern.pattern:
+                probe = in_string.sub(lambda m: '"' + " " * (len(m.group()) - 2) + '"', code)
+            m = pattern.search(probe)
+            if m:
+                g = 1 if m.groups() else 0
+                col = m.start(g) + 1
+                width = max(1, m.end(g) - m.start(g))
+                found.append(Diagnostic("E_SYNTAX", message.format(m.group(g)),
+                                        Span(n, col, n, col + width), fix=fix))
+                break
+    return found
+
+
+def _describe_terminal(name: str, lark: Lark) -> str:
+    special = {
+        "NAME": "a name", "INT": "a number", "FLOAT": "a number", "STRING": "a string",
+        "_NL": "the end of the line", "_INDENT": "an indented block",
+        "_DEDENT": "the end of the block", "$END": "the end of the script",
+        "COMP_OP": "a comparison", "ADD_OP": "'+' or '-'", "MUL_OP": "'*', '/', '//' or '%'",
+        "AUG_OP": "'+=', '-=' or '*='",
+    }
+    if name in special:
+        return special[name]
+    try:
+        term = lark.get_terminal(name)
+        return f"'{term.pattern.value}'"
+    except (KeyError, AttributeError):
+        return name.lower()
+
+
+def _describe_token(tok) -> str:
+    kind = tok.type
+    if kind == "_NL":
+        return "the end of the line"
+    if kind == "$END":
+        return "the end of the script"
+    if kind == "_INDENT":
+        return "an indented line"
+    if kind == "_DEDENT":
+        return "the end of a block"
+    if kind == "NAME":
+        return f"name '{tok}'"
+    if kind in ("INT", "FLOAT"):
+        return f"the number {tok}"
+    if kind == "STRING":
+        return "a string"
+    return f"'{tok}'"
+
+
+def _line_keyword(text: str, line: int) -> str | None:
+    lines = text.split("\n")
+    if 1 <= line <= len(lines):
+        m = re.match(r"\s*([A-Za-z_]+)", lines[line - 1])
+        if m and m.group(1) in _BLOCK_KEYWORDS:
+            return m.group(1)
+    return None
+
+
+def _previous_code_line(text: str, line: int) -> int:
+    lines = text.split("\n")
+    n = line - 1
+    while n >= 1 and not lines[n - 1].split("#", 1)[0].strip():
+        n -= 1
+    return max(n, 1)
+
+
+def _pick(expected: set[str], lark: Lark) -> list[str]:
+    order = ["COLON", "RPAR", "RSQB", "RBRACE", "EQUAL", "_NL", "_INDENT", "NAME", "STRING",
+             "INT", "LPAR", "LSQB"]
+    names = sorted(expected, key=lambda n: (order.index(n) if n in order else len(order), n))
+    words: list[str] = []
+    for n in names:
+        w = _describe_terminal(n, lark)
+        if w not in words:
+            words.append(w)
+    return words
+
+
+def syntax_error_diagnostic(e: UnexpectedInput, text: str, lark: Lark) -> Diagnostic:
+    line = getattr(e, "line", 0) or 0
+    col = getattr(e, "column", 0) or 0
+    if isinstance(e, UnexpectedCharacters):
+        ch = text[e.pos_in_stream] if e.pos_in_stream < len(text) else ""
+        span = Span(line, col, line, col + 1)
+        if ch in "\"'":
+            return Diagnostic("E_SYNTAX", "this string is not closed before the end of the line",
+                              span, fix=f"add the closing {ch}")
+        if ch == "\\":
+            return Diagnostic("E_SYNTAX", "a backslash is only allowed inside a string, as an "
+                              "escape (\\n, \\t, \\\", \\', \\\\)", span)
+        return Diagnostic("E_SYNTAX", f"the character {ch!r} is not part of the language", span)
+    if isinstance(e, UnexpectedEOF):
+        return Diagnostic("E_SYNTAX", "the script ends in the middle of a statement",
+                          Span.point(max(1, text.count("\n")), 1))
+    assert isinstance(e, UnexpectedToken)
+    tok = e.token
+    if tok.type == "$END" or not line:
+        line = max(1, text.rstrip("\n").count("\n") + 1)
+        col = len(text.rstrip("\n").split("\n")[-1]) + 1
+    if tok.type == "_NL":
+        # Point at the end of the line that ended too early.
+        line = tok.line
+        col = tok.column
+    if tok.type == "_INDENT":
+        # The indent token sits on the previous line's end; point at the indented line.
+        line = tok.end_line or line + 1
+        col = (tok.end_column or 1)
+    span = Span(line, col, line, col + max(1, len(str(tok)) if tok.type not in
+                                            ("_NL", "_INDENT", "_DEDENT", "$END") else 1))
+    expected = set(e.expected)
+    if getattr(e, "interactive_parser", None) is not None:
+        try:  # Lark's `expected` can be stale with the contextual lexer; ask the parser.
+            expected = set(e.interactive_parser.accepts())
+        except Exception:  # noqa: BLE001 - keep Lark's own set
+            pass
+    keyword = _line_keyword(text, line)
+    if tok.type == "_INDENT":
+        return Diagnostic("E_SYNTAX", "unexpected indentation: only the lines of a block "
+                          "(after a line ending in ':') are indented", span,
+                          fix="line this statement up with the one before it")
+    if "_INDENT" in expected:
+        header_kw = _line_keyword(text, _previous_code_line(text, line))
+        header = f"the {header_kw} header" if header_kw else "the ':'"
+        return Diagnostic("E_SYNTAX", f"expected an indented block after {header}", span,
+                          fix="indent the body by 4 spaces on the next line")
+    if "COLON" in expected and keyword and tok.type != "COLON":
+        if tok.type == "_NL":
+            return Diagnostic("E_SYNTAX", f"expected ':' after the {keyword} header", span,
+                              fix=f"end the {keyword} line with ':'")
+    if keyword == "for" and tok.type == "COMMA":
+        return Diagnostic("E_SYNTAX", "a for loop takes one variable", span,
+                          fix="loop over one thing at a time: for x in xs:")
+    if keyword == "def" and "COLON" in expected and tok.type in ("RPAR", "COMMA"):
+        return Diagnostic("E_SYNTAX", "each parameter needs a type", span,
+                          fix="write the type after a colon: def f(x: str) -> int:")
+    if tok.type == "DOT":
+        return Diagnostic("E_SYNTAX", "attribute access on values is not in the language", span,
+                          fix="call a function with the value as its first argument, e.g. "
+                          "strip(s) rather than s.strip()")
+    if tok.type == "IF" and "_NL" in expected:
+        return Diagnostic("E_SYNTAX", "conditional expressions (a if c else b) are not in the "
+                          "language", span, fix="use an if statement that assigns in each branch")
+    if tok.type == "NAME" and str(tok) == "is":
+        return Diagnostic("E_SYNTAX", "'is' is not in the language", span,
+                          fix="compare with == or !=")
+    if tok.type in ("_NL", "$END"):
+        closers = [c for c in ("RPAR", "RSQB", "RBRACE") if c in expected]
+        if closers:
+            want = _describe_terminal(closers[0], lark)
+            return Diagnostic("E_SYNTAX", f"this line ends before a bracket is closed: expected "
+                              f"{want}", span, fix=f"add {want}")
+        return Diagnostic("E_SYNTAX", "this line ends in the middle of an expression", span,
+                          fix="complete the expression")
+    if tok.type == "EQUAL" and "EQUAL" not in expected:
+        return Diagnostic("E_SYNTAX", "'=' assigns and cannot appear here", span,
+                          fix="to compare, write ==")
+    words = _pick(expected, lark)
+    shown = ", ".join(words[:6]) + (" or something else" if len(words) > 6 else "")
+    return Diagnostic("E_SYNTAX", f"unexpected {_describe_token(tok)}; expected {shown}", span)
