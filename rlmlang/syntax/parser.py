@@ -18,9 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from lark import Lark, Token, v_args
-from lark.visitors import Transformer_NonRecursive
 from lark.exceptions import LarkError, UnexpectedInput
 from lark.indenter import DedentError, Indenter
+from lark.visitors import Transformer_NonRecursive
 
 from rlmlang.diagnostics import Diagnostic, Span
 from rlmlang.syntax import ast

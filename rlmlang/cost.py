@@ -1,0 +1,70 @@
+"""The cost model: one table, read by the verifier to bound and by the VM to meter.
+
+Fuel is charged per syntax node, not per instruction: the compiler sums the
+table below over the nodes of each basic block and emits one charge at the
+block's entry, and the verifier sums the same table over the same nodes to
+bound a script before it runs. Work proportional to data (joining strings,
+scanning text inside a builtin) is charged by the callee's cost function on
+the sizes of its arguments — the verifier calls it on upper bounds, the VM on
+actual sizes — so every cost function must be monotone in every size.
+"""
+
+from __future__ import annotations
+
+# Fuel for evaluating one node once, excluding its children.
+NODE_FUEL: dict[str, int] = {
+    # expressions
+    "Const": 1,
+    "Name": 1,
+    "Dotted": 1,  # a state read; the store lookup is charged as a tool call
+    "ListLit": 1,  # plus one per item, see ITEM_FUEL
+    "DictLit": 1,  # plus one per pair
+    "BinOp": 1,  # plus size-proportional work for str/list +, see concat_fuel
+    "Compare": 1,  # plus size-proportional work for `in` on str/list
+    "BoolOp": 1,
+    "Not": 1,
+    "Neg": 1,
+    "Index": 1,
+    "Slice": 1,  # plus the size of the slice taken
+    "Call": 2,  # plus the callee's own cost
+    "Cast": 1,
+    # statements
+    "Assign": 1,
+    "AugAssign": 1,
+    "ExprStmt": 1,
+    "Submit": 1,
+    "Fail": 1,
+    "Return": 1,
+    "Break": 1,
+    "Continue": 1,
+    "Pass": 1,
+    "If": 1,  # per condition tested
+    "For": 2,  # per iteration (advance + bind)
+    "While": 1,  # per condition test
+    "Def": 0,  # defining costs nothing; calling does
+}
+
+ITEM_FUEL = 1  # per element of a list or dict literal
+
+# Data-proportional work: one unit of fuel per this many characters or elements.
+CHARS_PER_FUEL = 64
+
+
+def size_fuel(n: int) -> int:
+    """Fuel for touching `n` characters or elements (at least 1)."""
+    return 1 + max(n, 0) // CHARS_PER_FUEL
+
+
+def concat_fuel(result_size: int) -> int:
+    """`a + b` on strings or lists costs the size of what it builds."""
+    return size_fuel(result_size)
+
+
+# Default run-level budgets (overridable per run with --budget K=V).
+DEFAULT_BUDGETS: dict[str, int] = {
+    "fuel": 5_000_000,  # VM fuel per script
+    "tool_calls": 1_000,  # host tool calls per script
+    "llm_calls": 20,  # sub-model calls per script
+    "memory": 256_000_000,  # bytes of live values, approximately
+    "output_chars": 4_000,  # printed text kept per script
+}
