@@ -1,0 +1,17 @@
+"""Model backends: the interface (`base`), llama.cpp in-process (`llama`), the registry.
+
+Importing this package is cheap; llama.cpp is loaded only by `load_backend`.
+"""
+
+from __future__ import annotations
+
+from rlmlang.backend.base import Backend, Generation, GrammarError, ModelError
+
+__all__ = ["Backend", "Generation", "GrammarError", "ModelError", "load_backend"]
+
+
+def load_backend(model: str | None = None, **kwargs: object) -> Backend:
+    """The in-process llama.cpp backend for a registry name or GGUF path (None: default)."""
+    from rlmlang.backend.llama import LlamaBackend
+
+    return LlamaBackend(model, **kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,319 @@
+"""The decoding loop: prefix-cached prompt evaluation and fast, exact constrained sampling.
+
+Speed. llama-cpp-python's `grammar=` path runs the GBNF engine over the whole
+vocabulary at every token (49k tokens for SmolLM2, 262k for Gemma 3), which
+halves or quarters the decoding speed. Here each step is an argmax over a
+score vector: the logits (temperature 0) or, when sampling, the logits over
+the temperature plus Gumbel noise (the Gumbel-max trick: the argmax of the
+perturbed scores is an exact sample of the softmax, and the argmax over any
+subset is an exact sample of the softmax restricted to that subset). The top
+token is checked alone against the grammar (one-element candidate array,
+microseconds). Only when it is refused is the grammar run over the top 64
+candidates, then the top 4096, then everything: the best allowed token among
+the top k is the best allowed token overall, so the result is exactly what a
+full-vocabulary mask would give. At temperature > 0 the plain step samples by
+inverse CDF (cheaper than Gumbel noise); a refused draw is redrawn from the
+grammar-restricted softmax, which yields exactly p(t)/P(allowed).
+
+Exactness. The grammar engine is llama.cpp's own; no token is accepted without
+the engine allowing it; EOS (any end-of-generation token) is taken only when
+the grammar allows it, and generation stops as soon as the grammar can only
+end (a cheap probe over the single-character tokens, confirmed by one full
+pass), so a script ends where its grammar ends.
+
+Caching. The tokens whose keys and values are in the context are remembered;
+a prompt that extends them (the controller's growing conversation) only
+evaluates the new suffix. Repeating the last prompt reuses its saved logits, so
+the same prompt and seed give the same text bit for bit.
+"""
+
+from __future__ import annotations
+
+import codecs
+import ctypes
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import llama_cpp
+import numpy as np
+
+from rlmlang.backend.base import Generation, ModelError
+from rlmlang.backend.grammar_engine import CompiledGrammar, TokenBuffer, grammar_hash
+
+_CHUNKS = (64, 4096)
+_GRAMMAR_CACHE_SIZE = 8
+
+
+class Decoder:
+    """Owns one llama.cpp context (sequence 0) and decodes into it."""
+
+    def __init__(self, llm: llama_cpp.Llama):
+        self.llm = llm
+        self.ctx = llm._ctx.ctx
+        self.model = llm._model.model
+        self.vocab = llm._model.vocab
+        self.n_vocab = int(llama_cpp.llama_vocab_n_tokens(self.vocab))
+        self.n_ctx = int(llama_cpp.llama_n_ctx(self.ctx))
+        self.n_batch = int(llm.n_batch)
+        self.mem = llama_cpp.llama_get_memory(self.ctx)
+        self._batch = llama_cpp.llama_batch_init(self.n_batch, 0, 1)
+        self.cached: list[int] = []  # tokens whose KV entries are in the context
+        self._last_prompt: tuple[int, ...] | None = None
+        self._last_logits: np.ndarray | None = None
+        self.buffer = TokenBuffer(self.n_vocab)
+        self._grammars: OrderedDict[str, CompiledGrammar] = OrderedDict()
+        self._pieces: dict[int, bytes] = {}
+        self.eog = np.array([t for t in range(self.n_vocab)
+                             if llama_cpp.llama_vocab_is_eog(self.vocab, t)], dtype=np.int32)
+        self._eog_set = {int(t) for t in self.eog}
+        self.eos = int(self.eog[0]) if len(self.eog) else -1
+        self._probe: np.ndarray | None = None
+
+    # ---- tokens -------------------------------------------------------------
+
+    def piece(self, token: int) -> bytes:
+        """The bytes a token stands for (control tokens: empty)."""
+        p = self._pieces.get(token)
+        if p is None:
+            buf = ctypes.create_string_buffer(64)
+            n = llama_cpp.llama_token_to_piece(self.vocab, token, buf, 64, 0, False)
+            if n < 0:
+                buf = ctypes.create_string_buffer(-n)
+                n = llama_cpp.llama_token_to_piece(self.vocab, token, buf, -n, 0, False)
+            p = buf.raw[:n]
+            self._pieces[token] = p
+        return p
+
+    def probe_tokens(self) -> np.ndarray:
+        """Tokens that are one printable ASCII character, plus the end tokens."""
+        if self._probe is None:
+            ids = []
+            for c in [chr(i) for i in range(32, 127)] + ["\n", "\t"]:
+                toks = self.llm.tokenize(c.encode(), add_bos=False, special=False)
+                if len(toks) == 1 and self.piece(toks[0]) == c.encode():
+                    ids.append(toks[0])
+            self._probe = np.unique(np.array(ids + list(self.eog), dtype=np.int32))
+        return self._probe
+
+    # ---- grammar -----------------------------------------------------------
+
+    def grammar(self, gbnf: str) -> CompiledGrammar:
+        """Compile (or fetch from the small cache) and reset a grammar."""
+        key = grammar_hash(gbnf)
+        g = self._grammars.get(key)
+        if g is None:
+            g = CompiledGrammar(self.vocab, gbnf, self.buffer)
+            self._grammars[key] = g
+            while len(self._grammars) > _GRAMMAR_CACHE_SIZE:
+                self._grammars.popitem(last=False)[1].close()
+        else:
+            self._grammars.move_to_end(key)
+            g.reset()
+        return g
+
+    # ---- evaluation --------------------------------------------------------
+
+    def _decode(self, tokens: Sequence[int], pos: int) -> None:
+        """Evaluate tokens at positions pos.., logits for the last one only."""
+        b = self._batch
+        for start in range(0, len(tokens), self.n_batch):
+            chunk = tokens[start:start + self.n_batch]
+            n = len(chunk)
+            b.n_tokens = n
+            for i, t in enumerate(chunk):
+                b.token[i] = t
+                b.pos[i] = pos + start + i
+                b.n_seq_id[i] = 1
+                b.seq_id[i][0] = 0
+                b.logits[i] = False
+            b.logits[n - 1] = start + n == len(tokens)
+            rc = llama_cpp.llama_decode(self.ctx, b)
+            if rc != 0:
+                self.cached = self.cached[:pos + start]
+                raise ModelError(f"llama_decode failed with code {rc}",
+                                 fix="shorten the prompt or raise the context size")
+            self.cached.extend(chunk)
+
+    def logits(self) -> np.ndarray:
+        ptr = llama_cpp.llama_get_logits_ith(self.ctx, -1)
+        return np.ctypeslib.as_array(ptr, shape=(self.n_vocab,))
+
+    def eval_prompt(self, tokens: list[int]) -> tuple[int, np.ndarray]:
+        """Make the context hold exactly `tokens`; return (reused tokens, last logits)."""
+        if not tokens:
+            raise ModelError("the prompt is empty", fix="pass a non-empty prompt")
+        if len(tokens) >= self.n_ctx:
+            raise ModelError(
+                f"the prompt has {len(tokens)} tokens but the context holds {self.n_ctx}",
+                fix="shorten the prompt or load the model with a larger context",
+                prompt_tokens=len(tokens), context_size=self.n_ctx,
+            )
+        key = tuple(tokens)
+        common = 0
+        limit = min(len(self.cached), len(tokens))
+        while common < limit and self.cached[common] == tokens[common]:
+            common += 1
+        if common == len(tokens) and key == self._last_prompt and self._last_logits is not None:
+            self._truncate(common)
+            return common, self._last_logits.copy()
+        if common == len(tokens):
+            common -= 1  # the last token must be evaluated again to get its logits
+        self._truncate(common)
+        self._decode(tokens[common:], common)
+        logits = self.logits().copy()
+        self._last_prompt, self._last_logits = key, logits.copy()
+        return common, logits
+
+    def _truncate(self, n: int) -> None:
+        if len(self.cached) > n:
+            llama_cpp.llama_memory_seq_rm(self.mem, 0, n, -1)
+            del self.cached[n:]
+
+    # ---- sampling ----------------------------------------------------------
+
+    def _pick(self, logits: np.ndarray, g: CompiledGrammar | None, temperature: float,
+              rng: np.random.Generator | None, stats: dict[str, int]) -> int:
+        if temperature <= 0 or rng is None:
+            scores = logits
+            tok = int(np.argmax(scores))
+        else:
+            x = logits.astype(np.float64) / temperature
+            x -= x.max()
+            np.exp(x, out=x)
+            cdf = np.cumsum(x)
+            tok = int(np.searchsorted(cdf, rng.random() * cdf[-1], side="right"))
+            tok = min(tok, self.n_vocab - 1)
+            scores = None
+        if g is None:
+            return tok
+        stats["checks"] += 1
+        if g.allows(tok):
+            return tok
+        stats["fallbacks"] += 1
+        if scores is None:
+            # Exact draw from the softmax restricted to allowed tokens (Gumbel-max).
+            scores = logits.astype(np.float64) / temperature + rng.gumbel(size=self.n_vocab)
+        return self._best_allowed(scores, g, stats)
+
+    def _best_allowed(self, scores: np.ndarray, g: CompiledGrammar, stats: dict[str, int]) -> int:
+        for k in _CHUNKS:
+            if k >= self.n_vocab:
+                break
+            top = np.argpartition(-scores, k)[:k].astype(np.int32)
+            ok = g.filter(top)
+            if ok.any():
+                allowed = top[ok]
+                return int(allowed[np.argmax(scores[allowed])])
+        stats["full_masks"] += 1
+        ok = g.filter(None)
+        if not ok.any():
+            raise ModelError("the grammar allows no token at this point and cannot end here",
+                             fix="check the grammar: some rule needs a character no token has")
+        allowed = np.flatnonzero(ok)
+        return int(allowed[np.argmax(scores[allowed])])
+
+    def _grammar_finished(self, g: CompiledGrammar, stats: dict[str, int]) -> bool:
+        """True when the grammar can end and nothing else is allowed."""
+        if self.eos < 0 or not g.allows(self.eos):
+            return False
+        probe = self.probe_tokens()
+        ok = g.filter(probe)
+        if any(ok[i] and int(probe[i]) not in self._eog_set for i in range(len(probe))):
+            return False
+        stats["end_checks"] += 1
+        allowed = np.flatnonzero(g.filter(None))
+        return not np.isin(allowed, self.eog, invert=True).any()
+
+    # ---- generation ---------------------------------------------------------
+
+    def generate(
+        self,
+        tokens: list[int],
+        *,
+        grammar: str | None = None,
+        max_tokens: int = 256,
+        temperature: float = 0.0,
+        seed: int = 0,
+        stop: list[str] | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Generation:
+        g = self.grammar(grammar) if grammar is not None else None
+        stats = {"checks": 0, "fallbacks": 0, "full_masks": 0, "end_checks": 0}
+        rng = np.random.default_rng(seed) if temperature > 0 else None
+        t0 = time.perf_counter()
+        cached, logits = self.eval_prompt(tokens)
+        t1 = time.perf_counter()
+        stops = [s for s in (stop or []) if s]
+        hold = max((len(s) for s in stops), default=1) - 1
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        text = ""
+        emitted = 0
+        n_gen = 0
+        reason = "length"
+        pos = len(tokens)
+        if g is not None and self._grammar_finished(g, stats):
+            reason = "eos"
+            max_tokens = 0
+        while n_gen < max_tokens:
+            if pos >= self.n_ctx:
+                reason = "length"
+                break
+            tok = self._pick(logits, g, temperature, rng, stats)
+            if tok in self._eog_set:
+                reason = "eos"
+                break
+            if g is not None:
+                g.accept(tok)
+            n_gen += 1
+            prev_len = len(text)
+            text += decoder.decode(self.piece(tok))
+            if stops:
+                found = [text.find(s, max(0, prev_len - hold)) for s in stops]
+                cut = min((i for i in found if i >= 0), default=-1)
+                if cut >= 0:
+                    text = text[:cut]
+                    reason = "stop"
+                    break
+            if on_token is not None and len(text) - hold > emitted:
+                on_token(text[emitted:len(text) - hold])
+                emitted = len(text) - hold
+            if g is not None and self._grammar_finished(g, stats):
+                reason = "eos"
+                break
+            if n_gen >= max_tokens:
+                break
+            self._decode([tok], pos)
+            pos += 1
+            logits = self.logits()
+        if reason != "stop":
+            text += decoder.decode(b"", final=True)
+        if on_token is not None and len(text) > emitted:
+            on_token(text[emitted:])
+        t2 = time.perf_counter()
+        return Generation(
+            text=text, tokens=n_gen, prompt_tokens=len(tokens), cached_tokens=cached,
+            prompt_seconds=t1 - t0, gen_seconds=t2 - t1, stop_reason=reason,
+            stats=dict(stats),
+        )
+
+    def close(self) -> None:
+        for g in self._grammars.values():
+            g.close()
+        self._grammars.clear()
+        if self._batch is not None:
+            llama_cpp.llama_batch_free(self._batch)
+            self._batch = None
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass
+
+
+def info_stats(gen: Generation) -> dict[str, Any]:
+    """A compact summary of a generation for logs and benches."""
+    return {"tokens": gen.tokens, "tok_per_s": round(gen.tokens_per_second, 2),
+            "stop": gen.stop_reason, **(gen.stats or {})}

@@ -1,0 +1,167 @@
+"""The in-process llama.cpp backend (llama-cpp-python), offline and quiet.
+
+Loading goes through the registry (name or path → a checked GGUF), then
+llama.cpp with its log routed away from the terminal. Generation is our own
+loop (`decoding.Decoder`): prefix-cached prompts and fast exact grammar
+constraints. The model's identity (path, SHA-256, parameters) is exposed by
+`info()` for the run log.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import llama_cpp
+
+from rlmlang.backend import llamalog
+from rlmlang.backend.base import Generation, ModelError
+from rlmlang.backend.chat import defuse, render_fallback, render_template
+from rlmlang.backend.decoding import Decoder
+from rlmlang.backend.gguf import read_gguf
+from rlmlang.backend.registry import file_sha256, resolve_entry
+
+_ATTR_CONTROL = 8  # LLAMA_TOKEN_ATTR_CONTROL
+
+
+def default_threads() -> int:
+    env = os.environ.get("RLM_THREADS")
+    if env and env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+class LlamaBackend:
+    """A GGUF model in this process; implements `base.Backend`."""
+
+    def __init__(self, model: str | None = None, *, context_size: int | None = None,
+                 n_threads: int | None = None, n_batch: int = 512):
+        path, entry = resolve_entry(model)
+        self.path: Path = path
+        self.entry = entry
+        self.gguf = read_gguf(path)
+        self.name = entry.name if entry else path.stem
+        trained = self.gguf.context_length or 4096
+        n_ctx = context_size or (entry.context_size if entry else min(trained, 8192))
+        self.context_size = int(n_ctx)
+        self.n_threads = n_threads or default_threads()
+        self.chat_format = entry.chat_format if entry else "chatml"
+        llamalog.install()
+        try:
+            with llamalog.capture() as log:
+                self.llm = llama_cpp.Llama(
+                    model_path=str(path), n_ctx=self.context_size, n_batch=n_batch,
+                    n_threads=self.n_threads, n_threads_batch=self.n_threads,
+                    verbose=False,
+                )
+        except (ValueError, RuntimeError, OSError) as e:
+            tail = " ".join(line.strip() for line in log[-3:])
+            raise ModelError(f"llama.cpp could not load {path}: {e} {tail}".strip(),
+                             fix="check the file is a GGUF model llama.cpp supports, or "
+                             "pass --model PATH to another", path=str(path)) from None
+        self.decoder = Decoder(self.llm)
+        self._control_texts: list[str] | None = None
+        self._sha256: str | None = None
+
+    # ---- tokens ------------------------------------------------------------
+
+    def _tokenize(self, text: str, add_bos: bool) -> list[int]:
+        return self.llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True)
+
+    def prompt_tokens(self, prompt: str) -> list[int]:
+        """The prompt as the model sees it: BOS if the model wants one, never twice."""
+        vocab = self.llm._model.vocab
+        add_bos = bool(llama_cpp.llama_vocab_get_add_bos(vocab))
+        toks = self._tokenize(prompt, add_bos)
+        bos = llama_cpp.llama_vocab_bos(vocab)
+        if add_bos and len(toks) > 1 and toks[0] == bos and toks[1] == bos:
+            toks = toks[1:]
+        return toks
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._tokenize(text, False))
+
+    def control_texts(self) -> list[str]:
+        """Texts of the control tokens (chat markers); used to defuse message contents."""
+        if self._control_texts is None:
+            vocab = self.llm._model.vocab
+            out = []
+            for t in range(self.decoder.n_vocab):
+                if llama_cpp.llama_vocab_get_attr(vocab, t) & _ATTR_CONTROL:
+                    s = llama_cpp.llama_vocab_get_text(vocab, t)
+                    if s and len(s) > 1:
+                        out.append(s.decode("utf-8", errors="replace"))
+            self._control_texts = sorted(set(out), key=len, reverse=True)
+        return self._control_texts
+
+    # ---- prompts -----------------------------------------------------------
+
+    def chat_prompt(self, messages: list[dict[str, str]], add_generation_prompt: bool = True) -> str:
+        ctl = self.control_texts()
+        msgs = [{"role": m["role"], "content": defuse(m.get("content", ""), ctl)} for m in messages]
+        template = self.gguf.chat_template
+        if template:
+            vocab = self.llm._model.vocab
+            try:
+                text = render_template(
+                    template, msgs, add_generation_prompt=add_generation_prompt,
+                    bos_token=self._token_text(llama_cpp.llama_vocab_bos(vocab)),
+                    eos_token=self._token_text(llama_cpp.llama_vocab_eos(vocab)))
+                return text
+            except jinja2.TemplateError:
+                pass  # an exotic template: fall back to the registry's format
+        return render_fallback(self.chat_format, msgs, add_generation_prompt)
+
+    def _token_text(self, token: int) -> str:
+        if token < 0:
+            return ""
+        s = llama_cpp.llama_vocab_get_text(self.llm._model.vocab, token)
+        return s.decode("utf-8", errors="replace") if s else ""
+
+    # ---- generation ----------------------------------------------------------
+
+    def generate(self, prompt: str, *, grammar: str | None = None, max_tokens: int = 256,
+                 temperature: float = 0.0, seed: int = 0, stop: list[str] | None = None,
+                 on_token: Callable[[str], None] | None = None) -> Generation:
+        if max_tokens < 0:
+            raise ModelError(f"max_tokens must be >= 0, not {max_tokens}")
+        return self.decoder.generate(
+            self.prompt_tokens(prompt), grammar=grammar, max_tokens=max_tokens,
+            temperature=temperature, seed=seed, stop=stop, on_token=on_token)
+
+    def check_grammar(self, gbnf: str) -> None:
+        """Compile a grammar against this vocabulary; GrammarError if llama.cpp refuses it."""
+        self.decoder.grammar(gbnf)
+
+    # ---- identity ----------------------------------------------------------
+
+    def sha256(self) -> str:
+        if self._sha256 is None:
+            self._sha256 = file_sha256(self.path)
+        return self._sha256
+
+    def info(self) -> dict[str, Any]:
+        g = self.gguf
+        return {
+            "backend": "llama.cpp",
+            "llama_cpp_python": llama_cpp.__version__,
+            "name": self.name,
+            "path": str(self.path),
+            "sha256": self.sha256(),
+            "size_bytes": g.size,
+            "architecture": g.architecture,
+            "general_name": g.metadata.get("general.name"),
+            "licence": self.entry.licence if self.entry else g.metadata.get("general.license"),
+            "n_vocab": self.decoder.n_vocab,
+            "context_size": self.context_size,
+            "trained_context": g.context_length,
+            "n_threads": self.n_threads,
+            "chat_template": "gguf" if g.chat_template else self.chat_format,
+        }
+
+    def close(self) -> None:
+        self.decoder.close()
+        self.llm.close()

@@ -1,0 +1,291 @@
+"""The model registry: known GGUF models by name, and `rlm models`.
+
+`models/registry.toml` names each model, says where its file comes from (a
+file inside an installed package, a file assembled once from local chunk
+packages, or a plain path), its licence, context size and chat format. Nothing
+is ever downloaded at run time: a model is present when its package is
+installed, and a missing one gets an `E_MODEL` error that says what to install
+or to pass `--model PATH`. Every file is checked as a GGUF (magic, header,
+length; digest where the registry knows it) before llama.cpp sees it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rlmlang.backend.base import ModelError
+from rlmlang.backend.gguf import read_gguf
+
+
+def cache_dir() -> Path:
+    """rlmlang's cache directory (assembled models, digests)."""
+    return Path(os.environ.get("RLM_CACHE_DIR", "~/.cache/rlmlang")).expanduser()
+
+
+def registry_path() -> Path:
+    """The registry file: $RLM_MODEL_REGISTRY, the source tree's, or the packaged copy."""
+    env = os.environ.get("RLM_MODEL_REGISTRY")
+    if env:
+        return Path(env).expanduser()
+    here = Path(__file__).resolve()
+    for cand in (here.parents[2] / "models" / "registry.toml",
+                 here.parents[1] / "data" / "registry.toml"):
+        if cand.is_file():
+            return cand
+    return here.parents[2] / "models" / "registry.toml"
+
+
+@dataclass
+class ModelEntry:
+    name: str
+    source: str
+    description: str = ""
+    package: str | None = None
+    resource: str | None = None
+    cache: str | None = None
+    path: str | None = None
+    install: str | None = None
+    licence: str = "unknown"
+    context_size: int = 4096
+    trained_context: int | None = None
+    chat_format: str = "chatml"
+    vocab_size: int | None = None
+    parameters: str | None = None
+    sha256: str | None = None
+    notes: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def install_hint(self) -> str:
+        how = self.install or (f"pip install {self.package}" if self.package else None)
+        return (f"run `{how}`, or " if how else "") + "pass --model PATH to a GGUF file"
+
+
+@dataclass
+class Registry:
+    default: str
+    models: dict[str, ModelEntry]
+    path: Path
+
+
+_FIELDS = set(ModelEntry.__dataclass_fields__) - {"name", "extra"}
+
+
+def load_registry(path: str | Path | None = None) -> Registry:
+    p = Path(path) if path else registry_path()
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError(f"the model registry {p} does not exist",
+                         fix="set RLM_MODEL_REGISTRY or pass --model PATH") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ModelError(f"the model registry {p} is not valid TOML: {e}",
+                         fix="fix the file") from None
+    models: dict[str, ModelEntry] = {}
+    for name, d in (data.get("models") or {}).items():
+        known = {k: v for k, v in d.items() if k in _FIELDS}
+        extra = {k: v for k, v in d.items() if k not in _FIELDS}
+        if "source" not in known:
+            raise ModelError(f"model {name!r} in {p} has no `source`",
+                             fix='add source = "package" | "assemble" | "file"')
+        models[name] = ModelEntry(name=name, extra=extra, **known)
+    default = str(data.get("default") or next(iter(models), ""))
+    if default not in models:
+        raise ModelError(f"the registry's default model {default!r} is not listed in {p}",
+                         fix="set `default` to one of: " + ", ".join(models))
+    return Registry(default, models, p)
+
+
+def _package_dir(package: str) -> Path | None:
+    """Where a package lives, without importing it (importing may pull in heavy plugins)."""
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def entry_path(entry: ModelEntry) -> Path | None:
+    """The file an entry would use, whether or not it is present yet."""
+    if entry.source == "package" and entry.package and entry.resource:
+        d = _package_dir(entry.package)
+        return d / entry.resource if d else None
+    if entry.source == "assemble" and entry.cache:
+        return Path(entry.cache).expanduser()
+    if entry.source == "file" and entry.path:
+        return Path(entry.path).expanduser()
+    return None
+
+
+def entry_present(entry: ModelEntry) -> bool:
+    """Present, or buildable offline right now (assembled from installed chunks)."""
+    p = entry_path(entry)
+    if p is not None and p.is_file():
+        return True
+    return entry.source == "assemble" and bool(entry.package) and \
+        _package_dir(str(entry.package)) is not None
+
+
+def _assemble(entry: ModelEntry, target: Path) -> Path:
+    if not entry.package or _package_dir(entry.package) is None:
+        raise ModelError(
+            f"model {entry.name} is not installed: {target} does not exist and the package "
+            f"{entry.package} that builds it is missing", fix=entry.install_hint(),
+            model=entry.name, path=str(target))
+    import importlib
+
+    mod = importlib.import_module(entry.package)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return Path(mod.assemble(target))
+    except Exception as e:  # noqa: BLE001 - any failure is the same E_MODEL for the user
+        raise ModelError(f"could not assemble model {entry.name} into {target}: {e}",
+                         fix=entry.install_hint() + " (re-install the chunk packages)",
+                         model=entry.name, path=str(target)) from None
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file, cached by (path, size, mtime) in the rlmlang cache."""
+    p = Path(path).resolve()
+    st = p.stat()
+    key = f"{p}|{st.st_size}|{st.st_mtime_ns}"
+    store = cache_dir() / "sha256.json"
+    try:
+        known = json.loads(store.read_text())
+    except (OSError, ValueError):
+        known = {}
+    if key in known:
+        return str(known[key])
+    h = hashlib.sha256()
+    with p.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    digest = h.hexdigest()
+    known = {k: v for k, v in known.items() if not k.startswith(f"{p}|")}
+    known[key] = digest
+    try:
+        store.parent.mkdir(parents=True, exist_ok=True)
+        tmp = store.with_suffix(".tmp")
+        tmp.write_text(json.dumps(known, indent=0))
+        tmp.replace(store)
+    except OSError:
+        pass
+    return digest
+
+
+def _check_digest(entry: ModelEntry, path: Path) -> None:
+    if entry.sha256 and file_sha256(path) != entry.sha256:
+        raise ModelError(
+            f"{path} does not match the registry's sha256 for {entry.name}: the file is "
+            "corrupt or a different model", fix=f"delete {path} and retry; " + entry.install_hint(),
+            model=entry.name, path=str(path))
+
+
+def _looks_like_path(s: str) -> bool:
+    return "/" in s or os.sep in s or s.endswith(".gguf") or s.startswith((".", "~"))
+
+
+def resolve_entry(name_or_path: str | None, registry: Registry | None = None
+                  ) -> tuple[Path, ModelEntry | None]:
+    """The checked GGUF path for a model name or path (None: the default), and its entry."""
+    reg = registry or load_registry()
+    key = name_or_path or reg.default
+    entry = reg.models.get(key)
+    if entry is None:
+        if _looks_like_path(key) or Path(key).expanduser().exists():
+            p = Path(key).expanduser()
+            read_gguf(p)
+            return p, entry_for_path(p, reg)
+        raise ModelError(f"unknown model {key!r}",
+                         fix="use one of: " + ", ".join(reg.models) + ", or --model PATH.gguf",
+                         model=key)
+    path = entry_path(entry)
+    if entry.source == "assemble" and path is not None and not path.is_file():
+        path = _assemble(entry, path)
+    if path is None or not path.is_file():
+        where = f" ({path} does not exist)" if path else ""
+        raise ModelError(f"model {entry.name} is not installed{where}",
+                         fix=entry.install_hint(), model=entry.name,
+                         path=str(path) if path else None)
+    read_gguf(path)
+    _check_digest(entry, path)
+    return path, entry
+
+
+def resolve_model(name_or_path: str | None) -> Path:
+    """The checked GGUF path for a registry name or a file path; None gives the default."""
+    return resolve_entry(name_or_path)[0]
+
+
+def entry_for_path(path: Path, registry: Registry | None = None) -> ModelEntry | None:
+    reg = registry or load_registry()
+    rp = path.expanduser().resolve()
+    for e in reg.models.values():
+        ep = entry_path(e)
+        if ep is not None and ep.exists() and ep.resolve() == rp:
+            return e
+    return None
+
+
+def list_models(registry: Registry | None = None) -> list[dict[str, Any]]:
+    """Every registry entry with whether it is present (or can be built offline)."""
+    reg = registry or load_registry()
+    out = []
+    for e in reg.models.values():
+        p = entry_path(e)
+        out.append({
+            "name": e.name, "default": e.name == reg.default, "present": entry_present(e),
+            "path": str(p) if p else None, "source": e.source, "licence": e.licence,
+            "context_size": e.context_size, "chat_format": e.chat_format,
+            "vocab_size": e.vocab_size, "parameters": e.parameters,
+            "description": e.description, "install": e.install, "notes": e.notes,
+        })
+    return out
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of `rlm models`."""
+    parser.add_argument("--json", action="store_true", help="print the list as JSON")
+    parser.add_argument("--check", metavar="NAME|PATH", default=None,
+                        help="resolve one model and check its GGUF file")
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    """`rlm models`: list the known models and whether each is present."""
+    try:
+        if getattr(args, "check", None):
+            path, entry = resolve_entry(args.check)
+            info = read_gguf(path)
+            print(f"{args.check}: ok  {path}")
+            print(f"  architecture {info.architecture}, vocabulary {info.vocab_size}, "
+                  f"trained context {info.context_length}, "
+                  f"chat template {'yes' if info.chat_template else 'no'}")
+            return 0
+        rows = list_models()
+    except ModelError as e:
+        print(f"error E_MODEL: {e.message}")
+        if e.fix:
+            print(f"  fix: {e.fix}")
+        return 1
+    if getattr(args, "json", False):
+        print(json.dumps(rows, indent=2))
+        return 0
+    width = max(len(r["name"]) for r in rows) if rows else 4
+    for r in rows:
+        mark = "*" if r["default"] else " "
+        state = "present" if r["present"] else "missing"
+        print(f"{mark} {r['name']:<{width}}  {state:<8} {r['parameters'] or '':>5}  "
+              f"ctx {r['context_size']:<6} vocab {r['vocab_size'] or '?':<7} {r['licence']}")
+        if not r["present"] and r["install"]:
+            print(f"  {'':<{width}}  install: {r['install']}")
+    print("(* default; any other GGUF: --model PATH)")
+    return 0
