@@ -199,6 +199,21 @@ def _completes_chain(head: bytes, tail: bytes, key: bytes | None) -> bool:
     return True
 
 
+def _without_mac(raw: bytes, obj: dict[str, Any]) -> bytes | None:
+    """A canonical line's bytes minus its mac field (what the mac signs), by slicing.
+
+    Keys sort as data, kind, mac, prev, seq, v; nothing after `prev` holds a
+    string, so the last `,"prev":"` is the field itself and the mac sits just
+    before it.
+    """
+    at = raw.rfind(b',"prev":"')
+    start = at - 73  # len(',"mac":"') + 64 + len('"')
+    if start < 0 or raw[start:start + 8] != b',"mac":"' or \
+            raw[start + 8:at - 1].decode("ascii", "replace") != obj["mac"]:
+        return None
+    return raw[:start] + raw[at:]
+
+
 def _parse_complete(raw: bytes) -> list[dict[str, Any]]:
     return [json.loads(line) for line in raw.split(b"\n")[:-1]]
 
@@ -348,7 +363,8 @@ def check_bytes(raw: bytes, path: str = "<log>", hmac_key: bytes | None = None,
         ln.seq = seq if isinstance(seq, int) and not isinstance(seq, bool) and seq >= 0 else None
         ln.prev = prev if isinstance(prev, str) and len(prev) == 64 and _HEX.issuperset(prev) \
             else None
-        if dumps(obj).encode("utf-8") != ln.raw:
+        canonical = dumps(obj).encode("utf-8") == ln.raw
+        if not canonical:
             ln.bad = True
             report(i, f"line {i} is not in canonical form (it was edited or re-serialised "
                       "after it was written)", reason="not_canonical")
@@ -380,8 +396,11 @@ def check_bytes(raw: bytes, path: str = "<log>", hmac_key: bytes | None = None,
                     report(1, "the log has no mac fields, but a key was given (it was written "
                               "without a key)", reason="hmac")
             else:
-                rest = {k: val for k, val in obj.items() if k != "mac"}
-                if not hmac.compare_digest(obj["mac"], _mac(hmac_key, dumps(rest).encode())):
+                body = _without_mac(ln.raw, obj) if canonical else None
+                if body is None:
+                    rest = {k: val for k, val in obj.items() if k != "mac"}
+                    body = dumps(rest).encode("utf-8")
+                if not hmac.compare_digest(str(obj["mac"]), _mac(hmac_key, body)):
                     ln.bad = True
                     report(i, f"line {i}: HMAC does not match (wrong key, or the line was "
                               "altered)", reason="hmac")

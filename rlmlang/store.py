@@ -44,9 +44,8 @@ from rlmlang.types import (
 
 STORE_FORMAT = 1
 _BLOB_CHUNK = 1 << 20  # characters per chunk when hashing/writing blobs
-_KEY_SEGMENT = re.compile(r"[A-Za-z0-9_\-]+")
+_KEY_SEGMENT = re.compile(r"[\w\-]+")  # \w: Unicode letters, digits, _
 _MAX_KEY_LEN = 200
-_SCALARS = (str, int, float, bool, type(None))
 
 
 class StateError(DiagnosticError):
@@ -622,7 +621,11 @@ class Transaction:
     def commit(self) -> int:
         """Write everything as one new version and return it."""
         self._live()
-        version = self.store._commit(self)
+        try:
+            version = self.store._commit(self)
+        except BaseException:
+            self.rollback()  # nothing was written; the script must run again
+            raise
         self.open = False
         self.version = version
         return version

@@ -388,3 +388,47 @@ def test_check_is_fast(tmp_path: Path) -> None:
         assert check_chain(path) == []
         best = max(best, n / (time.perf_counter() - t0))
     assert best >= 50_000 / 2  # half the target: the CI machine is shared
+
+
+WRITER_CHILD = r"""
+import os, sys
+from rlmlang.runlog import LogWriter
+path = sys.argv[1]
+if os.path.exists(path):
+    w = LogWriter.resume(path)  # an error here ends the child early: the test sees it
+    w.append("resume", {"notes": w.notes}, sync=True)
+else:
+    w = LogWriter(path)
+    w.append("run_start", {"task": "t"}, sync=True)
+i = 0
+while True:
+    w.append("output", {"i": i, "text": "x" * (i % 5000)}, sync=(i % 10 == 0))
+    i += 1
+"""
+
+
+def test_killed_writer_resumes_to_a_valid_chain(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    path = tmp_path / "run.log"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH", "")])}
+    for delay in (0.3, 0.15, 0.2):
+        child = subprocess.Popen([sys.executable, "-c", WRITER_CHILD, str(path)], env=env,
+                                 stderr=subprocess.PIPE)
+        time.sleep(delay)
+        assert child.poll() is None, child.stderr.read().decode()
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        child.stderr.close()
+        # Interrupted, never altered: the only problems are the missing end (and a torn line).
+        reasons = {d.data["reason"] for d in check_chain(path)}
+        assert reasons <= {"no_run_end", "torn"}
+    w = LogWriter.resume(path)
+    w.append("run_end", {})
+    w.close()
+    assert check_chain(path) == []
+    assert len(read_events(path)) > 10
