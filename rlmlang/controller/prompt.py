@@ -1,0 +1,82 @@
+"""The model's prompt: a short card, the task's tools, worked examples, the task, the history.
+
+Written for the smallest models first (DESIGN.md, "What a 135M model needs"):
+short scripts built from skills, examples retrieved by likeness to the task
+and shown as earlier turns of the conversation, inputs described by their
+shape rather than shown. Every turn is appended, never rewritten, so each
+iteration's prompt extends the previous one and llama.cpp reuses its cache.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rlmlang.controller.examples import Example
+from rlmlang.controller.inputs import InputInfo
+from rlmlang.diagnostics import Diagnostic
+from rlmlang.tools.registry import Registry, ToolSpec
+from rlmlang.types import Type, format_type
+
+CARD = (
+    "You answer a question about inputs that are too big to read, by writing a short "
+    "script in RLM, a small Python-like language. The inputs are variables. Call the "
+    "functions below to search them, then end with submit(answer). Write only the script."
+)
+
+
+def tool_lines(specs: list[ToolSpec]) -> str:
+    out = []
+    for s in specs:
+        doc = s.doc.strip().splitlines()[0] if s.doc.strip() else ""
+        out.append(f"{s.signature()}  # {doc}" if doc else s.signature())
+    return "\n".join(out)
+
+
+def task_message(infos: list[InputInfo], question: str | None, output: Type,
+                 with_sample: bool = True) -> str:
+    lines = ["Inputs:"]
+    for info in infos:
+        lines.append(info.describe(with_sample=with_sample))
+    if question:
+        lines.append(f"Question: {question}")
+    lines.append(f"Answer type: {format_type(output)}")
+    return "\n".join(lines)
+
+
+def feedback_message(script: str, diagnostics: list[Diagnostic], output: str,
+                     limit_chars: int = 700) -> str:
+    """What the model sees about its last script: the first problems, or its output."""
+    if diagnostics:
+        shown = []
+        for d in diagnostics[:3]:
+            text = d.render(script)
+            shown.append(text if len(text) <= limit_chars else text[:limit_chars] + "…")
+        return "That script was rejected:\n" + "\n".join(shown) + "\nWrite a corrected script."
+    text = output.strip() or "(nothing printed)"
+    if len(text) > limit_chars:
+        text = text[:limit_chars] + "…"
+    return ("That script ran but did not submit an answer. It printed:\n" + text
+            + "\nWrite a script that ends with submit(answer).")
+
+
+@dataclass
+class Conversation:
+    """The growing chat: system card, examples, task, then attempts and feedback."""
+
+    messages: list[dict[str, str]] = field(default_factory=list)
+
+    @staticmethod
+    def start(registry: Registry, tool_names: list[str], examples: list[Example],
+              task: str) -> Conversation:
+        specs = [s for s in (registry.get(n) for n in tool_names) if s is not None]
+        system = CARD + "\nFunctions:\n" + tool_lines(specs)
+        msgs = [{"role": "system", "content": system}]
+        for ex in examples:
+            msgs.append({"role": "user", "content": ex.prompt})
+            msgs.append({"role": "assistant", "content": ex.script.strip()})
+        msgs.append({"role": "user", "content": task})
+        return Conversation(msgs)
+
+    def add_attempt(self, script: str, feedback: str) -> None:
+        self.messages.append({"role": "assistant", "content": script.strip()})
+        self.messages.append({"role": "user", "content": feedback})
