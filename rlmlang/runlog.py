@@ -295,6 +295,12 @@ def check_bytes(raw: bytes, path: str = "<log>", hmac_key: bytes | None = None,
                "not a JSONL run log", reason="binary")
         return diags
 
+    crlf = raw.find(b"\r\n")
+    if crlf >= 0:
+        report(raw.count(b"\n", 0, crlf) + 1,
+               "the log has Windows line endings (CRLF): it was re-saved by an editor or "
+               "converted, so its lines no longer hash to the recorded values", reason="crlf")
+        return diags
     torn = not raw.endswith(b"\n")
     parts = raw.split(b"\n")
     if not torn:

@@ -275,6 +275,20 @@ def test_not_a_log(tmp_path: Path) -> None:
     assert "cannot read" in missing[0][1]
 
 
+def test_crlf_conversion_is_one_plain_problem(log: Path) -> None:
+    crlf = log.with_name("crlf.log")
+    crlf.write_bytes(log.read_bytes().replace(b"\n", b"\r\n"))
+    got = problems(crlf)
+    assert len(got) == 1 and got[0][0] == 1 and "Windows line endings" in got[0][1]
+
+
+def test_blank_line_in_middle(log: Path) -> None:
+    lines = lines_of(log)
+    lines.insert(3, b"")
+    got = problems(tampered(log, lines))
+    assert got == [(4, "line 4 is not JSON (Expecting value at column 1)")]
+
+
 def test_non_json_line_in_middle(log: Path) -> None:
     lines = lines_of(log)
     lines[4] = b"garbage here"
