@@ -18,8 +18,9 @@ grammar-restricted softmax, which yields exactly p(t)/P(allowed).
 Exactness. The grammar engine is llama.cpp's own; no token is accepted without
 the engine allowing it; EOS (any end-of-generation token) is taken only when
 the grammar allows it, and generation stops as soon as the grammar can only
-end (a cheap probe over the single-character tokens, confirmed by one full
-pass), so a script ends where its grammar ends.
+end (an exact probe over the single-byte tokens), so a script ends where its
+grammar ends. Control tokens (chat markers) are never emitted under a grammar:
+the grammar engine would read them as their literal text, but they are not text.
 
 Caching. The tokens whose keys and values are in the context are remembered;
 a prompt that extends them (the controller's growing conversation) only
@@ -43,6 +44,8 @@ from rlmlang.backend.base import Generation, ModelError
 from rlmlang.backend.grammar_engine import CompiledGrammar, TokenBuffer, grammar_hash
 
 _CHUNKS = (64, 4096)
+# llama_token_attr: UNKNOWN | UNUSED | CONTROL
+_BANNED_ATTRS = 1 | 2 | 8
 _GRAMMAR_CACHE_SIZE = 8
 
 
@@ -70,6 +73,7 @@ class Decoder:
         self._eog_set = {int(t) for t in self.eog}
         self.eos = int(self.eog[0]) if len(self.eog) else -1
         self._probe: np.ndarray | None = None
+        self._banned: np.ndarray | None = None
 
     # ---- tokens -------------------------------------------------------------
 
@@ -86,16 +90,51 @@ class Decoder:
             self._pieces[token] = p
         return p
 
+    def _scan_vocab(self) -> None:
+        """Tables for constrained decoding, built once (a pass over the vocabulary).
+
+        `banned`: control/unknown/unused tokens (not end tokens): a grammar sees
+        them as their literal text, but they are not text, so scripts never
+        contain them. `probe`: the end-of-grammar probe. A token is allowed only
+        if its first byte is an allowed continuation, so checking one
+        single-byte token per byte, plus every token whose first byte has no
+        single-byte token, tells exactly whether anything but the end is allowed.
+        """
+        n = self.n_vocab
+        banned = np.zeros(n, dtype=bool)
+        first = np.full(n, -1, dtype=np.int16)
+        single: dict[int, int] = {}
+        buf = ctypes.create_string_buffer(16)
+        for t in range(n):
+            attr = llama_cpp.llama_vocab_get_attr(self.vocab, t)
+            if attr & _BANNED_ATTRS and t not in self._eog_set:
+                banned[t] = True
+                continue
+            k = llama_cpp.llama_token_to_piece(self.vocab, t, buf, 16, 0, True)
+            if k != 0:
+                first[t] = buf.raw[0]
+                if k == 1 and buf.raw[0] not in single and t not in self._eog_set:
+                    single[buf.raw[0]] = t
+        uncovered = np.ones(256, dtype=bool)
+        uncovered[list(single)] = False
+        eog = np.zeros(n, dtype=bool)
+        eog[self.eog] = True
+        rest = np.flatnonzero((first >= 0) & uncovered[np.maximum(first, 0)] & ~banned & ~eog)
+        probe = np.concatenate([np.array(list(single.values()), dtype=np.int64), rest])
+        self._banned = banned
+        self._probe = np.unique(probe.astype(np.int32))
+
     def probe_tokens(self) -> np.ndarray:
-        """Tokens that are one printable ASCII character, plus the end tokens."""
         if self._probe is None:
-            ids = []
-            for c in [chr(i) for i in range(32, 127)] + ["\n", "\t"]:
-                toks = self.llm.tokenize(c.encode(), add_bos=False, special=False)
-                if len(toks) == 1 and self.piece(toks[0]) == c.encode():
-                    ids.append(toks[0])
-            self._probe = np.unique(np.array(ids + list(self.eog), dtype=np.int32))
+            self._scan_vocab()
+        assert self._probe is not None
         return self._probe
+
+    def banned(self) -> np.ndarray:
+        if self._banned is None:
+            self._scan_vocab()
+        assert self._banned is not None
+        return self._banned
 
     # ---- grammar -----------------------------------------------------------
 
@@ -111,6 +150,7 @@ class Decoder:
         else:
             self._grammars.move_to_end(key)
             g.reset()
+        self.banned()  # build the vocabulary tables now, outside any timed generation
         return g
 
     # ---- evaluation --------------------------------------------------------
@@ -174,7 +214,7 @@ class Decoder:
     # ---- sampling ----------------------------------------------------------
 
     def _pick(self, logits: np.ndarray, g: CompiledGrammar | None, temperature: float,
-              rng: np.random.Generator | None, stats: dict[str, int]) -> int:
+              rng: np.random.Generator | None, stats: dict[str, float]) -> int:
         if temperature <= 0 or rng is None:
             scores = logits
             tok = int(np.argmax(scores))
@@ -189,7 +229,7 @@ class Decoder:
         if g is None:
             return tok
         stats["checks"] += 1
-        if g.allows(tok):
+        if not self.banned()[tok] and g.allows(tok):
             return tok
         stats["fallbacks"] += 1
         if scores is None:
@@ -197,34 +237,32 @@ class Decoder:
             scores = logits.astype(np.float64) / temperature + rng.gumbel(size=self.n_vocab)
         return self._best_allowed(scores, g, stats)
 
-    def _best_allowed(self, scores: np.ndarray, g: CompiledGrammar, stats: dict[str, int]) -> int:
+    def _best_allowed(self, scores: np.ndarray, g: CompiledGrammar, stats: dict[str, float]) -> int:
         for k in _CHUNKS:
             if k >= self.n_vocab:
                 break
             top = np.argpartition(-scores, k)[:k].astype(np.int32)
-            ok = g.filter(top)
+            ok = g.filter(top) & ~self.banned()[top]
             if ok.any():
                 allowed = top[ok]
                 return int(allowed[np.argmax(scores[allowed])])
         stats["full_masks"] += 1
-        ok = g.filter(None)
+        ok = g.filter(None) & ~self.banned()
         if not ok.any():
             raise ModelError("the grammar allows no token at this point and cannot end here",
                              fix="check the grammar: some rule needs a character no token has")
         allowed = np.flatnonzero(ok)
         return int(allowed[np.argmax(scores[allowed])])
 
-    def _grammar_finished(self, g: CompiledGrammar, stats: dict[str, int]) -> bool:
-        """True when the grammar can end and nothing else is allowed."""
+    def _grammar_finished(self, g: CompiledGrammar, stats: dict[str, float]) -> bool:
+        """True when the grammar can end and allows nothing else (exact, see _scan_vocab)."""
         if self.eos < 0 or not g.allows(self.eos):
             return False
         probe = self.probe_tokens()
-        ok = g.filter(probe)
-        if any(ok[i] and int(probe[i]) not in self._eog_set for i in range(len(probe))):
+        if g.filter(probe).any():
             return False
         stats["end_checks"] += 1
-        allowed = np.flatnonzero(g.filter(None))
-        return not np.isin(allowed, self.eog, invert=True).any()
+        return True
 
     # ---- generation ---------------------------------------------------------
 
@@ -240,7 +278,8 @@ class Decoder:
         on_token: Callable[[str], None] | None = None,
     ) -> Generation:
         g = self.grammar(grammar) if grammar is not None else None
-        stats = {"checks": 0, "fallbacks": 0, "full_masks": 0, "end_checks": 0}
+        stats: dict[str, float] = {"checks": 0, "fallbacks": 0, "full_masks": 0,
+                                   "end_checks": 0, "grammar_seconds": 0.0}
         rng = np.random.default_rng(seed) if temperature > 0 else None
         t0 = time.perf_counter()
         cached, logits = self.eval_prompt(tokens)
@@ -260,12 +299,17 @@ class Decoder:
             if pos >= self.n_ctx:
                 reason = "length"
                 break
+            tg = time.perf_counter()
             tok = self._pick(logits, g, temperature, rng, stats)
+            if g is not None:
+                stats["grammar_seconds"] += time.perf_counter() - tg
             if tok in self._eog_set:
                 reason = "eos"
                 break
             if g is not None:
+                tg = time.perf_counter()
                 g.accept(tok)
+                stats["grammar_seconds"] += time.perf_counter() - tg
             n_gen += 1
             prev_len = len(text)
             text += decoder.decode(self.piece(tok))
@@ -279,9 +323,13 @@ class Decoder:
             if on_token is not None and len(text) - hold > emitted:
                 on_token(text[emitted:len(text) - hold])
                 emitted = len(text) - hold
-            if g is not None and self._grammar_finished(g, stats):
-                reason = "eos"
-                break
+            if g is not None:
+                tg = time.perf_counter()
+                finished = self._grammar_finished(g, stats)
+                stats["grammar_seconds"] += time.perf_counter() - tg
+                if finished:
+                    reason = "eos"
+                    break
             if n_gen >= max_tokens:
                 break
             self._decode([tok], pos)
@@ -317,3 +365,110 @@ def info_stats(gen: Generation) -> dict[str, Any]:
     """A compact summary of a generation for logs and benches."""
     return {"tokens": gen.tokens, "tok_per_s": round(gen.tokens_per_second, 2),
             "stop": gen.stop_reason, **(gen.stats or {})}
+
+
+# ---- acceptance oracle ------------------------------------------------------
+
+
+class _VocabModel:
+    """A vocabulary-only model: llama.cpp's tokenizer and grammar engine, no weights."""
+
+    def __init__(self, path: str):
+        from rlmlang.backend import llamalog
+
+        llamalog.install()
+        with llamalog.capture():
+            self.llm = llama_cpp.Llama(model_path=path, vocab_only=True, verbose=False)
+        self.vocab = self.llm._model.vocab
+        self.n_vocab = int(llama_cpp.llama_vocab_n_tokens(self.vocab))
+        self.buffer = TokenBuffer(self.n_vocab)
+        eos = int(llama_cpp.llama_vocab_eos(self.vocab))
+        if eos < 0:
+            eos = int(llama_cpp.llama_vocab_eot(self.vocab))
+        self.eos = eos
+        self.grammars: OrderedDict[str, CompiledGrammar] = OrderedDict()
+        self._char_tokens: dict[str, list[int]] = {}
+
+    def grammar(self, gbnf: str) -> CompiledGrammar:
+        key = grammar_hash(gbnf)
+        g = self.grammars.get(key)
+        if g is None:
+            g = CompiledGrammar(self.vocab, gbnf, self.buffer)
+            self.grammars[key] = g
+            while len(self.grammars) > _GRAMMAR_CACHE_SIZE:
+                self.grammars.popitem(last=False)[1].close()
+        else:
+            self.grammars.move_to_end(key)
+            g.reset()
+        return g
+
+    def piece(self, token: int) -> bytes:
+        buf = ctypes.create_string_buffer(256)
+        n = llama_cpp.llama_token_to_piece(self.vocab, token, buf, 256, 0, False)
+        return buf.raw[:max(n, 0)]
+
+    def tokens(self, text: str) -> list[int]:
+        """Tokens whose pieces spell exactly `text` (no BOS, no added leading space)."""
+        data = text.encode("utf-8")
+        toks = self.llm.tokenize(data, add_bos=False, special=False)
+        if b"".join(self.piece(t) for t in toks) == data:
+            return list(toks)
+        out: list[int] = []  # the tokenizer added or changed something: spell it per character
+        for ch in text:
+            out.extend(self._spell(ch))
+        return out
+
+    def _spell(self, ch: str) -> list[int]:
+        got = self._char_tokens.get(ch)
+        if got is None:
+            b = ch.encode("utf-8")
+            got = [t for t in self.llm.tokenize(b, add_bos=False, special=False)]
+            if b"".join(self.piece(t) for t in got) != b:
+                got = []
+                for byte in b:  # byte-fallback tokens, e.g. <0x0A>
+                    hit = [t for t in self.llm.tokenize(bytes([byte]), add_bos=False,
+                                                        special=False)
+                           if self.piece(t) == bytes([byte])]
+                    if len(hit) != 1:
+                        raise ModelError(f"cannot spell {ch!r} with this vocabulary")
+                    got.append(hit[0])
+            self._char_tokens[ch] = got
+        return got
+
+
+_VOCABS: dict[str, _VocabModel] = {}
+
+
+def vocab_model(path: str | None = None) -> _VocabModel:
+    from rlmlang.backend.registry import resolve_model
+
+    key = str(resolve_model(path))
+    vm = _VOCABS.get(key)
+    if vm is None:
+        vm = _VOCABS[key] = _VocabModel(key)
+    return vm
+
+
+def grammar_accepts(gbnf: str, text: str, vocab_model_path: str | None = None) -> bool:
+    """Does llama.cpp's GBNF engine accept `text` as a complete sentence of `gbnf`?
+
+    The text is fed token by token through the real tokenizer of the model at
+    `vocab_model_path` (a registry name or GGUF path; None: the default),
+    each token checked with a one-element candidate array before it is
+    accepted, and the end checked by asking whether EOS is allowed. NUL is
+    never accepted (llama.cpp cannot emit it). An invalid grammar raises
+    GrammarError.
+    """
+    vm = vocab_model(vocab_model_path)
+    g = vm.grammar(gbnf)
+    if "\x00" in text:
+        return False
+    try:
+        toks = vm.tokens(text)
+    except UnicodeEncodeError:
+        return False
+    for t in toks:
+        if not g.allows(t):
+            return False
+        g.accept(t)
+    return g.allows(vm.eos)
