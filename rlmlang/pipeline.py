@@ -6,8 +6,10 @@ so a script is judged the same way wherever it comes from.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.syntax import ast
@@ -41,3 +43,106 @@ def analyze_file(path: str | Path) -> Analysis:
         return Analysis(str(path), None, None, [Diagnostic(
             "E_INPUT", f"cannot read the file: {e.strerror or e}", None, str(path))])
     return analyze_source(data, str(path))
+
+
+# ------------------------------------------------------------------ execution
+
+
+@dataclass
+class ScriptSetup:
+    """Everything a script runs against, fixed for a run (the controller fills it)."""
+
+    registry: Any
+    inputs: dict[str, Any]
+    input_types: dict[str, Any]
+    output: Any  # the Type submit must produce
+    state: Any  # a StateStore (its schema declares the keys scripts may use)
+    policy: Any = None
+    budgets: dict[str, int] = field(default_factory=dict)
+    root: Path = field(default_factory=Path.cwd)
+    llm: Callable[..., Any] | None = None  # llm.predict hook
+    llm_run: Callable[..., Any] | None = None  # llm.run hook
+    recorder: Callable[[dict[str, Any]], None] | None = None
+    replay: Any = None  # recorded tool results, fed back instead of calling tools
+    strict: bool = True
+    file: str = "<script>"
+
+
+@dataclass
+class ScriptOutcome:
+    """How far a script got and what it did. `stage` is where it stopped."""
+
+    stage: str  # parse | check | verify | compile | run | done
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    status: str | None = None  # the VM's: submitted | failed | error | finished
+    value: Any = None
+    output: str = ""
+    proof: dict[str, Any] | None = None
+    bytecode_hash: str | None = None
+    bytecode: Any = None
+    fuel_used: int = 0
+    writes: dict[str, Any] = field(default_factory=dict)
+    script_sha256: str = ""
+
+    @property
+    def verified(self) -> bool:
+        return self.stage in ("run", "done")
+
+
+def static_check(text: str | bytes, setup: ScriptSetup) -> tuple[Any, ScriptOutcome | None]:
+    """Parse, type-check and verify; the verified program, or the outcome that stopped it."""
+    from rlmlang.check import Env, check
+    from rlmlang.tools.registry import size_of
+    from rlmlang.verify import verify
+
+    parsed = parse(text, setup.file)
+    if parsed.script is None:
+        return None, ScriptOutcome("parse", parsed.diagnostics)
+    env = Env(inputs=dict(setup.input_types),
+              state={k: t for k, t in setup.state.schema.items()} if setup.state else {},
+              output=setup.output, registry=setup.registry)
+    checked = check(parsed.script, env, setup.file)
+    if checked.checked is None:
+        return None, ScriptOutcome("check", checked.diagnostics)
+    sizes = {name: size_of(v) for name, v in setup.inputs.items()}
+    state_sizes = {}
+    if setup.state is not None:
+        state_sizes = {k: size_of(v) for k, v in setup.state.snapshot().items()}
+    verified = verify(checked.checked, policy=setup.policy, budgets=setup.budgets,
+                      input_sizes=sizes, state_sizes=state_sizes, strict=setup.strict)
+    if verified.program is None:
+        return None, ScriptOutcome("verify", verified.diagnostics)
+    return verified.program, None
+
+
+def execute_script(text: str | bytes, setup: ScriptSetup) -> ScriptOutcome:
+    """The whole per-script pipeline; state writes come back uncommitted in `writes`."""
+    from rlmlang.compiler import compile_program, validate
+    from rlmlang.tools.context import ToolContext
+    from rlmlang.vm import run as vm_run
+
+    program, stopped = static_check(text, setup)
+    if stopped is not None:
+        return stopped
+    code = compile_program(program, setup.registry)
+    problems = validate(code, setup.registry)
+    if problems:
+        return ScriptOutcome("compile", problems, proof=program.proof)
+    txn = setup.state.begin({"script": True}) if setup.state is not None else None
+    ctx = ToolContext(policy=setup.policy, root=setup.root, state=txn,
+                      recorder=setup.recorder, replay=setup.replay, llm=setup.llm,
+                      llm_run=setup.llm_run)
+    try:
+        result = vm_run(code, registry=setup.registry, inputs=setup.inputs, ctx=ctx,
+                        budgets=setup.budgets, fuel_bound=program.fuel_bound)
+        writes = {k: txn.get(k) for k in txn.changed()} if txn is not None else {}
+    finally:
+        if txn is not None:
+            txn.rollback()
+    stage = "done" if result.status in ("submitted", "finished", "failed") and not any(
+        d.severity == "error" and d.code != "E_RUNTIME" for d in result.diagnostics) else "run"
+    if result.status == "error":
+        stage = "run"
+    return ScriptOutcome(stage, list(result.diagnostics), result.status, result.value,
+                         result.output, program.proof, code.hash, code.to_json(),
+                         result.fuel_used, writes)

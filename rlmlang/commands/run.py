@@ -1,0 +1,134 @@
+"""`rlm run TASK --input name=value|@file ...`: let the model answer by writing scripts.
+
+Prints the answer on stdout (exit 0), or why there is none on stderr (exit 1).
+Progress goes to stderr while it works, and only when stderr is a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("task", help="the question or task, in words")
+    p.add_argument("--input", "-i", action="append", default=[], metavar="NAME=VALUE|@FILE",
+                   help="an input bound as a variable (repeatable)")
+    p.add_argument("--signature", "-s", default=None,
+                   help='task signature, default "context: str, question: str -> answer: str"')
+    p.add_argument("--model", "-m", default=None, help="model name (see rlm models) or a GGUF path")
+    p.add_argument("--allow", action="append", default=[], metavar="GRANT",
+                   help="grant a permission, e.g. fs.read:data/** (repeatable)")
+    p.add_argument("--deny", action="append", default=[], metavar="RULE",
+                   help="deny a permission; deny rules win (repeatable)")
+    p.add_argument("--policy", default=None, metavar="FILE", help="a policy TOML file")
+    p.add_argument("--budget", action="append", default=[], metavar="K=V",
+                   help="set a budget, e.g. iterations=5 (repeatable)")
+    p.add_argument("--log", default=None, metavar="PATH",
+                   help="write the hash-chained run log here (default runs/<time>.log)")
+    p.add_argument("--no-log", action="store_true", help="write no log")
+    p.add_argument("--state", default=None, metavar="PATH", help="the state store (SQLite)")
+    p.add_argument("--hmac-key-file", default=None, metavar="FILE",
+                   help="sign each log line with the key in FILE")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--free", action="store_true",
+                   help="generate without the grammar, then parse (for comparison)")
+    p.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress display")
+
+
+class _Progress:
+    """A one-line live status on stderr (rich), when stderr is a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.console: Any = None
+        self.status: Any = None
+        if enabled:
+            from rich.console import Console
+
+            self.console = Console(stderr=True)
+            self.status = self.console.status("starting")
+            self.status.start()
+        self.t0 = time.monotonic()
+
+    def __call__(self, kind: str, payload: dict[str, Any]) -> None:
+        if not self.enabled:
+            return
+        el = time.monotonic() - self.t0
+        if kind == "generate":
+            used = payload.get("used", {})
+            self.status.update(
+                f"iteration {payload['iteration']} · writing script {payload['candidate']}"
+                f"/{payload['of']} · tokens {int(used.get('tokens', 0))} · {el:.0f}s")
+        elif kind == "verdict":
+            mark = "✓" if payload["stage"] == "done" else "✗"
+            what = payload["status"] or ", ".join(payload["diagnostics"][:2]) or payload["stage"]
+            value = payload.get("value")
+            shown = f" → {value!r}"[:60] if value not in (None, "") else ""
+            self.console.print(f"  {mark} iteration {payload['iteration']} script "
+                               f"{payload['candidate']}: {what}{shown}", highlight=False)
+        elif kind == "generation":
+            self.status.update(f"iteration {payload['iteration']} · verifying script "
+                               f"{payload['candidate']} · {payload['tokens_per_s']} tok/s")
+
+    def stop(self) -> None:
+        if self.status is not None:
+            self.status.stop()
+
+
+def run(args: argparse.Namespace) -> int:
+    from rlmlang.controller.budgets import parse_budget_flags
+    from rlmlang.controller.inputs import parse_input_flags
+    from rlmlang.controller.signature import DEFAULT_SIGNATURE
+    from rlmlang.diagnostics import DiagnosticError
+
+    progress = _Progress(enabled=sys.stderr.isatty() and not args.quiet and not args.json)
+    try:
+        inputs: dict[str, Any] = dict(parse_input_flags(args.input))
+        budgets = parse_budget_flags(args.budget)
+        policy = _policy(args)
+        key = Path(args.hmac_key_file).read_bytes().strip() if args.hmac_key_file else None
+        log_path = None if args.no_log else (
+            args.log or f"runs/{time.strftime('%Y%m%d-%H%M%S')}.log")
+        from rlmlang.controller.loop import Runtime
+
+        runtime = Runtime(model=args.model, policy=policy, budgets=budgets,
+                          log_path=log_path, state_path=args.state, hmac_key=key,
+                          grammar=not args.free, seed=args.seed, on_event=progress)
+        outcome = runtime.run(args.signature or DEFAULT_SIGNATURE, args.task, **inputs)
+    except DiagnosticError as e:
+        progress.stop()
+        for d in e.diagnostics:
+            print(f"rlm run: {d.code}: {d.message}" + (f"\n  fix: {d.fix}" if d.fix else ""),
+                  file=sys.stderr)
+        return 2 if all(d.code == "E_USAGE" for d in e.diagnostics) else 1
+    progress.stop()
+    if args.json:
+        print(json.dumps({"status": outcome.status, "answer": outcome.answer,
+                          "reason": outcome.reason, "iterations": outcome.iterations,
+                          "log": outcome.log_path, "used": outcome.used,
+                          "stats": outcome.stats}, ensure_ascii=False, indent=2))
+    elif outcome.ok:
+        answer = outcome.answer
+        print(answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False))
+    if not outcome.ok and not args.json:
+        print(f"rlm run: no answer: {outcome.reason}", file=sys.stderr)
+        if outcome.answer not in (None, ""):
+            print(f"  best answer seen: {outcome.answer!r}", file=sys.stderr)
+    if outcome.log_path and not args.json:
+        print(f"log: {outcome.log_path}", file=sys.stderr)
+    return 0 if outcome.ok else 1
+
+
+def _policy(args: argparse.Namespace) -> Any:
+    from rlmlang.policy import Policy
+
+    root = Path.cwd()
+    policy = Policy.from_toml(args.policy) if args.policy else None
+    flags = Policy.from_rules(args.allow, args.deny, root)
+    return policy.merged(flags) if policy is not None else flags

@@ -1,0 +1,427 @@
+"""The controller: generate → verify → run → observe, until an answer or a budget trips.
+
+One round draws several candidate scripts from the same prompt (the first
+greedy, the rest sampled), runs every candidate that passes the static
+pipeline, and votes on what they submit: scripts are cheap to verify and run,
+and a tiny model's single greedy attempt is a coin toss. A round without an
+answer feeds the most instructive failure back as the next user turn, so the
+prompt only ever grows and the model's KV cache is reused. Each candidate's
+state writes are held back; only the winner's are committed, in one
+transaction. Every step goes to the hash-chained log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rlmlang import __version__
+from rlmlang.controller.budgets import ALL_DEFAULTS, BudgetExceeded, Meter
+from rlmlang.controller.examples import load_library, nearest
+from rlmlang.controller.inputs import InputInfo, bind_value, describe_input, read_raw
+from rlmlang.controller.prompt import Conversation, feedback_message, task_message
+from rlmlang.controller.signature import Signature, parse_signature
+from rlmlang.diagnostics import Diagnostic
+from rlmlang.pipeline import ScriptOutcome, ScriptSetup, execute_script
+from rlmlang.runlog import LogWriter
+from rlmlang.store import StateStore, canonical_json
+from rlmlang.tools.registry import Registry, size_of
+from rlmlang.types import Type
+
+Event = Callable[[str, dict[str, Any]], None]
+
+# The outcome stages, from least to most instructive as feedback to the model.
+_STAGE_RANK = {"parse": 0, "check": 1, "verify": 2, "compile": 2, "run": 3, "done": 4}
+
+
+@dataclass
+class RunOutcome:
+    status: str  # "answered" | "no_answer"
+    answer: Any = None
+    reason: str = ""
+    iterations: int = 0
+    log_path: str | None = None
+    used: dict[str, float] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "answered"
+
+
+def _clean_script(text: str) -> str:
+    """Free-generation output may carry Markdown fences or chatter around the code."""
+    t = text.strip()
+    if "```" in t:
+        parts = t.split("```")
+        if len(parts) >= 2:
+            body = parts[1]
+            first, _, rest = body.partition("\n")
+            t = rest if first.strip().isalpha() or not first.strip() else body
+    return t.strip() + "\n"
+
+
+def _answer_key(value: Any) -> str:
+    if isinstance(value, str):
+        return value.strip().lower()
+    return canonical_json(value)
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, (str, list, dict)) and len(value) == 0) or (
+        isinstance(value, str) and not value.strip())
+
+
+class Runtime:
+    """Runs tasks with one model, one policy, one set of tools. See `run`."""
+
+    def __init__(self, backend: Any = None, *, model: str | None = None,
+                 policy: Any = None, budgets: dict[str, int] | None = None,
+                 registry: Registry | None = None, log_path: str | os.PathLike[str] | None = None,
+                 state_path: str | os.PathLike[str] | None = None,
+                 hmac_key: bytes | None = None, grammar: bool = True, seed: int = 0,
+                 on_event: Event | None = None, examples: int = 2, depth: int = 0,
+                 root: str | os.PathLike[str] | None = None) -> None:
+        if backend is None:
+            from rlmlang.backend.llama import LlamaBackend
+
+            backend = LlamaBackend(model)
+        self.backend = backend
+        self.policy = policy
+        self.budgets = {**ALL_DEFAULTS, **(budgets or {})}
+        if registry is None:
+            from rlmlang.tools import default_registry
+
+            registry = default_registry()
+        self.registry = registry
+        self.log_path = Path(log_path) if log_path else None
+        self.state_path = Path(state_path) if state_path else None
+        self.hmac_key = hmac_key
+        self.use_grammar = grammar
+        self.seed = seed
+        self.on_event = on_event
+        self.n_examples = examples
+        self.depth = depth
+        self.root = Path(root) if root else Path.cwd()
+        self._library = load_library()
+        self._sub_backend: Any = None
+
+    # ---------------------------------------------------------------- public
+
+    def run(self, signature: str | Signature, task: str | None = None,
+            **inputs: Any) -> RunOutcome:
+        """Answer `task` over `inputs` (values, or `pathlib.Path`s to read)."""
+        sig = parse_signature(signature) if isinstance(signature, str) else signature
+        values = self._bind(sig, task, inputs)
+        question = task or str(values.get("question", ""))
+        return self._run(sig, question, values)
+
+    # --------------------------------------------------------------- helpers
+
+    def _bind(self, sig: Signature, task: str | None, raw: dict[str, Any]) -> dict[str, Any]:
+        from rlmlang.diagnostics import DiagnosticError
+
+        values: dict[str, Any] = {}
+        for f in sig.inputs:
+            if f.name in raw:
+                v = raw[f.name]
+                if isinstance(v, Path):
+                    v = bind_value(f.name, read_raw(v), f.type)
+                elif isinstance(v, str) and f.type != sig.output.type and not isinstance(
+                        f.type, type(sig.output.type)):
+                    v = bind_value(f.name, v, f.type)
+                values[f.name] = v
+            elif f.name == "question" and task is not None:
+                values[f.name] = task
+            else:
+                raise DiagnosticError([Diagnostic(
+                    "E_USAGE", f"the signature needs input '{f.name}' ({f.type})",
+                    fix=f"pass --input {f.name}=VALUE or --input {f.name}=@FILE")])
+        extra = set(raw) - {f.name for f in sig.inputs}
+        if extra:
+            raise DiagnosticError([Diagnostic(
+                "E_USAGE", f"input(s) not in the signature: {', '.join(sorted(extra))}",
+                fix=f"the signature is: {sig}")])
+        return values
+
+    def _emit(self, kind: str, payload: dict[str, Any]) -> None:
+        if self.on_event is not None:
+            self.on_event(kind, payload)
+
+    def _open_log(self) -> LogWriter | None:
+        if self.log_path is None:
+            return None
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        return LogWriter(self.log_path, self.hmac_key, overwrite=True)
+
+    def _tool_names(self) -> list[str]:
+        """The tools offered in the prompt: the skills and text helpers a small model needs."""
+        offered = []
+        for spec in self.registry.specs():
+            if spec.extra.get("prompt"):
+                offered.append(spec.name)
+        return offered or self.registry.names()
+
+    def _grammar(self, sig: Signature, state_keys: list[str]) -> str | None:
+        if not self.use_grammar:
+            return None
+        from rlmlang.syntax.gbnf import model_grammar
+
+        return model_grammar(
+            tools=self.registry.names(), inputs=[f.name for f in sig.inputs],
+            state_keys=state_keys, output=sig.output.type)
+
+    def _llm_hook(self, meter: Meter, log: LogWriter | None) -> Callable[..., Any]:
+        def predict(prompt: str, snippets: dict[str, str], as_type: Type | None) -> Any:
+            meter.add("llm_calls")
+            if meter.left("llm_calls") < 0:
+                raise BudgetExceeded("llm_calls", self.budgets["llm_calls"],
+                                     meter.used["llm_calls"])
+            from rlmlang.controller.subcall import predict as run_predict
+
+            if self._sub_backend is None:
+                self._sub_backend = self._make_sub_backend()
+            value, gen = run_predict(self._sub_backend, prompt, snippets, as_type,
+                                     seed=self.seed)
+            meter.add("tokens", gen.tokens)
+            return value
+
+        return predict
+
+    def _make_sub_backend(self) -> Any:
+        # A second context for sub-model calls keeps the main prompt's KV cache warm.
+        fork = getattr(self.backend, "fork", None)
+        return fork() if callable(fork) else self.backend
+
+    # ------------------------------------------------------------------ loop
+
+    def _run(self, sig: Signature, question: str, values: dict[str, Any]) -> RunOutcome:
+        meter = Meter(self.budgets)
+        log = self._open_log()
+        store = StateStore(self.state_path if self.state_path else ":memory:")
+        stats: dict[str, Any] = {"candidates": 0, "parse_failures": 0, "check_rejections": 0,
+                                 "verify_rejections": 0, "runtime_failures": 0,
+                                 "repaired": 0, "gen_seconds": 0.0, "tokens": 0}
+        try:
+            return self._loop(sig, question, values, meter, log, store, stats)
+        finally:
+            store.close()
+            if log is not None:
+                log.close()
+
+    def _loop(self, sig: Signature, question: str, values: dict[str, Any], meter: Meter,
+              log: LogWriter | None, store: StateStore, stats: dict[str, Any]) -> RunOutcome:
+        infos: list[InputInfo] = []
+        for f in sig.inputs:
+            if f.name == "question" and values[f.name] == question:
+                continue
+            infos.append(describe_input(f.name, values[f.name], f.type))
+        for f in sig.inputs:
+            if isinstance(values[f.name], str) and len(values[f.name]) > 4096:
+                store.put_blob(f"input.{f.name}", values[f.name])
+        state_keys = store.schema.names()
+        info = self.backend.info() if hasattr(self.backend, "info") else {}
+        start = {
+            "rlmlang": __version__, "task": question, "signature": str(sig),
+            "model": info, "depth": self.depth,
+            "inputs": {n: {"sha256": hashlib.sha256(json.dumps(
+                v, ensure_ascii=False).encode()).hexdigest(), "size": size_of(v).len}
+                for n, v in values.items()},
+            "policy": self.policy.to_json() if self.policy is not None else None,
+            "budgets": self.budgets, "grammar": self.use_grammar, "seed": self.seed,
+            "state_path": str(self.state_path) if self.state_path else None,
+            "state_version": store.version,
+        }
+        self._write(log, "run_start", start, sync=True)
+        self._emit("run_start", start)
+
+        examples = nearest(question, self._library, k=self.n_examples,
+                           input_names=tuple(i.name for i in infos))
+        conv = Conversation.start(self.registry, self._tool_names(), examples,
+                                  task_message(infos, question, sig.output.type))
+        grammar = self._grammar(sig, state_keys)
+        setup = ScriptSetup(
+            registry=self.registry, inputs=values,
+            input_types=sig.input_types(), output=sig.output.type,
+            state=store, policy=self.policy, budgets=self.budgets, root=self.root,
+            llm=self._llm_hook(meter, log),
+            recorder=None)
+        prev_prompt = ""
+        best_answer: Any = None
+        failed_before = False
+        try:
+            for iteration in range(1, int(self.budgets["iterations"]) + 1):
+                meter.add("iterations")
+                meter.check("seconds")
+                prompt = self.backend.chat_prompt(conv.messages)
+                shared = prompt.startswith(prev_prompt)
+                self._write(log, "prompt", {
+                    "iteration": iteration,
+                    "sha256": hashlib.sha256(prompt.encode()).hexdigest(),
+                    "extends_previous": shared,
+                    "text": prompt[len(prev_prompt):] if shared else prompt})
+                prev_prompt = prompt
+                outcomes = self._round(iteration, prompt, grammar, setup, meter, log, stats)
+                answers = [(o, s) for o, s in outcomes if o.status == "submitted"]
+                useful = [(o, s) for o, s in answers if not _is_empty(o.value)]
+                if useful:
+                    winner, script = self._vote(useful)
+                    if failed_before:
+                        stats["repaired"] += 1
+                    version = None
+                    if winner.writes:
+                        with store.transaction({"step": iteration,
+                                                "script_sha256": winner.script_sha256}) as txn:
+                            for k, v in winner.writes.items():
+                                txn.set(k, v)
+                        version = store.version
+                        self._write(log, "state_commit", {"version": version,
+                                                          "diff": store.diff(version)},
+                                    sync=True)
+                    votes = Counter(_answer_key(o.value) for o, _ in useful)
+                    payload = {"iteration": iteration, "value": winner.value,
+                               "script_sha256": winner.script_sha256,
+                               "votes": dict(votes), "candidates": len(outcomes)}
+                    self._write(log, "submit", payload, sync=True)
+                    self._emit("submit", payload)
+                    return self._finish(log, meter, stats, "answered", winner.value,
+                                        "submitted", iteration)
+                if answers and best_answer is None:
+                    best_answer = answers[0][0].value
+                failed_before = True
+                best, script = max(outcomes, key=lambda p: (_STAGE_RANK.get(p[0].stage, 0),
+                                                            -outcomes.index(p)))
+                if best.status == "submitted":
+                    feedback = ("That script submitted an empty answer: the search found "
+                                "nothing. Try another phrase from the question.")
+                else:
+                    feedback = feedback_message(script, best.diagnostics, best.output)
+                self._write(log, "observation", {"iteration": iteration, "text": feedback},
+                            sync=True)
+                self._emit("observation", {"iteration": iteration, "text": feedback})
+                conv.add_attempt(script, feedback)
+            reason = f"the iterations budget ({int(self.budgets['iterations'])}) ran out " \
+                     "without an answer"
+            return self._finish(log, meter, stats, "no_answer", best_answer, reason,
+                                int(meter.used.get("iterations", 0)))
+        except BudgetExceeded as e:
+            self._write(log, "budget", {"name": e.name, "limit": e.limit, "used": e.used})
+            reason = f"the {e.name} budget tripped ({e.used} used of {e.limit})"
+            return self._finish(log, meter, stats, "no_answer", best_answer, reason,
+                                int(meter.used.get("iterations", 0)))
+
+    def _round(self, iteration: int, prompt: str, grammar: str | None, setup: ScriptSetup,
+               meter: Meter, log: LogWriter | None,
+               stats: dict[str, Any]) -> list[tuple[ScriptOutcome, str]]:
+        outcomes: list[tuple[ScriptOutcome, str]] = []
+        seen: dict[str, ScriptOutcome] = {}
+        n = max(1, int(self.budgets["candidates"]))
+        for c in range(n):
+            meter.check("seconds")
+            left = meter.left("tokens")
+            if left <= 0:
+                raise BudgetExceeded("tokens", self.budgets["tokens"], meter.used["tokens"])
+            temperature = 0.0 if c == 0 else 0.7
+            seed = self.seed + 1000 * iteration + c
+            self._emit("generate", {"iteration": iteration, "candidate": c + 1,
+                                    "of": n, "used": meter.snapshot()})
+            gen = self.backend.generate(
+                prompt, grammar=grammar,
+                max_tokens=int(min(self.budgets["script_tokens"], left)),
+                temperature=temperature, seed=seed,
+                stop=None if grammar else ["<|im_end|>", "<end_of_turn>", "\n\n\n"])
+            meter.add("tokens", gen.tokens)
+            stats["tokens"] += gen.tokens
+            stats["gen_seconds"] += gen.prompt_seconds + gen.gen_seconds
+            stats["candidates"] += 1
+            script = _clean_script(gen.text)
+            sha = hashlib.sha256(script.encode()).hexdigest()
+            self._write(log, "generation", {
+                "iteration": iteration, "candidate": c + 1, "temperature": temperature,
+                "seed": seed, "text": gen.text, "script_sha256": sha,
+                "tokens": gen.tokens, "prompt_tokens": gen.prompt_tokens,
+                "cached_tokens": gen.cached_tokens,
+                "seconds": round(gen.prompt_seconds + gen.gen_seconds, 3),
+                "stop_reason": gen.stop_reason})
+            self._emit("generation", {"iteration": iteration, "candidate": c + 1,
+                                      "tokens": gen.tokens,
+                                      "tokens_per_s": round(gen.tokens_per_second, 1),
+                                      "script": script})
+            if sha in seen:  # the same script again: a vote, not a new run
+                outcomes.append((seen[sha], script))
+                continue
+            calls: list[dict[str, Any]] = []
+            setup.recorder = calls.append
+            outcome = execute_script(script, setup)
+            outcome.script_sha256 = sha
+            seen[sha] = outcome
+            stats[{"parse": "parse_failures", "check": "check_rejections",
+                   "verify": "verify_rejections", "compile": "verify_rejections",
+                   "run": "runtime_failures"}.get(outcome.stage, "ok")] = stats.get(
+                {"parse": "parse_failures", "check": "check_rejections",
+                 "verify": "verify_rejections", "compile": "verify_rejections",
+                 "run": "runtime_failures"}.get(outcome.stage, "ok"), 0) + (
+                0 if outcome.stage == "done" else 1)
+            self._log_outcome(log, iteration, c + 1, sha, outcome, calls)
+            outcomes.append((outcome, script))
+        return outcomes
+
+    def _log_outcome(self, log: LogWriter | None, iteration: int, candidate: int, sha: str,
+                     outcome: ScriptOutcome, calls: list[dict[str, Any]]) -> None:
+        self._write(log, "verdict", {
+            "iteration": iteration, "candidate": candidate, "script_sha256": sha,
+            "stage": outcome.stage, "accepted": outcome.verified,
+            "diagnostics": [d.to_json() for d in outcome.diagnostics],
+            "proof": outcome.proof})
+        if outcome.bytecode_hash:
+            self._write(log, "bytecode", {"iteration": iteration, "candidate": candidate,
+                                          "hash": outcome.bytecode_hash,
+                                          "code": outcome.bytecode})
+        for call in calls:
+            self._write(log, "tool_call", {"iteration": iteration, "candidate": candidate,
+                                           **call})
+        if outcome.verified:
+            self._write(log, "output", {
+                "iteration": iteration, "candidate": candidate, "status": outcome.status,
+                "value": outcome.value, "printed": outcome.output,
+                "fuel": outcome.fuel_used, "writes": outcome.writes}, sync=True)
+        self._emit("verdict", {"iteration": iteration, "candidate": candidate,
+                               "stage": outcome.stage, "status": outcome.status,
+                               "value": outcome.value,
+                               "diagnostics": [d.code for d in outcome.diagnostics]})
+
+    def _vote(self, answers: list[tuple[ScriptOutcome, str]]) -> tuple[ScriptOutcome, str]:
+        counts = Counter(_answer_key(o.value) for o, _ in answers)
+        top = max(counts.values())
+        for o, s in answers:  # earliest among the most voted: the greedy one wins ties
+            if counts[_answer_key(o.value)] == top:
+                return o, s
+        raise AssertionError("unreachable")
+
+    def _finish(self, log: LogWriter | None, meter: Meter, stats: dict[str, Any], status: str,
+                answer: Any, reason: str, iterations: int) -> RunOutcome:
+        used = meter.snapshot()
+        stats["wall_seconds"] = used["seconds"]
+        payload = {"status": status, "answer": answer, "reason": reason,
+                   "iterations": iterations, "used": used, "stats": stats}
+        self._write(log, "run_end", payload, sync=True)
+        self._emit("run_end", payload)
+        return RunOutcome(status, answer, reason, iterations,
+                          str(self.log_path) if self.log_path else None, used, stats)
+
+    @staticmethod
+    def _write(log: LogWriter | None, kind: str, payload: dict[str, Any],
+               sync: bool = False) -> None:
+        if log is not None:
+            log.append(kind, payload, sync=sync)
+
+
+def now() -> float:
+    return time.time()
