@@ -984,6 +984,8 @@ class _SymbolicCheck:
         self.constraints = constraints
         self.vars: list[tuple[str, z3.SeqRef]] = []
         self.facts: list[z3.BoolRef] = []
+        self.ctx: z3.Context | None = None
+        self.zfacts: list[z3.BoolRef] = []
         parts, shown = [], []
         for i, p in enumerate(pieces):
             if isinstance(p, str):
@@ -1035,8 +1037,12 @@ class _SymbolicCheck:
             return self._unknown(model)
         if status == "unsat":
             return self._proven(c, c.allow[0][0].text if len(c.allow) == 1 else None)
-        # Escapes: find the most telling counterexample, printable if possible.
-        # These searches only choose the example; a cheaper limit is enough.
+        # Escapes: find the most telling counterexample, printable if possible
+        # (a malformed resource, then a deny hit, then a plain miss). These
+        # searches only choose the example; a cheaper limit is enough.
+        cex = model[0]
+        if cex.isprintable() and self.policy.check(self.kind, cex).resource is None:
+            return self._refuted(model)  # already the first choice
         goals = ([in_bad], [z3.Not(in_bad), in_deny],
                  [z3.Not(in_bad), z3.Not(in_deny), z3.Not(in_allow)])
         printable = [z3.InRe(v, _PRINTABLE) for _, v in self.vars]
@@ -1048,20 +1054,28 @@ class _SymbolicCheck:
         return self._refuted(model)
 
     def _solve(self, goal: list[z3.BoolRef], rlimit: int | None = None) -> tuple[str, Any]:
-        s = z3.Solver()
+        """One query. Each check_symbolic call gets a fresh Z3 context, so its
+        answers and models depend only on the question, not on what this
+        process asked before (Z3 caches would otherwise change the models)."""
+        if self.ctx is None:
+            self.ctx = z3.Context()
+            self.zfacts = [f.translate(self.ctx) for f in self.facts]
+        ctx = self.ctx
+        s = z3.Solver(ctx=ctx)
         s.set("rlimit", rlimit or self.rlimit)
         s.set("timeout", TIMEOUT_MS)
-        s.add(*self.facts)
-        s.add(*goal)
+        s.add(*self.zfacts, *[g.translate(ctx) for g in goal])
         r = s.check()
         if r == z3.sat:
-            return "sat", s.model()
+            m = s.model()
+
+            def value(term: z3.SeqRef) -> str:
+                return _zdecode(m.eval(term.translate(ctx), model_completion=True))
+
+            return "sat", (value(self.s), {name: value(v) for name, v in self.vars})
         if r == z3.unsat:
             return "unsat", None
         return "unknown", s.reason_unknown()
-
-    def _value(self, model: Any, term: z3.SeqRef) -> str:
-        return _zdecode(model.eval(term, model_completion=True))
 
     def _concrete(self) -> SymbolicVerdict:
         if self.vars:  # a scopeless kind: the pieces do not matter
@@ -1088,9 +1102,8 @@ class _SymbolicCheck:
                                f"{by}{denies}", rule or " | ".join(r.text for r, _ in c.allow),
                                expr=self.expr)
 
-    def _refuted(self, model: Any) -> SymbolicVerdict:
-        cex = self._value(model, self.s)
-        values = {name: self._value(model, v) for name, v in self.vars}
+    def _refuted(self, found: tuple[str, dict[str, str]]) -> SymbolicVerdict:
+        cex, values = found
         d = self.policy.check(self.kind, cex)
         where = ", ".join(f"{k} = {v!r}" for k, v in values.items())
         if d.allowed:  # e.g. an absolute path that happens to lie inside the root
