@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from pathlib import Path
 
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
@@ -87,6 +88,7 @@ def open_confined(root: Path | str, relative: str, policy: Policy, kind: str,
     rel = os.path.relpath(real, real_root)
     parts = [] if rel == "." else rel.split(os.sep)
     fd = os.open(real_root, os.O_RDONLY | os.O_DIRECTORY)
+    part = ""
     try:
         for part in parts[:-1]:
             nfd = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
@@ -94,11 +96,20 @@ def open_confined(root: Path | str, relative: str, policy: Policy, kind: str,
             fd = nfd
         if not parts:
             return os.dup(fd)
-        return os.open(parts[-1], flags | os.O_NOFOLLOW, mode, dir_fd=fd)
+        part = parts[-1]
+        return os.open(part, flags | os.O_NOFOLLOW, mode, dir_fd=fd)
     except OSError as e:
-        if e.errno == errno.ELOOP:
+        # O_NOFOLLOW on a link fails with ELOOP (or ENOTDIR with O_DIRECTORY).
+        if e.errno in (errno.ELOOP, errno.ENOTDIR) and _is_link(part, fd):
             raise _deny(kind, relative, "a symbolic link appeared in the path while it was "
                         "being opened") from None
         raise
     finally:
         os.close(fd)
+
+
+def _is_link(name: str, dir_fd: int) -> bool:
+    try:
+        return stat.S_ISLNK(os.lstat(name, dir_fd=dir_fd).st_mode)
+    except OSError:
+        return False
