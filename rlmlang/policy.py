@@ -30,6 +30,7 @@ import difflib
 import json
 import os
 import re
+import threading
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +46,8 @@ from rlmlang.diagnostics import Diagnostic, DiagnosticError
 DEFAULT_RLIMIT = 1_000_000
 # Wall-clock backstop only; the rlimit is what makes verdicts reproducible.
 TIMEOUT_MS = 10_000
+# Z3's main context is not thread-safe; symbolic checks take turns.
+_Z3_LOCK = threading.RLock()
 
 Style = Literal["path", "host", "key", "name", "none"]
 
@@ -794,15 +797,28 @@ class Policy:
                               source="<policy json>")
 
     def merged(self, other: Policy) -> Policy:
-        """Both policies' grants and deny rules; `other`'s caps, budgets and rlimit replace ours."""
-        if other.root != self.root:
-            raise PolicyError(Diagnostic(
-                "E_USAGE", f"cannot merge policies with different roots ({self.root} and {other.root})",
-                file="<policy>", fix="use the same root, or express one policy's rules under the other's root"))
+        """Both policies' grants and deny rules; `other`'s caps, budgets and rlimit replace ours.
+
+        The result keeps our root. When `other` has another root, its path
+        scopes are re-expressed under ours (PolicyError if one lies outside).
+        """
         replaced = {(r.kind, r.cap[0]) for r in other.allow if r.cap}
         mine = [r for r in self.allow if not (r.cap and (r.kind, r.cap[0]) in replaced)]
-        return Policy(self.root, mine + list(other.allow), list(self.deny) + list(other.deny),
+        return Policy(self.root, mine + self._rebased(other.allow, other.root, False),
+                      list(self.deny) + self._rebased(other.deny, other.root, True),
                       {**self.budgets, **other.budgets}, other.rlimit)
+
+    def _rebased(self, rules: Sequence[Rule], root: Path, deny: bool) -> list[Rule]:
+        if root == self.root:
+            return list(rules)
+        out = []
+        for r in rules:
+            if r.style == "path" and r.cap is None:
+                scope = r.text.partition(":")[2] or "**"
+                r = parse_rule(f"{r.kind}:{os.path.join(root, scope)}", root=str(self.root),
+                               deny=deny, source=f"policy rooted at {root}")
+            out.append(r)
+        return out
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Policy) and self.to_json() == other.to_json()
@@ -895,8 +911,9 @@ class Policy:
         a Z3 string term of the caller's own. constraints: Z3 facts about the
         unknowns (a list, or a function of the unknowns' Z3 variables in order).
         """
-        return _SymbolicCheck(self, kind, list(pieces), constraints,
-                              rlimit or self.rlimit).run()
+        with _Z3_LOCK:
+            return _SymbolicCheck(self, kind, list(pieces), constraints,
+                                  rlimit or self.rlimit).run()
 
 
 _FIX_SHAPE = {

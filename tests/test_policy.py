@@ -295,8 +295,15 @@ def test_merged() -> None:
     assert m.cap("llm", "calls") == 50  # the later policy's cap replaces the earlier one
     assert m.budgets == {"fuel": 5}
     assert Policy.from_json(m.to_json()) == m
-    with pytest.raises(PolicyError, match="different roots"):
-        a.merged(Policy.from_rules([], [], "/elsewhere"))
+    sub = Policy.from_rules(["fs.write:out/*.md", "fs.list", "net:x.org"], ["fs.read:tmp"],
+                            ROOT + "/work")
+    m = a.merged(sub)  # path scopes are re-expressed under the first policy's root
+    assert [r.text for r in m.allow][-3:] == ["fs.write:work/out/*.md", "fs.list:work/**",
+                                               "net:x.org"]
+    assert m.check("fs.write", "work/out/a.md").allowed
+    assert m.check("fs.read", "work/tmp/x").code == "E_DENIED"
+    with pytest.raises(PolicyError, match="outside the policy root"):
+        a.merged(Policy.from_rules(["fs.read:data"], [], "/elsewhere"))
 
 
 # --------------------------------------------------------------------------- symbolic
