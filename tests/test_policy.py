@@ -478,25 +478,59 @@ def test_symbolic_queries_are_fast() -> None:
 
 
 def _random_paths(n: int, seed: int) -> list[str]:
+    """Spellings built from parts, with stray './', '//' and '..' mixed in."""
     rng = random.Random(seed)
-    atoms = ["a", "data", "secret", "x.md", ".", "..", "/", "/", "//", "./", ".md", "b"]
-    return ["".join(rng.choice(atoms) for _ in range(rng.randint(0, 5))) for _ in range(n)]
+    comps = ["a", "b", "data", "secret", "x.md", "a.md", ".", "", "..", ".x"]
+    weights = [4, 3, 4, 3, 3, 2, 1, 1, 0.3, 1]
+    out = []
+    for _ in range(n):
+        parts = rng.choices(comps, weights, k=rng.randint(1, 5))
+        out.append(("./" if rng.random() < 0.1 else "") + "/".join(parts)
+                   + ("/" if rng.random() < 0.1 else ""))
+    return out
+
+
+def _outcomes(p: Policy, kind: str, raws: list[str]) -> set[str | None]:
+    return {p.check(kind, r).code for r in raws}
 
 
 @pytest.mark.parametrize("allow,deny", [
     (["fs.read:data/**"], ["fs.read:data/secret"]),
-    (["fs.read:*/x.md", "fs.read:a/**/b"], []),
+    (["fs.read:*/x.md", "fs.read:a/**/b"], ["fs.read:b/x.md"]),
     (["fs.read:**/secret/*"], ["fs.read:a/*.md"]),
 ])
 def test_symbolic_and_concrete_checks_agree_on_every_spelling(allow, deny) -> None:
     """For a fully known string the proof must say what the run-time check says."""
     p = pol(allow, deny)
     s = z3.String("s")
-    for raw in _random_paths(60, seed=len(allow) * 7 + len(deny)):
-        if raw.startswith("/"):
-            continue  # absolute spellings are refused statically by design
+    raws = _random_paths(80, seed=len(allow) * 7 + len(deny)) + [
+        "./data//secret/./k", "data/./x", "b/./x.md", "b//x.md/", "a/./q//b/", "a/b",
+        "q/secret/a.md", "a/a.md", "data/.", "./a//secret/x/", "secret/.x"]
+    assert _outcomes(p, "fs.read", raws) == {None, "E_PERMISSION", "E_DENIED"}  # not vacuous
+    for raw in raws:
         v = p.check_symbolic("fs.read", [s], [s == z3.StringVal(raw)])
         d = p.check("fs.read", raw)
         assert v.proven == d.allowed, (raw, v, d)
         if not d.allowed:
             assert v.code == d.code, (raw, v, d)
+
+
+@pytest.mark.parametrize("kind,allow,deny,parts,sep,suffixes", [
+    ("net", ["net:*.example.com", "net:api-*.x.org:443"], ["net:evil.example.com"],
+     ["a", "evil", "EVIL", "example", "com", "api-1", "api-", "x", "org", "", "b_c"], ".",
+     ["", "", ":443", ":8", ":", "/"]),
+    ("state.write", ["state.write:notes.*", "state.write:a.**.z"], ["state.write:notes.x"],
+     ["a", "notes", "x", "z", "b", ""], ".", [""]),
+])
+def test_host_and_key_checks_agree(kind, allow, deny, parts, sep, suffixes) -> None:
+    p = pol(allow, deny)
+    rng = random.Random(11)
+    s = z3.String("s")
+    raws = [sep.join(rng.choices(parts, k=rng.randint(1, 4))) + rng.choice(suffixes)
+            for _ in range(60)]
+    raws += ["api-7.x.org:443", "evil.example.com", "a.b.z", "notes.x.y"]
+    assert _outcomes(p, kind, raws) == {None, "E_PERMISSION", "E_DENIED"}  # not vacuous
+    for raw in raws:
+        v = p.check_symbolic(kind, [s], [s == z3.StringVal(raw)])
+        d = p.check(kind, raw)
+        assert v.proven == d.allowed, (raw, v, d)
