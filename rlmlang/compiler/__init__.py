@@ -1,0 +1,1 @@
+"""Bytecode: instruction set and serialised form, compiler, validator."""

@@ -1,0 +1,80 @@
+"""Run-time failures of the VM, and their translation into plain words.
+
+The dispatch loop does not check types or bounds before each operation; it
+lets Python raise and translates the exception afterwards, using the opcode
+that was running and the operands still sitting in the stack slots. So the
+common path pays nothing, and the error path still says what went wrong in
+the script's terms ("index 7 is out of range for a list of 3 items") rather
+than Python's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rlmlang.compiler import bytecode as bc
+
+
+class VMError(Exception):
+    """Raised inside the VM to stop with one diagnostic code and message."""
+
+    def __init__(self, code: str, message: str, fix: str | None = None, **data: Any):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.fix = fix
+        self.data = data
+
+
+class OutOfFuel(Exception):  # noqa: N818 (a signal, not an error of the program)
+    """Fuel ran out; the VM decides whether that is E_FUEL or E_VERIFIER_BUG."""
+
+
+def short(value: Any, limit: int = 60) -> str:
+    """A value as the script would write it, cut to `limit` characters."""
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if value is None:
+        return "none"
+    return {int: "int", float: "float", str: "str", list: "list", dict: "dict"}.get(
+        type(value), type(value).__name__)
+
+
+def explain(exc: BaseException, op: int, operands: list[Any]) -> str:
+    """A plain message for a Python exception raised while running opcode `op`."""
+    if isinstance(exc, ZeroDivisionError):
+        return "division by zero" if op != bc.MOD else "modulo by zero"
+    if op == bc.INDEX or op == bc.STORE_INDEX:
+        container, key = (operands + [None, None])[:2]
+        if isinstance(exc, IndexError) and isinstance(container, (list, str)):
+            what = "list" if isinstance(container, list) else "string"
+            unit = "item" if what == "list" else "character"
+            n = len(container)
+            return (f"index {short(key)} is out of range for a {what} of {n} "
+                    f"{unit}{'s' if n != 1 else ''}")
+        if isinstance(exc, KeyError) and isinstance(container, dict):
+            keys = ", ".join(short(k, 20) for k in list(container)[:5])
+            more = ", …" if len(container) > 5 else ""
+            return (f"key {short(key)} is not in the dict"
+                    + (f" (it has {keys}{more})" if container else " (it is empty)"))
+        if isinstance(exc, TypeError):
+            if isinstance(container, str) and op == bc.STORE_INDEX:
+                return "strings cannot be changed in place; build a new string instead"
+            return f"cannot index a {kind(container)} with a {kind(key)}"
+    if isinstance(exc, TypeError) and len(operands) >= 2:
+        a, b = operands[:2]
+        sym = {bc.ADD: "+", bc.SUB: "-", bc.MUL: "*", bc.DIV: "/", bc.FLOORDIV: "//",
+               bc.MOD: "%", bc.LT: "<", bc.LE: "<=", bc.GT: ">", bc.GE: ">=", bc.IN: "in",
+               bc.NOT_IN: "not in"}.get(op)
+        if sym:
+            return f"cannot apply '{sym}' to a {kind(a)} and a {kind(b)}"
+    if isinstance(exc, (OverflowError, MemoryError)):
+        return "a number or value grew too large"
+    if isinstance(exc, RecursionError):
+        return "a value is nested too deeply"
+    return f"{type(exc).__name__}: {exc}"
