@@ -46,6 +46,8 @@ from rlmlang.backend.grammar_engine import CompiledGrammar, TokenBuffer, grammar
 _CHUNKS = (64, 4096)
 # llama_token_attr: UNKNOWN | UNUSED | CONTROL
 _BANNED_ATTRS = 1 | 2 | 8
+# At temperature > 0, draws from the model's distribution before masking.
+_REDRAWS = 16
 _GRAMMAR_CACHE_SIZE = 8
 
 
@@ -216,26 +218,41 @@ class Decoder:
     def _pick(self, logits: np.ndarray, g: CompiledGrammar | None, temperature: float,
               rng: np.random.Generator | None, stats: dict[str, float]) -> int:
         if temperature <= 0 or rng is None:
-            scores = logits
-            tok = int(np.argmax(scores))
-        else:
-            x = logits.astype(np.float64) / temperature
-            x -= x.max()
-            np.exp(x, out=x)
-            cdf = np.cumsum(x)
-            tok = int(np.searchsorted(cdf, rng.random() * cdf[-1], side="right"))
-            tok = min(tok, self.n_vocab - 1)
-            scores = None
-        if g is None:
-            return tok
-        stats["checks"] += 1
-        if not self.banned()[tok] and g.allows(tok):
-            return tok
+            tok = int(np.argmax(logits))
+            if g is None:
+                return tok
+            stats["checks"] += 1
+            if not self.banned()[tok] and g.allows(tok):
+                return tok
+            stats["fallbacks"] += 1
+            return self._best_allowed(logits, g, stats)
+        x = logits.astype(np.float64) / temperature
+        x -= x.max()
+        np.exp(x, out=x)
+        cdf = np.cumsum(x)
+        total = cdf[-1]
+        banned = self.banned() if g is not None else None
+        refused: set[int] = set()
+        for attempt in range(_REDRAWS):
+            tok = min(int(np.searchsorted(cdf, rng.random() * total, side="right")),
+                      self.n_vocab - 1)
+            if g is None or banned is None:
+                return tok
+            if attempt == 0:
+                stats["checks"] += 1
+            if tok in refused:
+                continue
+            if not banned[tok] and g.allows(tok):
+                # Redrawing from p until a token is allowed samples p(t)/P(allowed) exactly.
+                return tok
+            refused.add(tok)
+        assert g is not None
         stats["fallbacks"] += 1
-        if scores is None:
-            # Exact draw from the softmax restricted to allowed tokens (Gumbel-max).
-            scores = logits.astype(np.float64) / temperature + rng.gumbel(size=self.n_vocab)
-        return self._best_allowed(scores, g, stats)
+        # Exact draw from the softmax restricted to allowed tokens (Gumbel-max).
+        u = rng.random(self.n_vocab, dtype=np.float32)
+        np.clip(u, 1e-30, 1.0, out=u)
+        gumbel = -np.log(-np.log(u))
+        return self._best_allowed(logits / np.float32(temperature) + gumbel, g, stats)
 
     def _best_allowed(self, scores: np.ndarray, g: CompiledGrammar, stats: dict[str, float]) -> int:
         for k in _CHUNKS:
@@ -449,13 +466,15 @@ def vocab_model(path: str | None = None) -> _VocabModel:
     return vm
 
 
-def grammar_accepts(gbnf: str, text: str, vocab_model_path: str | None = None) -> bool:
+def grammar_accepts(gbnf: str, text: str, vocab_model_path: str | None = None, *,
+                    complete: bool = True) -> bool:
     """Does llama.cpp's GBNF engine accept `text` as a complete sentence of `gbnf`?
 
     The text is fed token by token through the real tokenizer of the model at
     `vocab_model_path` (a registry name or GGUF path; None: the default),
     each token checked with a one-element candidate array before it is
-    accepted, and the end checked by asking whether EOS is allowed. NUL is
+    accepted, and the end checked by asking whether EOS is allowed
+    (`complete=False`: only that `text` is a prefix of some sentence). NUL is
     never accepted (llama.cpp cannot emit it). An invalid grammar raises
     GrammarError.
     """
@@ -471,4 +490,4 @@ def grammar_accepts(gbnf: str, text: str, vocab_model_path: str | None = None) -
         if not g.allows(t):
             return False
         g.accept(t)
-    return g.allows(vm.eos)
+    return g.allows(vm.eos) if complete else True

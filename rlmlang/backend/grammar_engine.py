@@ -103,12 +103,9 @@ class CompiledGrammar:
         with llamalog.capture() as log:
             ptr = llama_cpp.llama_sampler_init_grammar(vocab, gbnf.encode("utf-8"), b"root")
         if not ptr:
-            detail = " ".join(
-                line.strip() for line in log
-                if "error" in line.lower() or "left recursion" in line.lower()
-                or "undefined" in line.lower()
-            )
-            detail = detail.replace("parse: error parsing grammar: ", "")
+            reasons = [line.strip() for line in log if "error parsing grammar" in line
+                       or "left recursion" in line.lower() or "error" in line.lower()]
+            detail = "; ".join(r.split("error parsing grammar: ")[-1] for r in reasons)
             raise GrammarError(
                 "llama.cpp refused the GBNF grammar"
                 + (f": {detail[:300]}" if detail else " (no reason given)"),

@@ -28,10 +28,24 @@ _ATTR_CONTROL = 8  # LLAMA_TOKEN_ATTR_CONTROL
 
 
 def default_threads() -> int:
+    """Threads for llama.cpp: $RLM_THREADS, else the cores not already busy.
+
+    llama.cpp's threads synchronise at every layer, so one thread more than
+    there are free cores is far slower (measured here on 2 shared cores, with
+    one other busy process: 1 thread 70 tok/s, 2 threads 16-25 tok/s).
+    """
     env = os.environ.get("RLM_THREADS")
     if env and env.isdigit() and int(env) > 0:
         return int(env)
-    return max(1, min(os.cpu_count() or 1, 8))
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    try:
+        busy = int(os.getloadavg()[0] + 0.5)
+    except OSError:
+        busy = 0
+    return max(1, min(8, cores - busy, cores))
 
 
 class LlamaBackend:

@@ -5,7 +5,8 @@ llama-cpp-python prints its errors to stderr, so loading a model or parsing a
 bad grammar sprays text over the user's terminal. We install our own callback
 once: messages are kept in a small ring buffer (so a grammar parse error can
 be quoted in the diagnostic that explains it) and echoed to stderr only when
-RLM_LLAMA_LOG=1.
+RLM_LLAMA_LOG=1. `capture()` also catches what llama.cpp writes straight to
+the C stderr around the calls known to do so (grammar parsing, loading).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
+import tempfile
 import threading
 from collections import deque
 from collections.abc import Iterator
@@ -48,16 +50,32 @@ def install() -> None:
 
 @contextmanager
 def capture() -> Iterator[list[str]]:
-    """Collect the log lines emitted inside the block."""
+    """Collect the log lines emitted inside the block.
+
+    Some llama.cpp messages (the grammar parser's) bypass the callback and go
+    straight to the C stderr, so file descriptor 2 is redirected to a
+    temporary file for the duration too.
+    """
     install()
     out: list[str] = []
     with _lock:
         _buffer.clear()
-    try:
-        yield out
-    finally:
-        with _lock:
-            out.extend(_buffer)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as tmp:
+        os.dup2(tmp.fileno(), 2)
+        try:
+            yield out
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            tmp.seek(0)
+            raw = tmp.read().decode("utf-8", errors="replace")
+            with _lock:
+                out.extend(_buffer)
+            out.extend(line + "\n" for line in raw.splitlines())
+            if _echo and raw:
+                print(raw, end="", file=sys.stderr, flush=True)
 
 
 install()
