@@ -1,0 +1,69 @@
+"""Resolve and typecheck: the stage between the parser and the verifier.
+
+`check(script, env)` returns every error at once (never raises on a bad
+script) and, when there are none, a `CheckedScript`: the tree, the
+environment it was checked against, the type of every expression by node
+id, and `ScriptInfo` (defs, call graph, how names and calls resolved) for
+the verifier and the compiler.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rlmlang.check.resolve import MAIN, DefInfo, resolve_structure
+from rlmlang.check.typecheck import Checker, ScriptInfo, fits, show
+from rlmlang.diagnostics import Diagnostic
+from rlmlang.syntax import ast
+from rlmlang.tools.registry import Registry
+from rlmlang.types import Type
+
+__all__ = ["MAIN", "CheckResult", "CheckedScript", "DefInfo", "Env", "ScriptInfo", "check",
+           "fits", "show"]
+
+
+@dataclass
+class Env:
+    """What a script may see: its inputs, the state schema, the output type, the tools."""
+
+    inputs: dict[str, Type]
+    state: dict[str, Type]
+    output: Type | None
+    registry: Registry
+
+
+@dataclass(frozen=True)
+class CheckedScript:
+    script: ast.Script
+    env: Env
+    types: dict[int, Type]  # id(expression node) -> its type
+    locals: ScriptInfo  # resolution facts for the verifier and the compiler
+
+    @property
+    def info(self) -> ScriptInfo:
+        return self.locals
+
+    def type_of(self, e: ast.Expr) -> Type | None:
+        return self.types.get(id(e))
+
+
+@dataclass
+class CheckResult:
+    checked: CheckedScript | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.checked is not None
+
+
+def check(script: ast.Script, env: Env, file: str = "<script>") -> CheckResult:
+    """Resolve names and structure, infer and check types; collect every error."""
+    structure, diags = resolve_structure(script, env.registry, env.inputs, file)
+    checker = Checker(structure, env.inputs, env.state, env.output, env.registry, file)
+    checker.run(script)
+    diags = diags + checker.diags
+    diags.sort(key=lambda d: (d.line, d.col))
+    if any(d.severity == "error" for d in diags):
+        return CheckResult(None, diags)
+    return CheckResult(CheckedScript(script, env, checker.types, checker.info), diags)

@@ -1,0 +1,968 @@
+"""Typecheck: names, scopes and static types, with every error collected.
+
+The checker walks the tree once (defs first, callees before callers, then
+the script body) with a scope of names and their types. Types are inferred
+from the first assignment and then fixed: a name keeps its type. The empty
+literals `[]` and `{}` get a *hole* for their element type, which the first
+use that knows better fills (`hits = []` ... `hits = hits + [part]`).
+Definite assignment is tracked too, so a name assigned only inside an `if`
+or a loop and read after it is reported before it can fail at run time.
+
+Each error becomes one Diagnostic and the expression's type becomes
+`UNKNOWN`, which fits everywhere: one mistake, one message, no cascade.
+What the compiler needs later (how each name resolved, which calls are
+defs or tools, the `as T` of sub-model calls, what each `for` iterates) is
+recorded by node id in `ScriptInfo`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from rlmlang.check.resolve import DefInfo, Structure
+from rlmlang.diagnostics import Diagnostic, Span
+from rlmlang.syntax import ast
+from rlmlang.syntax.printer import print_expr
+from rlmlang.tools.registry import Registry, ToolSpec
+from rlmlang.types import (
+    BOOL,
+    FLOAT,
+    INT,
+    NONE,
+    STR,
+    UNKNOWN,
+    DictT,
+    ListT,
+    Prim,
+    RecordT,
+    Type,
+    UnknownT,
+    format_type,
+)
+
+
+@dataclass(frozen=True)
+class Hole(Type):
+    """The element type of `[]` or `{}` before anything says what it is."""
+
+
+HOLE = Hole()
+NUMERIC = (INT, FLOAT)
+
+
+def has_hole(t: Type) -> bool:
+    if isinstance(t, Hole):
+        return True
+    if isinstance(t, ListT):
+        return has_hole(t.elem)
+    if isinstance(t, DictT):
+        return has_hole(t.value)
+    if isinstance(t, RecordT):
+        return any(has_hole(ft) for _, ft in t.fields)
+    return False
+
+
+def show(t: Type) -> str:
+    """A type in words for messages; holes read as 'anything yet'."""
+    if isinstance(t, Hole):
+        return "?"
+    if isinstance(t, ListT):
+        return f"list[{show(t.elem)}]"
+    if isinstance(t, DictT):
+        return f"dict[str, {show(t.value)}]"
+    if isinstance(t, RecordT):
+        return "{" + ", ".join(f"{n}: {show(ft)}" for n, ft in t.fields) + "}"
+    return format_type(t)
+
+
+def fits(src: Type, dst: Type) -> bool:
+    """Whether a value of type `src` may be used where `dst` is expected."""
+    if isinstance(src, (UnknownT, Hole)) or isinstance(dst, (UnknownT, Hole)):
+        return True
+    if src == dst:
+        return True
+    if src == INT and dst == FLOAT:
+        return True
+    if isinstance(src, ListT) and isinstance(dst, ListT):
+        return fits(src.elem, dst.elem)
+    if isinstance(src, DictT) and isinstance(dst, DictT):
+        return fits(src.value, dst.value)
+    if isinstance(src, RecordT) and isinstance(dst, DictT):
+        return all(fits(ft, dst.value) for _, ft in src.fields)
+    if isinstance(src, DictT) and isinstance(dst, RecordT):
+        return all(fits(src.value, ft) for _, ft in dst.fields)
+    if isinstance(src, RecordT) and isinstance(dst, RecordT):
+        if {n for n, _ in src.fields} != {n for n, _ in dst.fields}:
+            return False
+        return all(fits(ft, dst.field(n) or UNKNOWN) for n, ft in src.fields)
+    return False
+
+
+def unify(a: Type, b: Type) -> Type | None:
+    """The one type both fit (filling holes, int widening to float), or None."""
+    if isinstance(a, UnknownT) or isinstance(b, UnknownT):
+        return UNKNOWN
+    if isinstance(a, Hole):
+        return b
+    if isinstance(b, Hole):
+        return a
+    if a == b:
+        return a
+    if {a, b} == {INT, FLOAT}:
+        return FLOAT
+    if isinstance(a, ListT) and isinstance(b, ListT):
+        e = unify(a.elem, b.elem)
+        return None if e is None else ListT(e)
+    if isinstance(a, DictT) and isinstance(b, DictT):
+        v = unify(a.value, b.value)
+        return None if v is None else DictT(v)
+    if isinstance(a, RecordT) and isinstance(b, DictT):
+        return b if fits(a, b) else None
+    if isinstance(a, DictT) and isinstance(b, RecordT):
+        return a if fits(b, a) else None
+    if isinstance(a, RecordT) and isinstance(b, RecordT) and fits(a, b) and fits(b, a):
+        return a
+    return None
+
+
+def refine(old: Type, new: Type) -> Type:
+    """`old` with its holes filled from `new` (both already known to fit)."""
+    if not has_hole(old):
+        return old
+    u = unify(old, new)
+    return old if u is None or isinstance(u, UnknownT) else u
+
+
+@dataclass
+class ScriptInfo:
+    """What the checker learned, by node id, for the verifier and the compiler."""
+
+    defs: dict[str, DefInfo]
+    call_graph: dict[str, tuple[str, ...]]
+    order: tuple[str, ...]  # defs, callees first
+    globals: dict[str, Type] = field(default_factory=dict)  # names assigned in the body
+    # id(Name) -> "global" (script body), "local" (a def's name), "param", "input"
+    names: dict[int, str] = field(default_factory=dict)
+    # id(Call) -> "def" or "tool" (builtins, stdlib and host tools are all tools)
+    calls: dict[int, str] = field(default_factory=dict)
+    casts: dict[int, Type] = field(default_factory=dict)  # id(Call) -> the `as T` type
+    # id(For) -> "list", "dict" (iterates keys) or "range" (a range(...) call)
+    iter_kinds: dict[int, str] = field(default_factory=dict)
+    state_reads: set[str] = field(default_factory=set)
+    state_writes: set[str] = field(default_factory=set)
+
+
+_FALLTHROUGH_ENDERS = (ast.Submit, ast.Fail, ast.Return, ast.Break, ast.Continue)
+_LITERAL_SPELLINGS = {"true": "True", "false": "False", "null": "None", "none": "None",
+                      "nil": "None", "TRUE": "True", "FALSE": "False"}
+
+
+class Checker:
+    def __init__(self, structure: Structure, inputs: dict[str, Type], state: dict[str, Type],
+                 output: Type | None, registry: Registry, file: str):
+        self.st = structure
+        self.inputs = inputs
+        self.state = state
+        self.output = output
+        self.registry = registry
+        self.file = file
+        self.diags: list[Diagnostic] = []
+        self.types: dict[int, Type] = {}
+        self.info = ScriptInfo(structure.defs, structure.call_graph, structure.order)
+        # The current frame.
+        self.scope: dict[str, Type] = {}
+        self.first_line: dict[str, int] = {}
+        self.defined: set[str] = set()
+        self.in_def: DefInfo | None = None
+        self.returns: list[Type] = []
+
+    # ------------------------------------------------------------------ helpers
+
+    def err(self, code: str, span: Span | None, msg: str, fix: str | None = None,
+            notes: tuple[str, ...] = (), severity: str = "error", **data: Any) -> None:
+        self.diags.append(Diagnostic(code, msg, span, self.file, fix, notes, data, severity))
+
+    def visible_names(self) -> list[str]:
+        names = list(self.scope) + list(self.inputs) + list(self.st.defs)
+        names += [n for n in self.registry.names() if "." not in n]
+        return names + ["True", "False", "None"]
+
+    def did_you_mean(self, name: str, candidates: list[str]) -> str | None:
+        if name in _LITERAL_SPELLINGS:
+            return _LITERAL_SPELLINGS[name]
+        close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+        return close[0] if close else None
+
+    # ------------------------------------------------------------------ entry
+
+    def run(self, script: ast.Script) -> None:
+        self._script_assigns = _assigned_names(
+            tuple(s for s in script.body if not isinstance(s, ast.Def)))
+        for name in self.st.order:
+            self.check_def(self.st.defs[name])
+        self.scope = {}
+        self.defined = set()
+        self.in_def = None
+        self.block(tuple(s for s in script.body if not isinstance(s, ast.Def)))
+        self.info.globals = dict(self.scope)
+
+    def check_def(self, d: DefInfo) -> None:
+        self.in_def = d
+        self.scope = dict(d.params)
+        self.first_line = {p.name: p.span.line for p in d.node.params}
+        self.defined = set(d.params)
+        self.returns = []
+        for p in d.node.params:
+            if p.name in self.inputs:
+                self.err("E_NAME", p.span, f"parameter '{p.name}' hides the input '{p.name}'",
+                         f"rename the parameter, e.g. {p.name}_")
+        falls = self.block(d.node.body)
+        if d.returns is None:
+            ret: Type = NONE
+            for r in self.returns:
+                u = unify(ret, r) if ret != NONE else r
+                ret = u if u is not None else ret
+            d.returns = ret
+        elif d.returns != NONE and falls and self.returns is not None:
+            self.err("E_TYPE", d.node.span,
+                     f"'{d.node.name}' is declared to return {show(d.returns)} but can reach its "
+                     "end without a return", "end every path of the def with return <value>")
+        d.locals = dict(self.scope)
+
+    # ------------------------------------------------------------------ statements
+
+    def block(self, stmts: tuple[ast.Stmt, ...]) -> bool:
+        """Check statements in order; return whether control can fall off the end."""
+        falls = True
+        for s in stmts:
+            if not falls:
+                self.err("E_SYNTAX", s.span, "this statement can never run: the one before "
+                         "it ends the block", "remove it, or move it before that statement",
+                         severity="warning")
+                break
+            falls = self.stmt(s)
+        return falls
+
+    def stmt(self, s: ast.Stmt) -> bool:
+        if isinstance(s, ast.Assign):
+            self.assign(s.target, self.expr(s.value), s.value, s.span)
+        elif isinstance(s, ast.AugAssign):
+            tt = self.expr(s.target)
+            tv = self.expr(s.value)
+            self.assign(s.target, self.binop_type(s.op, tt, tv, s.span, s.target, s.value),
+                        s.value, s.span, aug=True)
+        elif isinstance(s, ast.ExprStmt):
+            self.expr_stmt(s)
+        elif isinstance(s, ast.Submit):
+            t = self.expr(s.value)
+            if self.output is not None and not fits(t, self.output):
+                self.err("E_SUBMIT", s.value.span,
+                         f"submit needs {show(self.output)} (the task's output type), but this "
+                         f"is {show(t)}", _convert_fix(t, self.output, s.value),
+                         expected=format_type(self.output), got=show(t))
+            return False
+        elif isinstance(s, ast.Fail):
+            t = self.expr(s.message)
+            if not fits(t, STR):
+                self.err("E_TYPE", s.message.span, f"fail needs a str message, not {show(t)}",
+                         'write fail("why it stopped")')
+            return False
+        elif isinstance(s, ast.Return):
+            self.ret(s)
+            return False
+        elif isinstance(s, (ast.Break, ast.Continue)):
+            return False
+        elif isinstance(s, ast.Pass):
+            pass
+        elif isinstance(s, ast.If):
+            return self.if_stmt(s)
+        elif isinstance(s, ast.For):
+            self.for_stmt(s)
+        elif isinstance(s, ast.While):
+            self.while_stmt(s)
+        elif isinstance(s, ast.Def):
+            pass  # checked in run(); misplaced defs were reported by resolve
+        return True
+
+    def expr_stmt(self, s: ast.ExprStmt) -> None:
+        e = s.expr
+        t = self.expr(e)
+        if not isinstance(e, ast.Call):
+            if isinstance(e, ast.Compare) and e.op == "==":
+                fix = f"to assign, write {print_expr(e.left)} = {print_expr(e.right)}"
+            else:
+                fix = f"assign it (x = {print_expr(e)}), print it (print(...)) or remove it"
+            self.err("E_TYPE", s.span, "this statement computes a value and throws it away", fix)
+            return
+        spec = self.registry.get(e.func)
+        if spec is not None and not spec.effect and t not in (NONE, UNKNOWN) \
+                and spec.name != "print":
+            self.err("E_TYPE", s.span, f"the result of {e.func}(...) is thrown away",
+                     f"assign it (x = {print_expr(e)}) or print it", severity="warning")
+
+    def ret(self, s: ast.Return) -> None:
+        t = self.expr(s.value) if s.value is not None else NONE
+        if self.in_def is None:
+            return  # reported by resolve
+        self.returns.append(t)
+        want = self.in_def.returns
+        if want is not None and not fits(t, want):
+            self.err("E_TYPE", (s.value or s).span,
+                     f"'{self.in_def.node.name}' is declared to return {show(want)}, but this "
+                     f"returns {show(t)}", _convert_fix(t, want, s.value))
+
+    def if_stmt(self, s: ast.If) -> bool:
+        before = set(self.defined)
+        outs: list[set[str]] = []
+        any_falls = False
+        for cond, body in s.branches:
+            self.cond(cond, "if")
+            self.defined = set(before)
+            if self.block(body):
+                outs.append(self.defined)
+                any_falls = True
+        self.defined = set(before)
+        if s.orelse is not None:
+            if self.block(s.orelse):
+                outs.append(self.defined)
+                any_falls = True
+        else:
+            outs.append(set(before))
+            any_falls = True
+        self.defined = set.intersection(*outs) if outs else set(before)
+        return any_falls
+
+    def for_stmt(self, s: ast.For) -> None:
+        t = self.expr(s.iter)
+        elem: Type = UNKNOWN
+        kind = "list"
+        if isinstance(s.iter, ast.Call) and s.iter.func == "range":
+            kind = "range"
+        if isinstance(t, ListT):
+            elem = t.elem
+        elif isinstance(t, (DictT, RecordT)):
+            elem, kind = STR, "dict"
+        elif t == STR:
+            src = print_expr(s.iter)
+            self.err("E_TYPE", s.iter.span, "cannot iterate over a str: a for loop needs a list "
+                     "or a dict", f"iterate lines({src}) or chunks({src}, 4000)")
+        elif not isinstance(t, UnknownT):
+            self.err("E_TYPE", s.iter.span, f"cannot iterate over {show(t)}: a for loop needs "
+                     "a list, a dict or range(...)", "for i in range(n): ... counts from 0 to n-1")
+        self.info.iter_kinds[id(s)] = kind
+        before = set(self.defined)
+        self.bind(s.var, elem, s.span, s.iter)
+        self.block(s.body)
+        self.defined = before
+
+    def while_stmt(self, s: ast.While) -> None:
+        self.cond(s.cond, "while")
+        if s.decreases is not None:
+            t = self.expr(s.decreases)
+            if not fits(t, INT) or t == FLOAT:
+                self.err("E_TYPE", s.decreases.span, f"a decreases measure must be an int, not "
+                         f"{show(t)}", "use an int expression such as n - i or len(todo)")
+        before = set(self.defined)
+        self.block(s.body)
+        self.defined = before
+
+    def cond(self, e: ast.Expr, where: str) -> None:
+        t = self.expr(e)
+        if not fits(t, BOOL):
+            self.err("E_TYPE", e.span, f"the condition of {where} must be a bool, not "
+                     f"{show(t)} (there is no truthiness)", _truth_fix(t, e))
+
+    # ------------------------------------------------------------------ assignment
+
+    def assign(self, target: ast.Expr, t: Type, value: ast.Expr, span: Span,
+               aug: bool = False) -> None:
+        if isinstance(target, ast.Name):
+            self.bind(target.id, t, target.span, value, name_node=target)
+        elif isinstance(target, ast.Index):
+            base = target.value
+            if not isinstance(base, ast.Name):
+                return  # reported by the parser
+            bt = self.lookup(base) if not aug else self.types.get(id(base), UNKNOWN)
+            it = self.expr(target.index) if not aug else self.types.get(id(target.index), UNKNOWN)
+            if isinstance(bt, ListT):
+                if not fits(it, INT) or it == FLOAT:
+                    self.err("E_TYPE", target.index.span, f"a list index must be an int, not "
+                             f"{show(it)}")
+                if not fits(t, bt.elem):
+                    self.err("E_TYPE", value.span, f"'{base.id}' is {show(bt)}; cannot store "
+                             f"{show(t)} in it", _convert_fix(t, bt.elem, value))
+                elif has_hole(bt):
+                    self.scope[base.id] = ListT(refine(bt.elem, t))
+            elif isinstance(bt, DictT):
+                if not fits(it, STR):
+                    self.err("E_TYPE", target.index.span, f"dict keys are str, not {show(it)}",
+                             _convert_fix(it, STR, target.index))
+                if not fits(t, bt.value):
+                    self.err("E_TYPE", value.span, f"'{base.id}' is {show(bt)}; cannot store "
+                             f"{show(t)} in it", _convert_fix(t, bt.value, value))
+                elif has_hole(bt) and base.id in self.scope:
+                    self.scope[base.id] = DictT(refine(bt.value, t))
+            elif isinstance(bt, RecordT):
+                key = target.index
+                if isinstance(key, ast.Const) and isinstance(key.value, str):
+                    ft = bt.field(key.value)
+                    if ft is None:
+                        self.err("E_TYPE", key.span, f"record '{base.id}' has no field "
+                                 f"{key.value!r} (fields: {', '.join(n for n, _ in bt.fields)})")
+                    elif not fits(t, ft):
+                        self.err("E_TYPE", value.span, f"field {key.value!r} is {show(ft)}, "
+                                 f"not {show(t)}")
+                else:
+                    self.err("E_TYPE", key.span, "a record's field must be named by a literal "
+                             "string, e.g. r[\"name\"]")
+            elif not isinstance(bt, UnknownT):
+                self.err("E_TYPE", base.span, f"cannot assign into an item of {show(bt)}: only "
+                         "lists and dicts have items")
+        elif isinstance(target, ast.Dotted) and target.parts[0] == "state":
+            key = target.parts[1]
+            self.info.state_writes.add(key)
+            want = self.state.get(key)
+            if want is None:
+                self.unknown_state(key, target.span)
+            elif not fits(t, want):
+                self.err("E_TYPE", value.span, f"state.{key} is declared {show(want)}; cannot "
+                         f"store {show(t)}", _convert_fix(t, want, value))
+
+    def bind(self, name: str, t: Type, span: Span, value: ast.Expr | None,
+             name_node: ast.Name | None = None) -> None:
+        if name in self.st.defs or (name in self.registry and "." not in name):
+            what = "a def" if name in self.st.defs else "a builtin"
+            self.err("E_NAME", span, f"cannot assign to '{name}': it is {what}",
+                     f"use another name, e.g. {name}_value")
+            return
+        if self.in_def is None and name in self.inputs:
+            old = self.inputs[name]
+            if not fits(t, old):
+                self.err("E_TYPE", span, f"'{name}' is an input of type {show(old)}; a name "
+                         f"keeps its type, so it cannot hold {show(t)}",
+                         f"use a new name, e.g. {name}_2 = ...")
+            if name_node is not None:
+                self.info.names[id(name_node)] = "input"
+            return
+        old = self.scope.get(name)
+        if old is None:
+            if isinstance(t, Prim) and t == NONE and value is not None:
+                self.err("E_TYPE", span, f"'{name}' would have type none; a name needs a "
+                         "type that says what it will hold",
+                         'start it with a value of its type, e.g. "" or 0 or []',
+                         severity="warning")
+            self.scope[name] = t
+            self.first_line[name] = span.line
+        elif fits(t, old):
+            if has_hole(old):
+                self.scope[name] = refine(old, t)
+        elif has_hole(t) and fits(old, t):
+            pass
+        else:
+            line = self.first_line.get(name, 0)
+            fix = f"use a new name for the {show(t)} value, e.g. {name}_{_short(t)} = ..."
+            if old == INT and t == FLOAT:
+                fix = f"start it as a float where it is first assigned (line {line}), e.g. {name} = 0.0"
+            self.err("E_TYPE", span, f"'{name}' is {show(old)} (since line {line}); a name keeps "
+                     f"its type, so it cannot hold {show(t)}", fix,
+                     name=name, was=show(old), got=show(t))
+        self.defined.add(name)
+        if name_node is not None:
+            self.info.names[id(name_node)] = "global" if self.in_def is None else (
+                "param" if name in self.in_def.params else "local")
+
+    def unknown_state(self, key: str, span: Span) -> None:
+        guess = self.did_you_mean(key, list(self.state))
+        have = ", ".join(sorted(self.state)) or "none declared"
+        self.err("E_NAME", span, f"state.{key} is not a declared state key (keys: {have})",
+                 f"did you mean state.{guess}?" if guess else
+                 "use a declared key, or ask the host to declare it in the state schema")
+
+    # ------------------------------------------------------------------ expressions
+
+    def expr(self, e: ast.Expr) -> Type:
+        t = self._expr(e)
+        self.types[id(e)] = t
+        return t
+
+    def lookup(self, e: ast.Name) -> Type:
+        name = e.id
+        if name in self.scope:
+            kind = "global" if self.in_def is None else (
+                "param" if name in self.in_def.params else "local")
+            self.info.names[id(e)] = kind
+            if name not in self.defined:
+                line = self.first_line.get(name, 0)
+                if line >= e.span.line and line:
+                    self.err("E_NAME", e.span, f"'{name}' is used before it is assigned "
+                             f"(first assigned at line {line})",
+                             f"assign it before this line, e.g. {name} = {_zero(self.scope[name])}")
+                else:
+                    self.err("E_NAME", e.span, f"'{name}' may not be assigned here: it is "
+                             f"assigned only inside a block (line {line}) that may not run",
+                             f"assign it before that block, e.g. {name} = "
+                             f"{_zero(self.scope[name])}")
+            return self.scope[name]
+        if name in self.inputs:
+            self.info.names[id(e)] = "input"
+            return self.inputs[name]
+        if name in self.st.defs or (name in self.registry and "." not in name):
+            self.err("E_TYPE", e.span, f"'{name}' is a function; call it: {name}(...)")
+            return UNKNOWN
+        if self.in_def is not None and name in self._main_names():
+            self.err("E_NAME", e.span, f"'{name}' belongs to the script body; a def sees only "
+                     "its parameters, its own names and the task inputs",
+                     f"pass it as a parameter: def {self.in_def.node.name}(..., {name}: T)")
+            return UNKNOWN
+        guess = self.did_you_mean(name, self.visible_names())
+        self.err("E_NAME", e.span, f"undefined: {name}" + (f" (did you mean {guess}?)" if guess
+                                                           else ""),
+                 f"write {guess}" if guess else "assign it first, or use an input: "
+                 + ", ".join(self.inputs) if self.inputs else None, name=name, suggestion=guess)
+        return UNKNOWN
+
+    def _main_names(self) -> set[str]:
+        return getattr(self, "_script_assigns", set())
+
+    def _expr(self, e: ast.Expr) -> Type:
+        if isinstance(e, ast.Const):
+            v = e.value
+            if isinstance(v, bool):
+                return BOOL
+            if isinstance(v, int):
+                return INT
+            if isinstance(v, float):
+                return FLOAT
+            if isinstance(v, str):
+                return STR
+            return NONE
+        if isinstance(e, ast.Name):
+            return self.lookup(e)
+        if isinstance(e, ast.Dotted):
+            return self.dotted(e)
+        if isinstance(e, ast.ListLit):
+            t: Type = HOLE
+            for item in e.items:
+                it = self.expr(item)
+                u = unify(t, it)
+                if u is None:
+                    self.err("E_TYPE", item.span, f"a list holds one type: this item is "
+                             f"{show(it)} but the ones before are {show(t)}",
+                             "use a record {...} for mixed values, or convert with str(...)")
+                else:
+                    t = u
+            return ListT(t)
+        if isinstance(e, ast.DictLit):
+            return self.dict_lit(e)
+        if isinstance(e, ast.BinOp):
+            lt, rt = self.expr(e.left), self.expr(e.right)
+            return self.binop_type(e.op, lt, rt, e.span, e.left, e.right)
+        if isinstance(e, ast.Compare):
+            return self.compare(e)
+        if isinstance(e, ast.BoolOp):
+            for side in (e.left, e.right):
+                t = self.expr(side)
+                if not fits(t, BOOL):
+                    self.err("E_TYPE", side.span, f"'{e.op}' needs bool on both sides, not "
+                             f"{show(t)} (there is no truthiness)", _truth_fix(t, side))
+            return BOOL
+        if isinstance(e, ast.Not):
+            t = self.expr(e.operand)
+            if not fits(t, BOOL):
+                self.err("E_TYPE", e.operand.span, f"'not' needs a bool, not {show(t)} (there is "
+                         "no truthiness)", _truth_fix(t, e.operand, negate=True))
+            return BOOL
+        if isinstance(e, ast.Neg):
+            t = self.expr(e.operand)
+            if t not in NUMERIC and not isinstance(t, UnknownT):
+                self.err("E_TYPE", e.operand.span, f"'-' needs a number, not {show(t)}")
+                return UNKNOWN
+            return t
+        if isinstance(e, ast.Index):
+            return self.index(e)
+        if isinstance(e, ast.Slice):
+            t = self.expr(e.value)
+            for b in (e.lower, e.upper):
+                if b is not None:
+                    bt = self.expr(b)
+                    if not fits(bt, INT) or bt == FLOAT:
+                        self.err("E_TYPE", b.span, f"slice bounds must be int, not {show(bt)}")
+            if t == STR or isinstance(t, (ListT, UnknownT)):
+                return t
+            self.err("E_TYPE", e.value.span, f"cannot slice {show(t)}: only str and lists")
+            return UNKNOWN
+        if isinstance(e, ast.Call):
+            return self.call(e)
+        if isinstance(e, ast.Cast):
+            return self.cast(e)
+        return UNKNOWN
+
+    def dict_lit(self, e: ast.DictLit) -> Type:
+        vt: Type = HOLE
+        fields: list[tuple[str, Type]] = []
+        literal_keys = True
+        mixed = False
+        for k, v in e.items:
+            kt = self.expr(k)
+            t = self.expr(v)
+            if not fits(kt, STR):
+                self.err("E_TYPE", k.span, f"dict keys are str, not {show(kt)}",
+                         _convert_fix(kt, STR, k))
+            if isinstance(k, ast.Const) and isinstance(k.value, str):
+                fields.append((k.value, t))
+            else:
+                literal_keys = False
+            u = unify(vt, t)
+            if u is None:
+                mixed = True
+            else:
+                vt = u
+        if mixed:
+            if literal_keys and len({n for n, _ in fields}) == len(fields):
+                return RecordT(tuple(fields))
+            self.err("E_TYPE", e.span, "a dict holds one value type; these values differ",
+                     "use literal keys to make a record, or convert the values with str(...)")
+            return UNKNOWN
+        return DictT(vt)
+
+    def dotted(self, e: ast.Dotted) -> Type:
+        head = e.parts[0]
+        if head == "state":
+            if len(e.parts) != 2:
+                self.err("E_NAME", e.span, "state is read as state.key (one name after the dot)")
+                return UNKNOWN
+            key = e.parts[1]
+            self.info.state_reads.add(key)
+            t = self.state.get(key)
+            if t is None:
+                self.unknown_state(key, e.span)
+                return UNKNOWN
+            return t
+        if head in self.scope or head in self.inputs:
+            self.attribute_error(e.span, head, e.parts[-1], called=False)
+            return UNKNOWN
+        if e.dotted in self.registry:
+            self.err("E_TYPE", e.span, f"'{e.dotted}' is a tool; call it: {e.dotted}(...)")
+            return UNKNOWN
+        self.err("E_NAME", e.span, f"undefined: {e.dotted}")
+        return UNKNOWN
+
+    def attribute_error(self, span: Span, value: str, attr: str, called: bool,
+                        args: tuple[ast.Expr, ...] = ()) -> None:
+        msg = "attribute access on values is not in the language"
+        if attr in self.registry or attr in self.st.defs:
+            rest = "".join(", " + print_expr(a) for a in args)
+            fix = f"call the function with the value first: {attr}({value}{rest})"
+        else:
+            guess = self.did_you_mean(attr, [n for n in self.registry.names() if "." not in n])
+            fix = (f"call a function with the value as its first argument, e.g. "
+                   f"{guess}({value}, ...)" if guess else
+                   "call a function with the value as its first argument")
+        self.err("E_NAME", span, f"{msg}: {value}.{attr}" + ("(...)" if called else ""), fix)
+
+    def binop_type(self, op: str, lt: Type, rt: Type, span: Span, left: ast.Expr,
+                   right: ast.Expr) -> Type:
+        if isinstance(lt, UnknownT) or isinstance(rt, UnknownT):
+            return UNKNOWN
+        if lt in NUMERIC and rt in NUMERIC:
+            if op == "/":
+                return FLOAT
+            return INT if lt == INT and rt == INT else FLOAT
+        if op == "+":
+            if lt == STR and rt == STR:
+                return STR
+            if isinstance(lt, ListT) and isinstance(rt, ListT):
+                u = unify(lt, rt)
+                if u is not None:
+                    return u
+                self.err("E_TYPE", span, f"cannot join {show(lt)} and {show(rt)}: a list holds "
+                         "one type")
+                return UNKNOWN
+            if STR in (lt, rt) and (lt in NUMERIC or rt in NUMERIC or lt == BOOL or rt == BOOL):
+                other = right if lt == STR else left
+                self.err("E_TYPE", span, f"cannot add {show(lt)} and {show(rt)}",
+                         f"convert with str(...): str({print_expr(other)})")
+                return UNKNOWN
+            if isinstance(lt, ListT) and not isinstance(rt, ListT):
+                self.err("E_TYPE", span, f"cannot add {show(rt)} to a list",
+                         f"wrap it in a list: {print_expr(left)} + [{print_expr(right)}]")
+                return UNKNOWN
+        if op == "*":
+            if (lt == STR and rt == INT) or (lt == INT and rt == STR):
+                return STR
+            if isinstance(lt, ListT) and rt == INT:
+                return lt
+            if lt == INT and isinstance(rt, ListT):
+                return rt
+        self.err("E_TYPE", span, f"'{op}' does not apply to {show(lt)} and {show(rt)}",
+                 _op_fix(op, lt, rt))
+        return UNKNOWN
+
+    def compare(self, e: ast.Compare) -> Type:
+        lt, rt = self.expr(e.left), self.expr(e.right)
+        if isinstance(lt, UnknownT) or isinstance(rt, UnknownT):
+            return BOOL
+        if e.op in ("in", "not in"):
+            ok = (rt == STR and lt == STR) or (isinstance(rt, ListT) and fits(lt, rt.elem)) or \
+                 (isinstance(rt, (DictT, RecordT)) and lt == STR)
+            if not ok:
+                fix = None
+                if rt == STR:
+                    fix = f"convert with str({print_expr(e.left)})"
+                self.err("E_TYPE", e.span, f"'{e.op}' does not apply to {show(lt)} in "
+                         f"{show(rt)}", fix)
+            return BOOL
+        if e.op in ("==", "!="):
+            if not (fits(lt, rt) or fits(rt, lt)):
+                self.err("E_TYPE", e.span, f"comparing {show(lt)} with {show(rt)} is always "
+                         f"{'False' if e.op == '==' else 'True'}", _cmp_fix(lt, rt, e))
+            return BOOL
+        if (lt in NUMERIC and rt in NUMERIC) or (lt == STR and rt == STR):
+            return BOOL
+        self.err("E_TYPE", e.span, f"cannot order {show(lt)} and {show(rt)} with '{e.op}'",
+                 _cmp_fix(lt, rt, e))
+        return BOOL
+
+    def index(self, e: ast.Index) -> Type:
+        t = self.expr(e.value)
+        it = self.expr(e.index)
+        if isinstance(t, UnknownT):
+            return UNKNOWN
+        if isinstance(t, ListT) or t == STR:
+            if not fits(it, INT) or it == FLOAT:
+                self.err("E_TYPE", e.index.span, f"an index into {show(t)} must be an int, "
+                         f"not {show(it)}", _convert_fix(it, INT, e.index))
+            return t.elem if isinstance(t, ListT) else STR
+        if isinstance(t, DictT):
+            if not fits(it, STR):
+                self.err("E_TYPE", e.index.span, f"dict keys are str, not {show(it)}",
+                         _convert_fix(it, STR, e.index))
+            return t.value
+        if isinstance(t, RecordT):
+            k = e.index
+            if isinstance(k, ast.Const) and isinstance(k.value, str):
+                ft = t.field(k.value)
+                if ft is None:
+                    names = [n for n, _ in t.fields]
+                    guess = self.did_you_mean(k.value, names)
+                    self.err("E_TYPE", k.span, f"no field {k.value!r} in {show(t)}" +
+                             (f" (did you mean {guess!r}?)" if guess else ""))
+                    return UNKNOWN
+                return ft
+            self.err("E_TYPE", k.span, "a record's field must be named by a literal string")
+            return UNKNOWN
+        self.err("E_TYPE", e.value.span, f"cannot index {show(t)}: only str, lists and dicts")
+        return UNKNOWN
+
+    # ------------------------------------------------------------------ calls
+
+    def call(self, e: ast.Call) -> Type:
+        name = e.func
+        if name in self.st.defs:
+            self.info.calls[id(e)] = "def"
+            d = self.st.defs[name]
+            params = [(p.name, p.type, False) for p in d.node.params]
+            self.bind_args(e, name, params, None)
+            return d.returns if d.returns is not None else UNKNOWN
+        spec = self.registry.get(name)
+        if spec is not None:
+            self.info.calls[id(e)] = "tool"
+            params = [(p.name, p.type, p.has_default) for p in spec.params]
+            arg_types = self.bind_args(e, name, params, spec.varkw)
+            fn = spec.extra.get("result_type")
+            if callable(fn):
+                try:
+                    return fn(arg_types)
+                except Exception:  # noqa: BLE001 - a plugin bug must not crash the checker
+                    return spec.result
+            return spec.result
+        for a in e.args:
+            self.expr(a)
+        for k in e.kwargs:
+            self.expr(k.value)
+        span = e.func_span if e.func_span.line else e.span
+        if "." in name:
+            head, attr = name.split(".", 1)
+            if head in self.scope or head in self.inputs:
+                self.attribute_error(span, head, attr, called=True, args=e.args)
+                return UNKNOWN
+            if head in self.registry.namespaces():
+                tools = [n for n in self.registry.names() if n.startswith(head + ".")]
+                guess = self.did_you_mean(name, tools)
+                self.err("E_NAME", span, f"no tool {name}" + (f" (did you mean {guess}?)"
+                                                               if guess else ""),
+                         f"the {head} tools are: {', '.join(tools)}", name=name)
+                return UNKNOWN
+            self.err("E_NAME", span, f"undefined: {name} (no such tool in this task)",
+                     "tools available: " + ", ".join(n for n in self.registry.names() if "." in n)
+                     if self.registry.namespaces() else None, name=name)
+            return UNKNOWN
+        cands = list(self.st.defs) + self.registry.names()
+        guess = self.did_you_mean(name, cands)
+        self.err("E_NAME", span, f"undefined function: {name}" +
+                 (f" (did you mean {guess}?)" if guess else ""),
+                 f"write {guess}(...)" if guess else "define it with def, or use a builtin",
+                 name=name, suggestion=guess)
+        return UNKNOWN
+
+    def bind_args(self, e: ast.Call, name: str, params: list[tuple[str, Type, bool]],
+                  varkw: Type | None) -> list[Type]:
+        types: list[Type] = []
+        given: dict[str, Type] = {}
+        for i, a in enumerate(e.args):
+            t = self.expr(a)
+            types.append(t)
+            if i >= len(params):
+                self.err("E_TYPE", a.span, f"{name} takes {len(params)} argument"
+                         f"{'s' if len(params) != 1 else ''}, but {len(e.args)} were given",
+                         f"signature: {self.signature(name)}")
+                continue
+            pname, ptype, _ = params[i]
+            given[pname] = t
+            self.check_arg(t, ptype, a, name, pname)
+        for k in e.kwargs:
+            t = self.expr(k.value)
+            match = [p for p in params if p[0] == k.name]
+            if match:
+                if k.name in given:
+                    self.err("E_TYPE", k.span, f"{name} gets '{k.name}' twice")
+                given[k.name] = t
+                self.check_arg(t, match[0][1], k.value, name, k.name)
+            elif varkw is not None:
+                self.check_arg(t, varkw, k.value, name, k.name)
+            else:
+                self.err("E_TYPE", k.span, f"{name} has no parameter '{k.name}'",
+                         f"signature: {self.signature(name)}")
+        for pname, _, has_default in params:
+            if pname not in given and not has_default:
+                self.err("E_TYPE", e.span, f"{name} needs its argument '{pname}'",
+                         f"signature: {self.signature(name)}")
+        return types
+
+    def check_arg(self, t: Type, want: Type, a: ast.Expr, fname: str, pname: str) -> None:
+        if isinstance(want, UnknownT):
+            return
+        if not fits(t, want):
+            self.err("E_TYPE", a.span, f"argument '{pname}' of {fname} must be {show(want)}, "
+                     f"not {show(t)}", _convert_fix(t, want, a), expected=show(want), got=show(t))
+
+    def signature(self, name: str) -> str:
+        spec = self.registry.get(name)
+        if spec is not None:
+            return spec.signature()
+        d = self.st.defs[name]
+        ps = ", ".join(f"{p.name}: {format_type(p.type)}" for p in d.node.params)
+        return f"{name}({ps})"
+
+    def cast(self, e: ast.Cast) -> Type:
+        inner = e.value
+        t = self.expr(inner)
+        spec = self.registry.get(inner.func) if isinstance(inner, ast.Call) else None
+        if spec is None or not castable(spec):
+            what = f"{inner.func}(...)" if isinstance(inner, ast.Call) else "this value"
+            self.err("E_TYPE", e.span, f"'as {format_type(e.type)}' only applies to a sub-model "
+                     f"call such as llm.predict(...); {what} has type {show(t)}",
+                     _convert_fix(t, e.type, inner) or "remove 'as ...'")
+            return e.type
+        self.info.casts[id(inner)] = e.type
+        self.types[id(inner)] = e.type
+        return e.type
+
+
+def _assigned_names(stmts: tuple[ast.Stmt, ...]) -> set[str]:
+    """Names a block (and its nested blocks) assigns or binds as loop variables."""
+    out: set[str] = set()
+    stack = list(stmts)
+    while stack:
+        s = stack.pop()
+        if isinstance(s, (ast.Assign, ast.AugAssign)) and isinstance(s.target, ast.Name):
+            out.add(s.target.id)
+        elif isinstance(s, ast.For):
+            out.add(s.var)
+        if not isinstance(s, ast.Def):
+            for b in ast.child_blocks(s):
+                stack.extend(b)
+    return out
+
+
+def castable(spec: ToolSpec) -> bool:
+    """Whether `call as T` may change what the call returns (sub-model calls)."""
+    flag = spec.extra.get("castable")
+    if flag is not None:
+        return bool(flag)
+    return spec.name.startswith("llm.")
+
+
+# ---------------------------------------------------------------------- fixes
+
+
+def _short(t: Type) -> str:
+    if isinstance(t, Prim):
+        return t.name
+    if isinstance(t, ListT):
+        return "list"
+    return "value"
+
+
+def _zero(t: Type) -> str:
+    if t == INT:
+        return "0"
+    if t == FLOAT:
+        return "0.0"
+    if t == STR:
+        return '""'
+    if t == BOOL:
+        return "False"
+    if isinstance(t, ListT):
+        return "[]"
+    if isinstance(t, (DictT, RecordT)):
+        return "{}"
+    return "..."
+
+
+def _convert_fix(t: Type, want: Type, e: ast.Expr | None) -> str | None:
+    src = print_expr(e) if e is not None else "x"
+    if want == STR and t in (INT, FLOAT, BOOL):
+        return f"convert with str({src})"
+    if want in NUMERIC and t == STR:
+        return f"convert with {'int' if want == INT else 'float'}({src})"
+    if want == INT and t == FLOAT:
+        return f"convert with int({src})"
+    if isinstance(want, ListT) and fits(t, want.elem):
+        return f"wrap it in a list: [{src}]"
+    if want == STR and isinstance(t, ListT) and t.elem == STR:
+        return f'join the items: join({src}, "\\n")'
+    if want == STR and isinstance(t, ListT):
+        return f"convert with str({src})"
+    return None
+
+
+def _truth_fix(t: Type, e: ast.Expr, negate: bool = False) -> str | None:
+    src = print_expr(e)
+    eq, rel = ("==", "==") if negate else ("!=", ">")
+    if t == STR:
+        return f'compare explicitly: {src} {eq} ""'
+    if isinstance(t, (ListT, DictT)):
+        return f"compare explicitly: len({src}) {rel if not negate else '=='} 0"
+    if t in NUMERIC:
+        return f"compare explicitly: {src} {eq} 0"
+    if t == NONE:
+        return f"compare explicitly: {src} {eq} None"
+    return None
+
+
+def _op_fix(op: str, lt: Type, rt: Type) -> str | None:
+    if STR in (lt, rt) and (lt in NUMERIC or rt in NUMERIC):
+        return "convert the text with int(...) or float(...), or the number with str(...)"
+    if op == "+" and isinstance(lt, ListT):
+        return "wrap the item in a list: xs + [x]"
+    return None
+
+
+def _cmp_fix(lt: Type, rt: Type, e: ast.Compare) -> str | None:
+    if STR in (lt, rt) and (lt in NUMERIC or rt in NUMERIC):
+        s = e.left if lt == STR else e.right
+        return f"convert the text first: int({print_expr(s)})"
+    return None

@@ -1,0 +1,185 @@
+"""Verify: prove termination, cost, permissions and sizes before anything runs.
+
+`verify(checked, policy=..., budgets=..., input_sizes=...)` takes a checked
+script and the facts of this run (the policy, the budgets, the actual sizes
+of the inputs and state) and returns a `VerifiedProgram` with its proof, or
+every diagnostic. The work is one abstract interpretation (`cost.py`: fuel,
+call counts and size bounds, interval arithmetic on ints) that calls the Z3
+obligations where they are needed: `termination.py` for each `while`,
+`permissions.py` for resources that are not plain literals. Solver queries
+are bounded by `rlimit`, so the verdict is the same on every machine, and a
+solver `unknown` is a rejection (E_UNPROVEN), never an acceptance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rlmlang.check import CheckedScript
+from rlmlang.cost import DEFAULT_BUDGETS
+from rlmlang.diagnostics import Diagnostic
+from rlmlang.policy import Policy
+from rlmlang.syntax import ast
+from rlmlang.tools.registry import Size
+from rlmlang.types import INT, STR, Type
+from rlmlang.verify.cost import Analyzer, from_size, top_of
+from rlmlang.verify.permissions import Guard, check_permissions
+from rlmlang.verify.proof import build_proof, num
+from rlmlang.verify.report import cost_diag, size_diag, termination_diag
+from rlmlang.verify.sizes import AV, INF, Num, fmt
+
+__all__ = ["Guard", "VerifiedProgram", "VerifyResult", "verify"]
+
+
+@dataclass(frozen=True)
+class VerifiedProgram:
+    checked: CheckedScript
+    proof: dict[str, Any]
+    guards: tuple[Guard, ...]
+    fuel_bound: int
+    tool_call_bound: int
+    llm_call_bound: int
+
+
+@dataclass
+class VerifyResult:
+    program: VerifiedProgram | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. which guessed measure was proven
+
+    @property
+    def ok(self) -> bool:
+        return self.program is not None
+
+
+def input_av(t: Type, size: Size | None, value: object = None, has_value: bool = False) -> AV:
+    """The abstract value of an input: its actual size (and value, for ints)."""
+    if has_value and t == INT and isinstance(value, int):
+        return AV("int", value, value)
+    if has_value and isinstance(value, str):
+        return AV("str", size=len(value))  # data, not literal text: no pieces
+    if size is None:
+        return top_of(t)
+    if t == INT:
+        return AV("int")
+    return from_size(t, size)
+
+
+def verify(checked: CheckedScript, *, policy: Policy | None, budgets: dict[str, int],
+           input_sizes: dict[str, Size], state_sizes: dict[str, Size] | None = None,
+           strict: bool = True, input_values: dict[str, object] | None = None,
+           file: str | None = None) -> VerifyResult:
+    """Prove the four obligations; return the verified program or every diagnostic."""
+    file = file or _file_of(checked)
+    b = {**DEFAULT_BUDGETS, **(policy.budgets if policy is not None else {}), **budgets}
+    env = checked.env
+    values = input_values or {}
+    inputs = {k: input_av(t, input_sizes.get(k), values.get(k), k in values)
+              for k, t in env.inputs.items()}
+    state_avs = {k: (from_size(t, state_sizes[k]) if state_sizes and k in state_sizes
+                     else top_of(t)) for k, t in env.state.items()}
+    an = Analyzer(checked, inputs, state_avs, b["memory"])
+    an.run()
+
+    diags: list[Diagnostic] = []
+    notes: list[str] = []
+    measures: list[dict[str, Any]] = []
+    term_failed = False
+    for loop in _whiles(checked.script):
+        r = an.term.get(id(loop))
+        if r is None:
+            continue  # unreachable code
+        if r.status != "proven":
+            term_failed = True
+            diags.append(termination_diag(loop, r, file))
+            continue
+        from rlmlang.syntax.printer import print_expr
+        m = print_expr(r.measure) if r.measure is not None else "?"
+        rec = an.loops.get(id(loop))
+        measures.append({"line": loop.span.line, "measure": m, "guessed": r.guessed,
+                         "iterations": num(rec.iterations) if rec else "unbounded"})
+        if r.guessed:
+            notes.append(f"line {loop.span.line}: the while loop ends: guessed measure "
+                         f"'{m}' proven (>= 0 while it runs, drops each time round)")
+
+    # Sizes.
+    size_failed = False
+    for p in sorted(an.size_problems.values(), key=lambda p: _line(p.node)):
+        diags.append(size_diag(p.node, p.message, p.fix, p.data, file))
+        size_failed = True
+    memory = sum(bts for bts, _, _ in an.peak.values())
+    memory += sum(v.bytes() for v in inputs.values())
+    if not size_failed and memory > b["memory"]:
+        biggest = max(an.peak.values(), key=lambda x: x[0], default=None)
+        if biggest is not None:
+            bts, node, name = biggest
+            diags.append(size_diag(node, f"the values can take up to {fmt(memory)} bytes, over "
+                                   f"the memory budget of {fmt(b['memory'])}; the largest is "
+                                   f"'{name}' (up to {fmt(bts)} bytes)",
+                                   f"keep '{name}' smaller (take a slice, or keep counts instead "
+                                   f"of copies), or raise the budget with --budget memory="
+                                   f"{int(memory * 1.1) + 1 if memory != INF else 'N'}",
+                                   {"memory": num(memory), "budget": b["memory"], "name": name},
+                                   file))
+            size_failed = True
+
+    # Cost.
+    inputs_text = ", ".join(f"len({k}) = {fmt(v.size)}" if v.kind in ("str", "list", "dict")
+                            else f"{k} in [{fmt(v.lo)}, {fmt(v.hi)}]" if v.kind == "int" else k
+                            for k, v in inputs.items())
+    c = an.cost
+    if not term_failed and not size_failed:
+        for metric, name in (("fuel", "fuel"), ("tools", "tool_calls"), ("llm", "llm_calls")):
+            worst = getattr(c, metric)
+            if worst > b[name]:
+                diags.append(cost_diag(an, metric, worst, b[name], name, inputs_text, file,
+                                       checked.script))
+
+    # Permissions.
+    rep = check_permissions(list(an.sites.values()), policy, strict, c.llm, file)
+    diags.extend(rep.diagnostics)
+
+    diags.sort(key=lambda d: (d.line, d.col, d.code))
+    if any(d.severity == "error" for d in diags):
+        return VerifyResult(None, diags, notes)
+    max_sizes = {name: num(_size_of(n, an)) for n in an.peak.values() for name in [n[2]]}
+    loops = [{"line": r.node.span.line, "kind": r.kind, "iterations": num(r.iterations),
+              "per_iteration_fuel": num(r.per_iteration.fuel), "fuel": num(r.total.fuel),
+              "bound": r.why_bound}
+             for r in sorted(an.loops.values(), key=lambda r: r.node.span.line)]
+    proof = build_proof(loops=loops, measures=measures, fuel=c.fuel, tools=c.tools, llm=c.llm,
+                        budgets=b, memory=memory, max_sizes=max_sizes,
+                        permission_checks=rep.checks, guards=[g.to_json() for g in rep.guards],
+                        policy=policy, strict=strict, used_z3_cost=False)
+    prog = VerifiedProgram(checked, proof, tuple(rep.guards), int(c.fuel), int(c.tools),
+                           int(c.llm))
+    return VerifyResult(prog, diags, notes)
+
+
+def _size_of(entry: tuple[Num, Any, str], an: Analyzer) -> Num:
+    return entry[0]
+
+
+def _line(node: Any) -> int:
+    span = getattr(node, "span", None)
+    return span.line if span else 0
+
+
+def _whiles(script: ast.Script) -> list[ast.While]:
+    out: list[ast.While] = []
+    stack: list[ast.Stmt] = list(script.body)
+    while stack:
+        s = stack.pop()
+        if isinstance(s, ast.While):
+            out.append(s)
+        for blk in ast.child_blocks(s):
+            stack.extend(blk)
+    return sorted(out, key=lambda w: (w.span.line, w.span.col))
+
+
+def _file_of(checked: CheckedScript) -> str:
+    return "<script>"
+
+
+_ = STR

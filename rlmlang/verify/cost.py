@@ -1,0 +1,872 @@
+"""Bounds by abstract interpretation: fuel, tool calls, sub-model calls, sizes.
+
+One walk over the checked tree with an abstract state (name -> `AV`: int
+intervals, size bounds, string pieces). Each node adds its entry of the
+shared cost table (`rlmlang.cost.NODE_FUEL`), so the bound is in the very
+units the VM meters; builtins and tools add `spec.cost(sizes)` on upper
+bounds of their arguments' sizes. Branches cost their condition plus the
+dearer branch; loops cost their iteration bound times one iteration at the
+loop's *hull* (the state that covers every iteration), which is sound
+because every cost and size function is monotone.
+
+The hull of a loop is found in a few rounds. A variable that the body only
+ever grows by increments (`s = s + e`, `n += 1`, also inside nested loops)
+gets `entry + N × growth-per-iteration`, with the growth measured at the
+hull itself; any other variable gets the join of what the body produces,
+widened to "unbounded" if it keeps growing. A string that doubles each time
+round therefore comes out unbounded, which the size check rejects.
+
+Conditions narrow intervals on the way into a branch (`if n <= 100:`
+bounds `n` inside), so a path condition usually proves what a plain
+interval bound could not. Permission-relevant calls are recorded with the
+abstract pieces of their resource argument for `permissions.py`; `while`
+loops are handed to `termination.py` with their entry state, and their
+proven measure at entry (+1) is their iteration bound.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rlmlang.check import CheckedScript
+from rlmlang.check.typecheck import Hole
+from rlmlang.cost import ITEM_FUEL, NODE_FUEL, concat_fuel, size_fuel
+from rlmlang.syntax import ast
+from rlmlang.syntax.printer import print_expr
+from rlmlang.tools.registry import Size, ToolSpec
+from rlmlang.types import BOOL, FLOAT, INT, NONE, STR, DictT, ListT, RecordT, Type
+from rlmlang.verify import termination
+from rlmlang.verify.sizes import (
+    AV,
+    INF,
+    Num,
+    Piece,
+    Unknown,
+    clamp,
+    iadd,
+    ifloordiv,
+    imod,
+    imul,
+    ineg,
+    isub,
+    join,
+    leq,
+    mul,
+    widen_av,
+)
+
+MAX_ROUNDS = 5  # rounds to find a loop's hull before widening to unbounded
+
+
+@dataclass
+class Cost:
+    fuel: Num = 0
+    tools: Num = 0
+    llm: Num = 0
+
+    def add(self, o: Cost) -> None:
+        self.fuel += o.fuel
+        self.tools += o.tools
+        self.llm += o.llm
+
+    def scaled(self, n: Num) -> Cost:
+        return Cost(mul(self.fuel, n), mul(self.tools, n), mul(self.llm, n))
+
+    def max(self, o: Cost) -> Cost:
+        return Cost(max(self.fuel, o.fuel), max(self.tools, o.tools), max(self.llm, o.llm))
+
+
+@dataclass
+class LoopRecord:
+    node: ast.Stmt
+    kind: str  # "for" | "while"
+    iterations: Num
+    per_iteration: Cost
+    total: Cost
+    parent: int | None  # id of the enclosing loop node
+    iter_text: str = ""
+    measure: str | None = None
+    guessed: bool = False
+    why_bound: str = ""  # how the iteration count is known
+
+
+@dataclass
+class CallSite:
+    """An effectful call: its spec and the abstract pieces of its resource argument."""
+
+    node: ast.Call
+    spec: ToolSpec
+    pieces: set[tuple[Piece, ...] | None] = field(default_factory=set)
+    in_loop: bool = False
+
+
+@dataclass
+class SizeProblem:
+    node: Any
+    message: str
+    fix: str
+    data: dict[str, Any]
+
+
+State = dict[str, AV]
+
+
+class _Frame:
+    def __init__(self) -> None:
+        self.loop_breaks: list[list[State]] = []
+        self.loop_conts: list[list[State]] = []
+        self.returns: list[AV] = []
+
+
+def top_of(t: Type | None, size: Num = INF) -> AV:
+    """The abstract value of an unknown value of type t (sizes as given)."""
+    if t == INT:
+        return AV("int")
+    if t == FLOAT:
+        return AV("float")
+    if t == BOOL:
+        return AV("bool")
+    if t == NONE:
+        return AV("none")
+    if t == STR:
+        return AV("str", size=size)
+    if isinstance(t, ListT):
+        return AV("list", size=size, elem=top_of(t.elem, size))
+    if isinstance(t, DictT):
+        return AV("dict", size=size, elem=top_of(t.value, size), hi=size)
+    if isinstance(t, RecordT):
+        el = None
+        for _, ft in t.fields:
+            el = join(el, top_of(ft, size))
+        return AV("dict", size=len(t.fields), elem=el, hi=max((len(n) for n, _ in t.fields),
+                                                              default=1))
+    if isinstance(t, Hole):
+        return AV("any", size=0)
+    return AV("any", size=size)
+
+
+def from_size(t: Type | None, s: Size) -> AV:
+    """An AV of type t whose size is at most `s` (tool results, inputs)."""
+    if t == STR:
+        return AV("str", size=s.len)
+    if isinstance(t, ListT):
+        return AV("list", size=s.len, elem=top_of(t.elem, s.elem))
+    if isinstance(t, DictT):
+        return AV("dict", size=s.len, elem=top_of(t.value, s.elem), hi=s.elem)
+    if isinstance(t, RecordT):
+        return top_of(t, s.elem)
+    return top_of(t)
+
+
+class Analyzer:
+    def __init__(self, checked: CheckedScript, inputs: State, state_avs: State,
+                 memory_cap: int):
+        self.checked = checked
+        self.types = checked.types
+        self.info = checked.locals
+        self.registry = checked.env.registry
+        self.inputs = inputs
+        self.state_avs = state_avs
+        self.memory_cap = memory_cap
+        self.cost = Cost()
+        self.loops: dict[int, LoopRecord] = {}
+        self.loop_stack: list[int] = []
+        self.sites: dict[int, CallSite] = {}
+        self.size_problems: dict[int, SizeProblem] = {}
+        self.term: dict[int, termination.LoopResult] = {}
+        self.peak: dict[str, tuple[Num, Any, str]] = {}  # frame:name -> (bytes, node, name)
+        self.frame = _Frame()
+        self.frame_types: dict[str, Type] = {}
+        self.def_memo: dict[tuple[Any, ...], tuple[AV, Cost]] = {}
+        self.calls_seen: dict[str, int] = {}
+
+    # ------------------------------------------------------------------ entry
+
+    def run(self) -> State | None:
+        body = tuple(s for s in self.checked.script.body if not isinstance(s, ast.Def))
+        self.frame_types = dict(self.info.globals)
+        for k, t in self.checked.env.inputs.items():
+            self.frame_types.setdefault(k, t)
+        st: State = dict(self.inputs)
+        for k, v in self.state_avs.items():
+            st["state." + k] = v
+        return self.block(body, st)
+
+    # ------------------------------------------------------------------ statements
+
+    def block(self, stmts: tuple[ast.Stmt, ...], st: State | None) -> State | None:
+        for s in stmts:
+            if st is None:
+                return None
+            st = self.stmt(s, st)
+        return st
+
+    def charge(self, kind: str, times: Num = 1) -> None:
+        self.cost.fuel += mul(NODE_FUEL.get(kind, 1), times)
+
+    def stmt(self, s: ast.Stmt, st: State) -> State | None:
+        kind = type(s).__name__
+        if isinstance(s, ast.Assign):
+            self.charge(kind)
+            v = self.expr(s.value, st)
+            return self.assign(s.target, v, st, s)
+        if isinstance(s, ast.AugAssign):
+            self.charge(kind)
+            cur = self.expr(s.target, st)
+            val = self.expr(s.value, st)
+            v = self.binop(s.op, cur, val, s, self.types.get(id(s.target)))
+            return self.assign(s.target, v, st, s)
+        if isinstance(s, ast.ExprStmt):
+            self.charge(kind)
+            self.expr(s.expr, st)
+            return st
+        if isinstance(s, ast.Submit):
+            self.charge(kind)
+            self.expr(s.value, st)
+            return None
+        if isinstance(s, ast.Fail):
+            self.charge(kind)
+            self.expr(s.message, st)
+            return None
+        if isinstance(s, ast.Return):
+            self.charge(kind)
+            v = self.expr(s.value, st) if s.value is not None else AV("none")
+            self.frame.returns.append(v)
+            return None
+        if isinstance(s, ast.Break):
+            self.charge(kind)
+            if self.frame.loop_breaks:
+                self.frame.loop_breaks[-1].append(st)
+            return None
+        if isinstance(s, ast.Continue):
+            self.charge(kind)
+            if self.frame.loop_conts:
+                self.frame.loop_conts[-1].append(st)
+            return None
+        if isinstance(s, ast.Pass):
+            self.charge(kind)
+            return st
+        if isinstance(s, ast.If):
+            return self.if_stmt(s, st)
+        if isinstance(s, ast.For):
+            return self.for_stmt(s, st)
+        if isinstance(s, ast.While):
+            return self.while_stmt(s, st)
+        return st
+
+    def assign(self, target: ast.Expr, v: AV, st: State, node: ast.Stmt) -> State:
+        st = dict(st)
+        if isinstance(target, ast.Name):
+            st[target.id] = v
+            self.note_peak(target.id, v, node)
+        elif isinstance(target, ast.Index) and isinstance(target.value, ast.Name):
+            name = target.value.id
+            old = st.get(name) or top_of(self.frame_types.get(name))
+            kav = self.expr(target.index, st)
+            grow = 1 if old.kind == "dict" else 0
+            key_hi = max(old.hi, kav.size) if old.kind == "dict" else old.hi
+            st[name] = AV(old.kind, old.lo, key_hi, old.size + grow, join(old.elem, v), None)
+            self.note_peak(name, st[name], node)
+        elif isinstance(target, ast.Dotted):
+            st["state." + target.parts[1]] = v
+            self.note_peak("state." + target.parts[1], v, node)
+        return st
+
+    def note_peak(self, name: str, v: AV, node: Any) -> None:
+        key = f"{id(self.frame)}:{name}"
+        b = v.bytes()
+        old = self.peak.get(key)
+        if old is None or b > old[0]:
+            self.peak[key] = (b, node, name)
+        if v.kind in ("str", "list", "dict") and v.size == INF:
+            self.size_problem(node, f"'{name}' can grow without a safe bound",
+                              _grow_fix(name, v), name=name, bound="unbounded")
+
+    def size_problem(self, node: Any, message: str, fix: str, **data: Any) -> None:
+        if id(node) not in self.size_problems:
+            self.size_problems[id(node)] = SizeProblem(node, message, fix, data)
+
+    def if_stmt(self, s: ast.If, st: State) -> State | None:
+        outs: list[State | None] = []
+        branch_costs: list[Cost] = []
+        saved = self.cost
+        cur: State | None = st
+        cond_cost = Cost()
+        for cond, body in s.branches:
+            if cur is None:
+                break
+            self.cost = Cost()
+            self.charge("If")
+            self.expr(cond, cur)
+            cond_cost.add(self.cost)
+            self.cost = Cost()
+            outs.append(self.block(body, refine(cur, cond, True, self)))
+            branch_costs.append(self.cost)
+            cur = refine(cur, cond, False, self)
+        self.cost = Cost()
+        if s.orelse is not None and cur is not None:
+            outs.append(self.block(s.orelse, cur))
+        else:
+            outs.append(cur)
+        branch_costs.append(self.cost)
+        worst = Cost()
+        for c in branch_costs:
+            worst = worst.max(c)
+        self.cost = saved
+        self.cost.add(cond_cost)
+        self.cost.add(worst)
+        return join_states(outs)
+
+    # ------------------------------------------------------------------ loops
+
+    def for_stmt(self, s: ast.For, st: State) -> State | None:
+        self.charge("For", 0)
+        it = self.expr(s.iter, st)
+        kind = self.info.iter_kinds.get(id(s), "list")
+        n = it.size if it.kind in ("list", "dict", "str") else INF
+        if kind == "dict":
+            elem = AV("str", size=it.hi if it.hi != INF and it.hi > 0 else INF)
+        else:
+            elem = it.elem if it.elem is not None else AV("any", size=0)
+        why = f"{print_expr(s.iter)} has at most {_n(n)} items"
+
+        def bind(h: State) -> State:
+            h = dict(h)
+            h[s.var] = elem
+            return h
+
+        def overhead(iters: Num) -> Cost:
+            return Cost(mul(NODE_FUEL["For"], iters + 1))
+
+        return self.loop(s, "for", st, n, bind, s.body, overhead, why, print_expr(s.iter))
+
+    def while_stmt(self, s: ast.While, st: State) -> State | None:
+        key = id(s)
+        res = self.term.get(key)
+        if res is None:
+            types = termination.types_for_frame(self.frame_types)
+            res = termination.prove(s, types, st)
+            self.term[key] = res
+        if res.status == "proven" and res.measure is not None:
+            saved = self.cost
+            self.cost = Cost()
+            m = self.expr(res.measure, st)
+            self.cost = saved
+            n: Num = max(0, m.hi + 1) if m.kind == "int" else INF
+            why = (f"measure {print_expr(res.measure)} is at most {_n(m.hi)} at entry"
+                   if m.hi != INF else f"measure {print_expr(res.measure)} has no upper bound "
+                   "at entry")
+        else:
+            n = INF
+            why = "no proven measure"
+
+        cond_cost_box: list[Cost] = []
+
+        def bind(h: State) -> State:
+            return refine(h, s.cond, True, self)
+
+        def overhead(iters: Num) -> Cost:
+            saved = self.cost
+            self.cost = Cost()
+            self.charge("While")
+            self.expr(s.cond, st)
+            c = self.cost
+            self.cost = saved
+            cond_cost_box.append(c)
+            return c.scaled(iters + 1)
+
+        out = self.loop(s, "while", st, n, bind, s.body, overhead, why, print_expr(s.cond),
+                        measure=res)
+        if out is None:
+            return None
+        return refine(out, s.cond, False, self)
+
+    def loop(self, s: ast.Stmt, kind: str, st: State, n: Num, bind: Any,
+             body: tuple[ast.Stmt, ...], overhead: Any, why: str, text: str,
+             measure: termination.LoopResult | None = None) -> State | None:
+        assigned = termination.assigned_in(body)
+        incremental = _incremental_names(body, assigned)
+        saved = self.cost
+        parent = self.loop_stack[-1] if self.loop_stack else None
+        self.loop_stack.append(id(s))
+        h = dict(st)
+        out_state: State | None = None
+        breaks: list[State] = []
+        final = False
+        for rnd in range(MAX_ROUNDS + 2):
+            self.cost = Cost()
+            self.frame.loop_breaks.append([])
+            self.frame.loop_conts.append([])
+            end = self.block(body, bind(h))
+            breaks = self.frame.loop_breaks.pop()
+            conts = self.frame.loop_conts.pop()
+            out_state = join_states([end, *conts])
+            if final:
+                break
+            new_h = dict(h)
+            stable = True
+            for name in assigned:
+                old = h.get(name)
+                got = out_state.get(name) if out_state is not None else None
+                if got is None:
+                    continue
+                if old is None:
+                    new_h[name] = got
+                    stable = False
+                    continue
+                if name in incremental:
+                    cand = _accelerate(st.get(name, old), old, got, n)
+                else:
+                    cand = join(old, got)
+                    if cand is not None and rnd >= 2 and not leq(cand, old):
+                        cand = widen_av(old, cand)
+                if cand is not None and not leq(cand, old):
+                    new_h[name] = join(old, cand)  # type: ignore[assignment]
+                    stable = False
+            h = new_h
+            if stable or rnd >= MAX_ROUNDS:
+                if not stable:
+                    for name in assigned:
+                        if name in h and name in st and not leq(h[name], st[name]):
+                            h[name] = widen_av(st[name], h[name])
+                final = True
+        per_iter = self.cost
+        self.loop_stack.pop()
+        total = overhead(n)
+        total.add(per_iter.scaled(n))
+        self.cost = saved
+        self.cost.add(total)
+        rec = LoopRecord(s, kind, n, per_iter, total, parent, text, why_bound=why)
+        if measure is not None and measure.measure is not None and measure.status == "proven":
+            rec.measure = print_expr(measure.measure)
+            rec.guessed = measure.guessed
+        self.loops[id(s)] = rec
+        for name, v in h.items():
+            if name in assigned:
+                self.note_peak(name, v, s)
+        return join_states([h, out_state, *breaks])
+
+    # ------------------------------------------------------------------ expressions
+
+    def expr(self, e: ast.Expr, st: State) -> AV:
+        kind = type(e).__name__
+        self.charge(kind)
+        if isinstance(e, ast.Const):
+            return AV.const(e.value)
+        if isinstance(e, ast.Name):
+            v = st.get(e.id)
+            if v is None:
+                v = top_of(self.types.get(id(e)))
+            return v
+        if isinstance(e, ast.Dotted):
+            v = st.get("state." + e.parts[-1])
+            return v if v is not None else top_of(self.types.get(id(e)))
+        if isinstance(e, ast.ListLit):
+            self.cost.fuel += ITEM_FUEL * len(e.items)
+            el = None
+            for it in e.items:
+                el = join(el, self.expr(it, st))
+            return AV("list", size=len(e.items), elem=el)
+        if isinstance(e, ast.DictLit):
+            self.cost.fuel += ITEM_FUEL * len(e.items)
+            el = None
+            key = 0
+            for k, v in e.items:
+                key = max(key, self.expr(k, st).size)
+                el = join(el, self.expr(v, st))
+            return AV("dict", hi=key, size=len(e.items), elem=el)
+        if isinstance(e, ast.BinOp):
+            a, b = self.expr(e.left, st), self.expr(e.right, st)
+            return self.binop(e.op, a, b, e, self.types.get(id(e)))
+        if isinstance(e, ast.Compare):
+            a, b = self.expr(e.left, st), self.expr(e.right, st)
+            if e.op in ("in", "not in") and b.kind in ("str", "list"):
+                self.cost.fuel += size_fuel(clamp(b.size)) if b.size != INF else INF
+            del a
+            return AV("bool")
+        if isinstance(e, ast.BoolOp):
+            self.expr(e.left, st)
+            self.expr(e.right, refine(st, e.left, e.op == "and", self))
+            return AV("bool")
+        if isinstance(e, ast.Not):
+            self.expr(e.operand, st)
+            return AV("bool")
+        if isinstance(e, ast.Neg):
+            v = self.expr(e.operand, st)
+            return ineg(v) if v.kind == "int" else v
+        if isinstance(e, ast.Index):
+            v = self.expr(e.value, st)
+            self.expr(e.index, st)
+            if v.kind == "str":
+                return AV("str", size=1)
+            if v.elem is not None:
+                return v.elem
+            return top_of(self.types.get(id(e)))
+        if isinstance(e, ast.Slice):
+            v = self.expr(e.value, st)
+            lo = self.expr(e.lower, st) if e.lower is not None else AV("int", 0, 0)
+            hi = self.expr(e.upper, st) if e.upper is not None else None
+            size = v.size
+            if hi is not None and hi.kind == "int" and lo.lo >= 0 and hi.hi >= 0:
+                size = min(size, max(0, hi.hi - max(0, lo.lo)))
+            self.cost.fuel += size_fuel(clamp(size)) if size != INF else INF
+            return AV(v.kind, v.lo, v.hi, size, v.elem, None)
+        if isinstance(e, ast.Call):
+            return self.call(e, st)
+        if isinstance(e, ast.Cast):
+            v = self.expr(e.value, st)
+            t = self.types.get(id(e))
+            if v.kind == "str" and t is not None and t != STR:
+                # A sub-model answer parsed as T: no bigger than the text it came from.
+                return top_of(t, v.size)
+            return v
+        return AV("any")
+
+    def binop(self, op: str, a: AV, b: AV, node: Any, t: Type | None) -> AV:
+        if a.kind == "int" and b.kind == "int":
+            fn = {"+": iadd, "-": isub, "*": imul, "//": ifloordiv, "%": imod}.get(op)
+            return fn(a, b) if fn else AV("float")
+        if op == "+" and a.kind == "str" and b.kind == "str":
+            size = a.size + b.size
+            self.cost.fuel += concat_fuel(clamp(size)) if size != INF else INF
+            pieces = None
+            if a.pieces is not None and b.pieces is not None:
+                pieces = _concat(a.pieces, b.pieces)
+            elif isinstance(node, ast.BinOp):
+                pa = a.pieces if a.pieces is not None else (Unknown(print_expr(node.left)),)
+                pb = b.pieces if b.pieces is not None else (Unknown(print_expr(node.right)),)
+                pieces = _concat(pa, pb)
+            return AV("str", size=size, pieces=pieces)
+        if op == "+" and a.kind == "list" and b.kind == "list":
+            size = a.size + b.size
+            self.cost.fuel += concat_fuel(clamp(size)) if size != INF else INF
+            return AV("list", size=size, elem=join(a.elem, b.elem))
+        if op == "*" and {a.kind, b.kind} & {"str", "list"} and "int" in (a.kind, b.kind):
+            seq, k = (a, b) if a.kind in ("str", "list") else (b, a)
+            size = mul(seq.size, max(0, k.hi))
+            self.cost.fuel += concat_fuel(clamp(size)) if size != INF else INF
+            if size > self.memory_cap:
+                self.size_problem(node, f"repeating a {seq.kind} of up to {_n(seq.size)} "
+                                  f"items {_n(k.hi)} times builds up to {_n(size)} items",
+                                  "repeat a bounded number of times (check the count with if "
+                                  "first)", bound=_num(size))
+            return AV(seq.kind, size=size, elem=seq.elem)
+        if t == FLOAT or a.kind == "float" or b.kind == "float":
+            return AV("float")
+        return top_of(t)
+
+    # ------------------------------------------------------------------ calls
+
+    def call(self, e: ast.Call, st: State) -> AV:
+        args = [self.expr(a, st) for a in e.args]
+        kw = {k.name: self.expr(k.value, st) for k in e.kwargs}
+        kind = self.info.calls.get(id(e))
+        if kind == "def":
+            return self.call_def(e, args, kw)
+        spec = self.registry.get(e.func)
+        if spec is None:
+            return top_of(self.types.get(id(e)))
+        ordered = self.ordered_args(spec, args, kw)
+        sizes = [a.to_size() for a in ordered] + [v.to_size() for k, v in kw.items()
+                                                   if k not in {p.name for p in spec.params}]
+        if any(a.kind in ("str", "list", "dict") and a.size == INF for a in ordered):
+            self.cost.fuel += INF
+        else:
+            self.cost.fuel += spec.cost(sizes)
+        if spec.name.startswith("llm."):
+            self.cost.llm += 1
+        elif spec.effect:
+            self.cost.tools += 1
+        if spec.permission is not None or spec.effect:
+            site = self.sites.get(id(e))
+            if site is None:
+                site = self.sites[id(e)] = CallSite(e, spec)
+            site.in_loop = site.in_loop or bool(self.loop_stack)
+            rp = spec.permission.resource_param if spec.permission else None
+            if rp is not None:
+                names = [p.name for p in spec.params]
+                idx = names.index(rp) if rp in names else -1
+                av = ordered[idx] if 0 <= idx < len(ordered) else None
+                src = e.args[idx] if 0 <= idx < len(e.args) else next(
+                    (k.value for k in e.kwargs if k.name == rp), None)
+                if av is not None and av.pieces is not None:
+                    site.pieces.add(av.pieces)
+                elif src is not None:
+                    site.pieces.add((Unknown(print_expr(src)),))
+        return self.result(e, spec, ordered, sizes)
+
+    def ordered_args(self, spec: ToolSpec, args: list[AV], kw: dict[str, AV]) -> list[AV]:
+        out = list(args)
+        for p in spec.params[len(args):]:
+            if p.name in kw:
+                out.append(kw[p.name])
+            elif p.has_default:
+                out.append(AV.const(p.default) if p.default is not None else AV("none"))
+            else:
+                out.append(AV("any"))
+        return out
+
+    def result(self, e: ast.Call, spec: ToolSpec, a: list[AV], sizes: list[Size]) -> AV:
+        t = self.types.get(id(e))
+        name = spec.name
+        if name == "len" and a:
+            return AV("int", 0, a[0].size if a[0].kind in ("str", "list", "dict") else INF)
+        if name == "range" and a:
+            if len(a) >= 2 and a[1].kind == "int":
+                start, stop = a[0], a[1]
+            else:
+                start, stop = AV("int", 0, 0), a[0]
+            count = max(0, stop.hi - start.lo) if stop.kind == "int" else INF
+            if count > RANGE_LIMIT:
+                self.size_problem(e, f"range(...) can hold up to {_n(count)} numbers "
+                                  f"(limit {_n(RANGE_LIMIT)})",
+                                  "bound the range: check the count with if first, or iterate "
+                                  "a smaller collection", bound=_num(count))
+            return AV("list", size=count, elem=AV("int", start.lo, stop.hi - 1))
+        if name == "chunks" and len(a) >= 2 and a[0].kind == "str":
+            step = a[1]
+            lo = max(1, step.lo) if step.kind == "int" else 1
+            count = a[0].size if a[0].size == INF else -(-int(a[0].size) // int(lo))
+            el = min(a[0].size, step.hi) if step.kind == "int" else a[0].size
+            return AV("list", size=count, elem=AV("str", size=el))
+        if name == "str" and a and a[0].kind == "int":
+            m = max(abs(a[0].lo), abs(a[0].hi))
+            return AV("str", size=len(str(int(m))) + 1 if m != INF else 20)
+        if name == "int" or name == "float":
+            return top_of(t)
+        try:
+            rs = spec.result_size(sizes)
+        except Exception:  # noqa: BLE001 - a tool's size function bug is a verifier limit
+            rs = Size(clamp(INF), clamp(INF))
+        size = INF if rs.len >= clamp(INF) else rs.len
+        elem = INF if rs.elem >= clamp(INF) else rs.elem
+        if any(x.kind in ("str", "list", "dict") and x.size == INF for x in a):
+            size = elem = INF
+        return from_size(t, Size(size, elem))  # type: ignore[arg-type]
+
+    def call_def(self, e: ast.Call, args: list[AV], kw: dict[str, AV]) -> AV:
+        d = self.info.defs[e.func]
+        params = [p.name for p in d.node.params]
+        bound = dict(zip(params, args, strict=False))
+        for k, v in kw.items():
+            bound[k] = v
+        key = (e.func, tuple(sorted(bound.items())))
+        hit = self.def_memo.get(key)
+        if hit is not None:
+            ret, c = hit
+            self.cost.add(c)
+            return ret
+        saved_cost, saved_frame, saved_types = self.cost, self.frame, self.frame_types
+        saved_stack = self.loop_stack
+        self.cost = Cost()
+        self.frame = _Frame()
+        self.frame_types = dict(d.locals)
+        self.loop_stack = list(saved_stack)
+        st: State = dict(self.inputs)
+        st.update(bound)
+        self.block(d.node.body, st)
+        ret = None
+        for r in self.frame.returns:
+            ret = join(ret, r)
+        if ret is None:
+            ret = AV("none")
+        c = self.cost
+        self.cost, self.frame, self.frame_types = saved_cost, saved_frame, saved_types
+        self.loop_stack = saved_stack
+        self.def_memo[key] = (ret, c)
+        self.cost.add(c)
+        return ret
+
+
+RANGE_LIMIT = 100_000_000  # numbers in one range(...); beyond this it is a memory bomb
+
+
+def _n(x: Num) -> str:
+    from rlmlang.verify.sizes import fmt
+    return fmt(x)
+
+
+def _num(x: Num) -> int | str:
+    return "unbounded" if x == INF else int(x)
+
+
+def _concat(a: tuple[Piece, ...], b: tuple[Piece, ...]) -> tuple[Piece, ...]:
+    out = list(a)
+    for p in b:
+        if out and isinstance(out[-1], str) and isinstance(p, str):
+            out[-1] = out[-1] + p
+        else:
+            out.append(p)
+    if len(out) > 32:  # keep pieces small: a long tail becomes one unknown
+        out = out[:31] + [Unknown("...")]
+    return tuple(out)
+
+
+def _grow_fix(name: str, v: AV) -> str:
+    if v.kind == "str":
+        return (f"do not let '{name}' feed on itself (like {name} = {name} + {name}); add a "
+                "bounded piece each time round, or collect parts in a list and join them once")
+    return (f"grow '{name}' by a bounded amount each time round (like {name} = {name} + [x]), "
+            "or stop the loop once it is big enough")
+
+
+def _incremental_names(body: tuple[ast.Stmt, ...], assigned: set[str]) -> set[str]:
+    """Names whose every assignment in the body is `x = x + e` / `x += e` / `x = x - e`,
+    with `e` not mentioning `x` (their growth per iteration does not depend on their size)."""
+    ok = set(assigned)
+    stack = list(body)
+    while stack:
+        s = stack.pop()
+        if isinstance(s, ast.Assign):
+            t = s.target
+            name = t.id if isinstance(t, ast.Name) else (
+                t.value.id if isinstance(t, ast.Index) and isinstance(t.value, ast.Name)
+                else None)
+            if name is None:
+                pass
+            elif isinstance(t, ast.Index):
+                if name in ok and _mentions(s.value, name):
+                    ok.discard(name)
+            else:
+                v = s.value
+                if not (isinstance(v, ast.BinOp) and v.op in "+-" and
+                        isinstance(v.left, ast.Name) and v.left.id == name and
+                        not _mentions(v.right, name)):
+                    ok.discard(name)
+        elif isinstance(s, ast.AugAssign) and isinstance(s.target, ast.Name):
+            if s.op not in "+-" or _mentions(s.value, s.target.id):
+                ok.discard(s.target.id)
+        elif isinstance(s, ast.For):
+            ok.discard(s.var)
+        for b in ast.child_blocks(s):
+            stack.extend(b)
+    return ok
+
+
+def _mentions(e: ast.Expr, name: str) -> bool:
+    stack: list[Any] = [e]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, ast.Name) and n.id == name:
+            return True
+        if isinstance(n, (ast.Expr, ast.Keyword)):
+            for v in vars(n).values():
+                if isinstance(v, (ast.Expr, ast.Keyword)):
+                    stack.append(v)
+                elif isinstance(v, tuple):
+                    for x in v:
+                        if isinstance(x, (ast.Expr, ast.Keyword)):
+                            stack.append(x)
+                        elif isinstance(x, tuple):
+                            stack.extend(y for y in x if isinstance(y, ast.Expr))
+    return False
+
+
+def _accelerate(entry: AV, hull: AV, got: AV, n: Num) -> AV:
+    """entry + n × (growth of one iteration measured at the hull)."""
+    if entry.kind != hull.kind or got.kind != hull.kind:
+        return join(hull, got) or got
+    if hull.kind == "int":
+        up = max(0, got.hi - hull.hi) if got.hi != INF else INF
+        down = max(0, hull.lo - got.lo) if got.lo != -INF else INF
+        return AV("int", entry.lo - mul(n, down), entry.hi + mul(n, up))
+    if hull.kind in ("str", "list", "dict"):
+        grow = max(0, got.size - hull.size) if got.size != INF else INF
+        el = join(entry.elem, got.elem)
+        return AV(hull.kind, max(entry.lo, got.lo) if hull.kind == "dict" else hull.lo,
+                  max(entry.hi, got.hi), entry.size + mul(n, grow), el, None)
+    return join(hull, got) or got
+
+
+def join_states(states: list[State | None]) -> State | None:
+    live = [s for s in states if s is not None]
+    if not live:
+        return None
+    if len(live) == 1:
+        return live[0]
+    out: State = {}
+    keys = set(live[0])
+    for s in live[1:]:
+        keys &= set(s)
+    for k in keys:
+        v = None
+        for s in live:
+            v = join(v, s[k])
+        out[k] = v  # type: ignore[assignment]
+    return out
+
+
+# ---------------------------------------------------------------------- conditions
+
+
+def refine(st: State, cond: ast.Expr, truth: bool, an: Analyzer | None = None) -> State:
+    """Narrow int intervals and sizes by what the condition says on this branch."""
+    if isinstance(cond, ast.Not):
+        return refine(st, cond.operand, not truth, an)
+    if isinstance(cond, ast.BoolOp):
+        if (cond.op == "and") == truth:
+            return refine(refine(st, cond.left, truth, an), cond.right, truth, an)
+        return st
+    if not isinstance(cond, ast.Compare) or cond.op not in ("<", "<=", ">", ">=", "==", "!="):
+        return st
+    op = cond.op
+    if not truth:
+        op = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}[op]
+    out = dict(st)
+    _narrow(out, cond.left, op, _peek(cond.right, st))
+    flip = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}[op]
+    _narrow(out, cond.right, flip, _peek(cond.left, st))
+    return out
+
+
+def _peek(e: ast.Expr, st: State) -> AV | None:
+    """The interval of a simple int expression, without charging fuel."""
+    if isinstance(e, ast.Const) and isinstance(e.value, int) and not isinstance(e.value, bool):
+        return AV("int", e.value, e.value)
+    if isinstance(e, ast.Name):
+        v = st.get(e.id)
+        return v if v is not None and v.kind == "int" else None
+    if isinstance(e, ast.Call) and e.func == "len" and len(e.args) == 1 and \
+            isinstance(e.args[0], ast.Name):
+        v = st.get(e.args[0].id)
+        return AV("int", 0, v.size) if v is not None else None
+    if isinstance(e, ast.BinOp) and e.op in "+-*":
+        a, b = _peek(e.left, st), _peek(e.right, st)
+        if a is None or b is None:
+            return None
+        return {"+": iadd, "-": isub, "*": imul}[e.op](a, b)
+    return None
+
+
+def _narrow(st: State, e: ast.Expr, op: str, other: AV | None) -> None:
+    if other is None:
+        return
+    if isinstance(e, ast.Name):
+        v = st.get(e.id)
+        if v is None or v.kind != "int":
+            return
+        lo, hi = v.lo, v.hi
+        if op == "<":
+            hi = min(hi, other.hi - 1)
+        elif op == "<=":
+            hi = min(hi, other.hi)
+        elif op == ">":
+            lo = max(lo, other.lo + 1)
+        elif op == ">=":
+            lo = max(lo, other.lo)
+        elif op == "==":
+            lo, hi = max(lo, other.lo), min(hi, other.hi)
+        st[e.id] = AV("int", lo, hi)
+        return
+    if isinstance(e, ast.Call) and e.func == "len" and len(e.args) == 1 and \
+            isinstance(e.args[0], ast.Name):
+        v = st.get(e.args[0].id)
+        if v is None or v.kind not in ("str", "list", "dict"):
+            return
+        size = v.size
+        if op == "<":
+            size = min(size, max(0, other.hi - 1))
+        elif op in ("<=", "=="):
+            size = min(size, max(0, other.hi))
+        st[e.args[0].id] = AV(v.kind, v.lo, v.hi, size, v.elem, v.pieces)

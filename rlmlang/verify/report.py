@@ -1,0 +1,139 @@
+"""Diagnostics of the verifier, written for a model that will repair the script.
+
+Each names the obligation in plain words, gives the numbers (budget, worst
+case, factor, the dominant loop), a counterexample, and one concrete fix.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rlmlang.diagnostics import Diagnostic
+from rlmlang.syntax import ast
+from rlmlang.verify.cost import Analyzer, LoopRecord
+from rlmlang.verify.sizes import INF, Num, fmt
+from rlmlang.verify.termination import LoopResult
+
+
+def factor(worst: Num, budget: int) -> str:
+    if worst == INF:
+        return "an unbounded factor"
+    f = worst / max(budget, 1)
+    if f > 100:
+        return "more than 100x"
+    if f < 1.5:
+        return f"factor {f:.3f}x"
+    return f"factor {f:.1f}x"
+
+
+def termination_diag(node: ast.While, r: LoopResult, file: str) -> Diagnostic:
+    data: dict[str, Any] = {"obligation": "termination", "tried": r.tried}
+    notes: list[str] = []
+    if r.counterexample:
+        data["counterexample"] = r.counterexample
+        b = r.counterexample.get("before", {})
+        a = r.counterexample.get("after")
+        text = "before: " + (", ".join(f"{k} = {v}" for k, v in b.items()) or "any values")
+        if a is not None:
+            text += "; after one time round: " + (", ".join(f"{k} = {v}" for k, v in a.items())
+                                                  or "unchanged")
+        notes.append("counterexample: " + text)
+    if r.tried and node.decreases is None:
+        notes.append("measures tried: " + ", ".join(r.tried))
+    if r.status == "unknown":
+        return Diagnostic("E_UNPROVEN", f"could not prove this while loop ends within the "
+                          f"solver's limit: {r.message}", node.span, file, r.fix or None,
+                          tuple(notes), data)
+    if node.decreases is not None:
+        m = node.decreases
+        what = ("is not bounded below by 0" if r.failed == "bounded" else
+                "might not decrease" if r.failed == "decrease" else "cannot be checked")
+        from rlmlang.syntax.printer import print_expr
+        return Diagnostic("E_DECREASES", f"decreases measure '{print_expr(m)}' {what}: "
+                          f"{r.message}", m.span if m.span.line else node.span, file,
+                          r.fix or None, tuple(notes), {**data, "failed": r.failed})
+    return Diagnostic("E_TERMINATION", r.message, node.span, file, r.fix or None, tuple(notes),
+                      data)
+
+
+def dominant_chain(an: Analyzer, metric: str) -> list[LoopRecord]:
+    """The loop with the largest total, then its dearest inner loop, and so on."""
+    recs = list(an.loops.values())
+    if not recs:
+        return []
+    chain: list[LoopRecord] = []
+    tops = [r for r in recs if r.parent is None] or recs
+    cur = max(tops, key=lambda r: getattr(r.total, metric))
+    while cur is not None:
+        chain.append(cur)
+        kids = [r for r in recs if r.parent == id(cur.node)]
+        cur = max(kids, key=lambda r: getattr(r.total, metric)) if kids else None
+        if cur is not None and getattr(cur.total, metric) == 0:
+            break
+    return chain
+
+
+def cost_diag(an: Analyzer, metric: str, worst: Num, budget: int, budget_name: str,
+              inputs_text: str, file: str, script: ast.Script) -> Diagnostic:
+    chain = dominant_chain(an, metric)
+    unit = {"fuel": "fuel", "tools": "tool calls", "llm": "sub-model calls"}[metric]
+    span = chain[0].node.span if chain else (script.body[0].span if script.body else None)
+    terms = []
+    for r in chain:
+        word = "for" if r.kind == "for" else "while"
+        terms.append(f"{word} at line {r.node.span.line} ({r.iter_text}: "
+                     f"≤ {fmt(r.iterations)} iterations)")
+    if chain:
+        inner = chain[-1]
+        dom = " × ".join(terms) + f" × {fmt(getattr(inner.per_iteration, metric))} {unit} " \
+            "per iteration"
+    else:
+        dom = "straight-line code"
+    msg = (f"worst-case {unit} {fmt(worst)} exceeds the budget {fmt(budget)} by "
+           f"{factor(worst, budget)}")
+    notes = [f"dominant term: {dom}"]
+    unbounded = [r for r in chain if r.iterations == INF]
+    if unbounded:
+        notes.append(f"the loop at line {unbounded[0].node.span.line} has no bound on its "
+                     f"iterations ({unbounded[0].why_bound})")
+    if inputs_text:
+        notes.append(f"counterexample: {inputs_text}")
+    fix = _cost_fix(chain, metric, worst, budget_name)
+    data = {"obligation": "cost", "metric": budget_name, "budget": budget,
+            "worst_case": int(worst) if worst != INF else "unbounded",
+            "factor": (round(worst / max(budget, 1), 3) if worst != INF else "unbounded"),
+            "dominant": [{"line": r.node.span.line, "kind": r.kind, "iterations":
+                          int(r.iterations) if r.iterations != INF else "unbounded",
+                          "per_iteration": _int(getattr(r.per_iteration, metric))}
+                         for r in chain]}
+    return Diagnostic("E_COST", msg, span, file, fix, tuple(notes), data)
+
+
+def _int(x: Num) -> int | str:
+    return "unbounded" if x == INF else int(x)
+
+
+def _cost_fix(chain: list[LoopRecord], metric: str, worst: Num, budget_name: str) -> str:
+    raise_it = (f"raise the budget with --budget {budget_name}={int(worst * 1.1) + 1}"
+                if worst != INF else "")
+    if metric == "llm":
+        base = "call llm.predict once on the joined or filtered text instead of once per item"
+    elif metric == "tools":
+        base = "call the tool once outside the loop, or on fewer items"
+    elif chain and any("lines(" in r.iter_text for r in chain):
+        r = next(r for r in chain if "lines(" in r.iter_text)
+        src = r.iter_text[r.iter_text.index("lines(") + 6:].rstrip(")")
+        base = (f"process chunks({src}, 4000) instead of every line, or find the lines you need "
+                f"with find_line/contains first")
+    elif len(chain) > 1:
+        base = "move work out of the inner loop, or iterate fewer items (e.g. xs[:100])"
+    elif chain and chain[0].iterations == INF:
+        base = "bound the loop: iterate a list, or range(n) with n checked by an if first"
+    else:
+        base = "iterate fewer items (e.g. xs[:100]) or do less work per item"
+    return f"{base}; or {raise_it}" if raise_it else base
+
+
+def size_diag(node: Any, message: str, fix: str, data: dict[str, Any], file: str) -> Diagnostic:
+    span = getattr(node, "span", None)
+    return Diagnostic("E_SIZE", message, span, file, fix, (), {"obligation": "sizes", **data})

@@ -1,0 +1,220 @@
+"""Abstract values: intervals for ints, upper bounds for sizes.
+
+The verifier's fast path is abstract interpretation with one small value per
+variable: an int is an interval `[lo, hi]`; a str, list or dict is an upper
+bound on its length (and, for containers, an abstract element); a str may
+also carry its *pieces* (literal text and unknown parts joined with `+`),
+which the permission check hands to the policy. Bounds are Python numbers
+(exact ints, or `INF`), so nothing overflows and every operation is monotone:
+a bigger input never gives a smaller bound, which is what makes the result
+an upper bound of what the VM will meter.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from rlmlang.tools.registry import Size
+
+INF = math.inf
+Num = int | float  # float only for INF / -INF
+
+# Pieces of a str: literal text, or an unknown part named by its source text.
+UNKNOWN_PIECE_PREFIX = "\x00?"
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """An unknown part of a string (named by where it came from)."""
+
+    name: str
+
+
+Piece = str | Unknown
+
+
+@dataclass(frozen=True)
+class AV:
+    """An abstract value. kind: int|float|bool|none|str|list|dict|any."""
+
+    kind: str
+    lo: Num = -INF  # ints: value bounds
+    hi: Num = INF
+    size: Num = 1  # str/list/dict: length upper bound
+    elem: AV | None = None  # list elements / dict values
+    pieces: tuple[Piece, ...] | None = None  # str: known shape
+
+    # -- constructors
+
+    @staticmethod
+    def const(v: object) -> AV:
+        if isinstance(v, bool):
+            return AV("bool")
+        if isinstance(v, int):
+            return AV("int", v, v)
+        if isinstance(v, float):
+            return AV("float")
+        if isinstance(v, str):
+            return AV("str", size=len(v), pieces=(v,))
+        if v is None:
+            return AV("none")
+        if isinstance(v, list):
+            el = join_all([AV.const(x) for x in v]) if v else None
+            return AV("list", size=len(v), elem=el)
+        if isinstance(v, dict):
+            el = join_all([AV.const(x) for x in v.values()]) if v else None
+            return AV("dict", size=len(v), elem=el)
+        return AV("any")
+
+    @property
+    def total(self) -> Num:
+        """Characters or elements reachable (len × largest element for containers)."""
+        if self.kind in ("list", "dict"):
+            return mul(self.size, max(1, self.elem.total if self.elem else 1))
+        if self.kind == "str":
+            return self.size
+        return 1
+
+    def to_size(self) -> Size:
+        """The registry's Size for this bound (ints and scalars are 1, as the VM passes)."""
+        if self.kind in ("list", "dict"):
+            return Size(clamp(self.size), clamp(self.elem.total if self.elem else 1))
+        if self.kind == "str":
+            return Size(clamp(self.size), 1)
+        return Size(1, 1)
+
+    def bytes(self) -> Num:
+        """A rough memory estimate: 1 byte per char, 8 per slot, plus element memory."""
+        if self.kind == "str":
+            return 49 + self.size
+        if self.kind in ("list", "dict"):
+            per = 8 + (self.elem.bytes() if self.elem else 0)
+            return 56 + mul(self.size, per)
+        return 28
+
+
+BIG = 10 ** 18  # what INF becomes where a tool's cost function needs an int
+
+
+def clamp(x: Num) -> int:
+    if x == INF:
+        return BIG
+    return max(0, int(x))
+
+
+def mul(a: Num, b: Num) -> Num:
+    """Multiplication where 0 × INF is 0 (no iterations cost nothing)."""
+    if a == 0 or b == 0:
+        return 0
+    return a * b
+
+
+def join(a: AV | None, b: AV | None) -> AV | None:
+    """The least upper bound of two abstract values (None is 'unreachable')."""
+    if a is None:
+        return b
+    if b is None or a is b:
+        return a
+    if a.kind != b.kind:
+        if {a.kind, b.kind} <= {"int", "float"}:
+            return AV("float")
+        return AV("any", size=max(a.size, b.size))
+    elem = join(a.elem, b.elem)
+    pieces = a.pieces if a.pieces == b.pieces else None
+    return AV(a.kind, min(a.lo, b.lo), max(a.hi, b.hi), max(a.size, b.size), elem, pieces)
+
+
+def join_all(vals: list[AV]) -> AV | None:
+    out: AV | None = None
+    for v in vals:
+        out = join(out, v)
+    return out
+
+
+def leq(a: AV | None, b: AV | None) -> bool:
+    """Whether `a` is within `b` (used to detect a loop's values settling)."""
+    if a is None:
+        return True
+    if b is None:
+        return False
+    if a.kind != b.kind:
+        return b.kind == "any"
+    if a.lo < b.lo or a.hi > b.hi or a.size > b.size:
+        return False
+    if a.pieces != b.pieces and b.pieces is not None:
+        return False
+    return leq(a.elem, b.elem)
+
+
+def widen_av(old: AV, new: AV) -> AV:
+    """Jump bounds that keep moving to infinity (so loops settle)."""
+    lo = old.lo if new.lo >= old.lo else -INF
+    hi = old.hi if new.hi <= old.hi else INF
+    size = old.size if new.size <= old.size else INF
+    elem = new.elem
+    if old.elem is not None and new.elem is not None:
+        elem = widen_av(old.elem, new.elem)
+    pieces = old.pieces if old.pieces == new.pieces else None
+    return AV(new.kind, lo, hi, size, elem, pieces)
+
+
+# ---------------------------------------------------------------------- ints
+
+
+def iadd(a: AV, b: AV) -> AV:
+    return AV("int", a.lo + b.lo, a.hi + b.hi)
+
+
+def isub(a: AV, b: AV) -> AV:
+    return AV("int", a.lo - b.hi, a.hi - b.lo)
+
+
+def imul(a: AV, b: AV) -> AV:
+    cands = [_m(x, y) for x in (a.lo, a.hi) for y in (b.lo, b.hi)]
+    return AV("int", min(cands), max(cands))
+
+
+def _m(x: Num, y: Num) -> Num:
+    if x == 0 or y == 0:
+        return 0
+    return x * y
+
+
+def ifloordiv(a: AV, b: AV) -> AV:
+    if b.lo > 0 and a.lo >= 0:
+        hi = a.hi if a.hi == INF else a.hi // b.lo
+        lo = 0 if b.hi == INF else a.lo // b.hi
+        return AV("int", lo, hi)
+    if b.lo > 0:
+        m = max(abs(a.lo), abs(a.hi))
+        return AV("int", -m, m)
+    return AV("int")
+
+
+def imod(a: AV, b: AV) -> AV:
+    if b.lo > 0:
+        top = b.hi - 1
+        if a.lo >= 0:
+            return AV("int", 0, min(top, a.hi))
+        return AV("int", -top if top != INF else -INF, top)
+    return AV("int")
+
+
+def ineg(a: AV) -> AV:
+    return AV("int", -a.hi, -a.lo)
+
+
+def fmt(x: Num) -> str:
+    """A bound for messages: 1,234,567 or 'unbounded'."""
+    if x == INF:
+        return "unbounded"
+    if x == -INF:
+        return "-unbounded"
+    return f"{int(x):,}"
+
+
+def interval(a: AV) -> str:
+    if a.lo == a.hi:
+        return fmt(a.lo)
+    return f"[{fmt(a.lo)}, {fmt(a.hi)}]"
