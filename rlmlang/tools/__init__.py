@@ -1,0 +1,46 @@
+"""The tool layer: builtins, skills, stdlib functions, host tools and plugins.
+
+`default_registry()` is the one place that gathers them, in a fixed order
+(builtins, skills, stdlib, host tools, plugins) so that a name clash is
+reported against whoever came first; a plugin that clashes or fails to load
+is skipped with a warning rather than breaking every run.
+"""
+
+from __future__ import annotations
+
+from rlmlang.tools.declare import infer_result
+from rlmlang.tools.errors import ToolError
+from rlmlang.tools.registry import Registry, ToolSpec
+
+
+def core_specs() -> list[ToolSpec]:
+    """Builtins and skills: pure, always available."""
+    from rlmlang.tools.builtins import builtin_specs
+    from rlmlang.tools.skills import skill_specs
+
+    return builtin_specs() + skill_specs()
+
+
+def default_registry(include_host: bool = True, include_plugins: bool = True,
+                     include_stdlib: bool = True) -> Registry:
+    """Every tool a script may name: builtins + skills + stdlib + host tools + plugins."""
+    reg = Registry(core_specs())
+    if include_stdlib:
+        from rlmlang.tools.stdlib import stdlib_specs
+
+        for spec in stdlib_specs(reg):
+            reg.add(spec)
+    if include_host:
+        from rlmlang.tools.host import host_specs
+
+        for spec in host_specs():
+            reg.add(spec)
+    if include_plugins:
+        from rlmlang.tools.plugins import add_plugins
+
+        add_plugins(reg)
+    return reg
+
+
+__all__ = ["Registry", "ToolError", "ToolSpec", "core_specs", "default_registry",
+           "infer_result"]

@@ -1,0 +1,70 @@
+"""llm.predict and llm.run: asking the model, from inside a script.
+
+`llm.predict(prompt, text=snippet)` asks the sub-model one question about
+short named snippets; with `as T` after the call the answer is parsed to
+type T (the controller constrains the sub-model's output to T's grammar).
+The VM passes the cast type as the keyword `as`, which no script keyword
+can be (it is a reserved word). `llm.run(task, **inputs)` starts a nested
+controller with a smaller budget. Both delegate to hooks the controller puts
+on the ToolContext (`ctx.llm`, `ctx.llm_run`), which also count the calls
+against the run's budgets; the grant needed is `llm`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rlmlang.tools.declare import fuel, tool
+from rlmlang.tools.errors import ToolError
+from rlmlang.tools.registry import Permission, Size, ToolSpec
+
+MAX_ANSWER = 4_000  # characters of a sub-model answer
+MAX_SNIPPETS = 64_000  # characters of prompt + snippets sent to a sub-model
+
+
+def _snippets(fn: str, prompt: Any, kwargs: dict[str, Any]) -> dict[str, str]:
+    if not isinstance(prompt, str):
+        raise ToolError(f"{fn}: the first argument must be a str")
+    bad = [k for k, v in kwargs.items() if not isinstance(v, str)]
+    if bad:
+        raise ToolError(f"{fn}: {bad[0]}= must be a str", f"e.g. {bad[0]}=str(x)")
+    size = len(prompt) + sum(len(v) for v in kwargs.values())
+    if size > MAX_SNIPPETS:
+        raise ToolError(f"{fn}: {size} characters is more than the {MAX_SNIPPETS} a sub-model "
+                        "call may take", "pass a short snippet, e.g. find_line(text, phrase)")
+    return dict(kwargs)
+
+
+def _predict(ctx: Any, prompt: Any, **kwargs: Any) -> Any:
+    as_type = kwargs.pop("as", None)
+    snippets = _snippets("llm.predict", prompt, kwargs)
+    hook = getattr(ctx, "llm", None)
+    if hook is None:
+        raise ToolError("llm.predict: no model is available to this run")
+    return hook(prompt, snippets, as_type)
+
+
+def _run(ctx: Any, task: Any, **kwargs: Any) -> Any:
+    kwargs.pop("as", None)
+    inputs = _snippets("llm.run", task, kwargs)
+    hook = getattr(ctx, "llm_run", None)
+    if hook is None:
+        raise ToolError("llm.run: nested runs are not available here")
+    return hook(task, inputs)
+
+
+def llm_specs() -> list[ToolSpec]:
+    cost = fuel(0, factor=1, base=16)
+    return [
+        tool("llm.predict", "prompt: str, **snippets: str", "str", _predict,
+             "Ask the model a question about short named snippets; add `as T` for a typed "
+             "answer.", cost=cost, size=lambda s: Size(MAX_ANSWER, 1), origin="host",
+             permission=Permission("llm"), effect=True, castable=True, prompt=True,
+             example='line = find_line(context, "Ana bought")\n'
+                     'submit(llm.predict("What colour is the car?", text=line))'),
+        tool("llm.run", "task: str, **inputs: str", "str", _run,
+             "Solve a sub-task with a nested run (its own scripts, a smaller budget).",
+             cost=cost, size=lambda s: Size(MAX_ANSWER, 1), origin="host",
+             permission=Permission("llm"), effect=True,
+             example='submit(llm.run("Summarise the complaints.", text=part))'),
+    ]

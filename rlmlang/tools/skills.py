@@ -1,0 +1,381 @@
+"""Skills: one call for each common shape of work on a big input.
+
+DESIGN.md ("What a 135M model needs") measured that a tiny model only gets
+short scripts right, so the shapes that recur — the line that mentions X,
+count the rows where a column is v, sum a column where another is v, follow
+a key from one table into another, pull a code, number or name out of a
+short text — are each one call. Their design is for a model that guesses:
+
+- Matching is case-insensitive and prefers whole words: "badge 98" does not
+  find "badge 987"; if no whole-word match exists anywhere, a plain
+  substring match is used, so a partial word still finds something.
+- A column is a 0-based number or a header name ("city"); the separator is
+  guessed from the first line (tab, comma, semicolon or |) unless given.
+- Cell values compare trimmed and case-insensitively; numbers compare as
+  numbers ("2019" equals "2019.0").
+- Absence gives "" for text (a script can test it); a number that is not
+  there is an error, because 0 would be a silent wrong answer.
+
+Searching uses RE2 on the whole text (linear time, no Python loop per line).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from typing import Any
+
+import re2
+
+from rlmlang.tools.builtins import split_lines
+from rlmlang.tools.declare import fuel, length, scalar, tool
+from rlmlang.tools.errors import ToolError, preview
+from rlmlang.tools.regex import compile_pattern
+from rlmlang.tools.registry import Size, ToolSpec
+from rlmlang.tools.values import display, numbers_in, parse_number, to_int_value
+
+_WORD = re.compile(r"\w")
+
+
+def _s(fn: str, name: str, x: Any) -> str:
+    if not isinstance(x, str):
+        raise ToolError(f"{fn}: {name} must be a str, not {type(x).__name__}",
+                        f"convert it first, e.g. str({name})")
+    return x
+
+
+# ---------------------------------------------------------------- matching
+
+
+def _phrase_patterns(phrase: str) -> tuple[re2._Regexp, re2._Regexp]:
+    """A whole-word pattern and a plain one, both case-insensitive, phrase in group 1."""
+    body = "(?i:(" + re2.escape(phrase) + "))"
+    left = r"(?:^|[^\pL\pN_])" if _WORD.match(phrase[0]) else ""
+    right = r"(?:$|[^\pL\pN_])" if _WORD.match(phrase[-1]) else ""
+    return compile_pattern("(?m)" + left + body + right), compile_pattern(body)
+
+
+def _line_at(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, (len(text) if end < 0 else end)
+
+
+def _clean(line: str) -> str:
+    return line[:-1] if line.endswith("\r") else line
+
+
+def matching_lines(fn: str, text: Any, phrase: Any, first: bool) -> list[str]:
+    """Lines mentioning phrase: whole-word matches, or substring ones if there are none."""
+    text, phrase = _s(fn, "text", text), _s(fn, "phrase", phrase)
+    if phrase.strip() == "":
+        raise ToolError(f"{fn}: phrase must not be empty", "pass the words to look for")
+    for pattern in _phrase_patterns(phrase):
+        out: list[str] = []
+        last_start = -1
+        for m in pattern.finditer(text):
+            start, end = _line_at(text, m.start(1))
+            if start == last_start:
+                continue
+            last_start = start
+            out.append(_clean(text[start:end]))
+            if first:
+                return out
+        if out:
+            return out
+    return []
+
+
+def _find_line(text: Any, phrase: Any) -> str:
+    found = matching_lines("find_line", text, phrase, True)
+    return found[0] if found else ""
+
+
+def _find_lines(text: Any, phrase: Any) -> list[str]:
+    return matching_lines("find_lines", text, phrase, False)
+
+
+def _count_lines(text: Any, phrase: Any) -> int:
+    return len(matching_lines("count_lines", text, phrase, False))
+
+
+# ------------------------------------------------------------------- tables
+
+
+def guess_sep(text: str) -> str:
+    """The separator of delimited text, from its first non-blank line."""
+    for line in text.split("\n", 20)[:20]:
+        if line.strip():
+            for sep in ("\t", ",", ";", "|"):
+                if sep in line:
+                    return sep
+            return ","
+    return ","
+
+
+def table(fn: str, text: Any, sep: Any) -> list[list[str]]:
+    """The rows of delimited text, cells trimmed, blank lines skipped; quotes as in CSV."""
+    text, sep = _s(fn, "text", text), _s(fn, "sep", sep)
+    if sep == "":
+        sep = guess_sep(text)
+    lines = [ln for ln in split_lines(text) if ln.strip()]
+    if len(sep) == 1 and sep not in "\"\r\n":
+        reader = csv.reader(lines, delimiter=sep, strict=False)
+        return [[c.strip() for c in row] for row in reader]
+    return [[c.strip() for c in ln.split(sep)] for ln in lines]
+
+
+def _norm_header(h: str) -> str:
+    return "".join(ch for ch in h.casefold() if ch.isalnum())
+
+
+def column_index(fn: str, rows: list[list[str]], col: Any) -> tuple[int, bool]:
+    """(index, whether row 0 is a header to skip) for a column number or header name."""
+    if isinstance(col, bool) or not isinstance(col, (int, str)):
+        raise ToolError(f"{fn}: the column must be a number (0 is the first) or a header name")
+    if isinstance(col, int):
+        return col, False
+    header = rows[0] if rows else []
+    want = _norm_header(col)
+    for i, h in enumerate(header):
+        if _norm_header(h) == want and want:
+            return i, True
+    if col.strip().lstrip("-").isdigit():
+        return int(col.strip()), False
+    names = ", ".join(repr(h) for h in header[:20]) or "(the text is empty)"
+    raise ToolError(f"{fn}: no column is named {col!r}; the first line has {names}",
+                    "use one of those names, or a column number (0 is the first)")
+
+
+def _cell(row: list[str], i: int) -> str | None:
+    if -len(row) <= i < len(row):
+        return row[i]
+    return None
+
+
+def same_value(cell: str, value: Any) -> bool:
+    """Trimmed, case-insensitive equality; numbers compare as numbers."""
+    v = display(value).strip()
+    c = cell.strip()
+    if c.casefold() == v.casefold():
+        return True
+    a, b = parse_number(c), parse_number(v)
+    return a is not None and b is not None and a == b
+
+
+def _data_rows(fn: str, text: Any, sep: Any, col: Any) -> tuple[list[list[str]], int]:
+    rows = table(fn, text, sep)
+    i, skip = column_index(fn, rows, col)
+    return (rows[1:] if skip else rows), i
+
+
+def _rows(text: Any, sep: Any = "") -> list[list[str]]:
+    return table("rows", text, sep)
+
+
+def _column(text: Any, col: Any, sep: Any = "") -> list[str]:
+    rows, i = _data_rows("column", text, sep, col)
+    return [c for c in (_cell(r, i) for r in rows) if c is not None]
+
+
+def _count_rows(text: Any, col: Any, value: Any, sep: Any = "") -> int:
+    rows, i = _data_rows("count_rows", text, sep, col)
+    return sum(1 for r in rows if (c := _cell(r, i)) is not None and same_value(c, value))
+
+
+def _sum_where(text: Any, sum_col: Any, where_col: Any, value: Any, sep: Any = "") -> float:
+    rows = table("sum_where", text, sep)
+    si, skip1 = column_index("sum_where", rows, sum_col)
+    wi, skip2 = column_index("sum_where", rows, where_col)
+    body = rows[1:] if (skip1 or skip2) else rows
+    total, matched, numbers = 0.0, 0, 0
+    for r in body:
+        w = _cell(r, wi)
+        if w is None or not same_value(w, value):
+            continue
+        matched += 1
+        n = parse_number(_cell(r, si) or "")
+        if n is not None:
+            total += n
+            numbers += 1
+    if matched and not numbers:
+        raise ToolError(f"sum_where: {matched} rows match {display(value)!r}, but column "
+                        f"{sum_col!r} holds no numbers in them",
+                        "sum_col is the column of the amounts, where_col the one to match")
+    return total
+
+
+def _lookup(text: Any, key: Any, col: Any = None, sep: Any = "") -> str:
+    rows = table("lookup", text, sep)
+    ci: int | None = None
+    if col is not None:
+        ci, _ = column_index("lookup", rows, col)
+    for r in rows:
+        for j, c in enumerate(r):
+            if same_value(c, key):
+                if ci is None:
+                    return r[j + 1] if j + 1 < len(r) else ""
+                got = _cell(r, ci)
+                return "" if got is None else got
+    return ""
+
+
+# --------------------------------------------------------------- extraction
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-_/][A-Za-z0-9]+)*")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_FILLER = {"is", "was", "are", "were", "be", "equals", "of", "to", "as", "set", "now"}
+_LEAD = re.compile(r"[\s:=\-–—>#]+")
+_TRAIL = ".,;:!?)]}\"'"
+
+
+def _extract_code(text: Any) -> str:
+    text = _s("extract_code", "text", text)
+    tiers: list[list[str]] = [[], [], []]
+    for m in _TOKEN.finditer(text):
+        tok = m.group(0)
+        has_d = any(ch.isdigit() for ch in tok)
+        has_a = any(ch.isalpha() for ch in tok)
+        if _DATE.match(tok) or len(tok) < 3:
+            continue
+        if has_d and has_a and any(ch in "-_/" for ch in tok):
+            tiers[0].append(tok)
+        elif has_d and has_a and any(ch.isupper() for ch in tok):
+            tiers[1].append(tok)
+        elif has_a and tok.isupper() and "-" in tok:
+            tiers[2].append(tok)
+    for t in tiers:
+        if t:
+            return t[0]
+    return ""
+
+
+def _extract_number(text: Any) -> float:
+    text = _s("extract_number", "text", text)
+    for n in numbers_in(text):
+        v = parse_number(n)
+        if v is not None:
+            return v
+    raise ToolError(f"extract_number: there is no number in {preview(text)}",
+                    "find the right line first, e.g. find_line(text, phrase)")
+
+
+def _extract_int(text: Any) -> int:
+    text = _s("extract_int", "text", text)
+    for n in numbers_in(text):
+        v = parse_number(n)
+        if v is not None:
+            return to_int_value(v)
+    raise ToolError(f"extract_int: there is no number in {preview(text)}",
+                    "find the right line first, e.g. find_line(text, phrase)")
+
+
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ '\-](?:[A-Z]\.|[A-Z][a-z]+))+")
+
+
+def _extract_name(text: Any) -> str:
+    text = _s("extract_name", "text", text)
+    m = _NAME.search(text)
+    return m.group(0) if m else ""
+
+
+def _value_after(text: Any, label: Any) -> str:
+    text, label = _s("value_after", "text", text), _s("value_after", "label", label)
+    if label.strip() == "":
+        raise ToolError("value_after: label must not be empty")
+    pos = -1
+    for pattern in _phrase_patterns(label):
+        m = pattern.search(text)
+        if m is not None:
+            pos = m.end(1)
+            break
+    if pos < 0:
+        return ""
+    rest = text[pos:]
+    while True:
+        rest = _LEAD.sub("", rest, count=1) if _LEAD.match(rest) else rest
+        word = rest.split(None, 1)
+        if word and word[0].casefold().rstrip(":") in _FILLER and len(word) > 1:
+            rest = word[1]
+            continue
+        break
+    if rest[:1] in "\"'":
+        q = rest[0]
+        end = rest.find(q, 1)
+        if end > 0:
+            return rest[1:end]
+    token = rest.split(None, 1)[0] if rest.split() else ""
+    token = token.lstrip("([{\"'")
+    return token.rstrip(_TRAIL)
+
+
+# -------------------------------------------------------------------- specs
+
+
+def _text_size(s: list[Size]) -> Size:
+    return Size(length(s, 0), 1)
+
+
+def _lines_size(s: list[Size]) -> Size:
+    return Size(length(s, 0) + 1, max(length(s, 0), 1))
+
+
+def skill_specs() -> list[ToolSpec]:
+    """Every skill; all are offered in the model's prompt."""
+    scan = fuel(0, 1, factor=2)
+    parse = fuel(0, 2, factor=4)
+    return [
+        tool("find_line", "text: str, phrase: str", "str", _find_line,
+             'The first line that mentions phrase (any case), or "" if none does.',
+             cost=scan, size=_text_size, prompt=True,
+             example='line = find_line(context, "badge 4820")\n'
+                     'submit(value_after(line, "access code"))'),
+        tool("find_lines", "text: str, phrase: str", "list[str]", _find_lines,
+             "Every line that mentions phrase (any case).", cost=scan, size=_lines_size,
+             prompt=True, example='for line in find_lines(context, "error"):\n    print(line)'),
+        tool("count_lines", "text: str, phrase: str", "int", _count_lines,
+             "How many lines mention phrase (any case).", cost=scan, size=scalar(),
+             prompt=True, example='submit(count_lines(context, "timeout"))'),
+        tool("rows", "text: str, sep: str = ''", "list[list[str]]", _rows,
+             "The rows of a table (CSV, TSV, ...), each a list of trimmed cells.",
+             cost=parse, size=_lines_size,
+             example="for row in rows(context):\n    print(row[0])"),
+        tool("column", "text: str, col: any, sep: str = ''", "list[str]", _column,
+             "The cells of one column (a number from 0, or a header name).",
+             cost=parse, size=_lines_size, prompt=True,
+             example='names = column(context, "name")'),
+        tool("count_rows", "text: str, col: any, value: any, sep: str = ''", "int",
+             _count_rows, "How many rows have value in column col (a number from 0, or a "
+             "header name).", cost=parse, size=scalar(), prompt=True,
+             example='submit(count_rows(context, "city", "Lima"))'),
+        tool("sum_where", "text: str, sum_col: any, where_col: any, value: any, sep: str = ''",
+             "float", _sum_where, "The sum of column sum_col over the rows whose column "
+             "where_col is value.", cost=parse, size=scalar(), prompt=True,
+             example='submit(sum_where(context, "amount", "region", "West"))'),
+        tool("lookup", "text: str, key: any, col: any = None, sep: str = ''", "str", _lookup,
+             'In the first row with a cell equal to key: the cell in column col, or the next '
+             'cell if col is not given ("" if no row has key).', cost=parse, size=_text_size,
+             prompt=True, example='dept = lookup(employees, "Omar", "dept_id")\n'
+                                  'submit(lookup(departments, dept, "floor"))'),
+        tool("value_after", "text: str, label: str", "str", _value_after,
+             'The word that follows label in text (skipping ":", "=", "is"), or "".',
+             cost=scan, size=_text_size, prompt=True,
+             example='line = find_line(context, "locker 630")\n'
+                     'submit(value_after(line, "locker 630"))'),
+        tool("extract_code", "text: str", "str", _extract_code,
+             'The first code-like word (K7-19QX, ABC-123, X9Q2) in text, or "".',
+             cost=fuel(0), size=_text_size, prompt=True,
+             example='submit(extract_code(find_line(context, "badge 4820")))'),
+        tool("extract_number", "text: str", "float", _extract_number,
+             'The first number in text ("1,234.5" -> 1234.5); an error if there is none.',
+             cost=fuel(0), size=scalar(), prompt=True,
+             example='submit(extract_number(find_line(context, "total")))'),
+        tool("extract_int", "text: str", "int", _extract_int,
+             "The first number in text as an int; an error if there is none.",
+             cost=fuel(0), size=scalar(), prompt=True,
+             example='submit(extract_int(find_line(context, "room of Ana")))'),
+        tool("extract_name", "text: str", "str", _extract_name,
+             'The first name of two or more capitalised words (e.g. "Priya Ahmed"), or "".',
+             cost=fuel(0), size=_text_size,
+             example='submit(extract_name(find_line(context, "approved the budget")))'),
+    ]

@@ -1,0 +1,66 @@
+"""How tools show values as text and read numbers out of text.
+
+`display` is the one text form of a value: `str(x)`, `print(x)` and the
+skills agree on it, and it is Python's (a small model reads and writes
+Python). `parse_number` is forgiving in the ways data is untidy (spaces,
+thousands separators, a currency sign, a trailing %), and strict otherwise:
+"12abc" is not a number. The size constants bound how long `display` can
+make a value, for the verifier's size obligations.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+# Characters of display text per unit of Size.total: Python's repr escapes a
+# character to at most 10 (\U000e0001), an int or float is at most 24, and a
+# container adds quotes, brackets, ": " and ", " per element.
+DISPLAY_PER_UNIT = 48
+DISPLAY_BASE = 32
+
+
+def display(x: object) -> str:
+    """The text form of a value: strings as they are, everything else as Python shows it."""
+    if isinstance(x, str):
+        return x
+    if isinstance(x, float):
+        if math.isnan(x) or math.isinf(x):
+            return repr(x)
+    return repr(x) if isinstance(x, (list, dict)) else str(x)
+
+
+_CURRENCY = "$€£¥₹"
+_NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?|[-+]?\.\d+")
+# A number inside text: a sign only at the start or after a space or bracket
+# (so "D-14" gives 14, not -14); not glued to letters on its left.
+_IN_TEXT = re.compile(r"(?:(?<=^)|(?<=[\s(\[:=,;/]))[-+]?(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)"
+                      r"(?:\.\d+)?|(?<![A-Za-z0-9.])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)"
+                      r"(?:\.\d+)?")
+
+
+def parse_number(text: str) -> float | None:
+    """The number a short text spells ("1,234.5", " $12 ", "-3", "45%"), or None."""
+    s = text.strip()
+    if s.endswith("%"):
+        s = s[:-1].strip()
+    if s[:1] in _CURRENCY:
+        s = s[1:].strip()
+    elif s[:1] in "+-" and s[1:2] in _CURRENCY:
+        s = s[0] + s[2:].strip()
+    if not s or _NUMBER.fullmatch(s) is None:
+        return None
+    v = float(s.replace(",", ""))
+    return v if math.isfinite(v) else None
+
+
+def numbers_in(text: str) -> list[str]:
+    """The numbers written in a text, in order, as they appear (e.g. "1,234", "-3.5")."""
+    return [m.group(0) for m in _IN_TEXT.finditer(text)]
+
+
+def to_int_value(v: float) -> int:
+    """A float to int toward zero, refusing values no int can hold."""
+    if not math.isfinite(v):
+        raise ValueError("not a finite number")
+    return int(v)
