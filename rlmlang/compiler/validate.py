@@ -149,10 +149,21 @@ def _name(op: int) -> str:
     return OPCODES[op] if 0 <= op < len(OPCODES) else f"opcode {op}"
 
 
-def validate(prog: Bytecode) -> list[Diagnostic]:
-    """Every problem with `prog`, as E_BYTECODE diagnostics (empty when it is valid)."""
+def validate(prog: Bytecode, registry: Any = None) -> list[Diagnostic]:
+    """Every problem with `prog`, as E_BYTECODE diagnostics (empty when it is valid).
+
+    With a registry, every tool the program names must also be registered
+    (`print` and `range` excepted: the VM implements them itself).
+    """
     try:
-        return _validate(prog)
+        diags = _validate(prog)
+        if registry is not None and not diags:
+            missing = [t for t in prog.tools
+                       if t not in ("print", "range") and registry.get(t) is None]
+            if missing:
+                diags = [bytecode_diag(f"the bytecode calls tool(s) this host does not provide: "
+                                       f"{', '.join(missing)}", missing=missing)]
+        return diags
     except Exception as e:  # a malformed object graph must not escape as a traceback
         return [bytecode_diag(f"the bytecode is malformed ({type(e).__name__}: {e})")]
 

@@ -20,8 +20,11 @@ clock.now, llm.predict, ...) made by the VM passes through `invoke`, which
    in time (the thread is abandoned, not killed: Python cannot kill one).
 
 Effectful tool implementations are called as `impl(ctx, *args, **kwargs)`;
-they can read `ctx.root`, `ctx.state`, `ctx.llm`, `ctx.clock` and
-`ctx.expected_type` (the type of an enclosing `... as T` cast, or None).
+they can read `ctx.root`, `ctx.state`, `ctx.llm`, `ctx.llm_run`, `ctx.clock`,
+`ctx.deadline` and `ctx.expected_type`. When the call is the operand of a
+cast (`llm.predict(...) as list[str]`), the cast's Type is also passed as the
+keyword `as` (a reserved word, so no script keyword can clash with it); the
+log records it as the text "cast".
 Pure builtins never see a context: the VM calls `impl(*args)` directly.
 """
 
@@ -63,8 +66,10 @@ class ToolContext:
     state: Any = None  # an open rlmlang.store.Transaction, or None (no state access)
     recorder: Callable[[dict[str, Any]], None] | None = None
     replay: Iterator[dict[str, Any]] | None = None  # recorded calls, in order
-    llm: Callable[..., Any] | None = None  # the controller's sub-model entry (llm.predict/run)
-    deadline_s: float | None = None  # wall-clock limit per host call
+    llm: Callable[..., Any] | None = None  # llm.predict hook: (prompt, snippets, as_type)
+    llm_run: Callable[..., Any] | None = None  # llm.run hook: (task, inputs)
+    deadline_s: float | None = None  # wall-clock limit per host call, in seconds
+    deadline: float | None = None  # the whole run's end, on time.monotonic()'s scale
     clock: Callable[[], float] = time.monotonic
     expected_type: Type | None = None  # set by invoke for the duration of one call
     calls: int = 0  # effectful calls made through this context
@@ -113,10 +118,13 @@ def invoke(ctx: ToolContext, spec: ToolSpec, args: tuple[Any, ...] | list[Any],
     check_permission(ctx, spec, args, kwargs)
     ctx.calls += 1
     record: dict[str, Any] = {"tool": spec.name, "args": args, "kwargs": kwargs}
+    if expect is not None:
+        record["cast"] = format_type(expect)
     if ctx.replay is not None:
         return _replayed(ctx, spec, record)
+    call_kwargs = kwargs if expect is None else {**kwargs, "as": expect}
     try:
-        result = _call(ctx, spec, args, kwargs, expect)
+        result = _call(ctx, spec, args, call_kwargs, expect)
     except ToolFailure as e:
         record["error"] = e.message
         _record(ctx, record)
