@@ -15,10 +15,10 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from rlmlang.diagnostics import Diagnostic, Span
 
-# (pattern, message, fix). The pattern's first group (or whole match) is what the caret marks.
+# (pattern, message, fix). The pattern's first group (or whole match) is what the caret
+# marks. Patterns run on the line with string contents blanked and comments removed,
+# so nothing inside a string or a comment is mistaken for code.
 _PYTHON_ISMS: list[tuple[re.Pattern[str], str, str]] = [
-    (re.compile(r"^[ ]*(\t)"), "tabs are not allowed in indentation",
-     "indent with 4 spaces per level"),
     (re.compile(r"^\s*(import|from)\s+\w"),
      "imports are not in the language: every function and tool a script may use is "
      "already in scope", "remove the import and call the function directly, e.g. lines(text)"),
@@ -31,46 +31,101 @@ _PYTHON_ISMS: list[tuple[re.Pattern[str], str, str]] = [
      'test the condition with if, and stop with fail("why") if needed'),
     (re.compile(r"^\s*(with)\s"), "with blocks are not in the language",
      "read inputs directly by their names, or files with fs.read(path)"),
-    (re.compile(r"^\s*(global|nonlocal|yield|async|await|del|assert)\b"),
+    (re.compile(r"^\s*(global|nonlocal|yield|async|await|del|assert)\b(?!\s*=[^=])"),
      "'{0}' is not in the language", "rewrite without it"),
-    (re.compile(r"(?<![\w\"'])([fFrRbB]{1,2})[\"']"),
-     "string prefixes such as f\"...\" are not in the language",
-     'build text with + and str(), e.g. "n = " + str(n)'),
     (re.compile(r"(\*\*)"), "the power operator ** is not in the language",
      "multiply explicitly, e.g. x * x"),
     (re.compile(r"(&&|\|\||!(?!=))"), "'{0}' is not in the language",
      "use and, or, not"),
+    (re.compile(r"(:=)"), "':=' is not in the language",
+     "assign on a line of its own first: n = len(xs)"),
     (re.compile(r"^\s*else\s+(if)\b"), "'else if' is written elif", "write elif"),
     (re.compile(r"\b(is)\s+(?:not\s+)?None\b"), "'is' is not in the language",
      "compare with ==, e.g. x == None"),
-    (re.compile(r"\[[^\]\[]*\s(for)\s+\w+\s+in\s"),
+    (re.compile(r"\[[^\]\[]*\s(for)\s+\w+(?:\s*,\s*\w+)*\s+in\s"),
      "list comprehensions are not in the language",
      "build the list with a for loop: out = [] / for x in xs: / out = out + [x]"),
     (re.compile(r"[\"')\]]\s*(\.)\s*[A-Za-z_]\w*\s*\("),
      "attribute access on values is not in the language",
      "call a function with the value as its first argument, e.g. strip(s) rather than "
      "s.strip()"),
+    (re.compile(r"(?<![\w.])(0[xXoObB][0-9a-fA-F_]+|\d[\d_]*(?:\.\d+)?[eE][+-]?\d+"
+                r"|\d+_\d[\d_]*)"),
+     "'{0}': numbers are written in plain decimal here (no 0x, 1e5 or 1_000 forms)",
+     "write the number out, e.g. 100000 or 0.001"),
+    (re.compile(r"(?<![\w.])(0\d+)"), "'{0}': a number cannot start with 0",
+     "drop the leading zeros"),
+    (re.compile(r"^\s*def\s+\w+\s*\(.*\w\s*:\s*[\w\[\], ]+?(=)[^=]"),
+     "parameters cannot have default values", "pass every argument at each call"),
     (re.compile(r"^\s*(print)\s+[\"'\w]"), "print is a function here",
      'call it: print("text")'),
 ]
 
+_TAB = re.compile(r"^[ ]*(\t)")
+
+# A triple quote, a string (possibly unterminated) with an optional prefix, or a comment.
+_LEXEME = re.compile(
+    r"(?P<triple>\"\"\"|''')"
+    r"|(?P<prefix>(?<!\w)[fFrRbBuU]{1,2})?(?P<string>\"(?:[^\"\\]|\\.)*\"?|'(?:[^'\\]|\\.)*'?)"
+    r"|(?P<comment>#.*)"
+)
+
 _BLOCK_KEYWORDS = {"if", "elif", "else", "for", "while", "def"}
+
+
+def _mask(line: str, n: int) -> tuple[str, Diagnostic | None]:
+    """The line with string contents blanked and the comment cut; a finding about strings."""
+    out: list[str] = []
+    finding: Diagnostic | None = None
+    pos = 0
+    for m in _LEXEME.finditer(line):
+        out.append(line[pos:m.start()])
+        pos = m.end()
+        if m.group("comment") is not None:
+            break
+        if m.group("triple") is not None:
+            col = m.start() + 1
+            finding = finding or Diagnostic(
+                "E_SYNTAX", "triple-quoted strings are not in the language",
+                Span(n, col, n, col + 3),
+                fix='write one line per string, with \\n for line breaks: "a\\nb"')
+            pos = len(line)
+            break
+        prefix = m.group("prefix") or ""
+        if prefix:
+            col = m.start("prefix") + 1
+            finding = finding or Diagnostic(
+                "E_SYNTAX", f'string prefixes such as {prefix}"..." are not in the language',
+                Span(n, col, n, col + len(prefix)),
+                fix='build text with + and str(), e.g. "n = " + str(n)')
+        text = m.group("string")
+        quote = text[0]
+        closed = len(text) > 1 and text.endswith(quote)
+        out.append(" " * len(prefix) + quote + " " * (len(text) - 1 - closed)
+                   + (quote if closed else ""))
+    else:
+        out.append(line[pos:])
+    return "".join(out), finding
 
 
 def python_isms(text: str) -> list[Diagnostic]:
     """Scan every line for constructs that are Python but not RLM script."""
     found: list[Diagnostic] = []
-    in_string = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'")
     for n, line in enumerate(text.split("\n"), 1):
-        code = line.split("#", 1)[0] if "#" in line and '"' not in line and "'" not in line \
-            else line
+        m = _TAB.search(line)
+        if m:
+            found.append(Diagnostic("E_SYNTAX", "tabs are not allowed in indentation",
+                                    Span(n, m.start(1) + 1, n, m.start(1) + 2),
+                                    fix="indent with 4 spaces per level"))
+            continue
+        if not line.strip():
+            continue
+        code, finding = _mask(line, n)
+        if finding is not None:
+            found.append(finding)
+            continue
         for pattern, message, fix in _PYTHON_ISMS:
-            probe = code
-            if pattern.pattern.startswith("(?<!"):
-                probe = code  # prefixes sit right before a quote: scan the raw line
-            elif "\\t" not in pattern.pattern:
-                probe = in_string.sub(lambda m: '"' + " " * (len(m.group()) - 2) + '"', code)
-            m = pattern.search(probe)
+            m = pattern.search(code)
             if m:
                 g = 1 if m.groups() else 0
                 col = m.start(g) + 1
@@ -113,7 +168,7 @@ def _describe_token(tok) -> str:
     if kind in ("INT", "FLOAT"):
         return f"the number {tok}"
     if kind == "STRING":
-        return "a string"
+        return "string " + (str(tok) if len(tok) <= 20 else str(tok)[:17] + "...")
     return f"'{tok}'"
 
 
@@ -153,8 +208,18 @@ def syntax_error_diagnostic(e: UnexpectedInput, text: str, lark: Lark) -> Diagno
         ch = text[e.pos_in_stream] if e.pos_in_stream < len(text) else ""
         span = Span(line, col, line, col + 1)
         if ch in "\"'":
+            bad = _bad_escape(text, e.pos_in_stream)
+            if bad is not None:
+                bcol = col + bad
+                return Diagnostic("E_SYNTAX", f"unknown escape '\\{text[e.pos_in_stream + bad + 1]}' "
+                                  "in a string; the escapes are \\n, \\r, \\t, \\\", \\' and "
+                                  "\\\\", Span(line, bcol, line, bcol + 2),
+                                  fix="write a backslash itself as \\\\")
             return Diagnostic("E_SYNTAX", "this string is not closed before the end of the line",
                               span, fix=f"add the closing {ch}")
+        if ch == ";":
+            return Diagnostic("E_SYNTAX", "';' is not in the language", span,
+                              fix="put each statement on its own line")
         if ch == "\\":
             return Diagnostic("E_SYNTAX", "a backslash is only allowed inside a string, as an "
                               "escape (\\n, \\t, \\\", \\', \\\\)", span)
@@ -184,15 +249,35 @@ def syntax_error_diagnostic(e: UnexpectedInput, text: str, lark: Lark) -> Diagno
         except Exception:  # noqa: BLE001 - keep Lark's own set
             pass
     keyword = _line_keyword(text, line)
+    first = _first_word(text, line)
     if tok.type == "_INDENT":
         return Diagnostic("E_SYNTAX", "unexpected indentation: only the lines of a block "
                           "(after a line ending in ':') are indented", span,
                           fix="line this statement up with the one before it")
+    if first in ("elif", "else") and tok.type != "_INDENT" and "_INDENT" not in expected:
+        return Diagnostic("E_SYNTAX", f"'{first}' must follow an if block, at the same "
+                          "indentation as its 'if'", Span(line, _first_col(text, line), line,
+                                                           _first_col(text, line) + len(first)),
+                          fix=f"line '{first}' up with its 'if', or remove it")
     if "_INDENT" in expected:
         header_kw = _line_keyword(text, _previous_code_line(text, line))
         header = f"the {header_kw} header" if header_kw else "the ':'"
         return Diagnostic("E_SYNTAX", f"expected an indented block after {header}", span,
                           fix="indent the body by 4 spaces on the next line")
+    opened = None
+    if tok.type not in ("RPAR", "RSQB", "RBRACE") and col == _first_col(text, line):
+        opened = _unclosed_bracket(text, line, col)
+    if opened is not None and opened[1] < line:
+        ch, oline, ocol = opened
+        closer = {"(": ")", "[": "]", "{": "}"}[ch]
+        return Diagnostic("E_SYNTAX", f"the '{ch}' opened here is not closed before line {line}",
+                          Span(oline, ocol, oline, ocol + 1), fix=f"add the closing '{closer}'")
+    if tok.type in ("EQUAL", "AUG_OP") and first in _keywords(lark) and \
+            _starts_assignment(text, line, first):
+        return Diagnostic("E_SYNTAX", f"'{first}' is a keyword and cannot be used as a name",
+                          Span(line, _first_col(text, line), line,
+                               _first_col(text, line) + len(first)),
+                          fix=f"choose another name, e.g. {first.lower()}_")
     if "COLON" in expected and keyword and tok.type != "COLON":
         if tok.type == "_NL":
             return Diagnostic("E_SYNTAX", f"expected ':' after the {keyword} header", span,
@@ -207,12 +292,36 @@ def syntax_error_diagnostic(e: UnexpectedInput, text: str, lark: Lark) -> Diagno
         return Diagnostic("E_SYNTAX", "attribute access on values is not in the language", span,
                           fix="call a function with the value as its first argument, e.g. "
                           "strip(s) rather than s.strip()")
-    if tok.type == "IF" and "_NL" in expected:
+    if tok.type == "IF":
         return Diagnostic("E_SYNTAX", "conditional expressions (a if c else b) are not in the "
                           "language", span, fix="use an if statement that assigns in each branch")
+    if tok.type == "FOR":
+        return Diagnostic("E_SYNTAX", "comprehensions are not in the language", span,
+                          fix="build the result with a for loop: out = [] / for x in xs: / "
+                          "out = out + [x]")
     if tok.type == "NAME" and str(tok) == "is":
         return Diagnostic("E_SYNTAX", "'is' is not in the language", span,
                           fix="compare with == or !=")
+    if tok.type in ("COMP_OP", "IN") or (tok.type == "NOT" and "COMP_OP" not in expected):
+        if "COMP_OP" not in expected and "IN" not in expected and "NAME" not in expected:
+            return Diagnostic("E_SYNTAX", "comparisons do not chain: a < b < c is not in the "
+                              "language", span, fix="write a < b and b < c")
+    if first == "submit" and tok.type in ("COMMA", "EQUAL"):
+        return Diagnostic("E_SYNTAX", "submit takes exactly one value", span,
+                          fix="submit(answer); build a list or dict first to submit several")
+    if tok.type in ("RPAR", "RSQB", "RBRACE") and _after_comma(text, line, col):
+        return Diagnostic("E_SYNTAX", "a trailing comma is not allowed here", span,
+                          fix="remove the comma before the closing bracket")
+    if tok.type == "COMMA":
+        if "COLON" in expected and "RBRACE" not in expected:
+            return Diagnostic("E_SYNTAX", "sets are not in the language: a '{...}' is a dict "
+                              "of key: value pairs", span,
+                              fix='use a list [a, b], or a dict {"a": 1}')
+        if "EQUAL" in expected or _assigns_later(text, line, col):
+            return Diagnostic("E_SYNTAX", "assign one name at a time: a, b = ... is not in the "
+                              "language", span, fix="write one assignment per line")
+        return Diagnostic("E_SYNTAX", "tuples are not in the language", span,
+                          fix="use a list: [a, b]")
     if tok.type in ("_NL", "$END"):
         closers = [c for c in ("RPAR", "RSQB", "RBRACE") if c in expected]
         if closers:
@@ -223,7 +332,75 @@ def syntax_error_diagnostic(e: UnexpectedInput, text: str, lark: Lark) -> Diagno
                           fix="complete the expression")
     if tok.type == "EQUAL" and "EQUAL" not in expected:
         return Diagnostic("E_SYNTAX", "'=' assigns and cannot appear here", span,
-                          fix="to compare, write ==")
+                          fix="to compare, write ==; to assign, put one '=' on its own line")
     words = _pick(expected, lark)
     shown = ", ".join(words[:6]) + (" or something else" if len(words) > 6 else "")
     return Diagnostic("E_SYNTAX", f"unexpected {_describe_token(tok)}; expected {shown}", span)
+
+
+def _keywords(lark: Lark) -> set[str]:
+    return {t.pattern.value for t in lark.terminals
+            if t.pattern.type == "str" and t.pattern.value.isalpha()}
+
+
+def _line(text: str, line: int) -> str:
+    lines = text.split("\n")
+    return lines[line - 1] if 1 <= line <= len(lines) else ""
+
+
+def _first_word(text: str, line: int) -> str | None:
+    m = re.match(r"\s*([A-Za-z_]\w*)", _line(text, line))
+    return m.group(1) if m else None
+
+
+def _first_col(text: str, line: int) -> int:
+    s = _line(text, line)
+    return len(s) - len(s.lstrip()) + 1
+
+
+def _starts_assignment(text: str, line: int, word: str) -> bool:
+    return re.match(rf"\s*{re.escape(word)}\s*([+*-]?=)(?!=)", _line(text, line)) is not None
+
+
+def _after_comma(text: str, line: int, col: int) -> bool:
+    """Whether the last code before (line, col) is a comma, possibly on earlier lines."""
+    before = "\n".join(text.split("\n")[: line - 1] + [_line(text, line)[: col - 1]])
+    return re.search(r",\s*$", before) is not None
+
+
+def _assigns_later(text: str, line: int, col: int) -> bool:
+    rest = _line(text, line)[col:]
+    return re.match(r"[^=()\[\]{}\"']*=(?!=)", rest) is not None
+
+
+_BRACKETS = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#[^\n]*|[()\[\]{}]")
+
+
+def _unclosed_bracket(text: str, line: int, col: int) -> tuple[str, int, int] | None:
+    """The innermost bracket still open at (line, col): (char, line, col), or None."""
+    lines = text.split("\n")
+    stack: list[tuple[str, int, int]] = []
+    for n in range(1, min(line, len(lines)) + 1):
+        src = lines[n - 1] if n < line else lines[n - 1][: col - 1]
+        for m in _BRACKETS.finditer(src):
+            ch = m.group()
+            if ch in "([{":
+                stack.append((ch, n, m.start() + 1))
+            elif ch in ")]}":
+                if stack:
+                    stack.pop()
+    return stack[-1] if stack else None
+
+
+def _bad_escape(text: str, start: int) -> int | None:
+    """Offset (from the quote) of an unknown escape in the string starting at `start`."""
+    quote = text[start]
+    i = start + 1
+    while i < len(text) and text[i] not in (quote, "\n"):
+        if text[i] == "\\":
+            if i + 1 < len(text) and text[i + 1] not in "nrt\"'\\":
+                return i - start
+            i += 2
+            continue
+        i += 1
+    return None

@@ -12,15 +12,19 @@ diagnostics — never an exception for bad input.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import sys
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from lark import Lark, Token, v_args
+import lark
+from lark import Lark, Token
 from lark.exceptions import LarkError, UnexpectedInput
 from lark.indenter import DedentError, Indenter
-from lark.visitors import Transformer_NonRecursive
 
 from rlmlang.diagnostics import Diagnostic, Span
 from rlmlang.syntax import ast
@@ -32,6 +36,7 @@ GRAMMAR_PATH = Path(__file__).resolve().parents[2] / "grammar" / "rlm.lark"
 MAX_DEPTH = 5  # nested blocks; the GBNF unrolls one rule per level
 MAX_EXPR_DEPTH = 64  # nested expressions; deeper is a script no one should write
 MAX_SCRIPT_BYTES = 1_000_000
+MAX_INT = 2**63 - 1  # ints are 64-bit signed (rlmlang/compiler/bytecode.py)
 
 
 @dataclass
@@ -56,20 +61,63 @@ class _RlmIndenter(Indenter):
         super().__init__()
         self.too_deep: Token | None = None
 
+    def process(self, stream):
+        # One indenter serves every parse: start each with a clean slate.
+        self.too_deep = None
+        return super().process(_watch_brackets(stream))
+
     def handle_NL(self, token: Token):  # noqa: N802 (Lark's hook name)
         yield from super().handle_NL(token)
         if self.too_deep is None and len(self.indent_level) - 1 > MAX_DEPTH:
             self.too_deep = token
 
 
-def _span(meta) -> Span:
-    if getattr(meta, "empty", True):
-        return ast.NO_SPAN
-    return Span(meta.line, meta.column, meta.end_line, meta.end_column)
-
-
 def _tok_span(tok: Token) -> Span:
     return Span(tok.line, tok.column, tok.end_line or tok.line, tok.end_column or tok.column + 1)
+
+
+_LAYOUT = frozenset(("_NL", "_INDENT", "_DEDENT"))
+
+
+def _start(x: object) -> tuple[int, int] | None:
+    """Where a child of a reduction begins; None for layout tokens and empty slots."""
+    if isinstance(x, Token):
+        return None if x.type in _LAYOUT else (x.line, x.column)
+    span = getattr(x, "span", None)
+    if span is not None:
+        return (span.line, span.col)
+    if isinstance(x, tuple) and x:
+        return _start(x[0])
+    return None
+
+
+def _end(x: object) -> tuple[int, int] | None:
+    if isinstance(x, Token):
+        if x.type in _LAYOUT:
+            return None
+        return (x.end_line or x.line, x.end_column or x.column + len(x))
+    span = getattr(x, "span", None)
+    if span is not None:
+        return (span.end_line, span.end_col)
+    if isinstance(x, tuple) and x:
+        return _end(x[-1])
+    return None
+
+
+def _span(children: list) -> Span:
+    """The span from the first to the last child that takes up text."""
+    first = last = None
+    for c in children:
+        first = _start(c)
+        if first is not None:
+            break
+    for c in reversed(children):
+        last = _end(c)
+        if last is not None:
+            break
+    if first is None or last is None:
+        return ast.NO_SPAN
+    return Span(first[0], first[1], last[0], last[1])
 
 
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "'": "'", "\\": "\\"}
@@ -92,12 +140,38 @@ def _unquote(text: str) -> str:
     return "".join(out)
 
 
-@v_args(meta=True)
-class _Builder(Transformer_NonRecursive):
-    """Turns Lark's tree into AST nodes bottom-up, without recursing in Python."""
+class _Typed:
+    """A type with the span it was written at (types themselves carry no position)."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    __slots__ = ("type", "span")
+
+    def __init__(self, type: Type, span: Span) -> None:
+        self.type = type
+        self.span = span
+
+
+class _Clause:
+    """An elif/else/decreases clause on its way into its statement."""
+
+    __slots__ = ("kind", "cond", "body", "span")
+
+    def __init__(self, kind: str, cond: ast.Expr | None, body: ast.Block, span: Span) -> None:
+        self.kind = kind
+        self.cond = cond
+        self.body = body
+        self.span = span
+
+
+class _Builder:
+    """Builds AST nodes inside the LALR parser, one reduction at a time.
+
+    Lark calls one method per rule (or alias) with that rule's children, all
+    tokens kept (keep_all_tokens), so spans come from the tokens themselves and
+    no parse tree is built or walked afterwards. Nothing recurses in Python.
+    """
+
+    def __init__(self, keywords: frozenset[str] = frozenset()) -> None:
+        self.keywords = keywords
         self.diags: list[Diagnostic] = []
         self.depth: dict[int, int] = {}
         self.too_deep_expr: Span | None = None
@@ -111,24 +185,34 @@ class _Builder(Transformer_NonRecursive):
         self.diags.append(Diagnostic("E_SYNTAX", message, span, fix=fix))
 
     def _expr(self, node: ast.Expr, *children: object) -> ast.Expr:
-        d = 1 + max((self.depth.get(id(c), 0) for c in children), default=0)
-        self.depth[id(node)] = d
+        depth = self.depth
+        d = 1 + max((depth.get(id(c), 0) for c in children), default=0)
+        depth[id(node)] = d
         if d > MAX_EXPR_DEPTH and self.too_deep_expr is None:
             self.too_deep_expr = node.span  # type: ignore[attr-defined]
         return node
 
+    def _name(self, tok: Token) -> str:
+        name = str(tok)
+        if name in self.keywords:
+            self._error(_tok_span(tok), f"'{name}' is a keyword and cannot be used as a name",
+                        fix=f"choose another name, e.g. {name.lower()}_")
+        return name
+
     # -- script and statements
 
-    def start(self, meta, children):
-        return ast.Script(tuple(children), _span(meta))
+    def start(self, c):
+        stmts = tuple(x for x in c if isinstance(x, ast.Stmt))
+        return ast.Script(stmts, _span(list(stmts)))
 
-    def assign(self, meta, children):
-        target, value = children
-        return ast.Assign(self._target(target), value, _span(meta))
+    def stmt(self, c):  # `simple_stmt _NL`
+        return c[0]
 
-    def aug_assign(self, meta, children):
-        target, op, value = children
-        return ast.AugAssign(self._target(target), str(op)[0], value, _span(meta))
+    def assign(self, c):
+        return ast.Assign(self._target(c[0]), c[2], _span(c))
+
+    def aug_assign(self, c):
+        return ast.AugAssign(self._target(c[0]), str(c[1])[0], c[2], _span(c))
 
     def _target(self, target: ast.Expr) -> ast.Expr:
         if isinstance(target, ast.Name):
@@ -145,131 +229,123 @@ class _Builder(Transformer_NonRecursive):
         )
         return target
 
-    def expr_stmt(self, meta, children):
-        return ast.ExprStmt(children[0], _span(meta))
+    def expr_stmt(self, c):
+        return ast.ExprStmt(c[0], _span(c))
 
-    def submit_stmt(self, meta, children):
-        return ast.Submit(children[0], _span(meta))
+    def submit_stmt(self, c):
+        return ast.Submit(c[2], _span(c))
 
-    def fail_stmt(self, meta, children):
-        return ast.Fail(children[0], _span(meta))
+    def fail_stmt(self, c):
+        return ast.Fail(c[2], _span(c))
 
-    def return_stmt(self, meta, children):
-        return ast.Return(children[0] if children else None, _span(meta))
+    def return_stmt(self, c):
+        return ast.Return(c[1] if len(c) > 1 else None, _span(c))
 
-    def break_stmt(self, meta, children):
-        return ast.Break(_span(meta))
+    def break_stmt(self, c):
+        return ast.Break(_span(c))
 
-    def continue_stmt(self, meta, children):
-        return ast.Continue(_span(meta))
+    def continue_stmt(self, c):
+        return ast.Continue(_span(c))
 
-    def pass_stmt(self, meta, children):
-        return ast.Pass(_span(meta))
+    def pass_stmt(self, c):
+        return ast.Pass(_span(c))
 
-    def suite(self, meta, children):
-        return tuple(children)
+    def suite(self, c):
+        return tuple(x for x in c if isinstance(x, ast.Stmt))
 
-    def if_stmt(self, meta, children):
-        cond, body, *rest = children
-        branches = [(cond, body)]
+    def if_stmt(self, c):
+        branches = [(c[1], c[3])]
         orelse = None
-        for clause in rest:
-            if clause[0] == "elif":
-                branches.append((clause[1], clause[2]))
+        for clause in c[4:]:
+            if clause.kind == "elif":
+                branches.append((clause.cond, clause.body))
             else:
-                orelse = clause[1]
-        return ast.If(tuple(branches), orelse, _span(meta))
+                orelse = clause.body
+        return ast.If(tuple(branches), orelse, _span(c))
 
-    def elif_clause(self, meta, children):
-        return ("elif", children[0], children[1])
+    def elif_clause(self, c):
+        return _Clause("elif", c[1], c[3], _span(c))
 
-    def else_clause(self, meta, children):
-        return ("else", children[0])
+    def else_clause(self, c):
+        return _Clause("else", None, c[2], _span(c))
 
-    def for_stmt(self, meta, children):
-        var, it, body = children
-        return ast.For(str(var), it, body, _span(meta))
+    def for_stmt(self, c):
+        return ast.For(self._name(c[1]), c[3], c[5], _span(c))
 
-    def while_stmt(self, meta, children):
-        if len(children) == 3:
-            cond, dec, body = children
-        else:
-            (cond, body), dec = children, None
-        return ast.While(cond, dec, body, _span(meta))
+    def while_stmt(self, c):
+        dec = c[2].cond if isinstance(c[2], _Clause) else None
+        return ast.While(c[1], dec, c[-1], _span(c))
 
-    def decreases_clause(self, meta, children):
-        return children[0]
+    def decreases_clause(self, c):
+        return _Clause("decreases", c[1], (), _span(c))
 
-    def def_stmt(self, meta, children):
-        name = children[0]
+    def def_stmt(self, c):
+        name = self._name(c[1])
         params: tuple[ast.Param, ...] = ()
         returns = None
-        for child in children[1:-1]:
+        for child in c[3:-2]:
             if isinstance(child, tuple):
                 params = child
-            else:
-                returns = child
-        names = [p.name for p in params]
+            elif isinstance(child, _Typed):
+                returns = child.type
+        seen: set[str] = set()
         for p in params:
-            if names.count(p.name) > 1:
+            if p.name in seen:
                 self._error(p.span, f"parameter '{p.name}' appears twice in the definition "
                             f"of '{name}'")
                 break
-        return ast.Def(str(name), params, returns, children[-1], _span(meta))
+            seen.add(p.name)
+        return ast.Def(name, params, returns, c[-1], _span(c))
 
-    def params(self, meta, children):
-        return tuple(children)
+    def params(self, c):
+        return tuple(x for x in c if isinstance(x, ast.Param))
 
-    def param(self, meta, children):
-        name, typ = children
-        return ast.Param(str(name), typ, _span(meta))
+    def param(self, c):
+        return ast.Param(self._name(c[0]), c[2].type, _span(c))
 
-    def return_type(self, meta, children):
-        return children[0]
+    def return_type(self, c):
+        return c[1]
 
     # -- expressions
 
-    def cast(self, meta, children):
-        return self._expr(ast.Cast(children[0], children[1], _span(meta)), children[0])
+    def cast(self, c):
+        return self._expr(ast.Cast(c[0], c[2].type, _span(c)), c[0])
 
-    def or_op(self, meta, children):
-        return self._expr(ast.BoolOp("or", children[0], children[1], _span(meta)), *children)
+    def or_op(self, c):
+        return self._expr(ast.BoolOp("or", c[0], c[2], _span(c)), c[0], c[2])
 
-    def and_op(self, meta, children):
-        return self._expr(ast.BoolOp("and", children[0], children[1], _span(meta)), *children)
+    def and_op(self, c):
+        return self._expr(ast.BoolOp("and", c[0], c[2], _span(c)), c[0], c[2])
 
-    def not_op(self, meta, children):
-        return self._expr(ast.Not(children[0], _span(meta)), children[0])
+    def not_op(self, c):
+        return self._expr(ast.Not(c[1], _span(c)), c[1])
 
-    def compare(self, meta, children):
-        left, op, right = children
-        return self._expr(ast.Compare(str(op), left, right, _span(meta)), left, right)
+    def compare(self, c):
+        return self._expr(ast.Compare(str(c[1]), c[0], c[2], _span(c)), c[0], c[2])
 
-    def in_op(self, meta, children):
-        return self._expr(ast.Compare("in", children[0], children[1], _span(meta)), *children)
+    def in_op(self, c):
+        return self._expr(ast.Compare("in", c[0], c[2], _span(c)), c[0], c[2])
 
-    def not_in_op(self, meta, children):
-        return self._expr(ast.Compare("not in", children[0], children[1], _span(meta)),
-                          *children)
+    def not_in_op(self, c):
+        return self._expr(ast.Compare("not in", c[0], c[3], _span(c)), c[0], c[3])
 
-    def binop(self, meta, children):
-        left, op, right = children
-        return self._expr(ast.BinOp(str(op), left, right, _span(meta)), left, right)
+    def binop(self, c):
+        return self._expr(ast.BinOp(str(c[1]), c[0], c[2], _span(c)), c[0], c[2])
 
-    def neg(self, meta, children):
-        return self._expr(ast.Neg(children[0], _span(meta)), children[0])
+    def neg(self, c):
+        return self._expr(ast.Neg(c[1], _span(c)), c[1])
 
-    def index(self, meta, children):
-        return self._expr(ast.Index(children[0], children[1], _span(meta)), *children)
+    def index(self, c):
+        return self._expr(ast.Index(c[0], c[2], _span(c)), c[0], c[2])
 
-    def slice(self, meta, children):
-        value, lower, upper = children
-        node = ast.Slice(value, lower, upper, _span(meta))
+    def slice(self, c):
+        value, lower, upper = c[0], c[2], c[4]
+        node = ast.Slice(value, lower, upper, _span(c))
         return self._expr(node, value, *(b for b in (lower, upper) if b is not None))
 
-    def call(self, meta, children):
-        dotted = children[0]
-        args_list = children[1] if len(children) > 1 else []
+    def call(self, c):
+        dotted = c[0]
+        args_list = c[2] if len(c) == 4 else []
         args: list[ast.Expr] = []
         kwargs: list[ast.Keyword] = []
         for a in args_list:
@@ -283,104 +359,184 @@ class _Builder(Transformer_NonRecursive):
             else:
                 args.append(a)
         node = ast.Call(dotted.dotted if isinstance(dotted, ast.Dotted) else dotted.id,
-                        tuple(args), tuple(kwargs), _span(meta), dotted.span)
+                        tuple(args), tuple(kwargs), _span(c), dotted.span)
         return self._expr(node, *args, *(k.value for k in kwargs))
 
-    def arguments(self, meta, children):
-        return list(children)
+    def arguments(self, c):
+        return [x for x in c if not isinstance(x, Token)]
 
-    def keyword(self, meta, children):
-        name, value = children
+    def keyword(self, c):
+        name, value = c[0], c[2]
         if not isinstance(name, ast.Name):
             self._error(name.span, "a keyword argument's name must be a plain name, as in "
                         "f(text=s)")
-            return ast.Keyword("_", value, _span(meta))
-        return ast.Keyword(name.id, value, _span(meta))
+            return ast.Keyword("_", value, _span(c))
+        return ast.Keyword(name.id, value, _span(c))
 
-    def int_lit(self, meta, children):
-        return ast.Const(int(children[0]), _span(meta))
+    def atom(self, c):  # `( expr )`
+        return c[1]
 
-    def float_lit(self, meta, children):
-        return ast.Const(float(children[0]), _span(meta))
+    def int_lit(self, c):
+        text = str(c[0])
+        if len(text) > 19 or int(text) > MAX_INT:
+            self._error(_tok_span(c[0]), f"this integer is too large: ints are 64-bit, at most "
+                        f"{MAX_INT}")
+            return ast.Const(0, _span(c))
+        return ast.Const(int(text), _span(c))
 
-    def str_lit(self, meta, children):
-        return ast.Const(_unquote(str(children[0])), _span(meta))
+    def float_lit(self, c):
+        value = float(c[0])
+        if value == float("inf"):
+            self._error(_tok_span(c[0]), "this number is too large for a float")
+            value = 0.0
+        return ast.Const(value, _span(c))
 
-    def true_lit(self, meta, children):
-        return ast.Const(True, _span(meta))
+    def str_lit(self, c):
+        return ast.Const(_unquote(str(c[0])), _span(c))
 
-    def false_lit(self, meta, children):
-        return ast.Const(False, _span(meta))
+    def true_lit(self, c):
+        return ast.Const(True, _span(c))
 
-    def none_lit(self, meta, children):
-        return ast.Const(None, _span(meta))
+    def false_lit(self, c):
+        return ast.Const(False, _span(c))
 
-    def list_lit(self, meta, children):
-        items = tuple(c for c in children if c is not None)
-        return self._expr(ast.ListLit(items, _span(meta)), *items)
+    def none_lit(self, c):
+        return ast.Const(None, _span(c))
 
-    def dict_lit(self, meta, children):
-        items = tuple(c for c in children if c is not None)
-        return self._expr(ast.DictLit(items, _span(meta)), *(x for kv in items for x in kv))
+    def list_lit(self, c):
+        items = tuple(x for x in c if isinstance(x, ast.Expr))
+        return self._expr(ast.ListLit(items, _span(c)), *items)
 
-    def pair(self, meta, children):
-        return (children[0], children[1])
+    def dict_lit(self, c):
+        items = tuple(x for x in c if isinstance(x, tuple))
+        return self._expr(ast.DictLit(items, _span(c)), *(x for kv in items for x in kv))
 
-    def ref(self, meta, children):
-        return children[0]
+    def pair(self, c):
+        return (c[0], c[2])
 
-    def dotted(self, meta, children):
-        if len(children) == 1:
-            return ast.Name(str(children[0]), _span(meta))
-        return ast.Dotted(tuple(str(c) for c in children), _span(meta))
+    def ref(self, c):
+        return c[0]
+
+    def dotted(self, c):
+        if len(c) == 1:
+            return ast.Name(self._name(c[0]), _tok_span(c[0]))
+        return ast.Dotted(tuple(self._name(t) for t in c if t.type == "NAME"), _span(c))
 
     # -- types
 
-    def simple_type(self, meta, children):
-        name = str(children[0])
+    def simple_type(self, c):
+        name = str(c[0])
         if name == "None":
             name = "none"
         if name in PRIMS:
-            return PRIMS[name]
-        self._error(_span(meta), f"unknown type '{name}'; the types are int, float, bool, str, "
+            return _Typed(PRIMS[name], _span(c))
+        self._error(_span(c), f"unknown type '{name}'; the types are int, float, bool, str, "
                     "none, list[T], dict[str, T] and records {field: T}")
-        return PRIMS["none"]
+        return _Typed(PRIMS["none"], _span(c))
 
-    def generic_type(self, meta, children):
-        name, *args = children
-        name = str(name)
+    def generic_type(self, c):
+        name = str(c[0])
+        args = [x.type for x in c if isinstance(x, _Typed)]
         if name == "list" and len(args) == 1:
-            return ListT(args[0])
+            return _Typed(ListT(args[0]), _span(c))
         if name == "dict" and len(args) == 2 and args[0] == PRIMS["str"]:
-            return DictT(args[1])
-        self._error(_span(meta), f"unknown type '{name}[...]'; write list[T] or dict[str, T]")
-        return PRIMS["none"]
+            return _Typed(DictT(args[1]), _span(c))
+        self._error(_span(c), f"unknown type '{name}[...]'; write list[T] or dict[str, T]")
+        return _Typed(PRIMS["none"], _span(c))
 
-    def record_type(self, meta, children):
-        names = [n for n, _ in children]
+    def record_type(self, c):
+        fields = tuple(x for x in c if isinstance(x, tuple))
+        names = [n for n, _ in fields]
         if len(set(names)) != len(names):
-            self._error(_span(meta), "a record type names the same field twice")
-        return RecordT(tuple(children))
+            self._error(_span(c), "a record type names the same field twice")
+        return _Typed(RecordT(fields), _span(c))
 
-    def field_type(self, meta, children):
-        return (str(children[0]), children[1])
+    def field_type(self, c):
+        return (self._name(c[0]), c[2].type)
+
+
+class _TooDeep(Exception):
+    """Brackets nested past MAX_EXPR_DEPTH: parsing stops at once."""
+
+    def __init__(self, token: Token) -> None:
+        super().__init__("brackets nested too deep")
+        self.token = token
+
+
+_OPEN = frozenset(("LPAR", "LSQB", "LBRACE"))
+_CLOSE = frozenset(("RPAR", "RSQB", "RBRACE"))
+
+
+def _watch_brackets(stream):
+    """Stop a token stream whose brackets nest deeper than any sane expression."""
+    depth = 0
+    for tok in stream:
+        kind = tok.type
+        if kind in _OPEN:
+            depth += 1
+            if depth > MAX_EXPR_DEPTH:
+                raise _TooDeep(tok)
+        elif kind in _CLOSE:
+            depth -= 1
+        yield tok
 
 
 _lock = threading.Lock()
 
 
+def _cache_file(grammar: str) -> Path | None:
+    """A per-user cache of the built LALR tables, keyed by grammar and versions."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    key = hashlib.sha256(
+        f"{grammar}\0{lark.__version__}\0{sys.version_info[:2]}\0{_LARK_OPTIONS}".encode()
+    ).hexdigest()[:32]
+    d = Path(base) / "rlmlang"
+    try:
+        d.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return d / f"parser-{key}.lark"
+
+
+_LARK_OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": True,
+                 "keep_all_tokens": True}
+
+
+def _build(grammar: str, builder: _Builder) -> Lark:
+    return Lark(grammar, postlex=_RlmIndenter(), transformer=builder, **_LARK_OPTIONS)
+
+
 @lru_cache(maxsize=1)
 def _parser() -> tuple[Lark, _Builder]:
+    """Build the parser once per process; load its tables from the cache where we can.
+
+    Building the LALR tables takes a noticeable fraction of a second, which every
+    `rlm check` would pay; the tables are saved (atomically, in a directory only
+    this user can write) and loaded on later runs.
+    """
+    grammar = grammar_text()
     builder = _Builder()
-    lark = Lark(
-        GRAMMAR_PATH.read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer="contextual",
-        postlex=_RlmIndenter(),
-        propagate_positions=True,
-        maybe_placeholders=True,
-    )
-    return lark, builder
+    path = _cache_file(grammar)
+    lark_parser: Lark | None = None
+    if path is not None and path.exists():
+        try:
+            with path.open("rb") as f:
+                lark_parser = Lark.load(f, postlex=_RlmIndenter(), transformer=builder)
+        except Exception:  # noqa: BLE001 - a stale or torn cache file: rebuild
+            lark_parser = None
+    if lark_parser is None:
+        lark_parser = _build(grammar, builder)
+        if path is not None:
+            try:
+                with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
+                    lark_parser.save(tmp)
+                os.replace(tmp.name, path)
+            except OSError:
+                pass
+    builder.keywords = frozenset(
+        t.pattern.value for t in lark_parser.terminals
+        if t.pattern.type == "str" and t.pattern.value.isalpha())
+    return lark_parser, builder
 
 
 def grammar_text() -> str:
@@ -435,41 +591,47 @@ def parse(data: bytes | str, file: str = "<script>") -> ParseResult:
     text = text.replace("\r\n", "\n")
     if not text.endswith("\n"):
         text += "\n"
-    early = python_isms(text)  # tabs, imports, f-strings...: precise words for common slips
-    lark, builder = _parser()
+    parser, builder = _parser()
     with _lock:
         builder.reset()
-        indenter: _RlmIndenter = lark.options.postlex
+        indenter: _RlmIndenter = parser.options.postlex
         try:
-            tree = lark.parse(text)
+            script = parser.parse(text)
         except DedentError as e:
             line = _dedent_line(str(e), text)
-            diags = [Diagnostic("E_SYNTAX", "this line's indentation matches no enclosing block",
+            found = [Diagnostic("E_SYNTAX", "this line's indentation matches no enclosing block",
                                 Span.point(line, 1),
                                 fix="indent each block by 4 spaces and line its statements up")]
-            return ParseResult(None, _merge(early, diags, file))
+        except _TooDeep as e:
+            found = [Diagnostic(
+                "E_DEPTH", f"brackets are nested more than {MAX_EXPR_DEPTH} deep",
+                _tok_span(e.token), fix="split the expression into several assignments")]
         except UnexpectedInput as e:
-            diags = [syntax_error_diagnostic(e, text, lark)]
-            return ParseResult(None, _merge(early, diags, file))
+            found = [syntax_error_diagnostic(e, text, parser)]
         except LarkError as e:  # pragma: no cover - a grammar bug, reported plainly
-            diags = [Diagnostic("E_SYNTAX", f"the script could not be parsed: {e}", None)]
-            return ParseResult(None, _merge(early, diags, file))
-        script = builder.transform(tree)
-        found = list(builder.diags)
-        if indenter.too_deep is not None:
-            tok = indenter.too_deep
-            line = tok.end_line or tok.line
-            found.append(Diagnostic(
-                "E_DEPTH", f"blocks are nested more than {MAX_DEPTH} deep",
-                Span.point(line + 1 if tok.line == line else line, 1),
-                fix="move the inner part into a def, or combine conditions with and"))
-        if builder.too_deep_expr is not None:
-            found.append(Diagnostic(
-                "E_DEPTH", f"this expression is nested more than {MAX_EXPR_DEPTH} levels deep",
-                builder.too_deep_expr, fix="split it into several assignments"))
-        builder.depth.clear()
-    if early or found:
-        return ParseResult(None, _merge(early, found, file))
+            found = [Diagnostic("E_SYNTAX", f"the script could not be parsed: {e}", None)]
+        else:
+            found = list(builder.diags)
+            if indenter.too_deep is not None:
+                tok = indenter.too_deep
+                line = tok.end_line or tok.line
+                found.append(Diagnostic(
+                    "E_DEPTH", f"blocks are nested more than {MAX_DEPTH} deep",
+                    Span.point(line + 1 if tok.line == line else line, 1),
+                    fix="move the inner part into a def, or combine conditions with and"))
+            if builder.too_deep_expr is not None:
+                found.append(Diagnostic(
+                    "E_DEPTH", f"this expression is nested more than {MAX_EXPR_DEPTH} levels "
+                    "deep", builder.too_deep_expr, fix="split it into several assignments"))
+        finally:
+            builder.depth = {}
+    if found or "\t" in text:
+        # Every Python-ism a model reaches for fails to parse (tabs aside, which Lark's
+        # indenter would accept), so the line scan runs only then: it explains each
+        # such line in precise words, and a valid script pays nothing for it.
+        early = python_isms(text)
+        if found or early:
+            return ParseResult(None, _merge(early, found, file))
     return ParseResult(script, [])
 
 
