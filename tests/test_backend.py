@@ -78,11 +78,11 @@ def test_constrained_output_is_a_complete_script(backend, prompt):
     assert r.stats and r.stats["checks"] >= r.tokens
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+@pytest.mark.parametrize("seed", [0, 1])
 def test_constrained_sampling_stays_in_the_grammar(backend, seed):
     # A prompt that pulls the model away from the grammar, hot: forces fallbacks.
     p = backend.chat_prompt([{"role": "user", "content": "Write a haiku about the sea."}])
-    r = backend.generate(p, grammar=GRAMMAR, max_tokens=24, temperature=1.0, seed=seed)
+    r = backend.generate(p, grammar=GRAMMAR, max_tokens=16, temperature=1.0, seed=seed)
     assert grammar_accepts(GRAMMAR, r.text, MODEL, complete=r.stop_reason == "eos")
 
 
@@ -107,7 +107,7 @@ def test_invalid_grammars_are_errors_not_crashes(backend, prompt):
 
 
 def test_prefix_cache_skips_shared_prefix(backend):
-    base = "Notes:\n" + "\n".join(f"item {i}: value {i * 7 % 13}" for i in range(60))
+    base = "Notes:\n" + "\n".join(f"item {i}: value {i * 7 % 13}" for i in range(30))
     r1 = backend.generate(base, max_tokens=3)
     n_base = r1.prompt_tokens
     r2 = backend.generate(base + r1.text + "\nQuestion: what is item 3?\nAnswer:", max_tokens=3)
