@@ -12,16 +12,11 @@ diagnostics — never an exception for bad input.
 
 from __future__ import annotations
 
-import hashlib
-import os
-import sys
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import lark
 from lark import Lark, Token
 from lark.exceptions import LarkError, UnexpectedInput
 from lark.indenter import DedentError, Indenter
@@ -484,59 +479,24 @@ def _watch_brackets(stream):
 _lock = threading.Lock()
 
 
-def _cache_file(grammar: str) -> Path | None:
-    """A per-user cache of the built LALR tables, keyed by grammar and versions."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    key = hashlib.sha256(
-        f"{grammar}\0{lark.__version__}\0{sys.version_info[:2]}\0{_LARK_OPTIONS}".encode()
-    ).hexdigest()[:32]
-    d = Path(base) / "rlmlang"
-    try:
-        d.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return d / f"parser-{key}.lark"
-
-
 _LARK_OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": True,
                  "keep_all_tokens": True}
 
 
-def _build(grammar: str, builder: _Builder) -> Lark:
-    return Lark(grammar, postlex=_RlmIndenter(), transformer=builder, **_LARK_OPTIONS)
-
-
 @lru_cache(maxsize=1)
 def _parser() -> tuple[Lark, _Builder]:
-    """Build the parser once per process; load its tables from the cache where we can.
+    """Build the parser once per process (about 0.1 s).
 
-    Building the LALR tables takes a noticeable fraction of a second, which every
-    `rlm check` would pay; the tables are saved (atomically, in a directory only
-    this user can write) and loaded on later runs.
+    Lark's `cache=True` was measured and saves almost nothing here (loading the
+    pickled tables still compiles the contextual lexer's regexes), so the tables
+    are simply built; that also keeps pickles out of the picture.
     """
-    grammar = grammar_text()
     builder = _Builder()
-    path = _cache_file(grammar)
-    lark_parser: Lark | None = None
-    if path is not None and path.exists():
-        try:
-            with path.open("rb") as f:
-                lark_parser = Lark.load(f, postlex=_RlmIndenter(), transformer=builder)
-        except Exception:  # noqa: BLE001 - a stale or torn cache file: rebuild
-            lark_parser = None
-    if lark_parser is None:
-        lark_parser = _build(grammar, builder)
-        if path is not None:
-            try:
-                with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
-                    lark_parser.save(tmp)
-                os.replace(tmp.name, path)
-            except OSError:
-                pass
+    parser = Lark(grammar_text(), postlex=_RlmIndenter(), transformer=builder, **_LARK_OPTIONS)
     builder.keywords = frozenset(
-        t.pattern.value for t in lark_parser.terminals
+        t.pattern.value for t in parser.terminals
         if t.pattern.type == "str" and t.pattern.value.isalpha())
-    return lark_parser, builder
+    return parser, builder
 
 
 def grammar_text() -> str:

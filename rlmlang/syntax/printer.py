@@ -8,6 +8,8 @@ spacing the model's grammar prefers.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rlmlang.syntax import ast
 from rlmlang.types import Type, format_type
 
@@ -58,6 +60,20 @@ def quote(s: str) -> str:
     return "".join(out)
 
 
+def format_float(v: float) -> str:
+    """The shortest digits that read back as `v`, always in the grammar's d.d form.
+
+    repr() switches to exponent form (1e+16, 1e-05) which the language does not
+    have, so those are written out positionally from the same shortest digits.
+    """
+    text = repr(v)
+    if "e" in text or "E" in text:
+        text = format(Decimal(text), "f")
+        if "." not in text:
+            text += ".0"
+    return text
+
+
 def print_type(t: Type) -> str:
     return format_type(t)
 
@@ -72,7 +88,7 @@ def print_expr(e: ast.Expr) -> str:
         if isinstance(v, int):
             return str(v)
         if isinstance(v, float):
-            return repr(v)
+            return format_float(v)
         return quote(v)
     if isinstance(e, ast.Name):
         return e.id
