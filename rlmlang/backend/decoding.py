@@ -209,9 +209,9 @@ class Decoder:
         return common, logits
 
     def _truncate(self, n: int) -> None:
-        if len(self.cached) > n:
-            llama_cpp.llama_memory_seq_rm(self.mem, 0, n, -1)
-            del self.cached[n:]
+        # Always clear from n on: a failed decode may have left entries past `cached`.
+        llama_cpp.llama_memory_seq_rm(self.mem, 0, n, -1)
+        del self.cached[n:]
 
     # ---- sampling ----------------------------------------------------------
 
