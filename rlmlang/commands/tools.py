@@ -1,0 +1,45 @@
+"""`rlm tools`: every tool a script may call, with signature, permission and origin."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print the tools as JSON")
+    p.add_argument("--kind", choices=["builtin", "skill", "stdlib", "host", "plugin"],
+                   help="only tools of this kind")
+    p.add_argument("--no-plugins", action="store_true", help="leave installed plugins out")
+
+
+def run(args: argparse.Namespace) -> int:
+    import warnings
+
+    from rlmlang.tools import default_registry
+    from rlmlang.tools.describe import describe
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        reg = default_registry(include_plugins=not args.no_plugins)
+    for w in caught:
+        print(f"warning: {w.message}", file=sys.stderr)
+    rows = [describe(s) for s in reg.specs()]
+    if args.kind:
+        rows = [r for r in rows if r["kind"] == args.kind]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(show_lines=False, header_style="bold")
+    for col in ("signature", "permission", "kind", "origin"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(*(escape(r[k]) for k in ("signature", "permission", "kind", "origin")))
+    Console().print(table)
+    print(f"{len(rows)} tools; `rlm doc NAME` shows one in full.")
+    return 0
