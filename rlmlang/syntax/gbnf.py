@@ -522,11 +522,17 @@ def name_rules(rule: str, exclude: Iterable[str], max_len: int | None = None) ->
     rules: dict[str, str] = {}
     counter = [0]
 
+    tails: dict[str, str] = {}
+
     def tail(used: int) -> str:
         if max_len is None:
             return " [a-zA-Z0-9_]*"
         left = max_len - used
-        return f" [a-zA-Z0-9_]{{0,{left}}}" if left > 0 else ""
+        if left <= 0:
+            return ""
+        name = f"{rule}-tail{left}"  # shared, so llama.cpp expands each bound once
+        tails[name] = f"[a-zA-Z0-9_]{{0,{left}}}"
+        return f" {name}"
 
     def node(prefix: str) -> str | None:
         """The rule for what may follow `prefix`; None when only the end may."""
@@ -557,7 +563,7 @@ def name_rules(rule: str, exclude: Iterable[str], max_len: int | None = None) ->
         return here
 
     node("")
-    return {rule: rules.pop(rule), **rules}
+    return {rule: rules.pop(rule), **rules, **dict(sorted(tails.items()))}
 
 
 # ------------------------------------------------------------------ emission
