@@ -10,8 +10,10 @@ Why this shape:
   entry block (once per iteration, never for the final exhausted test);
   `While` 1 in the header block (once per test, so n+1 times for n
   iterations); `Def` 0, its body charged in the callee's blocks per call;
-  assignment targets are nodes and are charged; `decreases` is never
-  evaluated. Data-proportional work is charged at run time.
+  an assignment's target is a place, not a value, and is not charged
+  (only an index expression inside it is), while an augmented assignment
+  reads its target first and so charges it as an expression; `decreases`
+  is never evaluated. Data-proportional work is charged at run time.
 - The compiler trusts the checker for types, and only resolves names:
   top-level names are globals (slots of frame 0); inside a def, parameters
   and names it assigns are locals, every other name is a global.
@@ -293,21 +295,20 @@ class _Compiler:
         self.emit(s, bc.POP)
 
     def s_Assign(self, s: ast.Assign) -> None:  # noqa: N802
+        # The target is a place, not a value: only an index expression in it is
+        # charged (the verifier's convention, rlmlang/verify/cost.py).
         self.charge(s)
         t = s.target
         if isinstance(t, ast.Name):
             self.expr(s.value)
-            self.charge(t)
             self.store_name(t)
-        elif isinstance(t, ast.Index):
-            self.expr(t.value)
+        elif isinstance(t, ast.Index) and isinstance(t.value, ast.Name):
+            self.load_name(t.value)
             self.expr(t.index)
             self.expr(s.value)
-            self.charge(t)
             self.emit(t, bc.STORE_INDEX)
         elif isinstance(t, ast.Dotted) and t.parts[0] == "state":
             self.expr(s.value)
-            self.charge(t)
             self.emit(t, bc.STATE_SET, self._intern(self.state_keys, ".".join(t.parts[1:])))
         else:
             raise self.error(t, "cannot assign to this target")
