@@ -511,6 +511,13 @@ class Checker:
         if name in self.st.defs or (name in self.registry and "." not in name):
             self.err("E_TYPE", e.span, f"'{name}' is a function; call it: {name}(...)")
             return UNKNOWN
+        frame_names = (self._main_names() if self.in_def is None
+                       else _assigned_names(self.in_def.node.body))
+        if name in frame_names:
+            self.err("E_NAME", e.span, f"'{name}' is used before it is assigned",
+                     f"assign it before this line, e.g. {name} = "
+                     f"{_zero(self.types.get(id(e), UNKNOWN))} (a starting value)")
+            return UNKNOWN
         if self.in_def is not None and name in self._main_names():
             self.err("E_NAME", e.span, f"'{name}' belongs to the script body; a def sees only "
                      "its parameters, its own names and the task inputs",
@@ -664,7 +671,7 @@ class Checker:
 
     def binop_type(self, op: str, lt: Type, rt: Type, span: Span, left: ast.Expr,
                    right: ast.Expr) -> Type:
-        if isinstance(lt, UnknownT) or isinstance(rt, UnknownT):
+        if isinstance(lt, (UnknownT, Hole)) or isinstance(rt, (UnknownT, Hole)):
             return UNKNOWN
         if lt in NUMERIC and rt in NUMERIC:
             if op == "/":

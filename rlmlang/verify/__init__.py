@@ -105,12 +105,16 @@ def verify(checked: CheckedScript, *, policy: Policy | None, budgets: dict[str, 
 
     # Sizes.
     size_failed = False
+    failed_spans = [w.span for w in _whiles(checked.script)
+                    if id(w) in an.term and an.term[id(w)].status != "proven"]
     for p in sorted(an.size_problems.values(), key=lambda p: _line(p.node)):
+        if any(s.line <= _line(p.node) <= s.end_line for s in failed_spans):
+            continue  # a loop that may not end: its termination error says it all
         diags.append(size_diag(p.node, p.message, p.fix, p.data, file))
         size_failed = True
     memory = sum(bts for bts, _, _ in an.peak.values())
     memory += sum(v.bytes() for v in inputs.values())
-    if not size_failed and memory > b["memory"]:
+    if not size_failed and not term_failed and memory > b["memory"]:
         biggest = max(an.peak.values(), key=lambda x: x[0], default=None)
         if biggest is not None:
             bts, node, name = biggest

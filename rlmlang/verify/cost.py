@@ -57,6 +57,8 @@ from rlmlang.verify.sizes import (
 )
 
 MAX_ROUNDS = 5  # rounds to find a loop's hull before widening to unbounded
+# Item sizes at which a loop over pieces of a text is also costed (see Analyzer.loop).
+SPLIT_SIZES = (64, 256, 1024, 4096)
 
 
 @dataclass
@@ -179,7 +181,7 @@ class Analyzer:
         self.frame = _Frame()
         self.frame_types: dict[str, Type] = {}
         self.def_memo: dict[tuple[Any, ...], tuple[AV, Cost]] = {}
-        self.calls_seen: dict[str, int] = {}
+        self.unbounded: set[str] = set()  # frame:name already reported as unbounded
 
     # ------------------------------------------------------------------ entry
 
@@ -279,7 +281,8 @@ class Analyzer:
         old = self.peak.get(key)
         if old is None or b > old[0]:
             self.peak[key] = (b, node, name)
-        if v.kind in ("str", "list", "dict") and v.size == INF:
+        if v.kind in ("str", "list", "dict") and v.size == INF and key not in self.unbounded:
+            self.unbounded.add(key)
             self.size_problem(node, f"'{name}' can grow without a safe bound",
                               _grow_fix(name, v), name=name, bound="unbounded")
 
@@ -339,7 +342,15 @@ class Analyzer:
         def overhead(iters: Num) -> Cost:
             return Cost(mul(NODE_FUEL["For"], iters + 1))
 
-        return self.loop(s, "for", st, n, bind, s.body, overhead, why, print_expr(s.iter))
+        split = None
+        if it.kind == "list" and it.sum != INF and elem.kind == "str" and elem.size > 64:
+            def bind_small(h: State, size: Num) -> State:
+                h = dict(h)
+                h[s.var] = AV("str", size=size)
+                return h
+            split = (bind_small, elem.size, it.sum)
+        return self.loop(s, "for", st, n, bind, s.body, overhead, why, print_expr(s.iter),
+                         split=split)
 
     def while_stmt(self, s: ast.While, st: State) -> State | None:
         key = id(s)
@@ -384,7 +395,8 @@ class Analyzer:
 
     def loop(self, s: ast.Stmt, kind: str, st: State, n: Num, bind: Any,
              body: tuple[ast.Stmt, ...], overhead: Any, why: str, text: str,
-             measure: termination.LoopResult | None = None) -> State | None:
+             measure: termination.LoopResult | None = None,
+             split: tuple[Any, Num, Num] | None = None) -> State | None:
         assigned = termination.assigned_in(body)
         incremental = _incremental_names(body, assigned)
         saved = self.cost
@@ -394,7 +406,10 @@ class Analyzer:
         out_state: State | None = None
         breaks: list[State] = []
         final = False
+        split_costs: list[tuple[Num, Cost]] = []
         for rnd in range(MAX_ROUNDS + 2):
+            if final and split is not None:
+                split_costs = self._split_costs(body, h, split)
             self.cost = Cost()
             self.frame.loop_breaks.append([])
             self.frame.loop_conts.append([])
@@ -434,7 +449,15 @@ class Analyzer:
         per_iter = self.cost
         self.loop_stack.pop()
         total = overhead(n)
-        total.add(per_iter.scaled(n))
+        body_total = per_iter.scaled(n)
+        for small, c_small in split_costs:
+            # At most T/(S+1) items are longer than S; the rest cost at most f(S) each.
+            big = min(n, split[2] // (small + 1)) if split else n  # type: ignore[index]
+            cand = c_small.scaled(n)
+            cand.add(per_iter.scaled(big))
+            body_total = Cost(min(body_total.fuel, cand.fuel), min(body_total.tools, cand.tools),
+                              min(body_total.llm, cand.llm))
+        total.add(body_total)
         self.cost = saved
         self.cost.add(total)
         rec = LoopRecord(s, kind, n, per_iter, total, parent, text, why_bound=why)
@@ -446,6 +469,23 @@ class Analyzer:
             if name in assigned:
                 self.note_peak(name, v, s)
         return join_states([h, out_state, *breaks])
+
+    def _split_costs(self, body: tuple[ast.Stmt, ...], h: State,
+                     split: tuple[Any, Num, Num]) -> list[tuple[Num, Cost]]:
+        """One iteration's cost when the item has at most S characters, for a few S."""
+        bind_small, big, _ = split
+        out = []
+        for small in SPLIT_SIZES:
+            if small >= big:
+                break
+            self.cost = Cost()
+            self.frame.loop_breaks.append([])
+            self.frame.loop_conts.append([])
+            self.block(body, bind_small(h, small))
+            self.frame.loop_breaks.pop()
+            self.frame.loop_conts.pop()
+            out.append((small, self.cost))
+        return out
 
     # ------------------------------------------------------------------ expressions
 
@@ -465,9 +505,12 @@ class Analyzer:
         if isinstance(e, ast.ListLit):
             self.cost.fuel += ITEM_FUEL * len(e.items)
             el = None
+            total: Num = 0
             for it in e.items:
-                el = join(el, self.expr(it, st))
-            return AV("list", size=len(e.items), elem=el)
+                v = self.expr(it, st)
+                el = join(el, v)
+                total += v.total
+            return AV("list", size=len(e.items), elem=el, sum=total)
         if isinstance(e, ast.DictLit):
             self.cost.fuel += ITEM_FUEL * len(e.items)
             el = None
@@ -511,7 +554,7 @@ class Analyzer:
             if hi is not None and hi.kind == "int" and lo.lo >= 0 and hi.hi >= 0:
                 size = min(size, max(0, hi.hi - max(0, lo.lo)))
             self.cost.fuel += size_fuel(clamp(size)) if size != INF else INF
-            return AV(v.kind, v.lo, v.hi, size, v.elem, None)
+            return AV(v.kind, v.lo, v.hi, size, v.elem, None, v.sum)
         if isinstance(e, ast.Call):
             return self.call(e, st)
         if isinstance(e, ast.Cast):
@@ -541,7 +584,7 @@ class Analyzer:
         if op == "+" and a.kind == "list" and b.kind == "list":
             size = a.size + b.size
             self.cost.fuel += concat_fuel(clamp(size)) if size != INF else INF
-            return AV("list", size=size, elem=join(a.elem, b.elem))
+            return AV("list", size=size, elem=join(a.elem, b.elem), sum=a.sum + b.sum)
         if op == "*" and {a.kind, b.kind} & {"str", "list"} and "int" in (a.kind, b.kind):
             seq, k = (a, b) if a.kind in ("str", "list") else (b, a)
             size = mul(seq.size, max(0, k.hi))
@@ -624,12 +667,16 @@ class Analyzer:
                                   "bound the range: check the count with if first, or iterate "
                                   "a smaller collection", bound=_num(count))
             return AV("list", size=count, elem=AV("int", start.lo, stop.hi - 1))
-        if name == "chunks" and len(a) >= 2 and a[0].kind == "str":
-            step = a[1]
-            lo = max(1, step.lo) if step.kind == "int" else 1
-            count = a[0].size if a[0].size == INF else -(-int(a[0].size) // int(lo))
-            el = min(a[0].size, step.hi) if step.kind == "int" else a[0].size
-            return AV("list", size=count, elem=AV("str", size=el))
+        if name in _SPLITTERS and len(a) > _SPLITTERS[name] and \
+                a[_SPLITTERS[name]].kind == "str":
+            src = a[_SPLITTERS[name]]
+            if name == "chunks":
+                out = self._chunks(a)
+            else:
+                out = from_size(t, spec.result_size(sizes))
+            el = out.elem if out.elem is not None else AV("str", size=src.size)
+            return AV("list", size=out.size, elem=AV("str", size=min(el.size, src.size)),
+                      sum=src.size)
         if name == "str" and a and a[0].kind == "int":
             m = max(abs(a[0].lo), abs(a[0].hi))
             return AV("str", size=len(str(int(m))) + 1 if m != INF else 20)
@@ -644,6 +691,13 @@ class Analyzer:
         if any(x.kind in ("str", "list", "dict") and x.size == INF for x in a):
             size = elem = INF
         return from_size(t, Size(size, elem))  # type: ignore[arg-type]
+
+    def _chunks(self, a: list[AV]) -> AV:
+        step = a[1] if len(a) > 1 else AV("int")
+        lo = max(1, step.lo) if step.kind == "int" else 1
+        count = a[0].size if a[0].size == INF else -(-int(a[0].size) // int(lo))
+        el = min(a[0].size, step.hi) if step.kind == "int" else a[0].size
+        return AV("list", size=count, elem=AV("str", size=el), sum=a[0].size)
 
     def call_def(self, e: ast.Call, args: list[AV], kw: dict[str, AV]) -> AV:
         d = self.info.defs[e.func]
@@ -678,6 +732,10 @@ class Analyzer:
         self.cost.add(c)
         return ret
 
+
+# Builtins whose result is a list of pieces of one str argument (its position):
+# the pieces' sizes sum to at most that argument's size.
+_SPLITTERS = {"lines": 0, "split": 0, "words": 0, "chunks": 0, "regex_findall": 1}
 
 RANGE_LIMIT = 100_000_000  # numbers in one range(...); beyond this it is a memory bomb
 
@@ -726,13 +784,9 @@ def _incremental_names(body: tuple[ast.Stmt, ...], assigned: set[str]) -> set[st
             if name is None:
                 pass
             elif isinstance(t, ast.Index):
-                if name in ok and _mentions(s.value, name):
-                    ok.discard(name)
+                pass  # adds at most one item, whatever the value is
             else:
-                v = s.value
-                if not (isinstance(v, ast.BinOp) and v.op in "+-" and
-                        isinstance(v.left, ast.Name) and v.left.id == name and
-                        not _mentions(v.right, name)):
+                if not _grows_by_itself(s.value, name):
                     ok.discard(name)
         elif isinstance(s, ast.AugAssign) and isinstance(s.target, ast.Name):
             if s.op not in "+-" or _mentions(s.value, s.target.id):
@@ -742,6 +796,16 @@ def _incremental_names(body: tuple[ast.Stmt, ...], assigned: set[str]) -> set[st
         for b in ast.child_blocks(s):
             stack.extend(b)
     return ok
+
+
+def _grows_by_itself(v: ast.Expr, name: str) -> bool:
+    """`name + a + b - c ...`: name leftmost in a chain of + and -, not used elsewhere."""
+    rest: list[ast.Expr] = []
+    while isinstance(v, ast.BinOp) and v.op in "+-":
+        rest.append(v.right)
+        v = v.left
+    return bool(rest) and isinstance(v, ast.Name) and v.id == name and \
+        not any(_mentions(r, name) for r in rest)
 
 
 def _mentions(e: ast.Expr, name: str) -> bool:
@@ -773,9 +837,13 @@ def _accelerate(entry: AV, hull: AV, got: AV, n: Num) -> AV:
         return AV("int", entry.lo - mul(n, down), entry.hi + mul(n, up))
     if hull.kind in ("str", "list", "dict"):
         grow = max(0, got.size - hull.size) if got.size != INF else INF
-        el = join(entry.elem, got.elem)
+        grow_sum = max(0, got.sum - hull.sum) if got.sum != INF and hull.sum != INF else INF
+        el = join(hull.elem, got.elem)
+        if hull.elem is not None and el is not None and not leq(el, hull.elem):
+            el = widen_av(hull.elem, el)  # items that keep changing: their bounds jump
         return AV(hull.kind, max(entry.lo, got.lo) if hull.kind == "dict" else hull.lo,
-                  max(entry.hi, got.hi), entry.size + mul(n, grow), el, None)
+                  max(entry.hi, got.hi), entry.size + mul(n, grow), el, None,
+                  entry.sum + mul(n, grow_sum))
     return join(hull, got) or got
 
 
@@ -869,4 +937,4 @@ def _narrow(st: State, e: ast.Expr, op: str, other: AV | None) -> None:
             size = min(size, max(0, other.hi - 1))
         elif op in ("<=", "=="):
             size = min(size, max(0, other.hi))
-        st[e.args[0].id] = AV(v.kind, v.lo, v.hi, size, v.elem, v.pieces)
+        st[e.args[0].id] = AV(v.kind, v.lo, v.hi, size, v.elem, v.pieces, v.sum)

@@ -44,6 +44,7 @@ class AV:
     size: Num = 1  # str/list/dict: length upper bound
     elem: AV | None = None  # list elements / dict values
     pieces: tuple[Piece, ...] | None = None  # str: known shape
+    sum: Num = INF  # list: bound on the summed sizes of all elements (lines of a text <= it)
 
     # -- constructors
 
@@ -61,7 +62,8 @@ class AV:
             return AV("none")
         if isinstance(v, list):
             el = join_all([AV.const(x) for x in v]) if v else None
-            return AV("list", size=len(v), elem=el)
+            return AV("list", size=len(v), elem=el,
+                      sum=sum(AV.const(x).total for x in v))
         if isinstance(v, dict):
             el = join_all([AV.const(x) for x in v.values()]) if v else None
             return AV("dict", size=len(v), elem=el)
@@ -90,7 +92,10 @@ class AV:
             return 49 + self.size
         if self.kind in ("list", "dict"):
             per = 8 + (self.elem.bytes() if self.elem else 0)
-            return 56 + mul(self.size, per)
+            full = 56 + mul(self.size, per)
+            if self.sum != INF:
+                full = min(full, 56 + mul(self.size, 8 + 49) + self.sum)
+            return full
         return 28
 
 
@@ -122,7 +127,8 @@ def join(a: AV | None, b: AV | None) -> AV | None:
         return AV("any", size=max(a.size, b.size))
     elem = join(a.elem, b.elem)
     pieces = a.pieces if a.pieces == b.pieces else None
-    return AV(a.kind, min(a.lo, b.lo), max(a.hi, b.hi), max(a.size, b.size), elem, pieces)
+    return AV(a.kind, min(a.lo, b.lo), max(a.hi, b.hi), max(a.size, b.size), elem, pieces,
+              max(a.sum, b.sum))
 
 
 def join_all(vals: list[AV]) -> AV | None:
@@ -140,7 +146,7 @@ def leq(a: AV | None, b: AV | None) -> bool:
         return False
     if a.kind != b.kind:
         return b.kind == "any"
-    if a.lo < b.lo or a.hi > b.hi or a.size > b.size:
+    if a.lo < b.lo or a.hi > b.hi or a.size > b.size or a.sum > b.sum:
         return False
     if a.pieces != b.pieces and b.pieces is not None:
         return False
@@ -156,7 +162,8 @@ def widen_av(old: AV, new: AV) -> AV:
     if old.elem is not None and new.elem is not None:
         elem = widen_av(old.elem, new.elem)
     pieces = old.pieces if old.pieces == new.pieces else None
-    return AV(new.kind, lo, hi, size, elem, pieces)
+    total = old.sum if new.sum <= old.sum else INF
+    return AV(new.kind, lo, hi, size, elem, pieces, total)
 
 
 # ---------------------------------------------------------------------- ints
