@@ -181,12 +181,16 @@ def _line_keyword(text: str, line: int) -> str | None:
     return None
 
 
-def _previous_code_line(text: str, line: int) -> int:
+def _header_line(text: str, line: int) -> int:
+    """The nearest line at or before `line` whose code ends with ':' (a block header)."""
     lines = text.split("\n")
-    n = line - 1
-    while n >= 1 and not lines[n - 1].split("#", 1)[0].strip():
+    n = min(line, len(lines))
+    while n >= 1:
+        code = lines[n - 1].split("#", 1)[0].rstrip()
+        if code.endswith(":"):
+            return n
         n -= 1
-    return max(n, 1)
+    return max(line, 1)
 
 
 def _pick(expected: set[str], lark: Lark) -> list[str]:
@@ -254,13 +258,13 @@ def syntax_error_diagnostic(e: UnexpectedInput, text: str, lark: Lark) -> Diagno
         return Diagnostic("E_SYNTAX", "unexpected indentation: only the lines of a block "
                           "(after a line ending in ':') are indented", span,
                           fix="line this statement up with the one before it")
-    if first in ("elif", "else") and tok.type != "_INDENT" and "_INDENT" not in expected:
+    if first in ("elif", "else") and "_INDENT" not in expected and "COLON" not in expected:
         return Diagnostic("E_SYNTAX", f"'{first}' must follow an if block, at the same "
                           "indentation as its 'if'", Span(line, _first_col(text, line), line,
                                                            _first_col(text, line) + len(first)),
                           fix=f"line '{first}' up with its 'if', or remove it")
     if "_INDENT" in expected:
-        header_kw = _line_keyword(text, _previous_code_line(text, line))
+        header_kw = _line_keyword(text, _header_line(text, line))
         header = f"the {header_kw} header" if header_kw else "the ':'"
         return Diagnostic("E_SYNTAX", f"expected an indented block after {header}", span,
                           fix="indent the body by 4 spaces on the next line")
