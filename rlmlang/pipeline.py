@@ -93,26 +93,30 @@ def static_check(text: str | bytes, setup: ScriptSetup) -> tuple[Any, ScriptOutc
     """Parse, type-check and verify; the verified program, or the outcome that stopped it."""
     from rlmlang.check import Env, check
     from rlmlang.tools.registry import size_of
+    from rlmlang.tools.stdlib import expand
     from rlmlang.verify import verify
 
     parsed = parse(text, setup.file)
     if parsed.script is None:
         return None, ScriptOutcome("parse", parsed.diagnostics)
-    env = Env(inputs=dict(setup.input_types),
-              state={k: t for k, t in setup.state.schema.items()} if setup.state else {},
-              output=setup.output, registry=setup.registry)
-    checked = check(parsed.script, env, setup.file)
+    # stdlib functions are defs written in RLM script: bring in the ones used.
+    script, registry = expand(parsed.script, setup.registry)
+    state_types = dict(setup.state.schema.exact) if setup.state is not None else {}
+    env = Env(inputs=dict(setup.input_types), state=state_types, output=setup.output,
+              registry=registry)
+    checked = check(script, env, setup.file)
     if checked.checked is None:
         return None, ScriptOutcome("check", checked.diagnostics)
-    sizes = {name: size_of(v) for name, v in setup.inputs.items()}
     state_sizes = {}
     if setup.state is not None:
         state_sizes = {k: size_of(v) for k, v in setup.state.snapshot().items()}
     verified = verify(checked.checked, policy=setup.policy, budgets=setup.budgets,
-                      input_sizes=sizes, state_sizes=state_sizes, strict=setup.strict)
+                      input_sizes={k: size_of(v) for k, v in setup.inputs.items()},
+                      state_sizes=state_sizes, strict=setup.strict,
+                      input_values=setup.inputs, file=setup.file)
     if verified.program is None:
         return None, ScriptOutcome("verify", verified.diagnostics)
-    return verified.program, None
+    return (verified.program, registry), None
 
 
 def execute_script(text: str | bytes, setup: ScriptSetup) -> ScriptOutcome:
@@ -121,28 +125,25 @@ def execute_script(text: str | bytes, setup: ScriptSetup) -> ScriptOutcome:
     from rlmlang.tools.context import ToolContext
     from rlmlang.vm import run as vm_run
 
-    program, stopped = static_check(text, setup)
+    verified, stopped = static_check(text, setup)
     if stopped is not None:
         return stopped
-    code = compile_program(program, setup.registry)
-    problems = validate(code, setup.registry)
+    program, registry = verified
+    code = compile_program(program, registry, setup.file)
+    problems = validate(code, registry)
     if problems:
         return ScriptOutcome("compile", problems, proof=program.proof)
-    txn = setup.state.begin({"script": True}) if setup.state is not None else None
+    txn = setup.state.begin({"script": setup.file}) if setup.state is not None else None
     ctx = ToolContext(policy=setup.policy, root=setup.root, state=txn,
                       recorder=setup.recorder, replay=setup.replay, llm=setup.llm,
                       llm_run=setup.llm_run)
     try:
-        result = vm_run(code, registry=setup.registry, inputs=setup.inputs, ctx=ctx,
+        result = vm_run(code, registry=registry, inputs=setup.inputs, ctx=ctx,
                         budgets=setup.budgets, fuel_bound=program.fuel_bound)
-        writes = {k: txn.get(k) for k in txn.changed()} if txn is not None else {}
     finally:
         if txn is not None:
             txn.rollback()
-    stage = "done" if result.status in ("submitted", "finished", "failed") and not any(
-        d.severity == "error" and d.code != "E_RUNTIME" for d in result.diagnostics) else "run"
-    if result.status == "error":
-        stage = "run"
+    stage = "run" if result.status == "error" else "done"
     return ScriptOutcome(stage, list(result.diagnostics), result.status, result.value,
                          result.output, program.proof, code.hash, code.to_json(),
-                         result.fuel_used, writes)
+                         result.fuel_used, dict(result.state_writes))

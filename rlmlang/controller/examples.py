@@ -18,8 +18,23 @@ from pathlib import Path
 LIBRARY = Path(__file__).resolve().parents[2] / "stdlib" / "examples.toml"
 
 _WORD = re.compile(r"[a-z]+")
-_STOP = {"the", "a", "an", "of", "is", "in", "what", "which", "how", "many", "for", "to",
-         "and", "or", "with", "that", "are", "does", "do", "on", "at", "by", "from", "s"}
+_STOP = {"the", "a", "an", "of", "is", "in", "for", "to", "and", "or", "with", "that", "are",
+         "does", "do", "on", "at", "by", "from", "s"}
+
+# The shape of a task, read off its question: what a small model most needs to copy.
+_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    ("count", re.compile(r"\bhow many\b|\bcount\b|\bnumber of\b", re.I)),
+    ("aggregate", re.compile(r"\b(total|sum|average|mean|maximum|minimum|highest|lowest|"
+                             r"largest|smallest|most|least)\b", re.I)),
+]
+
+
+def task_kind(question: str, n_text_inputs: int = 1) -> str:
+    """needle | count | aggregate | two_hop: which family of examples fits a task."""
+    for kind, pattern in _KINDS:
+        if pattern.search(question):
+            return kind
+    return "two_hop" if n_text_inputs > 1 else "needle"
 
 
 @dataclass(frozen=True)
@@ -28,6 +43,7 @@ class Example:
     question: str
     prompt: str  # the user turn, as the model would see a task
     script: str
+    kind: str = "needle"
     tools: tuple[str, ...] = ()
 
 
@@ -42,21 +58,47 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
     return dot / (na * nb) if na and nb else 0.0
 
 
+def called_names(script: str) -> set[str]:
+    """The functions and tools a script calls (for offering them to the model)."""
+    from rlmlang.syntax import ast
+    from rlmlang.syntax.parser import parse
+
+    parsed = parse(script)
+    names: set[str] = set()
+    if parsed.script is None:
+        return names
+    stack: list[object] = [parsed.script]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Call):
+            names.add(node.func)
+        if isinstance(node, (list, tuple)):
+            stack.extend(node)
+        elif hasattr(node, "__dataclass_fields__"):
+            stack.extend(getattr(node, f) for f in node.__dataclass_fields__)
+    return names
+
+
 def load_library(path: Path = LIBRARY) -> list[Example]:
     with open(path, "rb") as f:
         data = tomllib.load(f)
     out = []
     for name, item in data.items():
+        tools = tuple(sorted(called_names(item["script"])))
         out.append(Example(name, item["question"], item["prompt"], item["script"],
-                           tuple(item.get("tools", ()))))
+                           item.get("kind", "needle"), tools))
     return out
 
 
 def nearest(question: str, library: list[Example], k: int = 2,
-            input_names: tuple[str, ...] = ()) -> list[Example]:
-    """The k examples most like the task, least alike first (the nearest sits last,
-    right before the task, where a small model attends most)."""
-    q = _bag(question + " " + " ".join(input_names))
-    scored = sorted(library, key=lambda e: (-_cosine(q, _bag(e.question + " " + e.prompt)),
+            input_names: tuple[str, ...] = (), n_text_inputs: int = 1) -> list[Example]:
+    """The k examples most like the task: same kind first, then by word likeness.
+
+    Returned least alike first, so the nearest sits last, right before the
+    task, where a small model attends most.
+    """
+    kind = task_kind(question, n_text_inputs)
+    q = _bag(question)
+    scored = sorted(library, key=lambda e: (e.kind != kind, -_cosine(q, _bag(e.question)),
                                             e.name))
     return list(reversed(scored[:k]))

@@ -74,14 +74,17 @@ class InputInfo:
     size: Size
     chars: int
     lines: int
-    sample: str  # the shape of a typical line, shortened
+    sample: str  # short values in full; for delimited text, its columns
 
     def describe(self, with_sample: bool = True) -> str:
         t = format_type(self.type)
         if isinstance(self.type, Prim) and self.type.name == "str":
+            if self.lines <= 1 and self.chars <= 200:
+                return f'{self.name}: str = "{self.sample}"'
             text = f"{self.name}: str, {self.chars:,} characters, {self.lines:,} lines"
-            if with_sample and self.sample and self.lines > 1:
-                text += f"; a line looks like: {self.sample}"
+            # Free text gets no sample: a small model copies it instead of the question.
+            if with_sample and self.sample:
+                text += f"; {self.sample}"
             return text
         if self.chars <= 200:
             return f"{self.name}: {t} = {self.sample}"
@@ -93,16 +96,43 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def describe_input(name: str, value: Any, t: Type, sample_chars: int = 70) -> InputInfo:
+_SEPARATORS = (",", "\t", "|", ";")
+
+
+def columns_of(text: str) -> str:
+    """`columns (sep ","): 0=id, 1=city` for delimited text, else "".
+
+    Column numbers are what count_rows and sum_where take; a header's names are
+    shown when the first line is one, else the cells of a line from the middle.
+    """
+    lines = [ln for ln in text[:20000].splitlines() if ln.strip()][:60]
+    if len(lines) < 2:
+        return ""
+    for sep in _SEPARATORS:
+        counts = [ln.count(sep) for ln in lines]
+        common = max(set(counts), key=counts.count)
+        if common >= 1 and counts.count(common) >= 0.8 * len(counts):
+            middle = lines[len(lines) // 2].split(sep)
+            first = lines[0].split(sep)
+            if max(len(c) for c in middle) > 32:
+                continue  # prose or log lines with commas, not a table
+            header = not any(c.strip().replace(".", "").isdigit() for c in first) and any(
+                c.strip().replace(".", "").isdigit() for c in middle)
+            cells = first if header else middle
+            shown = ", ".join(f"{i}={_shorten(c, 24)}" for i, c in enumerate(cells[:12]))
+            kind = "header" if header else "columns"
+            sep_text = "\\t" if sep == "\t" else sep
+            return f'{kind} (sep "{sep_text}"): {shown}'
+    return ""
+
+
+def describe_input(name: str, value: Any, t: Type) -> InputInfo:
     if isinstance(value, str):
         n_lines = value.count("\n") + (0 if value.endswith("\n") or not value else 1)
         if n_lines <= 1 and len(value) <= 200:
             sample = value
         else:
-            # A line from the middle shows the shape without being a header.
-            lines = value[:20000].splitlines()
-            pick = lines[len(lines) // 2] if lines else ""
-            sample = _shorten(pick, sample_chars)
+            sample = columns_of(value)
         return InputInfo(name, t, size_of(value), len(value), max(n_lines, 1), sample)
     text = json.dumps(value, ensure_ascii=False)
     return InputInfo(name, t, size_of(value), len(text), 1, _shorten(text, 200))

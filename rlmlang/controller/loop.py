@@ -37,6 +37,9 @@ from rlmlang.types import Type
 
 Event = Callable[[str, dict[str, Any]], None]
 
+# Offered in every task besides what the retrieved examples use.
+CORE_TOOLS = ("find_line", "value_after", "llm.predict", "str", "len", "lines", "contains")
+
 # The outcome stages, from least to most instructive as feedback to the model.
 _STAGE_RANK = {"parse": 0, "check": 1, "verify": 2, "compile": 2, "run": 3, "done": 4}
 
@@ -161,21 +164,24 @@ class Runtime:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         return LogWriter(self.log_path, self.hmac_key, overwrite=True)
 
-    def _tool_names(self) -> list[str]:
-        """The tools offered in the prompt: the skills and text helpers a small model needs."""
-        offered = []
-        for spec in self.registry.specs():
-            if spec.extra.get("prompt"):
-                offered.append(spec.name)
-        return offered or self.registry.names()
+    def _tool_names(self, examples: list[Any]) -> list[str]:
+        """The tools offered (in the prompt and the grammar): what the examples use, and a core.
 
-    def _grammar(self, sig: Signature, state_keys: list[str]) -> str | None:
+        A tiny model picks among few names far better than among eighty.
+        """
+        wanted = set(CORE_TOOLS)
+        for ex in examples:
+            wanted.update(ex.tools)
+        return [n for n in self.registry.names() if n in wanted]
+
+    def _grammar(self, sig: Signature, state_keys: list[str], tools: list[str],
+                 question: str) -> str | None:
         if not self.use_grammar:
             return None
         from rlmlang.syntax.gbnf import model_grammar
 
         return model_grammar(
-            tools=self.registry.names(), inputs=[f.name for f in sig.inputs],
+            tools=tools, inputs=[f.name for f in sig.inputs],
             state_keys=state_keys, output=sig.output.type)
 
     def _llm_hook(self, meter: Meter, log: LogWriter | None) -> Callable[..., Any]:
@@ -242,11 +248,13 @@ class Runtime:
         self._write(log, "run_start", start, sync=True)
         self._emit("run_start", start)
 
+        n_text = sum(1 for i in infos if isinstance(values[i.name], str))
         examples = nearest(question, self._library, k=self.n_examples,
-                           input_names=tuple(i.name for i in infos))
-        conv = Conversation.start(self.registry, self._tool_names(), examples,
+                           input_names=tuple(i.name for i in infos), n_text_inputs=n_text)
+        tools = self._tool_names(examples)
+        conv = Conversation.start(self.registry, tools, examples,
                                   task_message(infos, question, sig.output.type))
-        grammar = self._grammar(sig, state_keys)
+        grammar = self._grammar(sig, state_keys, tools, question)
         setup = ScriptSetup(
             registry=self.registry, inputs=values,
             input_types=sig.input_types(), output=sig.output.type,
