@@ -113,7 +113,7 @@ def verify(checked: CheckedScript, *, policy: Policy | None, budgets: dict[str, 
         diags.append(size_diag(p.node, p.message, p.fix, p.data, file))
         size_failed = True
     memory = sum(bts for bts, _, _ in an.peak.values())
-    memory += sum(v.bytes() for v in inputs.values())
+    # Inputs are the host's memory, not the script's: only what the script builds counts.
     if not size_failed and not term_failed and memory > b["memory"]:
         biggest = max(an.peak.values(), key=lambda x: x[0], default=None)
         if biggest is not None:

@@ -17,6 +17,7 @@ counted against an `llm:calls=N` cap.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,7 +51,7 @@ class PermissionReport:
 
 
 def _show(pieces: tuple[Any, ...]) -> str:
-    return " + ".join(repr(p) if isinstance(p, str) else p.name for p in pieces) or '""'
+    return " + ".join(json.dumps(p) if isinstance(p, str) else p.name for p in pieces) or '""'
 
 
 def check_permissions(sites: list[CallSite], policy: Policy | None, strict: bool,

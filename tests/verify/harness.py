@@ -22,6 +22,7 @@ from rlmlang.types import STR, UNKNOWN, ListT, parse_type
 from rlmlang.verify import VerifyResult, verify
 
 ROOT = Path(__file__).parent
+ACCEPT_DIR = ROOT / "accept"
 
 
 def _host_specs() -> list[ToolSpec]:

@@ -1,0 +1,81 @@
+"""Unit tests of resolve and typecheck: what the checker records, and how it says no."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "verify"))
+
+from harness import Setup, env_of  # noqa: E402
+
+from rlmlang.check import check  # noqa: E402
+from rlmlang.syntax import ast  # noqa: E402
+from rlmlang.syntax.parser import parse  # noqa: E402
+from rlmlang.types import INT, STR, ListT, format_type  # noqa: E402
+
+
+def _check(text: str, **kw):
+    setup = Setup(**kw)
+    script = parse(text).script
+    assert script is not None
+    return script, check(script, env_of(setup), "t.rlm")
+
+
+def test_empty_list_takes_its_type_from_later_use() -> None:
+    script, r = _check('hits = []\nfor p in lines(context):\n    hits = hits + [p]\nsubmit(join(hits, ","))\n')
+    assert r.checked is not None, [d.message for d in r.diagnostics]
+    assert r.checked.locals.globals["hits"] == ListT(STR)
+
+
+def test_types_and_resolution_are_recorded_by_node() -> None:
+    script, r = _check("n = len(context)\nsubmit(str(n))\n")
+    assert r.checked is not None
+    assign = script.body[0]
+    assert isinstance(assign, ast.Assign)
+    assert r.checked.types[id(assign.value)] == INT
+    call = assign.value
+    assert isinstance(call, ast.Call)
+    assert r.checked.locals.calls[id(call)] == "tool"
+    arg = call.args[0]
+    assert r.checked.locals.names[id(arg)] == "input"
+
+
+def test_cast_is_recorded_on_the_call() -> None:
+    script, r = _check('xs = llm.predict("list", text=context) as list[str]\nsubmit(join(xs, ","))\n')
+    assert r.checked is not None
+    call = script.body[0].value.value  # type: ignore[attr-defined]
+    assert format_type(r.checked.locals.casts[id(call)]) == "list[str]"
+
+
+def test_all_errors_are_collected_at_once() -> None:
+    _, r = _check('x = 1\nx = "a"\ny = zz\nsubmit(3)\n')
+    codes = sorted(d.code for d in r.diagnostics if d.severity == "error")
+    assert codes == ["E_NAME", "E_SUBMIT", "E_TYPE"]
+    assert r.checked is None
+
+
+def test_recursion_names_the_cycle() -> None:
+    _, r = _check("def a(n: int) -> int:\n    return b(n)\ndef b(n: int) -> int:\n"
+                  "    return a(n)\nsubmit(str(a(1)))\n")
+    d = [d for d in r.diagnostics if d.code == "E_RECURSION"]
+    assert len(d) == 1 and d[0].data["cycle"] in (["a", "b", "a"], ["b", "a", "b"])
+
+
+def test_attribute_access_suggests_the_function_form() -> None:
+    _, r = _check('parts = context.split(",")\nsubmit(parts[0])\n')
+    d = r.diagnostics[0]
+    assert d.code == "E_NAME" and d.fix is not None and 'split(context, ",")' in d.fix
+
+
+def test_truthiness_fix_is_concrete() -> None:
+    _, r = _check("xs = lines(context)\nif xs:\n    submit(\"y\")\nsubmit(\"n\")\n")
+    d = r.diagnostics[0]
+    assert d.code == "E_TYPE" and "len(xs) > 0" in (d.fix or "")
+
+
+def test_diagnostic_positions_point_at_the_expression() -> None:
+    _, r = _check('n = 1\nsubmit("n=" + n)\n')
+    d = r.diagnostics[0]
+    assert (d.line, d.col) == (2, 8)
+    assert "str(n)" in (d.fix or "")
