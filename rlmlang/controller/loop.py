@@ -211,7 +211,13 @@ class Runtime:
     def _run(self, sig: Signature, question: str, values: dict[str, Any]) -> RunOutcome:
         meter = Meter(self.budgets)
         log = self._open_log()
-        store = StateStore(self.state_path if self.state_path else ":memory:")
+        # Beside the log by default, so `rlm replay` finds the inputs and every version.
+        state_path = self.state_path or (
+            self.log_path.with_suffix(self.log_path.suffix + ".state") if self.log_path else None)
+        if state_path is not None and self.state_path is None and state_path.exists():
+            state_path.unlink()  # a fresh run's own store, like the log it sits beside
+        self._state_file = state_path
+        store = StateStore(state_path if state_path else ":memory:")
         stats: dict[str, Any] = {"candidates": 0, "parse_failures": 0, "check_rejections": 0,
                                  "verify_rejections": 0, "runtime_failures": 0,
                                  "repaired": 0, "gen_seconds": 0.0, "tokens": 0}
@@ -224,14 +230,15 @@ class Runtime:
 
     def _loop(self, sig: Signature, question: str, values: dict[str, Any], meter: Meter,
               log: LogWriter | None, store: StateStore, stats: dict[str, Any]) -> RunOutcome:
+        state_path = self._state_file
         infos: list[InputInfo] = []
         for f in sig.inputs:
             if f.name == "question" and values[f.name] == question:
                 continue
             infos.append(describe_input(f.name, values[f.name], f.type))
-        for f in sig.inputs:
-            if isinstance(values[f.name], str) and len(values[f.name]) > 4096:
-                store.put_blob(f"input.{f.name}", values[f.name])
+        for f in sig.inputs:  # inputs are kept with the state, for replay and resume
+            store.put_blob(f"input.{f.name}", json.dumps(values[f.name], ensure_ascii=False)
+                           if not isinstance(values[f.name], str) else values[f.name])
         state_keys = store.schema.names()
         info = self.backend.info() if hasattr(self.backend, "info") else {}
         start = {
@@ -242,7 +249,7 @@ class Runtime:
                 for n, v in values.items()},
             "policy": self.policy.to_json() if self.policy is not None else None,
             "budgets": self.budgets, "grammar": self.use_grammar, "seed": self.seed,
-            "state_path": str(self.state_path) if self.state_path else None,
+            "state_path": str(state_path) if state_path else None,
             "state_version": store.version,
         }
         self._write(log, "run_start", start, sync=True)

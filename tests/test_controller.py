@@ -1,0 +1,144 @@
+"""Controller logic with a scripted fake model: repair, voting, budgets, the log.
+
+The fake model only replaces generation; parsing, checking, verification,
+the VM, the state store and the log are the real ones. End-to-end runs with
+the real model are in test_run_model.py.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rlmlang.backend.base import Generation
+from rlmlang.controller.loop import Runtime
+from rlmlang.runlog import check_chain, read_events
+
+CONTEXT = "\n".join(f"2026-01-01 badge {1000 + i} opened door {i % 7}" for i in range(3000))
+CONTEXT += "\n2026-01-02 badge 4820: access code K7-19QX issued\n"
+SIG = "context: str, question: str -> answer: str"
+QUESTION = "What is the access code of badge 4820?"
+
+
+class FakeModel:
+    """Returns the scripted texts in order; records every prompt it was given."""
+
+    name = "fake"
+    context_size = 2048
+
+    def __init__(self, scripts: list[str]) -> None:
+        self.scripts = list(scripts)
+        self.prompts: list[str] = []
+
+    def generate(self, prompt: str, *, grammar=None, max_tokens=256, temperature=0.0, seed=0,
+                 stop=None, on_token=None) -> Generation:
+        self.prompts.append(prompt)
+        text = self.scripts.pop(0) if self.scripts else "submit(\"\")"
+        return Generation(text, len(text.split()), len(prompt.split()), 0, 0.0, 0.0, "eos")
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+    def chat_prompt(self, messages, add_generation_prompt=True) -> str:
+        out = "".join(f"<{m['role']}>{m['content']}</{m['role']}>" for m in messages)
+        return out + ("<assistant>" if add_generation_prompt else "")
+
+    def info(self) -> dict:
+        return {"name": "fake"}
+
+
+GOOD = 'line = find_line(context, "badge 4820")\nsubmit(value_after(line, "access code"))'
+
+
+def runtime(model: FakeModel, tmp_path: Path, **kw) -> Runtime:
+    budgets = {"candidates": 1, **kw.pop("budgets", {})}
+    return Runtime(model, grammar=False, log_path=tmp_path / "run.log", budgets=budgets, **kw)
+
+
+def test_answers_and_writes_an_intact_log(tmp_path: Path) -> None:
+    out = runtime(FakeModel([GOOD]), tmp_path).run(SIG, QUESTION, context=CONTEXT)
+    assert out.ok and out.answer == "K7-19QX"
+    assert check_chain(tmp_path / "run.log") == []
+    kinds = [e["kind"] for e in read_events(tmp_path / "run.log")]
+    assert kinds[0] == "run_start" and kinds[-1] == "run_end"
+    assert "verdict" in kinds and "submit" in kinds
+
+
+def test_a_rejected_script_is_repaired_from_its_diagnostic(tmp_path: Path) -> None:
+    model = FakeModel(['submit(find_line(contxt, "badge 4820"))', GOOD])
+    out = runtime(model, tmp_path).run(SIG, QUESTION, context=CONTEXT)
+    assert out.ok and out.answer == "K7-19QX"
+    assert out.iterations == 2 and out.stats["repaired"] == 1
+    # The second prompt extends the first (KV-cache reuse) and carries the diagnostic.
+    assert model.prompts[1].startswith(model.prompts[0])
+    assert "E_NAME" in model.prompts[1] and "did you mean context" in model.prompts[1]
+
+
+def test_the_whole_context_never_reaches_the_prompt(tmp_path: Path) -> None:
+    model = FakeModel([GOOD])
+    runtime(model, tmp_path).run(SIG, QUESTION, context=CONTEXT)
+    assert "K7-19QX" not in model.prompts[0]
+    assert len(model.prompts[0]) < len(CONTEXT) / 10
+
+
+def test_candidates_vote_and_the_majority_wins(tmp_path: Path) -> None:
+    wrong = 'submit(find_line(context, "badge 1001"))'
+    model = FakeModel([wrong, GOOD, GOOD])
+    out = runtime(model, tmp_path, budgets={"candidates": 3}).run(SIG, QUESTION,
+                                                                  context=CONTEXT)
+    assert out.answer == "K7-19QX"
+    submit = [e for e in read_events(tmp_path / "run.log") if e["kind"] == "submit"][0]
+    assert submit["data"]["votes"] == {"k7-19qx": 2, "2026-01-01 badge 1001 opened door 1": 1}
+
+
+def test_iterations_budget_trips_with_a_clear_reason(tmp_path: Path) -> None:
+    model = FakeModel(["x = 1 +"] * 5)
+    out = runtime(model, tmp_path, budgets={"iterations": 2}).run(SIG, QUESTION,
+                                                                   context=CONTEXT)
+    assert not out.ok
+    assert "iterations budget (2)" in out.reason
+    assert out.stats["parse_failures"] == 2
+    assert check_chain(tmp_path / "run.log") == []
+
+
+def test_tokens_budget_trips(tmp_path: Path) -> None:
+    model = FakeModel(['x = "' + "a " * 50 + '"\nsubmit("")'] * 5)
+    out = runtime(model, tmp_path, budgets={"tokens": 60}).run(SIG, QUESTION, context=CONTEXT)
+    assert not out.ok and "tokens budget" in out.reason
+
+
+def test_a_script_that_only_prints_gets_its_output_back(tmp_path: Path) -> None:
+    model = FakeModel(['print(find_line(context, "badge 4820"))', GOOD])
+    runtime(model, tmp_path).run(SIG, QUESTION, context=CONTEXT)
+    assert "did not submit" in model.prompts[1]
+    assert "access code K7-19QX" in model.prompts[1]
+
+
+def test_empty_answers_are_not_accepted_while_iterations_remain(tmp_path: Path) -> None:
+    model = FakeModel(['submit(find_line(context, "badge 9999999"))', GOOD])
+    out = runtime(model, tmp_path).run(SIG, QUESTION, context=CONTEXT)
+    assert out.answer == "K7-19QX"
+    assert "empty answer" in model.prompts[1]
+
+
+def test_missing_input_is_a_usage_error(tmp_path: Path) -> None:
+    from rlmlang.diagnostics import DiagnosticError
+
+    with pytest.raises(DiagnosticError) as e:
+        runtime(FakeModel([GOOD]), tmp_path).run(SIG, QUESTION)
+    assert e.value.diagnostics[0].code == "E_USAGE"
+    assert "context" in e.value.diagnostics[0].message
+
+
+def test_log_records_scripts_verdicts_and_budgets(tmp_path: Path) -> None:
+    runtime(FakeModel([GOOD]), tmp_path).run(SIG, QUESTION, context=CONTEXT)
+    events = read_events(tmp_path / "run.log")
+    gen = [e for e in events if e["kind"] == "generation"][0]["data"]
+    assert gen["text"] == GOOD
+    verdict = [e for e in events if e["kind"] == "verdict"][0]["data"]
+    assert verdict["accepted"] and verdict["proof"]
+    end = events[-1]["data"]
+    assert end["status"] == "answered" and end["used"]["iterations"] == 1
+    json.dumps(events)  # everything in the log is plain JSON
