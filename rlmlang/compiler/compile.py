@@ -207,6 +207,7 @@ class _Compiler:
     def finish_function(self, name: str, nparams: int) -> Function:
         code: list[tuple[int, int, int]] = []
         lines: list[tuple[int, int]] = []
+        self._drop_jumps_to_next()
         pc = 0
         for b in self.blocks:  # first pass: block addresses
             b.pc = pc
@@ -229,6 +230,20 @@ class _Compiler:
         return Function(name, nparams, len(self.local_names),
                         max_stack(code, self.consts, headers), code, lines, headers,
                         list(self.local_names))
+
+    def _drop_jumps_to_next(self) -> None:
+        """`JUMP L` where L is laid out next is a wasted dispatch (the end of an if)."""
+        blocks = self.blocks
+        for i, b in enumerate(blocks):
+            if not b.instrs or b.instrs[-1][0] != bc.JUMP:
+                continue
+            target = b.instrs[-1][1]
+            for nxt in blocks[i + 1:]:
+                if nxt is target:
+                    b.instrs.pop()
+                    break
+                if nxt.instrs or nxt.fuel or nxt.loop_header:
+                    break
 
     # ------------------------------------------------------------ program
 
