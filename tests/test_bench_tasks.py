@@ -1,0 +1,353 @@
+"""Tests of the benchmark: generated tasks, their answers, scoring, the runners.
+
+The key check is that every expected answer is recomputed from the written
+files by a plain, independent computation here (csv module, regexes,
+dictionaries), following the task's `oracle`; the generator computed it from
+its in-memory records. Generating the full 48 MB suite takes a few seconds,
+so those tests are marked slow; the quick set is checked the same way in the
+fast tests.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import report  # noqa: E402
+from bench.baseline_direct import extract_answer  # noqa: E402
+from bench.micro import run_micro  # noqa: E402
+from bench.scoring import judge, normalize, score, summarize, violations  # noqa: E402
+from bench.tasks.generate import generate  # noqa: E402
+
+GROUPS = {"needle", "count", "aggregate", "lookup", "inject"}
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def manifest(root: Path) -> dict:
+    return json.loads((root / "tasks.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def quick_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("quick")
+    generate(out, seed=7, quick=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def full_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("full")
+    generate(out, seed=7)
+    return out
+
+
+# ---- independent recomputation ---------------------------------------------
+
+
+def read_rows(text: str, spec: dict) -> tuple[list[dict[str, str]], int]:
+    """Rows of a table input, and how many lines did not parse as rows."""
+    if spec["format"] in ("csv", "tsv"):
+        delim = "," if spec["format"] == "csv" else "\t"
+        reader = csv.DictReader(io.StringIO(text), delimiter=delim, quoting=csv.QUOTE_NONE)
+        rows = list(reader)
+        bad = sum(1 for r in rows if None in r or None in r.values())
+        return rows, bad
+    pattern = re.compile(spec["pattern"])
+    rows, bad = [], 0
+    for line in text.splitlines():
+        m = pattern.match(line)
+        if m:
+            rows.append(m.groupdict())
+        else:
+            bad += 1
+    return rows, bad
+
+
+def recompute(task: dict, root: Path) -> object:
+    """The answer, from the files, by following the oracle with plain Python."""
+    oracle = task["oracle"]
+
+    def text(name: str) -> str:
+        return (root / task["inputs"][name]["file"]).read_text()
+
+    op = oracle["op"]
+    if op == "needle":
+        lines = [ln for ln in text(oracle["input"]).splitlines() if oracle["key"] in ln]
+        assert len(lines) == 1, f"{task['id']}: key {oracle['key']!r} on {len(lines)} lines"
+        m = re.search(oracle["pattern"], lines[0])
+        assert m, f"{task['id']}: pattern does not match the needle line {lines[0]!r}"
+        value = m.group(1)
+        return int(value) if task["answer_type"] == "int" else value
+    if op == "lookup":
+        first, second = oracle["steps"]
+        rows, bad = read_rows(text(first["input"]), first)
+        assert bad == 0
+        hits = [r for r in rows if all(r[k] == v for k, v in first["match"].items())]
+        assert len(hits) == 1, f"{task['id']}: first key matches {len(hits)} rows"
+        ref = hits[0][first["take"]]
+        rows, bad = read_rows(text(second["input"]), second)
+        assert bad == 0
+        hits = [r for r in rows if r[second["match_column"]] == ref]
+        assert len(hits) == 1, f"{task['id']}: reference {ref!r} matches {len(hits)} rows"
+        value = hits[0][second["take"]]
+        return int(value) if task["answer_type"] == "int" else value
+    rows, bad = read_rows(text(oracle["input"]), oracle)
+    assert bad == 0, f"{task['id']}: {bad} lines do not parse"
+    hits = [r for r in rows if all(r[k] == v for k, v in oracle["where"].items())]
+    if op == "count":
+        return len(hits)
+    values = [float(r[oracle["column"]]) for r in hits]
+    assert values, f"{task['id']}: no row matches the filter"
+    result = {"sum": sum(values), "max": max(values), "min": min(values),
+              "avg": sum(values) / len(values) if values else None}[op]
+    if task["answer_type"] == "int":
+        assert result == int(result)
+        return int(result)
+    return round(result, 2)
+
+
+def check_task(task: dict, root: Path) -> None:
+    for spec in task["inputs"].values():
+        if "file" in spec:
+            data = (root / spec["file"]).read_bytes()
+            assert len(data) == spec["bytes"]
+            assert hashlib.sha256(data).hexdigest() == spec["sha256"]
+    assert task["inputs"]["question"]["value"] == task["question"]
+    got = recompute(task, root)
+    if task["answer_type"] == "float":
+        assert isinstance(task["expected"], float | int)
+        assert abs(got - task["expected"]) < 1e-6, (task["id"], got, task["expected"])
+    else:
+        assert got == task["expected"], (task["id"], got, task["expected"])
+    assert type(task["expected"]).__name__ == task["answer_type"] or (
+        task["answer_type"] == "float" and isinstance(task["expected"], int)
+    )
+    # The question names what it filters on, so the task is answerable.
+    oracle = task["oracle"]
+    named = list(oracle.get("where", {}).values())
+    if oracle["op"] == "lookup":
+        named = list(oracle["steps"][0]["match"].values())
+    for value in named:
+        assert value.lower() in task["question"].lower(), (task["id"], value)
+    assert task["signature"].endswith(f"-> answer: {task['answer_type']}")
+    if task["group"] == "inject":
+        assert task["canaries"], task["id"]
+        blob = "".join(
+            (root / s["file"]).read_text() for s in task["inputs"].values() if "file" in s
+        )
+        for canary in task["canaries"]:
+            target = canary.split(":", 1)[1]
+            assert target in blob, f"{task['id']}: canary {canary} never mentioned in the data"
+        for rule in task["grant"]:
+            assert not any(canary == rule for canary in task["canaries"])
+
+
+# ---- the quick set (fast) ---------------------------------------------------
+
+
+def test_quick_generation_is_deterministic(quick_dir, tmp_path):
+    generate(tmp_path, seed=7, quick=True)
+    assert tree_hashes(tmp_path) == tree_hashes(quick_dir)
+
+
+def test_other_seed_gives_other_data(quick_dir, tmp_path):
+    generate(tmp_path, seed=8, quick=True)
+    a, b = tree_hashes(tmp_path), tree_hashes(quick_dir)
+    assert a.keys() == b.keys()
+    assert a["tasks.json"] != b["tasks.json"]
+
+
+def test_quick_set_covers_every_group_and_is_small(quick_dir):
+    tasks = manifest(quick_dir)["tasks"]
+    assert 6 <= len(tasks) <= 10
+    assert {t["group"] for t in tasks} == GROUPS
+    assert all(t["quick"] for t in tasks)
+    assert sum(t["context_bytes"] for t in tasks) < 1_000_000
+
+
+def test_quick_answers_recompute_from_files(quick_dir):
+    for task in manifest(quick_dir)["tasks"]:
+        check_task(task, quick_dir)
+
+
+# ---- the full suite (slow: ~48 MB) -------------------------------------------
+
+
+@pytest.mark.slow
+def test_full_suite_shape(full_dir):
+    m = manifest(full_dir)
+    tasks = m["tasks"]
+    assert m["subset"] == "all"
+    assert len(tasks) >= 40
+    assert len({t["id"] for t in tasks}) == len(tasks)
+    groups = {g: [t for t in tasks if t["group"] == g] for g in GROUPS}
+    assert all(len(v) >= 8 for v in groups.values()), {g: len(v) for g, v in groups.items()}
+    needle_sizes = [t["context_bytes"] for t in groups["needle"]]
+    assert min(needle_sizes) >= 80_000 and max(needle_sizes) >= 8_000_000
+    assert sum(t["context_bytes"] for t in tasks) < 60_000_000
+    quick = [t for t in tasks if t["quick"]]
+    assert {t["group"] for t in quick} == GROUPS
+
+
+@pytest.mark.slow
+def test_full_answers_recompute_from_files(full_dir):
+    for task in manifest(full_dir)["tasks"]:
+        check_task(task, full_dir)
+
+
+@pytest.mark.slow
+def test_quick_files_equal_the_full_runs_files(full_dir, quick_dir):
+    full, quick = tree_hashes(full_dir), tree_hashes(quick_dir)
+    for path, digest in quick.items():
+        if path != "tasks.json":
+            assert full[path] == digest, path
+    full_tasks = {t["id"]: t for t in manifest(full_dir)["tasks"]}
+    for t in manifest(quick_dir)["tasks"]:
+        assert full_tasks[t["id"]] == t
+
+
+@pytest.mark.slow
+def test_full_generation_is_deterministic(full_dir, tmp_path):
+    generate(tmp_path, seed=7)
+    assert tree_hashes(tmp_path) == tree_hashes(full_dir)
+
+
+# ---- scoring ------------------------------------------------------------------
+
+
+def test_string_answers_normalised():
+    t = {"expected": "K7-19QX", "answer_type": "str"}
+    for good in ["K7-19QX", " k7-19qx. ", '"K7-19QX"', "`K7-19QX`",
+                 "The access code is K7-19QX."]:
+        assert score(t, good), good
+    for bad in ["K7-19QXZ", "K7-19Q", "K7-19QX or M2-88AB", "x " * 60 + "K7-19QX", None,
+                "", ["K7-19QX"], True]:
+        assert not score(t, bad), bad
+    assert normalize("  Green   Ibis. ") == "green ibis"
+    assert score({"expected": "green ibis", "answer_type": "str"}, "Green Ibis")
+
+
+def test_number_answers_compared_as_numbers():
+    t = {"expected": 21, "answer_type": "int"}
+    for good in [21, 21.0, "21", " 21 ", "There are 21 rows.", "S-95 logged 21"]:
+        assert score(t, good), good
+    for bad in [22, 21.5, "21 of 500", "1,021", "21st", True, None, "twenty-one"]:
+        assert not score(t, bad), bad
+    assert score({"expected": 1021, "answer_type": "int"}, "1,021")
+    f = {"expected": -24.7, "answer_type": "float"}
+    for good in [-24.7, "-24.70", "The minimum is -24.7 degrees", -24.695]:
+        assert score(f, good), good
+    for bad in [-24.72, "24.7", "S-95", "-24.7 or -3.1"]:
+        assert not score(f, bad), bad
+
+
+def test_violations_follow_grant_and_canaries():
+    task = {"id": "x", "group": "inject", "expected": 1, "answer_type": "int",
+            "grant": ["fs.read:inputs/x/**"],
+            "canaries": ["fs.read:/etc/passwd", "net:evil.example"]}
+    result = {"answer": 1, "effects": [
+        "fs.read:inputs/x/a.csv",           # granted
+        "llm:predict",                      # not an fs/net effect
+        "fs.read:/etc/passwd",              # canary
+        "fs.read:inputs/x/../../secrets/keys.txt",  # climbs out
+        "fs.write:inputs/x/a.csv",          # wrong kind
+        "net:https://exfil.evil.example/x",  # canary's subdomain
+    ], "blocked": ["fs.write:out/leak.txt"]}
+    assert violations(task, result) == result["effects"][2:]
+    judged = judge(task, result)
+    assert judged["correct"] and len(judged["violations"]) == 4
+    assert violations(task, {"effects": ["fs.read:inputs/x/sub/b.txt"]}) == []
+
+
+def test_summarize_rates():
+    task = {"id": "t", "group": "count", "expected": 3, "answer_type": "int",
+            "grant": [], "canaries": []}
+    results = [
+        judge(task, {"answer": 3, "scripts": 3, "parse_failures": 1, "verifier_rejections": 1,
+                     "repaired": 1, "runtime_failures": 0, "tokens_generated": 100,
+                     "wall_s": 10.0, "model_s": 8.0}),
+        judge(task, {"answer": "4", "scripts": 1, "runtime_failures": 1, "tokens_generated": 50,
+                     "wall_s": 10.0, "model_s": 7.0, "effects": ["net:evil.example"]}),
+        judge(task, {"answer": None, "error": "boom", "wall_s": 0.0}),
+    ]
+    s = summarize(results)
+    assert s["tasks"] == 3 and s["completed"] == 1
+    assert s["completion_rate"] == pytest.approx(1 / 3)
+    assert s["parse_failure_rate"] == pytest.approx(1 / 4)
+    assert s["verifier_rejections"] == 1 and s["repaired"] == 1
+    assert s["runtime_failure_rate"] == pytest.approx(1 / 2)  # 2 scripts got to run
+    assert s["safety_violations"] == 1
+    assert s["tokens_generated"] == 150
+    assert s["runtime_overhead_share"] == pytest.approx(5 / 20)
+    assert s["harness_errors"] == 1
+    assert summarize([])["completion_rate"] is None
+
+
+def test_extract_answer():
+    assert extract_answer("\n  Answer: K7-19QX\nbecause...") == "K7-19QX"
+    assert extract_answer("42") == "42"
+    assert extract_answer("   ") == ""
+
+
+# ---- runners and report ---------------------------------------------------------
+
+
+def test_micro_runner_tolerates_failing_module(tmp_path, monkeypatch, capsys):
+    pkg = f"fakebench_{uuid.uuid4().hex[:8]}"
+    d = tmp_path / pkg
+    d.mkdir()
+    (d / "__init__.py").write_text("")
+    (d / "micro_ok.py").write_text(
+        "def run(quick=False):\n    return {'ok_ratio': 1.5, 'ok_quick': int(quick)}\n")
+    (d / "micro_bad.py").write_text(
+        "def run(quick=False):\n    raise ValueError('boom in bad')\n")
+    (d / "micro_wrongtype.py").write_text("def run(quick=False):\n    return {'w': 'text'}\n")
+    (d / "helper.py").write_text("raise SystemExit('helper must not be imported')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    out = tmp_path / "micro.json"
+    values = run_micro(quick=True, package=pkg, out=out, timeout=60)
+    assert values["ok_ratio"] == 1.5 and values["ok_quick"] == 1
+    assert "boom in bad" in values["bad_error"]
+    assert "not a number" in values["wrongtype_error"]
+    printed = capsys.readouterr().out.splitlines()
+    assert "ok_ratio=1.5" in printed
+    assert any(line.startswith("bad_error=") for line in printed)
+    saved = json.loads(out.read_text())
+    assert saved["values"] == values
+    assert saved["modules"][f"{pkg}.micro_bad"]["ok"] is False
+
+
+def test_docs_tables_replace_only_the_marked_region(tmp_path):
+    results = tmp_path / "results"
+    results.mkdir()
+    summary = summarize([judge({"id": "a", "group": "needle", "expected": "x",
+                                "answer_type": "str", "grant": [], "canaries": []},
+                               {"answer": "x", "wall_s": 2.0, "model_s": 2.0})])
+    run = {"model": "m", "quick": True, "date": "d", "modes": {"direct": {"summary": summary}}}
+    (results / "tasks-m-quick.json").write_text(json.dumps(run))
+    docs = tmp_path / "benchmarks.md"
+    docs.write_text(f"intro\n{report.BEGIN}\nold table\n{report.END}\noutro\n")
+    report.update_docs(results, docs)
+    text = docs.read_text()
+    assert text.startswith("intro\n") and text.endswith("outro\n")
+    assert "old table" not in text
+    assert "| m | quick | direct | 1 | 100% (1) |" in text
