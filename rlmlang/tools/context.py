@@ -93,7 +93,9 @@ def permission_resource(spec: ToolSpec, args: tuple[Any, ...] | list[Any],
             value = args[i]
         else:
             value = spec.params[i].default
-    return value if isinstance(value, str) else str(value)
+    value = value if isinstance(value, str) else str(value)
+    mapper = spec.extra.get("resource")  # e.g. http.get: the URL's host:port is the resource
+    return mapper(value) if callable(mapper) else value
 
 
 def check_permission(ctx: ToolContext, spec: ToolSpec, args: tuple[Any, ...] | list[Any],
@@ -101,7 +103,10 @@ def check_permission(ctx: ToolContext, spec: ToolSpec, args: tuple[Any, ...] | l
     """Raise ToolFailure when the policy refuses this call (runtime re-check)."""
     if ctx.policy is None or spec.permission is None:
         return
-    resource = permission_resource(spec, args, kwargs)
+    try:
+        resource = permission_resource(spec, args, kwargs)
+    except ToolError as e:  # an argument the resource cannot be read from (a bad URL)
+        raise ToolFailure("E_TOOL", e.message, e.fix, tool=spec.name) from None
     decision = ctx.policy.check(spec.permission.kind, resource)
     if not decision.allowed:
         raise ToolFailure(decision.code or "E_PERMISSION",

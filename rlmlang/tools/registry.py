@@ -45,9 +45,10 @@ def size_of(value: object) -> Size:
             elem = max(elem, s.total)
         return Size(len(value), elem)
     if isinstance(value, dict):
+        # Keys count too: keys(d) and str(d) produce them.
         elem = 1
-        for v in value.values():
-            elem = max(elem, size_of(v).total)
+        for k, v in value.items():
+            elem = max(elem, size_of(v).total, len(k))
         return Size(len(value), elem)
     return Size(1, 1)
 

@@ -120,8 +120,11 @@ def table(fn: str, text: Any, sep: Any) -> list[list[str]]:
         sep = guess_sep(text)
     lines = [ln for ln in split_lines(text) if ln.strip()]
     if len(sep) == 1 and sep not in "\"\r\n":
-        reader = csv.reader(lines, delimiter=sep, strict=False)
-        return [[c.strip() for c in row] for row in reader]
+        try:
+            reader = csv.reader(lines, delimiter=sep, strict=False)
+            return [[c.strip() for c in row] for row in reader]
+        except csv.Error:  # a stray carriage return or NUL: fall back to plain splitting
+            pass
     return [[c.strip() for c in ln.split(sep)] for ln in lines]
 
 
@@ -232,12 +235,13 @@ _TRAIL = ".,;:!?)]}\"'"
 def _extract_code(text: Any) -> str:
     text = _s("extract_code", "text", text)
     tiers: list[list[str]] = [[], [], []]
-    for m in _TOKEN.finditer(text):
-        tok = m.group(0)
+    for word in text.split():
+        tok = word.strip(".,;:!?()[]{}<>\"'")
+        # Times, dates and key=value pairs are not codes.
+        if not _TOKEN.fullmatch(tok) or _DATE.match(tok) or len(tok) < 3:
+            continue
         has_d = any(ch.isdigit() for ch in tok)
         has_a = any(ch.isalpha() for ch in tok)
-        if _DATE.match(tok) or len(tok) < 3:
-            continue
         if has_d and has_a and any(ch in "-_/" for ch in tok):
             tiers[0].append(tok)
         elif has_d and has_a and any(ch.isupper() for ch in tok):
@@ -299,7 +303,7 @@ def _value_after(text: Any, label: Any) -> str:
             rest = word[1]
             continue
         break
-    if rest[:1] in "\"'":
+    if rest and rest[0] in "\"'":
         q = rest[0]
         end = rest.find(q, 1)
         if end > 0:
@@ -320,6 +324,12 @@ def _lines_size(s: list[Size]) -> Size:
     return Size(length(s, 0) + 1, max(length(s, 0), 1))
 
 
+def _rows_size(s: list[Size]) -> Size:
+    """At most len+1 rows, each of at most len+1 cells of at most len characters."""
+    n = length(s, 0)
+    return Size(n + 1, (n + 1) * max(n, 1))
+
+
 def skill_specs() -> list[ToolSpec]:
     """Every skill; all are offered in the model's prompt."""
     scan = fuel(0, 1, factor=2)
@@ -338,7 +348,7 @@ def skill_specs() -> list[ToolSpec]:
              prompt=True, example='submit(count_lines(context, "timeout"))'),
         tool("rows", "text: str, sep: str = ''", "list[list[str]]", _rows,
              "The rows of a table (CSV, TSV, ...), each a list of trimmed cells.",
-             cost=parse, size=_lines_size,
+             cost=parse, size=_rows_size,
              example="for row in rows(context):\n    print(row[0])"),
         tool("column", "text: str, col: any, sep: str = ''", "list[str]", _column,
              "The cells of one column (a number from 0, or a header name).",

@@ -73,6 +73,9 @@ def check_permissions(sites: list[CallSite], policy: Policy | None, strict: bool
             continue
         for pieces in sorted(site.pieces, key=lambda p: _show(p or ())):
             pieces = pieces or (Unknown("?"),)
+            mapper = spec.extra.get("resource_pieces")  # e.g. http.get: URL -> host:port
+            if callable(mapper):
+                pieces = tuple(mapper(tuple(pieces)))
             text = _show(pieces)
             if all(isinstance(p, str) for p in pieces):
                 resource = "".join(pieces)  # type: ignore[arg-type]

@@ -43,6 +43,29 @@ def url_resource(url: str) -> str:
     return f"{host}:{port}"
 
 
+def url_resource_pieces(pieces: tuple[Any, ...]) -> tuple[Any, ...]:
+    """For the verifier: a URL known as literal and unknown pieces, as a `host:port` resource.
+
+    When the literal start of the URL holds its whole host (up to the next
+    '/', or the URL is all literal), the resource is known exactly; otherwise
+    the pieces come back unchanged and the policy decides (reject, or guard
+    at run time, where `url_resource` maps the real URL).
+    """
+    if pieces and all(isinstance(p, str) for p in pieces):
+        try:
+            return (url_resource("".join(pieces)),)
+        except ToolError:
+            return pieces
+    head = pieces[0] if pieces and isinstance(pieces[0], str) else ""
+    scheme, sep, rest = head.partition("://")
+    if sep and "/" in rest:
+        try:
+            return (url_resource(f"{scheme}://{rest.split('/', 1)[0]}/"),)
+        except ToolError:
+            return pieces
+    return pieces
+
+
 def _check(ctx: Any, url: str) -> None:
     d = policy_of(ctx).check("net", url_resource(url))
     if not d.allowed:
@@ -116,6 +139,7 @@ def http_specs() -> list[ToolSpec]:
              "The body of a web page or API answer (its host must be granted: net:HOST).",
              cost=const_fuel(16), size=lambda s: Size(MAX_BODY, 1), origin="host",
              permission=Permission("net", "url"), effect=True, resource=url_resource,
+             resource_pieces=url_resource_pieces,
              example='page = http.get("http://127.0.0.1:8000/status")\n'
                      'submit(find_line(page, "version"))'),
     ]
