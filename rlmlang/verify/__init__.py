@@ -22,12 +22,12 @@ from rlmlang.diagnostics import Diagnostic
 from rlmlang.policy import Policy
 from rlmlang.syntax import ast
 from rlmlang.tools.registry import Size
-from rlmlang.types import INT, STR, Type
+from rlmlang.types import INT, Type
 from rlmlang.verify.cost import Analyzer, from_size, top_of
 from rlmlang.verify.permissions import Guard, check_permissions
 from rlmlang.verify.proof import build_proof, num
 from rlmlang.verify.report import cost_diag, size_diag, termination_diag
-from rlmlang.verify.sizes import AV, INF, Num, fmt
+from rlmlang.verify.sizes import AV, INF, fmt
 
 __all__ = ["Guard", "VerifiedProgram", "VerifyResult", "verify"]
 
@@ -147,7 +147,7 @@ def verify(checked: CheckedScript, *, policy: Policy | None, budgets: dict[str, 
     diags.sort(key=lambda d: (d.line, d.col, d.code))
     if any(d.severity == "error" for d in diags):
         return VerifyResult(None, diags, notes)
-    max_sizes = {name: num(_size_of(n, an)) for n in an.peak.values() for name in [n[2]]}
+    max_sizes = {name: num(bts) for bts, _, name in an.peak.values()}
     loops = [{"line": r.node.span.line, "kind": r.kind, "iterations": num(r.iterations),
               "per_iteration_fuel": num(r.per_iteration.fuel), "fuel": num(r.total.fuel),
               "bound": r.why_bound}
@@ -159,10 +159,6 @@ def verify(checked: CheckedScript, *, policy: Policy | None, budgets: dict[str, 
     prog = VerifiedProgram(checked, proof, tuple(rep.guards), int(c.fuel), int(c.tools),
                            int(c.llm))
     return VerifyResult(prog, diags, notes)
-
-
-def _size_of(entry: tuple[Num, Any, str], an: Analyzer) -> Num:
-    return entry[0]
 
 
 def _line(node: Any) -> int:
@@ -183,7 +179,4 @@ def _whiles(script: ast.Script) -> list[ast.While]:
 
 
 def _file_of(checked: CheckedScript) -> str:
-    return "<script>"
-
-
-_ = STR
+    return getattr(checked, "file", None) or "<script>"

@@ -28,6 +28,7 @@ iteration); `unknown` is a rejection with E_UNPROVEN.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,7 +39,7 @@ from rlmlang.syntax import ast
 from rlmlang.syntax.printer import print_expr
 from rlmlang.types import BOOL, INT, STR, DictT, ListT, RecordT, Type
 from rlmlang.verify.sizes import AV, INF
-from rlmlang.verify.solver import solve
+from rlmlang.verify.solver import model_values, solve
 
 _fresh = itertools.count()
 
@@ -289,16 +290,23 @@ def candidates(cond: ast.Expr) -> list[ast.Expr]:
             continue
         a, b = c.left, c.right
         if c.op == "<":
-            out.append(_sub(b, a))
+            out.append(_ordered(_sub(b, a)))
         elif c.op == "<=":
-            out.append(ast.BinOp("+", _sub(b, a), one))
+            out.append(_ordered(ast.BinOp("+", _sub(b, a), one)))
         elif c.op == ">":
-            out.append(_sub(a, b))
+            out.append(_ordered(_sub(a, b)))
         elif c.op == ">=":
-            out.append(ast.BinOp("+", _sub(a, b), one))
+            out.append(_ordered(ast.BinOp("+", _sub(a, b), one)))
         elif c.op == "!=":
             out += [_sub(b, a), _sub(a, b)]
     return out
+
+
+def _ordered(e: ast.Expr) -> ast.Expr:
+    """Mark a guessed measure that the guard itself keeps >= 0 (on a fresh node)."""
+    e = dataclasses.replace(e)
+    object.__setattr__(e, "_from_order", True)  # frozen dataclass: a private mark only
+    return e
 
 
 def _sub(a: ast.Expr, b: ast.Expr) -> ast.Expr:
@@ -339,7 +347,9 @@ def prove(loop: ast.While, types: dict[str, Type], entry: dict[str, AV]) -> Loop
     tried: list[str] = []
     first_fail: LoopResult | None = None
     for m in candidates(loop.cond):
-        r = _check_measure(loop, m, types, facts)
+        # A measure read off an ordering conjunct of the guard is >= 0 whenever the guard
+        # holds (i < n gives n - i >= 1): only its decrease needs the solver.
+        r = _check_measure(loop, m, types, facts, bounded_known=_from_order(m))
         tried.append(print_expr(m))
         if r.status == "proven":
             r.guessed = True
@@ -371,8 +381,12 @@ def prove(loop: ast.While, types: dict[str, Type], entry: dict[str, AV]) -> Loop
     return res
 
 
+def _from_order(m: ast.Expr) -> bool:
+    return getattr(m, "_from_order", False)
+
+
 def _check_measure(loop: ast.While, m: ast.Expr, types: dict[str, Type],
-                   facts: dict[str, AV]) -> LoopResult:
+                   facts: dict[str, AV], bounded_known: bool = False) -> LoopResult:
     enc = _Enc(types, facts)
     env0: dict[str, Any] = {}
     g = enc.bool_(loop.cond, env0)
@@ -387,7 +401,7 @@ def _check_measure(loop: ast.While, m: ast.Expr, types: dict[str, Type],
     shown = [k for k in _names(m) + _names(loop.cond)]
     shown = [k for k in dict.fromkeys(shown) if k in enc.pre] + \
         [k for k in enc.pre if k.startswith("len(") and k not in shown]
-    st, model = solve(facts0 + [m0 < 0])
+    st, model = ("unsat", None) if bounded_known else solve(facts0 + [m0 < 0])
     if st == "unknown":
         return LoopResult("unknown", m, failed="bounded",
                           message=f"the solver could not decide whether '{m_text}' stays >= 0 "
@@ -410,9 +424,12 @@ def _check_measure(loop: ast.While, m: ast.Expr, types: dict[str, Type],
                           message=f"the solver could not decide whether '{m_text}' decreases "
                           f"({model})", fix="use a simpler measure such as n - i")
     if st == "sat":
-        vals = model if isinstance(model, dict) else {}
-        after = _after_values(env1, shown, model_eval=vals, facts=facts1 + [cont, z3.Not(m1 < m0)])
-        before = {k: vals[k] for k in shown if k in vals}
+        terms = {("before", k): enc.pre[k] for k in shown if k in enc.pre}
+        terms.update({("after", k): env1.get(k, enc.pre.get(k)) for k in shown
+                      if k in env1 or k in enc.pre})
+        got = model_values(facts1 + [cont, z3.Not(m1 < m0)], terms)
+        before = {k: v for (w, k), v in got.items() if w == "before"}
+        after = {k: v for (w, k), v in got.items() if w == "after"}
         cex = {"before": before, "after": after}
         b = ", ".join(f"{k} = {v}" for k, v in before.items()) or "(any values)"
         a = ", ".join(f"{k} = {v}" for k, v in after.items()) or "(unchanged)"
@@ -420,26 +437,6 @@ def _check_measure(loop: ast.While, m: ast.Expr, types: dict[str, Type],
                           message=f"one time round can go from {b} to {a}, so '{m_text}' "
                           "does not drop", fix=_decrease_fix(loop, m), counterexample=cex)
     return LoopResult("proven", m)
-
-
-def _after_values(env1: dict[str, Any], keys: list[str], model_eval: dict[str, int],
-                  facts: list[Any]) -> dict[str, int]:
-    """Re-solve to read the post-state terms (cheap: same query, with a model)."""
-    s = z3.Solver()
-    s.set("rlimit", 2_000_000)
-    s.add(*facts)
-    if s.check() != z3.sat:
-        return {}
-    m = s.model()
-    out: dict[str, int] = {}
-    for k in keys:
-        if k in env1:
-            v = m.eval(env1[k], model_completion=True)
-            if z3.is_int_value(v):
-                out[k] = v.as_long()
-        elif k in model_eval:
-            out[k] = model_eval[k]
-    return out
 
 
 def _eval_text(m: ast.Expr, vals: dict[str, int]) -> str:
