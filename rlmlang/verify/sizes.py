@@ -80,8 +80,11 @@ class AV:
 
     def to_size(self) -> Size:
         """The registry's Size for this bound (ints and scalars are 1, as the VM passes)."""
-        if self.kind in ("list", "dict"):
+        if self.kind == "list":
             return Size(clamp(self.size), clamp(self.elem.total if self.elem else 1))
+        if self.kind == "dict":  # the VM counts keys too (size_of): hi bounds their length
+            el = max(self.elem.total if self.elem else 1, self.hi if self.hi > 0 else 1)
+            return Size(clamp(self.size), clamp(el))
         if self.kind == "str":
             return Size(clamp(self.size), 1)
         return Size(1, 1)
