@@ -66,7 +66,7 @@ class AV:
                       sum=sum(AV.const(x).total for x in v))
         if isinstance(v, dict):
             el = join_all([AV.const(x) for x in v.values()]) if v else None
-            return AV("dict", size=len(v), elem=el)
+            return AV("dict", hi=max((len(str(k)) for k in v), default=1), size=len(v), elem=el)
         return AV("any")
 
     @property
