@@ -585,6 +585,10 @@ def parse(data: bytes | str, file: str = "<script>") -> ParseResult:
                     "deep", builder.too_deep_expr, fix="split it into several assignments"))
         finally:
             builder.depth = {}
+    if not found and not script.body:
+        found = [Diagnostic("E_INPUT", "the script has only comments: it needs at least one "
+                            "statement", Span.point(1, 1),
+                            fix='write the statements to run, e.g. submit("done")')]
     if found or "\t" in text:
         # Every Python-ism a model reaches for fails to parse (tabs aside, which Lark's
         # indenter would accept), so the line scan runs only then: it explains each
