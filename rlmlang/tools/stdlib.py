@@ -19,9 +19,11 @@ therefore refuses to be used.
 from __future__ import annotations
 
 import warnings
-from dataclasses import replace
+from collections.abc import Collection
+from dataclasses import fields, is_dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.syntax import ast
@@ -121,25 +123,43 @@ def _sample_arg(p: ast.Param) -> str:
             "list[float]": "[1.0, 2.0, 4.5]"}.get(t, p.name)
 
 
+SAMPLE = Size(1_000, 100)  # the input size each def is verified at when loaded
+
+
 def _check_module(module: str, script: ast.Script, core: Registry, specs: list[ToolSpec],
                   file: str) -> None:
-    """Type-check and verify a module like a script, once the checker and verifier exist."""
+    """Type-check and verify a module like a script, each def called once from a main.
+
+    The verifier analyses what a script runs, so the main calls every def
+    with inputs of its parameter types (at size SAMPLE): each def must then
+    check, terminate and fit the default budgets like any script.
+    """
     try:
         from rlmlang.check import Env, check
-    except ImportError:
-        return
-    reg = Registry([s for s in core.specs() if s.name not in {x.name for x in specs}])
-    env = Env(inputs={}, state={}, output=None, registry=reg)
-    checked = check(script, env, file)
-    errors = [d for d in checked.diagnostics if d.severity == "error"]
-    if checked.checked is None or errors:
-        raise StdlibError(module, errors or list(checked.diagnostics))
-    try:
         from rlmlang.verify import verify
     except ImportError:
         return
-    verified = verify(checked.checked, policy=None, budgets={}, input_sizes={},
-                      state_sizes={}, strict=True)
+    from rlmlang.types import format_type
+
+    source = Path(file).read_text(encoding="utf-8").rstrip("\n") + "\n"
+    inputs: dict[str, Any] = {}
+    for d in (s for s in script.body if isinstance(s, ast.Def)):
+        args = []
+        for p in d.params:
+            name = f"in_{d.name}_{p.name}"
+            inputs[name] = p.type
+            args.append(name)
+        source += f"out_{d.name} = {d.name}({', '.join(args)})  # {format_type(d.returns)}\n"
+    result = parse(source, file)
+    if result.script is None:
+        raise StdlibError(module, list(result.diagnostics))
+    reg = Registry([s for s in core.specs() if s.name not in {x.name for x in specs}])
+    checked = check(result.script, Env(inputs=inputs, state={}, output=None, registry=reg), file)
+    errors = [d for d in checked.diagnostics if d.severity == "error"]
+    if checked.checked is None or errors:
+        raise StdlibError(module, errors or list(checked.diagnostics))
+    verified = verify(checked.checked, policy=None, budgets={},
+                      input_sizes={k: SAMPLE for k in inputs}, state_sizes={}, file=file)
     errors = [d for d in verified.diagnostics if d.severity == "error"]
     if verified.program is None or errors:
         raise StdlibError(module, errors or list(verified.diagnostics))
@@ -201,10 +221,75 @@ def is_stdlib(spec: ToolSpec) -> bool:
     return "def" in spec.extra and spec.origin.startswith("stdlib:")
 
 
-def expand(script: ast.Script, registry: Registry) -> tuple[ast.Script, Registry]:
+def _rebuild(node: Any, fn: Any) -> Any:
+    """A copy of an AST (frozen dataclasses and tuples) with `fn` applied bottom-up."""
+    if isinstance(node, tuple):
+        return tuple(_rebuild(x, fn) for x in node)
+    if is_dataclass(node) and isinstance(node, (ast.Stmt, ast.Expr, ast.Keyword, ast.Param)):
+        changes = {f.name: _rebuild(getattr(node, f.name), fn) for f in fields(node)
+                   if f.name != "span"}
+        return fn(replace(node, **changes))
+    return node
+
+
+def _locals(d: ast.Def) -> set[str]:
+    names = {p.name for p in d.params}
+    stack: list[ast.Stmt] = list(d.body)
+    while stack:
+        st = stack.pop()
+        if isinstance(st, (ast.Assign, ast.AugAssign)) and isinstance(st.target, ast.Name):
+            names.add(st.target.id)
+        elif isinstance(st, ast.For):
+            names.add(st.var)
+        stack.extend(x for b in ast.child_blocks(st) for x in b)
+    return names
+
+
+def private_def(d: ast.Def, taken: Collection[str]) -> tuple[ast.Def, dict[str, str]]:
+    """The def with its parameters and locals that clash with `taken` renamed, and the renaming.
+
+    A prepended def lives in the script's namespace, where a parameter named
+    like one of the task's inputs (`text`, `context`) would be refused as
+    hiding it. Only clashing names change (to `NAME_DEF`), so messages about
+    a stdlib call keep the parameter names the signature shows.
+    """
+    ren = {n: f"{n}_{d.name}" for n in sorted(_locals(d)) if n in taken}
+    if not ren:
+        return d, {}
+
+    def fn(n: Any) -> Any:
+        if isinstance(n, ast.Name) and n.id in ren:
+            return replace(n, id=ren[n.id])
+        if isinstance(n, ast.Param) and n.name in ren:
+            return replace(n, name=ren[n.name])
+        if isinstance(n, ast.For) and n.var in ren:
+            return replace(n, var=ren[n.var])
+        return n
+
+    return _rebuild(d, fn), ren
+
+
+def _rename_keywords(node: Any, params: dict[str, dict[str, str]]) -> Any:
+    """Keyword arguments of calls to renamed defs follow their parameters' new names."""
+
+    def fn(n: Any) -> Any:
+        if isinstance(n, ast.Call) and n.func in params and n.kwargs:
+            ren = params[n.func]
+            return replace(n, kwargs=tuple(replace(k, name=ren.get(k.name, k.name))
+                                           for k in n.kwargs))
+        return n
+
+    return _rebuild(node, fn)
+
+
+def expand(script: ast.Script, registry: Registry,
+           inputs: Collection[str] = ()) -> tuple[ast.Script, Registry]:
     """The script with the stdlib defs it uses prepended, and the registry without the stdlib.
 
-    A def the script writes itself wins over a stdlib function of the same name.
+    A def the script writes itself wins over a stdlib function of the same
+    name. Pass the task's input names as `inputs`: a prepended def's
+    parameters and locals named like one are renamed (see `private_def`),
+    and keyword arguments naming them follow.
     """
     own = {s.name for s in script.body if isinstance(s, ast.Def)}
     lib = {s.name: s for s in registry.specs() if is_stdlib(s)}
@@ -217,8 +302,14 @@ def expand(script: ast.Script, registry: Registry) -> tuple[ast.Script, Registry
         needed.append(name)
         todo.extend(n for n in _called(lib[name].extra["def"].body)
                     if n in lib and n not in own and n not in needed)
-    defs = tuple(lib[n].extra["def"] for n in sorted(needed))
     rest = Registry([s for s in registry.specs() if not is_stdlib(s)])
-    if not defs:
+    if not needed:
         return script, rest
-    return replace(script, body=defs + script.body), rest
+    defs: list[ast.Def] = []
+    params: dict[str, dict[str, str]] = {}
+    for n in sorted(needed):
+        d, ren = private_def(lib[n].extra["def"], set(inputs))
+        defs.append(d)
+        params[n] = {p.name: ren[p.name] for p in lib[n].extra["def"].params if p.name in ren}
+    body = _rename_keywords(tuple(defs) + script.body, params)
+    return replace(script, body=body), rest

@@ -32,7 +32,8 @@ def call(name: str, *args: Any, **kwargs: Any) -> Any:
 
 
 def run_script(text: str, inputs: dict[str, Any] | None = None, output: Any = None,
-               policy: Any = None, root: Path | None = None, llm: Any = None) -> Any:
+               policy: Any = None, root: Path | None = None, llm: Any = None,
+               types: dict[str, str] | None = None) -> Any:
     """Parse, expand stdlib, check, verify, compile and run; the VM's result."""
     from rlmlang.check import Env, check
     from rlmlang.compiler import compile_program
@@ -47,10 +48,11 @@ def run_script(text: str, inputs: dict[str, Any] | None = None, output: Any = No
     inputs = dict(inputs or {})
     parsed = parse(text, "<test>")
     assert parsed.script is not None, [d.render(text) for d in parsed.diagnostics]
-    script, reg = expand(parsed.script, registry())
-    types = {k: _type_of(v) for k, v in inputs.items()}
+    script, reg = expand(parsed.script, registry(), inputs)
+    declared = {k: parse_type(t) for k, t in (types or {}).items()}
+    types_ = {k: declared.get(k) or _type_of(v) for k, v in inputs.items()}
     out_t = parse_type(output) if isinstance(output, str) else (output or STR)
-    checked = check(script, Env(inputs=types, state={}, output=out_t, registry=reg), "<test>")
+    checked = check(script, Env(inputs=types_, state={}, output=out_t, registry=reg), "<test>")
     assert checked.checked is not None, [d.render(text) for d in checked.diagnostics]
     verified = verify(checked.checked, policy=policy, budgets={},
                       input_sizes={k: size_of(v) for k, v in inputs.items()}, state_sizes={},
