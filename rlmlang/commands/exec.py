@@ -118,7 +118,6 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from rlmlang.check import Env, check
     from rlmlang.compiler import compile_program
-    from rlmlang.pipeline import analyze_file
     from rlmlang.policy import Policy
     from rlmlang.tools import default_registry
     from rlmlang.tools.context import ToolContext
@@ -153,8 +152,8 @@ def _run(args: argparse.Namespace) -> int:
                                                  policy.root))
     budgets = {**policy.budgets, **budgets}
 
-    analysis = analyze_file(args.file)
-    if not analysis.ok or analysis.script is None:
+    analysis = _parse_file(args.file)
+    if analysis.script is None or analysis.diagnostics:
         _report(analysis.diagnostics, analysis.text)
         return 1
     source = analysis.text
@@ -227,6 +226,21 @@ def _run(args: argparse.Namespace) -> int:
             print("note: the script ended without submit", file=sys.stderr)
         _report(result.diagnostics, source)
     return 0 if result.status in ("submitted", "finished") else 1
+
+
+def _parse_file(path: str) -> Any:
+    """Read and parse only: exec checks against its own flags, not `rlm check`'s defaults."""
+    from rlmlang.pipeline import Analysis
+    from rlmlang.syntax.parser import check_input, parse
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        return Analysis(path, None, None, [Diagnostic(
+            "E_INPUT", f"cannot read the file: {e.strerror or e}", None, path)])
+    text, _ = check_input(data, path)
+    result = parse(data, path)
+    return Analysis(path, text, result.script, list(result.diagnostics))
 
 
 def _registry(default_registry: Any) -> Any:
