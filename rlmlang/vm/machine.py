@@ -154,6 +154,10 @@ class _Machine:
                     continue
                 raise VMError("E_TOOL", f"the script calls '{name}', which this host does not "
                               "provide", "run it where the tool is registered")
+            if spec.impl is None and not spec.effect:
+                raise VMError("E_TOOL", f"'{name}' has no implementation here (a stdlib "
+                              "function must be expanded into the script before it is "
+                              "checked: rlmlang.tools.stdlib.expand)")
             is_llm = bool(spec.effect and (name.startswith("llm.") or (
                 spec.permission is not None and spec.permission.kind == "llm")))
             self.tools.append((spec, spec.cost, spec.impl, bool(spec.effect), is_llm))
