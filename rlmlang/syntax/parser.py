@@ -451,28 +451,40 @@ class _Builder:
 
 
 class _TooDeep(Exception):
-    """Brackets nested past MAX_EXPR_DEPTH: parsing stops at once."""
+    """Brackets or prefix operators nested past MAX_EXPR_DEPTH: parsing stops at once."""
 
-    def __init__(self, token: Token) -> None:
-        super().__init__("brackets nested too deep")
+    def __init__(self, token: Token, what: str) -> None:
+        super().__init__(f"{what} nested too deep")
         self.token = token
+        self.what = what
 
 
 _OPEN = frozenset(("LPAR", "LSQB", "LBRACE"))
 _CLOSE = frozenset(("RPAR", "RSQB", "RBRACE"))
 
 
+_PREFIX = frozenset(("MINUS", "NOT"))
+
+
 def _watch_brackets(stream):
-    """Stop a token stream whose brackets nest deeper than any sane expression."""
+    """Stop a token stream whose brackets (or runs of prefix operators such as
+    `- - - x`) nest deeper than any sane expression, before parsing all of it."""
     depth = 0
+    run = 0
     for tok in stream:
         kind = tok.type
         if kind in _OPEN:
             depth += 1
             if depth > MAX_EXPR_DEPTH:
-                raise _TooDeep(tok)
+                raise _TooDeep(tok, "brackets are")
         elif kind in _CLOSE:
             depth -= 1
+        if kind in _PREFIX:
+            run += 1
+            if run > MAX_EXPR_DEPTH:
+                raise _TooDeep(tok, "prefix operators ('-', 'not') are")
+        else:
+            run = 0
         yield tok
 
 
@@ -511,6 +523,9 @@ def check_input(data: bytes | str, file: str = "<script>") -> tuple[str | None, 
                 "E_INPUT", f"the file is {len(data) / 1e6:.1f} MB; a script may be at most "
                 f"{MAX_SCRIPT_BYTES // 1_000_000} MB", None, file,
                 fix="keep data out of scripts: pass it as an input (--input name=@file)")]
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            return None, [Diagnostic("E_INPUT", "the file is UTF-16; scripts are UTF-8",
+                                     Span.point(1, 1), file, fix="save the file as UTF-8")]
         if b"\x00" in data:
             line = data[: data.index(b"\x00")].count(b"\n") + 1
             return None, [Diagnostic("E_INPUT", "the file is binary (it contains NUL bytes), "
@@ -564,7 +579,7 @@ def parse(data: bytes | str, file: str = "<script>") -> ParseResult:
                                 fix="indent each block by 4 spaces and line its statements up")]
         except _TooDeep as e:
             found = [Diagnostic(
-                "E_DEPTH", f"brackets are nested more than {MAX_EXPR_DEPTH} deep",
+                "E_DEPTH", f"{e.what} nested more than {MAX_EXPR_DEPTH} deep",
                 _tok_span(e.token), fix="split the expression into several assignments")]
         except UnexpectedInput as e:
             found = [syntax_error_diagnostic(e, text, parser)]
