@@ -351,3 +351,25 @@ def test_docs_tables_replace_only_the_marked_region(tmp_path):
     assert text.startswith("intro\n") and text.endswith("outro\n")
     assert "old table" not in text
     assert "| m | quick | direct | 1 | 100% (1) |" in text
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_direct_baseline_fits_the_window(quick_dir):
+    from bench.baseline_direct import run_task
+    from bench.tasks.manifest import load_tasks
+    from rlmlang.backend import load_backend
+
+    backend = load_backend(None)
+    try:
+        lookup_task = next(t for t in load_tasks(quick_dir) if t["group"] == "lookup")
+        result = run_task(lookup_task, backend, window=300)
+    finally:
+        backend.close()
+    assert result["error"] is None
+    assert result["prompt_tokens"] + 32 <= 300
+    # Both inputs got a share of the window; neither fits whole.
+    assert set(result["context_shown"]) == {"employees", "departments"}
+    assert all(0 < share < 1 for share in result["context_shown"].values())
+    assert result["scripts"] == 0 and result["effects"] == []
+    assert result["tokens_generated"] >= 1 and result["model_s"] > 0
