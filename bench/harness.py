@@ -15,6 +15,7 @@ and the tables in `docs/benchmarks.md` are regenerated from every results file.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import platform
@@ -39,7 +40,7 @@ Runner = Callable[[dict[str, Any]], dict[str, Any]]
 def load_hook() -> Callable[..., dict[str, Any]] | None:
     """`rlmlang.bench_hooks.run_task`, or None (with the reason printed) if it is missing."""
     try:
-        from rlmlang import bench_hooks  # type: ignore[attr-defined]
+        bench_hooks = importlib.import_module("rlmlang.bench_hooks")
     except ModuleNotFoundError as e:
         if e.name not in ("rlmlang.bench_hooks", "rlmlang"):
             raise
