@@ -42,7 +42,7 @@ from rlmlang.tools.declare import (
     total,
 )
 from rlmlang.tools.errors import ToolError, preview
-from rlmlang.tools.registry import Size, ToolSpec
+from rlmlang.tools.registry import Size, ToolSpec, size_of
 from rlmlang.tools.values import (
     DISPLAY_BASE,
     DISPLAY_PER_UNIT,
@@ -424,6 +424,13 @@ def _json_decode(s: Any) -> Any:
         v = json.loads(s, parse_constant=_no_constant)
     except (json.JSONDecodeError, RecursionError) as e:
         raise ToolError(f"json_decode: not valid JSON: {e}") from None
+    # The declared bound (no dimension above the text's length) must hold: the
+    # verifier relied on it. Only oddly nested documents can exceed it.
+    got, n = size_of(v), max(len(s), 1)
+    if got.len > n or got.elem > n:
+        raise ToolError("json_decode: the document nests lists of very different sizes, so "
+                        "its size cannot be bounded by its length",
+                        "decode the parts separately")
     return v
 
 
@@ -466,6 +473,11 @@ def _display_chars(s: list[Size]) -> int:
 
 def _list_same(s: list[Size]) -> Size:
     return s[0]
+
+
+def _case_size(s: list[Size]) -> Size:
+    """Unicode case mapping can lengthen a character up to three ('ß' -> 'SS', 'ΐ')."""
+    return Size(3 * length(s, 0), 1)
 
 
 def _append_size(s: list[Size]) -> Size:
@@ -576,9 +588,9 @@ def builtin_specs() -> list[ToolSpec]:
         tool("strip", "text: str", "str", _strip, "The text without spaces at either end.",
              cost=text1, size=_list_same, example="name = strip(cells[1])"),
         tool("lower", "text: str", "str", _lower, "The text in lower case.", cost=text1,
-             size=_list_same, example="if contains(lower(line), \"error\"):\n    print(line)"),
+             size=_case_size, example="if contains(lower(line), \"error\"):\n    print(line)"),
         tool("upper", "text: str", "str", _upper, "The text in upper case.", cost=text1,
-             size=_list_same, example="submit(upper(code))"),
+             size=_case_size, example="submit(upper(code))"),
         tool("contains", "text: str, part: str", "bool", _contains,
              "Whether part occurs in text (case-sensitive).", cost=text2, size=scalar(),
              example='if contains(line, "Paris"):\n    n = n + 1', prompt=True),

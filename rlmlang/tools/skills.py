@@ -22,6 +22,7 @@ Searching uses RE2 on the whole text (linear time, no Python loop per line).
 from __future__ import annotations
 
 import csv
+import math
 import re
 from typing import Any
 
@@ -172,8 +173,8 @@ def _data_rows(fn: str, text: Any, sep: Any, col: Any) -> tuple[list[list[str]],
     return (rows[1:] if skip else rows), i
 
 
-def _rows(text: Any, sep: Any = "") -> list[list[str]]:
-    return table("rows", text, sep)
+def _csv_rows(text: Any, sep: Any = "") -> list[list[str]]:
+    return table("csv_rows", text, sep)
 
 
 def _column(text: Any, col: Any, sep: Any = "") -> list[str]:
@@ -186,12 +187,15 @@ def _count_rows(text: Any, col: Any, value: Any, sep: Any = "") -> int:
     return sum(1 for r in rows if (c := _cell(r, i)) is not None and same_value(c, value))
 
 
-def _sum_where(text: Any, sum_col: Any, where_col: Any, value: Any, sep: Any = "") -> float:
-    rows = table("sum_where", text, sep)
-    si, skip1 = column_index("sum_where", rows, sum_col)
-    wi, skip2 = column_index("sum_where", rows, where_col)
+def _numbers_where(fn: str, text: Any, num_col: Any, where_col: Any, value: Any,
+                   sep: Any) -> list[float]:
+    """The numbers in column num_col of the rows whose column where_col is value."""
+    rows = table(fn, text, sep)
+    si, skip1 = column_index(fn, rows, num_col)
+    wi, skip2 = column_index(fn, rows, where_col)
     body = rows[1:] if (skip1 or skip2) else rows
-    total, matched, numbers = 0.0, 0, 0
+    out: list[float] = []
+    matched = 0
     for r in body:
         w = _cell(r, wi)
         if w is None or not same_value(w, value):
@@ -199,13 +203,31 @@ def _sum_where(text: Any, sum_col: Any, where_col: Any, value: Any, sep: Any = "
         matched += 1
         n = parse_number(_cell(r, si) or "")
         if n is not None:
-            total += n
-            numbers += 1
-    if matched and not numbers:
-        raise ToolError(f"sum_where: {matched} rows match {display(value)!r}, but column "
-                        f"{sum_col!r} holds no numbers in them",
-                        "sum_col is the column of the amounts, where_col the one to match")
-    return total
+            out.append(n)
+    if matched and not out:
+        raise ToolError(f"{fn}: {matched} rows match {display(value)!r}, but column "
+                        f"{num_col!r} holds no numbers in them",
+                        "the first column is the one with the numbers, the second the one "
+                        "to match")
+    return out
+
+
+def _sum_where(text: Any, sum_col: Any, where_col: Any, value: Any, sep: Any = "") -> float:
+    return math.fsum(_numbers_where("sum_where", text, sum_col, where_col, value, sep))
+
+
+def _max_where(text: Any, max_col: Any, where_col: Any, value: Any, sep: Any = "") -> float:
+    found = _numbers_where("max_where", text, max_col, where_col, value, sep)
+    if not found:
+        raise ToolError(f"max_where: no row has {display(value)!r} in column {where_col!r}")
+    return max(found)
+
+
+def _min_where(text: Any, min_col: Any, where_col: Any, value: Any, sep: Any = "") -> float:
+    found = _numbers_where("min_where", text, min_col, where_col, value, sep)
+    if not found:
+        raise ToolError(f"min_where: no row has {display(value)!r} in column {where_col!r}")
+    return min(found)
 
 
 def _lookup(text: Any, key: Any, col: Any = None, sep: Any = "") -> str:
@@ -346,7 +368,7 @@ def skill_specs() -> list[ToolSpec]:
         tool("count_lines", "text: str, phrase: str", "int", _count_lines,
              "How many lines mention phrase (any case).", cost=scan, size=scalar(),
              prompt=True, example='submit(count_lines(context, "timeout"))'),
-        tool("rows", "text: str, sep: str = ''", "list[list[str]]", _rows,
+        tool("csv_rows", "text: str, sep: str = ''", "list[list[str]]", _csv_rows,
              "The rows of a table (CSV, TSV, ...), each a list of trimmed cells.",
              cost=parse, size=_rows_size,
              example="for row in rows(context):\n    print(row[0])"),
@@ -362,6 +384,14 @@ def skill_specs() -> list[ToolSpec]:
              "float", _sum_where, "The sum of column sum_col over the rows whose column "
              "where_col is value.", cost=parse, size=scalar(), prompt=True,
              example='submit(sum_where(context, "amount", "region", "West"))'),
+        tool("max_where", "text: str, max_col: any, where_col: any, value: any, sep: str = ''",
+             "float", _max_where, "The largest number in column max_col over the rows whose "
+             "column where_col is value.", cost=parse, size=scalar(), prompt=True,
+             example='submit(max_where(context, "temp", "station", "S4"))'),
+        tool("min_where", "text: str, min_col: any, where_col: any, value: any, sep: str = ''",
+             "float", _min_where, "The smallest number in column min_col over the rows whose "
+             "column where_col is value.", cost=parse, size=scalar(), prompt=True,
+             example='submit(min_where(context, 2, 1, "S4"))'),
         tool("lookup", "text: str, key: any, col: any = None, sep: str = ''", "str", _lookup,
              'In the first row with a cell equal to key: the cell in column col, or the next '
              'cell if col is not given ("" if no row has key).', cost=parse, size=_text_size,

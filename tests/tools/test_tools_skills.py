@@ -45,7 +45,7 @@ def test_count_rows_and_column(rows: list[list[str]], sep: str, col: int, value:
     assert call("count_rows", t, header[col], value) == want
     assert call("count_rows", t, col, value) == want + same(header[col], value)
     assert call("column", t, header[col]) == [r[col] for r in rows]
-    assert call("rows", t) == [header, *rows]
+    assert call("csv_rows", t) == [header, *rows]
 
 
 @S
@@ -55,6 +55,19 @@ def test_sum_where(pairs: list[tuple[str, int]], value: str) -> None:
     matched = [n for w, n in pairs if same(w, value)]
     assert call("sum_where", t, "amount", "region", value) == float(sum(matched))
     assert call("sum_where", t, 1, 0, value) == float(sum(matched))
+
+
+@S
+@given(st.lists(st.tuples(words, st.integers(-500, 500)), max_size=12), words)
+def test_max_min_where(pairs: list[tuple[str, int]], value: str) -> None:
+    t = render([["station", "temp"]] + [[w, str(n)] for w, n in pairs], ",")
+    matched = [n for w, n in pairs if same(w, value)]
+    if matched:
+        assert call("max_where", t, "temp", "station", value) == max(matched)
+        assert call("min_where", t, 1, 0, value) == min(matched)
+    else:
+        with pytest.raises(ToolError, match="no row"):
+            call("max_where", t, "temp", "station", value)
 
 
 def test_sum_where_explains_a_wrong_column() -> None:
@@ -170,7 +183,7 @@ def test_the_bench_shapes_are_one_or_two_calls() -> None:
 def test_rows_match_python_csv() -> None:
     t = 'a,"b,c",d\n\n e , f ,g\n'
     want = [[c.strip() for c in r] for r in csv.reader(io.StringIO(t)) if r]
-    assert call("rows", t) == want
+    assert call("csv_rows", t) == want
 
 
 @settings(max_examples=200, deadline=None)
@@ -179,7 +192,7 @@ def test_skills_never_crash(text: str, label: str) -> None:
     """Any input gives a value or a ToolError, never a Python exception."""
     for name, args in [("value_after", (text, label)), ("extract_code", (text,)),
                        ("extract_name", (text,)), ("extract_number", (text,)),
-                       ("find_lines", (text, label)), ("rows", (text,)),
+                       ("find_lines", (text, label)), ("csv_rows", (text,)),
                        ("lookup", (text, label)), ("count_rows", (text, 0, label))]:
         try:
             call(name, *args)
