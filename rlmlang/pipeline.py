@@ -15,6 +15,20 @@ from rlmlang.diagnostics import Diagnostic
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import check_input, parse
 
+DEFAULT_INPUT_SIZE = 1_000_000  # what `rlm check` assumes of a str input it has not seen
+
+
+@dataclass
+class CheckOptions:
+    """What a script is judged against when there is no run: `rlm check`'s flags."""
+
+    signature: str = "context: str, question: str -> answer: str"
+    input_sizes: dict[str, int] = field(default_factory=dict)
+    policy: Any = None  # None: permissions are not checked (and a note says so)
+    budgets: dict[str, int] = field(default_factory=dict)
+    state_schema: dict[str, Any] = field(default_factory=dict)
+    registry: Any = None
+
 
 @dataclass
 class Analysis:
@@ -22,6 +36,8 @@ class Analysis:
     text: str | None
     script: ast.Script | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    proof: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -29,20 +45,55 @@ class Analysis:
             d.severity == "error" for d in self.diagnostics)
 
 
-def analyze_source(data: bytes | str, file: str = "<script>") -> Analysis:
+def analyze_source(data: bytes | str, file: str = "<script>",
+                   options: CheckOptions | None = None, *, parse_only: bool = False) -> Analysis:
+    """Every static stage: parse, then type-check and verify against `options`."""
+    from rlmlang.controller.signature import parse_signature
+    from rlmlang.tools.registry import Size
+    from rlmlang.types import Prim
+
     text, _ = check_input(data, file)
     result = parse(data, file)
-    return Analysis(file, text, result.script, list(result.diagnostics))
+    analysis = Analysis(file, text, result.script, list(result.diagnostics))
+    if result.script is None or parse_only:
+        return analysis
+    opts = options or CheckOptions()
+    sig = parse_signature(opts.signature)
+    registry = opts.registry
+    if registry is None:
+        from rlmlang.tools import default_registry
+
+        registry = default_registry()
+    sizes = {}
+    for f in sig.inputs:
+        n = opts.input_sizes.get(f.name, DEFAULT_INPUT_SIZE)
+        sizes[f.name] = Size(n, n) if not (isinstance(f.type, Prim) and f.type.name in (
+            "int", "float", "bool", "none")) else Size(1, 1)
+    program, stopped = _judge(result.script, file, registry, sig.input_types(),
+                              opts.state_schema, sig.output.type, opts.policy, opts.budgets,
+                              sizes, None, True)
+    if stopped is not None:
+        analysis.diagnostics.extend(stopped.diagnostics)
+        analysis.script = None if not analysis.ok else analysis.script
+        return analysis
+    verified, notes = program
+    analysis.proof = verified[0].proof
+    analysis.notes = notes
+    if opts.policy is None:
+        analysis.notes.append("permissions not checked: no policy given (use --allow, --deny "
+                              "or --policy)")
+    return analysis
 
 
-def analyze_file(path: str | Path) -> Analysis:
+def analyze_file(path: str | Path, options: CheckOptions | None = None, *,
+                 parse_only: bool = False) -> Analysis:
     p = Path(path)
     try:
         data = p.read_bytes()
     except OSError as e:
         return Analysis(str(path), None, None, [Diagnostic(
             "E_INPUT", f"cannot read the file: {e.strerror or e}", None, str(path))])
-    return analyze_source(data, str(path))
+    return analyze_source(data, str(path), options, parse_only=parse_only)
 
 
 # ------------------------------------------------------------------ execution
@@ -89,34 +140,49 @@ class ScriptOutcome:
         return self.stage in ("run", "done")
 
 
-def static_check(text: str | bytes, setup: ScriptSetup) -> tuple[Any, ScriptOutcome | None]:
-    """Parse, type-check and verify; the verified program, or the outcome that stopped it."""
+def _judge(script: ast.Script, file: str, registry: Any, input_types: dict[str, Any],
+           state_types: dict[str, Any], output: Any, policy: Any, budgets: dict[str, int],
+           input_sizes: dict[str, Any], input_values: dict[str, Any] | None,
+           strict: bool, state_sizes: dict[str, Any] | None = None,
+           ) -> tuple[Any, ScriptOutcome | None]:
+    """Type-check and verify a parsed script: ((program, registry), notes) or the stop."""
     from rlmlang.check import Env, check
-    from rlmlang.tools.registry import size_of
     from rlmlang.tools.stdlib import expand
     from rlmlang.verify import verify
+
+    # stdlib functions are defs written in RLM script: bring in the ones used.
+    script, registry = expand(script, registry)
+    env = Env(inputs=dict(input_types), state=dict(state_types), output=output,
+              registry=registry)
+    checked = check(script, env, file)
+    if checked.checked is None:
+        return None, ScriptOutcome("check", checked.diagnostics)
+    verified = verify(checked.checked, policy=policy, budgets=budgets,
+                      input_sizes=input_sizes, state_sizes=state_sizes or {}, strict=strict,
+                      input_values=input_values, file=file)
+    if verified.program is None:
+        return None, ScriptOutcome("verify", verified.diagnostics)
+    return ((verified.program, registry), list(verified.notes)), None
+
+
+def static_check(text: str | bytes, setup: ScriptSetup) -> tuple[Any, ScriptOutcome | None]:
+    """Parse, type-check and verify; (program, registry), or the outcome that stopped it."""
+    from rlmlang.tools.registry import size_of
 
     parsed = parse(text, setup.file)
     if parsed.script is None:
         return None, ScriptOutcome("parse", parsed.diagnostics)
-    # stdlib functions are defs written in RLM script: bring in the ones used.
-    script, registry = expand(parsed.script, setup.registry)
     state_types = dict(setup.state.schema.exact) if setup.state is not None else {}
-    env = Env(inputs=dict(setup.input_types), state=state_types, output=setup.output,
-              registry=registry)
-    checked = check(script, env, setup.file)
-    if checked.checked is None:
-        return None, ScriptOutcome("check", checked.diagnostics)
     state_sizes = {}
     if setup.state is not None:
         state_sizes = {k: size_of(v) for k, v in setup.state.snapshot().items()}
-    verified = verify(checked.checked, policy=setup.policy, budgets=setup.budgets,
-                      input_sizes={k: size_of(v) for k, v in setup.inputs.items()},
-                      state_sizes=state_sizes, strict=setup.strict,
-                      input_values=setup.inputs, file=setup.file)
-    if verified.program is None:
-        return None, ScriptOutcome("verify", verified.diagnostics)
-    return (verified.program, registry), None
+    judged, stopped = _judge(parsed.script, setup.file, setup.registry, setup.input_types,
+                             state_types, setup.output, setup.policy, setup.budgets,
+                             {k: size_of(v) for k, v in setup.inputs.items()}, setup.inputs,
+                             setup.strict, state_sizes)
+    if stopped is not None:
+        return None, stopped
+    return judged[0], None
 
 
 def execute_script(text: str | bytes, setup: ScriptSetup) -> ScriptOutcome:

@@ -1,4 +1,4 @@
-"""`rlm check FILE...`: every static stage, no execution."""
+"""`rlm check FILE...`: every static stage (parse, type-check, verify), no execution."""
 
 from __future__ import annotations
 
@@ -12,33 +12,82 @@ from rlmlang.diagnostics import Diagnostic
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="scripts to check (- for stdin)")
     p.add_argument("--json", action="store_true", help="print diagnostics as a JSON list")
+    p.add_argument("--signature", "-s", default=None,
+                   help='the task signature scripts are checked against (default '
+                        '"context: str, question: str -> answer: str")')
+    p.add_argument("--input-size", action="append", default=[], metavar="NAME=N",
+                   help="the size of an input (characters or items); default 1000000")
+    p.add_argument("--allow", action="append", default=[], metavar="GRANT",
+                   help="grant a permission, e.g. fs.read:data/** (repeatable)")
+    p.add_argument("--deny", action="append", default=[], metavar="RULE",
+                   help="deny a permission; deny rules win (repeatable)")
+    p.add_argument("--policy", default=None, metavar="FILE", help="a policy TOML file")
+    p.add_argument("--budget", action="append", default=[], metavar="K=V",
+                   help="a budget the cost must fit, e.g. fuel=100000 (repeatable)")
+    p.add_argument("--parse-only", action="store_true", help="stop after parsing")
 
 
-def _read(path: str) -> bytes | None:
-    if path == "-":
-        return sys.stdin.buffer.read()
-    return None
+def _options(args: argparse.Namespace):
+    from rlmlang.controller.budgets import parse_budget_flags
+    from rlmlang.pipeline import CheckOptions
+
+    opts = CheckOptions()
+    if args.signature:
+        from rlmlang.controller.signature import parse_signature
+
+        parse_signature(args.signature)  # a bad one is a usage error, before any file
+        opts.signature = args.signature
+    for item in args.input_size:
+        name, eq, n = item.partition("=")
+        if not eq or not n.strip().isdigit():
+            raise ValueError(f"bad --input-size {item!r}: write NAME=N")
+        opts.input_sizes[name.strip()] = int(n)
+    opts.budgets = parse_budget_flags(args.budget)
+    if args.policy or args.allow or args.deny:
+        from pathlib import Path
+
+        from rlmlang.policy import Policy
+
+        flags = Policy.from_rules(args.allow, args.deny, Path.cwd())
+        opts.policy = Policy.from_toml(args.policy).merged(flags) if args.policy else flags
+    return opts
 
 
 def run(args: argparse.Namespace) -> int:
+    from rlmlang.diagnostics import DiagnosticError
     from rlmlang.pipeline import analyze_file, analyze_source
 
+    try:
+        options = _options(args)
+    except DiagnosticError as e:
+        for d in e.diagnostics:
+            print(f"rlm check: {d.message}" + (f"\n  fix: {d.fix}" if d.fix else ""),
+                  file=sys.stderr)
+        return 2
+    except ValueError as e:
+        print(f"rlm check: {e}", file=sys.stderr)
+        return 2
     all_diags: list[Diagnostic] = []
     sources: dict[str, str | None] = {}
+    notes: list[str] = []
     for path in args.files:
-        data = _read(path)
-        if data is not None:
-            result = analyze_source(data, "<stdin>")
+        if path == "-":
+            result = analyze_source(sys.stdin.buffer.read(), "<stdin>", options,
+                                    parse_only=args.parse_only)
         else:
-            result = analyze_file(path)
+            result = analyze_file(path, options, parse_only=args.parse_only)
         sources[result.file] = result.text
         all_diags.extend(result.diagnostics)
+        notes.extend(n for n in result.notes if n not in notes)
+    errors = [d for d in all_diags if d.severity == "error"]
     if args.json:
         print(json.dumps([d.to_json() for d in all_diags], indent=2, ensure_ascii=False))
     else:
         for d in all_diags:
             print(d.render(sources.get(d.file)), file=sys.stderr)
-        bad = {d.file for d in all_diags if d.severity == "error"}
+        for n in notes:
+            print(f"note: {n}", file=sys.stderr)
+        bad = {d.file for d in errors}
         ok = len(args.files) - len(bad)
         print(f"{ok} of {len(args.files)} file(s) valid", file=sys.stderr)
-    return 1 if any(d.severity == "error" for d in all_diags) else 0
+    return 1 if errors else 0
