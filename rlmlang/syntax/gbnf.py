@@ -595,6 +595,69 @@ class Policy:
         return str(ctx.depth)
 
 
+def _ctx_dependent(rules: dict[str, Node], policy: Policy) -> set[str]:
+    """Rules whose text depends on the context: those reaching a suite or a droppable rule."""
+    seeds = {"suite"} | set(policy.droppable)
+    dep = {"suite"}
+    changed = True
+    while changed:
+        changed = False
+        for name, body in rules.items():
+            if name not in dep and any(r.name in seeds or r.name in dep for r in _refs(body)):
+                dep.add(name)
+                changed = True
+    return dep
+
+
+def _inline_options(rules: dict[str, Node], keep: set[str]) -> dict[str, Node]:
+    """Inline rules used once, where they are a whole alternative of their user.
+
+    `simple_stmt: assign | aug_assign | expr_stmt` then becomes one alternative
+    set that `factor` can merge on the shared leading `expr`, so llama.cpp tracks
+    one parse instead of three through every statement's first expression.
+    """
+    out = dict(rules)
+
+    def uses() -> dict[str, int]:
+        seen: set[str] = set()
+        todo = [k for k in keep if k in out]
+        count: dict[str, int] = {}
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            for r in _refs(out[name]):
+                count[r.name] = count.get(r.name, 0) + 1
+                if r.name in out:
+                    todo.append(r.name)
+        return count
+
+    changed = True
+    while changed:
+        changed = False
+        count = uses()
+
+        def inlinable(name: str, count: dict[str, int] = count) -> bool:
+            return (name in out and count.get(name) == 1 and name not in keep
+                    and Ref(name) not in _refs(out[name]))
+
+        def f(n: Node) -> Node | None:
+            if isinstance(n, Alt) and any(isinstance(o, Ref) and inlinable(o.name)
+                                          for o in n.options):
+                return alt(*(out[o.name] if isinstance(o, Ref) and inlinable(o.name)
+                             else o for o in n.options))
+            return None
+
+        for name, body in out.items():
+            new = _map(body, f)
+            if new != body:
+                out[name] = new
+                changed = True
+                break
+    return out
+
+
 def _gname(name: str) -> str:
     out = name.replace("_", "-")
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", out):
@@ -618,18 +681,7 @@ class Emitter:
         self.ends_suite = self._suite_enders()
 
     def _ctx_dependent(self) -> set[str]:
-        seeds = {"suite"} | set(self.policy.droppable)
-        dep = {"suite"}
-        changed = True
-        while changed:
-            changed = False
-            for name, body in self.rules.items():
-                if name in dep:
-                    continue
-                if any(r.name in seeds or r.name in dep for r in _refs(body)):
-                    dep.add(name)
-                    changed = True
-        return dep
+        return _ctx_dependent(self.rules, self.policy)
 
     def _suite_enders(self) -> set[str]:
         ends: set[str] = {"suite"}
@@ -780,7 +832,8 @@ def _compile(g: Grammar, rules: dict[str, Node], extern: dict[str, str], helpers
              policy: Policy, start: Node, header: str) -> str:
     """Factor, unroll and print. `extern`: IR name -> GBNF body of terminal-like rules
     (emitted when used); `helpers`: GBNF rules they refer to (always emitted)."""
-    rules = {k: factor(v) for k, v in rules.items()}
+    keep = _ctx_dependent(rules, policy) | set(policy.droppable) | {g.start, g.stmt_rule}
+    rules = {k: factor(v) for k, v in _inline_options(rules, keep).items()}
     names = {k: _gname(k) for k in extern}
     em = Emitter(g, rules, names, policy)
     root_body = em.render(factor(start), g.start, Ctx())
