@@ -197,6 +197,7 @@ class Runtime:
             value, gen = run_predict(self._sub_backend, prompt, snippets, as_type,
                                      seed=self.seed)
             meter.add("tokens", gen.tokens)
+            meter.add("sub_seconds", gen.prompt_seconds + gen.gen_seconds)
             return value
 
         return predict
@@ -424,6 +425,7 @@ class Runtime:
                 answer: Any, reason: str, iterations: int) -> RunOutcome:
         used = meter.snapshot()
         stats["wall_seconds"] = used["seconds"]
+        stats["sub_seconds"] = used.get("sub_seconds", 0.0)
         payload = {"status": status, "answer": answer, "reason": reason,
                    "iterations": iterations, "used": used, "stats": stats}
         self._write(log, "run_end", payload, sync=True)

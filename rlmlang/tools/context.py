@@ -120,9 +120,18 @@ def invoke(ctx: ToolContext, spec: ToolSpec, args: tuple[Any, ...] | list[Any],
     """Make one effectful call (or replay it); the only way the VM reaches the outside."""
     kwargs = dict(kwargs or {})
     args = list(args)
-    check_permission(ctx, spec, args, kwargs)
-    ctx.calls += 1
     record: dict[str, Any] = {"tool": spec.name, "args": args, "kwargs": kwargs}
+    try:
+        check_permission(ctx, spec, args, kwargs)
+    except ToolFailure as e:  # a refused attempt is evidence too: the log keeps it
+        if ctx.replay is not None:  # the recording holds the same refusal: step past it
+            rec = next(ctx.replay, None)
+            if rec is None or not rec.get("refused") or rec.get("tool") != spec.name:
+                raise ToolFailure("E_TOOL", f"replay diverged: {spec.name} was refused now "
+                                  "but not in the recording", recorded=rec) from None
+        _record(ctx, {**record, "error": e.message, "code": e.code, "refused": True})
+        raise
+    ctx.calls += 1
     if expect is not None:
         record["cast"] = format_type(expect)
     if ctx.replay is not None:
@@ -132,6 +141,7 @@ def invoke(ctx: ToolContext, spec: ToolSpec, args: tuple[Any, ...] | list[Any],
         result = _call(ctx, spec, args, call_kwargs, expect)
     except ToolFailure as e:
         record["error"] = e.message
+        record["code"] = e.code
         _record(ctx, record)
         raise
     result = _coerce(spec, result, expect)
