@@ -107,6 +107,9 @@ def _code_and_message(exc: pytest.ExceptionInfo[ModelError]) -> tuple[str, str, 
 
 def test_identity_tokens_and_chat_format(backend, server):
     assert isinstance(backend, Backend)
+    from rlmlang.backend import load_backend
+
+    assert load_backend(server, api_key=KEY).info()["url"] == server
     info = backend.info()
     assert info["backend"] == "server" and info["url"] == server
     assert info["model"].endswith(".gguf") and info["registry_entry"] == "smollm2-135m"
@@ -165,6 +168,21 @@ def test_a_server_that_ignores_the_grammar_is_an_error(server):
         wrong.generate("Is the sky green? Answer:", grammar=YES_NO, max_tokens=8)
     code, message, fix = _code_and_message(exc)
     assert code == "E_MODEL" and "ignored the grammar" in message and "grammar_field" in fix
+
+
+def test_without_a_local_vocabulary_a_probe_checks_the_grammar_field(server):
+    from rlmlang.backend.server import ServerBackend
+
+    plain = ServerBackend(server, api_key=KEY, local_vocab=False, model="smollm2-135m")
+    assert plain.model.endswith(".gguf")  # the registry name stood for the served file
+    assert plain.generate("Answer:", grammar=YES_NO, max_tokens=8).text in {"yes", "no"}
+    assert plain.info()["detected"] == {"context_size": plain.detected["context_size"],
+                                        "local_vocab": None, "grammar": "probed"}
+    wrong = ServerBackend(server, api_key=KEY, local_vocab=False, grammar_field="guided_grammar")
+    with pytest.raises(ModelError, match="ignored the grammar"):
+        wrong.generate("Answer:", grammar=YES_NO, max_tokens=8)
+    with pytest.raises(ModelError, match="does not serve model 'no-such-model'"):
+        ServerBackend(server, api_key=KEY, model="no-such-model")
 
 
 def test_invalid_grammar_is_refused_before_the_server_sees_it(backend, server):
@@ -229,6 +247,7 @@ def test_a_slow_answer_is_a_timeout(server):
     assert "did not answer" in str(exc.value) and "0.05 s" in str(exc.value)
 
 
+@pytest.mark.slow
 def test_the_controller_runs_against_the_server(backend, tmp_path):
     from rlmlang.controller.loop import Runtime
     from rlmlang.runlog import check_chain

@@ -12,6 +12,10 @@ __all__ = ["Backend", "Generation", "GrammarError", "ModelError", "load_backend"
 
 def load_backend(model: str | None = None, **kwargs: object) -> Backend:
     """The in-process llama.cpp backend for a registry name or GGUF path (None: default)."""
+    if isinstance(model, str) and model.startswith(("http://", "https://")):
+        from rlmlang.backend.server import ServerBackend  # an OpenAI-compatible server
+
+        return ServerBackend(model, **kwargs)  # type: ignore[arg-type]
     from rlmlang.backend.llama import LlamaBackend
 
     return LlamaBackend(model, **kwargs)  # type: ignore[arg-type]

@@ -91,18 +91,23 @@ class ServerBackend:
                  timeout_s: float = 120, chat_format: str | None = None,
                  tokenizer_model: str | None = None, *, grammar_field: str = "grammar",
                  context_size: int | None = None, extra: dict[str, Any] | None = None,
-                 check_grammar_output: bool = True) -> None:
+                 check_grammar_output: bool = True, local_vocab: bool = True) -> None:
         self.base_url = _normalise_url(base_url)
         self.api_key = api_key
         self.timeout_s = float(timeout_s)
         self.grammar_field = grammar_field
         self.extra = {**PLAIN_SAMPLING, **(extra or {})}
         self.check_grammar_output = check_grammar_output
+        self.local_vocab = local_vocab
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
                                                    _NoRedirect())
         listing = self._get_json("/v1/models")
         models = [m for m in (listing.get("data") or []) if isinstance(m, dict)]
         ids = [str(m.get("id")) for m in models if m.get("id")]
+        if model is not None and ids and model not in ids:
+            # A registry name (`--model smollm2-135m`) stands for the served file it names.
+            named = [i for i in ids if getattr(self._registry_entry(i), "name", None) == model]
+            model = named[0] if named else model
         if model is not None and ids and model not in ids:
             raise ModelError(f"the server at {self.base_url} does not serve model {model!r}",
                              fix="use one of: " + ", ".join(ids), url=self.base_url)
@@ -111,7 +116,7 @@ class ServerBackend:
                              fix="pass the model name the server expects", url=self.base_url)
         self.model = model or ids[0]
         self.models = ids
-        self.entry = self._registry_entry()
+        self.entry = self._registry_entry(self.model)
         self.name = self.entry.name if self.entry else Path(self.model).stem or self.model
         self.tokenizer_model = tokenizer_model
         self.detected: dict[str, Any] = {}
@@ -226,7 +231,8 @@ class ServerBackend:
 
     # ---- identity ------------------------------------------------------------
 
-    def _registry_entry(self) -> Any:
+    @staticmethod
+    def _registry_entry(model_id: str) -> Any:
         """The registry entry naming the served model (by name or file name), if any."""
         from rlmlang.backend.registry import entry_path, load_registry
 
@@ -234,10 +240,10 @@ class ServerBackend:
             reg = load_registry()
         except ModelError:
             return None
-        base = Path(self.model).name
+        base = Path(model_id).name
         for e in reg.models.values():
             p = entry_path(e)
-            if e.name == self.model or (p is not None and p.name == base) or \
+            if e.name == model_id or (p is not None and p.name == base) or \
                     (e.resource and e.resource == base):
                 return e
         return None
@@ -262,15 +268,21 @@ class ServerBackend:
         """A local vocabulary-only model for grammar checks and tokens, or None."""
         if not self._vm_tried:
             self._vm_tried = True
-            from rlmlang.backend.decoding import vocab_model
+            self.detected["local_vocab"] = None
+            if self.tokenizer_model:  # named by the user: failing to load it is an error
+                from rlmlang.backend.decoding import vocab_model
 
-            name = self.tokenizer_model or (self.entry.name if self.entry else None)
-            try:
-                self._vm = vocab_model(name)
-                self.detected["local_vocab"] = name or "default model"
-            except ModelError:
-                self._vm = None
-                self.detected["local_vocab"] = None
+                self._vm = vocab_model(self.tokenizer_model)
+                self.detected["local_vocab"] = self.tokenizer_model
+            elif self.local_vocab:
+                from rlmlang.backend.decoding import vocab_model
+
+                name = self.entry.name if self.entry else None
+                try:
+                    self._vm = vocab_model(name)
+                    self.detected["local_vocab"] = name or "default model"
+                except ModelError:
+                    self._vm = None
         return self._vm
 
     def _local_gguf(self) -> Path | None:
@@ -384,21 +396,20 @@ class ServerBackend:
                 try:
                     return render_template(template, msgs,
                                            add_generation_prompt=add_generation_prompt,
-                                           bos_token=self._special_text("bos"),
-                                           eos_token=self._special_text("eos"))
+                                           # the server adds BOS itself when tokenizing
+                                           bos_token="", eos_token=self._eos_text())
                 except jinja2.TemplateError:
                     pass
             fmt = self.entry.chat_format if self.entry else "chatml"
         return render_fallback(fmt, msgs, add_generation_prompt)
 
-    def _special_text(self, which: str) -> str:
+    def _eos_text(self) -> str:
         vm = self._vocab()
         if vm is None:
             return ""
         import llama_cpp
 
-        tok = (llama_cpp.llama_vocab_bos if which == "bos" else llama_cpp.llama_vocab_eos)(
-            vm.vocab)
+        tok = llama_cpp.llama_vocab_eos(vm.vocab)
         s = llama_cpp.llama_vocab_get_text(vm.vocab, tok) if tok >= 0 else None
         return s.decode("utf-8", errors="replace") if s else ""
 
