@@ -1,0 +1,267 @@
+"""Replay: run every accepted script again from its recorded bytecode, and compare.
+
+For each accepted candidate, in log order:
+
+1. the script text hashes to the recorded `script_sha256`;
+2. the recorded bytecode loads and validates (`compiler.load` with the
+   recorded hash as the expected one: the bytes are the ones that were
+   verified), and a fresh compile of the recorded script text gives the same
+   hash — so the bytecode is what the script means;
+3. the VM runs the *recorded* bytecode against the state the script saw, with
+   the recorded tool and sub-model results fed back through `ToolContext`'s
+   replay iterator (no tool is touched; a call that differs from the
+   recording diverges);
+4. status, submitted value, printed text, fuel, state writes, runtime
+   diagnostics and the tool calls made are compared with the log in
+   canonical JSON, byte for byte.
+
+Per round, the winner's writes are committed to a fresh in-memory store and
+the diff must equal the logged `state_commit` diff (and, with the recorded
+store at hand, the state hash of that version); the submitted value and the
+votes are recomputed from the replayed outcomes. The first divergence stops
+the replay (later state would differ anyway) and is reported with both sides.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from rlmlang.audit.recorded import RecordedRun
+from rlmlang.audit.runview import Candidate, Iteration
+from rlmlang.store import canonical_json
+
+_CALL_META = ("iteration", "candidate")
+
+
+@dataclass
+class Divergence:
+    line: int
+    where: str  # "iteration 2 script 1"
+    what: str  # which quantity differs
+    recorded: Any
+    replayed: Any
+    message: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"line": self.line, "where": self.where, "what": self.what,
+                "recorded": self.recorded, "replayed": self.replayed, "message": self.message}
+
+    def render(self, limit: int = 400) -> str:
+        def show(v: Any) -> str:
+            t = canonical_json(v) if not isinstance(v, str) else repr(v)
+            return t if len(t) <= limit else t[:limit] + f"… ({len(t)} chars)"
+
+        head = f"line {self.line}: {self.where}: {self.what} differs"
+        if self.message:
+            head += f" ({self.message})"
+        return f"{head}\n  recorded: {show(self.recorded)}\n  replayed: {show(self.replayed)}"
+
+
+@dataclass
+class ReplayResult:
+    divergence: Divergence | None = None
+    blocked: str | None = None
+    scripts: int = 0  # accepted scripts re-executed
+    tool_calls: int = 0  # recorded calls fed back
+    commits: int = 0
+    events: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def identical(self) -> bool:
+        return self.blocked is None and self.divergence is None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"identical": self.identical, "blocked": self.blocked,
+                "divergence": self.divergence.to_json() if self.divergence else None,
+                "scripts": self.scripts, "tool_calls": self.tool_calls,
+                "commits": self.commits, "events": self.events,
+                "seconds": round(self.seconds, 4), "notes": list(self.notes)}
+
+
+class _Diverged(Exception):
+    def __init__(self, d: Divergence):
+        super().__init__(d.what)
+        self.d = d
+
+
+def _answer_key(value: Any) -> str:
+    from rlmlang.controller.loop import _answer_key as key
+
+    return key(value)
+
+
+def _is_empty(value: Any) -> bool:
+    from rlmlang.controller.loop import _is_empty as empty
+
+    return empty(value)
+
+
+def replay(rec: RecordedRun) -> ReplayResult:
+    """Re-execute the run; `identical` when every compared quantity matches."""
+    t0 = time.perf_counter()
+    res = ReplayResult(events=len(rec.view.events))
+    if rec.blocked:
+        res.blocked = rec.blocked
+    elif rec.store is None:
+        res.blocked = (f"replay needs the run's state store ({rec.store_path}): it holds the "
+                       "inputs the scripts read. Pass --state PATH if it was moved")
+    if res.blocked:
+        return res
+    view = rec.view
+    start_version = int(view.start.data.get("state_version") or 0) if view.start else 0
+    store = rec.state_store(start_version)  # the replay's own, evolving state
+    try:
+        for it in view.iterations:
+            _replay_round(rec, it, store, res)
+    except _Diverged as e:
+        res.divergence = e.d
+    finally:
+        store.close()
+        res.seconds = time.perf_counter() - t0
+    return res
+
+
+def _same(a: Any, b: Any) -> bool:
+    return canonical_json(a) == canonical_json(b)
+
+
+def _check(line: int, where: str, what: str, recorded: Any, replayed: Any,
+           message: str = "") -> None:
+    if not _same(recorded, replayed):
+        raise _Diverged(Divergence(line, where, what, recorded, replayed, message))
+
+
+def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult) -> None:
+    outcomes: dict[int, dict[str, Any]] = {}  # candidate number -> replayed outcome
+    for c in it.candidates:
+        if c.duplicate_of is not None:
+            if c.duplicate_of in outcomes:
+                outcomes[c.number] = outcomes[c.duplicate_of]
+            continue
+        if not c.accepted:
+            continue
+        outcomes[c.number] = _replay_candidate(rec, c, store, res)
+    submit = it.submit
+    winner = it.winner()
+    if it.commits:
+        if winner is None or winner.number not in outcomes:
+            ev = it.commits[0]
+            raise _Diverged(Divergence(ev.line, f"iteration {it.number}", "state_commit",
+                                       ev.data.get("diff"), None,
+                                       "a state commit with no accepted, submitted script "
+                                       "that could have made it"))
+        writes = outcomes[winner.number]["writes"]
+        with store.transaction({"step": it.number}) as txn:
+            for k, v in writes.items():
+                txn.set(k, v)
+        ev = it.commits[0]
+        _check(ev.line, f"iteration {it.number}", "state diff", ev.data.get("diff"),
+               store.diff(store.version))
+        version = ev.data.get("version")
+        if rec.store is not None and isinstance(version, int) and 1 <= version <= \
+                rec.store.version:
+            _check(ev.line, f"iteration {it.number}", "state hash",
+                   rec.store.state_hash(version), store.state_hash(),
+                   f"the recorded store's version {version} against the replayed state")
+        res.commits += 1
+    if submit is not None:
+        where = f"iteration {it.number}"
+        if winner is None or winner.number not in outcomes:
+            raise _Diverged(Divergence(submit.line, where, "submitted value",
+                                       submit.data.get("value"), None,
+                                       "no accepted script of this round made the submission"))
+        _check(submit.line, where, "submitted value", submit.data.get("value"),
+               outcomes[winner.number]["value"])
+        useful = [o for n, o in sorted(outcomes.items())
+                  if o["status"] == "submitted" and not _is_empty(o["value"])]
+        votes = dict(Counter(_answer_key(o["value"]) for o in useful))
+        if "votes" in submit.data:
+            _check(submit.line, where, "votes", submit.data["votes"], votes)
+
+
+def _replay_candidate(rec: RecordedRun, c: Candidate, store: Any,
+                      res: ReplayResult) -> dict[str, Any]:
+    import hashlib
+
+    from rlmlang.compiler import compile_program, load, validate
+    from rlmlang.pipeline import static_check
+    from rlmlang.tools.context import ToolContext
+    from rlmlang.vm import run as vm_run
+
+    where = c.label
+    line = c.line
+    if c.generation is None:
+        raise _Diverged(Divergence(c.verdict.line if c.verdict else 0, where, "script text",
+                                   c.script_sha256, None, "no generation event holds it"))
+    script = c.script
+    _check(c.generation.line, where, "script sha256", c.script_sha256,
+           hashlib.sha256(script.encode()).hexdigest(),
+           "the logged text does not hash to the logged script_sha256")
+    if c.bytecode is None:
+        raise _Diverged(Divergence(c.verdict.line if c.verdict else line, where, "bytecode",
+                                   "an accepted script has a bytecode event", None,
+                                   "the log has no bytecode for this accepted script"))
+    bline = c.bytecode.line
+    recorded_hash = c.bytecode.data.get("hash")
+    code_json = c.bytecode.data.get("code")
+    if code_json is None:
+        raise _Diverged(Divergence(bline, where, "bytecode", recorded_hash, None,
+                                   "the bytecode event holds only the hash, not the code"))
+    code, problems = load(canonical_json(code_json), expect_hash=recorded_hash)
+    if code is None:
+        raise _Diverged(Divergence(bline, where, "bytecode", recorded_hash,
+                                   [d.message for d in problems],
+                                   "the recorded bytecode does not load and validate"))
+    setup = rec.setup(store)
+    verified, stopped = static_check(script, setup)
+    if stopped is not None:
+        raise _Diverged(Divergence(
+            c.verdict.line if c.verdict else line, where, "verdict", "accepted",
+            [d.to_json() for d in stopped.diagnostics],
+            f"the script is now rejected at the {stopped.stage} stage, so it cannot be "
+            "compiled afresh"))
+    program, registry = verified
+    fresh = compile_program(program, registry, setup.file)
+    _check(bline, where, "bytecode hash", recorded_hash, fresh.hash,
+           "a fresh compile of the logged script gives other bytecode")
+    problems = validate(code, registry)
+    if problems:
+        raise _Diverged(Divergence(bline, where, "bytecode", recorded_hash,
+                                   [d.message for d in problems],
+                                   "the bytecode does not validate against today's tools"))
+    calls = [{k: v for k, v in ev.data.items() if k not in _CALL_META} for ev in c.tool_calls]
+    made: list[dict[str, Any]] = []
+    feed = iter(calls)
+    txn = store.begin({"replay": where})
+    ctx = ToolContext(policy=setup.policy, root=setup.root, state=txn, recorder=made.append,
+                      replay=feed, llm=None, llm_run=None)
+    try:
+        result = vm_run(code, registry=registry, inputs=setup.inputs, ctx=ctx,
+                        budgets=setup.budgets, fuel_bound=program.fuel_bound)
+    finally:
+        txn.rollback()
+    res.scripts += 1
+    res.tool_calls += len(made)
+    cline = c.tool_calls[0].line if c.tool_calls else line
+    for i, (want, got) in enumerate(zip(calls, made, strict=False)):
+        _check(c.tool_calls[i].line, where, f"tool call {i + 1} ({want.get('tool')})", want, got)
+    if len(made) != len(calls):
+        _check(cline, where, "number of tool calls", len(calls), len(made),
+               "the replayed script made a different number of calls")
+    out = c.output
+    replayed = {"status": result.status, "value": result.value, "printed": result.output,
+                "fuel": result.fuel_used, "writes": dict(result.state_writes)}
+    if out is None:
+        raise _Diverged(Divergence(line, where, "output", None, replayed,
+                                   "the log has no output event for this accepted script"))
+    for field_name in ("status", "value", "printed", "fuel", "writes"):
+        _check(out.line, where, field_name, out.data.get(field_name), replayed[field_name])
+    if c.verdict is not None:
+        _check(c.verdict.line, where, "runtime diagnostics", c.verdict.data.get("diagnostics"),
+               [d.to_json() for d in result.diagnostics])
+    return replayed
