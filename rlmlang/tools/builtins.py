@@ -53,6 +53,9 @@ from rlmlang.tools.values import (
 from rlmlang.types import FLOAT, INT, UNKNOWN, DictT, ListT, Type
 
 RANGE_MAX = 1_000_000
+# Fuel for showing a value: per unit of its size (the text can be up to
+# DISPLAY_PER_UNIT characters per unit, but the work per unit is small).
+DISPLAY_WORK = 4
 JSON_MAX_DEPTH = 32
 
 
@@ -332,12 +335,25 @@ def _strip(text: Any) -> str:
     return _need_str("strip", "text", text).strip()
 
 
+def _same_length_case(text: str, up: bool) -> str:
+    """Case mapping that never lengthens text: a character whose mapping is longer
+    ('ß' -> 'SS') stays as it is, so the result is exactly as long as the text."""
+    r = text.upper() if up else text.lower()
+    if len(r) == len(text):
+        return r
+    out = []
+    for ch in text:
+        m = ch.upper() if up else ch.lower()
+        out.append(m if len(m) == 1 else ch)
+    return "".join(out)
+
+
 def _lower(text: Any) -> str:
-    return _need_str("lower", "text", text).lower()
+    return _same_length_case(_need_str("lower", "text", text), False)
 
 
 def _upper(text: Any) -> str:
-    return _need_str("upper", "text", text).upper()
+    return _same_length_case(_need_str("upper", "text", text), True)
 
 
 def _contains(text: Any, part: Any) -> bool:
@@ -475,11 +491,6 @@ def _list_same(s: list[Size]) -> Size:
     return s[0]
 
 
-def _case_size(s: list[Size]) -> Size:
-    """Unicode case mapping can lengthen a character up to three ('ß' -> 'SS', 'ΐ')."""
-    return Size(3 * length(s, 0), 1)
-
-
 def _append_size(s: list[Size]) -> Size:
     return Size(length(s, 0) + 1, max(elem(s, 0), total(s, 1), 1))
 
@@ -515,7 +526,7 @@ def builtin_specs() -> list[ToolSpec]:
              cost=const_fuel(1), size=scalar(), example="print(len(lines(context)))"),
         tool("str", "x: any", "str", _str,
              "The text form of any value (numbers as digits, lists as [..]).",
-             cost=fuel(0, factor=DISPLAY_PER_UNIT), size=str_size(_display_chars),
+             cost=fuel(0, factor=DISPLAY_WORK), size=str_size(_display_chars),
              example='submit("total: " + str(n))'),
         tool("int", "x: any", "int", _int,
              "A number or numeric text as an int (strips spaces and commas; 3.9 -> 3).",
@@ -525,7 +536,7 @@ def builtin_specs() -> list[ToolSpec]:
              cost=text1, size=scalar(), example='price = float(split(line, ",")[3])'),
         tool("print", "x: any", "none", _print,
              "Show a value to yourself in the next turn (output is truncated).",
-             cost=fuel(0, factor=DISPLAY_PER_UNIT), size=scalar(), vm="print",
+             cost=fuel(0, factor=DISPLAY_WORK), size=scalar(), vm="print",
              example="print(find_lines(context, \"error\")[:5])"),
         tool("range", "a: int, b: int = None", "list[int]", _range,
              "range(n) is 0, 1, ..., n-1; range(a, b) is a, ..., b-1.",
@@ -588,9 +599,9 @@ def builtin_specs() -> list[ToolSpec]:
         tool("strip", "text: str", "str", _strip, "The text without spaces at either end.",
              cost=text1, size=_list_same, example="name = strip(cells[1])"),
         tool("lower", "text: str", "str", _lower, "The text in lower case.", cost=text1,
-             size=_case_size, example="if contains(lower(line), \"error\"):\n    print(line)"),
+             size=_list_same, example="if contains(lower(line), \"error\"):\n    print(line)"),
         tool("upper", "text: str", "str", _upper, "The text in upper case.", cost=text1,
-             size=_case_size, example="submit(upper(code))"),
+             size=_list_same, example="submit(upper(code))"),
         tool("contains", "text: str, part: str", "bool", _contains,
              "Whether part occurs in text (case-sensitive).", cost=text2, size=scalar(),
              example='if contains(line, "Paris"):\n    n = n + 1', prompt=True),
@@ -643,7 +654,7 @@ def builtin_specs() -> list[ToolSpec]:
              size=lambda s: Size(length(s, 1) + 1, max(length(s, 1), 1)),
              example=r'submit(len(regex_findall("ERROR [0-9]+", context)))'),
         tool("json_encode", "x: any", "str", _json_encode, "A value as JSON text.",
-             cost=fuel(0, factor=DISPLAY_PER_UNIT), size=str_size(_display_chars),
+             cost=fuel(0, factor=DISPLAY_WORK), size=str_size(_display_chars),
              example="state.report = json_encode(counts)"),
         tool("json_decode", "s: str", "any", _json_decode,
              "JSON text as a value; say its type with `as`, e.g. json_decode(s) as list[int].",

@@ -71,15 +71,6 @@ def _docs(source: str) -> dict[str, str]:
     return out
 
 
-def _examples(source: str) -> dict[str, str]:
-    """`# example: ...` lines inside a def's doc comment become its example."""
-    out: dict[str, str] = {}
-    for name, doc in _docs(source).items():
-        if "example:" in doc:
-            out[name] = doc.split("example:", 1)[1].strip()
-    return out
-
-
 def module_specs(path: Path, core: Registry | None = None) -> list[ToolSpec]:
     """The specs of one stdlib file; raises StdlibError if it does not parse or check."""
     module = path.stem
@@ -189,6 +180,11 @@ def _cached(directory: Path, strict: bool, stamp: tuple[tuple[str, float], ...],
             if strict:
                 raise
             warnings.warn(str(e), stacklevel=3)
+        except Exception as e:  # noqa: BLE001 - a checker or verifier bug must not stop runs
+            if strict:
+                raise
+            warnings.warn(f"stdlib module {path.stem!r} could not be verified and is skipped: "
+                          f"{type(e).__name__}: {e}", stacklevel=3)
     return tuple(out)
 
 

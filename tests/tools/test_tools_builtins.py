@@ -65,6 +65,12 @@ def test_lines_words_split(t: str) -> None:
     assert call("lower", t) == t.lower() and call("upper", t) == t.upper()
 
 
+def test_case_mapping_keeps_the_length() -> None:
+    assert call("upper", "straße") == "STRAßE"  # not "STRASSE": sizes stay bounded
+    assert call("lower", "İx") == "İx"
+    assert call("upper", "abc") == "ABC"
+
+
 @S
 @given(small_text, part)
 def test_text_search(t: str, p: str) -> None:
