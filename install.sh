@@ -35,4 +35,5 @@ step "installing the models (SmolLM2-135M-Instruct, Gemma 3 270M)"
 rlm models >&2 || true
 
 step "running the main job: a needle in a 480 KB log, far larger than the model's window"
-rlm check examples/needle.rlm
+rlm run "What is the access code of badge 4820?" \
+  --input context=@examples/needle/context.txt --log runs/example.log

@@ -21,6 +21,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--signature", "-s", default=None,
                    help='task signature, default "context: str, question: str -> answer: str"')
     p.add_argument("--model", "-m", default=None, help="model name (see rlm models) or a GGUF path")
+    p.add_argument("--backend", default=None, metavar="URL",
+                   help="an OpenAI-compatible server (llama-server, vLLM) instead of the "
+                        "in-process model")
     p.add_argument("--allow", action="append", default=[], metavar="GRANT",
                    help="grant a permission, e.g. fs.read:data/** (repeatable)")
     p.add_argument("--deny", action="append", default=[], metavar="RULE",
@@ -97,7 +100,12 @@ def run(args: argparse.Namespace) -> int:
             args.log or f"runs/{time.strftime('%Y%m%d-%H%M%S')}.log")
         from rlmlang.controller.loop import Runtime
 
-        runtime = Runtime(model=args.model, policy=policy, budgets=budgets,
+        backend = None
+        if args.backend:
+            from rlmlang.backend.server import backend_from_url
+
+            backend = backend_from_url(args.backend, args.model)
+        runtime = Runtime(backend, model=None if args.backend else args.model, policy=policy, budgets=budgets,
                           log_path=log_path, state_path=args.state, hmac_key=key,
                           grammar=not args.free, seed=args.seed, on_event=progress)
         outcome = runtime.run(args.signature or DEFAULT_SIGNATURE, args.task, **inputs)
@@ -130,5 +138,7 @@ def _policy(args: argparse.Namespace) -> Any:
 
     root = Path.cwd()
     policy = Policy.from_toml(args.policy) if args.policy else None
-    flags = Policy.from_rules(args.allow, args.deny, root)
+    # Asking the model itself about a snippet is always granted (and budgeted by llm_calls);
+    # `--deny llm` takes it away.
+    flags = Policy.from_rules(["llm", *args.allow], args.deny, root)
     return policy.merged(flags) if policy is not None else flags

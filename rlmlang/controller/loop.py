@@ -91,7 +91,8 @@ class Runtime:
                  state_path: str | os.PathLike[str] | None = None,
                  hmac_key: bytes | None = None, grammar: bool = True, seed: int = 0,
                  on_event: Event | None = None, examples: int = 2, depth: int = 0,
-                 root: str | os.PathLike[str] | None = None) -> None:
+                 root: str | os.PathLike[str] | None = None,
+                 question_literals: bool = True) -> None:
         if backend is None:
             from rlmlang.backend.llama import LlamaBackend
 
@@ -111,6 +112,7 @@ class Runtime:
         self.seed = seed
         self.on_event = on_event
         self.n_examples = examples
+        self.question_literals = question_literals
         self.depth = depth
         self.root = Path(root) if root else Path.cwd()
         self._library = load_library()
@@ -178,11 +180,22 @@ class Runtime:
                  question: str) -> str | None:
         if not self.use_grammar:
             return None
+        from rlmlang.backend.base import GrammarError
+        from rlmlang.controller.literals import question_literals, restrict_strings
         from rlmlang.syntax.gbnf import model_grammar
 
-        return model_grammar(
+        gbnf = model_grammar(
             tools=tools, inputs=[f.name for f in sig.inputs],
             state_keys=state_keys, output=sig.output.type)
+        if self.question_literals and question:
+            gbnf = restrict_strings(gbnf, question_literals(question))
+        check = getattr(self.backend, "check_grammar", None)
+        if callable(check):  # an invalid grammar would crash llama.cpp: refuse it here
+            try:
+                check(gbnf)
+            except GrammarError:
+                raise
+        return gbnf
 
     def _llm_hook(self, meter: Meter, log: LogWriter | None) -> Callable[..., Any]:
         def predict(prompt: str, snippets: dict[str, str], as_type: Type | None) -> Any:
