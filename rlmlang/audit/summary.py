@@ -43,6 +43,17 @@ def permission_of(registry: Any, call: dict[str, Any]) -> str | None:
     return f"{spec.permission.kind}:{resource}" if resource else spec.permission.kind
 
 
+def _permission_checks(proof: Any) -> list[dict[str, Any]]:
+    """The verifier's permission checks recorded in a proof (which rule allowed what)."""
+    if not isinstance(proof, dict):
+        return []
+    out = []
+    for o in proof.get("obligations") or []:
+        if isinstance(o, dict) and o.get("name") == "permissions":
+            out.extend(c for c in o.get("checks") or [] if isinstance(c, dict))
+    return out
+
+
 def summarize(view: RunView, registry: Any = None) -> dict[str, Any]:
     start = view.start.data if view.start else {}
     end = view.end.data if view.end else {}
@@ -62,6 +73,14 @@ def summarize(view: RunView, registry: Any = None) -> dict[str, Any]:
             p = permission_of(registry, ev.data)
             if p:
                 perms[p] += 1
+    grants: Counter[str] = Counter()
+    for c in judged:
+        if c.output is not None:
+            for key in c.output.data.get("writes") or {}:
+                perms[f"state.write:{key}"] += 1
+        for check in _permission_checks(c.verdict.data.get("proof") if c.verdict else None):
+            if check.get("allowed") and check.get("rule"):
+                grants[str(check["rule"])] += 1
     budgets = view.budgets
     used = dict(end.get("used") or {})
     used.setdefault("tool_calls", sum(tools.values()))
@@ -90,6 +109,7 @@ def summarize(view: RunView, registry: Any = None) -> dict[str, Any]:
         "tool_errors": dict(sorted(errors.items())),
         "sub_model_calls": {t: tools[t] for t in SUB_MODEL_TOOLS if tools.get(t)},
         "permissions_used": dict(sorted(perms.items())),
+        "grants_proven": dict(sorted(grants.items())),
         "policy": start.get("policy"),
         "budgets": budgets, "used": used,
         "state_commits": [{"line": ev.line, "version": ev.data.get("version"),

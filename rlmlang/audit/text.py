@@ -96,6 +96,10 @@ def summary_lines(s: dict[str, Any]) -> list[str]:
     out.append("  sub-model:   " + (", ".join(f"{k} ×{v}" for k, v in sub.items()) or "none"))
     perms = s["permissions_used"]
     out.append("  permissions: " + (", ".join(f"{k} ×{v}" for k, v in perms.items()) or "none used"))
+    grants = s.get("grants_proven") or {}
+    if grants:
+        out.append("  grants:      " + ", ".join(f"{k} ×{v}" for k, v in grants.items())
+                   + " (the policy rules the verifier's permission proofs used)")
     pol = s.get("policy") or {}
     if pol:
         out.append(f"  policy:      allow {pol.get('allow') or []}, deny {pol.get('deny') or []}, "

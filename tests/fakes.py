@@ -1,0 +1,46 @@
+"""A scripted stand-in for the model, for controller-logic and audit tests.
+
+Only generation is faked: everything downstream (parser, checker, verifier,
+VM, state store, log) is the real thing. Sub-model calls (`llm.predict`)
+reach the same backend; they are recognised by the sub-call system prompt
+and answered from `sub_answers`, so they never consume a scripted script.
+"""
+
+from __future__ import annotations
+
+from rlmlang.backend.base import Generation
+
+SUB_CALL_MARK = "Answer the question using the text."
+
+
+class FakeModel:
+    """Returns the scripted texts in order; records every prompt it was given."""
+
+    name = "fake"
+    context_size = 2048
+
+    def __init__(self, scripts: list[str], sub_answers: list[str] | None = None) -> None:
+        self.scripts = list(scripts)
+        self.sub_answers = list(sub_answers or [])
+        self.prompts: list[str] = []
+        self.sub_prompts: list[str] = []
+
+    def generate(self, prompt: str, *, grammar=None, max_tokens=256, temperature=0.0, seed=0,
+                 stop=None, on_token=None) -> Generation:
+        if SUB_CALL_MARK in prompt:
+            self.sub_prompts.append(prompt)
+            text = self.sub_answers.pop(0) if self.sub_answers else ""
+        else:
+            self.prompts.append(prompt)
+            text = self.scripts.pop(0) if self.scripts else "submit(\"\")"
+        return Generation(text, len(text.split()), len(prompt.split()), 0, 0.0, 0.0, "eos")
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+    def chat_prompt(self, messages, add_generation_prompt=True) -> str:
+        out = "".join(f"<{m['role']}>{m['content']}</{m['role']}>" for m in messages)
+        return out + ("<assistant>" if add_generation_prompt else "")
+
+    def info(self) -> dict:
+        return {"name": "fake"}
