@@ -80,6 +80,9 @@ def audit_log(path: str, hmac_key: bytes | None = None, policy: Any = None,
     view = build_view(integ.events)
     report.view = view
     report.store_path = state_path_for(path, view.start, state_path)
+    if state_path is None and report.store_path != path + ".state":
+        report.notes.append(f"no state store beside the log; using the one at the path "
+                            f"run_start recorded: {report.store_path}")
     rec = rebuild(view, path, report.store_path)
     try:
         report.notes.extend(rec.notes)

@@ -99,12 +99,13 @@ def check_store(result: Integrity, start: Event | None, commits: list[Event],
     if start is None:
         return
     for name, rec in sorted((start.data.get("inputs") or {}).items()):
-        info = store.blob_info(f"input.{name}")
-        if info is None:
-            problem(start.line, f"the state store {store_path} does not hold input '{name}' "
-                    "that run_start records", reason="store_input")
+        from rlmlang.audit.recorded import read_blob
+
+        text, why = read_blob(store, f"input.{name}")
+        if text is None:
+            problem(start.line, f"the state store {store_path} does not hold a readable input "
+                    f"'{name}' that run_start records ({why})", reason="store_input")
             continue
-        text = store.get_blob(f"input.{name}")
         want = rec.get("sha256") if isinstance(rec, dict) else None
         got = input_sha256(text)
         if want != got:
@@ -126,7 +127,12 @@ def check_store(result: Integrity, start: Event | None, commits: list[Event],
             problem(ev.line, f"line {ev.line}: state_commit records version {version!r}, but the "
                     f"state store {store_path} has versions 1..{top}", reason="store_version")
             continue
-        have = store.diff(version)
+        try:
+            have = store.diff(version)
+        except Exception as e:  # a damaged store is a finding, not a crash
+            problem(ev.line, f"line {ev.line}: the state store's version {version} cannot be "
+                    f"read ({type(e).__name__}: {e})", reason="store_diff")
+            continue
         if canonical_json(have) != canonical_json(ev.data.get("diff")):
             problem(ev.line, f"line {ev.line}: the state diff of version {version} in the log "
                     f"differs from the state store's: log {_short(ev.data.get('diff'))}, "

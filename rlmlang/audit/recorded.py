@@ -41,6 +41,7 @@ class RecordedRun:
     budgets: dict[str, Any] = field(default_factory=dict)
     registry: Any = None
     schema: dict[str, str] = field(default_factory=dict)
+    schema_known: bool = False
     store: Any = None  # a private copy of the recorded StateStore, or None
     notes: list[str] = field(default_factory=list)
     blocked: str | None = None  # why scripts cannot be judged at all
@@ -90,6 +91,16 @@ class RecordedRun:
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
+
+
+def read_blob(store: Any, name: str) -> tuple[str | None, str | None]:
+    """A blob's text, or None and why not (absent, or the store was damaged)."""
+    try:
+        if store.blob_info(name) is None:
+            return None, "absent"
+        return store.get_blob(name), None
+    except Exception as e:  # a damaged store: evidence of tampering, not a crash
+        return None, f"unreadable ({type(e).__name__}: {e})"
 
 
 def copy_store(path: str) -> tuple[Any, Any]:
@@ -159,8 +170,10 @@ def rebuild(view: RunView, log_path: str, store_path: str) -> RecordedRun:
     recorded = d.get("inputs") or {}
     for name, t in types.items():
         text = None
-        if rec.store is not None and rec.store.blob_info(f"input.{name}") is not None:
-            text = rec.store.get_blob(f"input.{name}")
+        if rec.store is not None:
+            text, why = read_blob(rec.store, f"input.{name}")
+            if why and why != "absent":
+                rec.notes.append(f"input '{name}' in the state store is {why}")
         if text is not None:
             from rlmlang.types import STR
 
@@ -181,8 +194,7 @@ def rebuild(view: RunView, log_path: str, store_path: str) -> RecordedRun:
             return rec
     rec.inputs = inputs
     if rec.store is not None:
-        rec.schema = rec.store.schema.to_json()
-    elif any(it.commits for it in view.iterations):
-        rec.notes.append("the state schema is unknown without the state store; scripts that "
-                         "use state.* may be judged wrongly")
+        rec.schema, rec.schema_known = rec.store.schema.to_json(), True
+    elif isinstance(d.get("state_schema"), dict):
+        rec.schema, rec.schema_known = dict(d["state_schema"]), True
     return rec

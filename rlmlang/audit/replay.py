@@ -110,6 +110,9 @@ def replay(rec: RecordedRun) -> ReplayResult:
     elif rec.store is None:
         res.blocked = (f"replay needs the run's state store ({rec.store_path}): it holds the "
                        "inputs the scripts read. Pass --state PATH if it was moved")
+    elif rec.placeholders:
+        res.blocked = ("the state store does not hold a readable copy of input(s) "
+                       + ", ".join(rec.placeholders) + ": nothing to replay against")
     if res.blocked:
         return res
     view = rec.view
@@ -248,6 +251,13 @@ def _replay_candidate(rec: RecordedRun, c: Candidate, store: Any,
     res.scripts += 1
     res.tool_calls += len(made)
     cline = c.tool_calls[0].line if c.tool_calls else line
+    for d in result.diagnostics:
+        if d.message.startswith("replay diverged"):
+            k = len(made)
+            at = c.tool_calls[k].line if k < len(c.tool_calls) else cline
+            raise _Diverged(Divergence(at, where, f"tool call {k + 1}",
+                                       d.data.get("recorded", calls[k] if k < len(calls) else None),
+                                       d.data.get("actual"), d.message))
     for i, (want, got) in enumerate(zip(calls, made, strict=False)):
         _check(c.tool_calls[i].line, where, f"tool call {i + 1} ({want.get('tool')})", want, got)
     if len(made) != len(calls):

@@ -179,7 +179,7 @@ def _candidate(c: Candidate, rejected_now: dict[tuple[int, int], Any]) -> str:
     if found is not None:
         now, label = found
         parts.append(f"<p>{_badge('would now be rejected', 'bad')} "
-                     f"at the {_e(now.now_stage)} stage under the {_e(label)}</p>")
+                     f"at the {_e(now.now_stage)} stage under {_e(label)}</p>")
         parts.append(_diags([d.to_json() for d in now.diagnostics], script))
     if c.verdict is not None:
         diags = c.verdict.data.get("diagnostics") or []
@@ -304,11 +304,14 @@ def _reverify(report: AuditReport) -> str:
         else:
             body = (f"<p>{_badge('consistent', 'ok')} {len(rv.results)} scripts judged; every "
                     "script the log accepted is still accepted</p>")
+        for r in rv.skipped:
+            body += (f"<p>{_badge('not judged', 'warn')} {_e(r.candidate.label)} "
+                     f"(line {r.candidate.line}): {_e(r.skipped)}</p>")
         if rv.newly_accepted:
             body += "<p class='note'>rejected in the log but accepted now: " + ", ".join(
                 _e(r.candidate.label) for r in rv.newly_accepted) + "</p>"
         body += "".join(f"<p class='note'>{_e(n)}</p>" for n in rv.notes)
-        out.append(f"<h3>Under the {_e(rv.label)}</h3>{body}")
+        out.append(f"<h3>Under {_e(rv.label)}</h3>{body}")
     if report.replay is not None:
         r = report.replay
         if r.blocked:

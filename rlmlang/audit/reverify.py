@@ -59,7 +59,7 @@ class Reverdict:
 
 @dataclass
 class Reverification:
-    label: str  # "recorded policy" | "today's policy (FILE)"
+    label: str  # "the recorded policy" | "today's policy (FILE)"
     policy: dict[str, Any] | None
     results: list[Reverdict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -85,7 +85,7 @@ class Reverification:
                 "results": [r.to_json() for r in self.results]}
 
 
-def reverify(rec: RecordedRun, policy: Any = ..., label: str = "recorded policy") -> Reverification:
+def reverify(rec: RecordedRun, policy: Any = ..., label: str = "the recorded policy") -> Reverification:
     """Judge every distinct logged script again; `policy` defaults to the recorded one."""
     from rlmlang.pipeline import static_check
 
@@ -110,6 +110,11 @@ def reverify(rec: RecordedRun, policy: Any = ..., label: str = "recorded policy"
             if c.generation is None:
                 r.skipped = f"line {c.verdict.line}: the verdict has no generation event " \
                     "(the script text is not in the log)"
+                out.results.append(r)
+                continue
+            if not rec.schema_known and "state." in c.script:
+                r.skipped = ("it uses state.*, and the state schema is not known without the "
+                             "state store (run_start does not record it)")
                 out.results.append(r)
                 continue
             key = (c.script_sha256, version)

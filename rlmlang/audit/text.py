@@ -45,13 +45,13 @@ def integrity_lines(integ: Integrity) -> list[str]:
 
 
 def reverify_lines(rv: Reverification, source: dict[int, str] | None = None) -> list[str]:
-    out = [f"re-verification under the {rv.label}: "]
+    out = [f"re-verification under {rv.label}: "]
     if rv.blocked:
         out[0] += "NOT POSSIBLE"
         out.append(f"  {rv.blocked}")
         return out
     bad, new = rv.now_rejected, rv.newly_accepted
-    n = len(rv.results)
+    n = len(rv.results) - len(rv.skipped)
     if not bad:
         out[0] += f"{n} script(s) judged; every accepted script is still accepted"
     else:
@@ -61,7 +61,11 @@ def reverify_lines(rv: Reverification, source: dict[int, str] | None = None) -> 
         out.append(f"  line {c.line}: {c.label} (sha256 {c.script_sha256[:12]}…), rejected "
                    f"at the {r.now_stage} stage:")
         for d in r.diagnostics:
-            out.append("    " + d.render(c.script).replace("\n", "\n    "))
+            shown = d.with_file(c.label) if d.file == "<script>" else d
+            out.append("    " + shown.render(c.script).replace("\n", "\n    "))
+    for r in rv.skipped:
+        c = r.candidate
+        out.append(f"  line {c.line}: {c.label} could not be judged: {r.skipped}")
     for r in new:
         c = r.candidate
         out.append(f"  line {c.line}: {c.label} was rejected in the log ({c.stage}) but would "
