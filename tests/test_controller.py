@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 
 import pytest
+from fakes import FakeModel  # tests/fakes.py, shared with the audit tests
 
-from rlmlang.backend.base import Generation
 from rlmlang.controller.loop import Runtime
 from rlmlang.runlog import check_chain, read_events
 
@@ -20,33 +20,6 @@ CONTEXT = "\n".join(f"2026-01-01 badge {1000 + i} opened door {i % 7}" for i in 
 CONTEXT += "\n2026-01-02 badge 4820: access code K7-19QX issued\n"
 SIG = "context: str, question: str -> answer: str"
 QUESTION = "What is the access code of badge 4820?"
-
-
-class FakeModel:
-    """Returns the scripted texts in order; records every prompt it was given."""
-
-    name = "fake"
-    context_size = 2048
-
-    def __init__(self, scripts: list[str]) -> None:
-        self.scripts = list(scripts)
-        self.prompts: list[str] = []
-
-    def generate(self, prompt: str, *, grammar=None, max_tokens=256, temperature=0.0, seed=0,
-                 stop=None, on_token=None) -> Generation:
-        self.prompts.append(prompt)
-        text = self.scripts.pop(0) if self.scripts else "submit(\"\")"
-        return Generation(text, len(text.split()), len(prompt.split()), 0, 0.0, 0.0, "eos")
-
-    def count_tokens(self, text: str) -> int:
-        return len(text.split())
-
-    def chat_prompt(self, messages, add_generation_prompt=True) -> str:
-        out = "".join(f"<{m['role']}>{m['content']}</{m['role']}>" for m in messages)
-        return out + ("<assistant>" if add_generation_prompt else "")
-
-    def info(self) -> dict:
-        return {"name": "fake"}
 
 
 GOOD = 'line = find_line(context, "badge 4820")\nsubmit(value_after(line, "access code"))'
