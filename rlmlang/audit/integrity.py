@@ -73,6 +73,9 @@ def check_log(path: str, hmac_key: bytes | None = None) -> Integrity:
         result.fatal = True
         return result
     result.events = parse_lines(raw)
+    if not result.events:  # e.g. a single line cut mid-JSON: nothing to audit
+        result.fatal = True
+        return result
     result.signed = raw.startswith(b"{") and b',"mac":"' in raw.split(b"\n", 1)[0]
     whole = raw[:-1].rsplit(b"\n", 1)[-1] if raw.endswith(b"\n") else b""
     result.last_hash = hashlib.sha256(whole).hexdigest() if whole else ""

@@ -165,6 +165,9 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
         ev = it.commits[0]
         _check(ev.line, f"iteration {it.number}", "state diff", ev.data.get("diff"),
                store.diff(store.version))
+        if "state_hash" in ev.data:  # what the controller recorded, when it records it
+            _check(ev.line, f"iteration {it.number}", "state hash", ev.data["state_hash"],
+                   store.state_hash())
         version = ev.data.get("version")
         if rec.store is not None and isinstance(version, int) and 1 <= version <= \
                 rec.store.version:

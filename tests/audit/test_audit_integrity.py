@@ -165,3 +165,10 @@ def test_events_parse(run_log: Path) -> None:
     kinds = [e["kind"] for e in events(run_log)]
     assert {"run_start", "prompt", "generation", "verdict", "bytecode", "tool_call", "output",
             "state_commit", "observation", "submit", "run_end"} <= set(kinds)
+
+
+def test_a_log_cut_on_its_first_line(run_log: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_log.write_bytes(run_log.read_bytes()[:300])
+    code, out = audit(capsys, str(run_log))
+    assert code == 1 and "line 1 is cut off mid-JSON" in out
+    assert "cannot be read as a run log" in out and "summary:" not in out
