@@ -69,9 +69,11 @@ def analyze_source(data: bytes | str, file: str = "<script>",
         n = opts.input_sizes.get(f.name, DEFAULT_INPUT_SIZE)
         sizes[f.name] = Size(n, n) if not (isinstance(f.type, Prim) and f.type.name in (
             "int", "float", "bool", "none")) else Size(1, 1)
+    from rlmlang.controller.answers import check_type_for
+
     program, stopped = _judge(result.script, file, registry, sig.input_types(),
-                              opts.state_schema, sig.output.type, opts.policy, opts.budgets,
-                              sizes, None, True)
+                              opts.state_schema, check_type_for(sig.output.type), opts.policy,
+                              opts.budgets, sizes, None, True)
     if stopped is not None:
         analysis.diagnostics.extend(stopped.diagnostics)
         analysis.script = None if not analysis.ok else analysis.script
@@ -134,6 +136,8 @@ class ScriptOutcome:
     fuel_used: int = 0
     writes: dict[str, Any] = field(default_factory=dict)
     script_sha256: str = ""
+    answer: Any = None  # `value` converted to the task's output type
+    answer_error: Diagnostic | None = None  # why `value` could not be converted
 
     @property
     def verified(self) -> bool:
@@ -176,8 +180,11 @@ def static_check(text: str | bytes, setup: ScriptSetup) -> tuple[Any, ScriptOutc
     state_sizes = {}
     if setup.state is not None:
         state_sizes = {k: size_of(v) for k, v in setup.state.snapshot().items()}
+    from rlmlang.controller.answers import check_type_for
+
     judged, stopped = _judge(parsed.script, setup.file, setup.registry, setup.input_types,
-                             state_types, setup.output, setup.policy, setup.budgets,
+                             state_types, check_type_for(setup.output), setup.policy,
+                             setup.budgets,
                              {k: size_of(v) for k, v in setup.inputs.items()}, setup.inputs,
                              setup.strict, state_sizes)
     if stopped is not None:
@@ -210,6 +217,18 @@ def execute_script(text: str | bytes, setup: ScriptSetup) -> ScriptOutcome:
         if txn is not None:
             txn.rollback()
     stage = "run" if result.status == "error" else "done"
-    return ScriptOutcome(stage, list(result.diagnostics), result.status, result.value,
-                         result.output, program.proof, code.hash, code.to_json(),
-                         result.fuel_used, dict(result.state_writes))
+    outcome = ScriptOutcome(stage, list(result.diagnostics), result.status, result.value,
+                            result.output, program.proof, code.hash, code.to_json(),
+                            result.fuel_used, dict(result.state_writes))
+    outcome.answer = result.value
+    if result.status == "submitted":
+        from rlmlang.controller.answers import AnswerError, coerce_answer
+
+        try:
+            outcome.answer = coerce_answer(result.value, setup.output)
+        except AnswerError as e:  # the run itself is as recorded; only its answer is refused
+            outcome.answer = None
+            outcome.answer_error = Diagnostic(
+                "E_SUBMIT", f"the script submitted {result.value!r:.60}, but {e}",
+                fix="submit a value of the task's answer type")
+    return outcome

@@ -89,16 +89,17 @@ class _Diverged(Exception):
         self.d = d
 
 
-def _answer_key(value: Any) -> str:
-    from rlmlang.controller.loop import _answer_key as key
+def _answer(value: Any, rec: RecordedRun) -> Any:
+    """The submitted value as the controller counted it: converted to the output type."""
+    from rlmlang.controller.answers import AnswerError, coerce_answer
 
-    return key(value)
+    try:
+        return coerce_answer(value, rec.signature.output.type if rec.signature else None)
+    except AnswerError:
+        return None
 
 
-def _is_empty(value: Any) -> bool:
-    from rlmlang.controller.loop import _is_empty as empty
-
-    return empty(value)
+from rlmlang.controller.answers import answer_key, is_empty_answer  # noqa: E402
 
 
 def replay(rec: RecordedRun) -> ReplayResult:
@@ -182,10 +183,10 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
                                        submit.data.get("value"), None,
                                        "no accepted script of this round made the submission"))
         _check(submit.line, where, "submitted value", submit.data.get("value"),
-               outcomes[winner.number]["value"])
-        useful = [o for n, o in sorted(outcomes.items())
-                  if o["status"] == "submitted" and not _is_empty(o["value"])]
-        votes = dict(Counter(_answer_key(o["value"]) for o in useful))
+               _answer(outcomes[winner.number]["value"], rec))
+        answers = [_answer(o["value"], rec) for n, o in sorted(outcomes.items())
+                   if o["status"] == "submitted"]
+        votes = dict(Counter(answer_key(a) for a in answers if not is_empty_answer(a)))
         if "votes" in submit.data:
             _check(submit.line, where, "votes", submit.data["votes"], votes)
 

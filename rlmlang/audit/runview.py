@@ -54,9 +54,9 @@ class Candidate:
     @property
     def script(self) -> str:
         """The script the pipeline saw: the generation cleaned as the controller cleans it."""
-        from rlmlang.controller.loop import _clean_script
+        from rlmlang.controller.loop import clean_script
 
-        return _clean_script(self.raw_text)
+        return clean_script(self.raw_text)
 
     @property
     def script_sha256(self) -> str:

@@ -102,3 +102,28 @@ def nearest(question: str, library: list[Example], k: int = 2,
     scored = sorted(library, key=lambda e: (e.kind != kind, -_cosine(q, _bag(e.question)),
                                             e.name))
     return list(reversed(scored[:k]))
+
+
+def adapted(example: Example, input_names: list[str]) -> Example:
+    """The example with its text inputs renamed to the task's, in order.
+
+    A small model copies the example's `context` even when the task's input
+    is called `sales`; showing the example with the task's own names removes
+    the mistake rather than waiting to repair it.
+    """
+    ours = re.findall(r"^(\w+): str\b", example.prompt, re.M)
+    if not ours or not input_names or ours == input_names[: len(ours)]:
+        return example
+    mapping = dict(zip(ours, input_names, strict=False))
+    prompt, script = example.prompt, example.script
+    for old, new in mapping.items():
+        pattern = re.compile(rf"\b{re.escape(old)}\b")
+        prompt = re.sub(rf"^{re.escape(old)}:", f"{new}:", prompt, flags=re.M)
+        script = pattern.sub(new, script)
+    return Example(example.name, example.question, prompt, script, example.kind,
+                   example.tools)
+
+
+def assigned_names(script: str) -> set[str]:
+    """Variable names an example script assigns (offered to the model's grammar)."""
+    return set(re.findall(r"^\s*(\w+) =", script, re.M))

@@ -99,15 +99,16 @@ def _shorten(text: str, limit: int) -> str:
 _SEPARATORS = (",", "\t", "|", ";")
 
 
-def columns_of(text: str) -> str:
-    """`columns (sep ","): 0=id, 1=city` for delimited text, else "".
+def table_shape(text: str) -> tuple[str, list[str], bool] | None:
+    """(separator, cells, is_header) for delimited text, else None.
 
-    Column numbers are what count_rows and sum_where take; a header's names are
-    shown when the first line is one, else the cells of a line from the middle.
+    The cells are the header's when the first line is one, else those of a
+    line from the middle; prose and log lines that merely contain commas are
+    not tables.
     """
     lines = [ln for ln in text[:20000].splitlines() if ln.strip()][:60]
     if len(lines) < 2:
-        return ""
+        return None
     for sep in _SEPARATORS:
         counts = [ln.count(sep) for ln in lines]
         common = max(set(counts), key=counts.count)
@@ -118,12 +119,29 @@ def columns_of(text: str) -> str:
                 continue  # prose or log lines with commas, not a table
             header = not any(c.strip().replace(".", "").isdigit() for c in first) and any(
                 c.strip().replace(".", "").isdigit() for c in middle)
-            cells = first if header else middle
-            shown = ", ".join(f"{i}={_shorten(c, 24)}" for i, c in enumerate(cells[:12]))
-            kind = "header" if header else "columns"
-            sep_text = "\\t" if sep == "\t" else sep
-            return f'{kind} (sep "{sep_text}"): {shown}'
-    return ""
+            return sep, (first if header else middle), header
+    return None
+
+
+def header_names(text: str) -> list[str]:
+    shape = table_shape(text)
+    return [c.strip() for c in shape[1]] if shape and shape[2] else []
+
+
+def columns_of(text: str) -> str:
+    """`columns (sep ","): 0=id, 1=city` for delimited text, else "".
+
+    Column numbers are what count_rows and sum_where take (a header's names
+    work too).
+    """
+    shape = table_shape(text)
+    if shape is None:
+        return ""
+    sep, cells, header = shape
+    shown = ", ".join(f"{i}={_shorten(c, 24)}" for i, c in enumerate(cells[:12]))
+    kind = "header" if header else "columns"
+    sep_text = "\\t" if sep == "\t" else sep
+    return f'{kind} (sep "{sep_text}"): {shown}'
 
 
 def describe_input(name: str, value: Any, t: Type) -> InputInfo:

@@ -27,24 +27,55 @@ def _clean(word: str) -> str:
     return w
 
 
-def question_literals(question: str, extra: list[str] | None = None) -> list[str]:
-    """Every phrase of up to five consecutive words of the question (RLM-escaped)."""
-    words = [_clean(w) for w in _WORD.findall(question)]
-    words = [w for w in words if w and '"' not in w and "\\" not in w]
-    phrases: list[str] = []
+def _phrases(text: str) -> list[str]:
+    words = _WORD.findall(text)
+    out: list[str] = []
     for i in range(len(words)):
         for j in range(i + 1, min(len(words), i + MAX_WORDS) + 1):
-            phrase = " ".join(words[i:j])
-            if phrase not in phrases:
-                phrases.append(phrase)
-    for e in extra or []:
-        if e and '"' not in e and "\\" not in e and len(e) <= 60 and e not in phrases:
-            phrases.append(e)
+            raw = " ".join(words[i:j])
+            # Trim punctuation at the phrase's ends only ("Priya A. Ahmed" keeps its dot).
+            core = raw.strip(_TRIM)
+            for p in (core, _clean(core) if j == i + 1 else core, core.rstrip(".")):
+                if p and p not in out:
+                    out.append(p)
+            if core.endswith("'s") or core.endswith("’s"):
+                out.append(core[:-2])
+    return out
+
+
+def question_literals(question: str, extra: list[str] | None = None) -> list[str]:
+    """The question's phrases (up to five words), `extra` (header names), and separators."""
+    phrases: list[str] = []
+    for p in _phrases(question) + list(extra or []):
+        if p and '"' not in p and "\\" not in p and len(p) <= 60 and p not in phrases:
+            phrases.append(p)
     return phrases + [s for s in SEPARATORS if s not in phrases]
 
 
 def _gbnf_literal(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# Names a script may give its variables: short, common, never a builtin's name.
+VARIABLE_NAMES = ("line", "found", "hits", "row", "n", "total", "result", "answer", "value",
+                  "key", "dept", "name", "code", "number", "text", "part", "parts", "x", "i",
+                  "items", "best", "manager", "amount", "first", "second", "matches", "cells",
+                  "rows", "temps", "ids", "k", "price", "city", "date", "floor", "team")
+
+
+def restrict_names(gbnf: str, names: list[str]) -> str:
+    """Replace the grammar's free variable names by a choice among `names`.
+
+    Free names let a small model start a line with prose ("Here -= ...");
+    a short list of plain names leaves it only the script's own words.
+    """
+    choice = " | ".join(_gbnf_literal(n) for n in sorted(set(names)))
+    lines = gbnf.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith("var ::= "):
+            lines[i] = f"var ::= {choice}"
+            return "\n".join(lines)
+    raise ValueError("the grammar has no var rule to restrict")
 
 
 def restrict_strings(gbnf: str, literals: list[str]) -> str:

@@ -23,15 +23,23 @@ from pathlib import Path
 from typing import Any
 
 from rlmlang import __version__
+from rlmlang.controller.answers import answer_key, is_empty_answer
 from rlmlang.controller.budgets import ALL_DEFAULTS, BudgetExceeded, Meter
-from rlmlang.controller.examples import load_library, nearest
-from rlmlang.controller.inputs import InputInfo, bind_value, describe_input, read_raw
+from rlmlang.controller.examples import adapted, assigned_names, load_library, nearest
+from rlmlang.controller.inputs import (
+    InputInfo,
+    bind_value,
+    describe_input,
+    header_names,
+    read_raw,
+)
+from rlmlang.controller.literals import VARIABLE_NAMES
 from rlmlang.controller.prompt import Conversation, feedback_message, task_message
 from rlmlang.controller.signature import Signature, parse_signature
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.pipeline import ScriptOutcome, ScriptSetup, execute_script
 from rlmlang.runlog import LogWriter
-from rlmlang.store import StateStore, canonical_json
+from rlmlang.store import StateStore
 from rlmlang.tools.registry import Registry, size_of
 from rlmlang.types import Type
 
@@ -59,7 +67,7 @@ class RunOutcome:
         return self.status == "answered"
 
 
-def _clean_script(text: str) -> str:
+def clean_script(text: str) -> str:
     """Free-generation output may carry Markdown fences or chatter around the code."""
     t = text.strip()
     if "```" in t:
@@ -69,17 +77,6 @@ def _clean_script(text: str) -> str:
             first, _, rest = body.partition("\n")
             t = rest if first.strip().isalpha() or not first.strip() else body
     return t.strip() + "\n"
-
-
-def _answer_key(value: Any) -> str:
-    if isinstance(value, str):
-        return value.strip().lower()
-    return canonical_json(value)
-
-
-def _is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, (str, list, dict)) and len(value) == 0) or (
-        isinstance(value, str) and not value.strip())
 
 
 class Runtime:
@@ -177,18 +174,24 @@ class Runtime:
         return [n for n in self.registry.names() if n in wanted]
 
     def _grammar(self, sig: Signature, state_keys: list[str], tools: list[str],
-                 question: str) -> str | None:
+                 question: str, headers: list[str], names: list[str]) -> str | None:
         if not self.use_grammar:
             return None
         from rlmlang.backend.base import GrammarError
-        from rlmlang.controller.literals import question_literals, restrict_strings
+        from rlmlang.controller.literals import (
+            question_literals,
+            restrict_names,
+            restrict_strings,
+        )
         from rlmlang.syntax.gbnf import model_grammar
 
         gbnf = model_grammar(
             tools=tools, inputs=[f.name for f in sig.inputs],
             state_keys=state_keys, output=sig.output.type)
         if self.question_literals and question:
-            gbnf = restrict_strings(gbnf, question_literals(question))
+            gbnf = restrict_strings(gbnf, question_literals(question, headers))
+            gbnf = restrict_names(gbnf, [n for n in names if n not in self.registry
+                                         and n not in sig.input_types()])
         check = getattr(self.backend, "check_grammar", None)
         if callable(check):  # an invalid grammar would crash llama.cpp: refuse it here
             try:
@@ -269,13 +272,17 @@ class Runtime:
         self._write(log, "run_start", start, sync=True)
         self._emit("run_start", start)
 
-        n_text = sum(1 for i in infos if isinstance(values[i.name], str))
-        examples = nearest(question, self._library, k=self.n_examples,
-                           input_names=tuple(i.name for i in infos), n_text_inputs=n_text)
+        text_inputs = [i.name for i in infos if isinstance(values[i.name], str)
+                       and i.chars > 200]
+        examples = [adapted(e, text_inputs) for e in nearest(
+            question, self._library, k=self.n_examples,
+            input_names=tuple(i.name for i in infos), n_text_inputs=len(text_inputs))]
         tools = self._tool_names(examples)
         conv = Conversation.start(self.registry, tools, examples,
                                   task_message(infos, question, sig.output.type))
-        grammar = self._grammar(sig, state_keys, tools, question)
+        headers = [h for n in text_inputs for h in header_names(values[n])]
+        names = set(VARIABLE_NAMES).union(*(assigned_names(e.script) for e in examples))
+        grammar = self._grammar(sig, state_keys, tools, question, headers, sorted(names))
         setup = ScriptSetup(
             registry=self.registry, inputs=values,
             input_types=sig.input_types(), output=sig.output.type,
@@ -299,7 +306,7 @@ class Runtime:
                 prev_prompt = prompt
                 outcomes = self._round(iteration, prompt, grammar, setup, meter, log, stats)
                 answers = [(o, s) for o, s in outcomes if o.status == "submitted"]
-                useful = [(o, s) for o, s in answers if not _is_empty(o.value)]
+                useful = [(o, s) for o, s in answers if not is_empty_answer(o.answer)]
                 if useful:
                     winner, script = self._vote(useful)
                     if failed_before:
@@ -314,20 +321,22 @@ class Runtime:
                         self._write(log, "state_commit", {"version": version,
                                                           "diff": store.diff(version)},
                                     sync=True)
-                    votes = Counter(_answer_key(o.value) for o, _ in useful)
-                    payload = {"iteration": iteration, "value": winner.value,
+                    votes = Counter(answer_key(o.answer) for o, _ in useful)
+                    payload = {"iteration": iteration, "value": winner.answer,
                                "script_sha256": winner.script_sha256,
                                "votes": dict(votes), "candidates": len(outcomes)}
                     self._write(log, "submit", payload, sync=True)
                     self._emit("submit", payload)
-                    return self._finish(log, meter, stats, "answered", winner.value,
+                    return self._finish(log, meter, stats, "answered", winner.answer,
                                         "submitted", iteration)
                 if answers and best_answer is None:
-                    best_answer = answers[0][0].value
+                    best_answer = answers[0][0].answer
                 failed_before = True
                 best, script = max(outcomes, key=lambda p: (_STAGE_RANK.get(p[0].stage, 0),
                                                             -outcomes.index(p)))
-                if best.status == "submitted":
+                if best.answer_error is not None:
+                    feedback = feedback_message(script, [best.answer_error], best.output)
+                elif best.status == "submitted":
                     feedback = ("That script submitted an empty answer: the search found "
                                 "nothing. Try another phrase from the question.")
                 else:
@@ -370,7 +379,7 @@ class Runtime:
             stats["tokens"] += gen.tokens
             stats["gen_seconds"] += gen.prompt_seconds + gen.gen_seconds
             stats["candidates"] += 1
-            script = _clean_script(gen.text)
+            script = clean_script(gen.text)
             sha = hashlib.sha256(script.encode()).hexdigest()
             self._write(log, "generation", {
                 "iteration": iteration, "candidate": c + 1, "temperature": temperature,
@@ -419,18 +428,18 @@ class Runtime:
         if outcome.verified:
             self._write(log, "output", {
                 "iteration": iteration, "candidate": candidate, "status": outcome.status,
-                "value": outcome.value, "printed": outcome.output,
+                "value": outcome.value, "answer": outcome.answer, "printed": outcome.output,
                 "fuel": outcome.fuel_used, "writes": outcome.writes}, sync=True)
         self._emit("verdict", {"iteration": iteration, "candidate": candidate,
                                "stage": outcome.stage, "status": outcome.status,
-                               "value": outcome.value,
+                               "value": outcome.answer,
                                "diagnostics": [d.code for d in outcome.diagnostics]})
 
     def _vote(self, answers: list[tuple[ScriptOutcome, str]]) -> tuple[ScriptOutcome, str]:
-        counts = Counter(_answer_key(o.value) for o, _ in answers)
+        counts = Counter(answer_key(o.answer) for o, _ in answers)
         top = max(counts.values())
         for o, s in answers:  # earliest among the most voted: the greedy one wins ties
-            if counts[_answer_key(o.value)] == top:
+            if counts[answer_key(o.answer)] == top:
                 return o, s
         raise AssertionError("unreachable")
 

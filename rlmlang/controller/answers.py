@@ -1,0 +1,97 @@
+"""Answers: turning what a script submits into the task's output type, and comparing them.
+
+A scalar task output (`-> answer: int`) accepts any scalar submit: a tiny
+model that finds "22" for an int answer, or 21.0 from a sum, has the answer,
+not a type error. The conversion is exact or it fails with a message the
+model can act on (`"abc" is not a whole number`); composite outputs (lists,
+dicts, records) must already have their declared type.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from rlmlang.store import canonical_json
+from rlmlang.types import Prim, Type, conforms, format_type
+
+SCALARS = ("int", "float", "str", "bool")
+
+
+def is_scalar(t: Type | None) -> bool:
+    return isinstance(t, Prim) and t.name in SCALARS
+
+
+def check_type_for(output: Type | None) -> Type | None:
+    """The type the checker holds submit to: none for scalar outputs (converted after)."""
+    return None if is_scalar(output) else output
+
+
+class AnswerError(ValueError):
+    pass
+
+
+def _number(text: str) -> float:
+    s = text.strip().replace(",", "").rstrip(".")
+    try:
+        return float(s)
+    except ValueError:
+        raise AnswerError(f"{text[:40]!r} is not a number") from None
+
+
+def coerce_answer(value: Any, t: Type | None) -> Any:
+    """`value` as a `t`, exactly, or AnswerError saying why not."""
+    if t is None or (not is_scalar(t) and conforms(value, t)):
+        return value
+    if not is_scalar(t):
+        raise AnswerError(f"the answer must be {format_type(t)}")
+    name = t.name  # type: ignore[attr-defined]
+    if name == "str":
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        if isinstance(value, (int, float)):
+            return str(value)
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return ", ".join(value)
+        return json.dumps(value, ensure_ascii=False)
+    if name == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "yes", "false", "no"):
+            return value.strip().lower() in ("true", "yes")
+        raise AnswerError(f"{value!r} is not true or false")
+    if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
+        raise AnswerError(f"the answer must be {name}, not {format_type_of(value)}")
+    number = _number(value) if isinstance(value, str) else float(value)
+    if math.isnan(number) or math.isinf(number):
+        raise AnswerError(f"{value!r} is not a finite number")
+    if name == "float":
+        return float(number)
+    if not number.is_integer():
+        raise AnswerError(f"{value!r} is not a whole number")
+    return int(number)
+
+
+def format_type_of(value: Any) -> str:
+    return {bool: "bool", int: "int", float: "float", str: "str", list: "a list",
+            dict: "a dict", type(None): "None"}.get(type(value), type(value).__name__)
+
+
+def answer_key(value: Any) -> str:
+    """What two answers must share to count as the same vote."""
+    if isinstance(value, str):
+        return value.strip().lower()
+    return canonical_json(value)
+
+
+def is_empty_answer(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, (list, dict)) and len(value) == 0

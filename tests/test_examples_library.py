@@ -1,0 +1,46 @@
+"""Every worked example shown to the model is a script the pipeline accepts.
+
+A wrong example teaches a small model a wrong script, so each one is checked
+against the signature its own prompt describes (inputs, answer type).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rlmlang.controller.examples import adapted, load_library, nearest, task_kind
+from rlmlang.pipeline import CheckOptions, analyze_source
+
+LIBRARY = load_library()
+
+
+def _signature(prompt: str) -> str:
+    names = re.findall(r"^(\w+): str\b", prompt, re.M)
+    answer = re.search(r"^Answer type: (.+)$", prompt, re.M)
+    assert names and answer, "an example's prompt names its inputs and answer type"
+    return ", ".join(f"{n}: str" for n in names) + f", question: str -> answer: {answer[1]}"
+
+
+@pytest.mark.parametrize("example", LIBRARY, ids=[e.name for e in LIBRARY])
+def test_example_verifies(example) -> None:
+    result = analyze_source(example.script + "\n", example.name,
+                            CheckOptions(signature=_signature(example.prompt)))
+    assert result.ok, [d.render(example.script) for d in result.diagnostics]
+
+
+def test_examples_are_chosen_by_task_kind() -> None:
+    assert task_kind("How many rows have the city Lima?") == "count"
+    assert task_kind("What is the total amount for region West?") == "aggregate"
+    assert task_kind("What is the access code of badge 4820?") == "needle"
+    assert task_kind("On which floor does Omar work?", n_text_inputs=2) == "two_hop"
+    picked = nearest("How many orders have the status refunded?", LIBRARY)
+    assert all(e.kind == "count" for e in picked)
+
+
+def test_examples_take_the_task_input_names() -> None:
+    ex = next(e for e in LIBRARY if e.name == "count_rows")
+    renamed = adapted(ex, ["orders"])
+    assert "orders" in renamed.script and "context" not in renamed.script
+    assert renamed.prompt.splitlines()[1].startswith("orders: str")
