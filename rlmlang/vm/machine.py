@@ -117,6 +117,12 @@ def _approx_bytes(v: Any, deep: bool = True) -> int:
     return 32
 
 
+def _roots(lcl: list[Any], glb: list[Any], stack: list[Any], sp: int,
+           frames: list[tuple[Any, ...]]) -> list[list[Any]]:
+    """The interpreter's live slots: all frames' locals, and their stacks below `sp`."""
+    return [lcl, glb, stack[:sp], *[f[1] for f in frames], *[f[2][:f[3]] for f in frames]]
+
+
 class _Machine:
     def __init__(self, prog: Bytecode, registry: Any, inputs: dict[str, Any],
                  ctx: ToolContext, budgets: dict[str, int], fuel_bound: int | None):
@@ -172,8 +178,13 @@ class _Machine:
 
     # ------------------------------------------------------------ helpers
 
-    def memory(self, roots: list[list[Any]], new: Any) -> None:
-        """Account a big allocation; every so often measure what is live."""
+    def memory(self, new: Any, roots: Any, args: tuple[Any, ...]) -> None:
+        """Account a big allocation; every so often measure what is live.
+
+        `roots(*args)` returns the live slots: every frame's locals and the part of
+        every frame's operand stack below the operands being consumed; the new
+        value is counted too. Both tiers compute the same set (docs/bytecode.md).
+        """
         size = _approx_bytes(new, False)
         if size > self.max_memory:
             raise VMError("E_BUDGET", f"a {kind(new)} of {len(new):,} items would take about "
@@ -184,7 +195,7 @@ class _Machine:
         if self.mem_since < self.mem_interval:
             return
         self.mem_since = 0
-        self.measure(roots)
+        self.measure([[new], *roots(*args)])
 
     def precheck(self, x: Any, y: Any) -> None:
         """`s * n` is sized before it is built, so a memory bomb never allocates."""
@@ -362,7 +373,7 @@ class _Machine:
                         if fuel < 0:
                             raise OutOfFuel
                         if len(v) >= BIG:
-                            self.memory([lcl, glb, stack, *[f[1] for f in frames]], v)
+                            self.memory(v, _roots, (lcl, glb, stack, sp - 1, frames))
                     stack[sp - 1] = v
                 elif op <= 20:  # EQ NE LT LE GT GE IN NOT_IN
                     sp -= 1
@@ -406,7 +417,7 @@ class _Machine:
                             raise OutOfFuel
                         v = entry[2](*args)
                     if (type(v) is str or type(v) is list) and len(v) >= BIG:
-                        self.memory([lcl, glb, stack, *[f[1] for f in frames]], v)
+                        self.memory(v, _roots, (lcl, glb, stack, sp, frames))
                     stack[sp] = v
                     sp += 1
                 elif op == 23:  # LOAD_GLOBAL
@@ -508,7 +519,7 @@ class _Machine:
                     else:
                         v = entry[2](*args, **kwargs)
                     if (type(v) is str or type(v) is list) and len(v) >= BIG:
-                        self.memory([lcl, glb, stack, *[f[1] for f in frames]], v)
+                        self.memory(v, _roots, (lcl, glb, stack, sp, frames))
                     stack[sp] = v
                     sp += 1
                 elif op == 38:  # CALL_FUNC
@@ -572,23 +583,8 @@ class _Machine:
                     r.status = "finished"
                     break
                 # NOP: nothing
-        except OutOfFuel:
-            self._out_of_fuel(limit - fuel, funcs[fi], pc - 1)
-        except VMError as e:
-            self._error(e.code, e.message, funcs[fi], pc - 1, e.fix, e.data)
-        except ToolFailure as e:
-            self._error(e.code, e.message, funcs[fi], pc - 1, e.fix, e.data)
-        except ToolError as e:  # a pure builtin refused its arguments
-            self._error("E_TOOL", e.message, funcs[fi], pc - 1, e.fix)
-        except DiagnosticError as e:  # the store refused a write (E_STATE), ...
-            d = e.diagnostics[0]
-            self._error(d.code, d.message, funcs[fi], pc - 1, d.fix, d.data)
-        except Exception as e:  # Python raised inside an operation: translate it
-            if op in (bc.CALL_TOOL, bc.CALL_TOOL_KW):
-                text = f"{prog.tools[a]}: {e}" if str(e) else f"{prog.tools[a]} failed"
-            else:
-                text = explain(e, op, self._operands(op, stack, sp))
-            self._error("E_RUNTIME", text, funcs[fi], pc - 1)
+        except Exception as e:  # noqa: BLE001 (every failure becomes one diagnostic)
+            self.fail(e, fi, pc - 1, limit - fuel, self._operands(op, stack, sp))
         r.fuel_used = limit - fuel
         r.output = "".join(self.out)
         r.elapsed_s = time.perf_counter() - start
@@ -601,6 +597,30 @@ class _Machine:
         if bc.ADD <= op <= bc.INDEX:
             return [stack[sp - 1], stack[sp]]
         return []
+
+    def fail(self, e: Exception, fi: int, pc: int, used: int, operands: list[Any]) -> None:
+        """Turn what stopped the run at instruction `pc` of function `fi` into its diagnostic.
+
+        Shared by both tiers, so the same failure reads the same in each.
+        `operands` are the operands of the instruction that raised (for explain).
+        """
+        fn = self.prog.functions[fi]
+        if isinstance(e, OutOfFuel):
+            self._out_of_fuel(used, fn, pc)
+        elif isinstance(e, (VMError, ToolFailure)):
+            self._error(e.code, e.message, fn, pc, e.fix, e.data)
+        elif isinstance(e, ToolError):  # a pure builtin refused its arguments
+            self._error("E_TOOL", e.message, fn, pc, e.fix)
+        elif isinstance(e, DiagnosticError):  # the store refused a write (E_STATE), ...
+            d = e.diagnostics[0]
+            self._error(d.code, d.message, fn, pc, d.fix, d.data)
+        else:  # Python raised inside an operation: translate it
+            op, a, _ = fn.code[pc] if 0 <= pc < len(fn.code) else (bc.NOP, 0, 0)
+            if op in (bc.CALL_TOOL, bc.CALL_TOOL_KW):
+                text = f"{self.prog.tools[a]}: {e}" if str(e) else f"{self.prog.tools[a]} failed"
+            else:
+                text = explain(e, op, operands)
+            self._error("E_RUNTIME", text, fn, pc)
 
     def _span(self, fn: bc.Function, pc: int) -> Span | None:
         if 0 <= pc < len(fn.lines):
@@ -634,10 +654,27 @@ class _Machine:
                         {"budget": self.limit, "fuel_used": used})
 
 
+TIERS = ("fast", "interp")
+
+
 def run(bytecode: Bytecode, *, registry: Any, inputs: dict[str, Any] | None = None,
         ctx: ToolContext | None = None, budgets: dict[str, int] | None = None,
-        fuel_bound: int | None = None) -> RunResult:
-    """Run validated bytecode to the end; never raises for anything the script does."""
+        fuel_bound: int | None = None, tier: str = "fast") -> RunResult:
+    """Run validated bytecode to the end; never raises for anything the script does.
+
+    `tier="fast"` (the default) runs the program translated to Python
+    (rlmlang.vm.fast), or here when it cannot be translated; `tier="interp"`
+    always runs the dispatch loop below, the reference the fast tier is
+    tested against. Both give the same RunResult (elapsed_s aside).
+    """
+    if tier not in TIERS:
+        raise ValueError(f"unknown VM tier {tier!r} (one of: {', '.join(TIERS)})")
     m = _Machine(bytecode, registry, dict(inputs or {}), ctx or ToolContext(),
                  dict(budgets or {}), fuel_bound)
+    if tier == "fast":
+        from rlmlang.vm import fast
+
+        r = fast.run(m)
+        if r is not None:
+            return r
     return m.run()
