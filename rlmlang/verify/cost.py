@@ -37,6 +37,7 @@ from rlmlang.syntax.printer import print_expr
 from rlmlang.tools.registry import Size, ToolSpec
 from rlmlang.types import BOOL, FLOAT, INT, NONE, STR, DictT, ListT, RecordT, Type
 from rlmlang.verify import termination
+from rlmlang.verify.amortize import Amortizer
 from rlmlang.verify.sizes import (
     AV,
     INF,
@@ -57,8 +58,9 @@ from rlmlang.verify.sizes import (
 )
 
 MAX_ROUNDS = 5  # rounds to find a loop's hull before widening to unbounded
-# Item sizes at which a loop over pieces of a text is also costed (see Analyzer.loop).
-SPLIT_SIZES = (64, 256, 1024, 4096)
+# An accumulator whose hull is within this of its entry value is not worth the samples
+# that would tighten it (each is one more evaluation of the loop body).
+TIGHTEN_OVER = 1 << 16
 
 
 @dataclass
@@ -91,6 +93,7 @@ class LoopRecord:
     measure: str | None = None
     guessed: bool = False
     why_bound: str = ""  # how the iteration count is known
+    amortized: bool = False  # the body's total is bounded by the items' summed size
 
 
 @dataclass
@@ -118,7 +121,18 @@ class _Frame:
     def __init__(self) -> None:
         self.loop_breaks: list[list[State]] = []
         self.loop_conts: list[list[State]] = []
+        # Per enclosing loop of this frame: the dearest branch that leaves it (runs once).
+        self.once: list[Cost] = []
         self.returns: list[AV] = []
+
+
+@dataclass(frozen=True)
+class Split:
+    """A loop over pieces of a text: bind the item at a smaller size; its bounds."""
+
+    bind_at: Any  # (state, size) -> state with the loop variable of at most `size`
+    size: Num  # the largest item
+    total: Num  # the items' sizes add up to at most this
 
 
 def top_of(t: Type | None, size: Num = INF) -> AV:
@@ -181,7 +195,13 @@ class Analyzer:
         self.frame = _Frame()
         self.frame_types: dict[str, Type] = {}
         self.def_memo: dict[tuple[Any, ...], tuple[AV, Cost]] = {}
+        self.quiet_memo: dict[tuple[Any, ...], tuple[AV, Cost]] = {}
         self.unbounded: set[str] = set()  # frame:name already reported as unbounded
+        # > 0 while a loop body is evaluated only to find its hull or to sample its cost:
+        # records (loops, peaks, size problems, termination verdicts) come from the one
+        # evaluation at the final hull, never from these.
+        self.quiet = 0
+        self.term_memo: dict[tuple[Any, ...], termination.LoopResult] = {}
 
     # ------------------------------------------------------------------ entry
 
@@ -276,6 +296,8 @@ class Analyzer:
         return st
 
     def note_peak(self, name: str, v: AV, node: Any) -> None:
+        if self.quiet:
+            return
         key = f"{id(self.frame)}:{name}"
         b = v.bytes()
         old = self.peak.get(key)
@@ -287,12 +309,12 @@ class Analyzer:
                               _grow_fix(name, v), name=name, bound="unbounded")
 
     def size_problem(self, node: Any, message: str, fix: str, **data: Any) -> None:
-        if id(node) not in self.size_problems:
+        if not self.quiet and id(node) not in self.size_problems:
             self.size_problems[id(node)] = SizeProblem(node, message, fix, data)
 
     def if_stmt(self, s: ast.If, st: State) -> State | None:
         outs: list[State | None] = []
-        branch_costs: list[Cost] = []
+        branch_costs: list[tuple[Cost, bool]] = []  # (cost, whether it leaves the loop)
         saved = self.cost
         cur: State | None = st
         cond_cost = Cost()
@@ -304,18 +326,35 @@ class Analyzer:
             self.expr(cond, cur)
             cond_cost.add(self.cost)
             self.cost = Cost()
-            outs.append(self.block(body, refine(cur, cond, True, self)))
-            branch_costs.append(self.cost)
+            if infeasible(cur, cond):
+                outs.append(None)
+                branch_costs.append((Cost(), False))
+                cur = refine(cur, cond, False, self)
+                continue
+            out = self.block(body, refine(cur, cond, True, self))
+            outs.append(out)
+            branch_costs.append((self.cost, out is None and not _continues(body)))
             cur = refine(cur, cond, False, self)
         self.cost = Cost()
         if s.orelse is not None and cur is not None:
-            outs.append(self.block(s.orelse, cur))
+            out = self.block(s.orelse, cur)
+            outs.append(out)
+            branch_costs.append((self.cost, out is None and not _continues(s.orelse)))
         else:
             outs.append(cur)
-        branch_costs.append(self.cost)
+            branch_costs.append((self.cost, False))
+        # A branch every path of which leaves the enclosing loop (break, return, submit,
+        # fail; no continue) runs at most once per run of that loop: charged there, once.
+        in_loop = bool(self.frame.once)
         worst = Cost()
-        for c in branch_costs:
-            worst = worst.max(c)
+        once = Cost()
+        for c, leaves in branch_costs:
+            if leaves and in_loop:
+                once = once.max(c)
+            else:
+                worst = worst.max(c)
+        if in_loop:
+            self.frame.once[-1] = self.frame.once[-1].max(once)
         self.cost = saved
         self.cost.add(cond_cost)
         self.cost.add(worst)
@@ -343,22 +382,17 @@ class Analyzer:
             return Cost(mul(NODE_FUEL["For"], iters + 1))
 
         split = None
-        if it.kind == "list" and it.sum != INF and elem.kind == "str" and elem.size > 64:
-            def bind_small(h: State, size: Num) -> State:
+        if it.kind == "list" and it.sum != INF and elem.kind == "str":
+            def bind_at(h: State, size: Num) -> State:
                 h = dict(h)
-                h[s.var] = AV("str", size=size)
+                h[s.var] = AV("str", size=min(size, elem.size))
                 return h
-            split = (bind_small, elem.size, it.sum)
+            split = Split(bind_at, elem.size, it.sum)
         return self.loop(s, "for", st, n, bind, s.body, overhead, why, print_expr(s.iter),
                          split=split)
 
     def while_stmt(self, s: ast.While, st: State) -> State | None:
-        key = id(s)
-        res = self.term.get(key)
-        if res is None:
-            types = termination.types_for_frame(self.frame_types)
-            res = termination.prove(s, types, st)
-            self.term[key] = res
+        res = self.prove_while(s, st)
         if res.status == "proven" and res.measure is not None:
             saved = self.cost
             self.cost = Cost()
@@ -372,8 +406,6 @@ class Analyzer:
             n = INF
             why = "no proven measure"
 
-        cond_cost_box: list[Cost] = []
-
         def bind(h: State) -> State:
             return refine(h, s.cond, True, self)
 
@@ -384,7 +416,6 @@ class Analyzer:
             self.expr(s.cond, st)
             c = self.cost
             self.cost = saved
-            cond_cost_box.append(c)
             return c.scaled(iters + 1)
 
         out = self.loop(s, "while", st, n, bind, s.body, overhead, why, print_expr(s.cond),
@@ -393,32 +424,98 @@ class Analyzer:
             return None
         return refine(out, s.cond, False, self)
 
+    def prove_while(self, s: ast.While, st: State) -> termination.LoopResult:
+        """The loop's termination verdict for this entry state (Z3, memoized on its facts).
+
+        Proven again for every entry state it is reached with (the entry state of a
+        nested loop widens as the outer loop's hull grows); the verdict recorded is
+        the one at the final hull, and a failure anywhere sticks.
+        """
+        types = termination.types_for_frame(self.frame_types)
+        assigned = termination.assigned_in(s.body)
+        facts = tuple(sorted((k, v) for k, v in st.items() if k not in assigned and k in types))
+        key = (id(s), facts, tuple(sorted((k, str(t)) for k, t in types.items())))
+        res = self.term_memo.get(key)
+        if res is None:
+            res = termination.prove(s, types, st)
+            self.term_memo[key] = res
+        old = self.term.get(id(s))
+        if not self.quiet and (old is None or old.status == "proven"):
+            self.term[id(s)] = res
+        return res
+
     def loop(self, s: ast.Stmt, kind: str, st: State, n: Num, bind: Any,
              body: tuple[ast.Stmt, ...], overhead: Any, why: str, text: str,
              measure: termination.LoopResult | None = None,
-             split: tuple[Any, Num, Num] | None = None) -> State | None:
+             split: Split | None = None) -> State | None:
         assigned = termination.assigned_in(body)
         incremental = _incremental_names(body, assigned)
         saved = self.cost
         parent = self.loop_stack[-1] if self.loop_stack else None
         self.loop_stack.append(id(s))
+        amort = Amortizer.make(n, split.size, split.total) if split is not None else None
+        self.quiet += 1
+        try:
+            h = self._hull(st, n, bind, body, assigned, incremental)
+            if amort is not None and split is not None and incremental:
+                h = self._tighten(h, st, body, incremental, split, amort)
+        finally:
+            self.quiet -= 1
+        per_iter, out_state, breaks, once = self._iterate(body, bind(h))
+        body_total = per_iter.scaled(n)
+        amortized = False
+        if amort is not None and split is not None:
+            self.quiet += 1
+            try:
+                cand = self._amortized_cost(body, h, split, amort, per_iter)
+            finally:
+                self.quiet -= 1
+            if cand is not None and cand.fuel < body_total.fuel:
+                amortized = True
+            if cand is not None:
+                body_total = Cost(min(body_total.fuel, cand.fuel),
+                                  min(body_total.tools, cand.tools),
+                                  min(body_total.llm, cand.llm))
+        self.loop_stack.pop()
+        total = overhead(n)
+        total.add(body_total)
+        total.add(once)
+        self.cost = saved
+        self.cost.add(total)
+        if amortized and split is not None:
+            why += (f"; their sizes add up to at most {_n(split.total)}, so the per-item work "
+                    "is bounded by the total (amortized)")
+        rec = LoopRecord(s, kind, n, per_iter, total, parent, text, why_bound=why,
+                         amortized=amortized)
+        if measure is not None and measure.measure is not None and measure.status == "proven":
+            rec.measure = print_expr(measure.measure)
+            rec.guessed = measure.guessed
+        if not self.quiet:
+            self.loops[id(s)] = rec
+        for name, v in h.items():
+            if name in assigned:
+                self.note_peak(name, v, s)
+        return join_states([h, out_state, *breaks])
+
+    def _iterate(self, body: tuple[ast.Stmt, ...],
+                 state: State) -> tuple[Cost, State | None, list[State], Cost]:
+        """One iteration from `state`: (its cost, state after, states at break, once-cost)."""
+        self.cost = Cost()
+        self.frame.loop_breaks.append([])
+        self.frame.loop_conts.append([])
+        self.frame.once.append(Cost())
+        end = self.block(body, state)
+        breaks = self.frame.loop_breaks.pop()
+        conts = self.frame.loop_conts.pop()
+        once = self.frame.once.pop()
+        return self.cost, join_states([end, *conts]), breaks, once
+
+    def _hull(self, st: State, n: Num, bind: Any, body: tuple[ast.Stmt, ...],
+              assigned: set[str], incremental: set[str]) -> State:
+        """A state that covers the start of every iteration (see the module doc)."""
         h = dict(st)
-        out_state: State | None = None
-        breaks: list[State] = []
-        final = False
-        split_costs: list[tuple[Num, Cost]] = []
-        for rnd in range(MAX_ROUNDS + 2):
-            if final and split is not None:
-                split_costs = self._split_costs(body, h, split)
-            self.cost = Cost()
-            self.frame.loop_breaks.append([])
-            self.frame.loop_conts.append([])
-            end = self.block(body, bind(h))
-            breaks = self.frame.loop_breaks.pop()
-            conts = self.frame.loop_conts.pop()
-            out_state = join_states([end, *conts])
-            if final:
-                break
+        for rnd in range(MAX_ROUNDS + 1):
+            _, out_state, _, _ = self._iterate(body, bind(h))
             new_h = dict(h)
             stable = True
             for name in assigned:
@@ -440,51 +537,85 @@ class Analyzer:
                     new_h[name] = join(old, cand)  # type: ignore[assignment]
                     stable = False
             h = new_h
-            if stable or rnd >= MAX_ROUNDS:
-                if not stable:
-                    for name in assigned:
-                        if name in h and name in st and not leq(h[name], st[name]):
-                            h[name] = widen_av(st[name], h[name])
-                final = True
-        per_iter = self.cost
-        self.loop_stack.pop()
-        total = overhead(n)
-        body_total = per_iter.scaled(n)
-        for small, c_small in split_costs:
-            # At most T/(S+1) items are longer than S; the rest cost at most f(S) each.
-            big = min(n, split[2] // (small + 1)) if split else n  # type: ignore[index]
-            cand = c_small.scaled(n)
-            cand.add(per_iter.scaled(big))
-            body_total = Cost(min(body_total.fuel, cand.fuel), min(body_total.tools, cand.tools),
-                              min(body_total.llm, cand.llm))
-        total.add(body_total)
-        self.cost = saved
-        self.cost.add(total)
-        rec = LoopRecord(s, kind, n, per_iter, total, parent, text, why_bound=why)
-        if measure is not None and measure.measure is not None and measure.status == "proven":
-            rec.measure = print_expr(measure.measure)
-            rec.guessed = measure.guessed
-        self.loops[id(s)] = rec
-        for name, v in h.items():
-            if name in assigned:
-                self.note_peak(name, v, s)
-        return join_states([h, out_state, *breaks])
+            if stable:
+                return h
+        for name in assigned:
+            if name in h and name in st and not leq(h[name], st[name]):
+                h[name] = widen_av(st[name], h[name])
+        return h
 
-    def _split_costs(self, body: tuple[ast.Stmt, ...], h: State,
-                     split: tuple[Any, Num, Num]) -> list[tuple[Num, Cost]]:
-        """One iteration's cost when the item has at most S characters, for a few S."""
-        bind_small, big, _ = split
-        out = []
-        for small in SPLIT_SIZES:
-            if small >= big:
-                break
-            self.cost = Cost()
-            self.frame.loop_breaks.append([])
-            self.frame.loop_conts.append([])
-            self.block(body, bind_small(h, small))
-            self.frame.loop_breaks.pop()
-            self.frame.loop_conts.pop()
-            out.append((small, self.cost))
+    def _sweep(self, body: tuple[ast.Stmt, ...], h: State, split: Split, amort: Amortizer,
+               measure: Any, at_size: tuple[Num, ...] | None = None,
+               ) -> list[dict[int, Num]] | None:
+        """`measure(cost, state after)` of one iteration at sample sizes, one dict
+        (size -> value) per component; None when the body does not depend on the size
+        (the values at 0 and at the largest size agree)."""
+        got: dict[int, tuple[Num, ...]] = {}
+
+        def at(size: int) -> None:
+            if size not in got:
+                c, out, _, _ = self._iterate(body, split.bind_at(h, size))
+                got[size] = measure(c, out)
+        if at_size is not None:
+            got[amort.size] = at_size
+        at(amort.size)
+        at(0)
+        if got[0] == got[amort.size]:
+            return None
+        for s in amort.coarse:
+            at(s)
+
+        def comps() -> list[dict[int, Num]]:
+            return [{s: v[i] for s, v in got.items()} for i in range(len(got[0]))]
+        if any(amort.loose(c) for c in comps()):
+            for s in amort.fine:
+                at(s)
+        return comps()
+
+    def _amortized_cost(self, body: tuple[ast.Stmt, ...], h: State, split: Split,
+                        amort: Amortizer, per_iter: Cost) -> Cost | None:
+        """Σ over the iterations of their cost, bounded by the items' total size."""
+        def measure(c: Cost, _: State | None) -> tuple[Num, ...]:
+            return (c.fuel, c.tools, c.llm)
+        vals = self._sweep(body, h, split, amort, measure, measure(per_iter, None))
+        if vals is None:
+            return None
+        return Cost(*(amort.sum(v) for v in vals))
+
+    def _tighten(self, h: State, st: State, body: tuple[ast.Stmt, ...], incremental: set[str],
+                 split: Split, amort: Amortizer) -> State:
+        """Bound the accumulators by their amortized growth (`out = out + line`: <= T)."""
+        names = sorted(x for x in incremental if x in h and x in st
+                       and h[x].kind in ("int", "str", "list", "dict")
+                       and _spread(st[x], h[x]) > TIGHTEN_OVER)
+        if not names:
+            return h
+
+        def measure(_: Cost, out: State | None) -> tuple[Num, ...]:
+            vals: list[Num] = []
+            for x in names:
+                got = out.get(x) if out is not None else None
+                old = h[x]
+                if got is None or got.kind != old.kind:
+                    vals += [INF, INF]
+                elif old.kind == "int":
+                    vals += [_up(got.hi, old.hi), _down(got.lo, old.lo)]
+                else:
+                    vals += [_up(got.size, old.size), _up(got.sum, old.sum)]
+            return tuple(vals)
+        vals = self._sweep(body, h, split, amort, measure)
+        if vals is None:
+            return h
+        out = dict(h)
+        for i, x in enumerate(names):
+            g1 = amort.sum(vals[2 * i])
+            g2 = amort.sum(vals[2 * i + 1])
+            e, cur = st[x], h[x]
+            if cur.kind == "int":
+                out[x] = AV("int", max(cur.lo, e.lo - g2), min(cur.hi, e.hi + g1))
+            else:
+                out[x] = AV(cur.kind, cur.lo, cur.hi, min(cur.size, e.size + g1), cur.elem,
+                            cur.pieces, min(cur.sum, e.sum + g2))
         return out
 
     # ------------------------------------------------------------------ expressions
@@ -675,8 +806,8 @@ class Analyzer:
             else:
                 out = from_size(t, spec.result_size(sizes))
             el = out.elem if out.elem is not None else AV("str", size=src.size)
-            return AV("list", size=out.size, elem=AV("str", size=min(el.size, src.size)),
-                      sum=src.size)
+            return AV("list", size=_piece_count(name, src.size, a, out.size),
+                      elem=AV("str", size=min(el.size, src.size)), sum=src.size)
         if name == "str" and a and a[0].kind == "int":
             m = max(abs(a[0].lo), abs(a[0].hi))
             return AV("str", size=len(str(int(m))) + 1 if m != INF else 20)
@@ -735,7 +866,28 @@ class Analyzer:
 
 # Builtins whose result is a list of pieces of one str argument (its position):
 # the pieces' sizes sum to at most that argument's size.
-_SPLITTERS = {"lines": 0, "split": 0, "words": 0, "chunks": 0, "regex_findall": 1}
+_SPLITTERS = {"lines": 0, "split": 0, "words": 0, "chunks": 0, "regex_findall": 1,
+              "find_lines": 0, "column": 0}
+
+
+def _piece_count(name: str, size: Num, a: list[AV], declared: Num) -> Num:
+    """How many pieces a text of `size` characters can give (tighter than declared).
+
+    A text of L >= 1 characters has at most L lines (a final line end adds no
+    line), so at most L matching lines or table rows; words need a space
+    between them, so at most (L+1)//2; a known separator of k characters
+    occurs at most L//k times.
+    """
+    if size == INF:
+        return declared
+    if name in ("lines", "find_lines", "column"):
+        return min(declared, size)
+    sep = a[1].pieces if name == "split" and len(a) > 1 else None
+    if name == "words" or (sep is not None and sep == ("",)):
+        return min(declared, (size + 1) // 2)
+    if sep is not None and len(sep) == 1 and isinstance(sep[0], str):
+        return min(declared, size // len(sep[0]) + 1)
+    return declared
 
 RANGE_LIMIT = 100_000_000  # numbers in one range(...); beyond this it is a memory bomb
 
@@ -767,6 +919,41 @@ def _grow_fix(name: str, v: AV) -> str:
                 "bounded piece each time round, or collect parts in a list and join them once")
     return (f"grow '{name}' by a bounded amount each time round (like {name} = {name} + [x]), "
             "or stop the loop once it is big enough")
+
+
+def _spread(entry: AV, hull: AV) -> Num:
+    """How far the hull reaches beyond the entry value (the largest of its bounds)."""
+    if hull.kind == "int":
+        return max(hull.hi - entry.hi, entry.lo - hull.lo)
+    return max(hull.size - entry.size, hull.sum - entry.sum if hull.sum != INF else 0)
+
+
+def _up(got: Num, hull: Num) -> Num:
+    """How far an upper bound rose in one iteration measured at the hull (INF: unknown)."""
+    if got == INF or hull == INF:
+        return INF
+    return max(0, got - hull)
+
+
+def _down(got: Num, hull: Num) -> Num:
+    """How far a lower bound fell in one iteration measured at the hull (INF: unknown)."""
+    if got == -INF or hull == -INF:
+        return INF
+    return max(0, hull - got)
+
+
+def _continues(stmts: tuple[ast.Stmt, ...]) -> bool:
+    """Whether a `continue` of the enclosing loop occurs in these statements."""
+    stack = list(stmts)
+    while stack:
+        s = stack.pop()
+        if isinstance(s, ast.Continue):
+            return True
+        if isinstance(s, (ast.For, ast.While)):
+            continue  # its continue statements are its own
+        for b in ast.child_blocks(s):
+            stack.extend(b)
+    return False
 
 
 def _incremental_names(body: tuple[ast.Stmt, ...], assigned: set[str]) -> set[str]:
@@ -886,6 +1073,49 @@ def refine(st: State, cond: ast.Expr, truth: bool, an: Analyzer | None = None) -
     flip = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}[op]
     _narrow(out, cond.right, flip, _peek(cond.left, st))
     return out
+
+
+def infeasible(st: State, cond: ast.Expr) -> bool:
+    """Whether the condition cannot hold in this state (its branch never runs).
+
+    Intervals that cannot meet (`len(x) > 3` where x has at most 3 characters),
+    and a str too short to hold a literal: `contains(x, "ERROR")`,
+    `startswith(x, "ERROR")`, `endswith(...)` or `x == "ERROR"` need at least 5
+    characters. A short piece of a text then costs nothing in that branch.
+    """
+    if isinstance(cond, ast.BoolOp) and cond.op == "and":
+        return infeasible(st, cond.left) or infeasible(st, cond.right)
+    if isinstance(cond, ast.Call) and cond.func in ("contains", "startswith", "endswith") \
+            and len(cond.args) == 2:
+        return _shorter(st, cond.args[0], cond.args[1])
+    if not isinstance(cond, ast.Compare):
+        return False
+    if cond.op == "==":
+        if _shorter(st, cond.left, cond.right) or _shorter(st, cond.right, cond.left):
+            return True
+    if cond.op not in ("<", "<=", ">", ">=", "=="):
+        return False
+    a, b = _peek(cond.left, st), _peek(cond.right, st)
+    if a is None or b is None:
+        return False
+    if cond.op == "<":
+        return a.lo >= b.hi
+    if cond.op == "<=":
+        return a.lo > b.hi
+    if cond.op == ">":
+        return a.hi <= b.lo
+    if cond.op == ">=":
+        return a.hi < b.lo
+    return a.hi < b.lo or b.hi < a.lo
+
+
+def _shorter(st: State, name: ast.Expr, lit: ast.Expr) -> bool:
+    """Whether str `name` is shorter than the literal `lit`."""
+    if not (isinstance(name, ast.Name) and isinstance(lit, ast.Const)
+            and isinstance(lit.value, str)):
+        return False
+    v = st.get(name.id)
+    return v is not None and v.kind == "str" and v.size < len(lit.value)
 
 
 def _peek(e: ast.Expr, st: State) -> AV | None:

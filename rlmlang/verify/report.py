@@ -83,7 +83,12 @@ def cost_diag(an: Analyzer, metric: str, worst: Num, budget: int, budget_name: s
         word = "for" if r.kind == "for" else "while"
         terms.append(f"{word} at line {r.node.span.line} ({r.iter_text}: "
                      f"≤ {fmt(r.iterations)} iterations)")
-    if chain:
+    if chain and chain[-1].amortized:
+        inner = chain[-1]
+        dom = " × ".join(terms[:-1] + [f"{terms[-1]}: {fmt(getattr(inner.total, metric))} "
+                                       f"{unit} in all (amortized: the pieces add up to at "
+                                       "most the size of what was split)"])
+    elif chain:
         inner = chain[-1]
         dom = " × ".join(terms) + f" × {fmt(getattr(inner.per_iteration, metric))} {unit} " \
             "per iteration"
@@ -104,7 +109,8 @@ def cost_diag(an: Analyzer, metric: str, worst: Num, budget: int, budget_name: s
             "factor": (round(worst / max(budget, 1), 3) if worst != INF else "unbounded"),
             "dominant": [{"line": r.node.span.line, "kind": r.kind, "iterations":
                           int(r.iterations) if r.iterations != INF else "unbounded",
-                          "per_iteration": _int(getattr(r.per_iteration, metric))}
+                          "per_iteration": _int(getattr(r.per_iteration, metric)),
+                          "total": _int(getattr(r.total, metric)), "amortized": r.amortized}
                          for r in chain]}
     return Diagnostic("E_COST", msg, span, file, fix, tuple(notes), data)
 

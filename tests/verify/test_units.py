@@ -118,3 +118,16 @@ def test_cost_error_has_numbers_and_fix() -> None:
     assert [x["line"] for x in d.data["dominant"]] == [2, 3]
     assert d.fix and "chunks(context, 4000)" in d.fix
     assert any(n.startswith("counterexample: len(context) = 100,000") for n in d.notes)
+
+
+def test_infeasible_branches() -> None:
+    from rlmlang.verify.cost import infeasible
+    st = {"x": AV("str", size=3), "n": AV("int", 0, 10)}
+    assert infeasible(st, _cond('contains(x, "ERROR")'))
+    assert infeasible(st, _cond('startswith(x, "abcd") and n > 0'))
+    assert infeasible(st, _cond('x == "abcd"'))
+    assert infeasible(st, _cond("len(x) > 3"))
+    assert infeasible(st, _cond("n > 10"))
+    assert not infeasible(st, _cond('contains(x, "abc")'))
+    assert not infeasible(st, _cond("len(x) >= 3"))
+    assert not infeasible(st, _cond('contains(x, "ERROR") or n > 5'))
