@@ -541,8 +541,9 @@ class _Emitter:
         elif op == bc.NEG:
             (x,) = self.pop()
             self.line(f"s{h - 1} = -{x}", pc)
-            if stk[-1] in _INTLIKE:
-                self.overflow(f"s{h - 1}", pc)
+            if stk[-1] in _INTLIKE:  # only -MIN_INT can overflow (the interpreter's test)
+                self.use("_ovf")
+                self.line(f"if s{h - 1} > {MAX_INT}: _ovf(s{h - 1})", pc)
             elif stk[-1] != "float":
                 self.use("_type", "_int", "_ovf")
                 self.line(f"if _type(s{h - 1}) is _int and s{h - 1} > {MAX_INT}: "
@@ -918,7 +919,7 @@ def _value(recipe: tuple[str, Any], loc: dict[str, Any]) -> Any:
 
 def run(m: Any) -> Any:
     """Run `m` (a machine._Machine) on this tier; None if the program is not translatable."""
-    from rlmlang.vm.machine import _SCALAR, LAZY_RANGE, UNSET, _fmt
+    from rlmlang.vm.machine import _SCALAR, LAZY_RANGE, UNSET, _fmt, copy_input
 
     prog = m.prog
     main = prog.functions[0]
@@ -926,7 +927,7 @@ def run(m: Any) -> Any:
     for i, name in enumerate(prog.globals):
         if name in m.inputs:
             v = m.inputs[name]
-            glb[i] = copy.deepcopy(v) if isinstance(v, (list, dict)) else v
+            glb[i] = copy_input(v)
     entry = tuple("U" if v is UNSET else _tag(v) for v in glb)
     tr = translate(prog, entry, tool_kinds(prog, m.registry))
     if tr is None:

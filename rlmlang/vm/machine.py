@@ -117,6 +117,28 @@ def _approx_bytes(v: Any, deep: bool = True) -> int:
     return 32
 
 
+_IMMUTABLE = frozenset({str, int, float, bool, type(None)})
+
+
+def copy_input(v: Any) -> Any:
+    """A private copy of an input value, so the script can never change the caller's.
+
+    A flat list or dict of immutable scalars (the common big input: lines,
+    words, rows) is copied in one C-level pass; anything else by deepcopy,
+    which also keeps aliasing inside the value as it was.
+    """
+    t = type(v)
+    if t is list:
+        if _IMMUTABLE.issuperset(map(type, v)):
+            return list(v)
+    elif t is dict:
+        if _IMMUTABLE.issuperset(map(type, v.values())):  # type: ignore[union-attr]
+            return dict(v)  # type: ignore[arg-type]
+    elif not isinstance(v, (list, dict)):
+        return v
+    return copy.deepcopy(v)
+
+
 def _roots(lcl: list[Any], glb: list[Any], stack: list[Any], sp: int,
            frames: list[tuple[Any, ...]]) -> list[list[Any]]:
     """The interpreter's live slots: all frames' locals, and their stacks below `sp`."""
@@ -296,7 +318,7 @@ class _Machine:
         for i, name in enumerate(prog.globals):
             if name in self.inputs:
                 v = self.inputs[name]
-                glb[i] = copy.deepcopy(v) if isinstance(v, (list, dict)) else v
+                glb[i] = copy_input(v)
         code = main.code
         lcl = glb
         stack: list[Any] = [None] * (main.max_stack + 1)
