@@ -70,7 +70,8 @@ def run_task(task: dict[str, Any], model: str | None, mode: str,
     from rlmlang.policy import Policy
 
     backend = backend_for(model)
-    policy = Policy.from_rules(list(task.get("grant", [])), [], Path(task["dir"]))
+    # As `rlm run` does: the model may always be asked about a snippet (budgeted).
+    policy = Policy.from_rules(["llm", *task.get("grant", [])], [], Path(task["dir"]))
     t0 = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="rlm-bench-") as tmp:
         log_path = Path(tmp) / "run.log"

@@ -33,7 +33,7 @@ from rlmlang.controller.inputs import (
     header_names,
     read_raw,
 )
-from rlmlang.controller.literals import VARIABLE_NAMES
+from rlmlang.controller.narrowing import VARIABLE_NAMES
 from rlmlang.controller.prompt import Conversation, feedback_message, task_message
 from rlmlang.controller.signature import Signature, parse_signature
 from rlmlang.diagnostics import Diagnostic
@@ -46,7 +46,8 @@ from rlmlang.types import Type
 Event = Callable[[str, dict[str, Any]], None]
 
 # Offered in every task besides what the retrieved examples use.
-CORE_TOOLS = ("find_line", "value_after", "llm.predict", "str", "len", "lines", "contains")
+CORE_TOOLS = ("find_line", "value_after", "llm.predict", "str", "len", "lines", "contains",
+              "print")
 
 # The outcome stages, from least to most instructive as feedback to the model.
 _STAGE_RANK = {"parse": 0, "check": 1, "verify": 2, "compile": 2, "run": 3, "done": 4}
@@ -178,8 +179,9 @@ class Runtime:
         if not self.use_grammar:
             return None
         from rlmlang.backend.base import GrammarError
-        from rlmlang.controller.literals import (
+        from rlmlang.controller.narrowing import (
             question_literals,
+            restrict_calls,
             restrict_names,
             restrict_strings,
         )
@@ -192,6 +194,8 @@ class Runtime:
             gbnf = restrict_strings(gbnf, question_literals(question, headers))
             gbnf = restrict_names(gbnf, [n for n in names if n not in self.registry
                                          and n not in sig.input_types()])
+            gbnf = restrict_calls(gbnf, [s for s in (self.registry.get(t) for t in tools)
+                                         if s is not None])
         check = getattr(self.backend, "check_grammar", None)
         if callable(check):  # an invalid grammar would crash llama.cpp: refuse it here
             try:

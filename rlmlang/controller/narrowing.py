@@ -1,17 +1,24 @@
-"""String literals a small model may write: phrases of the question, and separators.
+"""Narrowing the model grammar for one task: what a small model may write.
+
+The language is unchanged: a narrowed grammar accepts a subset of it, so
+every script it admits still goes through the whole pipeline.
+
+String literals: phrases of the question, and separators.
 
 Measured before the project (DESIGN.md): a 135M model copies literals from
 its examples or from an input's preview instead of the question. The
 specialised grammar therefore offers, as string literals, only the
 question's own phrases (each run of up to five words, with punctuation and
 possessives trimmed) and the usual separators; everything else a script needs
-it can compute. The language is unchanged: this narrows only what the model
-can write for one task.
+it can compute. Calls: each tool with the number of arguments it takes (a small model
+otherwise keeps adding arguments), and as statements only the calls that do
+something (print and effectful tools), never a value thrown away.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 SEPARATORS = (",", "\\n", " ", ":", ";", "|", "\\t", "=", "-")
 MAX_WORDS = 5
@@ -88,3 +95,49 @@ def restrict_strings(gbnf: str, literals: list[str]) -> str:
             lines[i] = rule
             return "\n".join(lines)
     raise ValueError("the grammar has no STRING rule to restrict")
+
+
+def _rep(item: str, lo: int, hi: int) -> str:
+    if hi <= 0:
+        return ""
+    if lo == hi:
+        return f" ({item}){{{lo}}}" if lo > 1 else f" {item}"
+    return f" ({item}){{{lo},{hi}}}"
+
+
+def call_rule(spec: Any) -> str:
+    """One tool's call, with as many arguments as it takes."""
+    required = sum(1 for p in spec.params if not p.has_default)
+    optional = len(spec.params) - required
+    name = _gbnf_literal(spec.name + "(")
+    kw = _rep('", " var "=" expr', 0, 3) if spec.varkw is not None else ""
+    if required == 0 and optional == 0:
+        return f'{name}{kw} ")"' if not kw else f'{name} (var "=" expr (", " var "=" expr){{0,2}})? ")"'
+    if required == 0:
+        rest = _rep('", " argument', 0, optional - 1)
+        return f'{name} (argument{rest})?{kw} ")"'
+    rest = _rep('", " argument', required - 1, required - 1 + optional)
+    return f'{name} argument{rest}{kw} ")"'
+
+
+def restrict_calls(gbnf: str, specs: list[Any]) -> str:
+    """Calls with each tool's own arity; as statements, only print and effectful tools."""
+    calls = [call_rule(s) for s in specs]
+    stmt_calls = [call_rule(s) for s in specs if s.effect or s.name == "print"]
+    generic = '(callee "(" arguments? ")")'
+    if generic not in gbnf:
+        raise ValueError("the grammar has no generic call to restrict")
+    out = []
+    for line in gbnf.split("\n"):
+        if line.startswith("simple-stmt"):
+            if stmt_calls:
+                line = line.replace(generic, "stmt-call")
+            else:
+                line = line.replace(f" | {generic}", "").replace(f"{generic} | ", "")
+        else:
+            line = line.replace(generic, "call")
+        out.append(line)
+    out.append("call ::= " + " | ".join(f"({c})" for c in calls))
+    if stmt_calls:
+        out.append("stmt-call ::= " + " | ".join(f"({c})" for c in stmt_calls))
+    return "\n".join(out)
