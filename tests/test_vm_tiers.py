@@ -82,7 +82,7 @@ def _vm_programs() -> list[str]:
     return out + [test_vm.LOOP, 'x = "abc" as int', 'fail("no data")', "x = 1\nprint(x)",
                   'for i in range(100):\n    print("0123456789")',
                   'print("n =", len(context))\nprint([1, "a"])\nsubmit(context)',
-                  "i = 0\nwhile i < 1000000:\n    i += 1"]
+                  "i = 0\nwhile i < 3000:\n    i += 1"]
 
 
 @pytest.mark.parametrize("src", _vm_programs())
@@ -301,6 +301,79 @@ def test_generated_programs(body: list[str], ends: bool) -> None:
     assert translated(code, REG, {})
     check_same(code, REG, {}, cuts=3, seed=len(src))
     both(code, budgets={"memory": 20_000, "output_chars": 10})
+
+
+_INT_ATOMS = ["a", "b", "n", "0", "1", "2", "7", "-3", "len(s)", "len(xs)", "f(a)", "g(n)"]
+_INT_OPS = ["+", "-", "*", "//", "%", "+", "-", "<", "==", ">="]
+
+
+@st.composite
+def int_exprs(draw: Any, depth: int = 0) -> str:
+    if depth >= 2 or draw(st.booleans()):
+        return draw(st.sampled_from(_INT_ATOMS))
+    op = draw(st.sampled_from(_INT_OPS))
+    left, right = draw(int_exprs(depth + 1)), draw(int_exprs(depth + 1))
+    if op in ("<", "==", ">="):  # keep the value an int: a comparison picks one of two
+        return f"len(xs[({left} {op} {right}) + 0:])"
+    return f"({left} {op} {right})"
+
+
+@st.composite
+def int_stmts(draw: Any, depth: int = 0, in_loop: bool = False) -> list[str]:
+    out: list[str] = []
+    for _ in range(draw(st.integers(1, 4))):
+        k = draw(st.integers(0, 9 if depth < 3 else 4))
+        if k <= 2:
+            out.append(f"{draw(st.sampled_from(['a', 'b', 'n']))} = {draw(int_exprs())} % 1000")
+        elif k == 3:
+            out.append(draw(st.sampled_from(
+                ["xs = xs + [a]", "s = s + str(n)", "d[str(a % 3)] = b", "print(a, b, n)",
+                 "break" if in_loop else "n += 1", "continue" if in_loop else "a += 1"])))
+        elif k == 4:
+            out.append(f"if {draw(int_exprs())} > {draw(int_exprs())} and a != b:\n"
+                       f"    submit(a)" if draw(st.integers(0, 5)) == 0 else "b = b + 1")
+        else:
+            body = draw(int_stmts(depth + 1, in_loop or k in (5, 6, 7)))
+            ind = "\n".join("    " + line for x in body for line in x.split("\n"))
+            if k == 5:
+                out.append(f"for i in range({draw(st.integers(0, 5))}):\n{ind}")
+            elif k == 6:
+                out.append(f"for w in xs[:4]:\n    a = a + w % 5\n{ind}")
+            elif k == 7:
+                out.append(f"c = {draw(st.integers(0, 4))}\nwhile c > 0 or a < 0:\n"
+                           f"    c = c - 1\n    a = abs(a)\n{ind}")
+            else:
+                other = "\n".join("    " + line for x in draw(int_stmts(depth + 1, in_loop))
+                                  for line in x.split("\n"))
+                out.append(f"if {draw(int_exprs())} >= {draw(int_exprs())} or not (a in xs):\n"
+                           f"{ind}\nelse:\n{other}")
+    return out
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(int_stmts())
+def test_generated_int_programs(body: list[str]) -> None:
+    src = PRELUDE + "\n".join(body) + "\nsubmit([a, b, n, len(s), len(xs), d])\n"
+    code = compile_source(src, REG)
+    assert translated(code, REG, {})
+    check_same(code, REG, {}, cuts=4, seed=len(src))
+
+
+def test_memory_is_measured_alike_inside_defs() -> None:
+    src = ('def grow(t: str, k: int) -> str:\n    u = t\n    for i in range(k):\n'
+           '        u = u + t\n    return u\n'
+           'big = "y" * 5000\nparts = []\nfor j in range(40):\n'
+           '    parts = parts + [len((big + "z") + grow(big, j))]\nsubmit(parts)')
+    code = compile_source(src, REG)
+    assert translated(code, REG, {})
+    statuses = set()
+    for budget in (300_000, 400_000, 2_000_000, 10**9):
+        a, b = both(code, budgets={"memory": budget})
+        assert a == b
+        assert a["memory_peak"] > 0
+        statuses.add(a["status"])
+    assert statuses == {"error", "submitted"}
 
 
 # ------------------------------------------------------------------ the fallback
