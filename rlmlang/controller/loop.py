@@ -68,6 +68,21 @@ class RunOutcome:
         return self.status == "answered"
 
 
+def registry_digest(registry: Registry) -> dict[str, str]:
+    """Each tool's name → a short hash of what the verifier relies on (types, permission).
+
+    The audit compares it with today's registry, so a changed tool is named as
+    such rather than surfacing as a replay divergence.
+    """
+    out = {}
+    for spec in registry.specs():
+        perm = f"{spec.permission.kind}:{spec.permission.resource_param}" if spec.permission \
+            else ""
+        text = f"{spec.signature()}|{perm}|{spec.effect}|{spec.origin}"
+        out[spec.name] = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return out
+
+
 def clean_script(text: str) -> str:
     """Free-generation output may carry Markdown fences or chatter around the code."""
     t = text.strip()
@@ -97,7 +112,9 @@ class Runtime:
             backend = LlamaBackend(model)
         self.backend = backend
         self.policy = policy
-        self.budgets = {**ALL_DEFAULTS, **(budgets or {})}
+        # Defaults, then the policy file's [budget], then the caller's flags.
+        self.budgets = {**ALL_DEFAULTS, **(getattr(policy, "budgets", None) or {}),
+                        **(budgets or {})}
         if registry is None:
             from rlmlang.tools import default_registry
 
@@ -271,6 +288,8 @@ class Runtime:
             "policy": self.policy.to_json() if self.policy is not None else None,
             "budgets": self.budgets, "grammar": self.use_grammar, "seed": self.seed,
             "state_path": str(state_path) if state_path else None,
+            "state_schema": store.schema.to_json(),
+            "tools": registry_digest(self.registry),
             "state_version": store.version,
         }
         self._write(log, "run_start", start, sync=True)
@@ -301,7 +320,7 @@ class Runtime:
                 meter.add("iterations")
                 meter.check("seconds")
                 prompt = self.backend.chat_prompt(conv.messages)
-                shared = prompt.startswith(prev_prompt)
+                shared = bool(prev_prompt) and prompt.startswith(prev_prompt)
                 self._write(log, "prompt", {
                     "iteration": iteration,
                     "sha256": hashlib.sha256(prompt.encode()).hexdigest(),
@@ -322,8 +341,10 @@ class Runtime:
                             for k, v in winner.writes.items():
                                 txn.set(k, v)
                         version = store.version
-                        self._write(log, "state_commit", {"version": version,
-                                                          "diff": store.diff(version)},
+                        self._write(log, "state_commit", {
+                            "iteration": iteration, "version": version,
+                            "state_hash": store.state_hash(version),
+                            "diff": store.diff(version)},
                                     sync=True)
                     votes = Counter(answer_key(o.answer) for o, _ in useful)
                     payload = {"iteration": iteration, "value": winner.answer,
@@ -354,7 +375,8 @@ class Runtime:
             return self._finish(log, meter, stats, "no_answer", best_answer, reason,
                                 int(meter.used.get("iterations", 0)))
         except BudgetExceeded as e:
-            self._write(log, "budget", {"name": e.name, "limit": e.limit, "used": e.used})
+            self._write(log, "budget", {"iteration": int(meter.used.get("iterations", 0)),
+                                        "name": e.name, "limit": e.limit, "used": e.used})
             reason = f"the {e.name} budget tripped ({e.used} used of {e.limit})"
             return self._finish(log, meter, stats, "no_answer", best_answer, reason,
                                 int(meter.used.get("iterations", 0)))
@@ -420,6 +442,7 @@ class Runtime:
         self._write(log, "verdict", {
             "iteration": iteration, "candidate": candidate, "script_sha256": sha,
             "stage": outcome.stage, "accepted": outcome.verified,
+            "bytecode_hash": outcome.bytecode_hash,
             "diagnostics": [d.to_json() for d in outcome.diagnostics],
             "proof": outcome.proof})
         if outcome.bytecode_hash:
