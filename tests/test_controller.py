@@ -115,3 +115,25 @@ def test_log_records_scripts_verdicts_and_budgets(tmp_path: Path) -> None:
     end = events[-1]["data"]
     assert end["status"] == "answered" and end["used"]["iterations"] == 1
     json.dumps(events)  # everything in the log is plain JSON
+
+
+NESTED = 'line = find_line(context, "badge 4820")\nsubmit(llm.run("What is the access code?", text=line))'
+
+
+def test_llm_run_nests_a_controller_with_a_smaller_budget(tmp_path: Path) -> None:
+    inner = 'submit(value_after(text, "access code"))'
+    model = FakeModel([NESTED, inner])
+    out = runtime(model, tmp_path).run(SIG, QUESTION, context=CONTEXT)
+    assert out.ok and out.answer == "K7-19QX"
+    calls = [e["data"] for e in read_events(tmp_path / "run.log") if e["kind"] == "tool_call"]
+    assert calls[0]["tool"] == "llm.run" and calls[0]["result"] == "K7-19QX"
+    # The nested run's prompt carries the sub-task, not the parent's whole context.
+    assert "What is the access code?" in model.prompts[1]
+    assert check_chain(tmp_path / "run.log") == []
+
+
+def test_depth_budget_stops_nesting(tmp_path: Path) -> None:
+    model = FakeModel([NESTED, GOOD])
+    out = runtime(model, tmp_path, budgets={"depth": 1}).run(SIG, QUESTION, context=CONTEXT)
+    assert out.answer == "K7-19QX"  # repaired after the refusal
+    assert "depth budget (1)" in model.prompts[1]

@@ -239,6 +239,42 @@ class Runtime:
 
         return predict
 
+    def _run_hook(self, meter: Meter) -> Callable[..., Any]:
+        """`llm.run(task, **inputs)`: a nested controller with a smaller budget.
+
+        It shares the model, the tools and the policy; its answer comes back as
+        the tool's result, which the parent's log records (and replay feeds back).
+        """
+        def run_nested(task: str, inputs: dict[str, str]) -> Any:
+            from rlmlang.tools.errors import ToolError
+
+            if self.depth + 1 >= int(self.budgets["depth"]):
+                raise ToolError(f"llm.run: the depth budget ({int(self.budgets['depth'])}) "
+                                "allows no deeper nested run",
+                                "answer the sub-task in this script instead")
+            meter.add("llm_calls")
+            if meter.left("llm_calls") < 0:
+                raise ToolError("llm.run: the llm_calls budget is spent")
+            budgets = {**self.budgets, "iterations": max(1, int(self.budgets["iterations"]) // 2),
+                       "candidates": max(1, int(self.budgets["candidates"]) // 2),
+                       "tokens": max(1, int(meter.left("tokens")) // 2),
+                       "seconds": max(1, int(meter.left("seconds")))}
+            if self._sub_backend is None:
+                self._sub_backend = self._make_sub_backend()
+            nested = Runtime(self._sub_backend, policy=self.policy, budgets=budgets,
+                             registry=self.registry, grammar=self.use_grammar, seed=self.seed,
+                             examples=self.n_examples, depth=self.depth + 1, root=self.root)
+            names = list(inputs) or ["context"]
+            sig = ", ".join(f"{n}: str" for n in names) + ", question: str -> answer: str"
+            values = {n: inputs.get(n, "") for n in names}
+            out = nested.run(sig, task, **values)
+            meter.add("tokens", out.stats.get("tokens", 0))
+            if not out.ok:
+                raise ToolError(f"llm.run: the nested run found no answer: {out.reason}")
+            return out.answer if isinstance(out.answer, str) else json.dumps(out.answer)
+
+        return run_nested
+
     def _make_sub_backend(self) -> Any:
         # A second context for sub-model calls keeps the main prompt's KV cache warm.
         fork = getattr(self.backend, "fork", None)
@@ -311,6 +347,7 @@ class Runtime:
             input_types=sig.input_types(), output=sig.output.type,
             state=store, policy=self.policy, budgets=self.budgets, root=self.root,
             llm=self._llm_hook(meter, log),
+            llm_run=self._run_hook(meter),
             recorder=None)
         prev_prompt = ""
         best_answer: Any = None
