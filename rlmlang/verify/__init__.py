@@ -21,13 +21,22 @@ from rlmlang.cost import DEFAULT_BUDGETS
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.policy import Policy
 from rlmlang.syntax import ast
+from rlmlang.syntax.printer import print_expr
 from rlmlang.tools.registry import Size
 from rlmlang.types import INT, Type
-from rlmlang.verify.cost import Analyzer, from_size, top_of
+from rlmlang.verify import solver
+from rlmlang.verify.cost import RANGE_LIMIT, Analyzer, from_size, top_of
 from rlmlang.verify.permissions import Guard, check_permissions
 from rlmlang.verify.proof import build_proof, num
-from rlmlang.verify.report import cost_diag, size_diag, termination_diag
+from rlmlang.verify.report import (
+    cost_diag,
+    size_diag,
+    termination_diag,
+    unproven_cost_diag,
+    unproven_size_diag,
+)
 from rlmlang.verify.sizes import AV, INF, fmt
+from rlmlang.verify.symcost import SymCost
 
 __all__ = ["Guard", "VerifiedProgram", "VerifyResult", "verify"]
 
@@ -69,8 +78,12 @@ def input_av(t: Type, size: Size | None, value: object = None, has_value: bool =
 def verify(checked: CheckedScript, *, policy: Policy | None, budgets: dict[str, int],
            input_sizes: dict[str, Size], state_sizes: dict[str, Size] | None = None,
            strict: bool = True, input_values: dict[str, object] | None = None,
-           file: str | None = None) -> VerifyResult:
-    """Prove the four obligations; return the verified program or every diagnostic."""
+           file: str | None = None, rlimit: int = solver.RLIMIT) -> VerifyResult:
+    """Prove the four obligations; return the verified program or every diagnostic.
+
+    `rlimit` caps each Z3 query (termination, path-sensitive cost and sizes) in
+    solver steps, so the verdict is the same on every machine.
+    """
     file = file or _file_of(checked)
     b = {**DEFAULT_BUDGETS, **(policy.budgets if policy is not None else {}), **budgets}
     env = checked.env
@@ -79,7 +92,7 @@ def verify(checked: CheckedScript, *, policy: Policy | None, budgets: dict[str, 
               for k, t in env.inputs.items()}
     state_avs = {k: (from_size(t, state_sizes[k]) if state_sizes and k in state_sizes
                      else top_of(t)) for k, t in env.state.items()}
-    an = Analyzer(checked, inputs, state_avs, b["memory"])
+    an = Analyzer(checked, inputs, state_avs, b["memory"], rlimit)
     an.run()
 
     diags: list[Diagnostic] = []
@@ -94,7 +107,6 @@ def verify(checked: CheckedScript, *, policy: Policy | None, budgets: dict[str, 
             term_failed = True
             diags.append(termination_diag(loop, r, file))
             continue
-        from rlmlang.syntax.printer import print_expr
         m = print_expr(r.measure) if r.measure is not None else "?"
         rec = an.loops.get(id(loop))
         measures.append({"line": loop.span.line, "measure": m, "guessed": r.guessed,
@@ -107,9 +119,32 @@ def verify(checked: CheckedScript, *, policy: Policy | None, budgets: dict[str, 
     size_failed = False
     failed_spans = [w.span for w in _whiles(checked.script)
                     if id(w) in an.term and an.term[id(w)].status != "proven"]
+    sym: SymCost | None = None
+
+    def symbolic() -> SymCost:
+        nonlocal sym
+        if sym is None:
+            sym = SymCost(an, checked.script, inputs, rlimit)
+        return sym
+
+    z3_sizes = False
     for p in sorted(an.size_problems.values(), key=lambda p: _line(p.node)):
         if any(s.line <= _line(p.node) <= s.end_line for s in failed_spans):
             continue  # a loop that may not end: its termination error says it all
+        if isinstance(p.node, ast.Call) and p.node.func == "range" and not term_failed:
+            # Over the limit by intervals: a path condition may still bound the count.
+            verdict = symbolic().range_within(p.node, RANGE_LIMIT)
+            if verdict == "unsat":
+                z3_sizes = True
+                notes.append(f"line {_line(p.node)}: {print_expr(p.node)} holds at most "
+                             f"{fmt(RANGE_LIMIT)} numbers on every path that reaches it "
+                             "(proven with Z3 from the conditions around it)")
+                continue
+            if verdict == "unknown":
+                diags.append(unproven_size_diag(p.node, RANGE_LIMIT, file, rlimit,
+                                                symbolic().nonlinear))
+                size_failed = True
+                continue
         diags.append(size_diag(p.node, p.message, p.fix, p.data, file))
         size_failed = True
     memory = sum(bts for bts, _, _ in an.peak.values())
@@ -133,12 +168,28 @@ def verify(checked: CheckedScript, *, policy: Policy | None, budgets: dict[str, 
                             else f"{k} in [{fmt(v.lo)}, {fmt(v.hi)}]" if v.kind == "int" else k
                             for k, v in inputs.items())
     c = an.cost
+    fuel_bound = c.fuel
+    used_z3 = False
     if not term_failed and not size_failed:
         for metric, name in (("fuel", "fuel"), ("tools", "tool_calls"), ("llm", "llm_calls")):
             worst = getattr(c, metric)
-            if worst > b[name]:
-                diags.append(cost_diag(an, metric, worst, b[name], name, inputs_text, file,
-                                       checked.script))
+            if worst <= b[name]:
+                continue
+            res = None
+            if metric == "fuel":
+                # Over budget by intervals: ask Z3 whether a path condition rules it out.
+                res = symbolic().within(b[name])
+                if res.status == "proven":
+                    fuel_bound, used_z3 = b[name], True
+                    notes.append(f"cost: the interval bound {fmt(worst)} is over the budget "
+                                 f"{fmt(b[name])}, but Z3 proved no path can exceed it")
+                    continue
+                if res.status == "unknown":
+                    diags.append(unproven_cost_diag(an, worst, b[name], res, file,
+                                                    checked.script, rlimit))
+                    continue
+            diags.append(cost_diag(an, metric, worst, b[name], name, inputs_text, file,
+                                   checked.script, res))
 
     # Permissions.
     rep = check_permissions(list(an.sites.values()), policy, strict, c.llm, file)
@@ -155,8 +206,14 @@ def verify(checked: CheckedScript, *, policy: Policy | None, budgets: dict[str, 
     proof = build_proof(loops=loops, measures=measures, fuel=c.fuel, tools=c.tools, llm=c.llm,
                         budgets=b, memory=memory, max_sizes=max_sizes,
                         permission_checks=rep.checks, guards=[g.to_json() for g in rep.guards],
-                        policy=policy, strict=strict, used_z3_cost=False)
-    prog = VerifiedProgram(checked, proof, tuple(rep.guards), int(c.fuel), int(c.tools),
+                        policy=policy, strict=strict, used_z3_cost=used_z3)
+    if z3_sizes:
+        proof["obligations"][3]["by"] = "z3"
+    if used_z3:
+        proof["bounds"]["fuel"] = num(fuel_bound)
+        proof["obligations"][1]["fuel"] = num(fuel_bound)
+        proof["obligations"][1]["interval_fuel"] = num(c.fuel)
+    prog = VerifiedProgram(checked, proof, tuple(rep.guards), int(fuel_bound), int(c.tools),
                            int(c.llm))
     return VerifyResult(prog, diags, notes)
 

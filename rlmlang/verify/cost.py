@@ -177,7 +177,7 @@ def from_size(t: Type | None, s: Size) -> AV:
 
 class Analyzer:
     def __init__(self, checked: CheckedScript, inputs: State, state_avs: State,
-                 memory_cap: int):
+                 memory_cap: int, rlimit: int = termination.RLIMIT):
         self.checked = checked
         self.types = checked.types
         self.info = checked.locals
@@ -185,6 +185,7 @@ class Analyzer:
         self.inputs = inputs
         self.state_avs = state_avs
         self.memory_cap = memory_cap
+        self.rlimit = rlimit  # solver steps per query (termination here, cost in symcost)
         self.cost = Cost()
         self.loops: dict[int, LoopRecord] = {}
         self.loop_stack: list[int] = []
@@ -202,6 +203,10 @@ class Analyzer:
         # evaluation at the final hull, never from these.
         self.quiet = 0
         self.term_memo: dict[tuple[Any, ...], termination.LoopResult] = {}
+        # Fuel of one run of each simple statement, of each if's conditions, of each for's
+        # iterable, of one test of each while's condition (for the Z3 cost path, symcost).
+        self.node_fuel: dict[int, Num] = {}
+        self.cond_fuel: dict[int, list[Num]] = {}
 
     # ------------------------------------------------------------------ entry
 
@@ -228,6 +233,21 @@ class Analyzer:
         self.cost.fuel += mul(NODE_FUEL.get(kind, 1), times)
 
     def stmt(self, s: ast.Stmt, st: State) -> State | None:
+        if self.quiet or isinstance(s, (ast.If, ast.For, ast.While, ast.Def)):
+            return self._stmt(s, st)
+        saved = self.cost
+        self.cost = Cost()
+        out = self._stmt(s, st)
+        self.note_fuel(s, self.cost.fuel)
+        saved.add(self.cost)
+        self.cost = saved
+        return out
+
+    def note_fuel(self, node: Any, fuel: Num) -> None:
+        if not self.quiet:
+            self.node_fuel[id(node)] = max(self.node_fuel.get(id(node), 0), fuel)
+
+    def _stmt(self, s: ast.Stmt, st: State) -> State | None:
         kind = type(s).__name__
         if isinstance(s, ast.Assign):
             self.charge(kind)
@@ -318,6 +338,7 @@ class Analyzer:
         saved = self.cost
         cur: State | None = st
         cond_cost = Cost()
+        conds: list[Num] = []
         for cond, body in s.branches:
             if cur is None:
                 break
@@ -325,6 +346,7 @@ class Analyzer:
             self.charge("If")
             self.expr(cond, cur)
             cond_cost.add(self.cost)
+            conds.append(self.cost.fuel)
             self.cost = Cost()
             if infeasible(cur, cond):
                 outs.append(None)
@@ -355,6 +377,10 @@ class Analyzer:
                 worst = worst.max(c)
         if in_loop:
             self.frame.once[-1] = self.frame.once[-1].max(once)
+        if not self.quiet:
+            old = self.cond_fuel.get(id(s), [])
+            self.cond_fuel[id(s)] = [max(a, b) for a, b in zip(conds, old, strict=False)] + \
+                conds[len(old):] + old[len(conds):]
         self.cost = saved
         self.cost.add(cond_cost)
         self.cost.add(worst)
@@ -364,7 +390,12 @@ class Analyzer:
 
     def for_stmt(self, s: ast.For, st: State) -> State | None:
         self.charge("For", 0)
+        saved = self.cost
+        self.cost = Cost()
         it = self.expr(s.iter, st)
+        self.note_fuel(s, self.cost.fuel)
+        saved.add(self.cost)
+        self.cost = saved
         kind = self.info.iter_kinds.get(id(s), "list")
         n = it.size if it.kind in ("list", "dict", "str") else INF
         if kind == "dict":
@@ -416,6 +447,7 @@ class Analyzer:
             self.expr(s.cond, st)
             c = self.cost
             self.cost = saved
+            self.note_fuel(s, c.fuel)
             return c.scaled(iters + 1)
 
         out = self.loop(s, "while", st, n, bind, s.body, overhead, why, print_expr(s.cond),
@@ -437,7 +469,7 @@ class Analyzer:
         key = (id(s), facts, tuple(sorted((k, str(t)) for k, t in types.items())))
         res = self.term_memo.get(key)
         if res is None:
-            res = termination.prove(s, types, st)
+            res = termination.prove(s, types, st, self.rlimit)
             self.term_memo[key] = res
         old = self.term.get(id(s))
         if not self.quiet and (old is None or old.status == "proven"):

@@ -12,6 +12,8 @@ from rlmlang.diagnostics import Diagnostic
 from rlmlang.syntax import ast
 from rlmlang.verify.cost import Analyzer, LoopRecord
 from rlmlang.verify.sizes import INF, Num, fmt
+from rlmlang.verify.solver import RLIMIT
+from rlmlang.verify.symcost import SymResult
 from rlmlang.verify.termination import LoopResult
 
 
@@ -41,9 +43,12 @@ def termination_diag(node: ast.While, r: LoopResult, file: str) -> Diagnostic:
     if r.tried and node.decreases is None:
         notes.append("measures tried: " + ", ".join(r.tried))
     if r.status == "unknown":
-        return Diagnostic("E_UNPROVEN", f"could not prove this while loop ends within the "
-                          f"solver's limit: {r.message}", node.span, file, r.fix or None,
-                          tuple(notes), data)
+        if r.nonlinear:
+            notes.append("nonlinear terms: " + ", ".join(r.nonlinear[:3]))
+        return Diagnostic("E_UNPROVEN", f"could not prove this while loop ends: {r.message}",
+                          node.span, file, r.fix or None, tuple(notes),
+                          {**data, "failed": r.failed,
+                           "nonlinear": r.nonlinear})
     if node.decreases is not None:
         m = node.decreases
         what = ("is not bounded below by 0" if r.failed == "bounded" else
@@ -74,7 +79,8 @@ def dominant_chain(an: Analyzer, metric: str) -> list[LoopRecord]:
 
 
 def cost_diag(an: Analyzer, metric: str, worst: Num, budget: int, budget_name: str,
-              inputs_text: str, file: str, script: ast.Script) -> Diagnostic:
+              inputs_text: str, file: str, script: ast.Script,
+              sym: SymResult | None = None) -> Diagnostic:
     chain = dominant_chain(an, metric)
     unit = {"fuel": "fuel", "tools": "tool calls", "llm": "sub-model calls"}[metric]
     span = chain[0].node.span if chain else (script.body[0].span if script.body else None)
@@ -96,23 +102,69 @@ def cost_diag(an: Analyzer, metric: str, worst: Num, budget: int, budget_name: s
         dom = "straight-line code"
     msg = (f"worst-case {unit} {fmt(worst)} exceeds the budget {fmt(budget)} by "
            f"{factor(worst, budget)}")
+    if worst == INF and sym is not None and sym.status == "refuted" and sym.worst is not None:
+        msg = (f"worst-case {unit} exceeds the budget {fmt(budget)}: the interval bound is "
+               f"unbounded, and Z3 found inputs (path conditions included) that take "
+               f"{fmt(sym.worst)}")
     notes = [f"dominant term: {dom}"]
     unbounded = [r for r in chain if r.iterations == INF]
     if unbounded:
         notes.append(f"the loop at line {unbounded[0].node.span.line} has no bound on its "
                      f"iterations ({unbounded[0].why_bound})")
-    if inputs_text:
+    if sym is not None and sym.status == "refuted" and sym.counterexample:
+        vals = ", ".join(f"{k} = {v:,}" for k, v in sorted(sym.counterexample.items()))
+        took = f", which takes {sym.worst:,} {unit}" if sym.worst is not None else ""
+        notes.append(f"counterexample (z3, path conditions included): {vals}{took}")
+    elif inputs_text:
         notes.append(f"counterexample: {inputs_text}")
     fix = _cost_fix(chain, metric, worst, budget_name)
     data = {"obligation": "cost", "metric": budget_name, "budget": budget,
             "worst_case": int(worst) if worst != INF else "unbounded",
             "factor": (round(worst / max(budget, 1), 3) if worst != INF else "unbounded"),
+            "counterexample": dict(sym.counterexample) if sym is not None else {},
             "dominant": [{"line": r.node.span.line, "kind": r.kind, "iterations":
                           int(r.iterations) if r.iterations != INF else "unbounded",
                           "per_iteration": _int(getattr(r.per_iteration, metric)),
                           "total": _int(getattr(r.total, metric)), "amortized": r.amortized}
                          for r in chain]}
     return Diagnostic("E_COST", msg, span, file, fix, tuple(notes), data)
+
+
+def unproven_cost_diag(an: Analyzer, worst: Num, budget: int, sym: SymResult, file: str,
+                       script: ast.Script, rlimit: int = RLIMIT) -> Diagnostic:
+    """Intervals say over budget, and Z3 could neither prove nor refute it in its steps."""
+    chain = dominant_chain(an, "fuel")
+    span = chain[0].node.span if chain else (script.body[0].span if script.body else None)
+    notes = [f"the interval bound is {fmt(worst)} fuel; whether a path condition keeps it "
+             f"within {fmt(budget)} was left open by the solver ({sym.reason}, rlimit "
+             f"{rlimit:,} steps)"]
+    if sym.nonlinear:
+        notes.append("nonlinear terms: " + "; ".join(sym.nonlinear[:3]))
+    fix = ("bound each loop on its own with a simple guard (e.g. `if n <= 1000:` before "
+           "`for i in range(n)` and `if m <= 1000:` before `for j in range(m)`), so no product "
+           "of unknowns has to be reasoned about; or split the loop")
+    return Diagnostic("E_UNPROVEN", f"could not prove the cost stays within the budget "
+                      f"{fmt(budget)}: the solver gave up (unknown) within its step limit",
+                      span, file, fix, tuple(notes),
+                      {"obligation": "cost", "budget": budget,
+                       "worst_case": int(worst) if worst != INF else "unbounded",
+                       "solver": sym.reason, "rlimit": rlimit, "nonlinear": sym.nonlinear})
+
+
+def unproven_size_diag(node: Any, limit: int, file: str, rlimit: int = RLIMIT,
+                       nonlinear: list[str] | None = None) -> Diagnostic:
+    from rlmlang.syntax.printer import print_expr
+    notes = [f"the interval bound is over the limit; whether the conditions around it keep "
+             f"it within was left open by the solver (rlimit {rlimit:,} steps)"]
+    if nonlinear:
+        notes.append("nonlinear terms: " + "; ".join(nonlinear[:3]))
+    return Diagnostic("E_UNPROVEN", f"could not prove that {print_expr(node)} holds at most "
+                      f"{fmt(limit)} numbers: the solver gave up (unknown) within its step "
+                      "limit", getattr(node, "span", None), file,
+                      "check the count with a simple guard first (e.g. `if n <= 1000:`), not "
+                      "a product of unknowns", tuple(notes),
+                      {"obligation": "sizes", "limit": limit, "rlimit": rlimit,
+                       "nonlinear": list(nonlinear or [])})
 
 
 def _int(x: Num) -> int | str:

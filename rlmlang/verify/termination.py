@@ -39,7 +39,7 @@ from rlmlang.syntax import ast
 from rlmlang.syntax.printer import print_expr
 from rlmlang.types import BOOL, INT, STR, DictT, ListT, RecordT, Type
 from rlmlang.verify.sizes import AV, INF
-from rlmlang.verify.solver import model_values, solve
+from rlmlang.verify.solver import RLIMIT, model_values, solve
 
 _fresh = itertools.count()
 
@@ -58,6 +58,7 @@ class LoopResult:
     fix: str = ""
     counterexample: dict[str, Any] = field(default_factory=dict)
     tried: list[str] = field(default_factory=list)
+    nonlinear: list[str] = field(default_factory=list)  # products of unknowns (for unknown)
 
 
 class _Enc:
@@ -335,12 +336,13 @@ def _show(vals: dict[str, int], keys: list[str]) -> str:
     return ", ".join(f"{k} = {vals[k]}" for k in keys if k in vals) or "(any values)"
 
 
-def prove(loop: ast.While, types: dict[str, Type], entry: dict[str, AV]) -> LoopResult:
+def prove(loop: ast.While, types: dict[str, Type], entry: dict[str, AV],
+          rlimit: int = RLIMIT) -> LoopResult:
     """Prove the loop terminates; entry: the abstract values at the loop's entry."""
     body_assigns = _assigned(loop.body)
     facts = {k: v for k, v in entry.items() if k not in body_assigns}
     if loop.decreases is not None:
-        r = _check_measure(loop, loop.decreases, types, facts)
+        r = _check_measure(loop, loop.decreases, types, facts, rlimit=rlimit)
         if r.status != "proven":
             r.status = "unknown" if r.status == "unknown" else "decreases"
         return r
@@ -349,7 +351,7 @@ def prove(loop: ast.While, types: dict[str, Type], entry: dict[str, AV]) -> Loop
     for m in candidates(loop.cond):
         # A measure read off an ordering conjunct of the guard is >= 0 whenever the guard
         # holds (i < n gives n - i >= 1): only its decrease needs the solver.
-        r = _check_measure(loop, m, types, facts, bounded_known=_from_order(m))
+        r = _check_measure(loop, m, types, facts, bounded_known=_from_order(m), rlimit=rlimit)
         tried.append(print_expr(m))
         if r.status == "proven":
             r.guessed = True
@@ -369,6 +371,11 @@ def prove(loop: ast.While, types: dict[str, Type], entry: dict[str, AV]) -> Loop
     res.counterexample = first_fail.counterexample
     res.measure = first_fail.measure
     m_text = print_expr(first_fail.measure) if first_fail.measure is not None else "?"
+    if first_fail.status == "unknown":
+        res.status = "unknown"
+        res.message = f"guessed measure '{m_text}': {first_fail.message}"
+        res.fix, res.nonlinear = first_fail.fix, first_fail.nonlinear
+        return res
     what = {"bounded": "can be negative while the loop runs",
             "decrease": "does not drop on every path through the body",
             "encode": "cannot be reasoned about"}.get(first_fail.failed, "could not be proven")
@@ -386,7 +393,8 @@ def _from_order(m: ast.Expr) -> bool:
 
 
 def _check_measure(loop: ast.While, m: ast.Expr, types: dict[str, Type],
-                   facts: dict[str, AV], bounded_known: bool = False) -> LoopResult:
+                   facts: dict[str, AV], bounded_known: bool = False,
+                   rlimit: int = RLIMIT) -> LoopResult:
     enc = _Enc(types, facts)
     env0: dict[str, Any] = {}
     g = enc.bool_(loop.cond, env0)
@@ -401,11 +409,9 @@ def _check_measure(loop: ast.While, m: ast.Expr, types: dict[str, Type],
     shown = [k for k in _names(m) + _names(loop.cond)]
     shown = [k for k in dict.fromkeys(shown) if k in enc.pre] + \
         [k for k in enc.pre if k.startswith("len(") and k not in shown]
-    st, model = ("unsat", None) if bounded_known else solve(facts0 + [m0 < 0])
+    st, model = ("unsat", None) if bounded_known else solve(facts0 + [m0 < 0], rlimit)
     if st == "unknown":
-        return LoopResult("unknown", m, failed="bounded",
-                          message=f"the solver could not decide whether '{m_text}' stays >= 0 "
-                          f"({model})", fix="use a simpler measure such as n - i")
+        return _unknown(loop, m, "bounded", str(model), rlimit)
     if st == "sat":
         vals = model if isinstance(model, dict) else {}
         val_m = _eval_text(m, vals)
@@ -418,16 +424,14 @@ def _check_measure(loop: ast.While, m: ast.Expr, types: dict[str, Type],
     env1, _, cont = enc.block(loop.body, dict(env0), z3.BoolVal(True), z3.BoolVal(True))
     m1 = enc.int_(m, env1)
     facts1 = list(enc.side) + ([g] if g is not None else [])
-    st, model = solve(facts1 + [cont, z3.Not(m1 < m0)])
+    st, model = solve(facts1 + [cont, z3.Not(m1 < m0)], rlimit)
     if st == "unknown":
-        return LoopResult("unknown", m, failed="decrease",
-                          message=f"the solver could not decide whether '{m_text}' decreases "
-                          f"({model})", fix="use a simpler measure such as n - i")
+        return _unknown(loop, m, "decrease", str(model), rlimit)
     if st == "sat":
         terms = {("before", k): enc.pre[k] for k in shown if k in enc.pre}
         terms.update({("after", k): env1.get(k, enc.pre.get(k)) for k in shown
                       if k in env1 or k in enc.pre})
-        got = model_values(facts1 + [cont, z3.Not(m1 < m0)], terms)
+        got = model_values(facts1 + [cont, z3.Not(m1 < m0)], terms, rlimit)
         before = {k: v for (w, k), v in got.items() if w == "before"}
         after = {k: v for (w, k), v in got.items() if w == "after"}
         cex = {"before": before, "after": after}
@@ -437,6 +441,73 @@ def _check_measure(loop: ast.While, m: ast.Expr, types: dict[str, Type],
                           message=f"one time round can go from {b} to {a}, so '{m_text}' "
                           "does not drop", fix=_decrease_fix(loop, m), counterexample=cex)
     return LoopResult("proven", m)
+
+
+def _unknown(loop: ast.While, m: ast.Expr, failed: str, reason: str,
+             rlimit: int) -> LoopResult:
+    """The solver ran out of steps: say which query, which terms, and what to write."""
+    m_text = print_expr(m)
+    what = (f"that '{m_text}' stays >= 0 while '{print_expr(loop.cond)}' holds"
+            if failed == "bounded" else
+            f"that '{m_text}' drops by at least 1 on every path through the body")
+    terms = nonlinear_terms(loop)
+    simple = next((print_expr(c) for c in candidates(loop.cond)
+                   if not nonlinear_terms_of(c)), "n - i")
+    fix = (f"use a measure built with + and - only, such as `decreases {simple}`, and make "
+           "it drop by 1 on every path whatever the other values are")
+    if terms:
+        fix += (f"; the solver cannot settle the nonlinear arithmetic ({', '.join(terms[:3])}), "
+                "so keep it out of what decides the loop's progress")
+    return LoopResult("unknown", m, failed=failed,
+                      message=f"the solver ran out of steps (rlimit {rlimit:,}, {reason}) "
+                      f"before it could show {what}", fix=fix, nonlinear=terms)
+
+
+def nonlinear_terms_of(e: Any) -> list[str]:
+    """Products, quotients and remainders of two non-constant int terms in e."""
+    out: list[str] = []
+    stack: list[Any] = [e]
+    while stack:
+        n = stack.pop(0)
+        if isinstance(n, ast.BinOp) and n.op in ("*", "//", "%") and \
+                not isinstance(_strip_neg(n.left), ast.Const) and \
+                not isinstance(_strip_neg(n.right), ast.Const):
+            out.append(print_expr(n))
+            continue
+        if isinstance(n, ast.Expr):
+            for v in vars(n).values():
+                if isinstance(v, ast.Expr):
+                    stack.append(v)
+                elif isinstance(v, tuple):
+                    stack.extend(x for x in v if isinstance(x, ast.Expr))
+    return list(dict.fromkeys(out))
+
+
+def nonlinear_terms(loop: ast.While) -> list[str]:
+    """The nonlinear terms of a while loop's condition, measure and body (in order)."""
+    exprs: list[Any] = [loop.cond] + ([loop.decreases] if loop.decreases is not None else [])
+    stack = list(loop.body)
+    while stack:
+        s = stack.pop(0)
+        for v in vars(s).values():
+            if isinstance(v, ast.Expr):
+                exprs.append(v)
+            elif isinstance(v, tuple):
+                for x in v:
+                    if isinstance(x, ast.Expr):
+                        exprs.append(x)
+                    elif isinstance(x, tuple):
+                        exprs.extend(y for y in x if isinstance(y, ast.Expr))
+        for b in ast.child_blocks(s):
+            stack.extend(b)
+    out: list[str] = []
+    for e in exprs:
+        out.extend(nonlinear_terms_of(e))
+    return list(dict.fromkeys(out))
+
+
+def _strip_neg(e: Any) -> Any:
+    return e.operand if isinstance(e, ast.Neg) else e
 
 
 def _eval_text(m: ast.Expr, vals: dict[str, int]) -> str:

@@ -69,6 +69,7 @@ class Setup:
     budget: dict[str, int] = field(default_factory=dict)
     strict: bool = True
     policy: bool = True
+    rlimit: int | None = None  # solver steps per query (None: the verifier's default)
 
 
 def parse_header(text: str) -> Setup:
@@ -101,6 +102,8 @@ def parse_header(text: str) -> Setup:
             s.strict = val.lower() == "true"
         elif key == "policy":
             s.policy = val.lower() != "none"
+        elif key == "rlimit":
+            s.rlimit = int(val)
     return s
 
 
@@ -151,7 +154,8 @@ def run_text(text: str, setup: Setup | None = None, file: str = "<test>") -> Out
     sizes = {k: Size(v, 1) for k, v in s.sizes.items() if k in s.inputs}
     vr = verify(cr.checked, policy=policy_of(s), budgets=s.budget, input_sizes=sizes,
                 state_sizes={"notes": Size(1000, 1), "count": Size(1, 1), "tags": Size(100, 50)},
-                strict=s.strict, input_values=s.values or None, file=file)
+                strict=s.strict, input_values=s.values or None, file=file,
+                **({"rlimit": s.rlimit} if s.rlimit else {}))
     return Outcome(cr.diagnostics + vr.diagnostics, cr, vr)
 
 

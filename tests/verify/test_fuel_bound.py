@@ -137,3 +137,31 @@ def test_amortized_loops_stay_within_bound(seed: int, text: str) -> None:
                   budgets={"fuel": 10**12, "memory": 10**12})
         assert res.fuel_used <= prog.fuel_bound, (
             f"{text}\nVM used {res.fuel_used} fuel, verifier bound {prog.fuel_bound}")
+
+
+# ---------------------------------------------------------------------------------------
+# Bounds proven by Z3 from path conditions (the interval bound is over the budget): the
+# VM must stay within them for int inputs on both sides of the guards.
+
+Z3_CASES = [(f"z3.rlm:{start}", text) for start, text in chunks(ACCEPT_DIR / "z3.rlm")]
+
+
+@pytest.mark.parametrize("name,text", Z3_CASES, ids=[c[0] for c in Z3_CASES])
+def test_z3_proven_bound_holds_in_the_vm(name: str, text: str) -> None:
+    setup = parse_header(text)
+    out = run_text(text, setup, file=name)
+    prog = out.verify.program if out.verify else None
+    assert prog is not None, [d.message for d in out.diagnostics]
+    cost = next(o for o in prog.proof["obligations"] if o["name"] == "cost")
+    assert cost["by"] == "z3" and cost["interval_fuel"] == "unbounded"
+    ints = [k for k, t in setup.inputs.items() if t == "int"]
+    rng = random.Random(name)
+    for _ in range(25):
+        values = {k: rng.choice([rng.randint(-3, 25), rng.randint(0, 1200),
+                                 rng.randint(-10**6, 10**6)]) for k in ints}
+        if "b" in values and rng.random() < 0.5:
+            values["b"] = values["a"] + rng.randint(0, 1000)
+        res = run(compile_program(prog, registry()), registry=registry(),
+                  inputs={"context": "", "question": "", **values},
+                  budgets={"fuel": 10**12})
+        assert res.fuel_used <= prog.fuel_bound, (name, values, res.fuel_used)

@@ -1,0 +1,309 @@
+"""The cost bound with Z3: path conditions the intervals cannot use.
+
+Interval arithmetic bounds each statement alone; where its total is over the
+budget, this module asks whether the budget can really be exceeded. It builds
+one Z3 term for the script's fuel, over the int inputs and int variables:
+
+- a simple statement costs what the interval pass measured for one run of it
+  (`Analyzer.node_fuel`), a constant; an unbounded one is a fresh symbol >= 0
+  with no upper bound, so it only matters on paths that can be taken;
+- `if c: A else: B` costs its conditions plus `If(c, A, B)`, with c encoded
+  when it is int arithmetic and comparisons (a fresh bool otherwise);
+- `for i in range(a, b)` costs its iterable, `2·(k+1)` and `k × body` with
+  k = max(0, b - a); the body sees i as a fresh int in [a, b), so `k × body`
+  is k times the dearest iteration, an upper bound of their sum;
+- `while` with a proven measure m costs `(k+1)·test + k × body`, k = m + 1 at
+  entry; any other loop min(its interval total, count × body);
+- ints assigned from int arithmetic keep their Z3 term; anything else, and
+  whatever a loop or a branch assigns, becomes a fresh symbol (any value).
+
+Every part is an upper bound of what the VM meters on that path, so if
+`C > budget` is unsat under the inputs' facts, the budget holds (proof "by
+z3"); sat gives concrete inputs for the counterexample; unknown (the rlimit
+ran out, typically on products of unknowns) is E_UNPROVEN, never accepted.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+import z3
+
+from rlmlang.syntax import ast
+from rlmlang.syntax.printer import print_expr
+from rlmlang.types import INT
+from rlmlang.verify import solver
+from rlmlang.verify.cost import Analyzer
+from rlmlang.verify.sizes import AV, INF, Num
+from rlmlang.verify.termination import assigned_in, nonlinear_terms_of
+
+_SIMPLE = (ast.Assign, ast.AugAssign, ast.ExprStmt, ast.Submit, ast.Fail, ast.Return,
+           ast.Break, ast.Continue, ast.Pass)
+_ENDS = (ast.Submit, ast.Fail, ast.Return, ast.Break, ast.Continue)
+
+
+@dataclass
+class SymResult:
+    status: str  # "proven" | "refuted" | "unknown" | "skipped"
+    counterexample: dict[str, int] = field(default_factory=dict)
+    worst: int | None = None  # the fuel of the counterexample, where it is finite
+    reason: str = ""
+    nonlinear: list[str] = field(default_factory=list)
+
+
+class _Builder:
+    def __init__(self, an: Analyzer, inputs: dict[str, AV]):
+        self.an = an
+        self.inputs = inputs
+        self.facts: list[z3.BoolRef] = []
+        self.syms: dict[str, z3.ArithRef] = {}  # input name (or len(input)) -> symbol
+        self.ids = itertools.count()
+        self.nonlinear: list[str] = []
+        # range(...) of each for loop whose bounds are int terms: (path condition, count)
+        self.ranges: dict[int, tuple[list[Any], Any]] = {}
+
+    # -- values
+
+    def fresh(self, hint: str) -> z3.ArithRef:
+        return z3.Int(f"{hint}~{next(self.ids)}")
+
+    def const(self, fuel: Num) -> z3.ArithRef:
+        if fuel == INF:
+            v = self.fresh("unbounded")
+            self.facts.append(v >= 0)
+            return v
+        return z3.IntVal(int(fuel))
+
+    def input_sym(self, key: str, av: AV, is_len: bool) -> z3.ArithRef:
+        v = self.syms.get(key)
+        if v is None:
+            v = self.syms[key] = z3.Int(key)
+            lo, hi = (0, av.size) if is_len else (av.lo, av.hi)
+            if lo != -INF:
+                self.facts.append(v >= int(lo))
+            if hi != INF:
+                self.facts.append(v <= int(hi))
+        return v
+
+    def int_(self, e: ast.Expr, env: dict[str, Any]) -> Any:
+        if isinstance(e, ast.Const) and isinstance(e.value, int) and not isinstance(e.value, bool):
+            return z3.IntVal(e.value)
+        if isinstance(e, ast.Name):
+            if e.id in env:
+                return env[e.id]
+            av = self.inputs.get(e.id)
+            if av is not None and av.kind == "int":
+                return self.input_sym(e.id, av, False)
+            return None
+        if isinstance(e, ast.Neg):
+            x = self.int_(e.operand, env)
+            return None if x is None else -x
+        if isinstance(e, ast.BinOp) and e.op in "+-*":
+            a, b = self.int_(e.left, env), self.int_(e.right, env)
+            if a is None or b is None:
+                return None
+            return a + b if e.op == "+" else (a - b if e.op == "-" else a * b)
+        if isinstance(e, ast.BinOp) and e.op in ("//", "%") and isinstance(e.right, ast.Const) \
+                and isinstance(e.right.value, int) and e.right.value > 0:
+            a = self.int_(e.left, env)
+            if a is None:
+                return None
+            return a / e.right.value if e.op == "//" else a % e.right.value
+        if isinstance(e, ast.Call) and e.func == "len" and len(e.args) == 1 \
+                and isinstance(e.args[0], ast.Name):
+            name = e.args[0].id
+            av = self.inputs.get(name)
+            if name not in env and av is not None and av.kind in ("str", "list", "dict"):
+                return self.input_sym(f"len({name})", av, True)
+        return None
+
+    def int_or_fresh(self, e: ast.Expr, env: dict[str, Any], hint: str) -> z3.ArithRef:
+        v = self.int_(e, env)
+        return v if v is not None else self.fresh(hint)
+
+    def bool_(self, e: ast.Expr, env: dict[str, Any]) -> z3.BoolRef:
+        if isinstance(e, ast.Const) and isinstance(e.value, bool):
+            return z3.BoolVal(e.value)
+        if isinstance(e, ast.Compare) and e.op in ("<", "<=", ">", ">=", "==", "!="):
+            a, b = self.int_(e.left, env), self.int_(e.right, env)
+            if a is not None and b is not None:
+                self.nonlinear.extend(nonlinear_terms_of(e))
+                return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "==": a == b,
+                        "!=": a != b}[e.op]
+        if isinstance(e, ast.BoolOp):
+            a, b = self.bool_(e.left, env), self.bool_(e.right, env)
+            return z3.And(a, b) if e.op == "and" else z3.Or(a, b)
+        if isinstance(e, ast.Not):
+            return z3.Not(self.bool_(e.operand, env))
+        return z3.Bool(f"cond~{next(self.ids)}")
+
+    # -- statements: (cost term, env after, whether every path ends here)
+
+    def block(self, stmts: tuple[ast.Stmt, ...], env: dict[str, Any],
+              pc: list[Any]) -> tuple[Any, dict, bool]:
+        total: Any = z3.IntVal(0)
+        for s in stmts:
+            c, env, ends = self.stmt(s, env, pc)
+            total = total + c
+            if ends:
+                return total, env, True
+        return total, env, False
+
+    def havoc(self, env: dict[str, Any], names: set[str]) -> dict[str, Any]:
+        env = dict(env)
+        types = self.an.frame_types
+        for n in names:
+            if types.get(n) == INT or n in env:
+                env[n] = self.fresh(n)
+        return env
+
+    def stmt(self, s: ast.Stmt, env: dict[str, Any], pc: list[Any]) -> tuple[Any, dict, bool]:
+        an = self.an
+        if isinstance(s, ast.Def):
+            return z3.IntVal(0), env, False
+        if isinstance(s, _SIMPLE):
+            if id(s) not in an.node_fuel:
+                return z3.IntVal(0), env, True  # never reached
+            cost = self.const(an.node_fuel[id(s)])
+            if isinstance(s, (ast.Assign, ast.AugAssign)) and isinstance(s.target, ast.Name):
+                name = s.target.id
+                value = s.value if isinstance(s, ast.Assign) else \
+                    ast.BinOp(s.op, s.target, s.value)
+                env = dict(env)
+                if an.frame_types.get(name) == INT:
+                    env[name] = self.int_or_fresh(value, env, name)
+                else:
+                    env.pop(name, None)
+            return cost, env, isinstance(s, _ENDS)
+        if isinstance(s, ast.If):
+            return self.if_(s, env, pc)
+        if isinstance(s, ast.For):
+            return self.for_(s, env, pc)
+        if isinstance(s, ast.While):
+            return self.while_(s, env, pc)
+        return z3.IntVal(0), env, False
+
+    def if_(self, s: ast.If, env: dict[str, Any], pc: list[Any]) -> tuple[Any, dict, bool]:
+        conds = self.an.cond_fuel.get(id(s))
+        if conds is None:
+            return z3.IntVal(0), env, True  # never reached
+        parts: list[tuple[Any, Any, Any]] = []  # (cond, cond cost, branch cost)
+        all_end = True
+        before: list[Any] = []
+        for i, (cond, body) in enumerate(s.branches):
+            if i >= len(conds):
+                break  # not reached (an earlier branch always taken)
+            b = self.bool_(cond, env)
+            c, _, ends = self.block(body, env, pc + before + [b])
+            before.append(z3.Not(b))
+            all_end = all_end and ends
+            parts.append((b, self.const(conds[i]), c))
+        if s.orelse is not None and len(parts) == len(s.branches):
+            tail, _, ends = self.block(s.orelse, env, pc + before)
+            all_end = all_end and ends
+        else:
+            tail, all_end = z3.IntVal(0), False
+        for cond, cc, c in reversed(parts):
+            tail = cc + z3.If(cond, c, tail)
+        assigned = set().union(*(assigned_in(b) for _, b in s.branches),
+                               assigned_in(s.orelse or ()))
+        return tail, self.havoc(env, assigned), all_end
+
+    def for_(self, s: ast.For, env: dict[str, Any], pc: list[Any]) -> tuple[Any, dict, bool]:
+        an = self.an
+        rec = an.loops.get(id(s))
+        if rec is None or id(s) not in an.node_fuel:
+            return z3.IntVal(0), env, False
+        iter_cost = self.const(an.node_fuel[id(s)])
+        assigned = assigned_in(s.body) | {s.var}
+        inner = self.havoc(env, assigned)
+        total = self.const(rec.total.fuel)
+        it = s.iter
+        if isinstance(it, ast.Call) and it.func == "range" and 1 <= len(it.args) <= 2 \
+                and not it.kwargs:
+            lo = self.int_(it.args[0], env) if len(it.args) == 2 else z3.IntVal(0)
+            hi = self.int_(it.args[-1], env)
+            if lo is not None and hi is not None:
+                k = z3.If(hi > lo, hi - lo, 0)
+                self.ranges[id(it)] = (list(pc), k)
+                v = self.fresh(s.var)
+                inner[s.var] = v
+                body, _, _ = self.block(s.body, inner, pc + [lo <= v, v < hi])
+                if not z3.is_int_value(z3.simplify(k)) and \
+                        not z3.is_int_value(z3.simplify(body)):
+                    self.nonlinear.append(f"{print_expr(it)} × the cost of its body "
+                                          f"(line {s.span.line})")
+                alt = 2 * (k + 1) + k * z3.If(z3.And(lo <= v, v < hi), body, 0)
+                total = alt if rec.total.fuel == INF else z3.If(alt < total, alt, total)
+                return iter_cost + total, self.havoc(env, assigned), False
+        if rec.iterations != INF:
+            n = z3.IntVal(int(rec.iterations))
+            body, _, _ = self.block(s.body, inner, pc)
+            alt = 2 * (n + 1) + n * body
+            total = alt if rec.total.fuel == INF else z3.If(alt < total, alt, total)
+        return iter_cost + total, self.havoc(env, assigned), False
+
+    def while_(self, s: ast.While, env: dict[str, Any], pc: list[Any]) -> tuple[Any, dict, bool]:
+        an = self.an
+        rec = an.loops.get(id(s))
+        res = an.term.get(id(s))
+        if rec is None:
+            return z3.IntVal(0), env, False
+        assigned = assigned_in(s.body)
+        total = self.const(rec.total.fuel)
+        if res is not None and res.status == "proven" and res.measure is not None \
+                and id(s) in an.node_fuel:
+            m = self.int_(res.measure, env)
+            if m is not None:
+                k = z3.If(m + 1 > 0, m + 1, 0)
+                inner = self.havoc(env, assigned)
+                body, _, _ = self.block(s.body, inner, pc + [self.bool_(s.cond, inner)])
+                alt = (k + 1) * self.const(an.node_fuel[id(s)]) + k * body
+                total = alt if rec.total.fuel == INF else z3.If(alt < total, alt, total)
+        return total, self.havoc(env, assigned), False
+
+
+class SymCost:
+    """The script's fuel as one Z3 term, with the path conditions of its range loops."""
+
+    def __init__(self, an: Analyzer, script: ast.Script, inputs: dict[str, AV],
+                 rlimit: int = solver.RLIMIT):
+        self.b = _Builder(an, inputs)
+        self.rlimit = rlimit
+        body = tuple(s for s in script.body if not isinstance(s, ast.Def))
+        self.cost, _, _ = self.b.block(body, {}, [])
+
+    @property
+    def nonlinear(self) -> list[str]:
+        return list(dict.fromkeys(self.b.nonlinear))
+
+    def range_within(self, node: ast.Expr, limit: int) -> str | None:
+        """Whether `range(...)` at node holds at most `limit` numbers on every path that
+        reaches it: "unsat" (proven), "sat", "unknown", or None (not modelled)."""
+        got = self.b.ranges.get(id(node))
+        if got is None:
+            return None
+        pc, k = got
+        st, _ = solver.solve(self.b.facts + pc + [k > limit], rlimit=self.rlimit)
+        return st
+
+    def within(self, budget: int) -> SymResult:
+        """Is the fuel <= budget on every path? (Only asked when intervals say no.)"""
+        b = self.b
+        goal = self.cost > budget
+        st, model = solver.solve(b.facts + [goal], rlimit=self.rlimit)
+        nonlinear = list(dict.fromkeys(b.nonlinear))
+        if st == "unsat":
+            return SymResult("proven", nonlinear=nonlinear)
+        if st == "unknown":
+            return SymResult("unknown", reason=str(model), nonlinear=nonlinear)
+        cex: dict[str, int] = {}
+        worst = None
+        if isinstance(model, dict):
+            cex = {k: v for k, v in model.items() if k in b.syms}
+            got = solver.model_values(b.facts + [goal], {"cost": self.cost},
+                                      rlimit=self.rlimit)
+            worst = got.get("cost")
+        return SymResult("refuted", cex, worst, nonlinear=nonlinear)
