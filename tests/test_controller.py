@@ -137,3 +137,31 @@ def test_depth_budget_stops_nesting(tmp_path: Path) -> None:
     out = runtime(model, tmp_path, budgets={"depth": 1}).run(SIG, QUESTION, context=CONTEXT)
     assert out.answer == "K7-19QX"  # repaired after the refusal
     assert "depth budget (1)" in model.prompts[1]
+
+
+def test_a_killed_run_resumes_from_its_last_completed_round(tmp_path: Path) -> None:
+    """Cut the log after round 1 (as a kill would), then resume: round 2 runs, the chain holds."""
+    log = tmp_path / "run.log"
+    model = FakeModel(["x = 1 +", GOOD])
+    runtime(model, tmp_path).run(SIG, QUESTION, context=CONTEXT)
+    lines = log.read_bytes().splitlines(keepends=True)
+    kinds = [json.loads(x)["kind"] for x in lines]
+    cut = kinds.index("observation") + 1
+    log.write_bytes(b"".join(lines[:cut]) + lines[cut][:17])  # a torn line, mid-write
+    again = FakeModel([GOOD])
+    out = Runtime(again, grammar=False, budgets={"candidates": 1}).resume(log)
+    assert out.ok and out.answer == "K7-19QX"
+    assert out.iterations == 2
+    # The resumed prompt is the one the killed run would have written next.
+    assert "That script was rejected" in again.prompts[0]
+    assert check_chain(log) == []
+    assert [e["kind"] for e in read_events(log)].count("resume") == 1
+
+
+def test_a_finished_run_cannot_be_resumed(tmp_path: Path) -> None:
+    from rlmlang.diagnostics import DiagnosticError
+
+    runtime(FakeModel([GOOD]), tmp_path).run(SIG, QUESTION, context=CONTEXT)
+    with pytest.raises(DiagnosticError) as e:
+        Runtime(FakeModel([]), grammar=False).resume(tmp_path / "run.log")
+    assert "already finished" in e.value.diagnostics[0].message

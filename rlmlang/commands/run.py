@@ -15,7 +15,9 @@ from typing import Any
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("task", help="the question or task, in words")
+    p.add_argument("task", nargs="?", default=None, help="the question or task, in words")
+    p.add_argument("--resume", default=None, metavar="LOG",
+                   help="continue a run that was killed, from its last completed round")
     p.add_argument("--input", "-i", action="append", default=[], metavar="NAME=VALUE|@FILE",
                    help="an input bound as a variable (repeatable)")
     p.add_argument("--signature", "-s", default=None,
@@ -94,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         inputs: dict[str, Any] = dict(parse_input_flags(args.input))
         budgets = parse_budget_flags(args.budget)
-        policy = _policy(args)
+        policy = None if args.resume and not (args.allow or args.deny or args.policy) \
+            else _policy(args)
         key = Path(args.hmac_key_file).read_bytes().strip() if args.hmac_key_file else None
         log_path = None if args.no_log else (
             args.log or f"runs/{time.strftime('%Y%m%d-%H%M%S')}.log")
@@ -108,7 +111,13 @@ def run(args: argparse.Namespace) -> int:
         runtime = Runtime(backend, model=None if args.backend else args.model, policy=policy, budgets=budgets,
                           log_path=log_path, state_path=args.state, hmac_key=key,
                           grammar=not args.free, seed=args.seed, on_event=progress)
-        outcome = runtime.run(args.signature or DEFAULT_SIGNATURE, args.task, **inputs)
+        if args.resume:
+            outcome = runtime.resume(args.resume)
+        elif not args.task:
+            print("rlm run: give the TASK, or --resume LOG", file=sys.stderr)
+            return 2
+        else:
+            outcome = runtime.run(args.signature or DEFAULT_SIGNATURE, args.task, **inputs)
     except DiagnosticError as e:
         progress.stop()
         for d in e.diagnostics:

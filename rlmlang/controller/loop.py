@@ -127,6 +127,8 @@ class Runtime:
         self.seed = seed
         self.on_event = on_event
         self.n_examples = examples
+        self._resuming: Any = None
+        self._budget_flags = dict(budgets or {})
         self.question_literals = question_literals
         self.depth = depth
         self.root = Path(root) if root else Path.cwd()
@@ -282,12 +284,43 @@ class Runtime:
 
     # ------------------------------------------------------------------ loop
 
+    def resume(self, log_path: str | os.PathLike[str]) -> RunOutcome:
+        """Continue a run that was killed, from its last completed round.
+
+        The task, signature, inputs (kept in the run's state store), policy,
+        budgets and seed come from the log; each completed round's script and
+        feedback rebuild the conversation, so the next prompt is the one the
+        killed run would have written. A round cut off midway is run again (its
+        state writes were never committed). A run whose answer was already
+        submitted just gets its missing end.
+        """
+        from rlmlang.controller.resume import load_resume
+
+        state = load_resume(Path(log_path), self.hmac_key)
+        self.log_path = Path(log_path)
+        self.state_path = state.state_path
+        self.budgets = {**state.budgets, **self._budget_flags}
+        self.seed = state.seed
+        self.use_grammar = state.grammar
+        if self.policy is None and state.policy is not None:
+            self.policy = state.policy
+        self._resuming = state
+        return self._run(state.signature, state.question, state.values)
+
     def _run(self, sig: Signature, question: str, values: dict[str, Any]) -> RunOutcome:
         meter = Meter(self.budgets)
-        log = self._open_log()
-        # Beside the log by default, so `rlm replay` finds the inputs and every version.
-        state_path = self.state_path or (
-            self.log_path.with_suffix(self.log_path.suffix + ".state") if self.log_path else None)
+        resuming = self._resuming
+        if resuming is not None:
+            log = LogWriter.resume(self.log_path, self.hmac_key) if self.log_path else None
+            for name, amount in resuming.used.items():
+                meter.add(name, amount)
+            state_path = self.state_path
+        else:
+            log = self._open_log()
+            # Beside the log by default, so `rlm replay` finds the inputs and every version.
+            state_path = self.state_path or (
+                self.log_path.with_suffix(self.log_path.suffix + ".state")
+                if self.log_path else None)
         if state_path is not None and self.state_path is None and state_path.exists():
             state_path.unlink()  # a fresh run's own store, like the log it sits beside
         self._state_file = state_path
@@ -310,9 +343,12 @@ class Runtime:
             if f.name == "question" and values[f.name] == question:
                 continue
             infos.append(describe_input(f.name, values[f.name], f.type))
+        resuming = self._resuming
         for f in sig.inputs:  # inputs are kept with the state, for replay and resume
-            store.put_blob(f"input.{f.name}", json.dumps(values[f.name], ensure_ascii=False)
-                           if not isinstance(values[f.name], str) else values[f.name])
+            if resuming is None:
+                store.put_blob(f"input.{f.name}", json.dumps(values[f.name],
+                               ensure_ascii=False)
+                               if not isinstance(values[f.name], str) else values[f.name])
         state_keys = store.schema.names()
         info = self.backend.info() if hasattr(self.backend, "info") else {}
         start = {
@@ -328,7 +364,14 @@ class Runtime:
             "tools": registry_digest(self.registry),
             "state_version": store.version,
         }
-        self._write(log, "run_start", start, sync=True)
+        if resuming is None:
+            self._write(log, "run_start", start, sync=True)
+        else:
+            self._write(log, "resume", {"from_iteration": resuming.rounds + 1,
+                                        "state_version": store.version,
+                                        "last_meta": store.last_meta(),
+                                        "repairs": list(log.notes) if log else []},
+                        sync=True)
         self._emit("run_start", start)
 
         text_inputs = [i.name for i in infos if isinstance(values[i.name], str)
@@ -352,8 +395,18 @@ class Runtime:
         prev_prompt = ""
         best_answer: Any = None
         failed_before = False
+        first = 1
+        if resuming is not None:
+            for script, feedback in resuming.attempts:
+                conv.add_attempt(script, feedback)
+            first = resuming.rounds + 1
+            failed_before = resuming.rounds > 0
+            prev_prompt = resuming.last_prompt
+            if resuming.answer is not None:  # decided before the kill: only the end is missing
+                return self._finish(log, meter, stats, "answered", resuming.answer,
+                                    "submitted (resumed)", resuming.rounds + 1)
         try:
-            for iteration in range(1, int(self.budgets["iterations"]) + 1):
+            for iteration in range(first, int(self.budgets["iterations"]) + 1):
                 meter.add("iterations")
                 meter.check("seconds")
                 prompt = self.backend.chat_prompt(conv.messages)
@@ -403,8 +456,8 @@ class Runtime:
                                 "nothing. Try another phrase from the question.")
                 else:
                     feedback = feedback_message(script, best.diagnostics, best.output)
-                self._write(log, "observation", {"iteration": iteration, "text": feedback},
-                            sync=True)
+                self._write(log, "observation", {"iteration": iteration, "text": feedback,
+                                                 "script": script}, sync=True)
                 self._emit("observation", {"iteration": iteration, "text": feedback})
                 conv.add_attempt(script, feedback)
             reason = f"the iterations budget ({int(self.budgets['iterations'])}) ran out " \
