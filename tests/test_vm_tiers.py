@@ -401,6 +401,21 @@ def test_unstructured_bytecode_runs_on_the_interpreter() -> None:
     assert a == b and a["status"] == "submitted" and a["value"] == 2
 
 
+def test_def_assigning_a_global_runs_on_the_interpreter() -> None:
+    main = [(OP["FUEL"], 1, 0), (OP["CONST"], 0, 0), (OP["STORE_LOCAL"], 0, 0),
+            (OP["CALL_FUNC"], 1, 0), (OP["POP"], 0, 0), (OP["LOAD_LOCAL"], 0, 0),
+            (OP["SUBMIT"], 0, 0)]
+    setter = [(OP["FUEL"], 1, 0), (OP["CONST"], 1, 0), (OP["STORE_GLOBAL"], 0, 0),
+              (OP["CONST"], 2, 0), (OP["RETURN"], 0, 0)]
+    prog = Bytecode([Function("<script>", 0, 1, 1, main, [(1, 1)] * 7, [], ["x"]),
+                     Function("set", 0, 0, 1, setter, [(2, 1)] * 5, [], [])],
+                    [1, 2, None], ["x"], [], [])
+    assert validate(prog) == []
+    assert fast.translate(prog, ("U",), ()) is None
+    a, b = both(prog)
+    assert a == b and a["value"] == 2
+
+
 def test_generated_source_holds_no_script_text() -> None:
     src = 'evil = "x\\"); import os #"\nsneaky_name = evil + "__import__"\nsubmit(sneaky_name)'
     code = compile_source(src, REG)

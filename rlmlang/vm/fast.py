@@ -277,7 +277,7 @@ class _Emitter:
         if expr[0] in "vs":
             return ("n", expr)
         if expr[0] == "k":
-            return ("c", self.prog.consts[int(expr[1:])])
+            return ("k", int(expr[1:]))
         return ("c", self.lits[expr])
 
     def const(self, a: int) -> str:
@@ -813,6 +813,8 @@ def _translate(prog: Bytecode, entry_types: tuple[str, ...],
     if machine.BIG != _BIG:  # pragma: no cover (a guard for whoever changes one of them)
         raise Unsupported("BIG differs between the tiers")
     reads, writes = _call_sets(prog)
+    if any(writes.values()):  # valid, never compiled: main's slots would lag behind glb
+        raise Unsupported("a def assigns a global")
     range_int = {i for i, k in enumerate(kinds) if k in ("range", "none")}
     funcs: dict[int, _Emitter] = {}
     for fi, f in enumerate(prog.functions):
@@ -912,9 +914,11 @@ def tool_kinds(prog: Bytecode, registry: Any) -> tuple[str, ...]:
 
 # ---------------------------------------------------------------- running
 
-def _value(recipe: tuple[str, Any], loc: dict[str, Any]) -> Any:
+def _value(recipe: tuple[str, Any], loc: dict[str, Any], consts: list[Any]) -> Any:
     how, what = recipe
-    return loc.get(what) if how == "n" else what
+    if how == "n":
+        return loc.get(what)
+    return consts[what] if how == "k" else what
 
 
 def run(m: Any) -> Any:
@@ -946,7 +950,7 @@ def run(m: Any) -> Any:
     except _Stop as s:
         r.status, r.value, fuel = s.args
     except Exception as e:  # noqa: BLE001 (every failure becomes one diagnostic)
-        fi, pc, now, ops = _locate(tr, e, g)
+        fi, pc, now, ops = _locate(tr, e, g, prog.consts)
         if now is not None:
             fuel = now
         m.fail(e, fi, pc, limit - fuel, ops)
@@ -956,8 +960,8 @@ def run(m: Any) -> Any:
     return r
 
 
-def _locate(tr: Translation, e: BaseException,
-            g: dict[str, Any]) -> tuple[int, int, int | None, list[Any]]:
+def _locate(tr: Translation, e: BaseException, g: dict[str, Any],
+            consts: list[Any]) -> tuple[int, int, int | None, list[Any]]:
     """(function, pc, fuel left, operands) of the innermost generated frame that raised."""
     tb = e.__traceback__
     last = None
@@ -969,7 +973,7 @@ def _locate(tr: Translation, e: BaseException,
         return 0, -1, None, []
     fi, pc = tr.linemap.get(last.tb_lineno, (0, -1))
     loc = last.tb_frame.f_locals
-    ops = [_value(x, loc) for x in tr.operands.get(last.tb_lineno, ())]
+    ops = [_value(x, loc, consts) for x in tr.operands.get(last.tb_lineno, ())]
     return fi, pc, loc.get("_f"), ops
 
 
@@ -1052,7 +1056,7 @@ def _globals(m: Any, tr: Translation, glb: list[Any], scalar: Any, lazy_range: i
         r.state_writes[key] = copy.deepcopy(v) if isinstance(v, (list, dict)) else v
 
     def mem(new: Any, live: tuple[Any, ...]) -> None:
-        m.memory(new, _roots, (sys._getframe(1), live, tr, g))
+        m.memory(new, _roots, (sys._getframe(1), live, tr, g, prog.consts))
 
     helpers: dict[str, Any] = {
         "__builtins__": {}, "_U": unset, "_OOF": OutOfFuel, "_Stop": _Stop, "_G": glb,
@@ -1078,8 +1082,8 @@ def _globals(m: Any, tr: Translation, glb: list[Any], scalar: Any, lazy_range: i
     return g
 
 
-def _roots(frame: Any, live: tuple[Any, ...], tr: Translation,
-           g: dict[str, Any]) -> list[list[Any]]:
+def _roots(frame: Any, live: tuple[Any, ...], tr: Translation, g: dict[str, Any],
+           consts: list[Any]) -> list[list[Any]]:
     """The fast tier's live slots, as the interpreter counts them: every frame's locals
     and the operand stack below what each frame is consuming (callers: below the call)."""
     out: list[list[Any]] = [list(live)]
@@ -1091,7 +1095,7 @@ def _roots(frame: Any, live: tuple[Any, ...], tr: Translation,
             fi = int(f.f_code.co_name[len("_rlm_f"):])
             out.append([loc.get(f"v{i}") for i in range(tr.nlocals[fi])])
             if not first:
-                out.append([_value(x, loc) for x in tr.call_live.get(f.f_lineno, ())])
+                out.append([_value(x, loc, consts) for x in tr.call_live.get(f.f_lineno, ())])
             first = False
             if fi == 0:
                 break
