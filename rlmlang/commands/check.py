@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from rlmlang.commands.common import add_budget_argument, add_policy_arguments, policy_from_args
 from rlmlang.diagnostics import Diagnostic
 
 
@@ -17,13 +18,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         '"context: str, question: str -> answer: str")')
     p.add_argument("--input-size", action="append", default=[], metavar="NAME=N",
                    help="the size of an input (characters or items); default 1000000")
-    p.add_argument("--allow", action="append", default=[], metavar="GRANT",
-                   help="grant a permission, e.g. fs.read:data/** (repeatable)")
-    p.add_argument("--deny", action="append", default=[], metavar="RULE",
-                   help="deny a permission; deny rules win (repeatable)")
-    p.add_argument("--policy", default=None, metavar="FILE", help="a policy TOML file")
-    p.add_argument("--budget", action="append", default=[], metavar="K=V",
-                   help="a budget the cost must fit, e.g. fuel=100000 (repeatable)")
+    add_policy_arguments(p)
+    add_budget_argument(p)
     p.add_argument("--parse-only", action="store_true", help="stop after parsing")
 
 
@@ -44,12 +40,7 @@ def _options(args: argparse.Namespace):
         opts.input_sizes[name.strip()] = int(n)
     opts.budgets = parse_budget_flags(args.budget)
     if args.policy or args.allow or args.deny:
-        from pathlib import Path
-
-        from rlmlang.policy import Policy
-
-        flags = Policy.from_rules(args.allow, args.deny, Path.cwd())
-        opts.policy = Policy.from_toml(args.policy).merged(flags) if args.policy else flags
+        opts.policy = policy_from_args(args)
     return opts
 
 

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from rlmlang.commands.common import add_policy_arguments, policy_from_args
 from rlmlang.diagnostics import Diagnostic
 
 
@@ -28,11 +29,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--schema", action="append", default=[], metavar="KEY=TYPE",
                    help="declare a state key (added to the store's schema)")
     p.add_argument("--output", metavar="TYPE", help="the type submit must produce")
-    p.add_argument("--allow", action="append", default=[], metavar="RULE",
-                   help="grant an effect, e.g. fs.read:data/** (deny by default)")
-    p.add_argument("--deny", action="append", default=[], metavar="RULE",
-                   help="forbid an effect even if granted")
-    p.add_argument("--policy", metavar="FILE.toml", help="read grants and budgets from a file")
+    add_policy_arguments(p)
     p.add_argument("--budget", action="append", default=[], metavar="K=V",
                    help="override a budget: fuel, tool_calls, llm_calls, memory, output_chars")
     p.add_argument("--root", default=".", help="the directory file grants are relative to")
@@ -143,10 +140,7 @@ def _run(args: argparse.Namespace) -> int:
     if schema and not args.state:
         raise _Usage("--schema needs --state PATH")
 
-    policy = Policy.from_toml(args.policy) if args.policy else None
-    if args.allow or args.deny or policy is None:
-        flags = Policy.from_rules(args.allow, args.deny, args.root)
-        policy = flags if policy is None else policy.merged(flags)
+    policy = policy_from_args(args, root=args.root)
     if args.state:  # the user's own store: its keys are theirs to read and write
         policy = policy.merged(Policy.from_rules(["state.read:**", "state.write:**"], [],
                                                  policy.root))

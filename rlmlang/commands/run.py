@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from rlmlang.commands.common import add_budget_argument, add_policy_arguments, policy_from_args
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("task", nargs="?", default=None, help="the question or task, in words")
@@ -26,13 +28,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--backend", default=None, metavar="URL",
                    help="an OpenAI-compatible server (llama-server, vLLM) instead of the "
                         "in-process model")
-    p.add_argument("--allow", action="append", default=[], metavar="GRANT",
-                   help="grant a permission, e.g. fs.read:data/** (repeatable)")
-    p.add_argument("--deny", action="append", default=[], metavar="RULE",
-                   help="deny a permission; deny rules win (repeatable)")
-    p.add_argument("--policy", default=None, metavar="FILE", help="a policy TOML file")
-    p.add_argument("--budget", action="append", default=[], metavar="K=V",
-                   help="set a budget, e.g. iterations=5 (repeatable)")
+    add_policy_arguments(p)
+    add_budget_argument(p, "iterations=5")
     p.add_argument("--log", default=None, metavar="PATH",
                    help="write the hash-chained run log here (default runs/<time>.log)")
     p.add_argument("--no-log", action="store_true", help="write no log")
@@ -143,11 +140,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _policy(args: argparse.Namespace) -> Any:
-    from rlmlang.policy import Policy
-
-    root = Path.cwd()
-    policy = Policy.from_toml(args.policy) if args.policy else None
     # Asking the model itself about a snippet is always granted (and budgeted by llm_calls);
     # `--deny llm` takes it away.
-    flags = Policy.from_rules(["llm", *args.allow], args.deny, root)
-    return policy.merged(flags) if policy is not None else flags
+    return policy_from_args(args, always=("llm",))

@@ -1,0 +1,30 @@
+"""Flags several commands share: permissions (`--allow`, `--deny`, `--policy`) and budgets."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def add_policy_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--allow", action="append", default=[], metavar="GRANT",
+                   help="grant a permission, e.g. fs.read:data/** (repeatable; deny by default)")
+    p.add_argument("--deny", action="append", default=[], metavar="RULE",
+                   help="deny a permission; deny rules win (repeatable)")
+    p.add_argument("--policy", default=None, metavar="FILE", help="a policy TOML file")
+
+
+def add_budget_argument(p: argparse.ArgumentParser, example: str = "fuel=100000") -> None:
+    p.add_argument("--budget", action="append", default=[], metavar="K=V",
+                   help=f"set a budget, e.g. {example} (repeatable)")
+
+
+def policy_from_args(args: argparse.Namespace, root: str | Path | None = None,
+                     always: tuple[str, ...] = ()) -> Any:
+    """The policy the flags describe: the file's rules, then the flags' (and `always`)."""
+    from rlmlang.policy import Policy
+
+    base = Path(root) if root is not None else Path.cwd()
+    flags = Policy.from_rules([*always, *args.allow], args.deny, base)
+    return Policy.from_toml(args.policy).merged(flags) if args.policy else flags
