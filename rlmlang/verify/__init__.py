@@ -14,6 +14,7 @@ solver `unknown` is a rejection (E_UNPROVEN), never an acceptance.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from rlmlang.check import CheckedScript
@@ -62,12 +63,22 @@ class VerifyResult:
         return self.program is not None
 
 
+@lru_cache(maxsize=8)
+def text_shape(text: str) -> tuple[int, int, int]:
+    """(how many lines, the longest, their summed length), as lines(text) splits it."""
+    from rlmlang.tools.builtins import split_lines
+    parts = split_lines(text)
+    return len(parts), max(map(len, parts), default=0), sum(map(len, parts))
+
+
 def input_av(t: Type, size: Size | None, value: object = None, has_value: bool = False) -> AV:
     """The abstract value of an input: its actual size (and value, for ints)."""
     if has_value and t == INT and isinstance(value, int):
         return AV("int", value, value)
     if has_value and isinstance(value, str):
-        return AV("str", size=len(value))  # data, not literal text: no pieces
+        # Data, not literal text: no pieces; its lines are known (lines(context) then
+        # loops over as many lines as it really has, not len(context) of them).
+        return AV("str", size=len(value), shape=text_shape(value))
     if size is None:
         return top_of(t)
     if t == INT:

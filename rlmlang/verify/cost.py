@@ -838,6 +838,11 @@ class Analyzer:
             else:
                 out = from_size(t, spec.result_size(sizes))
             el = out.elem if out.elem is not None else AV("str", size=src.size)
+            if src.shape is not None and name in ("lines", "find_lines"):
+                # An input whose value is known: its real lines (or fewer of them).
+                count, longest, total = src.shape
+                return AV("list", size=min(out.size, count),
+                          elem=AV("str", size=min(el.size, longest)), sum=total)
             return AV("list", size=_piece_count(name, src.size, a, out.size),
                       elem=AV("str", size=min(el.size, src.size)), sum=src.size)
         if name == "str" and a and a[0].kind == "int":

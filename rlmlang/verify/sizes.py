@@ -45,6 +45,8 @@ class AV:
     elem: AV | None = None  # list elements / dict values
     pieces: tuple[Piece, ...] | None = None  # str: known shape
     sum: Num = INF  # list: bound on the summed sizes of all elements (lines of a text <= it)
+    # str known to be one exact input value: (its lines, its longest line, their total)
+    shape: tuple[int, int, int] | None = None
 
     # -- constructors
 
@@ -131,7 +133,7 @@ def join(a: AV | None, b: AV | None) -> AV | None:
     elem = join(a.elem, b.elem)
     pieces = a.pieces if a.pieces == b.pieces else None
     return AV(a.kind, min(a.lo, b.lo), max(a.hi, b.hi), max(a.size, b.size), elem, pieces,
-              max(a.sum, b.sum))
+              max(a.sum, b.sum), a.shape if a.shape == b.shape else None)
 
 
 def join_all(vals: list[AV]) -> AV | None:
@@ -152,6 +154,8 @@ def leq(a: AV | None, b: AV | None) -> bool:
     if a.lo < b.lo or a.hi > b.hi or a.size > b.size or a.sum > b.sum:
         return False
     if a.pieces != b.pieces and b.pieces is not None:
+        return False
+    if a.shape != b.shape and b.shape is not None:
         return False
     return leq(a.elem, b.elem)
 
