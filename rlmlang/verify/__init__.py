@@ -192,8 +192,9 @@ def verify(checked: CheckedScript, *, policy: Policy | None, budgets: dict[str, 
                 res = symbolic().within(b[name])
                 if res.status == "proven":
                     fuel_bound, used_z3 = b[name], True
-                    notes.append(f"cost: the interval bound {fmt(worst)} is over the budget "
-                                 f"{fmt(b[name])}, but Z3 proved no path can exceed it")
+                    notes.append(f"cost: the interval bound ({fmt(worst)} fuel) is over the "
+                                 f"budget {fmt(b[name])}, but Z3 proved that no path, with "
+                                 "its conditions, can exceed it")
                     continue
                 if res.status == "unknown":
                     diags.append(unproven_cost_diag(an, worst, b[name], res, file,

@@ -203,6 +203,7 @@ class Analyzer:
         # evaluation at the final hull, never from these.
         self.quiet = 0
         self.term_memo: dict[tuple[Any, ...], termination.LoopResult] = {}
+        self.loop_names: dict[int, tuple[set[str], set[str]]] = {}
         # Fuel of one run of each simple statement, of each if's conditions, of each for's
         # iterable, of one test of each while's condition (for the Z3 cost path, symcost).
         self.node_fuel: dict[int, Num] = {}
@@ -463,13 +464,19 @@ class Analyzer:
         nested loop widens as the outer loop's hull grows); the verdict recorded is
         the one at the final hull, and a failure anywhere sticks.
         """
-        types = termination.types_for_frame(self.frame_types)
-        assigned = termination.assigned_in(s.body)
-        facts = tuple(sorted((k, v) for k, v in st.items() if k not in assigned and k in types))
+        names = self.loop_names.get(id(s))
+        if names is None:
+            names = self.loop_names[id(s)] = (_names_in(s), termination.assigned_in(s.body))
+        mentioned, assigned = names
+        # Only what the encoding can read: the names the loop mentions, with their types.
+        types = {k: t for k, t in termination.types_for_frame(self.frame_types).items()
+                 if k in mentioned}
+        facts = tuple(sorted((k, st[k]) for k in types if k not in assigned and k in st))
         key = (id(s), facts, tuple(sorted((k, str(t)) for k, t in types.items())))
         res = self.term_memo.get(key)
         if res is None:
-            res = termination.prove(s, types, st, self.rlimit)
+            res = termination.prove(s, types, {k: st[k] for k in types if k in st},
+                                    self.rlimit)
             self.term_memo[key] = res
         old = self.term.get(id(s))
         if not self.quiet and (old is None or old.status == "proven"):
@@ -963,6 +970,29 @@ def _spread(entry: AV, hull: AV) -> Num:
     if hull.kind == "int":
         return max(hull.hi - entry.hi, entry.lo - hull.lo)
     return max(hull.size - entry.size, hull.sum - entry.sum if hull.sum != INF else 0)
+
+
+def _names_in(loop: ast.While) -> set[str]:
+    """Every name a while loop mentions (condition, measure, body)."""
+    out: set[str] = set()
+    stack: list[Any] = [loop]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, ast.Name):
+            out.add(n.id)
+        elif isinstance(n, ast.For):
+            out.add(n.var)
+        if isinstance(n, (ast.Expr, ast.Stmt, ast.Keyword)):
+            for v in vars(n).values():
+                if isinstance(v, (ast.Expr, ast.Stmt, ast.Keyword)):
+                    stack.append(v)
+                elif isinstance(v, tuple):
+                    for x in v:
+                        if isinstance(x, (ast.Expr, ast.Stmt, ast.Keyword)):
+                            stack.append(x)
+                        elif isinstance(x, tuple):
+                            stack.extend(y for y in x if isinstance(y, (ast.Expr, ast.Stmt)))
+    return out
 
 
 def _up(got: Num, hull: Num) -> Num:
