@@ -46,6 +46,11 @@ class Example:
     kind: str = "needle"
     tools: tuple[str, ...] = ()
 
+    @property
+    def tabular(self) -> bool:
+        """Whether the example's inputs are tables (described by their columns)."""
+        return "(sep " in self.prompt
+
 
 def _bag(text: str) -> Counter[str]:
     return Counter(w for w in _WORD.findall(text.lower()) if w not in _STOP)
@@ -91,16 +96,18 @@ def load_library(path: Path = LIBRARY) -> list[Example]:
 
 
 def nearest(question: str, library: list[Example], k: int = 2,
-            input_names: tuple[str, ...] = (), n_text_inputs: int = 1) -> list[Example]:
-    """The k examples most like the task: same kind first, then by word likeness.
+            input_names: tuple[str, ...] = (), n_text_inputs: int = 1,
+            tabular: bool | None = None) -> list[Example]:
+    """The k examples most like the task: same kind, same data shape, then word likeness.
 
     Returned least alike first, so the nearest sits last, right before the
     task, where a small model attends most.
     """
     kind = task_kind(question, n_text_inputs)
     q = _bag(question)
-    scored = sorted(library, key=lambda e: (e.kind != kind, -_cosine(q, _bag(e.question)),
-                                            e.name))
+    scored = sorted(library, key=lambda e: (e.kind != kind,
+                                            tabular is not None and e.tabular != tabular,
+                                            -_cosine(q, _bag(e.question)), e.name))
     return list(reversed(scored[:k]))
 
 

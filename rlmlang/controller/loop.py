@@ -378,7 +378,8 @@ class Runtime:
                        and i.chars > 200]
         examples = [adapted(e, text_inputs) for e in nearest(
             question, self._library, k=self.n_examples,
-            input_names=tuple(i.name for i in infos), n_text_inputs=len(text_inputs))]
+            input_names=tuple(i.name for i in infos), n_text_inputs=len(text_inputs),
+            tabular=any("(sep " in i.sample for i in infos if i.name in text_inputs))]
         tools = self._tool_names(examples)
         conv = Conversation.start(self.registry, tools, examples,
                                   task_message(infos, question, sig.output.type))

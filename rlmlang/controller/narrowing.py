@@ -105,10 +105,19 @@ def _rep(item: str, lo: int, hi: int) -> str:
     return f" ({item}){{{lo},{hi}}}"
 
 
+# Optional parameters a small model only misuses (it fills `sep` with a phrase).
+HIDDEN_OPTIONAL = ("sep",)
+
+
 def call_rule(spec: Any) -> str:
-    """One tool's call, with as many arguments as it takes."""
+    """One tool's call, with as many arguments as it takes (hidden optionals left out)."""
     required = sum(1 for p in spec.params if not p.has_default)
-    optional = len(spec.params) - required
+    # Optional parameters are positional: stop at the first hidden one.
+    optional = 0
+    for p in spec.params[required:]:
+        if p.name in HIDDEN_OPTIONAL and len(spec.params) > 2:  # split/join keep their sep
+            break
+        optional += 1
     name = _gbnf_literal(spec.name + "(")
     kw = _rep('", " var "=" expr', 0, 3) if spec.varkw is not None else ""
     if required == 0 and optional == 0:
