@@ -15,7 +15,6 @@ check reports them), so a damaged log can still be summarised.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -211,5 +210,7 @@ def build_view(events: list[Event]) -> RunView:
 
 
 def input_sha256(value: Any) -> str:
-    """How run_start fingerprints an input: SHA-256 of its JSON text."""
-    return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode()).hexdigest()
+    """How run_start fingerprints an input (the controller's own function)."""
+    from rlmlang.controller.loop import input_digest
+
+    return input_digest(value)

@@ -68,6 +68,19 @@ class RunOutcome:
         return self.status == "answered"
 
 
+def input_digest(value: Any) -> str:
+    """SHA-256 of an input as the log records it (text as UTF-8, others as JSON).
+
+    Text is hashed a megabyte at a time: a 100 MB context must not be copied whole.
+    """
+    h = hashlib.sha256()
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    step = 1 << 20
+    for i in range(0, len(text), step):
+        h.update(text[i:i + step].encode())
+    return h.hexdigest()
+
+
 def registry_digest(registry: Registry) -> dict[str, str]:
     """Each tool's name → a short hash of what the verifier relies on (types, permission).
 
@@ -354,9 +367,8 @@ class Runtime:
         start = {
             "rlmlang": __version__, "task": question, "signature": str(sig),
             "model": info, "depth": self.depth,
-            "inputs": {n: {"sha256": hashlib.sha256(json.dumps(
-                v, ensure_ascii=False).encode()).hexdigest(), "size": size_of(v).len}
-                for n, v in values.items()},
+            "inputs": {n: {"sha256": input_digest(v), "size": size_of(v).len}
+                       for n, v in values.items()},
             "policy": self.policy.to_json() if self.policy is not None else None,
             "budgets": self.budgets, "grammar": self.use_grammar, "seed": self.seed,
             "state_path": str(state_path) if state_path else None,
