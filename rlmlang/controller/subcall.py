@@ -65,6 +65,13 @@ def span_grammar(snippets: dict[str, str]) -> str | None:
 def predict(backend: Any, prompt: str, snippets: dict[str, str], as_type: Type | None,
             seed: int = 0, max_tokens: int = 48) -> tuple[Any, Any]:
     """Ask the model; return the value (a T, or a str) and the Generation."""
+    if snippets and not any(str(v).strip() for v in snippets.values()):
+        # Nothing to read (a search found nothing): asking would only invite invention.
+        from rlmlang.backend.base import Generation
+
+        empty = Generation("", 0, 0, 0, 0.0, 0.0, "stop")
+        if as_type is None or (isinstance(as_type, Prim) and as_type.name == "str"):
+            return "", empty
     window_chars = int(getattr(backend, "context_size", 2048) * 2.5)
     body = _fit(snippets, window_chars) if snippets else ""
     user = f"{body}\n\n{prompt}" if body else prompt
