@@ -140,4 +140,4 @@ def test_model_samples_parse(backend):
 
 @pytest.mark.slow
 def test_model_samples_parse_many(backend):
-    _check(_sample(backend, 300, 192), min_ended=30)
+    _check(_sample(backend, 120, 160), min_ended=12)
