@@ -147,7 +147,7 @@ def parse_type(text: str) -> Type:
                 raise TypeSyntaxError(f"duplicate field in record type {text!r}")
             return RecordT(tuple(fields))
         raise TypeSyntaxError(f"unknown type {tok!r} (known: int, float, bool, str, none, "
-                              "list[T], dict[str, T], {{field: T, ...}})")
+                              "list[T], dict[str, T], {field: T, ...})")
 
     result = one()
     if peek() is not None:
