@@ -182,27 +182,3 @@ def conforms(value: object, t: Type) -> bool:
             and all(conforms(value[n], ft) for n, ft in t.fields)
         )
     return False
-
-
-def assignable(src: Type, dst: Type) -> bool:
-    """Whether a value of static type `src` may be used where `dst` is expected."""
-    if isinstance(src, UnknownT) or isinstance(dst, UnknownT):
-        return True
-    if src == dst:
-        return True
-    if src == INT and dst == FLOAT:
-        return True
-    if isinstance(src, ListT) and isinstance(dst, ListT):
-        return assignable(src.elem, dst.elem)
-    if isinstance(src, DictT) and isinstance(dst, DictT):
-        return assignable(src.value, dst.value)
-    return False
-
-
-def value_size(value: object) -> int:
-    """The size the cost model charges for: characters, elements, or 1."""
-    if isinstance(value, str):
-        return len(value)
-    if isinstance(value, (list, dict)):
-        return len(value)
-    return 1
