@@ -72,8 +72,8 @@ def bench_log(tmp: Path, seconds: float = 1.0, events: int = 20000) -> dict[str,
     return out
 
 
-def run() -> dict[str, float]:
-    """Store commit rate and log append/check rates (a few seconds in all)."""
+def run(quick: bool = False) -> dict[str, float]:
+    """Store commit rate and log append/check rates (a few seconds in all; `quick` is the same)."""
     with tempfile.TemporaryDirectory(prefix="rlm-bench-") as d:
         tmp = Path(d)
         results = bench_store(tmp)
