@@ -49,6 +49,11 @@ Event = Callable[[str, dict[str, Any]], None]
 CORE_TOOLS = ("find_line", "value_after", "llm.predict", "str", "len", "lines", "contains",
               "print")
 
+# The stats counter a script that stopped at each stage adds to.
+_FAILURE_COUNTER = {"parse": "parse_failures", "check": "check_rejections",
+                    "verify": "verify_rejections", "compile": "verify_rejections",
+                    "run": "runtime_failures"}
+
 # The outcome stages, from least to most instructive as feedback to the model.
 _STAGE_RANK = {"parse": 0, "check": 1, "verify": 2, "compile": 2, "run": 3, "done": 4}
 
@@ -529,13 +534,9 @@ class Runtime:
             outcome = execute_script(script, setup)
             outcome.script_sha256 = sha
             seen[sha] = outcome
-            stats[{"parse": "parse_failures", "check": "check_rejections",
-                   "verify": "verify_rejections", "compile": "verify_rejections",
-                   "run": "runtime_failures"}.get(outcome.stage, "ok")] = stats.get(
-                {"parse": "parse_failures", "check": "check_rejections",
-                 "verify": "verify_rejections", "compile": "verify_rejections",
-                 "run": "runtime_failures"}.get(outcome.stage, "ok"), 0) + (
-                0 if outcome.stage == "done" else 1)
+            failure = _FAILURE_COUNTER.get(outcome.stage)
+            if failure is not None:
+                stats[failure] += 1
             self._log_outcome(log, iteration, c + 1, sha, outcome, calls)
             outcomes.append((outcome, script))
         return outcomes
