@@ -10,6 +10,7 @@ constraints. The model's identity (path, SHA-256, parameters) is exposed by
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,11 +29,15 @@ _ATTR_CONTROL = 8  # LLAMA_TOKEN_ATTR_CONTROL
 
 
 def default_threads() -> int:
-    """Threads for llama.cpp: $RLM_THREADS, else the cores not already busy.
+    """Threads for llama.cpp: $RLM_THREADS, else the cores other processes leave idle.
 
     llama.cpp's threads synchronise at every layer, so one thread more than
     there are free cores is far slower (measured here on 2 shared cores, with
-    one other busy process: 1 thread 70 tok/s, 2 threads 16-25 tok/s).
+    one other busy process: 1 thread 70 tok/s, 2 threads 16-25 tok/s). The
+    load average is no guide: it counts this process's own past work, so a
+    long benchmark would talk itself down to one thread (measured: half the
+    prompt speed on an idle machine). Idle time over a short sleep counts
+    only the others.
     """
     env = os.environ.get("RLM_THREADS")
     if env and env.isdigit() and int(env) > 0:
@@ -41,11 +46,30 @@ def default_threads() -> int:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
+    idle = idle_cores(cores)
+    # A core that is mostly idle counts (the shared machines here read 1.4-1.5
+    # idle of 2 at rest, where 2 threads still prompt twice as fast as 1).
+    return max(1, min(8, cores, int(idle + 0.7) if idle is not None else cores))
+
+
+def idle_cores(cores: int, sample_s: float = 0.1) -> float | None:
+    """Cores left idle by other processes over `sample_s` (this one sleeps), or None."""
+
+    def totals() -> tuple[int, int]:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+        return sum(fields[:8]), fields[3] + fields[4]  # all time, idle + iowait
+
     try:
-        busy = int(os.getloadavg()[0] + 0.5)
-    except OSError:
-        busy = 0
-    return max(1, min(8, cores - busy, cores))
+        all0, idle0 = totals()
+        time.sleep(sample_s)
+        all1, idle1 = totals()
+    except (OSError, ValueError, IndexError):
+        return None
+    if all1 <= all0:
+        return None
+    online = os.cpu_count() or cores
+    return min(cores, (idle1 - idle0) / (all1 - all0) * online)
 
 
 class LlamaBackend:
