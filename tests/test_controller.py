@@ -165,3 +165,21 @@ def test_a_finished_run_cannot_be_resumed(tmp_path: Path) -> None:
     with pytest.raises(DiagnosticError) as e:
         Runtime(FakeModel([]), grammar=False).resume(tmp_path / "run.log")
     assert "already finished" in e.value.diagnostics[0].message
+
+
+def test_a_tools_fixit_becomes_a_verified_candidate(tmp_path: Path) -> None:
+    tickets = "ticket\tteam\thours\n" + "".join(
+        f"T{i}\t{'network' if i % 3 == 0 else 'desk'}\t{i % 9}\n" for i in range(300))
+    model = FakeModel(['submit(count_rows(tickets, "ticket", "network"))'])
+    out = runtime(model, tmp_path).run("tickets: str, question: str -> answer: int",
+                                       "Count the tickets whose team is network.",
+                                       tickets=tickets)
+    assert out.ok and out.answer == 100 and out.iterations == 1
+    assert out.stats["fixits"] == 1
+    events = read_events(tmp_path / "run.log")
+    fixed = [e["data"] for e in events if e["kind"] == "generation"][1]
+    assert fixed["stop_reason"] == "fixit" and fixed["fixit_of"] == 1
+    assert fixed["text"] == 'submit(count_rows(tickets, "team", "network"))\n'
+    verdicts = [e["data"] for e in events if e["kind"] == "verdict"]
+    assert [v["accepted"] for v in verdicts] == [True, True]  # both verified in full
+    assert check_chain(tmp_path / "run.log") == []

@@ -346,7 +346,9 @@ def _summary(report: AuditReport) -> str:
         ("outcome", _e(s.get("status")) + (f" — {_e(s['reason'])}" if s.get("reason") else "")),
         ("answer", f"<code>{_json(s.get('answer'))}</code>"),
         ("iterations", _e(s["iterations"])),
-        ("scripts", f"{sc['written']} written, {sc['distinct']} distinct, {sc['accepted']} "
+        ("scripts", f"{sc['written']} written"
+                    + (f" ({sc['fixits']} by a tool's fix-it)" if sc.get("fixits") else "")
+                    + f", {sc['distinct']} distinct, {sc['accepted']} "
                     f"accepted, {sc['rejected']} rejected" + (f" ({_e(rej)})" if rej else "")),
         ("tool calls", _e(", ".join(f"{k} ×{v}" for k, v in s["tool_calls"].items()) or "none")),
         ("sub-model calls", _e(", ".join(f"{k} ×{v}" for k, v in s["sub_model_calls"].items())

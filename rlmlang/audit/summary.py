@@ -100,6 +100,8 @@ def summarize(view: RunView, registry: Any = None) -> dict[str, Any]:
         "votes": submit.data.get("votes") if submit else None,
         "iterations": len(view.iterations),
         "scripts": {"written": len(cands), "distinct": len(judged),
+                    "fixits": sum(1 for c in cands if c.generation is not None
+                                  and c.generation.data.get("stop_reason") == "fixit"),
                     "repeats": sum(1 for c in cands if c.duplicate_of is not None),
                     "accepted": sum(1 for c in judged if c.accepted),
                     "rejected": sum(rejected.values()),

@@ -88,7 +88,9 @@ def summary_lines(s: dict[str, Any]) -> list[str]:
            f"  outcome:     {s.get('status')}" + (f" — {s['reason']}" if s.get("reason") else ""),
            f"  answer:      {_short(json.dumps(s.get('answer'), ensure_ascii=False))}",
            f"  iterations:  {s['iterations']}",
-           f"  scripts:     {sc['written']} written, {sc['distinct']} distinct, "
+           f"  scripts:     {sc['written']} written"
+           + (f" ({sc['fixits']} by a tool's fix-it)" if sc.get("fixits") else "")
+           + f", {sc['distinct']} distinct, "
            f"{sc['accepted']} accepted, {sc['rejected']} rejected"
            + (" (" + ", ".join(f"{k}: {v}" for k, v in sc["rejected_by_stage"].items()) + ")"
               if sc["rejected_by_stage"] else "")]

@@ -26,6 +26,7 @@ from rlmlang import __version__
 from rlmlang.controller.answers import answer_key, is_empty_answer
 from rlmlang.controller.budgets import ALL_DEFAULTS, BudgetExceeded, Meter
 from rlmlang.controller.examples import adapted, assigned_names, load_library, nearest
+from rlmlang.controller.fixits import apply_fixit
 from rlmlang.controller.inputs import (
     InputInfo,
     bind_value,
@@ -55,6 +56,8 @@ _FAILURE_COUNTER = {"parse": "parse_failures", "check": "check_rejections",
                     "run": "runtime_failures"}
 
 # The outcome stages, from least to most instructive as feedback to the model.
+# At most this many fix-it candidates per round (each is verified and run).
+_MAX_FIXITS = 2
 _STAGE_RANK = {"parse": 0, "check": 1, "verify": 2, "compile": 2, "run": 3, "done": 4}
 
 
@@ -539,7 +542,39 @@ class Runtime:
                 stats[failure] += 1
             self._log_outcome(log, iteration, c + 1, sha, outcome, calls)
             outcomes.append((outcome, script))
+        self._fixits(iteration, outcomes, seen, setup, log, stats)
         return outcomes
+
+    def _fixits(self, iteration: int, outcomes: list[tuple[ScriptOutcome, str]],
+                seen: dict[str, ScriptOutcome], setup: ScriptSetup, log: LogWriter | None,
+                stats: dict[str, Any]) -> None:
+        """Run, as extra candidates, the scripts a tool's fix-it corrects (see fixits.py)."""
+        generated = list(outcomes)
+        number = len(generated)
+        for parent, (outcome, script) in enumerate(generated, start=1):
+            if number - len(generated) >= _MAX_FIXITS:
+                break
+            fixed = next((f for d in outcome.diagnostics
+                          if (f := apply_fixit(script, d)) is not None), None)
+            if fixed is None:
+                continue
+            sha = hashlib.sha256(fixed.encode()).hexdigest()
+            if sha in seen:
+                continue
+            number += 1
+            self._write(log, "generation", {
+                "iteration": iteration, "candidate": number, "temperature": None,
+                "seed": None, "text": fixed, "script_sha256": sha, "tokens": 0,
+                "prompt_tokens": 0, "cached_tokens": 0, "seconds": 0.0,
+                "stop_reason": "fixit", "fixit_of": parent})
+            calls: list[dict[str, Any]] = []
+            setup.recorder = calls.append
+            fixed_outcome = execute_script(fixed, setup)
+            fixed_outcome.script_sha256 = sha
+            seen[sha] = fixed_outcome
+            stats["fixits"] = stats.get("fixits", 0) + 1
+            self._log_outcome(log, iteration, number, sha, fixed_outcome, calls)
+            outcomes.append((fixed_outcome, fixed))
 
     def _log_outcome(self, log: LogWriter | None, iteration: int, candidate: int, sha: str,
                      outcome: ScriptOutcome, calls: list[dict[str, Any]]) -> None:

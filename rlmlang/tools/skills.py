@@ -114,9 +114,58 @@ def guess_sep(text: str) -> str:
     return ","
 
 
+_PAIR = re.compile(r'(?:^|\s)([A-Za-z_][\w.-]*)=("[^"]*"|\S*)')
+
+
+def _is_records(text: str) -> bool:
+    """Whether the first lines are key=value records (logfmt): two or more pairs each."""
+    seen = 0
+    for line in text.split("\n", 6)[:6]:
+        if not line.strip():
+            continue
+        if "\t" in line or len(_PAIR.findall(line)) < 2:
+            return False
+        seen += 1
+    return seen > 0
+
+
+class Table(list[list[str]]):
+    """Rows of cells; `keyed` when row 0 is a header made of record keys (always skipped)."""
+
+    keyed = False
+
+
+def record_keys(text: str) -> list[str]:
+    """The keys of key=value record lines (from the first lines), or [] if not records."""
+    if not _is_records(text):
+        return []
+    head = [ln for ln in text.split("\n", 60)[:60] if ln.strip()]
+    return _record_table(head)[0]
+
+
+def _record_table(lines: list[str]) -> Table:
+    """key=value lines as a table whose header is the keys, in order of first use."""
+    keys: dict[str, int] = {}
+    records: list[dict[str, str]] = []
+    for ln in lines:
+        rec = {k: v.strip('"').strip() for k, v in _PAIR.findall(ln)}
+        for k in rec:
+            keys.setdefault(k, len(keys))
+        records.append(rec)
+    out = Table([list(keys), *([r.get(k, "") for k in keys] for r in records)])
+    out.keyed = True
+    return out
+
+
 def table(fn: str, text: Any, sep: Any) -> list[list[str]]:
-    """The rows of delimited text, cells trimmed, blank lines skipped; quotes as in CSV."""
+    """The rows of delimited text, cells trimmed, blank lines skipped; quotes as in CSV.
+
+    Lines of key=value pairs (logfmt: `user=ana action=view ms=12`) are a table
+    too, its header the keys, so a column can be named by its key.
+    """
     text, sep = _s(fn, "text", text), _s(fn, "sep", sep)
+    if sep == "" and _is_records(text):
+        return _record_table([ln for ln in split_lines(text) if ln.strip()])
     if sep == "":
         sep = guess_sep(text)
     lines = [ln for ln in split_lines(text) if ln.strip()]
@@ -138,14 +187,14 @@ def column_index(fn: str, rows: list[list[str]], col: Any) -> tuple[int, bool]:
     if isinstance(col, bool) or not isinstance(col, (int, str)):
         raise ToolError(f"{fn}: the column must be a number (0 is the first) or a header name")
     if isinstance(col, int):
-        return col, False
+        return col, getattr(rows, "keyed", False)
     header = rows[0] if rows else []
     want = _norm_header(col)
     for i, h in enumerate(header):
         if _norm_header(h) == want and want:
             return i, True
     if col.strip().lstrip("-").isdigit():
-        return int(col.strip()), False
+        return int(col.strip()), getattr(rows, "keyed", False)
     names = ", ".join(repr(h) for h in header[:20]) or "(the text is empty)"
     raise ToolError(f"{fn}: no column is named {col!r}; the first line has {names}",
                     "use one of those names, or a column number (0 is the first)")
@@ -174,7 +223,7 @@ def _data_rows(fn: str, text: Any, sep: Any, col: Any) -> tuple[list[list[str]],
 
 
 def _csv_rows(text: Any, sep: Any = "") -> list[list[str]]:
-    return table("csv_rows", text, sep)
+    return list(table("csv_rows", text, sep))
 
 
 def _column(text: Any, col: Any, sep: Any = "") -> list[str]:
@@ -183,8 +232,65 @@ def _column(text: Any, col: Any, sep: Any = "") -> list[str]:
 
 
 def _count_rows(text: Any, col: Any, value: Any, sep: Any = "") -> int:
-    rows, i = _data_rows("count_rows", text, sep, col)
-    return sum(1 for r in rows if (c := _cell(r, i)) is not None and same_value(c, value))
+    rows = table("count_rows", text, sep)
+    i, skip = column_index("count_rows", rows, col)
+    body = rows[1:] if skip else rows
+    n = sum(1 for r in body if (c := _cell(r, i)) is not None and same_value(c, value))
+    if n == 0:
+        _misplaced("count_rows", rows, skip, i, col, value, argument=1, absent_ok=True)
+    return n
+
+
+def _has_header(rows: list[list[str]]) -> bool:
+    """Whether row 0 names the columns: no number in it, and numbers in the next row."""
+    if len(rows) < 2:
+        return False
+
+    def numeric(row: list[str]) -> bool:
+        return any(parse_number(c) is not None for c in row)
+
+    return not numeric(rows[0]) and numeric(rows[1])
+
+
+def _col_name(rows: list[list[str]], skip: bool, j: int) -> str | int:
+    return rows[0][j] if skip and j < len(rows[0]) and rows[0][j] else j
+
+
+def _misplaced(fn: str, rows: list[list[str]], skip: bool, i: int, col: Any, value: Any,
+               argument: int, absent_ok: bool = False) -> None:
+    """No row has value in column col: say where it is instead (raises), unless nowhere.
+
+    A count or sum of nothing is rarely what was meant: a small model picks a
+    wrong column more often than it asks about an absent value. When the value
+    lies in exactly one other column, the error carries that column as a
+    fix-it (`data`), which the controller may apply and verify as a new script.
+    """
+    skip = skip or _has_header(rows)
+    body = rows[1:] if skip else rows
+    hits: dict[int, int] = {}
+    for r in body:
+        for j, c in enumerate(r):
+            if j != i and same_value(c, value):
+                hits[j] = hits.get(j, 0) + 1
+    shown = display(value)
+    if len(hits) == 1:
+        (j, n), = hits.items()
+        name = _col_name(rows, skip, j)
+        rows_have = "1 row has" if n == 1 else f"{n} rows have"
+        raise ToolError(f"{fn}: no row has {shown!r} in column {col!r}; {rows_have} it in "
+                        f"column {name!r}", f"use column {name!r}",
+                        {"argument": argument, "replacement": name})
+    if hits:
+        names = ", ".join(repr(_col_name(rows, skip, j)) for j in sorted(hits))
+        raise ToolError(f"{fn}: no row has {shown!r} in column {col!r}; it is in columns "
+                        f"{names}", "use the column the question means")
+    header = [_norm_header(h) for h in rows[0]] if skip and rows else []
+    if _norm_header(shown) in header and _norm_header(shown):
+        raise ToolError(f"{fn}: {shown!r} is the name of a column, not a value in column "
+                        f"{col!r}", "pass the value from the question, e.g. a name or a code")
+    if not absent_ok:
+        raise ToolError(f"{fn}: no row has {shown!r} in any column",
+                        "use a value exactly as the question writes it")
 
 
 def _numbers_where(fn: str, text: Any, num_col: Any, where_col: Any, value: Any,
@@ -204,7 +310,9 @@ def _numbers_where(fn: str, text: Any, num_col: Any, where_col: Any, value: Any,
         n = parse_number(_cell(r, si) or "")
         if n is not None:
             out.append(n)
-    if matched and not out:
+    if not matched:
+        _misplaced(fn, rows, skip1 or skip2, wi, where_col, value, argument=2)
+    if not out:
         raise ToolError(f"{fn}: {matched} rows match {display(value)!r}, but column "
                         f"{num_col!r} holds no numbers in them",
                         "the first column is the one with the numbers, the second the one "
@@ -217,17 +325,16 @@ def _sum_where(text: Any, sum_col: Any, where_col: Any, value: Any, sep: Any = "
 
 
 def _max_where(text: Any, max_col: Any, where_col: Any, value: Any, sep: Any = "") -> float:
-    found = _numbers_where("max_where", text, max_col, where_col, value, sep)
-    if not found:
-        raise ToolError(f"max_where: no row has {display(value)!r} in column {where_col!r}")
-    return max(found)
+    return max(_numbers_where("max_where", text, max_col, where_col, value, sep))
 
 
 def _min_where(text: Any, min_col: Any, where_col: Any, value: Any, sep: Any = "") -> float:
-    found = _numbers_where("min_where", text, min_col, where_col, value, sep)
-    if not found:
-        raise ToolError(f"min_where: no row has {display(value)!r} in column {where_col!r}")
-    return min(found)
+    return min(_numbers_where("min_where", text, min_col, where_col, value, sep))
+
+
+def _avg_where(text: Any, avg_col: Any, where_col: Any, value: Any, sep: Any = "") -> float:
+    found = _numbers_where("avg_where", text, avg_col, where_col, value, sep)
+    return math.fsum(found) / len(found)
 
 
 def _lookup(text: Any, key: Any, col: Any = None, sep: Any = "") -> str:
@@ -392,6 +499,10 @@ def skill_specs() -> list[ToolSpec]:
              "float", _min_where, "The smallest number in column min_col over the rows whose "
              "column where_col is value.", cost=parse, size=scalar(), prompt=True,
              example='submit(min_where(context, 2, 1, "S4"))'),
+        tool("avg_where", "text: str, avg_col: any, where_col: any, value: any, sep: str = ''",
+             "float", _avg_where, "The average (mean) of column avg_col over the rows whose "
+             "column where_col is value.", cost=parse, size=scalar(), prompt=True,
+             example='submit(avg_where(context, "latency_ms", "action", "view"))'),
         tool("lookup", "text: str, key: any, col: any = None, sep: str = ''", "str", _lookup,
              'In the first row with a cell equal to key: the cell in column col, or the next '
              'cell if col is not given ("" if no row has key).', cost=parse, size=_text_size,

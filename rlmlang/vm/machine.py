@@ -632,7 +632,7 @@ class _Machine:
         elif isinstance(e, (VMError, ToolFailure)):
             self._error(e.code, e.message, fn, pc, e.fix, e.data)
         elif isinstance(e, ToolError):  # a pure builtin refused its arguments
-            self._error("E_TOOL", e.message, fn, pc, e.fix)
+            self._error("E_TOOL", e.message, fn, pc, e.fix, e.data)
         elif isinstance(e, DiagnosticError):  # the store refused a write (E_STATE), ...
             d = e.diagnostics[0]
             self._error(d.code, d.message, fn, pc, d.fix, d.data)

@@ -32,7 +32,7 @@ def test_json_output_is_complete(run_log: Path, capsys: pytest.CaptureFixture[st
     assert code == 0 and doc["ok"] and doc["integrity"]["intact"]
     s = doc["summary"]
     assert s["answer"] == "K7-19QX" and s["iterations"] == 2
-    assert s["scripts"] == {"written": 6, "distinct": 5, "repeats": 1, "accepted": 3,
+    assert s["scripts"] == {"written": 6, "fixits": 0, "distinct": 5, "repeats": 1, "accepted": 3,
                             "rejected": 2, "rejected_by_stage": {"parse": 1, "verify": 1},
                             "run_status": {"finished": 1, "submitted": 2}}
     assert s["tool_calls"] == {"fs.read": 1, "llm.predict": 1}

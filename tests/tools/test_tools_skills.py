@@ -36,14 +36,25 @@ def same(a: str, b: str) -> bool:
         num(a) is not None and num(a) == num(b))
 
 
+def count_is(t: str, col: int | str, value: str, want: int) -> None:
+    """The count is right; a zero may instead be refused, saying where the value is."""
+    try:
+        got = call("count_rows", t, col, value)
+    except ToolError as e:
+        assert want == 0, e
+        assert "in column" in str(e) or "name of a column" in str(e)
+        return
+    assert got == want
+
+
 @S
 @given(tables, st.sampled_from([",", "\t", ";", "|"]), st.integers(0, 2), words)
 def test_count_rows_and_column(rows: list[list[str]], sep: str, col: int, value: str) -> None:
     header = ["city", "region", "amount"]
     t = render([header, *rows], sep)
     want = sum(1 for r in rows if same(r[col], value))
-    assert call("count_rows", t, header[col], value) == want
-    assert call("count_rows", t, col, value) == want + same(header[col], value)
+    count_is(t, header[col], value, want)
+    count_is(t, col, value, want + same(header[col], value))
     assert call("column", t, header[col]) == [r[col] for r in rows]
     assert call("csv_rows", t) == [header, *rows]
 
@@ -53,8 +64,12 @@ def test_count_rows_and_column(rows: list[list[str]], sep: str, col: int, value:
 def test_sum_where(pairs: list[tuple[str, int]], value: str) -> None:
     t = render([["region", "amount"]] + [[w, str(n)] for w, n in pairs], ",")
     matched = [n for w, n in pairs if same(w, value)]
-    assert call("sum_where", t, "amount", "region", value) == float(sum(matched))
-    assert call("sum_where", t, 1, 0, value) == float(sum(matched))
+    if matched:
+        assert call("sum_where", t, "amount", "region", value) == float(sum(matched))
+        assert call("sum_where", t, 1, 0, value) == float(sum(matched))
+    else:  # a sum over no rows is refused: 0 would be a silent wrong answer
+        with pytest.raises(ToolError, match="no row has|name of a column"):
+            call("sum_where", t, "amount", "region", value)
 
 
 @S
@@ -211,3 +226,38 @@ def test_skills_never_crash(text: str, label: str) -> None:
             call(name, *args)
         except ToolError:
             pass
+
+
+def test_a_value_in_another_column_is_named_with_a_fixit() -> None:
+    t = "ticket\tteam\thours\nT1\tnetwork\t4\nT2\tdesk\t5\nT3\tnetwork\t7\n"
+    with pytest.raises(ToolError, match="2 rows have it in column 'team'") as e:
+        call("count_rows", t, "ticket", "network")
+    assert e.value.data == {"argument": 1, "replacement": "team"}
+    with pytest.raises(ToolError, match="in column 'team'") as e:
+        call("max_where", t, "hours", 0, "network")
+    assert e.value.data == {"argument": 2, "replacement": "team"}
+    assert call("max_where", t, "hours", "team", "network") == 7
+    assert call("avg_where", t, "hours", "team", "network") == 5.5
+
+
+def test_a_column_name_is_not_a_value() -> None:
+    t = "ticket,team\nT1,network\n"
+    with pytest.raises(ToolError, match="'team' is the name of a column"):
+        call("count_rows", t, "ticket", "team")
+
+
+def test_an_absent_value_counts_zero_but_sums_nothing() -> None:
+    t = "ticket,team\nT1,network\n"
+    assert call("count_rows", t, "team", "storage") == 0
+    with pytest.raises(ToolError, match="no row has 'storage' in any column"):
+        call("sum_where", t, 0, "team", "storage")
+
+
+def test_key_value_records_are_a_table_named_by_keys() -> None:
+    t = ("ts=1 user=ana action=view ms=12\n"
+         "ts=2 user=bo action=login ms=30\n"
+         "ts=3 user=ana action=view ms=18\n")
+    assert call("count_rows", t, "user", "ana") == 2
+    assert call("avg_where", t, "ms", "action", "view") == 15.0
+    assert call("column", t, "action") == ["view", "login", "view"]
+    assert call("count_rows", t, 1, "ana") == 2  # by number, the keys are not a row
