@@ -40,7 +40,9 @@ def test_literals_are_the_question_phrases_and_separators() -> None:
 
 def test_each_tool_is_called_with_its_own_arity() -> None:
     reg = default_registry()
-    assert call_rule(reg.get("find_line")) == '"find_line(" argument ", " argument ")"'
+    assert call_rule(reg.get("value_after")) == '"value_after(" argument ", " argument ")"'
+    # find_line(text, phrase[, also]): an optional str keeps its place.
+    assert call_rule(reg.get("find_line")) == '"find_line(" argument (", " argument){1,2} ")"'
     # count_rows(text, col, value[, sep]): the skill's sep is left out for small models.
     assert call_rule(reg.get("count_rows")) == '"count_rows(" argument (", " argument){2} ")"'
     assert "{0,1}" in call_rule(reg.get("split"))  # split keeps its separator
@@ -54,7 +56,7 @@ def test_narrowed_grammar_is_accepted_by_llama_cpp() -> None:
     assert grammar_accepts(g, good)
     # A phrase that is not the question's, a tool given three arguments, a made-up name:
     assert not grammar_accepts(g, 'line = find_line(context, "badge 1234")\nsubmit(line)\n')
-    assert not grammar_accepts(g, 'submit(find_line(context, "badge 4820", "x"))\n')
+    assert not grammar_accepts(g, 'submit(value_after(context, "badge 4820", "code"))\n')
     assert not grammar_accepts(g, 'Here = find_line(context, "badge 4820")\nsubmit(Here)\n')
     # A call whose value is thrown away is not a statement; print is.
     assert not grammar_accepts(g, 'find_line(context, "code")\nsubmit("")\n')

@@ -47,9 +47,18 @@ class Example:
     tools: tuple[str, ...] = ()
 
     @property
-    def tabular(self) -> bool:
-        """Whether the example's inputs are tables (described by their columns)."""
-        return "(sep " in self.prompt
+    def shape(self) -> str:
+        """The shape of the example's inputs, as the prompt describes them."""
+        return data_shape(self.prompt)
+
+
+def data_shape(description: str) -> str:
+    """table | records | text: what an input description says its data looks like."""
+    if "(sep " in description:
+        return "table"
+    if "(key=value)" in description:
+        return "records"
+    return "text"
 
 
 def _bag(text: str) -> Counter[str]:
@@ -97,7 +106,7 @@ def load_library(path: Path = LIBRARY) -> list[Example]:
 
 def nearest(question: str, library: list[Example], k: int = 2,
             input_names: tuple[str, ...] = (), n_text_inputs: int = 1,
-            tabular: bool | None = None) -> list[Example]:
+            shape: str | None = None) -> list[Example]:
     """The k examples most like the task: same kind, same data shape, then word likeness.
 
     Returned least alike first, so the nearest sits last, right before the
@@ -106,7 +115,7 @@ def nearest(question: str, library: list[Example], k: int = 2,
     kind = task_kind(question, n_text_inputs)
     q = _bag(question)
     scored = sorted(library, key=lambda e: (e.kind != kind,
-                                            tabular is not None and e.tabular != tabular,
+                                            shape is not None and e.shape != shape,
                                             -_cosine(q, _bag(e.question)), e.name))
     return list(reversed(scored[:k]))
 

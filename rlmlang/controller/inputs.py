@@ -14,6 +14,7 @@ from typing import Any
 
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
 from rlmlang.tools.registry import Size, size_of
+from rlmlang.tools.skills import record_keys
 from rlmlang.types import Prim, Type, conforms, format_type
 
 
@@ -124,6 +125,10 @@ def table_shape(text: str) -> tuple[str, list[str], bool] | None:
 
 
 def header_names(text: str) -> list[str]:
+    """The column names a script may use: a table's header, or a record's keys."""
+    keys = record_keys(text)
+    if keys:
+        return keys
     shape = table_shape(text)
     return [c.strip() for c in shape[1]] if shape and shape[2] else []
 
@@ -132,8 +137,12 @@ def columns_of(text: str) -> str:
     """`columns (sep ","): 0=id, 1=city` for delimited text, else "".
 
     Column numbers are what count_rows and sum_where take (a header's names
-    work too).
+    work too). Lines of key=value pairs read `fields (key=value): user, action`:
+    the skills take the keys as column names.
     """
+    keys = record_keys(text)
+    if keys:
+        return "fields (key=value): " + ", ".join(_shorten(k, 24) for k in keys[:12])
     shape = table_shape(text)
     if shape is None:
         return ""

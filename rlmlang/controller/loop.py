@@ -25,7 +25,13 @@ from typing import Any
 from rlmlang import __version__
 from rlmlang.controller.answers import answer_key, is_empty_answer
 from rlmlang.controller.budgets import ALL_DEFAULTS, BudgetExceeded, Meter
-from rlmlang.controller.examples import adapted, assigned_names, load_library, nearest
+from rlmlang.controller.examples import (
+    adapted,
+    assigned_names,
+    data_shape,
+    load_library,
+    nearest,
+)
 from rlmlang.controller.fixits import apply_fixit
 from rlmlang.controller.inputs import (
     InputInfo,
@@ -399,7 +405,7 @@ class Runtime:
         examples = [adapted(e, text_inputs) for e in nearest(
             question, self._library, k=self.n_examples,
             input_names=tuple(i.name for i in infos), n_text_inputs=len(text_inputs),
-            tabular=any("(sep " in i.sample for i in infos if i.name in text_inputs))]
+            shape=data_shape(" ".join(i.sample for i in infos if i.name in text_inputs)))]
         tools = self._tool_names(examples)
         conv = Conversation.start(self.registry, tools, examples,
                                   task_message(infos, question, sig.output.type))

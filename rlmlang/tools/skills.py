@@ -66,11 +66,13 @@ def _clean(line: str) -> str:
     return line[:-1] if line.endswith("\r") else line
 
 
-def matching_lines(fn: str, text: Any, phrase: Any, first: bool) -> list[str]:
-    """Lines mentioning phrase: whole-word matches, or substring ones if there are none."""
+def matching_lines(fn: str, text: Any, phrase: Any, first: bool, also: Any = "") -> list[str]:
+    """Lines mentioning phrase (and `also`, if given): whole-word matches, else substrings."""
     text, phrase = _s(fn, "text", text), _s(fn, "phrase", phrase)
+    also = _s(fn, "also", also)
     if phrase.strip() == "":
         raise ToolError(f"{fn}: phrase must not be empty", "pass the words to look for")
+    wanted = _phrase_patterns(also) if also.strip() else ()
     for pattern in _phrase_patterns(phrase):
         out: list[str] = []
         last_start = -1
@@ -79,7 +81,10 @@ def matching_lines(fn: str, text: Any, phrase: Any, first: bool) -> list[str]:
             if start == last_start:
                 continue
             last_start = start
-            out.append(_clean(text[start:end]))
+            line = _clean(text[start:end])
+            if wanted and not any(w.search(line) for w in wanted):
+                continue
+            out.append(line)
             if first:
                 return out
         if out:
@@ -87,17 +92,17 @@ def matching_lines(fn: str, text: Any, phrase: Any, first: bool) -> list[str]:
     return []
 
 
-def _find_line(text: Any, phrase: Any) -> str:
-    found = matching_lines("find_line", text, phrase, True)
+def _find_line(text: Any, phrase: Any, also: Any = "") -> str:
+    found = matching_lines("find_line", text, phrase, True, also)
     return found[0] if found else ""
 
 
-def _find_lines(text: Any, phrase: Any) -> list[str]:
-    return matching_lines("find_lines", text, phrase, False)
+def _find_lines(text: Any, phrase: Any, also: Any = "") -> list[str]:
+    return matching_lines("find_lines", text, phrase, False, also)
 
 
-def _count_lines(text: Any, phrase: Any) -> int:
-    return len(matching_lines("count_lines", text, phrase, False))
+def _count_lines(text: Any, phrase: Any, also: Any = "") -> int:
+    return len(matching_lines("count_lines", text, phrase, False, also))
 
 
 # ------------------------------------------------------------------- tables
@@ -464,17 +469,19 @@ def skill_specs() -> list[ToolSpec]:
     scan = fuel(0, 1, factor=2)
     parse = fuel(0, 2, factor=4)
     return [
-        tool("find_line", "text: str, phrase: str", "str", _find_line,
-             'The first line that mentions phrase (any case), or "" if none does.',
+        tool("find_line", "text: str, phrase: str, also: str = ''", "str", _find_line,
+             'The first line that mentions phrase (and also, if given; any case), or "" if '
+             'none does.',
              cost=scan, size=_text_size, prompt=True,
              example='line = find_line(context, "badge 4820")\n'
                      'submit(value_after(line, "access code"))'),
-        tool("find_lines", "text: str, phrase: str", "list[str]", _find_lines,
-             "Every line that mentions phrase (any case).", cost=scan, size=_lines_size,
+        tool("find_lines", "text: str, phrase: str, also: str = ''", "list[str]", _find_lines,
+             "Every line that mentions phrase (and also, if given; any case).", cost=scan, size=_lines_size,
              prompt=True, example='for line in find_lines(context, "error"):\n    print(line)'),
-        tool("count_lines", "text: str, phrase: str", "int", _count_lines,
-             "How many lines mention phrase (any case).", cost=scan, size=scalar(),
-             prompt=True, example='submit(count_lines(context, "timeout"))'),
+        tool("count_lines", "text: str, phrase: str, also: str = ''", "int", _count_lines,
+             "How many lines mention phrase (and also, if given; any case).", cost=scan,
+             size=scalar(), prompt=True,
+             example='submit(count_lines(context, "timeout", "[api]"))'),
         tool("csv_rows", "text: str, sep: str = ''", "list[list[str]]", _csv_rows,
              "The rows of a table (CSV, TSV, ...), each a list of trimmed cells.",
              cost=parse, size=_rows_size,
