@@ -1,10 +1,11 @@
-"""Fix-its: a tool's certain correction of one argument, applied as a new candidate.
+"""Fix-its: a tool's certain correction of arguments, applied as a new candidate.
 
 A tiny model often names the wrong column (`count_rows(t, "status", "network")`
 when "network" only ever appears under "team"). The tool knows the right
 column from the data, and says so in its error's `data`
-(`{"argument": 1, "replacement": "team"}`), the way a compiler's fix-it names
-the edit. The controller applies that one edit to the script's tree, prints
+(`{"fixit": [[1, "team"]]}`: argument 1 becomes "team"), the way a
+compiler's fix-it names the edit. The controller applies the edit to the
+script's tree, prints
 the script again, and runs it through the whole pipeline as one more
 candidate: it is parsed, checked and verified like any other, and logged in
 full with the candidate it came from, so an auditor sees exactly what ran
@@ -24,42 +25,47 @@ from rlmlang.syntax.printer import print_script
 _LITERAL = (str, int, float, bool)
 
 
-def fixit_of(diagnostic: Diagnostic) -> tuple[int, Any] | None:
-    """(argument index, replacement literal) if the diagnostic carries a fix-it."""
-    data = diagnostic.data or {}
-    arg, new = data.get("argument"), data.get("replacement")
-    if not isinstance(arg, int) or isinstance(arg, bool) or arg < 0:
+def fixit_of(diagnostic: Diagnostic) -> dict[int, Any] | None:
+    """{argument index: replacement literal} if the diagnostic carries a fix-it."""
+    edits = (diagnostic.data or {}).get("fixit")
+    if not isinstance(edits, list) or not edits:
         return None
-    if new is None or not isinstance(new, _LITERAL):
-        return None
-    return arg, new
+    out: dict[int, Any] = {}
+    for edit in edits:
+        if not (isinstance(edit, (list, tuple)) and len(edit) == 2):
+            return None
+        index, new = edit
+        if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+            return None
+        if not isinstance(new, _LITERAL):
+            return None
+        out[index] = new
+    return out
 
 
 def apply_fixit(source: str, diagnostic: Diagnostic) -> str | None:
     """The script with the diagnostic's fix-it applied, or None if it does not apply.
 
     The call is the one the diagnostic points at (its line and column fall on
-    the call's name or its start); its argument at the given index is replaced
-    by the literal.
+    the call's name or its start); its arguments at the given indexes are
+    replaced by the literals.
     """
-    fix = fixit_of(diagnostic)
+    edits = fixit_of(diagnostic)
     span = diagnostic.span
-    if fix is None or span is None:
+    if edits is None or span is None:
         return None
     parsed = parse(source)
     if parsed.script is None:
         return None
-    index, new = fix
     target = _call_at(parsed.script, span.line, span.col)
-    if target is None or index >= len(target.args):
+    if target is None or max(edits) >= len(target.args):
         return None
-    old = target.args[index]
-    replacement = ast.Const(new, old.span if hasattr(old, "span") else ast.NO_SPAN)
-    if old == replacement:
+    args = list(target.args)
+    for index, new in edits.items():
+        args[index] = ast.Const(new, getattr(args[index], "span", ast.NO_SPAN))
+    if tuple(args) == target.args:
         return None
-    patched = dataclasses.replace(
-        target, args=target.args[:index] + (replacement,) + target.args[index + 1:])
-    script = _swap(parsed.script, target, patched)
+    script = _swap(parsed.script, target, dataclasses.replace(target, args=tuple(args)))
     return print_script(script)
 
 

@@ -2,8 +2,8 @@
 
 Tools raise `ToolError` with a plain-words message and, where one helps, a
 fix; the VM turns it into an E_TOOL diagnostic at the call's position, which
-goes back to the model for repair. Where the right argument is certain (the
-value sought lies in exactly one other column), `data` carries it as a
+goes back to the model for repair. Where the right arguments are certain (the
+value sought lies in exactly one other column), `data` carries them as a
 fix-it the controller can apply and verify as a new candidate. It subclasses ValueError so that code
 catching ValueError (the usual Python convention for bad values) still works.
 """
@@ -21,8 +21,8 @@ class ToolError(ValueError):
         super().__init__(message)
         self.message = message
         self.fix = fix
-        # Machine-readable detail for the diagnostic, e.g. a fix-it:
-        # {"argument": 2, "replacement": "customer"} (0-based argument index).
+        # Machine-readable detail for the diagnostic, e.g. a fix-it: the
+        # arguments to replace, {"fixit": [[2, "customer"]]} (0-based index).
         self.data = dict(data or {})
 
     def __str__(self) -> str:

@@ -238,7 +238,7 @@ def _column(text: Any, col: Any, sep: Any = "") -> list[str]:
 
 def _count_rows(text: Any, col: Any, value: Any, sep: Any = "") -> int:
     rows = table("count_rows", text, sep)
-    i, skip = column_index("count_rows", rows, col)
+    i, skip = _where_column("count_rows", rows, col, value, 1)
     body = rows[1:] if skip else rows
     n = sum(1 for r in body if (c := _cell(r, i)) is not None and same_value(c, value))
     if n == 0:
@@ -284,7 +284,7 @@ def _misplaced(fn: str, rows: list[list[str]], skip: bool, i: int, col: Any, val
         rows_have = "1 row has" if n == 1 else f"{n} rows have"
         raise ToolError(f"{fn}: no row has {shown!r} in column {col!r}; {rows_have} it in "
                         f"column {name!r}", f"use column {name!r}",
-                        {"argument": argument, "replacement": name})
+                        {"fixit": [[argument, name]]})
     if hits:
         names = ", ".join(repr(_col_name(rows, skip, j)) for j in sorted(hits))
         raise ToolError(f"{fn}: no row has {shown!r} in column {col!r}; it is in columns "
@@ -298,12 +298,35 @@ def _misplaced(fn: str, rows: list[list[str]], skip: bool, i: int, col: Any, val
                         "use a value exactly as the question writes it")
 
 
+def _where_column(fn: str, rows: list[list[str]], where_col: Any, value: Any,
+                  argument: int) -> tuple[int, bool]:
+    """column_index of the where-column; a value passed as the column is named as such.
+
+    `count_rows(t, "Lima", "city")` swaps the column and the value: when the
+    "column" is a value of exactly one column, the error's fix-it swaps them.
+    """
+    try:
+        return column_index(fn, rows, where_col)
+    except ToolError:
+        if isinstance(where_col, str):
+            skip = _has_header(rows)
+            held = {j for r in (rows[1:] if skip else rows) for j, c in enumerate(r)
+                    if same_value(c, where_col)}
+            if len(held) == 1:
+                name = _col_name(rows, skip, held.pop())
+                raise ToolError(
+                    f"{fn}: {where_col!r} is a value in column {name!r}, not a column",
+                    f"pass the column, then the value: {name!r}, {where_col!r}",
+                    {"fixit": [[argument, name], [argument + 1, where_col]]}) from None
+        raise
+
+
 def _numbers_where(fn: str, text: Any, num_col: Any, where_col: Any, value: Any,
                    sep: Any) -> list[float]:
     """The numbers in column num_col of the rows whose column where_col is value."""
     rows = table(fn, text, sep)
     si, skip1 = column_index(fn, rows, num_col)
-    wi, skip2 = column_index(fn, rows, where_col)
+    wi, skip2 = _where_column(fn, rows, where_col, value, 2)
     body = rows[1:] if (skip1 or skip2) else rows
     out: list[float] = []
     matched = 0
@@ -354,6 +377,34 @@ def _lookup(text: Any, key: Any, col: Any = None, sep: Any = "") -> str:
                     return r[j + 1] if j + 1 < len(r) else ""
                 got = _cell(r, ci)
                 return "" if got is None else got
+    return ""
+
+
+def _cells(row: list[str]) -> list[str]:
+    """A row's cells; a line that is not delimited counts its words as cells."""
+    if len(row) == 1:
+        return [w.strip(".,;:()[]\"'") for w in row[0].split()]
+    return row
+
+
+def _follow(text: Any, key: Any, other: Any, col: Any, sep: Any = "") -> str:
+    rows = table("follow", text, sep)
+    found = next((r for r in rows if any(same_value(c, key) for c in _cells(r))), None)
+    if found is None:
+        raise ToolError(f"follow: no row of the first text has {display(key)!r}",
+                        "use the key exactly as the question writes it")
+    links = [c for c in _cells(found) if c and not same_value(c, key)]
+    targets = table("follow", other, "")
+    ci, skip = column_index("follow", targets, col)
+    body = targets[1:] if (skip or _has_header(targets)) else targets
+    # A link is most often the other table's key (its first column), else any cell.
+    for first_only in (True, False):
+        for link in links:
+            for r in body:
+                cells = r[:1] if first_only else r
+                if any(same_value(c, link) for c in cells):
+                    got = _cell(r, ci)
+                    return "" if got is None else got
     return ""
 
 
@@ -515,6 +566,11 @@ def skill_specs() -> list[ToolSpec]:
              'cell if col is not given ("" if no row has key).', cost=parse, size=_text_size,
              prompt=True, example='dept = lookup(employees, "Omar", "dept_id")\n'
                                   'submit(lookup(departments, dept, "floor"))'),
+        tool("follow", "text: str, key: any, other: str, col: any", "str", _follow,
+             "Find the row of text that has key, then the row of other that shares a value "
+             'with it (an id, a code); its cell in column col ("" if none).',
+             cost=fuel(0, 2, factor=8), size=lambda s: Size(length(s, 2), 1), prompt=True,
+             example='submit(follow(employees, "Omar", departments, "floor"))'),
         tool("value_after", "text: str, label: str", "str", _value_after,
              'The word that follows label in text (skipping ":", "=", "is"), or "".',
              cost=scan, size=_text_size, prompt=True,

@@ -232,10 +232,10 @@ def test_a_value_in_another_column_is_named_with_a_fixit() -> None:
     t = "ticket\tteam\thours\nT1\tnetwork\t4\nT2\tdesk\t5\nT3\tnetwork\t7\n"
     with pytest.raises(ToolError, match="2 rows have it in column 'team'") as e:
         call("count_rows", t, "ticket", "network")
-    assert e.value.data == {"argument": 1, "replacement": "team"}
+    assert e.value.data == {"fixit": [[1, "team"]]}
     with pytest.raises(ToolError, match="in column 'team'") as e:
         call("max_where", t, "hours", 0, "network")
-    assert e.value.data == {"argument": 2, "replacement": "team"}
+    assert e.value.data == {"fixit": [[2, "team"]]}
     assert call("max_where", t, "hours", "team", "network") == 7
     assert call("avg_where", t, "hours", "team", "network") == 5.5
 
@@ -261,3 +261,23 @@ def test_key_value_records_are_a_table_named_by_keys() -> None:
     assert call("avg_where", t, "ms", "action", "view") == 15.0
     assert call("column", t, "action") == ["view", "login", "view"]
     assert call("count_rows", t, 1, "ana") == 2  # by number, the keys are not a row
+
+
+def test_a_value_passed_as_the_column_is_swapped_back_by_the_fixit() -> None:
+    t = "name,department,salary\nAna,Operations,10\nBo,Legal,20\nCy,Operations,5\n"
+    with pytest.raises(ToolError, match="'Operations' is a value in column 'department'") as e:
+        call("sum_where", t, "salary", "Operations", "salary")
+    assert e.value.data == {"fixit": [[2, "department"], [3, "Operations"]]}
+    assert call("sum_where", t, "salary", "department", "Operations") == 15
+
+
+def test_follow_goes_from_one_table_to_the_other_through_a_shared_value() -> None:
+    orders = "order_id\tcustomer_id\tamount\nORD-1\tC2\t10.5\nORD-2\tC1\t3\n"
+    customers = "customer_id,name,city\nC1,Ana Ruiz,Lima\nC2,Bo Chen,Izmir\n"
+    assert call("follow", orders, "ORD-1", customers, "city") == "Izmir"
+    assert call("follow", orders, "ORD-2", customers, 2) == "Lima"
+    with pytest.raises(ToolError, match="no row of the first text has 'ORD-9'"):
+        call("follow", orders, "ORD-9", customers, "city")
+    scans = "2024-07-02 package PKG9 stored in warehouse WH3\n"
+    warehouses = "code,city\nWH1,Lisbon\nWH3,Seville\n"
+    assert call("follow", scans, "PKG9", warehouses, "city") == "Seville"
