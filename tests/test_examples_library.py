@@ -35,6 +35,10 @@ def test_examples_are_chosen_by_task_kind() -> None:
     assert task_kind("What is the total amount for region West?") == "aggregate"
     assert task_kind("What is the access code of badge 4820?") == "needle"
     assert task_kind("On which floor does Omar work?", n_text_inputs=2) == "two_hop"
+    # A "serial number of" is a value to find, not a count.
+    assert task_kind("What is the serial number of asset AT-66?") == "needle"
+    assert task_kind("What is the number of failed logins?") == "count"
+    assert task_kind("What is the longest delay of route 7?") == "aggregate"
     picked = nearest("How many orders have the status refunded?", LIBRARY)
     assert all(e.kind == "count" for e in picked)
 

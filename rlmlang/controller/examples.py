@@ -23,9 +23,11 @@ _STOP = {"the", "a", "an", "of", "is", "in", "for", "to", "and", "or", "with", "
 
 # The shape of a task, read off its question: what a small model most needs to copy.
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
-    ("count", re.compile(r"\bhow many\b|\bcount\b|\bnumber of\b", re.I)),
+    # "the number of", not "the phone number of": that one names a value to find.
+    ("count", re.compile(r"\bhow many\b|\bcount\b|\b(?:the|total) number of\b", re.I)),
     ("aggregate", re.compile(r"\b(total|sum|average|mean|maximum|minimum|highest|lowest|"
-                             r"largest|smallest|most|least)\b", re.I)),
+                             r"largest|smallest|longest|shortest|greatest|most|least)\b",
+                             re.I)),
 ]
 
 
