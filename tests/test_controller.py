@@ -183,3 +183,11 @@ def test_a_tools_fixit_becomes_a_verified_candidate(tmp_path: Path) -> None:
     verdicts = [e["data"] for e in events if e["kind"] == "verdict"]
     assert [v["accepted"] for v in verdicts] == [True, True]  # both verified in full
     assert check_chain(tmp_path / "run.log") == []
+
+
+def test_a_tied_vote_goes_to_the_script_grounded_in_the_question(tmp_path: Path) -> None:
+    ungrounded = 'submit(find_line(context, "badge 1001"))'
+    model = FakeModel([ungrounded, GOOD])
+    out = runtime(model, tmp_path, budgets={"candidates": 2}).run(SIG, QUESTION,
+                                                                  context=CONTEXT)
+    assert out.answer == "K7-19QX"  # 1 vote each: GOOD uses the question's own phrases

@@ -14,7 +14,7 @@ from typing import Any
 
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
 from rlmlang.tools.registry import Size, size_of
-from rlmlang.tools.skills import record_keys
+from rlmlang.tools.skills import looks_like_header, record_keys
 from rlmlang.types import Prim, Type, conforms, format_type
 
 
@@ -118,9 +118,8 @@ def table_shape(text: str) -> tuple[str, list[str], bool] | None:
             first = lines[0].split(sep)
             if max(len(c) for c in middle) > 32:
                 continue  # prose or log lines with commas, not a table
-            header = not any(c.strip().replace(".", "").isdigit() for c in first) and any(
-                c.strip().replace(".", "").isdigit() for c in middle)
-            return sep, (first if header else middle), header
+            return sep, (first if looks_like_header(first, middle) else middle), \
+                looks_like_header(first, middle)
     return None
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -120,6 +121,29 @@ def clean_script(text: str) -> str:
             first, _, rest = body.partition("\n")
             t = rest if first.strip().isalpha() or not first.strip() else body
     return t.strip() + "\n"
+
+
+_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+
+
+def grounding(script: str, question: str) -> int:
+    """How many of a script's string literals the question itself contains."""
+    q = question.casefold()
+    return sum(1 for lit in _LITERAL.findall(script) if lit.strip() and lit.casefold() in q)
+
+
+def vote(answers: list[tuple[ScriptOutcome, str]], question: str) -> tuple[ScriptOutcome, str]:
+    """The most submitted answer; a tie goes to the script most grounded in the question.
+
+    Grounding counts the literals taken from the question (a column the
+    question names, its code or value): between two answers drawn equally
+    often, the one whose script reads the question's own words is more often
+    right. The earliest (the greedy one) wins what is left of a tie.
+    """
+    counts = Counter(answer_key(o.answer) for o, _ in answers)
+    top = max(counts.values())
+    tied = [(o, s) for o, s in answers if counts[answer_key(o.answer)] == top]
+    return max(tied, key=lambda p: (grounding(p[1], question), -tied.index(p)))
 
 
 class Runtime:
@@ -448,7 +472,7 @@ class Runtime:
                 answers = [(o, s) for o, s in outcomes if o.status == "submitted"]
                 useful = [(o, s) for o, s in answers if not is_empty_answer(o.answer)]
                 if useful:
-                    winner, script = self._vote(useful)
+                    winner, script = vote(useful, question)
                     if failed_before:
                         stats["repaired"] += 1
                     version = None
@@ -606,14 +630,6 @@ class Runtime:
                                "stage": outcome.stage, "status": outcome.status,
                                "value": outcome.answer,
                                "diagnostics": [d.code for d in outcome.diagnostics]})
-
-    def _vote(self, answers: list[tuple[ScriptOutcome, str]]) -> tuple[ScriptOutcome, str]:
-        counts = Counter(answer_key(o.answer) for o, _ in answers)
-        top = max(counts.values())
-        for o, s in answers:  # earliest among the most voted: the greedy one wins ties
-            if counts[answer_key(o.answer)] == top:
-                return o, s
-        raise AssertionError("unreachable")
 
     def _finish(self, log: LogWriter | None, meter: Meter, stats: dict[str, Any], status: str,
                 answer: Any, reason: str, iterations: int) -> RunOutcome:

@@ -246,15 +246,30 @@ def _count_rows(text: Any, col: Any, value: Any, sep: Any = "") -> int:
     return n
 
 
-def _has_header(rows: list[list[str]]) -> bool:
-    """Whether row 0 names the columns: no number in it, and numbers in the next row."""
-    if len(rows) < 2:
+_NAME_CELL = re.compile(r"[A-Za-z_][A-Za-z_ ]*")
+
+
+def looks_like_header(first: list[str], row: list[str]) -> bool:
+    """Whether a table's first line names its columns, judged against a data row.
+
+    Names hold no digits. Either the data has a number where the first line
+    has none (`id,city` over `17,Lima`), or every cell of the first line is a
+    plain name and some data cell below it carries a digit (`asset_tag,owner`
+    over `AT-4409,Sana Ito`).
+    """
+    def number(c: str) -> bool:
+        return c.strip().replace(".", "").isdigit()
+
+    if any(number(c) for c in first):
         return False
+    if any(number(c) for c in row):
+        return True
+    return all(_NAME_CELL.fullmatch(c.strip()) for c in first) and any(
+        any(ch.isdigit() for ch in c) for c in row)
 
-    def numeric(row: list[str]) -> bool:
-        return any(parse_number(c) is not None for c in row)
 
-    return not numeric(rows[0]) and numeric(rows[1])
+def _has_header(rows: list[list[str]]) -> bool:
+    return len(rows) >= 2 and looks_like_header(rows[0], rows[len(rows) // 2])
 
 
 def _col_name(rows: list[list[str]], skip: bool, j: int) -> str | int:
