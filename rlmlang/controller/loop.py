@@ -126,24 +126,41 @@ def clean_script(text: str) -> str:
 _LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 
 
+_PLAIN_WORDS = frozenset({"the", "and", "for", "with", "what", "which", "who", "how", "many",
+                          "does", "did", "was", "are", "its", "from", "that", "this", "all"})
+
+
 def grounding(script: str, question: str) -> int:
-    """How many of a script's string literals the question itself contains."""
+    """How many distinct string literals of a script the question itself contains.
+
+    Only literals worth naming count: whole words or phrases of the question,
+    three characters or more, not its plain words ("the", "what").
+    """
     q = question.casefold()
-    return sum(1 for lit in _LITERAL.findall(script) if lit.strip() and lit.casefold() in q)
+    found = set()
+    for lit in _LITERAL.findall(script):
+        word = lit.strip().casefold()
+        if len(word) < 3 or word in _PLAIN_WORDS or word in found:
+            continue
+        if re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", q):
+            found.add(word)
+    return len(found)
 
 
 def vote(answers: list[tuple[ScriptOutcome, str]], question: str) -> tuple[ScriptOutcome, str]:
-    """The most submitted answer; a tie goes to the script most grounded in the question.
+    """The answer of the script most grounded in the question, then the most submitted.
 
-    Grounding counts the literals taken from the question (a column the
-    question names, its code or value): between two answers drawn equally
-    often, the one whose script reads the question's own words is more often
-    right. The earliest (the greedy one) wins what is left of a tie.
+    Grounding counts the literals taken from the question (the column it
+    names, its code or value). Candidates drawn from one prompt share the
+    model's biases (it copies the examples' last column), so their majority is
+    weak evidence; a script that reads the question's own words is more often
+    right (measured on the bench). Among equally grounded answers the most
+    submitted wins, then the earliest (the greedy one).
     """
     counts = Counter(answer_key(o.answer) for o, _ in answers)
-    top = max(counts.values())
-    tied = [(o, s) for o, s in answers if counts[answer_key(o.answer)] == top]
-    return max(tied, key=lambda p: (grounding(p[1], question), -tied.index(p)))
+    return max(answers, key=lambda p: (grounding(p[1], question),
+                                       counts[answer_key(p[0].answer)],
+                                       -answers.index(p)))
 
 
 class Runtime:
