@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ctypes
 import difflib
+import functools
 import json
 import os
 import re
@@ -232,13 +233,17 @@ def _zlit(s: str) -> z3.ReRef:
     return z3.Re(_zstr(s))
 
 
-_RE_SORT = z3.ReSort(z3.StringSort())
+@functools.cache
+def _re_sort() -> z3.ReSortRef:
+    """Z3's regex sort, made on first use: building it creates Z3's main context
+    (about 14 MB), which a run whose scripts need no string proof never pays."""
+    return z3.ReSort(z3.StringSort())
 
 
 def _znot(chars: str) -> z3.ReRef:
     """Any single character except those in `chars`."""
     excluded = z3.Union(*[_zlit(c) for c in chars]) if len(chars) > 1 else _zlit(chars)
-    return z3.Intersect(z3.AllChar(_RE_SORT), z3.Complement(excluded))
+    return z3.Intersect(z3.AllChar(_re_sort()), z3.Complement(excluded))
 
 
 def _zrange(lo: str, hi: str) -> z3.ReRef:
@@ -291,7 +296,7 @@ class _Z3Backend:
         return _z3_class(name)
 
     def full(self) -> z3.ReRef:
-        return z3.Full(_RE_SORT)
+        return z3.Full(_re_sort())
 
     def sep(self) -> z3.ReRef:
         if self.style == "path":  # '/', then any run of '/' and './'
@@ -892,7 +897,7 @@ class Policy:
                      for r in self.allow if r.kind == kind and r.grants]
             deny = [(r, b.full() if r.glob is None else _build(b, r.glob))
                     for r in self.deny if r.kind == kind]
-            empty = z3.Empty(_RE_SORT)
+            empty = z3.Empty(_re_sort())
             c = _Compiled(_bad_shape(style), allow, deny,
                           z3.Union(*[x for _, x in allow]) if len(allow) > 1 else
                           (allow[0][1] if allow else empty),
@@ -977,7 +982,7 @@ def _piece_regex(style: str, kind: str) -> Any:
             return z3.Plus(_z3_class("keychar"))
         return z3.Plus(_znot("/\x00"))
     if kind == "no_dotdot":
-        full = z3.Full(_RE_SORT)
+        full = z3.Full(_re_sort())
         return z3.Complement(z3.Concat(full, _zlit(".."), full))
     if kind == "relpath":
         if style != "path":
@@ -987,7 +992,9 @@ def _piece_regex(style: str, kind: str) -> Any:
     raise KeyError(kind)
 
 
-_PRINTABLE = z3.Star(z3.Range(_zstr(" "), _zstr("~")))
+@functools.cache
+def _printable() -> z3.ReRef:
+    return z3.Star(z3.Range(_zstr(" "), _zstr("~")))
 
 
 class _SymbolicCheck:
@@ -1062,7 +1069,7 @@ class _SymbolicCheck:
             return self._refuted(model)  # already the first choice
         goals = ([in_bad], [z3.Not(in_bad), in_deny],
                  [z3.Not(in_bad), z3.Not(in_deny), z3.Not(in_allow)])
-        printable = [z3.InRe(v, _PRINTABLE) for _, v in self.vars]
+        printable = [z3.InRe(v, _printable()) for _, v in self.vars]
         for extra in (printable, []):
             for goal in goals:
                 st, m = self._solve(goal + extra, self.rlimit // 10)

@@ -191,3 +191,20 @@ def test_a_tied_vote_goes_to_the_script_grounded_in_the_question(tmp_path: Path)
     out = runtime(model, tmp_path, budgets={"candidates": 2}).run(SIG, QUESTION,
                                                                   context=CONTEXT)
     assert out.answer == "K7-19QX"  # 1 vote each: GOOD uses the question's own phrases
+
+
+def test_old_attempts_are_dropped_to_keep_the_prompt_in_the_window(tmp_path: Path) -> None:
+    bad = [f'submit(find_line(context, "{w}"))' for w in ("alpha", "bravo", "charlie")]
+    probe = FakeModel([GOOD])
+    runtime(probe, tmp_path).run(SIG, QUESTION, context=CONTEXT)
+    base = probe.count_tokens(probe.prompts[0])
+    model = FakeModel([*bad, GOOD])
+    # Room for the task, one failed attempt with its feedback (~18 words), and a script.
+    model.context_size = base + 30 + 160
+    out = runtime(model, tmp_path, budgets={"iterations": 4}).run(SIG, QUESTION,
+                                                                  context=CONTEXT)
+    assert out.ok and out.answer == "K7-19QX" and out.iterations == 4
+    last = model.prompts[-1]
+    assert model.count_tokens(last) <= model.context_size - 160
+    assert '"charlie"' in last  # the latest attempt is kept
+    assert '"alpha"' not in last and '"bravo"' not in last  # older ones are gone

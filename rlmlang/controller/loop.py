@@ -477,7 +477,7 @@ class Runtime:
             for iteration in range(first, int(self.budgets["iterations"]) + 1):
                 meter.add("iterations")
                 meter.check("seconds")
-                prompt = self.backend.chat_prompt(conv.messages)
+                prompt = self._fitting_prompt(conv)
                 shared = bool(prev_prompt) and prompt.startswith(prev_prompt)
                 self._write(log, "prompt", {
                     "iteration": iteration,
@@ -538,6 +538,14 @@ class Runtime:
             reason = f"the {e.name} budget tripped ({e.used} used of {e.limit})"
             return self._finish(log, meter, stats, "no_answer", best_answer, reason,
                                 int(meter.used.get("iterations", 0)))
+
+    def _fitting_prompt(self, conv: Conversation) -> str:
+        """The chat as a prompt, oldest attempts dropped until it fits with a script."""
+        prompt = self.backend.chat_prompt(conv.messages)
+        room = int(self.backend.context_size) - int(self.budgets["script_tokens"])
+        while self.backend.count_tokens(prompt) > room and conv.drop_oldest_attempt():
+            prompt = self.backend.chat_prompt(conv.messages)
+        return prompt
 
     def _round(self, iteration: int, prompt: str, grammar: str | None, setup: ScriptSetup,
                meter: Meter, log: LogWriter | None,

@@ -64,6 +64,7 @@ class Conversation:
     """The growing chat: system card, examples, task, then attempts and feedback."""
 
     messages: list[dict[str, str]] = field(default_factory=list)
+    fixed: int = 0  # the leading messages (card, examples, task) that are never dropped
 
     @staticmethod
     def start(registry: Registry, tool_names: list[str], examples: list[Example],
@@ -75,7 +76,14 @@ class Conversation:
             msgs.append({"role": "user", "content": ex.prompt})
             msgs.append({"role": "assistant", "content": ex.script.strip()})
         msgs.append({"role": "user", "content": task})
-        return Conversation(msgs)
+        return Conversation(msgs, len(msgs))
+
+    def drop_oldest_attempt(self) -> bool:
+        """Forget the oldest attempt and its feedback (to fit the window); False if none."""
+        if len(self.messages) < self.fixed + 4:  # keep the latest attempt at least
+            return False
+        del self.messages[self.fixed:self.fixed + 2]
+        return True
 
     def add_attempt(self, script: str, feedback: str) -> None:
         self.messages.append({"role": "assistant", "content": script.strip()})
