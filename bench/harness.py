@@ -102,6 +102,7 @@ def run_tasks(
     docs: Path | None = report.DOCS,
 ) -> dict[str, Any]:
     """Run the suite; write the results file and the docs tables; return the report."""
+    started = time.perf_counter()
     modes = list(modes or MODES)
     unknown = [m for m in modes if m not in MODES]
     if unknown:
@@ -145,10 +146,12 @@ def run_tasks(
     if only:
         suffix += "-partial"
     path = results_dir / f"tasks-{safe_name(model_name)}{suffix}.json"
+    out["wall_s"] = round(time.perf_counter() - started, 1)
     path.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
     out["path"] = str(path)
     if docs is not None and not only:
         report.update_docs(results_dir, docs)
     for mode, data in out["modes"].items():
         print(report.summary_line(model_name, mode, data["summary"]))
+    print(f"the whole run took {out['wall_s'] / 60:.1f} min")
     return out

@@ -70,7 +70,9 @@ def tables(runs: list[dict[str, Any]]) -> str:
         notes.append(
             f"- {run['model']}, {'quick' if run.get('quick') else 'full'} set: run {run.get('date', '?')}, "
             f"direct window {run.get('window', '?')} tokens, {info.get('n_threads', '?')} llama.cpp "
-            f"thread(s) on {machine.get('cpus', '?')} CPUs."
+            f"thread(s) on {machine.get('cpus', '?')} CPUs"
+            + (f"; the whole run took {run['wall_s'] / 60:.1f} min." if run.get("wall_s")
+               else ".")
         )
     return "\n".join([head, *rows, "", "Completion by group:", "", ghead, *grows, "", *notes])
 
