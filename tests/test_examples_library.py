@@ -48,3 +48,10 @@ def test_examples_take_the_task_input_names() -> None:
     renamed = adapted(ex, ["orders"])
     assert "orders" in renamed.script and "context" not in renamed.script
     assert renamed.prompt.splitlines()[1].startswith("orders: str")
+
+
+def test_examples_follow_the_shape_of_the_data() -> None:
+    q = "What is the serial number of asset AT-66?"
+    assert all(e.shape == "table" for e in nearest(q, LIBRARY, shape="table"))
+    # A log of key=value lines is read like text, not like a table.
+    assert all(e.shape == "text" for e in nearest(q, LIBRARY, shape="records"))

@@ -54,6 +54,13 @@ class Example:
         return data_shape(self.prompt)
 
 
+def shape_distance(a: str, b: str | None) -> int:
+    """0 for the same shape; key=value records are lines of text too (1); else 2."""
+    if b is None or a == b:
+        return 0
+    return 1 if {a, b} == {"records", "text"} else 2
+
+
 def data_shape(description: str) -> str:
     """table | records | text: what an input description says its data looks like."""
     if "(sep " in description:
@@ -117,7 +124,7 @@ def nearest(question: str, library: list[Example], k: int = 2,
     kind = task_kind(question, n_text_inputs)
     q = _bag(question)
     scored = sorted(library, key=lambda e: (e.kind != kind,
-                                            shape is not None and e.shape != shape,
+                                            shape_distance(e.shape, shape),
                                             -_cosine(q, _bag(e.question)), e.name))
     return list(reversed(scored[:k]))
 
