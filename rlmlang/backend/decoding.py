@@ -454,12 +454,15 @@ class _VocabModel:
 
 
 _VOCABS: dict[str, _VocabModel] = {}
+_RESOLVED: dict[str | None, str] = {}  # resolving a name checks the file: ~80 ms a call
 
 
 def vocab_model(path: str | None = None) -> _VocabModel:
     from rlmlang.backend.registry import resolve_model
 
-    key = str(resolve_model(path))
+    key = _RESOLVED.get(path)
+    if key is None:
+        key = _RESOLVED[path] = str(resolve_model(path))
     vm = _VOCABS.get(key)
     if vm is None:
         vm = _VOCABS[key] = _VocabModel(key)
@@ -484,7 +487,7 @@ def grammar_accepts(gbnf: str, text: str, vocab_model_path: str | None = None, *
         return False
     try:
         toks = vm.tokens(text)
-    except UnicodeEncodeError:
+    except (UnicodeEncodeError, ModelError):  # a character this vocabulary cannot spell
         return False
     for t in toks:
         if not g.allows(t):
