@@ -155,12 +155,16 @@ def vote(answers: list[tuple[ScriptOutcome, str]], question: str) -> tuple[Scrip
     model's biases (it copies the examples' last column), so their majority is
     weak evidence; a script that reads the question's own words is more often
     right (measured on the bench). Among equally grounded answers the most
-    submitted wins, then the earliest (the greedy one).
+    submitted wins, then the earliest; the script that speaks for an answer is
+    the earliest that gave it (the greedy one, where it agrees).
     """
-    counts = Counter(answer_key(o.answer) for o, _ in answers)
-    return max(answers, key=lambda p: (grounding(p[1], question),
-                                       counts[answer_key(p[0].answer)],
-                                       -answers.index(p)))
+    keys = [answer_key(o.answer) for o, _ in answers]
+    counts = Counter(keys)
+    grounded: dict[str, int] = {}
+    for k, (_, script) in zip(keys, answers, strict=True):
+        grounded[k] = max(grounded.get(k, 0), grounding(script, question))
+    best = max(keys, key=lambda k: (grounded[k], counts[k], -keys.index(k)))
+    return answers[keys.index(best)]  # the earliest script that gave it (its writes commit)
 
 
 class Runtime:
