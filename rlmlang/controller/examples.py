@@ -87,19 +87,9 @@ def called_names(script: str) -> set[str]:
     from rlmlang.syntax.parser import parse
 
     parsed = parse(script)
-    names: set[str] = set()
     if parsed.script is None:
-        return names
-    stack: list[object] = [parsed.script]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Call):
-            names.add(node.func)
-        if isinstance(node, (list, tuple)):
-            stack.extend(node)
-        elif hasattr(node, "__dataclass_fields__"):
-            stack.extend(getattr(node, f) for f in node.__dataclass_fields__)
-    return names
+        return set()
+    return {node.func for node in ast.walk(parsed.script) if isinstance(node, ast.Call)}
 
 
 def load_library(path: Path = LIBRARY) -> list[Example]:

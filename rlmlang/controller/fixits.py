@@ -5,11 +5,10 @@ when "network" only ever appears under "team"). The tool knows the right
 column from the data, and says so in its error's `data`
 (`{"fixit": [[1, "team"]]}`: argument 1 becomes "team"), the way a
 compiler's fix-it names the edit. The controller applies the edit to the
-script's tree, prints
-the script again, and runs it through the whole pipeline as one more
-candidate: it is parsed, checked and verified like any other, and logged in
-full with the candidate it came from, so an auditor sees exactly what ran
-and why. Nothing is corrected silently inside a tool.
+script's tree, prints the script again, and runs it through the whole
+pipeline as one more candidate: it is parsed, checked and verified like any
+other, and logged in full with the candidate it came from, so an auditor
+sees exactly what ran and why. Nothing is corrected silently inside a tool.
 """
 
 from __future__ import annotations
@@ -69,24 +68,10 @@ def apply_fixit(source: str, diagnostic: Diagnostic) -> str | None:
     return print_script(script)
 
 
-def _nodes(node: Any) -> list[Any]:
-    if isinstance(node, (list, tuple)):
-        return list(node)
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        return [getattr(node, f.name) for f in dataclasses.fields(node)]
-    return []
-
-
 def _call_at(root: ast.Script, line: int, col: int) -> ast.Call | None:
-    stack: list[Any] = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Call):
-            for s in (node.func_span, node.span):
-                if (s.line, s.col) == (line, col):
-                    return node
-        stack.extend(_nodes(node))
-    return None
+    return next((node for node in ast.walk(root) if isinstance(node, ast.Call)
+                 and (line, col) in ((s.line, s.col) for s in (node.func_span, node.span))),
+                None)
 
 
 def _swap(node: Any, old: Any, new: Any) -> Any:

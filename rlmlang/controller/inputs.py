@@ -118,8 +118,8 @@ def table_shape(text: str) -> tuple[str, list[str], bool] | None:
             first = lines[0].split(sep)
             if max(len(c) for c in middle) > 32:
                 continue  # prose or log lines with commas, not a table
-            return sep, (first if looks_like_header(first, middle) else middle), \
-                looks_like_header(first, middle)
+            header = looks_like_header(first, middle)
+            return sep, (first if header else middle), header
     return None
 
 

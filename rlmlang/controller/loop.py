@@ -62,9 +62,10 @@ _FAILURE_COUNTER = {"parse": "parse_failures", "check": "check_rejections",
                     "verify": "verify_rejections", "compile": "verify_rejections",
                     "run": "runtime_failures"}
 
-# The outcome stages, from least to most instructive as feedback to the model.
 # At most this many fix-it candidates per round (each is verified and run).
 _MAX_FIXITS = 2
+
+# The outcome stages, from least to most instructive as feedback to the model.
 _STAGE_RANK = {"parse": 0, "check": 1, "verify": 2, "compile": 2, "run": 3, "done": 4}
 
 
@@ -591,15 +592,10 @@ class Runtime:
             if sha in seen:  # the same script again: a vote, not a new run
                 outcomes.append((seen[sha], script))
                 continue
-            calls: list[dict[str, Any]] = []
-            setup.recorder = calls.append
-            outcome = execute_script(script, setup)
-            outcome.script_sha256 = sha
-            seen[sha] = outcome
+            outcome = seen[sha] = self._execute(iteration, c + 1, script, sha, setup, log)
             failure = _FAILURE_COUNTER.get(outcome.stage)
             if failure is not None:
                 stats[failure] += 1
-            self._log_outcome(log, iteration, c + 1, sha, outcome, calls)
             outcomes.append((outcome, script))
         self._fixits(iteration, outcomes, seen, setup, log, stats)
         return outcomes
@@ -626,14 +622,19 @@ class Runtime:
                 "seed": None, "text": fixed, "script_sha256": sha, "tokens": 0,
                 "prompt_tokens": 0, "cached_tokens": 0, "seconds": 0.0,
                 "stop_reason": "fixit", "fixit_of": parent})
-            calls: list[dict[str, Any]] = []
-            setup.recorder = calls.append
-            fixed_outcome = execute_script(fixed, setup)
-            fixed_outcome.script_sha256 = sha
-            seen[sha] = fixed_outcome
+            fixed_outcome = seen[sha] = self._execute(iteration, number, fixed, sha, setup, log)
             stats["fixits"] = stats.get("fixits", 0) + 1
-            self._log_outcome(log, iteration, number, sha, fixed_outcome, calls)
             outcomes.append((fixed_outcome, fixed))
+
+    def _execute(self, iteration: int, number: int, script: str, sha: str,
+                 setup: ScriptSetup, log: LogWriter | None) -> ScriptOutcome:
+        """Run one candidate through the pipeline, recording its tool calls, and log it."""
+        calls: list[dict[str, Any]] = []
+        setup.recorder = calls.append
+        outcome = execute_script(script, setup)
+        outcome.script_sha256 = sha
+        self._log_outcome(log, iteration, number, sha, outcome, calls)
+        return outcome
 
     def _log_outcome(self, log: LogWriter | None, iteration: int, candidate: int, sha: str,
                      outcome: ScriptOutcome, calls: list[dict[str, Any]]) -> None:

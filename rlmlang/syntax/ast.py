@@ -9,7 +9,8 @@ the tree; they return new values (a typed tree, a proof, bytecode).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields, is_dataclass
 
 from rlmlang.diagnostics import Span
 from rlmlang.types import Type
@@ -263,6 +264,18 @@ class Script:
 
 
 Block = tuple[Stmt, ...]
+
+
+def walk(node: object) -> Iterator[object]:
+    """Every node under `node` (itself included), with the tuples that hold them."""
+    stack: list[object] = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        if isinstance(n, (list, tuple)):
+            stack.extend(n)
+        elif is_dataclass(n) and not isinstance(n, type):
+            stack.extend(getattr(n, f.name) for f in fields(n))
 
 
 def child_blocks(stmt: Stmt) -> list[Block]:

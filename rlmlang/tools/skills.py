@@ -73,7 +73,7 @@ def matching_lines(fn: str, text: Any, phrase: Any, first: bool, also: Any = "")
     also = _s(fn, "also", also)
     if phrase.strip() == "":
         raise ToolError(f"{fn}: phrase must not be empty", "pass the words to look for")
-    wanted = _phrase_patterns(also) if also.strip() else ()
+    wanted = _phrase_patterns(also)[1] if also.strip() else None  # anywhere in the line
     for pattern in _phrase_patterns(phrase):
         out: list[str] = []
         last_start = -1
@@ -83,7 +83,7 @@ def matching_lines(fn: str, text: Any, phrase: Any, first: bool, also: Any = "")
                 continue
             last_start = start
             line = _clean(text[start:end])
-            if wanted and not any(w.search(line) for w in wanted):
+            if wanted is not None and not wanted.search(line):
                 continue
             out.append(line)
             if first:
@@ -231,13 +231,11 @@ def _cell(row: list[str], i: int) -> str | None:
     return None
 
 
-def same_value(cell: str, value: Any) -> bool:
-    """Trimmed, case-insensitive equality; numbers compare as numbers."""
-    return matcher(value)(cell)
-
-
 def matcher(value: Any) -> Callable[[str], bool]:
-    """`same_value(cell, value)` as a function of the cell, the value's forms computed once."""
+    """Whether a cell is `value`: trimmed, case-insensitive; numbers compare as numbers.
+
+    A function of the cell, so the value's forms are computed once per scan.
+    """
     v = display(value).strip()
     folded = v.casefold()
     number = parse_number(v)
@@ -357,8 +355,8 @@ def _where_column(fn: str, rows: list[list[str]], where_col: Any, value: Any,
     except ToolError:
         if isinstance(where_col, str):
             skip = _has_header(rows)
-            held = {j for r in (rows[1:] if skip else rows) for j, c in enumerate(r)
-                    if same_value(c, where_col)}
+            same = matcher(where_col)
+            held = {j for r in (rows[1:] if skip else rows) for j, c in enumerate(r) if same(c)}
             if len(held) == 1:
                 name = _col_name(rows, skip, held.pop())
                 raise ToolError(
@@ -418,9 +416,10 @@ def _lookup(text: Any, key: Any, col: Any = None, sep: Any = "") -> str:
     ci: int | None = None
     if col is not None:
         ci, _ = column_index("lookup", rows, col)
+    is_key = matcher(key)
     for r in rows:
         for j, c in enumerate(r):
-            if same_value(c, key):
+            if is_key(c):
                 if ci is None:
                     return r[j + 1] if j + 1 < len(r) else ""
                 got = _cell(r, ci)
@@ -435,13 +434,14 @@ def _cells(row: list[str]) -> list[str]:
     return row
 
 
-def _follow(text: Any, key: Any, other: Any, col: Any, sep: Any = "") -> str:
-    rows = table("follow", text, sep)
-    found = next((r for r in rows if any(same_value(c, key) for c in _cells(r))), None)
+def _follow(text: Any, key: Any, other: Any, col: Any) -> str:
+    rows = table("follow", text, "")
+    is_key = matcher(key)
+    found = next((r for r in rows if any(is_key(c) for c in _cells(r))), None)
     if found is None:
         raise ToolError(f"follow: no row of the first text has {display(key)!r}",
                         "use the key exactly as the question writes it")
-    links = [c for c in _cells(found) if c and not same_value(c, key)]
+    links = [matcher(c) for c in _cells(found) if c and not is_key(c)]
     targets = table("follow", other, "")
     ci, skip = column_index("follow", targets, col)
     body = targets[1:] if (skip or _has_header(targets)) else targets
@@ -450,7 +450,7 @@ def _follow(text: Any, key: Any, other: Any, col: Any, sep: Any = "") -> str:
         for link in links:
             for r in body:
                 cells = r[:1] if first_only else r
-                if any(same_value(c, link) for c in cells):
+                if any(link(c) for c in cells):
                     got = _cell(r, ci)
                     return "" if got is None else got
     return ""
