@@ -7,20 +7,39 @@ cd "$(dirname "$0")"
 
 PY="${PYTHON:-python3}"
 LLAMA_VERSION="0.3.36"
-WHEELS="${RLM_WHEEL_DIR:-$HOME/.cache/rlmlang/wheels}"
+# A portable CPU build: AVX2/FMA/F16C, no -march=native. A native build on an
+# AMX-capable Xeon compiles ggml's AMX kernels, and inside a VM that does not
+# hand AMX tile state to guests (Firecracker here) the first batched prompt
+# dies with SIGSEGV at `ldtilecfg`. Measured on these machines: see docs/models.md.
+LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
+WHEELS="${RLM_WHEEL_DIR:-$HOME/.cache/rlmlang/wheels}/llama-$LLAMA_VERSION-avx2"
 mkdir -p "$WHEELS"
 
 step() { printf '\n== %s\n' "$*" >&2; }
 
+# True when the installed llama-cpp-python is this version and carries no AMX kernels.
+llama_ok() {
+  "$PY" - "$LLAMA_VERSION" <<'PYEOF' 2>/dev/null
+import pathlib, sys
+import llama_cpp
+if llama_cpp.__version__ != sys.argv[1]:
+    sys.exit(1)
+lib = pathlib.Path(llama_cpp.__file__).parent / "lib"
+sys.exit(any(b"ggml_backend_amx_mul_mat" in f.read_bytes() for f in lib.glob("libggml-cpu*")))
+PYEOF
+}
+
 # llama-cpp-python builds from source (about 11 minutes on 2 cores): build its
 # wheel once into $WHEELS and install from there every later time.
-if ! "$PY" -c "import llama_cpp, sys; sys.exit(llama_cpp.__version__ != '$LLAMA_VERSION')" 2>/dev/null; then
+if ! llama_ok; then
   if ! ls "$WHEELS"/llama_cpp_python-"$LLAMA_VERSION"-*.whl >/dev/null 2>&1; then
     step "building llama-cpp-python $LLAMA_VERSION (once; about 11 minutes)"
-    "$PY" -m pip wheel --no-deps "llama-cpp-python==$LLAMA_VERSION" -w "$WHEELS"
+    CMAKE_ARGS="$LLAMA_CMAKE_ARGS" "$PY" -m pip wheel --no-deps --no-cache-dir \
+      "llama-cpp-python==$LLAMA_VERSION" -w "$WHEELS"
   fi
   step "installing llama-cpp-python $LLAMA_VERSION from the built wheel"
-  "$PY" -m pip install --find-links "$WHEELS" "llama-cpp-python==$LLAMA_VERSION"
+  "$PY" -m pip install --force-reinstall --no-deps --find-links "$WHEELS" \
+    "llama-cpp-python==$LLAMA_VERSION"  # its own dependencies come with rlmlang's, below
 fi
 
 step "installing rlmlang and its dependencies"

