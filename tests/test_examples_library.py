@@ -10,10 +10,16 @@ import re
 
 import pytest
 
-from rlmlang.controller.examples import adapted, load_library, nearest, task_kind
-from rlmlang.pipeline import CheckOptions, analyze_source
+from rlmlang.controller.examples import STDLIB, adapted, load_library, nearest, task_kind
+from rlmlang.controller.profiles import PROFILES
+from rlmlang.controller.signature import parse_signature
+from rlmlang.cost import DEFAULT_BUDGETS
+from rlmlang.pipeline import CheckOptions, ScriptSetup, analyze_source, static_check
+from rlmlang.store import StateStore
+from rlmlang.tools import default_registry
 
 LIBRARY = load_library()
+CODER_LIBRARY = load_library(STDLIB / "coder_examples.toml")
 
 
 def _signature(prompt: str) -> str:
@@ -28,6 +34,38 @@ def test_example_verifies(example) -> None:
     result = analyze_source(example.script + "\n", example.name,
                             CheckOptions(signature=_signature(example.prompt)))
     assert result.ok, [d.render(example.script) for d in result.diagnostics]
+
+
+def _described_inputs(prompt: str) -> dict[str, str]:
+    """Text inputs shaped as the prompt describes them: that many characters in that many lines.
+
+    The verifier bounds a loop over lines(text) by the lines a real input has,
+    so an example is checked against inputs of the size its own prompt states.
+    """
+    out = {}
+    for name, chars, count in re.findall(r"^(\w+): str, ([\d,]+) characters, ([\d,]+) lines",
+                                         prompt, re.M):
+        n_chars, n_lines = int(chars.replace(",", "")), int(count.replace(",", ""))
+        out[name] = ("x" * (n_chars // n_lines - 1) + "\n") * n_lines
+    return out
+
+
+@pytest.mark.parametrize("example", CODER_LIBRARY, ids=[e.name for e in CODER_LIBRARY])
+def test_coder_example_verifies_on_inputs_of_its_stated_size(example) -> None:
+    sig = parse_signature(_signature(example.prompt))
+    values = {**_described_inputs(example.prompt), "question": example.question}
+    assert set(values) == set(sig.input_types()), "every text input states its size"
+    setup = ScriptSetup(registry=default_registry(), inputs=values,
+                        input_types=sig.input_types(), output=sig.output.type,
+                        state=StateStore(":memory:"),
+                        budgets={**DEFAULT_BUDGETS, **PROFILES["coder"].budgets})
+    _, stopped = static_check(example.script + "\n", setup)
+    assert stopped is None, [d.render(example.script) for d in stopped.diagnostics]
+
+
+def test_each_profile_has_its_library() -> None:
+    for profile in PROFILES.values():
+        assert load_library(profile.examples_path()), profile.name
 
 
 def test_examples_are_chosen_by_task_kind() -> None:

@@ -147,6 +147,14 @@ class LlamaBackend:
             self._control_texts = sorted(set(out), key=len, reverse=True)
         return self._control_texts
 
+    def end_texts(self) -> list[str]:
+        """Texts of the end-of-generation tokens (`<|im_end|>`, `<|endoftext|>`, ...).
+
+        Free generation stops at them when the model writes one as text.
+        """
+        texts = {self._token_text(int(t)) for t in self.decoder.eog}
+        return sorted(t for t in texts if t)
+
     # ---- prompts -----------------------------------------------------------
 
     def chat_prompt(self, messages: list[dict[str, str]], add_generation_prompt: bool = True) -> str:

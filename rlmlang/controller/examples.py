@@ -15,7 +15,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-LIBRARY = Path(__file__).resolve().parents[2] / "stdlib" / "examples.toml"
+STDLIB = Path(__file__).resolve().parents[2] / "stdlib"
+LIBRARY = STDLIB / "examples.toml"
 
 _WORD = re.compile(r"[a-z]+")
 _STOP = {"the", "a", "an", "of", "is", "in", "for", "to", "and", "or", "with", "that", "are",

@@ -42,8 +42,15 @@ from rlmlang.controller.inputs import (
     read_raw,
 )
 from rlmlang.controller.narrowing import VARIABLE_NAMES
-from rlmlang.controller.prompt import Conversation, feedback_message, task_message
+from rlmlang.controller.profiles import TINY_CORE_TOOLS, Profile, profile_for
+from rlmlang.controller.prompt import (
+    Conversation,
+    feedback_message,
+    first_lines,
+    task_message,
+)
 from rlmlang.controller.signature import Signature, parse_signature
+from rlmlang.controller.subcall import end_texts
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.pipeline import ScriptOutcome, ScriptSetup, execute_script
 from rlmlang.runlog import LogWriter
@@ -52,10 +59,6 @@ from rlmlang.tools.registry import Registry, size_of
 from rlmlang.types import Type
 
 Event = Callable[[str, dict[str, Any]], None]
-
-# Offered in every task besides what the retrieved examples use.
-CORE_TOOLS = ("find_line", "value_after", "llm.predict", "str", "len", "lines", "contains",
-              "print")
 
 # The stats counter a script that stopped at each stage adds to.
 _FAILURE_COUNTER = {"parse": "parse_failures", "check": "check_rejections",
@@ -176,18 +179,19 @@ class Runtime:
                  registry: Registry | None = None, log_path: str | os.PathLike[str] | None = None,
                  state_path: str | os.PathLike[str] | None = None,
                  hmac_key: bytes | None = None, grammar: bool = True, seed: int = 0,
-                 on_event: Event | None = None, examples: int = 2, depth: int = 0,
+                 on_event: Event | None = None, examples: int | None = None, depth: int = 0,
                  root: str | os.PathLike[str] | None = None,
-                 question_literals: bool = True) -> None:
+                 profile: str | Profile | None = None) -> None:
         if backend is None:
             from rlmlang.backend.llama import LlamaBackend
 
             backend = LlamaBackend(model)
         self.backend = backend
         self.policy = policy
-        # Defaults, then the policy file's [budget], then the caller's flags.
-        self.budgets = {**ALL_DEFAULTS, **(getattr(policy, "budgets", None) or {}),
-                        **(budgets or {})}
+        self.profile = profile_for(backend, profile)
+        # Defaults, the profile's, then the policy file's [budget], then the caller's flags.
+        self.budgets = {**ALL_DEFAULTS, **self.profile.budgets,
+                        **(getattr(policy, "budgets", None) or {}), **(budgets or {})}
         if registry is None:
             from rlmlang.tools import default_registry
 
@@ -199,13 +203,12 @@ class Runtime:
         self.use_grammar = grammar
         self.seed = seed
         self.on_event = on_event
-        self.n_examples = examples
+        self.n_examples = self.profile.n_examples if examples is None else examples
         self._resuming: Any = None
         self._budget_flags = dict(budgets or {})
-        self.question_literals = question_literals
         self.depth = depth
         self.root = Path(root) if root else Path.cwd()
-        self._library = load_library()
+        self._library = load_library(self.profile.examples_path())
         self._sub_backend: Any = None
 
     # ---------------------------------------------------------------- public
@@ -257,14 +260,25 @@ class Runtime:
         return LogWriter(self.log_path, self.hmac_key, overwrite=True)
 
     def _tool_names(self, examples: list[Any]) -> list[str]:
-        """The tools offered (in the prompt and the grammar): what the examples use, and a core.
+        """The tools offered (in the prompt and the grammar), as the profile says.
 
-        A tiny model picks among few names far better than among eighty.
+        A tiny model picks among few names far better than among eighty: it gets
+        a core and what its examples use. A capable one gets every tool the
+        policy grants (a tool without a permission is always granted).
         """
-        wanted = set(CORE_TOOLS)
+        if self.profile.offer_all_tools:
+            return [s.name for s in self.registry.specs() if self._granted(s)]
+        wanted = set(TINY_CORE_TOOLS)
         for ex in examples:
             wanted.update(ex.tools)
         return [n for n in self.registry.names() if n in wanted]
+
+    def _granted(self, spec: Any) -> bool:
+        if spec.permission is None:
+            return True
+        if self.policy is None:
+            return False
+        return bool(self.policy.grants(spec.permission.kind))
 
     def _grammar(self, sig: Signature, state_keys: list[str], tools: list[str],
                  question: str, headers: list[str], names: list[str]) -> str | None:
@@ -279,10 +293,13 @@ class Runtime:
         )
         from rlmlang.syntax.gbnf import model_grammar
 
+        shape = self.profile.grammar_shape
         gbnf = model_grammar(
             tools=tools, inputs=[f.name for f in sig.inputs],
-            state_keys=state_keys, output=sig.output.type)
-        if self.question_literals and question:
+            state_keys=state_keys, output=sig.output.type,
+            max_statements=shape.max_statements, max_block=shape.max_block,
+            depth=shape.depth, allow_def=shape.allow_def)
+        if self.profile.narrow_grammar and question:
             gbnf = restrict_strings(gbnf, question_literals(question, headers))
             gbnf = restrict_names(gbnf, [n for n in names if n not in self.registry
                                          and n not in sig.input_types()])
@@ -307,7 +324,8 @@ class Runtime:
             if self._sub_backend is None:
                 self._sub_backend = self._make_sub_backend()
             value, gen = run_predict(self._sub_backend, prompt, snippets, as_type,
-                                     seed=self.seed)
+                                     seed=self.seed,
+                                     extractive=self.profile.extractive_predict)
             meter.add("tokens", gen.tokens)
             meter.add("sub_seconds", gen.prompt_seconds + gen.gen_seconds)
             return value
@@ -338,7 +356,8 @@ class Runtime:
                 self._sub_backend = self._make_sub_backend()
             nested = Runtime(self._sub_backend, policy=self.policy, budgets=budgets,
                              registry=self.registry, grammar=self.use_grammar, seed=self.seed,
-                             examples=self.n_examples, depth=self.depth + 1, root=self.root)
+                             examples=self.n_examples, depth=self.depth + 1, root=self.root,
+                             profile=self.profile)
             names = list(inputs) or ["context"]
             sig = ", ".join(f"{n}: str" for n in names) + ", question: str -> answer: str"
             values = {n: inputs.get(n, "") for n in names}
@@ -448,13 +467,11 @@ class Runtime:
 
         text_inputs = [i.name for i in infos if isinstance(values[i.name], str)
                        and i.chars > 200]
-        examples = [adapted(e, text_inputs) for e in nearest(
-            question, self._library, k=self.n_examples,
-            input_names=tuple(i.name for i in infos), n_text_inputs=len(text_inputs),
-            shape=data_shape(" ".join(i.sample for i in infos if i.name in text_inputs)))]
+        examples = self._examples(question, infos, text_inputs)
         tools = self._tool_names(examples)
-        conv = Conversation.start(self.registry, tools, examples,
-                                  task_message(infos, question, sig.output.type))
+        conv = Conversation.start(self.profile.card, self.registry, tools, examples,
+                                  task_message(infos, question, sig.output.type,
+                                               preview=self._preview(values, text_inputs)))
         headers = [h for n in text_inputs for h in header_names(values[n])]
         names = set(VARIABLE_NAMES).union(*(assigned_names(e.script) for e in examples))
         grammar = self._grammar(sig, state_keys, tools, question, headers, sorted(names))
@@ -544,6 +561,23 @@ class Runtime:
             return self._finish(log, meter, stats, "no_answer", best_answer, reason,
                                 int(meter.used.get("iterations", 0)))
 
+    def _examples(self, question: str, infos: list[InputInfo],
+                  text_inputs: list[str]) -> list[Any]:
+        """Worked examples for the prompt: the nearest by kind and shape, or the library's own."""
+        if not self.profile.examples_by_kind:
+            return self._library[:self.n_examples]
+        return [adapted(e, text_inputs) for e in nearest(
+            question, self._library, k=self.n_examples,
+            input_names=tuple(i.name for i in infos), n_text_inputs=len(text_inputs),
+            shape=data_shape(" ".join(i.sample for i in infos if i.name in text_inputs)))]
+
+    def _preview(self, values: dict[str, Any], text_inputs: list[str]) -> dict[str, list[str]]:
+        """The first lines of each text input, as many as the profile shows (none: tiny)."""
+        n = self.profile.preview_lines
+        if n <= 0:
+            return {}
+        return {name: first_lines(values[name], n) for name in text_inputs}
+
     def _fitting_prompt(self, conv: Conversation) -> str:
         """The chat as a prompt, oldest attempts dropped until it fits with a script."""
         prompt = self.backend.chat_prompt(conv.messages)
@@ -571,7 +605,7 @@ class Runtime:
                 prompt, grammar=grammar,
                 max_tokens=int(min(self.budgets["script_tokens"], left)),
                 temperature=temperature, seed=seed,
-                stop=None if grammar else ["<|im_end|>", "<end_of_turn>", "\n\n\n"])
+                stop=None if grammar else self._free_stops())
             meter.add("tokens", gen.tokens)
             stats["tokens"] += gen.tokens
             stats["gen_seconds"] += gen.prompt_seconds + gen.gen_seconds
@@ -597,8 +631,13 @@ class Runtime:
             if failure is not None:
                 stats[failure] += 1
             outcomes.append((outcome, script))
-        self._fixits(iteration, outcomes, seen, setup, log, stats)
+        if self.profile.fixits:
+            self._fixits(iteration, outcomes, seen, setup, log, stats)
         return outcomes
+
+    def _free_stops(self) -> list[str]:
+        """Where free generation stops: the model's end-of-turn texts and the profile's own."""
+        return end_texts(self.backend) + list(self.profile.free_stops)
 
     def _fixits(self, iteration: int, outcomes: list[tuple[ScriptOutcome, str]],
                 seen: dict[str, ScriptOutcome], setup: ScriptSetup, log: LogWriter | None,

@@ -1,10 +1,10 @@
-"""The model's prompt: a short card, the task's tools, worked examples, the task, the history.
+"""The model's prompt: a card, the task's tools, worked examples, the task, the history.
 
-Written for the smallest models first (DESIGN.md, "What a 135M model needs"):
-short scripts built from skills, examples retrieved by likeness to the task
-and shown as earlier turns of the conversation, inputs described by their
-shape rather than shown. Every turn is appended, never rewritten, so each
-iteration's prompt extends the previous one and llama.cpp reuses its cache.
+The card, the tools offered, the examples and how much of each input is
+shown come from the model's profile (profiles.py). Examples are shown as
+earlier turns of the conversation. Every turn is appended, never rewritten,
+so each iteration's prompt extends the previous one and llama.cpp reuses its
+cache.
 """
 
 from __future__ import annotations
@@ -17,11 +17,7 @@ from rlmlang.diagnostics import Diagnostic
 from rlmlang.tools.registry import Registry, ToolSpec
 from rlmlang.types import Type, format_type
 
-CARD = (
-    "You answer a question about inputs that are too big to read, by writing a short "
-    "script in RLM, a small Python-like language. The inputs are variables. Call the "
-    "functions below to search them, then end with submit(answer). Write only the script."
-)
+PREVIEW_CHARS = 160  # of one previewed line
 
 
 def tool_lines(specs: list[ToolSpec]) -> str:
@@ -32,11 +28,26 @@ def tool_lines(specs: list[ToolSpec]) -> str:
     return "\n".join(out)
 
 
+def first_lines(text: str, n: int) -> list[str]:
+    """The first n non-blank lines of a text, each cut to PREVIEW_CHARS (read from its head only)."""
+    out: list[str] = []
+    for line in text[:20_000].splitlines():
+        if line.strip():
+            out.append(line if len(line) <= PREVIEW_CHARS else line[:PREVIEW_CHARS] + "…")
+            if len(out) == n:
+                break
+    return out
+
+
 def task_message(infos: list[InputInfo], question: str | None, output: Type,
-                 with_sample: bool = True) -> str:
+                 with_sample: bool = True, preview: dict[str, list[str]] | None = None) -> str:
     lines = ["Inputs:"]
     for info in infos:
         lines.append(info.describe(with_sample=with_sample))
+        shown = (preview or {}).get(info.name)
+        if shown:
+            lines.append(f"  first lines of {info.name}:")
+            lines.extend(f"  | {line}" for line in shown)
     if question:
         lines.append(f"Question: {question}")
     lines.append(f"Answer type: {format_type(output)}")
@@ -67,10 +78,10 @@ class Conversation:
     fixed: int = 0  # the leading messages (card, examples, task) that are never dropped
 
     @staticmethod
-    def start(registry: Registry, tool_names: list[str], examples: list[Example],
+    def start(card: str, registry: Registry, tool_names: list[str], examples: list[Example],
               task: str) -> Conversation:
         specs = [s for s in (registry.get(n) for n in tool_names) if s is not None]
-        system = CARD + "\nFunctions:\n" + tool_lines(specs)
+        system = card + "\nFunctions:\n" + tool_lines(specs)
         msgs = [{"role": "system", "content": system}]
         for ex in examples:
             msgs.append({"role": "user", "content": ex.prompt})

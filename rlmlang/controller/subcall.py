@@ -62,9 +62,19 @@ def span_grammar(snippets: dict[str, str]) -> str | None:
     return "root ::= " + " | ".join(_gbnf_literal(s) for s in spans(text))
 
 
+def end_texts(backend: Any) -> list[str]:
+    """The model's end-of-turn texts (a backend that cannot say: the usual chat markers)."""
+    ends = getattr(backend, "end_texts", None)
+    return list(ends()) if callable(ends) else ["<|im_end|>", "<end_of_turn>"]
+
+
 def predict(backend: Any, prompt: str, snippets: dict[str, str], as_type: Type | None,
-            seed: int = 0, max_tokens: int = 48) -> tuple[Any, Any]:
-    """Ask the model; return the value (a T, or a str) and the Generation."""
+            seed: int = 0, max_tokens: int = 48, extractive: bool = True) -> tuple[Any, Any]:
+    """Ask the model; return the value (a T, or a str) and the Generation.
+
+    `extractive` (the tiny profile) holds an untyped answer over a short
+    snippet to a span of the snippet's words.
+    """
     if snippets and not any(str(v).strip() for v in snippets.values()):
         # Nothing to read (a search found nothing): asking would only invite invention.
         from rlmlang.backend.base import Generation
@@ -79,10 +89,9 @@ def predict(backend: Any, prompt: str, snippets: dict[str, str], as_type: Type |
                                 {"role": "user", "content": user}])
     t = as_type or STR
     if isinstance(t, Prim) and t.name == "str":
-        grammar = span_grammar(snippets) if snippets else None
+        grammar = span_grammar(snippets) if snippets and extractive else None
         gen = backend.generate(chat, grammar=grammar, max_tokens=max_tokens, temperature=0.0,
-                               seed=seed, stop=None if grammar else
-                               ["\n", "<|im_end|>", "<end_of_turn>"])
+                               seed=seed, stop=None if grammar else ["\n", *end_texts(backend)])
         return gen.text.strip().strip('"').strip(), gen
     from rlmlang.syntax.gbnf import parse_value, value_grammar
 

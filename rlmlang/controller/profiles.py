@@ -1,0 +1,151 @@
+"""Model profiles: what a model is offered, chosen per model, so the loop stays one loop.
+
+A 135M model needs coaching (DESIGN.md, "What a 135M model needs"): a few
+skills rather than the whole library, examples retrieved by the kind of task,
+a grammar that only spells the question's own phrases and a short list of
+variable names, sub-model answers held to a span of the snippet, and fix-its
+applied for it. A coder model is hindered by the same coaching: it writes
+ordinary Python, so it gets the whole language, every granted tool, general
+examples and the inputs' real first lines, and repairs its own scripts from
+the verifier's diagnostics.
+
+Every such choice is a field of `Profile`; the controller asks the profile and
+never the model's name. A model gets the profile its registry entry names
+(`profile = "tiny"`), `--profile` and `Runtime(profile=...)` override it, and
+a GGUF outside the registry is judged by its size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rlmlang.diagnostics import Diagnostic, DiagnosticError
+
+# Offered to a tiny model in every task, besides what its retrieved examples use.
+TINY_CORE_TOOLS = ("find_line", "value_after", "llm.predict", "str", "len", "lines", "contains",
+                   "print")
+
+TINY_CARD = (
+    "You answer a question about inputs that are too big to read, by writing a short "
+    "script in RLM, a small Python-like language. The inputs are variables. Call the "
+    "functions below to search them, then end with submit(answer). Write only the script."
+)
+
+CODER_CARD = """\
+You answer a question about inputs by writing a script in RLM, a verified subset of Python.
+The inputs are variables that are already defined (described in each task); they can be far \
+too big to print, so read them with code. End the script with submit(answer), where answer \
+has the task's answer type. Nothing else may follow submit.
+
+The language: Python syntax with static types. Assignments, if/elif/else, for loops over \
+lists, ranges, strings' lines and dicts, def with typed parameters (`def f(x: str) -> int:`), \
+return, break, continue, lists, dicts with str keys, print(...) to look at a value (you see \
+the output in the next turn). Not in the language: import, class, try/except, with, lambda \
+outside key=, global, recursion, open() and other files (use the tools below), while without \
+`decreases` (use for loops). Every script is checked before it runs: if it is rejected you \
+get the error and write a corrected script.
+Write only the script: no Markdown fences, no explanation."""
+
+
+@dataclass(frozen=True)
+class GrammarShape:
+    """How long and deep a script the model's grammar lets it write."""
+
+    max_statements: int = 8
+    max_block: int = 6
+    depth: int = 3
+    allow_def: bool = False
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One model's coaching: every choice the controller makes per model, and nothing else."""
+
+    name: str
+    description: str
+    card: str
+    offer_all_tools: bool  # every granted tool, or the core skills and what the examples use
+    examples_file: str  # in stdlib/
+    examples_by_kind: bool  # nearest by task kind and data shape, or the library's order
+    n_examples: int
+    narrow_grammar: bool  # literals from the question, names from a list, calls by arity
+    grammar_shape: GrammarShape
+    extractive_predict: bool  # an untyped llm.predict over a short snippet answers with a span
+    fixits: bool  # run a tool's fix-it as one more candidate
+    preview_lines: int  # first lines of each text input shown in the task
+    free_stops: tuple[str, ...]  # stop texts besides the model's own, without a grammar
+    budgets: dict[str, int] = field(default_factory=dict)  # defaults that differ
+
+    def examples_path(self) -> Path:
+        from rlmlang.controller.examples import STDLIB
+
+        return STDLIB / self.examples_file
+
+
+TINY = Profile(
+    name="tiny",
+    description="coached for models under ~300M parameters: skills, examples by task kind, "
+                "a grammar narrowed to the question's phrases",
+    card=TINY_CARD,
+    offer_all_tools=False,
+    examples_file="examples.toml",
+    examples_by_kind=True,
+    n_examples=2,
+    narrow_grammar=True,
+    grammar_shape=GrammarShape(),
+    extractive_predict=True,
+    fixits=True,
+    preview_lines=0,  # a tiny model copies a preview instead of the question (measured)
+    free_stops=("\n\n\n",),
+)
+
+CODER = Profile(
+    name="coder",
+    description="for models that write Python: the whole language, every granted tool, "
+                "general examples, the inputs' first lines",
+    card=CODER_CARD,
+    offer_all_tools=True,
+    examples_file="coder_examples.toml",
+    examples_by_kind=False,
+    n_examples=3,
+    narrow_grammar=False,
+    grammar_shape=GrammarShape(max_statements=40, max_block=16, depth=4, allow_def=True),
+    extractive_predict=False,
+    fixits=False,
+    preview_lines=3,
+    free_stops=(),
+    budgets={"candidates": 2, "script_tokens": 512, "tokens": 8000},
+)
+
+PROFILES: dict[str, Profile] = {p.name: p for p in (TINY, CODER)}
+
+# A GGUF outside the registry smaller than this gets the tiny profile (SmolLM2-135M is
+# 94 MB and Gemma 3 270M 253 MB; Qwen2.5-Coder-0.5B at Q4_K_M is 491 MB).
+TINY_MODEL_BYTES = 300_000_000
+
+
+def get_profile(name: str) -> Profile:
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise DiagnosticError([Diagnostic(
+            "E_USAGE", f"unknown profile {name!r}",
+            fix="use one of: " + ", ".join(PROFILES))]) from None
+
+
+def profile_for(backend: Any, requested: str | Profile | None = None) -> Profile:
+    """The requested profile, else the model's registry profile, else one by the model's size."""
+    if isinstance(requested, Profile):
+        return requested
+    if requested:
+        return get_profile(requested)
+    entry = getattr(backend, "entry", None)
+    named = getattr(entry, "profile", None)
+    if named:
+        return get_profile(named)
+    size = getattr(getattr(backend, "gguf", None), "size", None)
+    if isinstance(size, int) and size >= TINY_MODEL_BYTES:
+        return CODER
+    return TINY
