@@ -83,6 +83,8 @@ def run_task(task: dict[str, Any], model: str | None, mode: str,
     return {
         "answer": outcome.answer if outcome.ok else None,
         "status": outcome.status,
+        "uncertain": outcome.uncertain,
+        "candidate_answers": outcome.vote,
         "reason": outcome.reason,
         "iterations": outcome.iterations,
         "scripts": stats.get("candidates", 0),

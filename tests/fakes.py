@@ -24,6 +24,7 @@ class FakeModel:
         self.sub_answers = list(sub_answers or [])
         self.prompts: list[str] = []
         self.sub_prompts: list[str] = []
+        self.temperatures: list[float] = []  # of each script generation
 
     def generate(self, prompt: str, *, grammar=None, max_tokens=256, temperature=0.0, seed=0,
                  stop=None, on_token=None) -> Generation:
@@ -32,6 +33,7 @@ class FakeModel:
             text = self.sub_answers.pop(0) if self.sub_answers else ""
         else:
             self.prompts.append(prompt)
+            self.temperatures.append(temperature)
             text = self.scripts.pop(0) if self.scripts else "submit(\"\")"
         return Generation(text, len(text.split()), len(prompt.split()), 0, 0.0, 0.0, "eos")
 

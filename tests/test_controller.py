@@ -56,14 +56,68 @@ def test_the_whole_context_never_reaches_the_prompt(tmp_path: Path) -> None:
     assert len(model.prompts[0]) < len(CONTEXT) / 10
 
 
-def test_candidates_vote_and_the_majority_wins(tmp_path: Path) -> None:
+GOOD_TOO = ('hit = find_line(context, "badge 4820:")\n'
+            'submit(value_after(hit, "code"))')  # another script, the same answer
+
+
+def test_candidates_vote_and_distinct_scripts_make_the_majority(tmp_path: Path) -> None:
     wrong = 'submit(find_line(context, "badge 1001"))'
-    model = FakeModel([wrong, GOOD, GOOD])
+    model = FakeModel([wrong, GOOD, GOOD_TOO])
     out = runtime(model, tmp_path, budgets={"candidates": 3}).run(SIG, QUESTION,
                                                                   context=CONTEXT)
-    assert out.answer == "K7-19QX"
+    assert out.ok and out.answer == "K7-19QX"
     submit = [e for e in read_events(tmp_path / "run.log") if e["kind"] == "submit"][0]
     assert submit["data"]["votes"] == {"k7-19qx": 2, "2026-01-01 badge 1001 opened door 1": 1}
+
+
+def test_the_same_script_twice_is_one_vote_not_a_majority(tmp_path: Path) -> None:
+    """Two draws of one script are one piece of evidence: 2 copies vs 1 is a tie."""
+    wrong = 'submit(find_line(context, "badge 1001"))'
+    model = FakeModel([wrong, GOOD, GOOD, GOOD_TOO, wrong, wrong])
+    out = runtime(model, tmp_path, budgets={"candidates": 3}).run(SIG, QUESTION,
+                                                                  context=CONTEXT)
+    # Round 1 ties (one distinct script each); round 2 adds a second script for the code.
+    assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
+    assert "Your scripts disagree" in model.prompts[3]
+
+
+def test_a_disagreement_that_lasts_is_reported_as_uncertain(tmp_path: Path) -> None:
+    wrong = 'submit(find_line(context, "badge 1001"))'
+    model = FakeModel([GOOD, wrong] * 3)
+    out = runtime(model, tmp_path, budgets={"candidates": 2, "iterations": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert out.status == "uncertain" and not out.ok
+    assert {v["value"] for v in out.vote} == {"K7-19QX", "2026-01-01 badge 1001 opened door 1"}
+    assert "disagree" in out.reason
+    events = read_events(tmp_path / "run.log")
+    assert not [e for e in events if e["kind"] in ("submit", "state_commit")]
+    assert events[-1]["kind"] == "run_end" and events[-1]["data"]["status"] == "uncertain"
+    assert len(events[-1]["data"]["vote"]) == 2
+
+
+def test_a_failed_script_is_never_run_again(tmp_path: Path) -> None:
+    failing = 'submit(to_int(find_line(context, "badge 4820")))'
+    model = FakeModel([failing, failing, GOOD])
+    out = runtime(model, tmp_path).run(SIG, QUESTION, context=CONTEXT)
+    assert out.ok and out.iterations == 3
+    events = read_events(tmp_path / "run.log")
+    sha = [e["data"]["script_sha256"] for e in events if e["kind"] == "generation"][0]
+    verdicts = [e["data"] for e in events
+                if e["kind"] == "verdict" and e["data"]["script_sha256"] == sha]
+    assert len(verdicts) == 2 and verdicts[1]["repeat_of"] == {"iteration": 1, "candidate": 1}
+    ran = [e for e in events if e["kind"] in ("output", "tool_call", "bytecode")
+           and e["data"]["iteration"] == 2]
+    assert ran == []  # the repeat in round 2 ran nothing
+    assert out.stats["repeats"] == 1
+
+
+def test_a_round_failing_like_the_last_one_makes_the_next_draw_differ(tmp_path: Path) -> None:
+    failing = 'submit(to_int(find_line(context, "badge 4820")))'
+    model = FakeModel([failing, failing, GOOD])
+    runtime(model, tmp_path).run(SIG, QUESTION, context=CONTEXT)
+    # Round 2 failed the same way as round 1: round 3 samples instead of the greedy draw.
+    assert model.temperatures == [0.0, 0.0, 1.0]
+    assert "failed the same way" in model.prompts[2]
 
 
 def test_iterations_budget_trips_with_a_clear_reason(tmp_path: Path) -> None:

@@ -18,14 +18,14 @@ For each accepted candidate, in log order:
 Per round, the winner's writes are committed to a fresh in-memory store and
 the diff must equal the logged `state_commit` diff (and, with the recorded
 store at hand, the state hash of that version); the submitted value and the
-votes are recomputed from the replayed outcomes. The first divergence stops
+votes (distinct scripts per answer, over every round so far, as the
+controller counts them) are recomputed from the replayed outcomes. The first divergence stops
 the replay (later state would differ anyway) and is reported with both sides.
 """
 
 from __future__ import annotations
 
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,9 +119,10 @@ def replay(rec: RecordedRun) -> ReplayResult:
     view = rec.view
     start_version = int(view.start.data.get("state_version") or 0) if view.start else 0
     store = rec.state_store(start_version)  # the replay's own, evolving state
+    tally: dict[str, set[str]] = {}  # answer -> distinct scripts that gave it, all rounds
     try:
         for it in view.iterations:
-            _replay_round(rec, it, store, res)
+            _replay_round(rec, it, store, res, tally)
     except _Diverged as e:
         res.divergence = e.d
     finally:
@@ -140,7 +141,8 @@ def _check(line: int, where: str, what: str, recorded: Any, replayed: Any,
         raise _Diverged(Divergence(line, where, what, recorded, replayed, message))
 
 
-def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult) -> None:
+def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult,
+                  tally: dict[str, set[str]]) -> None:
     outcomes: dict[int, dict[str, Any]] = {}  # candidate number -> replayed outcome
     for c in it.candidates:
         if c.duplicate_of is not None:
@@ -150,6 +152,11 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
         if not c.accepted:
             continue
         outcomes[c.number] = _replay_candidate(rec, c, store, res)
+    for n, o in sorted(outcomes.items()):  # the controller's vote: distinct scripts per answer
+        answer = _answer(o["value"], rec)
+        if o["status"] == "submitted" and not is_empty_answer(answer):
+            sha = next(c.script_sha256 for c in it.candidates if c.number == n)
+            tally.setdefault(answer_key(answer), set()).add(sha)
     submit = it.submit
     winner = it.winner()
     if it.commits:
@@ -184,9 +191,7 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
                                        "no accepted script of this round made the submission"))
         _check(submit.line, where, "submitted value", submit.data.get("value"),
                _answer(outcomes[winner.number]["value"], rec))
-        answers = [_answer(o["value"], rec) for n, o in sorted(outcomes.items())
-                   if o["status"] == "submitted"]
-        votes = dict(Counter(answer_key(a) for a in answers if not is_empty_answer(a)))
+        votes = {k: len(shas) for k, shas in tally.items()}
         if "votes" in submit.data:
             _check(submit.line, where, "votes", submit.data["votes"], votes)
 

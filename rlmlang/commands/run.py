@@ -25,6 +25,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--signature", "-s", default=None,
                    help='task signature, default "context: str, question: str -> answer: str"')
     p.add_argument("--model", "-m", default=None, help="model name (see rlm models) or a GGUF path")
+    p.add_argument("--profile", default=None, choices=("tiny", "coder"),
+                   help="the coaching the model gets (default: its registry entry's)")
     p.add_argument("--backend", default=None, metavar="URL",
                    help="an OpenAI-compatible server (llama-server, vLLM) instead of the "
                         "in-process model")
@@ -107,7 +109,8 @@ def run(args: argparse.Namespace) -> int:
             backend = backend_from_url(args.backend, args.model)
         runtime = Runtime(backend, model=None if args.backend else args.model, policy=policy, budgets=budgets,
                           log_path=log_path, state_path=args.state, hmac_key=key,
-                          grammar=not args.free, seed=args.seed, on_event=progress)
+                          grammar=not args.free, seed=args.seed, on_event=progress,
+                          profile=args.profile)
         if args.resume:
             outcome = runtime.resume(args.resume)
         elif not args.task:
@@ -124,13 +127,20 @@ def run(args: argparse.Namespace) -> int:
     progress.stop()
     if args.json:
         print(json.dumps({"status": outcome.status, "answer": outcome.answer,
+                          "uncertain": outcome.uncertain, "vote": outcome.vote,
                           "reason": outcome.reason, "iterations": outcome.iterations,
                           "log": outcome.log_path, "used": outcome.used,
                           "stats": outcome.stats}, ensure_ascii=False, indent=2))
     elif outcome.ok:
         answer = outcome.answer
         print(answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False))
-    if not outcome.ok and not args.json:
+    if outcome.uncertain and not args.json:
+        print("rlm run: uncertain: the scripts disagree and no answer has the support of "
+              "most of them; nothing was committed", file=sys.stderr)
+        for v in outcome.vote:
+            n = v["scripts"]
+            print(f"  {v['value']!r}: {n} script{'s' if n != 1 else ''}", file=sys.stderr)
+    elif not outcome.ok and not args.json:
         print(f"rlm run: no answer: {outcome.reason}", file=sys.stderr)
         if outcome.answer not in (None, ""):
             print(f"  best answer seen: {outcome.answer!r}", file=sys.stderr)

@@ -15,9 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +49,7 @@ from rlmlang.controller.prompt import (
 )
 from rlmlang.controller.signature import Signature, parse_signature
 from rlmlang.controller.subcall import end_texts
+from rlmlang.controller.vote import Tally
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.pipeline import ScriptOutcome, ScriptSetup, execute_script
 from rlmlang.runlog import LogWriter
@@ -74,17 +73,22 @@ _STAGE_RANK = {"parse": 0, "check": 1, "verify": 2, "compile": 2, "run": 3, "don
 
 @dataclass
 class RunOutcome:
-    status: str  # "answered" | "no_answer"
-    answer: Any = None
+    status: str  # "answered" | "uncertain" (the scripts disagree) | "no_answer"
+    answer: Any = None  # for "uncertain": the best-supported candidate, not an answer
     reason: str = ""
     iterations: int = 0
     log_path: str | None = None
     used: dict[str, float] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
+    vote: list[dict[str, Any]] = field(default_factory=list)  # every candidate answer
 
     @property
     def ok(self) -> bool:
         return self.status == "answered"
+
+    @property
+    def uncertain(self) -> bool:
+        return self.status == "uncertain"
 
 
 def input_digest(value: Any) -> str:
@@ -125,50 +129,6 @@ def clean_script(text: str) -> str:
             first, _, rest = body.partition("\n")
             t = rest if first.strip().isalpha() or not first.strip() else body
     return t.strip() + "\n"
-
-
-_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
-
-
-_PLAIN_WORDS = frozenset({"the", "and", "for", "with", "what", "which", "who", "how", "many",
-                          "does", "did", "was", "are", "its", "from", "that", "this", "all"})
-
-
-def grounding(script: str, question: str) -> int:
-    """How many distinct string literals of a script the question itself contains.
-
-    Only literals worth naming count: whole words or phrases of the question,
-    three characters or more, not its plain words ("the", "what").
-    """
-    q = question.casefold()
-    found = set()
-    for lit in _LITERAL.findall(script):
-        word = lit.strip().casefold()
-        if len(word) < 3 or word in _PLAIN_WORDS or word in found:
-            continue
-        if re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", q):
-            found.add(word)
-    return len(found)
-
-
-def vote(answers: list[tuple[ScriptOutcome, str]], question: str) -> tuple[ScriptOutcome, str]:
-    """The answer of the script most grounded in the question, then the most submitted.
-
-    Grounding counts the literals taken from the question (the column it
-    names, its code or value). Candidates drawn from one prompt share the
-    model's biases (it copies the examples' last column), so their majority is
-    weak evidence; a script that reads the question's own words is more often
-    right (measured on the bench). Among equally grounded answers the most
-    submitted wins, then the earliest; the script that speaks for an answer is
-    the earliest that gave it (the greedy one, where it agrees).
-    """
-    keys = [answer_key(o.answer) for o, _ in answers]
-    counts = Counter(keys)
-    grounded: dict[str, int] = {}
-    for k, (_, script) in zip(keys, answers, strict=True):
-        grounded[k] = max(grounded.get(k, 0), grounding(script, question))
-    best = max(keys, key=lambda k: (grounded[k], counts[k], -keys.index(k)))
-    return answers[keys.index(best)]  # the earliest script that gave it (its writes commit)
 
 
 class Runtime:
@@ -298,7 +258,8 @@ class Runtime:
             tools=tools, inputs=[f.name for f in sig.inputs],
             state_keys=state_keys, output=sig.output.type,
             max_statements=shape.max_statements, max_block=shape.max_block,
-            depth=shape.depth, allow_def=shape.allow_def)
+            depth=shape.depth, allow_def=shape.allow_def, string_max=shape.string_max,
+            items_max=shape.items_max, lower_names=shape.lower_names)
         if self.profile.narrow_grammar and question:
             gbnf = restrict_strings(gbnf, question_literals(question, headers))
             gbnf = restrict_names(gbnf, [n for n in names if n not in self.registry
@@ -471,7 +432,8 @@ class Runtime:
         tools = self._tool_names(examples)
         conv = Conversation.start(self.profile.card, self.registry, tools, examples,
                                   task_message(infos, question, sig.output.type,
-                                               preview=self._preview(values, text_inputs)))
+                                               preview=self._preview(values, text_inputs)),
+                                  familiar=self.profile.familiar)
         headers = [h for n in text_inputs for h in header_names(values[n])]
         names = set(VARIABLE_NAMES).union(*(assigned_names(e.script) for e in examples))
         grammar = self._grammar(sig, state_keys, tools, question, headers, sorted(names))
@@ -486,6 +448,8 @@ class Runtime:
         best_answer: Any = None
         failed_before = False
         first = 1
+        tally = Tally(question)
+        tried = _Tried()
         if resuming is not None:
             for script, feedback in resuming.attempts:
                 conv.add_attempt(script, feedback)
@@ -507,59 +471,102 @@ class Runtime:
                     "extends_previous": shared,
                     "text": prompt[len(prev_prompt):] if shared else prompt})
                 prev_prompt = prompt
-                outcomes = self._round(iteration, prompt, grammar, setup, meter, log, stats)
+                outcomes = self._round(iteration, prompt, grammar, setup, meter, log, stats,
+                                       tried)
                 answers = [(o, s) for o, s in outcomes if o.status == "submitted"]
                 useful = [(o, s) for o, s in answers if not is_empty_answer(o.answer)]
-                if useful:
-                    winner, script = vote(useful, question)
-                    if failed_before:
-                        stats["repaired"] += 1
-                    version = None
-                    if winner.writes:
-                        with store.transaction({"step": iteration,
-                                                "script_sha256": winner.script_sha256}) as txn:
-                            for k, v in winner.writes.items():
-                                txn.set(k, v)
-                        version = store.version
-                        self._write(log, "state_commit", {
-                            "iteration": iteration, "version": version,
-                            "state_hash": store.state_hash(version),
-                            "diff": store.diff(version)},
-                                    sync=True)
-                    votes = Counter(answer_key(o.answer) for o, _ in useful)
-                    payload = {"iteration": iteration, "value": winner.answer,
-                               "script_sha256": winner.script_sha256,
-                               "votes": dict(votes), "candidates": len(outcomes)}
-                    self._write(log, "submit", payload, sync=True)
-                    self._emit("submit", payload)
-                    return self._finish(log, meter, stats, "answered", winner.answer,
-                                        "submitted", iteration)
+                for o, script in useful:
+                    tally.add(o.answer, o.script_sha256, script)
+                if useful and tally.confident():
+                    leader = tally.leader()
+                    assert leader is not None
+                    # The earliest script of this round that gave it speaks for it (its
+                    # writes commit): the greedy one, where it agrees.
+                    winner = next((o for o, _ in useful if answer_key(o.answer) == leader.key),
+                                  None)
+                    if winner is not None:
+                        if failed_before:
+                            stats["repaired"] += 1
+                        return self._submit(log, meter, stats, store, iteration, winner,
+                                            tally, len(outcomes))
                 if answers and best_answer is None:
                     best_answer = answers[0][0].answer
                 failed_before = True
-                best, script = max(outcomes, key=lambda p: (_STAGE_RANK.get(p[0].stage, 0),
-                                                            -outcomes.index(p)))
-                if best.answer_error is not None:
-                    feedback = feedback_message(script, [best.answer_error], best.output)
-                elif best.status == "submitted":
-                    feedback = ("That script submitted an empty answer: the search found "
-                                "nothing. Try another phrase from the question.")
+                if useful:  # answers, but they disagree: show the model the disagreement
+                    script = useful[0][1]
+                    feedback = tally.disagreement()
                 else:
-                    feedback = feedback_message(script, best.diagnostics, best.output)
+                    feedback, script = self._failure_feedback(outcomes)
+                    if tried.same_failure_as_before(outcomes):
+                        feedback += ("\nThis failed the same way as your previous attempt. "
+                                     "Take a different approach.")
+                        tried.diversify = True
                 self._write(log, "observation", {"iteration": iteration, "text": feedback,
                                                  "script": script}, sync=True)
                 self._emit("observation", {"iteration": iteration, "text": feedback})
                 conv.add_attempt(script, feedback)
+            iterations = int(meter.used.get("iterations", 0))
+            if tally.answers:
+                return self._uncertain(log, meter, stats, tally, iterations)
             reason = f"the iterations budget ({int(self.budgets['iterations'])}) ran out " \
                      "without an answer"
             return self._finish(log, meter, stats, "no_answer", best_answer, reason,
-                                int(meter.used.get("iterations", 0)))
+                                iterations)
         except BudgetExceeded as e:
             self._write(log, "budget", {"iteration": int(meter.used.get("iterations", 0)),
                                         "name": e.name, "limit": e.limit, "used": e.used})
+            iterations = int(meter.used.get("iterations", 0))
+            if tally.answers:
+                return self._uncertain(log, meter, stats, tally, iterations,
+                                       f"the {e.name} budget tripped ({e.used} used of "
+                                       f"{e.limit}) before the scripts agreed")
             reason = f"the {e.name} budget tripped ({e.used} used of {e.limit})"
             return self._finish(log, meter, stats, "no_answer", best_answer, reason,
-                                int(meter.used.get("iterations", 0)))
+                                iterations)
+
+    def _submit(self, log: LogWriter | None, meter: Meter, stats: dict[str, Any],
+                store: StateStore, iteration: int, winner: ScriptOutcome, tally: Tally,
+                candidates: int) -> RunOutcome:
+        """Commit the winner's state writes, log the submit and end the run."""
+        if winner.writes:
+            with store.transaction({"step": iteration,
+                                    "script_sha256": winner.script_sha256}) as txn:
+                for k, v in winner.writes.items():
+                    txn.set(k, v)
+            version = store.version
+            self._write(log, "state_commit", {
+                "iteration": iteration, "version": version,
+                "state_hash": store.state_hash(version),
+                "diff": store.diff(version)}, sync=True)
+        payload = {"iteration": iteration, "value": winner.answer,
+                   "script_sha256": winner.script_sha256,
+                   "votes": {s.key: len(s.scripts) for s in tally.ranked()},
+                   "candidates": candidates}
+        self._write(log, "submit", payload, sync=True)
+        self._emit("submit", payload)
+        return self._finish(log, meter, stats, "answered", winner.answer, "submitted",
+                            iteration, tally)
+
+    def _uncertain(self, log: LogWriter | None, meter: Meter, stats: dict[str, Any],
+                   tally: Tally, iterations: int, why: str = "") -> RunOutcome:
+        """No answer has the evidence: report every candidate answer, commit nothing."""
+        leader = tally.leader()
+        shown = "; ".join(f"{s.value!r} ({len(s.scripts)} script"
+                          f"{'s' if len(s.scripts) != 1 else ''})" for s in tally.ranked()[:5])
+        reason = (why or "the scripts disagree and no round was left") + f": {shown}"
+        return self._finish(log, meter, stats, "uncertain",
+                            leader.value if leader else None, reason, iterations, tally)
+
+    def _failure_feedback(self, outcomes: list[tuple[ScriptOutcome, str]]) -> tuple[str, str]:
+        """The most instructive failure of a round, as the model's next user turn."""
+        best, script = max(outcomes, key=lambda p: (_STAGE_RANK.get(p[0].stage, 0),
+                                                    -outcomes.index(p)))
+        if best.answer_error is not None:
+            return feedback_message(script, [best.answer_error], best.output), script
+        if best.status == "submitted":
+            return ("That script submitted an empty answer: the search found "
+                    "nothing. Try another phrase from the question."), script
+        return feedback_message(script, best.diagnostics, best.output), script
 
     def _examples(self, question: str, infos: list[InputInfo],
                   text_inputs: list[str]) -> list[Any]:
@@ -587,8 +594,8 @@ class Runtime:
         return prompt
 
     def _round(self, iteration: int, prompt: str, grammar: str | None, setup: ScriptSetup,
-               meter: Meter, log: LogWriter | None,
-               stats: dict[str, Any]) -> list[tuple[ScriptOutcome, str]]:
+               meter: Meter, log: LogWriter | None, stats: dict[str, Any],
+               tried: _Tried) -> list[tuple[ScriptOutcome, str]]:
         outcomes: list[tuple[ScriptOutcome, str]] = []
         seen: dict[str, ScriptOutcome] = {}
         n = max(1, int(self.budgets["candidates"]))
@@ -597,7 +604,9 @@ class Runtime:
             left = meter.left("tokens")
             if left <= 0:
                 raise BudgetExceeded("tokens", self.budgets["tokens"], meter.used["tokens"])
-            temperature = 0.0 if c == 0 else 0.7
+            # After a round that failed like the one before it, no greedy draw: the
+            # greedy script would be the same one again.
+            temperature = 1.0 if tried.diversify else (0.0 if c == 0 else 0.7)
             seed = self.seed + 1000 * iteration + c
             self._emit("generate", {"iteration": iteration, "candidate": c + 1,
                                     "of": n, "used": meter.snapshot()})
@@ -623,16 +632,33 @@ class Runtime:
                                       "tokens": gen.tokens,
                                       "tokens_per_s": round(gen.tokens_per_second, 1),
                                       "script": script})
-            if sha in seen:  # the same script again: a vote, not a new run
+            if sha in seen:  # the same script again in this round: nothing new to run
                 outcomes.append((seen[sha], script))
                 continue
+            earlier = tried.failed.get(sha)
+            if earlier is not None:  # failed in an earlier round: never run again
+                self._write(log, "verdict", {
+                    "iteration": iteration, "candidate": c + 1, "script_sha256": sha,
+                    "stage": earlier[0].stage, "accepted": False, "bytecode_hash": None,
+                    "diagnostics": [d.to_json() for d in earlier[0].diagnostics],
+                    "proof": None, "repeat_of": earlier[1]})
+                stats["repeats"] = stats.get("repeats", 0) + 1
+                failure = _FAILURE_COUNTER.get(earlier[0].stage)
+                if failure is not None:  # a generated script that fails, though not run again
+                    stats[failure] += 1
+                outcomes.append((earlier[0], script))
+                seen[sha] = earlier[0]
+                continue
             outcome = seen[sha] = self._execute(iteration, c + 1, script, sha, setup, log)
+            if outcome.status != "submitted" or is_empty_answer(outcome.answer):
+                tried.failed[sha] = (outcome, {"iteration": iteration, "candidate": c + 1})
             failure = _FAILURE_COUNTER.get(outcome.stage)
             if failure is not None:
                 stats[failure] += 1
             outcomes.append((outcome, script))
         if self.profile.fixits:
             self._fixits(iteration, outcomes, seen, setup, log, stats)
+        tried.diversify = False
         return outcomes
 
     def _free_stops(self) -> list[str]:
@@ -701,16 +727,18 @@ class Runtime:
                                "diagnostics": [d.code for d in outcome.diagnostics]})
 
     def _finish(self, log: LogWriter | None, meter: Meter, stats: dict[str, Any], status: str,
-                answer: Any, reason: str, iterations: int) -> RunOutcome:
+                answer: Any, reason: str, iterations: int,
+                tally: Tally | None = None) -> RunOutcome:
         used = meter.snapshot()
         stats["wall_seconds"] = used["seconds"]
         stats["sub_seconds"] = used.get("sub_seconds", 0.0)
+        vote = tally.to_json() if tally is not None else []
         payload = {"status": status, "answer": answer, "reason": reason,
-                   "iterations": iterations, "used": used, "stats": stats}
+                   "iterations": iterations, "used": used, "stats": stats, "vote": vote}
         self._write(log, "run_end", payload, sync=True)
         self._emit("run_end", payload)
         return RunOutcome(status, answer, reason, iterations,
-                          str(self.log_path) if self.log_path else None, used, stats)
+                          str(self.log_path) if self.log_path else None, used, stats, vote)
 
     @staticmethod
     def _write(log: LogWriter | None, kind: str, payload: dict[str, Any],
@@ -721,3 +749,23 @@ class Runtime:
 
 def now() -> float:
     return time.time()
+
+
+@dataclass
+class _Tried:
+    """What a run has already tried: failed scripts by digest, and the last round's failure.
+
+    A script identical to one that failed is never run again; a round that fails
+    the same way as the one before makes the next round draw only samples.
+    """
+
+    failed: dict[str, tuple[ScriptOutcome, dict[str, int]]] = field(default_factory=dict)
+    last_failure: frozenset[tuple[str, str]] | None = None
+    diversify: bool = False
+
+    def same_failure_as_before(self, outcomes: list[tuple[ScriptOutcome, str]]) -> bool:
+        failure = frozenset((o.stage, d.code + ":" + d.message) for o, _ in outcomes
+                            for d in o.diagnostics[:1])
+        same = failure == self.last_failure
+        self.last_failure = failure
+        return same

@@ -27,6 +27,15 @@ from rlmlang.diagnostics import Diagnostic, DiagnosticError
 TINY_CORE_TOOLS = ("find_line", "value_after", "llm.predict", "str", "len", "lines", "contains",
                    "print")
 
+# What a Python programmer knows by name: listed without their docs for such a model.
+PYTHON_FAMILIAR = frozenset({
+    "abs", "len", "str", "int", "float", "round", "min", "max", "sum", "sorted", "reversed",
+    "range", "print", "split", "join", "strip", "lower", "upper", "replace", "startswith",
+    "endswith", "find", "count", "keys", "values", "get", "append", "enumerate", "zip", "items",
+    "any", "all", "bool", "list", "dict", "set", "isdigit", "splitlines", "index", "lstrip",
+    "rstrip", "format", "title", "capitalize",
+})
+
 TINY_CARD = (
     "You answer a question about inputs that are too big to read, by writing a short "
     "script in RLM, a small Python-like language. The inputs are variables. Call the "
@@ -57,6 +66,9 @@ class GrammarShape:
     max_block: int = 6
     depth: int = 3
     allow_def: bool = False
+    string_max: int = 60  # characters in a string literal
+    items_max: int = 8  # items in a list, arguments in a call
+    lower_names: bool = False  # names start lower-case: prose cannot start a line
 
 
 @dataclass(frozen=True)
@@ -75,6 +87,7 @@ class Profile:
     extractive_predict: bool  # an untyped llm.predict over a short snippet answers with a span
     fixits: bool  # run a tool's fix-it as one more candidate
     preview_lines: int  # first lines of each text input shown in the task
+    familiar: frozenset[str]  # tools listed by name only: the model knows them from Python
     free_stops: tuple[str, ...]  # stop texts besides the model's own, without a grammar
     budgets: dict[str, int] = field(default_factory=dict)  # defaults that differ
 
@@ -98,6 +111,7 @@ TINY = Profile(
     extractive_predict=True,
     fixits=True,
     preview_lines=0,  # a tiny model copies a preview instead of the question (measured)
+    familiar=frozenset(),
     free_stops=("\n\n\n",),
 )
 
@@ -111,10 +125,12 @@ CODER = Profile(
     examples_by_kind=False,
     n_examples=3,
     narrow_grammar=False,
-    grammar_shape=GrammarShape(max_statements=40, max_block=16, depth=4, allow_def=True),
+    grammar_shape=GrammarShape(max_statements=40, max_block=16, depth=4, allow_def=True,
+                               string_max=400, items_max=16, lower_names=True),
     extractive_predict=False,
     fixits=False,
     preview_lines=3,
+    familiar=PYTHON_FAMILIAR,
     free_stops=(),
     budgets={"candidates": 2, "script_tokens": 512, "tokens": 8000},
 )

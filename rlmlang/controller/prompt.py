@@ -20,12 +20,38 @@ from rlmlang.types import Type, format_type
 PREVIEW_CHARS = 160  # of one previewed line
 
 
-def tool_lines(specs: list[ToolSpec]) -> str:
-    out = []
-    for s in specs:
-        doc = s.doc.strip().splitlines()[0] if s.doc.strip() else ""
-        out.append(f"{s.signature()}  # {doc}" if doc else s.signature())
+def tool_lines(specs: list[ToolSpec], familiar: frozenset[str] = frozenset()) -> str:
+    """One line per tool (signature and first doc line); `familiar` ones share one short line.
+
+    A model that knows Python needs only the names and parameters of what
+    Python also has (`split(text, sep)`), and the prompt is shorter by a
+    thousand tokens for it.
+    """
+    if not familiar:
+        out = []
+        for s in specs:
+            doc = s.doc.strip().splitlines()[0] if s.doc.strip() else ""
+            out.append(f"{s.signature()}  # {doc}" if doc else s.signature())
+        return "\n".join(out)
+    out = ["Like Python's: " + ", ".join(
+        f"{s.name}({', '.join(p.name for p in s.params)})" for s in specs if s.name in familiar)]
+    out += [short_line(s) for s in specs if s.name not in familiar]
     return "\n".join(out)
+
+
+def short_line(spec: ToolSpec) -> str:
+    """`name(a: str, b, c=1) -> T  # first sentence of the doc`: types only where they say much."""
+    parts = []
+    for p in spec.params:
+        shown = format_type(p.type)
+        text = p.name if shown == "?" else f"{p.name}: {shown}"
+        parts.append(f"{text}={p.default!r}" if p.has_default else text)
+    if spec.varkw is not None:
+        parts.append(f"**{format_type(spec.varkw)}")
+    doc = spec.doc.strip().splitlines()[0] if spec.doc.strip() else ""
+    doc = doc.split(". ")[0].rstrip(".")
+    head = f"{spec.name}({', '.join(parts)}) -> {format_type(spec.result)}"
+    return f"{head}  # {doc}" if doc else head
 
 
 def first_lines(text: str, n: int) -> list[str]:
@@ -79,9 +105,9 @@ class Conversation:
 
     @staticmethod
     def start(card: str, registry: Registry, tool_names: list[str], examples: list[Example],
-              task: str) -> Conversation:
+              task: str, familiar: frozenset[str] = frozenset()) -> Conversation:
         specs = [s for s in (registry.get(n) for n in tool_names) if s is not None]
-        system = card + "\nFunctions:\n" + tool_lines(specs)
+        system = card + "\nFunctions:\n" + tool_lines(specs, familiar)
         msgs = [{"role": "system", "content": system}]
         for ex in examples:
             msgs.append({"role": "user", "content": ex.prompt})

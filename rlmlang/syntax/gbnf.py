@@ -507,15 +507,19 @@ _FIRST = [(ord("A"), ord("Z")), (ord("a"), ord("z")), (ord("_"), ord("_"))]
 _REST = _FIRST + [(ord("0"), ord("9"))]
 
 
-def name_rules(rule: str, exclude: Iterable[str], max_len: int | None = None) -> dict[str, str]:
+def name_rules(rule: str, exclude: Iterable[str], max_len: int | None = None,
+               lower_first: bool = False) -> dict[str, str]:
     """GBNF rules for identifiers ([A-Za-z_][A-Za-z0-9_]*) other than the `exclude` words.
 
     A trie over the excluded words: at each node, a character that leaves the
     trie frees the rest of the name; one that follows it goes on to the child;
     the node may end the name unless it spells an excluded word. `max_len`
-    bounds the name's length (so sampling cannot run away).
+    bounds the name's length (so sampling cannot run away). `lower_first`
+    names start with [a-z_]: a line of prose ("Here is the script") then
+    cannot begin as an assignment to a name `Here`.
     """
-    words = sorted(set(exclude))
+    first_chars = _FIRST[1:] if lower_first else _FIRST
+    words = sorted(w for w in set(exclude) if not lower_first or not w[:1].isupper())
     for w in words:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", w):
             raise GbnfError(f"{w!r} is not a name")
@@ -540,7 +544,7 @@ def name_rules(rule: str, exclude: Iterable[str], max_len: int | None = None) ->
                        if w.startswith(prefix) and len(w) > len(prefix)})
         alts: list[str] = []
         if max_len is None or len(prefix) < max_len:
-            free = _class_minus(_FIRST if not prefix else _REST, {ord(k) for k in kids})
+            free = _class_minus(first_chars if not prefix else _REST, {ord(k) for k in kids})
             if free:
                 alts.append(free + tail(len(prefix) + 1))
             for k in kids:
@@ -989,7 +993,8 @@ statements, nested at most {depth} deep; def {defs}."""
 @lru_cache(maxsize=64)
 def _model_grammar(tools: tuple[str, ...], inputs: tuple[str, ...], state_keys: tuple[str, ...],
                    output: Type, max_statements: int, max_block: int, depth: int,
-                   allow_def: bool) -> str:
+                   allow_def: bool, string_max: int = MODEL_STRING_MAX,
+                   items_max: int = MODEL_ITEMS_MAX, lower_names: bool = False) -> str:
     if not 0 <= depth <= MAX_DEPTH:
         raise GbnfError(f"depth must be between 0 and {MAX_DEPTH}, not {depth}")
     if max_statements < 0 or max_block < 1:
@@ -1012,7 +1017,7 @@ def _model_grammar(tools: tuple[str, ...], inputs: tuple[str, ...], state_keys: 
     bad_inputs = [n for n in inputs if n in reserved]
     if bad_inputs:
         raise GbnfError(f"input name(s) {', '.join(bad_inputs)} collide with a keyword or tool")
-    var_rules = name_rules("var", reserved, MODEL_NAME_MAX)
+    var_rules = name_rules("var", reserved, MODEL_NAME_MAX, lower_first=lower_names)
 
     rules["var_ref"] = alt(*(Lit(n) for n in inputs), Ref("var"),
                            *(Lit(f"state.{k}") for k in state_keys))
@@ -1033,21 +1038,21 @@ def _model_grammar(tools: tuple[str, ...], inputs: tuple[str, ...], state_keys: 
                         seq(Lit("list["), Ref("type"), Lit("]")),
                         seq(Lit("dict[str, "), Ref("type"), Lit("]")),
                         seq(Lit("{"), Ref("field_type"),
-                            Rep(seq(Lit(", "), Ref("field_type")), 0, MODEL_ITEMS_MAX - 1),
+                            Rep(seq(Lit(", "), Ref("field_type")), 0, items_max - 1),
                             Lit("}")))
     del rules["dotted"]
     for name in list(rules):
         if name == "suite":
             rules[name] = _bound(rules[name], max_block)
         elif name != g.start:
-            rules[name] = _bound(rules[name], MODEL_ITEMS_MAX)
+            rules[name] = _bound(rules[name], items_max)
     start = seq(Rep(Ref(g.stmt_rule), 0, max_statements), Plain("submit_stmt"), Lit("\n"))
 
     extern = {
         "INT": f'"0" | [1-9] [0-9]{{0,{MODEL_INT_DIGITS - 1}}}',
         "FLOAT": f'("0" | [1-9] [0-9]{{0,{MODEL_INT_DIGITS - 1}}}) "." '
                  f'[0-9]{{1,{MODEL_INT_DIGITS}}}',
-        "STRING": f'"\\"" str-char{{0,{MODEL_STRING_MAX}}} "\\""',
+        "STRING": f'"\\"" str-char{{0,{string_max}}} "\\""',
         **{n: _render_terminal(b) for n, b in g.terminals.items()
            if n not in ("INT", "FLOAT", "STRING", "NAME")},
     }
@@ -1062,19 +1067,23 @@ def _model_grammar(tools: tuple[str, ...], inputs: tuple[str, ...], state_keys: 
 
 def model_grammar(tools: list[str], inputs: list[str], state_keys: list[str], output: Type,
                   max_statements: int = 8, max_block: int = 6, depth: int = 3,
-                  allow_def: bool = False) -> str:
+                  allow_def: bool = False, string_max: int = MODEL_STRING_MAX,
+                  items_max: int = MODEL_ITEMS_MAX, lower_names: bool = False) -> str:
     """The grammar a model writes one task's script under (cached by its arguments).
 
     The script is at most `max_statements` statements, then exactly one top-level
     `submit(expr)` and a newline, nothing after. Calls name only `tools` (and, with
     `allow_def`, functions the script defines); `state.KEY` only the declared keys;
     variable names are free (inputs offered by name) but never a keyword, tool or
-    Python-only word; string literals hold at most 60 characters (double quotes),
-    ints at most 12 digits, lists/arguments at most 8 items. `output` is recorded in
-    the header; the typechecker checks submit's type.
+    Python-only word, and with `lower_names` they start with a lower-case letter or
+    `_` (so prose cannot start a line); string literals hold at most `string_max`
+    characters (double quotes), ints at most 12 digits, lists/arguments at most
+    `items_max` items. `output` is recorded in the header; the typechecker checks
+    submit's type.
     """
     return _model_grammar(tuple(tools), tuple(inputs), tuple(state_keys), output,
-                          max_statements, max_block, depth, allow_def)
+                          max_statements, max_block, depth, allow_def, string_max,
+                          items_max, lower_names)
 
 
 # ------------------------------------------------------------- JSON values

@@ -61,7 +61,7 @@ def _output(evs: list[dict], it: int, cand: int) -> dict:
     (lambda evs: find(evs, "submit")["data"].update(value="forged"),
      ["line 25: iteration 2: submitted value differs", "recorded: 'forged'"]),
     (lambda evs: find(evs, "submit")["data"].update(votes={"k7-19qx": 5}),
-     ["iteration 2: votes differs", '{"k7-19qx":5}', '{"k7-19qx":3}']),
+     ["iteration 2: votes differs", '{"k7-19qx":5}', '{"k7-19qx":2}']),
     # The script text, with its recorded hash left alone.
     (lambda evs: find(evs, "generation", iteration=2, candidate=2)["data"].update(
         text='submit("forged")'),

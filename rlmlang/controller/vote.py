@@ -1,0 +1,108 @@
+"""The vote: which answer the candidate scripts support, and whether that is evidence enough.
+
+A run's candidates are drawn from one prompt, so they share the model's
+biases; a script drawn twice is one piece of evidence, not two. The tally
+therefore counts distinct scripts per answer, across every round of the run.
+An answer is *confident* when it is the only answer any script gave, or when
+the distinct scripts behind it outnumber those behind all other answers put
+together. Anything less is a disagreement: the controller runs another round
+(the feedback shows the disagreement) and, when no round is left, reports the
+run as uncertain with every candidate answer, rather than choosing silently.
+
+Grounding (how many of the question's own words a script uses as literals)
+only orders the answers for display and names the best guess of an uncertain
+run; it never makes a disagreement confident.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from rlmlang.controller.answers import answer_key
+
+_LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+
+_PLAIN_WORDS = frozenset({"the", "and", "for", "with", "what", "which", "who", "how", "many",
+                          "does", "did", "was", "are", "its", "from", "that", "this", "all"})
+
+
+def grounding(script: str, question: str) -> int:
+    """How many distinct string literals of a script the question itself contains.
+
+    Only literals worth naming count: whole words or phrases of the question,
+    three characters or more, not its plain words ("the", "what").
+    """
+    q = question.casefold()
+    found = set()
+    for lit in _LITERAL.findall(script):
+        word = lit.strip().casefold()
+        if len(word) < 3 or word in _PLAIN_WORDS or word in found:
+            continue
+        if re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", q):
+            found.add(word)
+    return len(found)
+
+
+@dataclass
+class Support:
+    """One answer and the distinct scripts that submitted it."""
+
+    key: str
+    value: Any
+    scripts: dict[str, str] = field(default_factory=dict)  # sha256 -> script text
+    grounding: int = 0
+    first_seen: int = 0  # order of arrival, for stable ties
+
+    def to_json(self) -> dict[str, Any]:
+        return {"value": self.value, "scripts": len(self.scripts), "grounding": self.grounding}
+
+
+@dataclass
+class Tally:
+    """Every answer submitted in a run so far, with its distinct supporting scripts."""
+
+    question: str
+    answers: dict[str, Support] = field(default_factory=dict)
+
+    def add(self, value: Any, script_sha256: str, script: str) -> None:
+        key = answer_key(value)
+        s = self.answers.get(key)
+        if s is None:
+            s = self.answers[key] = Support(key, value, first_seen=len(self.answers))
+        s.scripts.setdefault(script_sha256, script)
+        s.grounding = max(s.grounding, grounding(script, self.question))
+
+    def ranked(self) -> list[Support]:
+        """Most supported first; then most grounded in the question; then the earliest."""
+        return sorted(self.answers.values(),
+                      key=lambda s: (-len(s.scripts), -s.grounding, s.first_seen))
+
+    def leader(self) -> Support | None:
+        ranked = self.ranked()
+        return ranked[0] if ranked else None
+
+    def confident(self) -> bool:
+        """One answer only, or an answer whose scripts outnumber all the others' together."""
+        ranked = self.ranked()
+        if not ranked:
+            return False
+        others = sum(len(s.scripts) for s in ranked[1:])
+        return len(ranked[0].scripts) > others
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [s.to_json() for s in self.ranked()]
+
+    def disagreement(self, limit_chars: int = 300) -> str:
+        """Feedback for the model: the answers and one script behind each."""
+        parts = ["Your scripts disagree, so none of their answers can be trusted yet:"]
+        for s in self.ranked()[:4]:
+            script = next(iter(s.scripts.values())).strip()
+            if len(script) > limit_chars:
+                script = script[:limit_chars] + "…"
+            n = len(s.scripts)
+            parts.append(f"- {s.value!r} ({n} script{'s' if n != 1 else ''}), e.g.:\n{script}")
+        parts.append("Work out which reading of the data is right: print the lines or values "
+                     "the answer depends on, check them, then submit.")
+        return "\n".join(parts)
