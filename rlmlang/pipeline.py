@@ -117,6 +117,7 @@ class ScriptSetup:
     llm_run: Callable[..., Any] | None = None  # llm.run hook
     recorder: Callable[[dict[str, Any]], None] | None = None
     replay: Any = None  # recorded tool results, fed back instead of calling tools
+    deadline: float | None = None  # the run's end (time.monotonic()): tool calls stop by it
     strict: bool = True
     file: str = "<script>"
 
@@ -209,7 +210,7 @@ def execute_script(text: str | bytes, setup: ScriptSetup) -> ScriptOutcome:
     txn = setup.state.begin({"script": setup.file}) if setup.state is not None else None
     ctx = ToolContext(policy=setup.policy, root=setup.root, state=txn,
                       recorder=setup.recorder, replay=setup.replay, llm=setup.llm,
-                      llm_run=setup.llm_run)
+                      llm_run=setup.llm_run, deadline=setup.deadline)
     try:
         result = vm_run(code, registry=registry, inputs=setup.inputs, ctx=ctx,
                         budgets=setup.budgets, fuel_bound=program.fuel_bound)

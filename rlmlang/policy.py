@@ -10,7 +10,10 @@ unless an allow rule covers it, and a matching deny rule always wins.
 Each rule is checked two ways, and the two are built to agree:
 
 - concretely (`Policy.check`), on a resource value at run time: the resource
-  is normalised lexically, then matched with Python regexes;
+  is normalised (paths lexically, hosts to their canonical form, see
+  hostnames.py), then matched with RE2, which runs in time linear in the
+  resource (a glob like `logs/*-*-*.log` would make a backtracking engine
+  take cubic time on a path of dashes);
 - symbolically (`Policy.check_symbolic`), on a resource the verifier knows
   only as a concatenation of literal and unknown pieces. Every glob becomes a
   Z3 regular expression and Z3 is asked for values of the unknown pieces that
@@ -26,6 +29,7 @@ machine; `unknown` is reported as such and callers treat it as a rejection.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import difflib
 import functools
 import json
@@ -38,9 +42,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import re2
 import z3
 
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
+from rlmlang.hostnames import canonical_host, canonical_name, canonical_port, is_loopback
 
 # Solver budget per query, in Z3's deterministic resource units. Typical
 # policy queries use 1,000 to 10,000 of them (see docs/policy.md).
@@ -79,6 +85,15 @@ GENERIC_FORM = ("KIND, KIND:SCOPE or KIND:KEY=N, e.g. fs.read:data/**, net:api.e
 _KIND_RE = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*")
 _CAP_RE = re.compile(r"([a-z_][a-z0-9_]*)=(.*)")
 _HOST_LABEL_RE = re.compile(r"[a-z0-9_*-]+")
+
+# The caps each built-in kind has, and the tool that enforces each one.
+CAP_KEYS: dict[str, dict[str, str]] = {
+    "llm": {"calls": "llm.predict and llm.run count their calls, nested runs included",
+            "tokens": "the sub-model calls count the tokens they generate"},
+    "fs.read": {"bytes": "fs.read reads at most this many bytes of a file"},
+    "fs.write": {"bytes": "fs.write writes at most this many bytes"},
+    "net": {"bytes": "http.get reads at most this many bytes of a response"},
+}
 
 
 def register_kind(kind: str, style: str = "name") -> None:
@@ -152,11 +167,13 @@ class _Glob:
     comps: tuple[Any, ...] = ()   # path/key: components ("**" or token tuples)
     everything: bool = False
     port: str | None = None       # host only
+    loopback: bool = False        # host deny rules only: names this machine, so it
+    #                               matches every spelling of it (hostnames.is_loopback)
     tokens: tuple[Any, ...] = ()  # name only
 
 
 class _PyBackend:
-    """Regex text over *normal* resources, for Python's `re` (run-time check)."""
+    """Regex text over *normal* resources, for RE2 (run-time check, linear time)."""
 
     tolerant = False
 
@@ -164,7 +181,7 @@ class _PyBackend:
         self.style = style
 
     def lit(self, s: str) -> str:
-        return re.escape(s)
+        return re2.escape(s)
 
     ci_lit = lit  # hosts are lower-cased before matching
 
@@ -193,13 +210,16 @@ class _PyBackend:
         return r"[\s\S]*"
 
     def sep(self) -> str:
-        return "/" if self.style == "path" else re.escape(".")
+        return "/" if self.style == "path" else re2.escape(".")
 
     def lead(self) -> str:
         return ""
 
     def comp(self, x: str) -> str:
         return x
+
+    def last_label(self, x: str) -> str:
+        return x  # a normal host never ends in a numeric label (hostnames.py made it a quad)
 
 
 _PY_CLASSES = {
@@ -210,6 +230,11 @@ _PY_CLASSES = {
     "digit": r"[0-9]",
     "ipv6char": r"[0-9a-f:.]",
     "notnul": r"[^\x00]",
+    "nonzero": r"[1-9]",
+    "upto2": r"[0-2]",
+    "upto4": r"[0-4]",
+    "upto5": r"[0-5]",
+    "upto5nz": r"[1-5]",
 }
 
 
@@ -313,6 +338,11 @@ class _Z3Backend:
             return z3.Intersect(x, _z3_class("realcomp"))
         return x
 
+    def last_label(self, x: z3.ReRef) -> z3.ReRef:
+        """A raw name's last label may not be a number: `127.1` is an address in
+        another spelling, which the run-time check would canonicalise first."""
+        return z3.Intersect(x, z3.Complement(_z3_class("numeric")))
+
 
 _Z3_CLASS_CACHE: dict[str, z3.ReRef] = {}
 
@@ -333,8 +363,16 @@ def _z3_class(name: str) -> z3.ReRef:
             r = z3.Union(_zrange("0", "9"), _zrange("a", "f"), _zrange("A", "F"), _zlit(":"), _zlit("."))
         elif name == "notnul":
             r = _znot("\x00")
+        elif name in ("nonzero", "upto2", "upto4", "upto5", "upto5nz"):
+            lo, hi = {"nonzero": "19", "upto2": "02", "upto4": "04", "upto5": "05",
+                      "upto5nz": "15"}[name]
+            r = _zrange(lo, hi)
         elif name == "realcomp":
             r = z3.Intersect(z3.Plus(_znot("/")), z3.Complement(_zlit(".")))
+        elif name == "numeric":  # a label the WHATWG URL parser reads as a number
+            hexd = z3.Union(_zrange("0", "9"), _zrange("a", "f"), _zrange("A", "F"))
+            r = z3.Union(z3.Plus(_zrange("0", "9")),
+                         z3.Concat(_zlit("0"), z3.Union(_zlit("x"), _zlit("X")), z3.Star(hexd)))
         else:
             raise KeyError(name)
         _Z3_CLASS_CACHE[name] = r
@@ -355,16 +393,58 @@ def _build_tokens(b: Any, toks: Sequence[Any], wild: str) -> Any:
     return b.cat(*parts)
 
 
-def _host_name(b: Any) -> Any:
+def _host_labels(b: Any) -> Any:
+    """One or more labels joined by dots (what a whole `*` label of a pattern matches)."""
     label = b.plus(b.cls("labelchar"))
     return b.cat(label, b.star(b.cat(b.lit("."), label)))
 
 
-def _host_valid(b: Any) -> Any:
-    """The shape every host resource must have: NAME or [IPV6], optional :PORT."""
-    ipv6 = b.cat(b.lit("["), b.plus(b.cls("ipv6char")), b.lit("]"))
-    port = b.opt(b.cat(b.lit(":"), b.loop(b.cls("digit"), 1, 5)))
-    return b.cat(b.alt(_host_name(b), ipv6), port)
+def _host_name(b: Any) -> Any:
+    """NAME: labels joined by dots, the last not a number (see last_label)."""
+    label = b.plus(b.cls("labelchar"))
+    return b.cat(b.star(b.cat(label, b.lit("."))), b.last_label(label))
+
+
+def _octet(b: Any) -> Any:
+    """0..255 without leading zeros: the canonical spelling of one IPv4 part."""
+    d = b.cls("digit")
+    return b.alt(b.cat(b.lit("25"), b.cls("upto5")), b.cat(b.lit("2"), b.cls("upto4"), d),
+                 b.cat(b.lit("1"), d, d), b.cat(b.cls("nonzero"), d), d)
+
+
+def _quad(b: Any, first: Any = None) -> Any:
+    dot = b.lit(".")
+    return b.cat(first if first is not None else _octet(b), dot, _octet(b), dot, _octet(b),
+                 dot, _octet(b))
+
+
+def _port(b: Any) -> Any:
+    """1..65535 without leading zeros."""
+    d = b.cls("digit")
+    return b.alt(b.cat(b.cls("nonzero"), b.loop(d, 0, 3)),
+                 b.cat(b.cls("upto5nz"), b.loop(d, 4, 4)),
+                 b.cat(b.lit("6"), b.cls("upto4"), b.loop(d, 3, 3)),
+                 b.cat(b.lit("65"), b.cls("upto4"), d, d),
+                 b.cat(b.lit("655"), b.cls("upto2"), d),
+                 b.cat(b.lit("6553"), b.cls("upto5")))
+
+
+def _loopback(b: Any) -> Any:
+    """Every canonical spelling of this machine: a deny rule on one denies them all."""
+    label = b.plus(b.cls("labelchar"))
+    return b.alt(b.cat(b.star(b.cat(label, b.lit("."))), b.ci_lit("localhost")),
+                 _quad(b, b.lit("127")), _quad(b, b.lit("0")), b.lit("[::1]"), b.lit("[::]"))
+
+
+def _host_valid(b: Any, ipv6: bool = True) -> Any:
+    """The shape of a canonical host resource: NAME, IPV4 or [IPV6], optional :PORT.
+
+    The symbolic check leaves IPv6 out (ipv6=False): its canonical form is not
+    a regular shape worth proving, so an unknown piece there is refused."""
+    forms = [_host_name(b), _quad(b)]
+    if ipv6:
+        forms.append(b.cat(b.lit("["), b.plus(b.cls("ipv6char")), b.lit("]")))
+    return b.cat(b.alt(*forms), b.opt(b.cat(b.lit(":"), _port(b))))
 
 
 def _key_valid(b: Any) -> Any:
@@ -381,15 +461,16 @@ def _build(b: Any, g: _Glob) -> Any:
             return _host_valid(b)
         labels = []
         for c in g.comps:
-            labels.append(_host_name(b) if c == _WILDLABEL else _build_tokens(b, c, "labelchar"))
+            labels.append(_host_labels(b) if c == _WILDLABEL else _build_tokens(b, c, "labelchar"))
         parts = [labels[0]]
         for lab in labels[1:]:
             parts += [b.lit("."), lab]
+        host = b.cat(*parts)
+        if g.loopback:
+            host = b.alt(host, _loopback(b))
         if g.port is not None:
-            parts += [b.lit(":"), b.lit(g.port)]
-        else:
-            parts.append(b.opt(b.cat(b.lit(":"), b.loop(b.cls("digit"), 1, 5))))
-        return b.cat(*parts)
+            return b.cat(host, b.lit(":"), b.lit(g.port))
+        return b.cat(host, b.opt(b.cat(b.lit(":"), _port(b))))
     # path and key: components joined by a separator; a pattern also covers
     # everything below what it matches (a granted directory grants its files).
     if g.everything:
@@ -427,7 +508,7 @@ class Rule:
     style: str
     glob: _Glob | None = None          # None: the whole kind (no scope given)
     cap: tuple[str, int] | None = None
-    regex: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    regex: Any = field(default=None, compare=False, repr=False)  # a compiled RE2 pattern
 
     @property
     def grants(self) -> bool:
@@ -485,14 +566,21 @@ def parse_rule(text: str, *, root: str, deny: bool = False, source: str = "<poli
             raise bad(f"the cap {key}={value} is not a whole number >= 0", style)
         if deny:
             raise bad("a deny rule cannot carry a cap (put the cap in an allow rule)", style)
+        known = CAP_KEYS.get(kind)
+        if kind in STYLES and kind.split(".")[0] in RESERVED and key not in (known or {}):
+            caps = ", ".join(f"{kind}:{k}=N" for k in known) if known else "none"
+            raise bad(f"{kind} has no cap {key!r} (its caps: {caps}); a cap no tool "
+                      "enforces would promise a limit that does not hold", style)
         n = int(value)
         return Rule(f"{kind}:{key}={n}", kind, style, cap=(key, n))
     if "," in scope:
         raise bad("one scope per rule (repeat the rule for more scopes)", style)
     glob, canon = _parse_scope(style, scope, root, lambda p: bad(p, style))
+    if glob.loopback and not deny:  # a grant of 127.0.0.1 does not grant localhost
+        glob = dataclasses.replace(glob, loopback=False)
     rule = Rule(f"{kind}:{canon}", kind, style, glob=glob)
     if not glob.everything or style in ("host", "name"):
-        rx = re.compile(_build(_PyBackend(style), glob), re.DOTALL)
+        rx = _re2(_build(_PyBackend(style), glob))
         rule = Rule(rule.text, kind, style, glob=glob, regex=rx)
     return rule
 
@@ -544,6 +632,8 @@ def _components(style: str, raw: list[str], bad: Callable[[str], PolicyError],
 
 
 def _parse_host(scope: str, bad: Callable[[str], PolicyError]) -> tuple[_Glob, str]:
+    """A host scope in canonical form (hostnames.py), so it compares with what
+    a connection reaches; a literal loopback host stands for every spelling."""
     if "/" in scope or "@" in scope:
         raise bad("a net scope is a host name, not a URL")
     port = None
@@ -558,7 +648,6 @@ def _parse_host(scope: str, bad: Callable[[str], PolicyError]) -> tuple[_Glob, s
             port = rest[1:]
         if not re.fullmatch(r"\[[0-9a-f:.]+\]", name):
             raise bad(f"{name!r} is not an IPv6 address")
-        comps: tuple[Any, ...] = ((( name,),),)
     else:
         name, colon, p = scope.partition(":")
         if colon:
@@ -567,6 +656,17 @@ def _parse_host(scope: str, bad: Callable[[str], PolicyError]) -> tuple[_Glob, s
             if port is not None:
                 raise bad("'*' with a port is not supported; name the host")
             return _Glob("host", everything=True), "*"
+    literal = "*" not in name
+    if literal:
+        canon, problem = canonical_name(name)
+        if canon is not None:
+            name = canon
+        elif name.startswith("[") or not ("empty label" in str(problem)
+                                          or "not a host name" in str(problem)):
+            raise bad(str(problem))
+    if name.startswith("["):
+        comps: tuple[Any, ...] = (((name,),),)
+    else:
         labels = name.split(".")
         if any(not lab for lab in labels):
             raise bad("a host name has an empty label (two dots, or a dot at an end)")
@@ -576,9 +676,12 @@ def _parse_host(scope: str, bad: Callable[[str], PolicyError]) -> tuple[_Glob, s
                 raise bad(f"{lab!r} is not a host label (letters, digits, '-', '_', '*')")
             comps_l.append(_WILDLABEL if lab == "*" else tuple(_tokens(lab)))
         comps = tuple(comps_l)
-    if port is not None and not re.fullmatch(r"[0-9]{1,5}", port):
-        raise bad(f"the port {port!r} is not a number")
-    return _Glob("host", comps=comps, port=port), scope
+    if port is not None:
+        port, problem = canonical_port(port)
+        if port is None:
+            raise bad(str(problem))
+    text = name + (f":{port}" if port is not None else "")
+    return _Glob("host", comps=comps, port=port, loopback=literal and is_loopback(name)), text
 
 
 # --------------------------------------------------------------------------- decisions
@@ -676,19 +779,32 @@ def normalise_path(resource: str, root: str) -> tuple[str | None, str | None]:
     return ("/".join(comps) or "."), None
 
 
-_HOST_RE = re.compile(_build(_PyBackend("host"), _Glob("host", everything=True)))
-_KEY_RE = re.compile(_key_valid(_PyBackend("key")), re.DOTALL)
+def _re2(pattern: str) -> Any:
+    """A glob's run-time matcher: RE2, linear in the resource, never backtracking."""
+    opts = re2.Options()
+    opts.log_errors = False
+    opts.dot_nl = True
+    return re2.compile(pattern, opts)
+
+
+_HOST_RE = _re2(_build(_PyBackend("host"), _Glob("host", everything=True)))
+_KEY_RE = _re2(_key_valid(_PyBackend("key")))
 
 
 def normalise(style: str, resource: str, root: str) -> tuple[str | None, str | None]:
     """A resource's normal form for its style, or why it is refused outright."""
+    try:
+        resource.encode("utf-8")
+    except UnicodeEncodeError:
+        return None, "it contains a lone surrogate, which no file, host or key name can hold"
     if style == "path":
         return normalise_path(resource, root)
     if style == "host":
-        low = resource.lower()
-        if not _HOST_RE.fullmatch(low):
-            return None, "it is not a host name (expected NAME or NAME:PORT, e.g. api.example.com:443)"
-        return low, None
+        normal, problem = canonical_host(resource)
+        if normal is None or not _HOST_RE.fullmatch(normal):
+            return None, problem or "it is not a host name (expected NAME or NAME:PORT, e.g. " \
+                "api.example.com:443)"
+        return normal, None
     if style == "key":
         if not _KEY_RE.fullmatch(resource):
             return None, "it is not a state key (expected names joined by '.', e.g. notes.today)"
@@ -962,7 +1078,7 @@ def _bad_shape(style: str) -> Any:
                                z3.Option(z3.Concat(_zlit("/"), full)))
             bad = z3.Union(dotdot, z3.Concat(_zlit("/"), full), z3.Concat(full, _zlit("\x00"), full))
         elif style == "host":
-            bad = z3.Complement(_host_valid(b))
+            bad = z3.Complement(_host_valid(b, ipv6=False))
         elif style == "key":
             bad = z3.Complement(_key_valid(b))
         else:
@@ -1131,8 +1247,13 @@ class _SymbolicCheck:
         d = self.policy.check(self.kind, cex)
         where = ", ".join(f"{k} = {v!r}" for k, v in values.items())
         if d.allowed:  # e.g. an absolute path that happens to lie inside the root
-            why = ("is absolute; a path built by a script must be relative to the policy root"
-                   if self.style == "path" else "is not a valid resource")
+            if self.style == "path":
+                why = "is absolute; a path built by a script must be relative to the policy root"
+            elif self.style == "host" and d.resource and d.resource != cex.lower():
+                why = (f"is another spelling of {d.resource!r}; a proof covers hosts written "
+                       "in canonical form only (the run-time check canonicalises first)")
+            else:
+                why = "is not a valid resource"
             code, rule, fix = "E_PERMISSION", None, _FIX_SHAPE[self.style]
         else:
             prefix = f"{self.kind} of {cex!r} "

@@ -246,7 +246,10 @@ def _replay_candidate(rec: RecordedRun, c: Candidate, store: Any,
         raise _Diverged(Divergence(bline, where, "bytecode", recorded_hash,
                                    [d.message for d in problems],
                                    "the bytecode does not validate against today's tools"))
-    calls = [{k: v for k, v in ev.data.items() if k not in _CALL_META} for ev in c.tool_calls]
+    # A nested run's calls are in the log (marked "nested") for the record; the script
+    # itself made only its own, and the llm.run result that stands for the rest.
+    own = [ev for ev in c.tool_calls if not ev.data.get("nested")]
+    calls = [{k: v for k, v in ev.data.items() if k not in _CALL_META} for ev in own]
     made: list[dict[str, Any]] = []
     feed = iter(calls)
     txn = store.begin({"replay": where})
@@ -259,16 +262,16 @@ def _replay_candidate(rec: RecordedRun, c: Candidate, store: Any,
         txn.rollback()
     res.scripts += 1
     res.tool_calls += len(made)
-    cline = c.tool_calls[0].line if c.tool_calls else line
+    cline = own[0].line if own else line
     for d in result.diagnostics:
         if d.message.startswith("replay diverged"):
             k = len(made)
-            at = c.tool_calls[k].line if k < len(c.tool_calls) else cline
+            at = own[k].line if k < len(own) else cline
             raise _Diverged(Divergence(at, where, f"tool call {k + 1}",
                                        d.data.get("recorded", calls[k] if k < len(calls) else None),
                                        d.data.get("actual"), d.message))
     for i, (want, got) in enumerate(zip(calls, made, strict=False)):
-        _check(c.tool_calls[i].line, where, f"tool call {i + 1} ({want.get('tool')})", want, got)
+        _check(own[i].line, where, f"tool call {i + 1} ({want.get('tool')})", want, got)
     if len(made) != len(calls):
         _check(cline, where, "number of tool calls", len(calls), len(made),
                "the replayed script made a different number of calls")

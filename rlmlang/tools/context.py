@@ -15,9 +15,21 @@ clock.now, llm.predict, ...) made by the VM passes through `invoke`, which
    never hand the script a value the type checker did not expect;
 4. reports the call `{"tool", "args", "kwargs", "result"}` or
    `{..., "error"}` to `ctx.recorder`, which the run log writes;
-5. enforces a wall-clock deadline per host call (`ctx.deadline_s`): the call
-   runs in a worker thread and the script gets E_TOOL if it does not return
-   in time (the thread is abandoned, not killed: Python cannot kill one).
+5. gives every call a deadline: the nearer of `ctx.deadline_s` (per call)
+   and what is left of the run (`ctx.deadline`), or CALL_SECONDS when the
+   caller set neither. The call runs in a worker thread and the script gets
+   E_TOOL if it does not return in time (the thread is abandoned, not killed:
+   Python cannot kill one; the tools themselves also stop at the deadline:
+   fs refuses FIFOs and devices, http.get closes its socket). Tools marked
+   `inline` (llm.predict, llm.run) run in the caller's thread: the model is
+   not safe to leave running behind the script, and they meter their own time;
+6. passes every record up the chain of enclosing calls: a call made by a
+   script that a nested `llm.run` started is reported to the parent script's
+   recorder too, marked `"nested": depth`, so the run log holds every call at
+   every depth (replay feeds back only the script's own calls);
+7. keeps the count of policy caps (`llm:calls=N`, `fs.write:bytes=N`, ...)
+   for the outermost script of the chain (`charge`): a nested run draws from
+   its parent's cap, it does not get a fresh one.
 
 Effectful tool implementations are called as `impl(ctx, *args, **kwargs)`;
 they can read `ctx.root`, `ctx.state`, `ctx.llm`, `ctx.llm_run`, `ctx.clock`,
@@ -30,6 +42,7 @@ Pure builtins never see a context: the VM calls `impl(*args)` directly.
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -37,9 +50,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rlmlang.diagnostics import DiagnosticError
 from rlmlang.tools.errors import ToolError
 from rlmlang.tools.registry import ToolSpec
 from rlmlang.types import Type, conforms, format_type
+
+# The deadline of a call when the caller gave none (rlm exec, tests): no call waits forever.
+CALL_SECONDS = 120.0
+
+# The contexts of the effectful calls in progress, outermost first (llm.run nests them).
+_ENCLOSING: contextvars.ContextVar[tuple[ToolContext, ...]] = \
+    contextvars.ContextVar("rlm_enclosing_calls", default=())
 
 
 class ToolFailure(Exception):
@@ -137,6 +158,7 @@ def invoke(ctx: ToolContext, spec: ToolSpec, args: tuple[Any, ...] | list[Any],
     if ctx.replay is not None:
         return _replayed(ctx, spec, record)
     call_kwargs = kwargs if expect is None else {**kwargs, "as": expect}
+    token = _ENCLOSING.set((*_ENCLOSING.get(), ctx))
     try:
         result = _call(ctx, spec, args, call_kwargs, expect)
     except ToolFailure as e:
@@ -144,6 +166,8 @@ def invoke(ctx: ToolContext, spec: ToolSpec, args: tuple[Any, ...] | list[Any],
         record["code"] = e.code
         _record(ctx, record)
         raise
+    finally:
+        _ENCLOSING.reset(token)
     result = _coerce(spec, result, expect)
     record["result"] = result
     _record(ctx, record)
@@ -151,8 +175,68 @@ def invoke(ctx: ToolContext, spec: ToolSpec, args: tuple[Any, ...] | list[Any],
 
 
 def _record(ctx: ToolContext, record: dict[str, Any]) -> None:
+    """Report a call to its script's recorder and, marked, to every enclosing script's."""
     if ctx.recorder is not None:
         ctx.recorder(record)
+    outer = _ENCLOSING.get()
+    for depth, parent in enumerate(reversed(outer), start=1):
+        if parent is not ctx and parent.recorder is not None:
+            parent.recorder({**record, "nested": depth})
+
+
+def charge(ctx: Any, kind: str, key: str, amount: int = 1) -> None:
+    """Count `amount` against the policy cap `kind:key` (if the policy has one).
+
+    The count belongs to the outermost script of the chain of calls in
+    progress, so scripts of nested runs share their parent's cap. Raises
+    ToolFailure (E_PERMISSION) when the cap would be exceeded; nothing is
+    counted then.
+    """
+    cap, used = _cap_count(ctx, kind, key)
+    if cap is None:
+        return
+    total = used.get((kind, key), 0) + amount
+    if total > cap:
+        raise ToolFailure(
+            "E_PERMISSION", f"the cap {kind}:{key}={cap} would be exceeded ({total} of {cap}, "
+            "nested runs included)", f"do with less, or ask the host for a larger "
+            f"{kind}:{key}=N", kind=kind, cap=cap, used=used.get((kind, key), 0),
+            asked=amount)
+    used[(kind, key)] = total
+
+
+def cap_left(ctx: Any, kind: str, key: str) -> int | None:
+    """What is left of the cap `kind:key` for the chain of calls in progress (None: no cap)."""
+    cap, used = _cap_count(ctx, kind, key)
+    return None if cap is None else max(0, cap - used.get((kind, key), 0))
+
+
+def _cap_count(ctx: Any, kind: str, key: str) -> tuple[int | None, dict[tuple[str, str], int]]:
+    outer = _ENCLOSING.get()
+    root = outer[0] if outer else ctx
+    policy = getattr(root, "policy", None) or getattr(ctx, "policy", None)
+    cap = policy.cap(kind, key) if policy is not None else None
+    extra = getattr(root, "extra", None)
+    if cap is None or not isinstance(extra, dict):
+        return None, {}
+    return cap, extra.setdefault("cap_used", {})
+
+
+def charge_current(kind: str, key: str, amount: int = 1) -> None:
+    """`charge` for the call in progress, from code that has no context at hand
+    (the controller's model hooks, which run inside llm.predict and llm.run)."""
+    outer = _ENCLOSING.get()
+    if outer:
+        charge(outer[-1], kind, key, amount)
+
+
+def call_seconds(ctx: ToolContext) -> float:
+    """How long the next call may take: the run's remaining time, capped per call."""
+    limit = ctx.deadline_s
+    if ctx.deadline is not None:
+        left = ctx.deadline - time.monotonic()
+        limit = left if limit is None else min(limit, left)
+    return CALL_SECONDS if limit is None else limit
 
 
 def _replayed(ctx: ToolContext, spec: ToolSpec, record: dict[str, Any]) -> Any:
@@ -186,9 +270,13 @@ def _call(ctx: ToolContext, spec: ToolSpec, args: list[Any], kwargs: dict[str, A
     saved = ctx.expected_type
     ctx.expected_type = expect
     try:
-        if ctx.deadline_s is None:
+        if spec.extra.get("inline"):
             return _guarded(spec, ctx, args, kwargs)
-        return _with_deadline(ctx, spec, args, kwargs)
+        limit = call_seconds(ctx)
+        if limit <= 0:
+            raise ToolFailure("E_BUDGET", f"{spec.name}: the run's time budget is spent, so "
+                              "no tool may be called", tool=spec.name)
+        return _with_deadline(ctx, spec, args, kwargs, limit)
     finally:
         ctx.expected_type = saved
 
@@ -201,29 +289,34 @@ def _guarded(spec: ToolSpec, ctx: ToolContext, args: list[Any], kwargs: dict[str
     except ToolError as e:
         raise ToolFailure("E_TOOL", e.message if e.message.startswith(spec.name)
                           else f"{spec.name}: {e.message}", e.fix, tool=spec.name) from None
+    except DiagnosticError as e:  # a refusal at the moment of access (paths.PermissionDenied)
+        d = e.diagnostics[0]
+        raise ToolFailure(d.code, f"{spec.name}: {d.message}", d.fix, tool=spec.name,
+                          **{k: v for k, v in d.data.items() if k != "tool"}) from None
     except Exception as e:  # a host tool's bug or an OS error: data, not a traceback
         raise ToolFailure("E_TOOL", f"{spec.name} failed: {type(e).__name__}: {e}",
                           tool=spec.name) from None
 
 
 def _with_deadline(ctx: ToolContext, spec: ToolSpec, args: list[Any],
-                   kwargs: dict[str, Any]) -> Any:
+                   kwargs: dict[str, Any], limit: float) -> Any:
     box: dict[str, Any] = {}
+    context = contextvars.copy_context()  # the enclosing calls travel with the work
 
     def work() -> None:
         try:
-            box["result"] = _guarded(spec, ctx, args, kwargs)
+            box["result"] = context.run(_guarded, spec, ctx, args, kwargs)
         except BaseException as e:  # handed to the waiting thread
             box["error"] = e
 
     t = threading.Thread(target=work, name=f"tool:{spec.name}", daemon=True)
     start = ctx.clock()
     t.start()
-    t.join(ctx.deadline_s)
+    t.join(limit)
     if t.is_alive():
         raise ToolFailure("E_TOOL", f"{spec.name} did not return within its deadline of "
-                          f"{ctx.deadline_s:g} s", tool=spec.name,
-                          deadline_s=ctx.deadline_s, waited_s=round(ctx.clock() - start, 3))
+                          f"{limit:.3g} s", tool=spec.name,
+                          deadline_s=round(limit, 3), waited_s=round(ctx.clock() - start, 3))
     if "error" in box:
         raise box["error"]
     return box.get("result")

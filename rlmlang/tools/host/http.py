@@ -5,18 +5,35 @@ scheme when none is written), here and again on every redirect, so a
 granted host cannot bounce the request to one that is not granted. Only
 http and https are allowed, proxies from the environment are ignored (the
 request goes where the URL says, and nowhere else), the body is capped in
-size and the whole request in time.
+size (MAX_BODY, and `net:bytes=N` over a script) and the whole request in
+time.
+
+Every connection goes through `_Guard`, which decides on what is really
+connected, not on the URL's text: it checks the host the HTTP client is
+about to connect to, resolves the name itself, refuses it when any address
+it resolves to matches a deny rule (`net:*` with `--deny net:10.0.0.1` cannot
+be reached through a name that points there, nor `--deny net:127.0.0.1`
+through `localhost`), and connects to exactly the address it checked, so a
+second DNS answer cannot change it. The total time is enforced by a timer
+that shuts the sockets at the deadline: a server sending a byte a second
+cannot keep a request alive past it.
 """
 
 from __future__ import annotations
 
+import http.client
+import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from typing import Any
 
+from rlmlang.diagnostics import Diagnostic
+from rlmlang.hostnames import host_part
 from rlmlang.paths import PermissionDenied
+from rlmlang.tools.context import cap_left, charge
 from rlmlang.tools.declare import const_fuel, tool
 from rlmlang.tools.errors import ToolError
 from rlmlang.tools.host.context import policy_of, seconds_left
@@ -30,17 +47,24 @@ _CHUNK = 64 << 10
 
 def url_resource(url: str) -> str:
     """The policy resource a URL touches: `host:port`, lower case (for the `net` grant)."""
-    parts = urllib.parse.urlsplit(url)
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError as e:  # e.g. "http://[::1/x": an unclosed IPv6 bracket
+        raise ToolError(f"http.get: {url[:60]!r} is not a valid URL ({e})") from None
     if parts.scheme not in ("http", "https"):
         raise ToolError(f"http.get: only http and https URLs are allowed, not {url[:60]!r}")
-    host = (parts.hostname or "").lower()
     if not host:
         raise ToolError(f"http.get: the URL {url[:60]!r} has no host")
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         raise ToolError(f"http.get: the URL {url[:60]!r} has a bad port") from None
-    return f"{host}:{port}"
+    return _resource(host, port)
+
+
+def _resource(host: str, port: int | str) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def url_resource_pieces(pieces: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -72,6 +96,101 @@ def _check(ctx: Any, url: str) -> None:
         raise PermissionDenied(d.to_diagnostic(file="<runtime>"))
 
 
+class _Guard:
+    """One request's connections: checked on what they reach, cut at the deadline."""
+
+    def __init__(self, policy: Any, seconds: float) -> None:
+        self.policy = policy
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+        self.fired = False
+        self._socks: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            for s in self._socks:
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        self._timer.cancel()
+
+    def create_connection(self, address: tuple[str, int], timeout: Any = None,
+                          source_address: Any = None) -> socket.socket:
+        """http.client's `_create_connection`, deciding on the host it really connects to."""
+        host, port = address
+        d = self.policy.check("net", _resource(host, port))
+        if not d.allowed:
+            raise PermissionDenied(d.to_diagnostic(file="<runtime>"))
+        name = host_part(d.resource).strip("[]")
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        infos = socket.getaddrinfo(name, port, type=socket.SOCK_STREAM)
+        for info in infos:
+            ip = str(info[4][0]).split("%")[0]
+            seen = self.policy.check("net", _resource(ip, port))
+            if seen.code == "E_DENIED":
+                raise PermissionDenied(Diagnostic(
+                    "E_DENIED", f"net of {d.resource!r} is refused: it resolves to {ip}, which "
+                    f"matches deny rule '{seen.rule}' (deny rules take precedence over grants)",
+                    file="<runtime>", fix="deny rules cannot be overridden; use a host that "
+                    "does not lead to a denied address",
+                    data={"kind": "net", "resource": d.resource, "address": ip,
+                          "rule": seen.rule}))
+        error: OSError | None = None
+        for family, kind, proto, _, sockaddr in infos:
+            sock = socket.socket(family, kind, proto)
+            with self._lock:
+                if self.fired:
+                    sock.close()
+                    raise TimeoutError
+                self._socks.append(sock)
+            try:
+                sock.settimeout(max(0.001, self.deadline - time.monotonic()))
+                sock.connect(sockaddr)  # the address checked above, not a new lookup
+                return sock
+            except OSError as e:
+                error = e
+                sock.close()
+        raise error or OSError(f"{name} has no address")
+
+
+def _pinned(base: type, guard: _Guard) -> type:
+    class Pinned(base):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._create_connection = guard.create_connection
+
+    return Pinned
+
+
+class _HTTP(urllib.request.HTTPHandler):
+    def __init__(self, guard: _Guard) -> None:
+        super().__init__()
+        self.guard = guard
+
+    def http_open(self, req: Any) -> Any:
+        return self.do_open(_pinned(http.client.HTTPConnection, self.guard), req)
+
+
+class _HTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, guard: _Guard) -> None:
+        super().__init__()
+        self.guard = guard
+
+    def https_open(self, req: Any) -> Any:
+        return self.do_open(_pinned(http.client.HTTPSConnection, self.guard), req,
+                            context=self._context)
+
+
 class _Redirects(urllib.request.HTTPRedirectHandler):
     """Follows a redirect only to a granted host, and only a few times."""
 
@@ -93,27 +212,34 @@ def _get(ctx: Any, url: Any) -> str:
         raise ToolError("http.get: url must be a str")
     _check(ctx, url)
     budget = seconds_left(ctx, TIMEOUT)
-    start = time.monotonic()
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _Redirects(ctx))
+    left = cap_left(ctx, "net", "bytes")
+    limit = MAX_BODY if left is None else min(MAX_BODY, left)
+    what = "allowed" if left is None or left >= MAX_BODY else \
+        f"left of the cap net:bytes={policy_of(ctx).cap('net', 'bytes')}"
+    guard = _Guard(policy_of(ctx), budget)
+    late = ToolError(f"http.get: the request took more than {budget:.3g} s (the whole "
+                     "request, headers and body, has one deadline)")
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _Redirects(ctx),
+                                         _HTTP(guard), _HTTPS(guard))
     req = urllib.request.Request(url, headers={"User-Agent": "rlmlang http.get"})
     try:
         with opener.open(req, timeout=budget) as resp:
             length = resp.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > MAX_BODY:
+            if length and length.isdigit() and int(length) > limit:
                 raise ToolError(f"http.get: the response is {length} bytes, more than the "
-                                f"{MAX_BODY} allowed")
+                                f"{limit} {what}")
             chunks: list[bytes] = []
             got = 0
             while True:
-                if time.monotonic() - start > budget:
-                    raise ToolError(f"http.get: the request took more than {budget:.0f} s")
-                chunk = resp.read(_CHUNK)
+                chunk = resp.read1(_CHUNK)  # what has arrived: one slow byte is one read
+                if guard.fired:
+                    raise late
                 if not chunk:
                     break
                 got += len(chunk)
-                if got > MAX_BODY:
-                    raise ToolError(f"http.get: the response is more than the {MAX_BODY} "
-                                    "bytes allowed")
+                if got > limit:
+                    raise ToolError(f"http.get: the response is more than the {limit} "
+                                    f"bytes {what}")
                 chunks.append(chunk)
             charset = resp.headers.get_content_charset() or "utf-8"
     except urllib.error.HTTPError as e:
@@ -121,11 +247,18 @@ def _get(ctx: Any, url: Any) -> str:
     except urllib.error.URLError as e:
         if isinstance(e.reason, (ToolError, PermissionDenied)):
             raise e.reason from None
+        if guard.fired or isinstance(e.reason, TimeoutError):
+            raise late from None
         raise ToolError(f"http.get: cannot fetch {url[:80]!r}: {e.reason}") from None
-    except TimeoutError:
-        raise ToolError(f"http.get: the request took more than {budget:.0f} s") from None
-    except OSError as e:
+    except (TimeoutError, http.client.HTTPException, OSError) as e:
+        if guard.fired or isinstance(e, TimeoutError):
+            raise late from None
         raise ToolError(f"http.get: cannot fetch {url[:80]!r}: {e}") from None
+    finally:
+        guard.close()
+    if guard.fired:
+        raise late
+    charge(ctx, "net", "bytes", got)
     data = b"".join(chunks)
     try:
         return data.decode(charset, errors="replace")

@@ -7,13 +7,17 @@ The VM passes the cast type as the keyword `as`, which no script keyword
 can be (it is a reserved word). `llm.run(task, **inputs)` starts a nested
 controller with a smaller budget. Both delegate to hooks the controller puts
 on the ToolContext (`ctx.llm`, `ctx.llm_run`), which also count the calls
-against the run's budgets; the grant needed is `llm`.
+against the run's budgets; the grant needed is `llm`. A cap `llm:calls=N` is
+counted here, for the outermost script: the scripts of a nested run draw
+from the same N (the hooks count `llm:tokens=N` the same way). Both run in
+the script's own thread (`inline`): a model call cannot be abandoned midway.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from rlmlang.tools.context import charge
 from rlmlang.tools.declare import fuel, tool
 from rlmlang.tools.errors import ToolError
 from rlmlang.tools.registry import Permission, Size, ToolSpec
@@ -41,6 +45,7 @@ def _predict(ctx: Any, prompt: Any, **kwargs: Any) -> Any:
     hook = getattr(ctx, "llm", None)
     if hook is None:
         raise ToolError("llm.predict: no model is available to this run")
+    charge(ctx, "llm", "calls")
     return hook(prompt, snippets, as_type)
 
 
@@ -50,6 +55,7 @@ def _run(ctx: Any, task: Any, **kwargs: Any) -> Any:
     hook = getattr(ctx, "llm_run", None)
     if hook is None:
         raise ToolError("llm.run: nested runs are not available here")
+    charge(ctx, "llm", "calls")
     return hook(task, inputs)
 
 
@@ -59,12 +65,12 @@ def llm_specs() -> list[ToolSpec]:
         tool("llm.predict", "prompt: str, **snippets: str", "str", _predict,
              "Ask the model a question about short named snippets; add `as T` for a typed "
              "answer.", cost=cost, size=lambda s: Size(MAX_ANSWER, 1), origin="host",
-             permission=Permission("llm"), effect=True, castable=True, prompt=True,
+             permission=Permission("llm"), effect=True, castable=True, prompt=True, inline=True,
              example='line = find_line(context, "Ana bought")\n'
                      'submit(llm.predict("What colour is the car?", text=line))'),
         tool("llm.run", "task: str, **inputs: str", "str", _run,
              "Solve a sub-task with a nested run (its own scripts, a smaller budget).",
              cost=cost, size=lambda s: Size(MAX_ANSWER, 1), origin="host",
-             permission=Permission("llm"), effect=True,
+             permission=Permission("llm"), effect=True, inline=True,
              example='submit(llm.run("Summarise the complaints.", text=part))'),
     ]
