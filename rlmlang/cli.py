@@ -6,12 +6,20 @@ exit code (0 success, 1 the input was rejected or the run found nothing,
 2 the command itself was used wrongly). Subcommands whose logic lives in a
 stage module are registered by name in _COMMANDS and imported lazily, so
 `rlm check` never pays for loading llama.cpp.
+
+No subcommand ends in a Python traceback. Output that Python cannot encode
+(a lone surrogate a script built) is escaped, never fatal; a coded error
+that escapes a subcommand is printed as one (`rlm CMD: E_CODE: message`,
+exit 1, or 2 for E_USAGE); an OSError is E_IO; anything else is a bug,
+printed as E_INTERNAL with its one-line cause (RLM_DEBUG=1 shows the
+traceback).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable
 
@@ -57,7 +65,19 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Callable[..., int
     return parser, runners
 
 
+def _escape_unencodable() -> None:
+    """Print what cannot be encoded as an escape (`\\ud800`) instead of failing on it."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if callable(reconfigure):
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    _escape_unencodable()
     parser, runners = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
@@ -70,6 +90,23 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # the last line of defence: a coded error, never a traceback
+        return _report(args.command, exc)
+
+
+def _report(command: str, exc: Exception) -> int:
+    from rlmlang.runlog import failure_diagnostics
+
+    if os.environ.get("RLM_DEBUG"):
+        raise exc
+    diags = failure_diagnostics(exc)
+    for d in diags:
+        where = f"{d.location()}: " if d.file not in ("<script>", "") else ""
+        print(f"rlm {command}: {where}{d.code}: {d.message}"
+              + (f"\n  fix: {d.fix}" if d.fix else ""), file=sys.stderr)
+    if diags[0].code == "E_INTERNAL":
+        print("  (this is a bug in rlmlang; RLM_DEBUG=1 shows where)", file=sys.stderr)
+    return 2 if all(d.code == "E_USAGE" for d in diags) else 1
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ CODES: dict[str, str] = {
     "E_PERMISSION": "an effect that no grant allows",
     "E_DENIED": "an effect that a deny rule forbids",
     "E_SIZE": "a string or list that can grow without a safe bound",
+    "E_ALIAS": "a list or dict changed in place is also reachable through another name",
     "E_UNPROVEN": "the solver could not decide an obligation in its resource limit",
     "E_SUBMIT": "the script never submits, or submits a value of the wrong type",
     "E_BYTECODE": "bytecode that fails validation",
@@ -40,6 +41,8 @@ CODES: dict[str, str] = {
     "E_MODEL": "the model could not be loaded or failed",
     "E_BUDGET": "a run budget tripped",
     "E_USAGE": "the command was used wrongly",
+    "E_IO": "a file could not be read or written (missing, a directory, no permission, disk full)",
+    "E_INTERNAL": "a bug in rlmlang itself (please report it with the message)",
 }
 
 

@@ -13,17 +13,32 @@ Why this shape:
 - The writer emits each line with one unbuffered `write` (flushed always) and
   `fsync`s when asked (the controller does at step boundaries). A kill can
   leave at most one torn last line, which `LogWriter.resume` removes, saying so.
+- One writer per log: a new log is created exclusively (O_EXCL), and every
+  writer holds an exclusive lock (`flock`) on it for as long as it is open,
+  taken before anything is read, truncated or repaired. A second run on the
+  same path, or a second `--resume` of one run, is refused with E_LOG
+  instead of interleaving lines. The lock dies with its process, so a
+  killed run can be resumed at once.
+- Reading never crashes: a line nested deeper than the JSON parser follows,
+  a file that cannot be read or written (a directory, no permission, a full
+  disk), are E_LOG diagnostics with a `reason`.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import hashlib
 import hmac
 import json
 import os
+import secrets
+import time
+from pathlib import Path
 from typing import Any
 
 from rlmlang.diagnostics import Diagnostic, DiagnosticError, Span
+from rlmlang.store import canonical_json, loads
 
 FORMAT_VERSION = 1
 GENESIS = "0" * 64
@@ -39,9 +54,56 @@ _FIELDS_MAC = _FIELDS | {"mac"}
 _HEX = frozenset("0123456789abcdef")
 
 
-def _dumps(obj: Any) -> str:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
+_dumps = canonical_json  # one canonical form for the log and the store (surrogates escaped)
+
+
+def _loads(raw: bytes | str) -> Any:
+    """A line's JSON; too deep a nesting is a JSONDecodeError like any other bad line."""
+    try:
+        return loads(raw, "the line")
+    except json.JSONDecodeError:
+        raise
+    except ValueError as exc:
+        raise json.JSONDecodeError(str(exc), "", 0) from None
+
+
+def new_log_path(directory: str | os.PathLike[str] = "runs") -> Path:
+    """A default log name no other run picks: the time, then random hex (`O_EXCL` backs it)."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    return Path(directory) / f"{stamp}-{secrets.token_hex(3)}.log"
+
+
+def _io_error(path: str, action: str, exc: OSError) -> DiagnosticError:
+    """An OSError on a log as an E_LOG diagnostic naming what failed, and why."""
+    reasons = {errno.ENOSPC: ("full", "the disk is full"),
+               errno.EDQUOT: ("full", "the disk quota is exhausted"),
+               errno.EISDIR: ("directory", "it is a directory"),
+               errno.EACCES: ("access", "permission denied"),
+               errno.EPERM: ("access", "permission denied"),
+               errno.EROFS: ("access", "the file system is read-only"),
+               errno.ENOENT: ("missing", "no such file or directory"),
+               errno.ENOTDIR: ("missing", "a part of the path is not a directory")}
+    reason, why = reasons.get(exc.errno or 0, ("io", exc.strerror or str(exc)))
+    fix = {"full": "free some disk space; `rlm run --resume LOG` continues the run",
+           "directory": "give a file path for the log, e.g. runs/today.log",
+           "access": "choose a path you can write to"}.get(reason)
+    return DiagnosticError([_diag(path, 0, f"cannot {action} log {path}: {why}", fix,
+                                  reason=reason, errno=exc.errno)])
+
+
+def _lock(fd: int, path: str) -> None:
+    """Hold the log exclusively, or say who holds it."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise DiagnosticError([_diag(
+            path, 0, f"log {path} is in use by another process (a run is writing it, or "
+            "another --resume is continuing it)", "wait for it to finish, or use another "
+            "--log path", reason="locked")]) from None
+    except OSError as exc:
+        os.close(fd)
+        raise _io_error(path, "lock", exc) from None
 
 
 def _mac(key: bytes, body: bytes) -> str:
@@ -57,21 +119,45 @@ class LogWriter:
     """Appends events to a run log, continuing the hash chain."""
 
     def __init__(self, path: str | os.PathLike[str], hmac_key: bytes | None = None, *,
-                 overwrite: bool = False, kinds: frozenset[str] | None = None):
+                 overwrite: bool = False, kinds: frozenset[str] | None = None,
+                 parents: bool = False):
+        """Create a log (exclusively, unless `overwrite`) and hold its lock.
+
+        `overwrite` replaces an existing log only once its lock is taken, so a
+        log another process is still writing is never truncated under it.
+        `parents` creates missing parent directories.
+        """
         self.path = os.fspath(path)
         self.hmac_key = hmac_key
         self.kinds = kinds
         self.seq = 0                 # the seq of the next event
         self.last_hash = GENESIS     # SHA-256 of the last line written
         self.notes: list[str] = []   # what resume had to repair, in words
-        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
-        flags |= os.O_TRUNC if overwrite else os.O_EXCL
+        self._fd: int | None = None
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | (0 if overwrite else os.O_EXCL)
         try:
-            self._fd: int | None = os.open(self.path, flags, 0o644)
-        except FileExistsError:
+            if parents:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, flags, 0o644)
+        except FileExistsError as exc:
+            if os.path.isdir(self.path):
+                raise _io_error(self.path, "create", IsADirectoryError(
+                    errno.EISDIR, exc.strerror)) from None
             raise DiagnosticError([_diag(
-                self.path, 0, f"log file {self.path} already exists",
-                fix="choose another path, pass overwrite=True, or resume the run")]) from None
+                self.path, 0, f"log file {self.path} already exists: it holds another run's "
+                "record, which a new run does not overwrite",
+                fix="choose another --log path, or `rlm run --resume` it if that run was "
+                    "interrupted", reason="exists")]) from None
+        except OSError as exc:
+            raise _io_error(self.path, "create", exc) from None
+        _lock(fd, self.path)
+        if overwrite:
+            try:
+                os.ftruncate(fd, 0)
+            except OSError as exc:
+                os.close(fd)
+                raise _io_error(self.path, "truncate", exc) from None
+        self._fd = fd
 
     @classmethod
     def resume(cls, path: str | os.PathLike[str], hmac_key: bytes | None = None, *,
@@ -85,30 +171,29 @@ class LogWriter:
         path = os.fspath(path)
         notes: list[str] = []
         try:
-            with open(path, "rb") as f:
-                raw = f.read()
+            fd = os.open(path, os.O_RDWR | os.O_APPEND)
         except OSError as exc:
-            raise DiagnosticError([_diag(path, 0, f"cannot read log {path}: {exc.strerror}")]) \
-                from None
-        if raw and not raw.endswith(b"\n"):
-            cut = raw.rfind(b"\n") + 1
-            line_no = raw.count(b"\n") + 1
-            tail = raw[cut:]
-            if _completes_chain(raw[:cut], tail, hmac_key):
-                with open(path, "ab") as f:
-                    f.write(b"\n")
-                    f.flush()
-                    os.fsync(f.fileno())
-                raw += b"\n"
-                notes.append(f"{path}: line {line_no} lacked its final newline; added it")
-            else:
-                with open(path, "r+b") as f:
-                    f.truncate(cut)
-                    f.flush()
-                    os.fsync(f.fileno())
-                raw = raw[:cut]
-                notes.append(f"{path}: line {line_no} was cut off mid-write ({len(tail)} bytes); "
-                             "removed it before resuming")
+            raise _io_error(path, "open", exc) from None
+        _lock(fd, path)  # before reading: nobody else repairs or appends meanwhile
+        try:
+            raw = _read_fd(fd)
+            if raw and not raw.endswith(b"\n"):
+                cut = raw.rfind(b"\n") + 1
+                line_no = raw.count(b"\n") + 1
+                tail = raw[cut:]
+                if _completes_chain(raw[:cut], tail, hmac_key):
+                    os.write(fd, b"\n")
+                    raw += b"\n"
+                    notes.append(f"{path}: line {line_no} lacked its final newline; added it")
+                else:
+                    os.ftruncate(fd, cut)
+                    raw = raw[:cut]
+                    notes.append(f"{path}: line {line_no} was cut off mid-write ({len(tail)} "
+                                 "bytes); removed it before resuming")
+                os.fsync(fd)
+        except OSError as exc:
+            os.close(fd)
+            raise _io_error(path, "repair", exc) from None
         problems = [d for d in check_bytes(raw, path, hmac_key, kinds)
                     if d.data.get("reason") != "no_run_end"]
         events = _parse_complete(raw) if not problems else []
@@ -117,8 +202,9 @@ class LogWriter:
         if not problems and events[-1].get("kind") == "run_end":
             problems = [_diag(path, len(events),
                               f"the run in {path} already ended (run_end at line {len(events)}); "
-                              "nothing to resume")]
+                              "nothing to resume", reason="ended")]
         if problems:
+            os.close(fd)
             raise DiagnosticError(problems)
         writer = cls.__new__(cls)
         writer.path = path
@@ -128,7 +214,7 @@ class LogWriter:
         last = raw[:-1].rsplit(b"\n", 1)[-1]
         writer.last_hash = hashlib.sha256(last).hexdigest()
         writer.notes = notes
-        writer._fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+        writer._fd = fd
         return writer
 
     def append(self, kind: str, payload: dict[str, Any], sync: bool = False) -> dict[str, Any]:
@@ -154,24 +240,35 @@ class LogWriter:
             body = _dumps(event).encode("utf-8")
         line = body + b"\n"
         view = memoryview(line)
-        while view:
-            n = os.write(self._fd, view)
-            view = view[n:]
-        if sync:
-            os.fsync(self._fd)
+        try:
+            while view:
+                n = os.write(self._fd, view)
+                view = view[n:]
+            if sync:
+                os.fsync(self._fd)
+        except OSError as exc:  # a torn line at worst: resume removes it
+            raise _io_error(self.path, f"append a {kind!r} event to", exc) from None
         self.last_hash = hashlib.sha256(body).hexdigest()
         self.seq += 1
         return event
 
     def sync(self) -> None:
         if self._fd is not None:
-            os.fsync(self._fd)
+            try:
+                os.fsync(self._fd)
+            except OSError as exc:
+                raise _io_error(self.path, "sync", exc) from None
 
     def close(self) -> None:
+        """Sync and release the log (and its lock); closing twice is fine."""
         if self._fd is not None:
-            os.fsync(self._fd)
-            os.close(self._fd)
-            self._fd = None
+            fd, self._fd = self._fd, None
+            try:
+                os.fsync(fd)
+            except OSError as exc:
+                raise _io_error(self.path, "sync", exc) from None
+            finally:
+                os.close(fd)
 
     def __enter__(self) -> LogWriter:
         return self
@@ -180,10 +277,46 @@ class LogWriter:
         self.close()
 
 
+def _read_fd(fd: int) -> bytes:
+    chunks = []
+    os.lseek(fd, 0, os.SEEK_SET)
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def failure_diagnostics(exc: BaseException) -> list[Diagnostic]:
+    """What stopped a run, as diagnostics: its own, or one coded from the exception."""
+    if isinstance(exc, DiagnosticError) and exc.diagnostics:
+        return list(exc.diagnostics)
+    if isinstance(exc, OSError):
+        return [Diagnostic("E_IO", f"{exc.strerror or exc}" + (f": {exc.filename}"
+                                                                if exc.filename else ""))]
+    return [Diagnostic("E_INTERNAL", f"{type(exc).__name__}: {exc}")]
+
+
+def record_failure(log: LogWriter | None, exc: BaseException, **end: Any) -> None:
+    """Write a failed run's `error` and then its `run_end` (status "error"), as far as the
+    log can still be written: a run that stops on an error still ends its log, so the
+    audit reads it as failed, not as interrupted. `end` adds fields to run_end."""
+    if log is None or log._fd is None:
+        return
+    diags = failure_diagnostics(exc)
+    first = diags[0]
+    try:
+        log.append("error", {"code": first.code, "message": first.message,
+                             "diagnostics": [d.to_json() for d in diags[:MAX_DIAGNOSTICS]]},
+                   sync=True)
+        log.append("run_end", {"status": "error", "answer": None,
+                               "reason": f"{first.code}: {first.message}", **end}, sync=True)
+    except (DiagnosticError, OSError, TypeError, ValueError):
+        pass  # the log itself is what failed (a full disk): the audit will say interrupted
+
+
 def _completes_chain(head: bytes, tail: bytes, key: bytes | None) -> bool:
     """Whether a last line lacking only its newline is a whole, chained event."""
     try:
-        obj = json.loads(tail)
+        obj = _loads(tail)
     except ValueError:
         return False
     if not isinstance(obj, dict) or _dumps(obj).encode("utf-8") != tail:
@@ -215,7 +348,7 @@ def _without_mac(raw: bytes, obj: dict[str, Any]) -> bytes | None:
 
 
 def _parse_complete(raw: bytes) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in raw.split(b"\n")[:-1]]
+    return [_loads(line) for line in raw.split(b"\n")[:-1]]
 
 
 def read_events(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
@@ -225,15 +358,14 @@ def read_events(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
         with open(path, "rb") as f:
             raw = f.read()
     except OSError as exc:
-        raise DiagnosticError([_diag(path, 0, f"cannot read log {path}: {exc.strerror}")]) \
-            from None
+        raise _io_error(path, "read", exc) from None
     lines = raw.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
     events = []
     for i, line in enumerate(lines, 1):
         try:
-            obj = json.loads(line)
+            obj = _loads(line)
         except (ValueError, UnicodeDecodeError):
             torn = i == len(lines) and not raw.endswith(b"\n")
             what = "is cut off mid-JSON" if torn else "is not JSON"
@@ -252,7 +384,7 @@ def check_chain(path: str | os.PathLike[str], hmac_key: bytes | None = None,
         with open(path, "rb") as f:
             raw = f.read()
     except OSError as exc:
-        return [_diag(path, 0, f"cannot read log {path}: {exc.strerror}")]
+        return _io_error(path, "read", exc).diagnostics
     return check_bytes(raw, path, hmac_key, kinds)
 
 
@@ -311,12 +443,14 @@ def check_bytes(raw: bytes, path: str = "<log>", hmac_key: bytes | None = None,
     for i, ln in enumerate(lines, 1):
         first_at.setdefault(ln.hash, i)
 
-    loads, dumps = json.loads, _dumps
+    loads, dumps = _loads, _dumps
     mac_expected: bool | None = None
     for i, ln in enumerate(lines, 1):
         try:
             obj = loads(ln.raw)
         except ValueError as exc:
+            if not isinstance(exc, json.JSONDecodeError):  # e.g. invalid UTF-8 inside
+                exc = json.JSONDecodeError(str(exc), "", 0)
             ln.bad = True
             if i == n and torn:
                 report(i, f"line {i} is cut off mid-JSON: the writer was killed mid-write or "

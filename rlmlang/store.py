@@ -17,6 +17,19 @@ Why this shape:
   kill -9 or a power cut.
 - Large inputs (contexts of many MB) are blobs, written and hashed in chunks
   so that memory stays near the size of the text.
+- Several processes may share one store. A commit names the version its
+  writes were computed from (`Transaction.base`, or `commit_writes(...,
+  base=)`), and is refused with `StateConflict` when another writer has
+  committed since (optimistic concurrency): nothing is lost, the caller runs
+  its step again on the new state.
+- Every SQLite failure is an `E_STATE` diagnostic whose `data["reason"]`
+  says which kind it is (`full`: the disk; `corrupt`: the file; `busy`,
+  `access`, `io`, `other`), so a full disk is never reported as damage.
+  Stored text that does not decode (or nests deeper than Python's parser
+  goes) is `corrupt` too.
+- Text is valid UTF-8 always: a lone surrogate in a value (which Python
+  strings can hold and UTF-8 cannot) is written as its JSON escape
+  (`\\ud800`), which reads back as the same string.
 """
 
 from __future__ import annotations
@@ -28,6 +41,7 @@ import re
 import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
@@ -60,10 +74,153 @@ class StateError(DiagnosticError):
         return self.diagnostics[0]
 
 
+class StateConflict(StateError):
+    """Another writer committed after the state a transaction's writes were computed from."""
+
+    def __init__(self, path: str, base: int, found: int):
+        super().__init__(
+            f"state changed while the transaction was open: it read version {base} of {path}, "
+            f"and another writer has since committed version {found}; nothing was written",
+            fix="run the step again on the new state", reason="conflict", expected=base,
+            found=found)
+        self.base, self.found = base, found
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def canonical_json(value: Any) -> str:
-    """The one text form of a value: sorted keys, no spaces, UTF-8, no NaN."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+    """The one text form of a value: sorted keys, no spaces, UTF-8, no NaN.
+
+    A lone surrogate (not encodable in UTF-8) is written as its JSON escape,
+    which `json.loads` reads back as the same string.
+    """
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       allow_nan=False)
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text
+
+
+def loads(text: str | bytes, what: str = "stored JSON") -> Any:
+    """`json.loads` for text read from disk: a ValueError, never a RecursionError.
+
+    Text nested deeper than the parser's recursion limit (`[[[[...` a
+    hundred thousand times) is damage, not a crash.
+    """
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError(f"{what} is nested too deeply to read") from None
+
+
+def _reason(exc: sqlite3.Error) -> str:
+    """Which kind of SQLite failure: full, corrupt, busy, access, io or other."""
+    name = str(getattr(exc, "sqlite_errorname", "") or "")
+    text = str(exc).lower()
+    if name.startswith("SQLITE_FULL") or "disk is full" in text:
+        return "full"
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text \
+            or "not a database" in text:
+        return "corrupt"
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return "busy"
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")) \
+            or "unable to open" in text or "readonly" in text:
+        return "access"
+    if name.startswith("SQLITE_IOERR") or "disk i/o" in text:
+        return "io"
+    return "other"
+
+
+_WHAT = {
+    "full": ("the disk is full", "free some disk space, then run again (nothing was lost: a "
+             "commit either landed whole or not at all)"),
+    "corrupt": ("the file is damaged or is not a state store", "restore it from a copy; "
+                "`rlm audit` tells which versions the log can still vouch for"),
+    "busy": ("another process holds it locked", "wait for the other run to finish"),
+    "access": ("it cannot be opened or written (permissions, a read-only file system, or a "
+               "missing directory)", "check the path and its permissions"),
+    "io": ("the disk reported an I/O error", "check the disk"),
+    "other": ("SQLite failed", None),
+}
+
+
+def sqlite_error(path: str, action: str, exc: sqlite3.Error) -> StateError:
+    """A coded E_STATE error for a SQLite failure, saying which kind it was."""
+    reason = _reason(exc)
+    if reason == "io" and _disk_nearly_full(path):
+        reason = "full"  # SQLite says IOERR when growing its WAL or shm files fails
+    what, fix = _WHAT[reason]
+    name = getattr(exc, "sqlite_errorname", None) or type(exc).__name__
+    return StateError(f"cannot {action} state store {path}: {what} ({name}: {exc})", fix=fix,
+                      reason=reason, sqlite=name, path=path)
+
+
+def _disk_nearly_full(path: str) -> bool:
+    try:
+        st = os.statvfs(os.path.dirname(os.path.abspath(path)) or ".")
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < (256 << 10)
+
+
+class _Rows(list):  # type: ignore[type-arg]
+    """A query's rows, fetched at once (so a damaged page fails inside the guard)."""
+
+    def fetchone(self) -> Any:
+        return self[0] if self else None
+
+    def fetchall(self) -> list[Any]:
+        return list(self)
+
+
+class _Db:
+    """The SQLite connection, every failure of which is an E_STATE diagnostic."""
+
+    def __init__(self, path: str, conn: sqlite3.Connection | None = None):
+        self.path = path
+        self.action = "open"
+        if conn is not None:
+            self.conn = conn
+            return
+        try:
+            self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise sqlite_error(path, "open", exc) from None
+
+    def execute(self, sql: str, params: Any = ()) -> _Rows:
+        try:
+            return _Rows(self.conn.execute(sql, params).fetchall())
+        except sqlite3.Error as exc:
+            raise sqlite_error(self.path, self.action, exc) from None
+
+    def executemany(self, sql: str, rows: Any) -> None:
+        try:
+            self.conn.executemany(sql, rows)
+        except sqlite3.Error as exc:
+            raise sqlite_error(self.path, self.action, exc) from None
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.conn.in_transaction
+
+    def rollback(self) -> None:
+        """Undo an open transaction; a second failure must not hide the first."""
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+    def blobopen(self, *args: Any) -> Any:
+        return self.conn.blobopen(*args)
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
 
 
 # ---------------------------------------------------------------- schema
@@ -230,24 +387,59 @@ class StateStore:
     key both declare; new keys extend it.
     """
 
-    def __init__(self, path: str | os.PathLike[str], schema: Mapping[str, Type | str] | None = None):
+    def __init__(self, path: str | os.PathLike[str], schema: Mapping[str, Type | str] | None = None,
+                 *, _conn: sqlite3.Connection | None = None):
         self.path = os.fspath(path)
+        if _conn is None and os.path.isdir(self.path):
+            raise StateError(f"cannot open state store {self.path}: it is a directory",
+                             fix="give the path of a file", reason="access", path=self.path)
+        self._db = _Db(self.path, _conn)
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA busy_timeout=10000")
             mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             self._db.execute("PRAGMA synchronous=FULL")
             self._init_schema(schema)
-        except sqlite3.DatabaseError as exc:
-            raise StateError(f"cannot open state store {self.path}: {exc}",
-                             fix="check the path; the file must be an rlmlang state store "
-                                 "(SQLite) or not exist yet") from None
-        self.journal_mode = str(mode)
-        self._cache: dict[str, tuple[str, Any]] = {}
-        self._version = 0
-        self._data_version = -1
-        self._hash_cache: tuple[int, str] | None = None
-        self._refresh(force=True)
+            self._db.action = "read"
+            self.journal_mode = str(mode)
+            self._cache: dict[str, tuple[str, Any]] = {}
+            self._version = 0
+            self._data_version = -1
+            self._hash_cache: tuple[int, str] | None = None
+            self._refresh(force=True)
+        except BaseException:
+            self._db.close()
+            raise
+
+    @classmethod
+    def copy_of(cls, source: str | os.PathLike[str], target: str | None = None) -> StateStore:
+        """A private copy of a store, never writing to the original (the audit's evidence).
+
+        The source is read through a read-only connection with SQLite's backup
+        API and checked (`quick_check`); the copy goes to `target`, or to
+        memory when it is None. Errors say whether the source is damaged
+        (`corrupt`) or the copy could not be written (`full`).
+        """
+        label = os.fspath(source)
+        try:
+            src = sqlite3.connect(f"file:{Path(label).resolve()}?mode=ro", uri=True)
+        except sqlite3.Error as exc:
+            raise sqlite_error(label, "open", exc) from None
+        try:
+            dst = sqlite3.connect(target or ":memory:", isolation_level=None,
+                                  check_same_thread=False)
+            try:
+                src.backup(dst)
+                check = str(dst.execute("PRAGMA quick_check").fetchone()[0])
+            except sqlite3.Error as exc:
+                dst.close()
+                raise sqlite_error(label, "copy", exc) from None
+        finally:
+            src.close()
+        if check != "ok":
+            dst.close()
+            raise StateError(f"state store {label} is damaged: {check[:200]}",
+                             fix=_WHAT["corrupt"][1], reason="corrupt", path=label)
+        return cls(label, _conn=dst)
 
     # -- opening
 
@@ -261,11 +453,12 @@ class StateStore:
                     db.execute(stmt)
             rows = dict(db.execute("SELECT name, value FROM store_meta").fetchall())
             fmt = rows.get("format")
-            if fmt is not None and int(fmt) != STORE_FORMAT:
+            if fmt is not None and str(fmt) != str(STORE_FORMAT):
                 raise StateError(
                     f"state store {self.path} has format {fmt}, this rlmlang reads format "
                     f"{STORE_FORMAT}")
-            stored = Schema(json.loads(rows["schema"])) if "schema" in rows else None
+            stored = Schema(_loads(rows["schema"], self.path, "its schema")) \
+                if "schema" in rows else None
             if stored is None:
                 self.schema = wanted or Schema({})
             elif wanted is None:
@@ -278,10 +471,10 @@ class StateStore:
                        (canonical_json(self.schema.to_json()),))
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            db.rollback()
             raise
 
-    def _merge(self, stored: Schema, wanted: Schema, db: sqlite3.Connection) -> Schema:
+    def _merge(self, stored: Schema, wanted: Schema, db: _Db) -> Schema:
         old, new = stored.to_json(), wanted.to_json()
         conflicts = [f"'{k}' is {old[k]} in the store but {new[k]} now"
                      for k in sorted(old.keys() & new.keys()) if old[k] != new[k]]
@@ -315,7 +508,8 @@ class StateStore:
         if version == self._version and not force:
             return
         self._version = version
-        self._cache = {k: (text, _decode_cached(text)) for k, text in self._snapshot_texts(version)}
+        self._cache = {k: (text, _decode_cached(text, self.path))
+                       for k, text in self._snapshot_texts(version)}
         self._hash_cache = None
 
     def _snapshot_texts(self, version: int) -> list[tuple[str, str]]:
@@ -341,7 +535,7 @@ class StateStore:
         entry = self._cache.get(key)
         if entry is None:
             return default
-        return _fresh(entry)
+        return _fresh(entry, self.path)
 
     def keys(self, prefix: str = "") -> list[str]:
         self._refresh()
@@ -351,9 +545,11 @@ class StateStore:
         """All keys and values at `version` (default: the latest)."""
         self._refresh()
         if version is None or version == self._version:
-            return {k: json.loads(text) for k, (text, _) in sorted(self._cache.items())}
+            return {k: _loads(text, self.path, f"key {k!r}")
+                    for k, (text, _) in sorted(self._cache.items())}
         self._check_version(version)
-        return {k: json.loads(text) for k, text in self._snapshot_texts(version)}
+        return {k: _loads(text, self.path, f"key {k!r}")
+                for k, text in self._snapshot_texts(version)}
 
     def state_hash(self, version: int | None = None) -> str:
         """SHA-256 (hex) of the canonical JSON of the snapshot at `version`."""
@@ -370,13 +566,13 @@ class StateStore:
 
     def history(self) -> list[tuple[int, dict[str, Any]]]:
         """Every committed version with its meta, oldest first."""
-        return [(v, json.loads(m)) for v, m in
+        return [(v, _loads(m, self.path, f"the meta of version {v}")) for v, m in
                 self._db.execute("SELECT version, meta FROM versions ORDER BY version")]
 
     def meta(self, version: int) -> dict[str, Any]:
         self._check_version(version, allow_zero=False)
         row = self._db.execute("SELECT meta FROM versions WHERE version = ?", (version,)).fetchone()
-        return json.loads(row[0])
+        return _loads(row[0], self.path, f"the meta of version {version}")
 
     def last_meta(self) -> dict[str, Any] | None:
         """The meta of the latest commit (where a resumed run picks up), or None."""
@@ -393,8 +589,8 @@ class StateStore:
             " ORDER BY p.version DESC LIMIT 1) "
             "FROM kv k WHERE k.version = ? ORDER BY k.key", (version,)).fetchall()
         for key, new, old in rows:
-            out[key] = {"old": None if old is None else json.loads(old),
-                        "new": None if new is None else json.loads(new)}
+            out[key] = {"old": None if old is None else _loads(old, self.path, f"key {key!r}"),
+                        "new": None if new is None else _loads(new, self.path, f"key {key!r}")}
         return out
 
     def _check_version(self, version: int, allow_zero: bool = True) -> None:
@@ -462,17 +658,12 @@ class StateStore:
         except (TypeError, ValueError) as exc:
             raise StateError(f"transaction meta cannot be stored as JSON ({exc})") from None
         db = self._db
-        try:
-            db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StateError(f"state store {self.path} is busy: {exc}") from None
+        db.action = "commit to"
+        db.execute("BEGIN IMMEDIATE")
         try:
             latest = db.execute("SELECT MAX(version) FROM versions").fetchone()[0] or 0
             if latest != txn.base:
-                raise StateError(
-                    f"state changed while the transaction was open (it began at version "
-                    f"{txn.base}, the store is now at {latest}); nothing was written",
-                    fix="run the script again on the new state")
+                raise StateConflict(self.path, txn.base, latest)
             version = latest + 1
             changes: list[tuple[str, int, str | None]] = []
             for key, text in sorted(txn._writes.items()):
@@ -488,14 +679,15 @@ class StateStore:
             db.executemany("INSERT INTO kv (key, version, value) VALUES (?, ?, ?)", changes)
             db.execute("COMMIT")
         except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
+            db.rollback()
             raise
+        finally:
+            db.action = "read"
         for key, _, text in changes:
             if text is None:
                 self._cache.pop(key, None)
             else:
-                self._cache[key] = (text, _decode_cached(text))
+                self._cache[key] = (text, _decode_cached(text, self.path))
         self._version = version
         self._hash_cache = None
         return version
@@ -516,6 +708,7 @@ class StateStore:
             nbytes += len(chunk)
         digest = h.hexdigest()
         db = self._db
+        db.action = "write a blob to"
         db.execute("BEGIN IMMEDIATE")
         try:
             row = db.execute("SELECT sha256 FROM blobs WHERE name = ?", (name,)).fetchone()
@@ -523,14 +716,18 @@ class StateStore:
                 db.execute("INSERT OR REPLACE INTO blobs (name, sha256, chars, data) "
                            "VALUES (?, ?, ?, zeroblob(?))", (name, digest, len(text), nbytes))
                 rowid = db.execute("SELECT rowid FROM blobs WHERE name = ?", (name,)).fetchone()[0]
-                with db.blobopen("blobs", "data", rowid) as blob:
-                    for i in range(0, len(text), _BLOB_CHUNK):
-                        blob.write(text[i:i + _BLOB_CHUNK].encode("utf-8", "surrogatepass"))
+                try:
+                    with db.blobopen("blobs", "data", rowid) as blob:
+                        for i in range(0, len(text), _BLOB_CHUNK):
+                            blob.write(text[i:i + _BLOB_CHUNK].encode("utf-8", "surrogatepass"))
+                except sqlite3.Error as exc:
+                    raise sqlite_error(self.path, "write a blob to", exc) from None
             db.execute("COMMIT")
         except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
+            db.rollback()
             raise
+        finally:
+            db.action = "read"
         return digest
 
     def get_blob(self, name: str) -> str:
@@ -539,7 +736,12 @@ class StateStore:
             raise StateError(f"no blob named {name!r} in {self.path}")
         data: bytes = row[0]
         del row
-        return data.decode("utf-8", "surrogatepass")
+        try:
+            return data.decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError as exc:
+            raise StateError(f"blob {name!r} in {self.path} is not UTF-8 text: the store is "
+                             f"damaged ({exc.reason} at byte {exc.start})", reason="corrupt",
+                             path=self.path) from None
 
     def blob_info(self, name: str) -> dict[str, Any] | None:
         """{"sha256", "chars", "bytes"} of a blob, without reading it; None if absent."""
@@ -556,6 +758,29 @@ class StateStore:
     def integrity_check(self) -> str:
         return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])
 
+    def commit_writes(self, writes: Mapping[str, Any], meta: Mapping[str, Any] | None,
+                      base: int) -> int | None:
+        """Commit `writes` (key → value, checked against the schema) as one version,
+        if the store is still at `base`, the version they were computed from.
+
+        Returns the new version, or None when nothing changed. Raises
+        StateConflict when another writer committed after `base`.
+        """
+        txn = Transaction(self, dict(meta or {}))
+        txn.base = base
+        for key, value in writes.items():
+            txn.set(key, value)
+        if not txn.changed():
+            return None
+        return txn.commit()
+
+    def find_commit(self, **meta: Any) -> int | None:
+        """The latest version whose meta holds every given field and value, or None."""
+        for version, m in reversed(self.history()):
+            if all(m.get(k) == v for k, v in meta.items()):
+                return version
+        return None
+
     def close(self) -> None:
         self._db.close()
 
@@ -564,6 +789,16 @@ class StateStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def remove_store(path: str | os.PathLike[str]) -> None:
+    """Delete a store file with its WAL and shared-memory files (a stale WAL left beside a
+    new file of the same name would be replayed into it)."""
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.unlink(os.fspath(path) + suffix)
+        except FileNotFoundError:
+            pass
 
 
 class Transaction:
@@ -591,7 +826,7 @@ class Transaction:
         if text is not None:
             return json.loads(text)  # type: ignore[arg-type]
         entry = self.store._cache.get(key)
-        return default if entry is None else _fresh(entry)
+        return default if entry is None else _fresh(entry, self.store.path)
 
     def set(self, key: str, value: Any) -> None:
         """Write `value` (checked against the schema now, stored at commit)."""
@@ -646,17 +881,29 @@ class Transaction:
             self.commit()
 
 
-def _decode_cached(text: str) -> Any:
+def _loads(text: str, path: str, what: str) -> Any:
+    """Stored JSON, or an E_STATE `corrupt` error naming what could not be read."""
+    try:
+        return loads(text, what)
+    except (ValueError, TypeError) as exc:
+        raise StateError(f"state store {path} is damaged: {what} cannot be read ({exc})",
+                         fix=_WHAT["corrupt"][1], reason="corrupt", path=path) from None
+
+
+def _decode_cached(text: str, path: str) -> Any:
     """Keep scalars decoded (immutable, safe to share); containers are decoded per read."""
+    if not isinstance(text, str):
+        raise StateError(f"state store {path} is damaged: a value is not text",
+                         reason="corrupt", path=path)
     if text[:1] in ("[", "{"):
         return None
-    return json.loads(text)
+    return _loads(text, path, "a stored value")
 
 
-def _fresh(entry: tuple[str, Any]) -> Any:
+def _fresh(entry: tuple[str, Any], path: str) -> Any:
     text, value = entry
     if value is None and text[:1] in ("[", "{"):
-        return json.loads(text)
+        return _loads(text, path, "a stored value")
     return value
 
 

@@ -250,7 +250,7 @@ def test_a_tied_vote_goes_to_the_script_grounded_in_the_question(tmp_path: Path)
 def test_old_attempts_are_dropped_to_keep_the_prompt_in_the_window(tmp_path: Path) -> None:
     bad = [f'submit(find_line(context, "{w}"))' for w in ("alpha", "bravo", "charlie")]
     probe = FakeModel([GOOD])
-    runtime(probe, tmp_path).run(SIG, QUESTION, context=CONTEXT)
+    runtime(probe, tmp_path / "probe").run(SIG, QUESTION, context=CONTEXT)  # its own log
     base = probe.count_tokens(probe.prompts[0])
     model = FakeModel([*bad, GOOD])
     # Room for the task, one failed attempt with its feedback (~18 words), and a script.

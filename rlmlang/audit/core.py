@@ -84,6 +84,7 @@ def audit_log(path: str, hmac_key: bytes | None = None, policy: Any = None,
         report.notes.append(f"no state store beside the log; using the one at the path "
                             f"run_start recorded: {report.store_path}")
     rec = rebuild(view, path, report.store_path)
+    _store_finding(integ, rec)
     try:
         report.notes.extend(rec.notes)
         if rec.store is not None:
@@ -115,6 +116,7 @@ def replay_log(path: str, hmac_key: bytes | None = None,
     view = build_view(integ.events)
     store_path = state_path_for(path, view.start, state_path)
     rec = rebuild(view, path, store_path)
+    _store_finding(integ, rec)
     try:
         if rec.store is not None:
             check_store(integ, view.start, [e for it in view.iterations for e in it.commits],
@@ -124,6 +126,24 @@ def replay_log(path: str, hmac_key: bytes | None = None,
     finally:
         rec.close()
     return integ, result, store_path
+
+
+def _store_finding(integ: Integrity, rec: Any) -> None:
+    """A store that is there but cannot be read fails the audit, saying why: a full disk
+    (nothing wrong with the evidence) or damage (`data["reason"]`: full, corrupt, ...)."""
+    from rlmlang.diagnostics import Diagnostic
+
+    d = rec.store_error
+    if d is None:
+        return
+    reason = d.data.get("reason", "other")
+    what = ("the disk is too full to read it (this says nothing about the store itself: "
+            "free some space and audit again)" if reason == "full" else
+            "it is damaged or is not a state store" if reason == "corrupt" else d.message)
+    integ.store_problems.append(Diagnostic(
+        "E_STATE", f"the state store {rec.store_path} cannot be read: {what}", None, integ.path,
+        fix=d.fix, notes=(d.message,), data={"reason": f"store_{reason}",
+                                             "store": rec.store_path}))
 
 
 def read_key_file(path: str) -> bytes:

@@ -113,9 +113,9 @@ def check_store(result: Integrity, start: Event | None, commits: list[Event],
         got = input_sha256(text)
         if want != got:
             try:
-                import json
+                from rlmlang.store import loads
 
-                got = input_sha256(json.loads(text))  # a non-text input is kept as JSON
+                got = input_sha256(loads(text))  # a non-text input is kept as JSON
             except ValueError:
                 pass
         if want != got:
@@ -153,10 +153,14 @@ def state_path_for(log_path: str, start: Event | None, override: str | None = No
     """Where the run's state store is: the given path, beside the log, or where it was."""
     if override:
         return override
+    from pathlib import Path
+
+    from rlmlang.controller.resume import resolve_state_path
+
     beside = log_path + ".state"
     if os.path.exists(beside):
         return beside
-    recorded = start.data.get("state_path") if start is not None else None
-    if isinstance(recorded, str) and os.path.exists(recorded):
-        return recorded
+    recorded = resolve_state_path(start.data, Path(log_path)) if start is not None else None
+    if recorded is not None and os.path.exists(recorded):
+        return str(recorded)
     return beside

@@ -20,7 +20,6 @@ says so; replay needs the real inputs and refuses.
 from __future__ import annotations
 
 import os
-import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +44,7 @@ class RecordedRun:
     store: Any = None  # a private copy of the recorded StateStore, or None
     notes: list[str] = field(default_factory=list)
     blocked: str | None = None  # why scripts cannot be judged at all
+    store_error: Any = None  # a Diagnostic: the store exists but cannot be read
     _tmp: Any = None
     _memo: dict[int, Any] = field(default_factory=dict)
 
@@ -104,21 +104,24 @@ def read_blob(store: Any, name: str) -> tuple[str | None, str | None]:
 
 
 def copy_store(path: str) -> tuple[Any, Any]:
-    """A private copy of a state store (never writing to the original) and its temp dir."""
-    from rlmlang.store import StateStore
+    """A private copy of a state store (never writing to the original) and its temp dir.
 
-    tmp = tempfile.TemporaryDirectory(prefix="rlm-audit-")
-    dst_path = os.path.join(tmp.name, "state.sqlite")
+    The copy goes to a temporary file; when the disk is too full for it, to
+    memory, so a full disk is never mistaken for a damaged store.
+    """
+    from rlmlang.store import StateError, StateStore
+
     try:
-        src = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
-        try:
-            dst = sqlite3.connect(dst_path)
-            with dst:
-                src.backup(dst)
-            dst.close()
-        finally:
-            src.close()
-        return StateStore(dst_path), tmp
+        tmp = tempfile.TemporaryDirectory(prefix="rlm-audit-")
+    except OSError:  # no room even for a directory: copy to memory
+        return StateStore.copy_of(path), None
+    try:
+        return StateStore.copy_of(path, os.path.join(tmp.name, "state.sqlite")), tmp
+    except StateError as e:
+        tmp.cleanup()
+        if e.diagnostic.data.get("reason") in ("full", "io"):
+            return StateStore.copy_of(path), None
+        raise
     except BaseException:
         tmp.cleanup()
         raise
@@ -126,7 +129,6 @@ def copy_store(path: str) -> tuple[Any, Any]:
 
 def rebuild(view: RunView, log_path: str, store_path: str) -> RecordedRun:
     """Everything needed to judge and run the logged scripts, or why it cannot be had."""
-    import json
 
     from rlmlang.controller.signature import parse_signature
     from rlmlang.diagnostics import DiagnosticError
@@ -157,9 +159,10 @@ def rebuild(view: RunView, log_path: str, store_path: str) -> RecordedRun:
     if os.path.exists(store_path):
         try:
             rec.store, rec._tmp = copy_store(store_path)
-        except (sqlite3.Error, DiagnosticError) as e:
-            rec.notes.append(f"the state store {store_path} cannot be read ({e}); "
-                             "continuing without it")
+        except DiagnosticError as e:  # a finding: the audit fails, saying which kind
+            rec.store_error = e.diagnostics[0]
+            rec.notes.append(f"the state store {store_path} cannot be read "
+                             f"({e.diagnostics[0].message}); continuing without it")
     else:
         rec.notes.append(f"the state store {store_path} is missing: it holds the run's inputs "
                          "and every committed state. Re-verification uses stand-in inputs of "
@@ -175,10 +178,14 @@ def rebuild(view: RunView, log_path: str, store_path: str) -> RecordedRun:
             if why and why != "absent":
                 rec.notes.append(f"input '{name}' in the state store is {why}")
         if text is not None:
+            from rlmlang.store import loads
             from rlmlang.types import STR
 
-            inputs[name] = text if t == STR else json.loads(text)
-            continue
+            try:
+                inputs[name] = text if t == STR else loads(text, f"input '{name}'")
+                continue
+            except ValueError as e:
+                rec.notes.append(f"input '{name}' in the state store cannot be read ({e})")
         if name == "question" and isinstance(d.get("task"), str):
             inputs[name] = d["task"]  # the task text is the question
             continue

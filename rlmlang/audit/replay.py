@@ -122,6 +122,9 @@ def replay(rec: RecordedRun) -> ReplayResult:
     tally: dict[str, set[str]] = {}  # answer -> distinct scripts that gave it, all rounds
     try:
         for it in view.iterations:
+            if it.abandoned:
+                continue  # cut short by a kill; the resume ran the round again
+            store = _round_state(rec, it, store, res)
             _replay_round(rec, it, store, res, tally)
     except _Diverged as e:
         res.divergence = e.d
@@ -129,6 +132,21 @@ def replay(rec: RecordedRun) -> ReplayResult:
         store.close()
         res.seconds = time.perf_counter() - t0
     return res
+
+
+def _round_state(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult) -> Any:
+    """The state a round's scripts read. Runs that share a store see other runs' commits
+    between their rounds: the prompt records the version the round read, and when the
+    replayed state is not that version's, the replay continues from the recorded one."""
+    base = it.prompt.data.get("state_version") if it.prompt is not None else None
+    if rec.store is None or not isinstance(base, int) or not 0 <= base <= rec.store.version:
+        return store
+    if store.state_hash() == rec.store.state_hash(base):
+        return store
+    res.notes.append(f"iteration {it.number} read version {base} of the store, which another "
+                     "writer had changed since the previous round: replayed from that version")
+    store.close()
+    return rec.state_store(base)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -157,6 +175,8 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
         if o["status"] == "submitted" and not is_empty_answer(answer):
             sha = next(c.script_sha256 for c in it.candidates if c.number == n)
             tally.setdefault(answer_key(answer), set()).add(sha)
+    if it.observation is not None and it.observation.data.get("conflict"):
+        tally.clear()  # as the controller: answers computed on a state that changed are void
     submit = it.submit
     winner = it.winner()
     if it.commits:

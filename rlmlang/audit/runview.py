@@ -11,11 +11,18 @@ so any finding can be named by line.
 
 Reading is tolerant: lines that do not parse are skipped here (the integrity
 check reports them), so a damaged log can still be summarised.
+
+A `resume` event re-runs the rounds the kill cut short: the rounds from its
+`from_iteration` on that the log already holds are marked `abandoned` (kept,
+since their scripts ran and may have had effects, but never replayed: they
+did not finish), and the re-run's events make new ones. A round whose commit
+had reached the store before the kill is not re-run: the resume logs its
+`state_commit` and `submit` marked `recovered`, which complete the round
+they belong to instead.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +93,7 @@ class Iteration:
     commits: list[Event] = field(default_factory=list)
     submit: Event | None = None
     budget: list[Event] = field(default_factory=list)
+    abandoned: bool = False  # cut short by a kill, and run again after a resume
 
     def candidate(self, number: int) -> Candidate:
         for c in self.candidates:
@@ -126,12 +134,14 @@ class RunView:
 
 def parse_lines(raw: bytes) -> list[Event]:
     """Every line that is a JSON event object; the rest are skipped (the checker names them)."""
+    from rlmlang.store import loads
+
     out: list[Event] = []
     for i, line in enumerate(raw.split(b"\n"), 1):
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = loads(line)
         except (ValueError, UnicodeDecodeError):
             continue
         if not isinstance(obj, dict) or not isinstance(obj.get("data"), dict):
@@ -147,6 +157,7 @@ def build_view(events: list[Event]) -> RunView:
     """Group flat events into iterations and candidates."""
     view = RunView(events)
     by_number: dict[int, Iteration] = {}
+    abandoned: dict[int, Iteration] = {}
     current: Iteration | None = None
 
     def iteration(n: Any) -> Iteration | None:
@@ -170,6 +181,20 @@ def build_view(events: list[Event]) -> RunView:
             view.errors.append(ev)
         elif k == "resume":
             view.resumes.append(ev)
+            start = d.get("from_iteration")
+            if isinstance(start, int):
+                for n in [n for n in by_number if n >= start]:
+                    it = abandoned[n] = by_number.pop(n)
+                    it.abandoned = True
+                current = None
+        elif d.get("recovered") and k in ("state_commit", "submit") and \
+                d.get("iteration") in abandoned:
+            it = current = by_number[d["iteration"]] = abandoned.pop(d["iteration"])
+            it.abandoned = False
+            if k == "submit":
+                it.submit = ev
+            else:
+                it.commits.append(ev)
         elif k in ("generation", "verdict", "bytecode", "tool_call", "output"):
             it = iteration(d.get("iteration"))
             num = d.get("candidate")

@@ -10,7 +10,6 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from rlmlang.commands.common import add_budget_argument, add_policy_arguments, policy_from_args
@@ -20,6 +19,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("task", nargs="?", default=None, help="the question or task, in words")
     p.add_argument("--resume", default=None, metavar="LOG",
                    help="continue a run that was killed, from its last completed round")
+    p.add_argument("--allow-model-change", action="store_true",
+                   help="with --resume: continue with another model than the run started with")
     p.add_argument("--input", "-i", action="append", default=[], metavar="NAME=VALUE|@FILE",
                    help="an input bound as a variable (repeatable)")
     p.add_argument("--signature", "-s", default=None,
@@ -33,7 +34,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     add_policy_arguments(p)
     add_budget_argument(p, "iterations=5")
     p.add_argument("--log", default=None, metavar="PATH",
-                   help="write the hash-chained run log here (default runs/<time>.log)")
+                   help="write the hash-chained run log here (a new file; default "
+                        "runs/<time>-<random>.log)")
     p.add_argument("--no-log", action="store_true", help="write no log")
     p.add_argument("--state", default=None, metavar="PATH", help="the state store (SQLite)")
     p.add_argument("--hmac-key-file", default=None, metavar="FILE",
@@ -86,10 +88,12 @@ class _Progress:
 
 
 def run(args: argparse.Namespace) -> int:
+    from rlmlang.audit.core import read_key_file
     from rlmlang.controller.budgets import parse_budget_flags
     from rlmlang.controller.inputs import parse_input_flags
     from rlmlang.controller.signature import DEFAULT_SIGNATURE
     from rlmlang.diagnostics import DiagnosticError
+    from rlmlang.runlog import new_log_path
 
     progress = _Progress(enabled=sys.stderr.isatty() and not args.quiet and not args.json)
     try:
@@ -97,9 +101,8 @@ def run(args: argparse.Namespace) -> int:
         budgets = parse_budget_flags(args.budget)
         policy = None if args.resume and not (args.allow or args.deny or args.policy) \
             else _policy(args)
-        key = Path(args.hmac_key_file).read_bytes().strip() if args.hmac_key_file else None
-        log_path = None if args.no_log else (
-            args.log or f"runs/{time.strftime('%Y%m%d-%H%M%S')}.log")
+        key = read_key_file(args.hmac_key_file) if args.hmac_key_file else None
+        log_path = None if args.no_log else (args.log or new_log_path())
         from rlmlang.controller.loop import Runtime
 
         backend = None
@@ -112,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
                           grammar=not args.free, seed=args.seed, on_event=progress,
                           profile=args.profile)
         if args.resume:
-            outcome = runtime.resume(args.resume)
+            outcome = runtime.resume(args.resume, allow_model_change=args.allow_model_change)
         elif not args.task:
             print("rlm run: give the TASK, or --resume LOG", file=sys.stderr)
             return 2

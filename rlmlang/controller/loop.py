@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,13 +48,15 @@ from rlmlang.controller.prompt import (
     first_lines,
     task_message,
 )
+from rlmlang.controller.resume import recorded_state_path, write_pending
 from rlmlang.controller.signature import Signature, parse_signature
 from rlmlang.controller.subcall import end_texts
 from rlmlang.controller.vote import Tally
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.pipeline import ScriptOutcome, ScriptSetup, execute_script
-from rlmlang.runlog import LogWriter
-from rlmlang.store import StateStore
+from rlmlang.runlog import LogWriter, record_failure
+from rlmlang.store import StateConflict, StateStore, remove_store
+from rlmlang.tools.context import charge_current
 from rlmlang.tools.registry import Registry, size_of
 from rlmlang.types import Type
 
@@ -169,6 +172,7 @@ class Runtime:
         self.depth = depth
         self.root = Path(root) if root else Path.cwd()
         self._library = load_library(self.profile.examples_path())
+        self._run_id = uuid.uuid4().hex  # names this run's commits in a shared store
         self._sub_backend: Any = None
 
     # ---------------------------------------------------------------- public
@@ -216,8 +220,7 @@ class Runtime:
     def _open_log(self) -> LogWriter | None:
         if self.log_path is None:
             return None
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        return LogWriter(self.log_path, self.hmac_key, overwrite=True)
+        return LogWriter(self.log_path, self.hmac_key, parents=True)
 
     def _tool_names(self, examples: list[Any]) -> list[str]:
         """The tools offered (in the prompt and the grammar), as the profile says.
@@ -288,6 +291,7 @@ class Runtime:
                                      seed=self.seed,
                                      extractive=self.profile.extractive_predict)
             meter.add("tokens", gen.tokens)
+            charge_current("llm", "tokens", gen.tokens)
             meter.add("sub_seconds", gen.prompt_seconds + gen.gen_seconds)
             return value
 
@@ -324,6 +328,7 @@ class Runtime:
             values = {n: inputs.get(n, "") for n in names}
             out = nested.run(sig, task, **values)
             meter.add("tokens", out.stats.get("tokens", 0))
+            charge_current("llm", "tokens", int(out.stats.get("tokens", 0)))
             if not out.ok:
                 raise ToolError(f"llm.run: the nested run found no answer: {out.reason}")
             return out.answer if isinstance(out.answer, str) else json.dumps(out.answer)
@@ -337,7 +342,8 @@ class Runtime:
 
     # ------------------------------------------------------------------ loop
 
-    def resume(self, log_path: str | os.PathLike[str]) -> RunOutcome:
+    def resume(self, log_path: str | os.PathLike[str], *,
+               allow_model_change: bool = False) -> RunOutcome:
         """Continue a run that was killed, from its last completed round.
 
         The task, signature, inputs (kept in the run's state store), policy,
@@ -349,7 +355,9 @@ class Runtime:
         """
         from rlmlang.controller.resume import load_resume
 
-        state = load_resume(Path(log_path), self.hmac_key)
+        state = load_resume(Path(log_path), self.hmac_key, state_path=self.state_path,
+                            model=self.backend.info() if hasattr(self.backend, "info") else None,
+                            allow_model_change=allow_model_change)
         self.log_path = Path(log_path)
         self.state_path = state.state_path
         self.budgets = {**state.budgets, **self._budget_flags}
@@ -364,7 +372,7 @@ class Runtime:
         meter = Meter(self.budgets)
         resuming = self._resuming
         if resuming is not None:
-            log = LogWriter.resume(self.log_path, self.hmac_key) if self.log_path else None
+            log = resuming.log
             for name, amount in resuming.used.items():
                 meter.add(name, amount)
             state_path = self.state_path
@@ -375,7 +383,7 @@ class Runtime:
                 self.log_path.with_suffix(self.log_path.suffix + ".state")
                 if self.log_path else None)
         if state_path is not None and self.state_path is None and state_path.exists():
-            state_path.unlink()  # a fresh run's own store, like the log it sits beside
+            remove_store(state_path)  # a fresh run's own store, like the log it sits beside
         self._state_file = state_path
         store = StateStore(state_path if state_path else ":memory:")
         stats: dict[str, Any] = {"candidates": 0, "parse_failures": 0, "check_rejections": 0,
@@ -383,6 +391,9 @@ class Runtime:
                                  "repaired": 0, "gen_seconds": 0.0, "tokens": 0}
         try:
             return self._loop(sig, question, values, meter, log, store, stats)
+        except Exception as exc:
+            record_failure(log, exc, used=meter.snapshot(), stats=stats)
+            raise
         finally:
             store.close()
             if log is not None:
@@ -411,7 +422,7 @@ class Runtime:
                        for n, v in values.items()},
             "policy": self.policy.to_json() if self.policy is not None else None,
             "budgets": self.budgets, "grammar": self.use_grammar, "seed": self.seed,
-            "state_path": str(state_path) if state_path else None,
+            **recorded_state_path(state_path, self.log_path), "run_id": self._run_id,
             "state_schema": store.schema.to_json(),
             "tools": registry_digest(self.registry),
             "state_version": store.version,
@@ -443,7 +454,7 @@ class Runtime:
             state=store, policy=self.policy, budgets=self.budgets, root=self.root,
             llm=self._llm_hook(meter, log),
             llm_run=self._run_hook(meter),
-            recorder=None)
+            recorder=None, deadline=meter.started + float(self.budgets["seconds"]))
         prev_prompt = ""
         best_answer: Any = None
         failed_before = False
@@ -457,6 +468,7 @@ class Runtime:
             failed_before = resuming.rounds > 0
             prev_prompt = resuming.last_prompt
             if resuming.answer is not None:  # decided before the kill: only the end is missing
+                write_pending(log, store, resuming)
                 return self._finish(log, meter, stats, "answered", resuming.answer,
                                     "submitted (resumed)", resuming.rounds + 1)
         try:
@@ -465,10 +477,11 @@ class Runtime:
                 meter.check("seconds")
                 prompt = self._fitting_prompt(conv)
                 shared = bool(prev_prompt) and prompt.startswith(prev_prompt)
+                base = store.version  # what this round's scripts read: its commit checks it
                 self._write(log, "prompt", {
                     "iteration": iteration,
                     "sha256": hashlib.sha256(prompt.encode()).hexdigest(),
-                    "extends_previous": shared,
+                    "extends_previous": shared, "state_version": base,
                     "text": prompt[len(prev_prompt):] if shared else prompt})
                 prev_prompt = prompt
                 outcomes = self._round(iteration, prompt, grammar, setup, meter, log, stats,
@@ -487,8 +500,15 @@ class Runtime:
                     if winner is not None:
                         if failed_before:
                             stats["repaired"] += 1
-                        return self._submit(log, meter, stats, store, iteration, winner,
-                                            tally, len(outcomes))
+                        try:
+                            return self._submit(log, meter, stats, store, iteration, winner,
+                                                tally, len(outcomes), base)
+                        except StateConflict as e:  # another run committed: run it again
+                            tally.answers.clear()  # every answer so far read the old state
+                            self._write(log, "observation", {
+                                "iteration": iteration, "text": e.diagnostic.message,
+                                "script": "", "conflict": True}, sync=True)
+                            continue
                 if answers and best_answer is None:
                     best_answer = answers[0][0].answer
                 failed_before = True
@@ -526,14 +546,12 @@ class Runtime:
 
     def _submit(self, log: LogWriter | None, meter: Meter, stats: dict[str, Any],
                 store: StateStore, iteration: int, winner: ScriptOutcome, tally: Tally,
-                candidates: int) -> RunOutcome:
+                candidates: int, base: int) -> RunOutcome:
         """Commit the winner's state writes, log the submit and end the run."""
-        if winner.writes:
-            with store.transaction({"step": iteration,
-                                    "script_sha256": winner.script_sha256}) as txn:
-                for k, v in winner.writes.items():
-                    txn.set(k, v)
-            version = store.version
+        version = store.commit_writes(winner.writes, {
+            "step": iteration, "script_sha256": winner.script_sha256, "run_id": self._run_id},
+            base) if winner.writes else None
+        if version is not None:
             self._write(log, "state_commit", {
                 "iteration": iteration, "version": version,
                 "state_hash": store.state_hash(version),

@@ -71,7 +71,9 @@ def test_without_the_state_store_it_says_so_and_judges_by_size(
         run_log: Path, capsys: pytest.CaptureFixture[str]) -> None:
     Path(str(run_log) + ".state").unlink()
     code, out = run(capsys, "audit", str(run_log))
-    assert "no state store beside the log; using the one at the path run_start recorded" in out
+    # run_start records the store relative to the log: it is the one beside it, now gone
+    # (not the original run's store, wherever that was).
+    assert "run.log.state is missing: it holds the run's inputs" in out
     gone = str(run_log.parent / "gone.state")
     code, out = run(capsys, "audit", str(run_log), "--state", gone)
     assert "is missing: it holds the run's inputs" in out
