@@ -16,41 +16,150 @@ from typing import Any
 
 from rlmlang.types import ListT, Type, format_type
 
+_SCALAR_TYPES = frozenset({int, float, bool, type(None)})
+_UNMEASURED = object()
 
-@dataclass(frozen=True)
+
 class Size:
-    """How big a value is: `len` (chars, elements or 1) and `elem` (the largest element).
+    """How big a value is: what cost and size functions read, on bounds or actual values.
 
-    The verifier passes upper bounds, the VM actual sizes; cost and size
-    functions must be monotone so that the first always dominates the second.
+    - `len`: characters of a str, items of a list or dict, 1 for a scalar;
+    - `elem`: the largest item's `total` (a dict's keys count: `keys(d)` and
+      `str(d)` produce them), 1 for a str or scalar;
+    - `sum`: for a container, the items' totals added up, each counted at
+      least 1 (a dict entry: its key's length plus its value's total); None
+      where only `len` and `elem` are known;
+    - `slots`: container items at every level (0 for a str or scalar): how
+      many values a walk over it visits.
+
+    `total` (characters and items reachable) is `min(len * elem, sum)`: the
+    lines of a text are at most as many characters as the text, however long
+    the longest is. The verifier passes upper bounds, the VM actual sizes;
+    cost and size functions must be monotone in every field so that the
+    first always dominates the second. `size_of` measures a container only
+    when a cost function first reads `elem`, `sum`, `total` or `slots`, so a
+    call that charges by `len` (or not at all) never walks its argument.
     """
 
-    len: int = 1
-    elem: int = 1
+    __slots__ = ("len", "_elem", "_sum", "_slots", "_value")
+
+    def __init__(self, len: int = 1, elem: int = 1, sum: int | None = None,  # noqa: A002
+                 slots: int = 0) -> None:
+        self.len = len
+        self._elem = elem
+        self._sum = sum
+        self._slots = slots
+        self._value: Any = None
+
+    @classmethod
+    def lazy(cls, value: list[Any] | dict[str, Any]) -> Size:
+        """The Size of a container, measured on first need."""
+        s = cls(len(value), 1)
+        s._value = value
+        s._elem = _UNMEASURED  # type: ignore[assignment]
+        return s
+
+    def _measure(self) -> None:
+        self._elem, self._sum, self._slots = _measure(self._value)
+        self._value = None
+
+    @property
+    def elem(self) -> int:
+        if self._elem is _UNMEASURED:
+            self._measure()
+        return self._elem
+
+    @property
+    def sum(self) -> int | None:
+        if self._elem is _UNMEASURED:
+            self._measure()
+        return self._sum
+
+    @property
+    def slots(self) -> int:
+        if self._elem is _UNMEASURED:
+            self._measure()
+        return self._slots
 
     @property
     def total(self) -> int:
-        """Characters (or elements) reachable: len for scalars, len * elem for lists."""
-        return self.len * max(self.elem, 1)
+        """Characters and items reachable: len for a str or scalar (see the class doc)."""
+        full = self.len * max(self.elem, 1)
+        s = self.sum
+        return full if s is None or s >= full else max(s, 0)
+
+    def _key(self) -> tuple[int, int, int | None, int]:
+        return (self.len, self.elem, self.sum, self.slots)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Size) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        extra = "" if self.sum is None else f", sum={self.sum}"
+        extra += f", slots={self.slots}" if self.slots else ""
+        return f"Size(len={self.len}, elem={self.elem}{extra})"
+
+
+SCALAR_SIZE = Size(1, 1)
 
 
 def size_of(value: object) -> Size:
-    """The actual Size of a runtime value (what the VM passes to cost functions)."""
+    """The actual Size of a runtime value (what the VM passes to cost functions).
+
+    O(1) for a str or scalar; a list or dict is measured only when its
+    `elem`, `sum`, `total` or `slots` is first read (see Size).
+    """
+    t = type(value)
+    if t is str:
+        return Size(len(value), 1)  # type: ignore[arg-type]
+    if t is list or t is dict:
+        return Size.lazy(value)  # type: ignore[arg-type]
     if isinstance(value, str):
         return Size(len(value), 1)
-    if isinstance(value, list):
-        elem = 1
-        for v in value:
-            s = size_of(v)
-            elem = max(elem, s.total)
-        return Size(len(value), elem)
-    if isinstance(value, dict):
-        # Keys count too: keys(d) and str(d) produce them.
-        elem = 1
+    if isinstance(value, (list, dict)):
+        return Size.lazy(value)
+    return SCALAR_SIZE
+
+
+def _measure(value: Any) -> tuple[int, int, int]:
+    """(elem, sum, slots) of a list or dict; flat ones in a few C-level passes."""
+    n = len(value)
+    if n == 0:
+        return 1, 0, 0
+    if type(value) is dict:
+        keys = list(map(len, value)) if set(map(type, value)) == {str} else None
+        vals = value.values()
+        vtypes = set(map(type, vals))
+        if keys is not None and vtypes <= _SCALAR_TYPES:
+            return max(max(keys), 1), sum(keys) + n, n
+        if keys is not None and vtypes == {str}:
+            vl = list(map(len, vals))
+            both = list(map(int.__add__, keys, vl))
+            return max(max(keys), max(vl), 1), sum(both) + both.count(0), n
+        elem, total, slots = 1, 0, n
         for k, v in value.items():
-            elem = max(elem, size_of(v).total, len(k))
-        return Size(len(value), elem)
-    return Size(1, 1)
+            s = size_of(v)
+            kl = len(k) if isinstance(k, str) else 1
+            elem = max(elem, s.total, kl)
+            total += max(1, kl + s.total)
+            slots += s.slots
+        return elem, total, slots
+    types = set(map(type, value))
+    if types == {str}:
+        lens = list(map(len, value))
+        return max(max(lens), 1), sum(lens) + lens.count(0), n
+    if types <= _SCALAR_TYPES:
+        return 1, n, n
+    elem, total, slots = 1, 0, n
+    for v in value:
+        s = size_of(v)
+        elem = max(elem, s.total)
+        total += max(1, s.total)
+        slots += s.slots
+    return elem, total, slots
 
 
 CostFn = Callable[[list[Size]], int]

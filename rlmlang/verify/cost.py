@@ -166,10 +166,11 @@ def from_size(t: Type | None, s: Size) -> AV:
     """An AV of type t whose size is at most `s` (tool results, inputs)."""
     if t == STR:
         return AV("str", size=s.len)
+    total = INF if s.sum is None else s.sum  # Σ max(1, t_i) bounds Σ t_i
     if isinstance(t, ListT):
-        return AV("list", size=s.len, elem=top_of(t.elem, s.elem))
+        return AV("list", size=s.len, elem=top_of(t.elem, s.elem), sum=total)
     if isinstance(t, DictT):
-        return AV("dict", size=s.len, elem=top_of(t.value, s.elem), hi=s.elem)
+        return AV("dict", size=s.len, elem=top_of(t.value, s.elem), hi=s.elem, sum=total)
     if isinstance(t, RecordT):
         return top_of(t, s.elem)
     return top_of(t)
@@ -309,7 +310,10 @@ class Analyzer:
             kav = self.expr(target.index, st)
             grow = 1 if old.kind == "dict" else 0
             key_hi = max(old.hi, kav.size) if old.kind == "dict" else old.hi
-            st[name] = AV(old.kind, old.lo, key_hi, old.size + grow, join(old.elem, v), None)
+            # A new entry adds its key and value; a replaced one at most its new value.
+            added = v.total + (kav.size if old.kind == "dict" else 0)
+            st[name] = AV(old.kind, old.lo, key_hi, old.size + grow, join(old.elem, v), None,
+                          old.sum + added)
             self.note_peak(name, st[name], node)
         elif isinstance(target, ast.Dotted):
             st["state." + target.parts[1]] = v
@@ -685,10 +689,14 @@ class Analyzer:
             self.cost.fuel += ITEM_FUEL * len(e.items)
             el = None
             key = 0
+            total: Num = 0
             for k, v in e.items:
-                key = max(key, self.expr(k, st).size)
-                el = join(el, self.expr(v, st))
-            return AV("dict", hi=key, size=len(e.items), elem=el)
+                kv = self.expr(k, st)
+                key = max(key, kv.size)
+                vv = self.expr(v, st)
+                el = join(el, vv)
+                total += kv.size + vv.total
+            return AV("dict", hi=key, size=len(e.items), elem=el, sum=total)
         if isinstance(e, ast.BinOp):
             a, b = self.expr(e.left, st), self.expr(e.right, st)
             return self.binop(e.op, a, b, e, self.types.get(id(e)))
@@ -863,9 +871,11 @@ class Analyzer:
             rs = Size(clamp(INF), clamp(INF))
         size = INF if rs.len >= clamp(INF) else rs.len
         elem = INF if rs.elem >= clamp(INF) else rs.elem
+        total = None if rs.sum is None or rs.sum >= clamp(INF) else rs.sum
         if any(x.kind in ("str", "list", "dict") and x.size == INF for x in a):
             size = elem = INF
-        return from_size(t, Size(size, elem))  # type: ignore[arg-type]
+            total = None
+        return from_size(t, Size(size, elem, total))  # type: ignore[arg-type]
 
     def _chunks(self, a: list[AV]) -> AV:
         step = a[1] if len(a) > 1 else AV("int")

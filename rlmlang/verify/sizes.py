@@ -44,7 +44,10 @@ class AV:
     size: Num = 1  # str/list/dict: length upper bound
     elem: AV | None = None  # list elements / dict values
     pieces: tuple[Piece, ...] | None = None  # str: known shape
-    sum: Num = INF  # list: bound on the summed sizes of all elements (lines of a text <= it)
+    # list: bound on the items' totals added up (the lines of a text add up to at most it);
+    # dict: on its keys' lengths plus its values' totals. Independent of `size` and `elem`:
+    # a dict counting the pieces of a text holds at most the text, however long a piece is.
+    sum: Num = INF
     # str known to be one exact input value: (its lines, its longest line, their total)
     shape: tuple[int, int, int] | None = None
 
@@ -68,25 +71,50 @@ class AV:
                       sum=sum(AV.const(x).total for x in v))
         if isinstance(v, dict):
             el = join_all([AV.const(x) for x in v.values()]) if v else None
-            return AV("dict", hi=max((len(str(k)) for k in v), default=1), size=len(v), elem=el)
+            return AV("dict", hi=max((len(str(k)) for k in v), default=1), size=len(v), elem=el,
+                      sum=sum(len(str(k)) + AV.const(x).total for k, x in v.items()))
         return AV("any")
 
     @property
     def total(self) -> Num:
-        """Characters or elements reachable (len × largest element for containers)."""
+        """Characters and items reachable, as `Size.total` counts them: for a container
+        the lesser of len × its largest item and its items added up (each at least 1)."""
         if self.kind in ("list", "dict"):
-            return mul(self.size, max(1, self.elem.total if self.elem else 1))
+            full = mul(self.size, self.item_bound())
+            return min(full, self.sum + self.size)
         if self.kind == "str":
             return self.size
         return 1
 
+    def item_bound(self) -> Num:
+        """The largest item's total (a dict's keys count, as size_of counts them)."""
+        el = max(1, self.elem.total if self.elem else 1)
+        if self.kind == "dict" and self.hi > 0:
+            el = max(el, self.hi)
+        return el
+
+    def slots(self) -> Num:
+        """Items at every level (0 for a str or scalar): how many values a walk visits."""
+        if self.kind not in ("list", "dict"):
+            return 0
+        inner = self.elem.slots() if self.elem is not None else 0
+        if inner == 0:
+            return self.size
+        # An item's slots are at most its total times its depth; the totals add up to sum.
+        return self.size + min(mul(self.size, inner), mul(self.sum, self.elem.depth()))
+
+    def depth(self) -> int:
+        """Levels of containers (0 for a str or scalar)."""
+        return 0 if self.kind not in ("list", "dict") else 1 + (
+            self.elem.depth() if self.elem is not None else 0)
+
     def to_size(self) -> Size:
         """The registry's Size for this bound (ints and scalars are 1, as the VM passes)."""
-        if self.kind == "list":
-            return Size(clamp(self.size), clamp(self.elem.total if self.elem else 1))
-        if self.kind == "dict":  # the VM counts keys too (size_of): hi bounds their length
-            el = max(self.elem.total if self.elem else 1, self.hi if self.hi > 0 else 1)
-            return Size(clamp(self.size), clamp(el))
+        if self.kind in ("list", "dict"):
+            # size_of counts each item at least 1: Σ max(1, t_i) <= Σ t_i + len.
+            s = self.sum + self.size
+            return Size(clamp(self.size), clamp(self.item_bound()),
+                        None if s == INF else clamp(s), clamp(self.slots()))
         if self.kind == "str":
             return Size(clamp(self.size), 1)
         return Size(1, 1)
@@ -97,6 +125,8 @@ class AV:
             return 49 + self.size
         if self.kind in ("list", "dict"):
             per = 8 + (self.elem.bytes() if self.elem else 0)
+            if self.kind == "dict":  # and its key
+                per += 49 + max(self.hi, 0)
             full = 56 + mul(self.size, per)
             if self.sum != INF:
                 full = min(full, 56 + mul(self.size, 8 + 49) + self.sum)
