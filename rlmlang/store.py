@@ -157,6 +157,12 @@ def sqlite_error(path: str, action: str, exc: sqlite3.Error) -> StateError:
                       reason=reason, sqlite=name, path=path)
 
 
+def _damaged(path: str, exc: UnicodeDecodeError) -> StateError:
+    return StateError(f"state store {path} is damaged: it holds text that is not UTF-8 "
+                      f"({exc.reason} at byte {exc.start})", fix=_WHAT["corrupt"][1],
+                      reason="corrupt", path=path)
+
+
 def _disk_nearly_full(path: str) -> bool:
     try:
         st = os.statvfs(os.path.dirname(os.path.abspath(path)) or ".")
@@ -194,6 +200,8 @@ class _Db:
             return _Rows(self.conn.execute(sql, params).fetchall())
         except sqlite3.Error as exc:
             raise sqlite_error(self.path, self.action, exc) from None
+        except UnicodeDecodeError as exc:  # stored text that is not UTF-8: damage
+            raise _damaged(self.path, exc) from None
 
     def executemany(self, sql: str, rows: Any) -> None:
         try:
@@ -433,6 +441,9 @@ class StateStore:
             except sqlite3.Error as exc:
                 dst.close()
                 raise sqlite_error(label, "copy", exc) from None
+            except UnicodeDecodeError as exc:
+                dst.close()
+                raise _damaged(label, exc) from None
         finally:
             src.close()
         if check != "ok":
@@ -739,9 +750,7 @@ class StateStore:
         try:
             return data.decode("utf-8", "surrogatepass")
         except UnicodeDecodeError as exc:
-            raise StateError(f"blob {name!r} in {self.path} is not UTF-8 text: the store is "
-                             f"damaged ({exc.reason} at byte {exc.start})", reason="corrupt",
-                             path=self.path) from None
+            raise _damaged(self.path, exc) from None
 
     def blob_info(self, name: str) -> dict[str, Any] | None:
         """{"sha256", "chars", "bytes"} of a blob, without reading it; None if absent."""

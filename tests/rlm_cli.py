@@ -52,6 +52,27 @@ def rlm_popen(*args: str, cwd: Path | str, scripts: list[str] | None = None,
                             text=True, env=full_env)
 
 
+def rlm_here(*args: str, cwd: Path | str) -> subprocess.CompletedProcess[str]:
+    """`rlm ARGS` in this process (fast): an exception escaping it fails the test outright."""
+    import contextlib
+    import io
+
+    from rlmlang.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    before = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as e:  # argparse's usage errors
+                code = int(e.code or 0)
+    finally:
+        os.chdir(before)
+    return subprocess.CompletedProcess(["rlm", *args], code, out.getvalue(), err.getvalue())
+
+
 def has_traceback(p: subprocess.CompletedProcess[str]) -> bool:
     return "Traceback (most recent call last)" in p.stdout + p.stderr
 

@@ -56,10 +56,18 @@ class RecordedRun:
 
     def state_store(self, version: int) -> Any:
         """A fresh in-memory store holding the recorded state at `version`."""
-        from rlmlang.store import StateStore
+        from rlmlang.store import StateError, StateStore
 
         mem = StateStore(":memory:", schema=self.schema)
-        snap = self.store.snapshot(version) if self.store is not None and version else {}
+        snap: dict[str, Any] = {}
+        if self.store is not None and version:
+            try:
+                snap = self.store.snapshot(version)
+            except StateError as e:  # the integrity pass reports the store as not the log's
+                note = f"the state store cannot give version {version}: " + \
+                    e.diagnostics[0].message
+                if note not in self.notes:
+                    self.notes.append(note)
         if snap:
             with mem.transaction({"restored_from": version}) as txn:
                 for k, v in snap.items():

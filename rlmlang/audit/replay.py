@@ -64,6 +64,7 @@ class Divergence:
 class ReplayResult:
     divergence: Divergence | None = None
     blocked: str | None = None
+    blocked_code: str = "E_LOG"  # E_STATE when what is missing is the state store
     scripts: int = 0  # accepted scripts re-executed
     tool_calls: int = 0  # recorded calls fed back
     commits: int = 0
@@ -77,6 +78,7 @@ class ReplayResult:
 
     def to_json(self) -> dict[str, Any]:
         return {"identical": self.identical, "blocked": self.blocked,
+                "blocked_code": self.blocked_code if self.blocked else None,
                 "divergence": self.divergence.to_json() if self.divergence else None,
                 "scripts": self.scripts, "tool_calls": self.tool_calls,
                 "commits": self.commits, "events": self.events,
@@ -109,9 +111,11 @@ def replay(rec: RecordedRun) -> ReplayResult:
     if rec.blocked:
         res.blocked = rec.blocked
     elif rec.store is None:
+        res.blocked_code = "E_STATE"
         res.blocked = (f"replay needs the run's state store ({rec.store_path}): it holds the "
                        "inputs the scripts read. Pass --state PATH if it was moved")
     elif rec.placeholders:
+        res.blocked_code = "E_STATE"
         res.blocked = ("the state store does not hold a readable copy of input(s) "
                        + ", ".join(rec.placeholders) + ": nothing to replay against")
     if res.blocked:

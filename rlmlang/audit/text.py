@@ -129,7 +129,7 @@ def summary_lines(s: dict[str, Any]) -> list[str]:
 
 def replay_lines(r: ReplayResult) -> list[str]:
     if r.blocked:
-        return [f"replay: NOT POSSIBLE — {r.blocked}"]
+        return [f"replay: NOT POSSIBLE — {r.blocked_code}: {r.blocked}"]
     if r.divergence is not None:
         return ["replay: DIVERGED — first divergence:",
                 "  " + r.divergence.render().replace("\n", "\n  ")]

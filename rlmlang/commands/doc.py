@@ -26,8 +26,8 @@ def run(args: argparse.Namespace) -> int:
     if spec is None:
         close = difflib.get_close_matches(args.tool, reg.names(), n=3, cutoff=0.6)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        print(f"rlm doc: no tool named {args.tool!r}{hint}; `rlm tools` lists them all",
-              file=sys.stderr)
+        print(f"rlm doc: E_USAGE: no tool named {args.tool!r}{hint}; `rlm tools` lists them "
+              "all", file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps(describe(spec), ensure_ascii=False, indent=1))

@@ -33,15 +33,3 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     finally:
         subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
 
-
-def fill(directory: Path, leave: int = 0) -> None:
-    """Fill a small disk, leaving about `leave` bytes free."""
-    import os
-
-    st = os.statvfs(directory)
-    free = st.f_bavail * st.f_frsize
-    with open(directory / "filler", "wb") as f:
-        try:
-            f.write(b"\0" * max(0, free - leave))
-        except OSError:
-            pass

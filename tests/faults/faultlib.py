@@ -1,7 +1,8 @@
-"""A small real run to damage: a log with a state commit, and its store beside it."""
+"""A small real run to damage (a log with a state commit, its store beside it); filling a disk."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from fakes import FakeModel
@@ -27,3 +28,14 @@ def make_run(root: Path, context: str = "abc") -> Path:
         SIG, "How many?", context=context)
     assert out.ok and out.answer == "1", out
     return log
+
+
+def fill(directory: Path, leave: int = 0) -> None:
+    """Fill a small disk, leaving about `leave` bytes free."""
+    st = os.statvfs(directory)
+    free = st.f_bavail * st.f_frsize
+    with open(directory / "filler", "wb") as f:
+        try:
+            f.write(b"\0" * max(0, free - leave))
+        except OSError:
+            pass

@@ -103,17 +103,17 @@ def test_a_second_run_on_the_same_log_is_refused_and_harms_nothing(tmp_path: Pat
 
 def test_runs_without_log_started_together_get_their_own_logs(tmp_path: Path) -> None:
     procs = [rlm_popen("run", "What?", "--input", f"context={i}", *FREE, cwd=tmp_path,
-                       scripts=[f'submit("{i}")'], delay=0.3) for i in range(3)]
+                       scripts=[f'submit("{i}")'], delay=0.3) for i in range(2)]
     for p in procs:
         out, err = p.communicate(timeout=60)
         assert p.returncode == 0, err
     logs = sorted((tmp_path / "runs").glob("*.log"))
-    assert len(logs) == 3
+    assert len(logs) == 2
     answers = set()
     for log in logs:
         assert check_chain(log) == []
         answers.add(read_events(log)[-1]["data"]["answer"])
-    assert answers == {"0", "1", "2"}
+    assert answers == {"0", "1"}
 
 
 def test_two_resumes_of_one_run_at_once(tmp_path: Path) -> None:

@@ -11,8 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import fill
-from faultlib import make_run
+from faultlib import fill, make_run
 from rlm_cli import has_traceback, rlm
 
 from rlmlang.audit.core import audit_log, replay_log

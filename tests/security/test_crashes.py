@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from rlm_cli import has_traceback, rlm
+from rlm_cli import has_traceback, rlm, rlm_here
 
 from rlmlang.diagnostics import DiagnosticError
 from rlmlang.runlog import LogWriter, check_chain, read_events
@@ -33,7 +33,7 @@ def test_urls_python_cannot_parse_are_coded_under_check_and_exec(
     script.write_text(f'submit(http.get("{url}"))\n')
     for cmd in (["check", str(script), "--allow", "net:*"],
                 ["exec", str(script), "--allow", "net:*"]):
-        p = rlm(*cmd, cwd=tmp_path)
+        p = (rlm if url == "http://[::1/x" else rlm_here)(*cmd, cwd=tmp_path)
         assert p.returncode == 1, (cmd, p.stderr)
         assert not has_traceback(p), p.stderr
         assert "E_PERMISSION" in p.stderr or "E_TOOL" in p.stderr, p.stderr
@@ -149,7 +149,13 @@ def test_a_store_holding_deep_json_is_corrupt_not_a_crash(tmp_path: Path, where:
 # --------------------------------------------------------------------------- paths
 
 
-def test_unusable_log_paths_and_key_files_are_coded(tmp_path: Path) -> None:
+def test_unusable_log_paths_and_key_files_are_coded(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from fakes import FakeModel
+
+    import rlmlang.backend.llama as llama
+
+    monkeypatch.setattr(llama, "LlamaBackend", lambda *a, **k: FakeModel(['submit("a")']))
     (tmp_path / "somedir").mkdir()
     (tmp_path / "afile").write_text("x")
     cases = [(["--log", "somedir/"], "E_LOG"), (["--log", "afile/run.log"], "E_LOG"),
@@ -157,14 +163,13 @@ def test_unusable_log_paths_and_key_files_are_coded(tmp_path: Path) -> None:
              (["--log", "y.log", "--hmac-key-file", "somedir"], "E_USAGE"),
              (["--log", "z.log", "--state", "somedir"], "E_STATE")]
     for extra, code in cases:
-        p = rlm("run", "What?", "--input", "context=abc", *extra, *FREE, cwd=tmp_path,
-                scripts=['submit("a")'])
+        p = rlm_here("run", "What?", "--input", "context=abc", *extra, *FREE, cwd=tmp_path)
         assert p.returncode in (1, 2) and code in p.stderr, (extra, p.stderr)
         assert not has_traceback(p), p.stderr
     for command in ("audit", "replay"):
-        p = rlm(command, "somedir", cwd=tmp_path)
+        p = rlm_here(command, "somedir", cwd=tmp_path)
         assert p.returncode in (1, 2) and not has_traceback(p), p.stderr
-        p = rlm(command, "afile", "--hmac-key-file", "missing.key", cwd=tmp_path)
+        p = rlm_here(command, "afile", "--hmac-key-file", "missing.key", cwd=tmp_path)
         assert p.returncode == 2 and "E_USAGE" in p.stderr and not has_traceback(p)
 
 

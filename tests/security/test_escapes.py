@@ -130,12 +130,15 @@ def test_the_verifier_refuses_an_unknown_host_part_that_could_be_another_spellin
 
 
 def test_issue_example_through_rlm_exec(tmp_path: Path, server: int, hits: list[str]) -> None:
+    from rlm_cli import rlm_here
+
     for host in ["127.1", "localhost", "2130706433"]:
         script = tmp_path / "get.rlm"
         script.write_text(f'submit(http.get("http://{host}:{server}/"))\n')
-        p = subprocess.run([sys.executable, "-m", "rlmlang.cli", "exec", str(script),
-                            "--allow", "net:*", "--deny", "net:127.0.0.1"],
-                           capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        args = ["exec", str(script), "--allow", "net:*", "--deny", "net:127.0.0.1"]
+        p = subprocess.run([sys.executable, "-m", "rlmlang.cli", *args], capture_output=True,
+                           text=True, timeout=60, cwd=tmp_path) if host == "127.1" else \
+            rlm_here(*args, cwd=tmp_path)
         assert p.returncode == 1 and "E_DENIED" in p.stderr, p.stderr
         assert "Traceback" not in p.stderr
     assert hits == []
