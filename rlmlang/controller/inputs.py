@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
+from rlmlang.tools import reader
 from rlmlang.tools.registry import Size, size_of
-from rlmlang.tools.skills import looks_like_header, record_keys
 from rlmlang.types import Prim, Type, conforms, format_type
 
 
@@ -75,9 +75,13 @@ class InputInfo:
     size: Size
     chars: int
     lines: int
-    sample: str  # short values in full; for delimited text, its columns
+    sample: str  # short values in full; for records and tables, their layout (reader.py)
+    records: int = 0  # how many records the tools read from it (0 for prose)
+    columns: tuple[str, ...] = ()  # the names the tools take for its fields
+    format: str = ""  # the reader's format ("delimited", "blocks", ...; "" if not text)
 
-    def describe(self, with_sample: bool = True) -> str:
+    def describe(self, with_sample: bool = True, with_count: bool = False) -> str:
+        """One line for the prompt; `with_count` adds the records the tools will read."""
         t = format_type(self.type)
         if isinstance(self.type, Prim) and self.type.name == "str":
             if self.lines <= 1 and self.chars <= 200:
@@ -86,6 +90,8 @@ class InputInfo:
             # Free text gets no sample: a small model copies it instead of the question.
             if with_sample and self.sample:
                 text += f"; {self.sample}"
+                if with_count:
+                    text += f"; {self.records:,} record{'s' if self.records != 1 else ''}"
             return text
         if self.chars <= 200:
             return f"{self.name}: {t} = {self.sample}"
@@ -97,68 +103,29 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_SEPARATORS = (",", "\t", "|", ";")
-
-
-def table_shape(text: str) -> tuple[str, list[str], bool] | None:
-    """(separator, cells, is_header) for delimited text, else None.
-
-    The cells are the header's when the first line is one, else those of a
-    line from the middle; prose and log lines that merely contain commas are
-    not tables.
-    """
-    lines = [ln for ln in text[:20000].splitlines() if ln.strip()][:60]
-    if len(lines) < 2:
-        return None
-    for sep in _SEPARATORS:
-        counts = [ln.count(sep) for ln in lines]
-        common = max(set(counts), key=counts.count)
-        if common >= 1 and counts.count(common) >= 0.8 * len(counts):
-            middle = lines[len(lines) // 2].split(sep)
-            first = lines[0].split(sep)
-            if max(len(c) for c in middle) > 32:
-                continue  # prose or log lines with commas, not a table
-            header = looks_like_header(first, middle)
-            return sep, (first if header else middle), header
-    return None
-
-
-def header_names(text: str) -> list[str]:
+def header_names(text: str, question: str | None = None) -> list[str]:
     """The column names a script may use: a table's header, or a record's keys."""
-    keys = record_keys(text)
-    if keys:
-        return keys
-    shape = table_shape(text)
-    return [c.strip() for c in shape[1]] if shape and shape[2] else []
+    layout = reader.detect(text, question)
+    return [] if layout.names_from == "numbers" else list(layout.columns)
 
 
-def columns_of(text: str) -> str:
-    """`columns (sep ","): 0=id, 1=city` for delimited text, else "".
-
-    Column numbers are what count_rows and sum_where take (a header's names
-    work too). Lines of key=value pairs read `fields (key=value): user, action`:
-    the skills take the keys as column names.
-    """
-    keys = record_keys(text)
-    if keys:
-        return "fields (key=value): " + ", ".join(_shorten(k, 24) for k in keys[:12])
-    shape = table_shape(text)
-    if shape is None:
-        return ""
-    sep, cells, header = shape
-    shown = ", ".join(f"{i}={_shorten(c, 24)}" for i, c in enumerate(cells[:12]))
-    kind = "header" if header else "columns"
-    sep_text = "\\t" if sep == "\t" else sep
-    return f'{kind} (sep "{sep_text}"): {shown}'
+def columns_of(text: str, question: str | None = None) -> str:
+    """`header (sep ","): 0=id, 1=city` for a table, `fields (key=value): user, ms` for
+    records, "" for prose: the reader's description of its layout (see reader.Layout)."""
+    return reader.detect(text, question).describe()
 
 
-def describe_input(name: str, value: Any, t: Type) -> InputInfo:
+def describe_input(name: str, value: Any, t: Type, question: str | None = None) -> InputInfo:
+    """What the prompt says about an input; a text's layout and count come from the reader,
+    so they are what the tools will find (`question` names a headerless table's columns)."""
     if isinstance(value, str):
         n_lines = value.count("\n") + (0 if value.endswith("\n") or not value else 1)
         if n_lines <= 1 and len(value) <= 200:
-            sample = value
-        else:
-            sample = columns_of(value)
-        return InputInfo(name, t, size_of(value), len(value), max(n_lines, 1), sample)
+            return InputInfo(name, t, size_of(value), len(value), max(n_lines, 1), value)
+        found = reader.shape(value, question)
+        return InputInfo(name, t, size_of(value), len(value), max(n_lines, 1),
+                         found.layout.describe(), found.records, found.columns,
+                         found.layout.format)
     text = json.dumps(value, ensure_ascii=False)
-    return InputInfo(name, t, size_of(value), len(text), 1, _shorten(text, 200))
+    n = len(value) if isinstance(value, (list, dict)) else 1
+    return InputInfo(name, t, size_of(value), len(text), 1, _shorten(text, 200), n)

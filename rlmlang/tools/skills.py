@@ -29,9 +29,11 @@ from typing import Any
 
 import re2
 
+from rlmlang.tools import reader
 from rlmlang.tools.builtins import split_lines
 from rlmlang.tools.declare import fuel, length, scalar, tool
 from rlmlang.tools.errors import ToolError, preview
+from rlmlang.tools.reader import looks_like_header
 from rlmlang.tools.regex import compile_pattern
 from rlmlang.tools.registry import Size, ToolSpec
 from rlmlang.tools.values import display, numbers_in, parse_number, to_int_value
@@ -110,7 +112,7 @@ def _count_lines(text: Any, phrase: Any, also: Any = "") -> int:
 
 
 def guess_sep(text: str) -> str:
-    """The separator of delimited text, from its first non-blank line."""
+    """The separator of text that is not a table, from its first non-blank line."""
     for line in text.split("\n", 20)[:20]:
         if line.strip():
             for sep in ("\t", ",", ";", "|"):
@@ -118,21 +120,6 @@ def guess_sep(text: str) -> str:
                     return sep
             return ","
     return ","
-
-
-_PAIR = re.compile(r'(?:^|\s)([A-Za-z_][\w.-]*)=("[^"]*"|\S*)')
-
-
-def _is_records(text: str) -> bool:
-    """Whether the first lines are key=value records (logfmt): two or more pairs each."""
-    seen = 0
-    for line in text.split("\n", 6)[:6]:
-        if not line.strip():
-            continue
-        if "\t" in line or len(_PAIR.findall(line)) < 2:
-            return False
-        seen += 1
-    return seen > 0
 
 
 class Table(list[list[str]]):
@@ -143,39 +130,29 @@ class Table(list[list[str]]):
 
 def record_keys(text: str) -> list[str]:
     """The keys of key=value record lines (from the first lines), or [] if not records."""
-    if not _is_records(text):
-        return []
-    head = [ln for ln in text.split("\n", 60)[:60] if ln.strip()]
-    return _record_table(head)[0]
-
-
-def _record_table(lines: list[str]) -> Table:
-    """key=value lines as a table whose header is the keys, in order of first use."""
-    keys: dict[str, int] = {}
-    records: list[dict[str, str]] = []
-    for ln in lines:
-        rec = {k: v.strip('"').strip() for k, v in _PAIR.findall(ln)}
-        for k in rec:
-            keys.setdefault(k, len(keys))
-        records.append(rec)
-    out = Table([list(keys), *([r.get(k, "") for k in keys] for r in records)])
-    out.keyed = True
-    return out
+    layout = reader.detect(text)
+    return list(layout.columns) if layout.format == "logfmt" else []
 
 
 def table(fn: str, text: Any, sep: Any) -> Table:
-    """The rows of delimited text, cells trimmed, blank lines skipped; quotes as in CSV.
+    """The rows of a text as the one reader reads it (reader.py), for the skills' scans.
 
-    Lines of key=value pairs (logfmt: `user=ana action=view ms=12`) are a table
-    too, its header the keys, so a column can be named by its key.
+    A delimited table's rows are its lines' cells, header line first (as the
+    text has it). Other formats read as records (key=value lines, Key: value
+    blocks, whitespace columns, JSON) give a row of their column names first,
+    marked `keyed`, so a column can be named by its key. Text that is not a
+    table (prose, logs) is split at a separator guessed from its first line,
+    so a lookup can still find the cell after a key; so is any text whose
+    `sep` the script gives.
     """
     text, sep = _s(fn, "text", text), _s(fn, "sep", sep)
+    key = (sep, reader.current_question())
     cached = _LAST_TABLE.get("entry")
-    if cached is not None and cached[0] is text and cached[1] == sep:
+    if cached is not None and cached[0] is text and cached[1] == key:
         return cached[2]
     rows = _parse_table(text, sep)
     if len(text) <= _CACHE_LIMIT:
-        _LAST_TABLE["entry"] = (text, sep, rows)
+        _LAST_TABLE["entry"] = (text, key, rows)
     return rows
 
 
@@ -183,21 +160,32 @@ def table(fn: str, text: Any, sep: Any) -> Table:
 # table parsed is kept (by the identity of its text, which it holds alive),
 # measured at a third of the runtime's own time on the bench. Callers only
 # read it; `csv_rows` hands a script copies. Inputs over the limit are parsed
-# each time, so a huge context never doubles in memory.
+# each time, so a huge input never doubles in memory.
 _CACHE_LIMIT = 16_000_000
-_LAST_TABLE: dict[str, tuple[str, str, Table]] = {}
+_LAST_TABLE: dict[str, tuple[str, tuple[str, str], Table]] = {}
 
 
 def _parse_table(text: str, sep: str) -> Table:
-    if sep == "" and _is_records(text):
-        return _record_table([ln for ln in split_lines(text) if ln.strip()])
+    layout = reader.detect(text) if sep == "" else None
+    if layout is not None and layout.format == "delimited":
+        read = reader.read(text)
+        out = Table(([read.first] if read.first is not None else []) + read.rows)
+        if layout.names_from in ("comment", "question"):  # names the text itself lacks
+            out.insert(0, list(read.columns))
+            out.keyed = True
+        return out
+    if layout is not None and layout.is_table:
+        read = reader.read(text)
+        out = Table([list(read.columns), *read.rows])
+        out.keyed = True
+        return out
     if sep == "":
         sep = guess_sep(text)
     lines = [ln for ln in split_lines(text) if ln.strip()]
     if len(sep) == 1 and sep not in "\"\r\n":
         try:
-            reader = csv.reader(lines, delimiter=sep, strict=False)
-            return Table([c.strip() for c in row] for row in reader)
+            reader_ = csv.reader(lines, delimiter=sep, strict=False)
+            return Table([c.strip() for c in row] for row in reader_)
         except csv.Error:  # a stray carriage return or NUL: fall back to plain splitting
             pass
     return Table([c.strip() for c in ln.split(sep)] for ln in lines)
@@ -273,28 +261,6 @@ def _count_rows(text: Any, col: Any, value: Any, sep: Any = "") -> int:
     if n == 0:
         _misplaced("count_rows", rows, skip, i, col, value, argument=1, absent_ok=True)
     return n
-
-
-_NAME_CELL = re.compile(r"[A-Za-z_][A-Za-z_ ]*")
-
-
-def looks_like_header(first: list[str], row: list[str]) -> bool:
-    """Whether a table's first line names its columns, judged against a data row.
-
-    Names hold no digits. Either the data has a number where the first line
-    has none (`id,city` over `17,Lima`), or every cell of the first line is a
-    plain name and some data cell below it carries a digit (`asset_tag,owner`
-    over `AT-4409,Sana Ito`).
-    """
-    def number(c: str) -> bool:
-        return c.strip().replace(".", "").isdigit()
-
-    if any(number(c) for c in first):
-        return False
-    if any(number(c) for c in row):
-        return True
-    return all(_NAME_CELL.fullmatch(c.strip()) for c in first) and any(
-        any(ch.isdigit() for ch in c) for c in row)
 
 
 def _has_header(rows: list[list[str]]) -> bool:
