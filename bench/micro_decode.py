@@ -38,7 +38,8 @@ EXAMPLES = [
 TASK = ("Find the lines of `context` that contain the word error, count those that also "
         "contain disk, and submit the count.")
 
-MODELS = {"smollm2": "smollm2-135m", "gemma3": "gemma3-270m"}
+MODELS = {"smollm2": "smollm2-135m", "gemma3": "gemma3-270m", "qwen05": "qwen2.5-coder-0.5b",
+          "qwen15": "qwen2.5-coder-1.5b"}
 
 
 def build_prompt(backend) -> str:

@@ -125,7 +125,7 @@ CODER = Profile(
     examples_by_kind=False,
     n_examples=3,
     narrow_grammar=False,
-    grammar_shape=GrammarShape(max_statements=40, max_block=16, depth=4, allow_def=True,
+    grammar_shape=GrammarShape(max_statements=40, max_block=16, depth=5, allow_def=True,
                                string_max=400, items_max=16, lower_names=True),
     extractive_predict=False,
     fixits=False,
