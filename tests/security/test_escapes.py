@@ -318,3 +318,23 @@ def test_tool_calls_of_nested_runs_are_in_the_run_log(tmp_path: Path) -> None:
     integ, result, _ = replay_log(str(tmp_path / "run.log"))
     assert integ.intact and result is not None and result.identical, result
     assert audit_log(str(tmp_path / "run.log")).ok
+
+
+def test_llm_token_cap_is_counted_by_the_model_hook(tmp_path: Path) -> None:
+    """`llm:tokens=N`: the sub-model calls count what they generate; the one past N fails."""
+    from fakes import FakeModel
+
+    from rlmlang.controller.loop import Runtime
+
+    script = ('a = llm.predict("Which word?", text="alpha beta")\n'
+              'b = llm.predict("Which word?", text="gamma delta")\nsubmit(a + b)')
+    policy = Policy.from_rules(["llm", "llm:tokens=3"], [], tmp_path)
+    rt = Runtime(FakeModel([script], sub_answers=["alpha beta", "gamma delta"]),
+                 grammar=False, policy=policy, log_path=tmp_path / "run.log",
+                 budgets={"candidates": 1, "iterations": 1}, root=tmp_path)
+    out = rt.run("context: str, question: str -> answer: str", "Which?", context="x")
+    assert not out.ok
+    calls = [json.loads(line)["data"] for line in (tmp_path / "run.log").read_text().splitlines()
+             if json.loads(line)["kind"] == "tool_call"]
+    assert [c.get("code") for c in calls] == [None, "E_PERMISSION"], calls
+    assert "llm:tokens=3" in calls[1]["error"]
