@@ -9,6 +9,7 @@ unusable paths, and a model that fails mid-run (whose log must still end).
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,22 @@ def test_urls_python_cannot_parse_are_coded_under_check_and_exec(
         assert p.returncode == 1, (cmd, p.stderr)
         assert not has_traceback(p), p.stderr
         assert "E_PERMISSION" in p.stderr or "E_TOOL" in p.stderr, p.stderr
+
+
+def test_a_bad_url_in_a_models_script_is_a_verdict_not_a_crash(tmp_path: Path) -> None:
+    from fakes import FakeModel
+
+    from rlmlang.controller.loop import Runtime
+    from rlmlang.policy import Policy
+
+    rt = Runtime(FakeModel(['submit(http.get("http://[::1/x"))']), grammar=False,
+                 policy=Policy.from_rules(["net:*"], [], tmp_path),
+                 log_path=tmp_path / "r.log", budgets={"candidates": 1, "iterations": 1})
+    out = rt.run("context: str, question: str -> answer: str", "What?", context="abc")
+    assert not out.ok
+    verdict = [e for e in read_events(tmp_path / "r.log") if e["kind"] == "verdict"][0]
+    assert [d["code"] for d in verdict["data"]["diagnostics"]] == ["E_PERMISSION"]
+    assert check_chain(tmp_path / "r.log") == []
 
 
 def test_url_resource_maps_parser_errors() -> None:
@@ -162,6 +179,12 @@ def test_unusable_log_paths_and_key_files_are_coded(tmp_path: Path,
              (["--log", "x.log", "--hmac-key-file", "missing.key"], "E_USAGE"),
              (["--log", "y.log", "--hmac-key-file", "somedir"], "E_USAGE"),
              (["--log", "z.log", "--state", "somedir"], "E_STATE")]
+    try:  # an unwritable place, even for root: sysfs refuses new files
+        os.close(os.open("/sys/rlm-probe.log", os.O_WRONLY | os.O_CREAT | os.O_EXCL))
+    except PermissionError:
+        cases.append((["--log", "/sys/rlm-run.log"], "E_LOG"))
+    except OSError:
+        pass
     for extra, code in cases:
         p = rlm_here("run", "What?", "--input", "context=abc", *extra, *FREE, cwd=tmp_path)
         assert p.returncode in (1, 2) and code in p.stderr, (extra, p.stderr)
