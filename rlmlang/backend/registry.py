@@ -31,16 +31,13 @@ def cache_dir() -> Path:
 
 
 def registry_path() -> Path:
-    """The registry file: $RLM_MODEL_REGISTRY, the source tree's, or the packaged copy."""
+    """The registry file: $RLM_MODEL_REGISTRY, else models/registry.toml (package data)."""
     env = os.environ.get("RLM_MODEL_REGISTRY")
     if env:
         return Path(env).expanduser()
-    here = Path(__file__).resolve()
-    for cand in (here.parents[2] / "models" / "registry.toml",
-                 here.parents[1] / "data" / "registry.toml"):
-        if cand.is_file():
-            return cand
-    return here.parents[2] / "models" / "registry.toml"
+    from rlmlang.resources import REGISTRY_FILE
+
+    return REGISTRY_FILE
 
 
 @dataclass

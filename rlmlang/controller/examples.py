@@ -15,7 +15,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-STDLIB = Path(__file__).resolve().parents[2] / "stdlib"
+from rlmlang.resources import STDLIB_DIR
+
+STDLIB = STDLIB_DIR  # stdlib/, shipped as package data
 LIBRARY = STDLIB / "examples.toml"
 
 _WORD = re.compile(r"[a-z]+")

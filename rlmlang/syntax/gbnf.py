@@ -39,8 +39,8 @@ import re._parser as sre_parse  # type: ignore[import-not-found]
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from pathlib import Path
 
+from rlmlang.resources import GBNF_FILE
 from rlmlang.syntax.parser import GRAMMAR_PATH, MAX_DEPTH
 from rlmlang.types import (
     FLOAT,
@@ -55,7 +55,7 @@ from rlmlang.types import (
     format_type,
 )
 
-GBNF_PATH = Path(__file__).resolve().parents[2] / "grammar" / "rlm.gbnf"
+GBNF_PATH = GBNF_FILE  # grammar/rlm.gbnf, generated from rlm.lark, shipped as package data
 INDENT = "    "
 
 

@@ -25,11 +25,12 @@ from lark.exceptions import LarkError, UnexpectedInput
 from lark.indenter import DedentError, Indenter
 
 from rlmlang.diagnostics import Diagnostic, Span
+from rlmlang.resources import GRAMMAR_FILE
 from rlmlang.syntax import ast
 from rlmlang.syntax.messages import python_isms, syntax_error_diagnostic
 from rlmlang.types import PRIMS, DictT, ListT, RecordT, Type
 
-GRAMMAR_PATH = Path(__file__).resolve().parents[2] / "grammar" / "rlm.lark"
+GRAMMAR_PATH = GRAMMAR_FILE  # grammar/rlm.lark, shipped as package data
 
 MAX_DEPTH = 5  # nested blocks; the GBNF unrolls one rule per level
 MAX_EXPR_DEPTH = 64  # nested expressions; deeper is a script no one should write

@@ -26,12 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from rlmlang.diagnostics import Diagnostic
+from rlmlang.resources import STDLIB_DIR
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.tools.registry import Param, Registry, Size, ToolSpec
 from rlmlang.types import UNKNOWN
-
-STDLIB_DIR = Path(__file__).resolve().parents[2] / "stdlib"
 
 
 class StdlibError(Exception):

@@ -5,7 +5,10 @@ need packages (`wheel`, the backend itself) that an offline machine may not
 have. This backend needs only the standard library: it zips the package
 directory and writes the wheel metadata, including `entry_points.txt`,
 which is all the plugin mechanism reads. It reads name, version, summary and
-entry points from pyproject.toml, so the project table stays the real one.
+entry points from pyproject.toml, so the project table stays the real one,
+and it packs the modules the entry points name (`hello = "rlm_hello:tools"`
+packs `rlm_hello/` or `rlm_hello.py`): nothing here names this example, so a
+copy with another name and another package builds as it should.
 """
 
 from __future__ import annotations
@@ -27,6 +30,12 @@ def _dist(p: dict) -> str:
     return p["name"].replace("-", "_")
 
 
+def _modules(p: dict) -> list[str]:
+    """The top-level modules the entry points load ("pkg.sub:attr" -> "pkg")."""
+    values = [v for group in p.get("entry-points", {}).values() for v in group.values()]
+    return sorted({v.split(":", 1)[0].split(".", 1)[0].strip() for v in values}) or [_dist(p)]
+
+
 def _files(p: dict) -> dict[str, bytes]:
     dist, version = _dist(p), p["version"]
     info = f"{dist}-{version}.dist-info"
@@ -36,8 +45,15 @@ def _files(p: dict) -> dict[str, bytes]:
     for group, entries in p.get("entry-points", {}).items():
         eps += f"[{group}]\n" + "".join(f"{k} = {v}\n" for k, v in entries.items()) + "\n"
     files: dict[str, bytes] = {}
-    for path in sorted((ROOT / "rlm_hello").rglob("*.py")):
-        files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
+    for module in _modules(p):
+        package, single = ROOT / module, ROOT / f"{module}.py"
+        paths = sorted(package.rglob("*.py")) if package.is_dir() else [single]
+        if not paths or not paths[0].is_file():
+            raise FileNotFoundError(f"the entry points name module {module!r}, but neither "
+                                    f"{package.name}/ nor {single.name} is in {ROOT}")
+        for path in paths:
+            if "__pycache__" not in path.parts:
+                files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
     files[f"{info}/METADATA"] = meta.encode()
     files[f"{info}/WHEEL"] = (b"Wheel-Version: 1.0\nGenerator: wheel_backend\n"
                               b"Root-Is-Purelib: true\nTag: py3-none-any\n")
