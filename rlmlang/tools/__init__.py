@@ -14,11 +14,12 @@ from rlmlang.tools.registry import Registry, ToolSpec
 
 
 def core_specs() -> list[ToolSpec]:
-    """Builtins and skills: pure, always available."""
+    """Builtins, skills and table operations: pure, always available."""
     from rlmlang.tools.builtins import builtin_specs
     from rlmlang.tools.skills import skill_specs
+    from rlmlang.tools.tables import table_specs
 
-    return builtin_specs() + skill_specs()
+    return builtin_specs() + skill_specs() + table_specs()
 
 
 def default_registry(include_host: bool = True, include_plugins: bool = True,

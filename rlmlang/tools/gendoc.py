@@ -15,10 +15,28 @@ from rlmlang.tools.describe import describe, kind_of
 from rlmlang.tools.registry import ToolSpec
 
 SECTIONS = [
+    ("table", "Tables",
+     "Operations on the records of an input, whatever its format (CSV, TSV, `;` or `|` "
+     "separated, whitespace-aligned columns, `Key: value` blocks, `key: value` and "
+     "`key=value` files, key=value logs, JSON, JSON Lines): the one reader behind the "
+     "prompt's description reads it (rlmlang/tools/reader.py). A table argument is an "
+     "input's text or a list of records; a record is a `dict[str, str]` of the values as "
+     "written, and numbers are read where a test or an aggregate needs them (\"1,234\", "
+     "\"$9.50\", \"45%\", \"512 kB\"). A column is a name (any case) or a 0-based number; "
+     "a table without a header has the names its question quotes (`CSV lines "
+     "'id,city,amount'`), else \"0\", \"1\", .... A test is `==`, `!=`, `<`, `<=`, `>`, `>=`, "
+     "`contains`, `startswith` or `endswith`; several are joined with `and` in one string: "
+     "`\"city == Perth and amount > 100\"`. Equality is the skills': any case, numbers as "
+     "numbers. Averages, sums and extremes of a column: `stats_mean(numbers(t, col))`, "
+     "`sum(...)`, `max_of(...)`; the k most common values: `top_counts(group_count(t, "
+     "col), k)`. On a large input, give the aggregate its filter (`where=`) rather than "
+     "aggregating `where(...)`'s records: each is then one pass, and its result is bounded "
+     "by the input itself."),
     ("skill", "Skills",
      "One call for each common shape of work on a big input. Matching is case-insensitive "
-     "and prefers whole words; a column is a number from 0 or a header name; the separator "
-     "of a table is guessed from its first line unless given."),
+     "and prefers whole words; a column is a number from 0 or a header name; a table is "
+     "read as the prompt describes it (the one reader: format, separator and column names "
+     "detected), unless a separator is given."),
     ("builtin", "Builtins",
      "Pure functions implemented in Python. A parameter shown as `?` accepts any type."),
     ("stdlib", "Stdlib (written in RLM script)",
@@ -29,6 +47,12 @@ SECTIONS = [
      "Effects outside the script, each behind a permission (deny by default). Calls and "
      "results are recorded in the run log and fed back on replay."),
 ]
+
+
+def _section(spec: ToolSpec) -> str:
+    """The docs' section: the table operations have theirs; others go by kind."""
+    module = getattr(spec.impl, "__module__", "") or ""
+    return "table" if module.endswith(".tables") else kind_of(spec)
 
 
 def _entry(spec: ToolSpec) -> list[str]:
@@ -58,7 +82,7 @@ def render(specs: list[ToolSpec]) -> str:
              "Every function a script can call, by kind. `rlm tools` lists them (with plugins), "
              "`rlm doc NAME` shows one. How to add your own: [plugins.md](plugins.md).", ""]
     for kind, title, intro in SECTIONS:
-        group = [s for s in specs if kind_of(s) == kind]
+        group = [s for s in specs if _section(s) == kind]
         if not group:
             continue
         lines += [f"## {title}", "", intro, ""]

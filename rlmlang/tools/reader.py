@@ -569,13 +569,13 @@ def _json_records(text: str, layout: Layout) -> list[dict[str, str]]:
             if not ln.strip():
                 continue
             try:
-                out.append(_flat(json.loads(ln)))
+                out.append(_flat(_loads(ln)))
             except ValueError as e:
                 raise ToolError(f"line {i + 1} is not JSON: {e}",
                                 "fix the line, or read the text with lines(text)") from None
         return out
     try:
-        doc = json.loads(text)
+        doc = _loads(text)
     except (ValueError, RecursionError) as e:
         raise ToolError(f"the text starts like JSON but is not valid JSON: {e}",
                         "read it with lines(text) instead") from None
@@ -591,16 +591,37 @@ def _json_records(text: str, layout: Layout) -> list[dict[str, str]]:
     return [{"value": _cell(doc)}]
 
 
+class _Number(str):
+    """A JSON number as its source wrote it ("1e5" stays "1e5", not "100000.0")."""
+
+
+def _loads(s: str) -> Any:
+    return json.loads(s, parse_int=_Number, parse_float=_Number, parse_constant=_Number)
+
+
 def _cell(v: Any) -> str:
+    """A JSON value as text no longer than its source: strings as they are, numbers as
+    written, true/false, null as "", arrays and objects as compact JSON."""
     if isinstance(v, str):
-        return v
+        return str(v)
     if v is None:
         return ""
     if isinstance(v, bool):
         return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return repr(v) if isinstance(v, float) else str(v)
-    return json.dumps(v, ensure_ascii=False)
+    return _compact(v)
+
+
+def _compact(v: Any) -> str:
+    if isinstance(v, _Number):
+        return str(v)
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, bool) or v is None:
+        return json.dumps(v)
+    if isinstance(v, list):
+        return "[" + ",".join(_compact(x) for x in v) + "]"
+    return "{" + ",".join(json.dumps(str(k), ensure_ascii=False) + ":" + _compact(x)
+                          for k, x in v.items()) + "}"
 
 
 def _flat(v: Any) -> dict[str, str]:

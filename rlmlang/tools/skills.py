@@ -9,8 +9,10 @@ short text — are each one call. Their design is for a model that guesses:
 - Matching is case-insensitive and prefers whole words: "badge 98" does not
   find "badge 987"; if no whole-word match exists anywhere, a plain
   substring match is used, so a partial word still finds something.
-- A column is a 0-based number or a header name ("city"); the separator is
-  guessed from the first line (tab, comma, semicolon or |) unless given.
+- A column is a 0-based number or a header name ("city"); a table is read
+  by the one reader (reader.py), as the prompt describes it, unless the
+  script gives a separator; text that is no table is split at a separator
+  guessed from its first line.
 - Cell values compare trimmed and case-insensitively; numbers compare as
   numbers ("2019" equals "2019.0").
 - Absence gives "" for text (a script can test it); a number that is not
@@ -248,6 +250,13 @@ def _csv_rows(text: Any, sep: Any = "") -> list[list[str]]:
 
 
 def _column(text: Any, col: Any, sep: Any = "") -> list[str]:
+    if isinstance(text, list):  # records, e.g. where(...)'s: the same column by name
+        from rlmlang.tools.tables import field_of, table_of
+
+        view = table_of("column", text)
+        name = field_of("column", view, col)
+        return [v if isinstance(v, str) else display(v) for v in
+                (r.get(name, "") for r in view.records)]
     rows, i = _data_rows("column", text, sep, col)
     return [c for c in (_cell(r, i) for r in rows) if c is not None]
 
@@ -523,6 +532,16 @@ def _lines_size(s: list[Size]) -> Size:
     return Size(length(s, 0) + 1, max(length(s, 0), 1))
 
 
+def _column_size(s: list[Size]) -> Size:
+    """Cells of a text add up to at most the text (each counted at least 1); of records,
+    to at most the records."""
+    t = s[0] if s else Size(0, 1)
+    if t.slots == 0:  # a str
+        n = t.len
+        return Size(n + 1, max(n, 1), 2 * n + 2)
+    return Size(max(t.len, 1), max(t.elem, 1), t.sum if t.sum is not None else t.total)
+
+
 def _rows_size(s: list[Size]) -> Size:
     """At most len+1 rows, each of at most len+1 cells of at most len characters."""
     n = length(s, 0)
@@ -550,10 +569,10 @@ def skill_specs() -> list[ToolSpec]:
         tool("csv_rows", "text: str, sep: str = ''", "list[list[str]]", _csv_rows,
              "The rows of a table (CSV, TSV, ...), each a list of trimmed cells.",
              cost=parse, size=_rows_size,
-             example="for row in rows(context):\n    print(row[0])"),
-        tool("column", "text: str, col: any, sep: str = ''", "list[str]", _column,
-             "The cells of one column (a number from 0, or a header name).",
-             cost=parse, size=_lines_size, prompt=True,
+             example="for row in csv_rows(context):\n    print(row[0])"),
+        tool("column", "text: any, col: any, sep: str = ''", "list[str]", _column,
+             "The cells of one column (a number from 0, or a header name), of a text or "
+             "of records.", cost=parse, size=_column_size, prompt=True,
              example='names = column(context, "name")'),
         tool("count_rows", "text: str, col: any, value: any, sep: str = ''", "int",
              _count_rows, "How many rows have value in column col (a number from 0, or a "

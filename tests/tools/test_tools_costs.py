@@ -18,7 +18,7 @@ from tools_helpers import registry
 from rlmlang.tools.errors import ToolError
 from rlmlang.tools.registry import Size, ToolSpec, size_of
 from rlmlang.tools.stdlib import is_stdlib
-from rlmlang.types import FLOAT, INT, STR, DictT, ListT, Type, UnknownT
+from rlmlang.types import BOOL, FLOAT, INT, STR, DictT, ListT, Type, UnknownT
 
 SPECS = [s for s in registry().specs() if not is_stdlib(s)]
 PURE = [s for s in SPECS if not s.effect]
@@ -57,6 +57,17 @@ BY_NAME = {
     "digits": st.integers(0, 3),
     "text": st.one_of(text, table_text),
 }
+# Table operations (tables.py) take a table: a text in some format, or records.
+records = st.lists(st.dictionaries(st.sampled_from(["a", "b", "1"]),
+                                   st.one_of(text, st.integers(0, 9).map(str)), max_size=3),
+                   max_size=5)
+tables = st.one_of(table_text, st.sampled_from(["a,b\n1,x\n2,y\n", "a: 1\nb: 2\n",
+                                                 '[{"a": 1}, {"a": 2, "b": "x"}]',
+                                                 "k=1 v=a\nk=2 v=b\n"]), records)
+BY_NAME.update({"table": tables, "left": tables, "right": tables,
+                "where": st.sampled_from(["", "a == 1", "b contains x and a > 0"]),
+                "num_col": st.sampled_from(["a", "b", 0, 1]), "k": st.integers(0, 4),
+                "phrases": st.lists(st.sampled_from(["a", "1", "b"]), min_size=1, max_size=2)})
 
 
 def strategy(spec: ToolSpec, name: str, t: Type) -> st.SearchStrategy:
@@ -70,6 +81,8 @@ def strategy(spec: ToolSpec, name: str, t: Type) -> st.SearchStrategy:
         return st.one_of(text, table_text)
     if t == INT:
         return st.integers(-50, 50)
+    if t == BOOL:
+        return st.booleans()
     if t == FLOAT:
         return st.one_of(st.integers(-10**6, 10**6), st.floats(-1e9, 1e9, allow_nan=False))
     if isinstance(t, ListT):
