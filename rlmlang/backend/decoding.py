@@ -32,9 +32,11 @@ from __future__ import annotations
 
 import codecs
 import ctypes
+import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import llama_cpp
@@ -207,6 +209,58 @@ class Decoder:
         logits = self.logits().copy()
         self._last_prompt, self._last_logits = key, logits.copy()
         return common, logits
+
+    def warm(self, tokens: list[int], path: Path) -> str:
+        """Make the context begin with `tokens`, from a saved state file when one matches.
+
+        A capable model's fixed prompt (card, tools, examples) is thousands of
+        tokens, half a minute of evaluation on two cores; the state of those
+        tokens is saved once (`llama_state_seq_save_file`, written beside and
+        renamed, so a killed save leaves nothing) and loaded by later processes.
+        Returns "present" (already in the context), "loaded" or "saved".
+        """
+        common = 0
+        limit = min(len(self.cached), len(tokens))
+        while common < limit and self.cached[common] == tokens[common]:
+            common += 1
+        if common == len(tokens):
+            return "present"
+        if not self.cached and path.is_file() and self._load_state(tokens, path):
+            return "loaded"
+        self._truncate(common)
+        self._decode(tokens[common:], common)
+        self._last_prompt, self._last_logits = None, None
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            arr = (llama_cpp.llama_token * len(tokens))(*tokens)
+            written = llama_cpp.llama_state_seq_save_file(self.ctx, str(tmp).encode(), 0, arr,
+                                                          len(tokens))
+            if written:
+                os.replace(tmp, path)
+        except OSError:
+            pass  # a cache that cannot be written is only a slower next start
+        finally:
+            tmp.unlink(missing_ok=True)
+        return "saved"
+
+    def _load_state(self, tokens: list[int], path: Path) -> bool:
+        """Load a saved prefix state; False (and a clean context) if it does not match."""
+        cap = len(tokens)
+        out = (llama_cpp.llama_token * cap)()
+        n_out = ctypes.c_size_t(0)
+        self._truncate(0)
+        try:
+            read = llama_cpp.llama_state_seq_load_file(self.ctx, str(path).encode(), 0, out,
+                                                       cap, ctypes.byref(n_out))
+        except OSError:
+            read = 0
+        if read and n_out.value == cap and list(out[:cap]) == tokens:
+            self.cached = list(tokens)
+            self._last_prompt, self._last_logits = None, None
+            return True
+        self._truncate(0)
+        return False
 
     def _truncate(self, n: int) -> None:
         # Always clear from n on: a failed decode may have left entries past `cached`.

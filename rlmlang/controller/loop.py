@@ -448,6 +448,7 @@ class Runtime:
         headers = [h for n in text_inputs for h in header_names(values[n])]
         names = set(VARIABLE_NAMES).union(*(assigned_names(e.script) for e in examples))
         grammar = self._grammar(sig, state_keys, tools, question, headers, sorted(names))
+        self._warm(conv)
         setup = ScriptSetup(
             registry=self.registry, inputs=values,
             input_types=sig.input_types(), output=sig.output.type,
@@ -602,6 +603,20 @@ class Runtime:
         if n <= 0:
             return {}
         return {name: first_lines(values[name], n) for name in text_inputs}
+
+    def _warm(self, conv: Conversation) -> None:
+        """Load (or evaluate and keep) the state of the prompt's fixed part: card, tools, examples.
+
+        The task's own turn and everything after it vary; what comes before is
+        the same for every task with the same model, profile and tools.
+        """
+        warm = getattr(self.backend, "warm_prefix", None)
+        if not callable(warm) or conv.fixed < 2 or not self.profile.keep_prefix:
+            return
+        self._emit("warm", {"model": getattr(self.backend, "name", "")})
+        prefix = self.backend.chat_prompt(conv.messages[:conv.fixed - 1],
+                                          add_generation_prompt=False)
+        warm(prefix)
 
     def _fitting_prompt(self, conv: Conversation) -> str:
         """The chat as a prompt, oldest attempts dropped until it fits with a script."""

@@ -89,6 +89,7 @@ class Profile:
     preview_lines: int  # first lines of each text input shown in the task
     familiar: frozenset[str]  # tools listed by name only: the model knows them from Python
     free_stops: tuple[str, ...]  # stop texts besides the model's own, without a grammar
+    keep_prefix: bool  # keep the fixed prompt's state on disk (it is the same for every task)
     budgets: dict[str, int] = field(default_factory=dict)  # defaults that differ
 
     def examples_path(self) -> Path:
@@ -113,6 +114,7 @@ TINY = Profile(
     preview_lines=0,  # a tiny model copies a preview instead of the question (measured)
     familiar=frozenset(),
     free_stops=("\n\n\n",),
+    keep_prefix=False,  # its examples change with the task, and its prompts are cheap
 )
 
 CODER = Profile(
@@ -132,6 +134,7 @@ CODER = Profile(
     preview_lines=3,
     familiar=PYTHON_FAMILIAR,
     free_stops=(),
+    keep_prefix=True,
     budgets={"candidates": 2, "script_tokens": 512, "tokens": 8000},
 )
 
