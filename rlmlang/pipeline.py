@@ -139,6 +139,7 @@ class ScriptOutcome:
     script_sha256: str = ""
     answer: Any = None  # `value` converted to the task's output type
     answer_error: Diagnostic | None = None  # why `value` could not be converted
+    calls: dict[str, int] = field(default_factory=dict)  # tool_calls, llm_calls it made
 
     @property
     def verified(self) -> bool:
@@ -222,6 +223,7 @@ def execute_script(text: str | bytes, setup: ScriptSetup) -> ScriptOutcome:
                             result.output, program.proof, code.hash, code.to_json(),
                             result.fuel_used, dict(result.state_writes))
     outcome.answer = result.value
+    outcome.calls = {"tool_calls": result.tool_calls, "llm_calls": result.llm_calls}
     if result.status == "submitted":
         from rlmlang.controller.answers import AnswerError, coerce_answer
 

@@ -24,7 +24,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE.rlm", help="the script to run")
     p.add_argument("--input", action="append", default=[], metavar="NAME[:TYPE]=VALUE|@FILE",
                    help="an input: text, or @path for a file's text; with :TYPE (int, "
-                        "list[str], ...) the value is read as JSON")
+                        "list[str], ...) the value is read as JSON; a .json or .jsonl file "
+                        "without :TYPE is its value, typed as rlm run types it")
     p.add_argument("--state", metavar="PATH", help="the state store (SQLite file) to run against")
     p.add_argument("--schema", action="append", default=[], metavar="KEY=TYPE",
                    help="declare a state key (added to the store's schema)")
@@ -42,7 +43,8 @@ class _Usage(Exception):
 
 
 def _parse_inputs(items: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    from rlmlang.types import STR, TypeSyntaxError, conforms, format_type, parse_type
+    from rlmlang.controller.signature import input_type
+    from rlmlang.types import STR, ListT, TypeSyntaxError, conforms, format_type, parse_type
 
     values: dict[str, Any] = {}
     types: dict[str, Any] = {}
@@ -60,14 +62,17 @@ def _parse_inputs(items: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
         if not name.isidentifier():
             raise _Usage(f"--input {name!r}: the name must be an identifier")
         if raw.startswith("@"):
+            path = Path(raw[1:])
             try:
-                raw = Path(raw[1:]).read_text(encoding="utf-8")
+                raw = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as e:
-                raise _Usage(f"--input {name}: cannot read {raw[1:]}: {e}") from None
+                raise _Usage(f"--input {name}: cannot read {path}: {e}") from None
+            if ":" not in item.split("=", 1)[0]:
+                t = input_type(path)  # a JSON file is its value, as in rlm run
         value: Any = raw
         if t != STR:
             try:
-                value = json.loads(raw)
+                value = json.loads(raw) if not isinstance(t, ListT) else _json_or_lines(raw)
             except ValueError:
                 raise _Usage(f"--input {name}: the value is not JSON for {format_type(t)}") from None
             if not conforms(value, t):
@@ -75,6 +80,16 @@ def _parse_inputs(items: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
         values[name] = value
         types[name] = t
     return values, types
+
+
+def _json_or_lines(raw: str) -> Any:
+    """A JSON value, or the values of JSON Lines (one per line); raises ValueError."""
+    from rlmlang.controller.signature import json_lines
+
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return json_lines(raw)
 
 
 def _parse_budgets(items: list[str]) -> dict[str, int]:

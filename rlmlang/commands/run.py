@@ -24,7 +24,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--input", "-i", action="append", default=[], metavar="NAME=VALUE|@FILE",
                    help="an input bound as a variable (repeatable)")
     p.add_argument("--signature", "-s", default=None,
-                   help='task signature, default "context: str, question: str -> answer: str"')
+                   help='task signature, e.g. "context: str, question: str -> answer: int"; '
+                        "default: the inputs given (text is str, a .json/.jsonl file its "
+                        "value's type), then question: str, -> answer: str")
+    p.add_argument("--output", "-o", default="str", metavar="TYPE",
+                   help="the answer's type when no --signature is given (default str)")
     p.add_argument("--model", "-m", default=None, help="model name (see rlm models) or a GGUF path")
     p.add_argument("--profile", default=None, choices=("tiny", "coder"),
                    help="the coaching the model gets (default: its registry entry's)")
@@ -91,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     from rlmlang.audit.core import read_key_file
     from rlmlang.controller.budgets import parse_budget_flags
     from rlmlang.controller.inputs import parse_input_flags
-    from rlmlang.controller.signature import DEFAULT_SIGNATURE
+    from rlmlang.controller.signature import signature_for
     from rlmlang.diagnostics import DiagnosticError
     from rlmlang.runlog import new_log_path
 
@@ -120,7 +124,12 @@ def run(args: argparse.Namespace) -> int:
             print("rlm run: give the TASK, or --resume LOG", file=sys.stderr)
             return 2
         else:
-            outcome = runtime.run(args.signature or DEFAULT_SIGNATURE, args.task, **inputs)
+            if args.signature and args.output != "str":
+                print("rlm run: --output is for a task without --signature; give the type "
+                      "in the signature (-> answer: TYPE)", file=sys.stderr)
+                return 2
+            signature = args.signature or signature_for(args.task, inputs, args.output)
+            outcome = runtime.run(signature, args.task, **inputs)
     except DiagnosticError as e:
         progress.stop()
         for d in e.diagnostics:

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rlmlang.controller.signature import json_lines
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
 from rlmlang.tools import reader
 from rlmlang.tools.registry import Size, size_of
-from rlmlang.types import Prim, Type, conforms, format_type
+from rlmlang.types import ListT, Prim, Type, conforms, format_type
 
 
 def _usage(message: str, fix: str | None = None) -> DiagnosticError:
@@ -53,19 +54,29 @@ def read_raw(raw: str | Path) -> str:
 
 
 def bind_value(name: str, text: str, t: Type) -> Any:
-    """Turn input text into a value of the declared type (str as is, others as JSON)."""
+    """Turn input text into a value of the declared type (str as is, others as JSON;
+    a list may also be JSON Lines, one item per line)."""
     if isinstance(t, Prim) and t.name == "str":
         return text
     try:
         value = json.loads(text)
     except json.JSONDecodeError as e:
-        raise _usage(f"input {name} must be {format_type(t)} written as JSON: {e.msg} "
-                     f"at char {e.pos}") from None
+        value = _json_lines(text) if isinstance(t, ListT) else None
+        if value is None:
+            raise _usage(f"input {name} must be {format_type(t)} written as JSON: {e.msg} "
+                         f"at char {e.pos}") from None
     if isinstance(t, Prim) and t.name == "float" and isinstance(value, int):
         value = float(value)
     if not conforms(value, t):
         raise _usage(f"input {name} must be {format_type(t)}; got {text[:60]!r}")
     return value
+
+
+def _json_lines(text: str) -> list[Any] | None:
+    try:
+        return json_lines(text)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)

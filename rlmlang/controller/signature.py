@@ -3,14 +3,42 @@
 The signature names the script's inputs (bound as typed variables) and the
 type its `submit(...)` must produce. Types use the language's own syntax, so
 a record or a list is written as it would be in a script.
+
+Without one, `signature_for(question, inputs)` makes it from the inputs
+given, in their order, and the question: any number of inputs, any names,
+or none. Text is `str` (the reader finds its format when it is read); a
+`.json` file is its parsed value and a `.jsonl` file the list of its lines'
+values, typed by `type_of_value` when one static type fits them (else they
+stay text, which the reader still reads as JSON); a value passed from Python
+is typed the same way. `question: str` is the last input (scripts may read
+it) and the output is `answer: str` unless given: a str answer takes any
+scalar the script submits (controller/answers.py).
 """
 
 from __future__ import annotations
 
+import json
+import keyword
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
-from rlmlang.types import STR, Type, TypeSyntaxError, format_type, parse_type
+from rlmlang.types import (
+    BOOL,
+    FLOAT,
+    INT,
+    NONE,
+    STR,
+    DictT,
+    ListT,
+    RecordT,
+    Type,
+    TypeSyntaxError,
+    format_type,
+    parse_type,
+)
 
 DEFAULT_SIGNATURE = "context: str, question: str -> answer: str"
 
@@ -84,3 +112,142 @@ def parse_signature(text: str) -> Signature:
             "E_USAGE", f"bad signature {text!r}: {e}",
             fix='write it as "context: str, question: str -> answer: str"')]) from None
     return Signature(inputs, output)
+
+
+# ------------------------------------------------------------ from the inputs
+
+MAX_FIELDS = 32  # a JSON object typed as a record has at most this many fields
+
+
+def _unify(a: Type | None, b: Type | None) -> Type | None:
+    """One type for values of types a and b (int and float give float), or None."""
+    if a is None or b is None:
+        return None
+    if a == b:
+        return a
+    if {a, b} == {INT, FLOAT}:
+        return FLOAT
+    if isinstance(a, ListT) and isinstance(b, ListT):
+        e = _unify(a.elem, b.elem)
+        return None if e is None else ListT(e)
+    if isinstance(a, DictT) and isinstance(b, DictT):
+        v = _unify(a.value, b.value)
+        return None if v is None else DictT(v)
+    if isinstance(a, RecordT) and isinstance(b, RecordT) and \
+            [n for n, _ in a.fields] == [n for n, _ in b.fields]:
+        fields = [(n, _unify(ta, tb)) for (n, ta), (_, tb) in zip(a.fields, b.fields,
+                                                                   strict=True)]
+        return None if any(t is None for _, t in fields) else RecordT(tuple(fields))  # type: ignore[arg-type]
+    return None
+
+
+def type_of_value(value: Any) -> Type | None:
+    """The static type of a JSON-like value, or None when no one type fits it.
+
+    A list's items must share a type; an object is `dict[str, T]` when its values
+    share one, else a record `{field: T, ...}` when its keys are names; null fits
+    no type but none.
+    """
+    if isinstance(value, bool):
+        return BOOL
+    if isinstance(value, int):
+        return INT
+    if isinstance(value, float):
+        return FLOAT
+    if isinstance(value, str):
+        return STR
+    if value is None:
+        return NONE
+    if isinstance(value, list):
+        t: Type | None = type_of_value(value[0]) if value else STR
+        for v in value[1:]:
+            t = _unify(t, type_of_value(v))
+            if t is None:
+                return None
+        return None if t is None or t == NONE else ListT(t)
+    if isinstance(value, dict):
+        ts = [type_of_value(v) for v in value.values()]
+        if any(t is None or t == NONE for t in ts) or not all(isinstance(k, str)
+                                                              for k in value):
+            return None
+        common: Type | None = ts[0] if ts else STR
+        for t in ts[1:]:
+            common = _unify(common, t)
+        if common is not None:
+            return DictT(common)
+        if len(value) <= MAX_FIELDS and all(k.isidentifier() and not keyword.iskeyword(k)
+                                            for k in value):
+            return RecordT(tuple(zip(value, ts, strict=True)))  # type: ignore[arg-type]
+    return None
+
+
+def read_json_file(path: Path) -> Any:
+    """A `.json` file's value, or a `.jsonl` file's list of values; raises ValueError."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".jsonl":
+        return json_lines(text)
+    return json.loads(text)
+
+
+def json_lines(text: str) -> list[Any]:
+    """The values of the non-blank lines of JSON Lines text; raises ValueError."""
+    return [json.loads(ln) for ln in text.splitlines() if ln.strip()]
+
+
+def input_type(value: Any) -> Type:
+    """The type an input is bound as: text is str; a path is its text, or its JSON
+    value when it is a .json/.jsonl file whose value has a type; a Python value, its."""
+    if isinstance(value, Path):
+        if value.suffix.lower() in (".json", ".jsonl"):
+            try:
+                t = type_of_value(read_json_file(value))
+            except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+                t = None
+            if t is not None and t != NONE:
+                return t
+        return STR
+    if isinstance(value, str):
+        return STR
+    t = type_of_value(value)
+    if t is None or t == NONE:
+        raise DiagnosticError([Diagnostic(
+            "E_USAGE", f"no one type fits this input's value ({_preview(value)})",
+            fix="pass a signature that declares its type, or its JSON text as str")])
+    return t
+
+
+def _preview(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def signature_for(question: str | None, inputs: Mapping[str, Any],
+                  output: str | Type = STR) -> Signature:
+    """The signature of a task from the inputs given (name -> text, Path or value).
+
+    Inputs keep their order and names; `question: str` comes last when there is a
+    question and no input has that name; the output is `answer` (`result` if an input
+    is named answer).
+    """
+    fields: list[Field] = []
+    for name, value in inputs.items():
+        if not name.isidentifier() or keyword.iskeyword(name):
+            raise DiagnosticError([Diagnostic(
+                "E_USAGE", f"input name {name!r} is not a name a script can use",
+                fix="name it with letters, digits and _, not a keyword (e.g. --input "
+                    "data=@file.csv)")])
+        fields.append(Field(name, input_type(value)))
+    if question is not None and "question" not in inputs:
+        fields.append(Field("question", STR))
+    out_type = output if isinstance(output, Type) else _output_type(output)
+    out_name = "answer" if "answer" not in inputs else "result"
+    return Signature(tuple(fields), Field(out_name, out_type))
+
+
+def _output_type(text: str) -> Type:
+    try:
+        return parse_type(text)
+    except TypeSyntaxError as e:
+        raise DiagnosticError([Diagnostic("E_USAGE", f"bad output type {text!r}: {e}",
+                                          fix="e.g. int, float, str, list[str]")]) from None
+

@@ -162,6 +162,8 @@ class _Machine:
         self.max_output = int(b["output_chars"])
         self.inputs = inputs
         self.result = RunResult("error")
+        if ctx is not None:  # a nested run (llm.run) adds the calls it made to these counts
+            ctx.extra["usage"] = self.result
         self.out: list[str] = []
         self.out_len = 0
         self.mem_since = 0
