@@ -186,6 +186,39 @@ def test_llm_run_nests_a_controller_with_a_smaller_budget(tmp_path: Path) -> Non
     assert check_chain(tmp_path / "run.log") == []
 
 
+TWO_NESTED = ('a = llm.run("First half?", text=context[:200])\n'
+              'b = llm.run("Second half?", text=context[200:400])\n'
+              'submit(a + b)')
+TWO_PREDICTS = ('x = llm.predict("What is it?", text=text)\n'
+                'y = llm.predict("And this?", text=text)\n'
+                'submit(x + y)')
+
+
+@pytest.mark.parametrize("limit", [2, 3, 4])
+def test_nested_runs_draw_from_the_callers_sub_model_calls(tmp_path: Path, limit: int) -> None:
+    """Two llm.run calls whose scripts each ask the model twice: never more calls than granted."""
+    model = FakeModel([TWO_NESTED, TWO_PREDICTS, TWO_PREDICTS, TWO_PREDICTS, TWO_PREDICTS],
+                      sub_answers=["a"] * 10)
+    runtime(model, tmp_path, budgets={"llm_calls": limit, "iterations": 1}).run(
+        SIG, QUESTION, context=CONTEXT)
+    calls = [e["data"] for e in read_events(tmp_path / "run.log") if e["kind"] == "tool_call"]
+    made = sum(1 for c in calls if c["tool"] in ("llm.run", "llm.predict") and not c.get("error"))
+    assert made <= limit, calls
+    assert len(model.sub_prompts) <= limit - 1  # the first llm.run is one of them
+
+
+def test_nested_runs_draw_from_the_callers_tool_calls(tmp_path: Path) -> None:
+    """A nested run's scripts get only the tool calls their caller has left (4 - llm.run)."""
+    inner = 'for i in range(5):\n    print(llm.predict("Q?", text=text))\nsubmit("x")'
+    model = FakeModel([NESTED, inner, inner], sub_answers=["a"] * 10)
+    runtime(model, tmp_path, budgets={"tool_calls": 4, "iterations": 1}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert len(model.sub_prompts) == 3  # the fourth call found the budget spent
+    calls = [e["data"] for e in read_events(tmp_path / "run.log") if e["kind"] == "tool_call"]
+    assert [c["tool"] for c in calls if c.get("nested")] == ["llm.predict"] * 3
+    assert "no answer" in next(c for c in calls if c["tool"] == "llm.run")["error"]
+
+
 def test_depth_budget_stops_nesting(tmp_path: Path) -> None:
     model = FakeModel([NESTED, GOOD])
     out = runtime(model, tmp_path, budgets={"depth": 1}).run(SIG, QUESTION, context=CONTEXT)

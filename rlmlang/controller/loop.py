@@ -56,7 +56,7 @@ from rlmlang.diagnostics import Diagnostic
 from rlmlang.pipeline import ScriptOutcome, ScriptSetup, execute_script
 from rlmlang.runlog import LogWriter, record_failure
 from rlmlang.store import StateConflict, StateStore, remove_store
-from rlmlang.tools.context import charge_current
+from rlmlang.tools.context import charge_current, current_usage
 from rlmlang.tools.registry import Registry, size_of
 from rlmlang.types import Type
 
@@ -144,7 +144,8 @@ class Runtime:
                  hmac_key: bytes | None = None, grammar: bool = True, seed: int = 0,
                  on_event: Event | None = None, examples: int | None = None, depth: int = 0,
                  root: str | os.PathLike[str] | None = None,
-                 profile: str | Profile | None = None) -> None:
+                 profile: str | Profile | None = None,
+                 call_limits: dict[str, int] | None = None) -> None:
         if backend is None:
             from rlmlang.backend.llama import LlamaBackend
 
@@ -152,6 +153,10 @@ class Runtime:
         self.backend = backend
         self.policy = policy
         self.profile = profile_for(backend, profile)
+        # A nested run (llm.run) draws its scripts' tool and sub-model calls from what the
+        # calling script had left: these limits hold for all of its scripts together.
+        self.call_limits = dict(call_limits) if call_limits is not None else None
+        self.calls_spent = {"tool_calls": 0, "llm_calls": 0}
         # Defaults, the profile's, then the policy file's [budget], then the caller's flags.
         self.budgets = {**ALL_DEFAULTS, **self.profile.budgets,
                         **(getattr(policy, "budgets", None) or {}), **(budgets or {})}
@@ -313,20 +318,37 @@ class Runtime:
             meter.add("llm_calls")
             if meter.left("llm_calls") < 0:
                 raise ToolError("llm.run: the llm_calls budget is spent")
+            usage = current_usage()  # the calling script's counts, this call included
+            limits = {
+                "tool_calls": int(self.budgets["tool_calls"]) - (usage.tool_calls if usage else 0),
+                "llm_calls": min(int(meter.left("llm_calls")),
+                                 int(self.budgets["llm_calls"]) - (usage.llm_calls if usage
+                                                                   else 0)),
+            }
+            if min(limits.values()) <= 0:
+                raise ToolError("llm.run: the calling script has no tool or sub-model calls "
+                                "left for a nested run", "answer the sub-task in this script")
             budgets = {**self.budgets, "iterations": max(1, int(self.budgets["iterations"]) // 2),
                        "candidates": max(1, int(self.budgets["candidates"]) // 2),
                        "tokens": max(1, int(meter.left("tokens")) // 2),
-                       "seconds": max(1, int(meter.left("seconds")))}
+                       "seconds": max(1, int(meter.left("seconds"))), **limits}
             if self._sub_backend is None:
                 self._sub_backend = self._make_sub_backend()
             nested = Runtime(self._sub_backend, policy=self.policy, budgets=budgets,
                              registry=self.registry, grammar=self.use_grammar, seed=self.seed,
                              examples=self.n_examples, depth=self.depth + 1, root=self.root,
-                             profile=self.profile)
+                             profile=self.profile, call_limits=limits)
             names = list(inputs) or ["context"]
             sig = ", ".join(f"{n}: str" for n in names) + ", question: str -> answer: str"
             values = {n: inputs.get(n, "") for n in names}
-            out = nested.run(sig, task, **values)
+            try:
+                out = nested.run(sig, task, **values)
+            finally:  # what the nested run spent, the calling script spent
+                spent = nested.calls_spent
+                meter.add("llm_calls", spent["llm_calls"])
+                if usage is not None:
+                    usage.tool_calls += spent["tool_calls"]
+                    usage.llm_calls += spent["llm_calls"]
             meter.add("tokens", out.stats.get("tokens", 0))
             charge_current("llm", "tokens", int(out.stats.get("tokens", 0)))
             if not out.ok:
@@ -729,7 +751,12 @@ class Runtime:
         """Run one candidate through the pipeline, recording its tool calls, and log it."""
         calls: list[dict[str, Any]] = []
         setup.recorder = calls.append
+        if self.call_limits is not None:  # nested: what the calling script has left
+            setup.budgets = {**setup.budgets, **{
+                k: max(0, v - self.calls_spent[k]) for k, v in self.call_limits.items()}}
         outcome = execute_script(script, setup)
+        for k in self.calls_spent:
+            self.calls_spent[k] += outcome.calls.get(k, 0)
         outcome.script_sha256 = sha
         self._log_outcome(log, iteration, number, sha, outcome, calls)
         return outcome

@@ -222,6 +222,16 @@ def _cap_count(ctx: Any, kind: str, key: str) -> tuple[int | None, dict[tuple[st
     return cap, extra.setdefault("cap_used", {})
 
 
+def current_usage() -> Any:
+    """The call counts (tool_calls, llm_calls) of the script whose call is in progress, or None.
+
+    `llm.run` reads them to give its nested run what the calling script has
+    left, and adds the nested run's calls to them when it returns.
+    """
+    outer = _ENCLOSING.get()
+    return outer[-1].extra.get("usage") if outer else None
+
+
 def charge_current(kind: str, key: str, amount: int = 1) -> None:
     """`charge` for the call in progress, from code that has no context at hand
     (the controller's model hooks, which run inside llm.predict and llm.run)."""
