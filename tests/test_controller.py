@@ -295,3 +295,14 @@ def test_old_attempts_are_dropped_to_keep_the_prompt_in_the_window(tmp_path: Pat
     assert model.count_tokens(last) <= model.context_size - 160
     assert '"charlie"' in last  # the latest attempt is kept
     assert '"alpha"' not in last and '"bravo"' not in last  # older ones are gone
+
+
+def test_the_inputs_given_form_the_signature(tmp_path: Path) -> None:
+    """No signature: named inputs (or none) and the task make it, as rlm run does."""
+    script = ('line = find_line(people, "badge 4820")\n'
+              'submit(value_after(line, "access code"))')
+    out = runtime(FakeModel([script]), tmp_path).run(None, QUESTION, people=CONTEXT)
+    assert out.ok and out.answer == "K7-19QX"
+    none = runtime(FakeModel(["submit(6 * 7)"]), tmp_path / "b").ask("What is six times seven?",
+                                                                     "int")
+    assert none.ok and none.answer == 42

@@ -49,7 +49,7 @@ from rlmlang.controller.prompt import (
     task_message,
 )
 from rlmlang.controller.resume import recorded_state_path, write_pending
-from rlmlang.controller.signature import Signature, parse_signature
+from rlmlang.controller.signature import Signature, parse_signature, signature_for
 from rlmlang.controller.subcall import end_texts
 from rlmlang.controller.vote import Tally
 from rlmlang.diagnostics import Diagnostic
@@ -182,13 +182,23 @@ class Runtime:
 
     # ---------------------------------------------------------------- public
 
-    def run(self, signature: str | Signature, task: str | None = None,
+    def run(self, signature: str | Signature | None, task: str | None = None,
             **inputs: Any) -> RunOutcome:
-        """Answer `task` over `inputs` (values, or `pathlib.Path`s to read)."""
+        """Answer `task` over `inputs` (values, or `pathlib.Path`s to read).
+
+        With `signature=None` the inputs given (any names, any number, none)
+        and the task form it, as `rlm run` does without `--signature`.
+        """
+        if signature is None:
+            signature = signature_for(task, inputs)
         sig = parse_signature(signature) if isinstance(signature, str) else signature
         values = self._bind(sig, task, inputs)
         question = task or str(values.get("question", ""))
         return self._run(sig, question, values)
+
+    def ask(self, task: str, output: str = "str", **inputs: Any) -> RunOutcome:
+        """`run` with the signature made from the inputs: `rt.ask("How many?", "int", log=text)`."""
+        return self.run(signature_for(task, inputs, output), task, **inputs)
 
     # --------------------------------------------------------------- helpers
 
