@@ -140,9 +140,11 @@ def table(fn: str, text: Any, sep: Any) -> Table:
     """The rows of a text as the one reader reads it (reader.py), for the skills' scans.
 
     A delimited table's rows are its lines' cells, header line first (as the
-    text has it). Other formats read as records (key=value lines, Key: value
-    blocks, whitespace columns, JSON) give a row of their column names first,
-    marked `keyed`, so a column can be named by its key. Text that is not a
+    text has it); a file of `key: value` lines (one record) is a row [key,
+    value] per line, so lookup(text, key) is its value. Other formats read as
+    records (key=value lines, Key: value blocks, whitespace columns, JSON)
+    give a row of their column names first, marked `keyed`, so a column can
+    be named by its key. Text that is not a
     table (prose, logs) is split at a separator guessed from its first line,
     so a lookup can still find the cell after a key; so is any text whose
     `sep` the script gives.
@@ -176,6 +178,8 @@ def _parse_table(text: str, sep: str) -> Table:
             out.insert(0, list(read.columns))
             out.keyed = True
         return out
+    if layout is not None and layout.format == "keyvalue":  # one record: a row per line
+        return Table([k, v] for rec in reader.read(text).records for k, v in rec.items())
     if layout is not None and layout.is_table:
         read = reader.read(text)
         out = Table([list(read.columns), *read.rows])

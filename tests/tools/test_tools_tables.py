@@ -249,3 +249,24 @@ def test_records_size_bounds_the_results_linearly(call_args: tuple[str, tuple]) 
         assert bound.total <= 4 * exact.total + 4 * len(t) + 64, (name, bound, exact)
         text_bound = s.result_size([size_of(t)] + [size_of(a) for a in args])
         assert got.total <= text_bound.total
+
+
+@pytest.mark.parametrize("name,skill,args,want", [
+    ("dpkg_status.txt", "count_rows", ("Priority", "optional"), 3),
+    ("dpkg_status.txt", "lookup", ("adduser", "Version"), "3.134"),
+    ("dpkg_status.txt", "sum_where", ("Installed-Size", "Priority", "optional"), 22008.0),
+    ("services.txt", "lookup", ("ssh", 1), "22/tcp"),
+    ("zone1970.tab", "lookup", ("Europe/Andorra", "codes"), "AD"),
+    ("meminfo.txt", "lookup", ("MemTotal",), "24683664 kB"),
+    ("os-release.txt", "lookup", ("VERSION_CODENAME",), "bookworm"),
+    ("nsswitch.conf", "lookup", ("hosts",), "files mdns4_minimal [NOTFOUND=return] dns"),
+    ("ps_aux.txt", "count_rows", ("STAT", "I<"), 11),
+    ("msbuild_masm.json", "lookup", ("Fl", "name"), "AssembledCodeListingFile"),
+])
+def test_the_skills_read_every_format(name: str, skill: str, args: tuple, want: object) -> None:
+    """The skills scan the rows the one reader reads (the same columns the prompt names)."""
+    t = text(name)
+    if name == "meminfo.txt":
+        want = next(ln.split(":", 1)[1].strip() for ln in t.splitlines()
+                    if ln.startswith("MemTotal:"))
+    assert call(skill, t, *args) == want
