@@ -140,8 +140,9 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def iter_lines(text: str) -> Iterator[str]:
-    """The lines of a text as lines(text) gives them, cut a megabyte at a time."""
-    start, n = 0, len(text)
+    """The lines of a text as lines(text) gives them (a byte-order mark dropped), cut a
+    megabyte at a time."""
+    start, n = (1 if text.startswith("\ufeff") else 0), len(text)
     while start < n:
         cut = text.find("\n", start + CHUNK)
         end = n if cut < 0 else cut
@@ -510,20 +511,44 @@ def _layout(text: str, question: str) -> Layout:
     return found or Layout("prose", comments=comments)
 
 
-_DETECTED: dict[tuple[int, str], tuple[str, Layout]] = {}
+class _ByText:
+    """The last few results computed from texts, by the text's identity and the question.
+
+    Each entry holds its text alive (so its id cannot be reused by another text): at
+    most `entries` of them, and at most `chars` characters of text in all.
+    """
+
+    def __init__(self, entries: int, chars: int) -> None:
+        self.entries, self.chars = entries, chars
+        self.items: dict[tuple[int, str], tuple[str, Any]] = {}
+
+    def get(self, text: str, question: str) -> Any:
+        hit = self.items.get((id(text), question))
+        return hit[1] if hit is not None and hit[0] is text else None
+
+    def put(self, text: str, question: str, value: Any) -> None:
+        if len(text) > self.chars:
+            return
+        while self.items and (len(self.items) >= self.entries or
+                              sum(len(t) for t, _ in self.items.values()) + len(text)
+                              > self.chars):
+            self.items.pop(next(iter(self.items)))
+        self.items[(id(text), question)] = (text, value)
+
+
+# Candidates of a round, and the calls of one script, read the same inputs again.
+CACHE_CHARS = 16_000_000
+_DETECTED = _ByText(4, 4 * CACHE_CHARS)
+_READ = _ByText(4, CACHE_CHARS)  # a table takes several times its text: fewer chars
 
 
 def detect(text: str, question: str | None = None) -> Layout:
     """The format of a text, judged from its head (cached for the last few texts)."""
     q = current_question() if question is None else question
-    key = (id(text), q)
-    hit = _DETECTED.get(key)
-    if hit is not None and hit[0] is text:
-        return hit[1]
-    found = _layout(text.lstrip("\ufeff"), q)
-    if len(_DETECTED) >= 16:
-        _DETECTED.pop(next(iter(_DETECTED)))
-    _DETECTED[key] = (text, found)
+    found = _DETECTED.get(text, q)
+    if found is None:
+        found = _layout(text.lstrip("\ufeff"), q)
+        _DETECTED.put(text, q, found)
     return found
 
 
@@ -575,7 +600,7 @@ def _json_records(text: str, layout: Layout) -> list[dict[str, str]]:
                                 "fix the line, or read the text with lines(text)") from None
         return out
     try:
-        doc = _loads(text)
+        doc = _loads(text.lstrip("\ufeff"))
     except (ValueError, RecursionError) as e:
         raise ToolError(f"the text starts like JSON but is not valid JSON: {e}",
                         "read it with lines(text) instead") from None
@@ -762,28 +787,13 @@ def parse(text: str, layout: Layout) -> Table:
     return Table(layout, list(layout.columns), rows, first)
 
 
-# The candidates of a round read the same inputs: the last few tables are
-# kept, by the identity of their text (which they hold alive) and the
-# question. Texts over the limit are read each time, so a huge input never
-# doubles in memory.
-CACHE_CHARS = 16_000_000
-_READ: dict[tuple[int, str], tuple[str, Table]] = {}
-
-
 def read(text: str, question: str | None = None) -> Table:
-    """The records of a text, in the format `detect` finds."""
+    """The records of a text, in the format `detect` finds (kept for the next call)."""
     q = current_question() if question is None else question
-    key = (id(text), q)
-    hit = _READ.get(key)
-    if hit is not None and hit[0] is text:
-        return hit[1]
-    table = parse(text, detect(text, q))
-    if len(text) <= CACHE_CHARS:
-        while _READ and sum(len(t) for t, _ in _READ.values()) + len(text) > CACHE_CHARS:
-            _READ.pop(next(iter(_READ)))
-        if len(_READ) >= 4:
-            _READ.pop(next(iter(_READ)))
-        _READ[key] = (text, table)
+    table = _READ.get(text, q)
+    if table is None:
+        table = parse(text, detect(text, q))
+        _READ.put(text, q, table)
     return table
 
 
