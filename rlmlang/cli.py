@@ -31,6 +31,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "fmt": ("rlmlang.commands.fmt", "print scripts in canonical form"),
     "exec": ("rlmlang.commands.exec", "run a hand-written script (no model)"),
     "run": ("rlmlang.commands.run", "let the model solve a task by writing scripts"),
+    "batch": ("rlmlang.commands.batch", "run many tasks on workers that keep their model loaded"),
     "models": ("rlmlang.commands.models", "list the known models and whether each is present"),
     "grammar": ("rlmlang.commands.grammar", "print the model's grammar (GBNF)"),
     "tools": ("rlmlang.commands.tools", "list every tool with its signature and permission"),
