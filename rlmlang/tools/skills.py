@@ -215,6 +215,10 @@ def column_index(fn: str, rows: list[list[str]], col: Any) -> tuple[int, bool]:
     if col.strip().lstrip("-").isdigit():
         return int(col.strip()), getattr(rows, "keyed", False)
     names = ", ".join(repr(h) for h in header[:20]) or "(the text is empty)"
+    if header and not getattr(rows, "keyed", False) and not _has_header(rows):
+        raise ToolError(f"{fn}: no column is named {col!r}: the table has no header line "
+                        f"(its first row, {names}, is data)",
+                        "name the column by its number: 0 is the first")
     raise ToolError(f"{fn}: no column is named {col!r}; the first line has {names}",
                     "use one of those names, or a column number (0 is the first)")
 

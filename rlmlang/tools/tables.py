@@ -133,6 +133,11 @@ def field_of(fn: str, view: _View, col: Any, argument: int | None = 1) -> str:
                         f"pass the column, then the value: {holder!r}, {col!r}",
                         None if argument is None else
                         {"fixit": [[argument, holder], [argument + 1, col]]})
+    if view.layout is not None and view.layout.names_from == "numbers":
+        row = ", ".join(repr(c) for c in view.layout.sample[:8])
+        raise ToolError(f"{fn}: no column is named {col!r}: the text has no header line, so "
+                        f"its columns are numbered from 0 (a row: {row})",
+                        "name the column by its number, e.g. 1 for the second")
     raise ToolError(f"{fn}: no column is named {col!r}; the columns are {_names(cols)}",
                     "use one of those names, or a column number (0 is the first)")
 

@@ -197,8 +197,13 @@ def test_a_headerless_table_named_by_the_question() -> None:
             1 for ln in t.splitlines() if ln.startswith("np.float32,"))
         assert call("count_rows", t, "dtype", "np.float64") == sum(
             1 for ln in t.splitlines() if ln.startswith("np.float64,"))
-    with pytest.raises(ToolError, match="no column is named 'dtype'"):
+    with pytest.raises(ToolError, match="no column is named 'dtype': the text has no header "
+                                        "line, so its columns are numbered from 0"):
         call("count_where", t, "dtype", "np.float32")
+    with pytest.raises(ToolError, match="no column is named 'dtype': the table has no header "
+                                        "line .* is data"):
+        call("count_rows", t, "dtype", "np.float32")
+    assert call("count_where", t, 0, "np.float32") == call("count_rows", t, 0, "np.float32")
 
 
 def test_one_call_forms_verify_and_run_on_a_megabyte() -> None:
