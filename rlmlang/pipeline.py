@@ -64,6 +64,13 @@ def analyze_source(data: bytes | str, file: str = "<script>",
         from rlmlang.tools import default_registry
 
         registry = default_registry()
+    from rlmlang.tools.stdlib import check_module, is_module
+
+    if is_module(result.script) and text is not None:  # only defs: a stdlib module
+        analysis.diagnostics.extend(check_module(text, file, registry))
+        analysis.notes.append("checked as a stdlib module (a file of only defs), as loading "
+                              "it would check it")
+        return analysis
     sizes = {}
     for f in sig.inputs:
         n = opts.input_sizes.get(f.name, DEFAULT_INPUT_SIZE)
@@ -153,21 +160,22 @@ def _judge(script: ast.Script, file: str, registry: Any, input_types: dict[str, 
            ) -> tuple[Any, ScriptOutcome | None]:
     """Type-check and verify a parsed script: ((program, registry), notes) or the stop."""
     from rlmlang.check import Env, check
-    from rlmlang.tools.stdlib import expand
+    from rlmlang.tools.stdlib import attribute, expand
     from rlmlang.verify import verify
 
-    # stdlib functions are defs written in RLM script: bring in the ones used.
+    # stdlib functions are defs written in RLM script: bring in the ones used
+    # (what goes wrong inside one is reported at the call, naming the module's line).
     script, registry = expand(script, registry)
     env = Env(inputs=dict(input_types), state=dict(state_types), output=output,
               registry=registry)
     checked = check(script, env, file)
     if checked.checked is None:
-        return None, ScriptOutcome("check", checked.diagnostics)
+        return None, ScriptOutcome("check", attribute(checked.diagnostics, script))
     verified = verify(checked.checked, policy=policy, budgets=budgets,
                       input_sizes=input_sizes, state_sizes=state_sizes or {}, strict=strict,
                       input_values=input_values, file=file)
     if verified.program is None:
-        return None, ScriptOutcome("verify", verified.diagnostics)
+        return None, ScriptOutcome("verify", attribute(verified.diagnostics, script))
     return ((verified.program, registry), list(verified.notes)), None
 
 
@@ -219,7 +227,10 @@ def execute_script(text: str | bytes, setup: ScriptSetup) -> ScriptOutcome:
         if txn is not None:
             txn.rollback()
     stage = "run" if result.status == "error" else "done"
-    outcome = ScriptOutcome(stage, list(result.diagnostics), result.status, result.value,
+    from rlmlang.tools.stdlib import attribute
+
+    outcome = ScriptOutcome(stage, attribute(list(result.diagnostics), text),
+                            result.status, result.value,
                             result.output, program.proof, code.hash, code.to_json(),
                             result.fuel_used, dict(result.state_writes))
     outcome.answer = result.value

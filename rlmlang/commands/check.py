@@ -41,6 +41,9 @@ def _options(args: argparse.Namespace):
     opts.budgets = parse_budget_flags(args.budget)
     if args.policy or args.allow or args.deny:
         opts.policy = policy_from_args(args)
+    from rlmlang.tools import default_registry
+
+    opts.registry = default_registry()
     return opts
 
 
@@ -58,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as e:
         print(f"rlm check: {e}", file=sys.stderr)
         return 2
-    all_diags: list[Diagnostic] = []
+    # what loading the tools left out (a broken stdlib module or plugin) comes first
+    all_diags: list[Diagnostic] = list(options.registry.problems)
     sources: dict[str, str | None] = {}
     notes: list[str] = []
     for path in args.files:

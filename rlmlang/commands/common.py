@@ -1,8 +1,10 @@
-"""Flags several commands share: permissions (`--allow`, `--deny`, `--policy`) and budgets."""
+"""Flags several commands share: permissions (`--allow`, `--deny`, `--policy`) and budgets;
+and how they show what loading the tools left out."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -28,3 +30,14 @@ def policy_from_args(args: argparse.Namespace, root: str | Path | None = None,
     base = Path(root) if root is not None else Path.cwd()
     flags = Policy.from_rules([*always, *args.allow], args.deny, base)
     return Policy.from_toml(args.policy).merged(flags) if args.policy else flags
+
+
+def print_load_problems(registry: Any) -> None:
+    """What loading the tools left out (a broken stdlib module or plugin), on stderr."""
+    for d in getattr(registry, "problems", ()):
+        path = Path(d.file)
+        try:
+            source = path.read_text(encoding="utf-8") if d.span and path.is_file() else None
+        except (OSError, UnicodeDecodeError):
+            source = None
+        print(d.render(source), file=sys.stderr)

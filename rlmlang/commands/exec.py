@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rlmlang.commands.common import add_policy_arguments, policy_from_args
+from rlmlang.commands.common import add_policy_arguments, policy_from_args, print_load_problems
 from rlmlang.diagnostics import Diagnostic
 
 
@@ -110,7 +110,9 @@ def _parse_budgets(items: list[str]) -> dict[str, int]:
 
 
 def _report(diags: list[Diagnostic], source: str | None) -> None:
-    for d in diags:
+    from rlmlang.tools.stdlib import attribute
+
+    for d in attribute(diags, source):  # a stdlib def's lines: at the call that led there
         print(d.render(source), file=sys.stderr)
 
 
@@ -167,6 +169,7 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     source = analysis.text
     registry = _registry(default_registry)
+    print_load_problems(registry)
     script = analysis.script
     try:  # stdlib functions are defs written in RLM script: bring in the ones used
         from rlmlang.tools.stdlib import expand

@@ -12,7 +12,12 @@ import sys
 import time
 from typing import Any
 
-from rlmlang.commands.common import add_budget_argument, add_policy_arguments, policy_from_args
+from rlmlang.commands.common import (
+    add_budget_argument,
+    add_policy_arguments,
+    policy_from_args,
+    print_load_problems,
+)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -118,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
                           log_path=log_path, state_path=args.state, hmac_key=key,
                           grammar=not args.free, seed=args.seed, on_event=progress,
                           profile=args.profile)
+        print_load_problems(runtime.registry)
         if args.resume:
             outcome = runtime.resume(args.resume, allow_model_change=args.allow_model_change)
         elif not args.task:

@@ -17,6 +17,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import warnings
 
+    from rlmlang.commands.common import print_load_problems
     from rlmlang.tools import default_registry
     from rlmlang.tools.describe import describe
 
@@ -25,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
         reg = default_registry(include_plugins=not args.no_plugins)
     for w in caught:
         print(f"warning: {w.message}", file=sys.stderr)
+    print_load_problems(reg)
     rows = [describe(s) for s in reg.specs()]
     if args.kind:
         rows = [r for r in rows if r["kind"] == args.kind]

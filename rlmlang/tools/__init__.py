@@ -2,8 +2,9 @@
 
 `default_registry()` is the one place that gathers them, in a fixed order
 (builtins, skills, stdlib, host tools, plugins) so that a name clash is
-reported against whoever came first; a plugin that clashes or fails to load
-is skipped with a warning rather than breaking every run.
+reported against whoever came first; a stdlib module or plugin that clashes
+or fails to load is left out, and the diagnostics why are kept in the
+registry's `problems` (the commands print them) rather than breaking every run.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def default_registry(include_host: bool = True, include_plugins: bool = True,
     if include_stdlib:
         from rlmlang.tools.stdlib import stdlib_specs
 
-        for spec in stdlib_specs(reg):
+        for spec in stdlib_specs(reg, problems=reg.problems):
             reg.add(spec)
     if include_host:
         from rlmlang.tools.host import host_specs

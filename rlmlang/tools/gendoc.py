@@ -42,7 +42,10 @@ SECTIONS = [
     ("stdlib", "Stdlib (written in RLM script)",
      "Functions written in the language itself (`stdlib/*.rlm`), type-checked and verified "
      "when loaded; a script that calls one gets its def prepended, so its cost is derived "
-     "by the verifier from its body."),
+     "by the verifier from its body, and a problem inside it is reported at the script's "
+     "call, naming the module's line. Your own modules load the same way from "
+     "`$RLM_STDLIB_PATH` and `~/.config/rlmlang/stdlib` ([plugins.md](plugins.md)); this "
+     "page lists the shipped ones."),
     ("host", "Host tools",
      "Effects outside the script, each behind a permission (deny by default). Calls and "
      "results are recorded in the run log and fed back on replay."),

@@ -236,6 +236,8 @@ class Registry:
 
     def __init__(self, specs: list[ToolSpec] | None = None) -> None:
         self._specs: dict[str, ToolSpec] = {}
+        # What loading left out (a stdlib module or plugin that failed), as diagnostics.
+        self.problems: list[Any] = []
         for s in specs or []:
             self.add(s)
 
