@@ -27,9 +27,9 @@ SECTIONS = [
      "'id,city,amount'`), else \"0\", \"1\", .... A test is `==`, `!=`, `<`, `<=`, `>`, `>=`, "
      "`contains`, `startswith` or `endswith`; several are joined with `and` in one string: "
      "`\"city == Perth and amount > 100\"`. Equality is the skills': any case, numbers as "
-     "numbers. Averages, sums and extremes of a column: `stats_mean(numbers(t, col))`, "
-     "`sum(...)`, `max_of(...)`; the k most common values: `top_counts(group_count(t, "
-     "col), k)`. On a large input, give the aggregate its filter (`where=`) rather than "
+     "numbers. Sums, extremes and averages of a column: `sum(numbers(t, col))`, "
+     "`max_of(...)`, `min_of(...)`, `sum(xs) / len(xs)`; the distinct values and how "
+     "often each occurs: `group_count(t, col)`. On a large input, give the aggregate its filter (`where=`) rather than "
      "aggregating `where(...)`'s records: each is then one pass, and its result is bounded "
      "by the input itself."),
     ("skill", "Skills",

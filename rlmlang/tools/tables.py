@@ -13,10 +13,10 @@ The set is small and orthogonal, and each is one pass over the records:
 - reading: `records(text)`, `columns(table)`;
 - filtering: `where(table, col, value)`, `where(table, col, test, value)`,
   `where(table, "city == Perth and amount > 100")`; `count_where` counts;
-- numbers: `numbers(table, col)` for `sum`, `min_of`, `max_of`, `stats_mean`;
+- numbers: `numbers(table, col)` for `sum`, `min_of`, `max_of`, an average;
 - the record with the largest or smallest number: `max_row`, `min_row`;
 - groups: `group_count(table, col)` (distinct values and their counts),
-  `group_sum(table, col, num_col)`; `top_counts` (a builtin) ranks them;
+  `group_sum(table, col, num_col)`;
 - order: `order_by(table, col)`, `top_k(table, col, k)`;
 - two tables: `join_on(left, right, key)`;
 - text: `lines_with(text, phrases)`, `extract_records(text, pattern)` (RE2).
@@ -676,14 +676,13 @@ def table_specs() -> list[ToolSpec]:
              example='submit(count_where(context, "amount", ">=", 100))'),
         tool("numbers", "table: any, col: any, where: str = ''", "list[float]", _numbers,
              "The numbers in a column (cells that hold none are left out), of the records "
-             "passing where (a test such as \"region == West\"); for sum, min_of, max_of, "
-             "stats_mean.", table_args=(0,), cost=scan_q, size=_numbers_size,
+             "passing where (a test such as \"region == West\"); for sum, min_of, max_of.", table_args=(0,), cost=scan_q, size=_numbers_size,
              example='submit(sum(numbers(sales, "amount", where="region == West")))'),
         tool("group_count", "table: any, col: any, where: str = ''", "dict[str, int]",
              _group_count, "The distinct values of a column and how many records have each, "
              "in first-seen order (of the records passing where).",
              table_args=(0,), cost=scan_q, size=_groups_size,
-             example='counts = group_count(orders, "status")\nprint(top_counts(counts, 3))'),
+             example='counts = group_count(orders, "status")\nsubmit(counts["refunded"])'),
         tool("group_sum", "table: any, col: any, num_col: any, where: str = ''",
              "dict[str, float]", _group_sum,
              "For each distinct value of col, the sum of column num_col over its records.",

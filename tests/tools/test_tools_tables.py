@@ -162,7 +162,7 @@ def test_numbers_with_units_and_signs() -> None:
     ("debian.csv", 'submit(min_row(t, "version", where="eol < 2000-01-01")["codename"])',
      "Buzz"),
     ("msbuild_masm.json", 'submit(count_where(t, "flags", "contains", "UserValue"))', 5),
-    ("msbuild_masm.jsonl", 'submit(len(distinct(column(t, "comment"))))', 38),
+    ("msbuild_masm.jsonl", 'submit(len(group_count(t, "comment")))', 38),
     ("packages_logfmt.log", 'submit(sum(numbers(t, "installed_kb")))', 22694.0),
     ("apt_history.log", 'submit(len(lines_with(t, ["install", "python3-dev"])))', 1),
     ("apt_history.log",
@@ -215,7 +215,8 @@ def test_one_call_forms_verify_and_run_on_a_megabyte() -> None:
     script = ('n = count_where(t, "city == Perth and amount > 500")\n'
               'print(group_count(t, "city"))\n'
               'best = max_row(t, "amount", where="city == Lima")["id"]\n'
-              'avg = stats_mean(numbers(t, "amount", where="city == Oslo"))\n'
+              'oslo = numbers(t, "amount", where="city == Oslo")\n'
+              'avg = sum(oslo) / len(oslo)\n'
               'submit(str(n) + " " + best + " " + str(round(avg, 2)))')
     out = run_script(script, {"t": t})
     perth = sum(1 for i in range(80_000) if i % 3 == 1 and i % 997 > 500)
