@@ -42,6 +42,7 @@ CODES: dict[str, str] = {
     "E_BUDGET": "a run budget tripped",
     "E_USAGE": "the command was used wrongly",
     "E_IO": "a file could not be read or written (missing, a directory, no permission, disk full)",
+    "E_PLUGIN": "a tool plugin (an installed package) could not be loaded, or clashes",
     "E_INTERNAL": "a bug in rlmlang itself (please report it with the message)",
 }
 

@@ -95,9 +95,9 @@ def test_check_and_exec_from_outside_the_checkout(venv: dict[str, Path]) -> None
     script = venv["work"] / "needle.rlm"
     script.write_text('line = find_line(context, "badge 4820")\n'
                       'submit(first_word(after(line, "access code ")))\n')  # a stdlib function
-    r = _rlm(venv, "check", script)
-    assert r.returncode == 0 and "1 of 1 file(s) valid" in r.stderr, r.stderr
     context = _shipped(venv, "needle/context.txt")
+    r = _rlm(venv, "check", script, "--input-size", f"context={context.stat().st_size}")
+    assert r.returncode == 0 and "1 of 1 file(s) valid" in r.stderr, r.stderr
     r = _rlm(venv, "exec", script, "--input", f"context=@{context}")
     assert (r.returncode, r.stdout.strip()) == (0, "K7-19QX"), r.stderr
 
@@ -118,7 +118,7 @@ def test_a_plugin_built_from_a_renamed_copy_of_the_example(venv: dict[str, Path]
     (copy / "rlm_hello").rename(copy / "greeter_tools")
     project = (copy / "pyproject.toml").read_text()
     project = project.replace('name = "rlm-hello"', 'name = "my-greeter"')
-    project = project.replace('"rlm_hello:tools"', '"greeter_tools:tools"')
+    project = project.replace('"rlm_hello"', '"greeter_tools"')
     (copy / "pyproject.toml").write_text(project)
     r = _sh(venv["python"], "-m", "pip", "install", "--no-deps", "--no-index", "-q",
             "--no-build-isolation", "--disable-pip-version-check", copy, cwd=venv["root"],

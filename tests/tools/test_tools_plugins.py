@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from rlmlang.tools import default_registry
-from rlmlang.tools.plugins import PluginWarning, add_plugins
+from rlmlang.tools.plugins import add_plugins
 from rlmlang.tools.registry import Registry
 
 REPO = Path(__file__).resolve().parents[2]
@@ -79,8 +79,8 @@ def _fake_dist(site: Path, name: str, entry: str, module: str, code: str) -> Non
     (info / "entry_points.txt").write_text(f"[rlmlang.tools]\n{entry}\n")
 
 
-def test_broken_plugins_warn_and_are_skipped(tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_broken_plugins_are_coded_diagnostics_and_skipped(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _fake_dist(tmp_path, "rlm-broken", "broken = rlm_broken:tools", "rlm_broken",
                "raise ImportError('missing dependency frobnicate')\n")
     _fake_dist(tmp_path, "rlm-wrong", "wrong = rlm_wrong:tools", "rlm_wrong",
@@ -88,24 +88,55 @@ def test_broken_plugins_warn_and_are_skipped(tmp_path: Path,
     _fake_dist(tmp_path, "rlm-clash", "clash = rlm_clash:tools", "rlm_clash",
                "from rlmlang.tools import default_registry\n"
                "def tools():\n    return default_registry(False, False, False).get('len')\n")
+    _fake_dist(tmp_path, "rlm-empty", "empty = rlm_empty", "rlm_empty", "X = 1\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     reg = Registry()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        problems = add_plugins(Registry([default_registry(False, False, False).get("len")]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no Python warning: diagnostics
+        first = Registry([default_registry(False, False, False).get("len")])
+        problems = add_plugins(first)
         add_plugins(reg)
-    text = "\n".join(problems)
-    assert "'rlm-broken'" in text and "missing dependency frobnicate" in text
-    assert "'rlm-wrong'" in text and "expected a ToolSpec" in text
-    assert "'rlm-clash'" in text and "already provided by builtin" in text
-    assert any(issubclass(w.category, PluginWarning) for w in caught)
+    assert problems == first.problems
+    assert all(d.code == "E_PLUGIN" and d.severity == "warning" for d in problems)
+    by = {d.data["distribution"]: d for d in problems}
+    assert "missing dependency frobnicate" in by["rlm-broken"].message
+    assert "expected a module or function decorated with @rlmlang.tool" in \
+        by["rlm-wrong"].message
+    assert "already provided by builtin" in by["rlm-clash"].message
+    assert "has no function decorated with @rlmlang.tool" in by["rlm-empty"].message
+    assert by["rlm-broken"].render().startswith(
+        "plugin:rlm-broken: warning E_PLUGIN: plugin 'rlm-broken' (entry point broken = "
+        "rlm_broken:tools): could not be loaded and is left out: ImportError: ")
     assert reg.get("len") is not None and reg.get("len").origin == "plugin:rlm-clash"
 
 
-def test_cli_reports_plugin_warnings(tmp_path: Path) -> None:
+def test_a_module_entry_point_brings_every_decorated_function(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_dist(tmp_path, "rlm-two", "two = rlm_two", "rlm_two",
+               "import rlmlang\n"
+               "@rlmlang.tool(name='two.up')\ndef up(s: str) -> str:\n"
+               "    \"\"\"Upper case.\"\"\"\n    return s.upper()\n"
+               "@rlmlang.tool(name='two.n', permission='two.count')\ndef n() -> int:\n"
+               "    \"\"\"A number.\"\"\"\n    return 2\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    reg = Registry()
+    assert add_plugins(reg) == []
+    assert [(s.name, s.origin, s.effect) for s in reg.specs()] == [
+        ("two.n", "plugin:rlm-two", True), ("two.up", "plugin:rlm-two", False)]
+
+
+def test_cli_reports_plugin_problems(tmp_path: Path) -> None:
     _fake_dist(tmp_path, "rlm-broken", "broken = rlm_broken:tools", "rlm_broken",
                "raise RuntimeError('boom')\n")
     r = _rlm(tmp_path, "tools", "--json")
     assert r.returncode == 0
     assert "plugin 'rlm-broken'" in r.stderr and "boom" in r.stderr
+    assert "E_PLUGIN" in r.stderr and "Warning" not in r.stderr
     assert any(t["name"] == "find_line" for t in json.loads(r.stdout))
+    script = tmp_path / "ok.rlm"
+    script.write_text('submit("fine")\n')
+    for command in (["exec", str(script)], ["check", str(script)]):
+        r = _rlm(tmp_path, *command)
+        assert r.returncode == 0, r.stderr
+        assert r.stderr.startswith("plugin:rlm-broken: warning E_PLUGIN: plugin 'rlm-broken'")
+        assert "Warning" not in r.stderr and "Traceback" not in r.stderr

@@ -1,43 +1,25 @@
 """rlm-hello: the smallest useful rlmlang plugin.
 
-It adds one pure tool, `hello.greet(name: str) -> str`. A tool is a
-ToolSpec: the types the checker holds calls to, the cost and result-size
-functions the verifier bounds them with (monotone in the argument sizes),
-and the Python implementation the VM calls. A pure tool's implementation
-takes the arguments only; a tool with effects sets `effect=True`, declares
-a Permission, and takes the run's context first: `impl(ctx, *args)`.
+It adds one pure tool, `hello.greet(name: str) -> str`. The decorator reads
+the tool from the function: its types from the annotations, its doc from the
+docstring, and a default cost (one fuel unit per 64 characters of the
+arguments) and result bound (the arguments' size plus 1,000 characters,
+checked on every call). A tool with effects adds `permission="kind"` (and
+`resource="param"`, the parameter that names what it touches); it may then
+take the run's context as a first parameter named `ctx`. The entry point in
+pyproject.toml names this module: every decorated function in it is a tool.
 """
 
 from __future__ import annotations
 
-from rlmlang.cost import size_fuel
-from rlmlang.tools.errors import ToolError
-from rlmlang.tools.registry import Param, Size, ToolSpec
-from rlmlang.types import STR
+import rlmlang
 
 GREETING = "Hello, "
 
 
+@rlmlang.tool(name="hello.greet", example='submit(hello.greet("Ada"))')
 def greet(name: str) -> str:
-    """The greeting for one name."""
-    if not isinstance(name, str) or not name.strip():
-        raise ToolError("hello.greet: name must be a non-empty str")
+    """A friendly greeting for name."""
+    if not name.strip():
+        raise rlmlang.ToolError("hello.greet: name must not be empty", fix='pass a name: "Ada"')
     return f"{GREETING}{name.strip()}!"
-
-
-def tools() -> list[ToolSpec]:
-    """The entry point: every tool this package provides."""
-    return [
-        ToolSpec(
-            name="hello.greet",
-            params=(Param("name", STR),),
-            result=STR,
-            # Fuel: one unit per 64 characters touched, like the builtins.
-            cost=lambda sizes: size_fuel(sizes[0].total),
-            # The result is the name plus the fixed text around it.
-            result_size=lambda sizes: Size(sizes[0].len + len(GREETING) + 1, 1),
-            doc="A friendly greeting for name.",
-            impl=greet,
-            example='submit(hello.greet("Ada"))',
-        ),
-    ]
