@@ -159,3 +159,8 @@ class DiagnosticError(Exception):
     def __init__(self, diagnostics: list[Diagnostic]):
         self.diagnostics = diagnostics
         super().__init__("; ".join(f"{d.code}: {d.message}" for d in diagnostics))
+
+    @property
+    def code(self) -> str:
+        """The (first) diagnostic's stable code, E_USAGE, E_MODEL, ...: what a caller tests."""
+        return self.diagnostics[0].code if self.diagnostics else "E_INTERNAL"

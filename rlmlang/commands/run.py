@@ -139,7 +139,11 @@ def run(args: argparse.Namespace) -> int:
     except DiagnosticError as e:
         progress.stop()
         for d in e.diagnostics:
-            print(f"rlm run: {d.code}: {d.message}" + (f"\n  fix: {d.fix}" if d.fix else ""),
+            fix = d.fix
+            if "missing_input" in d.data:  # the Runtime words it for Python; here, flags
+                name = d.data["missing_input"]
+                fix = f"pass --input {name}=VALUE or --input {name}=@FILE"
+            print(f"rlm run: {d.code}: {d.message}" + (f"\n  fix: {fix}" if fix else ""),
                   file=sys.stderr)
         return 2 if all(d.code == "E_USAGE" for d in e.diagnostics) else 1
     progress.stop()

@@ -58,7 +58,7 @@ from rlmlang.runlog import LogWriter, record_failure
 from rlmlang.store import StateConflict, StateStore, remove_store
 from rlmlang.tools.context import charge_current, current_usage
 from rlmlang.tools.registry import Registry, size_of
-from rlmlang.types import Type
+from rlmlang.types import Type, format_type
 
 Event = Callable[[str, dict[str, Any]], None]
 
@@ -84,10 +84,23 @@ class RunOutcome:
     used: dict[str, float] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
     vote: list[dict[str, Any]] = field(default_factory=list)  # every candidate answer
+    output_name: str = "answer"  # the signature's output field: `out.<it>` is the answer
 
     @property
     def ok(self) -> bool:
         return self.status == "answered"
+
+    def __getattr__(self, name: str) -> Any:
+        """The answer under the signature's output name (`out.total` for `-> total: int`), and
+        a record answer's fields (`out.city` for `-> place: {city: str, n: int}`)."""
+        fields = self.__dict__
+        if name == fields.get("output_name"):
+            return fields.get("answer")
+        answer = fields.get("answer")
+        if isinstance(answer, dict) and name in answer and not name.startswith("_"):
+            return answer[name]
+        raise AttributeError(f"the outcome has no field {name!r}; the answer is "
+                             f"out.{fields.get('output_name', 'answer')} (and out.answer)")
 
     @property
     def uncertain(self) -> bool:
@@ -194,7 +207,9 @@ class Runtime:
         sig = parse_signature(signature) if isinstance(signature, str) else signature
         values = self._bind(sig, task, inputs)
         question = task or str(values.get("question", ""))
-        return self._run(sig, question, values)
+        outcome = self._run(sig, question, values)
+        outcome.output_name = sig.output.name
+        return outcome
 
     def ask(self, task: str, output: str = "str", **inputs: Any) -> RunOutcome:
         """`run` with the signature made from the inputs: `rt.ask("How many?", "int", log=text)`."""
@@ -218,9 +233,10 @@ class Runtime:
             elif f.name == "question" and task is not None:
                 values[f.name] = task
             else:
-                raise DiagnosticError([Diagnostic(
-                    "E_USAGE", f"the signature needs input '{f.name}' ({f.type})",
-                    fix=f"pass --input {f.name}=VALUE or --input {f.name}=@FILE")])
+                raise DiagnosticError([Diagnostic(  # `rlm run` words the fix as --input
+                    "E_USAGE", f"the signature needs input '{f.name}' ({format_type(f.type)})",
+                    fix=f"pass it as a keyword argument: run(signature, task, {f.name}=...), "
+                        "a value or a pathlib.Path to read", data={"missing_input": f.name})])
         extra = set(raw) - {f.name for f in sig.inputs}
         if extra:
             raise DiagnosticError([Diagnostic(
@@ -398,7 +414,9 @@ class Runtime:
         if self.policy is None and state.policy is not None:
             self.policy = state.policy
         self._resuming = state
-        return self._run(state.signature, state.question, state.values)
+        outcome = self._run(state.signature, state.question, state.values)
+        outcome.output_name = state.signature.output.name
+        return outcome
 
     def _run(self, sig: Signature, question: str, values: dict[str, Any]) -> RunOutcome:
         meter = Meter(self.budgets)
