@@ -8,7 +8,8 @@ the decorator reads everything a ToolSpec needs from it:
 - defaults, from the parameters' defaults;
 - the doc, from the docstring's first paragraph;
 - the cost, by default one fuel unit per 64 characters or items of the
-  arguments (what walking them once costs, as for the builtins), and the
+  arguments, plus one (`declare.fuel`: what walking them once costs, as for
+  the builtins), and the
   result's size bound, by default the arguments' size plus 1,000 (or
   `max_result`). The wrapper checks the bound on every call and refuses a
   larger result, so the verifier's proof about sizes holds;
@@ -33,7 +34,7 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
-from rlmlang.cost import size_fuel, work
+from rlmlang.tools.declare import fuel
 from rlmlang.tools.errors import ToolError
 from rlmlang.tools.registry import CostFn, Param, Permission, Size, SizeFn, ToolSpec, size_of
 from rlmlang.types import (
@@ -69,13 +70,6 @@ def _type(annotation: Any, where: str) -> Type:
     shown = getattr(annotation, "__name__", None) or repr(annotation)
     raise TypeError(f"{where}: {shown} has no type in the language; use str, int, float, "
                     "bool, None, list[T], dict[str, T] or Any")
-
-
-def _default_cost(n: int) -> CostFn:
-    def cost(sizes: list[Size]) -> int:
-        return 1 + size_fuel(sum(work(s) for s in sizes[:n]))
-
-    return cost
 
 
 def _default_size(result: Type, max_result: int | None) -> SizeFn:
@@ -186,7 +180,7 @@ def _spec(f: Callable[..., Any], *, name: str | None, permission: str | None,
     text = doc if doc is not None else inspect.getdoc(f) or ""
     size_fn = result_size or _default_size(result, max_result)
     cost_fn = cost if callable(cost) else (
-        (lambda sizes, n=cost: n) if isinstance(cost, int) else _default_cost(len(params)))
+        (lambda sizes, n=cost: n) if isinstance(cost, int) else fuel(*range(len(params)), base=1))
 
     def impl(*args: Any, **kwargs: Any) -> Any:
         if perm is not None:  # invoke passes the run's context first
