@@ -23,7 +23,7 @@ from rlmlang.diagnostics import Diagnostic
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE.rlm", help="the script to run")
     p.add_argument("--input", action="append", default=[], metavar="NAME[:TYPE]=VALUE|@FILE",
-                   help="an input: text, or @path for a file's text; with :TYPE (int, "
+                   help="an input: text, @path for a file's text, @- for stdin; with :TYPE (int, "
                         "list[str], ...) the value is read as JSON; a .json or .jsonl file "
                         "without :TYPE is its value, typed as rlm run types it")
     p.add_argument("--state", metavar="PATH", help="the state store (SQLite file) to run against")
@@ -61,7 +61,13 @@ def _parse_inputs(items: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
                 raise _Usage(f"--input {name}: {e}") from None
         if not name.isidentifier():
             raise _Usage(f"--input {name!r}: the name must be an identifier")
-        if raw.startswith("@"):
+        if raw == "@-":  # the text piped in
+            from rlmlang.controller.inputs import read_stdin
+
+            if sum(i.partition("=")[2] == "@-" for i in items) > 1:
+                raise _Usage("only one --input can read stdin (@-)")
+            raw = read_stdin(name)
+        elif raw.startswith("@"):
             path = Path(raw[1:])
             try:
                 raw = path.read_text(encoding="utf-8")

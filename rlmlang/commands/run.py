@@ -1,7 +1,8 @@
 """`rlm run TASK --input name=value|@file ...`: let the model answer by writing scripts.
 
 Prints the answer on stdout (exit 0), or why there is none on stderr (exit 1).
-Progress goes to stderr while it works, and only when stderr is a terminal.
+Progress goes to stderr while it works, and only when stderr is a terminal
+(commands/progress.py).
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from typing import Any
 
 from rlmlang.commands.common import (
@@ -18,6 +18,7 @@ from rlmlang.commands.common import (
     policy_from_args,
     print_load_problems,
 )
+from rlmlang.commands.progress import Progress
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -27,7 +28,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--allow-model-change", action="store_true",
                    help="with --resume: continue with another model than the run started with")
     p.add_argument("--input", "-i", action="append", default=[], metavar="NAME=VALUE|@FILE",
-                   help="an input bound as a variable (repeatable)")
+                   help="an input bound as a variable (repeatable); @- reads stdin")
     p.add_argument("--signature", "-s", default=None,
                    help='task signature, e.g. "context: str, question: str -> answer: int"; '
                         "default: the inputs given (text is str, a .json/.jsonl file its "
@@ -56,46 +57,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", "-q", action="store_true", help="no progress display")
 
 
-class _Progress:
-    """A one-line live status on stderr (rich), when stderr is a terminal."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.console: Any = None
-        self.status: Any = None
-        if enabled:
-            from rich.console import Console
-
-            self.console = Console(stderr=True)
-            self.status = self.console.status("starting")
-            self.status.start()
-        self.t0 = time.monotonic()
-
-    def __call__(self, kind: str, payload: dict[str, Any]) -> None:
-        if not self.enabled:
-            return
-        el = time.monotonic() - self.t0
-        if kind == "generate":
-            used = payload.get("used", {})
-            self.status.update(
-                f"iteration {payload['iteration']} · writing script {payload['candidate']}"
-                f"/{payload['of']} · tokens {int(used.get('tokens', 0))} · {el:.0f}s")
-        elif kind == "verdict":
-            mark = "✓" if payload["stage"] == "done" else "✗"
-            what = payload["status"] or ", ".join(payload["diagnostics"][:2]) or payload["stage"]
-            value = payload.get("value")
-            shown = f" → {value!r}"[:60] if value not in (None, "") else ""
-            self.console.print(f"  {mark} iteration {payload['iteration']} script "
-                               f"{payload['candidate']}: {what}{shown}", highlight=False)
-        elif kind == "generation":
-            self.status.update(f"iteration {payload['iteration']} · verifying script "
-                               f"{payload['candidate']} · {payload['tokens_per_s']} tok/s")
-
-    def stop(self) -> None:
-        if self.status is not None:
-            self.status.stop()
-
-
 def run(args: argparse.Namespace) -> int:
     from rlmlang.audit.core import read_key_file
     from rlmlang.controller.budgets import parse_budget_flags
@@ -104,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from rlmlang.diagnostics import DiagnosticError
     from rlmlang.runlog import new_log_path
 
-    progress = _Progress(enabled=sys.stderr.isatty() and not args.quiet and not args.json)
+    progress = Progress(enabled=sys.stderr.isatty() and not args.quiet and not args.json)
     try:
         inputs: dict[str, Any] = dict(parse_input_flags(args.input))
         budgets = parse_budget_flags(args.budget)
@@ -124,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
                           grammar=not args.free, seed=args.seed, on_event=progress,
                           profile=args.profile)
         print_load_problems(runtime.registry)
+        progress.describe(getattr(runtime.backend, "name", ""), runtime.profile.name)
         if args.resume:
             outcome = runtime.resume(args.resume, allow_model_change=args.allow_model_change)
         elif not args.task:

@@ -1,9 +1,14 @@
-"""`rlm tools`: every tool a script may call, with signature, permission and origin."""
+"""`rlm tools`: every tool a script may call, with signature, permission and origin.
+
+On a terminal, a table drawn to its width; piped, plain lines (one per tool,
+never wrapped), so `rlm tools | grep fs.` shows whole signatures.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -26,15 +31,31 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
+    columns = ("signature", "permission", "kind", "origin")
+    table = [[r[k] for k in columns] for r in rows]
+    if sys.stdout.isatty():
+        _rich_table(columns, table)
+    else:  # piped: one line per tool, never wrapped, so grep and cut see whole lines
+        print(plain_table(columns, table))
+    print(f"{len(rows)} tools; `rlm doc NAME` shows one in full.")
+    return 0
+
+
+def plain_table(columns: tuple[str, ...], rows: list[list[str]]) -> str:
+    """Columns padded to their widest cell, two spaces apart; the last one not padded."""
+    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True))
+                     .rstrip() for line in [list(columns), *rows])
+
+
+def _rich_table(columns: tuple[str, ...], rows: list[list[str]]) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     table = Table(show_lines=False, header_style="bold")
-    for col in ("signature", "permission", "kind", "origin"):
+    for col in columns:
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(*(escape(r[k]) for k in ("signature", "permission", "kind", "origin")))
+        table.add_row(*(escape(cell) for cell in r))
     Console().print(table)
-    print(f"{len(rows)} tools; `rlm doc NAME` shows one in full.")
-    return 0

@@ -8,6 +8,7 @@ a line) and reaches the text only through the script.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,20 @@ def _usage(message: str, fix: str | None = None) -> DiagnosticError:
     return DiagnosticError([Diagnostic("E_USAGE", message, fix=fix)])
 
 
+def read_stdin(name: str) -> str:
+    """The text piped into the command, for `--input NAME=@-` (UTF-8)."""
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise _usage(f"--input {name}=@-: stdin is not UTF-8 text (byte {e.start})") from None
+
+
 def parse_input_flags(flags: list[str]) -> dict[str, str | Path]:
-    """`name=value` or `name=@file` → raw text or a path to read."""
+    """`name=value`, `name=@file` or `name=@-` (stdin) → raw text or a path to read."""
     out: dict[str, str | Path] = {}
+    if sum(f.partition("=")[2] == "@-" for f in flags) > 1:
+        raise _usage("only one --input can read stdin (@-)")
     for flag in flags:
         name, eq, value = flag.partition("=")
         name = name.strip()
@@ -33,7 +45,9 @@ def parse_input_flags(flags: list[str]) -> dict[str, str | Path]:
             raise _usage(f"bad --input {flag!r}", fix="write --input name=value or name=@file")
         if name in out:
             raise _usage(f"--input {name} is given twice")
-        if value.startswith("@"):
+        if value == "@-":
+            out[name] = read_stdin(name)
+        elif value.startswith("@"):
             path = Path(value[1:])
             if not path.is_file():
                 raise _usage(f"--input {name}: no such file {path}",
