@@ -387,6 +387,37 @@ CREATE TABLE IF NOT EXISTS blobs (
 """
 
 
+def _read_only(path: Path) -> tuple[sqlite3.Connection, Any]:
+    """A read-only connection to a store that leaves no `-wal` or `-shm` file behind.
+
+    A WAL database read with `mode=ro` gets both files made beside it, and a
+    read-only connection cannot remove them when it closes. So: a store with
+    no `-wal` (its last writer checkpointed it) is opened `immutable`, which
+    makes no file at all; one with a `-wal` and a `-shm` (a writer is at work,
+    or was killed) is read through them, and they were there before; one with
+    a `-wal` but no `-shm` is copied, with its `-wal`, to a temporary directory
+    and read there. Returns the connection and that directory (or None).
+    """
+    import tempfile
+    import urllib.parse
+
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    if not wal.exists():
+        uri = f"file:{urllib.parse.quote(str(path))}?mode=ro&immutable=1"
+        return sqlite3.connect(uri, uri=True), None
+    if shm.exists():
+        return sqlite3.connect(f"file:{urllib.parse.quote(str(path))}?mode=ro", uri=True), None
+    scratch = tempfile.TemporaryDirectory(prefix="rlm-store-")
+    try:
+        copy = Path(scratch.name) / "state.sqlite"
+        copy.write_bytes(path.read_bytes())
+        Path(f"{copy}-wal").write_bytes(wal.read_bytes())
+        return sqlite3.connect(str(copy)), scratch
+    except BaseException:
+        scratch.cleanup()
+        raise
+
+
 class StateStore:
     """A versioned key-value store with a typed schema, backed by one SQLite file.
 
@@ -425,13 +456,17 @@ class StateStore:
         The source is read through a read-only connection with SQLite's backup
         API and checked (`quick_check`); the copy goes to `target`, or to
         memory when it is None. Errors say whether the source is damaged
-        (`corrupt`) or the copy could not be written (`full`).
+        (`corrupt`) or the copy could not be written (`full`). Nothing is
+        left beside the source (see `_read_only`).
         """
         label = os.fspath(source)
         try:
-            src = sqlite3.connect(f"file:{Path(label).resolve()}?mode=ro", uri=True)
+            src, scratch = _read_only(Path(label).resolve())
         except sqlite3.Error as exc:
             raise sqlite_error(label, "open", exc) from None
+        except OSError as exc:
+            raise StateError(f"cannot read state store {label}: {exc.strerror or exc}",
+                             reason="access", path=label) from None
         try:
             dst = sqlite3.connect(target or ":memory:", isolation_level=None,
                                   check_same_thread=False)
@@ -446,6 +481,8 @@ class StateStore:
                 raise _damaged(label, exc) from None
         finally:
             src.close()
+            if scratch is not None:
+                scratch.cleanup()
         if check != "ok":
             dst.close()
             raise StateError(f"state store {label} is damaged: {check[:200]}",
