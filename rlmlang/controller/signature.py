@@ -120,25 +120,10 @@ MAX_FIELDS = 32  # a JSON object typed as a record has at most this many fields
 
 
 def _unify(a: Type | None, b: Type | None) -> Type | None:
-    """One type for values of types a and b (int and float give float), or None."""
-    if a is None or b is None:
-        return None
-    if a == b:
-        return a
-    if {a, b} == {INT, FLOAT}:
-        return FLOAT
-    if isinstance(a, ListT) and isinstance(b, ListT):
-        e = _unify(a.elem, b.elem)
-        return None if e is None else ListT(e)
-    if isinstance(a, DictT) and isinstance(b, DictT):
-        v = _unify(a.value, b.value)
-        return None if v is None else DictT(v)
-    if isinstance(a, RecordT) and isinstance(b, RecordT) and \
-            [n for n, _ in a.fields] == [n for n, _ in b.fields]:
-        fields = [(n, _unify(ta, tb)) for (n, ta), (_, tb) in zip(a.fields, b.fields,
-                                                                   strict=True)]
-        return None if any(t is None for _, t in fields) else RecordT(tuple(fields))  # type: ignore[arg-type]
-    return None
+    """One type for values of types a and b (the checker's: int and float give float)."""
+    from rlmlang.check.typecheck import unify
+
+    return None if a is None or b is None else unify(a, b)
 
 
 def type_of_value(value: Any) -> Type | None:
