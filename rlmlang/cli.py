@@ -38,6 +38,7 @@ _COMMANDS: dict[str, tuple[str, str]] = {
     "doc": ("rlmlang.commands.doc", "show a tool's documentation"),
     "audit": ("rlmlang.commands.audit", "check a run log's integrity and re-verify its scripts"),
     "replay": ("rlmlang.commands.replay", "re-execute a run log and compare, byte for byte"),
+    "logs": ("rlmlang.commands.logs", "list, search and show past runs (the index beside runs/)"),
 }
 
 

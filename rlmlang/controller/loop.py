@@ -448,6 +448,18 @@ class Runtime:
             store.close()
             if log is not None:
                 log.close()
+                self._index_run()
+
+    def _index_run(self) -> None:
+        """Add the ended run to the index beside its log (`rlm logs`); never fails the run."""
+        if self.depth > 0 or self.log_path is None:
+            return
+        try:
+            from rlmlang.logs import index_run
+
+            index_run(self.log_path)
+        except Exception:  # noqa: BLE001 - the index is a cache: `rlm logs` catches up
+            pass
 
     def _loop(self, sig: Signature, question: str, values: dict[str, Any], meter: Meter,
               log: LogWriter | None, store: StateStore, stats: dict[str, Any]) -> RunOutcome:
