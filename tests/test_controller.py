@@ -306,3 +306,19 @@ def test_the_inputs_given_form_the_signature(tmp_path: Path) -> None:
     none = runtime(FakeModel(["submit(6 * 7)"]), tmp_path / "b").ask("What is six times seven?",
                                                                      "int")
     assert none.ok and none.answer == 42
+
+
+def test_a_headerless_table_takes_its_columns_from_the_question_and_replays(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from rlmlang.cli import main
+
+    rows = [f"{i},{'Perth' if i % 3 == 0 else 'Lima'},{i * 2}" for i in range(1, 301)]
+    table = "\n".join(rows) + "\n"
+    question = "The context is CSV lines 'id,city,amount'. How many lines have city Perth?"
+    model = FakeModel(['submit(count_where(context, "city", "Perth"))'])
+    out = runtime(model, tmp_path).run("context: str, question: str -> answer: int", question,
+                                       context=table)
+    assert out.ok and out.answer == 100
+    assert "city" in model.prompts[0]  # the description names the columns the tools use
+    assert main(["replay", str(tmp_path / "run.log")]) == 0
+    assert "identical" in capsys.readouterr().out

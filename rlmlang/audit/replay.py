@@ -102,6 +102,7 @@ def _answer(value: Any, rec: RecordedRun) -> Any:
 
 
 from rlmlang.controller.answers import answer_key, is_empty_answer  # noqa: E402
+from rlmlang.tools.reader import task_question  # noqa: E402
 
 
 def replay(rec: RecordedRun) -> ReplayResult:
@@ -124,12 +125,14 @@ def replay(rec: RecordedRun) -> ReplayResult:
     start_version = int(view.start.data.get("state_version") or 0) if view.start else 0
     store = rec.state_store(start_version)  # the replay's own, evolving state
     tally: dict[str, set[str]] = {}  # answer -> distinct scripts that gave it, all rounds
+    question = str(view.start.data.get("task") or "") if view.start else ""
     try:
-        for it in view.iterations:
-            if it.abandoned:
-                continue  # cut short by a kill; the resume ran the round again
-            store = _round_state(rec, it, store, res)
-            _replay_round(rec, it, store, res, tally)
+        with task_question(question):  # headerless tables are named as in the run
+            for it in view.iterations:
+                if it.abandoned:
+                    continue  # cut short by a kill; the resume ran the round again
+                store = _round_state(rec, it, store, res)
+                _replay_round(rec, it, store, res, tally)
     except _Diverged as e:
         res.divergence = e.d
     finally:

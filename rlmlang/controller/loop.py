@@ -57,6 +57,7 @@ from rlmlang.pipeline import ScriptOutcome, ScriptSetup, execute_script
 from rlmlang.runlog import LogWriter, record_failure
 from rlmlang.store import StateConflict, StateStore, remove_store
 from rlmlang.tools.context import charge_current, current_usage
+from rlmlang.tools.reader import task_question
 from rlmlang.tools.registry import Registry, size_of
 from rlmlang.types import Type, format_type
 
@@ -440,7 +441,10 @@ class Runtime:
                                  "verify_rejections": 0, "runtime_failures": 0,
                                  "repaired": 0, "gen_seconds": 0.0, "tokens": 0}
         try:
-            return self._loop(sig, question, values, meter, log, store, stats)
+            # A table without a header takes its column names from the question, in the
+            # prompt's description and in every tool the scripts call (tools/reader.py).
+            with task_question(question):
+                return self._loop(sig, question, values, meter, log, store, stats)
         except Exception as exc:
             record_failure(log, exc, used=meter.snapshot(), stats=stats)
             raise
@@ -468,7 +472,7 @@ class Runtime:
         for f in sig.inputs:
             if f.name == "question" and values[f.name] == question:
                 continue
-            infos.append(describe_input(f.name, values[f.name], f.type))
+            infos.append(describe_input(f.name, values[f.name], f.type, question))
         resuming = self._resuming
         for f in sig.inputs:  # inputs are kept with the state, for replay and resume
             if resuming is None:
@@ -505,9 +509,10 @@ class Runtime:
         tools = self._tool_names(examples)
         conv = Conversation.start(self.profile.card, self.registry, tools, examples,
                                   task_message(infos, question, sig.output.type,
-                                               preview=self._preview(values, text_inputs)),
+                                               preview=self._preview(values, text_inputs),
+                                               with_count=self.profile.record_counts),
                                   familiar=self.profile.familiar)
-        headers = [h for n in text_inputs for h in header_names(values[n])]
+        headers = [h for n in text_inputs for h in header_names(values[n], question)]
         names = set(VARIABLE_NAMES).union(*(assigned_names(e.script) for e in examples))
         grammar = self._grammar(sig, state_keys, tools, question, headers, sorted(names))
         self._warm(conv)

@@ -87,6 +87,7 @@ class Profile:
     extractive_predict: bool  # an untyped llm.predict over a short snippet answers with a span
     fixits: bool  # run a tool's fix-it as one more candidate
     preview_lines: int  # first lines of each text input shown in the task
+    record_counts: bool  # say how many records each input holds (a tiny model copies it)
     familiar: frozenset[str]  # tools listed by name only: the model knows them from Python
     free_stops: tuple[str, ...]  # stop texts besides the model's own, without a grammar
     keep_prefix: bool  # keep the fixed prompt's state on disk (it is the same for every task)
@@ -112,6 +113,7 @@ TINY = Profile(
     extractive_predict=True,
     fixits=True,
     preview_lines=0,  # a tiny model copies a preview instead of the question (measured)
+    record_counts=False,
     familiar=frozenset(),
     free_stops=("\n\n\n",),
     keep_prefix=False,  # its examples change with the task, and its prompts are cheap
@@ -132,6 +134,7 @@ CODER = Profile(
     extractive_predict=False,
     fixits=False,
     preview_lines=3,
+    record_counts=True,
     familiar=PYTHON_FAMILIAR,
     free_stops=(),
     keep_prefix=True,
