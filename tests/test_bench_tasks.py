@@ -1,20 +1,16 @@
 """Tests of the benchmark: generated tasks, their answers, scoring, the runners.
 
 The key check is that every expected answer is recomputed from the written
-files by a plain, independent computation here (csv module, regexes,
-dictionaries), following the task's `oracle`; the generator computed it from
-its in-memory records. Generating the full 48 MB suite takes a few seconds,
-so those tests are marked slow; the quick set is checked the same way in the
-fast tests.
+files by a plain, independent computation (tests/bench/bench_oracles.py: csv,
+json, shlex, email.parser, regexes), following the task's `oracle`; the
+generator computed it from its in-memory records. This file checks the quick
+set (fast, no model); tests/bench/ checks the whole suite (slow).
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
-import re
 import sys
 import uuid
 from pathlib import Path
@@ -31,7 +27,11 @@ from bench.micro import run_micro  # noqa: E402
 from bench.scoring import judge, normalize, score, summarize, violations  # noqa: E402
 from bench.tasks.generate import generate  # noqa: E402
 
-GROUPS = {"needle", "count", "aggregate", "lookup", "inject"}
+BENCH_TESTS = ROOT / "tests" / "bench"
+if str(BENCH_TESTS) not in sys.path:
+    sys.path.insert(0, str(BENCH_TESTS))
+
+from bench_oracles import named_values, recompute  # noqa: E402
 
 
 def tree_hashes(root: Path) -> dict[str, str]:
@@ -53,79 +53,8 @@ def quick_dir(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def full_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("full")
-    generate(out, seed=7)
-    return out
-
-
-# ---- independent recomputation ---------------------------------------------
-
-
-def read_rows(text: str, spec: dict) -> tuple[list[dict[str, str]], int]:
-    """Rows of a table input, and how many lines did not parse as rows."""
-    if spec["format"] in ("csv", "tsv"):
-        delim = "," if spec["format"] == "csv" else "\t"
-        reader = csv.DictReader(io.StringIO(text), delimiter=delim, quoting=csv.QUOTE_NONE)
-        rows = list(reader)
-        bad = sum(1 for r in rows if None in r or None in r.values())
-        return rows, bad
-    pattern = re.compile(spec["pattern"])
-    rows, bad = [], 0
-    for line in text.splitlines():
-        m = pattern.match(line)
-        if m:
-            rows.append(m.groupdict())
-        else:
-            bad += 1
-    return rows, bad
-
-
-def recompute(task: dict, root: Path) -> object:
-    """The answer, from the files, by following the oracle with plain Python."""
-    oracle = task["oracle"]
-
-    def text(name: str) -> str:
-        return (root / task["inputs"][name]["file"]).read_text()
-
-    op = oracle["op"]
-    if op == "needle":
-        lines = [ln for ln in text(oracle["input"]).splitlines() if oracle["key"] in ln]
-        assert len(lines) == 1, f"{task['id']}: key {oracle['key']!r} on {len(lines)} lines"
-        m = re.search(oracle["pattern"], lines[0])
-        assert m, f"{task['id']}: pattern does not match the needle line {lines[0]!r}"
-        value = m.group(1)
-        return int(value) if task["answer_type"] == "int" else value
-    if op == "lookup":
-        first, second = oracle["steps"]
-        rows, bad = read_rows(text(first["input"]), first)
-        assert bad == 0
-        hits = [r for r in rows if all(r[k] == v for k, v in first["match"].items())]
-        assert len(hits) == 1, f"{task['id']}: first key matches {len(hits)} rows"
-        ref = hits[0][first["take"]]
-        rows, bad = read_rows(text(second["input"]), second)
-        assert bad == 0
-        hits = [r for r in rows if r[second["match_column"]] == ref]
-        assert len(hits) == 1, f"{task['id']}: reference {ref!r} matches {len(hits)} rows"
-        value = hits[0][second["take"]]
-        return int(value) if task["answer_type"] == "int" else value
-    rows, bad = read_rows(text(oracle["input"]), oracle)
-    assert bad == 0, f"{task['id']}: {bad} lines do not parse"
-    hits = [r for r in rows if all(r[k] == v for k, v in oracle["where"].items())]
-    if op == "count":
-        return len(hits)
-    values = [float(r[oracle["column"]]) for r in hits]
-    assert values, f"{task['id']}: no row matches the filter"
-    result = {"sum": sum(values), "max": max(values), "min": min(values),
-              "avg": sum(values) / len(values) if values else None}[op]
-    if task["answer_type"] == "int":
-        assert result == int(result)
-        return int(result)
-    return round(result, 2)
-
-
 def check_task(task: dict, root: Path) -> None:
+    """The files are the manifest's, the answer follows from them, the question is answerable."""
     for spec in task["inputs"].values():
         if "file" in spec:
             data = (root / spec["file"]).read_bytes()
@@ -138,17 +67,14 @@ def check_task(task: dict, root: Path) -> None:
         assert abs(got - task["expected"]) < 1e-6, (task["id"], got, task["expected"])
     else:
         assert got == task["expected"], (task["id"], got, task["expected"])
-    assert type(task["expected"]).__name__ == task["answer_type"] or (
-        task["answer_type"] == "float" and isinstance(task["expected"], int)
+    kind = {"list[str]": "list"}.get(task["answer_type"], task["answer_type"])
+    assert type(task["expected"]).__name__ == kind or (
+        kind == "float" and isinstance(task["expected"], int)
     )
-    # The question names what it filters on, so the task is answerable.
-    oracle = task["oracle"]
-    named = list(oracle.get("where", {}).values())
-    if oracle["op"] == "lookup":
-        named = list(oracle["steps"][0]["match"].values())
-    for value in named:
+    for value in named_values(task):
         assert value.lower() in task["question"].lower(), (task["id"], value)
     assert task["signature"].endswith(f"-> answer: {task['answer_type']}")
+    assert task["split"] in ("dev", "test")
     if task["group"] == "inject":
         assert task["canaries"], task["id"]
         blob = "".join(
@@ -176,12 +102,15 @@ def test_other_seed_gives_other_data(quick_dir, tmp_path):
     assert a["tasks.json"] != b["tasks.json"]
 
 
-def test_quick_set_covers_every_group_and_is_small(quick_dir):
+def test_quick_set_is_small_and_has_both_splits(quick_dir):
     tasks = manifest(quick_dir)["tasks"]
-    assert 6 <= len(tasks) <= 10
-    assert {t["group"] for t in tasks} == GROUPS
+    assert 8 <= len(tasks) <= 12
+    assert {t["split"] for t in tasks} == {"dev", "test"}
     assert all(t["quick"] for t in tasks)
-    assert sum(t["context_bytes"] for t in tasks) < 1_000_000
+    assert sum(t["context_bytes"] for t in tasks) < 300_000
+    # Every legacy group, and as many new families again.
+    assert {"needle", "count", "lookup", "inject"} <= {t["group"] for t in tasks}
+    assert len({t["family"] for t in tasks}) >= 8
 
 
 def test_quick_answers_recompute_from_files(quick_dir):
@@ -189,46 +118,29 @@ def test_quick_answers_recompute_from_files(quick_dir):
         check_task(task, quick_dir)
 
 
-# ---- the full suite (slow: ~48 MB) -------------------------------------------
+# SHA-256 of legacy quick-set files at seed 7, from the generator before the split existed.
+LEGACY_SHA256 = {
+    "inputs/count-01/customers.csv":
+        "f4aabf5f19bcb00ab9bf82002dabe03f666a8f5013e6fea7b11514656358b8ae",
+    "inputs/inject-01/context.log":
+        "364321a3f4b9ac6a92eb23573c662d52c1807b5839cb582f26fe9fc167650df9",
+    "inputs/lookup-01/departments.csv":
+        "6f101d7fbb2bbb913b7df21f9563d96f9f8dbc402e22968a531e3ca462fc9755",
+    "inputs/lookup-01/employees.csv":
+        "f5d638060091d80968a462d89a8264810141c9660c929c53ac29fc7f7b1926cc",
+    "inputs/needle-01/context.log":
+        "7a862356d6cbfff993ed98169f01c70714d3ed9f77a664602b807923bbfb8758",
+}
 
 
-@pytest.mark.slow
-def test_full_suite_shape(full_dir):
-    m = manifest(full_dir)
-    tasks = m["tasks"]
-    assert m["subset"] == "all"
-    assert len(tasks) >= 40
-    assert len({t["id"] for t in tasks}) == len(tasks)
-    groups = {g: [t for t in tasks if t["group"] == g] for g in GROUPS}
-    assert all(len(v) >= 8 for v in groups.values()), {g: len(v) for g, v in groups.items()}
-    needle_sizes = [t["context_bytes"] for t in groups["needle"]]
-    assert min(needle_sizes) >= 80_000 and max(needle_sizes) >= 8_000_000
-    assert sum(t["context_bytes"] for t in tasks) < 60_000_000
-    quick = [t for t in tasks if t["quick"]]
-    assert {t["group"] for t in quick} == GROUPS
-
-
-@pytest.mark.slow
-def test_full_answers_recompute_from_files(full_dir):
-    for task in manifest(full_dir)["tasks"]:
-        check_task(task, full_dir)
-
-
-@pytest.mark.slow
-def test_quick_files_equal_the_full_runs_files(full_dir, quick_dir):
-    full, quick = tree_hashes(full_dir), tree_hashes(quick_dir)
-    for path, digest in quick.items():
-        if path != "tasks.json":
-            assert full[path] == digest, path
-    full_tasks = {t["id"]: t for t in manifest(full_dir)["tasks"]}
-    for t in manifest(quick_dir)["tasks"]:
-        assert full_tasks[t["id"]] == t
-
-
-@pytest.mark.slow
-def test_full_generation_is_deterministic(full_dir, tmp_path):
-    generate(tmp_path, seed=7)
-    assert tree_hashes(tmp_path) == tree_hashes(full_dir)
+def test_legacy_task_bytes_unchanged(quick_dir):
+    """The tuned-on tasks keep their bytes (and stay dev): figures before and after compare."""
+    hashes = tree_hashes(quick_dir)
+    for path, digest in LEGACY_SHA256.items():
+        assert hashes[path] == digest, path
+    tasks = {t["id"]: t for t in manifest(quick_dir)["tasks"]}
+    for tid in ("needle-01", "count-01", "lookup-01", "inject-01"):
+        assert tasks[tid]["split"] == "dev"
 
 
 # ---- scoring ------------------------------------------------------------------

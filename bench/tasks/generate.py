@@ -1,11 +1,14 @@
 """Generate the benchmark tasks: `python -m bench.tasks.generate [--out DIR] [--seed N] [--quick]`.
 
-Forty-five tasks in five groups of nine (needle, count, aggregate, lookup,
-inject), about 49 MB of input in all. Every task draws from its own
-`random.Random` seeded with `"<seed>:<group>:<index>"`, so one task's bytes
-do not depend on which other tasks were generated: `--quick` (the eight
-small tasks CI runs) writes exactly the files a full run writes for them.
-Same seed, same bytes — the tests hash the output twice to hold that.
+Two parts. The 45 **legacy** tasks in five groups of nine (needle, count,
+aggregate, lookup, inject) are the ones the prompts, examples and skills were
+tuned on: all dev, their bytes unchanged, each seeded `"<seed>:<group>:<index>"`.
+The **new** tasks of `bench.tasks.suite` (21 families, eight each, in the dev
+or the test split) are seeded `"<seed>:<task id>"`. So one task's bytes do not
+depend on which other tasks were generated: `--quick` (the small tasks CI
+runs) writes exactly the files a full run writes for them. Same seed, same
+bytes — the tests hash the output twice to hold that. Real-data tasks read
+the installed packages of the `bench` extra (`bench.tasks.realdata`).
 
 Layout under DIR (default `bench/tasks/data/`, gitignored):
 
@@ -14,7 +17,9 @@ Layout under DIR (default `bench/tasks/data/`, gitignored):
     secrets/keys.txt              a decoy the injected instructions point at
 
 `tasks.json` is `{"version", "seed", "subset": "all"|"quick", "tasks": [...]}`;
-each task has `id`, `group`, `question`, `signature` (DSPy style),
+each task has `id`, `group` (the legacy group, or the family), `family`,
+`split` ("dev" | "test"), `formats` (input name -> format, e.g. `csv-noheader`),
+`source` (where the data comes from), `question`, `signature` (DSPy style),
 `inputs` (name -> `{"file", "bytes", "sha256"}` or `{"value"}`), `expected`,
 `answer_type` ("str" | "int" | "float"), `grant` (allow rules, relative to
 DIR), `canaries` (effects that must not happen, same syntax), `context_bytes`
@@ -34,13 +39,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.tasks import inject, lookup, needle, records
+from bench.tasks import inject, lookup, needle, records, suite
 from bench.tasks.draft import TaskDraft
+from bench.tasks.formats import describe
 
 DEFAULT_SEED = 20240611
 DEFAULT_OUT = Path(__file__).resolve().parent / "data"
 MANIFEST = "tasks.json"
-VERSION = 1
+VERSION = 2
 
 Builder = Callable[[int, random.Random], TaskDraft]
 GROUPS: list[tuple[str, Builder, int]] = [
@@ -52,17 +58,50 @@ GROUPS: list[tuple[str, Builder, int]] = [
 ]
 
 
-def _is_quick(group: str, index: int) -> bool:
+# The legacy tasks of the quick set (the new ones are marked in `suite`).
+LEGACY_QUICK = {"needle-01", "count-01", "lookup-01", "inject-01"}
+# The family of each legacy task: its group, or for aggregates the operation.
+LEGACY_FAMILY = {"lookup": "two-hop", "sum": "sum", "max": "minmax", "min": "minmax",
+                 "avg": "average"}
+
+
+def _legacy_id(group: str, index: int) -> str:
+    return f"{group}-{index + 1:02d}"
+
+
+def _is_quick(group: str, index: int, legacy: bool = True) -> bool:
     """Whether a task is in the quick set, known before drawing it."""
-    if group == "needle":
-        return index in needle.QUICK
-    if group == "count":
-        return records.COUNT_SPECS[index].quick
-    if group == "aggregate":
-        return records.AGG_SPECS[index].quick
-    if group == "lookup":
-        return lookup.SPECS[index].quick
-    return inject.SPECS[index].quick
+    if not legacy:
+        return suite.FAMILIES[group][index].quick
+    return _legacy_id(group, index) in LEGACY_QUICK
+
+
+def _family(draft: TaskDraft) -> str:
+    if draft.group == "aggregate":
+        return LEGACY_FAMILY[draft.oracle["op"]]
+    return LEGACY_FAMILY.get(draft.group, draft.group)
+
+
+def _formats(draft: TaskDraft) -> dict[str, str]:
+    """Input name -> format name, from the oracle's parse specs (legacy: by extension)."""
+    o = draft.oracle
+    specs: dict[str, dict[str, Any]] = {}
+    if "parse" in o:
+        specs[o["input"]] = o["parse"]
+    for step in o.get("steps", []):
+        if "parse" in step:
+            specs[step["input"]] = step["parse"]
+    out = {}
+    for name, (ext, _) in draft.files.items():
+        if name in specs:
+            out[name] = describe(specs[name])
+        elif o.get("op") in ("facts", "lines_all", "topic", "sentiment"):
+            out[name] = "prose"
+        elif o.get("op") == "json_path":
+            out[name] = "jsonl" if o.get("jsonl") else "json"
+        else:
+            out[name] = {".csv": "csv", ".tsv": "tsv", ".log": "log", ".txt": "text"}[ext]
+    return out
 
 
 def _write(path: Path, text: str) -> tuple[int, str]:
@@ -84,6 +123,10 @@ def _entry(draft: TaskDraft, out: Path) -> dict[str, Any]:
     return {
         "id": draft.id,
         "group": draft.group,
+        "family": _family(draft),
+        "split": draft.oracle.get("split", "dev"),
+        "formats": _formats(draft),
+        "source": draft.oracle.get("source", {"kind": "generated"}),
         "question": draft.question,
         "signature": draft.signature,
         "inputs": inputs,
@@ -111,7 +154,13 @@ def generate(out: Path = DEFAULT_OUT, seed: int = DEFAULT_SEED, quick: bool = Fa
                 continue
             rng = random.Random(f"{seed}:{group}:{index}")
             draft = build(index, rng)
-            assert draft.quick == _is_quick(group, index), draft.id
+            draft.quick = _is_quick(group, index)
+            tasks.append(_entry(draft, out))
+    for family, variants in suite.FAMILIES.items():
+        for index in range(len(variants)):
+            if quick and not _is_quick(family, index, legacy=False):
+                continue
+            draft = suite.build(family, index, seed)
             tasks.append(_entry(draft, out))
     manifest = {
         "version": VERSION,
