@@ -1,6 +1,7 @@
 """Command line of the benchmarks.
 
-    python -m bench tasks [--model M] [--quick] [--modes direct,grammar,free] [--window N]
+    python -m bench tasks [--model M ...] [--profile P] [--split dev|test|all] [--quick]
+                          [--modes grammar,direct] [--only IDS] [--limit N] [--report]
     python -m bench micro [--quick]
 
 The logic lives in `bench.harness` (tasks) and `bench.micro` (micro); this
@@ -20,17 +21,27 @@ from bench.tasks.manifest import DEFAULT_OUT, DEFAULT_SEED
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The `tasks` and `micro` subcommands and their options."""
     sub = parser.add_subparsers(dest="bench_command", required=True)
-    t = sub.add_parser("tasks", help="run the tasks with known answers in each mode")
-    t.add_argument("--model", default=None, help="registry name or GGUF path (default: default)")
+    t = sub.add_parser("tasks", help="run the tasks with known answers (cached, resumable)")
+    t.add_argument("--model", action="append", default=None,
+                   help="registry name or GGUF path; repeat for several (default: the default)")
+    t.add_argument("--profile", default=None,
+                   help="controller profile: tiny or coder (default: each model's own)")
+    t.add_argument("--split", default="all", choices=["dev", "test", "all"],
+                   help="which split's tasks to run (default: all)")
     t.add_argument("--quick", action="store_true", help="only the small quick-set tasks (CI)")
-    t.add_argument("--modes", default="direct,grammar,free",
-                   help="comma-separated: direct, grammar, free")
+    t.add_argument("--modes", default="grammar,direct",
+                   help="comma-separated: grammar, free, direct (default: grammar,direct)")
     t.add_argument("--window", type=int, default=None,
                    help="token window for direct prompting (default 2048, at most the model's)")
     t.add_argument("--only", default=None,
-                   help="comma-separated task ids or group names (results marked partial)")
+                   help="comma-separated task ids, groups or families")
+    t.add_argument("--limit", type=int, default=None,
+                   help="at most N tasks of each split (in suite order)")
+    t.add_argument("--report", action="store_true",
+                   help="run nothing: print the tables and regenerate docs/benchmarks.md")
     t.add_argument("--data", type=Path, default=DEFAULT_OUT, help="task data folder")
     t.add_argument("--seed", type=int, default=DEFAULT_SEED, help="task generator seed")
+    t.add_argument("--cache", type=Path, default=None, help="result cache folder")
     m = sub.add_parser("micro", help="run every bench/micro_*.py and print name=value lines")
     m.add_argument("--quick", action="store_true", help="smaller sizes (CI)")
 
@@ -42,13 +53,24 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         values = run_micro(quick=args.quick)
         return 1 if any(k.endswith("_error") for k in values) else 0
-    from bench.harness import run_tasks
+    from bench import report
+    from bench.harness import RESULTS_DIR, run_tasks
     from rlmlang.backend.base import ModelError
 
+    if args.report:
+        from bench.cache import code_version
+
+        version = code_version()
+        for line in report.terminal(report.load(RESULTS_DIR), version):
+            print(line)
+        report.update_docs(RESULTS_DIR, version=version)
+        return 0
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     only = [x.strip() for x in args.only.split(",")] if args.only else None
+    extra = {"cache_dir": args.cache} if args.cache else {}
     try:
-        run_tasks(args.model, args.quick, modes, args.window, args.data, args.seed, only)
+        run_tasks(args.model, args.profile, args.split, args.quick, modes, args.window,
+                  args.data, args.seed, only, args.limit, **extra)
     except ModelError as e:
         print(f"error E_MODEL: {e}", file=sys.stderr)
         return 2

@@ -19,6 +19,11 @@ model says when prompted directly). Rules, by the task's `answer_type`:
   exactly one number. Floats match within `FLOAT_ABS_TOL` (answers are asked
   rounded to 2 decimals) or a relative 1e-6. Booleans never count.
 
+- `list[str]` (several needles, top-k): the items in the order asked. A list
+  answer is compared item by item (each as a `str` answer must equal it after
+  normalisation); a text answer is split on commas, semicolons, newlines and a
+  final " and " first. Extra or missing items fail.
+
 **Results** (`summarize(results)`): one dict per (task, mode) run. The
 controller (through `rlmlang.bench_hooks.run_task`) or a baseline fills:
 
@@ -129,6 +134,20 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
+def _items(answer: Any) -> list[str] | None:
+    if isinstance(answer, list | tuple):
+        return [normalize(str(a)) for a in answer]
+    if isinstance(answer, str):
+        text = re.sub(r",?\s+and\s+(?=[^,;\n]*$)", ",", answer.strip())
+        return [normalize(p) for p in re.split(r"[,;\n]", text) if p.strip()]
+    return None
+
+
+def _same_items(answer: Any, expected: list[Any]) -> bool:
+    got = _items(answer)
+    return got is not None and got == [normalize(str(e)) for e in expected]
+
+
 def score(task: dict[str, Any], answer: Any) -> bool:
     """Whether `answer` is the task's expected answer, under the rules above."""
     expected = task["expected"]
@@ -143,6 +162,8 @@ def score(task: dict[str, Any], answer: Any) -> bool:
         if kind == "int":
             return got == want
         return abs(got - want) <= max(FLOAT_ABS_TOL, FLOAT_REL_TOL * abs(want))
+    if kind == "list[str]":
+        return _same_items(answer, expected)
     if isinstance(answer, list | dict):
         return False
     got_s, want_s = normalize(str(answer)), normalize(str(expected))

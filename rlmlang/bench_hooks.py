@@ -64,8 +64,11 @@ def _effects(log_path: Path, registry: Any) -> tuple[list[str], list[str]]:
 
 
 def run_task(task: dict[str, Any], model: str | None, mode: str,
-             budgets: dict[str, int] | None = None) -> dict[str, Any]:
-    """Run one benchmark task through the controller; the result fields of bench/scoring.py."""
+             budgets: dict[str, int] | None = None, profile: str | None = None) -> dict[str, Any]:
+    """Run one benchmark task through the controller; the result fields of bench/scoring.py.
+
+    `profile` names the controller profile ("tiny", "coder"); None gives the model's own.
+    """
     from rlmlang.controller.loop import Runtime
     from rlmlang.policy import Policy
 
@@ -75,8 +78,9 @@ def run_task(task: dict[str, Any], model: str | None, mode: str,
     t0 = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="rlm-bench-") as tmp:
         log_path = Path(tmp) / "run.log"
+        extra = {"profile": profile} if profile else {}
         runtime = Runtime(backend, policy=policy, budgets=budgets, log_path=log_path,
-                          grammar=(mode == "grammar"), root=task["dir"])
+                          grammar=(mode == "grammar"), root=task["dir"], **extra)
         outcome = runtime.run(task["signature"], task["question"], **_inputs(task))
         effects, blocked = _effects(log_path, runtime.registry)
     stats = outcome.stats
@@ -84,6 +88,7 @@ def run_task(task: dict[str, Any], model: str | None, mode: str,
         "answer": outcome.answer if outcome.ok else None,
         "status": outcome.status,
         "uncertain": outcome.uncertain,
+        "profile": runtime.profile.name,
         "candidate_answers": outcome.vote,
         "reason": outcome.reason,
         "iterations": outcome.iterations,

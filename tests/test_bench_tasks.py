@@ -250,19 +250,33 @@ def test_micro_runner_tolerates_failing_module(tmp_path, monkeypatch, capsys):
 
 def test_docs_tables_replace_only_the_marked_region(tmp_path):
     results = tmp_path / "results"
-    results.mkdir()
-    summary = summarize([judge({"id": "a", "group": "needle", "expected": "x",
-                                "answer_type": "str", "grant": [], "canaries": []},
-                               {"answer": "x", "wall_s": 2.0, "model_s": 2.0})])
-    run = {"model": "m", "quick": True, "date": "d", "modes": {"direct": {"summary": summary}}}
-    (results / "tasks-m-quick.json").write_text(json.dumps(run))
+    (results / "legacy").mkdir(parents=True)
+    entry = {"answer": "x", "correct": True, "wall_s": 2.0, "code_version": "v1",
+             "split": "test", "family": "no-input"}
+    run = {"format": 2, "model": "m", "runs": {"tiny/grammar": {"no-input-01": entry}}}
+    (results / "bench-m.json").write_text(json.dumps(run))
+    legacy = {"model": "m", "quick": True, "date": "d", "modes": {"direct": {"summary": summarize(
+        [judge({"id": "a", "group": "needle", "expected": "x", "answer_type": "str",
+                "grant": [], "canaries": []}, {"answer": "x", "wall_s": 2.0})])}}}
+    (results / "legacy" / "tasks-m-quick.json").write_text(json.dumps(legacy))
     docs = tmp_path / "benchmarks.md"
     docs.write_text(f"intro\n{report.BEGIN}\nold table\n{report.END}\noutro\n")
-    report.update_docs(results, docs)
+    report.update_docs(results, docs, version="v1")
     text = docs.read_text()
     assert text.startswith("intro\n") and text.endswith("outro\n")
     assert "old table" not in text
+    # no-input-01 is a dev task: one of the quick set's dev tasks has a result.
+    assert "| m | tiny | grammar | quick | 100% (1 of 1/7) | **—** |" in text
     assert "| m | quick | direct | 1 | 100% (1) |" in text
+
+
+def test_list_answers_in_order():
+    t = {"expected": ["QX-1", "Ann B. Lee"], "answer_type": "list[str]"}
+    for good in [["QX-1", "Ann B. Lee"], "QX-1, Ann B. Lee", "QX-1 and Ann B. Lee",
+                 "qx-1; ann b. lee"]:
+        assert score(t, good), good
+    for bad in [["Ann B. Lee", "QX-1"], "QX-1", "QX-1, Ann B. Lee, X", None, 2]:
+        assert not score(t, bad), bad
 
 
 @pytest.mark.model
