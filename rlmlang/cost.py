@@ -18,6 +18,7 @@ NODE_FUEL: dict[str, int] = {
     "Name": 1,
     "Dotted": 1,  # a state read; the store lookup is charged as a tool call
     "ListLit": 1,  # plus one per item, see ITEM_FUEL
+    "TupleLit": 1,  # plus one per item: a tuple is a list at run time
     "DictLit": 1,  # plus one per pair
     "BinOp": 1,  # plus size-proportional work for str/list +, see concat_fuel
     "Compare": 1,  # plus size-proportional work for `in` on str/list
@@ -28,9 +29,10 @@ NODE_FUEL: dict[str, int] = {
     "Slice": 1,  # plus the size of the slice taken
     "Call": 2,  # plus the callee's own cost
     "Cast": 1,
+    "IfExp": 1,  # plus the condition and the branch taken
     # statements
     "Assign": 1,
-    "AugAssign": 1,
+    "AugAssign": 1,  # `xs += ys` on a list extends it in place: size_fuel(len(ys))
     "ExprStmt": 1,
     "Submit": 1,
     "Fail": 1,

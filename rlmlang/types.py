@@ -46,6 +46,14 @@ class RecordT(Type):
 
 
 @dataclass(frozen=True)
+class TupleT(Type):
+    """A fixed number of values of fixed types, `tuple[str, int]` (what `d.items()`,
+    `enumerate` and `zip` give). At run time it is a list of that length."""
+
+    items: tuple[Type, ...]
+
+
+@dataclass(frozen=True)
 class UnknownT(Type):
     """The type of an expression that already produced an error.
 
@@ -80,6 +88,8 @@ def format_type(t: Type) -> str:
     if isinstance(t, RecordT):
         inner = ", ".join(f"{n}: {format_type(ft)}" for n, ft in t.fields)
         return "{" + inner + "}"
+    if isinstance(t, TupleT):
+        return f"tuple[{', '.join(format_type(i) for i in t.items)}]"
     if isinstance(t, FuncT):
         ps = ", ".join(format_type(p) for p in t.params)
         return f"({ps}) -> {format_type(t.result)}"
@@ -122,6 +132,14 @@ def parse_type(text: str) -> Type:
             elem = one()
             take("]")
             return ListT(elem)
+        if tok == "tuple":
+            take("[")
+            items = [one()]
+            while peek() == ",":
+                take(",")
+                items.append(one())
+            take("]")
+            return TupleT(tuple(items))
         if tok == "dict":
             take("[")
             key = one()
@@ -147,7 +165,7 @@ def parse_type(text: str) -> Type:
                 raise TypeSyntaxError(f"duplicate field in record type {text!r}")
             return RecordT(tuple(fields))
         raise TypeSyntaxError(f"unknown type {tok!r} (known: int, float, bool, str, none, "
-                              "list[T], dict[str, T], {field: T, ...})")
+                              "list[T], dict[str, T], tuple[T, ...], {field: T, ...})")
 
     result = one()
     if peek() is not None:
@@ -171,6 +189,9 @@ def conforms(value: object, t: Type) -> bool:
         return value is None
     if isinstance(t, ListT):
         return isinstance(value, list) and all(conforms(v, t.elem) for v in value)
+    if isinstance(t, TupleT):
+        return isinstance(value, (list, tuple)) and len(value) == len(t.items) and all(
+            conforms(v, it) for v, it in zip(value, t.items, strict=True))
     if isinstance(t, DictT):
         return isinstance(value, dict) and all(
             isinstance(k, str) and conforms(v, t.value) for k, v in value.items()

@@ -322,3 +322,18 @@ def test_a_headerless_table_takes_its_columns_from_the_question_and_replays(
     assert "city" in model.prompts[0]  # the description names the columns the tools use
     assert main(["replay", str(tmp_path / "run.log")]) == 0
     assert "identical" in capsys.readouterr().out
+
+
+def test_the_log_records_the_profile_and_a_resume_keeps_it(tmp_path: Path) -> None:
+    log = tmp_path / "run.log"
+    runtime(FakeModel(["x = 1 +", GOOD]), tmp_path, profile="coder").run(SIG, QUESTION,
+                                                                         context=CONTEXT)
+    start = read_events(log)[0]["data"]
+    assert start["profile"] == "coder"
+    lines = log.read_bytes().splitlines(keepends=True)
+    kinds = [json.loads(x)["kind"] for x in lines]
+    log.write_bytes(b"".join(lines[:kinds.index("observation") + 1]))  # killed after round 1
+    again = Runtime(FakeModel([GOOD]), grammar=False, budgets={"candidates": 1})
+    assert again.profile.name == "tiny"  # the fake model's own
+    out = again.resume(log)
+    assert out.ok and again.profile.name == "coder"

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rlmlang.check.alias import check_aliases
+from rlmlang.check.lower import lower, needs_lowering
 from rlmlang.check.resolve import MAIN, DefInfo, resolve_structure
 from rlmlang.check.typecheck import Checker, ScriptInfo, fits, show
 from rlmlang.diagnostics import Diagnostic
@@ -57,13 +59,37 @@ class CheckResult:
         return self.checked is not None
 
 
-def check(script: ast.Script, env: Env, file: str = "<script>") -> CheckResult:
-    """Resolve names and structure, infer and check types; collect every error."""
+def _check_once(script: ast.Script, env: Env, file: str) -> tuple[Checker, list[Diagnostic]]:
     structure, diags = resolve_structure(script, env.registry, env.inputs, file)
     checker = Checker(structure, env.inputs, env.state, env.output, env.registry, file)
     checker.run(script)
     diags = diags + checker.diags
     diags.sort(key=lambda d: (d.line, d.col))
+    return checker, diags
+
+
+def check(script: ast.Script, env: Env, file: str = "<script>") -> CheckResult:
+    """Resolve names and structure, infer and check types; collect every error.
+
+    The script the model wrote is checked as written; its Python forms are
+    then lowered to the core language (lower.py), which is checked again and
+    is what the verifier and the compiler get (`CheckedScript.script`), and
+    lists and dicts changed in place are checked to have one name (alias.py).
+    """
+    checker, diags = _check_once(script, env, file)
+    if any(d.severity == "error" for d in diags):
+        return CheckResult(None, diags)
+    if checker.info.plans or needs_lowering(script):
+        core = lower(script, checker.types, checker.info, env.inputs)
+        checker, again = _check_once(core, env, file)
+        errors = [d for d in again if d.severity == "error"]
+        if errors:  # lowering's own mistake: say so, with what the checker found
+            return CheckResult(None, [Diagnostic(
+                "E_TYPE", "this script uses a Python form the language cannot yet lower "
+                f"correctly: {errors[0].message}", errors[0].span, file,
+                "write it with plain loops and function calls", data={"internal": True})])
+        script = core
+    diags = diags + check_aliases(script, checker.types, file)
     if any(d.severity == "error" for d in diags):
         return CheckResult(None, diags)
     return CheckResult(CheckedScript(script, env, checker.types, checker.info), diags)

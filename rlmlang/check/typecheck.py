@@ -21,7 +21,9 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
+from rlmlang.check.forms import FormsMixin
 from rlmlang.check.resolve import DefInfo, Structure
+from rlmlang.check.sugar import Plan
 from rlmlang.diagnostics import Diagnostic, Span
 from rlmlang.syntax import ast
 from rlmlang.syntax.printer import print_expr
@@ -37,6 +39,7 @@ from rlmlang.types import (
     ListT,
     Prim,
     RecordT,
+    TupleT,
     Type,
     UnknownT,
     format_type,
@@ -61,6 +64,8 @@ def has_hole(t: Type) -> bool:
         return has_hole(t.value)
     if isinstance(t, RecordT):
         return any(has_hole(ft) for _, ft in t.fields)
+    if isinstance(t, TupleT):
+        return any(has_hole(i) for i in t.items)
     return False
 
 
@@ -74,6 +79,8 @@ def show(t: Type) -> str:
         return f"dict[str, {show(t.value)}]"
     if isinstance(t, RecordT):
         return "{" + ", ".join(f"{n}: {show(ft)}" for n, ft in t.fields) + "}"
+    if isinstance(t, TupleT):
+        return f"tuple[{', '.join(show(i) for i in t.items)}]"
     return format_type(t)
 
 
@@ -97,6 +104,9 @@ def fits(src: Type, dst: Type) -> bool:
         if {n for n, _ in src.fields} != {n for n, _ in dst.fields}:
             return False
         return all(fits(ft, dst.field(n) or UNKNOWN) for n, ft in src.fields)
+    if isinstance(src, TupleT) and isinstance(dst, TupleT):
+        return len(src.items) == len(dst.items) and all(
+            fits(a, b) for a, b in zip(src.items, dst.items, strict=True))
     return False
 
 
@@ -124,6 +134,9 @@ def unify(a: Type, b: Type) -> Type | None:
         return a if fits(b, a) else None
     if isinstance(a, RecordT) and isinstance(b, RecordT) and fits(a, b) and fits(b, a):
         return a
+    if isinstance(a, TupleT) and isinstance(b, TupleT) and len(a.items) == len(b.items):
+        items = [unify(x, y) for x, y in zip(a.items, b.items, strict=True)]
+        return None if any(i is None for i in items) else TupleT(tuple(items))  # type: ignore[arg-type]
     return None
 
 
@@ -152,6 +165,12 @@ class ScriptInfo:
     iter_kinds: dict[int, str] = field(default_factory=dict)
     state_reads: set[str] = field(default_factory=set)
     state_writes: set[str] = field(default_factory=set)
+    # id(node) -> how lowering writes a sugar form (a method, an overload, a key=)
+    plans: dict[int, Plan] = field(default_factory=dict)
+    # id(Call of `s.split`) -> the Name node standing for its value `s`
+    receivers: dict[int, ast.Name] = field(default_factory=dict)
+    # id(comprehension) -> the names in scope where it stands (for its free names)
+    scopes: dict[int, dict[str, Type]] = field(default_factory=dict)
 
 
 _FALLTHROUGH_ENDERS = (ast.Submit, ast.Fail, ast.Return, ast.Break, ast.Continue)
@@ -159,7 +178,7 @@ _LITERAL_SPELLINGS = {"true": "True", "false": "False", "null": "None", "none": 
                       "nil": "None", "TRUE": "True", "FALSE": "False"}
 
 
-class Checker:
+class Checker(FormsMixin):
     def __init__(self, structure: Structure, inputs: dict[str, Type], state: dict[str, Type],
                  output: Type | None, registry: Registry, file: str):
         self.st = structure
@@ -195,6 +214,19 @@ class Checker:
         close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
         return close[0] if close else None
 
+    def show(self, t: Type) -> str:
+        return show(t)
+
+    def fits(self, src: Type, dst: Type) -> bool:
+        return fits(src, dst)
+
+    def unify(self, a: Type, b: Type) -> Type | None:
+        return unify(a, b)
+
+    def frame_names(self) -> set[str]:
+        return self._main_names() if self.in_def is None else _assigned_names(
+            self.in_def.node.body)
+
     # ------------------------------------------------------------------ entry
 
     def run(self, script: ast.Script) -> None:
@@ -215,7 +247,7 @@ class Checker:
         self.defined = set(d.params)
         self.returns = []
         for p in d.node.params:
-            if p.name in self.inputs:
+            if p.name in self.inputs and "@" not in d.node.name:
                 self.err("E_NAME", p.span, f"parameter '{p.name}' hides the input '{p.name}'",
                          f"rename the parameter, e.g. {p.name}_")
         falls = self.block(d.node.body)
@@ -246,8 +278,22 @@ class Checker:
         return falls
 
     def stmt(self, s: ast.Stmt) -> bool:
-        if isinstance(s, ast.Assign):
+        if isinstance(s, ast.Assign) and isinstance(s.target, ast.TupleLit):
+            names = tuple(n.id for n in s.target.items if isinstance(n, ast.Name))
+            types = self.unpack_types(names, self.expr(s.value), s.value.span)
+            for n, t in zip(s.target.items, types, strict=False):
+                if isinstance(n, ast.Name):
+                    self.bind(n.id, t, n.span, s.value, name_node=n)
+        elif isinstance(s, ast.Assign):
+            if self.in_def is None and isinstance(s.target, ast.Name) and \
+                    s.target.id in self.inputs and isinstance(s.value, ast.Const) and \
+                    isinstance(s.value.value, str):
+                self.err("E_NAME", s.span, f"'{s.target.id}' is an input: it already holds the "
+                         "whole text, and this would replace it with a literal",
+                         "remove this assignment and use the input as it is")
             self.assign(s.target, self.expr(s.value), s.value, s.span)
+        elif isinstance(s, ast.Import):
+            self.import_stmt(s)
         elif isinstance(s, ast.AugAssign):
             tt = self.expr(s.target)
             tv = self.expr(s.value)
@@ -288,15 +334,23 @@ class Checker:
 
     def expr_stmt(self, s: ast.ExprStmt) -> None:
         e = s.expr
+        if isinstance(e, ast.MethodCall):
+            self.types[id(e)] = self.method_call(e, e.value, e.method, e.args, e.kwargs,
+                                                 e.func_span or e.span, statement=True)
+            return
+        if isinstance(e, ast.Call) and "." in e.func and e.func.split(".")[0] != "state" \
+                and self.value_name(e.func.split(".")[0]):
+            self.types[id(e)] = self.value_method(e, statement=True)
+            return
         t = self.expr(e)
-        if not isinstance(e, ast.Call):
+        if not isinstance(e, (ast.Call, ast.MethodCall)):
             if isinstance(e, ast.Compare) and e.op == "==":
                 fix = f"to assign, write {print_expr(e.left)} = {print_expr(e.right)}"
             else:
                 fix = f"assign it (x = {print_expr(e)}), print it (print(...)) or remove it"
             self.err("E_TYPE", s.span, "this statement computes a value and throws it away", fix)
             return
-        spec = self.registry.get(e.func)
+        spec = self.registry.get(e.func) if isinstance(e, ast.Call) else None
         if spec is not None and not spec.effect and t not in (NONE, UNKNOWN) \
                 and spec.name != "print":
             self.err("E_TYPE", s.span, f"the result of {e.func}(...) is thrown away",
@@ -344,16 +398,16 @@ class Checker:
             elem = t.elem
         elif isinstance(t, (DictT, RecordT)):
             elem, kind = STR, "dict"
-        elif t == STR:
-            src = print_expr(s.iter)
-            self.err("E_TYPE", s.iter.span, "cannot iterate over a str: a for loop needs a list "
-                     "or a dict", f"iterate lines({src}) or chunks({src}, 4000)")
-        elif not isinstance(t, UnknownT):
-            self.err("E_TYPE", s.iter.span, f"cannot iterate over {show(t)}: a for loop needs "
-                     "a list, a dict or range(...)", "for i in range(n): ... counts from 0 to n-1")
+        else:
+            elem = self.elem_of(t, s.iter)
         self.info.iter_kinds[id(s)] = kind
         before = set(self.defined)
-        self.bind(s.var, elem, s.span, s.iter)
+        if s.unpack:
+            for name, et in zip(s.unpack, self.unpack_types(s.unpack, elem, s.span),
+                                strict=True):
+                self.bind(name, et, s.span, s.iter)
+        else:
+            self.bind(s.var, elem, s.span, s.iter)
         self.block(s.body)
         self.defined = before
 
@@ -432,9 +486,8 @@ class Checker:
 
     def bind(self, name: str, t: Type, span: Span, value: ast.Expr | None,
              name_node: ast.Name | None = None) -> None:
-        if name in self.st.defs or (name in self.registry and "." not in name):
-            what = "a def" if name in self.st.defs else "a builtin"
-            self.err("E_NAME", span, f"cannot assign to '{name}': it is {what}",
+        if name in self.st.defs:
+            self.err("E_NAME", span, f"cannot assign to '{name}': it is a def",
                      f"use another name, e.g. {name}_value")
             return
         if self.in_def is None and name in self.inputs:
@@ -604,6 +657,29 @@ class Checker:
             return self.call(e)
         if isinstance(e, ast.Cast):
             return self.cast(e)
+        if isinstance(e, ast.MethodCall):
+            return self.method_call(e, e.value, e.method, e.args, e.kwargs,
+                                    e.func_span if e.func_span.line else e.span)
+        if isinstance(e, ast.ListComp):
+            return self.list_comp(e)
+        if isinstance(e, ast.DictComp):
+            return self.dict_comp(e)
+        if isinstance(e, ast.IfExp):
+            return self.if_exp(e)
+        if isinstance(e, ast.TupleLit):
+            return self.tuple_lit(e)
+        if isinstance(e, ast.FString):
+            return self.fstring(e)
+        if isinstance(e, ast.Lambda):
+            self.err("E_TYPE", e.span, "a lambda is only a key= of sorted, max or min here",
+                     "define a function with def (it cannot call itself)")
+            return UNKNOWN
+        if isinstance(e, ast.Attribute):
+            t = self.expr(e.value)
+            self.err("E_NAME", e.span, f"{show(t)} has no attribute '{e.attr}': attribute "
+                     "access on values is not in the language",
+                     f"to call a method, write {print_expr(e)}(...)")
+            return UNKNOWN
         return UNKNOWN
 
     def dict_lit(self, e: ast.DictLit) -> Type:
@@ -737,6 +813,8 @@ class Checker:
         it = self.expr(e.index)
         if isinstance(t, UnknownT):
             return UNKNOWN
+        if isinstance(t, TupleT):
+            return self.tuple_index(t, e)
         if isinstance(t, ListT) or t == STR:
             if not fits(it, INT) or it == FLOAT:
                 self.err("E_TYPE", e.index.span, f"an index into {show(t)} must be an int, "
@@ -767,6 +845,17 @@ class Checker:
 
     def call(self, e: ast.Call) -> Type:
         name = e.func
+        over = self.overload(e)
+        if over is not None:
+            return over
+        if "." in name:
+            head = name.split(".", 1)[0]
+            if head != "state" and self.value_name(head):
+                return self.value_method(e)
+            if name not in self.registry:
+                mod = self.module_call(e)
+                if mod is not None:
+                    return mod
         if name in self.st.defs:
             self.info.calls[id(e)] = "def"
             d = self.st.defs[name]
@@ -814,12 +903,42 @@ class Checker:
                  name=name, suggestion=guess)
         return UNKNOWN
 
+    def value_method(self, e: ast.Call, statement: bool = False) -> Type:
+        """`s.split(",")` where s is a value: a method call on the Name s."""
+        head, method = e.func.split(".", 1)
+        recv = self.info.receivers.get(id(e))
+        if recv is None:
+            span = e.func_span if e.func_span.line else e.span
+            recv = ast.Name(head, Span(span.line, span.col, span.line, span.col + len(head)))
+            self.info.receivers[id(e)] = recv
+        if "." in method:
+            self.err("E_NAME", e.func_span or e.span, f"attribute access on values is not in "
+                     f"the language: {e.func}")
+            return UNKNOWN
+        return self.method_call(e, recv, method, e.args, e.kwargs,
+                                e.func_span if e.func_span.line else e.span, statement)
+
+    def typed_call(self, name: str, spec: ToolSpec, args: list[ast.Expr],
+                   kwargs: tuple[ast.Keyword, ...], span: Span, pre: dict[int, Type],
+                   shown: str) -> Type:
+        """A call of builtin `name` with these argument nodes (some typed already, `pre`)."""
+        params = [(p.name, p.type, p.has_default) for p in spec.params]
+        call = ast.Call(shown, tuple(args), kwargs, span)
+        arg_types = self.bind_args(call, name, params, spec.varkw, pre)
+        fn = spec.extra.get("result_type")
+        if callable(fn):
+            try:
+                return fn(arg_types)
+            except Exception:  # noqa: BLE001 - a plugin bug must not crash the checker
+                return spec.result
+        return spec.result
+
     def bind_args(self, e: ast.Call, name: str, params: list[tuple[str, Type, bool]],
-                  varkw: Type | None) -> list[Type]:
+                  varkw: Type | None, pre: dict[int, Type] | None = None) -> list[Type]:
         types: list[Type] = []
         given: dict[str, Type] = {}
         for i, a in enumerate(e.args):
-            t = self.expr(a)
+            t = pre[id(a)] if pre and id(a) in pre else self.expr(a)
             types.append(t)
             if i >= len(params):
                 self.err("E_TYPE", a.span, f"{name} takes {len(params)} argument"
@@ -886,8 +1005,10 @@ def _assigned_names(stmts: tuple[ast.Stmt, ...]) -> set[str]:
         s = stack.pop()
         if isinstance(s, (ast.Assign, ast.AugAssign)) and isinstance(s.target, ast.Name):
             out.add(s.target.id)
+        elif isinstance(s, ast.Assign) and isinstance(s.target, ast.TupleLit):
+            out.update(n.id for n in s.target.items if isinstance(n, ast.Name))
         elif isinstance(s, ast.For):
-            out.add(s.var)
+            out.update(s.unpack or (s.var,))
         if not isinstance(s, ast.Def):
             for b in ast.child_blocks(s):
                 stack.extend(b)

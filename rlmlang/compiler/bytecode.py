@@ -67,6 +67,7 @@ OPCODES: list[str] = [
     "FAIL",         # message ->  ends the run
     "HALT",         # end of the script without submit
     "NOP",
+    "INPLACE_ADD",  # x y -> x+y; a list x is extended in place (`xs += ys`)
 ]
 OP: dict[str, int] = {name: i for i, name in enumerate(OPCODES)}
 # The same numbers as plain constants (the VM compares against these).
@@ -118,6 +119,7 @@ SUBMIT = 44
 FAIL = 45
 HALT = 46
 NOP = 47
+INPLACE_ADD = 48
 assert [OP[n] for n in OPCODES] == list(range(len(OPCODES)))
 
 JUMPS = frozenset({OP["JUMP"], OP["JUMP_IF_FALSE"], OP["JUMP_IF_FALSE_OR_POP"],

@@ -336,7 +336,9 @@ class _Compiler:
             self.charge(t)
             self.load_name(t)
             self.expr(s.value)
-            self.emit(s, op)
+            # `xs += ys` extends a list in place, as in Python (check/alias.py keeps such
+            # a list to one name); on str and numbers it is `+`.
+            self.emit(s, bc.INPLACE_ADD if s.op == "+" else op)
             self.store_name(t)
         elif isinstance(t, ast.Index):
             self.charge(t)
@@ -503,13 +505,23 @@ class _Compiler:
             self.new_block()
             self.expr(e.right)  # type: ignore[attr-defined]
             self.place(end)
+        elif t is ast.IfExp:
+            orelse, end = _Block(), _Block()
+            self.expr(e.cond)  # type: ignore[attr-defined]
+            self.emit(e, bc.JUMP_IF_FALSE, orelse)
+            self.new_block()
+            self.expr(e.body)  # type: ignore[attr-defined]
+            self.emit(e, bc.JUMP, end)
+            self.place(orelse)
+            self.expr(e.orelse)  # type: ignore[attr-defined]
+            self.place(end)
         elif t is ast.Not:
             self.expr(e.operand)  # type: ignore[attr-defined]
             self.emit(e, bc.NOT)
         elif t is ast.Neg:
             self.expr(e.operand)  # type: ignore[attr-defined]
             self.emit(e, bc.NEG)
-        elif t is ast.ListLit:
+        elif t is ast.ListLit or t is ast.TupleLit:  # a tuple is a list at run time
             for item in e.items:  # type: ignore[attr-defined]
                 self.fuel(ITEM_FUEL)
                 self.expr(item)

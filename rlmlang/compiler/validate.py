@@ -33,7 +33,7 @@ MAX_SLOTS = 65_536
 _PUSH1 = frozenset({bc.LOAD_LOCAL, bc.CONST, bc.LOAD_GLOBAL, bc.STATE_GET})
 _POP1 = frozenset({bc.STORE_LOCAL, bc.STORE_GLOBAL, bc.STATE_SET, bc.POP, bc.JUMP_IF_FALSE})
 _NONE = frozenset({bc.FUEL, bc.JUMP, bc.NOP, bc.HALT})
-_BIN = frozenset({bc.ADD, bc.SUB, bc.MUL, bc.DIV, bc.FLOORDIV, bc.MOD, bc.EQ, bc.NE, bc.LT,
+_BIN = frozenset({bc.ADD, bc.INPLACE_ADD, bc.SUB, bc.MUL, bc.DIV, bc.FLOORDIV, bc.MOD, bc.EQ, bc.NE, bc.LT,
                   bc.LE, bc.GT, bc.GE, bc.IN, bc.NOT_IN, bc.INDEX})
 _UNARY = frozenset({bc.NOT, bc.NEG, bc.GET_ITER, bc.CAST})
 _ENDS = frozenset({bc.RETURN, bc.SUBMIT, bc.FAIL, bc.HALT})

@@ -167,6 +167,7 @@ class Runtime:
         self.backend = backend
         self.policy = policy
         self.profile = profile_for(backend, profile)
+        self._profile_asked = profile is not None
         # A nested run (llm.run) draws its scripts' tool and sub-model calls from what the
         # calling script had left: these limits hold for all of its scripts together.
         self.call_limits = dict(call_limits) if call_limits is not None else None
@@ -412,6 +413,9 @@ class Runtime:
         self.budgets = {**state.budgets, **self._budget_flags}
         self.seed = state.seed
         self.use_grammar = state.grammar
+        if state.profile and not self._profile_asked:  # resume as the run was coached
+            self.profile = profile_for(self.backend, state.profile)
+            self._library = load_library(self.profile.examples_path())
         if self.policy is None and state.policy is not None:
             self.policy = state.policy
         self._resuming = state
@@ -488,6 +492,7 @@ class Runtime:
                        for n, v in values.items()},
             "policy": self.policy.to_json() if self.policy is not None else None,
             "budgets": self.budgets, "grammar": self.use_grammar, "seed": self.seed,
+            "profile": self.profile.name,
             **recorded_state_path(state_path, self.log_path), "run_id": self._run_id,
             "state_schema": store.schema.to_json(),
             "tools": registry_digest(self.registry),

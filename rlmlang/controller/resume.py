@@ -64,6 +64,7 @@ class ResumeState:
     # A round whose commit is in the store but whose submit never reached the log:
     # {"iteration", "version", "script_sha256", "value", "logged_commit"}.
     pending: dict[str, Any] | None = None
+    profile: str | None = None  # the profile the run was started with (older logs: None)
 
 
 def _fail(message: str, fix: str | None = None, code: str = "E_LOG",
@@ -153,7 +154,8 @@ def _load(log_path: Path, writer: LogWriter, override: Path | None,
         run_id = start.get("run_id")
         state = ResumeState(start["task"], sig, values, dict(start["budgets"]),
                             int(start.get("seed", 0)), bool(start.get("grammar", True)),
-                            _policy(start), state_path, log=writer, run_id=run_id)
+                            _policy(start), state_path, log=writer, run_id=run_id,
+                            profile=start.get("profile"))
         _rounds(state, events)
         if state.answer is None:
             state.pending = _committed_round(store, events, state, run_id)

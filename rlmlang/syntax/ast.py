@@ -146,6 +146,108 @@ class Call(Expr):
 
 
 @dataclass(frozen=True)
+class MethodCall(Expr):
+    """`value.method(args)` on a value that is not a plain name (`line.split(",")[0].strip()`).
+
+    A method of a plain name (`s.split(",")`) is a `Call` of `s.split`, as a tool
+    would be; the checker tells the two apart by what `s` is. Either way the
+    checker resolves the method by the value's static type to a builtin, and
+    lowering turns it into a call of that builtin (never a lookup at run time).
+    """
+
+    value: Expr
+    method: str
+    args: tuple[Expr, ...]
+    kwargs: tuple[Keyword, ...] = ()
+    span: Span = _span()
+    func_span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Attribute(Expr):
+    """`value.name` on a value that is not a plain name: only ever an error."""
+
+    value: Expr
+    attr: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class IfExp(Expr):
+    """`body if cond else orelse`."""
+
+    cond: Expr
+    body: Expr
+    orelse: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class TupleLit(Expr):
+    """`(a, b)` or `a, b`: a fixed number of values of fixed types (a list at run time)."""
+
+    items: tuple[Expr, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Lambda(Expr):
+    """`lambda x: expr`: only as the key= of sorted, min and max (it has no name, so it
+    cannot recurse); lowering turns it into a loop computing the keys."""
+
+    params: tuple[str, ...]
+    body: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class CompFor:
+    """One `for target in iter if cond ...` clause of a comprehension."""
+
+    targets: tuple[str, ...]  # one name, or several to unpack
+    iter: Expr
+    ifs: tuple[Expr, ...] = ()
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class ListComp(Expr):
+    """`[elt for ...]`, or a generator `f(elt for ...)` (read as a list)."""
+
+    elt: Expr
+    gens: tuple[CompFor, ...]
+    generator: bool = False
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class DictComp(Expr):
+    """`{key: value for ...}`."""
+
+    key: Expr
+    value: Expr
+    gens: tuple[CompFor, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class FormatPart:
+    """`{value:spec}` inside an f-string (spec "" when none)."""
+
+    value: Expr
+    spec: str = ""
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class FString(Expr):
+    """`f"text {value:spec} text"`: literal text and formatted values, in order."""
+
+    parts: tuple[str | FormatPart, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
 class Cast(Expr):
     """`expr as T`: the type a sub-model call must produce."""
 
@@ -164,7 +266,7 @@ class Stmt:
 
 @dataclass(frozen=True)
 class Assign(Stmt):
-    target: Expr  # Name, Index(Name, e) or Dotted(("state", key))
+    target: Expr  # Name, Index(Name, e), Dotted(("state", key)) or TupleLit of Names
     value: Expr
     span: Span = _span()
 
@@ -227,10 +329,13 @@ class If(Stmt):
 
 @dataclass(frozen=True)
 class For(Stmt):
+    """`for var in iter:`; `for k, v in iter:` has `unpack` ("k", "v") and var "k, v"."""
+
     var: str
     iter: Expr
     body: tuple[Stmt, ...]
     span: Span = _span()
+    unpack: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -254,6 +359,16 @@ class Def(Stmt):
     params: tuple[Param, ...]
     returns: Type | None
     body: tuple[Stmt, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Import(Stmt):
+    """`import re` / `from collections import Counter`: brings nothing in (every function
+    is already in scope); kept so that the checker can name what replaces it."""
+
+    module: str
+    names: tuple[str, ...] = ()  # `from module import names`
     span: Span = _span()
 
 

@@ -171,10 +171,14 @@ _SPACING: dict[object, tuple[bool, bool]] = {
     ("while_stmt", ":"): (False, False), ("def_stmt", ":"): (False, False),
     ("slice", ":"): (False, False), ("keyword", "="): (False, False),
     ("not_in_op", "not"): (True, True),
+    "is": (True, True), ("is_not_op", "not"): (False, True), "lambda": (False, True),
+    ("ifexp", "if"): (True, True), ("ifexp", "else"): (True, True),
+    ("comp_for", "for"): (True, True), ("comp_if", "if"): (True, True),
+    "import": (False, True), "from": (False, True), ("import_from", "import"): (True, True),
     # named terminals
     "AUG_OP": (True, True), "COMP_OP": (True, True), "ADD_OP": (True, True),
     "MUL_OP": (True, True), "NAME": (False, False), "INT": (False, False),
-    "FLOAT": (False, False), "STRING": (False, False),
+    "FLOAT": (False, False), "STRING": (False, False), "FSTRING": (False, False),
 }
 # Layout terminals, handled by the unrolling rather than by text.
 _LAYOUT = {"_NL", "_INDENT", "_DEDENT"}
@@ -977,6 +981,37 @@ def _replace_first(rules: dict[str, Node], rule: str, first: Node, new: Node) ->
                         f"rule {rule!r} ({hits[0]} found): update gbnf.py")
 
 
+def _drop_option(rules: dict[str, Node], rule: str, option: Node) -> None:
+    """Remove one alternative of a rule; fail loudly if the grammar no longer has it."""
+    node = rules[rule]
+    if not isinstance(node, Alt) or option not in node.options:
+        raise GbnfError(f"the model grammar expects {option} among the options of rule "
+                        f"{rule!r}: grammar/rlm.lark changed, update gbnf.py")
+    rules[rule] = alt(*(o for o in node.options if o != option))
+
+
+def _postfix_parts(node: Node) -> tuple[Node, Node, list[Node]]:
+    """From `postfix ::= atom (tail)*`: the call tail `(args)`, the dot of the attribute
+    tail, and the other tails (index, slice)."""
+    items = node.items if isinstance(node, Seq) else ()
+    rep = items[1] if len(items) == 2 and isinstance(items[1], Rep) else None
+    tails = list(rep.item.options) if rep is not None and isinstance(rep.item, Alt) else []
+    call = [t for t in tails if isinstance(t, Seq) and t.items[0] == Lit("(")]
+    attr = [t for t in tails if isinstance(t, Seq) and t.items == (Lit("."), Ref("NAME"))]
+    if len(call) != 1 or len(attr) != 1:
+        raise GbnfError("the model grammar expects `postfix` to be an atom followed by index, "
+                        "slice, `.NAME` and call tails: grammar/rlm.lark changed, update gbnf.py")
+    rest = [t for t in tails if t is not call[0] and t is not attr[0]]
+    return call[0], attr[0].items[0], rest
+
+
+def method_names() -> list[str]:
+    """Every method a value has (the checker's table), for the model grammar."""
+    from rlmlang.check.sugar import DICT_METHODS, LIST_METHODS, STR_METHODS
+
+    return sorted(set(STR_METHODS) | set(LIST_METHODS) | set(DICT_METHODS))
+
+
 def _bound(node: Node, hi: int) -> Node:
     return _map(node, lambda n: Rep(n.item, n.lo, max(hi, n.lo)) if isinstance(n, Rep)
                 and n.hi is None else None)
@@ -1026,21 +1061,31 @@ def _model_grammar(tools: tuple[str, ...], inputs: tuple[str, ...], state_keys: 
     targets: list[Node] = [seq(Ref("var"), opt(seq(Lit("["), Ref("expr"), Lit("]"))))]
     targets += [Lit(f"state.{k}") for k in state_keys]
     rules["target"] = alt(*targets)
-    _subst(rules, "postfix", Ref("dotted"), Ref("callee"), 1)
-    _subst(rules, "atom", Ref("dotted"), Ref("var_ref"), 1)
-    _replace_first(rules, "assign", Ref("expr"), Ref("target"))
+    # Calls name a tool (or a def), or are methods of values (by name: the checker's
+    # method table); no attribute access otherwise, and no calls of call results.
+    call_tail, method_tail, tails = _postfix_parts(rules["postfix"])
+    rules["method"] = alt(*(Lit(m) for m in method_names()))
+    rules["postfix"] = seq(alt(seq(Ref("callee"), call_tail), Ref("atom")),
+                           Rep(alt(*tails, seq(method_tail, Ref("method"), call_tail)), 0, None))
+    _subst(rules, "atom", Ref("NAME"), Ref("var_ref"), 1)
+    unpack = seq(Ref("var"), Rep(seq(Lit(", "), Ref("var")), 1, items_max - 1))
+    _replace_first(rules, "assign", Ref("testlist"), alt(Ref("target"), unpack))
     _replace_first(rules, "aug_assign", Ref("expr"), Ref("target"))
-    rules["expr_stmt"] = seq(Ref("callee"), Lit("("), opt(Ref("arguments")), Lit(")"))
+    rules["expr_stmt"] = alt(seq(Ref("callee"), call_tail),
+                             seq(Ref("var"), method_tail, Ref("method"), call_tail))
     _replace_first(rules, "argument", Ref("expr"), Ref("var"))
-    for r in ("for_stmt", "def_stmt", "param", "field_type"):
+    for r in ("for_target", "def_stmt", "param", "field_type", "lambda_params"):
         _subst(rules, r, Ref("NAME"), Ref("var"))
+    # Imports bring nothing in: the model is not offered them.
+    _drop_option(rules, "simple_stmt", Ref("import_stmt"))
+    for r in ("import_stmt", "import_list", "dotted_name"):
+        rules.pop(r, None)
     rules["type"] = alt(*(Lit(p) for p in ("int", "float", "bool", "str", "none")),
                         seq(Lit("list["), Ref("type"), Lit("]")),
                         seq(Lit("dict[str, "), Ref("type"), Lit("]")),
                         seq(Lit("{"), Ref("field_type"),
                             Rep(seq(Lit(", "), Ref("field_type")), 0, items_max - 1),
                             Lit("}")))
-    del rules["dotted"]
     for name in list(rules):
         if name == "suite":
             rules[name] = _bound(rules[name], max_block)
@@ -1053,11 +1098,15 @@ def _model_grammar(tools: tuple[str, ...], inputs: tuple[str, ...], state_keys: 
         "FLOAT": f'("0" | [1-9] [0-9]{{0,{MODEL_INT_DIGITS - 1}}}) "." '
                  f'[0-9]{{1,{MODEL_INT_DIGITS}}}',
         "STRING": f'"\\"" str-char{{0,{string_max}}} "\\""',
+        "FSTRING": f'"f\\"" fstr-part{{0,{string_max}}} "\\""',
         **{n: _render_terminal(b) for n, b in g.terminals.items()
-           if n not in ("INT", "FLOAT", "STRING", "NAME")},
+           if n not in ("INT", "FLOAT", "STRING", "NAME", "FSTRING")},
     }
     extern["var"] = var_rules.pop("var")
-    helpers = {"str-char": '[^"\\\\\\x00-\\x1F\\x7F] | "\\\\" [nrt"\\\\]', **var_rules}
+    helpers = {"str-char": '[^"\\\\\\x00-\\x1F\\x7F] | "\\\\" [nrt"\\\\]',
+               "fstr-part": f'fstr-char | "{{{{" | "}}}}" | "{{" fexpr-char{{1,{MODEL_NAME_MAX}}} "}}"',
+               "fstr-char": '[^"{}\\\\\\x00-\\x1F\\x7F] | "\\\\" [nrt"\\\\]',
+               "fexpr-char": '[^"{}\\\\\\x00-\\x1F\\x7F]', **var_rules}
     header = _HEADER_MODEL.format(
         tools=", ".join(tools), inputs=", ".join(inputs) or "-",
         keys=", ".join(state_keys) or "-", output=format_type(output), ms=max_statements,

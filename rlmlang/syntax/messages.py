@@ -1,7 +1,7 @@
 """Syntax errors in the language's own words.
 
-Two sources: a line scan for the Python-isms a model reaches for (imports,
-classes, lambdas, try, f-strings, tabs...), which gets a precise message and
+Two sources: a line scan for the Python-isms a model reaches for (classes,
+try, with, `**`, odd string prefixes, tabs...), which gets a precise message and
 fix; and Lark's LALR errors, whose terminal sets are translated into words
 ("expected ':' after the for header") using the line's leading keyword.
 """
@@ -19,13 +19,11 @@ from rlmlang.diagnostics import Diagnostic, Span
 # marks. Patterns run on the line with string contents blanked and comments removed,
 # so nothing inside a string or a comment is mistaken for code.
 _PYTHON_ISMS: list[tuple[re.Pattern[str], str, str]] = [
-    (re.compile(r"^\s*(import|from)\s+\w"),
-     "imports are not in the language: every function and tool a script may use is "
-     "already in scope", "remove the import and call the function directly, e.g. lines(text)"),
+    (re.compile(r"^\s*def\s+(submit|fail|print)\s*\("),
+     "{0} is built into the language; a script cannot define it",
+     "remove this def: {0}(value) already does it"),
     (re.compile(r"^\s*(class)\s+\w"), "classes are not in the language",
      'use a dict for structured data, e.g. {"name": n, "count": 1}'),
-    (re.compile(r"\b(lambda)\b"), "lambda is not in the language",
-     "define a named function with def"),
     (re.compile(r"^\s*(try|except|finally|raise)\b"),
      "exceptions are not in the language: an error ends the script and is reported back",
      'test the condition with if, and stop with fail("why") if needed'),
@@ -40,15 +38,9 @@ _PYTHON_ISMS: list[tuple[re.Pattern[str], str, str]] = [
     (re.compile(r"(:=)"), "':=' is not in the language",
      "assign on a line of its own first: n = len(xs)"),
     (re.compile(r"^\s*else\s+(if)\b"), "'else if' is written elif", "write elif"),
-    (re.compile(r"\b(is)\s+(?:not\s+)?None\b"), "'is' is not in the language",
-     "compare with ==, e.g. x == None"),
-    (re.compile(r"\[[^\]\[]*\s(for)\s+\w+(?:\s*,\s*\w+)*\s+in\s"),
-     "list comprehensions are not in the language",
-     "build the list with a for loop: out = [] / for x in xs: / out = out + [x]"),
-    (re.compile(r"[\"')\]]\s*(\.)\s*[A-Za-z_]\w*\s*\("),
-     "attribute access on values is not in the language",
-     "call a function with the value as its first argument, e.g. strip(s) rather than "
-     "s.strip()"),
+    (re.compile(r"\{[^{}:]*\s(for)\s+\w+(?:\s*,\s*\w+)*\s+in\s[^{}:]*\}"),
+     "set comprehensions are not in the language",
+     "build a list of distinct items: [x for x in set(xs)], or a dict {x: True for ...}"),
     (re.compile(r"(?<![\w.])(0[xXoObB][0-9a-fA-F_]+|\d[\d_]*(?:\.\d+)?[eE][+-]?\d+"
                 r"|\d+_\d[\d_]*)"),
      "'{0}': numbers are written in plain decimal here (no 0x, 1e5 or 1_000 forms)",
@@ -84,20 +76,15 @@ def _mask(line: str, n: int) -> tuple[str, Diagnostic | None]:
         if m.group("comment") is not None:
             break
         if m.group("triple") is not None:
-            col = m.start() + 1
-            finding = finding or Diagnostic(
-                "E_SYNTAX", "triple-quoted strings are not in the language",
-                Span(n, col, n, col + 3),
-                fix='write one line per string, with \\n for line breaks: "a\\nb"')
-            pos = len(line)
+            pos = len(line)  # an unclosed triple quote: the rest of the line is text
             break
         prefix = m.group("prefix") or ""
-        if prefix:
+        if prefix and prefix.lower() not in ("f", "r"):
             col = m.start("prefix") + 1
             finding = finding or Diagnostic(
                 "E_SYNTAX", f'string prefixes such as {prefix}"..." are not in the language',
                 Span(n, col, n, col + len(prefix)),
-                fix='build text with + and str(), e.g. "n = " + str(n)')
+                fix='write a plain string, an f"..." string or a raw r"..." string')
         text = m.group("string")
         quote = text[0]
         closed = len(text) > 1 and text.endswith(quote)
@@ -108,10 +95,20 @@ def _mask(line: str, n: int) -> tuple[str, Diagnostic | None]:
     return "".join(out), finding
 
 
+_TRIPLE = re.compile(r'[rR]?("""|\'\'\')(?:\\.|(?!\1).)*?\1', re.S)
+
+
+def _blank_triples(text: str) -> str:
+    """Triple-quoted strings with their text blanked (line ends kept), so that the
+    line scan never reads data for code."""
+    return _TRIPLE.sub(lambda m: m.group(1) + re.sub(r"[^\n]", " ", m.group(0)[
+        len(m.group(0)) - len(m.group(0).lstrip("rR")) + 3:-3]) + m.group(1), text)
+
+
 def python_isms(text: str) -> list[Diagnostic]:
     """Scan every line for constructs that are Python but not RLM script."""
     found: list[Diagnostic] = []
-    for n, line in enumerate(text.split("\n"), 1):
+    for n, line in enumerate(_blank_triples(text).split("\n"), 1):
         m = _TAB.search(line)
         if m:
             found.append(Diagnostic("E_SYNTAX", "tabs are not allowed in indentation",
@@ -131,7 +128,8 @@ def python_isms(text: str) -> list[Diagnostic]:
                 col = m.start(g) + 1
                 width = max(1, m.end(g) - m.start(g))
                 found.append(Diagnostic("E_SYNTAX", message.format(m.group(g)),
-                                        Span(n, col, n, col + width), fix=fix))
+                                        Span(n, col, n, col + width),
+                                        fix=fix.replace("{0}", m.group(g))))
                 break
     return found
 
@@ -286,26 +284,19 @@ def syntax_error_diagnostic(e: UnexpectedInput, text: str, lark: Lark) -> Diagno
         if tok.type == "_NL":
             return Diagnostic("E_SYNTAX", f"expected ':' after the {keyword} header", span,
                               fix=f"end the {keyword} line with ':'")
-    if keyword == "for" and tok.type == "COMMA":
-        return Diagnostic("E_SYNTAX", "a for loop takes one variable", span,
-                          fix="loop over one thing at a time: for x in xs:")
     if keyword == "def" and "COLON" in expected and tok.type in ("RPAR", "COMMA"):
         return Diagnostic("E_SYNTAX", "each parameter needs a type", span,
                           fix="write the type after a colon: def f(x: str) -> int:")
-    if tok.type == "DOT":
-        return Diagnostic("E_SYNTAX", "attribute access on values is not in the language", span,
-                          fix="call a function with the value as its first argument, e.g. "
-                          "strip(s) rather than s.strip()")
-    if tok.type == "IF":
-        return Diagnostic("E_SYNTAX", "conditional expressions (a if c else b) are not in the "
-                          "language", span, fix="use an if statement that assigns in each branch")
+    if tok.type == "IF" and "ELSE" not in expected:
+        return Diagnostic("E_SYNTAX", "a conditional expression is written a if c else b",
+                          span, fix="add the else part, or use an if statement")
+    if "ELSE" in expected and tok.type != "ELSE":
+        return Diagnostic("E_SYNTAX", "a conditional expression needs its else part: "
+                          "a if c else b", span, fix="add else and the other value")
     if tok.type == "FOR":
-        return Diagnostic("E_SYNTAX", "comprehensions are not in the language", span,
-                          fix="build the result with a for loop: out = [] / for x in xs: / "
-                          "out = out + [x]")
-    if tok.type == "NAME" and str(tok) == "is":
-        return Diagnostic("E_SYNTAX", "'is' is not in the language", span,
-                          fix="compare with == or !=")
+        return Diagnostic("E_SYNTAX", "a comprehension is written [x for x in xs] or "
+                          "[x for x in xs if cond]", span,
+                          fix="put the comprehension in brackets, the value first")
     if tok.type in ("COMP_OP", "IN") or (tok.type == "NOT" and "COMP_OP" not in expected):
         if "COMP_OP" not in expected and "IN" not in expected and "NAME" not in expected:
             return Diagnostic("E_SYNTAX", "comparisons do not chain: a < b < c is not in the "
@@ -321,11 +312,9 @@ def syntax_error_diagnostic(e: UnexpectedInput, text: str, lark: Lark) -> Diagno
             return Diagnostic("E_SYNTAX", "sets are not in the language: a '{...}' is a dict "
                               "of key: value pairs", span,
                               fix='use a list [a, b], or a dict {"a": 1}')
-        if "EQUAL" in expected or _assigns_later(text, line, col):
-            return Diagnostic("E_SYNTAX", "assign one name at a time: a, b = ... is not in the "
-                              "language", span, fix="write one assignment per line")
-        return Diagnostic("E_SYNTAX", "tuples are not in the language", span,
-                          fix="use a list: [a, b]")
+        if _assigns_later(text, line, col):
+            return Diagnostic("E_SYNTAX", "only names can be unpacked into: a, b = ...", span,
+                              fix="unpack into plain names first")
     if tok.type in ("_NL", "$END"):
         closers = [c for c in ("RPAR", "RSQB", "RBRACE") if c in expected]
         if closers:

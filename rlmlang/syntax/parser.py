@@ -15,8 +15,9 @@ diagnostics — never an exception for bad input.
 
 from __future__ import annotations
 
+import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from rlmlang.diagnostics import Diagnostic, Span
 from rlmlang.resources import GRAMMAR_FILE
 from rlmlang.syntax import ast
 from rlmlang.syntax.messages import python_isms, syntax_error_diagnostic
-from rlmlang.types import PRIMS, DictT, ListT, RecordT, Type
+from rlmlang.types import PRIMS, DictT, ListT, RecordT, TupleT, Type
 
 GRAMMAR_PATH = GRAMMAR_FILE  # grammar/rlm.lark, shipped as package data
 
@@ -119,23 +120,40 @@ def _span(children: list) -> Span:
     return Span(first[0], first[1], last[0], last[1])
 
 
-_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "'": "'", "\\": "\\"}
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "'": "'", "\\": "\\", "0": "\0",
+            "\n": ""}
 
 
 def _unquote(text: str) -> str:
-    body = text[1:-1]
-    if "\\" not in body:
+    """A string literal's value, as Python reads it: r"..." keeps backslashes; an
+    unknown escape such as \\d keeps its backslash; \\xHH and \\uHHHH name characters."""
+    raw = text[0] in "rR"
+    if raw:
+        text = text[1:]
+    q = 3 if text[:3] in ('"""', "'''") else 1
+    body = text[q:-q]
+    if raw or "\\" not in body:
         return body
     out: list[str] = []
     i = 0
     while i < len(body):
         ch = body[i]
-        if ch == "\\":
-            out.append(_ESCAPES[body[i + 1]])
-            i += 2
-        else:
+        if ch != "\\" or i + 1 >= len(body):
             out.append(ch)
             i += 1
+            continue
+        nxt = body[i + 1]
+        width = {"x": 2, "u": 4}.get(nxt, 0)
+        digits = body[i + 2:i + 2 + width]
+        if width and len(digits) == width and all(c in "0123456789abcdefABCDEF" for c in digits):
+            out.append(chr(int(digits, 16)))
+            i += 2 + width
+        elif nxt in _ESCAPES:
+            out.append(_ESCAPES[nxt])
+            i += 2
+        else:
+            out.append(ch + nxt)
+            i += 2
     return "".join(out)
 
 
@@ -208,7 +226,18 @@ class _Builder:
         return c[0]
 
     def assign(self, c):
-        return ast.Assign(self._target(c[0]), c[2], _span(c))
+        target = c[0]
+        if isinstance(target, ast.TupleLit):
+            for item in target.items:
+                if not isinstance(item, ast.Name):
+                    self._error(item.span, "only names can be unpacked into: a, b = ...",  # type: ignore[attr-defined]
+                                fix="unpack into names, then assign each where it goes")
+                    break
+            seen = [i.id for i in target.items if isinstance(i, ast.Name)]
+            if len(set(seen)) != len(seen):
+                self._error(target.span, "a name appears twice on the left of '='")
+            return ast.Assign(target, c[2], _span(c))
+        return ast.Assign(self._target(target), c[2], _span(c))
 
     def aug_assign(self, c):
         return ast.AugAssign(self._target(c[0]), str(c[1])[0], c[2], _span(c))
@@ -236,6 +265,10 @@ class _Builder:
 
     def fail_stmt(self, c):
         return ast.Fail(c[2], _span(c))
+
+    def tuple_lit(self, c):
+        items = tuple(x for x in c if isinstance(x, ast.Expr))
+        return self._expr(ast.TupleLit(items, _span(c)), *items)
 
     def return_stmt(self, c):
         return ast.Return(c[1] if len(c) > 1 else None, _span(c))
@@ -269,7 +302,37 @@ class _Builder:
         return _Clause("else", None, c[2], _span(c))
 
     def for_stmt(self, c):
-        return ast.For(self._name(c[1]), c[3], c[5], _span(c))
+        names = c[1]
+        if len(names) == 1:
+            return ast.For(names[0], c[3], c[5], _span(c))
+        return ast.For(", ".join(names), c[3], c[5], _span(c), unpack=names)
+
+    def for_target(self, c):
+        names = tuple(self._name(t) for t in c if isinstance(t, Token) and t.type == "NAME")
+        if len(set(names)) != len(names):
+            self._error(_span(c), "a name appears twice in the loop's target")
+        return names
+
+    # -- imports (nothing is imported: the checker names what replaces each)
+
+    def import_names(self, c):
+        mods = [x for x in c if isinstance(x, str) and not isinstance(x, Token)]
+        return ast.Import(mods[0] if len(mods) == 1 else ", ".join(mods), (), _span(c))
+
+    def import_from(self, c):
+        return ast.Import(c[1], c[3], _span(c))
+
+    def import_list(self, c):
+        names: list[str] = []
+        after_as = False
+        for t in c:
+            if isinstance(t, Token) and t.type == "NAME" and not after_as:
+                names.append(str(t))
+            after_as = isinstance(t, Token) and t.type == "AS"
+        return tuple(names)
+
+    def dotted_name(self, c):
+        return ".".join(str(t) for t in c if isinstance(t, Token) and t.type == "NAME")
 
     def while_stmt(self, c):
         dec = c[2].cond if isinstance(c[2], _Clause) else None
@@ -310,6 +373,28 @@ class _Builder:
     def cast(self, c):
         return self._expr(ast.Cast(c[0], c[2].type, _span(c)), c[0])
 
+    def ifexp(self, c):
+        body, cond, orelse = c[0], c[2], c[4]
+        return self._expr(ast.IfExp(cond, body, orelse, _span(c)), body, cond, orelse)
+
+    def lambda_expr(self, c):
+        return self._expr(ast.Lambda(c[1], c[3], _span(c)), c[3])
+
+    def lambda_params(self, c):
+        return tuple(self._name(t) for t in c if isinstance(t, Token) and t.type == "NAME")
+
+    def is_op(self, c):
+        return self._is(c, c[0], c[2], "==")
+
+    def is_not_op(self, c):
+        return self._is(c, c[0], c[3], "!=")
+
+    def _is(self, c, left, right, op: str):
+        if not any(isinstance(x, ast.Const) and x.value is None for x in (left, right)):
+            self._error(_span(c), "'is' only compares with None here (x is None); other "
+                        "values compare with ==", fix=f"write {'==' if op == '==' else '!='}")
+        return self._expr(ast.Compare(op, left, right, _span(c)), left, right)
+
     def or_op(self, c):
         return self._expr(ast.BoolOp("or", c[0], c[2], _span(c)), c[0], c[2])
 
@@ -342,8 +427,18 @@ class _Builder:
         node = ast.Slice(value, lower, upper, _span(c))
         return self._expr(node, value, *(b for b in (lower, upper) if b is not None))
 
+    def attribute(self, c):
+        value, name = c[0], self._name(c[2])
+        if isinstance(value, ast.Name):
+            node: ast.Expr = ast.Dotted((value.id, name), _span(c))
+        elif isinstance(value, ast.Dotted):
+            node = ast.Dotted(value.parts + (name,), _span(c))
+        else:
+            node = ast.Attribute(value, name, _span(c))
+        return self._expr(node, value)
+
     def call(self, c):
-        dotted = c[0]
+        callee = c[0]
         args_list = c[2] if len(c) == 4 else []
         args: list[ast.Expr] = []
         kwargs: list[ast.Keyword] = []
@@ -357,9 +452,62 @@ class _Builder:
                             fix="put positional arguments first")
             else:
                 args.append(a)
-        node = ast.Call(dotted.dotted if isinstance(dotted, ast.Dotted) else dotted.id,
-                        tuple(args), tuple(kwargs), _span(c), dotted.span)
-        return self._expr(node, *args, *(k.value for k in kwargs))
+        if any(isinstance(a, ast.ListComp) and a.generator for a in args) and len(args) + \
+                len(kwargs) > 1:
+            self._error(_span(c), "a generator must be the only argument of a call",
+                        fix="put it in brackets: f([x for x in xs], ...)")
+        kids = (*args, *(k.value for k in kwargs))
+        if isinstance(callee, ast.Attribute):
+            node: ast.Expr = ast.MethodCall(callee.value, callee.attr, tuple(args), tuple(kwargs),
+                                            _span(c), callee.span)
+            return self._expr(node, callee.value, *kids)
+        if isinstance(callee, (ast.Name, ast.Dotted)):
+            name = callee.id if isinstance(callee, ast.Name) else callee.dotted
+            node = ast.Call(name, tuple(args), tuple(kwargs), _span(c), callee.span)
+            return self._expr(node, *kids)
+        self._error(callee.span, "only a function or method can be called, by its name, as "  # type: ignore[attr-defined]
+                    "in f(x) or s.strip()", fix="call the function by name")
+        return self._expr(ast.Call("_", tuple(args), tuple(kwargs), _span(c)), *kids)
+
+    def generator(self, c):
+        return self._comp(c, c[0], c[1], generator=True)
+
+    def list_comp(self, c):
+        return self._comp(c, c[1], c[2])
+
+    def _comp(self, c, elt, gens, generator: bool = False):
+        node = ast.ListComp(elt, gens, generator, _span(c))
+        return self._expr(node, elt, *(x for g in gens for x in (g.iter, *g.ifs)))
+
+    def dict_comp(self, c):
+        key, value = c[1]
+        gens = c[2]
+        node = ast.DictComp(key, value, gens, _span(c))
+        return self._expr(node, key, value, *(x for g in gens for x in (g.iter, *g.ifs)))
+
+    def comp_for(self, c):
+        gens: list[ast.CompFor] = []
+        i = 0
+        while i < len(c):
+            # "for" targets "in" iter comp_if*
+            targets, it = c[i + 1], c[i + 3]
+            j = i + 4
+            ifs: list[ast.Expr] = []
+            while j < len(c) and isinstance(c[j], _Clause):
+                ifs.append(c[j].cond)  # type: ignore[arg-type]
+                j += 1
+            gens.append(ast.CompFor(targets, it, tuple(ifs), _span(c[i:j])))
+            i = j
+        return tuple(gens)
+
+    def comp_if(self, c):
+        return _Clause("if", c[1], (), _span(c))
+
+    def fstring(self, c):
+        tok = c[0]
+        parts = _fstring_parts(str(tok), tok.line, tok.column, self)
+        kids = [p.value for p in parts if isinstance(p, ast.FormatPart)]
+        return self._expr(ast.FString(parts, _span(c)), *kids)
 
     def arguments(self, c):
         return [x for x in c if not isinstance(x, Token)]
@@ -414,12 +562,7 @@ class _Builder:
         return (c[0], c[2])
 
     def ref(self, c):
-        return c[0]
-
-    def dotted(self, c):
-        if len(c) == 1:
-            return ast.Name(self._name(c[0]), _tok_span(c[0]))
-        return ast.Dotted(tuple(self._name(t) for t in c if t.type == "NAME"), _span(c))
+        return ast.Name(self._name(c[0]), _tok_span(c[0]))
 
     # -- types
 
@@ -440,7 +583,10 @@ class _Builder:
             return _Typed(ListT(args[0]), _span(c))
         if name == "dict" and len(args) == 2 and args[0] == PRIMS["str"]:
             return _Typed(DictT(args[1]), _span(c))
-        self._error(_span(c), f"unknown type '{name}[...]'; write list[T] or dict[str, T]")
+        if name == "tuple" and len(args) >= 2:
+            return _Typed(TupleT(tuple(args)), _span(c))
+        self._error(_span(c), f"unknown type '{name}[...]'; write list[T], dict[str, T] or "
+                    "tuple[T, U]")
         return _Typed(PRIMS["none"], _span(c))
 
     def record_type(self, c):
@@ -452,6 +598,124 @@ class _Builder:
 
     def field_type(self, c):
         return (self._name(c[0]), c[2].type)
+
+
+# A format spec the language takes: align, sign, thousands, width <= 99, precision <= 99,
+# type. Wider fields would let a one-line f-string build a huge text.
+FORMAT_SPEC = re.compile(r"[<>^]?[+\- ]?,?(?:[1-9][0-9]?)?(?:\.[0-9]{1,2})?[dfse%g]?")
+
+
+def _fstring_parts(text: str, line: int, col: int,
+                   builder: _Builder) -> tuple[str | ast.FormatPart, ...]:
+    """The literal text and `{value:spec}` parts of an f-string token."""
+    body = text[2:-1]
+    parts: list[str | ast.FormatPart] = []
+    lit: list[str] = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch in "{}" and body[i + 1:i + 2] == ch:
+            lit.append(ch)
+            i += 2
+            continue
+        if ch == "\\":
+            lit.append(body[i:i + 2])
+            i += 2
+            continue
+        if ch != "{":
+            lit.append(ch)
+            i += 1
+            continue
+        j = body.index("}", i)
+        if lit:
+            parts.append(_unquote('"' + "".join(lit) + '"'))
+            lit = []
+        at = col + 2 + i + 1  # the column of the first character inside the braces
+        part = _format_part(body[i + 1:j], line, at, builder)
+        if part is not None:
+            parts.append(part)
+        i = j + 1
+    if lit:
+        parts.append(_unquote('"' + "".join(lit) + '"'))
+    return tuple(parts)
+
+
+def _format_part(inner: str, line: int, col: int, builder: _Builder) -> ast.FormatPart | None:
+    here = Span(line, col - 1, line, col + len(inner) + 1)
+    depth, quote, cut = 0, "", len(inner)
+    for k, ch in enumerate(inner):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == ":" and depth == 0:
+            cut = k
+            break
+    expr_text, spec = inner[:cut], inner[cut + 1:]
+    if re.search(r"![rsa]\s*$|=\s*$", expr_text):
+        builder._error(here, "f-string conversions (!r, !s) and {x=} are not in the language",
+                       fix="write {x} (str form) or {x:.2f} (a format spec)")
+        return None
+    if cut < len(inner) and not FORMAT_SPEC.fullmatch(spec):
+        builder._error(here, f"format spec ':{spec}' is not in the language: specs are "
+                       "[align][sign][,][width][.precision][type] with width and precision "
+                       "under 100, type one of d f s e % g", fix="e.g. {x:.2f} or {n:,}")
+        return None
+    if not expr_text.strip():
+        builder._error(here, "an f-string has an empty {}", fix="put a value inside: {name}")
+        return None
+    lead = len(expr_text) - len(expr_text.lstrip())
+    value = _parse_fexpr(expr_text.strip(), line, col + lead, builder, here)
+    if value is None:
+        return None
+    return ast.FormatPart(value, spec, here)
+
+
+def _parse_fexpr(text: str, line: int, col: int, builder: _Builder,
+                 here: Span) -> ast.Expr | None:
+    parser, inner = _expr_parser()
+    if inner is builder:
+        builder._error(here, "f-strings cannot nest", fix="build the inner text first")
+        return None
+    inner.reset()
+    try:
+        value = parser.parse(text, start="expr")
+    except (UnexpectedInput, _TooDeep, LarkError):
+        builder._error(here, f"the value {{{text}}} in this f-string is not an expression of "
+                       "the language", fix="put a name or a simple expression in the braces")
+        return None
+    finally:
+        inner.depth = {}
+    for d in inner.diags:
+        builder.diags.append(replace(d, span=_shift_span(d.span, line, col)))
+    return _shift(value, line, col)
+
+
+def _shift_span(span: Span | None, line: int, col: int) -> Span | None:
+    if span is None or not span.line:
+        return span
+    return Span(line, span.col + col - 1, line, span.end_col + col - 1)
+
+
+def _shift(node, line: int, col: int):
+    """`node` (parsed from one line of text at column 1) moved to (line, col)."""
+    if isinstance(node, tuple):
+        return tuple(_shift(x, line, col) for x in node)
+    if not (is_dataclass(node) and isinstance(node, (ast.Expr, ast.Keyword, ast.CompFor,
+                                                    ast.FormatPart))):
+        return node
+    changes = {}
+    for f in fields(node):
+        v = getattr(node, f.name)
+        if isinstance(v, Span):
+            changes[f.name] = _shift_span(v, line, col)
+        elif isinstance(v, (tuple, ast.Expr, ast.Keyword, ast.CompFor, ast.FormatPart)):
+            changes[f.name] = _shift(v, line, col)
+    return replace(node, **changes)
 
 
 class _TooDeep(Exception):
@@ -497,6 +761,16 @@ _lock = threading.Lock()
 
 _LARK_OPTIONS = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": True,
                  "keep_all_tokens": True}
+
+
+@lru_cache(maxsize=1)
+def _expr_parser() -> tuple[Lark, _Builder]:
+    """A second parser for the values inside f-strings (start rule `expr`)."""
+    main, main_builder = _parser()
+    builder = _Builder(main_builder.keywords)
+    parser = Lark(grammar_text(), postlex=_RlmIndenter(), transformer=builder,
+                  start=["expr"], **_LARK_OPTIONS)
+    return parser, builder
 
 
 @lru_cache(maxsize=1)

@@ -16,13 +16,17 @@ from rlmlang.types import Type, format_type
 INDENT = "    "
 
 # Binding strength, following the grammar's rule order (higher binds tighter).
-_PREC = {"cast": 1, "or": 2, "and": 3, "not": 4, "cmp": 5, "add": 6, "mul": 7, "neg": 8,
-         "postfix": 9, "atom": 10}
+_PREC = {"cast": 1, "test": 2, "or": 3, "and": 4, "not": 5, "cmp": 6, "add": 7, "mul": 8,
+         "neg": 9, "postfix": 10, "atom": 11}
 
 
 def _prec(e: ast.Expr) -> int:
     if isinstance(e, ast.Cast):
         return _PREC["cast"]
+    if isinstance(e, (ast.IfExp, ast.Lambda)):
+        return _PREC["test"]
+    if isinstance(e, (ast.MethodCall, ast.Attribute)):
+        return _PREC["postfix"]
     if isinstance(e, ast.BoolOp):
         return _PREC[e.op]
     if isinstance(e, ast.Not):
@@ -41,13 +45,13 @@ def _prec(e: ast.Expr) -> int:
     return _PREC["atom"]
 
 
-def quote(s: str) -> str:
-    out = ['"']
+def quote(s: str, q: str = '"') -> str:
+    out = [q]
     for ch in s:
         if ch == "\\":
             out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
+        elif ch == q:
+            out.append("\\" + q)
         elif ch == "\n":
             out.append("\\n")
         elif ch == "\r":
@@ -56,7 +60,7 @@ def quote(s: str) -> str:
             out.append("\\t")
         else:
             out.append(ch)
-    out.append('"')
+    out.append(q)
     return "".join(out)
 
 
@@ -78,7 +82,13 @@ def print_type(t: Type) -> str:
     return format_type(t)
 
 
-def print_expr(e: ast.Expr) -> str:
+def print_expr(e: ast.Expr, q: str = '"') -> str:
+    """An expression in canonical form; `q` quotes its strings (an f-string's inside
+    uses the other quote)."""
+    return _expr(e, q)
+
+
+def _expr(e: ast.Expr, q: str) -> str:  # noqa: C901 (one case per node)
     if isinstance(e, ast.Const):
         v = e.value
         if v is None:
@@ -89,48 +99,102 @@ def print_expr(e: ast.Expr) -> str:
             return str(v)
         if isinstance(v, float):
             return format_float(v)
-        return quote(v)
+        return quote(v, q)
     if isinstance(e, ast.Name):
         return e.id
     if isinstance(e, ast.Dotted):
         return e.dotted
     if isinstance(e, ast.ListLit):
-        return "[" + ", ".join(print_expr(i) for i in e.items) + "]"
+        return "[" + ", ".join(_expr(i, q) for i in e.items) + "]"
     if isinstance(e, ast.DictLit):
-        return "{" + ", ".join(f"{print_expr(k)}: {print_expr(v)}" for k, v in e.items) + "}"
+        return "{" + ", ".join(f"{_expr(k, q)}: {_expr(v, q)}" for k, v in e.items) + "}"
     if isinstance(e, ast.BinOp):
         p = _prec(e)
         # Left-associative: the right operand needs parentheses at equal strength.
-        return f"{_wrap(e.left, p)} {e.op} {_wrap(e.right, p + 1)}"
+        return f"{_wrap(e.left, p, q)} {e.op} {_wrap(e.right, p + 1, q)}"
     if isinstance(e, ast.BoolOp):
         p = _prec(e)
-        return f"{_wrap(e.left, p)} {e.op} {_wrap(e.right, p + 1)}"
+        return f"{_wrap(e.left, p, q)} {e.op} {_wrap(e.right, p + 1, q)}"
     if isinstance(e, ast.Compare):
         p = _prec(e)
         # Comparisons do not chain: both sides must bind tighter.
-        return f"{_wrap(e.left, p + 1)} {e.op} {_wrap(e.right, p + 1)}"
+        return f"{_wrap(e.left, p + 1, q)} {e.op} {_wrap(e.right, p + 1, q)}"
     if isinstance(e, ast.Not):
-        return f"not {_wrap(e.operand, _PREC['not'])}"
+        return f"not {_wrap(e.operand, _PREC['not'], q)}"
     if isinstance(e, ast.Neg):
-        return f"-{_wrap(e.operand, _PREC['neg'])}"
+        return f"-{_wrap(e.operand, _PREC['neg'], q)}"
     if isinstance(e, ast.Index):
-        return f"{_wrap(e.value, _PREC['postfix'])}[{print_expr(e.index)}]"
+        return f"{_wrap(e.value, _PREC['postfix'], q)}[{_expr(e.index, q)}]"
     if isinstance(e, ast.Slice):
-        lo = print_expr(e.lower) if e.lower is not None else ""
-        hi = print_expr(e.upper) if e.upper is not None else ""
-        return f"{_wrap(e.value, _PREC['postfix'])}[{lo}:{hi}]"
+        lo = _expr(e.lower, q) if e.lower is not None else ""
+        hi = _expr(e.upper, q) if e.upper is not None else ""
+        return f"{_wrap(e.value, _PREC['postfix'], q)}[{lo}:{hi}]"
     if isinstance(e, ast.Call):
-        parts = [print_expr(a) for a in e.args]
-        parts += [f"{k.name}={print_expr(k.value)}" for k in e.kwargs]
-        return f"{e.func}({', '.join(parts)})"
+        return f"{e.func}({_args(e.args, e.kwargs, q)})"
+    if isinstance(e, ast.MethodCall):
+        return f"{_wrap(e.value, _PREC['postfix'], q)}.{e.method}({_args(e.args, e.kwargs, q)})"
+    if isinstance(e, ast.Attribute):
+        return f"{_wrap(e.value, _PREC['postfix'], q)}.{e.attr}"
+    if isinstance(e, ast.IfExp):
+        return (f"{_wrap(e.body, _PREC['or'], q)} if {_wrap(e.cond, _PREC['or'], q)} else "
+                f"{_wrap(e.orelse, _PREC['test'], q)}")
+    if isinstance(e, ast.Lambda):
+        return f"lambda {', '.join(e.params)}: {_wrap(e.body, _PREC['test'], q)}"
+    if isinstance(e, ast.TupleLit):
+        return "(" + ", ".join(_expr(i, q) for i in e.items) + ")"
+    if isinstance(e, ast.ListComp):
+        inner = f"{_wrap(e.elt, _PREC['test'], q)}{_gens(e.gens, q)}"
+        return inner if e.generator else f"[{inner}]"
+    if isinstance(e, ast.DictComp):
+        return f"{{{_expr(e.key, q)}: {_expr(e.value, q)}{_gens(e.gens, q)}}}"
+    if isinstance(e, ast.FString):
+        return _fstring(e)
     if isinstance(e, ast.Cast):
-        return f"{_wrap(e.value, _PREC['or'])} as {print_type(e.type)}"
+        return f"{_wrap(e.value, _PREC['or'], q)} as {print_type(e.type)}"
     raise TypeError(f"not an expression node: {e!r}")
 
 
-def _wrap(e: ast.Expr, min_prec: int) -> str:
-    text = print_expr(e)
+def _wrap(e: ast.Expr, min_prec: int, q: str = '"') -> str:
+    text = _expr(e, q)
+    if isinstance(e, ast.ListComp) and e.generator:
+        return f"[{text}]"
     return f"({text})" if _prec(e) < min_prec else text
+
+
+def _args(args: tuple[ast.Expr, ...], kwargs: tuple[ast.Keyword, ...], q: str) -> str:
+    if len(args) == 1 and not kwargs and isinstance(args[0], ast.ListComp) \
+            and args[0].generator:
+        return _expr(args[0], q)
+    parts = [_wrap(a, 0, q) for a in args]
+    parts += [f"{k.name}={_wrap(k.value, 0, q)}" for k in kwargs]
+    return ", ".join(parts)
+
+
+def _gens(gens: tuple[ast.CompFor, ...], q: str) -> str:
+    out = []
+    for g in gens:
+        out.append(f" for {', '.join(g.targets)} in {_wrap(g.iter, _PREC['or'], q)}")
+        out.extend(f" if {_wrap(c, _PREC['or'], q)}" for c in g.ifs)
+    return "".join(out)
+
+
+def _fstring(e: ast.FString) -> str:
+    """f"...": inside the braces, strings take the other quote (as Python before 3.12)."""
+    inner = [_expr(p.value, "'") for p in e.parts if isinstance(p, ast.FormatPart)]
+    q, other = ('"', "'")
+    if any('"' in t for t in inner):
+        q, other = "'", '"'
+    out = ["f", q]
+    for p in e.parts:
+        if isinstance(p, ast.FormatPart):
+            text = _expr(p.value, other)
+            if text.startswith("{"):
+                text = " " + text  # `{{` would read as a literal brace
+            out.append("{" + text + (":" + p.spec if p.spec else "") + "}")
+        else:
+            out.append(quote(p, q)[1:-1].replace("{", "{{").replace("}", "}}"))
+    out.append(q)
+    return "".join(out)
 
 
 def _print_block(body: tuple[ast.Stmt, ...], depth: int, out: list[str]) -> None:
@@ -141,17 +205,20 @@ def _print_block(body: tuple[ast.Stmt, ...], depth: int, out: list[str]) -> None
 def _print_stmt(s: ast.Stmt, depth: int, out: list[str]) -> None:
     pad = INDENT * depth
     if isinstance(s, ast.Assign):
-        out.append(f"{pad}{print_expr(s.target)} = {print_expr(s.value)}")
+        out.append(f"{pad}{_bare(s.target)} = {_bare(s.value)}")
     elif isinstance(s, ast.AugAssign):
         out.append(f"{pad}{print_expr(s.target)} {s.op}= {print_expr(s.value)}")
     elif isinstance(s, ast.ExprStmt):
-        out.append(pad + print_expr(s.expr))
+        out.append(pad + _bare(s.expr))
+    elif isinstance(s, ast.Import):
+        out.append(f"{pad}from {s.module} import {', '.join(s.names)}" if s.names
+                   else f"{pad}import {s.module}")
     elif isinstance(s, ast.Submit):
         out.append(f"{pad}submit({print_expr(s.value)})")
     elif isinstance(s, ast.Fail):
         out.append(f"{pad}fail({print_expr(s.message)})")
     elif isinstance(s, ast.Return):
-        out.append(pad + ("return" if s.value is None else f"return {print_expr(s.value)}"))
+        out.append(pad + ("return" if s.value is None else f"return {_bare(s.value)}"))
     elif isinstance(s, ast.Break):
         out.append(pad + "break")
     elif isinstance(s, ast.Continue):
@@ -180,6 +247,13 @@ def _print_stmt(s: ast.Stmt, depth: int, out: list[str]) -> None:
         _print_block(s.body, depth + 1, out)
     else:
         raise TypeError(f"not a statement node: {s!r}")
+
+
+def _bare(e: ast.Expr) -> str:
+    """A statement-level expression: a tuple without its brackets (`a, b = b, a`)."""
+    if isinstance(e, ast.TupleLit):
+        return ", ".join(print_expr(i) for i in e.items)
+    return print_expr(e)
 
 
 def print_script(script: ast.Script) -> str:

@@ -30,6 +30,7 @@ import json
 import math
 from typing import Any
 
+from rlmlang.cost import size_fuel
 from rlmlang.tools import regex
 from rlmlang.tools.declare import (
     const_fuel,
@@ -50,7 +51,7 @@ from rlmlang.tools.values import (
     parse_number,
     to_int_value,
 )
-from rlmlang.types import FLOAT, INT, UNKNOWN, DictT, ListT, Type
+from rlmlang.types import FLOAT, INT, STR, UNKNOWN, DictT, ListT, Type
 
 RANGE_MAX = 1_000_000
 # Fuel for showing a value: per unit of its size (the text can be up to
@@ -100,6 +101,11 @@ def _numeric(ts: list[Type]) -> Type:
 
 def _numeric_elems(ts: list[Type]) -> Type:
     return INT if ts and _elem_of(ts[0]) == INT else FLOAT
+
+
+def _ordered_elems(ts: list[Type]) -> Type:
+    """min_of/max_of: the items' own type for str, else int or float."""
+    return STR if ts and _elem_of(ts[0]) == STR else _numeric_elems(ts)
 
 
 def _elem_result(ts: list[Type]) -> Type:
@@ -227,15 +233,22 @@ def _nums(fn: str, xs: Any) -> list[float | int]:
     return [_num(fn, x) for x in xs]
 
 
+def _ordered(fn: str, xs: Any) -> list[Any]:
+    """Numbers, or strings: what min and max compare."""
+    if isinstance(xs, list) and xs and all(isinstance(x, str) for x in xs):
+        return xs
+    return _nums(fn, xs)
+
+
 def _min_of(xs: Any) -> float | int:
-    v = _nums("min_of", xs)
+    v = _ordered("min_of", xs)
     if not v:
         raise ToolError("min_of: the list is empty", "check len(xs) > 0 first")
     return min(v)
 
 
 def _max_of(xs: Any) -> float | int:
-    v = _nums("max_of", xs)
+    v = _ordered("max_of", xs)
     if not v:
         raise ToolError("max_of: the list is empty", "check len(xs) > 0 first")
     return max(v)
@@ -331,8 +344,8 @@ def _join(xs: Any, sep: Any = "") -> str:
     return _need_str("join", "sep", sep).join(xs)
 
 
-def _strip(text: Any) -> str:
-    return _need_str("strip", "text", text).strip()
+def _strip(text: Any, chars: Any = "") -> str:
+    return _need_str("strip", "text", text).strip(_need_str("strip", "chars", chars) or None)
 
 
 def _same_length_case(text: str, up: bool) -> str:
@@ -509,6 +522,11 @@ def _get_size(s: list[Size]) -> Size:
     return Size(b, b)
 
 
+def _an_item(s: list[Size]) -> Size:
+    b = max(elem(s, 0), 1)
+    return Size(b, b)
+
+
 def _range_size(s: list[Size]) -> Size:
     return Size(RANGE_MAX, 1)
 
@@ -517,7 +535,13 @@ def _range_size(s: list[Size]) -> Size:
 
 
 def builtin_specs() -> list[ToolSpec]:
-    """Every builtin (the core; skills are in skills.py)."""
+    """Every builtin (the core; skills are in skills.py), those behind the Python forms too."""
+    from rlmlang.tools.pyforms import pyform_specs
+
+    return _core_specs() + pyform_specs()
+
+
+def _core_specs() -> list[ToolSpec]:
     text1 = fuel(0)
     text2 = fuel(0, 1)
     return [
@@ -551,12 +575,12 @@ def builtin_specs() -> list[ToolSpec]:
         tool("max", "a: float, b: float", "float", _max, "The larger of two numbers.",
              cost=const_fuel(1), size=scalar(), result_type=_numeric,
              example="high = max(a, b)"),
-        tool("min_of", "xs: list[float]", "float", _min_of,
-             "The smallest number in a non-empty list.", cost=text1, size=scalar(),
-             result_type=_numeric_elems, example="submit(min_of([3, 1, 2]))"),
-        tool("max_of", "xs: list[float]", "float", _max_of,
-             "The largest number in a non-empty list.", cost=text1, size=scalar(),
-             result_type=_numeric_elems, example="submit(max_of([3, 1, 2]))"),
+        tool("min_of", "xs: list[any]", "float", _min_of,
+             "The smallest number (or string) in a non-empty list: min(xs).", cost=text1,
+             size=_an_item, result_type=_ordered_elems, example="submit(min_of([3, 1, 2]))"),
+        tool("max_of", "xs: list[any]", "float", _max_of,
+             "The largest number (or string) in a non-empty list: max(xs).", cost=text1,
+             size=_an_item, result_type=_ordered_elems, example="submit(max_of([3, 1, 2]))"),
         tool("sum", "xs: list[float]", "float", _sum,
              "The sum of a list of numbers (0 for an empty list).", cost=text1,
              size=scalar(), result_type=_numeric_elems, example="submit(sum([1, 2, 3]))"),
@@ -575,10 +599,10 @@ def builtin_specs() -> list[ToolSpec]:
              cost=fuel(0, 1), size=_append_size, result_type=_append_result,
              example="hits = append(hits, line)"),
         tool("keys", "d: dict[str, any]", "list[str]", _keys, "The keys of a dict, in order.",
-             cost=text1, size=lambda s: Size(length(s, 0), elem(s, 0)),
+             cost=lambda s: size_fuel(length(s, 0)), size=lambda s: Size(length(s, 0), elem(s, 0)),
              example="for k in keys(counts):\n    print(k)"),
         tool("values", "d: dict[str, any]", "list[any]", _values,
-             "The values of a dict, in key order.", cost=text1,
+             "The values of a dict, in key order.", cost=lambda s: size_fuel(length(s, 0)),
              size=lambda s: Size(length(s, 0), elem(s, 0)), result_type=_dict_values,
              example="submit(sum(values(counts)))"),
         tool("has", "d: dict[str, any], key: str", "bool", _has, "Whether the dict has the key.",
@@ -596,7 +620,8 @@ def builtin_specs() -> list[ToolSpec]:
         tool("join", "xs: list[str], sep: str = ''", "str", _join,
              "The strings of xs with sep between them.", cost=fuel(0, 1),
              size=_join_size, example='submit(join(names, ", "))', prompt=True),
-        tool("strip", "text: str", "str", _strip, "The text without spaces at either end.",
+        tool("strip", "text: str, chars: str = ''", "str", _strip,
+             "The text without spaces (or the given chars) at either end.",
              cost=text1, size=_list_same, example="name = strip(cells[1])"),
         tool("lower", "text: str", "str", _lower, "The text in lower case.", cost=text1,
              size=_list_same, example="if contains(lower(line), \"error\"):\n    print(line)"),

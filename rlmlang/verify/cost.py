@@ -35,7 +35,7 @@ from rlmlang.cost import ITEM_FUEL, NODE_FUEL, concat_fuel, size_fuel
 from rlmlang.syntax import ast
 from rlmlang.syntax.printer import print_expr
 from rlmlang.tools.registry import Size, ToolSpec
-from rlmlang.types import BOOL, FLOAT, INT, NONE, STR, DictT, ListT, RecordT, Type
+from rlmlang.types import BOOL, FLOAT, INT, NONE, STR, DictT, ListT, RecordT, TupleT, Type
 from rlmlang.verify import termination
 from rlmlang.verify.amortize import Amortizer
 from rlmlang.verify.sizes import (
@@ -157,6 +157,12 @@ def top_of(t: Type | None, size: Num = INF) -> AV:
             el = join(el, top_of(ft, size))
         return AV("dict", size=len(t.fields), elem=el, hi=max((len(n) for n, _ in t.fields),
                                                               default=1))
+    if isinstance(t, TupleT):
+        items = tuple(top_of(i, size) for i in t.items)
+        el = None
+        for i in items:
+            el = join(el, i)
+        return AV("list", size=len(items), elem=el, items=items)
     if isinstance(t, Hole):
         return AV("any", size=0)
     return AV("any", size=size)
@@ -259,7 +265,8 @@ class Analyzer:
             self.charge(kind)
             cur = self.expr(s.target, st)
             val = self.expr(s.value, st)
-            v = self.binop(s.op, cur, val, s, self.types.get(id(s.target)))
+            in_place = isinstance(s.target, ast.Name) and s.op == "+" and cur.kind == "list"
+            v = self.binop(s.op, cur, val, s, self.types.get(id(s.target)), in_place)
             return self.assign(s.target, v, st, s)
         if isinstance(s, ast.ExprStmt):
             self.charge(kind)
@@ -685,6 +692,26 @@ class Analyzer:
                 el = join(el, v)
                 total += v.total
             return AV("list", size=len(e.items), elem=el, sum=total)
+        if isinstance(e, ast.TupleLit):
+            self.cost.fuel += ITEM_FUEL * len(e.items)
+            items = tuple(self.expr(it, st) for it in e.items)
+            el = None
+            for v in items:
+                el = join(el, v)
+            return AV("list", size=len(items), elem=el, sum=sum(v.total for v in items),
+                      items=items)
+        if isinstance(e, ast.IfExp):
+            self.expr(e.cond, st)
+            saved = self.cost
+            self.cost = Cost()
+            yes = self.expr(e.body, refine(st, e.cond, True, self))
+            c_yes = self.cost
+            self.cost = Cost()
+            no = self.expr(e.orelse, refine(st, e.cond, False, self))
+            c_no = self.cost
+            self.cost = saved
+            self.cost.add(c_yes.max(c_no))
+            return join(yes, no) or yes
         if isinstance(e, ast.DictLit):
             self.cost.fuel += ITEM_FUEL * len(e.items)
             el = None
@@ -718,9 +745,12 @@ class Analyzer:
             return ineg(v) if v.kind == "int" else v
         if isinstance(e, ast.Index):
             v = self.expr(e.value, st)
-            self.expr(e.index, st)
+            k = self.expr(e.index, st)
             if v.kind == "str":
                 return AV("str", size=1)
+            if v.items is not None and k.kind == "int" and k.lo == k.hi and \
+                    -len(v.items) <= k.lo < len(v.items):
+                return v.items[int(k.lo)]
             if v.elem is not None:
                 return v.elem
             return top_of(self.types.get(id(e)))
@@ -744,7 +774,8 @@ class Analyzer:
             return v
         return AV("any")
 
-    def binop(self, op: str, a: AV, b: AV, node: Any, t: Type | None) -> AV:
+    def binop(self, op: str, a: AV, b: AV, node: Any, t: Type | None,
+              in_place: bool = False) -> AV:
         if a.kind == "int" and b.kind == "int":
             fn = {"+": iadd, "-": isub, "*": imul, "//": ifloordiv, "%": imod}.get(op)
             return fn(a, b) if fn else AV("float")
@@ -761,7 +792,9 @@ class Analyzer:
             return AV("str", size=size, pieces=pieces)
         if op == "+" and a.kind == "list" and b.kind == "list":
             size = a.size + b.size
-            self.cost.fuel += concat_fuel(clamp(size)) if size != INF else INF
+            # `xs += ys` extends xs in place: the work is the items added, not those held.
+            work = b.size if in_place else size
+            self.cost.fuel += concat_fuel(clamp(work)) if work != INF else INF
             return AV("list", size=size, elem=join(a.elem, b.elem), sum=a.sum + b.sum)
         if op == "*" and {a.kind, b.kind} & {"str", "list"} and "int" in (a.kind, b.kind):
             seq, k = (a, b) if a.kind in ("str", "list") else (b, a)
@@ -920,7 +953,8 @@ class Analyzer:
 
 # Builtins whose result is a list of pieces of one str argument (its position):
 # the pieces' sizes sum to at most that argument's size.
-_SPLITTERS = {"lines": 0, "split": 0, "words": 0, "chunks": 0, "regex_findall": 1,
+_SPLITTERS = {"lines": 0, "split": 0, "split_max": 0, "rsplit": 0, "words": 0, "chunks": 0,
+              "regex_findall": 1,
               "find_lines": 0, "column": 0}
 
 

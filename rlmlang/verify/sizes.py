@@ -50,6 +50,8 @@ class AV:
     sum: Num = INF
     # str known to be one exact input value: (its lines, its longest line, their total)
     shape: tuple[int, int, int] | None = None
+    # a tuple (a list of fixed length at run time): one abstract value per position
+    items: tuple[AV, ...] | None = None
 
     # -- constructors
 
@@ -163,7 +165,10 @@ def join(a: AV | None, b: AV | None) -> AV | None:
     elem = join(a.elem, b.elem)
     pieces = a.pieces if a.pieces == b.pieces else None
     return AV(a.kind, min(a.lo, b.lo), max(a.hi, b.hi), max(a.size, b.size), elem, pieces,
-              max(a.sum, b.sum), a.shape if a.shape == b.shape else None)
+              max(a.sum, b.sum), a.shape if a.shape == b.shape else None, items)
+    items = None
+    if a.items is not None and b.items is not None and len(a.items) == len(b.items):
+        items = tuple(join(x, y) for x, y in zip(a.items, b.items, strict=True))  # type: ignore[misc]
 
 
 def join_all(vals: list[AV]) -> AV | None:
@@ -189,6 +194,10 @@ def leq(a: AV | None, b: AV | None) -> bool:
         return False
     return leq(a.elem, b.elem)
 
+    if b.items is not None:
+        if a.items is None or len(a.items) != len(b.items) or not all(
+                leq(x, y) for x, y in zip(a.items, b.items, strict=True)):
+            return False
 
 def widen_av(old: AV, new: AV) -> AV:
     """Jump bounds that keep moving to infinity (so loops settle)."""
@@ -200,7 +209,10 @@ def widen_av(old: AV, new: AV) -> AV:
         elem = widen_av(old.elem, new.elem)
     pieces = old.pieces if old.pieces == new.pieces else None
     total = old.sum if new.sum <= old.sum else INF
-    return AV(new.kind, lo, hi, size, elem, pieces, total)
+    items = None
+    if old.items is not None and new.items is not None and len(old.items) == len(new.items):
+        items = tuple(widen_av(x, y) for x, y in zip(old.items, new.items, strict=True))
+    return AV(new.kind, lo, hi, size, elem, pieces, total, None, items)
 
 
 # ---------------------------------------------------------------------- ints

@@ -179,6 +179,8 @@ class _Analysis:
             return [(a, st), (n, (asg, typ, stk[:-1]))]
         if op in _BINARY:
             return push(_arith(op, stk[-2], stk[-1]), pop=2)
+        if op == bc.INPLACE_ADD:
+            return push(_arith(bc.ADD, stk[-2], stk[-1]), pop=2)
         if op in _COMPARE:
             return push("bool", pop=2)
         if op == bc.INDEX:
@@ -518,6 +520,8 @@ class _Emitter:
             self.line(f"_G[{a}] = {v}", pc)
         elif op in _BINARY:
             self.binary(pc, op, stk[-2], stk[-1])
+        elif op == bc.INPLACE_ADD:
+            self.inplace_add(pc, stk[-2], stk[-1])
         elif op in _COMPARE:
             self.compare(pc, op, stk[-1])
         elif op == bc.INDEX:
@@ -655,6 +659,31 @@ class _Emitter:
             self.seq_charge(v, pc, p)
         elif res != "float":
             self.dispatch_result(v, pc, p)
+        self.ops = None
+        self.sym.append(v)
+
+    def inplace_add(self, pc: int, tx: str, ty: str) -> None:
+        """`xs += ys`: a list is extended in place (charged for the items added); anything
+        else is `+`, as the interpreter does it."""
+        if tx not in ("list", _ANY):
+            self.binary(pc, bc.ADD, tx, ty)
+            return
+        x, y = self.pop(2)
+        p = len(self.sym)
+        v = f"s{p}"
+        self.ops = (self.recipe(x), self.recipe(y))
+        self.line(f"{v} = {x}", pc)
+        self.use("_type", "_list", "_len")
+        self.line(f"if _type({v}) is _list:", pc)
+        self.ind += 1
+        self.fuel(f"1 + _len({y}) // {CHARS_PER_FUEL}", pc)
+        self.line(f"{v} += {y}", pc)
+        self.ind -= 1
+        self.line("else:", pc)
+        self.ind += 1
+        self.line(f"{v} = {v} + {y}", pc)
+        self.dispatch_result(v, pc, p)
+        self.ind -= 1
         self.ops = None
         self.sym.append(v)
 

@@ -606,6 +606,29 @@ class _Machine:
                 elif op == 46:  # HALT
                     r.status = "finished"
                     break
+                elif op == 48:  # INPLACE_ADD: `xs += ys` extends a list in place
+                    sp -= 1
+                    x = stack[sp - 1]
+                    y = stack[sp]
+                    if type(x) is list:
+                        fuel -= 1 + len(y) // CHARS_PER_FUEL
+                        if fuel < 0:
+                            raise OutOfFuel
+                        x += y
+                    else:
+                        x = x + y
+                        t = type(x)
+                        if t is int:
+                            if x > MAX_INT or x < MIN_INT:
+                                raise VMError("E_RUNTIME", f"integer overflow: {short(x, 30)} "
+                                              "does not fit in 64 bits")
+                        elif t is str:
+                            fuel -= 1 + len(x) // CHARS_PER_FUEL
+                            if fuel < 0:
+                                raise OutOfFuel
+                            if len(x) >= BIG:
+                                self.memory(x, _roots, (lcl, glb, stack, sp - 1, frames))
+                    stack[sp - 1] = x
                 # NOP: nothing
         except Exception as e:  # noqa: BLE001 (every failure becomes one diagnostic)
             self.fail(e, fi, pc - 1, limit - fuel, self._operands(op, stack, sp))
@@ -618,7 +641,7 @@ class _Machine:
     def _operands(op: int, stack: list[Any], sp: int) -> list[Any]:
         if op == bc.STORE_INDEX:
             return [stack[sp], stack[sp + 1]]
-        if bc.ADD <= op <= bc.INDEX:
+        if bc.ADD <= op <= bc.INDEX or op == bc.INPLACE_ADD:
             return [stack[sp - 1], stack[sp]]
         return []
 

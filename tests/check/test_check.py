@@ -62,10 +62,13 @@ def test_recursion_names_the_cycle() -> None:
     assert len(d) == 1 and d[0].data["cycle"] in (["a", "b", "a"], ["b", "a", "b"])
 
 
-def test_attribute_access_suggests_the_function_form() -> None:
+def test_a_method_resolves_by_the_value_type_and_an_unknown_one_is_named() -> None:
     _, r = _check('parts = context.split(",")\nsubmit(parts[0])\n')
+    assert r.ok, r.diagnostics
+    _, r = _check('parts = context.splt(",")\nsubmit(parts[0])\n')
     d = r.diagnostics[0]
-    assert d.code == "E_NAME" and d.fix is not None and 'split(context, ",")' in d.fix
+    assert d.code == "E_NAME" and "str has no method 'splt'" in d.message
+    assert d.fix is not None and ".split(" in d.fix
 
 
 def test_truthiness_fix_is_concrete() -> None:

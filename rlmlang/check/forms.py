@@ -1,0 +1,524 @@
+"""Typing the Python forms: methods, comprehensions, tuples, f-strings, keys, imports.
+
+A mixin of the Checker (typecheck.py), kept apart because every form here
+is sugar: it is typed on the tree the model wrote, its resolution is
+recorded as a `Plan` (sugar.py) by node id, and lowering (lower.py) then
+writes it in the core language, which the checker checks once more. The
+rules a user relies on:
+
+- a method resolves by the static type of its value (`str`, `list`,
+  `dict`); a method that changes its value (`append`, `extend`, `sort`)
+  is a statement of its own, on a name (or `d[k].append(x)`);
+- a comprehension's names belong to it (they may shadow a name outside,
+  even with another type); its iterables are lists, dicts (their keys) or
+  `range(...)`; `f(x for x in xs)` is `f([x for x in xs])`;
+- a tuple has a fixed length and a type per position; it is unpacked into
+  as many names (`for k, v in d.items()`), and a list may be unpacked too
+  (its length is checked when it runs);
+- `key=` of sorted, max and min is a lambda of one parameter, a def or
+  builtin of one parameter, or `d.get`; the keys must be numbers, strings,
+  or tuples of them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rlmlang.check.sugar import (
+    MATCHERS,
+    MODULE_FUNCS,
+    Method,
+    Plan,
+    import_diagnostic,
+    method_table,
+    suggest_method,
+)
+from rlmlang.syntax import ast
+from rlmlang.syntax.parser import FORMAT_SPEC
+from rlmlang.syntax.printer import print_expr
+from rlmlang.types import (
+    BOOL,
+    FLOAT,
+    INT,
+    NONE,
+    STR,
+    UNKNOWN,
+    DictT,
+    ListT,
+    RecordT,
+    TupleT,
+    Type,
+    UnknownT,
+)
+
+if TYPE_CHECKING:
+    from rlmlang.diagnostics import Span
+
+ORDERED = (INT, FLOAT, STR, BOOL)
+
+
+def value_kind(t: Type) -> str | None:
+    if t == STR:
+        return "str"
+    if isinstance(t, ListT):
+        return "list"
+    if isinstance(t, (DictT, RecordT)):
+        return "dict"
+    return None
+
+
+def orderable(t: Type) -> bool:
+    if isinstance(t, TupleT):
+        return all(orderable(i) for i in t.items)
+    return t in ORDERED or isinstance(t, UnknownT) or type(t).__name__ == "Hole"
+
+
+class FormsMixin:
+    """Typing of the sugar forms; `self` is the Checker."""
+
+    # These come from the Checker.
+    scope: dict[str, Type]
+    defined: set[str]
+    registry: Any
+    info: Any
+    inputs: dict[str, Type]
+    st: Any
+
+    def plan(self, node: object, p: Plan) -> None:
+        self.info.plans[id(node)] = p
+
+    # ------------------------------------------------------------ iteration
+
+    def elem_of(self, t: Type, where: ast.Expr, what: str = "a for loop") -> Type:
+        """The type of the items a for loop or comprehension gets from a value of type t."""
+        if isinstance(t, ListT):
+            return t.elem
+        if isinstance(t, (DictT, RecordT)):
+            return STR
+        if isinstance(t, UnknownT):
+            return UNKNOWN
+        src = print_expr(where)
+        if t == STR:
+            self.err("E_TYPE", where.span, f"cannot iterate over a str: {what} needs a list "
+                     "or a dict", f"iterate {src}.splitlines() (lines), {src}.split() (words) "
+                     f"or chunks({src}, 4000)")
+        else:
+            self.err("E_TYPE", where.span, f"cannot iterate over {self.show(t)}: {what} needs "
+                     "a list, a dict or range(...)", "for i in range(n): ... counts from 0 to n-1")
+        return UNKNOWN
+
+    def unpack_types(self, names: tuple[str, ...], t: Type, span: Span) -> list[Type]:
+        """The type of each name when a value of type t is unpacked into `names`."""
+        n = len(names)
+        if isinstance(t, TupleT):
+            if len(t.items) != n:
+                self.err("E_TYPE", span, f"cannot unpack {self.show(t)} into {n} names: it "
+                         f"holds {len(t.items)} values", f"unpack into {len(t.items)} names")
+                return [UNKNOWN] * n
+            return list(t.items)
+        if isinstance(t, ListT):
+            return [t.elem] * n  # the length is checked when it runs
+        if not isinstance(t, UnknownT):
+            self.err("E_TYPE", span, f"cannot unpack {self.show(t)} into {', '.join(names)}: "
+                     "only a tuple or a list can be unpacked")
+        return [UNKNOWN] * n
+
+    # ------------------------------------------------------------ comprehensions
+
+    def comprehension(self, node: ast.Expr, gens: tuple[ast.CompFor, ...], inner: Any) -> Any:
+        """Type `inner()` with the comprehension's names bound; they are its own."""
+        self.info.scopes[id(node)] = dict(self.scope)
+        saved_scope, saved_defined = dict(self.scope), set(self.defined)
+        saved_first = dict(self.first_line)
+        try:
+            for g in gens:
+                elem = self.elem_of(self.expr(g.iter), g.iter, "a comprehension")
+                types = [elem] if len(g.targets) == 1 else \
+                    self.unpack_types(g.targets, elem, g.span)
+                for name, t in zip(g.targets, types, strict=True):
+                    self.scope[name] = t
+                    self.defined.add(name)
+                    self.first_line[name] = g.span.line
+                for c in g.ifs:
+                    self.cond(c, "a comprehension's if")
+            return inner()
+        finally:
+            self.scope, self.defined, self.first_line = saved_scope, saved_defined, saved_first
+
+    def list_comp(self, e: ast.ListComp) -> Type:
+        return ListT(self.comprehension(e, e.gens, lambda: self.expr(e.elt)))
+
+    def dict_comp(self, e: ast.DictComp) -> Type:
+        def inner() -> Type:
+            kt = self.expr(e.key)
+            if not self.fits(kt, STR):
+                self.err("E_TYPE", e.key.span, f"dict keys are str, not {self.show(kt)}",
+                         f"convert with str({print_expr(e.key)})")
+            return DictT(self.expr(e.value))
+        return self.comprehension(e, e.gens, inner)
+
+    # ------------------------------------------------------------ small forms
+
+    def if_exp(self, e: ast.IfExp) -> Type:
+        self.cond(e.cond, "a conditional expression")
+        a, b = self.expr(e.body), self.expr(e.orelse)
+        u = self.unify(a, b)
+        if u is None:
+            self.err("E_TYPE", e.span, f"the two values of a conditional expression need one "
+                     f"type: {self.show(a)} and {self.show(b)}",
+                     "convert one of them, e.g. str(...)")
+            return UNKNOWN
+        return u
+
+    def tuple_lit(self, e: ast.TupleLit) -> Type:
+        return TupleT(tuple(self.expr(i) for i in e.items))
+
+    def fstring(self, e: ast.FString) -> Type:
+        for p in e.parts:
+            if isinstance(p, ast.FormatPart):
+                t = self.expr(p.value)
+                kind = p.spec[-1:] if p.spec[-1:].isalpha() or p.spec[-1:] == "%" else ""
+                numeric = kind in ("d", "f", "e", "g", "%") or "," in p.spec or "." in p.spec
+                if numeric and t not in (INT, FLOAT) and not isinstance(t, UnknownT) \
+                        and kind != "s":
+                    self.err("E_TYPE", p.span, f"format spec ':{p.spec}' needs a number, not "
+                             f"{self.show(t)}", f"convert first: {{float({print_expr(p.value)})"
+                             f":{p.spec}}}")
+                elif kind == "d" and t == FLOAT:
+                    self.err("E_TYPE", p.span, "format spec 'd' needs an int, not float",
+                             f"write {{int({print_expr(p.value)}):{p.spec}}} or use .0f")
+                elif p.spec and not FORMAT_SPEC.fullmatch(p.spec):
+                    self.err("E_SYNTAX", p.span, f"format spec ':{p.spec}' is not in the "
+                             "language")
+        return STR
+
+    def tuple_index(self, t: TupleT, e: ast.Index) -> Type:
+        k = e.index
+        if isinstance(k, ast.Neg) and isinstance(k.operand, ast.Const):
+            k = ast.Const(-k.operand.value, k.span)  # type: ignore[operator]
+        if isinstance(k, ast.Const) and isinstance(k.value, int) and \
+                not isinstance(k.value, bool):
+            n = len(t.items)
+            if -n <= k.value < n:
+                return t.items[k.value]
+            self.err("E_TYPE", e.index.span, f"index {k.value} is outside {self.show(t)} "
+                     f"({n} values)")
+            return UNKNOWN
+        first = t.items[0]
+        if all(i == first for i in t.items):
+            return first
+        self.err("E_TYPE", e.index.span, f"a tuple of mixed types ({self.show(t)}) is indexed "
+                 "by a literal number", "write t[0], t[1], ... or unpack it: a, b = t")
+        return UNKNOWN
+
+    # ------------------------------------------------------------ imports
+
+    def import_stmt(self, s: ast.Import) -> None:
+        warn, msg, fix = import_diagnostic(s.module, s.names)
+        self.err("E_SYNTAX", s.span, msg, fix, severity="warning" if warn else "error")
+
+    # ------------------------------------------------------------ methods
+
+    def value_name(self, head: str) -> bool:
+        """Whether `head` (of `head.m(...)`) names a value rather than a tool namespace."""
+        if head in self.scope or head in self.inputs:
+            return True
+        return head in self.frame_names() and head not in self.registry.namespaces()
+
+    def method_call(self, node: ast.Expr, recv: ast.Expr, method: str,
+                    args: tuple[ast.Expr, ...], kwargs: tuple[ast.Keyword, ...],
+                    span: Span, statement: bool = False) -> Type:
+        """`recv.method(args)`: resolve by recv's type, then type as the builtin's call."""
+        if isinstance(recv, ast.Call) and recv.func in MATCHERS and method == "group":
+            return self.match_group(node, recv, args, span)
+        rt = self.expr(recv)
+        if isinstance(rt, UnknownT):
+            for a in args:
+                self.expr(a)
+            return UNKNOWN
+        kind = value_kind(rt)
+        m = method_table(kind).get(method) if kind else None
+        if m is None:
+            return self.no_method(rt, kind, method, recv, span)
+        if m.statement and not statement:
+            self.err("E_TYPE", span, f"{print_expr(recv)}.{method}(...) changes "
+                     f"{print_expr(recv)} and gives no value", "call it on a line of its own")
+            return UNKNOWN
+        if m.kind == "call":
+            return self.method_as_call(node, recv, rt, m, method, args, kwargs, span)
+        return self.mutating_method(node, recv, rt, m, method, args, kwargs, span)
+
+    def no_method(self, rt: Type, kind: str | None, method: str, recv: ast.Expr,
+                  span: Span) -> Type:
+        what = kind or self.show(rt)
+        guess = suggest_method(kind, method) if kind else None
+        spec = self.registry.get(method)
+        if guess:
+            fix = f"did you mean .{guess}(...)?"
+        elif spec is not None and "." not in method:
+            fix = f"call the function with the value first: {method}({print_expr(recv)}, ...)"
+        else:
+            names = ", ".join(sorted(method_table(kind))) if kind else ""
+            fix = f"the {what} methods are: {names}" if names else \
+                f"a {what} has no methods; use a function"
+        self.err("E_NAME", span, f"{what} has no method '{method}'", fix)
+        return UNKNOWN
+
+    def method_as_call(self, node: ast.Expr, recv: ast.Expr, rt: Type, m: Method, method: str,
+                       args: tuple[ast.Expr, ...], kwargs: tuple[ast.Keyword, ...],
+                       span: Span) -> Type:
+        if len(args) + len(kwargs) + 1 < m.min_args + 1 and m.min_args:
+            # d.get(k): None when the key is missing, which has no type here.
+            self.err("E_TYPE", span, f"{print_expr(recv)}.{method}(key) gives None for a "
+                     "missing key, and a value here has one type",
+                     f"give the default: {print_expr(recv)}.{method}(key, default), or test "
+                     f"key in {print_expr(recv)} first")
+            for a in args:
+                self.expr(a)
+            return UNKNOWN
+        builtin = m.builtin
+        spec = self.registry.get(builtin)
+        if m.wide and spec is not None and len(args) + len(kwargs) + 1 > len(spec.params):
+            builtin = m.wide
+            spec = self.registry.get(builtin)
+        if spec is None:
+            self.err("E_NAME", span, f"{method} is not available in this task")
+            return UNKNOWN
+        nodes = list(args)
+        nodes.insert(min(m.recv, len(nodes)), recv)
+        self.plan(node, Plan("call", builtin, m.recv))
+        return self.typed_call(builtin, spec, nodes, kwargs, span, {id(recv): rt},
+                               f"{print_expr(recv)}.{method}")
+
+    def mutating_method(self, node: ast.Expr, recv: ast.Expr, rt: Type, m: Method, method: str,
+                        args: tuple[ast.Expr, ...], kwargs: tuple[ast.Keyword, ...],
+                        span: Span) -> Type:
+        if not (isinstance(recv, ast.Name) or (isinstance(recv, ast.Index)
+                                               and isinstance(recv.value, ast.Name))):
+            self.err("E_TYPE", span, f"{method} changes a list that has a name: call it on a "
+                     "name, as in xs.append(x)", "assign the list to a name first")
+            return NONE
+        if m.kind in ("append", "extend"):
+            if len(args) != 1 or kwargs:
+                self.err("E_TYPE", span, f"{method} takes one value")
+                return NONE
+            at = self.expr(args[0])
+            added = ListT(at) if m.kind == "append" else at
+            if m.kind == "extend" and not isinstance(at, (ListT, UnknownT)):
+                self.err("E_TYPE", args[0].span, f"extend takes a list, not {self.show(at)}",
+                         f"to add one item write {print_expr(recv)}.append(...)")
+                return NONE
+            new = self.binop_type("+", rt, added, span, recv, args[0])
+            self.assign(recv, new, args[0], span)
+            self.plan(node, Plan(m.kind))
+            return NONE
+        # rebind: xs.sort(key=..., reverse=...) / xs.reverse()
+        if args:
+            self.err("E_TYPE", span, f"{method} takes no positional arguments")
+            return NONE
+        if m.builtin == "sorted":
+            t = self.keyed("sorted", node, [recv], kwargs, span, {id(recv): rt})
+        else:
+            for k in kwargs:
+                self.err("E_TYPE", k.span, f"{method} has no parameter '{k.name}'")
+            t = rt
+        self.plan(node, Plan("rebind", m.builtin, data=self.info.plans.get(id(node))))
+        return NONE if t is not None else NONE
+
+    def match_group(self, node: ast.Expr, search: ast.Call, args: tuple[ast.Expr, ...],
+                    span: Span) -> Type:
+        """`re.search(p, s).group(n)`: the text of group n of the first match."""
+        if len(search.args) != 2 or search.kwargs or len(args) > 1:
+            self.err("E_TYPE", span, f"write {search.func}(pattern, text).group(n)")
+            return UNKNOWN
+        for a in search.args:
+            t = self.expr(a)
+            if not self.fits(t, STR):
+                self.err("E_TYPE", a.span, f"{search.func} takes str arguments, not "
+                         f"{self.show(t)}")
+        if args:
+            t = self.expr(args[0])
+            if not self.fits(t, INT) or t == FLOAT:
+                self.err("E_TYPE", args[0].span, f"group takes a group number, not {self.show(t)}")
+        self.plan(node, Plan("group", "regex_group", data=search.func))
+        return STR
+
+    def module_call(self, e: ast.Call) -> Type | None:
+        """`re.findall(p, s)` and the other module functions written with their prefix."""
+        builtin = MODULE_FUNCS.get(e.func)
+        if builtin is None:
+            if e.func in MATCHERS:
+                for a in e.args:
+                    self.expr(a)
+                self.err("E_TYPE", e.func_span if e.func_span.line else e.span,
+                         f"{e.func}(...) gives a match object, which is not in the language",
+                         f"take the text at once: {e.func}(pattern, text).group(1), or "
+                         "regex_search(pattern, text) (\"\" when nothing matches)")
+                return UNKNOWN
+            return None
+        spec = self.registry.get(builtin)
+        if spec is None:
+            return None
+        self.plan(e, Plan("call", builtin))
+        return self.typed_call(builtin, spec, list(e.args), e.kwargs, e.span, {}, e.func)
+
+    # ------------------------------------------------------------ overloads
+
+    def overload(self, e: ast.Call) -> Type | None:
+        """Python's builtins where they take more forms than the core's: None if plain."""
+        name, args, kw = e.func, e.args, e.kwargs
+        if name in self.st.defs:
+            return None
+        if name in ("sorted", "max", "min") and any(k.name == "key" for k in kw):
+            return self.keyed(name, e, list(args), kw, e.span, {})
+        if name == "sorted" and kw and all(k.name == "reverse" for k in kw) and len(args) == 1:
+            return self.keyed(name, e, list(args), kw, e.span, {})
+        if name == "sorted" and len(args) == 1 and not kw and "sorted" in self.registry:
+            t = self.expr(args[0])
+            if isinstance(t, (DictT, RecordT)):
+                self.plan(e, Plan("call", "sorted", data="keys"))
+                return ListT(STR)
+            return self.typed_call("sorted", self.registry.get("sorted"), list(args), kw,
+                                   e.span, {id(args[0]): t}, "sorted")
+        if name == "map" and len(args) == 2 and not kw:
+            t = self.expr(args[1])
+            elem = self.elem_of(t, args[1], "map(...)")
+            form, kt = self.key_type(args[0], elem)
+            self.plan(e, Plan("keyed", "map", data={
+                "form": form, "key": args[0], "reverse": None, "elem": elem, "key_type": kt,
+                "dict": isinstance(t, (DictT, RecordT)), "scope": dict(self.scope)}))
+            return ListT(kt)
+        if name in ("max", "min") and len(args) == 1 and not kw:
+            t = self.expr(args[0])
+            if isinstance(t, (DictT, RecordT)):
+                self.plan(e, Plan("call", f"{name}_of", data="keys"))
+                return STR
+            elem = self.elem_of(t, args[0], f"{name}(...)")
+            if not orderable(elem):
+                self.err("E_TYPE", args[0].span, f"{name} needs numbers or strings, not "
+                         f"{self.show(elem)}", f"give a key: {name}(xs, key=lambda x: ...)")
+            self.plan(e, Plan("call", f"{name}_of"))
+            return elem
+        if name in ("max", "min") and len(args) > 2 and not kw:
+            types = [self.expr(a) for a in args]
+            out: Type = types[0]
+            for a, t in zip(args, types, strict=True):
+                if t not in (INT, FLOAT) and not isinstance(t, UnknownT):
+                    self.err("E_TYPE", a.span, f"{name} of several values needs numbers, not "
+                             f"{self.show(t)}")
+                out = FLOAT if FLOAT in (out, t) else out
+            self.plan(e, Plan("nest", name))
+            return out
+        if name == "round" and len(args) == 1 and not kw:
+            t = self.expr(args[0])
+            if t not in (INT, FLOAT) and not isinstance(t, UnknownT):
+                self.err("E_TYPE", args[0].span, f"round needs a number, not {self.show(t)}")
+            self.plan(e, Plan("round"))
+            return INT
+        if name == "print" and (len(args) != 1 or kw):
+            for a in args:
+                self.expr(a)
+            for k in kw:
+                self.expr(k.value)
+                self.err("E_TYPE", k.span, f"print has no parameter '{k.name}'",
+                         "build the text first: print(a + \" \" + b)")
+            self.plan(e, Plan("print"))
+            return NONE
+        if name in ("list", "set") and len(args) == 1 and not kw:
+            t = self.expr(args[0])
+            if isinstance(t, (DictT, RecordT)):
+                self.plan(e, Plan("call", "keys" if name == "list" else "keys"))
+                return ListT(STR)
+            elem = self.elem_of(t, args[0], f"{name}(...)")
+            self.plan(e, Plan("call", "copy" if name == "list" else "distinct"))
+            return ListT(elem)
+        if name in ("list", "dict") and not args and not kw:
+            self.plan(e, Plan("empty", name))
+            from rlmlang.check.typecheck import HOLE
+
+            return ListT(HOLE) if name == "list" else DictT(HOLE)
+        return None
+
+    def keyed(self, which: str, node: ast.Expr, args: list[ast.Expr],
+              kwargs: tuple[ast.Keyword, ...], span: Span, pre: dict[int, Type]) -> Type:
+        """sorted / max / min with key= (and sorted with reverse=)."""
+        if len(args) != 1:
+            self.err("E_TYPE", span, f"{which} with key= takes one list (or dict)",
+                     f"{which}(xs, key=lambda x: ...)")
+            for a in args:
+                self.expr(a)
+            return UNKNOWN
+        src = args[0]
+        t = pre[id(src)] if id(src) in pre else self.expr(src)
+        elem = self.elem_of(t, src, f"{which}(...)")
+        key: ast.Expr | None = None
+        reverse: ast.Expr | None = None
+        for k in kwargs:
+            if k.name == "key":
+                key = k.value
+            elif k.name == "reverse" and which == "sorted":
+                rt = self.expr(k.value)
+                if not self.fits(rt, BOOL):
+                    self.err("E_TYPE", k.value.span, f"reverse is a bool, not {self.show(rt)}")
+                reverse = k.value
+            else:
+                self.err("E_TYPE", k.span, f"{which} has no parameter '{k.name}'")
+        kt: Type = UNKNOWN
+        form = "none"
+        if key is not None:
+            form, kt = self.key_type(key, elem)
+            if not orderable(kt):
+                self.err("E_TYPE", key.span, f"the key must give numbers or strings (or tuples "
+                         f"of them), not {self.show(kt)}")
+        if key is None and not orderable(elem):
+            self.err("E_TYPE", src.span, f"{which} needs numbers or strings, not "
+                     f"{self.show(elem)}", "give a key=")
+        self.plan(node, Plan("keyed", which, data={
+            "form": form, "key": key, "reverse": reverse, "elem": elem, "key_type": kt,
+            "dict": isinstance(t, (DictT, RecordT)), "scope": dict(self.scope)}))
+        return ListT(elem) if which == "sorted" else elem
+
+    def key_type(self, key: ast.Expr, elem: Type) -> tuple[str, Type]:
+        """How key= is given ("lambda", "def", "builtin", "get") and the keys' type."""
+        if isinstance(key, ast.Lambda):
+            if len(key.params) != 1:
+                self.err("E_TYPE", key.span, "a key function takes one parameter")
+                return "lambda", UNKNOWN
+            saved_scope, saved_defined = dict(self.scope), set(self.defined)
+            try:
+                self.scope[key.params[0]] = elem
+                self.defined.add(key.params[0])
+                return "lambda", self.expr(key.body)
+            finally:
+                self.scope, self.defined = saved_scope, saved_defined
+        if isinstance(key, ast.Name):
+            name = key.id
+            if name in self.st.defs:
+                d = self.st.defs[name]
+                if len(d.node.params) != 1:
+                    self.err("E_TYPE", key.span, f"key={name}: a key function takes one "
+                             "parameter")
+                    return "def", UNKNOWN
+                pt = d.params[d.node.params[0].name]
+                if pt is not None and not self.fits(elem, pt):
+                    self.err("E_TYPE", key.span, f"key={name} takes {self.show(pt)}, but the "
+                             f"items are {self.show(elem)}")
+                return "def", d.returns if d.returns is not None else UNKNOWN
+            spec = self.registry.get(name)
+            if spec is not None and "." not in name:
+                fn = spec.extra.get("result_type")
+                rt = fn([elem]) if callable(fn) else spec.result
+                if spec.params and not self.fits(elem, spec.params[0].type):
+                    self.err("E_TYPE", key.span, f"key={name} takes "
+                             f"{self.show(spec.params[0].type)}, but the items are "
+                             f"{self.show(elem)}")
+                return "builtin", rt
+        if isinstance(key, ast.Dotted) and len(key.parts) == 2 and key.parts[1] == "get":
+            head = key.parts[0]
+            if self.value_name(head):
+                dt = self.lookup(ast.Name(head, key.span))
+                if isinstance(dt, DictT):
+                    return "get", dt.value
+        self.err("E_TYPE", key.span, "a key or map function is a lambda (lambda x: x[1]), a "
+                 "function of one value (len, int, a def) or d.get", "write lambda x: ...")
+        return "none", UNKNOWN
