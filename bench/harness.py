@@ -220,6 +220,10 @@ def run_tasks(
                 cache.put(name, mode_profile, mode, version, task, res)
                 counts["ran"] += 1
                 _print(mode, task, res, cached=False)
+        if backend is not None and backend_loader is None:
+            from rlmlang.bench_hooks import release
+
+            release(model)
         write_results(name, load_tasks(data_dir, quick), cache, version, info, results_dir)
     if docs is not None:
         report.update_docs(results_dir, docs)

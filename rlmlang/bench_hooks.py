@@ -28,6 +28,13 @@ def backend_for(model: str | None) -> Any:
     return _BACKENDS[key]
 
 
+def release(model: str | None) -> None:
+    """Close the model's backend (the benchmark moves on to another model)."""
+    backend = _BACKENDS.pop(model or "", None)
+    if backend is not None and hasattr(backend, "close"):
+        backend.close()
+
+
 def _inputs(task: dict[str, Any]) -> dict[str, Any]:
     base = Path(task["dir"])
     out: dict[str, Any] = {}

@@ -104,6 +104,23 @@ def _formats(draft: TaskDraft) -> dict[str, str]:
     return out
 
 
+def catalogue() -> list[dict[str, Any]]:
+    """Every task's id, family, split and quick flag, known without generating anything."""
+    out = []
+    for group, _, count in GROUPS:
+        for i in range(count):
+            family = LEGACY_FAMILY[records.AGG_SPECS[i].op] if group == "aggregate" else \
+                LEGACY_FAMILY.get(group, group)
+            out.append({"id": _legacy_id(group, i), "family": family, "split": "dev",
+                        "quick": _is_quick(group, i)})
+    for family, variants in suite.FAMILIES.items():
+        splits = suite.splits(family)
+        for i, tid in enumerate(suite.task_ids(family)):
+            out.append({"id": tid, "family": family, "split": splits[tid],
+                        "quick": variants[i].quick})
+    return out
+
+
 def _write(path: Path, text: str) -> tuple[int, str]:
     data = text.encode()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -140,6 +157,14 @@ def _entry(draft: TaskDraft, out: Path) -> dict[str, Any]:
     }
 
 
+def generator_digest() -> str:
+    """A hash of the generator's own code: data written by other code is regenerated."""
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def generate(out: Path = DEFAULT_OUT, seed: int = DEFAULT_SEED, quick: bool = False) -> Path:
     """Write every task (or only the quick ones) under `out`; return the manifest path."""
     out = Path(out)
@@ -166,6 +191,7 @@ def generate(out: Path = DEFAULT_OUT, seed: int = DEFAULT_SEED, quick: bool = Fa
         "version": VERSION,
         "seed": seed,
         "subset": "quick" if quick else "all",
+        "generator": generator_digest(),
         "tasks": tasks,
     }
     path = out / MANIFEST

@@ -2,8 +2,8 @@
 
 The task data is generated, not committed (`bench/tasks/data/` is
 gitignored): `ensure_tasks` regenerates it when the manifest is missing, has
-another seed, lacks tasks that were asked for, or a file's hash does not
-match. `load_tasks` returns the manifest's task dicts with one key added,
+another seed, was written by other generator code, lacks tasks that were
+asked for, or a file's hash does not match. `load_tasks` returns the manifest's task dicts with one key added,
 `dir` (absolute folder the `inputs[...]["file"]` paths and grants are
 relative to), and `read_inputs` turns a task's inputs into strings.
 """
@@ -12,10 +12,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
-from bench.tasks.generate import DEFAULT_OUT, DEFAULT_SEED, MANIFEST, VERSION, generate
+from bench.tasks.generate import (
+    DEFAULT_OUT,
+    DEFAULT_SEED,
+    MANIFEST,
+    VERSION,
+    generate,
+    generator_digest,
+)
 
 __all__ = ["DEFAULT_OUT", "DEFAULT_SEED", "ensure_tasks", "load_tasks", "read_inputs"]
 
@@ -29,6 +38,8 @@ def _manifest_ok(out: Path, seed: int, quick: bool, check_hashes: bool) -> bool:
     except json.JSONDecodeError:
         return False
     if manifest.get("version") != VERSION or manifest.get("seed") != seed:
+        return False
+    if manifest.get("generator") != generator_digest():
         return False
     if manifest.get("subset") != "all" and not quick:
         return False
@@ -51,7 +62,16 @@ def ensure_tasks(
     """Make sure the task data under `out` is there and current; return its manifest path."""
     out = Path(out)
     if not _manifest_ok(out, seed, quick, check_hashes):
-        generate(out, seed, quick)
+        # Written beside, then swapped in: a run reading the old files is not cut short by
+        # another process regenerating them (same seed, same bytes).
+        tmp = out.with_name(f".{out.name}.new-{os.getpid()}")
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        generate(tmp, seed, quick)
+        if out.exists():
+            out.rename(old)
+        tmp.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
     return out / MANIFEST
 
 
