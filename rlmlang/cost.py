@@ -62,9 +62,61 @@ def concat_fuel(result_size: int) -> int:
     return size_fuel(result_size)
 
 
+# Visiting one item of a list or dict in Python (measuring it, comparing it, copying it
+# as JSON, showing it, making it) costs about as much as touching this many characters
+# in C: items weigh more than characters (bench/micro_fuel.py measures both).
+ITEM_WORK = 16
+# Reading or writing a state value copies it as JSON: encoding or decoding, and checking.
+STATE_WORK = 2
+
+
+class _Sized:  # what the functions below read of a registry Size (no import cycle)
+    total: int
+    slots: int
+
+
+def work(size: _Sized) -> int:
+    """What walking a value touches: its characters and items, items weighted by ITEM_WORK
+    (a str: its length; a scalar: 1)."""
+    slots = size.slots
+    return size.total + ITEM_WORK * slots if slots else size.total
+
+
+def walk_fuel(size: _Sized) -> int:
+    """Fuel for walking a value once (no base: a scalar or a short str costs nothing)."""
+    return work(size) // CHARS_PER_FUEL
+
+
+def result_fuel(items: int, per_item: int = ITEM_WORK) -> int:
+    """Fuel for the items of a list or dict a builtin or tool returns, on top of its own
+    cost: making them (a str piece, a regex match) is work its arguments' sizes may not
+    show (splitting 5 MB of commas makes 5M strings). Items of items are made by the
+    builtin's own work on its arguments (a table's cells: its characters)."""
+    return per_item * items // CHARS_PER_FUEL
+
+
+def compare_fuel(x: _Sized, y: _Sized) -> int:
+    """`==`, `<`, ... on two strs, or two lists or dicts: as far as the shorter reaches."""
+    return min(work(x), work(y)) // CHARS_PER_FUEL
+
+
+def contains_fuel(item: _Sized, items: int) -> int:
+    """`x in xs` on a list of `items` items: each compared with x (a scalar counts 1)."""
+    return 1 + items * (ITEM_WORK + work(item)) // CHARS_PER_FUEL
+
+
+def state_fuel(size: _Sized) -> int:
+    """Reading or writing `state.k`: the value is copied as JSON (a scalar costs nothing)."""
+    return STATE_WORK * work(size) // CHARS_PER_FUEL
+
+
 # Default run-level budgets (overridable per run with --budget K=V).
 DEFAULT_BUDGETS: dict[str, int] = {
-    "fuel": 5_000_000,  # VM fuel per script
+    # VM fuel per script: about 4 s of VM time at the median of ordinary scripts measured
+    # by `python -m bench.micro_fuel` (0.44 s per million fuel on the shared 2-core box
+    # under load, about half that unloaded); adversarial scripts buy at most a few times
+    # that (fuel_worst_over_median). The run's wall-time budget is the outer limit.
+    "fuel": 10_000_000,
     "tool_calls": 1_000,  # host tool calls per script
     "llm_calls": 20,  # sub-model calls per script
     "memory": 256_000_000,  # bytes of live values, approximately

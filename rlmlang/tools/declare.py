@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from rlmlang.cost import size_fuel
+from rlmlang.cost import size_fuel, work
 from rlmlang.tools.registry import CostFn, Param, Permission, Size, SizeFn, ToolSpec
 from rlmlang.types import INT, UNKNOWN, DictT, ListT, RecordT, Type, parse_type
 
@@ -123,10 +123,16 @@ def _total(sizes: list[Size], i: int) -> int:
 
 
 def fuel(*positions: int, base: int = 0, factor: int = 1) -> CostFn:
-    """Fuel `base + size_fuel(factor * (sum of the totals at positions))`."""
+    """Fuel `base + size_fuel(factor * (the work of walking the arguments at positions))`:
+    a str's characters; a list's or dict's characters and items, items weighted by
+    cost.ITEM_WORK (going over an item in Python costs more than over a character)."""
 
     def cost(sizes: list[Size]) -> int:
-        return base + size_fuel(factor * sum(_total(sizes, i) for i in positions))
+        n = 0
+        for i in positions:
+            if i < len(sizes):
+                n += work(sizes[i])
+        return base + size_fuel(factor * n)
 
     return cost
 

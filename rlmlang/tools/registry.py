@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rlmlang.cost import work
 from rlmlang.types import ListT, Type, format_type
 
 _SCALAR_TYPES = frozenset({int, float, bool, type(None)})
@@ -30,7 +31,13 @@ class Size:
       least 1 (a dict entry: its key's length plus its value's total); None
       where only `len` and `elem` are known;
     - `slots`: container items at every level (0 for a str or scalar): how
-      many values a walk over it visits.
+      many values a walk over it visits;
+    - `lines`: for a str, at most how many lines it has (its line ends + 1;
+      len + 1 where only the length is known): what a scan that does work per
+      matching line can cost;
+    - `min_len`: a lower bound of `len` (exact from size_of; from the verifier, the
+      literal text it knows a str holds, else 0): a phrase of k characters can match
+      at most len // k times. Costs are monotone *decreasing* in it.
 
     `total` (characters and items reachable) is `min(len * elem, sum)`: the
     lines of a text are at most as many characters as the text, however long
@@ -41,15 +48,32 @@ class Size:
     call that charges by `len` (or not at all) never walks its argument.
     """
 
-    __slots__ = ("len", "_elem", "_sum", "_slots", "_value")
+    __slots__ = ("len", "_elem", "_sum", "_slots", "_value", "_lines", "min_len")
 
     def __init__(self, len: int = 1, elem: int = 1, sum: int | None = None,  # noqa: A002
-                 slots: int = 0) -> None:
+                 slots: int = 0, lines: int | None = None, min_len: int = 0) -> None:
         self.len = len
+        self.min_len = min_len
         self._elem = elem
         self._sum = sum
         self._slots = slots
         self._value: Any = None
+        self._lines = lines
+
+    @classmethod
+    def of_text(cls, text: str) -> Size:
+        """The Size of a str; its lines are counted on first need."""
+        s = object.__new__(cls)
+        s.len, s._elem, s._sum, s._slots, s._value, s._lines = len(text), 1, None, 0, text, None
+        s.min_len = s.len
+        return s
+
+    @property
+    def lines(self) -> int:
+        if self._lines is None:
+            v = self._value
+            self._lines = v.count("\n") + 1 if isinstance(v, str) else max(self.len, 0) + 1
+        return self._lines
 
     @classmethod
     def lazy(cls, value: list[Any] | dict[str, Any]) -> Size:
@@ -84,9 +108,12 @@ class Size:
     @property
     def total(self) -> int:
         """Characters and items reachable: len for a str or scalar (see the class doc)."""
-        full = self.len * max(self.elem, 1)
-        s = self.sum
-        return full if s is None or s >= full else max(s, 0)
+        if self._elem is _UNMEASURED:
+            self._measure()
+        e = self._elem
+        full = self.len * (e if e > 1 else 1)
+        s = self._sum
+        return full if s is None or s >= full else (s if s > 0 else 0)
 
     def _key(self) -> tuple[int, int, int | None, int]:
         return (self.len, self.elem, self.sum, self.slots)
@@ -114,11 +141,11 @@ def size_of(value: object) -> Size:
     """
     t = type(value)
     if t is str:
-        return Size(len(value), 1)  # type: ignore[arg-type]
+        return Size.of_text(value)  # type: ignore[arg-type]
     if t is list or t is dict:
         return Size.lazy(value)  # type: ignore[arg-type]
     if isinstance(value, str):
-        return Size(len(value), 1)
+        return Size.of_text(value)
     if isinstance(value, (list, dict)):
         return Size.lazy(value)
     return SCALAR_SIZE
@@ -213,10 +240,10 @@ class ToolSpec:
 
 
 def linear_cost(base: int = 1, per: float = 0.0, params: tuple[int, ...] = (0,)) -> CostFn:
-    """Cost `base + per * (sum of the totals of the given argument positions)`."""
+    """Cost `base + per * (the work of walking the given arguments)` (cost.work)."""
 
     def cost(sizes: list[Size]) -> int:
-        n = sum(sizes[i].total for i in params if i < len(sizes))
+        n = sum(work(sizes[i]) for i in params if i < len(sizes))
         return base + int(per * n)
 
     return cost

@@ -36,7 +36,13 @@ from rlmlang.tools.builtins import split_lines
 from rlmlang.tools.declare import fuel, length, scalar, tool
 from rlmlang.tools.errors import ToolError, preview
 from rlmlang.tools.reader import looks_like_header
-from rlmlang.tools.regex import compile_pattern
+from rlmlang.tools.regex import (
+    CALL_FUEL,
+    LINE_FUEL,
+    compile_pattern,
+    lines_matching,
+    matches,
+)
 from rlmlang.tools.registry import Size, ToolSpec
 from rlmlang.tools.values import display, numbers_in, parse_number, to_int_value
 
@@ -80,14 +86,11 @@ def matching_lines(fn: str, text: Any, phrase: Any, first: bool, also: Any = "")
     wanted = _phrase_patterns(also)[1] if also.strip() else None  # anywhere in the line
     for pattern in _phrase_patterns(phrase):
         out: list[str] = []
-        last_start = -1
-        for m in pattern.finditer(text):
-            start, end = _line_at(text, m.start(1))
-            if start == last_start:
-                continue
-            last_start = start
-            line = _clean(text[start:end])
-            if wanted is not None and not wanted.search(line):
+        # One search per matching line, resumed at the next line: a long line with many
+        # matches is scanned once (linear), not once per match.
+        for line in lines_matching(pattern, text):
+            line = _clean(line)
+            if wanted is not None and not matches(wanted, line):
                 continue
             out.append(line)
             if first:
@@ -424,18 +427,35 @@ def _follow(text: Any, key: Any, other: Any, col: Any) -> str:
     if found is None:
         raise ToolError(f"follow: no row of the first text has {display(key)!r}",
                         "use the key exactly as the question writes it")
-    links = [matcher(c) for c in _cells(found) if c and not is_key(c)]
+    links = [c for c in _cells(found) if c and not is_key(c)]
     targets = table("follow", other, "")
     ci, skip = column_index("follow", targets, col)
     body = targets[1:] if (skip or _has_header(targets)) else targets
-    # A link is most often the other table's key (its first column), else any cell.
+    # A link is most often the other table's key (its first column), else any cell: the
+    # first row (in order) with a cell equal to the link, as matcher compares them (same
+    # text trimmed and case-folded, or the same number), found through an index of the
+    # rows' cells built once (links x rows was quadratic).
+    numeric = any(parse_number(display(c).strip()) is not None for c in links)
     for first_only in (True, False):
+        by_text: dict[str, int] = {}
+        by_number: dict[float, int] = {}
+        for i, r in enumerate(body):
+            for c in (r[:1] if first_only else r):
+                c = c.strip()
+                by_text.setdefault(c.casefold(), i)
+                if numeric:
+                    n = parse_number(c)
+                    if n is not None:
+                        by_number.setdefault(n, i)
         for link in links:
-            for r in body:
-                cells = r[:1] if first_only else r
-                if any(link(c) for c in cells):
-                    got = _cell(r, ci)
-                    return "" if got is None else got
+            v = display(link).strip()
+            hits = [by_text.get(v.casefold(), len(body))]
+            n = parse_number(v)
+            if n is not None:
+                hits.append(by_number.get(n, len(body)))
+            if min(hits) < len(body):
+                got = _cell(body[min(hits)], ci)
+                return "" if got is None else got
     return ""
 
 
@@ -445,6 +465,7 @@ _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-_/][A-Za-z0-9]+)*")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _FILLER = {"is", "was", "are", "were", "be", "equals", "of", "to", "as", "set", "now"}
 _LEAD = re.compile(r"[\s:=\-–—>#]+")
+_WORD_AT = re.compile(r"\s*(\S+)\s*")  # a word and the space after it (str.split's)
 _TRAIL = ".,;:!?)]}\"'"
 
 
@@ -511,20 +532,26 @@ def _value_after(text: Any, label: Any) -> str:
             break
     if pos < 0:
         return ""
-    rest = text[pos:]
+    # Skip separators and filler words ("is", "was", ...) by position: copying the rest of
+    # the text at each word made "is is is ..." quadratic.
     while True:
-        rest = _LEAD.sub("", rest, count=1) if _LEAD.match(rest) else rest
-        word = rest.split(None, 1)
-        if word and word[0].casefold().rstrip(":") in _FILLER and len(word) > 1:
-            rest = word[1]
+        lead = _LEAD.match(text, pos)
+        if lead is not None:
+            pos = lead.end()
+        word = _WORD_AT.match(text, pos)
+        if word is not None and word.end() < len(text) and \
+                word.group(1).casefold().rstrip(":") in _FILLER:
+            pos = word.end()
             continue
         break
+    rest = text[pos:]
     if rest and rest[0] in "\"'":
         q = rest[0]
         end = rest.find(q, 1)
         if end > 0:
             return rest[1:end]
-    token = rest.split(None, 1)[0] if rest.split() else ""
+    first = rest.split(None, 1)
+    token = first[0] if first else ""
     token = token.lstrip("([{\"'")
     return token.rstrip(_TRAIL)
 
@@ -559,19 +586,33 @@ def _rows_size(s: list[Size]) -> Size:
 def skill_specs() -> list[ToolSpec]:
     """Every skill; all are offered in the model's prompt."""
     scan = fuel(0, 1, factor=2)
-    parse = fuel(0, 2, factor=4)
+    # Reading a text as a table costs 80-300 ns a character (short rows are dearest).
+    parse = fuel(0, 2, factor=16)
+
+    def per_line(sizes: list[Size]) -> int:
+        """A scan with work on each matching line: at most the text's lines, and at most
+        one per phrase and line end the text can hold."""
+        if not sizes:
+            return scan(sizes)
+        text, phrase = sizes[0], sizes[1] if len(sizes) > 1 else Size(0, 1)
+        matching = min(text.lines, text.len // (phrase.min_len + 1) + 1)
+        also = len(sizes) > 2 and sizes[2].len > 0  # a second search in each such line
+        return scan(sizes) + (LINE_FUEL + (1 if also else 0)) * matching
+
     return [
         tool("find_line", "text: str, phrase: str, also: str = ''", "str", _find_line,
              'The first line that mentions phrase (and also, if given; any case), or "" if '
              'none does.',
-             cost=scan, size=_text_size, prompt=True,
+             cost=per_line, size=_text_size, prompt=True,
              example='line = find_line(context, "badge 4820")\n'
                      'submit(value_after(line, "access code"))'),
         tool("find_lines", "text: str, phrase: str, also: str = ''", "list[str]", _find_lines,
-             "Every line that mentions phrase (and also, if given; any case).", cost=scan, size=_lines_size,
+             "Every line that mentions phrase (and also, if given; any case).",
+             cost=per_line, size=_lines_size,
              prompt=True, example='for line in find_lines(context, "error"):\n    print(line)'),
         tool("count_lines", "text: str, phrase: str, also: str = ''", "int", _count_lines,
-             "How many lines mention phrase (and also, if given; any case).", cost=scan,
+             "How many lines mention phrase (and also, if given; any case).",
+             cost=per_line,
              size=scalar(), prompt=True,
              example='submit(count_lines(context, "timeout", "[api]"))'),
         tool("csv_rows", "text: str, sep: str = ''", "list[list[str]]", _csv_rows,
@@ -610,11 +651,11 @@ def skill_specs() -> list[ToolSpec]:
         tool("follow", "text: str, key: any, other: str, col: any", "str", _follow,
              "Find the row of text that has key, then the row of other that shares a value "
              'with it (an id, a code); its cell in column col ("" if none).',
-             cost=fuel(0, 2, factor=8), size=lambda s: Size(length(s, 2), 1), prompt=True,
+             cost=fuel(0, 2, factor=16), size=lambda s: Size(length(s, 2), 1), prompt=True,
              example='submit(follow(employees, "Omar", departments, "floor"))'),
         tool("value_after", "text: str, label: str", "str", _value_after,
              'The word that follows label in text (skipping ":", "=", "is"), or "".',
-             cost=scan, size=_text_size, prompt=True,
+             cost=fuel(0, 1, factor=24, base=2 * CALL_FUEL), size=_text_size, prompt=True,
              example='line = find_line(context, "locker 630")\n'
                      'submit(value_after(line, "locker 630"))'),
         tool("extract_code", "text: str", "str", _extract_code,

@@ -31,6 +31,7 @@ from rlmlang.verify.permissions import Guard, check_permissions
 from rlmlang.verify.proof import build_proof, num
 from rlmlang.verify.report import (
     cost_diag,
+    out_of_budget_diag,
     size_diag,
     termination_diag,
     unproven_cost_diag,
@@ -112,12 +113,34 @@ def input_av(t: Type, size: Size | None, value: object = None, has_value: bool =
 def verify(checked: CheckedScript, *, policy: Policy | None, budgets: dict[str, int],
            input_sizes: dict[str, Size], state_sizes: dict[str, Size] | None = None,
            strict: bool = True, input_values: dict[str, object] | None = None,
-           file: str | None = None, rlimit: int = solver.RLIMIT) -> VerifyResult:
+           file: str | None = None, rlimit: int = solver.RLIMIT,
+           budget: solver.Budget | None = None) -> VerifyResult:
     """Prove the four obligations; return the verified program or every diagnostic.
 
     `rlimit` caps each Z3 query (termination, path-sensitive cost and sizes) in
-    solver steps, so the verdict is the same on every machine.
+    solver steps, so the verdict is the same on every machine. `budget` (default
+    `solver.Budget()`) caps the whole verification: solver steps over all queries,
+    statements the analysis evaluates, seconds; past it the script is rejected with
+    E_UNPROVEN naming what ran out, so checking never hangs.
     """
+    b = budget or solver.Budget()
+    token = solver.CURRENT.set(b)
+    try:
+        return _verify(checked, policy=policy, budgets=budgets, input_sizes=input_sizes,
+                       state_sizes=state_sizes, strict=strict, input_values=input_values,
+                       file=file, rlimit=rlimit)
+    except solver.OutOfBudget as e:
+        node = getattr(e, "node", None)
+        return VerifyResult(None, [out_of_budget_diag(node, e.what, file or _file_of(checked),
+                                                       b)])
+    finally:
+        solver.CURRENT.reset(token)
+
+
+def _verify(checked: CheckedScript, *, policy: Policy | None, budgets: dict[str, int],
+            input_sizes: dict[str, Size], state_sizes: dict[str, Size] | None,
+            strict: bool, input_values: dict[str, object] | None,
+            file: str | None, rlimit: int) -> VerifyResult:
     file = file or _file_of(checked)
     b = {**DEFAULT_BUDGETS, **(policy.budgets if policy is not None else {}), **budgets}
     env = checked.env

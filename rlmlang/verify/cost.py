@@ -31,12 +31,24 @@ from typing import Any
 
 from rlmlang.check import CheckedScript
 from rlmlang.check.typecheck import Hole
-from rlmlang.cost import ITEM_FUEL, NODE_FUEL, concat_fuel, size_fuel
+from rlmlang.cost import (
+    CHARS_PER_FUEL,
+    ITEM_FUEL,
+    ITEM_WORK,
+    NODE_FUEL,
+    compare_fuel,
+    concat_fuel,
+    contains_fuel,
+    result_fuel,
+    size_fuel,
+    state_fuel,
+    walk_fuel,
+)
 from rlmlang.syntax import ast
 from rlmlang.syntax.printer import print_expr
 from rlmlang.tools.registry import Size, ToolSpec
 from rlmlang.types import BOOL, FLOAT, INT, NONE, STR, DictT, ListT, RecordT, TupleT, Type
-from rlmlang.verify import termination
+from rlmlang.verify import solver, termination
 from rlmlang.verify.amortize import Amortizer
 from rlmlang.verify.sizes import (
     AV,
@@ -193,6 +205,7 @@ class Analyzer:
         self.state_avs = state_avs
         self.memory_cap = memory_cap
         self.rlimit = rlimit  # solver steps per query (termination here, cost in symcost)
+        self.budget = solver.CURRENT.get() or solver.Budget()  # of the whole verification
         self.cost = Cost()
         self.loops: dict[int, LoopRecord] = {}
         self.loop_stack: list[int] = []
@@ -204,6 +217,8 @@ class Analyzer:
         self.frame_types: dict[str, Type] = {}
         self.def_memo: dict[tuple[Any, ...], tuple[AV, Cost]] = {}
         self.quiet_memo: dict[tuple[Any, ...], tuple[AV, Cost]] = {}
+        self.lazy_range: int | None = None  # the range(...) a for header iterates lazily
+        self.start_fuel: Num = 0  # what the VM charges before the first instruction
         self.unbounded: set[str] = set()  # frame:name already reported as unbounded
         # > 0 while a loop body is evaluated only to find its hull or to sample its cost:
         # records (loops, peaks, size problems, termination verdicts) come from the one
@@ -226,6 +241,10 @@ class Analyzer:
         st: State = dict(self.inputs)
         for k, v in self.state_avs.items():
             st["state." + k] = v
+        # The VM copies and measures list and dict inputs before the first instruction.
+        self.start_fuel = sum(_sized(v, walk_fuel) for v in self.inputs.values()
+                              if v.kind in ("list", "dict"))
+        self.cost.fuel += self.start_fuel
         return self.block(body, st)
 
     # ------------------------------------------------------------------ statements
@@ -241,8 +260,13 @@ class Analyzer:
         self.cost.fuel += mul(NODE_FUEL.get(kind, 1), times)
 
     def stmt(self, s: ast.Stmt, st: State) -> State | None:
+        self.budget.step()  # OutOfBudget past the verification's step or time budget
         if self.quiet or isinstance(s, (ast.If, ast.For, ast.While, ast.Def)):
-            return self._stmt(s, st)
+            try:
+                return self._stmt(s, st)
+            except solver.OutOfBudget as e:
+                e.node = s  # the outermost statement it ran out in, as it propagates
+                raise
         saved = self.cost
         self.cost = Cost()
         out = self._stmt(s, st)
@@ -323,6 +347,7 @@ class Analyzer:
                           old.sum + added)
             self.note_peak(name, st[name], node)
         elif isinstance(target, ast.Dotted):
+            self.cost.fuel += _sized(v, state_fuel)  # the value is copied as JSON
             st["state." + target.parts[1]] = v
             self.note_peak("state." + target.parts[1], v, node)
         return st
@@ -404,11 +429,14 @@ class Analyzer:
         self.charge("For", 0)
         saved = self.cost
         self.cost = Cost()
+        self.lazy_range = id(s.iter)  # `for i in range(...)` builds no list
         it = self.expr(s.iter, st)
+        kind = self.info.iter_kinds.get(id(s), "list")
+        if kind == "dict":  # the VM copies the keys first
+            self.cost.fuel += clamp(it.size) // CHARS_PER_FUEL if it.size != INF else INF
         self.note_fuel(s, self.cost.fuel)
         saved.add(self.cost)
         self.cost = saved
-        kind = self.info.iter_kinds.get(id(s), "list")
         n = it.size if it.kind in ("list", "dict", "str") else INF
         if kind == "dict":
             elem = AV("str", size=it.hi if it.hi != INF and it.hi > 0 else INF)
@@ -617,7 +645,9 @@ class Analyzer:
 
         def comps() -> list[dict[int, Num]]:
             return [{s: v[i] for s, v in got.items()} for i in range(len(got[0]))]
-        if any(amort.loose(c) for c in comps()):
+        # Finer samples only for the outer loops: in a nest, every sample of an outer loop
+        # evaluates the inner ones again, so their sweeps multiply.
+        if self.quiet <= 2 and any(amort.loose(c) for c in comps()):
             for s in amort.fine:
                 at(s)
         return comps()
@@ -682,7 +712,9 @@ class Analyzer:
             return v
         if isinstance(e, ast.Dotted):
             v = st.get("state." + e.parts[-1])
-            return v if v is not None else top_of(self.types.get(id(e)))
+            v = v if v is not None else top_of(self.types.get(id(e)))
+            self.cost.fuel += _sized(v, state_fuel)  # the value is copied as JSON
+            return v
         if isinstance(e, ast.ListLit):
             self.cost.fuel += ITEM_FUEL * len(e.items)
             el = None
@@ -729,9 +761,13 @@ class Analyzer:
             return self.binop(e.op, a, b, e, self.types.get(id(e)))
         if isinstance(e, ast.Compare):
             a, b = self.expr(e.left, st), self.expr(e.right, st)
-            if e.op in ("in", "not in") and b.kind in ("str", "list"):
+            if e.op in ("in", "not in") and b.kind == "str":
                 self.cost.fuel += size_fuel(clamp(b.size)) if b.size != INF else INF
-            del a
+            elif e.op in ("in", "not in") and b.kind == "list":
+                self.cost.fuel += contains_fuel(a.to_size(), clamp(b.size)) \
+                    if b.size != INF and _finite(a) else INF
+            elif e.op not in ("in", "not in"):
+                self.cost.fuel += _compared(a, b)
             return AV("bool")
         if isinstance(e, ast.BoolOp):
             self.expr(e.left, st)
@@ -769,8 +805,15 @@ class Analyzer:
             v = self.expr(e.value, st)
             t = self.types.get(id(e))
             if v.kind == "str" and t is not None and t != STR:
-                # A sub-model answer parsed as T: no bigger than the text it came from.
-                return top_of(t, v.size)
+                # A sub-model answer parsed as T: no bigger than the text it came from (JSON
+                # spends at least a character on each item).
+                v = top_of(t, v.size)
+                if v.kind in ("list", "dict"):
+                    v = AV(v.kind, v.lo, v.hi, v.size, v.elem, v.pieces, v.size)
+            elif v.kind == "any" and t is not None:
+                v = top_of(t, v.size)
+            if v.kind in ("list", "dict"):  # the VM checks every item
+                self.cost.fuel += _sized(v, walk_fuel)
             return v
         return AV("any")
 
@@ -848,7 +891,12 @@ class Analyzer:
                     site.pieces.add(av.pieces)
                 elif src is not None:
                     site.pieces.add((Unknown(print_expr(src)),))
-        return self.result(e, spec, ordered, sizes)
+        out = self.result(e, spec, ordered, sizes)
+        lazy = spec.name == "range" and self.lazy_range == id(e)
+        if out.kind in ("list", "dict") and not lazy:  # making its items
+            per = int(spec.extra.get("item_work", ITEM_WORK)) if spec.extra else ITEM_WORK
+            self.cost.fuel += result_fuel(clamp(out.size), per) if out.size != INF else INF
+        return out
 
     def ordered_args(self, spec: ToolSpec, args: list[AV], kw: dict[str, AV]) -> list[AV]:
         out = list(args)
@@ -978,6 +1026,38 @@ def _piece_count(name: str, size: Num, a: list[AV], declared: Num) -> Num:
     return declared
 
 RANGE_LIMIT = 100_000_000  # numbers in one range(...); beyond this it is a memory bomb
+
+
+def _finite(v: AV) -> bool:
+    """Whether every bound of a str or container is finite (its Size is meaningful)."""
+    if v.kind not in ("str", "list", "dict"):
+        return v.kind != "any" or v.size != INF
+    return v.size != INF and (v.kind == "str" or v.elem is None or _finite(v.elem) or
+                              v.sum != INF)
+
+
+def _sized(v: AV, fn: Any) -> Num:
+    """A charge on v's Size (state, walks, results): unbounded where v's size is."""
+    if v.kind in ("str", "list", "dict") and not _finite(v):
+        return INF
+    if v.kind == "any" and v.size == INF:
+        return INF
+    return fn(v.to_size())
+
+
+def _compared(a: AV, b: AV) -> Num:
+    """What the VM charges for `a == b`, `a < b`, ... (compare_fuel on two strs or two
+    containers of the same kind, bounded by the smaller; 0 when the kinds differ)."""
+    data = ("str", "list", "dict")
+    kinds = {a.kind, b.kind}
+    if not kinds & {*data, "any"} or len(kinds - {"any"}) > 1:
+        return 0  # scalars, or different kinds: the VM compares nothing
+    known = [x for x in (a, b) if x.kind in data and _finite(x)]
+    if not known:
+        return INF  # both unknown or unbounded
+    if len(known) == 1:
+        return compare_fuel(known[0].to_size(), known[0].to_size())
+    return compare_fuel(a.to_size(), b.to_size())
 
 
 def _n(x: Num) -> str:

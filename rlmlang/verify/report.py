@@ -195,3 +195,19 @@ def _cost_fix(chain: list[LoopRecord], metric: str, worst: Num, budget_name: str
 def size_diag(node: Any, message: str, fix: str, data: dict[str, Any], file: str) -> Diagnostic:
     span = getattr(node, "span", None)
     return Diagnostic("E_SIZE", message, span, file, fix, (), {"obligation": "sizes", **data})
+
+
+def out_of_budget_diag(node: Any, what: str, file: str, budget: Any) -> Diagnostic:
+    """The verification spent its budget (steps, solver steps or seconds): E_UNPROVEN."""
+    span = getattr(node, "span", None)
+    where = f"while bounding the statement at line {span.line}" if span else ""
+    return Diagnostic(
+        "E_UNPROVEN", f"could not finish verifying the script: {what} {where}".rstrip(),
+        span, file,
+        "nest fewer loops over pieces of text inside each other (split the work into "
+        "separate loops, or loop over chunks(context, 4000)), and keep while loops few and "
+        "their conditions simple",
+        (f"spent: {budget.spent_steps:,} of {budget.steps:,} statement evaluations, "
+         f"{budget.spent_solver:,} of {budget.solver_steps:,} solver steps",),
+        {"obligation": "budget", "ran_out": what, "steps": budget.spent_steps,
+         "solver_steps": budget.spent_solver})

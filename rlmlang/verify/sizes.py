@@ -118,7 +118,11 @@ class AV:
             return Size(clamp(self.size), clamp(self.item_bound()),
                         None if s == INF else clamp(s), clamp(self.slots()))
         if self.kind == "str":
-            return Size(clamp(self.size), 1)
+            # size_of counts line ends + 1: one more than lines() gives for a known text.
+            lines = self.shape[0] + 1 if self.shape is not None else self.size + 1
+            least = sum(len(p) for p in self.pieces if isinstance(p, str)) if self.pieces else 0
+            return Size(clamp(self.size), 1, lines=clamp(min(lines, self.size + 1)),
+                        min_len=least)
         return Size(1, 1)
 
     def bytes(self) -> Num:
@@ -164,11 +168,11 @@ def join(a: AV | None, b: AV | None) -> AV | None:
         return AV("any", size=max(a.size, b.size))
     elem = join(a.elem, b.elem)
     pieces = a.pieces if a.pieces == b.pieces else None
-    return AV(a.kind, min(a.lo, b.lo), max(a.hi, b.hi), max(a.size, b.size), elem, pieces,
-              max(a.sum, b.sum), a.shape if a.shape == b.shape else None, items)
     items = None
     if a.items is not None and b.items is not None and len(a.items) == len(b.items):
         items = tuple(join(x, y) for x, y in zip(a.items, b.items, strict=True))  # type: ignore[misc]
+    return AV(a.kind, min(a.lo, b.lo), max(a.hi, b.hi), max(a.size, b.size), elem, pieces,
+              max(a.sum, b.sum), a.shape if a.shape == b.shape else None, items)
 
 
 def join_all(vals: list[AV]) -> AV | None:
@@ -192,12 +196,12 @@ def leq(a: AV | None, b: AV | None) -> bool:
         return False
     if a.shape != b.shape and b.shape is not None:
         return False
-    return leq(a.elem, b.elem)
-
     if b.items is not None:
         if a.items is None or len(a.items) != len(b.items) or not all(
                 leq(x, y) for x, y in zip(a.items, b.items, strict=True)):
             return False
+    return leq(a.elem, b.elem)
+
 
 def widen_av(old: AV, new: AV) -> AV:
     """Jump bounds that keep moving to infinity (so loops settle)."""

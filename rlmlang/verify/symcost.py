@@ -54,9 +54,12 @@ class SymResult:
 
 
 class _Builder:
-    def __init__(self, an: Analyzer, inputs: dict[str, AV]):
+    def __init__(self, an: Analyzer, inputs: dict[str, AV], script: ast.Script | None = None):
         self.an = an
         self.inputs = inputs
+        # Inputs the script assigns or changes in place (`context = context + context`,
+        # `d[k] = v`, `xs += ys`): their length is no longer the input's.
+        self.changed = _changed_names(script) if script is not None else set(inputs)
         self.facts: list[z3.BoolRef] = []
         self.syms: dict[str, z3.ArithRef] = {}  # input name (or len(input)) -> symbol
         self.ids = itertools.count()
@@ -115,7 +118,8 @@ class _Builder:
                 and isinstance(e.args[0], ast.Name):
             name = e.args[0].id
             av = self.inputs.get(name)
-            if name not in env and av is not None and av.kind in ("str", "list", "dict"):
+            if name not in env and name not in self.changed and av is not None and \
+                    av.kind in ("str", "list", "dict"):
                 return self.input_sym(f"len({name})", av, True)
         return None
 
@@ -270,10 +274,11 @@ class SymCost:
 
     def __init__(self, an: Analyzer, script: ast.Script, inputs: dict[str, AV],
                  rlimit: int = solver.RLIMIT):
-        self.b = _Builder(an, inputs)
+        self.b = _Builder(an, inputs, script)
         self.rlimit = rlimit
         body = tuple(s for s in script.body if not isinstance(s, ast.Def))
         self.cost, _, _ = self.b.block(body, {}, [])
+        self.cost = self.cost + self.b.const(an.start_fuel)  # the inputs copied at start
 
     @property
     def nonlinear(self) -> list[str]:
@@ -307,3 +312,23 @@ class SymCost:
                                       rlimit=self.rlimit)
             worst = got.get("cost")
         return SymResult("refuted", cex, worst, nonlinear=nonlinear)
+
+
+def _changed_names(script: ast.Script) -> set[str]:
+    """Names assigned, or changed in place, anywhere in the script's top level (not in its
+    defs, whose names are their own), loop variables included."""
+    out: set[str] = set()
+    stack: list[ast.Stmt] = [s for s in script.body if not isinstance(s, ast.Def)]
+    while stack:
+        s = stack.pop()
+        target = getattr(s, "target", None)
+        while isinstance(target, ast.Index):
+            target = target.value
+        if isinstance(target, ast.Name):
+            out.add(target.id)
+        if isinstance(s, ast.For):
+            out.add(s.var)
+            out.update(getattr(s, "unpack", ()))
+        for blk in ast.child_blocks(s):
+            stack.extend(blk)
+    return out

@@ -53,6 +53,15 @@ from rlmlang.compiler.validate import stack_heights
 from rlmlang.cost import CHARS_PER_FUEL, size_fuel
 from rlmlang.tools.registry import size_of
 from rlmlang.vm.errors import OutOfFuel, VMError, kind, short
+from rlmlang.vm.meter import (
+    cast_charge,
+    compare_charge,
+    contains_charge,
+    iter_charge,
+    result_charge,
+    start_charge,
+    state_charge,
+)
 
 MAX_INT = bc.MAX_INT
 MIN_INT = -MAX_INT - 1
@@ -523,7 +532,7 @@ class _Emitter:
         elif op == bc.INPLACE_ADD:
             self.inplace_add(pc, stk[-2], stk[-1])
         elif op in _COMPARE:
-            self.compare(pc, op, stk[-1])
+            self.compare(pc, op, stk[-1], stk[-2])
         elif op == bc.INDEX:
             x, y = self.pop(2)
             self.ops = (self.recipe(x), self.recipe(y))
@@ -535,6 +544,10 @@ class _Emitter:
             self.ops = (self.recipe(c), self.recipe(k))
             self.line(f"{c}[{k}] = {v}", pc)
             self.ops = None
+            if stk[-3] in ("dict", _ANY):
+                self.use("_type", "_dict", "_stored", "_memdue")
+                self.line(f"if _type({c}) is _dict and _stored({k}, {v}): "
+                          f"_memdue({self.live(len(self.sym))})", pc)
         elif op == bc.NOT:
             (x,) = self.pop()
             if x in self.lits:
@@ -577,7 +590,8 @@ class _Emitter:
             self.pop()
         elif op == bc.GET_ITER:
             (x,) = self.pop()
-            self.use("_getiter")
+            self.use("_getiter", "_iterc")
+            self.fuel(f"_iterc({x})", pc)
             self.line(f"s{h - 1} = _getiter({x})", pc)
             self.sym.append(f"s{h - 1}")
         elif op == bc.RANGE_ITER:
@@ -598,7 +612,7 @@ class _Emitter:
             self.use("_kwcost", "_kwcall")
             self.fuel(f"_kwcost({a}, [{', '.join(vals)}])", pc)
             self.line(f"s{p} = _kwcall({a}, {b}, [{', '.join(vals)}])", pc)
-            self.big_result(f"s{p}", pc, p)
+            self.big_result(f"s{p}", pc, p, a)
             self.sym.append(f"s{p}")
         elif op == bc.CALL_FUNC:
             self.call_func(pc, a, b)
@@ -611,16 +625,19 @@ class _Emitter:
             self.lits["None"] = None
         elif op == bc.CAST:
             (x,) = self.pop()
-            self.use(f"T{a}", "_cast")
+            self.use(f"T{a}", "_cast", "_castc")
             self.line(f"s{h - 1} = _cast({x}, T{a})", pc)
+            self.fuel(f"_castc(s{h - 1})", pc)
             self.sym.append(f"s{h - 1}")
         elif op == bc.STATE_GET:
-            self.use("_sget")
+            self.use("_sget", "_statec")
             self.line(f"s{h} = _sget({a})", pc)
+            self.fuel(f"_statec(s{h})", pc)
             self.sym.append(f"s{h}")
         elif op == bc.STATE_SET:
             (v,) = self.pop()
-            self.use("_sset")
+            self.use("_sset", "_statec")
+            self.fuel(f"_statec({v})", pc)
             self.line(f"_sset({a}, {v})", pc)
         elif op in (bc.SUBMIT, bc.FAIL):
             (v,) = self.pop()
@@ -687,20 +704,42 @@ class _Emitter:
         self.ops = None
         self.sym.append(v)
 
-    def compare(self, pc: int, op: int, ty: str) -> None:
+    def short_str(self, e: str) -> bool:
+        """Whether operand e is a str constant shorter than CHARS_PER_FUEL (comparing with
+        it costs nothing: compare_charge is 0)."""
+        if e[:1] != "k" or not e[1:].isdigit():
+            return False
+        c = self.prog.consts[int(e[1:])]
+        return type(c) is str and len(c) < CHARS_PER_FUEL
+
+    def compare(self, pc: int, op: int, ty: str, tx: str = _ANY) -> None:
         x, y = self.pop(2)
         p = len(self.sym)
         self.ops = (self.recipe(x), self.recipe(y))
         if op in (bc.IN, bc.NOT_IN) and ty != "dict":
             self.use("_len")
-            if ty in _SEQ:
+            if ty == "str":
                 self.fuel(f"1 + _len({y}) // {CHARS_PER_FUEL}", pc)
+            elif ty == "list":
+                self.use("_inc")
+                self.fuel(f"_inc({x}, {y})", pc)
             else:
-                self.use("_type", "_dict")
+                self.use("_type", "_dict", "_inc")
                 self.line(f"if _type({y}) is not _dict:", pc)
                 self.ind += 1
-                self.fuel(f"1 + _len({y}) // {CHARS_PER_FUEL}", pc)
+                self.fuel(f"_inc({x}, {y})", pc)
                 self.ind -= 1
+        elif op not in (bc.IN, bc.NOT_IN) and tx in ("str", "list", "dict", _ANY):
+            short = [s for s in (x, y) if self.short_str(s)]
+            if tx == "str" and ty == "str" and not short:  # only long strs cost anything
+                self.use("_len", "_cmpc")
+                self.line(f"if _len({x}) >= {CHARS_PER_FUEL} <= _len({y}):", pc)
+                self.ind += 1
+                self.fuel(f"_cmpc({x}, {y})", pc)
+                self.ind -= 1
+            elif not short:
+                self.use("_cmpc")
+                self.fuel(f"_cmpc({x}, {y})", pc)
         expr = f"{x} {_COMPARE[op]} {y}"
         nxt = pc + 1
         if (nxt < len(self.code) and self.code[nxt][0] == bc.JUMP_IF_FALSE
@@ -712,11 +751,16 @@ class _Emitter:
             self.sym.append(f"s{p}")
         self.ops = None
 
-    def big_result(self, v: str, pc: int, below: int) -> None:
-        """A builtin's or tool's result: big strs and lists count towards memory."""
-        self.use("_type", "_str", "_list", "_len", "_mem")
+    def big_result(self, v: str, pc: int, below: int, tool: int) -> None:
+        """A builtin's or tool's result: its items are charged, big values count towards
+        memory."""
+        self.use("_type", "_str", "_list", "_dict", "_len", "_mem", "_resc")
         self.line(f"_t = _type({v})", pc)
-        self.line(f"if (_t is _str or _t is _list) and _len({v}) >= {_BIG}: "
+        self.line("if _t is _list or _t is _dict:", pc)
+        self.ind += 1
+        self.fuel(f"_resc({tool}, {v})", pc)
+        self.ind -= 1
+        self.line(f"if (_t is _str or _t is _list or _t is _dict) and _len({v}) >= {_BIG}: "
                   f"_mem({v}, {self.live(below)})", pc)
 
     def call_tool(self, pc: int, a: int, b: int, stk: tuple[str, ...]) -> None:
@@ -747,7 +791,7 @@ class _Emitter:
             self.fuel(f"C{a}([{', '.join(parts)}])", pc)
             self.use(f"I{a}")
             self.line(f"s{p} = I{a}({', '.join(args)})", pc)
-        self.big_result(f"s{p}", pc, p)
+        self.big_result(f"s{p}", pc, p, a)
         self.sym.append(f"s{p}")
 
     def call_func(self, pc: int, a: int, b: int) -> None:
@@ -973,9 +1017,12 @@ def run(m: Any) -> Any:
     try:
         m._resolve()
         m.measure([glb])
+        fuel = limit - start_charge(glb)  # the inputs copied and measured
+        if fuel < 0:
+            raise OutOfFuel
         g = _globals(m, tr, glb, _SCALAR, LAZY_RANGE, UNSET, _fmt)
         exec(tr.code, g)  # noqa: S102 (our own translation of validated bytecode)
-        r.status, r.value, fuel = g["_rlm_f0"](limit, *glb)
+        r.status, r.value, fuel = g["_rlm_f0"](fuel, *glb)
     except _Stop as s:
         r.status, r.value, fuel = s.args
     except Exception as e:  # noqa: BLE001 (every failure becomes one diagnostic)
@@ -1087,6 +1134,12 @@ def _globals(m: Any, tr: Translation, glb: list[Any], scalar: Any, lazy_range: i
     def mem(new: Any, live: tuple[Any, ...]) -> None:
         m.memory(new, _roots, (sys._getframe(1), live, tr, g, prog.consts))
 
+    def memdue(live: tuple[Any, ...]) -> None:
+        m.measure_due(_roots, (sys._getframe(1), live, tr, g, prog.consts))
+
+    def resc(a: int, v: Any) -> int:
+        return result_charge(m.item_work[a], v)
+
     helpers: dict[str, Any] = {
         "__builtins__": {}, "_U": unset, "_OOF": OutOfFuel, "_Stop": _Stop, "_G": glb,
         "_type": type, "_len": len, "_int": int, "_str": str, "_list": list, "_dict": dict,
@@ -1095,6 +1148,8 @@ def _globals(m: Any, tr: Translation, glb: list[Any], scalar: Any, lazy_range: i
         "_rangeiter": rangeiter, "_precheck": m.precheck, "_mem": mem, "_print": m.print,
         "_pcost": pcost, "_cast": m.cast, "_sget": sget, "_sset": sset,
         "_calltool": calltool, "_kwcost": kwcost, "_kwcall": kwcall,
+        "_stored": m.stored, "_memdue": memdue, "_resc": resc, "_cmpc": compare_charge, "_inc": contains_charge,
+        "_iterc": iter_charge, "_castc": cast_charge, "_statec": state_charge,
     }
     g: dict[str, Any] = {"__builtins__": {}}
     for name in tr.names:

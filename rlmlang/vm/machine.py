@@ -38,6 +38,18 @@ from rlmlang.tools.registry import Size, size_of
 from rlmlang.tools.values import display
 from rlmlang.types import FLOAT, Prim, Type, conforms, format_type, parse_type
 from rlmlang.vm.errors import OutOfFuel, VMError, explain, kind, short
+from rlmlang.vm.meter import (
+    cast_charge,
+    compare_charge,
+    contains_charge,
+    deep_bytes,
+    entry_bytes,
+    item_work,
+    iter_charge,
+    result_charge,
+    start_charge,
+    state_charge,
+)
 
 MAX_INT = bc.MAX_INT
 MIN_INT = -MAX_INT - 1
@@ -97,26 +109,6 @@ def _fmt(v: Any) -> str:
     return v if type(v) is str else display(v)
 
 
-def _approx_bytes(v: Any, deep: bool = True) -> int:
-    """Approximate bytes held by a value (strings by width, lists one level deep)."""
-    t = type(v)
-    if t is str:
-        return 49 + len(v) * (1 if v.isascii() else 4)  # type: ignore[arg-type]
-    if t is list:
-        n = 56 + 8 * len(v)  # type: ignore[arg-type]
-        if deep:
-            for x in v:  # type: ignore[union-attr]
-                n += _approx_bytes(x, False) if type(x) in (str, list, dict) else 32
-        return n
-    if t is dict:
-        n = 232 + 104 * len(v)  # type: ignore[arg-type]
-        if deep:
-            for x in v.values():  # type: ignore[union-attr]
-                n += _approx_bytes(x, False) if type(x) in (str, list, dict) else 32
-        return n
-    return 32
-
-
 _IMMUTABLE = frozenset({str, int, float, bool, type(None)})
 
 
@@ -167,10 +159,12 @@ class _Machine:
         self.out: list[str] = []
         self.out_len = 0
         self.mem_since = 0
-        self.mem_interval = max(1 << 20, self.max_memory // 64)
+        self.mem_base = max(1 << 20, self.max_memory // 64)
+        self.mem_interval = self.mem_base
         self.state_perm: dict[tuple[str, str], None] = {}
         self.casts: dict[int, Type] = {}
         self.tools: list[tuple[Any, Any, Any, bool, bool] | None] = []
+        self.item_work: list[int] = []  # per tool: units of work per item of its results
 
     # ------------------------------------------------------------ setup
 
@@ -178,6 +172,7 @@ class _Machine:
         """Tools by name from the registry; cast types parsed once."""
         for name in self.prog.tools:
             spec = self.registry.get(name) if self.registry is not None else None
+            self.item_work.append(item_work(spec))
             if spec is None:
                 if name in ("print", "range"):
                     self.tools.append(None)  # the VM implements both itself
@@ -209,7 +204,7 @@ class _Machine:
         every frame's operand stack below the operands being consumed; the new
         value is counted too. Both tiers compute the same set (docs/bytecode.md).
         """
-        size = _approx_bytes(new, False)
+        size = deep_bytes([[new]])
         if size > self.max_memory:
             raise VMError("E_BUDGET", f"a {kind(new)} of {len(new):,} items would take about "
                           f"{size:,} bytes, over the memory budget of {self.max_memory:,}",
@@ -220,6 +215,16 @@ class _Machine:
             return
         self.mem_since = 0
         self.measure([[new], *roots(*args)])
+
+    def stored(self, k: Any, v: Any) -> bool:
+        """`d[k] = v` on a dict: the entry counts as allocation (keys hold memory too);
+        whether it is time to measure what is live (`measure_due`)."""
+        self.mem_since += entry_bytes(k, v)
+        return self.mem_since >= self.mem_interval
+
+    def measure_due(self, roots: Any, args: tuple[Any, ...]) -> None:
+        self.mem_since = 0
+        self.measure(roots(*args))
 
     def precheck(self, x: Any, y: Any) -> None:
         """`s * n` is sized before it is built, so a memory bomb never allocates."""
@@ -233,14 +238,10 @@ class _Machine:
                               budget=self.max_memory)
 
     def measure(self, roots: list[list[Any]]) -> None:
-        seen: set[int] = set()
-        live = 0
-        for root in roots:
-            for v in root:
-                t = type(v)
-                if (t is str or t is list or t is dict) and id(v) not in seen:
-                    seen.add(id(v))
-                    live += _approx_bytes(v)
+        """Size everything live (deep); the next measurement waits for allocation of at
+        least half of it, so the walks cost time in proportion to what is allocated."""
+        live = deep_bytes(roots)
+        self.mem_interval = max(self.mem_base, live // 2)
         if live > self.result.memory_peak:
             self.result.memory_peak = live
         if live > self.max_memory:
@@ -336,6 +337,9 @@ class _Machine:
         try:
             self._resolve()
             self.measure([glb])
+            fuel = limit - start_charge(glb)
+            if fuel < 0:
+                raise OutOfFuel
             while True:
                 op, a, b = code[pc]
                 pc += 1
@@ -403,6 +407,14 @@ class _Machine:
                     sp -= 1
                     x = stack[sp - 1]
                     y = stack[sp]
+                    if op <= 18:
+                        t = type(x)
+                        if t is list or t is dict or (t is str and len(x) >= CHARS_PER_FUEL
+                                                      and type(y) is str
+                                                      and len(y) >= CHARS_PER_FUEL):
+                            fuel -= compare_charge(x, y)
+                            if fuel < 0:
+                                raise OutOfFuel
                     if op == 13:
                         v = x == y
                     elif op == 14:
@@ -417,7 +429,7 @@ class _Machine:
                         v = x >= y
                     else:
                         if type(y) is not dict:
-                            fuel -= 1 + len(y) // CHARS_PER_FUEL
+                            fuel -= contains_charge(x, y)
                             if fuel < 0:
                                 raise OutOfFuel
                         v = (x in y) if op == 19 else (x not in y)
@@ -440,7 +452,12 @@ class _Machine:
                         if fuel < 0:
                             raise OutOfFuel
                         v = entry[2](*args)
-                    if (type(v) is str or type(v) is list) and len(v) >= BIG:
+                    t = type(v)
+                    if t is list or t is dict:
+                        fuel -= result_charge(self.item_work[a], v)
+                        if fuel < 0:
+                            raise OutOfFuel
+                    if (t is str or t is list or t is dict) and len(v) >= BIG:
                         self.memory(v, _roots, (lcl, glb, stack, sp, frames))
                     stack[sp] = v
                     sp += 1
@@ -486,7 +503,10 @@ class _Machine:
                     sp += 1
                 elif op == 31:  # STORE_INDEX
                     sp -= 3
-                    stack[sp][stack[sp + 1]] = stack[sp + 2]
+                    x = stack[sp]
+                    x[stack[sp + 1]] = stack[sp + 2]
+                    if type(x) is dict and self.stored(stack[sp + 1], stack[sp + 2]):
+                        self.measure_due(_roots, (lcl, glb, stack, sp, frames))
                 elif op == 32:  # SLICE
                     lo = hi = None
                     if a & 2:
@@ -512,6 +532,9 @@ class _Machine:
                     if t is list or t is str:
                         stack[sp - 1] = iter(x).__next__
                     elif t is dict:
+                        fuel -= iter_charge(x)
+                        if fuel < 0:
+                            raise OutOfFuel
                         stack[sp - 1] = iter(list(x)).__next__
                     else:
                         raise VMError("E_RUNTIME", f"cannot loop over a {kind(x)}")
@@ -542,7 +565,12 @@ class _Machine:
                         v = self.call_tool(entry, args, kwargs, casts.get(-1 - b))
                     else:
                         v = entry[2](*args, **kwargs)
-                    if (type(v) is str or type(v) is list) and len(v) >= BIG:
+                    t = type(v)
+                    if t is list or t is dict:
+                        fuel -= result_charge(self.item_work[a], v)
+                        if fuel < 0:
+                            raise OutOfFuel
+                    if (t is str or t is list or t is dict) and len(v) >= BIG:
                         self.memory(v, _roots, (lcl, glb, stack, sp, frames))
                     stack[sp] = v
                     sp += 1
@@ -578,7 +606,11 @@ class _Machine:
                     stack[sp] = None
                     sp += 1
                 elif op == 41:  # CAST
-                    stack[sp - 1] = self.cast(stack[sp - 1], casts[a])
+                    v = self.cast(stack[sp - 1], casts[a])
+                    fuel -= cast_charge(v)
+                    if fuel < 0:
+                        raise OutOfFuel
+                    stack[sp - 1] = v
                 elif op == 42:  # STATE_GET
                     key = keys[a]
                     self.state_allowed("state.read", key)
@@ -586,13 +618,19 @@ class _Machine:
                     if v is UNSET:
                         raise VMError("E_RUNTIME", f"state.{key} has no value yet",
                                       f"assign state.{key} before reading it")
+                    fuel -= state_charge(v)
+                    if fuel < 0:
+                        raise OutOfFuel
                     stack[sp] = v
                     sp += 1
                 elif op == 43:  # STATE_SET
-                    key = keys[a]
-                    self.state_allowed("state.write", key)
                     sp -= 1
                     v = stack[sp]
+                    fuel -= state_charge(v)
+                    if fuel < 0:
+                        raise OutOfFuel
+                    key = keys[a]
+                    self.state_allowed("state.write", key)
                     self.ctx.state.set(key, v)
                     r.state_writes[key] = copy.deepcopy(v) if isinstance(v, (list, dict)) else v
                 elif op == 44:  # SUBMIT

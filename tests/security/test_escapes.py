@@ -290,7 +290,7 @@ def test_fifos_sockets_and_devices_are_refused_at_once(tmp_path: Path) -> None:
 
 
 NESTED_PARENT = 'submit(llm.run("Read the notes file.", text="x"))'
-NESTED_CHILD = 't = fs.read("data/notes.txt")\nsubmit(find_line(t, "code"))'
+NESTED_CHILD = 't = fs.read("data/notes.txt")\nsubmit(find_line(t[:4000], "code"))'
 
 
 def test_tool_calls_of_nested_runs_are_in_the_run_log(tmp_path: Path) -> None:

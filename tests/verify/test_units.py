@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from harness import Setup, run_text
 
+from rlmlang.cost import DEFAULT_BUDGETS
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_expr
@@ -114,7 +115,8 @@ def test_cost_error_has_numbers_and_fix() -> None:
     text = "n = 0\nfor a in lines(context):\n    for b in lines(context):\n        n = n + 1\nsubmit(str(n))\n"
     out = run_text(text, Setup(sizes={"context": 100_000}))
     d = next(d for d in out.diagnostics if d.code == "E_COST")
-    assert d.data["budget"] == 5_000_000 and d.data["worst_case"] > 5_000_000
+    budget = DEFAULT_BUDGETS["fuel"]
+    assert d.data["budget"] == budget and d.data["worst_case"] > budget
     assert [x["line"] for x in d.data["dominant"]] == [2, 3]
     assert d.fix and "chunks(context, 4000)" in d.fix
     assert any(n.startswith("counterexample: len(context) = 100,000") for n in d.notes)
