@@ -3,6 +3,7 @@
     python -m bench tasks [--model M ...] [--profile P] [--split dev|test|all] [--quick]
                           [--modes grammar,direct] [--only IDS] [--limit N] [--report]
     python -m bench micro [--quick]
+    python -m bench scale [--quick] [--only batch,fanout,ray]
 
 The logic lives in `bench.harness` (tasks) and `bench.micro` (micro); this
 module only parses arguments, so `rlm` could expose the same commands through
@@ -44,10 +45,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     t.add_argument("--cache", type=Path, default=None, help="result cache folder")
     m = sub.add_parser("micro", help="run every bench/micro_*.py and print name=value lines")
     m.add_argument("--quick", action="store_true", help="smaller sizes (CI)")
+    s = sub.add_parser("scale", help="batch, sub-call fan-out and Ray, measured (bench/scale.py)")
+    s.add_argument("--quick", action="store_true", help="fewer tasks and chunks")
+    s.add_argument("--only", default=None, help="comma-separated: batch, fanout, ray")
+    s.add_argument("--tasks", type=int, default=None, help="tasks for batch vs run (20)")
+    s.add_argument("--chunks", type=int, default=None, help="chunks for the fan-out (64)")
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
     """Run the chosen subcommand; the exit status."""
+    if args.bench_command == "scale":
+        from bench.scale import run_scale
+
+        run_scale(args.quick, args.only.split(",") if args.only else None, args.tasks,
+                  args.chunks)
+        return 0
     if args.bench_command == "micro":
         from bench.micro import run_micro
 

@@ -91,8 +91,10 @@ class ServerBackend:
                  timeout_s: float = 120, chat_format: str | None = None,
                  tokenizer_model: str | None = None, *, grammar_field: str = "grammar",
                  context_size: int | None = None, extra: dict[str, Any] | None = None,
-                 check_grammar_output: bool = True, local_vocab: bool = True) -> None:
+                 check_grammar_output: bool = True, local_vocab: bool = True,
+                 parallel: int | None = None) -> None:
         self.base_url = _normalise_url(base_url)
+        self.parallel = parallel  # requests at once (generate_batch); None: ask the server
         self.api_key = api_key
         self.timeout_s = float(timeout_s)
         self.grammar_field = grammar_field
@@ -459,15 +461,26 @@ class ServerBackend:
             raise ModelError(f"max_tokens must be >= 0, not {max_tokens}")
         if max_tokens == 0:  # servers read 0 as "no limit"
             return Generation("", 0, 0, 0, 0.0, 0.0, "length", {"server": self.base_url})
-        checker = None
-        if grammar is not None:
-            self.check_grammar(grammar)
-            if self.check_grammar_output:
-                checker = self._vocab()
-                if checker is None and not self._grammar_probed:
-                    self._probe_grammar()
+        checker = self._before(grammar)
         gen = self._complete(prompt, grammar=grammar, max_tokens=max_tokens,
                              temperature=temperature, seed=seed, stop=stop, on_token=on_token)
+        return self._after(gen, grammar, stop, checker)
+
+    def _before(self, grammar: str | None) -> Any:
+        """Check a grammar locally before any server sees it; the engine that checks outputs."""
+        if grammar is None:
+            return None
+        self.check_grammar(grammar)
+        checker = None
+        if self.check_grammar_output:
+            checker = self._vocab()
+            if checker is None and not self._grammar_probed:
+                self._probe_grammar()
+        return checker
+
+    def _after(self, gen: Generation, grammar: str | None, stop: list[str] | None,
+               checker: Any) -> Generation:
+        """A constrained output the grammar does not allow means the server ignored it."""
         if checker is not None and grammar is not None:
             from rlmlang.backend.decoding import grammar_accepts
 
@@ -478,6 +491,54 @@ class ServerBackend:
             assert gen.stats is not None
             gen.stats["grammar_checked"] = True
         return gen
+
+    def slots(self) -> int:
+        """How many requests the server works on at once.
+
+        $RLM_SERVER_PARALLEL, else `parallel=`, else llama-server's `/props`
+        `total_slots`, else 4 (vLLM batches whatever it is sent;
+        `llama_cpp.server` queues requests behind one lock, so more than one
+        at a time only waits there).
+        """
+        env = os.environ.get("RLM_SERVER_PARALLEL", "")
+        if env.isdigit() and int(env) > 0:
+            return int(env)
+        if self.parallel is None:
+            props = self._try_json("/props") or {}
+            n = props.get("total_slots")
+            self.parallel = int(n) if isinstance(n, int) and n > 0 else 4
+            self.detected["slots"] = "/props total_slots" if isinstance(n, int) else "assumed"
+        return self.parallel
+
+    def generate_batch(self, requests: list[Any], parallel: int | None = None
+                       ) -> list[Generation]:
+        """Send the requests concurrently, at most `slots()` at a time; results in order.
+
+        Grammars are compiled and outputs checked here, one at a time (the
+        local grammar engine is not shared between threads); only the HTTP
+        requests run in parallel, each on its own connection.
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        checkers = [self._before(r.grammar) for r in requests]
+        if self._tokenize is None:
+            self.count_tokens("")  # settle the tokenizer before threads ask for it
+
+        def one(r: Any) -> Generation:
+            if r.max_tokens == 0:
+                return Generation("", 0, 0, 0, 0.0, 0.0, "length", {"server": self.base_url})
+            return self._complete(r.prompt, grammar=r.grammar, max_tokens=r.max_tokens,
+                                  temperature=r.temperature, seed=r.seed,
+                                  stop=list(r.stop) if r.stop else None, on_token=None)
+
+        width = max(1, min(len(requests), parallel or self.slots()))
+        if width == 1:
+            gens = [one(r) for r in requests]
+        else:
+            with ThreadPoolExecutor(width, thread_name_prefix="rlm-subcall") as ex:
+                gens = list(ex.map(one, requests))
+        return [self._after(g, r.grammar, list(r.stop) if r.stop else None, c)
+                for g, r, c in zip(gens, requests, checkers, strict=True)]
 
     def _complete(self, prompt: str, *, grammar: str | None, max_tokens: int,
                   temperature: float, seed: int, stop: list[str] | None,

@@ -65,6 +65,8 @@ class Progress:
             self.running.add(msg[1])
         elif kind == "tokens":
             self.tokens += int(msg[2])
+        elif kind == "note":
+            self.say(f"note: {msg[1]}")
         elif kind == "stopping":
             self.say(f"stopping: {len(self.running)} running task(s) end at their next "
                       "step, their logs kept for resuming (Ctrl-C again kills them)")

@@ -328,6 +328,26 @@ class Runtime:
             meter.add("sub_seconds", gen.prompt_seconds + gen.gen_seconds)
             return value
 
+        def many(prompt: str, snippets: list[dict[str, str]], as_type: Type | None) -> list[Any]:
+            """llm.map: the same counts as len(snippets) predicts, generated together."""
+            meter.add("llm_calls", len(snippets))
+            if meter.left("llm_calls") < 0:
+                raise BudgetExceeded("llm_calls", self.budgets["llm_calls"],
+                                     meter.used["llm_calls"])
+            from rlmlang.controller.subcall import predict_many
+
+            if self._sub_backend is None:
+                self._sub_backend = self._make_sub_backend()
+            t0 = time.monotonic()
+            values, gens = predict_many(self._sub_backend, prompt, snippets, as_type,
+                                        seed=self.seed, extractive=self.profile.extractive_predict)
+            tokens = sum(g.tokens for g in gens)
+            meter.add("tokens", tokens)
+            charge_current("llm", "tokens", tokens)
+            meter.add("sub_seconds", time.monotonic() - t0)
+            return values
+
+        predict.many = many  # type: ignore[attr-defined]
         return predict
 
     def _run_hook(self, meter: Meter) -> Callable[..., Any]:

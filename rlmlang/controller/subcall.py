@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rlmlang.backend.base import Generation
 from rlmlang.types import STR, Prim, Type
 
 SYSTEM = "Answer the question using the text. Reply with the answer only, as briefly as possible."
@@ -68,20 +69,20 @@ def end_texts(backend: Any) -> list[str]:
     return list(ends()) if callable(ends) else ["<|im_end|>", "<end_of_turn>"]
 
 
-def predict(backend: Any, prompt: str, snippets: dict[str, str], as_type: Type | None,
-            seed: int = 0, max_tokens: int = 48, extractive: bool = True) -> tuple[Any, Any]:
-    """Ask the model; return the value (a T, or a str) and the Generation.
+def request(backend: Any, prompt: str, snippets: dict[str, str], as_type: Type | None,
+            seed: int = 0, max_tokens: int = 48, extractive: bool = True) -> Any:
+    """The generation a sub-call needs, as a `parallel.Request`; or None when nothing can
+    be asked (every snippet is empty: the answer is "" without asking, as `predict` does).
 
     `extractive` (the tiny profile) holds an untyped answer over a short
     snippet to a span of the snippet's words.
     """
+    from rlmlang.backend.parallel import Request
+
     if snippets and not any(str(v).strip() for v in snippets.values()):
         # Nothing to read (a search found nothing): asking would only invite invention.
-        from rlmlang.backend.base import Generation
-
-        empty = Generation("", 0, 0, 0, 0.0, 0.0, "stop")
         if as_type is None or (isinstance(as_type, Prim) and as_type.name == "str"):
-            return "", empty
+            return None
     window_chars = int(getattr(backend, "context_size", 2048) * 2.5)
     body = _fit(snippets, window_chars) if snippets else ""
     user = f"{body}\n\n{prompt}" if body else prompt
@@ -90,11 +91,50 @@ def predict(backend: Any, prompt: str, snippets: dict[str, str], as_type: Type |
     t = as_type or STR
     if isinstance(t, Prim) and t.name == "str":
         grammar = span_grammar(snippets) if snippets and extractive else None
-        gen = backend.generate(chat, grammar=grammar, max_tokens=max_tokens, temperature=0.0,
-                               seed=seed, stop=None if grammar else ["\n", *end_texts(backend)])
-        return gen.text.strip().strip('"').strip(), gen
-    from rlmlang.syntax.gbnf import parse_value, value_grammar
+        stop = None if grammar else ("\n", *end_texts(backend))
+        return Request(chat, grammar, max_tokens, 0.0, seed, stop)
+    from rlmlang.syntax.gbnf import value_grammar
 
-    gen = backend.generate(chat, grammar=value_grammar(t), max_tokens=max_tokens * 4,
-                           temperature=0.0, seed=seed)
-    return parse_value(gen.text, t), gen
+    return Request(chat, value_grammar(t), max_tokens * 4, 0.0, seed, None)
+
+
+def answer(gen: Any, as_type: Type | None) -> Any:
+    """The value a sub-call's generation stands for: a T, or the trimmed text."""
+    t = as_type or STR
+    if isinstance(t, Prim) and t.name == "str":
+        return gen.text.strip().strip('"').strip()
+    from rlmlang.syntax.gbnf import parse_value
+
+    return parse_value(gen.text, t)
+
+
+_NOTHING = Generation("", 0, 0, 0, 0.0, 0.0, "stop")
+
+
+def predict(backend: Any, prompt: str, snippets: dict[str, str], as_type: Type | None,
+            seed: int = 0, max_tokens: int = 48, extractive: bool = True) -> tuple[Any, Any]:
+    """Ask the model; return the value (a T, or a str) and the Generation."""
+    req = request(backend, prompt, snippets, as_type, seed, max_tokens, extractive)
+    if req is None:
+        return "", _NOTHING
+    gen = backend.generate(req.prompt, grammar=req.grammar, max_tokens=req.max_tokens,
+                           temperature=req.temperature, seed=req.seed,
+                           stop=list(req.stop) if req.stop else None)
+    return answer(gen, as_type), gen
+
+
+def predict_many(backend: Any, prompt: str, snippets: list[dict[str, str]],
+                 as_type: Type | None, seed: int = 0, max_tokens: int = 48,
+                 extractive: bool = True) -> tuple[list[Any], list[Any]]:
+    """`predict` over many snippets at once (`llm.map`): the same requests, generated
+    together where the backend can (`backend.parallel.generate_all`), answers in order."""
+    from rlmlang.backend.parallel import generate_all
+
+    reqs = [request(backend, prompt, s, as_type, seed, max_tokens, extractive)
+            for s in snippets]
+    asked = [r for r in reqs if r is not None]
+    gens = iter(generate_all(backend, asked))
+    out_gens = [next(gens) if r is not None else _NOTHING for r in reqs]
+    values = [answer(g, as_type) if r is not None else "" for g, r in zip(out_gens, reqs,
+                                                                            strict=True)]
+    return values, out_gens

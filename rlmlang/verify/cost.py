@@ -46,6 +46,7 @@ from rlmlang.cost import (
 )
 from rlmlang.syntax import ast
 from rlmlang.syntax.printer import print_expr
+from rlmlang.tools.host.llm import llm_calls
 from rlmlang.tools.registry import Size, ToolSpec
 from rlmlang.types import BOOL, FLOAT, INT, NONE, STR, DictT, ListT, RecordT, TupleT, Type
 from rlmlang.verify import solver, termination
@@ -871,8 +872,10 @@ class Analyzer:
             self.cost.fuel += INF
         else:
             self.cost.fuel += spec.cost(sizes)
-        if spec.name.startswith("llm."):
-            self.cost.llm += 1
+        if spec.name.startswith("llm."):  # llm.map: one sub-model call per chunk
+            unbounded = "llm_calls" in spec.extra and any(
+                a.kind == "list" and a.size == INF for a in ordered)
+            self.cost.llm += INF if unbounded else llm_calls(spec, sizes)
         elif spec.effect:
             self.cost.tools += 1
         if spec.permission is not None or spec.effect:

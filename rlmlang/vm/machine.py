@@ -34,6 +34,7 @@ from rlmlang.cost import CHARS_PER_FUEL, DEFAULT_BUDGETS, size_fuel
 from rlmlang.diagnostics import Diagnostic, DiagnosticError, Span
 from rlmlang.tools.context import ToolContext, ToolFailure, invoke
 from rlmlang.tools.errors import ToolError
+from rlmlang.tools.host.llm import llm_calls
 from rlmlang.tools.registry import Size, size_of
 from rlmlang.tools.values import display
 from rlmlang.types import FLOAT, Prim, Type, conforms, format_type, parse_type
@@ -284,12 +285,13 @@ class _Machine:
         if r.tool_calls >= self.max_tool_calls:
             raise VMError("E_BUDGET", f"tool call budget of {self.max_tool_calls} is used up "
                           f"(calling {spec.name})", tool_calls=self.max_tool_calls)
-        if is_llm and r.llm_calls >= self.max_llm_calls:
+        # llm.map makes one sub-model call per chunk (the verifier bounds it the same way).
+        calls = llm_calls(spec, [size_of(a) for a in args]) if is_llm else 0
+        if is_llm and r.llm_calls + calls > self.max_llm_calls:
             raise VMError("E_BUDGET", f"sub-model call budget of {self.max_llm_calls} is used "
                           f"up (calling {spec.name})", llm_calls=self.max_llm_calls)
         r.tool_calls += 1
-        if is_llm:
-            r.llm_calls += 1
+        r.llm_calls += calls
         return invoke(self.ctx, spec, args, kwargs, expect)
 
     def cast(self, value: Any, t: Type) -> Any:

@@ -3,6 +3,11 @@
 `llm.predict(prompt, text=snippet)` asks the sub-model one question about
 short named snippets; with `as T` after the call the answer is parsed to
 type T (the controller constrains the sub-model's output to T's grammar).
+`llm.map(prompt, chunks)` asks the same question about each chunk: the
+calls are independent by construction, so the backend may answer them
+together (batched sequences in-process, a server's slots); the answers come
+back in the chunks' order, and the call counts as len(chunks) sub-model
+calls for the verifier's bound, the VM's meter and the caps (`llm_calls`).
 The VM passes the cast type as the keyword `as`, which no script keyword
 can be (it is a reserved word). `llm.run(task, **inputs)` starts a nested
 controller with a smaller budget. Both delegate to hooks the controller puts
@@ -21,6 +26,7 @@ from rlmlang.tools.context import charge
 from rlmlang.tools.declare import fuel, tool
 from rlmlang.tools.errors import ToolError
 from rlmlang.tools.registry import Permission, Size, ToolSpec
+from rlmlang.types import ListT, format_type
 
 MAX_ANSWER = 4_000  # characters of a sub-model answer
 MAX_SNIPPETS = 64_000  # characters of prompt + snippets sent to a sub-model
@@ -59,6 +65,40 @@ def _run(ctx: Any, task: Any, **kwargs: Any) -> Any:
     return hook(task, inputs)
 
 
+def _map(ctx: Any, prompt: Any, chunks: Any, **kwargs: Any) -> Any:
+    as_type = kwargs.pop("as", None)
+    if not isinstance(chunks, list) or not all(isinstance(c, str) for c in chunks):
+        raise ToolError("llm.map: chunks must be a list[str]", "e.g. chunks(context, 2000)")
+    elem = None
+    if as_type is not None:
+        if not isinstance(as_type, ListT):
+            raise ToolError(f"llm.map(...) as {format_type(as_type)}: the answers are a list",
+                            "write `as list[T]`, e.g. as list[int]")
+        elem = as_type.elem
+    snippets = [_snippets("llm.map", prompt, {"text": c}) for c in chunks]
+    hook = getattr(ctx, "llm", None)
+    if hook is None:
+        raise ToolError("llm.map: no model is available to this run")
+    if not snippets:
+        return []
+    charge(ctx, "llm", "calls", len(snippets))
+    many = getattr(hook, "many", None)
+    if callable(many):
+        return many(prompt, snippets, elem)
+    return [hook(prompt, s, elem) for s in snippets]
+
+
+def llm_calls(spec: ToolSpec, sizes: list[Size]) -> int:
+    """Sub-model calls one call of `spec` makes, from its arguments' sizes (bounds for the
+    verifier, actual sizes for the VM): len(chunks) for llm.map, else 1."""
+    count = spec.extra.get("llm_calls")
+    return int(count(sizes)) if callable(count) else 1
+
+
+def _map_cost(sizes: list[Size]) -> int:
+    return fuel(0, 1, base=16)(sizes) + 16 * (sizes[1].len if len(sizes) > 1 else 0)
+
+
 def llm_specs() -> list[ToolSpec]:
     cost = fuel(0, factor=1, base=16)
     return [
@@ -73,4 +113,12 @@ def llm_specs() -> list[ToolSpec]:
              cost=cost, size=lambda s: Size(MAX_ANSWER, 1), origin="host",
              permission=Permission("llm"), effect=True, inline=True,
              example='submit(llm.run("Summarise the complaints.", text=part))'),
+        tool("llm.map", "prompt: str, chunks: list[str]", "list[str]", _map,
+             "Ask the model the same question about each chunk (answered together, in "
+             "order; one sub-model call per chunk); add `as list[T]` for typed answers.",
+             cost=_map_cost, size=lambda s: Size(s[1].len, MAX_ANSWER), origin="host",
+             permission=Permission("llm"), effect=True, castable=True, prompt=True,
+             inline=True, llm_calls=lambda s: s[1].len if len(s) > 1 else 0,
+             example='answers = llm.map("Which city is named?", chunks(context, 2000))\n'
+                     'submit(join(answers, ", "))'),
     ]
