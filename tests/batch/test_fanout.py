@@ -10,7 +10,6 @@ batched sequences in-process, and a loopback llama-server with 4 slots.
 from __future__ import annotations
 
 import os
-import random
 import sys
 import threading
 import time
@@ -156,7 +155,6 @@ def test_fanout_against_llama_server_with_4_slots(tmp_path: Path) -> None:
     """16 chunks (the bench does 64): llm.map is >= 1.5x the loop of llm.predict, and both
     logs replay identically."""
     from bench.scale import fanout_pair, llama_server_binary, loopback_server
-
     from rlmlang.backend.server import ServerBackend
 
     if llama_server_binary() is None:
