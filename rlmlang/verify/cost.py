@@ -454,7 +454,9 @@ class Analyzer:
             return Cost(mul(NODE_FUEL["For"], iters + 1))
 
         split = None
-        if it.kind == "list" and it.sum != INF and elem.kind == "str":
+        # The pieces of a text, or the keys of a dict built from them: their sizes add up
+        # to at most the list's (the dict's) sum, so the loop is amortized over them.
+        if it.kind in ("list", "dict") and it.sum != INF and elem.kind == "str":
             def bind_at(h: State, size: Num) -> State:
                 h = dict(h)
                 h[s.var] = AV("str", size=min(size, elem.size))

@@ -24,8 +24,8 @@ TIMEOUT_MS = 5_000  # backstop only
 # What one verification may spend in all (bench/micro_verify.py measures it): solver steps
 # over all its queries, statements the analysis evaluates (loops are evaluated again at
 # sample sizes, nests multiply that), and seconds, a backstop for the machine's speed.
-TOTAL_RLIMIT = 4 * RLIMIT
-MAX_STEPS = 60_000
+TOTAL_RLIMIT = 3 * RLIMIT
+MAX_STEPS = 30_000
 MAX_SECONDS = 10.0
 
 

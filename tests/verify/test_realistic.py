@@ -47,7 +47,8 @@ def test_the_proven_bound_covers_a_real_run(name: str, text: str, head: dict[str
 # under the default budget from the size alone (before the sum bounds, the dict of
 # counts was bounded by 52,310 keys of 52,310 characters: 172M fuel to print it).
 LINEAR = ["count_by_column", "level_counts", "two_tables", "word_freq", "regex_count",
-          "sum_where", "max_line", "nested_cells", "lookup_def", "collect_join"]
+          "sum_where", "max_line", "nested_cells", "lookup_def", "collect_join", "avg_def",
+          "helper_field", "chunk_llm"]
 
 
 @pytest.mark.parametrize("name", LINEAR)
