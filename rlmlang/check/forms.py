@@ -97,14 +97,12 @@ class FormsMixin:
             return STR
         if isinstance(t, UnknownT):
             return UNKNOWN
-        src = print_expr(where)
         if t == STR:
-            self.err("E_TYPE", where.span, f"cannot iterate over a str: {what} needs a list "
-                     "or a dict", f"iterate {src}.splitlines() (lines), {src}.split() (words) "
-                     f"or chunks({src}, 4000)")
-        else:
-            self.err("E_TYPE", where.span, f"cannot iterate over {self.show(t)}: {what} needs "
-                     "a list, a dict or range(...)", "for i in range(n): ... counts from 0 to n-1")
+            return STR  # its characters
+        src = print_expr(where)
+        self.err("E_TYPE", where.span, f"cannot iterate over {self.show(t)}: {what} needs "
+                 "a list, a dict, a str or range(...)", "for i in range(n): ... counts from 0 "
+                 f"to n-1; for a text's lines: for line in {src}.splitlines()")
         return UNKNOWN
 
     def unpack_types(self, names: tuple[str, ...], t: Type, span: Span) -> list[Type]:

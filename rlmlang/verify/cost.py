@@ -441,6 +441,8 @@ class Analyzer:
         n = it.size if it.kind in ("list", "dict", "str") else INF
         if kind == "dict":
             elem = AV("str", size=it.hi if it.hi != INF and it.hi > 0 else INF)
+        elif it.kind == "str":  # the characters of a text
+            elem = AV("str", size=1)
         else:
             elem = it.elem if it.elem is not None else AV("any", size=0)
         why = f"{print_expr(s.iter)} has at most {_n(n)} items"
@@ -459,9 +461,16 @@ class Analyzer:
         if it.kind in ("list", "dict") and it.sum != INF and elem.kind == "str":
             def bind_at(h: State, size: Num) -> State:
                 h = dict(h)
-                h[s.var] = AV("str", size=min(size, elem.size))
+                h[s.var] = AV("str", size=min(size, elem.size), line_of=elem.line_of)
                 return h
             split = Split(bind_at, elem.size, it.sum)
+        elif it.kind == "list" and it.sum != INF and elem.kind == "list":
+            # Lists of pieces (rows of cells, pairs): each is at most its share of the sum.
+            def bind_list(h: State, size: Num) -> State:
+                h = dict(h)
+                h[s.var] = cap(elem, size)
+                return h
+            split = Split(bind_list, elem.total, it.sum)
         return self.loop(s, "for", st, n, bind, s.body, overhead, why, print_expr(s.iter),
                          split=split)
 
@@ -595,6 +604,7 @@ class Analyzer:
               assigned: set[str], incremental: set[str]) -> State:
         """A state that covers the start of every iteration (see the module doc)."""
         h = dict(st)
+        firsts: dict[str, AV | None] = {}
         for rnd in range(MAX_ROUNDS + 1):
             _, out_state, _, _ = self._iterate(body, bind(h))
             new_h = dict(h)
@@ -609,7 +619,9 @@ class Analyzer:
                     stable = False
                     continue
                 if name in incremental:
-                    cand = _accelerate(st.get(name, old), old, got, n)
+                    if firsts.get(name) is None:
+                        firsts[name] = got.elem  # items as first made: the base of growth
+                    cand = _accelerate(st.get(name, old), old, got, n, firsts[name])
                 else:
                     cand = join(old, got)
                     if cand is not None and rnd >= 2 and not leq(cand, old):
@@ -943,9 +955,16 @@ class Analyzer:
                 # An input whose value is known: its real lines (or fewer of them).
                 count, longest, total = src.shape
                 return AV("list", size=min(out.size, count),
-                          elem=AV("str", size=min(el.size, longest)), sum=total)
+                          elem=AV("str", size=min(el.size, longest), line_of=src.text),
+                          sum=total)
+            # A piece of a line of a known text is in that line: its counts bound it too.
             return AV("list", size=_piece_count(name, src.size, a, out.size),
-                      elem=AV("str", size=min(el.size, src.size)), sum=src.size)
+                      elem=AV("str", size=min(el.size, src.size), line_of=src.line_of),
+                      sum=src.size)
+        if name in ("items", "enumerate", "zip", "top_counts") and a:
+            pairs = self._pairs(name, a)
+            if pairs is not None:
+                return pairs
         if name == "str" and a and a[0].kind == "int":
             m = max(abs(a[0].lo), abs(a[0].hi))
             return AV("str", size=len(str(int(m))) + 1 if m != INF else 20)
@@ -962,6 +981,39 @@ class Analyzer:
             size = elem = INF
             total = None
         return from_size(t, Size(size, elem, total))  # type: ignore[arg-type]
+
+    def _pairs(self, name: str, a: list[AV]) -> AV | None:
+        """items(d), enumerate(xs), zip(a, b), top_counts(d): lists of pairs whose
+        positions keep their own bounds (the key's length, the item, the index)."""
+        x = a[0]
+        if x.kind not in ("list", "dict"):
+            return None
+        if name in ("items", "top_counts"):
+            if x.kind != "dict":
+                return None
+            key = AV("str", size=x.hi if x.hi != INF and x.hi > 0 else INF)
+            val = x.elem if x.elem is not None else AV("any")
+            n = x.size
+            if name == "top_counts" and len(a) > 1 and a[1].kind == "int" and a[1].lo >= 0:
+                n = min(n, a[1].hi)
+            first, second, total = key, val, x.sum
+        elif name == "enumerate":
+            start = a[1] if len(a) > 1 and a[1].kind == "int" else AV("int", 0, 0)
+            n = x.size
+            first = AV("int", start.lo, start.hi + max(0, n - 1) if n != INF else INF)
+            second = x.elem if x.elem is not None else AV("any")
+            total = x.sum + n if x.sum != INF else INF
+        else:
+            y = a[1] if len(a) > 1 else None
+            if y is None or y.kind != "list":
+                return None
+            n = min(x.size, y.size)
+            first = x.elem if x.elem is not None else AV("any")
+            second = y.elem if y.elem is not None else AV("any")
+            total = x.sum + y.sum if INF not in (x.sum, y.sum) else INF
+        pair = AV("list", size=2, elem=join(first, second), items=(first, second),
+                  sum=first.total + second.total)
+        return AV("list", size=n, elem=pair, sum=total + 2 * n if total != INF else INF)
 
     def _chunks(self, a: list[AV]) -> AV:
         step = a[1] if len(a) > 1 else AV("int")
@@ -1024,6 +1076,13 @@ def _piece_count(name: str, size: Num, a: list[AV], declared: Num) -> Num:
     if name in ("lines", "find_lines", "column"):
         return min(declared, size)
     sep = a[1].pieces if name == "split" and len(a) > 1 else None
+    known = a[0].text if a else None
+    line_of = a[0].line_of if a else None
+    if name == "split" and sep is not None and len(sep) == 1 and isinstance(sep[0], str) \
+            and sep[0] != "" and (known is not None or line_of is not None):
+        # A known text: its pieces counted; a line of one: at most its busiest line's.
+        return min(declared, separators(known if known is not None else line_of, sep[0],
+                                        per_line=known is None) + 1)
     if name == "words" or (sep is not None and sep == ("",)):
         return min(declared, (size + 1) // 2)
     if sep is not None and len(sep) == 1 and isinstance(sep[0], str):
@@ -1031,6 +1090,26 @@ def _piece_count(name: str, size: Num, a: list[AV], declared: Num) -> Num:
     return declared
 
 RANGE_LIMIT = 100_000_000  # numbers in one range(...); beyond this it is a memory bomb
+
+_SEPARATORS: dict[tuple[int, int, int, str, bool], int] = {}
+
+
+def separators(text: str, sep: str, per_line: bool) -> int:
+    """How often `sep` occurs in a known text (per_line: in its busiest line), counted once
+    per text and separator (the text is the input's value, alive while it is verified)."""
+    key = (id(text), len(text), hash(text), sep, per_line)
+    got = _SEPARATORS.get(key)
+    if got is None:
+        if len(_SEPARATORS) > 256:
+            _SEPARATORS.clear()
+        if not per_line:
+            got = text.count(sep)
+        elif "\n" in sep:
+            got = text.count(sep)  # a separator across lines: no line holds more than all
+        else:
+            got = max(map(lambda line: line.count(sep), text.split("\n")), default=0)
+        _SEPARATORS[key] = got
+    return got
 
 
 def _finite(v: AV) -> bool:
@@ -1210,8 +1289,9 @@ def _mentions(e: ast.Expr, name: str) -> bool:
     return False
 
 
-def _accelerate(entry: AV, hull: AV, got: AV, n: Num) -> AV:
-    """entry + n × (growth of one iteration measured at the hull)."""
+def _accelerate(entry: AV, hull: AV, got: AV, n: Num, made: AV | None = None) -> AV:
+    """entry + n × (growth of one iteration measured at the hull); `made` bounds the
+    items as the loop first makes them, when there are none at entry."""
     if entry.kind != hull.kind or got.kind != hull.kind:
         return join(hull, got) or got
     if hull.kind == "int":
@@ -1223,11 +1303,33 @@ def _accelerate(entry: AV, hull: AV, got: AV, n: Num) -> AV:
         grow_sum = max(0, got.sum - hull.sum) if got.sum != INF and hull.sum != INF else INF
         el = join(hull.elem, got.elem)
         if hull.elem is not None and el is not None and not leq(el, hull.elem):
-            el = widen_av(hull.elem, el)  # items that keep changing: their bounds jump
+            base = entry.elem if entry.elem is not None else made
+            if got.elem is not None and base is not None and \
+                    base.kind == hull.elem.kind == got.elem.kind and \
+                    hull.elem.kind in ("int", "str", "list", "dict"):
+                # One item grows each time round (`d[k] = d[k] + [x]`, `d[k] += 1`): the
+                # largest is at most the largest at entry (or as made) plus n times that.
+                # That covers the item at the start of every pass (what the hull is for).
+                el = join(hull.elem, _accelerate(base, hull.elem, got.elem, n))
+            else:
+                el = widen_av(hull.elem, el)  # items that keep changing: their bounds jump
         return AV(hull.kind, max(entry.lo, got.lo) if hull.kind == "dict" else hull.lo,
                   max(entry.hi, got.hi), entry.size + mul(n, grow), el, None,
                   entry.sum + mul(n, grow_sum))
     return join(hull, got) or got
+
+
+def cap(v: AV, size: Num) -> AV:
+    """`v` no bigger than `size` in total: a str of at most `size` characters, a list or
+    dict of at most `size` items, each capped the same way (scalars as they are)."""
+    if v.kind == "str":
+        return AV("str", size=min(v.size, size), pieces=v.pieces if v.size <= size else None)
+    if v.kind not in ("list", "dict"):
+        return v
+    items = tuple(cap(i, size) for i in v.items) if v.items is not None else None
+    return AV(v.kind, v.lo, min(v.hi, size) if v.kind == "dict" else v.hi, min(v.size, size),
+              cap(v.elem, size) if v.elem is not None else None, None, min(v.sum, size),
+              None, items)
 
 
 def join_states(states: list[State | None]) -> State | None:
