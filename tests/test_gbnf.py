@@ -155,6 +155,17 @@ def test_llama_cpp_compiles_every_grammar():
     ("x = 'a' + \"b\\n\"\n", True),
     ("# comment\nx = 1\n", False),
     ("x = 1\n\ny = 2\n", False),
+    # the Python forms
+    ("a, b = s.split(\",\", 1)\n", True),
+    ("ys = [y.strip().lower() for y in xs if y != \"\"]\n", True),
+    ("n = sum(1 for x in xs if x is not None)\n", True),
+    ("d = {k: v for k, v in pairs.items()}\n", True),
+    ("for i, x in enumerate(xs):\n    print(f\"{i}: {x:.2f}\")\n", True),
+    ("best = max(d, key=lambda k: d[k]) if len(d) > 0 else \"\"\n", True),
+    ("import re\n", True),
+    ("xs.append(x)\n", True),
+    ("x = a if b\n", False),
+    ("ys = [y for y in xs if y for z in y]\n", True),
 ])
 def test_full_grammar_cases(text, ok):
     assert accepts(gbnf.full_grammar(), text) is ok
@@ -198,6 +209,12 @@ def test_full_grammar_cases(text, ok):
     ("x = a[1]\nx[0] = 2\nsubmit(x)\n", True),
     ("x + 1 = 2\nsubmit(1)\n", False),  # targets are names, name[i] or state.key
     ("x = f(1)[0]\nsubmit(1)\n", False),
+    ("xs = []\nfor line in lines(context):\n    xs.append(line.strip())\nsubmit(len(xs))\n",
+     True),  # methods of values, by the checker's method table
+    ("x = context.frobnicate()\nsubmit(1)\n", False),
+    ("import re\nsubmit(1)\n", False),  # imports are not offered to the model
+    ("k, v = split(context, \"=\")\nsubmit(k)\n", True),
+    ("n = len([w for w in split(context, \" \") if w != \"\"])\nsubmit(n)\n", True),
     ("print(1)\nsubmit(1)\n", True),
     ("x\nsubmit(1)\n", False),  # expression statements are calls
 ])
