@@ -13,21 +13,19 @@ lowered from the `key=` and bounded by the verifier like any other.
 from __future__ import annotations
 
 import math
-import re
 import statistics
 from typing import Any
 
+from rlmlang.cost import size_fuel
+from rlmlang.syntax.parser import FORMAT_SPEC  # the specs f-strings take
 from rlmlang.tools import regex
 from rlmlang.tools.builtins import _kind, _need_str, _same_length_case
-from rlmlang.cost import size_fuel
 from rlmlang.tools.declare import const_fuel, elem, fuel, length, scalar, tool, total
 from rlmlang.tools.errors import ToolError, preview
 from rlmlang.tools.registry import Size, ToolSpec
 from rlmlang.tools.values import DISPLAY_PER_UNIT, display
 from rlmlang.types import INT, STR, UNKNOWN, DictT, ListT, TupleT, Type
 
-# The format specs f-strings and format() take (the parser checks the same form).
-FORMAT_SPEC = re.compile(r"[<>^]?[+\- ]?,?(?:[1-9][0-9]?)?(?:\.[0-9]{1,2})?[dfse%g]?")
 FORMAT_MAX = 512  # characters a number formatted with such a spec can take, at most
 
 
