@@ -25,6 +25,7 @@ def _fuzzgen():  # noqa: ANN202 - the test module
     spec = importlib.util.spec_from_file_location("fuzzgen", ROOT / "tests" / "verify" /
                                                   "fuzzgen.py")
     mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules["fuzzgen"] = mod  # its dataclasses look their module up
     spec.loader.exec_module(mod)  # type: ignore[union-attr]
     return mod
 

@@ -66,8 +66,9 @@ def concat_fuel(result_size: int) -> int:
 # as JSON, showing it, making it) costs about as much as touching this many characters
 # in C: items weigh more than characters (bench/micro_fuel.py measures both).
 ITEM_WORK = 16
-# Reading or writing a state value copies it as JSON: encoding or decoding, and checking.
-STATE_WORK = 2
+# Reading or writing a state value copies it as JSON: encoding or decoding, checking it
+# against the schema, and keeping a copy for the log (a write: about 1.3 us an item).
+STATE_WORK = 4
 
 
 class _Sized:  # what the functions below read of a registry Size (no import cycle)

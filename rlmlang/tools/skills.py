@@ -651,7 +651,7 @@ def skill_specs() -> list[ToolSpec]:
         tool("follow", "text: str, key: any, other: str, col: any", "str", _follow,
              "Find the row of text that has key, then the row of other that shares a value "
              'with it (an id, a code); its cell in column col ("" if none).',
-             cost=fuel(0, 2, factor=16), size=lambda s: Size(length(s, 2), 1), prompt=True,
+             cost=fuel(0, 2, factor=24), size=lambda s: Size(length(s, 2), 1), prompt=True,
              example='submit(follow(employees, "Omar", departments, "floor"))'),
         tool("value_after", "text: str, label: str", "str", _value_after,
              'The word that follows label in text (skipping ":", "=", "is"), or "".',

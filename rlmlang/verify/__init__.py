@@ -102,7 +102,7 @@ def input_av(t: Type, size: Size | None, value: object = None, has_value: bool =
     if has_value and isinstance(value, str):
         # Data, not literal text: no pieces; its lines are known (lines(context) then
         # loops over as many lines as it really has, not len(context) of them).
-        return AV("str", size=len(value), shape=text_shape(value))
+        return AV("str", size=len(value), shape=text_shape(value), text=value)
     if size is None:
         return top_of(t)
     if t == INT:

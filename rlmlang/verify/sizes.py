@@ -13,7 +13,7 @@ an upper bound of what the VM will meter.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rlmlang.tools.registry import Size
 
@@ -52,6 +52,10 @@ class AV:
     shape: tuple[int, int, int] | None = None
     # a tuple (a list of fixed length at run time): one abstract value per position
     items: tuple[AV, ...] | None = None
+    # str: one exact input value (`text`), or a line of one or a piece of such a line
+    # (`line_of`): how often a literal separator occurs in it is then known (split counts)
+    text: str | None = field(default=None, repr=False)
+    line_of: str | None = field(default=None, repr=False)
 
     # -- constructors
 
