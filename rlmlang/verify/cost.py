@@ -605,6 +605,7 @@ class Analyzer:
         """A state that covers the start of every iteration (see the module doc)."""
         h = dict(st)
         firsts: dict[str, AV | None] = {}
+        growers = _item_growers(body, assigned)
         for rnd in range(MAX_ROUNDS + 1):
             _, out_state, _, _ = self._iterate(body, bind(h))
             new_h = dict(h)
@@ -619,9 +620,9 @@ class Analyzer:
                     stable = False
                     continue
                 if name in incremental:
-                    if firsts.get(name) is None:
+                    if firsts.get(name) is None and name in growers:
                         firsts[name] = got.elem  # items as first made: the base of growth
-                    cand = _accelerate(st.get(name, old), old, got, n, firsts[name])
+                    cand = _accelerate(st.get(name, old), old, got, n, firsts.get(name))
                 else:
                     cand = join(old, got)
                     if cand is not None and rnd >= 2 and not leq(cand, old):
@@ -1277,6 +1278,46 @@ def _incremental_names(body: tuple[ast.Stmt, ...], assigned: set[str]) -> set[st
         for b in ast.child_blocks(s):
             stack.extend(b)
     return ok
+
+
+def _item_growers(body: tuple[ast.Stmt, ...], assigned: set[str]) -> set[str]:
+    """Names whose items the body only makes from values fixed for the loop and grows by
+    such values: `d[k] = []`, `d[k] = [x]`, `d[k] = d[k] + [x]`, `d[k] += 1`, where x
+    is the loop's item or anything the body does not assign. An item is then at most
+    as big as it is made plus n times its growth (see _accelerate); an item made from
+    an accumulator would not be, so such a name gets no such bound."""
+    out: set[str] = set()
+    bad: set[str] = set()
+
+    def fixed(e: ast.Expr) -> bool:
+        return not any(_mentions(e, a) for a in assigned)
+
+    for st in _all_stmts(body):
+        t = getattr(st, "target", None)
+        if not (isinstance(t, ast.Index) and isinstance(t.value, ast.Name)):
+            continue
+        name = t.value.id
+        v = st.value  # type: ignore[attr-defined]
+        if isinstance(st, ast.AugAssign):
+            ok = fixed(v)
+        elif isinstance(v, ast.BinOp) and v.op == "+" and isinstance(v.left, ast.Index) \
+                and isinstance(v.left.value, ast.Name) and v.left.value.id == name:
+            ok = fixed(v.right)
+        else:
+            ok = isinstance(v, (ast.Const, ast.ListLit, ast.DictLit)) and fixed(v)
+        (out if ok else bad).add(name)
+    return out - bad
+
+
+def _all_stmts(body: tuple[ast.Stmt, ...]) -> list[ast.Stmt]:
+    out: list[ast.Stmt] = []
+    stack = list(body)
+    while stack:
+        st = stack.pop()
+        out.append(st)
+        for b in ast.child_blocks(st):
+            stack.extend(b)
+    return out
 
 
 def _grows_by_itself(v: ast.Expr, name: str) -> bool:
