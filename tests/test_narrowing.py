@@ -25,7 +25,7 @@ QUESTION = "What is the access code of badge 4820?"
 
 def narrowed() -> str:
     reg = default_registry()
-    g = model_grammar(TOOLS, ["context", "question"], [], STR)
+    g = model_grammar(TOOLS, ["context", "question"], [], STR, python_forms=False)
     g = restrict_strings(g, question_literals(QUESTION, ["id", "city"]))
     g = restrict_names(g, list(VARIABLE_NAMES))
     return restrict_calls(g, [reg.get(t) for t in TOOLS])

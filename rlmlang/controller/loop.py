@@ -295,7 +295,8 @@ class Runtime:
             state_keys=state_keys, output=sig.output.type,
             max_statements=shape.max_statements, max_block=shape.max_block,
             depth=shape.depth, allow_def=shape.allow_def, string_max=shape.string_max,
-            items_max=shape.items_max, lower_names=shape.lower_names)
+            items_max=shape.items_max, lower_names=shape.lower_names,
+            python_forms=not self.profile.narrow_grammar)
         if self.profile.narrow_grammar and question:
             gbnf = restrict_strings(gbnf, question_literals(question, headers))
             gbnf = restrict_names(gbnf, [n for n in names if n not in self.registry

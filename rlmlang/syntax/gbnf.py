@@ -1005,6 +1005,44 @@ def _postfix_parts(node: Node) -> tuple[Node, Node, list[Node]]:
     return call[0], attr[0].items[0], rest
 
 
+def _core_only(rules: dict[str, Node]) -> None:
+    """The model grammar without the Python forms (methods, comprehensions, generators,
+    conditional expressions, lambdas, `is`, tuples, unpacking, f-strings): the small
+    core a tiny model is held to."""
+    def drop(rule: str, keep: Callable[[Node], bool]) -> None:
+        node = rules[rule]
+        options = node.options if isinstance(node, Alt) else (node,)
+        rules[rule] = alt(*(o for o in options if keep(o)))
+
+    def uses(o: Node, *names: str) -> bool:
+        return any(isinstance(n, Ref) and n.name in names for n in _walk(o))
+
+    def tuple_atom(o: Node) -> bool:
+        return isinstance(o, Seq) and o.items[:1] == (Lit("("),) and any(
+            isinstance(i, Rep) and i.lo >= 1 for i in o.items)
+
+    drop("atom", lambda o: not uses(o, "comp_for", "FSTRING") and not tuple_atom(o)
+         and o != Ref("FSTRING"))
+    rules["test"] = Ref("or_test")
+    drop("comparison", lambda o: not (isinstance(o, Seq) and any(
+        isinstance(i, Lit) and i.text.strip().startswith("is") for i in o.items)))
+    drop("argument", lambda o: not uses(o, "comp_for"))
+    rules["testlist"] = Ref("expr")
+    rules["for_target"] = Ref("var")
+    assign = rules["assign"]
+    assert isinstance(assign, Seq)
+    rules["assign"] = Seq((Ref("target"),) + assign.items[1:])  # no unpacking
+    drop("expr_stmt", lambda o: not uses(o, "method"))
+    postfix = rules["postfix"]
+    assert isinstance(postfix, Seq) and isinstance(postfix.items[1], Rep)
+    tails = postfix.items[1].item
+    keep = [t for t in (tails.options if isinstance(tails, Alt) else (tails,))
+            if not uses(t, "method")]
+    rules["postfix"] = seq(postfix.items[0], Rep(alt(*keep), 0, None))
+    for r in ("method", "comp_for", "comp_if", "lambda_params"):
+        rules.pop(r, None)
+
+
 def method_names() -> list[str]:
     """Every method a value has (the checker's table), for the model grammar."""
     from rlmlang.check.sugar import DICT_METHODS, LIST_METHODS, STR_METHODS
@@ -1029,7 +1067,8 @@ statements, nested at most {depth} deep; def {defs}."""
 def _model_grammar(tools: tuple[str, ...], inputs: tuple[str, ...], state_keys: tuple[str, ...],
                    output: Type, max_statements: int, max_block: int, depth: int,
                    allow_def: bool, string_max: int = MODEL_STRING_MAX,
-                   items_max: int = MODEL_ITEMS_MAX, lower_names: bool = False) -> str:
+                   items_max: int = MODEL_ITEMS_MAX, lower_names: bool = False,
+                   python_forms: bool = True) -> str:
     if not 0 <= depth <= MAX_DEPTH:
         raise GbnfError(f"depth must be between 0 and {MAX_DEPTH}, not {depth}")
     if max_statements < 0 or max_block < 1:
@@ -1076,6 +1115,8 @@ def _model_grammar(tools: tuple[str, ...], inputs: tuple[str, ...], state_keys: 
     _replace_first(rules, "argument", Ref("expr"), Ref("var"))
     for r in ("for_target", "def_stmt", "param", "field_type", "lambda_params"):
         _subst(rules, r, Ref("NAME"), Ref("var"))
+    if not python_forms:
+        _core_only(rules)
     # Imports bring nothing in: the model is not offered them.
     _drop_option(rules, "simple_stmt", Ref("import_stmt"))
     for r in ("import_stmt", "import_list", "dotted_name"):
@@ -1117,7 +1158,8 @@ def _model_grammar(tools: tuple[str, ...], inputs: tuple[str, ...], state_keys: 
 def model_grammar(tools: list[str], inputs: list[str], state_keys: list[str], output: Type,
                   max_statements: int = 8, max_block: int = 6, depth: int = 3,
                   allow_def: bool = False, string_max: int = MODEL_STRING_MAX,
-                  items_max: int = MODEL_ITEMS_MAX, lower_names: bool = False) -> str:
+                  items_max: int = MODEL_ITEMS_MAX, lower_names: bool = False,
+                  python_forms: bool = True) -> str:
     """The grammar a model writes one task's script under (cached by its arguments).
 
     The script is at most `max_statements` statements, then exactly one top-level
@@ -1128,11 +1170,12 @@ def model_grammar(tools: list[str], inputs: list[str], state_keys: list[str], ou
     `_` (so prose cannot start a line); string literals hold at most `string_max`
     characters (double quotes), ints at most 12 digits, lists/arguments at most
     `items_max` items. `output` is recorded in the header; the typechecker checks
-    submit's type.
+    submit's type. Without `python_forms` the grammar is the small core (no methods,
+    comprehensions, conditional expressions, lambdas, tuples or f-strings).
     """
     return _model_grammar(tuple(tools), tuple(inputs), tuple(state_keys), output,
                           max_statements, max_block, depth, allow_def, string_max,
-                          items_max, lower_names)
+                          items_max, lower_names, python_forms)
 
 
 # ------------------------------------------------------------- JSON values
