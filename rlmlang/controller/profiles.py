@@ -45,15 +45,19 @@ TINY_CARD = (
 CODER_CARD = """\
 You answer a question about inputs by writing a script in RLM, a verified subset of Python.
 The inputs are variables that are already defined (described in each task); they can be far \
-too big to print, so read them with code. End the script with submit(answer), where answer \
-has the task's answer type. Nothing else may follow submit.
+too big to print: each already holds the whole text, so read it with code and never copy its \
+lines into the script. End the script with submit(answer), where answer has the task's answer \
+type; submit is built in (do not define it) and nothing may follow it.
 
-The language: Python syntax with static types. Assignments, if/elif/else, for loops over \
-lists, ranges, strings' lines and dicts, def with typed parameters (`def f(x: str) -> int:`), \
-return, break, continue, lists, dicts with str keys, print(...) to look at a value (you see \
-the output in the next turn). Not in the language: import, class, try/except, with, lambda \
-outside key=, global, recursion, open() and other files (use the tools below), while without \
-`decreases` (use for loops). Every script is checked before it runs: if it is rejected you \
+The language is Python with static types: a name keeps one type. Assignments and unpacking \
+(a, b = ...), if/elif/else, for loops (over lists, ranges, a string's lines, dict.items(), \
+enumerate, zip), list and dict comprehensions, `x if c else y`, f-strings, def with typed \
+parameters (def f(x: str) -> int:), str/list/dict methods (s.split(","), s.strip(), \
+xs.append(x), d.get(k, 0), d.items()), sorted/max/min with key= (a lambda or a def), print(...) \
+to look at a value (you see it in the next turn). Conditions must be bool: write \
+len(xs) > 0, not `if xs`. Not in the language: import (every function is already there), \
+class, try/except, with, open() and files (use the tools below), global, recursion, while \
+without `decreases` (use for). Each script is checked before it runs; if it is rejected you \
 get the error and write a corrected script.
 Write only the script: no Markdown fences, no explanation."""
 
@@ -127,7 +131,7 @@ CODER = Profile(
     offer_all_tools=True,
     examples_file="coder_examples.toml",
     examples_by_kind=False,
-    n_examples=3,
+    n_examples=4,
     narrow_grammar=False,
     grammar_shape=GrammarShape(max_statements=40, max_block=16, depth=5, allow_def=True,
                                string_max=400, items_max=16, lower_names=True),

@@ -1104,15 +1104,19 @@ def _model_grammar(tools: tuple[str, ...], inputs: tuple[str, ...], state_keys: 
     # method table); no attribute access otherwise, and no calls of call results.
     call_tail, method_tail, tails = _postfix_parts(rules["postfix"])
     rules["method"] = alt(*(Lit(m) for m in method_names()))
+    # A method may also be named without a call: `max(d, key=d.get)`.
     rules["postfix"] = seq(alt(seq(Ref("callee"), call_tail), Ref("atom")),
-                           Rep(alt(*tails, seq(method_tail, Ref("method"), call_tail)), 0, None))
+                           Rep(alt(*tails, seq(method_tail, Ref("method"), opt(call_tail))), 0,
+                               None))
     _subst(rules, "atom", Ref("NAME"), Ref("var_ref"), 1)
     unpack = seq(Ref("var"), Rep(seq(Lit(", "), Ref("var")), 1, items_max - 1))
     _replace_first(rules, "assign", Ref("testlist"), alt(Ref("target"), unpack))
     _replace_first(rules, "aug_assign", Ref("expr"), Ref("target"))
     rules["expr_stmt"] = alt(seq(Ref("callee"), call_tail),
                              seq(Ref("var"), method_tail, Ref("method"), call_tail))
-    _replace_first(rules, "argument", Ref("expr"), Ref("var"))
+    # A keyword argument's name is a parameter's, which may be a tool's name too (`where=`);
+    # the core keeps the small model to its plain variable names.
+    _replace_first(rules, "argument", Ref("expr"), Ref("kwname" if python_forms else "var"))
     for r in ("for_target", "def_stmt", "param", "field_type", "lambda_params"):
         _subst(rules, r, Ref("NAME"), Ref("var"))
     if not python_forms:
@@ -1144,10 +1148,14 @@ def _model_grammar(tools: tuple[str, ...], inputs: tuple[str, ...], state_keys: 
            if n not in ("INT", "FLOAT", "STRING", "NAME", "FSTRING")},
     }
     extern["var"] = var_rules.pop("var")
+    kw_rules: dict[str, str] = {}
+    if python_forms:
+        kw_rules = name_rules("kwname", set(g.keywords) | set(_PYTHON_WORDS), MODEL_NAME_MAX)
+        extern["kwname"] = kw_rules.pop("kwname")
     helpers = {"str-char": '[^"\\\\\\x00-\\x1F\\x7F] | "\\\\" [nrt"\\\\]',
                "fstr-part": f'fstr-char | "{{{{" | "}}}}" | "{{" fexpr-char{{1,{MODEL_NAME_MAX}}} "}}"',
                "fstr-char": '[^"{}\\\\\\x00-\\x1F\\x7F] | "\\\\" [nrt"\\\\]',
-               "fexpr-char": '[^"{}\\\\\\x00-\\x1F\\x7F]', **var_rules}
+               "fexpr-char": '[^"{}\\\\\\x00-\\x1F\\x7F]', **var_rules, **kw_rules}
     header = _HEADER_MODEL.format(
         tools=", ".join(tools), inputs=", ".join(inputs) or "-",
         keys=", ".join(state_keys) or "-", output=format_type(output), ms=max_statements,
