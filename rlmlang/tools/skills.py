@@ -597,7 +597,7 @@ def skill_specs() -> list[ToolSpec]:
         text, phrase = sizes[0], sizes[1] if len(sizes) > 1 else Size(0, 1)
         matching = min(text.lines, text.len // (phrase.min_len + 1) + 1)
         also = len(sizes) > 2 and sizes[2].len > 0  # a second search in each such line
-        return scan(sizes) + (LINE_FUEL + (1 if also else 0)) * matching
+        return scan(sizes) + (LINE_FUEL + (2 if also else 0)) * matching
 
     return [
         tool("find_line", "text: str, phrase: str, also: str = ''", "str", _find_line,

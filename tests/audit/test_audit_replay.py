@@ -43,7 +43,7 @@ def _output(evs: list[dict], it: int, cand: int) -> dict:
       "replayed: '10850\\n'"]),
     # Fuel.
     (lambda evs: _output(evs, 2, 2).update(fuel=1),
-     ["iteration 2 script 2: fuel differs", "recorded: 1", "replayed: 352"]),
+     ["iteration 2 script 2: fuel differs", "recorded: 1", "replayed: 1009"]),
     # State writes of a candidate.
     (lambda evs: _output(evs, 2, 1)["writes"].update(count=1),
      ["iteration 2 script 1: writes differs", '"count":1', '"count":17']),
