@@ -7,8 +7,10 @@
   audited.
 - `fanout`: one script asking the model about each of N chunks, written once
   with a loop of `llm.predict` (one call after the other) and once with
-  `llm.map` (answered together): in-process, against a loopback
-  `llama-server` with 4 slots, and against `python -m llama_cpp.server`.
+  `llm.map` (answered together): against a loopback `llama-server` with 4
+  slots (N chunks), and on at most 16 chunks in-process (4 batched
+  sequences) and against `python -m llama_cpp.server` (no slots: it
+  answers one request at a time).
   The script is fixed (a scripted front model writes it; the sub-calls go
   to the real model), so both variants ask exactly the same questions; each
   run's log is audited and replayed.
@@ -39,12 +41,12 @@ from typing import Any
 from rlmlang.backend.base import Generation
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "bench" / "tasks" / "data"
 RESULTS = ROOT / "bench" / "results" / "scale.json"
 NEEDLE = ROOT / "examples" / "needle" / "context.txt"
 BUDGET = ["--budget", "iterations=2"]
 FANOUT_QUESTION = "Which badge opened a door?"
 CHUNK_CHARS = 300
+FEW_CHUNKS = 16  # in-process and llama_cpp.server: neither has slots to fill, 16 tells
 
 
 def _say(text: str) -> None:
@@ -54,9 +56,15 @@ def _say(text: str) -> None:
 # ------------------------------------------------------------------- batch vs run
 
 
-def bench_tasks(n: int) -> list[dict[str, Any]]:
-    """n bench tasks, taken in turn from each kind, none needing a file grant."""
-    tasks = json.loads((DATA / "tasks.json").read_text())["tasks"]
+def bench_tasks(n: int, data: Path) -> list[dict[str, Any]]:
+    """n bench tasks, generated into `data` (the bench's own generator and seed), taken in
+    turn from each kind, none needing a file grant."""
+    from bench.tasks.generate import generate
+    from bench.tasks.manifest import DEFAULT_SEED
+
+    tasks = json.loads(generate(data, DEFAULT_SEED).read_text())["tasks"]
+    for t in tasks:
+        t["dir"] = str(data)
     usable = [t for t in tasks if not t.get("grant")]
     groups: dict[str, list[dict[str, Any]]] = {}
     for t in usable:
@@ -70,7 +78,7 @@ def bench_tasks(n: int) -> list[dict[str, Any]]:
 
 
 def task_line(t: dict[str, Any]) -> dict[str, Any]:
-    inputs = {name: f"@{DATA / spec['file']}" for name, spec in t["inputs"].items()
+    inputs = {name: f"@{Path(t['dir']) / spec['file']}" for name, spec in t["inputs"].items()
               if "file" in spec}
     return {"id": t["id"], "question": t["question"], "signature": t["signature"],
             "inputs": inputs}
@@ -80,7 +88,7 @@ def run_args(t: dict[str, Any], log: Path) -> list[str]:
     args = ["run", t["question"], "--signature", t["signature"], "--log", str(log), "-q"]
     for name, spec in t["inputs"].items():
         if "file" in spec:
-            args += ["--input", f"{name}=@{DATA / spec['file']}"]
+            args += ["--input", f"{name}=@{Path(t['dir']) / spec['file']}"]
     return args + BUDGET
 
 
@@ -95,10 +103,18 @@ def _audited(logs: list[Path]) -> int:
     return sum(audit_log(str(p)).ok for p in logs)
 
 
+def _run_seconds(log: Path) -> float:
+    """The seconds a run's own work took (its run_end), without starting the process."""
+    from rlmlang.runlog import read_events
+
+    end = read_events(log)[-1]["data"] if log.exists() else {}
+    return float((end.get("used") or {}).get("seconds", 0.0))
+
+
 def batch_vs_run(n: int, workers: int = 2) -> dict[str, float]:
-    tasks = bench_tasks(n)
     with tempfile.TemporaryDirectory(prefix="rlm-scale-") as tmp:
         folder = Path(tmp)
+        tasks = bench_tasks(n, folder / "data")
         _say(f"scale: {len(tasks)} tasks as one-by-one `rlm run` processes")
         t0 = time.monotonic()
         answered_run = 0
@@ -117,7 +133,10 @@ def batch_vs_run(n: int, workers: int = 2) -> dict[str, float]:
         out = folder / "tasks.batch"
         recs = [json.loads(x) for x in (out / "results.jsonl").read_text().splitlines()]
         logs = [out / rec["log"] for rec in recs if rec.get("log")]
+        run_secs = [_run_seconds(folder / f"run-{i}.log") for i in range(len(tasks))]
         return {
+            "run_task_mean_s": round(sum(run_secs) / len(run_secs), 1),
+            "batch_task_mean_s": round(sum(rec["seconds"] for rec in recs) / len(recs), 1),
             "batch_tasks": len(tasks), "batch_workers": workers,
             "run_one_by_one_s": round(run_s, 1), "batch_s": round(batch_s, 1),
             "run_tasks_per_min": round(len(tasks) / run_s * 60, 2),
@@ -271,16 +290,18 @@ def fanout(n_chunks: int) -> dict[str, float]:
                 values.update(fanout_pair(ServerBackend(url), n_chunks, folder, "llama_server"))
         else:
             _say("scale: llama-server not found; its fan-out figure is skipped")
-        _say(f"scale: fan-out over {n_chunks} chunks, in-process (4 batched sequences)")
+        few = min(n_chunks, FEW_CHUNKS)
+        values["fanout_chunks_others"] = few
+        _say(f"scale: fan-out over {few} chunks, in-process (4 batched sequences)")
         os.environ["RLM_SUBCALL_PARALLEL"] = "4"
         try:
             backend = LlamaBackend(None, n_threads=1)
-            values.update(fanout_pair(backend, n_chunks, folder, "in_process"))
+            values.update(fanout_pair(backend, few, folder, "in_process"))
         finally:
             os.environ.pop("RLM_SUBCALL_PARALLEL", None)
-        _say(f"scale: fan-out over {n_chunks} chunks, python -m llama_cpp.server")
+        _say(f"scale: fan-out over {few} chunks, python -m llama_cpp.server")
         with loopback_server("llama_cpp.server") as url:
-            values.update(fanout_pair(ServerBackend(url), n_chunks, folder, "llama_cpp_server"))
+            values.update(fanout_pair(ServerBackend(url), few, folder, "llama_cpp_server"))
     return values
 
 
@@ -288,10 +309,10 @@ def fanout(n_chunks: int) -> dict[str, float]:
 
 
 def ray_vs_pool(n: int, workers: int = 2) -> dict[str, float]:
-    tasks = bench_tasks(n)
-    values: dict[str, float] = {"ray_tasks": len(tasks)}
     with tempfile.TemporaryDirectory(prefix="rlm-ray-") as tmp:
         folder = Path(tmp)
+        tasks = bench_tasks(n, folder / "data")
+        values: dict[str, float] = {"ray_tasks": len(tasks)}
         tasks_file = folder / "tasks.jsonl"
         tasks_file.write_text("".join(json.dumps(task_line(t)) + "\n" for t in tasks))
         for label, extra in (("pool", ["--workers", str(workers)]),

@@ -72,9 +72,10 @@ def test_batch_on_two_workers_with_the_real_model(tmp_path: Path) -> None:
     _check(tmp_path / "tasks.batch", badges)
 
 
-def test_batch_on_ray_joins_a_local_runtime(tmp_path: Path) -> None:
-    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"  # bind to loopback only
+def test_batch_on_ray_joins_a_local_runtime(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", "0")
+    monkeypatch.setenv("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # bind to loopback only
     ray = pytest.importorskip("ray")
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
