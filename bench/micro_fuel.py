@@ -125,10 +125,10 @@ def _run_one(name: str, text: str, signature: str, values: dict[str, Any],
     import tempfile
 
     from rlmlang.compiler import compile_program
-    from rlmlang.controller.signature import parse_signature
     from rlmlang.pipeline import ScriptSetup, static_check
     from rlmlang.policy import Policy
     from rlmlang.store import StateStore
+    from rlmlang.task.signature import parse_signature
     from rlmlang.tools import default_registry
     from rlmlang.tools.context import ToolContext
     from rlmlang.vm import run as vm_run

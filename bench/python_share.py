@@ -66,9 +66,9 @@ def _shape(message: str) -> str:
 def judge(path: Path, signature: str, tasks: dict[str, dict[str, Any]],
           verify: bool) -> Verdict:
     from rlmlang.check import Env, check
-    from rlmlang.controller.answers import check_type_for
-    from rlmlang.controller.signature import parse_signature
     from rlmlang.syntax.parser import parse
+    from rlmlang.task.answers import check_type_for
+    from rlmlang.task.signature import parse_signature
     from rlmlang.tools import default_registry
     from rlmlang.tools.registry import Size
     from rlmlang.tools.stdlib import expand

@@ -48,7 +48,7 @@ class Analysis:
 def analyze_source(data: bytes | str, file: str = "<script>",
                    options: CheckOptions | None = None, *, parse_only: bool = False) -> Analysis:
     """Every static stage: parse, then type-check and verify against `options`."""
-    from rlmlang.controller.signature import parse_signature
+    from rlmlang.task.signature import parse_signature
     from rlmlang.tools.registry import Size
     from rlmlang.types import Prim
 
@@ -76,7 +76,7 @@ def analyze_source(data: bytes | str, file: str = "<script>",
         n = opts.input_sizes.get(f.name, DEFAULT_INPUT_SIZE)
         sizes[f.name] = Size(n, n) if not (isinstance(f.type, Prim) and f.type.name in (
             "int", "float", "bool", "none")) else Size(1, 1)
-    from rlmlang.controller.answers import check_type_for
+    from rlmlang.task.answers import check_type_for
 
     program, stopped = _judge(result.script, file, registry, sig.input_types(),
                               opts.state_schema, check_type_for(sig.output.type), opts.policy,
@@ -190,7 +190,7 @@ def static_check(text: str | bytes, setup: ScriptSetup) -> tuple[Any, ScriptOutc
     state_sizes = {}
     if setup.state is not None:
         state_sizes = {k: size_of(v) for k, v in setup.state.snapshot().items()}
-    from rlmlang.controller.answers import check_type_for
+    from rlmlang.task.answers import check_type_for
 
     judged, stopped = _judge(parsed.script, setup.file, setup.registry, setup.input_types,
                              state_types, check_type_for(setup.output), setup.policy,
@@ -236,7 +236,7 @@ def execute_script(text: str | bytes, setup: ScriptSetup) -> ScriptOutcome:
     outcome.answer = result.value
     outcome.calls = {"tool_calls": result.tool_calls, "llm_calls": result.llm_calls}
     if result.status == "submitted":
-        from rlmlang.controller.answers import AnswerError, coerce_answer
+        from rlmlang.task.answers import AnswerError, coerce_answer
 
         try:
             outcome.answer = coerce_answer(result.value, setup.output)

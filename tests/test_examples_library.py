@@ -12,10 +12,10 @@ import pytest
 
 from rlmlang.controller.examples import STDLIB, adapted, load_library, nearest, task_kind
 from rlmlang.controller.profiles import PROFILES
-from rlmlang.controller.signature import parse_signature
 from rlmlang.cost import DEFAULT_BUDGETS
 from rlmlang.pipeline import CheckOptions, ScriptSetup, analyze_source, static_check
 from rlmlang.store import StateStore
+from rlmlang.task.signature import parse_signature
 from rlmlang.tools import default_registry
 
 LIBRARY = load_library()
@@ -93,3 +93,20 @@ def test_examples_follow_the_shape_of_the_data() -> None:
     assert all(e.shape == "table" for e in nearest(q, LIBRARY, shape="table"))
     # A log of key=value lines is read like text, not like a table.
     assert all(e.shape == "text" for e in nearest(q, LIBRARY, shape="records"))
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("example", CODER_LIBRARY, ids=[e.name for e in CODER_LIBRARY])
+def test_coder_example_is_writable_under_the_coder_grammar(example) -> None:
+    """What the coder model is shown it can write: its profile's grammar accepts each example."""
+    from rlmlang.backend.decoding import grammar_accepts
+    from rlmlang.syntax.parser import parse
+    from rlmlang.syntax.printer import print_script
+
+    sig = parse_signature(_signature(example.prompt))
+    tools = [s.name for s in default_registry().specs()
+             if s.permission is None or s.permission.kind == "llm"]
+    grammar = PROFILES["coder"].base_grammar(tools, list(sig.input_types()), [],
+                                             sig.output.type)
+    text = print_script(parse(example.script + "\n").script)
+    assert grammar_accepts(grammar, text), text

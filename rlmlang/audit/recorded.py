@@ -138,9 +138,9 @@ def copy_store(path: str) -> tuple[Any, Any]:
 def rebuild(view: RunView, log_path: str, store_path: str) -> RecordedRun:
     """Everything needed to judge and run the logged scripts, or why it cannot be had."""
 
-    from rlmlang.controller.signature import parse_signature
     from rlmlang.diagnostics import DiagnosticError
     from rlmlang.policy import Policy
+    from rlmlang.task.signature import parse_signature
     from rlmlang.tools import default_registry
 
     rec = RecordedRun(view, log_path, store_path)

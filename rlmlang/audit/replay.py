@@ -93,7 +93,7 @@ class _Diverged(Exception):
 
 def _answer(value: Any, rec: RecordedRun) -> Any:
     """The submitted value as the controller counted it: converted to the output type."""
-    from rlmlang.controller.answers import AnswerError, coerce_answer
+    from rlmlang.task.answers import AnswerError, coerce_answer
 
     try:
         return coerce_answer(value, rec.signature.output.type if rec.signature else None)
@@ -101,7 +101,7 @@ def _answer(value: Any, rec: RecordedRun) -> Any:
         return None
 
 
-from rlmlang.controller.answers import answer_key, is_empty_answer  # noqa: E402
+from rlmlang.task.answers import answer_key, is_empty_answer  # noqa: E402
 from rlmlang.tools.reader import task_question  # noqa: E402
 
 

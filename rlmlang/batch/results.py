@@ -32,7 +32,7 @@ def uncertainty(status: str, answer: Any, vote: list[dict[str, Any]]) -> dict[st
     """How much of the run's evidence stands behind the answer (or the leading candidate)."""
     if not vote:
         return None
-    from rlmlang.controller.answers import answer_key
+    from rlmlang.task.answers import answer_key
 
     total = sum(int(v.get("scripts", 0)) for v in vote)
     key = answer_key(answer) if answer is not None else None

@@ -165,7 +165,7 @@ def parse_task(path: Path, line: int, text: str, defaults: Defaults) -> Task:
         raise _usage(path, line, f"seed must be a whole number, not {seed!r}")
     signature = _optional_str(path, line, obj, "signature") or defaults.signature
     if signature is not None:
-        from rlmlang.controller.signature import parse_signature
+        from rlmlang.task.signature import parse_signature
 
         try:
             parse_signature(signature)
@@ -238,13 +238,13 @@ def read_inputs(task: Task) -> dict[str, Any]:
 def task_signature(task: Task, values: dict[str, Any]) -> str:
     """The task's signature: its own, else one its inputs imply.
 
-    `rlmlang.controller.signature.signature_for(question, inputs)` decides
+    `rlmlang.task.signature.signature_for(question, inputs)` decides
     where the controller has it; otherwise each input becomes a parameter of
     its value's type (text: str), then `question: str -> answer: str`.
     """
     if task.signature:
         return task.signature
-    from rlmlang.controller import signature as sigmod
+    from rlmlang.task import signature as sigmod
 
     implied = getattr(sigmod, "signature_for", None)
     if callable(implied):

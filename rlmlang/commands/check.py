@@ -29,7 +29,7 @@ def _options(args: argparse.Namespace):
 
     opts = CheckOptions()
     if args.signature:
-        from rlmlang.controller.signature import parse_signature
+        from rlmlang.task.signature import parse_signature
 
         parse_signature(args.signature)  # a bad one is a usage error, before any file
         opts.signature = args.signature

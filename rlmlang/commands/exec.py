@@ -43,7 +43,7 @@ class _Usage(Exception):
 
 
 def _parse_inputs(items: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    from rlmlang.controller.signature import input_type
+    from rlmlang.task.signature import input_type
     from rlmlang.types import STR, ListT, TypeSyntaxError, conforms, format_type, parse_type
 
     values: dict[str, Any] = {}
@@ -90,7 +90,7 @@ def _parse_inputs(items: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def _json_or_lines(raw: str) -> Any:
     """A JSON value, or the values of JSON Lines (one per line); raises ValueError."""
-    from rlmlang.controller.signature import json_lines
+    from rlmlang.task.signature import json_lines
 
     try:
         return json.loads(raw)

@@ -61,9 +61,9 @@ def run(args: argparse.Namespace) -> int:
     from rlmlang.audit.core import read_key_file
     from rlmlang.controller.budgets import parse_budget_flags
     from rlmlang.controller.inputs import parse_input_flags
-    from rlmlang.controller.signature import signature_for
     from rlmlang.diagnostics import DiagnosticError
     from rlmlang.runlog import new_log_path
+    from rlmlang.task.signature import signature_for
 
     progress = Progress(enabled=sys.stderr.isatty() and not args.quiet and not args.json)
     try:

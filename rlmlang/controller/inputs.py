@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rlmlang.controller.signature import json_lines
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
+from rlmlang.task.signature import json_lines
 from rlmlang.tools import reader
 from rlmlang.tools.registry import Size, size_of
 from rlmlang.types import ListT, Prim, Type, conforms, format_type

@@ -35,10 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rlmlang.controller.signature import Signature, parse_signature
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
 from rlmlang.runlog import LogWriter
 from rlmlang.store import StateStore, loads
+from rlmlang.task.signature import Signature, parse_signature
 
 # The fields of a model's description that say which model it is.
 _MODEL_IDENTITY = ("backend", "name", "model", "sha256")

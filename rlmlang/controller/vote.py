@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from rlmlang.controller.answers import answer_key
+from rlmlang.task.answers import answer_key
 
 _LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 

@@ -200,7 +200,7 @@ def test_signature_comes_from_the_inputs_unless_given(tmp_path: Path) -> None:
     t1, t2 = load_tasks(f)
     assert read_inputs(t1) == {"doc": "text", "n": 3, "ids": ["a", "b"]}
     sig = task_signature(t1, read_inputs(t1))
-    from rlmlang.controller.signature import parse_signature
+    from rlmlang.task.signature import parse_signature
 
     parsed = parse_signature(sig)
     assert {"doc", "n", "ids"} <= {x.name for x in parsed.inputs}

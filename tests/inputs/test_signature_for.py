@@ -10,8 +10,8 @@ from fakes import FakeModel  # tests/fakes.py (conftest.py puts tests/ on the pa
 
 from rlmlang.controller.inputs import bind_value, parse_input_flags
 from rlmlang.controller.loop import Runtime
-from rlmlang.controller.signature import parse_signature, signature_for, type_of_value
 from rlmlang.diagnostics import DiagnosticError
+from rlmlang.task.signature import parse_signature, signature_for, type_of_value
 from rlmlang.types import parse_type
 
 PEOPLE = "badge,name,manager\n2196,Ana Ruiz,Bo Chen\n11,Bo Chen,Cy Diaz\n"

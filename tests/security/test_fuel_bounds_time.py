@@ -22,11 +22,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rlmlang.compiler import compile_program
-from rlmlang.controller.signature import parse_signature
 from rlmlang.cost import CHARS_PER_FUEL, ITEM_WORK
 from rlmlang.pipeline import ScriptSetup, static_check
 from rlmlang.policy import Policy
 from rlmlang.store import StateStore
+from rlmlang.task.signature import parse_signature
 from rlmlang.tools import default_registry, regex, skills
 from rlmlang.tools.context import ToolContext
 from rlmlang.types import STR, ListT

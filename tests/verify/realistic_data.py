@@ -82,9 +82,9 @@ def inputs_for(head: dict[str, str], size: int, seed: int = 0) -> dict[str, str]
 def setup_for(name: str, text: str, head: dict[str, str], values: dict[str, str],
               budgets: dict[str, int] | None = None):  # noqa: ANN201 - a ScriptSetup
     """What the pipeline needs to verify (values known) and run one case."""
-    from rlmlang.controller.signature import parse_signature
     from rlmlang.pipeline import ScriptSetup
     from rlmlang.policy import Policy
+    from rlmlang.task.signature import parse_signature
     from rlmlang.tools import default_registry
 
     sig = parse_signature(head.get("signature", SIGNATURE))

@@ -12,7 +12,7 @@ values, typed by `type_of_value` when one static type fits them (else they
 stay text, which the reader still reads as JSON); a value passed from Python
 is typed the same way. `question: str` is the last input (scripts may read
 it) and the output is `answer: str` unless given: a str answer takes any
-scalar the script submits (controller/answers.py).
+scalar the script submits (task/answers.py).
 """
 
 from __future__ import annotations
