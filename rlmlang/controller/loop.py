@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from rlmlang import __version__
-from rlmlang.controller.answers import answer_key, is_empty_answer
 from rlmlang.controller.budgets import ALL_DEFAULTS, BudgetExceeded, Meter
 from rlmlang.controller.examples import (
     adapted,
@@ -49,13 +48,14 @@ from rlmlang.controller.prompt import (
     task_message,
 )
 from rlmlang.controller.resume import recorded_state_path, write_pending
-from rlmlang.controller.signature import Signature, parse_signature, signature_for
 from rlmlang.controller.subcall import end_texts
 from rlmlang.controller.vote import Tally
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.pipeline import ScriptOutcome, ScriptSetup, execute_script
 from rlmlang.runlog import LogWriter, record_failure
 from rlmlang.store import StateConflict, StateStore, remove_store
+from rlmlang.task.answers import answer_key, is_empty_answer
+from rlmlang.task.signature import Signature, parse_signature, signature_for
 from rlmlang.tools.context import charge_current, current_usage
 from rlmlang.tools.reader import task_question
 from rlmlang.tools.registry import Registry, size_of
