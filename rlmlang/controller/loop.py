@@ -280,23 +280,15 @@ class Runtime:
                  question: str, headers: list[str], names: list[str]) -> str | None:
         if not self.use_grammar:
             return None
-        from rlmlang.backend.base import GrammarError
         from rlmlang.controller.narrowing import (
             question_literals,
             restrict_calls,
             restrict_names,
             restrict_strings,
         )
-        from rlmlang.syntax.gbnf import model_grammar
 
-        shape = self.profile.grammar_shape
-        gbnf = model_grammar(
-            tools=tools, inputs=[f.name for f in sig.inputs],
-            state_keys=state_keys, output=sig.output.type,
-            max_statements=shape.max_statements, max_block=shape.max_block,
-            depth=shape.depth, allow_def=shape.allow_def, string_max=shape.string_max,
-            items_max=shape.items_max, lower_names=shape.lower_names,
-            python_forms=not self.profile.narrow_grammar)
+        gbnf = self.profile.base_grammar(tools, [f.name for f in sig.inputs], state_keys,
+                                         sig.output.type)
         if self.profile.narrow_grammar and question:
             gbnf = restrict_strings(gbnf, question_literals(question, headers))
             gbnf = restrict_names(gbnf, [n for n in names if n not in self.registry
@@ -305,10 +297,7 @@ class Runtime:
                                          if s is not None])
         check = getattr(self.backend, "check_grammar", None)
         if callable(check):  # an invalid grammar would crash llama.cpp: refuse it here
-            try:
-                check(gbnf)
-            except GrammarError:
-                raise
+            check(gbnf)
         return gbnf
 
     def _llm_hook(self, meter: Meter, log: LogWriter | None) -> Callable[..., Any]:
@@ -537,7 +526,8 @@ class Runtime:
                                   task_message(infos, question, sig.output.type,
                                                preview=self._preview(values, text_inputs),
                                                with_count=self.profile.record_counts),
-                                  familiar=self.profile.familiar)
+                                  familiar=self.profile.familiar,
+                                  featured=self.profile.featured)
         headers = [h for n in text_inputs for h in header_names(values[n], question)]
         names = set(VARIABLE_NAMES).union(*(assigned_names(e.script) for e in examples))
         grammar = self._grammar(sig, state_keys, tools, question, headers, sorted(names))

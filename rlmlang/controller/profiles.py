@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
+from rlmlang.types import Type
 
 # Offered to a tiny model in every task, besides what its retrieved examples use.
 TINY_CORE_TOOLS = ("find_line", "value_after", "llm.predict", "str", "len", "lines", "contains",
@@ -34,6 +35,16 @@ PYTHON_FAMILIAR = frozenset({
     "endswith", "find", "count", "keys", "values", "get", "append", "enumerate", "zip", "items",
     "any", "all", "bool", "list", "dict", "set", "isdigit", "splitlines", "index", "lstrip",
     "rstrip", "format", "title", "capitalize",
+})
+
+# What a coder model is shown with a line of doc each: reading tables and text, asking
+# the model, effects. The other tools are listed by signature only.
+CODER_FEATURED = frozenset({
+    "records", "columns", "where", "count_where", "numbers", "group_count", "group_sum",
+    "max_row", "min_row", "order_by", "top_k", "join_on", "lines_with", "extract_records",
+    "find_line", "find_lines", "value_after", "regex_search", "regex_findall", "chunks",
+    "llm.predict", "llm.map", "llm.run", "fs.read", "fs.write", "fs.list", "http.get",
+    "json_decode", "to_int", "to_float", "extract_number", "top_counts", "distinct",
 })
 
 TINY_CARD = (
@@ -73,6 +84,7 @@ class GrammarShape:
     string_max: int = 60  # characters in a string literal
     items_max: int = 8  # items in a list, arguments in a call
     lower_names: bool = False  # names start lower-case: prose cannot start a line
+    python_forms: bool = False  # methods, comprehensions, f-strings... (else the small core)
 
 
 @dataclass(frozen=True)
@@ -93,9 +105,22 @@ class Profile:
     preview_lines: int  # first lines of each text input shown in the task
     record_counts: bool  # say how many records each input holds (a tiny model copies it)
     familiar: frozenset[str]  # tools listed by name only: the model knows them from Python
+    featured: frozenset[str] | None  # tools listed with their doc (None: every one)
     free_stops: tuple[str, ...]  # stop texts besides the model's own, without a grammar
     keep_prefix: bool  # keep the fixed prompt's state on disk (it is the same for every task)
     budgets: dict[str, int] = field(default_factory=dict)  # defaults that differ
+
+    def base_grammar(self, tools: list[str], inputs: list[str], state_keys: list[str],
+                     output: Type) -> str:
+        """The language as this profile's model may write it, before any narrowing by task."""
+        from rlmlang.syntax.gbnf import model_grammar
+
+        s = self.grammar_shape
+        return model_grammar(tools=tools, inputs=inputs, state_keys=state_keys, output=output,
+                             max_statements=s.max_statements, max_block=s.max_block,
+                             depth=s.depth, allow_def=s.allow_def, string_max=s.string_max,
+                             items_max=s.items_max, lower_names=s.lower_names,
+                             python_forms=s.python_forms)
 
     def examples_path(self) -> Path:
         from rlmlang.controller.examples import STDLIB
@@ -119,6 +144,7 @@ TINY = Profile(
     preview_lines=0,  # a tiny model copies a preview instead of the question (measured)
     record_counts=False,
     familiar=frozenset(),
+    featured=None,
     free_stops=("\n\n\n",),
     keep_prefix=False,  # its examples change with the task, and its prompts are cheap
 )
@@ -134,12 +160,14 @@ CODER = Profile(
     n_examples=4,
     narrow_grammar=False,
     grammar_shape=GrammarShape(max_statements=40, max_block=16, depth=5, allow_def=True,
-                               string_max=400, items_max=16, lower_names=True),
+                               string_max=400, items_max=16, lower_names=True,
+                               python_forms=True),
     extractive_predict=False,
     fixits=False,
     preview_lines=3,
     record_counts=True,
     familiar=PYTHON_FAMILIAR,
+    featured=CODER_FEATURED,
     free_stops=(),
     keep_prefix=True,
     budgets={"candidates": 2, "script_tokens": 512, "tokens": 8000},

@@ -20,12 +20,15 @@ from rlmlang.types import Type, format_type
 PREVIEW_CHARS = 160  # of one previewed line
 
 
-def tool_lines(specs: list[ToolSpec], familiar: frozenset[str] = frozenset()) -> str:
-    """One line per tool (signature and first doc line); `familiar` ones share one short line.
+def tool_lines(specs: list[ToolSpec], familiar: frozenset[str] = frozenset(),
+               featured: frozenset[str] | None = None) -> str:
+    """The functions offered, as the model's profile lists them.
 
-    A model that knows Python needs only the names and parameters of what
-    Python also has (`split(text, sep)`), and the prompt is shorter by a
-    thousand tokens for it.
+    Without `familiar` every tool gets its signature and first doc line (the
+    tiny profile offers a dozen). A model that knows Python needs only the
+    names and parameters of what Python also has (`split(text, sep)`); the
+    `featured` ones (None: all) get a line with their doc each, and the rest
+    share one line of signatures, so a hundred tools cost a few hundred tokens.
     """
     if not familiar:
         out = []
@@ -33,10 +36,19 @@ def tool_lines(specs: list[ToolSpec], familiar: frozenset[str] = frozenset()) ->
             doc = s.doc.strip().splitlines()[0] if s.doc.strip() else ""
             out.append(f"{s.signature()}  # {doc}" if doc else s.signature())
         return "\n".join(out)
-    out = ["Like Python's: " + ", ".join(
-        f"{s.name}({', '.join(p.name for p in s.params)})" for s in specs if s.name in familiar)]
-    out += [short_line(s) for s in specs if s.name not in familiar]
+    plain = [s for s in specs if s.name in familiar]
+    shown = [s for s in specs if s.name not in familiar
+             and (featured is None or s.name in featured)]
+    rest = [s for s in specs if s.name not in familiar and s not in shown]
+    out = ["Like Python's: " + ", ".join(_call_form(s) for s in plain)]
+    out += [short_line(s) for s in shown]
+    if rest:
+        out.append("Also: " + ", ".join(_call_form(s) for s in rest))
     return "\n".join(out)
+
+
+def _call_form(spec: ToolSpec) -> str:
+    return f"{spec.name}({', '.join(p.name for p in spec.params)})"
 
 
 def short_line(spec: ToolSpec) -> str:
@@ -106,9 +118,10 @@ class Conversation:
 
     @staticmethod
     def start(card: str, registry: Registry, tool_names: list[str], examples: list[Example],
-              task: str, familiar: frozenset[str] = frozenset()) -> Conversation:
+              task: str, familiar: frozenset[str] = frozenset(),
+              featured: frozenset[str] | None = None) -> Conversation:
         specs = [s for s in (registry.get(n) for n in tool_names) if s is not None]
-        system = card + "\nFunctions:\n" + tool_lines(specs, familiar)
+        system = card + "\nFunctions:\n" + tool_lines(specs, familiar, featured)
         msgs = [{"role": "system", "content": system}]
         for ex in examples:
             msgs.append({"role": "user", "content": ex.prompt})
