@@ -98,6 +98,7 @@ def _rlm(args: list[str], timeout: float = 1800) -> subprocess.CompletedProcess[
 
 
 def _audited(logs: list[Path]) -> int:
+    """How many of the logs pass `rlm audit`."""
     from rlmlang.audit.core import audit_log
 
     return sum(audit_log(str(p)).ok for p in logs)
@@ -120,18 +121,24 @@ def batch_vs_run(n: int, workers: int = 2) -> dict[str, float]:
         answered_run = 0
         for i, t in enumerate(tasks):
             r = _rlm(run_args(t, folder / f"run-{i}.log"))
+            if r.returncode not in (0, 1) or "E_INTERNAL" in r.stderr:
+                raise RuntimeError(f"rlm run failed on {t['id']}: {r.stderr[-500:]}")
             answered_run += r.returncode == 0
         run_s = time.monotonic() - t0
+        _say(f"scale: one by one {run_s:.1f} s, {answered_run} answered")
         _say(f"scale: the same tasks as `rlm batch --workers {workers}`")
         tasks_file = folder / "tasks.jsonl"
         tasks_file.write_text("".join(json.dumps(task_line(t)) + "\n" for t in tasks))
         t0 = time.monotonic()
         r = _rlm(["batch", str(tasks_file), "--workers", str(workers), "--json", *BUDGET])
         batch_s = time.monotonic() - t0
+        _say(f"scale: batch {batch_s:.1f} s")
         if r.returncode not in (0, 1):
             raise RuntimeError(f"rlm batch failed: {r.stderr[-500:]}")
         out = folder / "tasks.batch"
         recs = [json.loads(x) for x in (out / "results.jsonl").read_text().splitlines()]
+        if all(rec["status"] == "error" for rec in recs):
+            raise RuntimeError(f"rlm batch: every task failed: {recs[0]['reason']}")
         logs = [out / rec["log"] for rec in recs if rec.get("log")]
         run_secs = [_run_seconds(folder / f"run-{i}.log") for i in range(len(tasks))]
         return {
@@ -322,7 +329,8 @@ def ray_vs_pool(n: int, workers: int = 2) -> dict[str, float]:
             r = _rlm(["batch", str(tasks_file), "--out", str(folder / label), "--json",
                       *extra, *BUDGET])
             seconds = time.monotonic() - t0
-            if r.returncode not in (0, 1):
+            statuses = json.loads(r.stdout).get("statuses", {}) if r.stdout.strip() else {}
+            if r.returncode not in (0, 1) or set(statuses) <= {"error"}:
                 raise RuntimeError(f"rlm batch ({label}) failed: {r.stderr[-500:]}")
             values[f"{label}_s"] = round(seconds, 1)
             values[f"{label}_tasks_per_min"] = round(len(tasks) / seconds * 60, 2)
