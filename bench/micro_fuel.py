@@ -154,7 +154,8 @@ def _run_one(name: str, text: str, signature: str, values: dict[str, Any],
         if stopped is not None:
             raise RuntimeError(f"{name} was not verified: "
                                f"{[d.message for d in stopped.diagnostics]}")
-        program, registry = verified
+        assert verified is not None
+        program, registry = verified.program, verified.registry
         code = compile_program(program, registry, name)
         best, fuel, status = float("inf"), 0, ""
         for _ in range(repeat):

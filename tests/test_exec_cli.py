@@ -71,7 +71,7 @@ def test_exec_usage_errors_exit_2(tmp_path: Path) -> None:
     assert rlm("s.rlm", "--budget", "speed=3", cwd=tmp_path).returncode == 2
     assert rlm("s.rlm", "--input", "novalue", cwd=tmp_path).returncode == 2
     p = rlm("s.rlm", "--input", "n:int=abc", cwd=tmp_path)
-    assert p.returncode == 2 and "not JSON" in p.stderr
+    assert p.returncode == 2 and "input n must be int written as JSON" in p.stderr
 
 
 def test_exec_budget_flag_reaches_the_verifier(tmp_path: Path) -> None:

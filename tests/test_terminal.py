@@ -14,8 +14,8 @@ import pytest
 from rich.console import Console
 
 from rlmlang.commands.progress import Progress, verdict_line
-from rlmlang.controller.inputs import parse_input_flags
 from rlmlang.diagnostics import DiagnosticError
+from rlmlang.task.inputs import parse_input_flags
 
 
 def _rlm(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -77,7 +77,8 @@ def test_exec_reads_an_input_from_stdin(tmp_path: Path) -> None:
 
 def test_run_reads_an_input_from_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("ünï\ncode\n".encode())))
-    assert parse_input_flags(["context=@-", "question=What?"]) == {
+    flags = parse_input_flags(["context=@-", "question=What?"])
+    assert {n: f.raw for n, f in flags.items()} == {
         "context": "ünï\ncode\n", "question": "What?"}
     with pytest.raises(DiagnosticError, match="only one --input can read stdin"):
         parse_input_flags(["a=@-", "b=@-"])

@@ -7,10 +7,11 @@ For each accepted candidate, in log order:
    recorded hash as the expected one: the bytes are the ones that were
    verified), and a fresh compile of the recorded script text gives the same
    hash — so the bytecode is what the script means;
-3. the VM runs the *recorded* bytecode against the state the script saw, with
-   the recorded tool and sub-model results fed back through `ToolContext`'s
-   replay iterator (no tool is touched; a call that differs from the
-   recording diverges);
+3. the script goes through the one pipeline (`pipeline.execute_script`, as
+   the controller ran it), whose bytecode, equal to the recorded, runs against
+   the state the script saw, with the recorded tool and sub-model results fed
+   back through `ToolContext`'s replay iterator (no tool is touched; a call
+   that differs from the recording diverges);
 4. status, submitted value, printed text, fuel, state writes, runtime
    diagnostics and the tool calls made are compared with the log in
    canonical JSON, byte for byte.
@@ -227,10 +228,8 @@ def _replay_candidate(rec: RecordedRun, c: Candidate, store: Any,
                       res: ReplayResult) -> dict[str, Any]:
     import hashlib
 
-    from rlmlang.compiler import compile_program, load, validate
-    from rlmlang.pipeline import static_check
-    from rlmlang.tools.context import ToolContext
-    from rlmlang.vm import run as vm_run
+    from rlmlang.compiler import load
+    from rlmlang.pipeline import execute_script
 
     where = c.label
     line = c.line
@@ -251,42 +250,35 @@ def _replay_candidate(rec: RecordedRun, c: Candidate, store: Any,
     if code_json is None:
         raise _Diverged(Divergence(bline, where, "bytecode", recorded_hash, None,
                                    "the bytecode event holds only the hash, not the code"))
-    code, problems = load(canonical_json(code_json), expect_hash=recorded_hash)
-    if code is None:
+    loaded, problems = load(canonical_json(code_json), expect_hash=recorded_hash)
+    if loaded is None:
         raise _Diverged(Divergence(bline, where, "bytecode", recorded_hash,
                                    [d.message for d in problems],
                                    "the recorded bytecode does not load and validate"))
-    setup = rec.setup(store)
-    verified, stopped = static_check(script, setup)
-    if stopped is not None:
-        raise _Diverged(Divergence(
-            c.verdict.line if c.verdict else line, where, "verdict", "accepted",
-            [d.to_json() for d in stopped.diagnostics],
-            f"the script is now rejected at the {stopped.stage} stage, so it cannot be "
-            "compiled afresh"))
-    program, registry = verified
-    fresh = compile_program(program, registry, setup.file)
-    _check(bline, where, "bytecode hash", recorded_hash, fresh.hash,
-           "a fresh compile of the logged script gives other bytecode")
-    problems = validate(code, registry)
-    if problems:
-        raise _Diverged(Divergence(bline, where, "bytecode", recorded_hash,
-                                   [d.message for d in problems],
-                                   "the bytecode does not validate against today's tools"))
     # A nested run's calls are in the log (marked "nested") for the record; the script
     # itself made only its own, and the llm.run result that stands for the rest.
     own = [ev for ev in c.tool_calls if not ev.data.get("nested")]
     calls = [{k: v for k, v in ev.data.items() if k not in _CALL_META} for ev in own]
     made: list[dict[str, Any]] = []
-    feed = iter(calls)
-    txn = store.begin({"replay": where})
-    ctx = ToolContext(policy=setup.policy, root=setup.root, state=txn, recorder=made.append,
-                      replay=feed, llm=None, llm_run=None)
-    try:
-        result = vm_run(code, registry=registry, inputs=setup.inputs, ctx=ctx,
-                        budgets=setup.budgets, fuel_bound=program.fuel_bound)
-    finally:
-        txn.rollback()
+    setup = rec.setup(store)
+    setup.recorder, setup.replay = made.append, iter(calls)
+    # The pipeline compiles the script afresh: bytecode equal to the recorded (same hash)
+    # is the recorded bytecode, which it validates against today's tools and runs.
+    outcome = execute_script(script, setup, expect_hash=recorded_hash)
+    if outcome.stage in ("parse", "check", "verify"):
+        raise _Diverged(Divergence(
+            c.verdict.line if c.verdict else line, where, "verdict", "accepted",
+            [d.to_json() for d in outcome.diagnostics],
+            f"the script is now rejected at the {outcome.stage} stage, so it cannot be "
+            "compiled afresh"))
+    _check(bline, where, "bytecode hash", recorded_hash, outcome.bytecode_hash,
+           "a fresh compile of the logged script gives other bytecode")
+    if outcome.stage == "compile":
+        raise _Diverged(Divergence(bline, where, "bytecode", recorded_hash,
+                                   [d.message for d in outcome.diagnostics],
+                                   "the bytecode does not validate against today's tools"))
+    assert outcome.vm is not None
+    result = outcome.vm
     res.scripts += 1
     res.tool_calls += len(made)
     cline = own[0].line if own else line
@@ -312,5 +304,5 @@ def _replay_candidate(rec: RecordedRun, c: Candidate, store: Any,
         _check(out.line, where, field_name, out.data.get(field_name), replayed[field_name])
     if c.verdict is not None:
         _check(c.verdict.line, where, "runtime diagnostics", c.verdict.data.get("diagnostics"),
-               [d.to_json() for d in result.diagnostics])
+               [d.to_json() for d in outcome.diagnostics])
     return replayed

@@ -1,7 +1,8 @@
 """Re-verification: judge every logged script again, as the controller judged it.
 
-Each distinct script of the log goes through `pipeline.static_check` (parse,
-type-check, verify) with the setup rebuilt from the log (`recorded.py`):
+Each distinct script of the log goes through `pipeline.execute_script` up to
+the verifier (parse, type-check, verify) with the setup rebuilt from the log
+(`recorded.py`):
 under the policy and budgets recorded in run_start, and — when the auditor
 passes today's policy — under that one too. What matters is the difference:
 
@@ -87,7 +88,7 @@ class Reverification:
 
 def reverify(rec: RecordedRun, policy: Any = ..., label: str = "the recorded policy") -> Reverification:
     """Judge every distinct logged script again; `policy` defaults to the recorded one."""
-    from rlmlang.pipeline import static_check
+    from rlmlang.pipeline import execute_script
 
     use_policy = rec.policy if policy is ... else policy
     budgets = dict(rec.budgets)
@@ -125,13 +126,13 @@ def reverify(rec: RecordedRun, policy: Any = ..., label: str = "the recorded pol
                 out.results.append(r)
                 continue
             setup = rec.setup(rec.cached_state(version), use_policy, budgets)
-            verified, stopped = static_check(c.script, setup)
-            if stopped is not None:
-                r.now_stage = stopped.stage
-                r.diagnostics = list(stopped.diagnostics)
+            judged = execute_script(c.script, setup, until="verify")
+            if not judged.verified:
+                r.now_stage = judged.stage
+                r.diagnostics = list(judged.diagnostics)
             else:
                 r.now_stage = "accepted"
-                r.fuel_bound = verified[0].fuel_bound
+                r.fuel_bound = judged.fuel_bound
             memo[key] = r
             out.results.append(r)
         for ev in it.commits:

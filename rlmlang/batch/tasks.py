@@ -229,7 +229,7 @@ def load_tasks(path: str | Path, defaults: Defaults | None = None) -> list[Task]
 
 def read_inputs(task: Task) -> dict[str, Any]:
     """The task's input values, files read (as `rlm run --input name=@file` reads them)."""
-    from rlmlang.controller.inputs import read_raw
+    from rlmlang.task.inputs import read_raw
 
     return {name: read_raw(Path(spec["file"])) if "file" in spec else spec["value"]
             for name, spec in task.inputs.items()}

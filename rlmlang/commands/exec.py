@@ -42,62 +42,6 @@ class _Usage(Exception):
     pass
 
 
-def _parse_inputs(items: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    from rlmlang.task.signature import input_type
-    from rlmlang.types import STR, ListT, TypeSyntaxError, conforms, format_type, parse_type
-
-    values: dict[str, Any] = {}
-    types: dict[str, Any] = {}
-    for item in items:
-        if "=" not in item:
-            raise _Usage(f"--input {item!r}: expected NAME=VALUE or NAME=@FILE")
-        name, raw = item.split("=", 1)
-        t = STR
-        if ":" in name:
-            name, type_text = name.split(":", 1)
-            try:
-                t = parse_type(type_text)
-            except TypeSyntaxError as e:
-                raise _Usage(f"--input {name}: {e}") from None
-        if not name.isidentifier():
-            raise _Usage(f"--input {name!r}: the name must be an identifier")
-        if raw == "@-":  # the text piped in
-            from rlmlang.controller.inputs import read_stdin
-
-            if sum(i.partition("=")[2] == "@-" for i in items) > 1:
-                raise _Usage("only one --input can read stdin (@-)")
-            raw = read_stdin(name)
-        elif raw.startswith("@"):
-            path = Path(raw[1:])
-            try:
-                raw = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as e:
-                raise _Usage(f"--input {name}: cannot read {path}: {e}") from None
-            if ":" not in item.split("=", 1)[0]:
-                t = input_type(path)  # a JSON file is its value, as in rlm run
-        value: Any = raw
-        if t != STR:
-            try:
-                value = json.loads(raw) if not isinstance(t, ListT) else _json_or_lines(raw)
-            except ValueError:
-                raise _Usage(f"--input {name}: the value is not JSON for {format_type(t)}") from None
-            if not conforms(value, t):
-                raise _Usage(f"--input {name}: the value is not a {format_type(t)}")
-        values[name] = value
-        types[name] = t
-    return values, types
-
-
-def _json_or_lines(raw: str) -> Any:
-    """A JSON value, or the values of JSON Lines (one per line); raises ValueError."""
-    from rlmlang.task.signature import json_lines
-
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return json_lines(raw)
-
-
 def _parse_budgets(items: list[str]) -> dict[str, int]:
     from rlmlang.cost import DEFAULT_BUDGETS
 
@@ -116,9 +60,7 @@ def _parse_budgets(items: list[str]) -> dict[str, int]:
 
 
 def _report(diags: list[Diagnostic], source: str | None) -> None:
-    from rlmlang.tools.stdlib import attribute
-
-    for d in attribute(diags, source):  # a stdlib def's lines: at the call that led there
+    for d in diags:
         print(d.render(source), file=sys.stderr)
 
 
@@ -130,23 +72,28 @@ def run(args: argparse.Namespace) -> int:
     except _Usage as e:
         print(f"rlm exec: {e}", file=sys.stderr)
         return 2
-    except DiagnosticError as e:  # a policy file or state store that cannot be used
-        _report(e.diagnostics, None)
+    except DiagnosticError as e:  # flags, a policy file or a state store that cannot be used
+        for d in e.diagnostics:
+            if d.code == "E_USAGE" and d.file is None:  # a flag: said as rlm run says it
+                print(f"rlm exec: {d.message}" + (f"\n  fix: {d.fix}" if d.fix else ""),
+                      file=sys.stderr)
+            else:
+                print(d.render(None), file=sys.stderr)
         return 2 if any(d.code == "E_USAGE" for d in e.diagnostics) else 1
 
 
 def _run(args: argparse.Namespace) -> int:
-    from rlmlang.check import Env, check
-    from rlmlang.compiler import compile_program
+    from rlmlang.pipeline import ScriptSetup, execute_script
     from rlmlang.policy import Policy
+    from rlmlang.syntax.parser import check_input
+    from rlmlang.task.inputs import parse_input_flags
     from rlmlang.tools import default_registry
-    from rlmlang.tools.context import ToolContext
-    from rlmlang.tools.registry import size_of
     from rlmlang.types import TypeSyntaxError, parse_type
-    from rlmlang.verify import verify
-    from rlmlang.vm import run as vm_run
 
-    inputs, input_types = _parse_inputs(args.input)
+    inputs: dict[str, Any] = {}
+    input_types: dict[str, Any] = {}
+    for name, flag in parse_input_flags(args.input).items():
+        inputs[name], input_types[name] = flag.bind()
     budgets = _parse_budgets(args.budget)
     output = None
     if args.output:
@@ -169,20 +116,15 @@ def _run(args: argparse.Namespace) -> int:
                                                  policy.root))
     budgets = {**policy.budgets, **budgets}
 
-    analysis = _parse_file(args.file)
-    if analysis.script is None or analysis.diagnostics:
-        _report(analysis.diagnostics, analysis.text)
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as e:
+        _report([Diagnostic("E_INPUT", f"cannot read the file: {e.strerror or e}", None,
+                            args.file)], None)
         return 1
-    source = analysis.text
-    registry = _registry(default_registry)
+    source, _ = check_input(data, args.file)
+    registry = default_registry()
     print_load_problems(registry)
-    script = analysis.script
-    try:  # stdlib functions are defs written in RLM script: bring in the ones used
-        from rlmlang.tools.stdlib import expand
-    except ImportError:
-        pass
-    else:
-        script, registry = expand(script, registry)
 
     store = None
     if args.state:
@@ -190,45 +132,34 @@ def _run(args: argparse.Namespace) -> int:
 
         store = StateStore(args.state, schema or None)
     try:
-        state_types = dict(store.schema.exact) if store is not None else {}
-        env = Env(inputs=input_types, state=state_types, output=output, registry=registry)
-        checked = check(script, env, analysis.file)
-        if checked.checked is None:
-            _report(checked.diagnostics, source)
+        setup = ScriptSetup(registry=registry, inputs=inputs, input_types=input_types,
+                            output=output, state=store, policy=policy, budgets=budgets,
+                            root=policy.root, file=args.file)
+        base = store.version if store is not None else 0
+        outcome = execute_script(data, setup)
+        if outcome.vm is None:  # stopped before it ran: rejected
+            _report(outcome.diagnostics, source)
             return 1
-        state_sizes = {}
-        if store is not None:
-            state_sizes = {k: size_of(v) for k, v in store.snapshot().items()}
-        verified = verify(checked.checked, policy=policy, budgets=budgets,
-                          input_sizes={k: size_of(v) for k, v in inputs.items()},
-                          state_sizes=state_sizes, input_values=inputs, file=analysis.file)
-        if verified.program is None:
-            _report(verified.diagnostics, source)
-            return 1
-        for note in verified.notes:
+        for note in outcome.notes:
             print(f"note: {note}", file=sys.stderr)
-        program = verified.program
-        code = compile_program(program, registry, analysis.file)
+        assert outcome.code is not None
         if args.dump:
-            print(code.disassemble(), file=sys.stderr)
-        txn = store.begin({"script": analysis.file, "bytecode": code.hash}) \
-            if store is not None else None
-        ctx = ToolContext(policy=policy, root=policy.root, state=txn)
-        result = vm_run(code, registry=registry, inputs=inputs, ctx=ctx, budgets=budgets,
-                        fuel_bound=program.fuel_bound)
+            print(outcome.code.disassemble(), file=sys.stderr)
+        result = outcome.vm
         version = None
-        if txn is not None:
-            if result.status in ("submitted", "finished"):
-                version = txn.commit()
-            else:
-                txn.rollback()
+        if store is not None and result.status in ("submitted", "finished"):
+            txn = store.begin({"script": args.file, "bytecode": outcome.bytecode_hash})
+            txn.base = base  # the version the script read: another writer since is a conflict
+            for key, value in outcome.writes.items():
+                txn.set(key, value)
+            version = txn.commit()
     finally:
         if store is not None:
             store.close()
 
     if args.json:
         out = result.to_json()
-        out.update({"bytecode": code.hash, "fuel_bound": program.fuel_bound,
+        out.update({"bytecode": outcome.bytecode_hash, "fuel_bound": outcome.fuel_bound,
                     "state_version": version})
         print(json.dumps(out, ensure_ascii=False, default=str))
     else:
@@ -242,34 +173,8 @@ def _run(args: argparse.Namespace) -> int:
             print(f"script failed: {_show(result.value)}", file=sys.stderr)
         elif result.status == "finished":
             print("note: the script ended without submit", file=sys.stderr)
-        _report(result.diagnostics, source)
+        _report(outcome.diagnostics, source)
     return 0 if result.status in ("submitted", "finished") else 1
-
-
-def _parse_file(path: str) -> Any:
-    """Read and parse only: exec checks against its own flags, not `rlm check`'s defaults."""
-    from rlmlang.pipeline import Analysis
-    from rlmlang.syntax.parser import check_input, parse
-
-    try:
-        data = Path(path).read_bytes()
-    except OSError as e:
-        return Analysis(path, None, None, [Diagnostic(
-            "E_INPUT", f"cannot read the file: {e.strerror or e}", None, path)])
-    text, _ = check_input(data, path)
-    result = parse(data, path)
-    return Analysis(path, text, result.script, list(result.diagnostics))
-
-
-def _registry(default_registry: Any) -> Any:
-    """Every tool there is; parts not installed yet (plugins, stdlib) are left out."""
-    for opts in ({}, {"include_plugins": False},
-                 {"include_plugins": False, "include_stdlib": False}):
-        try:
-            return default_registry(**opts)
-        except ImportError:
-            continue
-    return default_registry(include_plugins=False, include_stdlib=False, include_host=False)
 
 
 def _show(value: Any) -> str:

@@ -27,8 +27,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="continue a run that was killed, from its last completed round")
     p.add_argument("--allow-model-change", action="store_true",
                    help="with --resume: continue with another model than the run started with")
-    p.add_argument("--input", "-i", action="append", default=[], metavar="NAME=VALUE|@FILE",
-                   help="an input bound as a variable (repeatable); @- reads stdin")
+    p.add_argument("--input", "-i", action="append", default=[],
+                   metavar="NAME[:TYPE]=VALUE|@FILE",
+                   help="an input bound as a variable (repeatable); @- reads stdin; :TYPE "
+                        "declares its type (the value then is JSON), else the signature's")
     p.add_argument("--signature", "-s", default=None,
                    help='task signature, e.g. "context: str, question: str -> answer: int"; '
                         "default: the inputs given (text is str, a .json/.jsonl file its "
@@ -60,14 +62,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from rlmlang.audit.core import read_key_file
     from rlmlang.controller.budgets import parse_budget_flags
-    from rlmlang.controller.inputs import parse_input_flags
     from rlmlang.diagnostics import DiagnosticError
     from rlmlang.runlog import new_log_path
+    from rlmlang.task.inputs import parse_input_flags
     from rlmlang.task.signature import signature_for
 
     progress = Progress(enabled=sys.stderr.isatty() and not args.quiet and not args.json)
     try:
-        inputs: dict[str, Any] = dict(parse_input_flags(args.input))
+        flags = parse_input_flags(args.input)
+        inputs: dict[str, Any] = {n: f.raw if f.type is None else f.bind()[0]
+                                  for n, f in flags.items()}
+        declared = {n: f.type for n, f in flags.items() if f.type is not None}
         budgets = parse_budget_flags(args.budget)
         policy = None if args.resume and not (args.allow or args.deny or args.policy) \
             else _policy(args)
@@ -96,7 +101,9 @@ def run(args: argparse.Namespace) -> int:
                 print("rlm run: --output is for a task without --signature; give the type "
                       "in the signature (-> answer: TYPE)", file=sys.stderr)
                 return 2
-            signature = args.signature or signature_for(args.task, inputs, args.output)
+            signature = args.signature or signature_for(args.task, inputs, args.output,
+                                                        declared)
+            _agree(signature, declared)
             outcome = runtime.run(signature, args.task, **inputs)
     except DiagnosticError as e:
         progress.stop()
@@ -137,3 +144,19 @@ def _policy(args: argparse.Namespace) -> Any:
     # Asking the model itself about a snippet is always granted (and budgeted by llm_calls);
     # `--deny llm` takes it away.
     return policy_from_args(args, always=("llm",))
+
+
+def _agree(signature: Any, declared: dict[str, Any]) -> None:
+    """An input declared `NAME:TYPE` has that type in the signature too."""
+    from rlmlang.diagnostics import Diagnostic, DiagnosticError
+    from rlmlang.task.signature import parse_signature
+    from rlmlang.types import format_type
+
+    sig = parse_signature(signature) if isinstance(signature, str) else signature
+    types = sig.input_types()
+    for name, t in declared.items():
+        if name in types and types[name] != t:
+            raise DiagnosticError([Diagnostic(
+                "E_USAGE", f"--input {name}:{format_type(t)} disagrees with the signature's "
+                f"{name}: {format_type(types[name])}",
+                fix="declare the type in one place: the signature or the input")])

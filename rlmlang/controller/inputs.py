@@ -1,4 +1,4 @@
-"""Task inputs: parsed from the command line, bound as typed values, described to the model.
+"""Task inputs as the model is told of them (reading and binding them: task/inputs.py).
 
 A context may be thousands of times larger than the model's window, so the
 model never sees it: it sees metadata (type, size, line count, the shape of
@@ -8,89 +8,12 @@ a line) and reaches the text only through the script.
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from rlmlang.diagnostics import Diagnostic, DiagnosticError
-from rlmlang.task.signature import json_lines
 from rlmlang.tools import reader
 from rlmlang.tools.registry import Size, size_of
-from rlmlang.types import ListT, Prim, Type, conforms, format_type
-
-
-def _usage(message: str, fix: str | None = None) -> DiagnosticError:
-    return DiagnosticError([Diagnostic("E_USAGE", message, fix=fix)])
-
-
-def read_stdin(name: str) -> str:
-    """The text piped into the command, for `--input NAME=@-` (UTF-8)."""
-    data = sys.stdin.buffer.read()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise _usage(f"--input {name}=@-: stdin is not UTF-8 text (byte {e.start})") from None
-
-
-def parse_input_flags(flags: list[str]) -> dict[str, str | Path]:
-    """`name=value`, `name=@file` or `name=@-` (stdin) → raw text or a path to read."""
-    out: dict[str, str | Path] = {}
-    if sum(f.partition("=")[2] == "@-" for f in flags) > 1:
-        raise _usage("only one --input can read stdin (@-)")
-    for flag in flags:
-        name, eq, value = flag.partition("=")
-        name = name.strip()
-        if not eq or not name.isidentifier():
-            raise _usage(f"bad --input {flag!r}", fix="write --input name=value or name=@file")
-        if name in out:
-            raise _usage(f"--input {name} is given twice")
-        if value == "@-":
-            out[name] = read_stdin(name)
-        elif value.startswith("@"):
-            path = Path(value[1:])
-            if not path.is_file():
-                raise _usage(f"--input {name}: no such file {path}",
-                             fix="check the path after @")
-            out[name] = path
-        else:
-            out[name] = value
-    return out
-
-
-def read_raw(raw: str | Path) -> str:
-    if isinstance(raw, Path):
-        try:
-            return raw.read_text(encoding="utf-8")
-        except UnicodeDecodeError as e:
-            raise _usage(f"{raw} is not UTF-8 text (byte {e.start})") from None
-    return raw
-
-
-def bind_value(name: str, text: str, t: Type) -> Any:
-    """Turn input text into a value of the declared type (str as is, others as JSON;
-    a list may also be JSON Lines, one item per line)."""
-    if isinstance(t, Prim) and t.name == "str":
-        return text
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as e:
-        value = _json_lines(text) if isinstance(t, ListT) else None
-        if value is None:
-            raise _usage(f"input {name} must be {format_type(t)} written as JSON: {e.msg} "
-                         f"at char {e.pos}") from None
-    if isinstance(t, Prim) and t.name == "float" and isinstance(value, int):
-        value = float(value)
-    if not conforms(value, t):
-        raise _usage(f"input {name} must be {format_type(t)}; got {text[:60]!r}")
-    return value
-
-
-def _json_lines(text: str) -> list[Any] | None:
-    try:
-        return json_lines(text)
-    except ValueError:
-        return None
+from rlmlang.types import Prim, Type, format_type
 
 
 @dataclass(frozen=True)

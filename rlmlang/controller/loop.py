@@ -32,13 +32,7 @@ from rlmlang.controller.examples import (
     nearest,
 )
 from rlmlang.controller.fixits import apply_fixit
-from rlmlang.controller.inputs import (
-    InputInfo,
-    bind_value,
-    describe_input,
-    header_names,
-    read_raw,
-)
+from rlmlang.controller.inputs import InputInfo, describe_input, header_names
 from rlmlang.controller.narrowing import VARIABLE_NAMES
 from rlmlang.controller.profiles import TINY_CORE_TOOLS, Profile, profile_for
 from rlmlang.controller.prompt import (
@@ -55,6 +49,7 @@ from rlmlang.pipeline import ScriptOutcome, ScriptSetup, execute_script
 from rlmlang.runlog import LogWriter, record_failure
 from rlmlang.store import StateConflict, StateStore, remove_store
 from rlmlang.task.answers import answer_key, is_empty_answer
+from rlmlang.task.inputs import bind_value, read_raw
 from rlmlang.task.signature import Signature, parse_signature, signature_for
 from rlmlang.tools.context import charge_current, current_usage
 from rlmlang.tools.reader import task_question

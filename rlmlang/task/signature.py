@@ -207,10 +207,12 @@ def _preview(value: Any) -> str:
 
 
 def signature_for(question: str | None, inputs: Mapping[str, Any],
-                  output: str | Type = STR) -> Signature:
+                  output: str | Type = STR, types: Mapping[str, Type] | None = None
+                  ) -> Signature:
     """The signature of a task from the inputs given (name -> text, Path or value).
 
-    Inputs keep their order and names; `question: str` comes last when there is a
+    Inputs keep their order and names, and the types in `types` (`--input
+    NAME:TYPE=...`) or their values'; `question: str` comes last when there is a
     question and no input has that name; the output is `answer` (`result` if an input
     is named answer).
     """
@@ -221,7 +223,7 @@ def signature_for(question: str | None, inputs: Mapping[str, Any],
                 "E_USAGE", f"input name {name!r} is not a name a script can use",
                 fix="name it with letters, digits and _, not a keyword (e.g. --input "
                     "data=@file.csv)")])
-        fields.append(Field(name, input_type(value)))
+        fields.append(Field(name, (types or {}).get(name) or input_type(value)))
     if question is not None and "question" not in inputs:
         fields.append(Field("question", STR))
     out_type = output if isinstance(output, Type) else _output_type(output)

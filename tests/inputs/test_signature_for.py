@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from fakes import FakeModel  # tests/fakes.py (conftest.py puts tests/ on the path)
 
-from rlmlang.controller.inputs import bind_value, parse_input_flags
 from rlmlang.controller.loop import Runtime
 from rlmlang.diagnostics import DiagnosticError
+from rlmlang.task.inputs import bind_value, parse_input_flags
 from rlmlang.task.signature import parse_signature, signature_for, type_of_value
 from rlmlang.types import parse_type
 

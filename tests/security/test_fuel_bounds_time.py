@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from rlmlang.compiler import compile_program
 from rlmlang.cost import CHARS_PER_FUEL, ITEM_WORK
-from rlmlang.pipeline import ScriptSetup, static_check
+from rlmlang.pipeline import ScriptSetup, execute_script, static_check
 from rlmlang.policy import Policy
 from rlmlang.store import StateStore
 from rlmlang.task.signature import parse_signature
@@ -51,17 +51,14 @@ def verified_run(text: str, signature: str, inputs: dict, state: dict | None = N
                         input_types=sig.input_types(), output=sig.output.type, state=store,
                         policy=Policy.from_rules(["state.read", "state.write"]), budgets=b,
                         root=Path("."))
-    verified, stopped = static_check(text, setup)
-    assert stopped is None, [d.render(text) for d in stopped.diagnostics]
-    program, registry = verified
-    code = compile_program(program, registry)
-    txn = store.begin({}) if store is not None else None
-    r = vm_run(code, registry=registry, inputs=inputs,
-               ctx=ToolContext(policy=setup.policy, state=txn), budgets=b,
-               fuel_bound=program.fuel_bound, tier=tier)
+    setup.tier = tier
+    out = execute_script(text, setup)
+    assert out.vm is not None and out.fuel_bound is not None, [
+        d.render(text) for d in out.diagnostics]
+    r = out.vm
     assert not any(d.code == "E_VERIFIER_BUG" for d in r.diagnostics), r.diagnostics
-    assert r.fuel_used <= program.fuel_bound
-    return program.fuel_bound, r
+    assert r.fuel_used <= out.fuel_bound
+    return out.fuel_bound, r
 
 
 def fuel_of(text: str, signature: str, inputs: dict, state: dict | None = None) -> int:
@@ -145,8 +142,8 @@ def test_memory_meter_counts_dict_keys() -> None:
                         input_types=sig.input_types(), output=STR, state=None,
                         budgets={"fuel": 10**12}, root=Path("."))
     verified, stopped = static_check(text, setup)
-    assert stopped is None
-    program, registry = verified
+    assert verified is not None  # verified under the fuel budget; the run meters memory
+    program, registry = verified.program, verified.registry
     for tier in ("fast", "interp"):
         r = vm_run(compile_program(program, registry), registry=registry,
                    inputs={"context": context}, ctx=ToolContext(),

@@ -34,47 +34,19 @@ def call(name: str, *args: Any, **kwargs: Any) -> Any:
 def run_script(text: str, inputs: dict[str, Any] | None = None, output: Any = None,
                policy: Any = None, root: Path | None = None, llm: Any = None,
                types: dict[str, str] | None = None) -> Any:
-    """Parse, expand stdlib, check, verify, compile and run; the VM's result."""
-    from rlmlang.check import Env, check
-    from rlmlang.compiler import compile_program
-    from rlmlang.syntax.parser import parse
-    from rlmlang.tools.context import ToolContext
-    from rlmlang.tools.registry import size_of
-    from rlmlang.tools.stdlib import expand
+    """The script through the one pipeline (parse, stdlib, check, verify, compile,
+    validate, run); the VM's result."""
+    from rlmlang.pipeline import ScriptSetup, execute_script
+    from rlmlang.task.signature import input_type
     from rlmlang.types import STR, parse_type
-    from rlmlang.verify import verify
-    from rlmlang.vm import run as vm_run
 
     inputs = dict(inputs or {})
-    parsed = parse(text, "<test>")
-    assert parsed.script is not None, [d.render(text) for d in parsed.diagnostics]
-    script, reg = expand(parsed.script, registry(), inputs)
     declared = {k: parse_type(t) for k, t in (types or {}).items()}
-    types_ = {k: declared.get(k) or _type_of(v) for k, v in inputs.items()}
-    out_t = parse_type(output) if isinstance(output, str) else (output or STR)
-    checked = check(script, Env(inputs=types_, state={}, output=out_t, registry=reg), "<test>")
-    assert checked.checked is not None, [d.render(text) for d in checked.diagnostics]
-    verified = verify(checked.checked, policy=policy, budgets={},
-                      input_sizes={k: size_of(v) for k, v in inputs.items()}, state_sizes={},
-                      input_values=inputs, file="<test>")
-    assert verified.program is not None, [d.render(text) for d in verified.diagnostics]
-    code = compile_program(verified.program, reg, "<test>")
-    ctx = ToolContext(policy=policy, root=root or Path.cwd(), llm=llm)
-    return vm_run(code, registry=reg, inputs=inputs, ctx=ctx, budgets={},
-                  fuel_bound=verified.program.fuel_bound)
-
-
-def _type_of(v: Any) -> Any:
-    from rlmlang.types import FLOAT, INT, STR, ListT
-
-    if isinstance(v, str):
-        return STR
-    if isinstance(v, bool):
-        raise TypeError("bool inputs are not used in these tests")
-    if isinstance(v, int):
-        return INT
-    if isinstance(v, float):
-        return FLOAT
-    if isinstance(v, list):
-        return ListT(_type_of(v[0]) if v else STR)
-    raise TypeError(type(v))
+    setup = ScriptSetup(
+        registry=registry(), inputs=inputs,
+        input_types={k: declared.get(k) or input_type(v) for k, v in inputs.items()},
+        output=parse_type(output) if isinstance(output, str) else (output or STR),
+        state=None, policy=policy, root=root or Path.cwd(), llm=llm, file="<test>")
+    outcome = execute_script(text, setup)
+    assert outcome.vm is not None, [d.render(text) for d in outcome.diagnostics]
+    return outcome.vm

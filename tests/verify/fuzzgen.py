@@ -119,13 +119,10 @@ def random_context(rng: random.Random) -> str:
 
 def judge(src: str, context: str, values_known: bool = True) -> Verdict:
     """Check, verify, compile and run one script against `context` (and a state store)."""
-    from rlmlang.compiler import compile_program
-    from rlmlang.pipeline import ScriptSetup, static_check
+    from rlmlang.pipeline import ScriptSetup, execute_script
     from rlmlang.store import StateStore
     from rlmlang.tools import default_registry
-    from rlmlang.tools.context import ToolContext
     from rlmlang.types import STR, ListT
-    from rlmlang.vm import run as vm_run
 
     store = StateStore(":memory:", {"notes": STR, "items": ListT(STR)})
     with store.begin({}) as txn:
@@ -135,20 +132,14 @@ def judge(src: str, context: str, values_known: bool = True) -> Verdict:
                         input_types={"context": STR}, output=STR, state=store,
                         budgets={"fuel": 10**12}, root=Path("."), file="fuzz.rlm")
     try:
-        verified, stopped = static_check(src, setup)
-        if stopped is not None:
-            codes = tuple(d.code for d in stopped.diagnostics if d.severity == "error")
-            return Verdict("skipped" if stopped.stage in ("parse", "check") else "rejected",
+        out = execute_script(src, setup)
+        if out.vm is None:
+            codes = tuple(d.code for d in out.diagnostics if d.severity == "error")
+            return Verdict("skipped" if out.stage in ("parse", "check") else "rejected",
                            codes)
-        program, registry = verified
-        code = compile_program(program, registry, "fuzz.rlm")
-        txn = store.begin({})
-        r = vm_run(code, registry=registry, inputs={"context": context},
-                   ctx=ToolContext(state=txn), budgets={"fuel": 10**12},
-                   fuel_bound=program.fuel_bound)
-        txn.rollback()
+        r = out.vm
         return Verdict("ran", tuple(d.code for d in r.diagnostics), r.fuel_used,
-                       program.fuel_bound, r.status)
+                       out.fuel_bound, r.status)
     finally:
         store.close()
 
