@@ -8,6 +8,8 @@ Why this shape:
   chain at a place the checker can name by line number. With a key, each line
   also carries `mac` (HMAC-SHA256 of the line without `mac`), so a forger who
   recomputes the whole chain still fails without the key.
+- What each record holds, and the digests in it, is `logschema.py`'s, shared
+  with every reader.
 - A complete log starts with `run_start` and ends with `run_end`; a log without
   `run_end` was interrupted or truncated, and says so.
 - The writer emits each line with one unbuffered `write` (flushed always) and
@@ -38,16 +40,11 @@ from pathlib import Path
 from typing import Any
 
 from rlmlang.diagnostics import Diagnostic, DiagnosticError, Span
+from rlmlang.logschema import EVENT_KINDS, FORMAT_VERSION
 from rlmlang.store import canonical_json, loads
 
-FORMAT_VERSION = 1
 GENESIS = "0" * 64
 MAX_DIAGNOSTICS = 100
-
-EVENT_KINDS: frozenset[str] = frozenset({
-    "run_start", "prompt", "generation", "verdict", "bytecode", "tool_call", "output",
-    "state_commit", "observation", "submit", "budget", "error", "run_end", "resume",
-})
 
 _FIELDS = frozenset({"v", "seq", "kind", "prev", "data"})
 _FIELDS_MAC = _FIELDS | {"mac"}

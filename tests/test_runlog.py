@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from rlmlang.diagnostics import DiagnosticError
-from rlmlang.runlog import EVENT_KINDS, GENESIS, LogWriter, check_chain, read_events
+from rlmlang.logschema import EVENT_KINDS
+from rlmlang.runlog import GENESIS, LogWriter, check_chain, read_events
 
 KEY = b"secret-key"
 

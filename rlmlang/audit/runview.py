@@ -26,6 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from rlmlang.logschema import clean_script, input_digest
+
 
 @dataclass
 class Event:
@@ -60,8 +62,6 @@ class Candidate:
     @property
     def script(self) -> str:
         """The script the pipeline saw: the generation cleaned as the controller cleans it."""
-        from rlmlang.controller.loop import clean_script
-
         return clean_script(self.raw_text)
 
     @property
@@ -235,7 +235,5 @@ def build_view(events: list[Event]) -> RunView:
 
 
 def input_sha256(value: Any) -> str:
-    """How run_start fingerprints an input (the controller's own function)."""
-    from rlmlang.controller.loop import input_digest
-
+    """How run_start fingerprints an input (the writer's own function)."""
     return input_digest(value)

@@ -45,6 +45,7 @@ from rlmlang.controller.resume import recorded_state_path, write_pending
 from rlmlang.controller.subcall import end_texts
 from rlmlang.controller.vote import Tally
 from rlmlang.diagnostics import Diagnostic
+from rlmlang.logschema import clean_script, input_digest, registry_digest
 from rlmlang.pipeline import ScriptOutcome, ScriptSetup, execute_script
 from rlmlang.runlog import LogWriter, record_failure
 from rlmlang.store import StateConflict, StateStore, remove_store
@@ -101,46 +102,6 @@ class RunOutcome:
     @property
     def uncertain(self) -> bool:
         return self.status == "uncertain"
-
-
-def input_digest(value: Any) -> str:
-    """SHA-256 of an input as the log records it (text as UTF-8, others as JSON).
-
-    Text is hashed a megabyte at a time: a 100 MB context must not be copied whole.
-    """
-    h = hashlib.sha256()
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    step = 1 << 20
-    for i in range(0, len(text), step):
-        h.update(text[i:i + step].encode())
-    return h.hexdigest()
-
-
-def registry_digest(registry: Registry) -> dict[str, str]:
-    """Each tool's name → a short hash of what the verifier relies on (types, permission).
-
-    The audit compares it with today's registry, so a changed tool is named as
-    such rather than surfacing as a replay divergence.
-    """
-    out = {}
-    for spec in registry.specs():
-        perm = f"{spec.permission.kind}:{spec.permission.resource_param}" if spec.permission \
-            else ""
-        text = f"{spec.signature()}|{perm}|{spec.effect}|{spec.origin}"
-        out[spec.name] = hashlib.sha256(text.encode()).hexdigest()[:16]
-    return out
-
-
-def clean_script(text: str) -> str:
-    """Free-generation output may carry Markdown fences or chatter around the code."""
-    t = text.strip()
-    if "```" in t:
-        parts = t.split("```")
-        if len(parts) >= 2:
-            body = parts[1]
-            first, _, rest = body.partition("\n")
-            t = rest if first.strip().isalpha() or not first.strip() else body
-    return t.strip() + "\n"
 
 
 class Runtime:

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
+from rlmlang.logschema import input_digest
 from rlmlang.runlog import LogWriter
 from rlmlang.store import StateStore, loads
 from rlmlang.task.signature import Signature, parse_signature
@@ -173,8 +174,6 @@ def _show(identity: dict[str, Any]) -> str:
 def _inputs(store: StateStore, sig: Signature, start: dict[str, Any],
             state_path: Path) -> dict[str, Any]:
     """The inputs kept in the store, checked against run_start's fingerprints."""
-    from rlmlang.controller.loop import input_digest
-
     values: dict[str, Any] = {}
     recorded = start.get("inputs") or {}
     for f in sig.inputs:
