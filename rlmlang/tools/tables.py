@@ -47,8 +47,7 @@ from rlmlang.tools.declare import fuel, length, scalar, tool
 from rlmlang.tools.errors import ToolError, preview
 from rlmlang.tools.regex import compile_pattern
 from rlmlang.tools.registry import Size, ToolSpec, size_of
-from rlmlang.tools.skills import matcher
-from rlmlang.tools.values import display, parse_number
+from rlmlang.tools.values import display, matcher, parse_number
 from rlmlang.types import DictT, ListT, Type, parse_type
 
 RECORDS = parse_type("list[dict[str, str]]")
@@ -583,9 +582,19 @@ def _records_size(sizes: list[Size]) -> Size:
 
 
 def _names_size(sizes: list[Size]) -> Size:
+    """The union of the records' field names: of records, at most a name per field of any
+    record (each field counts at least 1 in its record's total), their characters at most
+    the fields' (a record's entries add up to at most twice its total, `_entries`)."""
     rows, longest, cells = _cells_of(sizes)
     t = _table_size(sizes)
-    return Size(t.elem + 1, max(longest, t.elem), t.elem + cells + 1)
+    return Size(max(t.elem, cells) + 1, max(longest, t.elem), t.elem + _entries(cells) + 1)
+
+
+def _entries(total: int) -> int:
+    """The entries of a dict added up (Size.sum) when its total is at most `total`: an
+    entry's key and value are each at most its elem, so the sum is at most 2 len * elem,
+    and the total is min(len * elem, sum)."""
+    return 2 * total
 
 
 def _numbers_size(sizes: list[Size]) -> Size:
@@ -605,14 +614,21 @@ def _row_size(sizes: list[Size]) -> Size:
     s = sizes[0] if sizes else Size(0, 1)
     if _is_text(s):
         return Size(s.len + 1, s.len + 1, 3 * s.len + 2)
-    return Size(max(s.elem, 1), max(s.elem, 1), max(s.elem, 1))
+    e = max(s.elem, 1)
+    return Size(e, e, _entries(e))
 
 
 def _join_size(sizes: list[Size]) -> Size:
+    """A merged record is the left one's entries and the right one's, each right name the
+    left has renamed "<name>_<k>" (`_free_name`), k at most two more than the fields of
+    both. Entries add up to at most twice a record's total (`_entries`), and a right record
+    has at most its total in fields, so a merged record's total is at most
+    2 left + (2 + suffix) right; each left record is merged at most once."""
     left, right = _table_size(sizes, 0), _table_size(sizes, 1)
-    # A merged record: the left one, the right one's fields, "_2" on names they share.
-    one = left.elem + 2 * right.elem
-    return Size(left.len, one, _sum(left) + left.len * 2 * right.elem)
+    suffix = 1 + len(str(left.elem + right.elem + 2))
+    per_right = _entries(right.elem) + suffix * right.elem
+    one = _entries(left.elem) + per_right
+    return Size(left.len, one, _entries(_sum(left)) + left.len * per_right)
 
 
 def _lines_size(sizes: list[Size]) -> Size:

@@ -276,3 +276,71 @@ def test_the_skills_read_every_format(name: str, skill: str, args: tuple, want: 
         want = next(ln.split(":", 1)[1].strip() for ln in t.splitlines()
                     if ln.startswith("MemTotal:"))
     assert call(skill, t, *args) == want
+
+
+# Records whose field names collide the way joins rename them ("a", "a_2"), with empty and
+# short cells: the shapes where a record's entries add up to more than its total.
+_NAMES = ["id", "a", "a_2", "a_3", "b", "b_2", "1", "amount"]
+_cells = st.one_of(st.just(""), st.sampled_from(["1", "2", "10", "-3", "x", "Perth", "a_2"]),
+                   st.text(alphabet="ab1 ,", max_size=6))
+_records = st.lists(st.fixed_dictionaries({"id": st.sampled_from(["1", "2", "3"])},
+                                          optional={n: _cells for n in _NAMES[1:]}),
+                    max_size=6)
+_tables = st.one_of(_records, st.sampled_from([
+    "id,a,b\n1,x,2\n2,y,3\n", "id,a,a_2\n1,2,3\n2,,\n", "id=1 a=x\nid=2 a_2=y\n",
+    '[{"id": 1, "a": 2}, {"id": 2, "a": "x", "b": ""}]', "id: 1\na: 2\n\nid: 2\nb: 3\n"]))
+_columns = st.sampled_from([*_NAMES, 0, 1, 2])
+_CALLS = {
+    "records": st.tuples(st.sampled_from(["id,a\n1,2\n", "a: 1\nb: 2\n\na: 3\n"])),
+    "columns": st.tuples(_tables),
+    "where": st.tuples(_tables, _columns, st.sampled_from(["==", "!=", ">"]), _cells),
+    "count_where": st.tuples(_tables, _columns, _cells),
+    "numbers": st.tuples(_tables, _columns),
+    "group_count": st.tuples(_tables, _columns),
+    "group_sum": st.tuples(_tables, _columns, _columns),
+    "max_row": st.tuples(_tables, _columns),
+    "min_row": st.tuples(_tables, _columns),
+    "order_by": st.tuples(_tables, _columns, st.booleans()),
+    "top_k": st.tuples(_tables, _columns, st.integers(0, 5)),
+    "join_on": st.one_of(st.tuples(_tables, _tables, st.just("id")),
+                         st.tuples(_tables, _tables, _columns, _columns)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_CALLS))
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_declared_sizes_bound_the_results(name: str, data: st.DataObject) -> None:
+    """Every table operation's declared result size (what the verifier bounds loops and
+    memory with) is at least the actual size of its result, in every field: items,
+    largest item, the items added up, and the total."""
+    from tools_helpers import spec
+
+    from rlmlang.tools.registry import size_of
+
+    s = spec(name)
+    args = data.draw(_CALLS[name])
+    try:
+        result = s.impl(*args)
+    except ToolError:
+        return
+    got, bound = size_of(result), s.result_size([size_of(a) for a in args])
+    assert got.len <= bound.len and got.total <= bound.total, (args, result, bound)
+    assert got.elem <= bound.elem or got.len == 0, (args, result, bound)
+    assert bound.sum is None or got.sum is None or got.sum <= bound.sum, (args, result, bound)
+
+
+def test_join_renames_fit_the_declared_size() -> None:
+    """The case the fuzzer found: every right field renamed "<name>_2" (two characters
+    more each) on records of one-character names and empty cells."""
+    from tools_helpers import spec
+
+    from rlmlang.tools.registry import size_of
+
+    left = [{"k": "1", "a": "", "b": "", "c": ""}]
+    right = [{"k": "1", "a": "", "b": "", "c": ""}]
+    result = call("join_on", left, right, "k")
+    assert set(result[0]) == {"k", "a", "b", "c", "a_2", "b_2", "c_2"}
+    got = size_of(result)
+    bound = spec("join_on").result_size([size_of(left), size_of(right)])
+    assert got.total <= bound.total and got.elem <= bound.elem and got.sum <= bound.sum
