@@ -19,7 +19,7 @@ Everything is imported on first use, so `import rlmlang` stays cheap.
 from importlib import import_module
 from typing import Any
 
-__version__ = "0.1.0"
+from rlmlang.version import __version__
 
 _EXPORTS: dict[str, str] = {
     "Runtime": "rlmlang.controller.loop",

@@ -23,7 +23,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from rlmlang import __version__
+from rlmlang.version import __version__
 
 # name -> (module, help). The module provides add_arguments(parser) and run(args) -> int.
 _COMMANDS: dict[str, tuple[str, str]] = {

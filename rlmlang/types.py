@@ -63,6 +63,11 @@ class UnknownT(Type):
 
 
 @dataclass(frozen=True)
+class Hole(Type):
+    """The element type of `[]` or `{}` before anything says what it is."""
+
+
+@dataclass(frozen=True)
 class FuncT(Type):
     params: tuple[Type, ...]
     result: Type
@@ -74,6 +79,7 @@ BOOL = Prim("bool")
 STR = Prim("str")
 NONE = Prim("none")
 UNKNOWN = UnknownT()
+HOLE = Hole()
 
 PRIMS = {"int": INT, "float": FLOAT, "bool": BOOL, "str": STR, "none": NONE}
 

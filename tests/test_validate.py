@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from rlmlang.compiler import Bytecode, BytecodeError, compile_source, load, validate
+from rlmlang.compiler import BytecodeError, compile_source, from_bytes, load, validate
 from rlmlang.tools import core_specs
 from rlmlang.tools.registry import Registry
 
@@ -39,13 +39,13 @@ def _refused(doc_or_bytes) -> str:
     assert prog is None and diags
     assert all(d.code == "E_BYTECODE" for d in diags)
     with pytest.raises(BytecodeError):
-        Bytecode.from_bytes(data)
+        from_bytes(data)
     return " | ".join(d.message for d in diags)
 
 
 def test_round_trip_keeps_the_hash() -> None:
     prog = compile_source(SRC, REG)
-    again = Bytecode.from_bytes(prog.to_bytes(), expect_hash=prog.hash)
+    again = from_bytes(prog.to_bytes(), expect_hash=prog.hash)
     assert again.hash == prog.hash and again.to_bytes() == prog.to_bytes()
     assert validate(prog, REG) == []
 

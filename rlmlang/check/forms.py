@@ -27,23 +27,24 @@ from typing import TYPE_CHECKING, Any
 from rlmlang.check.sugar import (
     MATCHERS,
     MODULE_FUNCS,
-    Method,
     Plan,
     import_diagnostic,
-    method_table,
     suggest_method,
 )
 from rlmlang.syntax import ast
+from rlmlang.syntax.methods import Method, method_table
 from rlmlang.syntax.parser import FORMAT_SPEC
 from rlmlang.syntax.printer import print_expr
 from rlmlang.types import (
     BOOL,
     FLOAT,
+    HOLE,
     INT,
     NONE,
     STR,
     UNKNOWN,
     DictT,
+    Hole,
     ListT,
     RecordT,
     TupleT,
@@ -70,7 +71,7 @@ def value_kind(t: Type) -> str | None:
 def orderable(t: Type) -> bool:
     if isinstance(t, TupleT):
         return all(orderable(i) for i in t.items)
-    return t in ORDERED or isinstance(t, UnknownT) or type(t).__name__ == "Hole"
+    return t in ORDERED or isinstance(t, (UnknownT, Hole))
 
 
 class FormsMixin:
@@ -432,8 +433,6 @@ class FormsMixin:
             return ListT(elem)
         if name in ("list", "dict") and not args and not kw:
             self.plan(e, Plan("empty", name))
-            from rlmlang.check.typecheck import HOLE
-
             return ListT(HOLE) if name == "list" else DictT(HOLE)
         return None
 

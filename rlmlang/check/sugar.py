@@ -6,8 +6,9 @@ once the value's type is known, so the checker resolves it here, statically,
 to a `Plan` — never a lookup at run time — and lowering (lower.py) writes
 the plan in the core language the verifier and the VM know: a call of a
 builtin with a declared cost, an in-place `xs += [x]`, a loop that computes
-sort keys. The tables below are the whole of that sugar: what is not in
-them is not in the language, and the checker says what to write instead.
+sort keys. The tables below and the methods of syntax/methods.py are the
+whole of that sugar: what is not in them is not in the language, and the
+checker says what to write instead.
 """
 
 from __future__ import annotations
@@ -16,51 +17,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-
-@dataclass(frozen=True)
-class Method:
-    """A method of a value: the builtin it stands for and how the value is passed.
-
-    kind: "call" (the value is argument `recv` of `builtin`), "append"
-    (`xs += [x]`), "extend" (`xs += ys`), "rebind" (`xs = builtin(xs, ...)`,
-    for methods that reorder a list in place). Only "call" gives a value;
-    the others change the value and stand as statements of their own.
-    """
-
-    builtin: str
-    recv: int = 0
-    kind: str = "call"
-    min_args: int = 0
-    wide: str = ""  # the builtin when more arguments are given than `builtin` takes
-
-    @property
-    def statement(self) -> bool:
-        return self.kind != "call"
-
-
-STR_METHODS: dict[str, Method] = {
-    "split": Method("split", wide="split_max"), "rsplit": Method("rsplit"), "splitlines": Method("lines"),
-    "strip": Method("strip"), "lstrip": Method("lstrip"), "rstrip": Method("rstrip"),
-    "lower": Method("lower"), "upper": Method("upper"), "title": Method("title"),
-    "capitalize": Method("capitalize"),
-    "startswith": Method("startswith"), "endswith": Method("endswith"),
-    "count": Method("count"), "find": Method("find"), "rfind": Method("rfind"),
-    "index": Method("str_index"), "replace": Method("replace"),
-    "join": Method("join", recv=1),
-    "isdigit": Method("isdigit"), "isdecimal": Method("isdigit"), "isnumeric": Method("isdigit"),
-    "isalpha": Method("isalpha"), "isalnum": Method("isalnum"), "isspace": Method("isspace"),
-    "isupper": Method("isupper"), "islower": Method("islower"),
-    "zfill": Method("zfill"),
-}
-LIST_METHODS: dict[str, Method] = {
-    "append": Method("", kind="append"), "extend": Method("", kind="extend"),
-    "index": Method("list_index"), "count": Method("list_count"), "copy": Method("copy"),
-    "sort": Method("sorted", kind="rebind"), "reverse": Method("reversed", kind="rebind"),
-}
-DICT_METHODS: dict[str, Method] = {
-    "get": Method("get", min_args=2), "items": Method("items"), "keys": Method("keys"),
-    "values": Method("values"), "copy": Method("copy"), "most_common": Method("top_counts"),
-}
+from rlmlang.syntax.methods import method_table
 
 # Module functions written with their module's prefix (no import needed).
 MODULE_FUNCS: dict[str, str] = {
@@ -95,10 +52,6 @@ OTHER_MODULES: dict[str, str] = {
 }
 
 COUNTER_NAMES = ("Counter",)
-
-
-def method_table(kind: str) -> dict[str, Method]:
-    return {"str": STR_METHODS, "list": LIST_METHODS, "dict": DICT_METHODS}.get(kind, {})
 
 
 def suggest_method(kind: str, name: str) -> str | None:

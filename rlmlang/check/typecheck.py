@@ -31,11 +31,13 @@ from rlmlang.tools.registry import Registry, ToolSpec
 from rlmlang.types import (
     BOOL,
     FLOAT,
+    HOLE,
     INT,
     NONE,
     STR,
     UNKNOWN,
     DictT,
+    Hole,
     ListT,
     Prim,
     RecordT,
@@ -45,13 +47,6 @@ from rlmlang.types import (
     format_type,
 )
 
-
-@dataclass(frozen=True)
-class Hole(Type):
-    """The element type of `[]` or `{}` before anything says what it is."""
-
-
-HOLE = Hole()
 NUMERIC = (INT, FLOAT)
 
 

@@ -10,8 +10,8 @@ Why this shape:
 - The serialised form is canonical JSON with mnemonics instead of opcode
   numbers (stable if opcodes are renumbered, readable in a log). Its SHA-256
   is the program's identity: the verifier's proof and the run log name it.
-- `Bytecode.from_bytes` validates on load; bytecode from a log or a cache is
-  never trusted because our own compiler once wrote it.
+- Loading validates (`validate.from_bytes`, `validate.load`); bytecode from a
+  log or a cache is never trusted because our own compiler once wrote it.
 """
 
 from __future__ import annotations
@@ -210,16 +210,6 @@ class Bytecode:
             self._hash = hashlib.sha256(self.to_bytes()).hexdigest()
         return self._hash
 
-    # -- loading
-
-    @classmethod
-    def from_bytes(cls, data: bytes | str, expect_hash: str | None = None) -> Bytecode:
-        """Decode and validate; raises BytecodeError (E_BYTECODE) on anything malformed."""
-        prog, diags = load(data, expect_hash)
-        if prog is None:
-            raise BytecodeError(diags)
-        return prog
-
     def disassemble(self) -> str:
         """A readable listing, for docs, tests and `--dump`."""
         out: list[str] = [f"; bytecode {self.hash[:16]} from {self.source_file}"]
@@ -244,23 +234,13 @@ class Bytecode:
         return "\n".join(out)
 
 
-def load(data: bytes | str, expect_hash: str | None = None) -> tuple[Bytecode | None, list[Diagnostic]]:
-    """Decode serialised bytecode and validate it; never raises for bad input."""
-    from rlmlang.compiler.validate import validate
-
+def decode(data: bytes | str) -> tuple[Bytecode | None, list[Diagnostic]]:
+    """Serialised bytecode as a Bytecode, not yet validated (`validate.load` does both);
+    never raises for bad input."""
     try:
-        prog = _decode(data)
+        return _decode(data), []
     except _Bad as e:
         return None, [bytecode_diag(str(e))]
-    if expect_hash is not None and prog.hash != expect_hash:
-        return None, [bytecode_diag(
-            f"bytecode hash {prog.hash[:16]}… does not match the expected {expect_hash[:16]}… "
-            "(the bytecode is not the one that was verified)",
-            hash=prog.hash, expected=expect_hash)]
-    diags = validate(prog)
-    if diags:
-        return None, diags
-    return prog, []
 
 
 class _Bad(Exception):

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from rlmlang.compiler import bytecode as bc
-from rlmlang.compiler.bytecode import OPCODES, Bytecode, bytecode_diag
+from rlmlang.compiler.bytecode import OPCODES, Bytecode, BytecodeError, bytecode_diag
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.types import TypeSyntaxError, parse_type
 
@@ -321,3 +321,27 @@ def _find_cycle(calls: dict[int, set[int]]) -> list[int] | None:
                 path.append(nxt)
                 stack.append((nxt, sorted(calls.get(nxt, ()))))
     return None
+
+
+def load(data: bytes | str, expect_hash: str | None = None) -> tuple[Bytecode | None, list[Diagnostic]]:
+    """Decode serialised bytecode and validate it; never raises for bad input."""
+    prog, diags = bc.decode(data)
+    if prog is None:
+        return None, diags
+    if expect_hash is not None and prog.hash != expect_hash:
+        return None, [bytecode_diag(
+            f"bytecode hash {prog.hash[:16]}… does not match the expected {expect_hash[:16]}… "
+            "(the bytecode is not the one that was verified)",
+            hash=prog.hash, expected=expect_hash)]
+    diags = validate(prog)
+    if diags:
+        return None, diags
+    return prog, []
+
+
+def from_bytes(data: bytes | str, expect_hash: str | None = None) -> Bytecode:
+    """Decode and validate; raises BytecodeError (E_BYTECODE) on anything malformed."""
+    prog, diags = load(data, expect_hash)
+    if prog is None:
+        raise BytecodeError(diags)
+    return prog

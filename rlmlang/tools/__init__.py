@@ -15,12 +15,10 @@ from rlmlang.tools.registry import Registry, ToolSpec
 
 
 def core_specs() -> list[ToolSpec]:
-    """Builtins, skills and table operations: pure, always available."""
-    from rlmlang.tools.builtins import builtin_specs
-    from rlmlang.tools.skills import skill_specs
-    from rlmlang.tools.tables import table_specs
+    """Builtins, skills and table operations: pure, always available (tools/core.py)."""
+    from rlmlang.tools.core import core_specs as specs  # loaded when used: start-up stays light
 
-    return builtin_specs() + skill_specs() + table_specs()
+    return specs()
 
 
 def default_registry(include_host: bool = True, include_plugins: bool = True,

@@ -51,7 +51,7 @@ from rlmlang.tools.values import (
     parse_number,
     to_int_value,
 )
-from rlmlang.types import FLOAT, INT, STR, UNKNOWN, DictT, ListT, Type
+from rlmlang.types import FLOAT, INT, STR, UNKNOWN, DictT, Hole, ListT, Type, UnknownT
 
 RANGE_MAX = 1_000_000
 # Fuel for showing a value: per unit of its size (the text can be up to
@@ -125,7 +125,7 @@ def _dict_values(ts: list[Type]) -> Type:
 
 
 def _known(t: Type) -> bool:
-    return type(t).__name__ not in ("UnknownT", "Hole")
+    return not isinstance(t, (UnknownT, Hole))
 
 
 def _dict_value(ts: list[Type]) -> Type:
@@ -535,13 +535,8 @@ def _range_size(s: list[Size]) -> Size:
 
 
 def builtin_specs() -> list[ToolSpec]:
-    """Every builtin (the core; skills are in skills.py), those behind the Python forms too."""
-    from rlmlang.tools.pyforms import pyform_specs
-
-    return _core_specs() + pyform_specs()
-
-
-def _core_specs() -> list[ToolSpec]:
+    """Every builtin of the core language (those behind the Python forms: pyforms.py;
+    skills: skills.py; all of them together: core.py)."""
     text1 = fuel(0)
     text2 = fuel(0, 1)
     return [

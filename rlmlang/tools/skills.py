@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import math
 import re
-from collections.abc import Callable
 from typing import Any
 
 import re2
@@ -44,7 +43,8 @@ from rlmlang.tools.regex import (
     matches,
 )
 from rlmlang.tools.registry import Size, ToolSpec
-from rlmlang.tools.values import display, numbers_in, parse_number, to_int_value
+from rlmlang.tools.tables import field_of, table_of
+from rlmlang.tools.values import display, matcher, numbers_in, parse_number, to_int_value
 
 _WORD = re.compile(r"\w")
 
@@ -232,24 +232,6 @@ def _cell(row: list[str], i: int) -> str | None:
     return None
 
 
-def matcher(value: Any) -> Callable[[str], bool]:
-    """Whether a cell is `value`: trimmed, case-insensitive; numbers compare as numbers.
-
-    A function of the cell, so the value's forms are computed once per scan.
-    """
-    v = display(value).strip()
-    folded = v.casefold()
-    number = parse_number(v)
-
-    def same(cell: str) -> bool:
-        c = cell.strip()
-        if c.casefold() == folded:
-            return True
-        return number is not None and parse_number(c) == number
-
-    return same
-
-
 def _data_rows(fn: str, text: Any, sep: Any, col: Any) -> tuple[list[list[str]], int]:
     rows = table(fn, text, sep)
     i, skip = column_index(fn, rows, col)
@@ -262,8 +244,6 @@ def _csv_rows(text: Any, sep: Any = "") -> list[list[str]]:
 
 def _column(text: Any, col: Any, sep: Any = "") -> list[str]:
     if isinstance(text, list):  # records, e.g. where(...)'s: the same column by name
-        from rlmlang.tools.tables import field_of, table_of
-
         view = table_of("column", text)
         name = field_of("column", view, col)
         return [v if isinstance(v, str) else display(v) for v in

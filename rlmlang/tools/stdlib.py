@@ -41,6 +41,7 @@ from rlmlang.diagnostics import Diagnostic, Span
 from rlmlang.resources import STDLIB_DIR
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
+from rlmlang.tools.core import core_specs
 from rlmlang.tools.registry import Param, Registry, Size, ToolSpec
 from rlmlang.tools.stdlib_origin import attribute, register, shift
 from rlmlang.types import INT, UNKNOWN
@@ -291,8 +292,6 @@ def stdlib_specs(core: Registry | None = None, directory: Path | None = None,
 
 
 def _core() -> Registry:
-    from rlmlang.tools import core_specs
-
     return Registry(core_specs())
 
 
@@ -332,9 +331,11 @@ def check_module(source: str, file: str, registry: Registry | None = None) -> li
     registry) and may not be named like them, its own module's functions
     aside (it may be installed already).
     """
-    from rlmlang.tools import default_registry
-
-    reg = registry if registry is not None else default_registry(include_plugins=False)
+    if registry is None:  # the core tools and the stdlib, as loading would see them
+        registry = _core()
+        for spec in stdlib_specs(registry):
+            registry.add(spec)
+    reg = registry
     module = Path(file).stem
     core = Registry([s for s in reg.specs() if not s.effect
                      and s.origin != f"stdlib:{module}"])

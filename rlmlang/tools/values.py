@@ -4,7 +4,8 @@
 skills agree on it, and it is Python's (a small model reads and writes
 Python). `parse_number` is forgiving in the ways data is untidy (spaces,
 thousands separators, a currency sign, a trailing %), and strict otherwise:
-"12abc" is not a number. The size constants bound how long `display` can
+"12abc" is not a number; `matcher` is when a table's cell is a value (the
+skills' and the table operations' one equality). The size constants bound how long `display` can
 make a value, for the verifier's size obligations.
 """
 
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
+from typing import Any
 
 # Characters of display text per unit of Size.total: Python's repr escapes a
 # character to at most 10 (\U000e0001), an int or float is at most 24, and a
@@ -64,3 +67,21 @@ def to_int_value(v: float) -> int:
     if not math.isfinite(v):
         raise ValueError("not a finite number")
     return int(v)
+
+
+def matcher(value: Any) -> Callable[[str], bool]:
+    """Whether a cell is `value`: trimmed, case-insensitive; numbers compare as numbers.
+
+    A function of the cell, so the value's forms are computed once per scan.
+    """
+    v = display(value).strip()
+    folded = v.casefold()
+    number = parse_number(v)
+
+    def same(cell: str) -> bool:
+        c = cell.strip()
+        if c.casefold() == folded:
+            return True
+        return number is not None and parse_number(c) == number
+
+    return same
