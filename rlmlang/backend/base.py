@@ -42,6 +42,18 @@ class Generation:
         return self.tokens / self.gen_seconds if self.gen_seconds > 0 else 0.0
 
 
+@dataclass(frozen=True)
+class Request:
+    """One generation's arguments, as `Backend.generate` takes them."""
+
+    prompt: str
+    grammar: str | None = None
+    max_tokens: int = 256
+    temperature: float = 0.0
+    seed: int = 0
+    stop: tuple[str, ...] | None = None
+
+
 @runtime_checkable
 class Backend(Protocol):
     """What the controller needs from a model."""

@@ -32,9 +32,8 @@ from typing import Any
 import llama_cpp
 import numpy as np
 
-from rlmlang.backend.base import Generation, ModelError
+from rlmlang.backend.base import Generation, ModelError, Request
 from rlmlang.backend.grammar_engine import CompiledGrammar
-from rlmlang.backend.parallel import Request
 
 
 def _common(a: list[int], b: list[int]) -> int:

@@ -29,24 +29,11 @@ from __future__ import annotations
 
 import os
 import weakref
-from dataclasses import dataclass
 from typing import Any
 
-from rlmlang.backend.base import Generation
+from rlmlang.backend.base import Generation, Request
 
 DEFAULT_PARALLEL = 1  # in-process; see the module doc
-
-
-@dataclass(frozen=True)
-class Request:
-    """One generation's arguments, as `Backend.generate` takes them."""
-
-    prompt: str
-    grammar: str | None = None
-    max_tokens: int = 256
-    temperature: float = 0.0
-    seed: int = 0
-    stop: tuple[str, ...] | None = None
 
 
 def subcall_parallel() -> int:

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rlmlang import __version__
 from rlmlang.controller.budgets import ALL_DEFAULTS, BudgetExceeded, Meter
 from rlmlang.controller.examples import (
     adapted,
@@ -56,6 +55,7 @@ from rlmlang.tools.context import charge_current, current_usage
 from rlmlang.tools.reader import task_question
 from rlmlang.tools.registry import Registry, size_of
 from rlmlang.types import Type, format_type
+from rlmlang.version import __version__
 
 Event = Callable[[str, dict[str, Any]], None]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rlmlang.backend.base import Generation
+from rlmlang.backend.base import Generation, Request
 from rlmlang.types import STR, Prim, Type
 
 SYSTEM = "Answer the question using the text. Reply with the answer only, as briefly as possible."
@@ -77,8 +77,6 @@ def request(backend: Any, prompt: str, snippets: dict[str, str], as_type: Type |
     `extractive` (the tiny profile) holds an untyped answer over a short
     snippet to a span of the snippet's words.
     """
-    from rlmlang.backend.parallel import Request
-
     if snippets and not any(str(v).strip() for v in snippets.values()):
         # Nothing to read (a search found nothing): asking would only invite invention.
         if as_type is None or (isinstance(as_type, Prim) and as_type.name == "str"):

@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rlmlang.check import CheckedScript
-from rlmlang.check.typecheck import Hole
 from rlmlang.cost import (
     CHARS_PER_FUEL,
     ITEM_FUEL,
@@ -48,7 +47,19 @@ from rlmlang.syntax import ast
 from rlmlang.syntax.printer import print_expr
 from rlmlang.tools.host.llm import llm_calls
 from rlmlang.tools.registry import Size, ToolSpec
-from rlmlang.types import BOOL, FLOAT, INT, NONE, STR, DictT, ListT, RecordT, TupleT, Type
+from rlmlang.types import (
+    BOOL,
+    FLOAT,
+    INT,
+    NONE,
+    STR,
+    DictT,
+    Hole,
+    ListT,
+    RecordT,
+    TupleT,
+    Type,
+)
 from rlmlang.verify import solver, termination
 from rlmlang.verify.amortize import Amortizer
 from rlmlang.verify.sizes import (

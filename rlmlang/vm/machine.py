@@ -739,29 +739,3 @@ class _Machine:
                         fn, pc, "do less work per run (smaller inputs, fewer iterations), or "
                         "raise the budget (--budget fuel=N)",
                         {"budget": self.limit, "fuel_used": used})
-
-
-TIERS = ("fast", "interp")
-
-
-def run(bytecode: Bytecode, *, registry: Any, inputs: dict[str, Any] | None = None,
-        ctx: ToolContext | None = None, budgets: dict[str, int] | None = None,
-        fuel_bound: int | None = None, tier: str = "fast") -> RunResult:
-    """Run validated bytecode to the end; never raises for anything the script does.
-
-    `tier="fast"` (the default) runs the program translated to Python
-    (rlmlang.vm.fast), or here when it cannot be translated; `tier="interp"`
-    always runs the dispatch loop below, the reference the fast tier is
-    tested against. Both give the same RunResult (elapsed_s aside).
-    """
-    if tier not in TIERS:
-        raise ValueError(f"unknown VM tier {tier!r} (one of: {', '.join(TIERS)})")
-    m = _Machine(bytecode, registry, dict(inputs or {}), ctx or ToolContext(),
-                 dict(budgets or {}), fuel_bound)
-    if tier == "fast":
-        from rlmlang.vm import fast
-
-        r = fast.run(m)
-        if r is not None:
-            return r
-    return m.run()

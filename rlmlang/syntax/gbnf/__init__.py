@@ -1045,7 +1045,7 @@ def _core_only(rules: dict[str, Node]) -> None:
 
 def method_names() -> list[str]:
     """Every method a value has (the checker's table), for the model grammar."""
-    from rlmlang.check.sugar import DICT_METHODS, LIST_METHODS, STR_METHODS
+    from rlmlang.syntax.methods import DICT_METHODS, LIST_METHODS, STR_METHODS
 
     return sorted(set(STR_METHODS) | set(LIST_METHODS) | set(DICT_METHODS))
 
