@@ -70,15 +70,22 @@ def test_candidates_vote_and_distinct_scripts_make_the_majority(tmp_path: Path) 
     assert submit["data"]["votes"] == {"k7-19qx": 2, "2026-01-01 badge 1001 opened door 1": 1}
 
 
-def test_the_same_script_twice_is_one_vote_not_a_majority(tmp_path: Path) -> None:
-    """Two draws of one script are one piece of evidence: 2 copies vs 1 is a tie."""
+def test_each_draw_of_a_script_is_a_vote(tmp_path: Path) -> None:
+    """The greedy script drawn again is the model saying it again: two draws of it outvote
+    two different scripts that each gave another answer once... only when they are more."""
     wrong = 'submit(find_line(context, "badge 1001"))'
-    model = FakeModel([wrong, GOOD, GOOD, GOOD_TOO, wrong, wrong])
-    out = runtime(model, tmp_path, budgets={"candidates": 3}).run(SIG, QUESTION,
+    other = 'submit(find_line(context, "badge 1002"))'
+    model = FakeModel([GOOD, GOOD, GOOD, wrong, other])
+    out = runtime(model, tmp_path, budgets={"candidates": 5}).run(SIG, QUESTION,
                                                                   context=CONTEXT)
-    # Round 1 ties (one distinct script each); round 2 adds a second script for the code.
-    assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
-    assert "Your scripts disagree" in model.prompts[3]
+    assert out.ok and out.answer == "K7-19QX" and out.iterations == 1
+    submit = [e for e in read_events(tmp_path / "run.log") if e["kind"] == "submit"][0]
+    assert submit["data"]["votes"]["k7-19qx"] == 3
+    # Two draws against two different answers is no majority: another round is asked for.
+    model = FakeModel([GOOD, GOOD, wrong, other, GOOD_TOO])
+    out = runtime(model, tmp_path / "b", budgets={"candidates": 4}).run(SIG, QUESTION,
+                                                                        context=CONTEXT)
+    assert out.ok and out.iterations == 2 and "Your scripts disagree" in model.prompts[4]
 
 
 def test_a_disagreement_that_lasts_is_reported_as_uncertain(tmp_path: Path) -> None:

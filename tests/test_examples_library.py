@@ -59,8 +59,9 @@ def test_coder_example_verifies_on_inputs_of_its_stated_size(example) -> None:
                         input_types=sig.input_types(), output=sig.output.type,
                         state=StateStore(":memory:"),
                         budgets={**DEFAULT_BUDGETS, **PROFILES["coder"].budgets})
-    _, stopped = static_check(example.script + "\n", setup)
-    assert stopped is None, [d.render(example.script) for d in stopped.diagnostics]
+    for script in [example.script, *(later for _, later in example.then)]:
+        _, stopped = static_check(script + "\n", setup)
+        assert stopped is None, [d.render(script) for d in stopped.diagnostics]
 
 
 def test_each_profile_has_its_library() -> None:
@@ -108,5 +109,6 @@ def test_coder_example_is_writable_under_the_coder_grammar(example) -> None:
              if s.permission is None or s.permission.kind == "llm"]
     grammar = PROFILES["coder"].base_grammar(tools, list(sig.input_types()), [],
                                              sig.output.type)
-    text = print_script(parse(example.script + "\n").script)
-    assert grammar_accepts(grammar, text), text
+    for script in [example.script, *(later for _, later in example.then)]:
+        text = print_script(parse(script + "\n").script)
+        assert grammar_accepts(grammar, text), text

@@ -241,6 +241,16 @@ def test_model_grammar_nesting_and_def_options():
     assert not accepts(task_grammar(allow_def=True), "for a in b:\n    return 1\nsubmit(1)\n")
 
 
+@needs_vocab
+def test_a_script_may_only_print_where_the_profile_lets_it_look_first():
+    look = "print(len(context))\n"
+    assert not accepts(task_grammar(), look)
+    assert accepts(task_grammar(must_submit=False), look)
+    # Submit, where written, is still the script's end.
+    assert accepts(task_grammar(must_submit=False), look + "submit(1)\n")
+    assert not accepts(task_grammar(must_submit=False), "submit(1)\n" + look)
+
+
 def test_model_grammar_is_cached_and_validates_names():
     assert task_grammar() is task_grammar()
     with pytest.raises(gbnf.GbnfError):

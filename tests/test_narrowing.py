@@ -8,11 +8,9 @@ import pytest
 
 from rlmlang.controller.narrowing import (
     VARIABLE_NAMES,
-    call_rule,
+    call_shape,
     question_literals,
-    restrict_calls,
-    restrict_names,
-    restrict_strings,
+    task_narrowing,
 )
 from rlmlang.syntax.gbnf import model_grammar
 from rlmlang.syntax.parser import parse
@@ -25,10 +23,10 @@ QUESTION = "What is the access code of badge 4820?"
 
 def narrowed() -> str:
     reg = default_registry()
-    g = model_grammar(TOOLS, ["context", "question"], [], STR, python_forms=False)
-    g = restrict_strings(g, question_literals(QUESTION, ["id", "city"]))
-    g = restrict_names(g, list(VARIABLE_NAMES))
-    return restrict_calls(g, [reg.get(t) for t in TOOLS])
+    narrowing = task_narrowing(QUESTION, ["id", "city"], list(VARIABLE_NAMES),
+                               [reg.get(t) for t in TOOLS])
+    return model_grammar(TOOLS, ["context", "question"], [], STR, python_forms=False,
+                         narrowing=narrowing)
 
 
 def test_literals_are_the_question_phrases_and_separators() -> None:
@@ -40,12 +38,18 @@ def test_literals_are_the_question_phrases_and_separators() -> None:
 
 def test_each_tool_is_called_with_its_own_arity() -> None:
     reg = default_registry()
-    assert call_rule(reg.get("value_after")) == '"value_after(" argument ", " argument ")"'
+    def arity(name: str) -> tuple[int, int]:
+        shape = call_shape(reg.get(name))
+        return shape.required, shape.optional
+
+    assert arity("value_after") == (2, 0)
     # find_line(text, phrase[, also]): an optional str keeps its place.
-    assert call_rule(reg.get("find_line")) == '"find_line(" argument (", " argument){1,2} ")"'
+    assert arity("find_line") == (2, 1)
     # count_rows(text, col, value[, sep]): the skill's sep is left out for small models.
-    assert call_rule(reg.get("count_rows")) == '"count_rows(" argument (", " argument){2} ")"'
-    assert "{0,1}" in call_rule(reg.get("split"))  # split keeps its separator
+    assert arity("count_rows") == (3, 0)
+    assert arity("split")[1] == 1  # split keeps its separator
+    assert call_shape(reg.get("print")).statement
+    assert not call_shape(reg.get("find_line")).statement
 
 
 def test_narrowed_grammar_is_accepted_by_llama_cpp() -> None:

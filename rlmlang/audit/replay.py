@@ -19,7 +19,7 @@ For each accepted candidate, in log order:
 Per round, the winner's writes are committed to a fresh in-memory store and
 the diff must equal the logged `state_commit` diff (and, with the recorded
 store at hand, the state hash of that version); the submitted value and the
-votes (distinct scripts per answer, over every round so far, as the
+votes (scripts drawn per answer, over every round so far, as the
 controller counts them) are recomputed from the replayed outcomes. The first divergence stops
 the replay (later state would differ anyway) and is reported with both sides.
 """
@@ -102,7 +102,8 @@ def _answer(value: Any, rec: RecordedRun) -> Any:
         return None
 
 
-from rlmlang.task.answers import answer_key, is_empty_answer  # noqa: E402
+from rlmlang.task.answers import is_empty_answer  # noqa: E402
+from rlmlang.task.vote import Tally  # noqa: E402
 from rlmlang.tools.reader import task_question  # noqa: E402
 
 
@@ -125,8 +126,8 @@ def replay(rec: RecordedRun) -> ReplayResult:
     view = rec.view
     start_version = int(view.start.data.get("state_version") or 0) if view.start else 0
     store = rec.state_store(start_version)  # the replay's own, evolving state
-    tally: dict[str, set[str]] = {}  # answer -> distinct scripts that gave it, all rounds
     question = str(view.start.data.get("task") or "") if view.start else ""
+    tally = Tally(question)  # the controller's vote, counted the same way
     try:
         with task_question(question):  # headerless tables are named as in the run
             for it in view.iterations:
@@ -168,7 +169,7 @@ def _check(line: int, where: str, what: str, recorded: Any, replayed: Any,
 
 
 def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult,
-                  tally: dict[str, set[str]]) -> None:
+                  tally: Tally) -> None:
     outcomes: dict[int, dict[str, Any]] = {}  # candidate number -> replayed outcome
     for c in it.candidates:
         if c.duplicate_of is not None:
@@ -178,11 +179,11 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
         if not c.accepted:
             continue
         outcomes[c.number] = _replay_candidate(rec, c, store, res)
-    for n, o in sorted(outcomes.items()):  # the controller's vote: distinct scripts per answer
+    for n, o in sorted(outcomes.items()):  # the controller's vote: every draw counts
         answer = _answer(o["value"], rec)
         if o["status"] == "submitted" and not is_empty_answer(answer):
-            sha = next(c.script_sha256 for c in it.candidates if c.number == n)
-            tally.setdefault(answer_key(answer), set()).add(sha)
+            c = next(c for c in it.candidates if c.number == n)
+            tally.add(answer, c.script_sha256, c.raw_text)
     if it.observation is not None and it.observation.data.get("conflict"):
         tally.clear()  # as the controller: answers computed on a state that changed are void
     submit = it.submit
@@ -219,7 +220,7 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
                                        "no accepted script of this round made the submission"))
         _check(submit.line, where, "submitted value", submit.data.get("value"),
                _answer(outcomes[winner.number]["value"], rec))
-        votes = {k: len(shas) for k, shas in tally.items()}
+        votes = tally.votes()
         if "votes" in submit.data:
             _check(submit.line, where, "votes", submit.data["votes"], votes)
 

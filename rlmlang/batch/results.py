@@ -8,7 +8,7 @@ first line for a task is its result: a task with one is never run again.
 A line holds: `id`, `line` (in the task file), `status` (`answered`,
 `uncertain`, `no_answer`, `error`), `answer` (for `uncertain`, the
 best-supported candidate, not an answer), `uncertainty` (how many of the
-run's distinct scripts support that answer, of how many, and how many
+run's drawn scripts support that answer, of how many, and how many
 candidate answers there were; null when no script submitted one), `reason`,
 `log` (relative to the results file), `seconds`, `tokens`, `iterations`,
 `resumed` (the run was continued from a killed attempt's log), `recovered`
@@ -29,14 +29,18 @@ STATUSES = ("answered", "uncertain", "no_answer", "error")
 
 
 def uncertainty(status: str, answer: Any, vote: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """How much of the run's evidence stands behind the answer (or the leading candidate)."""
+    """How much of the run's evidence (scripts drawn) stands behind the answer (or the
+    leading candidate)."""
     if not vote:
         return None
     from rlmlang.task.answers import answer_key
 
-    total = sum(int(v.get("scripts", 0)) for v in vote)
+    def draws(v: dict[str, Any]) -> int:  # logs from before draws were counted: scripts
+        return int(v.get("draws", v.get("scripts", 0)))
+
+    total = sum(draws(v) for v in vote)
     key = answer_key(answer) if answer is not None else None
-    support = next((int(v.get("scripts", 0)) for v in vote
+    support = next((draws(v) for v in vote
                     if key is not None and answer_key(v.get("value")) == key), 0)
     return {"support": support, "scripts": total,
             "share": round(support / total, 3) if total else 0.0, "candidates": len(vote)}

@@ -129,8 +129,9 @@ def run(args: argparse.Namespace) -> int:
         print("rlm run: uncertain: the scripts disagree and no answer has the support of "
               "most of them; nothing was committed", file=sys.stderr)
         for v in outcome.vote:
-            n = v["scripts"]
-            print(f"  {v['value']!r}: {n} script{'s' if n != 1 else ''}", file=sys.stderr)
+            n, distinct = v["draws"], v["scripts"]
+            print(f"  {v['value']!r}: {n} script{'s' if n != 1 else ''} drawn"
+                  + (f" ({distinct} distinct)" if distinct != n else ""), file=sys.stderr)
     elif not outcome.ok and not args.json:
         print(f"rlm run: no answer: {outcome.reason}", file=sys.stderr)
         if outcome.answer not in (None, ""):

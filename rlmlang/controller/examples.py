@@ -8,6 +8,7 @@ TOML file, `stdlib/examples.toml`, so adding an example needs no code.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import tomllib
@@ -50,6 +51,9 @@ class Example:
     script: str
     kind: str = "needle"
     tools: tuple[str, ...] = ()
+    # Later turns of a worked example: (what the script before printed, the next script).
+    # A script that only prints, then one that submits, teaches looking before answering.
+    then: tuple[tuple[str, str], ...] = ()
 
     @property
     def shape(self) -> str:
@@ -100,9 +104,11 @@ def load_library(path: Path = LIBRARY) -> list[Example]:
         data = tomllib.load(f)
     out = []
     for name, item in data.items():
-        tools = tuple(sorted(called_names(item["script"])))
+        then = tuple((t["printed"], t["script"]) for t in item.get("then", ()))
+        scripts = [item["script"], *(script for _, script in then)]
+        tools = tuple(sorted(set().union(*(called_names(s) for s in scripts))))
         out.append(Example(name, item["question"], item["prompt"], item["script"],
-                           item.get("kind", "needle"), tools))
+                           item.get("kind", "needle"), tools, then))
     return out
 
 
@@ -138,8 +144,7 @@ def adapted(example: Example, input_names: list[str]) -> Example:
         pattern = re.compile(rf"\b{re.escape(old)}\b")
         prompt = re.sub(rf"^{re.escape(old)}:", f"{new}:", prompt, flags=re.M)
         script = pattern.sub(new, script)
-    return Example(example.name, example.question, prompt, script, example.kind,
-                   example.tools)
+    return dataclasses.replace(example, prompt=prompt, script=script)
 
 
 def assigned_names(script: str) -> set[str]:

@@ -32,7 +32,7 @@ from rlmlang.controller.examples import (
 )
 from rlmlang.controller.fixits import apply_fixit
 from rlmlang.controller.inputs import InputInfo, describe_input, header_names
-from rlmlang.controller.narrowing import VARIABLE_NAMES
+from rlmlang.controller.narrowing import VARIABLE_NAMES, task_narrowing
 from rlmlang.controller.profiles import TINY_CORE_TOOLS, Profile, profile_for
 from rlmlang.controller.prompt import (
     Conversation,
@@ -42,7 +42,6 @@ from rlmlang.controller.prompt import (
 )
 from rlmlang.controller.resume import recorded_state_path, write_pending
 from rlmlang.controller.subcall import end_texts
-from rlmlang.controller.vote import Tally
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.logschema import clean_script, input_digest, registry_digest
 from rlmlang.pipeline import ScriptOutcome, ScriptSetup, execute_script
@@ -51,6 +50,7 @@ from rlmlang.store import StateConflict, StateStore, remove_store
 from rlmlang.task.answers import answer_key, is_empty_answer
 from rlmlang.task.inputs import bind_value, read_raw
 from rlmlang.task.signature import Signature, parse_signature, signature_for
+from rlmlang.task.vote import Tally
 from rlmlang.tools.context import charge_current, current_usage
 from rlmlang.tools.reader import task_question
 from rlmlang.tools.registry import Registry, size_of
@@ -236,21 +236,14 @@ class Runtime:
                  question: str, headers: list[str], names: list[str]) -> str | None:
         if not self.use_grammar:
             return None
-        from rlmlang.controller.narrowing import (
-            question_literals,
-            restrict_calls,
-            restrict_names,
-            restrict_strings,
-        )
-
-        gbnf = self.profile.base_grammar(tools, [f.name for f in sig.inputs], state_keys,
-                                         sig.output.type)
+        narrowing = None
         if self.profile.narrow_grammar and question:
-            gbnf = restrict_strings(gbnf, question_literals(question, headers))
-            gbnf = restrict_names(gbnf, [n for n in names if n not in self.registry
-                                         and n not in sig.input_types()])
-            gbnf = restrict_calls(gbnf, [s for s in (self.registry.get(t) for t in tools)
-                                         if s is not None])
+            specs = [s for s in (self.registry.get(t) for t in tools) if s is not None]
+            narrowing = task_narrowing(question, headers,
+                                       [n for n in names if n not in self.registry
+                                        and n not in sig.input_types()], specs)
+        gbnf = self.profile.base_grammar(tools, [f.name for f in sig.inputs], state_keys,
+                                         sig.output.type, narrowing)
         check = getattr(self.backend, "check_grammar", None)
         if callable(check):  # an invalid grammar would crash llama.cpp: refuse it here
             check(gbnf)
@@ -544,7 +537,7 @@ class Runtime:
                             return self._submit(log, meter, stats, store, iteration, winner,
                                                 tally, len(outcomes), base)
                         except StateConflict as e:  # another run committed: run it again
-                            tally.answers.clear()  # every answer so far read the old state
+                            tally.clear()  # every answer so far read the old state
                             self._write(log, "observation", {
                                 "iteration": iteration, "text": e.diagnostic.message,
                                 "script": "", "conflict": True}, sync=True)
@@ -598,7 +591,7 @@ class Runtime:
                 "diff": store.diff(version)}, sync=True)
         payload = {"iteration": iteration, "value": winner.answer,
                    "script_sha256": winner.script_sha256,
-                   "votes": {s.key: len(s.scripts) for s in tally.ranked()},
+                   "votes": tally.votes(),
                    "candidates": candidates}
         self._write(log, "submit", payload, sync=True)
         self._emit("submit", payload)
@@ -609,8 +602,8 @@ class Runtime:
                    tally: Tally, iterations: int, why: str = "") -> RunOutcome:
         """No answer has the evidence: report every candidate answer, commit nothing."""
         leader = tally.leader()
-        shown = "; ".join(f"{s.value!r} ({len(s.scripts)} script"
-                          f"{'s' if len(s.scripts) != 1 else ''})" for s in tally.ranked()[:5])
+        shown = "; ".join(f"{s.value!r} ({s.draws} script{'s' if s.draws != 1 else ''})"
+                          for s in tally.ranked()[:5])
         reason = (why or "the scripts disagree and no round was left") + f": {shown}"
         return self._finish(log, meter, stats, "uncertain",
                             leader.value if leader else None, reason, iterations, tally)

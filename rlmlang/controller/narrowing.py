@@ -13,12 +13,17 @@ possessives trimmed) and the usual separators; everything else a script needs
 it can compute. Calls: each tool with the number of arguments it takes (a small model
 otherwise keeps adding arguments), and as statements only the calls that do
 something (print and effectful tools), never a value thrown away.
+
+This module decides what to offer; the grammar is narrowed by passes over its
+IR (`rlmlang.syntax.gbnf.narrow`), as `model_grammar(..., narrowing=...)`.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from rlmlang.syntax.gbnf import CallShape, Narrowing
 
 SEPARATORS = (",", "\\n", " ", ":", ";", "|", "\\t", "=", "-")
 MAX_WORDS = 5
@@ -59,10 +64,6 @@ def question_literals(question: str, extra: list[str] | None = None) -> list[str
     return phrases + [s for s in SEPARATORS if s not in phrases]
 
 
-def _gbnf_literal(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 # Names a script may give its variables: short, common, never a builtin's name.
 VARIABLE_NAMES = ("line", "found", "hits", "row", "n", "total", "result", "answer", "value",
                   "key", "dept", "name", "code", "number", "text", "part", "parts", "x", "i",
@@ -70,47 +71,13 @@ VARIABLE_NAMES = ("line", "found", "hits", "row", "n", "total", "result", "answe
                   "rows", "temps", "ids", "k", "price", "city", "date", "floor", "team")
 
 
-def restrict_names(gbnf: str, names: list[str]) -> str:
-    """Replace the grammar's free variable names by a choice among `names`.
-
-    Free names let a small model start a line with prose ("Here -= ...");
-    a short list of plain names leaves it only the script's own words.
-    """
-    choice = " | ".join(_gbnf_literal(n) for n in sorted(set(names)))
-    lines = gbnf.split("\n")
-    for i, line in enumerate(lines):
-        if line.startswith("var ::= "):
-            lines[i] = f"var ::= {choice}"
-            return "\n".join(lines)
-    raise ValueError("the grammar has no var rule to restrict")
-
-
-def restrict_strings(gbnf: str, literals: list[str]) -> str:
-    """Replace the grammar's STRING rule by a choice among `literals`."""
-    choice = " | ".join(_gbnf_literal(lit) for lit in literals)
-    rule = f'STRING ::= "\\"" ({choice}) "\\""'
-    lines = gbnf.split("\n")
-    for i, line in enumerate(lines):
-        if line.startswith("STRING ::= "):
-            lines[i] = rule
-            return "\n".join(lines)
-    raise ValueError("the grammar has no STRING rule to restrict")
-
-
-def _rep(item: str, lo: int, hi: int) -> str:
-    if hi <= 0:
-        return ""
-    if lo == hi:
-        return f" ({item}){{{lo}}}" if lo > 1 else f" {item}"
-    return f" ({item}){{{lo},{hi}}}"
-
-
 # Optional parameters a small model only misuses (it fills `sep` with a phrase).
 HIDDEN_OPTIONAL = ("sep",)
 
 
-def call_rule(spec: Any) -> str:
-    """One tool's call, with as many arguments as it takes (hidden optionals left out)."""
+def call_shape(spec: Any) -> CallShape:
+    """One tool's call as a small model is offered it: the arguments it takes, hidden
+    optionals left out; as a statement only when it prints or has an effect."""
     required = sum(1 for p in spec.params if not p.has_default)
     # Optional parameters are positional: stop at the first hidden one.
     optional = 0
@@ -118,35 +85,14 @@ def call_rule(spec: Any) -> str:
         if p.name in HIDDEN_OPTIONAL and len(spec.params) > 2:  # split/join keep their sep
             break
         optional += 1
-    name = _gbnf_literal(spec.name + "(")
-    kw = _rep('", " var "=" expr', 0, 3) if spec.varkw is not None else ""
-    if required == 0 and optional == 0:
-        return f'{name}{kw} ")"' if not kw else f'{name} (var "=" expr (", " var "=" expr){{0,2}})? ")"'
-    if required == 0:
-        rest = _rep('", " argument', 0, optional - 1)
-        return f'{name} (argument{rest})?{kw} ")"'
-    rest = _rep('", " argument', required - 1, required - 1 + optional)
-    return f'{name} argument{rest}{kw} ")"'
+    return CallShape(spec.name, required, optional, keywords=spec.varkw is not None,
+                     statement=bool(spec.effect) or spec.name == "print")
 
 
-def restrict_calls(gbnf: str, specs: list[Any]) -> str:
-    """Calls with each tool's own arity; as statements, only print and effectful tools."""
-    calls = [call_rule(s) for s in specs]
-    stmt_calls = [call_rule(s) for s in specs if s.effect or s.name == "print"]
-    generic = '(callee "(" arguments? ")")'
-    if generic not in gbnf:
-        raise ValueError("the grammar has no generic call to restrict")
-    out = []
-    for line in gbnf.split("\n"):
-        if line.startswith("simple-stmt"):
-            if stmt_calls:
-                line = line.replace(generic, "stmt-call")
-            else:
-                line = line.replace(f" | {generic}", "").replace(f"{generic} | ", "")
-        else:
-            line = line.replace(generic, "call")
-        out.append(line)
-    out.append("call ::= " + " | ".join(f"({c})" for c in calls))
-    if stmt_calls:
-        out.append("stmt-call ::= " + " | ".join(f"({c})" for c in stmt_calls))
-    return "\n".join(out)
+def task_narrowing(question: str, headers: list[str], names: list[str],
+                   specs: list[Any]) -> Narrowing:
+    """The narrowing for one task: the question's phrases and the inputs' column names
+    as string literals, `names` as variable names, the `specs`' calls by arity."""
+    return Narrowing(strings=tuple(question_literals(question, headers)),
+                     names=tuple(sorted(set(names))),
+                     calls=tuple(call_shape(s) for s in specs))

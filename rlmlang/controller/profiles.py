@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
+from rlmlang.syntax.gbnf.narrow import Narrowing
 from rlmlang.types import Type
 
 # Offered to a tiny model in every task, besides what its retrieved examples use.
@@ -65,7 +66,9 @@ The language is Python with static types: a name keeps one type. Assignments and
 enumerate, zip), list and dict comprehensions, `x if c else y`, f-strings, def with typed \
 parameters (def f(x: str) -> int:), str/list/dict methods (s.split(","), s.strip(), \
 xs.append(x), d.get(k, 0), d.items()), sorted/max/min with key= (a lambda or a def), print(...) \
-to look at a value (you see it in the next turn). Conditions must be bool: write \
+to look at a value. When you do not know how the data looks where the answer is, first \
+write a script that only prints what you need to see (a few matching lines, a count) and does \
+not submit: you get its output, then write the script that submits. Conditions must be bool: write \
 len(xs) > 0, not `if xs`. Not in the language: import (every function is already there), \
 class, try/except, with, open() and files (use the tools below), global, recursion, while \
 without `decreases` (use for). Each script is checked before it runs; if it is rejected you \
@@ -85,6 +88,7 @@ class GrammarShape:
     items_max: int = 8  # items in a list, arguments in a call
     lower_names: bool = False  # names start lower-case: prose cannot start a line
     python_forms: bool = False  # methods, comprehensions, f-strings... (else the small core)
+    must_submit: bool = True  # every script ends with submit (else it may only print and look)
 
 
 @dataclass(frozen=True)
@@ -111,8 +115,8 @@ class Profile:
     budgets: dict[str, int] = field(default_factory=dict)  # defaults that differ
 
     def base_grammar(self, tools: list[str], inputs: list[str], state_keys: list[str],
-                     output: Type) -> str:
-        """The language as this profile's model may write it, before any narrowing by task."""
+                     output: Type, narrowing: Narrowing | None = None) -> str:
+        """The language as this profile's model may write it, narrowed for a task if given."""
         from rlmlang.syntax.gbnf import model_grammar
 
         s = self.grammar_shape
@@ -120,7 +124,8 @@ class Profile:
                              max_statements=s.max_statements, max_block=s.max_block,
                              depth=s.depth, allow_def=s.allow_def, string_max=s.string_max,
                              items_max=s.items_max, lower_names=s.lower_names,
-                             python_forms=s.python_forms)
+                             python_forms=s.python_forms, must_submit=s.must_submit,
+                             narrowing=narrowing)
 
     def examples_path(self) -> Path:
         from rlmlang.controller.examples import STDLIB
@@ -161,7 +166,7 @@ CODER = Profile(
     narrow_grammar=False,
     grammar_shape=GrammarShape(max_statements=40, max_block=16, depth=5, allow_def=True,
                                string_max=400, items_max=16, lower_names=True,
-                               python_forms=True),
+                               python_forms=True, must_submit=False),
     extractive_predict=False,
     fixits=False,
     preview_lines=3,

@@ -126,6 +126,11 @@ class Conversation:
         for ex in examples:
             msgs.append({"role": "user", "content": ex.prompt})
             msgs.append({"role": "assistant", "content": ex.script.strip()})
+            last = ex.script
+            for printed, script in ex.then:  # the feedback the runtime would have given
+                msgs.append({"role": "user", "content": feedback_message(last, [], printed)})
+                msgs.append({"role": "assistant", "content": script.strip()})
+                last = script
         msgs.append({"role": "user", "content": task})
         return Conversation(msgs, len(msgs))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from rlmlang.backend.base import Generation, Request
+from rlmlang.syntax.gbnf import choice_grammar
 from rlmlang.types import STR, Prim, Type
 
 SYSTEM = "Answer the question using the text. Reply with the answer only, as briefly as possible."
@@ -58,9 +59,7 @@ def span_grammar(snippets: dict[str, str]) -> str | None:
     text = " ".join(str(v) for v in snippets.values())
     if not text.strip() or len(text.split()) > EXTRACTIVE_MAX_WORDS:
         return None
-    from rlmlang.controller.narrowing import _gbnf_literal
-
-    return "root ::= " + " | ".join(_gbnf_literal(s) for s in spans(text))
+    return choice_grammar(spans(text))
 
 
 def end_texts(backend: Any) -> list[str]:

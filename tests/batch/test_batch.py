@@ -92,7 +92,9 @@ def test_batch_runs_every_task_once_and_a_second_run_skips_them(tmp_path: Path) 
     assert s.complete and s.finished == 4 and s.workers == 2
     out = tmp_path / "tasks.batch"
     recs = _check_complete(out, answers)
-    assert all(r["uncertainty"] == {"support": 1, "scripts": 1, "share": 1.0, "candidates": 1}
+    # Every script drawn gave the one answer (the fake model writes the same script each time).
+    assert all(r["uncertainty"]["support"] == r["uncertainty"]["scripts"] >= 1
+               and r["uncertainty"]["share"] == 1.0 and r["uncertainty"]["candidates"] == 1
                for r in recs)
     again = run_batch(tasks, factory=FACTORY, workers=2, quiet=True)
     assert again.skipped == 4 and again.finished == 0 and again.complete

@@ -1,11 +1,12 @@
 """The vote: which answer the candidate scripts support, and whether that is evidence enough.
 
-A run's candidates are drawn from one prompt, so they share the model's
-biases; a script drawn twice is one piece of evidence, not two. The tally
-therefore counts distinct scripts per answer, across every round of the run.
-An answer is *confident* when it is the only answer any script gave, or when
-the distinct scripts behind it outnumber those behind all other answers put
-together. Anything less is a disagreement: the controller runs another round
+Each draw of a script that submitted an answer is a vote for it, across every
+round of the run (self-consistency): the model's greedy script drawn again at
+a higher temperature is the model saying the same thing again, and counting
+distinct scripts instead let two different scripts that both matched nothing
+(`0`, `0`) outvote one script drawn five times. An answer is *confident* when
+it is the only answer any script gave, or when its draws outnumber those of
+all other answers put together. Anything less is a disagreement: the controller runs another round
 (the feedback shows the disagreement) and, when no round is left, reports the
 run as uncertain with every candidate answer, rather than choosing silently.
 
@@ -47,21 +48,23 @@ def grounding(script: str, question: str) -> int:
 
 @dataclass
 class Support:
-    """One answer and the distinct scripts that submitted it."""
+    """One answer, how many drawn scripts submitted it, and which distinct scripts they were."""
 
     key: str
     value: Any
+    draws: int = 0
     scripts: dict[str, str] = field(default_factory=dict)  # sha256 -> script text
     grounding: int = 0
     first_seen: int = 0  # order of arrival, for stable ties
 
     def to_json(self) -> dict[str, Any]:
-        return {"value": self.value, "scripts": len(self.scripts), "grounding": self.grounding}
+        return {"value": self.value, "draws": self.draws, "scripts": len(self.scripts),
+                "grounding": self.grounding}
 
 
 @dataclass
 class Tally:
-    """Every answer submitted in a run so far, with its distinct supporting scripts."""
+    """Every answer submitted in a run so far, with the draws and scripts behind it."""
 
     question: str
     answers: dict[str, Support] = field(default_factory=dict)
@@ -71,25 +74,33 @@ class Tally:
         s = self.answers.get(key)
         if s is None:
             s = self.answers[key] = Support(key, value, first_seen=len(self.answers))
+        s.draws += 1
         s.scripts.setdefault(script_sha256, script)
         s.grounding = max(s.grounding, grounding(script, self.question))
 
     def ranked(self) -> list[Support]:
         """Most supported first; then most grounded in the question; then the earliest."""
         return sorted(self.answers.values(),
-                      key=lambda s: (-len(s.scripts), -s.grounding, s.first_seen))
+                      key=lambda s: (-s.draws, -s.grounding, s.first_seen))
 
     def leader(self) -> Support | None:
         ranked = self.ranked()
         return ranked[0] if ranked else None
 
     def confident(self) -> bool:
-        """One answer only, or an answer whose scripts outnumber all the others' together."""
+        """One answer only, or an answer whose draws outnumber all the others' together."""
         ranked = self.ranked()
         if not ranked:
             return False
-        others = sum(len(s.scripts) for s in ranked[1:])
-        return len(ranked[0].scripts) > others
+        return ranked[0].draws > sum(s.draws for s in ranked[1:])
+
+    def votes(self) -> dict[str, int]:
+        """Answer key -> draws, as the log's `submit` records them."""
+        return {s.key: s.draws for s in self.ranked()}
+
+    def clear(self) -> None:
+        """Forget every answer (they were computed on a state that has since changed)."""
+        self.answers.clear()
 
     def to_json(self) -> list[dict[str, Any]]:
         return [s.to_json() for s in self.ranked()]
@@ -101,7 +112,7 @@ class Tally:
             script = next(iter(s.scripts.values())).strip()
             if len(script) > limit_chars:
                 script = script[:limit_chars] + "…"
-            n = len(s.scripts)
+            n = s.draws
             parts.append(f"- {s.value!r} ({n} script{'s' if n != 1 else ''}), e.g.:\n{script}")
         parts.append("Work out which reading of the data is right: print the lines or values "
                      "the answer depends on, check them, then submit.")

@@ -1,0 +1,137 @@
+"""llama.cpp's grammar engine stays fast on nested and rambling text, under every grammar we make.
+
+llama.cpp's GBNF engine tracks one stack per live parse. Where a grammar offers
+two alternatives with a shared prefix (`x[i]` and `x[i:j]`, `[a, b]` and
+`[a for ...]`), each nesting level of that prefix doubles the stacks, and every
+stack is expanded into the first characters of a whole expression: a model that
+wrote `submit(orders[orders[orders[...` spent 0.06, 0.15, 0.7, 4.4, 23 and 133
+seconds accepting successive tokens, inside one C call no budget can interrupt.
+
+Here adversarial texts are fed token by token, nesting up to DEPTH levels, under
+the full language and each profile's model grammar; every token's check and
+accept must stay under BOUND_S of this thread's CPU time (CPU time, not wall
+time: the machine is shared, and a descheduled test is not a slow grammar). A
+family a grammar cannot write (comprehensions in the tiny core) is not asked of it;
+each family asked must be accepted to its full depth, so a typo cannot make the
+test pass by being refused early.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+
+import pytest
+
+pytest.importorskip("llama_cpp")
+
+pytestmark = pytest.mark.model
+
+DEPTH = 12
+BOUND_S = 0.020
+TOOLS = ["find_line", "value_after", "llm.predict", "count_rows", "print", "str", "len"]
+INPUTS = ["context", "question"]
+QUESTION = "What is the access code of badge 4820?"
+
+# name -> (prefix, unit repeated DEPTH times): nesting, chains and ramblings.
+FAMILIES: dict[str, tuple[str, str]] = {
+    "index": ("submit(", "line["),  # the benchmark's `orders[orders[orders[...`
+    "slice": ("submit(", "line[1:"),
+    "call": ("submit(", "len("),
+    "call2": ("submit(", "value_after(line, "),
+    "keyword": ("submit(", "llm.predict(line, text="),
+    "paren": ("submit(", "("),
+    "list": ("submit(", "["),
+    "dict": ("submit(", "{"),
+    "mixed": ("submit(", "len([(line["),
+    "subscripts": ("submit(line", "[0]"),
+    "chain": ("submit(line", " + line"),
+    "not": ("submit(", "not "),
+    "neg": ("submit(", "-"),
+    "listcomp": ("submit(", "[line for line in "),
+    "dictcomp": ("submit(", "{line: line for line in "),
+    "generator": ("submit(", "len(line for line in "),
+    "ifexp": ("submit(", "line if line else "),
+    "lambda": ("submit(", "sorted(line, key=lambda line: "),
+    "methods": ("submit(line", ".strip()"),
+    "tuple": ("submit(", "(line, "),
+    "kwname": ("submit(", "if"),  # a name that keeps extending keywords: ififif...
+    "kwname2": ("submit(not", "in"),  # notininin...
+}
+# What each grammar cannot write at all; everything else must reach DEPTH levels,
+# or `items_max` (the model grammars' bound on a chain's operators and postfixes).
+CORE_ONLY = {"listcomp", "dictcomp", "generator", "ifexp", "lambda", "methods", "tuple"}
+NOT_WRITABLE = {
+    "full": set(),
+    "tiny": CORE_ONLY | {"kwname", "kwname2"},  # names from a list
+    "tiny-base": CORE_ONLY,
+    "coder": set(),
+}
+ITEMS_MAX = {"full": None, "tiny": 8, "tiny-base": 8, "coder": 16}
+BOUNDED = {"chain", "subscripts", "methods"}
+
+
+@functools.cache
+def grammar(name: str) -> str:
+    from rlmlang.controller.narrowing import VARIABLE_NAMES, task_narrowing
+    from rlmlang.controller.profiles import PROFILES
+    from rlmlang.syntax.gbnf import full_grammar, model_grammar
+    from rlmlang.tools import default_registry
+    from rlmlang.types import STR
+
+    if name == "full":
+        return full_grammar()
+    if name == "tiny":  # as the controller narrows it for a question
+        reg = default_registry()
+        narrowing = task_narrowing(QUESTION, ["id", "city"], list(VARIABLE_NAMES),
+                                   [reg.get(t) for t in TOOLS])
+        return model_grammar(TOOLS, INPUTS, [], STR, python_forms=False, narrowing=narrowing)
+    profile = PROFILES["tiny" if name == "tiny-base" else "coder"]
+    tools = TOOLS + (["sorted"] if name == "coder" else [])
+    return profile.base_grammar(tools, INPUTS, ["notes"], STR)
+
+
+def feed(name: str, prefix: str, unit: str, depth: int) -> tuple[int, list[float]]:
+    """Feed `prefix` then `unit` up to `depth` times; (levels accepted, worst seconds per
+    level). Stops at the first refused token, or the first over BOUND_S (the next could
+    take minutes)."""
+    from rlmlang.backend.decoding import vocab_model
+
+    vm = vocab_model(None)
+    g = vm.grammar(grammar(name))
+    for t in vm.tokens(prefix):
+        assert g.allows(t), f"{name} refuses the prefix {prefix!r}"
+        g.accept(t)
+    unit_tokens = vm.tokens(unit)
+    worst: list[float] = []
+    for _ in range(depth):
+        level = 0.0
+        for t in unit_tokens:
+            t0 = time.thread_time()
+            allowed = g.allows(t)
+            if allowed:
+                g.accept(t)
+            level = max(level, time.thread_time() - t0)
+            if not allowed:
+                return len(worst), worst
+            if level > BOUND_S:
+                worst.append(level)
+                return len(worst), worst
+        worst.append(level)
+    return len(worst), worst
+
+
+CASES = [(g, f) for g in NOT_WRITABLE for f in FAMILIES if f not in NOT_WRITABLE[g]]
+
+
+@pytest.mark.parametrize(("name", "family"), CASES, ids=[f"{g}-{f}" for g, f in CASES])
+def test_accepting_a_token_stays_fast_at_any_nesting(name: str, family: str) -> None:
+    prefix, unit = FAMILIES[family]
+    bound = ITEMS_MAX[name] if family in BOUNDED else None
+    want = min(DEPTH, bound) if bound else DEPTH
+    reached, worst = feed(name, prefix, unit, DEPTH)
+    shown = ", ".join(f"{w * 1000:.1f}" for w in worst)
+    assert max(worst, default=0.0) <= BOUND_S, (
+        f"{name}: {prefix}{unit}... took {max(worst) * 1000:.0f} ms of CPU to accept one "
+        f"token at depth {reached} (ms per level: {shown})")
+    assert reached >= want, f"{name} refused {prefix}{unit}... at depth {reached + 1}"
