@@ -38,6 +38,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="comma-separated task ids, groups or families")
     t.add_argument("--limit", type=int, default=None,
                    help="at most N tasks of each split (in suite order)")
+    t.add_argument("--per-family", type=int, default=None,
+                   help="at most N tasks of each family in each split: a sample keeping them all")
+    t.add_argument("--seconds", type=int, default=None,
+                   help="each run's wall-time budget (default: the runtime's)")
     t.add_argument("--report", action="store_true",
                    help="run nothing: print the tables and regenerate docs/benchmarks.md")
     t.add_argument("--data", type=Path, default=DEFAULT_OUT, help="task data folder")
@@ -82,7 +86,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     extra = {"cache_dir": args.cache} if args.cache else {}
     try:
         run_tasks(args.model, args.profile, args.split, args.quick, modes, args.window,
-                  args.data, args.seed, only, args.limit, **extra)
+                  args.data, args.seed, only, args.limit, args.per_family, args.seconds,
+                  **extra)
     except ModelError as e:
         print(f"error E_MODEL: {e}", file=sys.stderr)
         return 2

@@ -79,11 +79,22 @@ def model_profile(model: str | None) -> tuple[str, str]:
 
 
 def select(tasks: list[dict[str, Any]], split: str, only: list[str] | None,
-           limit: int | None) -> list[dict[str, Any]]:
-    """The tasks of one split (or all), by id, group or family, the first `limit` of each split."""
+           limit: int | None, per_family: int | None = None) -> list[dict[str, Any]]:
+    """The tasks of one split (or all), by id, group or family; the first `per_family` of
+    each family in each split (a sample that keeps every family); the first `limit` of
+    each split."""
     out = [t for t in tasks if split == "all" or t["split"] == split]
     if only:
         out = [t for t in out if t["id"] in only or t["group"] in only or t["family"] in only]
+    if per_family is not None:
+        seen: dict[tuple[str, str], int] = {}
+        sample = []
+        for t in out:
+            key = (t["split"], t["family"])
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] <= per_family:
+                sample.append(t)
+        out = sample
     if limit is not None:
         kept: list[dict[str, Any]] = []
         for s in ("dev", "test"):
@@ -173,6 +184,8 @@ def run_tasks(
     seed: int = DEFAULT_SEED,
     only: list[str] | None = None,
     limit: int | None = None,
+    per_family: int | None = None,
+    seconds: int | None = None,
     results_dir: Path = RESULTS_DIR,
     cache_dir: Path = CACHE_DIR,
     docs: Path | None = report.DOCS,
@@ -188,7 +201,7 @@ def run_tasks(
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}; choose from {', '.join(SPLITS)}")
     ensure_tasks(data_dir, seed, quick)
-    tasks = select(load_tasks(data_dir, quick), split, only, limit)
+    tasks = select(load_tasks(data_dir, quick), split, only, limit, per_family)
     hook = hook or (load_hook() if any(m != "direct" for m in modes) else None)
     if hook is None:
         modes = [m for m in modes if m == "direct"]
@@ -215,7 +228,7 @@ def run_tasks(
                     binfo = backend.info() if hasattr(backend, "info") else {}
                     info = {k: binfo.get(k) for k in ("name", "sha256", "size_bytes",
                                                       "context_size", "n_threads")}
-                runner = _runner(mode, backend, model, mode_profile, window, hook)
+                runner = _runner(mode, backend, model, mode_profile, window, hook, seconds)
                 res = run_one(task, runner, mode)
                 cache.put(name, mode_profile, mode, version, task, res)
                 counts["ran"] += 1
@@ -235,11 +248,12 @@ def run_tasks(
 
 
 def _runner(mode: str, backend: Any, model: str | None, profile: str, window: int | None,
-            hook: Callable[..., dict[str, Any]] | None) -> Runner:
+            hook: Callable[..., dict[str, Any]] | None, seconds: int | None = None) -> Runner:
     if mode == "direct":
         from bench.baseline_direct import run_task as direct
 
         win = window or min(DEFAULT_WINDOW, getattr(backend, "context_size", DEFAULT_WINDOW))
         return lambda t: direct(t, backend, win)
     assert hook is not None
-    return lambda t: hook(t, model, mode, profile=profile)
+    extra = {"budgets": {"seconds": seconds}} if seconds else {}
+    return lambda t: hook(t, model, mode, profile=profile, **extra)

@@ -128,3 +128,14 @@ def test_select_by_split_family_and_limit(data):
     assert [t["id"] for t in harness.select(tasks, "all", ["no-input"], None)] == ["no-input-01"]
     limited = harness.select(tasks, "all", None, 1)
     assert sorted(t["split"] for t in limited) == ["dev", "test"]
+
+
+def test_a_per_family_sample_keeps_every_family_of_each_split() -> None:
+    from bench.harness import select
+
+    tasks = [{"id": f"{f}-{i}", "family": f, "group": f, "split": sp}
+             for sp in ("dev", "test") for f in ("count", "needle") for i in range(3)]
+    got = select(tasks, "test", None, None, per_family=2)
+    assert [t["id"] for t in got] == ["count-0", "count-1", "needle-0", "needle-1"]
+    assert {t["split"] for t in got} == {"test"}
+    assert len(select(tasks, "all", None, None, per_family=1)) == 4
