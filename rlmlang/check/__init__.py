@@ -15,6 +15,7 @@ from rlmlang.check.alias import check_aliases
 from rlmlang.check.lower import lower, needs_lowering
 from rlmlang.check.resolve import MAIN, DefInfo, resolve_structure
 from rlmlang.check.typecheck import Checker, ScriptInfo, fits, show
+from rlmlang.check.widen import widen, widened_names
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.syntax import ast
 from rlmlang.tools.registry import Registry
@@ -68,6 +69,10 @@ def _check_once(script: ast.Script, env: Env, file: str) -> tuple[Checker, list[
     return checker, diags
 
 
+def _errors(diags: list[Diagnostic]) -> int:
+    return sum(1 for d in diags if d.severity == "error")
+
+
 def check(script: ast.Script, env: Env, file: str = "<script>") -> CheckResult:
     """Resolve names and structure, infer and check types; collect every error.
 
@@ -77,6 +82,12 @@ def check(script: ast.Script, env: Env, file: str = "<script>") -> CheckResult:
     lists and dicts changed in place are checked to have one name (alias.py).
     """
     checker, diags = _check_once(script, env, file)
+    widen_names = widened_names(diags)
+    if widen_names:  # `total = 0` ... `total = total + price`: total is a float (widen.py)
+        wide = widen(script, widen_names)
+        wide_checker, wide_diags = _check_once(wide, env, file)
+        if _errors(wide_diags) < _errors(diags):
+            script, checker, diags = wide, wide_checker, wide_diags
     if any(d.severity == "error" for d in diags):
         return CheckResult(None, diags)
     if checker.info.plans or needs_lowering(script):

@@ -241,10 +241,6 @@ class Checker(FormsMixin):
         self.first_line = {p.name: p.span.line for p in d.node.params}
         self.defined = set(d.params)
         self.returns = []
-        for p in d.node.params:
-            if p.name in self.inputs and "@" not in d.node.name:
-                self.err("E_NAME", p.span, f"parameter '{p.name}' hides the input '{p.name}'",
-                         f"rename the parameter, e.g. {p.name}_")
         falls = self.block(d.node.body)
         if d.returns is None:
             ret: Type = NONE

@@ -1,0 +1,68 @@
+"""Python that coder models write and the language now reads as Python does.
+
+- A name started as an int literal and later given a float is a float
+  (`total = 0` ... `total = total + float(x)`): its int literal starts are read
+  as float literals, and every value it holds is a float (check/widen.py).
+- A def's parameter may share an input's name: inside the def it is the
+  parameter, as in Python; the verifier bounds the argument, not the input.
+Each runs through the one pipeline, verified and executed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rlmlang.pipeline import ScriptSetup, execute_script
+from rlmlang.tools import default_registry
+from rlmlang.types import FLOAT, INT, STR, Type
+
+CSV = "a,1.5\nb,2.25\nc,4\n"
+
+
+def run(script: str, output: Type, context: str = CSV):
+    setup = ScriptSetup(registry=default_registry(include_plugins=False),
+                        inputs={"context": context}, input_types={"context": STR},
+                        output=output, state=None)
+    return execute_script(script, setup)
+
+
+@pytest.mark.parametrize("script, want", [
+    # A running sum started at 0, by assignment and by +=.
+    ("total = 0\nfor line in lines(context):\n    total = total + float(line.split(\",\")[1])\n"
+     "submit(total)\n", 7.75),
+    ("total = 0\nfor line in lines(context):\n    total += float(line.split(\",\")[1])\n"
+     "submit(total)\n", 7.75),
+    # A running maximum started at 0; an average over a count that stays an int.
+    ("best = 0\nn = 0\nfor line in lines(context):\n"
+     "    best = max(best, float(line.split(\",\")[1]))\n    n += 1\nsubmit(best + n)\n", 7.0),
+    # Inside a def.
+    ("def avg(xs: list[str]) -> float:\n    t = 0\n    for x in xs:\n        t = t + float(x)\n"
+     "    return t / len(xs)\nsubmit(avg([\"1\", \"2.5\"]))\n", 1.75),
+])
+def test_an_int_start_widens_to_float(script: str, want: float) -> None:
+    out = run(script, FLOAT)
+    assert out.stage == "done", [d.message for d in out.diagnostics]
+    assert out.answer == want and isinstance(out.answer, float)
+
+
+def test_a_computed_int_start_keeps_its_error_and_fix() -> None:
+    out = run("n = len(context)\nn = n + 0.5\nsubmit(n)\n", FLOAT)
+    assert out.stage != "done"
+    d = out.diagnostics[0]
+    assert d.code == "E_TYPE" and "a name keeps its type" in d.message
+    assert "start it as a float" in (d.fix or "")
+
+
+def test_a_name_that_stays_an_int_is_not_widened() -> None:
+    out = run("n = 0\nfor line in lines(context):\n    n += 1\nsubmit(n)\n", INT)
+    assert out.stage == "done" and out.answer == 3 and isinstance(out.answer, int)
+
+
+def test_a_parameter_may_share_an_input_name_and_is_bounded_as_the_argument() -> None:
+    script = ("def count_words(context: str) -> int:\n    n = 0\n    for line in lines(context):\n"
+              "        for w in line.split(\" \"):\n            n += 1\n    return n\n"
+              "big = context + context + context + context\nsubmit(count_words(big + big))\n")
+    text = "a b c d e f g h\n" * 500
+    out = run(script, INT, context=text)
+    assert out.stage == "done", [d.message for d in out.diagnostics]
+    assert out.answer == 8 * 500 * 8  # the argument is 8 copies; no E_VERIFIER_BUG
