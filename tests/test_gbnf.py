@@ -8,11 +8,10 @@ vocabulary only), never by a re-implementation.
 from __future__ import annotations
 
 import argparse
-import functools
 import re
-from unittest import mock
 
 import pytest
+from grammar_oracle import accepts, needs_vocab
 
 from rlmlang.syntax import gbnf
 from rlmlang.syntax.parser import GRAMMAR_PATH, MAX_DEPTH, parse
@@ -21,34 +20,6 @@ from rlmlang.types import BOOL, FLOAT, INT, STR, ListT, parse_type
 llama = pytest.importorskip("llama_cpp")
 
 
-def _model_available() -> bool:
-    try:
-        from rlmlang.backend.registry import resolve_model
-
-        resolve_model(None)
-        return True
-    except Exception:  # noqa: BLE001 - no default model installed
-        return False
-
-
-needs_vocab = pytest.mark.skipif(not _model_available(), reason="default model not installed")
-
-
-@functools.lru_cache(maxsize=1)
-def _vocab():
-    from rlmlang.backend.decoding import vocab_model
-
-    return vocab_model(None)
-
-
-def accepts(grammar: str, text: str) -> bool:
-    """The backend's oracle (`grammar_accepts`), with the vocabulary resolved once:
-    resolving the model path (registry, GGUF header) costs more than the check."""
-    from rlmlang.backend import decoding
-
-    vm = _vocab()
-    with mock.patch.object(decoding, "vocab_model", lambda _path=None: vm):
-        return decoding.grammar_accepts(grammar, text)
 
 
 TOOLS = ["len", "lines", "contains", "split", "print", "llm.predict", "int"]

@@ -13,15 +13,14 @@ verdict under both grammars for every one of them.
 
 from __future__ import annotations
 
-import functools
 import random
 import re
 import string
 from types import SimpleNamespace
 from typing import Any
-from unittest import mock
 
 import pytest
+from grammar_oracle import accepts, needs_vocab
 
 from rlmlang.controller.narrowing import VARIABLE_NAMES, question_literals, task_narrowing
 from rlmlang.syntax.gbnf import model_grammar
@@ -31,32 +30,7 @@ from rlmlang.types import INT, STR
 pytest.importorskip("llama_cpp")
 
 
-def _model_available() -> bool:
-    try:
-        from rlmlang.backend.registry import resolve_model
-
-        resolve_model(None)
-        return True
-    except Exception:  # noqa: BLE001 - no default model installed
-        return False
-
-
-pytestmark = pytest.mark.skipif(not _model_available(), reason="default model not installed")
-
-
-@functools.lru_cache(maxsize=1)
-def _vocab():
-    from rlmlang.backend.decoding import vocab_model
-
-    return vocab_model(None)
-
-
-def accepts(grammar: str, text: str) -> bool:
-    from rlmlang.backend import decoding
-
-    vm = _vocab()
-    with mock.patch.object(decoding, "vocab_model", lambda _path=None: vm):
-        return decoding.grammar_accepts(grammar, text)
+pytestmark = needs_vocab
 
 
 # ------------------------------------------- the text edits, as they were (reference)
