@@ -166,7 +166,7 @@ def check_stage(parsed: Parsed, setup: ScriptSetup) -> Checked | ScriptOutcome:
     # is reported at the call, naming the module's line).
     script, registry = expand(parsed.script, setup.registry, setup.input_types)
     env = Env(inputs=dict(setup.input_types), state=_state_types(setup),
-              output=check_type_for(setup.output), registry=registry)
+              output=check_type_for(setup.output), registry=registry, answer=setup.output)
     checked = check(script, env, parsed.source.file)
     if checked.checked is None:
         return ScriptOutcome("check", attribute(checked.diagnostics, script))

@@ -31,8 +31,9 @@ class Env:
 
     inputs: dict[str, Type]
     state: dict[str, Type]
-    output: Type | None
+    output: Type | None  # the type submit must have (None: converted after the run)
     registry: Registry
+    answer: Type | None = None  # the task's output type, where output is None
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,8 @@ class CheckResult:
 
 def _check_once(script: ast.Script, env: Env, file: str) -> tuple[Checker, list[Diagnostic]]:
     structure, diags = resolve_structure(script, env.registry, env.inputs, file)
-    checker = Checker(structure, env.inputs, env.state, env.output, env.registry, file)
+    checker = Checker(structure, env.inputs, env.state, env.output, env.registry, file,
+                      answer=env.answer)
     checker.run(script)
     diags = diags + checker.diags
     diags.sort(key=lambda d: (d.line, d.col))

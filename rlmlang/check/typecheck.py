@@ -175,11 +175,15 @@ _LITERAL_SPELLINGS = {"true": "True", "false": "False", "null": "None", "none": 
 
 class Checker(FormsMixin):
     def __init__(self, structure: Structure, inputs: dict[str, Type], state: dict[str, Type],
-                 output: Type | None, registry: Registry, file: str):
+                 output: Type | None, registry: Registry, file: str,
+                 answer: Type | None = None):
         self.st = structure
         self.inputs = inputs
         self.state = state
         self.output = output
+        # A scalar answer type submit is converted to after the run (output is then None):
+        # a number or a yes/no is never a list or a dict, and that is known before it runs.
+        self.answer = answer
         self.registry = registry
         self.file = file
         self.diags: list[Diagnostic] = []
@@ -299,6 +303,12 @@ class Checker(FormsMixin):
                          f"submit needs {show(self.output)} (the task's output type), but this "
                          f"is {show(t)}", _convert_fix(t, self.output, s.value),
                          expected=format_type(self.output), got=show(t))
+            elif (self.output is None and self.answer in (INT, FLOAT, BOOL)
+                  and isinstance(t, (ListT, DictT, RecordT, TupleT))):
+                self.err("E_SUBMIT", s.value.span,
+                         f"submit needs {show(self.answer)} (the task's output type), but this "
+                         f"is {show(t)}", _one_value_fix(t, s.value),
+                         expected=format_type(self.answer), got=show(t))
             return False
         elif isinstance(s, ast.Fail):
             t = self.expr(s.message)
@@ -1056,6 +1066,15 @@ def _convert_fix(t: Type, want: Type, e: ast.Expr | None) -> str | None:
     if want == STR and isinstance(t, ListT):
         return f"convert with str({src})"
     return None
+
+
+def _one_value_fix(t: Type, e: ast.Expr) -> str:
+    src = print_expr(e)
+    if isinstance(t, DictT):
+        return f"submit one of its values, {src}[key], or how many keys: len({src})"
+    if isinstance(t, RecordT):
+        return f"submit one field: {src}[\"{t.fields[0][0]}\"]" if t.fields else "submit a field"
+    return f"submit one item, {src}[0], or how many: len({src})"
 
 
 def _truth_fix(t: Type, e: ast.Expr, negate: bool = False) -> str | None:

@@ -1,0 +1,44 @@
+"""A number or yes/no answer is converted after the run, but never from a list or a dict:
+that is known before the script runs, and the model is told how to take one value."""
+
+from __future__ import annotations
+
+import pytest
+
+from rlmlang.pipeline import ScriptSetup, execute_script
+from rlmlang.tools import default_registry
+from rlmlang.types import BOOL, FLOAT, INT, STR, Type
+
+TABLE = "id,city\n1,Lima\n2,Oslo\n3,Lima\n"
+
+
+def run(script: str, output: Type):
+    setup = ScriptSetup(registry=default_registry(include_plugins=False),
+                        inputs={"customers": TABLE}, input_types={"customers": STR},
+                        output=output, state=None)
+    return execute_script(script, setup)
+
+
+@pytest.mark.parametrize("output", [INT, FLOAT, BOOL])
+def test_a_dict_submitted_for_a_number_is_refused_before_it_runs(output: Type) -> None:
+    out = run('counts = group_count(customers, "city")\nsubmit(counts)\n', output)
+    assert out.stage == "check"
+    d = out.diagnostics[0]
+    assert d.code == "E_SUBMIT" and "but this is dict[str, int]" in d.message
+    assert d.fix == "submit one of its values, counts[key], or how many keys: len(counts)"
+
+
+def test_a_list_submitted_for_a_number_is_refused_with_how_to_take_one() -> None:
+    out = run('rows = lines(customers)\nsubmit(rows)\n', INT)
+    assert out.stage == "check" and out.diagnostics[0].code == "E_SUBMIT"
+    assert "len(rows)" in (out.diagnostics[0].fix or "")
+
+
+def test_the_value_taken_from_it_is_the_answer() -> None:
+    out = run('counts = group_count(customers, "city")\nsubmit(counts["Lima"])\n', INT)
+    assert out.stage == "done" and out.answer == 2
+
+
+def test_a_text_answer_may_still_be_a_list_joined() -> None:
+    out = run('submit(split("a,b", ","))\n', STR)
+    assert out.stage == "done" and out.answer == "a, b"
