@@ -88,6 +88,22 @@ def test_each_draw_of_a_script_is_a_vote(tmp_path: Path) -> None:
     assert out.ok and out.iterations == 2 and "Your scripts disagree" in model.prompts[4]
 
 
+def test_one_script_alone_is_not_an_agreement(tmp_path: Path) -> None:
+    """With two candidates a round, an answer one script gave while the other failed is
+    checked in another round; drawn again there, it is confirmed."""
+    failing = 'submit(to_int(find_line(context, "badge 4820")))'
+    model = FakeModel([GOOD, failing, GOOD, failing])
+    out = runtime(model, tmp_path, budgets={"candidates": 2}).run(SIG, QUESTION,
+                                                                  context=CONTEXT)
+    assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
+    assert "Only one script gave an answer, 'K7-19QX'" in model.prompts[2]
+    # In the last round an unopposed answer is taken: there is no round left to check it in.
+    model = FakeModel([GOOD, failing])
+    out = runtime(model, tmp_path / "b", budgets={"candidates": 2, "iterations": 1}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert out.ok and out.answer == "K7-19QX"
+
+
 def test_a_disagreement_that_lasts_is_reported_as_uncertain(tmp_path: Path) -> None:
     wrong = 'submit(find_line(context, "badge 1001"))'
     model = FakeModel([GOOD, wrong] * 3)

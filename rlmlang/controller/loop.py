@@ -492,7 +492,7 @@ class Runtime:
         best_answer: Any = None
         failed_before = False
         first = 1
-        tally = Tally(question)
+        tally = Tally(question, needed=2 if int(self.budgets["candidates"]) >= 2 else 1)
         tried = _Tried()
         if resuming is not None:
             for script, feedback in resuming.attempts:
@@ -523,7 +523,8 @@ class Runtime:
                 useful = [(o, s) for o, s in answers if not is_empty_answer(o.answer)]
                 for o, script in useful:
                     tally.add(o.answer, o.script_sha256, script)
-                if useful and tally.confident():
+                last = iteration >= int(self.budgets["iterations"])
+                if useful and (tally.confident() or (last and tally.unopposed())):
                     leader = tally.leader()
                     assert leader is not None
                     # The earliest script of this round that gave it speaks for it (its
@@ -545,9 +546,9 @@ class Runtime:
                 if answers and best_answer is None:
                     best_answer = answers[0][0].answer
                 failed_before = True
-                if useful:  # answers, but they disagree: show the model the disagreement
+                if useful:  # answers that disagree, or one not confirmed: say so
                     script = useful[0][1]
-                    feedback = tally.disagreement()
+                    feedback = tally.feedback()
                 else:
                     feedback, script = self._failure_feedback(outcomes)
                     if tried.same_failure_as_before(outcomes):

@@ -68,6 +68,10 @@ class Tally:
 
     question: str
     answers: dict[str, Support] = field(default_factory=dict)
+    # Draws an answer needs before it is confirmed: with several candidates a round, one
+    # script alone is no agreement (Qwen2.5-Coder-1.5B's lone '9876:', read from the wrong
+    # field while the other candidate failed, was taken as the answer).
+    needed: int = 1
 
     def add(self, value: Any, script_sha256: str, script: str) -> None:
         key = answer_key(value)
@@ -88,11 +92,27 @@ class Tally:
         return ranked[0] if ranked else None
 
     def confident(self) -> bool:
-        """One answer only, or an answer whose draws outnumber all the others' together."""
+        """An answer drawn `needed` times whose draws outnumber all the others' together."""
         ranked = self.ranked()
         if not ranked:
             return False
-        return ranked[0].draws > sum(s.draws for s in ranked[1:])
+        return ranked[0].draws >= self.needed and ranked[0].draws > sum(s.draws for s in ranked[1:])
+
+    def unopposed(self) -> bool:
+        """One answer only (confirmed or not)."""
+        return len(self.answers) == 1
+
+    def feedback(self, limit_chars: int = 300) -> str:
+        """What the model is told when the answers are not yet evidence enough."""
+        if not self.unopposed():
+            return self.disagreement(limit_chars)
+        s = next(iter(self.answers.values()))
+        script = next(iter(s.scripts.values())).strip()
+        if len(script) > limit_chars:
+            script = script[:limit_chars] + "…"
+        return (f"Only one script gave an answer, {s.value!r}; the others gave none, so it is "
+                f"not confirmed yet:\n{script}\nCheck it: print the lines or values it comes "
+                "from, and look whether they really answer the question; then submit.")
 
     def votes(self) -> dict[str, int]:
         """Answer key -> draws, as the log's `submit` records them."""
