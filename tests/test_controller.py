@@ -173,6 +173,16 @@ def test_empty_answers_are_not_accepted_while_iterations_remain(tmp_path: Path) 
     assert "empty answer" in model.prompts[1]
 
 
+def test_an_empty_answer_after_printing_gets_what_it_printed_back(tmp_path: Path) -> None:
+    """A coder model prints the line it found, then submits "": it is shown the line."""
+    looked = 'print(find_line(context, "badge 4820"))\nsubmit("")'
+    model = FakeModel([looked, GOOD])
+    out = runtime(model, tmp_path).run(SIG, QUESTION, context=CONTEXT)
+    assert out.answer == "K7-19QX"
+    assert "submitted an empty answer. It printed:" in model.prompts[1]
+    assert "access code K7-19QX" in model.prompts[1]
+
+
 def test_missing_input_is_a_usage_error(tmp_path: Path) -> None:
     from rlmlang.diagnostics import DiagnosticError
 

@@ -36,6 +36,7 @@ from rlmlang.controller.narrowing import VARIABLE_NAMES, task_narrowing
 from rlmlang.controller.profiles import TINY_CORE_TOOLS, Profile, profile_for
 from rlmlang.controller.prompt import (
     Conversation,
+    empty_answer_message,
     feedback_message,
     first_lines,
     task_message,
@@ -615,9 +616,8 @@ class Runtime:
                                                     -outcomes.index(p)))
         if best.answer_error is not None:
             return feedback_message(script, [best.answer_error], best.output), script
-        if best.status == "submitted":
-            return ("That script submitted an empty answer: the search found "
-                    "nothing. Try another phrase from the question."), script
+        if best.status == "submitted":  # an empty answer: what it printed, if anything
+            return empty_answer_message(best.output), script
         return feedback_message(script, best.diagnostics, best.output), script
 
     def _examples(self, question: str, infos: list[InputInfo],

@@ -102,11 +102,22 @@ def feedback_message(script: str, diagnostics: list[Diagnostic], output: str,
             text = d.render(script)
             shown.append(text if len(text) <= limit_chars else text[:limit_chars] + "…")
         return "That script was rejected:\n" + "\n".join(shown) + "\nWrite a corrected script."
+    return ("That script ran but did not submit an answer. It printed:\n"
+            + _clip(output, limit_chars) + "\nWrite a script that ends with submit(answer).")
+
+
+def empty_answer_message(output: str, limit_chars: int = 700) -> str:
+    """What the model sees about a script that submitted an empty answer."""
+    if not output.strip():
+        return ("That script submitted an empty answer: the search found nothing. Try another "
+                "phrase from the question.")
+    return ("That script submitted an empty answer. It printed:\n" + _clip(output, limit_chars)
+            + "\nWrite a script that submits the answer.")
+
+
+def _clip(output: str, limit_chars: int) -> str:
     text = output.strip() or "(nothing printed)"
-    if len(text) > limit_chars:
-        text = text[:limit_chars] + "…"
-    return ("That script ran but did not submit an answer. It printed:\n" + text
-            + "\nWrite a script that ends with submit(answer).")
+    return text if len(text) <= limit_chars else text[:limit_chars] + "…"
 
 
 @dataclass
