@@ -15,6 +15,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from rlmlang.runlog import read_events
+from rlmlang.tools.context import permission_resource
+
 _BACKENDS: dict[str, Any] = {}
 
 
@@ -22,7 +25,7 @@ def backend_for(model: str | None) -> Any:
     """One loaded model per name for the whole benchmark (loading costs seconds)."""
     key = model or ""
     if key not in _BACKENDS:
-        from rlmlang.backend.llama import LlamaBackend
+        from rlmlang.backend.llama import LlamaBackend  # lazy: keeps llama.cpp out of start-up
 
         _BACKENDS[key] = LlamaBackend(model)
     return _BACKENDS[key]
@@ -48,9 +51,6 @@ def _inputs(task: dict[str, Any]) -> dict[str, Any]:
 
 def _effects(log_path: Path, registry: Any) -> tuple[list[str], list[str]]:
     """Effects performed and effects refused, as `kind:target`, from the log's tool calls."""
-    from rlmlang.runlog import read_events
-    from rlmlang.tools.context import permission_resource
-
     done: list[str] = []
     refused: list[str] = []
     for event in read_events(log_path):
@@ -76,8 +76,8 @@ def run_task(task: dict[str, Any], model: str | None, mode: str,
 
     `profile` names the controller profile ("tiny", "coder"); None gives the model's own.
     """
-    from rlmlang.controller.loop import Runtime
-    from rlmlang.policy import Policy
+    from rlmlang.controller.loop import Runtime  # lazy: keeps Z3 and lark out of start-up
+    from rlmlang.policy import Policy  # lazy: keeps Z3 out of start-up
 
     backend = backend_for(model)
     # As `rlm run` does: the model may always be asked about a snippet (budgeted).

@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _report(command: str, exc: Exception) -> int:
-    from rlmlang.runlog import failure_diagnostics
+    from rlmlang.runlog import failure_diagnostics  # lazy: not loaded by `rlm --help`
 
     if os.environ.get("RLM_DEBUG"):
         raise exc

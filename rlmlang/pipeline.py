@@ -29,6 +29,7 @@ from rlmlang.syntax import ast
 from rlmlang.syntax.parser import check_input, parse
 from rlmlang.task.answers import AnswerError, check_type_for, coerce_answer
 from rlmlang.task.signature import parse_signature
+from rlmlang.tools import default_registry
 from rlmlang.tools.context import ToolContext
 from rlmlang.tools.registry import Registry, Size, size_of
 from rlmlang.tools.stdlib import attribute, check_module, expand, is_module
@@ -341,8 +342,6 @@ def check_setup(options: CheckOptions | None = None, file: str = "<script>") -> 
     sig = parse_signature(opts.signature)
     registry = opts.registry
     if registry is None:
-        from rlmlang.tools import default_registry
-
         registry = default_registry()
     sizes = {}
     for f in sig.inputs:

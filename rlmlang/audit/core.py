@@ -20,9 +20,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rlmlang.audit.integrity import Integrity, check_log, check_store, state_path_for
+from rlmlang.audit.recorded import rebuild
 from rlmlang.audit.replay import ReplayResult
-from rlmlang.audit.reverify import Reverification
+from rlmlang.audit.replay import replay as run_replay
+from rlmlang.audit.reverify import Reverification, reverify
 from rlmlang.audit.runview import RunView, build_view
+from rlmlang.audit.summary import summarize
+from rlmlang.diagnostics import Diagnostic, DiagnosticError
+from rlmlang.runlog import FORMAT_VERSION
 
 
 @dataclass
@@ -48,8 +53,6 @@ class AuditReport:
         return self.replay is None or self.replay.identical
 
     def to_json(self) -> dict[str, Any]:
-        from rlmlang.runlog import FORMAT_VERSION
-
         return {
             "log": self.path, "format_version": FORMAT_VERSION, "ok": self.ok,
             "state_store": self.store_path, "notes": list(self.notes),
@@ -65,10 +68,6 @@ def audit_log(path: str, hmac_key: bytes | None = None, policy: Any = None,
               replay: bool = False) -> AuditReport:
     """Audit one run log; `policy` is today's Policy (or None to judge only as recorded)."""
     import time
-
-    from rlmlang.audit.recorded import rebuild
-    from rlmlang.audit.reverify import reverify
-    from rlmlang.audit.summary import summarize
 
     t0 = time.perf_counter()
     path = os.fspath(path)
@@ -95,8 +94,6 @@ def audit_log(path: str, hmac_key: bytes | None = None, policy: Any = None,
             report.today = reverify(rec, policy, policy_label)
         report.summary = summarize(view, rec.registry)
         if replay:
-            from rlmlang.audit.replay import replay as run_replay
-
             report.replay = run_replay(rec)
     finally:
         rec.close()
@@ -107,9 +104,6 @@ def audit_log(path: str, hmac_key: bytes | None = None, policy: Any = None,
 def replay_log(path: str, hmac_key: bytes | None = None,
                state_path: str | None = None) -> tuple[Integrity, ReplayResult | None, str]:
     """Integrity first (a replay of an altered log proves nothing), then the replay."""
-    from rlmlang.audit.recorded import rebuild
-    from rlmlang.audit.replay import replay
-
     integ = check_log(path, hmac_key)
     if integ.fatal:
         return integ, None, ""
@@ -121,7 +115,7 @@ def replay_log(path: str, hmac_key: bytes | None = None,
         if rec.store is not None:
             check_store(integ, view.start, [e for it in view.iterations for e in it.commits],
                         rec.store, store_path)
-        result = replay(rec)
+        result = run_replay(rec)
         result.notes.extend(rec.notes)
     finally:
         rec.close()
@@ -131,8 +125,6 @@ def replay_log(path: str, hmac_key: bytes | None = None,
 def _store_finding(integ: Integrity, rec: Any) -> None:
     """A store that is there but cannot be read fails the audit, saying why: a full disk
     (nothing wrong with the evidence) or damage (`data["reason"]`: full, corrupt, ...)."""
-    from rlmlang.diagnostics import Diagnostic
-
     d = rec.store_error
     if d is None:
         return
@@ -148,8 +140,6 @@ def _store_finding(integ: Integrity, rec: Any) -> None:
 
 def read_key_file(path: str) -> bytes:
     """The HMAC key as `rlm run --hmac-key-file` reads it (the file's bytes, stripped)."""
-    from rlmlang.diagnostics import Diagnostic, DiagnosticError
-
     try:
         with open(path, "rb") as f:
             key = f.read().strip()

@@ -18,8 +18,12 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from rlmlang.audit.runview import Event, parse_lines
+from rlmlang.audit.recorded import read_blob
+from rlmlang.audit.runview import Event, input_sha256, parse_lines
+from rlmlang.controller.resume import resolve_state_path
 from rlmlang.diagnostics import Diagnostic, Span
+from rlmlang.runlog import check_bytes
+from rlmlang.store import canonical_json, loads
 
 # Reasons after which the file cannot be read as events at all.
 FATAL_REASONS = frozenset({"empty", "binary", "not_json", "not_event", "version", "crlf"})
@@ -53,8 +57,6 @@ class Integrity:
 def check_log(path: str, hmac_key: bytes | None = None) -> Integrity:
     """Chain, HMAC, canonical form, event kinds and run shape, each problem by line."""
     import hashlib
-
-    from rlmlang.runlog import check_bytes
 
     result = Integrity(path, key_given=hmac_key is not None)
     try:
@@ -91,9 +93,6 @@ def check_log(path: str, hmac_key: bytes | None = None) -> Integrity:
 def check_store(result: Integrity, start: Event | None, commits: list[Event],
                 store: Any, store_path: str) -> None:
     """The state store against the log: input fingerprints and every committed diff."""
-    from rlmlang.audit.runview import input_sha256
-    from rlmlang.store import canonical_json
-
     def problem(line: int, message: str, fix: str | None = None, **data: Any) -> None:
         result.store_problems.append(Diagnostic(
             "E_LOG", message, Span(line, 1, line, 2) if line else None, result.path, fix=fix,
@@ -102,8 +101,6 @@ def check_store(result: Integrity, start: Event | None, commits: list[Event],
     if start is None:
         return
     for name, rec in sorted((start.data.get("inputs") or {}).items()):
-        from rlmlang.audit.recorded import read_blob
-
         text, why = read_blob(store, f"input.{name}")
         if text is None:
             problem(start.line, f"the state store {store_path} does not hold a readable input "
@@ -113,8 +110,6 @@ def check_store(result: Integrity, start: Event | None, commits: list[Event],
         got = input_sha256(text)
         if want != got:
             try:
-                from rlmlang.store import loads
-
                 got = input_sha256(loads(text))  # a non-text input is kept as JSON
             except ValueError:
                 pass
@@ -143,8 +138,6 @@ def check_store(result: Integrity, start: Event | None, commits: list[Event],
 
 
 def _short(value: Any, limit: int = 160) -> str:
-    from rlmlang.store import canonical_json
-
     text = canonical_json(value)
     return text if len(text) <= limit else text[:limit] + "…"
 
@@ -154,8 +147,6 @@ def state_path_for(log_path: str, start: Event | None, override: str | None = No
     if override:
         return override
     from pathlib import Path
-
-    from rlmlang.controller.resume import resolve_state_path
 
     beside = log_path + ".state"
     if os.path.exists(beside):

@@ -26,6 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from rlmlang.audit.runview import RunView
+from rlmlang.diagnostics import DiagnosticError
+from rlmlang.store import StateError, StateStore, loads
+from rlmlang.task.signature import parse_signature
+from rlmlang.tools import default_registry
+from rlmlang.types import STR
 
 
 @dataclass
@@ -56,8 +61,6 @@ class RecordedRun:
 
     def state_store(self, version: int) -> Any:
         """A fresh in-memory store holding the recorded state at `version`."""
-        from rlmlang.store import StateError, StateStore
-
         mem = StateStore(":memory:", schema=self.schema)
         snap: dict[str, Any] = {}
         if self.store is not None and version:
@@ -80,7 +83,7 @@ class RecordedRun:
         return self._memo[version]
 
     def setup(self, state: Any, policy: Any = ..., budgets: dict[str, Any] | None = None) -> Any:
-        from rlmlang.pipeline import ScriptSetup
+        from rlmlang.pipeline import ScriptSetup  # lazy: keeps Z3 and lark out of start-up
 
         assert self.signature is not None and self.inputs is not None
         return ScriptSetup(
@@ -117,8 +120,6 @@ def copy_store(path: str) -> tuple[Any, Any]:
     The copy goes to a temporary file; when the disk is too full for it, to
     memory, so a full disk is never mistaken for a damaged store.
     """
-    from rlmlang.store import StateError, StateStore
-
     try:
         tmp = tempfile.TemporaryDirectory(prefix="rlm-audit-")
     except OSError:  # no room even for a directory: copy to memory
@@ -138,10 +139,7 @@ def copy_store(path: str) -> tuple[Any, Any]:
 def rebuild(view: RunView, log_path: str, store_path: str) -> RecordedRun:
     """Everything needed to judge and run the logged scripts, or why it cannot be had."""
 
-    from rlmlang.diagnostics import DiagnosticError
-    from rlmlang.policy import Policy
-    from rlmlang.task.signature import parse_signature
-    from rlmlang.tools import default_registry
+    from rlmlang.policy import Policy  # lazy: keeps Z3 out of start-up
 
     rec = RecordedRun(view, log_path, store_path)
     start = view.start
@@ -186,9 +184,6 @@ def rebuild(view: RunView, log_path: str, store_path: str) -> RecordedRun:
             if why and why != "absent":
                 rec.notes.append(f"input '{name}' in the state store is {why}")
         if text is not None:
-            from rlmlang.store import loads
-            from rlmlang.types import STR
-
             try:
                 inputs[name] = text if t == STR else loads(text, f"input '{name}'")
                 continue
@@ -198,8 +193,6 @@ def rebuild(view: RunView, log_path: str, store_path: str) -> RecordedRun:
             inputs[name] = d["task"]  # the task text is the question
             continue
         size = (recorded.get(name) or {}).get("size")
-        from rlmlang.types import STR
-
         if t == STR and isinstance(size, int):
             inputs[name] = " " * size
             rec.placeholders.append(name)

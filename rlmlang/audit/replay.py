@@ -32,7 +32,9 @@ from typing import Any
 
 from rlmlang.audit.recorded import RecordedRun
 from rlmlang.audit.runview import Candidate, Iteration
+from rlmlang.compiler import load
 from rlmlang.store import canonical_json
+from rlmlang.task.answers import AnswerError, coerce_answer
 
 _CALL_META = ("iteration", "candidate")
 
@@ -94,8 +96,6 @@ class _Diverged(Exception):
 
 def _answer(value: Any, rec: RecordedRun) -> Any:
     """The submitted value as the controller counted it: converted to the output type."""
-    from rlmlang.task.answers import AnswerError, coerce_answer
-
     try:
         return coerce_answer(value, rec.signature.output.type if rec.signature else None)
     except AnswerError:
@@ -229,8 +229,7 @@ def _replay_candidate(rec: RecordedRun, c: Candidate, store: Any,
                       res: ReplayResult) -> dict[str, Any]:
     import hashlib
 
-    from rlmlang.compiler import load
-    from rlmlang.pipeline import execute_script
+    from rlmlang.pipeline import execute_script  # lazy: keeps Z3 and lark out of start-up
 
     where = c.label
     line = c.line

@@ -22,6 +22,7 @@ from typing import Any
 from rlmlang.audit.core import AuditReport
 from rlmlang.audit.runview import Candidate, Iteration
 from rlmlang.audit.summary import budget_series
+from rlmlang.diagnostics import Diagnostic
 
 MAX_VALUE = 4000
 
@@ -84,15 +85,13 @@ def highlight(script: str) -> str:
     from pygments import highlight as pyg
     from pygments.formatters import HtmlFormatter
 
-    from rlmlang.highlight import RlmLexer
+    from rlmlang.highlight import RlmLexer  # lazy: keeps pygments out of start-up
 
     fmt = HtmlFormatter(noclasses=True, linenos="inline", style="default", nobackground=False)
     return pyg(script, RlmLexer(), fmt)
 
 
 def _diags(diags: list[dict[str, Any]], script: str) -> str:
-    from rlmlang.diagnostics import Diagnostic
-
     out = []
     for d in diags:
         try:

@@ -88,7 +88,7 @@ class Reverification:
 
 def reverify(rec: RecordedRun, policy: Any = ..., label: str = "the recorded policy") -> Reverification:
     """Judge every distinct logged script again; `policy` defaults to the recorded one."""
-    from rlmlang.pipeline import execute_script
+    from rlmlang.pipeline import execute_script  # lazy: keeps Z3 and lark out of start-up
 
     use_policy = rec.policy if policy is ... else policy
     budgets = dict(rec.budgets)

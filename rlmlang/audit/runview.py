@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rlmlang.logschema import clean_script, input_digest
+from rlmlang.store import loads
 
 
 @dataclass
@@ -134,8 +135,6 @@ class RunView:
 
 def parse_lines(raw: bytes) -> list[Event]:
     """Every line that is a JSON event object; the rest are skipped (the checker names them)."""
-    from rlmlang.store import loads
-
     out: list[Event] = []
     for i, line in enumerate(raw.split(b"\n"), 1):
         if not line.strip():

@@ -14,6 +14,7 @@ from collections import Counter
 from typing import Any
 
 from rlmlang.audit.runview import RunView
+from rlmlang.tools.context import permission_resource
 
 SUB_MODEL_TOOLS = ("llm.predict", "llm.run")
 
@@ -31,8 +32,6 @@ def permission_of(registry: Any, call: dict[str, Any]) -> str | None:
     """`kind:resource` (or `kind`) of the grant a logged call needed, per today's registry."""
     if registry is None:
         return None
-    from rlmlang.tools.context import permission_resource
-
     try:
         spec = registry.get(call.get("tool"))
     except (KeyError, LookupError, TypeError):

@@ -42,8 +42,10 @@ from typing import Any
 import llama_cpp
 import numpy as np
 
+from rlmlang.backend import llamalog
 from rlmlang.backend.base import Generation, ModelError
 from rlmlang.backend.grammar_engine import CompiledGrammar, TokenBuffer, grammar_hash
+from rlmlang.backend.registry import resolve_model
 
 _CHUNKS = (64, 4096)
 # llama_token_attr: UNKNOWN | UNUSED | CONTROL
@@ -445,8 +447,6 @@ class _VocabModel:
     """A vocabulary-only model: llama.cpp's tokenizer and grammar engine, no weights."""
 
     def __init__(self, path: str):
-        from rlmlang.backend import llamalog
-
         llamalog.install()
         with llamalog.capture():
             self.llm = llama_cpp.Llama(model_path=path, vocab_only=True, verbose=False)
@@ -512,8 +512,6 @@ _RESOLVED: dict[str | None, str] = {}  # resolving a name checks the file: ~80 m
 
 
 def vocab_model(path: str | None = None) -> _VocabModel:
-    from rlmlang.backend.registry import resolve_model
-
     key = _RESOLVED.get(path)
     if key is None:
         key = _RESOLVED[path] = str(resolve_model(path))

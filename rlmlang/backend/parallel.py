@@ -49,7 +49,7 @@ def batch_decoder(backend: Any, parallel: int) -> Any:
     """The backend's BatchDecoder (made on first use, kept as long as the backend)."""
     dec = _BATCHERS.get(backend)
     if dec is None or dec.n_seq != parallel:
-        from rlmlang.backend.batched import BatchDecoder
+        from rlmlang.backend.batched import BatchDecoder  # lazy: keeps llama.cpp out of start-up
 
         if dec is not None:
             dec.close()

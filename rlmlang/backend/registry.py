@@ -23,6 +23,7 @@ from typing import Any
 
 from rlmlang.backend.base import ModelError
 from rlmlang.backend.gguf import read_gguf
+from rlmlang.resources import REGISTRY_FILE
 
 
 def cache_dir() -> Path:
@@ -35,8 +36,6 @@ def registry_path() -> Path:
     env = os.environ.get("RLM_MODEL_REGISTRY")
     if env:
         return Path(env).expanduser()
-    from rlmlang.resources import REGISTRY_FILE
-
     return REGISTRY_FILE
 
 

@@ -33,6 +33,8 @@ from typing import Any
 
 from rlmlang.backend.base import Generation, ModelError
 from rlmlang.backend.chat import defuse, render_fallback, render_template
+from rlmlang.backend.gguf import read_gguf
+from rlmlang.backend.registry import entry_path, load_registry, resolve_model
 
 # The context assumed when the server does not say (llama_cpp.server's default n_ctx).
 ASSUMED_CONTEXT = 2048
@@ -236,8 +238,6 @@ class ServerBackend:
     @staticmethod
     def _registry_entry(model_id: str) -> Any:
         """The registry entry naming the served model (by name or file name), if any."""
-        from rlmlang.backend.registry import entry_path, load_registry
-
         try:
             reg = load_registry()
         except ModelError:
@@ -272,11 +272,13 @@ class ServerBackend:
             self._vm_tried = True
             self.detected["local_vocab"] = None
             if self.tokenizer_model:  # named by the user: failing to load it is an error
+                # lazy: keeps llama.cpp out of start-up
                 from rlmlang.backend.decoding import vocab_model
 
                 self._vm = vocab_model(self.tokenizer_model)
                 self.detected["local_vocab"] = self.tokenizer_model
             elif self.local_vocab:
+                # lazy: keeps llama.cpp out of start-up
                 from rlmlang.backend.decoding import vocab_model
 
                 name = self.entry.name if self.entry else None
@@ -288,8 +290,6 @@ class ServerBackend:
         return self._vm
 
     def _local_gguf(self) -> Path | None:
-        from rlmlang.backend.registry import resolve_model
-
         name = self.tokenizer_model or (self.entry.name if self.entry else None)
         if name is None:
             return None
@@ -359,8 +359,6 @@ class ServerBackend:
             return self._chat_format
         path = self._local_gguf()
         if path is not None:
-            from rlmlang.backend.gguf import read_gguf
-
             if read_gguf(path).chat_template:
                 return "gguf"
         return self.entry.chat_format if self.entry else "chatml"
@@ -390,8 +388,6 @@ class ServerBackend:
         if fmt == "gguf":
             import jinja2
 
-            from rlmlang.backend.gguf import read_gguf
-
             path = self._local_gguf()
             template = read_gguf(path).chat_template if path else None
             if template:
@@ -419,7 +415,7 @@ class ServerBackend:
 
     def check_grammar(self, gbnf: str) -> None:
         """Compile the grammar locally (llama.cpp's engine) before any server sees it."""
-        from rlmlang.backend.grammar_engine import precheck
+        from rlmlang.backend.grammar_engine import precheck  # lazy: keeps llama.cpp out of start-up
 
         precheck(gbnf)
         vm = self._vocab()
@@ -482,6 +478,7 @@ class ServerBackend:
                checker: Any) -> Generation:
         """A constrained output the grammar does not allow means the server ignored it."""
         if checker is not None and grammar is not None:
+            # lazy: keeps llama.cpp out of start-up
             from rlmlang.backend.decoding import grammar_accepts
 
             complete = gen.stop_reason == "eos" and not stop

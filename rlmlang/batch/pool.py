@@ -28,6 +28,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from rlmlang.batch.plan import Step
+from rlmlang.batch.worker import run_task
 
 # Per worker process: the message queue, the stop flag, whether a task is running.
 _QUEUE: Any = None
@@ -61,8 +62,6 @@ def _init_worker(messages: Any, stop: Any, threads: int) -> None:
 
 def _run(step: Step, factory: str | None) -> dict[str, Any]:
     global _RUNNING
-    from rlmlang.batch.worker import run_task
-
     if _STOP.is_set():
         return {"id": step.task.id, "stopped": True}
     _RUNNING = True

@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from rlmlang.batch.plan import RESUME, Step, store_path
+from rlmlang.batch.tasks import read_inputs
+from rlmlang.batch.worker import run_task
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
 
 _STORE_SUFFIXES = ("", "-wal", "-shm")
@@ -95,8 +97,6 @@ class TaskActor:
 
     def run(self, step: Step, factory: str | None,
             files: dict[str, bytes]) -> tuple[dict[str, Any], dict[str, bytes]]:
-        from rlmlang.batch.worker import run_task
-
         tmp = Path(tempfile.mkdtemp(prefix="rlm-batch-"))
         try:
             log = tmp / step.log.name
@@ -109,8 +109,6 @@ class TaskActor:
 
 def portable(step: Step) -> Step:
     """The step with its file inputs read into values: a remote node has no such files."""
-    from rlmlang.batch.tasks import read_inputs
-
     if not any("file" in spec for spec in step.task.inputs.values()):
         return step
     values = read_inputs(step.task)

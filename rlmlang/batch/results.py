@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
+from rlmlang.task.answers import answer_key
 
 STATUSES = ("answered", "uncertain", "no_answer", "error")
 
@@ -33,8 +34,6 @@ def uncertainty(status: str, answer: Any, vote: list[dict[str, Any]]) -> dict[st
     leading candidate)."""
     if not vote:
         return None
-    from rlmlang.task.answers import answer_key
-
     def draws(v: dict[str, Any]) -> int:  # logs from before draws were counted: scripts
         return int(v.get("draws", v.get("scripts", 0)))
 

@@ -15,8 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from rlmlang.backend.registry import resolve_model
 from rlmlang.batch.plan import RECOVER, RESUME, SKIP, START, Step, plan
+from rlmlang.batch.pool import LocalPool, default_workers
 from rlmlang.batch.progress import Progress
+from rlmlang.batch.ray_pool import RayPool
 from rlmlang.batch.results import ResultsFile, end_record
 from rlmlang.batch.tasks import Defaults, Task, load_tasks
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
@@ -70,8 +73,6 @@ def _model_bytes(tasks: list[Task], factory: str | None) -> int | None:
         return None
     if factory:
         return 0
-    from rlmlang.backend.registry import resolve_model
-
     return max(resolve_model(m).stat().st_size for m in {t.model for t in tasks})
 
 
@@ -156,13 +157,9 @@ def _dispatch(todo: list[Step], summary: BatchSummary, ray: str | None, ray_cpus
               workers: int | None, factory: str | None, progress: Progress,
               record: Any, model_bytes: int | None) -> None:
     if ray:
-        from rlmlang.batch.ray_pool import RayPool
-
         pool: Any = RayPool(ray, workers=workers, cpus=ray_cpus, factory=factory,
                             model_bytes=model_bytes)
     else:
-        from rlmlang.batch.pool import LocalPool, default_workers
-
         pool = LocalPool(workers or default_workers(len(todo), model_bytes), factory)
     summary.workers = pool.workers
     try:

@@ -27,7 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rlmlang.controller.budgets import ALL_DEFAULTS
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
+from rlmlang.task import signature as sigmod
+from rlmlang.task.inputs import read_raw
+from rlmlang.task.signature import parse_signature
 
 FIELDS = ("id", "question", "inputs", "signature", "model", "profile", "backend", "allow",
           "deny", "budgets", "seed")
@@ -112,8 +116,6 @@ def _inputs(path: Path, line: int, raw: Any) -> dict[str, dict[str, Any]]:
 
 
 def _budgets(path: Path, line: int, raw: Any) -> dict[str, int]:
-    from rlmlang.controller.budgets import ALL_DEFAULTS
-
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -165,8 +167,6 @@ def parse_task(path: Path, line: int, text: str, defaults: Defaults) -> Task:
         raise _usage(path, line, f"seed must be a whole number, not {seed!r}")
     signature = _optional_str(path, line, obj, "signature") or defaults.signature
     if signature is not None:
-        from rlmlang.task.signature import parse_signature
-
         try:
             parse_signature(signature)
         except DiagnosticError as e:
@@ -229,8 +229,6 @@ def load_tasks(path: str | Path, defaults: Defaults | None = None) -> list[Task]
 
 def read_inputs(task: Task) -> dict[str, Any]:
     """The task's input values, files read (as `rlm run --input name=@file` reads them)."""
-    from rlmlang.task.inputs import read_raw
-
     return {name: read_raw(Path(spec["file"])) if "file" in spec else spec["value"]
             for name, spec in task.inputs.items()}
 
@@ -244,8 +242,6 @@ def task_signature(task: Task, values: dict[str, Any]) -> str:
     """
     if task.signature:
         return task.signature
-    from rlmlang.task import signature as sigmod
-
     implied = getattr(sigmod, "signature_for", None)
     if callable(implied):
         return str(implied(task.question, values))

@@ -23,7 +23,8 @@ from typing import Any
 from rlmlang.batch.plan import RESUME
 from rlmlang.batch.results import end_record
 from rlmlang.batch.tasks import Task, read_inputs, task_signature
-from rlmlang.diagnostics import DiagnosticError
+from rlmlang.diagnostics import Diagnostic, DiagnosticError
+from rlmlang.runlog import failure_diagnostics
 
 Notify = Callable[[tuple[Any, ...]], None]
 
@@ -32,8 +33,6 @@ _LOADED: dict[tuple[Any, ...], Any] = {}
 
 def load_factory(spec: str) -> Callable[..., Any]:
     """`module:function` → the function (a backend factory named by a batch)."""
-    from rlmlang.diagnostics import Diagnostic
-
     module, _, name = spec.partition(":")
     try:
         fn = getattr(importlib.import_module(module), name, None)
@@ -61,11 +60,11 @@ def backend_for(task: Task, factory: str | None = None) -> Any:
     if factory:
         backend = load_factory(factory)(task.model, task.profile)
     elif task.backend:
-        from rlmlang.backend.server import backend_from_url
+        from rlmlang.backend.server import backend_from_url  # lazy: keeps jinja2 out of start-up
 
         backend = backend_from_url(task.backend, task.model)
     else:
-        from rlmlang.backend.llama import LlamaBackend
+        from rlmlang.backend.llama import LlamaBackend  # lazy: keeps llama.cpp out of start-up
 
         backend = LlamaBackend(task.model)
     _LOADED[key] = backend
@@ -75,8 +74,8 @@ def backend_for(task: Task, factory: str | None = None) -> Any:
 def run_task(task: Task, action: str, log: str, factory: str | None = None,
              notify: Notify | None = None) -> dict[str, Any]:
     """Run (or resume) one task; its result line, or `{"id", "stopped": True}`."""
-    from rlmlang.controller.loop import Runtime
-    from rlmlang.policy import Policy
+    from rlmlang.controller.loop import Runtime  # lazy: keeps Z3 and lark out of start-up
+    from rlmlang.policy import Policy  # lazy: keeps Z3 out of start-up
 
     t0 = time.monotonic()
 
@@ -111,8 +110,6 @@ def run_task(task: Task, action: str, log: str, factory: str | None = None,
                 "reason": f"{d.code}: {d.message}", "seconds": round(time.monotonic() - t0, 3),
                 "tokens": 0, "iterations": 0}
     except Exception as e:  # a bug or an OS error: this task's result, not the batch's end
-        from rlmlang.runlog import failure_diagnostics
-
         d = failure_diagnostics(e)[0]
         return {**base, "status": "error", "answer": None, "uncertainty": None,
                 "reason": f"{d.code}: {d.message}", "seconds": round(time.monotonic() - t0, 3),

@@ -12,6 +12,8 @@ import argparse
 import json
 import sys
 
+from rlmlang.diagnostics import DiagnosticError
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("log", metavar="LOG", help="the run log (JSONL) written by rlm run")
@@ -31,17 +33,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import os
 
-    from rlmlang.diagnostics import DiagnosticError
-
     try:
         key = None
         if args.hmac_key_file:
-            from rlmlang.audit.core import read_key_file
+            from rlmlang.audit.core import read_key_file  # lazy: not loaded by `rlm --help`
 
             key = read_key_file(args.hmac_key_file)
         policy = None
         if args.policy:
-            from rlmlang.policy import Policy
+            from rlmlang.policy import Policy  # lazy: not loaded by `rlm --help`
 
             policy = Policy.from_toml(args.policy)
     except DiagnosticError as e:
@@ -52,13 +52,13 @@ def run(args: argparse.Namespace) -> int:
     if not os.path.exists(args.log):
         print(f"rlm audit: {args.log}: no such file", file=sys.stderr)
         return 2
-    from rlmlang.audit.core import audit_log
-    from rlmlang.audit.text import format_audit
+    from rlmlang.audit.core import audit_log  # lazy: not loaded by `rlm --help`
+    from rlmlang.audit.text import format_audit  # lazy: not loaded by `rlm --help`
 
     report = audit_log(args.log, key, policy, f"today's policy ({args.policy})",
                        state_path=args.state, replay=args.replay)
     if args.html:
-        from rlmlang.audit.report_html import render_html
+        from rlmlang.audit.report_html import render_html  # lazy: not loaded by `rlm --help`
 
         try:
             with open(args.html, "w", encoding="utf-8") as f:

@@ -14,6 +14,8 @@ import json
 import sys
 
 from rlmlang.commands.common import add_budget_argument
+from rlmlang.controller.budgets import parse_budget_flags
+from rlmlang.diagnostics import DiagnosticError
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -47,10 +49,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rlmlang.batch import run_batch
-    from rlmlang.batch.tasks import Defaults
-    from rlmlang.controller.budgets import parse_budget_flags
-    from rlmlang.diagnostics import DiagnosticError
+    from rlmlang.batch import run_batch  # lazy: not loaded by `rlm --help`
+    from rlmlang.batch.tasks import Defaults  # lazy: not loaded by `rlm --help`
 
     if args.workers is not None and args.workers < 1:
         print("rlm batch: --workers must be at least 1", file=sys.stderr)

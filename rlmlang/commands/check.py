@@ -7,7 +7,8 @@ import json
 import sys
 
 from rlmlang.commands.common import add_budget_argument, add_policy_arguments, policy_from_args
-from rlmlang.diagnostics import Diagnostic
+from rlmlang.controller.budgets import parse_budget_flags
+from rlmlang.diagnostics import Diagnostic, DiagnosticError
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -24,12 +25,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _options(args: argparse.Namespace):
-    from rlmlang.controller.budgets import parse_budget_flags
-    from rlmlang.pipeline import CheckOptions
+    from rlmlang.pipeline import CheckOptions  # lazy: not loaded by `rlm --help`
 
     opts = CheckOptions()
     if args.signature:
-        from rlmlang.task.signature import parse_signature
+        from rlmlang.task.signature import parse_signature  # lazy: not loaded by `rlm --help`
 
         parse_signature(args.signature)  # a bad one is a usage error, before any file
         opts.signature = args.signature
@@ -41,15 +41,14 @@ def _options(args: argparse.Namespace):
     opts.budgets = parse_budget_flags(args.budget)
     if args.policy or args.allow or args.deny:
         opts.policy = policy_from_args(args)
-    from rlmlang.tools import default_registry
+    from rlmlang.tools import default_registry  # lazy: not loaded by `rlm --help`
 
     opts.registry = default_registry()
     return opts
 
 
 def run(args: argparse.Namespace) -> int:
-    from rlmlang.diagnostics import DiagnosticError
-    from rlmlang.pipeline import analyze_file, analyze_source
+    from rlmlang.pipeline import analyze_file, analyze_source  # lazy: not loaded by `rlm --help`
 
     try:
         options = _options(args)

@@ -25,7 +25,7 @@ def add_budget_argument(p: argparse.ArgumentParser, example: str = "fuel=100000"
 def policy_from_args(args: argparse.Namespace, root: str | Path | None = None,
                      always: tuple[str, ...] = ()) -> Any:
     """The policy the flags describe: the file's rules, then the flags' (and `always`)."""
-    from rlmlang.policy import Policy
+    from rlmlang.policy import Policy  # lazy: not loaded by `rlm --help`
 
     base = Path(root) if root is not None else Path.cwd()
     flags = Policy.from_rules([*always, *args.allow], args.deny, base)

@@ -16,8 +16,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import warnings
 
-    from rlmlang.tools import default_registry
-    from rlmlang.tools.describe import describe, doc_text
+    from rlmlang.tools import default_registry  # lazy: not loaded by `rlm --help`
+    from rlmlang.tools.describe import describe, doc_text  # lazy: not loaded by `rlm --help`
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

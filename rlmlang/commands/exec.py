@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from rlmlang.commands.common import add_policy_arguments, policy_from_args, print_load_problems
-from rlmlang.diagnostics import Diagnostic
+from rlmlang.cost import DEFAULT_BUDGETS
+from rlmlang.diagnostics import Diagnostic, DiagnosticError
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -43,8 +44,6 @@ class _Usage(Exception):
 
 
 def _parse_budgets(items: list[str]) -> dict[str, int]:
-    from rlmlang.cost import DEFAULT_BUDGETS
-
     out: dict[str, int] = {}
     for item in items:
         key, _, val = item.partition("=")
@@ -65,8 +64,6 @@ def _report(diags: list[Diagnostic], source: str | None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rlmlang.diagnostics import DiagnosticError
-
     try:
         return _run(args)
     except _Usage as e:
@@ -83,12 +80,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from rlmlang.pipeline import ScriptSetup, execute_script
-    from rlmlang.policy import Policy
-    from rlmlang.syntax.parser import check_input
-    from rlmlang.task.inputs import parse_input_flags
-    from rlmlang.tools import default_registry
-    from rlmlang.types import TypeSyntaxError, parse_type
+    from rlmlang.pipeline import ScriptSetup, execute_script  # lazy: not loaded by `rlm --help`
+    from rlmlang.policy import Policy  # lazy: not loaded by `rlm --help`
+    from rlmlang.syntax.parser import check_input  # lazy: not loaded by `rlm --help`
+    from rlmlang.task.inputs import parse_input_flags  # lazy: not loaded by `rlm --help`
+    from rlmlang.tools import default_registry  # lazy: not loaded by `rlm --help`
+    from rlmlang.types import TypeSyntaxError, parse_type  # lazy: not loaded by `rlm --help`
 
     inputs: dict[str, Any] = {}
     input_types: dict[str, Any] = {}
@@ -128,7 +125,7 @@ def _run(args: argparse.Namespace) -> int:
 
     store = None
     if args.state:
-        from rlmlang.store import StateStore
+        from rlmlang.store import StateStore  # lazy: not loaded by `rlm --help`
 
         store = StateStore(args.state, schema or None)
     try:
@@ -178,6 +175,6 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _show(value: Any) -> str:
-    from rlmlang.tools.values import display
+    from rlmlang.tools.values import display  # lazy: not loaded by `rlm --help`
 
     return display(value)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from rlmlang.backend.base import ModelError
+
 
 def _list(text: str | None) -> list[str]:
     return [x.strip() for x in (text or "").split(",") if x.strip()]
@@ -37,11 +39,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rlmlang.syntax import gbnf
-    from rlmlang.types import STR, TypeSyntaxError, parse_type
+    from rlmlang.syntax import gbnf  # lazy: not loaded by `rlm --help`
+    from rlmlang.types import STR, TypeSyntaxError, parse_type  # lazy: not loaded by `rlm --help`
 
     if args.lark:
-        from rlmlang.syntax.parser import grammar_text
+        from rlmlang.syntax.parser import grammar_text  # lazy: not loaded by `rlm --help`
 
         sys.stdout.write(grammar_text())
         return 0
@@ -49,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         if args.value:
             text = gbnf.value_grammar(parse_type(args.value))
         elif any(x is not None for x in (args.tools, args.inputs, args.state_keys, args.output)):
-            from rlmlang.tools import default_registry
+            from rlmlang.tools import default_registry  # lazy: not loaded by `rlm --help`
 
             tools = _list(args.tools) or default_registry().names()
             text = gbnf.model_grammar(
@@ -58,15 +60,14 @@ def run(args: argparse.Namespace) -> int:
                 max_statements=args.max_statements, max_block=args.max_block,
                 depth=3 if args.depth is None else args.depth, allow_def=args.allow_def)
         else:
-            from rlmlang.syntax.parser import MAX_DEPTH
+            from rlmlang.syntax.parser import MAX_DEPTH  # lazy: not loaded by `rlm --help`
 
             text = gbnf.full_grammar(MAX_DEPTH if args.depth is None else args.depth)
     except (gbnf.GbnfError, TypeSyntaxError) as e:
         print(f"rlm grammar: {e}", file=sys.stderr)
         return 2
     if args.check:
-        from rlmlang.backend.base import ModelError
-        from rlmlang.backend.decoding import vocab_model
+        from rlmlang.backend.decoding import vocab_model  # lazy: not loaded by `rlm --help`
 
         try:
             vocab_model(args.model).grammar(text)

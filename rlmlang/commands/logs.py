@@ -17,6 +17,8 @@ import sys
 import time
 from typing import Any
 
+from rlmlang.commands.tools import plain_table
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("run", nargs="?", default=None, metavar="RUN",
@@ -36,8 +38,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rlmlang.logs import find_run, query, refresh
-    from rlmlang.logs.index import day_start
+    from rlmlang.logs import find_run, query, refresh  # lazy: not loaded by `rlm --help`
+    from rlmlang.logs.index import day_start  # lazy: not loaded by `rlm --help`
 
     if args.rebuild:
         refresh(args.dir, rebuild=True)
@@ -75,8 +77,6 @@ def _short(text: Any, n: int) -> str:
 
 
 def _print_list(runs: list[Any]) -> None:
-    from rlmlang.commands.tools import plain_table
-
     if not runs:
         print("no runs (`rlm run` writes them to runs/; --dir DIR looks elsewhere)",
               file=sys.stderr)
@@ -91,7 +91,7 @@ def _print_list(runs: list[Any]) -> None:
 
 def _answering_script(entry: Any) -> str | None:
     """The text of the script whose answer the run submitted (None if it submitted none)."""
-    from rlmlang.runlog import read_events
+    from rlmlang.runlog import read_events  # lazy: not loaded by `rlm --help`
 
     try:
         events = read_events(entry.path)
@@ -132,8 +132,8 @@ def _html(entry: Any, target: str) -> int:
 
     path = Path(target) if target else entry.path.with_name(entry.path.name + ".html")
     if not path.is_file() or path.stat().st_mtime_ns < entry.path.stat().st_mtime_ns:
-        from rlmlang.audit.core import audit_log
-        from rlmlang.audit.report_html import render_html
+        from rlmlang.audit.core import audit_log  # lazy: not loaded by `rlm --help`
+        from rlmlang.audit.report_html import render_html  # lazy: not loaded by `rlm --help`
 
         report = audit_log(str(entry.path), None, None, "")
         try:

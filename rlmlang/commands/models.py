@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from rlmlang.backend.registry import add_arguments as backend_arguments
+from rlmlang.backend.registry import cmd_models
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from rlmlang.backend.registry import add_arguments as backend_arguments
-
     backend_arguments(p)
 
 
 def run(args: argparse.Namespace) -> int:
-    from rlmlang.backend.registry import cmd_models
-
     return cmd_models(args)

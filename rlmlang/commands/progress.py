@@ -79,7 +79,7 @@ class Progress:
 
 def verdict_line(payload: dict[str, Any]) -> str:
     """`  ✓ iteration 1 script 2: submitted → 'K7-19QX'`, or ✗ and why not."""
-    from rlmlang.task.answers import is_empty_answer  # (every rlm command imports this)
+    from rlmlang.task.answers import is_empty_answer  # lazy: not loaded by `rlm --help`
 
     value = payload.get("value")
     submitted = payload["stage"] == "done" and payload.get("status") == "submitted"

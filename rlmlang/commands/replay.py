@@ -11,6 +11,8 @@ import argparse
 import json
 import sys
 
+from rlmlang.diagnostics import DiagnosticError
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("log", metavar="LOG", help="the run log (JSONL) written by rlm run")
@@ -24,11 +26,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import os
 
-    from rlmlang.diagnostics import DiagnosticError
-
     key = None
     if args.hmac_key_file:
-        from rlmlang.audit.core import read_key_file
+        from rlmlang.audit.core import read_key_file  # lazy: not loaded by `rlm --help`
 
         try:
             key = read_key_file(args.hmac_key_file)
@@ -39,8 +39,8 @@ def run(args: argparse.Namespace) -> int:
     if not os.path.exists(args.log):
         print(f"rlm replay: {args.log}: no such file", file=sys.stderr)
         return 2
-    from rlmlang.audit.core import replay_log
-    from rlmlang.audit.text import integrity_lines, replay_lines
+    from rlmlang.audit.core import replay_log  # lazy: not loaded by `rlm --help`
+    from rlmlang.audit.text import integrity_lines, replay_lines  # lazy: not loaded by `rlm --help`
 
     integ, result, store = replay_log(args.log, key, args.state)
     ok = integ.intact and result is not None and result.identical

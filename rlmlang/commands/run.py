@@ -19,6 +19,8 @@ from rlmlang.commands.common import (
     print_load_problems,
 )
 from rlmlang.commands.progress import Progress
+from rlmlang.controller.budgets import parse_budget_flags
+from rlmlang.diagnostics import Diagnostic, DiagnosticError
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -60,12 +62,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rlmlang.audit.core import read_key_file
-    from rlmlang.controller.budgets import parse_budget_flags
-    from rlmlang.diagnostics import DiagnosticError
-    from rlmlang.runlog import new_log_path
-    from rlmlang.task.inputs import parse_input_flags
-    from rlmlang.task.signature import signature_for
+    from rlmlang.audit.core import read_key_file  # lazy: not loaded by `rlm --help`
+    from rlmlang.runlog import new_log_path  # lazy: not loaded by `rlm --help`
+    from rlmlang.task.inputs import parse_input_flags  # lazy: not loaded by `rlm --help`
+    from rlmlang.task.signature import signature_for  # lazy: not loaded by `rlm --help`
 
     progress = Progress(enabled=sys.stderr.isatty() and not args.quiet and not args.json)
     try:
@@ -78,11 +78,11 @@ def run(args: argparse.Namespace) -> int:
             else _policy(args)
         key = read_key_file(args.hmac_key_file) if args.hmac_key_file else None
         log_path = None if args.no_log else (args.log or new_log_path())
-        from rlmlang.controller.loop import Runtime
+        from rlmlang.controller.loop import Runtime  # lazy: not loaded by `rlm --help`
 
         backend = None
         if args.backend:
-            from rlmlang.backend.server import backend_from_url
+            from rlmlang.backend.server import backend_from_url  # lazy: not loaded by `rlm --help`
 
             backend = backend_from_url(args.backend, args.model)
         runtime = Runtime(backend, model=None if args.backend else args.model, policy=policy, budgets=budgets,
@@ -149,9 +149,8 @@ def _policy(args: argparse.Namespace) -> Any:
 
 def _agree(signature: Any, declared: dict[str, Any]) -> None:
     """An input declared `NAME:TYPE` has that type in the signature too."""
-    from rlmlang.diagnostics import Diagnostic, DiagnosticError
-    from rlmlang.task.signature import parse_signature
-    from rlmlang.types import format_type
+    from rlmlang.task.signature import parse_signature  # lazy: not loaded by `rlm --help`
+    from rlmlang.types import format_type  # lazy: not loaded by `rlm --help`
 
     sig = parse_signature(signature) if isinstance(signature, str) else signature
     types = sig.input_types()

@@ -10,6 +10,8 @@ import argparse
 import json
 import sys
 
+from rlmlang.commands.common import print_load_problems
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the tools as JSON")
@@ -19,9 +21,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rlmlang.commands.common import print_load_problems
-    from rlmlang.tools import default_registry
-    from rlmlang.tools.describe import describe
+    from rlmlang.tools import default_registry  # lazy: not loaded by `rlm --help`
+    from rlmlang.tools.describe import describe  # lazy: not loaded by `rlm --help`
 
     reg = default_registry(include_plugins=not args.no_plugins)
     print_load_problems(reg)  # a broken stdlib module or plugin, on stderr

@@ -28,6 +28,7 @@ from typing import Any
 
 from rlmlang.compiler import bytecode as bc
 from rlmlang.compiler.bytecode import Bytecode, Function
+from rlmlang.compiler.validate import max_stack, validate
 from rlmlang.cost import ITEM_FUEL, NODE_FUEL
 from rlmlang.diagnostics import Diagnostic, DiagnosticError, Span
 from rlmlang.syntax import ast
@@ -80,8 +81,6 @@ def compile_program(program: object, registry: object | None = None,
     script, default_file = _unwrap(program)
     c = _Compiler(file or default_file, registry)
     prog = c.compile(script)
-    from rlmlang.compiler.validate import validate
-
     diags = validate(prog)
     if diags:  # a compiler bug: say so plainly rather than run it
         raise CompileError([Diagnostic(
@@ -92,7 +91,7 @@ def compile_program(program: object, registry: object | None = None,
 
 def compile_source(text: str, registry: object | None = None, file: str = "<script>") -> Bytecode:
     """Parse and compile without checking: for tests and tools that trust their input."""
-    from rlmlang.syntax.parser import parse
+    from rlmlang.syntax.parser import parse  # lazy: keeps lark out of start-up
 
     result = parse(text, file)
     if result.script is None or result.diagnostics:
@@ -225,8 +224,6 @@ class _Compiler:
                     a = a.pc
                 code.append((op, a, bb))
                 lines.append(pos)
-        from rlmlang.compiler.validate import max_stack
-
         return Function(name, nparams, len(self.local_names),
                         max_stack(code, self.consts, headers), code, lines, headers,
                         list(self.local_names))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rlmlang.resources import STDLIB_DIR
+from rlmlang.syntax import ast
 
 STDLIB = STDLIB_DIR  # stdlib/, shipped as package data
 LIBRARY = STDLIB / "examples.toml"
@@ -90,8 +91,7 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
 
 def called_names(script: str) -> set[str]:
     """The functions and tools a script calls (for offering them to the model)."""
-    from rlmlang.syntax import ast
-    from rlmlang.syntax.parser import parse
+    from rlmlang.syntax.parser import parse  # lazy: keeps lark out of start-up
 
     parsed = parse(script)
     if parsed.script is None:

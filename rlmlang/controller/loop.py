@@ -41,9 +41,11 @@ from rlmlang.controller.prompt import (
     first_lines,
     task_message,
 )
-from rlmlang.controller.resume import recorded_state_path, write_pending
-from rlmlang.controller.subcall import end_texts
-from rlmlang.diagnostics import Diagnostic
+from rlmlang.controller.resume import load_resume, recorded_state_path, write_pending
+from rlmlang.controller.subcall import end_texts, predict_many
+from rlmlang.controller.subcall import predict as run_predict
+from rlmlang.diagnostics import Diagnostic, DiagnosticError
+from rlmlang.logs import index_run
 from rlmlang.logschema import clean_script, input_digest, registry_digest
 from rlmlang.pipeline import ScriptOutcome, ScriptSetup, execute_script
 from rlmlang.runlog import LogWriter, record_failure
@@ -52,7 +54,9 @@ from rlmlang.task.answers import answer_key, is_empty_answer
 from rlmlang.task.inputs import bind_value, read_raw
 from rlmlang.task.signature import Signature, parse_signature, signature_for
 from rlmlang.task.vote import Tally
+from rlmlang.tools import default_registry
 from rlmlang.tools.context import charge_current, current_usage
+from rlmlang.tools.errors import ToolError
 from rlmlang.tools.reader import task_question
 from rlmlang.tools.registry import Registry, size_of
 from rlmlang.types import Type, format_type
@@ -118,7 +122,7 @@ class Runtime:
                  profile: str | Profile | None = None,
                  call_limits: dict[str, int] | None = None) -> None:
         if backend is None:
-            from rlmlang.backend.llama import LlamaBackend
+            from rlmlang.backend.llama import LlamaBackend  # lazy: keeps llama.cpp out of start-up
 
             backend = LlamaBackend(model)
         self.backend = backend
@@ -133,8 +137,6 @@ class Runtime:
         self.budgets = {**ALL_DEFAULTS, **self.profile.budgets,
                         **(getattr(policy, "budgets", None) or {}), **(budgets or {})}
         if registry is None:
-            from rlmlang.tools import default_registry
-
             registry = default_registry()
         self.registry = registry
         self.log_path = Path(log_path) if log_path else None
@@ -177,8 +179,6 @@ class Runtime:
     # --------------------------------------------------------------- helpers
 
     def _bind(self, sig: Signature, task: str | None, raw: dict[str, Any]) -> dict[str, Any]:
-        from rlmlang.diagnostics import DiagnosticError
-
         values: dict[str, Any] = {}
         for f in sig.inputs:
             if f.name in raw:
@@ -256,8 +256,6 @@ class Runtime:
             if meter.left("llm_calls") < 0:
                 raise BudgetExceeded("llm_calls", self.budgets["llm_calls"],
                                      meter.used["llm_calls"])
-            from rlmlang.controller.subcall import predict as run_predict
-
             if self._sub_backend is None:
                 self._sub_backend = self._make_sub_backend()
             value, gen = run_predict(self._sub_backend, prompt, snippets, as_type,
@@ -274,8 +272,6 @@ class Runtime:
             if meter.left("llm_calls") < 0:
                 raise BudgetExceeded("llm_calls", self.budgets["llm_calls"],
                                      meter.used["llm_calls"])
-            from rlmlang.controller.subcall import predict_many
-
             if self._sub_backend is None:
                 self._sub_backend = self._make_sub_backend()
             t0 = time.monotonic()
@@ -297,8 +293,6 @@ class Runtime:
         the tool's result, which the parent's log records (and replay feeds back).
         """
         def run_nested(task: str, inputs: dict[str, str]) -> Any:
-            from rlmlang.tools.errors import ToolError
-
             if self.depth + 1 >= int(self.budgets["depth"]):
                 raise ToolError(f"llm.run: the depth budget ({int(self.budgets['depth'])}) "
                                 "allows no deeper nested run",
@@ -363,8 +357,6 @@ class Runtime:
         state writes were never committed). A run whose answer was already
         submitted just gets its missing end.
         """
-        from rlmlang.controller.resume import load_resume
-
         state = load_resume(Path(log_path), self.hmac_key, state_path=self.state_path,
                             model=self.backend.info() if hasattr(self.backend, "info") else None,
                             allow_model_change=allow_model_change)
@@ -423,8 +415,6 @@ class Runtime:
         if self.depth > 0 or self.log_path is None:
             return
         try:
-            from rlmlang.logs import index_run
-
             index_run(self.log_path)
         except Exception:  # noqa: BLE001 - the index is a cache: `rlm logs` catches up
             pass

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rlmlang.controller.examples import STDLIB
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
+from rlmlang.syntax.gbnf import model_grammar
 from rlmlang.syntax.gbnf.narrow import Narrowing
 from rlmlang.types import Type
 
@@ -117,8 +119,6 @@ class Profile:
     def base_grammar(self, tools: list[str], inputs: list[str], state_keys: list[str],
                      output: Type, narrowing: Narrowing | None = None) -> str:
         """The language as this profile's model may write it, narrowed for a task if given."""
-        from rlmlang.syntax.gbnf import model_grammar
-
         s = self.grammar_shape
         return model_grammar(tools=tools, inputs=inputs, state_keys=state_keys, output=output,
                              max_statements=s.max_statements, max_block=s.max_block,
@@ -128,8 +128,6 @@ class Profile:
                              narrowing=narrowing)
 
     def examples_path(self) -> Path:
-        from rlmlang.controller.examples import STDLIB
-
         return STDLIB / self.examples_file
 
 

@@ -199,7 +199,7 @@ def _inputs(store: StateStore, sig: Signature, start: dict[str, Any],
 def _policy(start: dict[str, Any]) -> Any:
     if not start.get("policy"):
         return None
-    from rlmlang.policy import Policy
+    from rlmlang.policy import Policy  # lazy: keeps Z3 out of start-up
 
     return Policy.from_json(start["policy"])
 

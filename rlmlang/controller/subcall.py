@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from rlmlang.backend.base import Generation, Request
-from rlmlang.syntax.gbnf import choice_grammar
+from rlmlang.backend.parallel import generate_all
+from rlmlang.syntax.gbnf import choice_grammar, parse_value, value_grammar
 from rlmlang.types import STR, Prim, Type
 
 SYSTEM = "Answer the question using the text. Reply with the answer only, as briefly as possible."
@@ -90,8 +91,6 @@ def request(backend: Any, prompt: str, snippets: dict[str, str], as_type: Type |
         grammar = span_grammar(snippets) if snippets and extractive else None
         stop = None if grammar else ("\n", *end_texts(backend))
         return Request(chat, grammar, max_tokens, 0.0, seed, stop)
-    from rlmlang.syntax.gbnf import value_grammar
-
     return Request(chat, value_grammar(t), max_tokens * 4, 0.0, seed, None)
 
 
@@ -100,8 +99,6 @@ def answer(gen: Any, as_type: Type | None) -> Any:
     t = as_type or STR
     if isinstance(t, Prim) and t.name == "str":
         return gen.text.strip().strip('"').strip()
-    from rlmlang.syntax.gbnf import parse_value
-
     return parse_value(gen.text, t)
 
 
@@ -125,8 +122,6 @@ def predict_many(backend: Any, prompt: str, snippets: list[dict[str, str]],
                  extractive: bool = True) -> tuple[list[Any], list[Any]]:
     """`predict` over many snippets at once (`llm.map`): the same requests, generated
     together where the backend can (`backend.parallel.generate_all`), answers in order."""
-    from rlmlang.backend.parallel import generate_all
-
     reqs = [request(backend, prompt, s, as_type, seed, max_tokens, extractive)
             for s in snippets]
     asked = [r for r in reqs if r is not None]

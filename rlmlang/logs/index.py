@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
+from rlmlang.runlog import read_events
 
 INDEX_NAME = "index.sqlite"
 FORMAT = "1"
@@ -87,8 +88,6 @@ class RunEntry:
 
 def summarize(path: Path) -> RunEntry:
     """Read one log into an entry (an unreadable log is an entry that says why)."""
-    from rlmlang.runlog import read_events
-
     st = path.stat()
     entry = RunEntry(path.name, st.st_size, st.st_mtime_ns, st.st_mtime, None, "incomplete",
                      None, None, None, None, None, None, None, str(path.parent))

@@ -29,7 +29,7 @@ from rlmlang.diagnostics import Diagnostic, Span
 from rlmlang.resources import GRAMMAR_FILE
 from rlmlang.syntax import ast
 from rlmlang.syntax.messages import python_isms, syntax_error_diagnostic
-from rlmlang.types import PRIMS, DictT, ListT, RecordT, TupleT, Type
+from rlmlang.types import PRIMS, DictT, ListT, RecordT, TupleT, Type, parse_type
 
 GRAMMAR_PATH = GRAMMAR_FILE  # grammar/rlm.lark, shipped as package data
 
@@ -930,6 +930,4 @@ def parse_file(path: str | Path) -> ParseResult:
 
 def parse_type_text(text: str) -> Type:
     """Parse a type written in the language's own syntax (used by signatures)."""
-    from rlmlang.types import parse_type
-
     return parse_type(text)

@@ -121,7 +121,7 @@ MAX_FIELDS = 32  # a JSON object typed as a record has at most this many fields
 
 def _unify(a: Type | None, b: Type | None) -> Type | None:
     """One type for values of types a and b (the checker's: int and float give float)."""
-    from rlmlang.check.typecheck import unify
+    from rlmlang.check.typecheck import unify  # lazy: keeps lark out of start-up
 
     return None if a is None or b is None else unify(a, b)
 

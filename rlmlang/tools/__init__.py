@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from rlmlang.tools.declare import infer_result
 from rlmlang.tools.errors import ToolError
+from rlmlang.tools.host import host_specs
 from rlmlang.tools.registry import Registry, ToolSpec
 
 
@@ -26,16 +27,15 @@ def default_registry(include_host: bool = True, include_plugins: bool = True,
     """Every tool a script may name: builtins + skills + stdlib + host tools + plugins."""
     reg = Registry(core_specs())
     if include_stdlib:
-        from rlmlang.tools.stdlib import stdlib_specs
+        from rlmlang.tools.stdlib import stdlib_specs  # lazy: keeps lark out of start-up
 
         for spec in stdlib_specs(reg, problems=reg.problems):
             reg.add(spec)
     if include_host:
-        from rlmlang.tools.host import host_specs
-
         for spec in host_specs():
             reg.add(spec)
     if include_plugins:
+        # lazy: keeps importlib.metadata out of start-up
         from rlmlang.tools.plugins import add_plugins
 
         add_plugins(reg)

@@ -113,7 +113,7 @@ def _permission(permission: str | None, resource: str | None,
     if resource is not None and resource not in params:
         raise TypeError(f"resource={resource!r} is not a parameter (they are: "
                         f"{', '.join(params) or 'none'})")
-    from rlmlang.policy import STYLES, register_kind
+    from rlmlang.policy import STYLES, register_kind  # lazy: keeps Z3 out of start-up
 
     if kind not in STYLES:
         register_kind(kind, "name")  # ValueError for a reserved or malformed kind

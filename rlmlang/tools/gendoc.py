@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 
+from rlmlang.tools import default_registry
 from rlmlang.tools.describe import describe, kind_of
 from rlmlang.tools.registry import ToolSpec
 
@@ -101,8 +102,6 @@ def render(specs: list[ToolSpec]) -> str:
 
 def main() -> int:
     import warnings
-
-    from rlmlang.tools import default_registry
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

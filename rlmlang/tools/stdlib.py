@@ -37,6 +37,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from rlmlang.check import Env, check
+from rlmlang.cost import DEFAULT_BUDGETS
 from rlmlang.diagnostics import Diagnostic, Span
 from rlmlang.resources import STDLIB_DIR
 from rlmlang.syntax import ast
@@ -44,7 +46,7 @@ from rlmlang.syntax.parser import parse
 from rlmlang.tools.core import core_specs
 from rlmlang.tools.registry import Param, Registry, Size, ToolSpec
 from rlmlang.tools.stdlib_origin import attribute, register, shift
-from rlmlang.types import INT, UNKNOWN
+from rlmlang.types import INT, UNKNOWN, format_type
 
 __all__ = ["STDLIB_DIR", "StdlibError", "attribute", "check_module", "expand", "is_module",
            "module_specs", "stdlib_dirs", "stdlib_specs", "user_stdlib_dir"]
@@ -181,8 +183,6 @@ def _example_for(d: ast.Def) -> str:
 
 
 def _sample_arg(p: ast.Param) -> str:
-    from rlmlang.types import format_type
-
     t = format_type(p.type)
     return {"str": "context" if p.name == "text" else f'"{p.name}"', "int": "3",
             "float": "2.5", "list[str]": '["a", "b", "a"]',
@@ -205,10 +205,7 @@ def _check_module(script: ast.Script, core: Registry, names: list[str], source: 
     call may cost depends on its arguments, and every call is verified
     against the run's budget with the real ones.
     """
-    from rlmlang.check import Env, check
-    from rlmlang.cost import DEFAULT_BUDGETS
-    from rlmlang.types import format_type
-    from rlmlang.verify import verify
+    from rlmlang.verify import verify  # lazy: keeps Z3 out of start-up
 
     text = source.rstrip("\n") + "\n"
     main_calls: dict[int, ast.Def] = {}  # line of the synthesized call -> the def it calls

@@ -147,7 +147,7 @@ def attribute(diagnostics: list[Diagnostic],
                for d in diagnostics):
         return diagnostics
     if isinstance(script, (str, bytes)):
-        from rlmlang.syntax.parser import parse
+        from rlmlang.syntax.parser import parse  # lazy: keeps lark out of start-up
 
         script = parse(script).script
     calls = _user_calls(script)

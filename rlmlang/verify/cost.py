@@ -69,6 +69,7 @@ from rlmlang.verify.sizes import (
     Piece,
     Unknown,
     clamp,
+    fmt,
     iadd,
     ifloordiv,
     imod,
@@ -1176,7 +1177,6 @@ def _compared(a: AV, b: AV) -> Num:
 
 
 def _n(x: Num) -> str:
-    from rlmlang.verify.sizes import fmt
     return fmt(x)
 
 

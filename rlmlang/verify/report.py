@@ -10,6 +10,7 @@ from typing import Any
 
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.syntax import ast
+from rlmlang.syntax.printer import print_expr
 from rlmlang.verify.cost import Analyzer, LoopRecord
 from rlmlang.verify.sizes import INF, Num, fmt
 from rlmlang.verify.solver import RLIMIT
@@ -53,7 +54,6 @@ def termination_diag(node: ast.While, r: LoopResult, file: str) -> Diagnostic:
         m = node.decreases
         what = ("is not bounded below by 0" if r.failed == "bounded" else
                 "might not decrease" if r.failed == "decrease" else "cannot be checked")
-        from rlmlang.syntax.printer import print_expr
         return Diagnostic("E_DECREASES", f"decreases measure '{print_expr(m)}' {what}: "
                           f"{r.message}", m.span if m.span.line else node.span, file,
                           r.fix or None, tuple(notes), {**data, "failed": r.failed})
@@ -153,7 +153,6 @@ def unproven_cost_diag(an: Analyzer, worst: Num, budget: int, sym: SymResult, fi
 
 def unproven_size_diag(node: Any, limit: int, file: str, rlimit: int = RLIMIT,
                        nonlinear: list[str] | None = None) -> Diagnostic:
-    from rlmlang.syntax.printer import print_expr
     notes = [f"the interval bound is over the limit; whether the conditions around it keep "
              f"it within was left open by the solver (rlimit {rlimit:,} steps)"]
     if nonlinear:

@@ -52,6 +52,7 @@ from rlmlang.compiler.bytecode import Bytecode
 from rlmlang.compiler.validate import stack_heights
 from rlmlang.cost import CHARS_PER_FUEL, size_fuel
 from rlmlang.tools.registry import size_of
+from rlmlang.vm import machine
 from rlmlang.vm.errors import OutOfFuel, VMError, kind, short
 from rlmlang.vm.meter import (
     cast_charge,
@@ -881,8 +882,6 @@ def _order(prog: Bytecode) -> list[int]:
 
 def _translate(prog: Bytecode, entry_types: tuple[str, ...],
                kinds: tuple[str, ...]) -> Translation:
-    from rlmlang.vm import machine
-
     if machine.BIG != _BIG:  # pragma: no cover (a guard for whoever changes one of them)
         raise Unsupported("BIG differs between the tiers")
     reads, writes = _call_sets(prog)
@@ -969,7 +968,7 @@ def translate(prog: Bytecode, entry_types: tuple[str, ...],
 
 def tool_kinds(prog: Bytecode, registry: Any) -> tuple[str, ...]:
     """How each tool is called: none (the VM's own), effect, range (the core one), pure."""
-    from rlmlang.tools import builtins
+    from rlmlang.tools import builtins  # lazy: keeps re2 out of start-up
 
     out = []
     for name in prog.tools:

@@ -12,14 +12,14 @@ through `rlmlang.paths`, hosts of URLs through the policy): the check in
 
 from __future__ import annotations
 
+from rlmlang.tools.host.clock import clock_specs
+from rlmlang.tools.host.llm import llm_specs
 from rlmlang.tools.registry import ToolSpec
 
 
 def host_specs() -> list[ToolSpec]:
     """fs.read, fs.list, fs.write, http.get, clock.now, llm.predict, llm.run."""
-    from rlmlang.tools.host.clock import clock_specs
-    from rlmlang.tools.host.fs import fs_specs
-    from rlmlang.tools.host.http import http_specs
-    from rlmlang.tools.host.llm import llm_specs
+    from rlmlang.tools.host.fs import fs_specs  # lazy: keeps Z3 out of start-up
+    from rlmlang.tools.host.http import http_specs  # lazy: keeps Z3 out of start-up
 
     return fs_specs() + http_specs() + clock_specs() + llm_specs()
