@@ -3,7 +3,8 @@
 One layout for every script (4-space indents, single spaces around binary
 operators, minimal parentheses from the grammar's precedence), which is what
 `rlm fmt` writes, what the log records as the script's normal form, and the
-spacing the model's grammar prefers.
+spacing the model's grammar prefers. The AST keeps no comments; given those
+of its source (rlmlang.syntax.comments), the printer writes them too.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rlmlang.syntax import ast
+from rlmlang.syntax.comments import CommentLine, Comments
 from rlmlang.types import Type, format_type
 
 INDENT = "    "
@@ -256,7 +258,23 @@ def _bare(e: ast.Expr) -> str:
     return print_expr(e)
 
 
-def print_script(script: ast.Script) -> str:
+def print_script(script: ast.Script, comments: Comments | None = None) -> str:
+    """The script in canonical form; with `comments` (collect_comments of its source),
+    with its comments and blank lines too, each where rlmlang.syntax.comments puts it."""
     out: list[str] = []
     _print_block(script.body, 0, out)
-    return "\n".join(out) + "\n"
+    if comments is None:
+        return "\n".join(out) + "\n"
+    if len(comments.before) != len(out) or len(comments.trailing) != len(out):
+        raise ValueError(f"the comments are placed for {len(comments.before)} lines and the "
+                         f"script prints {len(out)}: they are another script's")
+    lines: list[str] = []
+    for line, before, trailing in zip(out, comments.before, comments.trailing, strict=True):
+        lines.extend(_comment_line(c) for c in before)
+        lines.append(line if trailing is None else f"{line}  {trailing}")
+    lines.extend(_comment_line(c) for c in comments.end)
+    return "\n".join(lines) + "\n"
+
+
+def _comment_line(c: CommentLine) -> str:
+    return INDENT * c.depth + c.text if c.text else ""

@@ -132,18 +132,44 @@ def test_fmt_check_sees_crlf_and_bom(tmp_path: Path) -> None:
     assert rlm("fmt", "--check", str(f)).returncode == 0
 
 
-def test_fmt_write_keeps_comments_unless_told(tmp_path: Path) -> None:
+def test_fmt_write_keeps_comments_and_drops_them_when_told(tmp_path: Path) -> None:
     f = tmp_path / "c.rlm"
     f.write_text('x=1  # keep me\ns = "# not a comment"\n')
-    p = rlm("fmt", "-w", str(f))
-    assert p.returncode == 1 and "comments" in p.stderr
-    assert "keep me" in f.read_text()
+    assert rlm("fmt", "-w", str(f)).returncode == 0
+    assert f.read_text() == 'x = 1  # keep me\ns = "# not a comment"\n'
+    assert rlm("fmt", "--check", str(f)).returncode == 0
+    assert rlm("fmt", "--check", "--drop-comments", str(f)).returncode == 1
     assert rlm("fmt", "-w", "--drop-comments", str(f)).returncode == 0
     assert f.read_text() == 'x = 1\ns = "# not a comment"\n'
+
+
+def test_fmt_check_on_a_commented_file(tmp_path: Path) -> None:
+    # The case: --check failed on every file with a comment.
+    f = tmp_path / "c.rlm"
+    f.write_text("# top\nx = 1  # trailing\n# before submit\nsubmit(x)\n")
+    p = rlm("fmt", str(f))
+    assert (p.returncode, p.stdout) == (0, f.read_text())
+    assert rlm("fmt", "--check", str(f)).returncode == 0
     g = tmp_path / "g.rlm"
-    g.write_text('s  =  "# in a string only"\n')
-    assert rlm("fmt", "-w", str(g)).returncode == 0
-    assert g.read_text() == 's = "# in a string only"\n'
+    g.write_text("# top\nx=1 # trailing\nsubmit(x)\n")
+    p = rlm("fmt", "--check", str(f), str(g))
+    assert p.returncode == 1
+    assert p.stderr == f"{g}: not in canonical form (rlm fmt -w {g} rewrites it)\n"
+
+
+def test_fmt_write_is_atomic_and_keeps_the_files_mode(tmp_path: Path) -> None:
+    f = tmp_path / "m.rlm"
+    f.write_text("x=1 # one\n")
+    f.chmod(0o640)
+    link = tmp_path / "link.rlm"
+    link.symlink_to(f.name)
+    assert rlm("fmt", "-w", str(link)).returncode == 0
+    assert link.is_symlink() and f.read_text() == "x = 1  # one\n"
+    assert f.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.rlm", "m.rlm"]  # no temp left
+    before = f.stat().st_mtime_ns
+    assert rlm("fmt", "-w", str(f)).returncode == 0  # canonical already: not rewritten
+    assert f.stat().st_mtime_ns == before
 
 
 def test_fmt_invalid_file_exits_1_with_diagnostic(files: dict[str, Path]) -> None:
