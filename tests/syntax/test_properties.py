@@ -9,7 +9,11 @@
    duplicated or inserted, never make the parser raise: the result is a
    script with no diagnostics, or no script and at least one diagnostic with
    a stable code and a position inside the text. Whatever parses also
-   survives print → parse unchanged.
+   survives print → parse unchanged, and so does its formatting with its
+   comments (rlm fmt), a fixed point.
+3. Comments: a random script with comments and blank lines put in at random
+   places keeps every comment, in order, through formatting; its formatting
+   parses to the same tree and is a fixed point.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from hypothesis import strategies as st
 
 from rlmlang.diagnostics import CODES
 from rlmlang.syntax import ast
+from rlmlang.syntax.comments import collect_comments
 from rlmlang.syntax.parser import MAX_DEPTH, MAX_INT, _parser, parse
 from rlmlang.syntax.printer import print_script
 from rlmlang.types import BOOL, FLOAT, INT, NONE, STR, DictT, ListT, RecordT
@@ -162,6 +167,64 @@ def test_print_then_parse_gives_the_same_tree(script: ast.Script) -> None:
     assert print_script(result.script) == text  # printing is a fixed point
 
 
+# A comment's text: anything on one line ('#' and quotes included), trailing spaces and all.
+comment_texts = st.text(st.characters(blacklist_categories=("Cc", "Cs")) | st.just("\t"),
+                        max_size=10).map(lambda t: "#" + t)
+# What goes between two lines: own-line comments at any indentation, and blank lines.
+own_lines = st.lists(st.one_of(
+    st.tuples(st.integers(0, 24), comment_texts).map(lambda ic: " " * ic[0] + ic[1]),
+    st.sampled_from(["", "  "])), max_size=3)
+
+
+@st.composite
+def commented(draw: st.DrawFn) -> tuple[ast.Script, str, list[str]]:
+    """A random script printed with comments and blank lines put in at random: the
+    script, the text, and the comments in order."""
+    script = draw(scripts)
+    out: list[str] = []
+    comments: list[str] = []
+    for line in print_script(script).split("\n")[:-1] + [None]:
+        for own in draw(own_lines):
+            out.append(own)
+            if own.strip():
+                comments.append(own.lstrip(" ").rstrip())
+        if line is None:
+            break
+        trail = draw(st.none() | comment_texts)
+        if trail is None:
+            out.append(line)
+        else:
+            out.append(line + " " * draw(st.integers(0, 3)) + trail)
+            comments.append(trail.rstrip())
+    return script, "\n".join(out) + "\n", comments
+
+
+@SCRIPT_SETTINGS
+@given(commented())
+def test_formatting_keeps_every_comment_and_is_a_fixed_point(
+        case: tuple[ast.Script, str, list[str]]) -> None:
+    script, text, comments = case
+    parsed = parse(text).script
+    assert parsed == script, text
+    found = collect_comments(text, parsed)
+    assert found.texts() == comments, text
+    out = print_script(parsed, found)
+    assert parse(out).script == script, out
+    again = collect_comments(out, script)
+    assert again.texts() == comments, out
+    assert print_script(script, again) == out, out  # a fixed point
+    code = iter(print_script(script).split("\n"))  # the lines without comments, in order
+    lines = out.split("\n")
+    assert lines[0] != "" and lines[-2] != "" and lines[-1] == ""
+    for prev, line in zip(lines[:-2], lines[1:-1], strict=True):
+        assert line == line.rstrip() and not (prev == line == "")
+    for line in lines[:-1]:
+        if line.lstrip(" ").startswith("#") or not line:
+            continue  # a comment of its own, or a blank line
+        expected = next(code)
+        assert line == expected or line.startswith(expected + "  #"), (line, expected)
+
+
 @SETTINGS
 @given(exprs)
 def test_expressions_round_trip_in_every_position(e: ast.Expr) -> None:
@@ -207,6 +270,12 @@ def _check_outcome(text: str | bytes) -> None:
         printed = print_script(result.script)
         again = parse(printed)
         assert again.script == result.script, printed
+        # Formatted with its comments, it parses back the same, and is a fixed point.
+        source = text if isinstance(text, str) else text.decode("utf-8")
+        formatted = print_script(result.script, collect_comments(source, result.script))
+        script = parse(formatted).script
+        assert script == result.script, formatted
+        assert print_script(script, collect_comments(formatted, script)) == formatted
     else:
         assert result.diagnostics, "no script and no diagnostic"
         n_lines = (text.count("\n") if isinstance(text, str) else text.count(b"\n")) + 2
