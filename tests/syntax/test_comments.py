@@ -6,14 +6,20 @@ parses to the same AST as the source, and is a fixed point of formatting.
 
 from __future__ import annotations
 
+import re
 import textwrap
+from pathlib import Path
 
 import pytest
 
+from rlmlang.cli import main
 from rlmlang.syntax import ast
 from rlmlang.syntax.comments import CommentLine, Comments, collect_comments, line_depths
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_script
+
+ROOT = Path(__file__).resolve().parents[2]
+_RLM_BLOCK = re.compile(r"^```rlm\n(.*?)^```$", re.S | re.M)
 
 
 def fmt(text: str) -> str:
@@ -260,3 +266,21 @@ def test_comments_of_another_script_are_refused() -> None:
         collect_comments(text, two)
     with pytest.raises(ValueError, match="another script's"):
         print_script(two, collect_comments(text, script))
+
+
+def test_the_language_reference_quotes_rlm_fmt(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                               ) -> None:
+    """docs/language.md's Formatting example: its second block is what `rlm fmt` prints
+    for its first, a canonical file (`--check` passes), and -w turns the one into the other."""
+    text = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+    after = text[text.index("**Formatting.**"):]
+    source, printed = _RLM_BLOCK.findall(after)[:2]
+    f = tmp_path / "example.rlm"
+    f.write_text(source, encoding="utf-8")
+    assert main(["fmt", str(f)]) == 0
+    assert capsys.readouterr().out == printed
+    assert main(["fmt", "--check", str(f)]) == 1
+    assert f"{f}: not in canonical form" in capsys.readouterr().err
+    assert main(["fmt", "-w", str(f)]) == 0
+    assert f.read_text(encoding="utf-8") == printed
+    assert main(["fmt", "--check", str(f)]) == 0
