@@ -101,7 +101,7 @@ def test_rlm_run_forms_the_signature(tmp_path: Path, monkeypatch: pytest.MonkeyP
     class Scripted(loop.Runtime):
         def __init__(self, backend: object, **kw: object) -> None:
             kw.pop("model", None)
-            super().__init__(FakeModel(['submit(count_where(people, "manager", "Bo Chen"))']),
+            super().__init__(FakeModel(['submit(count_where(people, "manager", "Bo Chen"))'] * 2),
                              **{**kw, "grammar": False})
 
         def run(self, signature, task=None, **inputs):  # type: ignore[no-untyped-def]
