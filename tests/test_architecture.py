@@ -21,7 +21,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "rlmlang"
 
 # Lowest first. An import may point to its own layer or any layer before it.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("base", ("rlmlang.types", "rlmlang.diagnostics", "rlmlang.cost", "rlmlang.limits",
+    ("base", ("rlmlang.types", "rlmlang.diagnostics", "rlmlang.cost",
               "rlmlang.policy", "rlmlang.hostnames", "rlmlang.paths", "rlmlang.resources",
               "rlmlang.version", "rlmlang.highlight", "rlmlang.tools.registry",
               "rlmlang.tools.errors", "rlmlang.tools.values", "rlmlang.tools.declare")),
