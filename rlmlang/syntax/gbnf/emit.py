@@ -349,7 +349,7 @@ def compile_grammar(rules: dict[str, Node], extern: dict[str, Node], helpers: di
     """
     keep = _ctx_dependent(rules, policy) | set(policy.droppable) | {start_rule, stmt_rule} | keep
     inlined = _inline_options(rules, keep)
-    unfoldable = {k: v for k, v in inlined.items() if k not in keep}
+    unfoldable = {k: factor(v) for k, v in inlined.items() if k not in keep}
     rules = {k: factor(v, unfoldable) for k, v in inlined.items()}
     names = {k: gname(k) for k in extern}
     em = Emitter(stmt_rule, rules, {**names, **{h: h for h in helpers}}, policy)

@@ -182,24 +182,24 @@ def _align_heads(options: tuple[Node, ...], rules: dict[str, Node] | None) -> li
         first, rest = _first_rest(o)
         target = next((h for h in heads if h != first and _unfolds_to(first, h, rules)), None)
         if target is not None and rules is not None and isinstance(first, Ref):
-            o = seq(factor(rules[first.name]), rest)
+            o = seq(rules[first.name], rest)
         aligned.append(o)
     return aligned
 
 
 def _unfolds_to(first: Node, other: Node, rules: dict[str, Node] | None) -> bool:
-    """Is `first` a reference to a rule whose body starts with `other`?"""
+    """Is `first` a reference to a rule whose (factored) body starts with `other`?"""
     if rules is None or not isinstance(first, Ref) or first.name not in rules:
         return False
-    return _first_rest(factor(rules[first.name]))[0] == other
+    return _first_rest(rules[first.name])[0] == other
 
 
 def factor(node: Node, rules: dict[str, Node] | None = None) -> Node:
     """Left-factor alternatives sharing a first item: `a b | a c` becomes `a (b | c)`.
 
-    With `rules` (the rule set the node refers into, minus rules that must stay
-    whole), options that only start alike after an optional item or inside a
-    referenced rule are aligned first (`_align_heads`).
+    With `rules` (the rule set the node refers into, each body already factored,
+    minus rules that must stay whole), options that only start alike after an
+    optional item or inside a referenced rule are aligned first (`_align_heads`).
     """
     if isinstance(node, Seq):
         return seq(*(factor(x, rules) for x in node.items))
