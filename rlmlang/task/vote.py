@@ -57,6 +57,11 @@ class Support:
     grounding: int = 0
     first_seen: int = 0  # order of arrival, for stable ties
 
+    def example(self, limit_chars: int) -> str:
+        """The first script that gave this answer, cut to `limit_chars`."""
+        script = next(iter(self.scripts.values())).strip()
+        return script if len(script) <= limit_chars else script[:limit_chars] + "…"
+
     def to_json(self) -> dict[str, Any]:
         return {"value": self.value, "draws": self.draws, "scripts": len(self.scripts),
                 "grounding": self.grounding}
@@ -107,9 +112,7 @@ class Tally:
         if not self.unopposed():
             return self.disagreement(limit_chars)
         s = next(iter(self.answers.values()))
-        script = next(iter(s.scripts.values())).strip()
-        if len(script) > limit_chars:
-            script = script[:limit_chars] + "…"
+        script = s.example(limit_chars)
         return (f"Only one script gave an answer, {s.value!r}; the others gave none, so it is "
                 f"not confirmed yet:\n{script}\nCheck it: print the lines or values it comes "
                 "from, and look whether they really answer the question; then submit.")
@@ -129,9 +132,7 @@ class Tally:
         """Feedback for the model: the answers and one script behind each."""
         parts = ["Your scripts disagree, so none of their answers can be trusted yet:"]
         for s in self.ranked()[:4]:
-            script = next(iter(s.scripts.values())).strip()
-            if len(script) > limit_chars:
-                script = script[:limit_chars] + "…"
+            script = s.example(limit_chars)
             n = s.draws
             parts.append(f"- {s.value!r} ({n} script{'s' if n != 1 else ''}), e.g.:\n{script}")
         parts.append("Work out which reading of the data is right: print the lines or values "
