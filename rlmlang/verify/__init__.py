@@ -26,7 +26,7 @@ from rlmlang.syntax.printer import print_expr
 from rlmlang.tools.registry import Size
 from rlmlang.types import INT, Type
 from rlmlang.verify import solver
-from rlmlang.verify.cost import RANGE_LIMIT, Analyzer, from_size, top_of
+from rlmlang.verify.cost import Analyzer
 from rlmlang.verify.permissions import Guard, check_permissions
 from rlmlang.verify.proof import build_proof, num
 from rlmlang.verify.report import (
@@ -37,8 +37,10 @@ from rlmlang.verify.report import (
     unproven_cost_diag,
     unproven_size_diag,
 )
+from rlmlang.verify.results import RANGE_LIMIT
 from rlmlang.verify.sizes import AV, INF, fmt
 from rlmlang.verify.symcost import SymCost
+from rlmlang.verify.values import from_size, top_of
 
 __all__ = ["Guard", "VerifiedProgram", "VerifyResult", "verify"]
 

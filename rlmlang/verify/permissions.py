@@ -23,7 +23,7 @@ from typing import Any
 
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.policy import Policy, SymbolicPiece
-from rlmlang.verify.cost import CallSite
+from rlmlang.verify.records import CallSite
 from rlmlang.verify.sizes import INF, Num, Unknown, fmt
 
 

@@ -11,7 +11,8 @@ from typing import Any
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.syntax import ast
 from rlmlang.syntax.printer import print_expr
-from rlmlang.verify.cost import Analyzer, LoopRecord
+from rlmlang.verify.cost import Analyzer
+from rlmlang.verify.records import LoopRecord
 from rlmlang.verify.sizes import INF, Num, fmt
 from rlmlang.verify.solver import RLIMIT
 from rlmlang.verify.symcost import SymResult

@@ -10,7 +10,7 @@ from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_expr
 from rlmlang.types import INT
 from rlmlang.verify import termination
-from rlmlang.verify.cost import refine
+from rlmlang.verify.conditions import refine
 from rlmlang.verify.sizes import AV, INF, iadd, ifloordiv, imod, imul, isub, join, leq
 
 
@@ -123,7 +123,7 @@ def test_cost_error_has_numbers_and_fix() -> None:
 
 
 def test_infeasible_branches() -> None:
-    from rlmlang.verify.cost import infeasible
+    from rlmlang.verify.conditions import infeasible
     st = {"x": AV("str", size=3), "n": AV("int", 0, 10)}
     assert infeasible(st, _cond('contains(x, "ERROR")'))
     assert infeasible(st, _cond('startswith(x, "abcd") and n > 0'))

@@ -1,0 +1,163 @@
+"""Abstract values of the script's types, abstract states, and the VM's charges on them.
+
+`sizes.py` holds the domain (one `AV` per value: intervals, size bounds,
+pieces); this module maps the checker's types into it (`top_of`: an unknown
+value of a type; `from_size`: a value no bigger than a tool's declared
+`Size`), joins the states of paths that meet, and prices the VM's work on
+an abstract value with the shared cost table (`sized`, `compared`): a charge
+on an unbounded value is unbounded, so the bound never undercounts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rlmlang.cost import compare_fuel
+from rlmlang.tools.registry import Size
+from rlmlang.types import (
+    BOOL,
+    FLOAT,
+    INT,
+    NONE,
+    STR,
+    DictT,
+    Hole,
+    ListT,
+    RecordT,
+    TupleT,
+    Type,
+)
+from rlmlang.verify.sizes import AV, INF, Num, Piece, Unknown, join
+
+State = dict[str, AV]
+
+
+def top_of(t: Type | None, size: Num = INF) -> AV:
+    """The abstract value of an unknown value of type t (sizes as given)."""
+    if t == INT:
+        return AV("int")
+    if t == FLOAT:
+        return AV("float")
+    if t == BOOL:
+        return AV("bool")
+    if t == NONE:
+        return AV("none")
+    if t == STR:
+        return AV("str", size=size)
+    if isinstance(t, ListT):
+        return AV("list", size=size, elem=top_of(t.elem, size))
+    if isinstance(t, DictT):
+        return AV("dict", size=size, elem=top_of(t.value, size), hi=size)
+    if isinstance(t, RecordT):
+        el = None
+        for _, ft in t.fields:
+            el = join(el, top_of(ft, size))
+        return AV("dict", size=len(t.fields), elem=el, hi=max((len(n) for n, _ in t.fields),
+                                                              default=1))
+    if isinstance(t, TupleT):
+        items = tuple(top_of(i, size) for i in t.items)
+        el = None
+        for i in items:
+            el = join(el, i)
+        return AV("list", size=len(items), elem=el, items=items)
+    if isinstance(t, Hole):
+        return AV("any", size=0)
+    return AV("any", size=size)
+
+
+def from_size(t: Type | None, s: Size) -> AV:
+    """An AV of type t whose size is at most `s` (tool results, inputs)."""
+    if t == STR:
+        return AV("str", size=s.len)
+    total = INF if s.sum is None else s.sum  # Σ max(1, t_i) bounds Σ t_i
+    if isinstance(t, ListT):
+        return AV("list", size=s.len, elem=top_of(t.elem, s.elem), sum=total)
+    if isinstance(t, DictT):
+        return AV("dict", size=s.len, elem=top_of(t.value, s.elem), hi=s.elem, sum=total)
+    if isinstance(t, RecordT):
+        return top_of(t, s.elem)
+    return top_of(t)
+
+
+def cap(v: AV, size: Num) -> AV:
+    """`v` no bigger than `size` in total: a str of at most `size` characters, a list or
+    dict of at most `size` items, each capped the same way (scalars as they are)."""
+    if v.kind == "str":
+        return AV("str", size=min(v.size, size), pieces=v.pieces if v.size <= size else None)
+    if v.kind not in ("list", "dict"):
+        return v
+    items = tuple(cap(i, size) for i in v.items) if v.items is not None else None
+    return AV(v.kind, v.lo, min(v.hi, size) if v.kind == "dict" else v.hi, min(v.size, size),
+              cap(v.elem, size) if v.elem is not None else None, None, min(v.sum, size),
+              None, items)
+
+
+def join_states(states: list[State | None]) -> State | None:
+    live = [s for s in states if s is not None]
+    if not live:
+        return None
+    if len(live) == 1:
+        return live[0]
+    out: State = {}
+    keys = set(live[0])
+    for s in live[1:]:
+        keys &= set(s)
+    for k in keys:
+        v = None
+        for s in live:
+            v = join(v, s[k])
+        out[k] = v  # type: ignore[assignment]
+    return out
+
+
+def finite(v: AV) -> bool:
+    """Whether every bound of a str or container is finite (its Size is meaningful)."""
+    if v.kind not in ("str", "list", "dict"):
+        return v.kind != "any" or v.size != INF
+    return v.size != INF and (v.kind == "str" or v.elem is None or finite(v.elem) or
+                              v.sum != INF)
+
+
+def sized(v: AV, fn: Any) -> Num:
+    """A charge on v's Size (state, walks, results): unbounded where v's size is."""
+    if v.kind in ("str", "list", "dict") and not finite(v):
+        return INF
+    if v.kind == "any" and v.size == INF:
+        return INF
+    return fn(v.to_size())
+
+
+def compared(a: AV, b: AV) -> Num:
+    """What the VM charges for `a == b`, `a < b`, ... (compare_fuel on two strs or two
+    containers of the same kind, bounded by the smaller; 0 when the kinds differ)."""
+    data = ("str", "list", "dict")
+    kinds = {a.kind, b.kind}
+    if not kinds & {*data, "any"} or len(kinds - {"any"}) > 1:
+        return 0  # scalars, or different kinds: the VM compares nothing
+    known = [x for x in (a, b) if x.kind in data and finite(x)]
+    if not known:
+        return INF  # both unknown or unbounded
+    if len(known) == 1:
+        return compare_fuel(known[0].to_size(), known[0].to_size())
+    return compare_fuel(a.to_size(), b.to_size())
+
+
+def fmt(x: Num) -> str:
+    return fmt(x)
+
+
+def num(x: Num) -> int | str:
+    return "unbounded" if x == INF else int(x)
+
+
+def concat_pieces(a: tuple[Piece, ...], b: tuple[Piece, ...]) -> tuple[Piece, ...]:
+    out = list(a)
+    for p in b:
+        if out and isinstance(out[-1], str) and isinstance(p, str):
+            out[-1] = out[-1] + p
+        else:
+            out.append(p)
+    if len(out) > 32:  # keep pieces small: a long tail becomes one unknown
+        out = out[:31] + [Unknown("...")]
+    return tuple(out)
+
