@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from rlmlang.check.alias import check_aliases
 from rlmlang.check.lower import lower, needs_lowering
+from rlmlang.check.rebind import rebind, rebind_sites
 from rlmlang.check.resolve import MAIN, DefInfo, resolve_structure
 from rlmlang.check.typecheck import Checker, ScriptInfo, fits, show
 from rlmlang.check.widen import widen, widened_names
@@ -90,6 +91,13 @@ def check(script: ast.Script, env: Env, file: str = "<script>") -> CheckResult:
         wide_checker, wide_diags = _check_once(wide, env, file)
         if _errors(wide_diags) < _errors(diags):
             script, checker, diags = wide, wide_checker, wide_diags
+    sites = rebind_sites(diags)
+    if sites:  # `employees = records(employees)` at the top level: a new name (rebind.py)
+        fresh = rebind(script, sites, set(env.inputs) | set(env.registry.names()))
+        if fresh is not script:
+            re_checker, re_diags = _check_once(fresh, env, file)
+            if _errors(re_diags) < _errors(diags):
+                script, checker, diags = fresh, re_checker, re_diags
     if any(d.severity == "error" for d in diags):
         return CheckResult(None, diags)
     if checker.info.plans or needs_lowering(script):

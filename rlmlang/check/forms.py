@@ -131,13 +131,15 @@ class FormsMixin:
         saved_first = dict(self.first_line)
         try:
             for g in gens:
-                elem = self.elem_of(self.expr(g.iter), g.iter, "a comprehension")
+                iter_t = self.expr(g.iter)
+                elem = self.elem_of(iter_t, g.iter, "a comprehension")
                 types = [elem] if len(g.targets) == 1 else \
                     self.unpack_types(g.targets, elem, g.span)
                 for name, t in zip(g.targets, types, strict=True):
                     self.scope[name] = t
                     self.defined.add(name)
                     self.first_line[name] = g.span.line
+                    self.note_chars(name, iter_t if len(types) == 1 else None, g.iter)
                 for c in g.ifs:
                     self.cond(c, "a comprehension's if")
             return inner()

@@ -188,6 +188,9 @@ class Checker(FormsMixin):
         self.file = file
         self.diags: list[Diagnostic] = []
         self.types: dict[int, Type] = {}
+        # name -> the str a `for` goes through, one character at a time: a name indexed by a
+        # key (`row["city"]`) was meant to be a table's row, and the fix says how to get rows.
+        self.chars_of: dict[str, str] = {}
         self.info = ScriptInfo(structure.defs, structure.call_graph, structure.order)
         # The current frame.
         self.scope: dict[str, Type] = {}
@@ -409,6 +412,7 @@ class Checker(FormsMixin):
                 self.bind(name, et, s.span, s.iter)
         else:
             self.bind(s.var, elem, s.span, s.iter)
+            self.note_chars(s.var, t, s.iter)
         self.block(s.body)
         self.defined = before
 
@@ -496,7 +500,8 @@ class Checker(FormsMixin):
             if not fits(t, old):
                 self.err("E_TYPE", span, f"'{name}' is an input of type {show(old)}; a name "
                          f"keeps its type, so it cannot hold {show(t)}",
-                         f"use a new name, e.g. {name}_2 = ...")
+                         f"use a new name, e.g. {name}_2 = ...",
+                         name=name, was=show(old), got=show(t), rebindable=True)
             if name_node is not None:
                 self.info.names[id(name_node)] = "input"
             return
@@ -521,11 +526,31 @@ class Checker(FormsMixin):
                 fix = f"start it as a float where it is first assigned (line {line}), e.g. {name} = 0.0"
             self.err("E_TYPE", span, f"'{name}' is {show(old)} (since line {line}); a name keeps "
                      f"its type, so it cannot hold {show(t)}", fix,
-                     name=name, was=show(old), got=show(t))
+                     name=name, was=show(old), got=show(t), rebindable=True)
         self.defined.add(name)
         if name_node is not None:
             self.info.names[id(name_node)] = "global" if self.in_def is None else (
                 "param" if name in self.in_def.params else "local")
+
+    def note_chars(self, name: str, iterated: Type | None, source: ast.Expr) -> None:
+        """Remember that `name` goes through the characters of `source` (or forget it): it
+        is bound by a for over `source`, of type `iterated` (None: unpacked)."""
+        if iterated == STR:
+            self.chars_of[name] = print_expr(source)
+        else:
+            self.chars_of.pop(name, None)
+
+    def rows_fix(self, e: ast.Index) -> str:
+        """A str indexed by a str: it was taken for a table's row (`row["city"]`)."""
+        key = print_expr(e.index)
+        v = e.value
+        src = self.chars_of.get(v.id) if isinstance(v, ast.Name) else None
+        if src is not None and isinstance(v, ast.Name):
+            return (f"'{v.id}' is one character of {src} (a for over a str goes through its "
+                    f"characters); for a table's rows as dicts, go through records({src}): "
+                    f"for {v.id} in records({src}): ... {v.id}[{key}]")
+        return (f"a str is indexed by position ({print_expr(v)}[0]); for a table's rows as "
+                f"dicts, use records(text): for row in records(text): ... row[{key}]")
 
     def unknown_state(self, key: str, span: Span) -> None:
         guess = self.did_you_mean(key, list(self.state))
@@ -818,8 +843,11 @@ class Checker(FormsMixin):
             return self.tuple_index(t, e)
         if isinstance(t, ListT) or t == STR:
             if not fits(it, INT) or it == FLOAT:
+                fix = _convert_fix(it, INT, e.index)
+                if t == STR and it == STR:
+                    fix = self.rows_fix(e)
                 self.err("E_TYPE", e.index.span, f"an index into {show(t)} must be an int, "
-                         f"not {show(it)}", _convert_fix(it, INT, e.index))
+                         f"not {show(it)}", fix)
             return t.elem if isinstance(t, ListT) else STR
         if isinstance(t, DictT):
             if not fits(it, STR):

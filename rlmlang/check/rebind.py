@@ -1,0 +1,121 @@
+"""Rebinding: a top-level name given a value of another type starts a new name.
+
+Python programmers reuse a name for the next form of its value:
+`employees = records(employees)`, `n = int(n)`, `words = text.split()` after
+`words = ""`. The language keeps one type per name, so the checker refuses
+these; coder models write them constantly. Where the new value is given
+unconditionally (a statement of the script's top level, not inside an `if`, a
+loop or a def), the script means exactly what it would mean with a fresh name
+from that statement on, and that is how it is read: the target and every later
+use become `employees_2`, and the script is checked again (as widen.py does
+for `total = 0` ... `total = total + price`). Checker, verifier and compiler
+then see two names, each with one type.
+
+A rename could change meaning only where the name is bound or read in a scope
+of its own; so a name that a def reads or binds, or that a lambda, a
+comprehension or a `for` binds, is never renamed, and keeps its error and fix.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from rlmlang.diagnostics import Diagnostic
+from rlmlang.syntax import ast
+
+REBINDABLE = "rebindable"  # the data key the checker sets on a type-changing assignment
+
+
+def rebind_sites(diagnostics: list[Diagnostic]) -> set[tuple[str, int]]:
+    """(name, line) of each assignment the checker refused for changing a name's type."""
+    return {(d.data["name"], d.line) for d in diagnostics
+            if d.code == "E_TYPE" and d.data.get(REBINDABLE) and isinstance(d.data.get("name"), str)}
+
+
+def rebind(script: ast.Script, sites: set[tuple[str, int]], taken: set[str]) -> ast.Script:
+    """The script with each top-level assignment in `sites` starting a fresh name.
+
+    `taken`: names the fresh ones must not be (the inputs, the tools)."""
+    fixed = _scoped_names(script)
+    used = taken | _identifiers(script)
+    renames: dict[str, str] = {}
+    body: list[ast.Stmt] = []
+    for s in script.body:
+        target = s.target if isinstance(s, ast.Assign) else None
+        if (isinstance(target, ast.Name) and (target.id, s.span.line) in sites
+                and target.id not in fixed):
+            value = _rename(s.value, renames)
+            fresh = _fresh(target.id, used)
+            used.add(fresh)
+            renames[target.id] = fresh
+            body.append(dataclasses.replace(s, target=dataclasses.replace(target, id=fresh),
+                                            value=value))
+        else:
+            body.append(_rename(s, renames) if renames else s)
+    return dataclasses.replace(script, body=tuple(body)) if renames else script
+
+
+def _fresh(name: str, used: set[str]) -> str:
+    k = 2
+    while f"{name}_{k}" in used:
+        k += 1
+    return f"{name}_{k}"
+
+
+def _scoped_names(script: ast.Script) -> set[str]:
+    """Names a def reads or binds, and names a lambda, comprehension or `for` binds."""
+    out: set[str] = set()
+    for n in ast.walk(script):
+        if isinstance(n, ast.Def):
+            out.add(n.name)
+            out.update(p.name for p in n.params)
+            out.update(_identifiers(n.body))
+        elif isinstance(n, ast.Lambda):
+            out.update(n.params)
+        elif isinstance(n, ast.CompFor):
+            out.update(n.targets)
+        elif isinstance(n, ast.For):
+            out.update(n.unpack or (n.var,))
+    return out
+
+
+def _identifiers(node: object) -> set[str]:
+    """Every name read or written under `node`, and the head of each dotted call."""
+    out: set[str] = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name):
+            out.add(n.id)
+        elif isinstance(n, ast.Call):
+            out.add(n.func.split(".", 1)[0])
+        elif isinstance(n, ast.Dotted):
+            out.add(n.parts[0])
+    return out
+
+
+def _rename(node: Any, renames: dict[str, str]) -> Any:
+    """`node` with every use of a renamed name (a Name, or the value of `name.method(...)`)
+    written with its new name; untouched subtrees are returned as they are."""
+    if isinstance(node, ast.Name):
+        new = renames.get(node.id)
+        return node if new is None else dataclasses.replace(node, id=new)
+    if isinstance(node, tuple):
+        items = tuple(_rename(n, renames) for n in node)
+        return node if all(a is b for a, b in zip(items, node, strict=True)) else items
+    if not dataclasses.is_dataclass(node) or isinstance(node, type):
+        return node
+    changes: dict[str, Any] = {}
+    if isinstance(node, ast.Call):
+        head, dot, rest = node.func.partition(".")
+        if dot and head in renames:
+            changes["func"] = f"{renames[head]}.{rest}"
+    elif isinstance(node, ast.Dotted) and node.parts[0] in renames:
+        changes["parts"] = (renames[node.parts[0]], *node.parts[1:])
+    for f in dataclasses.fields(node):
+        if f.name in changes:
+            continue
+        old = getattr(node, f.name)
+        new = _rename(old, renames)
+        if new is not old:
+            changes[f.name] = new
+    return dataclasses.replace(node, **changes) if changes else node

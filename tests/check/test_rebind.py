@@ -1,0 +1,72 @@
+"""A top-level name given a value of another type starts a new name (check/rebind.py).
+
+`employees = records(employees)`, `n = int(n)`: Python reuses the name, the
+language keeps one type per name, so from that statement on the script is
+read with a fresh name. Each case runs through the one pipeline, verified and
+executed; where a rename could change the meaning (inside an `if` or a loop, a
+name a def reads) the error and its fix stay.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rlmlang.pipeline import ScriptSetup, execute_script
+from rlmlang.tools import default_registry
+from rlmlang.types import INT, STR, Type
+
+TABLE = "name,dept,age\nAda,ops,31\nBo,dev,42\nCy,ops,27\n"
+
+
+def run(script: str, output: Type = INT, context: str = TABLE):
+    setup = ScriptSetup(registry=default_registry(include_plugins=False),
+                        inputs={"context": context}, input_types={"context": STR},
+                        output=output, state=None)
+    return execute_script(script, setup)
+
+
+@pytest.mark.parametrize("script, want", [
+    # An input read into its rows under its own name.
+    ("context = records(context)\nn = 0\nfor row in context:\n    if row[\"dept\"] == \"ops\":\n"
+     "        n += 1\nsubmit(n)\n", 2),
+    # A str turned into an int, then used as one (the method-call form too).
+    ("n = \"12\"\nn = int(n)\nsubmit(n + 1)\n", 13),
+    ("rows = context.strip()\nrows = rows.split(\"\\n\")\nsubmit(len(rows) - 1)\n", 3),
+    # Rebound twice; each later statement reads the newest value, nested blocks too.
+    ("x = context\nx = lines(x)\nx = len(x)\nk = 0\nfor i in range(x):\n    k += i\nsubmit(k)\n",
+     6),
+    # The right side reads the old value.
+    ("n = \"3\"\nn = int(n) * int(n)\nsubmit(n)\n", 9),
+])
+def test_a_top_level_rebinding_reads_as_python(script: str, want: int) -> None:
+    out = run(script)
+    assert out.stage == "done", [d.message for d in out.diagnostics]
+    assert out.answer == want
+
+
+@pytest.mark.parametrize("script", [
+    # Inside an if: the type after it would depend on the branch.
+    "n = \"12\"\nif len(context) > 0:\n    n = int(n)\nsubmit(1)\n",
+    # Inside a loop.
+    "n = \"1\"\nfor line in lines(context):\n    n = len(line)\nsubmit(1)\n",
+    # A def reads the name: renaming would change what the def sees.
+    "def f(s: str) -> int:\n    return len(s)\nf = 3\nsubmit(1)\n",
+    # A comprehension binds the name.
+    "n = \"1\"\nn = len(n)\nsubmit(len([n for n in lines(context)]))\n",
+])
+def test_a_rebinding_a_rename_could_change_keeps_its_error(script: str) -> None:
+    out = run(script)
+    assert out.stage != "done"
+    assert any(d.code in ("E_TYPE", "E_NAME") for d in out.diagnostics)
+
+
+def test_the_error_names_the_type_change_and_a_fix() -> None:
+    out = run("n = \"12\"\nif len(context) > 0:\n    n = int(n)\nsubmit(1)\n")
+    d = out.diagnostics[0]
+    assert d.message == "'n' is str (since line 1); a name keeps its type, so it cannot hold int"
+    assert d.fix == "use a new name for the int value, e.g. n_int = ..."
+
+
+def test_a_fresh_name_never_takes_a_name_the_script_uses() -> None:
+    out = run("n_2 = 5\nn = \"1\"\nn = int(n)\nsubmit(n + n_2)\n")
+    assert out.stage == "done" and out.answer == 6

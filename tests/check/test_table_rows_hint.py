@@ -1,0 +1,45 @@
+"""A str indexed by a key was taken for a table's row: the fix says how to get rows.
+
+Coder models write `for order in orders: order["customer"]` over an input that
+is a table's text. The for goes through characters; the fix names records()
+with the script's own names, where converting the key to an int (the generic
+fix for a bad index) would mislead.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rlmlang.check import Env, check
+from rlmlang.syntax.parser import parse
+from rlmlang.tools import default_registry
+from rlmlang.types import INT, STR
+
+
+def diagnostics(script: str):
+    env = Env({"orders": STR}, {}, INT, default_registry(include_plugins=False))
+    return check(parse(script).script, env).diagnostics
+
+
+@pytest.mark.parametrize("script", [
+    "n = 0\nfor order in orders:\n    if order[\"city\"] == \"Perth\":\n        n += 1\nsubmit(n)\n",
+    "submit(len(set(order[\"city\"] for order in orders)))\n",
+    "submit(len([order for order in orders if order[\"city\"] == \"Perth\"]))\n",
+])
+def test_a_character_indexed_by_a_key_gets_the_rows_fix(script: str) -> None:
+    d = diagnostics(script)[0]
+    assert d.message == "an index into str must be an int, not str"
+    assert d.fix is not None
+    assert "'order' is one character of orders" in d.fix
+    assert 'for order in records(orders): ... order["city"]' in d.fix
+
+
+def test_a_str_indexed_by_a_key_gets_the_general_rows_fix() -> None:
+    d = diagnostics("submit(len(orders[\"city\"]))\n")[0]
+    assert d.fix == ('a str is indexed by position (orders[0]); for a table\'s rows as dicts, '
+                     'use records(text): for row in records(text): ... row["city"]')
+
+
+def test_a_key_over_unpacked_pairs_is_not_called_a_character() -> None:
+    d = diagnostics("d = {\"a\": \"x\"}\nfor k, v in d.items():\n    print(k[\"z\"])\nsubmit(1)\n")
+    assert d and "one character" not in (d[0].fix or "")
