@@ -64,11 +64,11 @@ def load_hook() -> Callable[..., dict[str, Any]] | None:
 
 def model_profile(model: str | None) -> tuple[str, str]:
     """The model's registry name (or file stem) and its default profile, without loading it."""
-    from rlmlang.backend.registry import load_registry
+    from rlmlang.backend.registry import default_name, load_registry
     from rlmlang.controller.profiles import TINY_MODEL_BYTES
 
     reg = load_registry()
-    key = model or reg.default
+    key = model or default_name(reg)
     entry = reg.models.get(key)
     if entry is not None:
         return entry.name, entry.profile or "tiny"

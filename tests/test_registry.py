@@ -13,6 +13,7 @@ from rlmlang.backend.gguf import read_gguf
 from rlmlang.backend.registry import (
     add_arguments,
     cmd_models,
+    default_name,
     file_sha256,
     list_models,
     load_registry,
@@ -43,6 +44,32 @@ def test_default_resolves_to_a_gguf():
     p = resolve_model(None)
     assert p.is_file()
     assert p.read_bytes()[:4] == b"GGUF"
+
+
+def test_rlm_model_chooses_the_default_for_every_command(monkeypatch):
+    monkeypatch.setenv("RLM_MODEL", "gemma3-270m")
+    assert default_name() == "gemma3-270m"
+    marked = [r["name"] for r in list_models() if r["default"]]
+    assert marked == ["gemma3-270m"]
+    monkeypatch.setenv("RLM_MODEL", "smollm2-135m")
+    assert resolve_model(None) == _smollm2()
+
+
+def test_rlm_model_naming_no_model_is_e_model(monkeypatch):
+    monkeypatch.setenv("RLM_MODEL", "gpt-17")
+    with pytest.raises(ModelError) as e:
+        resolve_model(None)
+    d = e.value.diagnostics[0]
+    assert d.code == "E_MODEL" and "RLM_MODEL" in d.message and "'gpt-17'" in d.message
+    assert "smollm2-135m" in (d.fix or "")
+
+
+def test_without_rlm_model_the_registry_file_decides(monkeypatch, tmp_path):
+    monkeypatch.delenv("RLM_MODEL")
+    reg = tmp_path / "registry.toml"
+    reg.write_text('default = "b"\n[models.a]\nsource = "file"\npath = "/x/a.gguf"\n'
+                   '[models.b]\nsource = "file"\npath = "/x/b.gguf"\n', encoding="utf-8")
+    assert default_name(load_registry(reg)) == "b"
 
 
 def test_gguf_header_metadata():
@@ -97,7 +124,8 @@ def _registry(tmp_path, body: str) -> Path:
     return p
 
 
-def test_missing_package_says_what_to_install(tmp_path):
+def test_missing_package_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.delenv("RLM_MODEL")
     reg = load_registry(_registry(tmp_path, """
 default = "ghost"
 [models.ghost]

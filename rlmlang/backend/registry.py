@@ -294,12 +294,23 @@ def _looks_like_path(s: str) -> bool:
     return "/" in s or os.sep in s or s.endswith(".gguf") or s.startswith((".", "~"))
 
 
+def default_name(registry: Registry | None = None) -> str:
+    """The model used when none is named: $RLM_MODEL (the user's standing choice), else
+    the registry's `default`."""
+    reg = registry or load_registry()
+    return os.environ.get("RLM_MODEL", "").strip() or reg.default
+
+
 def resolve_entry(name_or_path: str | None, registry: Registry | None = None
                   ) -> tuple[Path, ModelEntry | None]:
     """The checked GGUF path for a model name or path (None: the default), and its entry."""
     reg = registry or load_registry()
-    key = name_or_path or reg.default
+    key = name_or_path or default_name(reg)
     entry = reg.models.get(key)
+    if entry is None and not name_or_path and os.environ.get("RLM_MODEL", "").strip():
+        raise ModelError(f"RLM_MODEL names {key!r}, which is not listed in {reg.path}",
+                         fix="set RLM_MODEL to one of: " + ", ".join(reg.models) + ", or unset it",
+                         model=key)
     if entry is None:
         if _looks_like_path(key) or Path(key).expanduser().exists():
             p = Path(key).expanduser()
@@ -345,7 +356,7 @@ def list_models(registry: Registry | None = None) -> list[dict[str, Any]]:
     for e in reg.models.values():
         p = entry_path(e)
         out.append({
-            "name": e.name, "default": e.name == reg.default, "present": entry_present(e),
+            "name": e.name, "default": e.name == default_name(reg), "present": entry_present(e),
             "path": str(p) if p else None, "source": e.source, "licence": e.licence,
             "context_size": e.context_size, "chat_format": e.chat_format,
             "vocab_size": e.vocab_size, "parameters": e.parameters,
