@@ -164,3 +164,20 @@ class DiagnosticError(Exception):
     def code(self) -> str:
         """The (first) diagnostic's stable code, E_USAGE, E_MODEL, ...: what a caller tests."""
         return self.diagnostics[0].code if self.diagnostics else "E_INTERNAL"
+
+
+class RunError(Exception):
+    """Stops a running script with one diagnostic's code, message, fix and data.
+
+    Raised where the position is not known yet: by the VM for what the script
+    did (an integer overflow, a budget, a state key with no value) and by the
+    one door of effectful tools (a refusal, a timeout, a diverged replay). The
+    VM catches it and makes the Diagnostic at the instruction that was running.
+    """
+
+    def __init__(self, code: str, message: str, fix: str | None = None, **data: Any):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.fix = fix
+        self.data = data

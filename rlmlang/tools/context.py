@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rlmlang.diagnostics import DiagnosticError
+from rlmlang.diagnostics import DiagnosticError, RunError
 from rlmlang.tools.errors import ToolError
 from rlmlang.tools.registry import ToolSpec
 from rlmlang.types import Type, conforms, format_type
@@ -63,19 +63,10 @@ _ENCLOSING: contextvars.ContextVar[tuple[ToolContext, ...]] = \
     contextvars.ContextVar("rlm_enclosing_calls", default=())
 
 
-class ToolFailure(Exception):
-    """A tool call that did not produce a value: refused, failed, timed out, diverged.
-
-    `code` is a diagnostic code (E_TOOL, E_PERMISSION, E_DENIED); the VM turns
-    this into a diagnostic at the call's line and column.
-    """
-
-    def __init__(self, code: str, message: str, fix: str | None = None, **data: Any):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.fix = fix
-        self.data = data
+# A tool call that did not produce a value (refused, failed, timed out, diverged). One class
+# with the VM's run-time errors (diagnostics.RunError); this name stays for the call sites
+# here and in the tool and security tests.
+ToolFailure = RunError
 
 
 @dataclass

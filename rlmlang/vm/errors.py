@@ -15,17 +15,6 @@ from typing import Any
 from rlmlang.compiler import bytecode as bc
 
 
-class VMError(Exception):
-    """Raised inside the VM to stop with one diagnostic code and message."""
-
-    def __init__(self, code: str, message: str, fix: str | None = None, **data: Any):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.fix = fix
-        self.data = data
-
-
 class OutOfFuel(Exception):  # noqa: N818 (a signal, not an error of the program)
     """Fuel ran out; the VM decides whether that is E_FUEL or E_VERIFIER_BUG."""
 

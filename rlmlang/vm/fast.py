@@ -51,9 +51,10 @@ from rlmlang.compiler import bytecode as bc
 from rlmlang.compiler.bytecode import Bytecode
 from rlmlang.compiler.validate import stack_heights
 from rlmlang.cost import CHARS_PER_FUEL, size_fuel
+from rlmlang.diagnostics import RunError
 from rlmlang.tools.registry import size_of
 from rlmlang.vm import machine
-from rlmlang.vm.errors import OutOfFuel, VMError, kind, short
+from rlmlang.vm.errors import OutOfFuel, kind, short
 from rlmlang.vm.meter import (
     cast_charge,
     compare_charge,
@@ -1063,14 +1064,14 @@ def _globals(m: Any, tr: Translation, glb: list[Any], scalar: Any, lazy_range: i
     ctx = m.ctx
 
     def ovf(v: int) -> None:
-        raise VMError("E_RUNTIME", f"integer overflow: {short(v, 30)} does not fit in 64 bits")
+        raise RunError("E_RUNTIME", f"integer overflow: {short(v, 30)} does not fit in 64 bits")
 
     def unset_local(fi: int, a: int) -> None:
-        raise VMError("E_RUNTIME", f"'{funcs[fi].local_names[a]}' is used before it is "
+        raise RunError("E_RUNTIME", f"'{funcs[fi].local_names[a]}' is used before it is "
                       "given a value")
 
     def unset_global(a: int) -> None:
-        raise VMError("E_RUNTIME", f"'{prog.globals[a]}' is used before it is given a value")
+        raise RunError("E_RUNTIME", f"'{prog.globals[a]}' is used before it is given a value")
 
     def getiter(x: Any) -> Any:
         t = type(x)
@@ -1078,7 +1079,7 @@ def _globals(m: Any, tr: Translation, glb: list[Any], scalar: Any, lazy_range: i
             return iter(x)
         if t is dict:
             return iter(list(x))
-        raise VMError("E_RUNTIME", f"cannot loop over a {kind(x)}")
+        raise RunError("E_RUNTIME", f"cannot loop over a {kind(x)}")
 
     def rcost(a: int, b: int) -> int:
         entry = tools[a]
@@ -1120,7 +1121,7 @@ def _globals(m: Any, tr: Translation, glb: list[Any], scalar: Any, lazy_range: i
         m.state_allowed("state.read", key)
         v = ctx.state.get(key, unset)
         if v is unset:
-            raise VMError("E_RUNTIME", f"state.{key} has no value yet",
+            raise RunError("E_RUNTIME", f"state.{key} has no value yet",
                           f"assign state.{key} before reading it")
         return v
 

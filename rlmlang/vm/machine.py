@@ -31,14 +31,14 @@ from typing import Any
 from rlmlang.compiler import bytecode as bc
 from rlmlang.compiler.bytecode import Bytecode
 from rlmlang.cost import CHARS_PER_FUEL, DEFAULT_BUDGETS, size_fuel
-from rlmlang.diagnostics import Diagnostic, DiagnosticError, Span
-from rlmlang.tools.context import ToolContext, ToolFailure, invoke
+from rlmlang.diagnostics import Diagnostic, DiagnosticError, RunError, Span
+from rlmlang.tools.context import ToolContext, invoke
 from rlmlang.tools.errors import ToolError
 from rlmlang.tools.host.llm import llm_calls
 from rlmlang.tools.registry import Size, size_of
 from rlmlang.tools.values import display
 from rlmlang.types import FLOAT, Prim, Type, conforms, format_type, parse_type
-from rlmlang.vm.errors import OutOfFuel, VMError, explain, kind, short
+from rlmlang.vm.errors import OutOfFuel, explain, kind, short
 from rlmlang.vm.meter import (
     cast_charge,
     compare_charge,
@@ -178,10 +178,10 @@ class _Machine:
                 if name in ("print", "range"):
                     self.tools.append(None)  # the VM implements both itself
                     continue
-                raise VMError("E_TOOL", f"the script calls '{name}', which this host does not "
+                raise RunError("E_TOOL", f"the script calls '{name}', which this host does not "
                               "provide", "run it where the tool is registered")
             if spec.impl is None and not spec.effect:
-                raise VMError("E_TOOL", f"'{name}' has no implementation here (a stdlib "
+                raise RunError("E_TOOL", f"'{name}' has no implementation here (a stdlib "
                               "function must be expanded into the script before it is "
                               "checked: rlmlang.tools.stdlib.expand)")
             is_llm = bool(spec.effect and (name.startswith("llm.") or (
@@ -207,7 +207,7 @@ class _Machine:
         """
         size = deep_bytes([[new]])
         if size > self.max_memory:
-            raise VMError("E_BUDGET", f"a {kind(new)} of {len(new):,} items would take about "
+            raise RunError("E_BUDGET", f"a {kind(new)} of {len(new):,} items would take about "
                           f"{size:,} bytes, over the memory budget of {self.max_memory:,}",
                           "work on smaller pieces (chunks, slices) instead of one big value",
                           memory=size, budget=self.max_memory)
@@ -233,7 +233,7 @@ class _Machine:
         if type(n) is int and type(seq) in (str, list) and len(seq) * n > BIG:
             size = 64 + len(seq) * n * (1 if type(seq) is str else 8)
             if size > self.max_memory:
-                raise VMError("E_BUDGET", f"repeating a {kind(seq)} of {len(seq):,} items "
+                raise RunError("E_BUDGET", f"repeating a {kind(seq)} of {len(seq):,} items "
                               f"{n:,} times would take about {size:,} bytes, over the memory "
                               f"budget of {self.max_memory:,}", memory=size,
                               budget=self.max_memory)
@@ -246,7 +246,7 @@ class _Machine:
         if live > self.result.memory_peak:
             self.result.memory_peak = live
         if live > self.max_memory:
-            raise VMError("E_BUDGET", f"live values take about {live:,} bytes, over the memory "
+            raise RunError("E_BUDGET", f"live values take about {live:,} bytes, over the memory "
                           f"budget of {self.max_memory:,}",
                           "keep fewer or smaller values alive (drop what you no longer need)",
                           memory=live, budget=self.max_memory)
@@ -267,12 +267,12 @@ class _Machine:
             return
         ctx = self.ctx
         if ctx.state is None:
-            raise VMError("E_STATE", f"the script uses state.{key} but no state store is open",
+            raise RunError("E_STATE", f"the script uses state.{key} but no state store is open",
                           "run with a state store (rlm exec --state PATH)")
         if ctx.policy is not None:
             d = ctx.policy.check(kind_, key)
             if not d.allowed:
-                raise VMError(d.code or "E_PERMISSION",
+                raise RunError(d.code or "E_PERMISSION",
                               f"{'reading' if kind_ == 'state.read' else 'writing'} "
                               f"state.{key}: {d.reason} (checked again at run time)", d.fix)
         self.state_perm[(kind_, key)] = None
@@ -283,12 +283,12 @@ class _Machine:
         spec, _, _, _, is_llm = entry
         r = self.result
         if r.tool_calls >= self.max_tool_calls:
-            raise VMError("E_BUDGET", f"tool call budget of {self.max_tool_calls} is used up "
+            raise RunError("E_BUDGET", f"tool call budget of {self.max_tool_calls} is used up "
                           f"(calling {spec.name})", tool_calls=self.max_tool_calls)
         # llm.map makes one sub-model call per chunk (the verifier bounds it the same way).
         calls = llm_calls(spec, [size_of(a) for a in args]) if is_llm else 0
         if is_llm and r.llm_calls + calls > self.max_llm_calls:
-            raise VMError("E_BUDGET", f"sub-model call budget of {self.max_llm_calls} is used "
+            raise RunError("E_BUDGET", f"sub-model call budget of {self.max_llm_calls} is used "
                           f"up (calling {spec.name})", llm_calls=self.max_llm_calls)
         r.tool_calls += 1
         r.llm_calls += calls
@@ -306,7 +306,7 @@ class _Machine:
                 parsed = UNSET
             if parsed is not UNSET and conforms(parsed, t):
                 return parsed
-        raise VMError("E_RUNTIME", f"the value {short(value)} is not a {format_type(t)}",
+        raise RunError("E_RUNTIME", f"the value {short(value)} is not a {format_type(t)}",
                       f"check what produced it, or cast to the type it has ({kind(value)})")
 
     # ------------------------------------------------------------ the loop
@@ -348,7 +348,7 @@ class _Machine:
                 if op == 0:  # LOAD_LOCAL
                     v = lcl[a]
                     if v is UNSET:
-                        raise VMError("E_RUNTIME", f"'{funcs[fi].local_names[a]}' is used "
+                        raise RunError("E_RUNTIME", f"'{funcs[fi].local_names[a]}' is used "
                                       "before it is given a value")
                     stack[sp] = v
                     sp += 1
@@ -396,7 +396,7 @@ class _Machine:
                     t = type(v)
                     if t is int:
                         if v > MAX_INT or v < MIN_INT:
-                            raise VMError("E_RUNTIME", f"integer overflow: {short(v, 30)} does "
+                            raise RunError("E_RUNTIME", f"integer overflow: {short(v, 30)} does "
                                           "not fit in 64 bits")
                     elif t is str or t is list:
                         fuel -= 1 + len(v) // CHARS_PER_FUEL
@@ -466,7 +466,7 @@ class _Machine:
                 elif op == 23:  # LOAD_GLOBAL
                     v = glb[a]
                     if v is UNSET:
-                        raise VMError("E_RUNTIME", f"'{prog.globals[a]}' is used before it is "
+                        raise RunError("E_RUNTIME", f"'{prog.globals[a]}' is used before it is "
                                       "given a value")
                     stack[sp] = v
                     sp += 1
@@ -478,7 +478,7 @@ class _Machine:
                 elif op == 26:  # NEG
                     v = -stack[sp - 1]
                     if type(v) is int and v > MAX_INT:
-                        raise VMError("E_RUNTIME", "integer overflow in negation")
+                        raise RunError("E_RUNTIME", "integer overflow in negation")
                     stack[sp - 1] = v
                 elif op == 27:  # JUMP_IF_FALSE_OR_POP
                     if stack[sp - 1] is False:
@@ -539,7 +539,7 @@ class _Machine:
                             raise OutOfFuel
                         stack[sp - 1] = iter(list(x)).__next__
                     else:
-                        raise VMError("E_RUNTIME", f"cannot loop over a {kind(x)}")
+                        raise RunError("E_RUNTIME", f"cannot loop over a {kind(x)}")
                 elif op == 36:  # RANGE_ITER
                     args = stack[sp - b:sp]
                     sp -= b
@@ -618,7 +618,7 @@ class _Machine:
                     self.state_allowed("state.read", key)
                     v = self.ctx.state.get(key, UNSET)
                     if v is UNSET:
-                        raise VMError("E_RUNTIME", f"state.{key} has no value yet",
+                        raise RunError("E_RUNTIME", f"state.{key} has no value yet",
                                       f"assign state.{key} before reading it")
                     fuel -= state_charge(v)
                     if fuel < 0:
@@ -660,7 +660,7 @@ class _Machine:
                         t = type(x)
                         if t is int:
                             if x > MAX_INT or x < MIN_INT:
-                                raise VMError("E_RUNTIME", f"integer overflow: {short(x, 30)} "
+                                raise RunError("E_RUNTIME", f"integer overflow: {short(x, 30)} "
                                               "does not fit in 64 bits")
                         elif t is str:
                             fuel -= 1 + len(x) // CHARS_PER_FUEL
@@ -694,7 +694,7 @@ class _Machine:
         fn = self.prog.functions[fi]
         if isinstance(e, OutOfFuel):
             self._out_of_fuel(used, fn, pc)
-        elif isinstance(e, (VMError, ToolFailure)):
+        elif isinstance(e, RunError):  # the VM or a tool call stopped the run
             self._error(e.code, e.message, fn, pc, e.fix, e.data)
         elif isinstance(e, ToolError):  # a pure builtin refused its arguments
             self._error("E_TOOL", e.message, fn, pc, e.fix, e.data)
