@@ -10,7 +10,7 @@ import random
 
 import pytest
 
-import rlmlang.verify as verify
+import rlmlang.tools.registry as registry
 from rlmlang.tools.builtins import split_lines
 
 
@@ -21,10 +21,10 @@ def _by_list(text: str) -> tuple[int, int, int]:
 
 @pytest.mark.parametrize("chunk", [1, 3, 1 << 20])
 def test_text_shape_matches_split_lines(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
-    monkeypatch.setattr(verify, "_SHAPE_CHUNK", chunk)
+    monkeypatch.setattr(registry, "_SHAPE_CHUNK", chunk)
     rng = random.Random(chunk)
     texts = ["", "\n", "\r", "\r\n", "a\r", "ab\r\ncd\r\n", "x\n\ny", "long line\r\nx\n"]
     texts += ["".join(rng.choice(["a", "bc", "\n", "\r", "\r\n", "wxyz"])
                       for _ in range(rng.randint(0, 40))) for _ in range(3000)]
     for text in texts:
-        assert verify.text_shape.__wrapped__(text) == _by_list(text), repr(text)
+        assert registry.text_shape.__wrapped__(text) == _by_list(text), repr(text)

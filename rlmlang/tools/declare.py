@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rlmlang.cost import size_fuel, work
-from rlmlang.tools.registry import CostFn, Param, Permission, Size, SizeFn, ToolSpec
+from rlmlang.tools.registry import CostFn, Param, Permission, ResultBound, Size, SizeFn, ToolSpec
 from rlmlang.types import INT, UNKNOWN, DictT, ListT, RecordT, Type, parse_type
 
 
@@ -94,8 +94,9 @@ def tool(name: str, params: str, result: str, impl: Callable[..., Any] | None, d
          cost: CostFn, size: SizeFn, example: str = "", origin: str = "builtin",
          permission: Permission | None = None, effect: bool = False,
          result_type: Callable[[list[Type]], Type] | None = None,
-         prompt: bool = False, **extra: Any) -> ToolSpec:
-    """Declare one tool; `prompt=True` offers it in the model's prompt."""
+         prompt: bool = False, bound: ResultBound | None = None, **extra: Any) -> ToolSpec:
+    """Declare one tool; `prompt=True` offers it in the model's prompt; `bound` says what
+    the verifier may assume of the result beyond `size` (registry.ResultBound)."""
     ps, varkw = parse_params(params)
     ex = dict(extra)
     if result_type is not None:
@@ -104,7 +105,8 @@ def tool(name: str, params: str, result: str, impl: Callable[..., Any] | None, d
         ex["prompt"] = True
     return ToolSpec(name=name, params=ps, result=parse_type_any(result), cost=cost,
                     result_size=size, doc=doc.strip(), origin=origin, permission=permission,
-                    impl=impl, varkw=varkw, effect=effect, example=example.strip(), extra=ex)
+                    impl=impl, varkw=varkw, effect=effect, example=example.strip(), extra=ex,
+                    result_bound=bound)
 
 
 def infer_result(spec: ToolSpec, arg_types: list[Type]) -> Type:

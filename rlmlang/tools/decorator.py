@@ -12,7 +12,9 @@ the decorator reads everything a ToolSpec needs from it:
   the builtins), and the
   result's size bound, by default the arguments' size plus 1,000 (or
   `max_result`). The wrapper checks the bound on every call and refuses a
-  larger result, so the verifier's proof about sizes holds;
+  larger result, so the verifier's proof about sizes holds; `result_bound`
+  (a `registry.ResultBound`, e.g. `Pieces(count="separator", by=1)`) says
+  more, as the builtins do, and is checked on every call the same way;
 - the permission: `permission="weather.read"` (with `resource="city"`, the
   parameter that names what is touched; or `"weather.read:<city>"`, as
   `rlm tools` prints it) makes the tool effectful: it is recorded in the log,
@@ -36,7 +38,16 @@ from typing import Any
 
 from rlmlang.tools.declare import fuel
 from rlmlang.tools.errors import ToolError
-from rlmlang.tools.registry import CostFn, Param, Permission, Size, SizeFn, ToolSpec, size_of
+from rlmlang.tools.registry import (
+    CostFn,
+    Param,
+    Permission,
+    ResultBound,
+    Size,
+    SizeFn,
+    ToolSpec,
+    size_of,
+)
 from rlmlang.types import (
     BOOL,
     FLOAT,
@@ -85,7 +96,8 @@ def _default_size(result: Type, max_result: int | None) -> SizeFn:
 
 
 def _check_result(name: str, result_type: Type, size_fn: SizeFn, value: Any,
-                  args: tuple[Any, ...]) -> Any:
+                  args: tuple[Any, ...], declared: ResultBound | None = None,
+                  ordered: list[Any] | None = None) -> Any:
     if not conforms(value, result_type):
         raise ToolError(f"{name} returned {type(value).__name__}, not the "
                         f"{format_type(result_type)} it declares")
@@ -95,6 +107,9 @@ def _check_result(name: str, result_type: Type, size_fn: SizeFn, value: Any,
         if got > bound:
             raise ToolError(f"{name} returned {got:,} characters and items, more than the "
                             f"{bound:,} it declares", fix="pass less to it")
+    why = declared.admits(ordered or list(args), value) if declared is not None else None
+    if why is not None:
+        raise ToolError(f"{name} returned a result its declared bound does not admit: {why}")
     return value
 
 
@@ -123,19 +138,21 @@ def _permission(permission: str | None, resource: str | None,
 def tool(fn: Callable[..., Any] | None = None, *, name: str | None = None,
          permission: str | None = None, resource: str | None = None,
          cost: CostFn | int | None = None, max_result: int | None = None,
-         result_size: SizeFn | None = None, example: str = "",
-         doc: str | None = None) -> Any:
+         result_size: SizeFn | None = None, result_bound: ResultBound | None = None,
+         example: str = "", doc: str | None = None) -> Any:
     """Make `fn` a tool (`@tool` or `@tool(name="hello.greet", permission=...)`).
 
     `cost` is fuel: an int (the same for every call) or a function of the
     arguments' Sizes (it must be monotone: bigger arguments never cost
     less). `max_result` bounds a str, list or dict result (characters and
-    items in all); `result_size` replaces the bound with a function.
+    items in all); `result_size` replaces the bound with a function;
+    `result_bound` tells the verifier more (registry.ResultBound).
     """
 
     def make(f: Callable[..., Any]) -> Callable[..., Any]:
         spec = _spec(f, name=name, permission=permission, resource=resource, cost=cost,
-                     max_result=max_result, result_size=result_size, example=example, doc=doc)
+                     max_result=max_result, result_size=result_size,
+                     result_bound=result_bound, example=example, doc=doc)
         setattr(f, ATTRIBUTE, spec)
         return f
 
@@ -144,7 +161,8 @@ def tool(fn: Callable[..., Any] | None = None, *, name: str | None = None,
 
 def _spec(f: Callable[..., Any], *, name: str | None, permission: str | None,
           resource: str | None, cost: CostFn | int | None, max_result: int | None,
-          result_size: SizeFn | None, example: str, doc: str | None) -> ToolSpec:
+          result_size: SizeFn | None, result_bound: ResultBound | None, example: str,
+          doc: str | None) -> ToolSpec:
     tool_name = name or f.__name__
     where = f"tool {tool_name!r} ({f.__module__}.{f.__qualname__})"
     try:
@@ -189,12 +207,17 @@ def _spec(f: Callable[..., Any], *, name: str | None, permission: str | None,
             value = f(ctx, *args, **kwargs) if takes_ctx else f(*args, **kwargs)
         else:
             value = f(*args, **kwargs)
-        return _check_result(tool_name, result, size_fn, value, args)
+        ordered = None
+        if result_bound is not None:  # the arguments by position, defaults filled in
+            given = dict(zip((p.name for p in params), args, strict=False)) | kwargs
+            ordered = [given.get(p.name, p.default) for p in params]
+        return _check_result(tool_name, result, size_fn, value, args, result_bound, ordered)
 
     return ToolSpec(name=tool_name, params=tuple(params), result=result, cost=cost_fn,
                     result_size=size_fn, doc=text.split("\n\n", 1)[0].replace("\n", " "),
                     permission=perm, impl=impl, effect=perm is not None,
-                    example=example.strip(), extra={"python": f"{f.__module__}.{f.__qualname__}"})
+                    example=example.strip(), extra={"python": f"{f.__module__}.{f.__qualname__}"},
+                    result_bound=result_bound)
 
 
 def tools_of(obj: Any) -> list[ToolSpec] | None:

@@ -22,7 +22,7 @@ from rlmlang.tools import regex
 from rlmlang.tools.builtins import _kind, _need_str, _same_length_case
 from rlmlang.tools.declare import const_fuel, elem, fuel, length, scalar, tool, total
 from rlmlang.tools.errors import ToolError, preview
-from rlmlang.tools.registry import Size, ToolSpec
+from rlmlang.tools.registry import Pairs, Pieces, Size, ToolSpec
 from rlmlang.tools.values import DISPLAY_PER_UNIT, display
 from rlmlang.types import INT, STR, UNKNOWN, DictT, ListT, TupleT, Type
 
@@ -362,16 +362,18 @@ def pyform_specs() -> list[ToolSpec]:
     specs = [
         tool("enumerate", "xs: list[any], start: int = 0", "list[any]", _enumerate,
              "Pairs [i, x] of each item's position and the item: for i, x in enumerate(xs).",
-             cost=items_fuel(0), size=_pairs(lambda s: length(s, 0)),
+             cost=items_fuel(0), size=_pairs(lambda s: length(s, 0)), bound=Pairs("enumerate"),
              result_type=_pairs_enumerate,
              example="for i, line in enumerate(lines(context)):\n    print(i, line)"),
         tool("zip", "a: list[any], b: list[any]", "list[any]", _zip,
              "Pairs [a[i], b[i]] of two lists, as long as the shorter.",
              cost=items_fuel(0, 1), size=_pairs(lambda s: min(length(s, 0), length(s, 1))),
+             bound=Pairs("zip"),
              result_type=_pairs_zip, example="for name, n in zip(names, counts):\n    print(name)"),
         tool("items", "d: dict[str, any]", "list[any]", _items,
              "Pairs [key, value] of a dict, in order: for k, v in d.items().",
              cost=items_fuel(0), size=_pairs(lambda s: length(s, 0)), result_type=_pairs_items,
+             bound=Pairs("items"),
              example="for k, v in counts.items():\n    print(k, v)"),
         tool("any", "xs: list[bool]", "bool", _any, "Whether any of the bools is True.",
              cost=text1, size=scalar(), example="if any(x > 10 for x in xs):\n    print(1)"),
@@ -410,10 +412,11 @@ def pyform_specs() -> list[ToolSpec]:
              cost=fuel(0, factor=4), size=_format_size, example='print(format(3.14159, ".2f"))'),
         tool("split_max", "text: str, sep: str = '', maxsplit: int = -1", "list[str]",
              _split_max, "Like split, with at most maxsplit cuts from the left "
-             "(s.split(sep, maxsplit)).", cost=text2, size=_pieces,
+             "(s.split(sep, maxsplit)).", cost=text2, size=_pieces, bound=Pieces(),
              example='key, value = split_max(line, "=", 1)'),
         tool("rsplit", "text: str, sep: str = '', maxsplit: int = -1", "list[str]", _rsplit,
              "Like split, counting maxsplit from the right.", cost=text2, size=_pieces,
+             bound=Pieces(),
              example='name = rsplit(path, "/", 1)[-1]'),
         tool("lstrip", "text: str, chars: str = ''", "str", _strip_with("lstrip", "lstrip"),
              "The text without spaces (or chars) at its start.", cost=text2, size=_same_size,
@@ -446,6 +449,7 @@ def pyform_specs() -> list[ToolSpec]:
         tool("top_counts", "d: dict[str, float], n: int = -1", "list[any]", _most_common,
              "Pairs [key, count], largest count first (all, or the first n).",
              cost=fuel(0, factor=16), size=_pairs(lambda s: length(s, 0)),
+             bound=Pairs("items", limit=1),
              result_type=lambda ts: ListT(TupleT((STR, ts[0].value if ts and isinstance(
                  ts[0], DictT) else UNKNOWN))),
              example="top = top_counts(Counter(words(context)), 3)"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from rlmlang.cost import work
@@ -209,6 +210,186 @@ class Param:
     has_default: bool = False
 
 
+# ------------------------------------------------------------------ result bounds
+
+
+@lru_cache(maxsize=8)
+def text_shape(text: str) -> tuple[int, int, int]:
+    """(how many lines, the longest, their summed length), as lines(text) splits it.
+
+    Counted a megabyte of lines at a time, never as one list of every line:
+    that list costs about twice the text's own memory (measured: +17 MB of
+    peak RSS for an 8 MB context).
+    """
+    if not text:
+        return 0, 0, 0
+    ends = text.count("\n")
+    open_tail = not text.endswith("\n")  # a last line without its end
+    # Each "\r\n" drops its "\r" from a line, as does a lone "\r" ending the text.
+    total = len(text) - ends - text.count("\r\n") - (open_tail and text.endswith("\r"))
+    longest, start = 0, 0
+    while start < len(text):
+        cut = text.find("\n", start + _SHAPE_CHUNK)
+        end = len(text) if cut < 0 else cut + 1
+        piece = text[start:end]
+        parts = piece.split("\n")
+        m = max(map(len, parts))
+        if "\r" in piece and not any(len(p) == m and not p.endswith("\r") for p in parts):
+            m -= 1  # every longest line loses its "\r"
+        longest = max(longest, m)
+        start = end
+    return ends + open_tail, longest, total
+
+
+_SHAPE_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Length:
+    """The result is an int from 0 to the length of argument `of` (`len`)."""
+
+    of: int = 0
+
+    def admits(self, args: list[Any], value: Any) -> str | None:
+        x = args[self.of] if self.of < len(args) else None
+        if isinstance(x, (str, list, dict)) and not (isinstance(value, int)
+                                                     and 0 <= value <= len(x)):
+            return f"{value!r} is not from 0 to the length of its argument ({len(x)})"
+        return None
+
+
+@dataclass(frozen=True)
+class Digits:
+    """The result is the text of the int argument `of`: its digits and a sign (`str`)."""
+
+    of: int = 0
+
+    def admits(self, args: list[Any], value: Any) -> str | None:
+        x = args[self.of] if self.of < len(args) else None
+        if isinstance(x, int) and not isinstance(x, bool) and \
+                len(value) > len(str(abs(x))) + 1:
+            return f"{len(value)} characters, more than the digits of {x}"
+        return None
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """The result is a list of the ints from argument 0 up to (not including) argument 1,
+    or, with argument 1 not an int, from 0 up to argument 0 (`range`)."""
+
+    def admits(self, args: list[Any], value: Any) -> str | None:
+        lo, hi = (args[0], args[1]) if len(args) > 1 and isinstance(args[1], int) \
+            else (0, args[0] if args else 0)
+        if not (isinstance(lo, int) and isinstance(hi, int)):
+            return None
+        if len(value) > max(0, hi - lo) or any(not lo <= v < hi for v in value):
+            return f"not a list of at most {max(0, hi - lo)} ints from {lo} up to {hi}"
+        return None
+
+
+# How many pieces a Pieces result can have, beyond what result_size says.
+PIECE_COUNTS = ("", "lines", "rows", "words", "separator", "chunks")
+
+
+@dataclass(frozen=True)
+class Pieces:
+    """The result is a list of pieces cut out of the str argument `of`.
+
+    Each piece is a part of that text (so a piece of one line of it stays in
+    that line), and their lengths add up to at most its length. `count`
+    bounds how many there are, for a text of L characters:
+
+    - "lines": one per line: at most L, and for a known text its lines, each
+      no longer than its longest line (`lines`, `find_lines`);
+    - "rows": at most L (`column`);
+    - "words": at most (L + 1) // 2, or a known text's words (`words`);
+    - "separator": the parts between the separator in argument `by`: at most
+      L // k + 1 for one of k characters, the occurrences in a known text (or
+      in the busiest line of one) + 1, and words for "" (`split`);
+    - "chunks": pieces of at most argument `by` characters (`chunks`);
+    - "": as many as `result_size` says.
+    """
+
+    of: int = 0
+    count: str = ""
+    by: int = 1
+
+    def __post_init__(self) -> None:
+        if self.count not in PIECE_COUNTS:
+            raise ValueError(f"Pieces count {self.count!r}: one of {PIECE_COUNTS}")
+
+    def admits(self, args: list[Any], value: Any) -> str | None:
+        text = args[self.of] if self.of < len(args) else None
+        if not isinstance(text, str):
+            return None
+        n = len(text)
+        if not all(isinstance(p, str) for p in value):
+            return "not a list of str"
+        if sum(map(len, value)) > n:
+            return f"its pieces add up to more than the {n:,} characters of the text"
+        most, longest = len(value), n  # "": as many as result_size says (checked there)
+        by = args[self.by] if self.by < len(args) else None
+        if self.count == "rows":
+            most = n
+        elif self.count == "lines":
+            most, longest, _ = text_shape(text)
+        elif self.count == "words" or (self.count == "separator" and by == ""):
+            most = len(text.split()) if self.count == "words" else (n + 1) // 2
+        elif self.count == "separator" and isinstance(by, str):
+            most = text.count(by) + 1
+        elif self.count == "chunks" and isinstance(by, int) and by > 0:
+            most, longest = -(-n // by), by
+        if len(value) > most or any(len(p) > longest for p in value):
+            return f"{len(value):,} pieces, more (or longer) than it declares ({self.count})"
+        return None
+
+
+PAIR_KINDS = ("items", "enumerate", "zip")
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """The result is a list of [a, b] pairs, each position keeping its own bound:
+
+    - "items": [key, value] of the dict argument 0 (`items`);
+    - "enumerate": [index, item] of the list argument 0, indices from argument 1;
+    - "zip": [item of list argument 0, item of list argument 1];
+
+    at most as many as the argument `limit` says, where that is an int >= 0
+    (`top_counts`).
+    """
+
+    of: str
+    limit: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.of not in PAIR_KINDS:
+            raise ValueError(f"Pairs of {self.of!r}: one of {PAIR_KINDS}")
+
+    def admits(self, args: list[Any], value: Any) -> str | None:
+        x = args[0] if args else None
+        if self.of == "items" and isinstance(x, dict):
+            ok = all(p[0] in x and p[1] == x[p[0]] for p in value)
+        elif self.of == "enumerate" and isinstance(x, list):
+            start = args[1] if len(args) > 1 and isinstance(args[1], int) else 0
+            ok = all(0 <= p[0] - start < len(x) and p[1] == x[p[0] - start] for p in value)
+        elif self.of == "zip" and isinstance(x, list) and len(args) > 1:
+            ok = len(value) <= min(len(x), len(args[1])) and all(
+                p == [a, b] for p, a, b in zip(value, x, args[1], strict=False))
+        else:
+            return None
+        cap = args[self.limit] if self.limit is not None and self.limit < len(args) else -1
+        if isinstance(cap, int) and cap >= 0 and len(value) > cap:
+            ok = False
+        return None if ok else f"not the {self.of} pairs of its arguments"
+
+
+# What the verifier may assume of a tool's result beyond its `result_size`: one of these,
+# declared on the tool (never known by its name), so a plugin's result is bounded as
+# tightly as a builtin's. `admits(args, value)` is the same promise checked on values.
+ResultBound = Length | Digits | Numbers | Pieces | Pairs
+
+
 @dataclass(frozen=True)
 class ToolSpec:
     name: str  # as scripts write it: "len", "fs.read", "llm.predict"
@@ -226,6 +407,8 @@ class ToolSpec:
     example: str = ""
     # Extra data stages may need (e.g. a stdlib function's verified AST).
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    # What the verifier may assume of the result beyond result_size (see ResultBound).
+    result_bound: ResultBound | None = None
 
     def signature(self) -> str:
         parts = []

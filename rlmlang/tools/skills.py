@@ -42,7 +42,7 @@ from rlmlang.tools.regex import (
     lines_matching,
     matches,
 )
-from rlmlang.tools.registry import Size, ToolSpec
+from rlmlang.tools.registry import Pieces, Size, ToolSpec
 from rlmlang.tools.tables import field_of, table_of
 from rlmlang.tools.values import display, matcher, numbers_in, parse_number, to_int_value
 
@@ -588,7 +588,7 @@ def skill_specs() -> list[ToolSpec]:
                      'submit(value_after(line, "access code"))'),
         tool("find_lines", "text: str, phrase: str, also: str = ''", "list[str]", _find_lines,
              "Every line that mentions phrase (and also, if given; any case).",
-             cost=per_line, size=_lines_size,
+             cost=per_line, size=_lines_size, bound=Pieces(count="lines"),
              prompt=True, example='for line in find_lines(context, "error"):\n    print(line)'),
         tool("count_lines", "text: str, phrase: str, also: str = ''", "int", _count_lines,
              "How many lines mention phrase (and also, if given; any case).",
@@ -602,6 +602,7 @@ def skill_specs() -> list[ToolSpec]:
         tool("column", "text: any, col: any, sep: str = ''", "list[str]", _column,
              "The cells of one column (a number from 0, or a header name), of a text or "
              "of records.", cost=parse, size=_column_size, prompt=True,
+             bound=Pieces(count="rows"),
              example='names = column(context, "name")'),
         tool("count_rows", "text: str, col: any, value: any, sep: str = ''", "int",
              _count_rows, "How many rows have value in column col (a number from 0, or a "

@@ -14,7 +14,6 @@ solver `unknown` is a rejection (E_UNPROVEN), never an acceptance.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from rlmlang.check import CheckedScript
@@ -23,7 +22,7 @@ from rlmlang.diagnostics import Diagnostic
 from rlmlang.policy import Policy
 from rlmlang.syntax import ast
 from rlmlang.syntax.printer import print_expr
-from rlmlang.tools.registry import Size
+from rlmlang.tools.registry import Size, text_shape
 from rlmlang.types import INT, Type
 from rlmlang.verify import solver
 from rlmlang.verify.cost import Analyzer
@@ -64,37 +63,6 @@ class VerifyResult:
     @property
     def ok(self) -> bool:
         return self.program is not None
-
-
-_SHAPE_CHUNK = 1 << 20
-
-
-@lru_cache(maxsize=8)
-def text_shape(text: str) -> tuple[int, int, int]:
-    """(how many lines, the longest, their summed length), as lines(text) splits it.
-
-    Counted a megabyte of lines at a time, never as one list of every line:
-    that list costs about twice the text's own memory (measured: +17 MB of
-    peak RSS for an 8 MB context).
-    """
-    if not text:
-        return 0, 0, 0
-    ends = text.count("\n")
-    open_tail = not text.endswith("\n")  # a last line without its end
-    # Each "\r\n" drops its "\r" from a line, as does a lone "\r" ending the text.
-    total = len(text) - ends - text.count("\r\n") - (open_tail and text.endswith("\r"))
-    longest, start = 0, 0
-    while start < len(text):
-        cut = text.find("\n", start + _SHAPE_CHUNK)
-        end = len(text) if cut < 0 else cut + 1
-        piece = text[start:end]
-        parts = piece.split("\n")
-        m = max(map(len, parts))
-        if "\r" in piece and not any(len(p) == m and not p.endswith("\r") for p in parts):
-            m -= 1  # every longest line loses its "\r"
-        longest = max(longest, m)
-        start = end
-    return ends + open_tail, longest, total
 
 
 def input_av(t: Type, size: Size | None, value: object = None, has_value: bool = False) -> AV:

@@ -1,10 +1,14 @@
-"""The abstract result of a builtin or tool call, from its arguments' abstract values.
+"""The abstract result of a tool call, from its arguments' abstract values.
 
-A tool declares an upper bound of its result's `Size` (`ToolSpec.result_size`);
-for some builtins the verifier knows more: `len` is an interval, `range` a
-list of ints in an interval, the pieces of a text (`lines`, `split`, ...)
-add up to at most the text and are counted by lines, words or separators,
-pairs (`items`, `enumerate`, `zip`) keep each position's own bound.
+Every tool declares an upper bound of its result's `Size` (`result_size`).
+A tool may also declare what more the verifier may assume
+(`ToolSpec.result_bound`, one of the forms in tools/registry.py): an int from
+0 to an argument's length (`Length`), the digits of an int (`Digits`), the
+ints of a range (`Numbers`), pieces cut out of a text that add up to at most
+it and are counted by lines, words, separators or chunks (`Pieces`), pairs
+whose positions keep their own bounds (`Pairs`). This module reads that
+declaration, never a tool's name, so a plugin that declares one is bounded
+as tightly as a builtin.
 """
 
 from __future__ import annotations
@@ -12,42 +16,104 @@ from __future__ import annotations
 from typing import Any
 
 from rlmlang.syntax import ast
-from rlmlang.tools.registry import Size, ToolSpec
+from rlmlang.tools.registry import Digits, Length, Numbers, Pairs, Pieces, Size, ToolSpec
 from rlmlang.types import Type
 from rlmlang.verify.proof import num
 from rlmlang.verify.sizes import AV, INF, Num, clamp, fmt, join
-from rlmlang.verify.values import from_size, top_of
-
-# Builtins whose result is a list of pieces of one str argument (its position):
-# the pieces' sizes sum to at most that argument's size.
-_SPLITTERS = {"lines": 0, "split": 0, "split_max": 0, "rsplit": 0, "words": 0, "chunks": 0,
-              "regex_findall": 1,
-              "find_lines": 0, "column": 0}
+from rlmlang.verify.values import from_size
 
 
-def _piece_count(name: str, size: Num, a: list[AV], declared: Num) -> Num:
-    """How many pieces a text of `size` characters can give (tighter than declared).
+def call_result(e: ast.Call, spec: ToolSpec, a: list[AV], sizes: list[Size], t: Type | None,
+                problem: Any) -> AV:
+    """The abstract result of `e`, a call of `spec` with arguments `a` (sizes: their
+    Sizes) whose type is t; `problem(node, message, fix, **data)` reports a size problem."""
+    bound = spec.result_bound
+    if isinstance(bound, Length) and len(a) > bound.of:
+        x = a[bound.of]
+        return AV("int", 0, x.size if x.kind in ("str", "list", "dict") else INF)
+    if isinstance(bound, Numbers) and a:
+        return _numbers(e, spec, a, problem)
+    if isinstance(bound, Pieces) and len(a) > bound.of and a[bound.of].kind == "str":
+        return _pieces(bound, spec, a, sizes, t)
+    if isinstance(bound, Pairs) and a:
+        pairs = _pairs(bound, a)
+        if pairs is not None:
+            return pairs
+    if isinstance(bound, Digits) and len(a) > bound.of and a[bound.of].kind == "int":
+        m = max(abs(a[bound.of].lo), abs(a[bound.of].hi))
+        return AV("str", size=len(str(int(m))) + 1 if m != INF else 20)
+    try:
+        rs = spec.result_size(sizes)
+    except Exception:  # noqa: BLE001 - a tool's size function bug is a verifier limit
+        rs = Size(clamp(INF), clamp(INF))
+    size = INF if rs.len >= clamp(INF) else rs.len
+    elem = INF if rs.elem >= clamp(INF) else rs.elem
+    total = None if rs.sum is None or rs.sum >= clamp(INF) else rs.sum
+    if any(x.kind in ("str", "list", "dict") and x.size == INF for x in a):
+        size = elem = INF
+        total = None
+    return from_size(t, Size(size, elem, total))  # type: ignore[arg-type]
+
+
+def _numbers(e: ast.Call, spec: ToolSpec, a: list[AV], problem: Any) -> AV:
+    """`range(stop)` or `range(start, stop)`: the ints between, at most RANGE_LIMIT."""
+    if len(a) >= 2 and a[1].kind == "int":
+        start, stop = a[0], a[1]
+    else:
+        start, stop = AV("int", 0, 0), a[0]
+    count = max(0, stop.hi - start.lo) if stop.kind == "int" else INF
+    if count > RANGE_LIMIT:
+        problem(e, f"{spec.name}(...) can hold up to {fmt(count)} numbers "
+                f"(limit {fmt(RANGE_LIMIT)})",
+                "bound the range: check the count with if first, or iterate "
+                "a smaller collection", bound=num(count))
+    return AV("list", size=count, elem=AV("int", start.lo, stop.hi - 1))
+
+
+def _pieces(bound: Pieces, spec: ToolSpec, a: list[AV], sizes: list[Size],
+            t: Type | None) -> AV:
+    """Pieces of the text `a[bound.of]`: they add up to at most it (see Pieces)."""
+    src = a[bound.of]
+    if bound.count == "chunks":
+        out = _chunks(src, a[bound.by] if len(a) > bound.by else AV("int"))
+    else:
+        out = from_size(t, spec.result_size(sizes))
+    el = out.elem if out.elem is not None else AV("str", size=src.size)
+    if src.shape is not None and bound.count == "lines":
+        # An input whose value is known: its real lines (or fewer of them).
+        count, longest, total = src.shape
+        return AV("list", size=min(out.size, count),
+                  elem=AV("str", size=min(el.size, longest), line_of=src.text),
+                  sum=total)
+    # A piece of a line of a known text is in that line: its counts bound it too.
+    return AV("list", size=_piece_count(bound, src, a, out.size),
+              elem=AV("str", size=min(el.size, src.size), line_of=src.line_of),
+              sum=src.size)
+
+
+def _piece_count(bound: Pieces, src: AV, a: list[AV], declared: Num) -> Num:
+    """How many pieces a text of `src.size` characters can give (tighter than declared).
 
     A text of L >= 1 characters has at most L lines (a final line end adds no
     line), so at most L matching lines or table rows; words need a space
     between them, so at most (L+1)//2; a known separator of k characters
     occurs at most L//k times.
     """
+    size = src.size
     if size == INF:
         return declared
-    if name in ("lines", "find_lines", "column"):
+    if bound.count in ("lines", "rows"):
         return min(declared, size)
-    sep = a[1].pieces if name == "split" and len(a) > 1 else None
-    known = a[0].text if a else None
-    line_of = a[0].line_of if a else None
-    if name == "words" and known is not None:
+    sep = a[bound.by].pieces if bound.count == "separator" and len(a) > bound.by else None
+    known, line_of = src.text, src.line_of
+    if bound.count == "words" and known is not None:
         return min(declared, word_count(known))
-    if name == "split" and sep is not None and len(sep) == 1 and isinstance(sep[0], str) \
+    if sep is not None and len(sep) == 1 and isinstance(sep[0], str) \
             and sep[0] != "" and (known is not None or line_of is not None):
         # A known text: its pieces counted; a line of one: at most its busiest line's.
         return min(declared, separators(known if known is not None else line_of, sep[0],
                                         per_line=known is None) + 1)
-    if name == "words" or (sep is not None and sep == ("",)):
+    if bound.count == "words" or (sep is not None and sep == ("",)):
         return min(declared, (size + 1) // 2)
     if sep is not None and len(sep) == 1 and isinstance(sep[0], str):
         return min(declared, size // len(sep[0]) + 1)
@@ -94,87 +160,29 @@ def separators(text: str, sep: str, per_line: bool) -> int:
     return got
 
 
-def call_result(e: ast.Call, spec: ToolSpec, a: list[AV], sizes: list[Size], t: Type | None,
-                problem: Any) -> AV:
-    """The abstract result of `e`, a call of `spec` with arguments `a` (sizes: their
-    Sizes) whose type is t; `problem(node, message, fix, **data)` reports a size problem."""
-    name = spec.name
-    if name == "len" and a:
-        return AV("int", 0, a[0].size if a[0].kind in ("str", "list", "dict") else INF)
-    if name == "range" and a:
-        if len(a) >= 2 and a[1].kind == "int":
-            start, stop = a[0], a[1]
-        else:
-            start, stop = AV("int", 0, 0), a[0]
-        count = max(0, stop.hi - start.lo) if stop.kind == "int" else INF
-        if count > RANGE_LIMIT:
-            problem(e, f"range(...) can hold up to {fmt(count)} numbers "
-                    f"(limit {fmt(RANGE_LIMIT)})",
-                    "bound the range: check the count with if first, or iterate "
-                    "a smaller collection", bound=num(count))
-        return AV("list", size=count, elem=AV("int", start.lo, stop.hi - 1))
-    if name in _SPLITTERS and len(a) > _SPLITTERS[name] and \
-            a[_SPLITTERS[name]].kind == "str":
-        src = a[_SPLITTERS[name]]
-        if name == "chunks":
-            out = _chunks(a)
-        else:
-            out = from_size(t, spec.result_size(sizes))
-        el = out.elem if out.elem is not None else AV("str", size=src.size)
-        if src.shape is not None and name in ("lines", "find_lines"):
-            # An input whose value is known: its real lines (or fewer of them).
-            count, longest, total = src.shape
-            return AV("list", size=min(out.size, count),
-                      elem=AV("str", size=min(el.size, longest), line_of=src.text),
-                      sum=total)
-        # A piece of a line of a known text is in that line: its counts bound it too.
-        return AV("list", size=_piece_count(name, src.size, a, out.size),
-                  elem=AV("str", size=min(el.size, src.size), line_of=src.line_of),
-                  sum=src.size)
-    if name in ("items", "enumerate", "zip", "top_counts") and a:
-        pairs = _pairs(name, a)
-        if pairs is not None:
-            return pairs
-    if name == "str" and a and a[0].kind == "int":
-        m = max(abs(a[0].lo), abs(a[0].hi))
-        return AV("str", size=len(str(int(m))) + 1 if m != INF else 20)
-    if name == "int" or name == "float":
-        return top_of(t)
-    try:
-        rs = spec.result_size(sizes)
-    except Exception:  # noqa: BLE001 - a tool's size function bug is a verifier limit
-        rs = Size(clamp(INF), clamp(INF))
-    size = INF if rs.len >= clamp(INF) else rs.len
-    elem = INF if rs.elem >= clamp(INF) else rs.elem
-    total = None if rs.sum is None or rs.sum >= clamp(INF) else rs.sum
-    if any(x.kind in ("str", "list", "dict") and x.size == INF for x in a):
-        size = elem = INF
-        total = None
-    return from_size(t, Size(size, elem, total))  # type: ignore[arg-type]
-
-
-def _pairs(name: str, a: list[AV]) -> AV | None:
-    """items(d), enumerate(xs), zip(a, b), top_counts(d): lists of pairs whose
-    positions keep their own bounds (the key's length, the item, the index)."""
+def _pairs(bound: Pairs, a: list[AV]) -> AV | None:
+    """Lists of pairs whose positions keep their own bounds (the key's length, the
+    item, the index): see Pairs."""
     x = a[0]
     if x.kind not in ("list", "dict"):
         return None
-    if name in ("items", "top_counts"):
+    if bound.of == "items":
         if x.kind != "dict":
             return None
         key = AV("str", size=x.hi if x.hi != INF and x.hi > 0 else INF)
         val = x.elem if x.elem is not None else AV("any")
         n = x.size
-        if name == "top_counts" and len(a) > 1 and a[1].kind == "int" and a[1].lo >= 0:
-            n = min(n, a[1].hi)
+        lim = bound.limit
+        if lim is not None and len(a) > lim and a[lim].kind == "int" and a[lim].lo >= 0:
+            n = min(n, a[lim].hi)
         first, second, total = key, val, x.sum
-    elif name == "enumerate":
+    elif bound.of == "enumerate":
         start = a[1] if len(a) > 1 and a[1].kind == "int" else AV("int", 0, 0)
         n = x.size
         first = AV("int", start.lo, start.hi + max(0, n - 1) if n != INF else INF)
         second = x.elem if x.elem is not None else AV("any")
         total = x.sum + n if x.sum != INF else INF
-    else:
+    elif bound.of == "zip":
         y = a[1] if len(a) > 1 else None
         if y is None or y.kind != "list":
             return None
@@ -182,14 +190,16 @@ def _pairs(name: str, a: list[AV]) -> AV | None:
         first = x.elem if x.elem is not None else AV("any")
         second = y.elem if y.elem is not None else AV("any")
         total = x.sum + y.sum if INF not in (x.sum, y.sum) else INF
+    else:
+        return None
     pair = AV("list", size=2, elem=join(first, second), items=(first, second),
               sum=first.total + second.total)
     return AV("list", size=n, elem=pair, sum=total + 2 * n if total != INF else INF)
 
 
-def _chunks(a: list[AV]) -> AV:
-    step = a[1] if len(a) > 1 else AV("int")
+def _chunks(text: AV, step: AV) -> AV:
+    """Pieces of at most `step` characters: as many as the text needs at the least step."""
     lo = max(1, step.lo) if step.kind == "int" else 1
-    count = a[0].size if a[0].size == INF else -(-int(a[0].size) // int(lo))
-    el = min(a[0].size, step.hi) if step.kind == "int" else a[0].size
-    return AV("list", size=count, elem=AV("str", size=el), sum=a[0].size)
+    count = text.size if text.size == INF else -(-int(text.size) // int(lo))
+    el = min(text.size, step.hi) if step.kind == "int" else text.size
+    return AV("list", size=count, elem=AV("str", size=el), sum=text.size)
