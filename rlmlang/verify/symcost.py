@@ -17,6 +17,10 @@ one Z3 term for the script's fuel, over the int inputs and int variables:
 - ints assigned from int arithmetic keep their Z3 term; anything else, and
   whatever a loop or a branch assigns, becomes a fresh symbol (any value).
 
+Expressions and conditions are encoded by encode.py (the encoder termination.py
+uses too); here a name resolves to its last int term, an int input's symbol,
+or the length of an input the script never changes.
+
 Every part is an upper bound of what the VM meters on that path, so if
 `C > budget` is unsat under the inputs' facts, the budget holds (proof "by
 z3"); sat gives concrete inputs for the counterexample; unknown (the rlimit
@@ -25,7 +29,6 @@ ran out, typically on products of unknowns) is E_UNPROVEN, never accepted.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,8 +39,9 @@ from rlmlang.syntax.printer import print_expr
 from rlmlang.types import INT
 from rlmlang.verify import solver
 from rlmlang.verify.cost import Analyzer
+from rlmlang.verify.encode import Encoder
 from rlmlang.verify.sizes import AV, INF, Num
-from rlmlang.verify.termination import assigned_in, nonlinear_terms_of
+from rlmlang.verify.termination import assigned_in
 
 _SIMPLE = (ast.Assign, ast.AugAssign, ast.ExprStmt, ast.Submit, ast.Fail, ast.Return,
            ast.Break, ast.Continue, ast.Pass)
@@ -62,19 +66,16 @@ class _Builder:
         self.changed = _changed_names(script) if script is not None else set(inputs)
         self.facts: list[z3.BoolRef] = []
         self.syms: dict[str, z3.ArithRef] = {}  # input name (or len(input)) -> symbol
-        self.ids = itertools.count()
-        self.nonlinear: list[str] = []
+        self.enc = Encoder(self.resolve)
+        self.nonlinear = self.enc.nonlinear  # the comparisons', then the loops' too
         # range(...) of each for loop whose bounds are int terms: (path condition, count)
         self.ranges: dict[int, tuple[list[Any], Any]] = {}
 
     # -- values
 
-    def fresh(self, hint: str) -> z3.ArithRef:
-        return z3.Int(f"{hint}~{next(self.ids)}")
-
     def const(self, fuel: Num) -> z3.ArithRef:
         if fuel == INF:
-            v = self.fresh("unbounded")
+            v = Encoder.fresh("unbounded")
             self.facts.append(v >= 0)
             return v
         return z3.IntVal(int(fuel))
@@ -90,58 +91,22 @@ class _Builder:
                 self.facts.append(v <= int(hi))
         return v
 
-    def int_(self, e: ast.Expr, env: dict[str, Any]) -> Any:
-        if isinstance(e, ast.Const) and isinstance(e.value, int) and not isinstance(e.value, bool):
-            return z3.IntVal(e.value)
-        if isinstance(e, ast.Name):
-            if e.id in env:
-                return env[e.id]
-            av = self.inputs.get(e.id)
-            if av is not None and av.kind == "int":
-                return self.input_sym(e.id, av, False)
-            return None
-        if isinstance(e, ast.Neg):
-            x = self.int_(e.operand, env)
-            return None if x is None else -x
-        if isinstance(e, ast.BinOp) and e.op in "+-*":
-            a, b = self.int_(e.left, env), self.int_(e.right, env)
-            if a is None or b is None:
-                return None
-            return a + b if e.op == "+" else (a - b if e.op == "-" else a * b)
-        if isinstance(e, ast.BinOp) and e.op in ("//", "%") and isinstance(e.right, ast.Const) \
-                and isinstance(e.right.value, int) and e.right.value > 0:
-            a = self.int_(e.left, env)
-            if a is None:
-                return None
-            return a / e.right.value if e.op == "//" else a % e.right.value
-        if isinstance(e, ast.Call) and e.func == "len" and len(e.args) == 1 \
-                and isinstance(e.args[0], ast.Name):
-            name = e.args[0].id
+    def resolve(self, key: str, env: dict[str, Any]) -> Any:
+        """The encoder's name resolver: an int variable's last term, an int input's symbol,
+        or the length of an input the script leaves as it is."""
+        if key.startswith("len("):
+            name = key[4:-1]
             av = self.inputs.get(name)
             if name not in env and name not in self.changed and av is not None and \
                     av.kind in ("str", "list", "dict"):
-                return self.input_sym(f"len({name})", av, True)
+                return self.input_sym(key, av, True)
+            return None
+        if key in env:
+            return env[key]
+        av = self.inputs.get(key)
+        if av is not None and av.kind == "int":
+            return self.input_sym(key, av, False)
         return None
-
-    def int_or_fresh(self, e: ast.Expr, env: dict[str, Any], hint: str) -> z3.ArithRef:
-        v = self.int_(e, env)
-        return v if v is not None else self.fresh(hint)
-
-    def bool_(self, e: ast.Expr, env: dict[str, Any]) -> z3.BoolRef:
-        if isinstance(e, ast.Const) and isinstance(e.value, bool):
-            return z3.BoolVal(e.value)
-        if isinstance(e, ast.Compare) and e.op in ("<", "<=", ">", ">=", "==", "!="):
-            a, b = self.int_(e.left, env), self.int_(e.right, env)
-            if a is not None and b is not None:
-                self.nonlinear.extend(nonlinear_terms_of(e))
-                return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "==": a == b,
-                        "!=": a != b}[e.op]
-        if isinstance(e, ast.BoolOp):
-            a, b = self.bool_(e.left, env), self.bool_(e.right, env)
-            return z3.And(a, b) if e.op == "and" else z3.Or(a, b)
-        if isinstance(e, ast.Not):
-            return z3.Not(self.bool_(e.operand, env))
-        return z3.Bool(f"cond~{next(self.ids)}")
 
     # -- statements: (cost term, env after, whether every path ends here)
 
@@ -160,7 +125,7 @@ class _Builder:
         types = self.an.frame_types
         for n in names:
             if types.get(n) == INT or n in env:
-                env[n] = self.fresh(n)
+                env[n] = Encoder.fresh(n)
         return env
 
     def stmt(self, s: ast.Stmt, env: dict[str, Any], pc: list[Any]) -> tuple[Any, dict, bool]:
@@ -177,7 +142,7 @@ class _Builder:
                     ast.BinOp(s.op, s.target, s.value)
                 env = dict(env)
                 if an.frame_types.get(name) == INT:
-                    env[name] = self.int_or_fresh(value, env, name)
+                    env[name] = self.enc.int_or_fresh(value, env, name)
                 else:
                     env.pop(name, None)
             return cost, env, isinstance(s, _ENDS)
@@ -199,7 +164,7 @@ class _Builder:
         for i, (cond, body) in enumerate(s.branches):
             if i >= len(conds):
                 break  # not reached (an earlier branch always taken)
-            b = self.bool_(cond, env)
+            b = self.enc.bool_(cond, env)
             c, _, ends = self.block(body, env, pc + before + [b])
             before.append(z3.Not(b))
             all_end = all_end and ends
@@ -227,12 +192,12 @@ class _Builder:
         it = s.iter
         if isinstance(it, ast.Call) and it.func == "range" and 1 <= len(it.args) <= 2 \
                 and not it.kwargs:
-            lo = self.int_(it.args[0], env) if len(it.args) == 2 else z3.IntVal(0)
-            hi = self.int_(it.args[-1], env)
+            lo = self.enc.int_(it.args[0], env) if len(it.args) == 2 else z3.IntVal(0)
+            hi = self.enc.int_(it.args[-1], env)
             if lo is not None and hi is not None:
                 k = z3.If(hi > lo, hi - lo, 0)
                 self.ranges[id(it)] = (list(pc), k)
-                v = self.fresh(s.var)
+                v = Encoder.fresh(s.var)
                 inner[s.var] = v
                 body, _, _ = self.block(s.body, inner, pc + [lo <= v, v < hi])
                 if not z3.is_int_value(z3.simplify(k)) and \
@@ -259,11 +224,11 @@ class _Builder:
         total = self.const(rec.total.fuel)
         if res is not None and res.status == "proven" and res.measure is not None \
                 and id(s) in an.node_fuel:
-            m = self.int_(res.measure, env)
+            m = self.enc.int_(res.measure, env)
             if m is not None:
                 k = z3.If(m + 1 > 0, m + 1, 0)
                 inner = self.havoc(env, assigned)
-                body, _, _ = self.block(s.body, inner, pc + [self.bool_(s.cond, inner)])
+                body, _, _ = self.block(s.body, inner, pc + [self.enc.bool_(s.cond, inner)])
                 alt = (k + 1) * self.const(an.node_fuel[id(s)]) + k * body
                 total = alt if rec.total.fuel == INF else z3.If(alt < total, alt, total)
         return total, self.havoc(env, assigned), False

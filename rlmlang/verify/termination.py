@@ -8,7 +8,9 @@ that goes round again (*strictly decreasing*). Each is one Z3 query over the
 loop's effect on its int variables:
 
 - the state before an iteration is a set of fresh Z3 ints, one per int
-  variable and one `len(x)` per str/list/dict variable (>= 0);
+  variable and one `len(x)` per str/list/dict variable (>= 0); expressions
+  and conditions are encoded by encode.py, whose names resolve to these (or
+  to their SSA versions);
 - the body is turned into SSA: an assignment makes a new version, under an
   "active" flag so that `if` branches, `continue`, `break` and `return`
   are all paths of one formula; a path that leaves the loop (break, return,
@@ -29,7 +31,6 @@ iteration); `unknown` is a rejection with E_UNPROVEN.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,10 +39,9 @@ import z3
 from rlmlang.syntax import ast
 from rlmlang.syntax.printer import print_expr
 from rlmlang.types import BOOL, INT, STR, DictT, ListT, RecordT, Type
+from rlmlang.verify.encode import Encoder, nonlinear_terms_of
 from rlmlang.verify.sizes import AV, INF
 from rlmlang.verify.solver import RLIMIT, model_values, solve
-
-_fresh = itertools.count()
 
 
 def _is_sized(t: Type | None) -> bool:
@@ -69,6 +69,7 @@ class _Enc:
         self.facts = facts  # names not assigned in the loop -> entry intervals
         self.pre: dict[str, z3.ArithRef] = {}
         self.side: list[z3.BoolRef] = []
+        self.enc = Encoder(self.resolve)
 
     def var(self, key: str) -> z3.ArithRef:
         v = self.pre.get(key)
@@ -89,77 +90,16 @@ class _Enc:
                         self.side.append(v <= int(av.hi))
         return v
 
-    def fresh(self, hint: str) -> z3.ArithRef:
-        return z3.Int(f"{hint}~{next(_fresh)}")
-
-    # -- expressions
-
-    def int_(self, e: ast.Expr, env: dict[str, Any]) -> Any:
-        if isinstance(e, ast.Const) and isinstance(e.value, int) and not isinstance(e.value, bool):
-            return z3.IntVal(e.value)
-        if isinstance(e, ast.Name):
-            if self.types.get(e.id) == INT:
-                return env[e.id] if e.id in env else self.var(e.id)
+    def resolve(self, key: str, env: dict[str, Any]) -> Any:
+        """An int variable's term, or a sized variable's length: its version in env, or its
+        value before the iteration (the encoder's name resolver)."""
+        if key.startswith("len("):
+            ok = _is_sized(self.types.get(key[4:-1]))
+        else:
+            ok = self.types.get(key) == INT
+        if not ok:
             return None
-        if isinstance(e, ast.Neg):
-            x = self.int_(e.operand, env)
-            return None if x is None else -x
-        if isinstance(e, ast.BinOp) and e.op in "+-*":
-            a, b = self.int_(e.left, env), self.int_(e.right, env)
-            if a is None or b is None:
-                return None
-            return a + b if e.op == "+" else (a - b if e.op == "-" else a * b)
-        if isinstance(e, ast.BinOp) and e.op in ("//", "%"):
-            a = self.int_(e.left, env)
-            if isinstance(e.right, ast.Const) and isinstance(e.right.value, int) \
-                    and e.right.value > 0 and a is not None:
-                k = e.right.value
-                # Z3's div/mod are Euclidean; for k > 0 they agree with Python's floor ones.
-                return a / k if e.op == "//" else a % k
-            return None
-        if isinstance(e, ast.Call) and e.func == "len" and len(e.args) == 1:
-            return self.len_(e.args[0], env)
-        return None
-
-    def len_(self, e: ast.Expr, env: dict[str, Any]) -> Any:
-        if isinstance(e, ast.Name) and _is_sized(self.types.get(e.id)):
-            key = f"len({e.id})"
-            return env[key] if key in env else self.var(key)
-        if isinstance(e, ast.Const) and isinstance(e.value, str):
-            return z3.IntVal(len(e.value))
-        if isinstance(e, ast.ListLit):
-            return z3.IntVal(len(e.items))
-        if isinstance(e, ast.BinOp) and e.op == "+":
-            a, b = self.len_(e.left, env), self.len_(e.right, env)
-            if a is not None and b is not None:
-                return a + b
-        return None
-
-    def bool_(self, e: ast.Expr, env: dict[str, Any]) -> Any:
-        if isinstance(e, ast.Const) and isinstance(e.value, bool):
-            return z3.BoolVal(e.value)
-        if isinstance(e, ast.Compare) and e.op in ("<", "<=", ">", ">=", "==", "!="):
-            a, b = self.int_(e.left, env), self.int_(e.right, env)
-            if a is None or b is None:
-                return None
-            return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "==": a == b,
-                    "!=": a != b}[e.op]
-        if isinstance(e, ast.BoolOp):
-            a, b = self.bool_(e.left, env), self.bool_(e.right, env)
-            if e.op == "and":
-                parts = [x for x in (a, b) if x is not None]
-                return z3.And(*parts) if len(parts) == 2 else None
-            if a is None or b is None:
-                return None
-            return z3.Or(a, b)
-        if isinstance(e, ast.Not):
-            a = self.bool_(e.operand, env)
-            return None if a is None else z3.Not(a)
-        return None
-
-    def bool_or_fresh(self, e: ast.Expr, env: dict[str, Any]) -> Any:
-        b = self.bool_(e, env)
-        return b if b is not None else z3.Bool(f"cond~{next(_fresh)}")
+        return env[key] if key in env else self.var(key)
 
     # -- statements: (env, act, cont) -> (env, act, cont)
 
@@ -179,17 +119,17 @@ class _Enc:
         if aug is not None:
             value = ast.BinOp(aug[0], ast.Name(name), aug[1])
         if t == INT:
-            new = self.int_(value, env) if value is not None else None
+            new = self.enc.int_(value, env) if value is not None else None
             if new is None:
-                new = self.fresh(name)
+                new = Encoder.fresh(name)
             self.set(env, name, act, new)
         elif _is_sized(t):
             key = f"len({name})"
-            new = self.len_(value, env) if value is not None else None
+            new = self.enc.len_(value, env) if value is not None else None
             if new is None and value is not None:
                 new = self.slice_len(name, value, env)
             if new is None:
-                new = self.fresh(key)
+                new = Encoder.fresh(key)
                 self.side.append(new >= 0)
             self.set(env, key, act, new)
 
@@ -198,12 +138,12 @@ class _Enc:
         if not (isinstance(value, ast.Slice) and isinstance(value.value, ast.Name)
                 and value.value.id == name):
             return None
-        old = self.len_(value.value, env)
+        old = self.enc.len_(value.value, env)
         lo = value.lower
         if value.upper is None and isinstance(lo, ast.Const) and isinstance(lo.value, int) \
                 and lo.value >= 0:
             return z3.If(old >= lo.value, old - lo.value, 0)
-        v = self.fresh(f"len({name})")
+        v = Encoder.fresh(f"len({name})")
         self.side.extend([v >= 0, v <= old])
         return v
 
@@ -217,14 +157,14 @@ class _Enc:
                 if isinstance(self.types.get(name), (DictT, RecordT)):
                     key = f"len({name})"
                     old = env[key] if key in env else self.var(key)
-                    v = self.fresh(key)
+                    v = Encoder.fresh(key)
                     self.side.extend([v >= old, v <= old + 1])
                     self.set(env, key, act, v)
         elif isinstance(s, ast.AugAssign):
             if isinstance(s.target, ast.Name):
                 self.assign_name(s.target.id, None, env, act, aug=(s.op, s.value))
         elif isinstance(s, ast.If):
-            conds = [self.bool_or_fresh(c, env) for c, _ in s.branches]
+            conds = [self.enc.bool_(c, env) for c, _ in s.branches]
             outs = []
             none_before = z3.BoolVal(True)
             for c, (_, body) in zip(conds, s.branches, strict=True):
@@ -397,15 +337,15 @@ def _check_measure(loop: ast.While, m: ast.Expr, types: dict[str, Type],
                    rlimit: int = RLIMIT) -> LoopResult:
     enc = _Enc(types, facts)
     env0: dict[str, Any] = {}
-    g = enc.bool_(loop.cond, env0)
-    m0 = enc.int_(m, env0)
+    g = enc.enc.bool_(loop.cond, env0)
+    m0 = enc.enc.int_(m, env0)
     m_text = print_expr(m)
     if m0 is None:
         return LoopResult("termination", m, failed="encode",
                           message=f"the measure '{m_text}' is not an int expression the verifier "
                           "can reason about (use int names, + - * // %, constants and len(name))",
                           fix="write the measure from int variables and len(name), e.g. n - i")
-    facts0 = list(enc.side) + ([g] if g is not None else [])
+    facts0 = [*enc.side, g]
     shown = [k for k in _names(m) + _names(loop.cond)]
     shown = [k for k in dict.fromkeys(shown) if k in enc.pre] + \
         [k for k in enc.pre if k.startswith("len(") and k not in shown]
@@ -422,8 +362,8 @@ def _check_measure(loop: ast.While, m: ast.Expr, types: dict[str, Type],
                     f"'{print_expr(loop.cond)}' still holds",
             fix=_bounded_fix(loop, m), counterexample=cex)
     env1, _, cont = enc.block(loop.body, dict(env0), z3.BoolVal(True), z3.BoolVal(True))
-    m1 = enc.int_(m, env1)
-    facts1 = list(enc.side) + ([g] if g is not None else [])
+    m1 = enc.enc.int_(m, env1)
+    facts1 = [*enc.side, g]
     st, model = solve(facts1 + [cont, z3.Not(m1 < m0)], rlimit)
     if st == "unknown":
         return _unknown(loop, m, "decrease", str(model), rlimit)
@@ -463,26 +403,6 @@ def _unknown(loop: ast.While, m: ast.Expr, failed: str, reason: str,
                       f"before it could show {what}", fix=fix, nonlinear=terms)
 
 
-def nonlinear_terms_of(e: Any) -> list[str]:
-    """Products, quotients and remainders of two non-constant int terms in e."""
-    out: list[str] = []
-    stack: list[Any] = [e]
-    while stack:
-        n = stack.pop(0)
-        if isinstance(n, ast.BinOp) and n.op in ("*", "//", "%") and \
-                not isinstance(_strip_neg(n.left), ast.Const) and \
-                not isinstance(_strip_neg(n.right), ast.Const):
-            out.append(print_expr(n))
-            continue
-        if isinstance(n, ast.Expr):
-            for v in vars(n).values():
-                if isinstance(v, ast.Expr):
-                    stack.append(v)
-                elif isinstance(v, tuple):
-                    stack.extend(x for x in v if isinstance(x, ast.Expr))
-    return list(dict.fromkeys(out))
-
-
 def nonlinear_terms(loop: ast.While) -> list[str]:
     """The nonlinear terms of a while loop's condition, measure and body (in order)."""
     exprs: list[Any] = [loop.cond] + ([loop.decreases] if loop.decreases is not None else [])
@@ -504,10 +424,6 @@ def nonlinear_terms(loop: ast.While) -> list[str]:
     for e in exprs:
         out.extend(nonlinear_terms_of(e))
     return list(dict.fromkeys(out))
-
-
-def _strip_neg(e: Any) -> Any:
-    return e.operand if isinstance(e, ast.Neg) else e
 
 
 def _eval_text(m: ast.Expr, vals: dict[str, int]) -> str:
