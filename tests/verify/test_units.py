@@ -79,6 +79,17 @@ def test_z3_decrease_counterexample_has_before_and_after() -> None:
     assert before["i"] <= 5 and after["i"] == before["i"]
 
 
+def test_a_condition_part_the_encoder_cannot_read_keeps_the_rest() -> None:
+    # The shared encoder (encode.py) makes `contains(s, "x")` a fresh bool, so the guard
+    # still says i < n, which keeps the written measure n - i >= 0.
+    types = {"i": INT, "n": INT}
+    w = _loop('while i < n and contains(s, "x") decreases n - i:\n    i = i + 1\n')
+    assert termination.prove(w, types, {}).status == "proven"
+    w = _loop('while contains(s, "x") decreases n - i:\n    i = i + 1\n')
+    r = termination.prove(w, types, {})
+    assert r.status == "decreases" and r.failed == "bounded"
+
+
 def test_entry_facts_let_a_constant_step_through() -> None:
     types = {"x": INT, "step": INT}
     w = _loop("while x > 0:\n    x = x - step\n")
