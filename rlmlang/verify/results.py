@@ -17,6 +17,7 @@ from typing import Any
 
 from rlmlang.syntax import ast
 from rlmlang.tools.registry import Digits, Length, Numbers, Pairs, Pieces, Size, ToolSpec
+from rlmlang.tools.tables import records_size
 from rlmlang.types import Type
 from rlmlang.verify.proof import num
 from rlmlang.verify.sizes import AV, INF, Num, clamp, fmt, join
@@ -42,6 +43,7 @@ def call_result(e: ast.Call, spec: ToolSpec, a: list[AV], sizes: list[Size], t: 
     if isinstance(bound, Digits) and len(a) > bound.of and a[bound.of].kind == "int":
         m = max(abs(a[bound.of].lo), abs(a[bound.of].hi))
         return AV("str", size=len(str(int(m))) + 1 if m != INF else 20)
+    sizes = known_tables(spec, a, sizes)
     try:
         rs = spec.result_size(sizes)
     except Exception:  # noqa: BLE001 - a tool's size function bug is a verifier limit
@@ -53,6 +55,38 @@ def call_result(e: ast.Call, spec: ToolSpec, a: list[AV], sizes: list[Size], t: 
         size = elem = INF
         total = None
     return from_size(t, Size(size, elem, total))  # type: ignore[arg-type]
+
+
+def known_tables(spec: ToolSpec, a: list[AV], sizes: list[Size]) -> list[Size]:
+    """`sizes` with each table argument whose text is known (an input's value) replaced by
+    the exact Size of the records the one reader reads from it.
+
+    A tool declares its table arguments (`extra["table_args"]`); its result-size function
+    takes a text's Size or a list of records' at those positions. From a text's length
+    alone the bound must allow the column names once per possible record (quadratic: a
+    40 KB table was bounded at 1.6 GB), where the input's own records are linear in it."""
+    positions = spec.extra.get("table_args", ())
+    if not any(i < len(a) and a[i].kind == "str" and a[i].text is not None for i in positions):
+        return sizes
+    out = list(sizes)
+    for i in positions:
+        if i < len(a) and i < len(out) and a[i].kind == "str" and a[i].text is not None:
+            out[i] = _records_size(a[i].text)
+    return out
+
+
+_RECORDS: dict[tuple[int, int, int], Size] = {}
+
+
+def _records_size(text: str) -> Size:
+    """records_size(text), read once per text (the input's value, alive while verified)."""
+    key = (id(text), len(text), hash(text))
+    got = _RECORDS.get(key)
+    if got is None:
+        if len(_RECORDS) > 64:
+            _RECORDS.clear()
+        got = _RECORDS[key] = records_size(text)
+    return got
 
 
 def _numbers(e: ast.Call, spec: ToolSpec, a: list[AV], problem: Any) -> AV:
