@@ -50,17 +50,20 @@ from typing import Any
 from rlmlang.compiler import bytecode as bc
 from rlmlang.compiler.bytecode import Bytecode
 from rlmlang.compiler.validate import stack_heights
-from rlmlang.cost import CHARS_PER_FUEL, size_fuel
+from rlmlang.cost import CHARS_PER_FUEL
 from rlmlang.diagnostics import RunError
-from rlmlang.tools.registry import size_of
+from rlmlang.tools.registry import SCALAR_SIZE, size_of
 from rlmlang.vm import machine
 from rlmlang.vm.errors import OutOfFuel, kind, short
 from rlmlang.vm.meter import (
+    arg_size,
+    arg_sizes,
     cast_charge,
     compare_charge,
     contains_charge,
     iter_charge,
     result_charge,
+    size_charge_source,
     start_charge,
     state_charge,
 )
@@ -337,7 +340,7 @@ class _Emitter:
     def seq_charge(self, v: str, pc: int, below: int, indent_more: bool = False) -> None:
         """The str/list result of an operator: charge its size, account big values."""
         self.use("_len", "_mem")
-        self.fuel(f"1 + _len({v}) // {CHARS_PER_FUEL}", pc)
+        self.fuel(size_charge_source(v), pc)
         self.line(f"if _len({v}) >= {_BIG}: _mem({v}, {self.live(below)})", pc)
 
     def overflow(self, v: str, pc: int) -> None:
@@ -584,7 +587,7 @@ class _Emitter:
             p = len(self.sym)
             self.line(f"s{p} = {x}[{lo}:{hi}]", pc)
             self.use("_len")
-            self.fuel(f"1 + _len(s{p}) // {CHARS_PER_FUEL}", pc)
+            self.fuel(size_charge_source(f"s{p}"), pc)
             self.sym.append(f"s{p}")
         elif op == bc.DUP2:
             self.sym.extend(self.sym[-2:])
@@ -695,7 +698,7 @@ class _Emitter:
         self.use("_type", "_list", "_len")
         self.line(f"if _type({v}) is _list:", pc)
         self.ind += 1
-        self.fuel(f"1 + _len({y}) // {CHARS_PER_FUEL}", pc)
+        self.fuel(size_charge_source(y), pc)
         self.line(f"{v} += {y}", pc)
         self.ind -= 1
         self.line("else:", pc)
@@ -721,7 +724,7 @@ class _Emitter:
         if op in (bc.IN, bc.NOT_IN) and ty != "dict":
             self.use("_len")
             if ty == "str":
-                self.fuel(f"1 + _len({y}) // {CHARS_PER_FUEL}", pc)
+                self.fuel(size_charge_source(y), pc)
             elif ty == "list":
                 self.use("_inc")
                 self.fuel(f"_inc({x}, {y})", pc)
@@ -779,17 +782,8 @@ class _Emitter:
             self.fuel(f"C{a}([{sizes}])", pc)
             self.line(f"s{p} = _calltool({a}, [{', '.join(args)}])", pc)
         else:
-            parts = []
-            for x, t in zip(args, tags, strict=True):
-                if t in _NUMERIC:
-                    parts.append("_SC")
-                    self.use("_SC")
-                elif t in ("str", "list", "dict", "none"):
-                    parts.append(f"_so({x})")
-                    self.use("_so")
-                else:
-                    parts.append(f"_sz({x})")
-                    self.use("_sz")
+            parts = [arg_size_source(x, t) for x, t in zip(args, tags, strict=True)]
+            self.use(*{part.partition("(")[0] for part in parts})
             self.fuel(f"C{a}([{', '.join(parts)}])", pc)
             self.use(f"I{a}")
             self.line(f"s{p} = I{a}({', '.join(args)})", pc)
@@ -815,6 +809,16 @@ class _Emitter:
 
 
 _BIG = 4096  # = machine.BIG (checked in translate)
+
+
+def arg_size_source(x: str, tag: str) -> str:
+    """`meter.arg_size` of the operand `x` as Python source, specialised on its inferred
+    type tag (tests/vm/test_meter_copies.py holds the two equal)."""
+    if tag in _NUMERIC:
+        return "_SC"
+    if tag in ("str", "list", "dict", "none"):
+        return f"_so({x})"
+    return f"_sz({x})"
 
 
 # ---------------------------------------------------------------- translation
@@ -996,7 +1000,7 @@ def _value(recipe: tuple[str, Any], loc: dict[str, Any], consts: list[Any]) -> A
 
 def run(m: Any) -> Any:
     """Run `m` (a machine._Machine) on this tier; None if the program is not translatable."""
-    from rlmlang.vm.machine import _SCALAR, LAZY_RANGE, UNSET, _fmt, copy_input
+    from rlmlang.vm.machine import LAZY_RANGE, UNSET, copy_input
 
     prog = m.prog
     main = prog.functions[0]
@@ -1020,7 +1024,7 @@ def run(m: Any) -> Any:
         fuel = limit - start_charge(glb)  # the inputs copied and measured
         if fuel < 0:
             raise OutOfFuel
-        g = _globals(m, tr, glb, _SCALAR, LAZY_RANGE, UNSET, _fmt)
+        g = _globals(m, tr, glb, LAZY_RANGE, UNSET)
         exec(tr.code, g)  # noqa: S102 (our own translation of validated bytecode)
         r.status, r.value, fuel = g["_rlm_f0"](fuel, *glb)
     except _Stop as s:
@@ -1053,8 +1057,8 @@ def _locate(tr: Translation, e: BaseException, g: dict[str, Any],
     return fi, pc, loc.get("_f"), ops
 
 
-def _globals(m: Any, tr: Translation, glb: list[Any], scalar: Any, lazy_range: int,
-             unset: Any, fmt: Any) -> dict[str, Any]:
+def _globals(m: Any, tr: Translation, glb: list[Any], lazy_range: int,
+             unset: Any) -> dict[str, Any]:
     """The only names the generated code can see: these helpers, this run's tools, constants."""
     prog = m.prog
     tools = m.tools
@@ -1083,7 +1087,7 @@ def _globals(m: Any, tr: Translation, glb: list[Any], scalar: Any, lazy_range: i
 
     def rcost(a: int, b: int) -> int:
         entry = tools[a]
-        return entry[1]([scalar] * b) if entry is not None else 1
+        return entry[1]([SCALAR_SIZE] * b) if entry is not None else 1
 
     def rangeiter(a: int, *args: Any) -> Any:
         entry = tools[a]
@@ -1092,20 +1096,11 @@ def _globals(m: Any, tr: Translation, glb: list[Any], scalar: Any, lazy_range: i
             rng = entry[2](*args)  # the builtin enforces its own limit
         return iter(rng)
 
-    def pure_size(x: Any) -> Any:
-        return scalar if type(x) in (int, float, bool) else size_of(x)
-
-    def pcost(b: int, args: list[Any]) -> int:
-        entry = tools[b] if b >= 0 else None
-        if entry is not None:
-            return entry[1]([size_of(x) for x in args])
-        return size_fuel(sum(len(fmt(x)) for x in args))
-
     def calltool(a: int, args: list[Any]) -> Any:
         return m.call_tool(tools[a], args, None, None)
 
     def kwcost(a: int, vals: list[Any]) -> int:
-        return tools[a][1]([size_of(x) for x in vals])
+        return tools[a][1](arg_sizes(vals))
 
     def kwcall(a: int, b: int, vals: list[Any]) -> Any:
         argc, names, *_ = prog.consts[b]
@@ -1143,10 +1138,10 @@ def _globals(m: Any, tr: Translation, glb: list[Any], scalar: Any, lazy_range: i
     helpers: dict[str, Any] = {
         "__builtins__": {}, "_U": unset, "_OOF": OutOfFuel, "_Stop": _Stop, "_G": glb,
         "_type": type, "_len": len, "_int": int, "_str": str, "_list": list, "_dict": dict,
-        "_SC": scalar, "_so": size_of, "_sz": pure_size, "_ovf": ovf, "_unset": unset_local,
+        "_SC": SCALAR_SIZE, "_so": size_of, "_sz": arg_size, "_ovf": ovf, "_unset": unset_local,
         "_unsetg": unset_global, "_getiter": getiter, "_rcost": rcost,
         "_rangeiter": rangeiter, "_precheck": m.precheck, "_mem": mem, "_print": m.print,
-        "_pcost": pcost, "_cast": m.cast, "_sget": sget, "_sset": sset,
+        "_pcost": m.print_charge, "_cast": m.cast, "_sget": sget, "_sset": sset,
         "_calltool": calltool, "_kwcost": kwcost, "_kwcall": kwcall,
         "_stored": m.stored, "_memdue": memdue, "_resc": resc, "_cmpc": compare_charge, "_inc": contains_charge,
         "_iterc": iter_charge, "_castc": cast_charge, "_statec": state_charge,

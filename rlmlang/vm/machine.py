@@ -35,11 +35,12 @@ from rlmlang.diagnostics import Diagnostic, DiagnosticError, RunError, Span
 from rlmlang.tools.context import ToolContext, invoke
 from rlmlang.tools.errors import ToolError
 from rlmlang.tools.host.llm import llm_calls
-from rlmlang.tools.registry import Size, size_of
+from rlmlang.tools.registry import SCALAR_SIZE
 from rlmlang.tools.values import display
 from rlmlang.types import FLOAT, Prim, Type, conforms, format_type, parse_type
 from rlmlang.vm.errors import OutOfFuel, explain, kind, short
 from rlmlang.vm.meter import (
+    arg_sizes,
     cast_charge,
     compare_charge,
     contains_charge,
@@ -48,6 +49,7 @@ from rlmlang.vm.meter import (
     item_work,
     iter_charge,
     result_charge,
+    size_charge,
     start_charge,
     state_charge,
 )
@@ -56,7 +58,6 @@ MAX_INT = bc.MAX_INT
 MIN_INT = -MAX_INT - 1
 BIG = 4096
 LAZY_RANGE = 100_000  # longer ranges go through the builtin, which enforces its cap  # values at least this long are counted towards the memory budget
-_SCALAR = Size(1, 1)
 # The dispatch loop compares against literal numbers (faster than globals); pin them.
 assert (bc.LOAD_LOCAL, bc.FUEL, bc.FOR_ITER, bc.ADD, bc.MOD, bc.EQ, bc.NOT_IN, bc.INDEX,
         bc.CALL_TOOL, bc.SLICE, bc.CALL_FUNC, bc.PRINT, bc.STATE_SET, bc.HALT) == \
@@ -251,6 +252,13 @@ class _Machine:
                           "keep fewer or smaller values alive (drop what you no longer need)",
                           memory=live, budget=self.max_memory)
 
+    def print_charge(self, tool: int, args: list[Any]) -> int:
+        """`print(...)`: the registry's print cost where it has one, else its text's size."""
+        entry = self.tools[tool] if tool >= 0 else None
+        if entry is not None:
+            return entry[1](arg_sizes(args))
+        return size_fuel(sum(len(_fmt(x)) for x in args))
+
     def print(self, args: list[Any]) -> None:
         text = " ".join(_fmt(a) for a in args) + "\n"
         room = self.max_output - self.out_len
@@ -286,7 +294,7 @@ class _Machine:
             raise RunError("E_BUDGET", f"tool call budget of {self.max_tool_calls} is used up "
                           f"(calling {spec.name})", tool_calls=self.max_tool_calls)
         # llm.map makes one sub-model call per chunk (the verifier bounds it the same way).
-        calls = llm_calls(spec, [size_of(a) for a in args]) if is_llm else 0
+        calls = llm_calls(spec, arg_sizes(args)) if is_llm else 0
         if is_llm and r.llm_calls + calls > self.max_llm_calls:
             raise RunError("E_BUDGET", f"sub-model call budget of {self.max_llm_calls} is used "
                           f"up (calling {spec.name})", llm_calls=self.max_llm_calls)
@@ -399,7 +407,7 @@ class _Machine:
                             raise RunError("E_RUNTIME", f"integer overflow: {short(v, 30)} does "
                                           "not fit in 64 bits")
                     elif t is str or t is list:
-                        fuel -= 1 + len(v) // CHARS_PER_FUEL
+                        fuel -= size_charge(v)
                         if fuel < 0:
                             raise OutOfFuel
                         if len(v) >= BIG:
@@ -444,13 +452,12 @@ class _Machine:
                     args = stack[sp - b:sp]
                     sp -= b
                     if entry[3]:
-                        fuel -= entry[1]([size_of(x) for x in args])
+                        fuel -= entry[1](arg_sizes(args))
                         if fuel < 0:
                             raise OutOfFuel
                         v = self.call_tool(entry, args, None, None)
                     else:
-                        fuel -= entry[1]([_SCALAR if type(x) in (int, float, bool)
-                                          else size_of(x) for x in args])
+                        fuel -= entry[1](arg_sizes(args))
                         if fuel < 0:
                             raise OutOfFuel
                         v = entry[2](*args)
@@ -518,7 +525,7 @@ class _Machine:
                         sp -= 1
                         lo = stack[sp]
                     v = stack[sp - 1][lo:hi]
-                    fuel -= 1 + len(v) // CHARS_PER_FUEL
+                    fuel -= size_charge(v)
                     if fuel < 0:
                         raise OutOfFuel
                     stack[sp - 1] = v
@@ -544,7 +551,7 @@ class _Machine:
                     args = stack[sp - b:sp]
                     sp -= b
                     entry = tools[a]
-                    fuel -= (entry[1]([_SCALAR] * b) if entry is not None else 1)
+                    fuel -= (entry[1]([SCALAR_SIZE] * b) if entry is not None else 1)
                     if fuel < 0:
                         raise OutOfFuel
                     rng = range(*args)
@@ -560,7 +567,7 @@ class _Machine:
                     args = vals[:argc]
                     kwargs = dict(zip(names, vals[argc:], strict=True))
                     entry = tools[a]
-                    fuel -= entry[1]([size_of(x) for x in vals])
+                    fuel -= entry[1](arg_sizes(vals))
                     if fuel < 0:
                         raise OutOfFuel
                     if entry[3]:
@@ -597,11 +604,7 @@ class _Machine:
                 elif op == 40:  # PRINT
                     args = stack[sp - a:sp]
                     sp -= a
-                    entry = tools[b] if b >= 0 else None
-                    if entry is not None:
-                        fuel -= entry[1]([size_of(x) for x in args])
-                    else:
-                        fuel -= size_fuel(sum(len(_fmt(x)) for x in args))
+                    fuel -= self.print_charge(b, args)
                     if fuel < 0:
                         raise OutOfFuel
                     self.print(args)
@@ -651,7 +654,7 @@ class _Machine:
                     x = stack[sp - 1]
                     y = stack[sp]
                     if type(x) is list:
-                        fuel -= 1 + len(y) // CHARS_PER_FUEL
+                        fuel -= size_charge(y)
                         if fuel < 0:
                             raise OutOfFuel
                         x += y
@@ -663,7 +666,7 @@ class _Machine:
                                 raise RunError("E_RUNTIME", f"integer overflow: {short(x, 30)} "
                                               "does not fit in 64 bits")
                         elif t is str:
-                            fuel -= 1 + len(x) // CHARS_PER_FUEL
+                            fuel -= size_charge(x)
                             if fuel < 0:
                                 raise OutOfFuel
                             if len(x) >= BIG:

@@ -27,10 +27,36 @@ from rlmlang.cost import (
     compare_fuel,
     contains_fuel,
     result_fuel,
+    size_fuel,
     state_fuel,
     walk_fuel,
 )
-from rlmlang.tools.registry import size_of
+from rlmlang.tools.registry import SCALAR_SIZE, Size, size_of
+
+_NUMBERS = (int, float, bool)
+
+
+def size_charge(v: Any) -> int:
+    """A str or list made (`+`, `*`, `+=`), sliced or scanned (`in`): `cost.size_fuel` of
+    its length, the verifier's charge for the same work."""
+    return size_fuel(len(v))
+
+
+def size_charge_source(expr: str) -> str:
+    """`size_charge` as Python source over the expression `expr`, for the fast tier's
+    generated code, where a call per str or list operation would cost more than the
+    sum itself (tests/vm/test_meter_copies.py holds the two equal)."""
+    return f"1 + _len({expr}) // {CHARS_PER_FUEL}"
+
+
+def arg_size(x: Any) -> Size:
+    """The Size a builtin's or tool's cost function reads for one argument: `size_of`,
+    without its type tests for a number."""
+    return SCALAR_SIZE if type(x) in _NUMBERS else size_of(x)
+
+
+def arg_sizes(args: list[Any]) -> list[Size]:
+    return [SCALAR_SIZE if type(x) in _NUMBERS else size_of(x) for x in args]
 
 
 def item_work(spec: Any) -> int:
@@ -63,7 +89,7 @@ def contains_charge(x: Any, y: Any) -> int:
     """`x in y`: a str is scanned, a list's items compared with x, a dict hashed (free)."""
     t = type(y)
     if t is str:
-        return 1 + len(y) // CHARS_PER_FUEL
+        return size_charge(y)
     if t is list:
         tx = type(x)
         if tx is str:  # as contains_fuel on size_of(x), without making the Size
