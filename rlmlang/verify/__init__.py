@@ -26,6 +26,7 @@ from rlmlang.tools.registry import Size, text_shape
 from rlmlang.types import INT, Type
 from rlmlang.verify import solver
 from rlmlang.verify.cost import Analyzer
+from rlmlang.verify.loopbody import statements
 from rlmlang.verify.permissions import Guard, check_permissions
 from rlmlang.verify.proof import build_proof, num
 from rlmlang.verify.report import (
@@ -252,14 +253,7 @@ def _line(node: Any) -> int:
 
 
 def _whiles(script: ast.Script) -> list[ast.While]:
-    out: list[ast.While] = []
-    stack: list[ast.Stmt] = list(script.body)
-    while stack:
-        s = stack.pop()
-        if isinstance(s, ast.While):
-            out.append(s)
-        for blk in ast.child_blocks(s):
-            stack.extend(blk)
+    out = [s for s in statements(script.body) if isinstance(s, ast.While)]
     return sorted(out, key=lambda w: (w.span.line, w.span.col))
 
 

@@ -9,32 +9,13 @@ syntactic facts about the body, found here once per loop.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rlmlang.syntax import ast
 
 
 def names_in(loop: ast.While) -> set[str]:
     """Every name a while loop mentions (condition, measure, body)."""
-    out: set[str] = set()
-    stack: list[Any] = [loop]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, ast.Name):
-            out.add(n.id)
-        elif isinstance(n, ast.For):
-            out.add(n.var)
-        if isinstance(n, (ast.Expr, ast.Stmt, ast.Keyword)):
-            for v in vars(n).values():
-                if isinstance(v, (ast.Expr, ast.Stmt, ast.Keyword)):
-                    stack.append(v)
-                elif isinstance(v, tuple):
-                    for x in v:
-                        if isinstance(x, (ast.Expr, ast.Stmt, ast.Keyword)):
-                            stack.append(x)
-                        elif isinstance(x, tuple):
-                            stack.extend(y for y in x if isinstance(y, (ast.Expr, ast.Stmt)))
-    return out
+    return {n.id if isinstance(n, ast.Name) else n.var for n in ast.walk(loop)
+            if isinstance(n, (ast.Name, ast.For))}
 
 
 def continues(stmts: tuple[ast.Stmt, ...]) -> bool:
@@ -55,9 +36,7 @@ def incremental_names(body: tuple[ast.Stmt, ...], assigned: set[str]) -> set[str
     """Names whose every assignment in the body is `x = x + e` / `x += e` / `x = x - e`,
     with `e` not mentioning `x` (their growth per iteration does not depend on their size)."""
     ok = set(assigned)
-    stack = list(body)
-    while stack:
-        s = stack.pop()
+    for s in statements(body):
         if isinstance(s, ast.Assign):
             t = s.target
             name = t.id if isinstance(t, ast.Name) else (
@@ -75,8 +54,6 @@ def incremental_names(body: tuple[ast.Stmt, ...], assigned: set[str]) -> set[str
                 ok.discard(s.target.id)
         elif isinstance(s, ast.For):
             ok.discard(s.var)
-        for b in ast.child_blocks(s):
-            stack.extend(b)
     return ok
 
 
@@ -92,7 +69,7 @@ def item_growers(body: tuple[ast.Stmt, ...], assigned: set[str]) -> set[str]:
     def fixed(e: ast.Expr) -> bool:
         return not any(mentions(e, a) for a in assigned)
 
-    for st in _all_stmts(body):
+    for st in statements(body):
         t = getattr(st, "target", None)
         if not (isinstance(t, ast.Index) and isinstance(t.value, ast.Name)):
             continue
@@ -109,7 +86,8 @@ def item_growers(body: tuple[ast.Stmt, ...], assigned: set[str]) -> set[str]:
     return out - bad
 
 
-def _all_stmts(body: tuple[ast.Stmt, ...]) -> list[ast.Stmt]:
+def statements(body: tuple[ast.Stmt, ...]) -> list[ast.Stmt]:
+    """Every statement of a block, those of its nested blocks included (in no set order)."""
     out: list[ast.Stmt] = []
     stack = list(body)
     while stack:
@@ -131,20 +109,5 @@ def _grows_by_itself(v: ast.Expr, name: str) -> bool:
 
 
 def mentions(e: ast.Expr, name: str) -> bool:
-    stack: list[Any] = [e]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, ast.Name) and n.id == name:
-            return True
-        if isinstance(n, (ast.Expr, ast.Keyword)):
-            for v in vars(n).values():
-                if isinstance(v, (ast.Expr, ast.Keyword)):
-                    stack.append(v)
-                elif isinstance(v, tuple):
-                    for x in v:
-                        if isinstance(x, (ast.Expr, ast.Keyword)):
-                            stack.append(x)
-                        elif isinstance(x, tuple):
-                            stack.extend(y for y in x if isinstance(y, ast.Expr))
-    return False
-
+    """Whether the name occurs in e."""
+    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(e))

@@ -40,6 +40,7 @@ from rlmlang.types import INT
 from rlmlang.verify import solver
 from rlmlang.verify.cost import Analyzer
 from rlmlang.verify.encode import Encoder
+from rlmlang.verify.loopbody import statements
 from rlmlang.verify.sizes import AV, INF, Num
 from rlmlang.verify.termination import assigned_in
 
@@ -283,9 +284,7 @@ def _changed_names(script: ast.Script) -> set[str]:
     """Names assigned, or changed in place, anywhere in the script's top level (not in its
     defs, whose names are their own), loop variables included."""
     out: set[str] = set()
-    stack: list[ast.Stmt] = [s for s in script.body if not isinstance(s, ast.Def)]
-    while stack:
-        s = stack.pop()
+    for s in statements(tuple(s for s in script.body if not isinstance(s, ast.Def))):
         target = getattr(s, "target", None)
         while isinstance(target, ast.Index):
             target = target.value
@@ -294,6 +293,4 @@ def _changed_names(script: ast.Script) -> set[str]:
         if isinstance(s, ast.For):
             out.add(s.var)
             out.update(getattr(s, "unpack", ()))
-        for blk in ast.child_blocks(s):
-            stack.extend(blk)
     return out

@@ -40,6 +40,7 @@ from rlmlang.syntax import ast
 from rlmlang.syntax.printer import print_expr
 from rlmlang.types import BOOL, INT, STR, DictT, ListT, RecordT, Type
 from rlmlang.verify.encode import Encoder, nonlinear_terms_of
+from rlmlang.verify.loopbody import statements
 from rlmlang.verify.sizes import AV, INF
 from rlmlang.verify.solver import RLIMIT, model_values, solve
 
@@ -193,9 +194,7 @@ class _Enc:
 
 def _assigned(stmts: tuple[ast.Stmt, ...]) -> set[str]:
     out: set[str] = set()
-    stack = list(stmts)
-    while stack:
-        s = stack.pop()
+    for s in statements(stmts):
         if isinstance(s, (ast.Assign, ast.AugAssign)):
             t = s.target
             if isinstance(t, ast.Name):
@@ -204,8 +203,6 @@ def _assigned(stmts: tuple[ast.Stmt, ...]) -> set[str]:
                 out.add(t.value.id)
         elif isinstance(s, ast.For):
             out.add(s.var)
-        for b in ast.child_blocks(s):
-            stack.extend(b)
     return out
 
 
@@ -257,19 +254,8 @@ def _sub(a: ast.Expr, b: ast.Expr) -> ast.Expr:
 
 
 def _names(e: ast.Expr) -> list[str]:
-    out: list[str] = []
-    stack: list[Any] = [e]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, ast.Name):
-            out.append(n.id)
-        elif isinstance(n, ast.Expr):
-            for v in vars(n).values():
-                if isinstance(v, ast.Expr):
-                    stack.append(v)
-                elif isinstance(v, tuple):
-                    stack.extend(x for x in v if isinstance(x, ast.Expr))
-    return list(dict.fromkeys(out))
+    """The names in e, each once, in the order the counterexamples show them."""
+    return list(dict.fromkeys(n.id for n in ast.walk(e) if isinstance(n, ast.Name)))
 
 
 def _show(vals: dict[str, int], keys: list[str]) -> str:
