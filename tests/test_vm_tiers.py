@@ -10,6 +10,7 @@ budgets that stop it part-way, and the results must match field by field.
 from __future__ import annotations
 
 import random
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from rlmlang.tools import core_specs
 from rlmlang.tools.context import ToolContext
 from rlmlang.tools.registry import Registry
 from rlmlang.vm import fast, run
+from rlmlang.vm.errors import OP_FAILURES
 from rlmlang.vm.machine import UNSET
 
 sys.path.insert(0, str(Path(__file__).parent / "verify"))
@@ -114,6 +116,82 @@ def test_budgets_stop_both_tiers_alike() -> None:
         assert a == b
     a, b = both(compile_source(cases[2][0], REG), budgets={"memory": 4_000_000})
     assert a["status"] == "error" and a["memory_peak"] > 0
+
+
+# Scripts that stop with an error, one or more for each kind of failure, with the code
+# and the message both tiers must give (the texts of vm/errors.py's OP_FAILURES and explain).
+FAILING: list[tuple[str, dict[str, Any], str, str]] = [
+    ("x = 0\nsubmit(1 // x)", {}, "E_RUNTIME", "division by zero"),
+    ("x = 0\nsubmit(1 / x)", {}, "E_RUNTIME", "division by zero"),
+    ("x = 0\nsubmit(7 % x)", {}, "E_RUNTIME", "modulo by zero"),
+    ("xs = [1, 2]\nsubmit(xs[5])", {}, "E_RUNTIME",
+     "index 5 is out of range for a list of 2 items"),
+    ('s = "a"\nsubmit(s[3])', {}, "E_RUNTIME",
+     "index 3 is out of range for a string of 1 character"),
+    ('d = {"a": 1}\nsubmit(d["b"])', {}, "E_RUNTIME", "key 'b' is not in the dict (it has 'a')"),
+    ('d = {"a": 1}\nd["a"] = 2\nxs = [1]\nxs[4] = 0', {}, "E_RUNTIME",
+     "index 4 is out of range for a list of 1 item"),
+    ('s = "ab"\ns[0] = "x"', {}, "E_RUNTIME",
+     "strings cannot be changed in place; build a new string instead"),
+    ('x = "a" + 1', {}, "E_RUNTIME", "cannot apply '+' to a str and a int"),
+    ('x = [1] < "a"', {}, "E_RUNTIME", "cannot apply '<' to a list and a str"),
+    ("x = 9223372036854775807\ny = x + 1", {}, "E_RUNTIME",
+     "integer overflow: 9223372036854775808 does not fit in 64 bits"),
+    ("x = 9223372036854775807\nx += 1", {}, "E_RUNTIME",
+     "integer overflow: 9223372036854775808 does not fit in 64 bits"),
+    ("x = 4294967296\ny = x * x", {}, "E_RUNTIME",
+     "integer overflow: 18446744073709551616 does not fit in 64 bits"),
+    ("x = -9223372036854775807 - 1\ny = -x", {}, "E_RUNTIME", "integer overflow in negation"),
+    ("def f(a: int) -> int:\n    return -a\nsubmit(f(-9223372036854775807 - 1))", {},
+     "E_RUNTIME", "integer overflow in negation (in f)"),
+    ("if len(xs) > 5:\n    y = 1\nsubmit(y)", {}, "E_RUNTIME",
+     "'y' is used before it is given a value"),
+    ("def f(a: int) -> int:\n    if a > 5:\n        b = 1\n    return b\nsubmit(f(1))", {},
+     "E_RUNTIME", "'b' is used before it is given a value (in f)"),
+    ("n = 5\nfor c in n:\n    pass", {}, "E_RUNTIME", "cannot loop over a int"),
+    ("def f(a: int) -> int:\n    return 10 // a\nsubmit(f(0))", {}, "E_RUNTIME",
+     "division by zero (in f)"),
+    ('x = "abc" as int', {}, "E_RUNTIME", "the value 'abc' is not a int"),
+    ("x = state.n", {}, "E_STATE", "the script uses state.n but no state store is open"),
+    ("x = state.n + 1", {"state": {"n": "int"}}, "E_RUNTIME", "state.n has no value yet"),
+    ("i = 0\nwhile i < 100000:\n    i += 1", {"budgets": {"fuel": 1000}}, "E_FUEL",
+     "the script ran out of fuel: it needed more than the budget of 1,000"),
+    ("i = 0\nwhile i < 100000:\n    i += 1", {"fuel_bound": 500}, "E_VERIFIER_BUG",
+     "the script needed more than 500 fuel"),
+    ('s = "ab" * 1000000000', {}, "E_BUDGET", "repeating a str of 2 items 1,000,000,000 times"),
+]
+
+
+@pytest.mark.parametrize("src,kw,code,message", FAILING, ids=[f[3][:40] for f in FAILING])
+def test_failing_scripts_give_identical_diagnostics(src: str, kw: dict[str, Any], code: str,
+                                                     message: str, tmp_path: Path) -> None:
+    prog = compile_source(src, REG)
+    inputs = {"xs": [1, 2]} if "xs" in prog.globals else {}
+    assert translated(prog, REG, inputs)  # the fast tier really runs it, no fallback
+    kw = dict(kw)
+    store = StateStore(tmp_path / "s.db", kw.pop("state")) if "state" in kw else None
+    txns: list[Any] = []
+    if store is not None:
+        kw["ctx_factory"] = lambda: ToolContext(state=txns.append(store.begin()) or txns[-1])
+    try:
+        a, b = both(prog, inputs=inputs, **kw)
+    finally:
+        for t in txns:
+            t.rollback()
+        if store is not None:
+            store.close()
+    assert a == b
+    assert a["status"] == "error" and len(a["diagnostics"]) == 1
+    d = a["diagnostics"][0]
+    assert d["code"] == code and d["message"].startswith(message), d
+    assert d["line"] > 0
+
+
+def test_every_opcode_failure_is_in_the_corpus() -> None:
+    messages = [f[3] for f in FAILING]
+    for op, failure in OP_FAILURES.items():
+        pattern = re.sub(r"\\\{\w+\\\}", ".+", re.escape(failure.message))
+        assert any(re.match(pattern, m) for m in messages), (op, failure.message)
 
 
 def test_inputs_are_not_mutated_and_aliasing_is_kept() -> None:

@@ -10,9 +10,57 @@ than Python's.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rlmlang.compiler import bytecode as bc
+from rlmlang.diagnostics import RunError
+
+# The script's spelling of each operator's opcode: the fast tier writes these into its
+# Python, and explain() names the operator a type error came from.
+SYMBOLS: dict[int, str] = {
+    bc.ADD: "+", bc.SUB: "-", bc.MUL: "*", bc.DIV: "/", bc.FLOORDIV: "//", bc.MOD: "%",
+    bc.EQ: "==", bc.NE: "!=", bc.LT: "<", bc.LE: "<=", bc.GT: ">", bc.GE: ">=",
+    bc.IN: "in", bc.NOT_IN: "not in",
+}
+
+
+@dataclass(frozen=True)
+class OpFailure:
+    """What an opcode's own check says when it stops the run: templates over named fields."""
+
+    code: str
+    message: str
+    fix: str | None = None
+
+
+_OVERFLOW = OpFailure("E_RUNTIME", "integer overflow: {value} does not fit in 64 bits")
+_UNSET = OpFailure("E_RUNTIME", "'{name}' is used before it is given a value")
+
+# One table for both tiers (machine.py raises these in its loop, fast.py from the helpers
+# its generated code calls), so a message cannot differ between them.
+OP_FAILURES: dict[int, OpFailure] = {
+    **{op: _OVERFLOW for op in (bc.ADD, bc.SUB, bc.MUL, bc.DIV, bc.FLOORDIV, bc.MOD,
+                                bc.INPLACE_ADD)},
+    bc.NEG: OpFailure("E_RUNTIME", "integer overflow in negation"),
+    bc.LOAD_LOCAL: _UNSET,
+    bc.LOAD_GLOBAL: _UNSET,
+    bc.GET_ITER: OpFailure("E_RUNTIME", "cannot loop over a {kind}"),
+    bc.STATE_GET: OpFailure("E_RUNTIME", "state.{key} has no value yet",
+                            "assign state.{key} before reading it"),
+}
+
+
+def op_error(op: int, **fields: Any) -> RunError:
+    """The error opcode `op` stops the run with, its table entry filled with `fields`."""
+    f = OP_FAILURES[op]
+    return RunError(f.code, f.message.format(**fields),
+                    f.fix.format(**fields) if f.fix is not None else None)
+
+
+def overflow(op: int, value: int) -> RunError:
+    """An int result of `op` outside 64 bits."""
+    return op_error(op, value=short(value, 30))
 
 
 class OutOfFuel(Exception):  # noqa: N818 (a signal, not an error of the program)
@@ -57,9 +105,7 @@ def explain(exc: BaseException, op: int, operands: list[Any]) -> str:
             return f"cannot index a {kind(container)} with a {kind(key)}"
     if isinstance(exc, TypeError) and len(operands) >= 2:
         a, b = operands[:2]
-        sym = {bc.ADD: "+", bc.SUB: "-", bc.MUL: "*", bc.DIV: "/", bc.FLOORDIV: "//",
-               bc.MOD: "%", bc.LT: "<", bc.LE: "<=", bc.GT: ">", bc.GE: ">=", bc.IN: "in",
-               bc.NOT_IN: "not in"}.get(op)
+        sym = SYMBOLS.get(op)
         if sym:
             return f"cannot apply '{sym}' to a {kind(a)} and a {kind(b)}"
     if isinstance(exc, (OverflowError, MemoryError)):

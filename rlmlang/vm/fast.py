@@ -51,10 +51,9 @@ from rlmlang.compiler import bytecode as bc
 from rlmlang.compiler.bytecode import Bytecode
 from rlmlang.compiler.validate import stack_heights
 from rlmlang.cost import CHARS_PER_FUEL
-from rlmlang.diagnostics import RunError
 from rlmlang.tools.registry import SCALAR_SIZE, size_of
 from rlmlang.vm import machine
-from rlmlang.vm.errors import OutOfFuel, kind, short
+from rlmlang.vm.errors import SYMBOLS, OutOfFuel, kind, op_error, overflow
 from rlmlang.vm.meter import (
     arg_size,
     arg_sizes,
@@ -79,10 +78,9 @@ _NUMERIC = ("int", "bool", "float")
 _SEQ = ("str", "list")
 _TAGS = {bool: "bool", int: "int", float: "float", str: "str", list: "list", dict: "dict",
          type(None): "none"}
-_BINARY = {bc.ADD: "+", bc.SUB: "-", bc.MUL: "*", bc.DIV: "/", bc.FLOORDIV: "//",
-           bc.MOD: "%"}
-_COMPARE = {bc.EQ: "==", bc.NE: "!=", bc.LT: "<", bc.LE: "<=", bc.GT: ">", bc.GE: ">=",
-            bc.IN: "in", bc.NOT_IN: "not in"}
+_BINARY = {op: SYMBOLS[op] for op in (bc.ADD, bc.SUB, bc.MUL, bc.DIV, bc.FLOORDIV, bc.MOD)}
+_COMPARE = {op: SYMBOLS[op] for op in (bc.EQ, bc.NE, bc.LT, bc.LE, bc.GT, bc.GE, bc.IN,
+                                       bc.NOT_IN)}
 
 
 class Unsupported(Exception):  # noqa: N818 (a signal: run this program on the interpreter)
@@ -345,7 +343,7 @@ class _Emitter:
 
     def overflow(self, v: str, pc: int) -> None:
         self.use("_ovf")
-        self.line(f"if {v} > {MAX_INT} or {v} < {MIN_INT}: _ovf({v})", pc)
+        self.line(f"if {v} > {MAX_INT} or {v} < {MIN_INT}: _ovf({v}, {self.code[pc][0]})", pc)
 
     def dispatch_result(self, v: str, pc: int, below: int) -> None:
         """Checks on a result of unknown type, as the interpreter makes them."""
@@ -565,11 +563,11 @@ class _Emitter:
             self.line(f"s{h - 1} = -{x}", pc)
             if stk[-1] in _INTLIKE:  # only -MIN_INT can overflow (the interpreter's test)
                 self.use("_ovf")
-                self.line(f"if s{h - 1} > {MAX_INT}: _ovf(s{h - 1})", pc)
+                self.line(f"if s{h - 1} > {MAX_INT}: _ovf(s{h - 1}, {op})", pc)
             elif stk[-1] != "float":
                 self.use("_type", "_int", "_ovf")
                 self.line(f"if _type(s{h - 1}) is _int and s{h - 1} > {MAX_INT}: "
-                          f"_ovf(s{h - 1})", pc)
+                          f"_ovf(s{h - 1}, {op})", pc)
             self.sym.append(f"s{h - 1}")
         elif op == bc.BUILD_LIST:
             items = self.pop(a)
@@ -1067,15 +1065,14 @@ def _globals(m: Any, tr: Translation, glb: list[Any], lazy_range: int,
     r = m.result
     ctx = m.ctx
 
-    def ovf(v: int) -> None:
-        raise RunError("E_RUNTIME", f"integer overflow: {short(v, 30)} does not fit in 64 bits")
+    def ovf(v: int, op: int) -> None:
+        raise overflow(op, v)
 
     def unset_local(fi: int, a: int) -> None:
-        raise RunError("E_RUNTIME", f"'{funcs[fi].local_names[a]}' is used before it is "
-                      "given a value")
+        raise op_error(bc.LOAD_LOCAL, name=funcs[fi].local_names[a])
 
     def unset_global(a: int) -> None:
-        raise RunError("E_RUNTIME", f"'{prog.globals[a]}' is used before it is given a value")
+        raise op_error(bc.LOAD_GLOBAL, name=prog.globals[a])
 
     def getiter(x: Any) -> Any:
         t = type(x)
@@ -1083,7 +1080,7 @@ def _globals(m: Any, tr: Translation, glb: list[Any], lazy_range: int,
             return iter(x)
         if t is dict:
             return iter(list(x))
-        raise RunError("E_RUNTIME", f"cannot loop over a {kind(x)}")
+        raise op_error(bc.GET_ITER, kind=kind(x))
 
     def rcost(a: int, b: int) -> int:
         entry = tools[a]
@@ -1116,8 +1113,7 @@ def _globals(m: Any, tr: Translation, glb: list[Any], lazy_range: int,
         m.state_allowed("state.read", key)
         v = ctx.state.get(key, unset)
         if v is unset:
-            raise RunError("E_RUNTIME", f"state.{key} has no value yet",
-                          f"assign state.{key} before reading it")
+            raise op_error(bc.STATE_GET, key=key)
         return v
 
     def sset(a: int, v: Any) -> None:

@@ -38,7 +38,7 @@ from rlmlang.tools.host.llm import llm_calls
 from rlmlang.tools.registry import SCALAR_SIZE
 from rlmlang.tools.values import display
 from rlmlang.types import FLOAT, Prim, Type, conforms, format_type, parse_type
-from rlmlang.vm.errors import OutOfFuel, explain, kind, short
+from rlmlang.vm.errors import OutOfFuel, explain, kind, op_error, overflow, short
 from rlmlang.vm.meter import (
     arg_sizes,
     cast_charge,
@@ -356,8 +356,7 @@ class _Machine:
                 if op == 0:  # LOAD_LOCAL
                     v = lcl[a]
                     if v is UNSET:
-                        raise RunError("E_RUNTIME", f"'{funcs[fi].local_names[a]}' is used "
-                                      "before it is given a value")
+                        raise op_error(bc.LOAD_LOCAL, name=funcs[fi].local_names[a])
                     stack[sp] = v
                     sp += 1
                 elif op == 1:  # CONST
@@ -404,8 +403,7 @@ class _Machine:
                     t = type(v)
                     if t is int:
                         if v > MAX_INT or v < MIN_INT:
-                            raise RunError("E_RUNTIME", f"integer overflow: {short(v, 30)} does "
-                                          "not fit in 64 bits")
+                            raise overflow(op, v)
                     elif t is str or t is list:
                         fuel -= size_charge(v)
                         if fuel < 0:
@@ -473,8 +471,7 @@ class _Machine:
                 elif op == 23:  # LOAD_GLOBAL
                     v = glb[a]
                     if v is UNSET:
-                        raise RunError("E_RUNTIME", f"'{prog.globals[a]}' is used before it is "
-                                      "given a value")
+                        raise op_error(bc.LOAD_GLOBAL, name=prog.globals[a])
                     stack[sp] = v
                     sp += 1
                 elif op == 24:  # STORE_GLOBAL
@@ -485,7 +482,7 @@ class _Machine:
                 elif op == 26:  # NEG
                     v = -stack[sp - 1]
                     if type(v) is int and v > MAX_INT:
-                        raise RunError("E_RUNTIME", "integer overflow in negation")
+                        raise overflow(bc.NEG, v)
                     stack[sp - 1] = v
                 elif op == 27:  # JUMP_IF_FALSE_OR_POP
                     if stack[sp - 1] is False:
@@ -546,7 +543,7 @@ class _Machine:
                             raise OutOfFuel
                         stack[sp - 1] = iter(list(x)).__next__
                     else:
-                        raise RunError("E_RUNTIME", f"cannot loop over a {kind(x)}")
+                        raise op_error(bc.GET_ITER, kind=kind(x))
                 elif op == 36:  # RANGE_ITER
                     args = stack[sp - b:sp]
                     sp -= b
@@ -621,8 +618,7 @@ class _Machine:
                     self.state_allowed("state.read", key)
                     v = self.ctx.state.get(key, UNSET)
                     if v is UNSET:
-                        raise RunError("E_RUNTIME", f"state.{key} has no value yet",
-                                      f"assign state.{key} before reading it")
+                        raise op_error(bc.STATE_GET, key=key)
                     fuel -= state_charge(v)
                     if fuel < 0:
                         raise OutOfFuel
@@ -663,8 +659,7 @@ class _Machine:
                         t = type(x)
                         if t is int:
                             if x > MAX_INT or x < MIN_INT:
-                                raise RunError("E_RUNTIME", f"integer overflow: {short(x, 30)} "
-                                              "does not fit in 64 bits")
+                                raise overflow(bc.INPLACE_ADD, x)
                         elif t is str:
                             fuel -= size_charge(x)
                             if fuel < 0:
