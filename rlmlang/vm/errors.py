@@ -6,6 +6,13 @@ that was running and the operands still sitting in the stack slots. So the
 common path pays nothing, and the error path still says what went wrong in
 the script's terms ("index 7 is out of range for a list of 3 items") rather
 than Python's.
+
+What an opcode's own checks say (an int that overflows, a name with no value,
+a loop over an int, a state key never written) is one table, OP_FAILURES, that
+both tiers raise from, so the fast tier and the interpreter cannot word the
+same failure differently (tests/test_vm_tiers.py runs a corpus of failing
+scripts on both). The errors are diagnostics.RunError, the class the tools'
+door raises too.
 """
 
 from __future__ import annotations

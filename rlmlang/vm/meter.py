@@ -8,7 +8,10 @@ by what they compare, `x in xs` on a list by its items, a loop over a dict
 by its keys (they are copied first), a cast by the value it checks, and a
 state read or write by the JSON copied. Each function here is O(1) for a
 scalar or a str; a container is walked once, in C where it is flat
-(`registry.size_of`).
+(`registry.size_of`). The two formulas the loops apply most often, a str or
+list's `size_charge` and an argument's `arg_size`, are written once here; the
+fast tier's generated code holds inline copies made from one template each
+(`size_charge_source`, `fast.arg_size_source`), tested equal to these.
 
 Memory: every new big value, and every entry stored into a dict, is added to
 an allocation count; past a threshold the live values are measured, deep
