@@ -389,8 +389,16 @@ def walk(node: object) -> Iterator[object]:
         yield n
         if isinstance(n, (list, tuple)):
             stack.extend(n)
-        elif is_dataclass(n) and not isinstance(n, type):
-            stack.extend(getattr(n, f.name) for f in fields(n))
+        else:
+            names = _FIELDS.get(type(n))
+            if names is None:  # once per class: fields() on every node is most of the walk
+                names = _FIELDS[type(n)] = tuple(f.name for f in fields(n)) \
+                    if is_dataclass(n) and not isinstance(n, type) else ()
+            if names:
+                stack.extend([getattr(n, f) for f in names])
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def child_blocks(stmt: Stmt) -> list[Block]:

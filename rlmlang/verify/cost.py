@@ -73,7 +73,8 @@ class Analyzer(Loops, Expressions, Calls):
         # evaluation at the final hull, never from these.
         self.quiet = 0
         self.term_memo: dict[tuple[Any, ...], termination.LoopResult] = {}
-        self.loop_names: dict[int, tuple[set[str], set[str]]] = {}
+        self.loop_names: dict[int, tuple[set[str], frozenset[str]]] = {}
+        self.body_memo: dict[int, tuple[frozenset[str], ...]] = {}  # id(loop body) -> facts
         # Fuel of one run of each simple statement, of each if's conditions, of each for's
         # iterable, of one test of each while's condition (for the Z3 cost path, symcost).
         self.node_fuel: dict[int, Num] = {}

@@ -14,9 +14,9 @@ the name is not an int (or length) that user can reason about.
 Anything outside the sub-language is None for an int (the caller then uses a
 fresh value: any value, which is sound); an atom of a condition that is not
 understood is a fresh bool, so `i < n and contains(s, "x")` still says
-`i < n`. The comparisons it encodes are scanned for nonlinear terms
-(`a * b` of two unknowns), which the solver may not settle: E_UNPROVEN names
-them.
+`i < n`. Where the user keeps a list for them, the comparisons it encodes
+are scanned for nonlinear terms (`a * b` of two unknowns), which the solver
+may not settle: E_UNPROVEN names them.
 """
 
 from __future__ import annotations
@@ -38,9 +38,9 @@ _fresh = itertools.count()
 class Encoder:
     """Encodes int expressions and conditions; names go through `resolve`."""
 
-    def __init__(self, resolve: Resolve) -> None:
+    def __init__(self, resolve: Resolve, nonlinear: list[str] | None = None) -> None:
         self.resolve = resolve
-        self.nonlinear: list[str] = []  # nonlinear terms of the comparisons encoded
+        self.nonlinear = nonlinear  # where to list the comparisons' nonlinear terms, if kept
 
     @staticmethod
     def fresh(hint: str) -> z3.ArithRef:
@@ -101,7 +101,8 @@ class Encoder:
         if isinstance(e, ast.Compare) and e.op in ("<", "<=", ">", ">=", "==", "!="):
             a, b = self.int_(e.left, env), self.int_(e.right, env)
             if a is not None and b is not None:
-                self.nonlinear.extend(nonlinear_terms_of(e))
+                if self.nonlinear is not None:
+                    self.nonlinear.extend(nonlinear_terms_of(e))
                 return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "==": a == b,
                         "!=": a != b}[e.op]
         if isinstance(e, ast.BoolOp):

@@ -67,7 +67,7 @@ def item_growers(body: tuple[ast.Stmt, ...], assigned: set[str]) -> set[str]:
     bad: set[str] = set()
 
     def fixed(e: ast.Expr) -> bool:
-        return not any(mentions(e, a) for a in assigned)
+        return not names_of(e) & assigned
 
     for st in statements(body):
         t = getattr(st, "target", None)
@@ -108,6 +108,11 @@ def _grows_by_itself(v: ast.Expr, name: str) -> bool:
         not any(mentions(r, name) for r in rest)
 
 
+def names_of(e: ast.Expr) -> set[str]:
+    """The names that occur in e."""
+    return {n.id for n in ast.walk(e) if isinstance(n, ast.Name)}
+
+
 def mentions(e: ast.Expr, name: str) -> bool:
     """Whether the name occurs in e."""
-    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(e))
+    return name in names_of(e)

@@ -140,7 +140,7 @@ class Loops:
         """
         names = self.loop_names.get(id(s))
         if names is None:
-            names = self.loop_names[id(s)] = (names_in(s), termination.assigned_in(s.body))
+            names = self.loop_names[id(s)] = (names_in(s), self.body_facts(s.body)[0])
         mentioned, assigned = names
         # Only what the encoding can read: the names the loop mentions, with their types.
         types = {k: t for k, t in termination.types_for_frame(self.frame_types).items()
@@ -161,15 +161,14 @@ class Loops:
              body: tuple[ast.Stmt, ...], overhead: Any, why: str, text: str,
              measure: termination.LoopResult | None = None,
              split: Split | None = None) -> State | None:
-        assigned = termination.assigned_in(body)
-        incremental = incremental_names(body, assigned)
+        assigned, incremental, growers = self.body_facts(body)
         saved = self.cost
         parent = self.loop_stack[-1] if self.loop_stack else None
         self.loop_stack.append(id(s))
         amort = Amortizer.make(n, split.size, split.total) if split is not None else None
         self.quiet += 1
         try:
-            h = self._hull(st, n, bind, body, assigned, incremental)
+            h = self._hull(st, n, bind, body, assigned, incremental, growers)
             if amort is not None and split is not None and incremental:
                 h = self._tighten(h, st, body, incremental, split, amort)
         finally:
@@ -223,12 +222,23 @@ class Loops:
         once = self.frame.once.pop()
         return self.cost, join_states([end, *conts]), breaks, once
 
+    def body_facts(self, body: tuple[ast.Stmt, ...]) -> tuple[frozenset[str], ...]:
+        """The names a loop body assigns, those it only grows by increments, and those whose
+        items it grows (loopbody.py): read off its text once per loop, not per evaluation."""
+        got = self.body_memo.get(id(body))
+        if got is None:
+            assigned = termination.assigned_in(body)
+            got = self.body_memo[id(body)] = (
+                frozenset(assigned), frozenset(incremental_names(body, assigned)),
+                frozenset(item_growers(body, assigned)))
+        return got
+
     def _hull(self, st: State, n: Num, bind: Any, body: tuple[ast.Stmt, ...],
-              assigned: set[str], incremental: set[str]) -> State:
+              assigned: frozenset[str], incremental: frozenset[str],
+              growers: frozenset[str]) -> State:
         """A state that covers the start of every iteration (see the module doc)."""
         h = dict(st)
         firsts: dict[str, AV | None] = {}
-        growers = item_growers(body, assigned)
         for rnd in range(MAX_ROUNDS + 1):
             _, out_state, _, _ = self._iterate(body, bind(h))
             new_h = dict(h)
@@ -301,8 +311,8 @@ class Loops:
             return None
         return Cost(*(amort.sum(v) for v in vals))
 
-    def _tighten(self, h: State, st: State, body: tuple[ast.Stmt, ...], incremental: set[str],
-                 split: Split, amort: Amortizer) -> State:
+    def _tighten(self, h: State, st: State, body: tuple[ast.Stmt, ...],
+                 incremental: frozenset[str], split: Split, amort: Amortizer) -> State:
         """Bound the accumulators by their amortized growth (`out = out + line`: <= T)."""
         names = sorted(x for x in incremental if x in h and x in st
                        and h[x].kind in ("int", "str", "list", "dict")

@@ -29,20 +29,10 @@ def call_result(e: ast.Call, spec: ToolSpec, a: list[AV], sizes: list[Size], t: 
     """The abstract result of `e`, a call of `spec` with arguments `a` (sizes: their
     Sizes) whose type is t; `problem(node, message, fix, **data)` reports a size problem."""
     bound = spec.result_bound
-    if isinstance(bound, Length) and len(a) > bound.of:
-        x = a[bound.of]
-        return AV("int", 0, x.size if x.kind in ("str", "list", "dict") else INF)
-    if isinstance(bound, Numbers) and a:
-        return _numbers(e, spec, a, problem)
-    if isinstance(bound, Pieces) and len(a) > bound.of and a[bound.of].kind == "str":
-        return _pieces(bound, spec, a, sizes, t)
-    if isinstance(bound, Pairs) and a:
-        pairs = _pairs(bound, a)
-        if pairs is not None:
-            return pairs
-    if isinstance(bound, Digits) and len(a) > bound.of and a[bound.of].kind == "int":
-        m = max(abs(a[bound.of].lo), abs(a[bound.of].hi))
-        return AV("str", size=len(str(int(m))) + 1 if m != INF else 20)
+    if bound is not None:
+        got = _RULES[type(bound)](e, spec, bound, a, sizes, t, problem)
+        if got is not None:
+            return got
     sizes = known_tables(spec, a, sizes)
     try:
         rs = spec.result_size(sizes)
@@ -89,8 +79,29 @@ def _records_size(text: str) -> Size:
     return got
 
 
-def _numbers(e: ast.Call, spec: ToolSpec, a: list[AV], problem: Any) -> AV:
+def _length(e: ast.Call, spec: ToolSpec, bound: Length, a: list[AV], sizes: list[Size],
+            t: Type | None, problem: Any) -> AV | None:
+    """`len(x)`: from 0 to x's size."""
+    if len(a) <= bound.of:
+        return None
+    x = a[bound.of]
+    return AV("int", 0, x.size if x.kind in ("str", "list", "dict") else INF)
+
+
+def _digits(e: ast.Call, spec: ToolSpec, bound: Digits, a: list[AV], sizes: list[Size],
+            t: Type | None, problem: Any) -> AV | None:
+    """`str(n)`: as many characters as the largest n in the interval has, and a sign."""
+    if len(a) <= bound.of or a[bound.of].kind != "int":
+        return None
+    m = max(abs(a[bound.of].lo), abs(a[bound.of].hi))
+    return AV("str", size=len(str(int(m))) + 1 if m != INF else 20)
+
+
+def _numbers(e: ast.Call, spec: ToolSpec, bound: Numbers, a: list[AV], sizes: list[Size],
+             t: Type | None, problem: Any) -> AV | None:
     """`range(stop)` or `range(start, stop)`: the ints between, at most RANGE_LIMIT."""
+    if not a:
+        return None
     if len(a) >= 2 and a[1].kind == "int":
         start, stop = a[0], a[1]
     else:
@@ -104,9 +115,11 @@ def _numbers(e: ast.Call, spec: ToolSpec, a: list[AV], problem: Any) -> AV:
     return AV("list", size=count, elem=AV("int", start.lo, stop.hi - 1))
 
 
-def _pieces(bound: Pieces, spec: ToolSpec, a: list[AV], sizes: list[Size],
-            t: Type | None) -> AV:
+def _pieces(e: ast.Call, spec: ToolSpec, bound: Pieces, a: list[AV], sizes: list[Size],
+            t: Type | None, problem: Any) -> AV | None:
     """Pieces of the text `a[bound.of]`: they add up to at most it (see Pieces)."""
+    if len(a) <= bound.of or a[bound.of].kind != "str":
+        return None
     src = a[bound.of]
     if bound.count == "chunks":
         out = _chunks(src, a[bound.by] if len(a) > bound.by else AV("int"))
@@ -194,9 +207,12 @@ def separators(text: str, sep: str, per_line: bool) -> int:
     return got
 
 
-def _pairs(bound: Pairs, a: list[AV]) -> AV | None:
+def _pairs(e: ast.Call, spec: ToolSpec, bound: Pairs, a: list[AV], sizes: list[Size],
+           t: Type | None, problem: Any) -> AV | None:
     """Lists of pairs whose positions keep their own bounds (the key's length, the
     item, the index): see Pairs."""
+    if not a:
+        return None
     x = a[0]
     if x.kind not in ("list", "dict"):
         return None
@@ -237,3 +253,9 @@ def _chunks(text: AV, step: AV) -> AV:
     count = text.size if text.size == INF else -(-int(text.size) // int(lo))
     el = min(text.size, step.hi) if step.kind == "int" else text.size
     return AV("list", size=count, elem=AV("str", size=el), sum=text.size)
+
+
+# How the verifier reads each form a tool may declare (registry.ResultBound); a rule that
+# does not apply to these arguments gives None, and the declared result_size is used.
+_RULES: dict[type, Any] = {Length: _length, Digits: _digits, Numbers: _numbers,
+                           Pieces: _pieces, Pairs: _pairs}

@@ -67,8 +67,8 @@ class _Builder:
         self.changed = _changed_names(script) if script is not None else set(inputs)
         self.facts: list[z3.BoolRef] = []
         self.syms: dict[str, z3.ArithRef] = {}  # input name (or len(input)) -> symbol
-        self.enc = Encoder(self.resolve)
-        self.nonlinear = self.enc.nonlinear  # the comparisons', then the loops' too
+        self.nonlinear: list[str] = []  # of the comparisons encoded, and of range loops
+        self.enc = Encoder(self.resolve, self.nonlinear)
         # range(...) of each for loop whose bounds are int terms: (path condition, count)
         self.ranges: dict[int, tuple[list[Any], Any]] = {}
 

@@ -332,19 +332,24 @@ def _check_measure(loop: ast.While, m: ast.Expr, types: dict[str, Type],
                           "can reason about (use int names, + - * // %, constants and len(name))",
                           fix="write the measure from int variables and len(name), e.g. n - i")
     facts0 = [*enc.side, g]
-    shown = [k for k in _names(m) + _names(loop.cond)]
-    shown = [k for k in dict.fromkeys(shown) if k in enc.pre] + \
-        [k for k in enc.pre if k.startswith("len(") and k not in shown]
+    pre0 = list(enc.pre)  # what a counterexample shows: the names known before the body
+
+    def shown() -> list[str]:
+        names = list(dict.fromkeys(_names(m) + _names(loop.cond)))
+        return [k for k in names if k in pre0] + \
+            [k for k in pre0 if k.startswith("len(") and k not in names]
+
     st, model = ("unsat", None) if bounded_known else solve(facts0 + [m0 < 0], rlimit)
     if st == "unknown":
         return _unknown(loop, m, "bounded", str(model), rlimit)
     if st == "sat":
         vals = model if isinstance(model, dict) else {}
         val_m = _eval_text(m, vals)
-        cex = {"before": {k: vals[k] for k in shown if k in vals}}
+        keys = shown()
+        cex = {"before": {k: vals[k] for k in keys if k in vals}}
         return LoopResult(
             "decreases", m, failed="bounded",
-            message=f"'{m_text}' = {val_m} when {_show(vals, shown)}, and the condition "
+            message=f"'{m_text}' = {val_m} when {_show(vals, keys)}, and the condition "
                     f"'{print_expr(loop.cond)}' still holds",
             fix=_bounded_fix(loop, m), counterexample=cex)
     env1, _, cont = enc.block(loop.body, dict(env0), z3.BoolVal(True), z3.BoolVal(True))
@@ -354,8 +359,9 @@ def _check_measure(loop: ast.While, m: ast.Expr, types: dict[str, Type],
     if st == "unknown":
         return _unknown(loop, m, "decrease", str(model), rlimit)
     if st == "sat":
-        terms = {("before", k): enc.pre[k] for k in shown if k in enc.pre}
-        terms.update({("after", k): env1.get(k, enc.pre.get(k)) for k in shown
+        keys = shown()
+        terms = {("before", k): enc.pre[k] for k in keys if k in enc.pre}
+        terms.update({("after", k): env1.get(k, enc.pre.get(k)) for k in keys
                       if k in env1 or k in enc.pre})
         got = model_values(facts1 + [cont, z3.Not(m1 < m0)], terms, rlimit)
         before = {k: v for (w, k), v in got.items() if w == "before"}
