@@ -26,7 +26,7 @@ __init__.py), which makes lowering's own mistakes errors, never runs.
 
 from __future__ import annotations
 
-from dataclasses import fields, is_dataclass, replace
+from dataclasses import fields, replace
 from typing import Any
 
 from rlmlang.check.sugar import Plan
@@ -345,33 +345,15 @@ class Lowerer:
 
 
 def _free_names(stmts: tuple[ast.Stmt, ...]) -> list[str]:
-    """Names read in these statements, in first-seen order (defs' own names included)."""
+    """Names read in these statements, in the order they are first met going backwards
+    over ast.walk (inner before outer, otherwise source order; defs' own names included)."""
     out: dict[str, None] = {}
-    stack: list[Any] = list(reversed(stmts))
-    while stack:
-        n = stack.pop()
+    for n in reversed(list(ast.walk(stmts))):
         if isinstance(n, ast.Name):
             out.setdefault(n.id, None)
         elif isinstance(n, ast.For):
             out.setdefault(n.var, None)
-        if is_dataclass(n) and not isinstance(n, type):
-            kids = [getattr(n, f.name) for f in fields(n)]
-            for v in reversed(kids):
-                if isinstance(v, (ast.Expr, ast.Stmt, ast.Keyword)):
-                    stack.append(v)
-                elif isinstance(v, tuple):
-                    stack.extend(reversed([x for x in _flat(v)]))
     return list(out)
-
-
-def _flat(v: tuple) -> list[Any]:
-    out: list[Any] = []
-    for x in v:
-        if isinstance(x, tuple):
-            out.extend(_flat(x))
-        elif isinstance(x, (ast.Expr, ast.Stmt, ast.Keyword)):
-            out.append(x)
-    return out
 
 
 def lower(script: ast.Script, types: dict[int, Type], info: Any,

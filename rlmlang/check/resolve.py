@@ -41,25 +41,9 @@ class Structure:
 
 
 def _calls_in(stmts: tuple[ast.Stmt, ...]) -> list[ast.Call]:
-    """Every Call node under these statements (iteratively: no recursion limit)."""
-    out: list[ast.Call] = []
-    stack: list[object] = list(reversed(stmts))
-    while stack:
-        n = stack.pop()
-        if isinstance(n, ast.Call):
-            out.append(n)
-        if isinstance(n, (ast.Stmt, ast.Expr, ast.Keyword)):
-            for v in vars(n).values():
-                _push(stack, v)
-    return out
-
-
-def _push(stack: list[object], v: object) -> None:
-    if isinstance(v, (ast.Stmt, ast.Expr, ast.Keyword)):
-        stack.append(v)
-    elif isinstance(v, tuple):
-        for x in reversed(v):
-            _push(stack, x)
+    """Every Call node under these statements, inner calls before outer ones and otherwise
+    in source order (ast.walk backwards), those in f-strings and comprehensions included."""
+    return [n for n in reversed(list(ast.walk(stmts))) if isinstance(n, ast.Call)]
 
 
 def resolve_structure(script: ast.Script, registry: Registry, inputs: dict[str, Type],
