@@ -299,8 +299,8 @@ def syntax_error_diagnostic(e: UnexpectedInput, text: str, lark: Lark) -> Diagno
                           fix="put the comprehension in brackets, the value first")
     if tok.type in ("COMP_OP", "IN") or (tok.type == "NOT" and "COMP_OP" not in expected):
         if "COMP_OP" not in expected and "IN" not in expected and "NAME" not in expected:
-            return Diagnostic("E_SYNTAX", "comparisons do not chain: a < b < c is not in the "
-                              "language", span, fix="write a < b and b < c")
+            return Diagnostic("E_SYNTAX", "comparisons chain at most twice: lo <= x < hi, "
+                              "not a < b < c < d", span, fix="write a < b and b < c and c < d")
     if first == "submit" and tok.type in ("COMMA", "EQUAL"):
         return Diagnostic("E_SYNTAX", "submit takes exactly one value", span,
                           fix="submit(answer); build a list or dict first to submit several")

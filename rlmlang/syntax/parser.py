@@ -407,6 +407,18 @@ class _Builder:
     def compare(self, c):
         return self._expr(ast.Compare(str(c[1]), c[0], c[2], _span(c)), c[0], c[2])
 
+    def compare_chain(self, c):
+        """`lo <= x < hi` is `lo <= x and x < hi`: x is read twice, so it must be a value
+        that reading twice cannot change or repeat work for (a name, a literal, an item)."""
+        left, op1, middle, op2, right = c
+        if not _plain_operand(middle):
+            self._error(_span(c), "a chained comparison's middle must be a name, a literal "
+                        "or an item (it is read twice)",
+                        "give it a name first: x = ...; then lo <= x <= hi")
+        first = self._expr(ast.Compare(str(op1), left, middle, _span(c)), left, middle)
+        second = self._expr(ast.Compare(str(op2), middle, right, _span(c)), middle, right)
+        return self._expr(ast.BoolOp("and", first, second, _span(c)), first, second)
+
     def in_op(self, c):
         return self._expr(ast.Compare("in", c[0], c[2], _span(c)), c[0], c[2])
 
@@ -834,6 +846,13 @@ def check_input(data: bytes | str, file: str = "<script>") -> tuple[str | None, 
                                  "statement", Span.point(1, 1) if text else None, file,
                                  fix='write the statements to run, e.g. submit("done")')]
     return text, []
+
+
+def _plain_operand(e: object) -> bool:
+    """A value that reading twice cannot change, or repeat work for."""
+    if isinstance(e, (ast.Name, ast.Const, ast.Dotted)):
+        return True
+    return isinstance(e, ast.Index) and _plain_operand(e.value) and _plain_operand(e.index)
 
 
 def parse(data: bytes | str, file: str = "<script>") -> ParseResult:

@@ -173,8 +173,9 @@ def _core_only(rules: dict[str, Node]) -> None:
     drop("atom", lambda o: not uses(o, "comp_for", "FSTRING") and not tuple_atom(o)
          and o != Ref("FSTRING"))
     rules["test"] = Ref("or_test")
-    drop("comparison", lambda o: not (isinstance(o, Seq) and any(
-        isinstance(i, Lit) and i.text.strip().startswith("is") for i in o.items)))
+    drop("comparison", lambda o: not (isinstance(o, Seq) and (any(
+        isinstance(i, Lit) and i.text.strip().startswith("is") for i in o.items)
+        or sum(i == Ref("COMP_OP") for i in o.items) > 1)))
     drop("argument", lambda o: not uses(o, "comp_for"))
     rules["testlist"] = Ref("expr")
     rules["for_target"] = Ref("var")

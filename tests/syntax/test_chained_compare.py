@@ -1,0 +1,40 @@
+"""`lo <= x < hi` reads as Python's chained comparison, run through the whole pipeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from rlmlang.pipeline import ScriptSetup, execute_script
+from rlmlang.syntax.parser import parse
+from rlmlang.syntax.printer import print_script
+from rlmlang.tools import default_registry
+from rlmlang.types import INT, STR
+
+DATES = "2023-12-01,5\n2023-12-16,7\n2024-01-10,11\n2024-01-23,13\n2024-02-01,17\n"
+
+
+def run(script: str):
+    setup = ScriptSetup(registry=default_registry(include_plugins=False),
+                        inputs={"context": DATES}, input_types={"context": STR},
+                        output=INT, state=None)
+    return execute_script(script, setup)
+
+
+@pytest.mark.parametrize("script, want", [
+    # Dates in a range, both ends kept (ISO dates order as strings).
+    ("n = 0\nfor line in lines(context):\n    d = line.split(\",\")[0]\n"
+     "    if \"2023-12-16\" <= d <= \"2024-01-23\":\n        n += 1\nsubmit(n)\n", 3),
+    # An item in the middle; the second comparison is not tried when the first is false.
+    ("n = 0\nfor line in lines(context):\n    cells = line.split(\",\")\n"
+     "    if \"5\" < cells[1] < \"9\":\n        n += int(cells[1])\nsubmit(n)\n", 7),
+    ("x = 4\nsubmit(1 if 0 < x > 3 else 0)\n", 1),
+])
+def test_a_chain_is_both_comparisons(script: str, want: int) -> None:
+    out = run(script)
+    assert out.stage == "done", [d.message for d in out.diagnostics]
+    assert out.answer == want
+
+
+def test_a_chain_prints_as_its_two_comparisons() -> None:
+    script = parse("x = 3\nok = 1 <= x < 5\nsubmit(\"a\")\n").script
+    assert "ok = 1 <= x and x < 5" in print_script(script)
