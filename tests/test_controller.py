@@ -183,6 +183,22 @@ def test_an_empty_answer_after_printing_gets_what_it_printed_back(tmp_path: Path
     assert "access code K7-19QX" in model.prompts[1]
 
 
+def test_a_coder_script_that_found_nothing_is_pointed_at_its_data(tmp_path: Path) -> None:
+    """A script that ran, printed nothing and failed guessed at the data: the coder profile's
+    feedback says how to look at it (its lines and its records); the tiny profile's does not."""
+    guessed = ('hits = [l for l in lines(context) if "badge=4820" in l]\nif len(hits) == 0:\n'
+               '    fail("no badge 4820")\nsubmit(hits[0])')
+    model = FakeModel([guessed, guessed, GOOD, GOOD])
+    out = runtime(model, tmp_path, profile="coder").run(SIG, QUESTION, context=CONTEXT)
+    assert out.answer == "K7-19QX"
+    feedback = model.prompts[-1]
+    assert "no badge 4820" in feedback
+    assert "context.splitlines()[:3] and records(context)[:2]" in feedback
+    tiny = FakeModel([guessed, GOOD])
+    runtime(tiny, tmp_path / "tiny").run(SIG, QUESTION, context=CONTEXT)
+    assert "records(context)[:2]" not in tiny.prompts[1]
+
+
 def test_missing_input_is_a_usage_error(tmp_path: Path) -> None:
     from rlmlang.diagnostics import DiagnosticError
 

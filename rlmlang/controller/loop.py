@@ -39,6 +39,7 @@ from rlmlang.controller.prompt import (
     empty_answer_message,
     feedback_message,
     first_lines,
+    look_hint,
     task_message,
 )
 from rlmlang.controller.resume import load_resume, recorded_state_path, write_pending
@@ -541,7 +542,7 @@ class Runtime:
                     script = useful[0][1]
                     feedback = tally.feedback()
                 else:
-                    feedback, script = self._failure_feedback(outcomes)
+                    feedback, script = self._failure_feedback(outcomes, text_inputs)
                     if tried.same_failure_as_before(outcomes):
                         feedback += ("\nThis failed the same way as your previous attempt. "
                                      "Take a different approach.")
@@ -600,15 +601,19 @@ class Runtime:
         return self._finish(log, meter, stats, "uncertain",
                             leader.value if leader else None, reason, iterations, tally)
 
-    def _failure_feedback(self, outcomes: list[tuple[ScriptOutcome, str]]) -> tuple[str, str]:
+    def _failure_feedback(self, outcomes: list[tuple[ScriptOutcome, str]],
+                          text_inputs: list[str]) -> tuple[str, str]:
         """The most instructive failure of a round, as the model's next user turn."""
         best, script = max(outcomes, key=lambda p: (_STAGE_RANK.get(p[0].stage, 0),
                                                     -outcomes.index(p)))
         if best.answer_error is not None:
             return feedback_message(script, [best.answer_error], best.output), script
+        look = ""
+        if self.profile.look_after_failure and best.stage == "done" and not best.output.strip():
+            look = look_hint([n for n in text_inputs if n in script])
         if best.status == "submitted":  # an empty answer: what it printed, if anything
-            return empty_answer_message(best.output), script
-        return feedback_message(script, best.diagnostics, best.output), script
+            return empty_answer_message(best.output) + look, script
+        return feedback_message(script, best.diagnostics, best.output) + look, script
 
     def _examples(self, question: str, infos: list[InputInfo],
                   text_inputs: list[str]) -> list[Any]:

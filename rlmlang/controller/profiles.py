@@ -115,6 +115,9 @@ class Profile:
     free_stops: tuple[str, ...]  # stop texts besides the model's own, without a grammar
     keep_prefix: bool  # keep the fixed prompt's state on disk (it is the same for every task)
     budgets: dict[str, int] = field(default_factory=dict)  # defaults that differ
+    # After a script that ran and failed, point the model at its data (a script that prints
+    # an input's first lines and its records) before it guesses at the format again.
+    look_after_failure: bool = False
 
     def base_grammar(self, tools: list[str], inputs: list[str], state_keys: list[str],
                      output: Type, narrowing: Narrowing | None = None) -> str:
@@ -174,6 +177,7 @@ CODER = Profile(
     free_stops=(),
     keep_prefix=True,
     budgets={"candidates": 2, "script_tokens": 512, "tokens": 8000},
+    look_after_failure=True,
 )
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (TINY, CODER)}

@@ -106,6 +106,16 @@ def feedback_message(script: str, diagnostics: list[Diagnostic], output: str,
             + _clip(output, limit_chars) + "\nWrite a script that ends with submit(answer).")
 
 
+def look_hint(inputs: list[str]) -> str:
+    """What to do after a script ran and failed on data it had not looked at: print it."""
+    if not inputs:
+        return ""
+    name = inputs[0]
+    return (f"\nIf it found nothing, its reading of the data is wrong: look before filtering "
+            f"again. A script that prints {name}.splitlines()[:3] and records({name})[:2] "
+            "(without submitting) shows you the lines and the fields records() reads.")
+
+
 def empty_answer_message(output: str, limit_chars: int = 700) -> str:
     """What the model sees about a script that submitted an empty answer."""
     if not output.strip():
