@@ -63,6 +63,20 @@ def _shape(message: str) -> str:
     return m.strip()
 
 
+def task_of(file_name: str, tasks: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """The task a `<model>-<task id>-<k>.py` file was written for (ids may hold dashes:
+    `date-range-04`), or None."""
+    m = _TASK_ID.search(file_name)
+    if m is None:
+        return None
+    parts = file_name[: m.end(1)].split("-")
+    for i in range(len(parts) - 1):
+        task = tasks.get("-".join(parts[i:]))
+        if task is not None:
+            return task
+    return None
+
+
 def judge(path: Path, signature: str, tasks: dict[str, dict[str, Any]],
           verify: bool) -> Verdict:
     from rlmlang.check import Env, check
@@ -73,8 +87,7 @@ def judge(path: Path, signature: str, tasks: dict[str, dict[str, Any]],
     from rlmlang.tools.registry import Size
     from rlmlang.tools.stdlib import expand
 
-    m = _TASK_ID.search(path.name)
-    task = tasks.get(m.group(1)) if m else None
+    task = task_of(path.name, tasks)
     sig = parse_signature(task["signature"] if task else signature)
     parsed = parse(path.read_bytes(), path.name)
     errors = [d for d in parsed.diagnostics if d.severity == "error"]
