@@ -1,6 +1,6 @@
-"""Samples from the real default model under the model grammar all parse.
+"""Samples from the real suite model (SmolLM2-135M, RLM_MODEL) under the model grammar all parse.
 
-The default model (SmolLM2-135M through the llama.cpp backend) writes scripts at
+SmolLM2-135M (through the llama.cpp backend) writes scripts at
 temperature 1 under `model_grammar(...)`, several tasks, many seeds. Every
 sample that ends (the grammar's end, not the token limit) must be a script Lark
 parses, ending with its one top-level submit. A sample cut by max_tokens is

@@ -1,4 +1,4 @@
-"""End to end with the real default model (SmolLM2-135M, llama.cpp in-process).
+"""End to end with the real SmolLM2-135M (the suite's model, RLM_MODEL; llama.cpp in-process).
 
 The main job: a question over an input far larger than the model's window,
 answered by a script the model writes under the task's grammar, verified and

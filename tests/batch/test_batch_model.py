@@ -1,4 +1,4 @@
-"""`rlm batch` with the real default model (SmolLM2-135M): the local pool, and Ray.
+"""`rlm batch` with the real SmolLM2-135M (the suite's model, RLM_MODEL): the local pool, and Ray.
 
 The Ray test starts a local Ray runtime in this process (2 CPUs, bound to the
 loopback address), then `rlm batch --ray auto` joins it from another process
