@@ -17,7 +17,7 @@ when the script ends well, replay compares them with the log).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,8 @@ from typing import Any
 from rlmlang.check import CheckedScript, Env, check
 from rlmlang.compiler import Bytecode, compile_program, validate
 from rlmlang.diagnostics import Diagnostic
+from rlmlang.limits import Limits, as_limits
+from rlmlang.policy import Policy
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import check_input, parse
 from rlmlang.task.answers import AnswerError, check_type_for, coerce_answer
@@ -50,8 +52,8 @@ class ScriptSetup:
     input_types: dict[str, Any]
     output: Any  # the Type submit must produce
     state: Any  # a StateStore (its schema declares the keys scripts may use), or None
-    policy: Any = None
-    budgets: dict[str, int] = field(default_factory=dict)
+    policy: Policy | None = None  # None: none given, so `Policy.deny_all(root)`
+    budgets: Limits | Mapping[str, int] = field(default_factory=Limits)  # a Limits once built
     root: Path = field(default_factory=Path.cwd)
     llm: Callable[..., Any] | None = None  # llm.predict hook
     llm_run: Callable[..., Any] | None = None  # llm.run hook
@@ -64,6 +66,14 @@ class ScriptSetup:
     input_sizes: dict[str, Size] | None = None
     state_types: dict[str, Any] | None = None  # the keys' types when there is no store
     tier: str = "fast"  # the VM tier (the tests run both)
+    # False only for `rlm check` without permission flags: the proof leaves permissions out
+    # (and a note says so). A script that runs is always judged against its policy.
+    check_permissions: bool = True
+
+    def __post_init__(self) -> None:
+        if self.policy is None:
+            self.policy = Policy.deny_all(self.root)
+        self.budgets = as_limits(self.budgets)
 
 
 @dataclass
@@ -180,7 +190,8 @@ def verify_stage(checked: Checked, setup: ScriptSetup) -> Verified | ScriptOutco
         state_sizes = {k: size_of(v) for k, v in setup.state.snapshot().items()}
     sizes = setup.input_sizes if setup.input_sizes is not None else {
         k: size_of(v) for k, v in setup.inputs.items()}
-    verified = verify(checked.checked, policy=setup.policy, budgets=setup.budgets,
+    verified = verify(checked.checked, policy=setup.policy if setup.check_permissions else None,
+                      budgets=setup.budgets,
                       input_sizes=sizes, state_sizes=state_sizes, strict=setup.strict,
                       input_values=setup.inputs if setup.input_sizes is None else None,
                       file=checked.parsed.source.file)
@@ -314,8 +325,8 @@ class CheckOptions:
 
     signature: str = "context: str, question: str -> answer: str"
     input_sizes: dict[str, int] = field(default_factory=dict)
-    policy: Any = None  # None: permissions are not checked (and a note says so)
-    budgets: dict[str, int] = field(default_factory=dict)
+    policy: Policy | None = None  # None: permissions are not checked (and a note says so)
+    budgets: Limits | Mapping[str, int] = field(default_factory=Limits)  # resolved by the caller
     state_schema: dict[str, Any] = field(default_factory=dict)
     registry: Any = None
 
@@ -350,8 +361,8 @@ def check_setup(options: CheckOptions | None = None, file: str = "<script>") -> 
         sizes[f.name] = Size(1, 1) if scalar else Size(n, n)
     return ScriptSetup(registry=registry, inputs={}, input_types=sig.input_types(),
                        output=sig.output.type, state=None, policy=opts.policy,
-                       budgets=dict(opts.budgets), file=file, input_sizes=sizes,
-                       state_types=dict(opts.state_schema))
+                       check_permissions=opts.policy is not None, budgets=opts.budgets,
+                       file=file, input_sizes=sizes, state_types=dict(opts.state_schema))
 
 
 def analyze_source(data: bytes | str, file: str = "<script>",
@@ -376,7 +387,7 @@ def analyze_source(data: bytes | str, file: str = "<script>",
         return analysis
     analysis.proof = outcome.proof
     analysis.notes = list(outcome.notes)
-    if setup.policy is None:
+    if not setup.check_permissions:
         analysis.notes.append("permissions not checked: no policy given (use --allow, --deny "
                               "or --policy)")
     return analysis

@@ -47,6 +47,7 @@ import z3
 
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
 from rlmlang.hostnames import canonical_host, canonical_name, canonical_port, is_loopback
+from rlmlang.limits import check_budget_table
 
 # Solver budget per query, in Z3's deterministic resource units. Typical
 # policy queries use 1,000 to 10,000 of them (see docs/policy.md).
@@ -857,6 +858,13 @@ class Policy:
         return cls(r, a, d, budgets, rlimit)
 
     @classmethod
+    def deny_all(cls, root: str | Path = ".") -> Policy:
+        """The policy of a run given none: no grants, so every effect and state key is
+        refused, the same way at the door (`tools.context.check_permission`), inside the
+        file and HTTP tools, and for `state.*`."""
+        return cls(root, [], [])
+
+    @classmethod
     def from_toml(cls, path: str | Path) -> Policy:
         """Read `[policy] root/allow/deny/rlimit` and `[budget]`; root is relative to the file."""
         path = Path(path)
@@ -895,7 +903,11 @@ class Policy:
         rlimit = pol.get("rlimit", DEFAULT_RLIMIT)
         if not isinstance(rlimit, int) or isinstance(rlimit, bool) or rlimit <= 0:
             raise bad("[policy] rlimit must be a whole number > 0")
-        budgets = _check_budgets(data.get("budget", {}), bad)
+        try:
+            budgets = check_budget_table(data.get("budget", {}), "[budget]", src,
+                                         fix=bad("").diagnostic.fix or "")
+        except DiagnosticError as e:
+            raise PolicyError(e.diagnostics[0]) from None
         base = path.parent if path.parent != Path("") else Path(".")
         return cls.from_rules(lists["allow"], lists["deny"], base / root, budgets=budgets,
                               rlimit=rlimit, source=src)
@@ -1054,15 +1066,6 @@ def _dedupe(rules: Sequence[Rule]) -> list[Rule]:
             seen.add(r.text)
             out.append(r)
     return out
-
-
-def _check_budgets(b: Any, bad: Callable[[str], PolicyError]) -> dict[str, int]:
-    if not isinstance(b, dict):
-        raise bad("[budget] must be a table")
-    for k, v in b.items():
-        if not isinstance(v, int) or isinstance(v, bool) or v < 0:
-            raise bad(f"[budget] {k} must be a whole number >= 0, not {v!r}")
-    return dict(b)
 
 
 _BAD_CACHE: dict[str, Any] = {}

@@ -21,13 +21,14 @@ PACKAGE = Path(__file__).resolve().parent.parent / "rlmlang"
 
 # Lowest first. An import may point to its own layer or any layer before it.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("base", ("rlmlang.types", "rlmlang.diagnostics", "rlmlang.cost",
+    ("base", ("rlmlang.types", "rlmlang.diagnostics", "rlmlang.cost", "rlmlang.limits",
               "rlmlang.policy", "rlmlang.hostnames", "rlmlang.paths", "rlmlang.resources",
               "rlmlang.version", "rlmlang.highlight", "rlmlang.tools.registry",
               "rlmlang.tools.errors", "rlmlang.tools.values", "rlmlang.tools.declare")),
     ("syntax", ("rlmlang.syntax",)),
     ("tools", ("rlmlang.tools.builtins", "rlmlang.tools.skills", "rlmlang.tools.tables",
                "rlmlang.tools.reader", "rlmlang.tools.regex", "rlmlang.tools.pyforms",
+               "rlmlang.tools.template",
                "rlmlang.tools.context", "rlmlang.tools.host", "rlmlang.tools.plugins",
                "rlmlang.tools.decorator", "rlmlang.tools.describe")),
     ("check", ("rlmlang.check",)),

@@ -14,6 +14,7 @@ import pytest
 from fakes import FakeModel  # tests/fakes.py, shared with the audit tests
 
 from rlmlang.controller.loop import Runtime
+from rlmlang.policy import Policy
 from rlmlang.runlog import check_chain, read_events
 
 CONTEXT = "\n".join(f"2026-01-01 badge {1000 + i} opened door {i % 7}" for i in range(3000))
@@ -221,12 +222,13 @@ def test_log_records_scripts_verdicts_and_budgets(tmp_path: Path) -> None:
 
 
 NESTED = 'line = find_line(context, "badge 4820")\nsubmit(llm.run("What is the access code?", text=line))'
+LLM = Policy.from_rules(["llm"])  # sub-model calls need the grant (rlm run always gives it)
 
 
 def test_llm_run_nests_a_controller_with_a_smaller_budget(tmp_path: Path) -> None:
     inner = 'submit(value_after(text, "access code"))'
     model = FakeModel([NESTED, inner])
-    out = runtime(model, tmp_path).run(SIG, QUESTION, context=CONTEXT)
+    out = runtime(model, tmp_path, policy=LLM).run(SIG, QUESTION, context=CONTEXT)
     assert out.ok and out.answer == "K7-19QX"
     calls = [e["data"] for e in read_events(tmp_path / "run.log") if e["kind"] == "tool_call"]
     assert calls[0]["tool"] == "llm.run" and calls[0]["result"] == "K7-19QX"
@@ -248,7 +250,7 @@ def test_nested_runs_draw_from_the_callers_sub_model_calls(tmp_path: Path, limit
     """Two llm.run calls whose scripts each ask the model twice: never more calls than granted."""
     model = FakeModel([TWO_NESTED, TWO_PREDICTS, TWO_PREDICTS, TWO_PREDICTS, TWO_PREDICTS],
                       sub_answers=["a"] * 10)
-    runtime(model, tmp_path, budgets={"llm_calls": limit, "iterations": 1}).run(
+    runtime(model, tmp_path, policy=LLM, budgets={"llm_calls": limit, "iterations": 1}).run(
         SIG, QUESTION, context=CONTEXT)
     calls = [e["data"] for e in read_events(tmp_path / "run.log") if e["kind"] == "tool_call"]
     made = sum(1 for c in calls if c["tool"] in ("llm.run", "llm.predict") and not c.get("error"))
@@ -260,7 +262,7 @@ def test_nested_runs_draw_from_the_callers_tool_calls(tmp_path: Path) -> None:
     """A nested run's scripts get only the tool calls their caller has left (4 - llm.run)."""
     inner = 'for i in range(5):\n    print(llm.predict("Q?", text=text))\nsubmit("x")'
     model = FakeModel([NESTED, inner, inner], sub_answers=["a"] * 10)
-    runtime(model, tmp_path, budgets={"tool_calls": 4, "iterations": 1}).run(
+    runtime(model, tmp_path, policy=LLM, budgets={"tool_calls": 4, "iterations": 1}).run(
         SIG, QUESTION, context=CONTEXT)
     assert len(model.sub_prompts) == 3  # the fourth call found the budget spent
     calls = [e["data"] for e in read_events(tmp_path / "run.log") if e["kind"] == "tool_call"]
@@ -270,7 +272,8 @@ def test_nested_runs_draw_from_the_callers_tool_calls(tmp_path: Path) -> None:
 
 def test_depth_budget_stops_nesting(tmp_path: Path) -> None:
     model = FakeModel([NESTED, GOOD])
-    out = runtime(model, tmp_path, budgets={"depth": 1}).run(SIG, QUESTION, context=CONTEXT)
+    out = runtime(model, tmp_path, policy=LLM, budgets={"depth": 1}).run(SIG, QUESTION,
+                                                                         context=CONTEXT)
     assert out.answer == "K7-19QX"  # repaired after the refusal
     assert "depth budget (1)" in model.prompts[1]
 

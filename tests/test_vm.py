@@ -267,7 +267,8 @@ def store(tmp_path):
 
 def _with_state(store: StateStore, src: str):
     txn = store.begin({"test": True})
-    r = go(src, ctx=ToolContext(state=txn))
+    grants = Policy.from_rules(["state.read:**", "state.write:**"])  # none: no key is granted
+    r = go(src, ctx=ToolContext(state=txn, policy=grants))
     if r.status == "submitted":
         txn.commit()
     else:

@@ -82,7 +82,7 @@ class RecordedRun:
             self._memo[version] = self.state_store(version)
         return self._memo[version]
 
-    def setup(self, state: Any, policy: Any = ..., budgets: dict[str, Any] | None = None) -> Any:
+    def setup(self, state: Any, policy: Any = ..., budgets: Any = None) -> Any:
         from rlmlang.pipeline import ScriptSetup  # lazy: keeps Z3 and lark out of start-up
 
         assert self.signature is not None and self.inputs is not None
@@ -90,7 +90,7 @@ class RecordedRun:
             registry=self.registry, inputs=self.inputs,
             input_types=self.signature.input_types(), output=self.signature.output.type,
             state=state, policy=self.policy if policy is ... else policy,
-            budgets=dict(self.budgets if budgets is None else budgets), root=self.root)
+            budgets=self.budgets if budgets is None else budgets, root=self.root)
 
     def close(self) -> None:
         for s in self._memo.values():

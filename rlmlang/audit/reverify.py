@@ -24,6 +24,7 @@ from typing import Any
 from rlmlang.audit.recorded import RecordedRun
 from rlmlang.audit.runview import Candidate
 from rlmlang.diagnostics import Diagnostic
+from rlmlang.limits import Limits
 
 
 @dataclass
@@ -91,9 +92,9 @@ def reverify(rec: RecordedRun, policy: Any = ..., label: str = "the recorded pol
     from rlmlang.pipeline import execute_script  # lazy: keeps Z3 and lark out of start-up
 
     use_policy = rec.policy if policy is ... else policy
-    budgets = dict(rec.budgets)
-    if policy is not ... and policy is not None:
-        budgets.update(getattr(policy, "budgets", {}) or {})  # today's caps apply too
+    # The recorded budgets, then today's policy's [budget] (its caps apply too), by name.
+    budgets = Limits.resolve(rec.budgets, getattr(policy, "budgets", None) if policy is not ...
+                             else None)
     out = Reverification(label, use_policy.to_json() if use_policy is not None else None)
     if rec.blocked:
         out.blocked = rec.blocked

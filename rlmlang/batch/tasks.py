@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rlmlang.controller.budgets import ALL_DEFAULTS
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
+from rlmlang.limits import NAMES as BUDGET_NAMES
 from rlmlang.task import signature as sigmod
 from rlmlang.task.inputs import read_raw
 from rlmlang.task.signature import parse_signature
@@ -123,9 +123,9 @@ def _budgets(path: Path, line: int, raw: Any) -> dict[str, int]:
                      fix='write "budgets": {"iterations": 3}')
     out: dict[str, int] = {}
     for k, v in raw.items():
-        if k not in ALL_DEFAULTS:
+        if k not in BUDGET_NAMES:
             raise _usage(path, line, f"unknown budget {k!r}",
-                         fix="the budgets are " + ", ".join(sorted(ALL_DEFAULTS)))
+                         fix="the budgets are " + ", ".join(BUDGET_NAMES))
         if isinstance(v, bool) or not isinstance(v, int) or v < 0:
             raise _usage(path, line, f"budget {k} must be a whole number >= 0, not {v!r}")
         out[k] = v

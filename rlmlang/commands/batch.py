@@ -14,8 +14,8 @@ import json
 import sys
 
 from rlmlang.commands.common import add_budget_argument
-from rlmlang.controller.budgets import parse_budget_flags
 from rlmlang.diagnostics import DiagnosticError
+from rlmlang.limits import parse_budget_flags
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

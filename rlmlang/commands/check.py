@@ -7,8 +7,8 @@ import json
 import sys
 
 from rlmlang.commands.common import add_budget_argument, add_policy_arguments, policy_from_args
-from rlmlang.controller.budgets import parse_budget_flags
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
+from rlmlang.limits import Limits, parse_budget_flags
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -38,9 +38,10 @@ def _options(args: argparse.Namespace):
         if not eq or not n.strip().isdigit():
             raise ValueError(f"bad --input-size {item!r}: write NAME=N")
         opts.input_sizes[name.strip()] = int(n)
-    opts.budgets = parse_budget_flags(args.budget)
+    flags = parse_budget_flags(args.budget)
     if args.policy or args.allow or args.deny:
         opts.policy = policy_from_args(args)
+    opts.budgets = Limits.resolve(opts.policy.budgets if opts.policy else None, flags)
     from rlmlang.tools import default_registry  # lazy: not loaded by `rlm --help`
 
     opts.registry = default_registry()

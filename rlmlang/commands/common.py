@@ -18,8 +18,10 @@ def add_policy_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def add_budget_argument(p: argparse.ArgumentParser, example: str = "fuel=100000") -> None:
+    """`--budget NAME=N`, read by `rlmlang.limits.parse_budget_flags` in every command."""
     p.add_argument("--budget", action="append", default=[], metavar="K=V",
-                   help=f"set a budget, e.g. {example} (repeatable)")
+                   help=f"set a budget, e.g. {example} (repeatable; llm_calls sets both "
+                        "llm_calls_per_script and llm_calls_per_run)")
 
 
 def policy_from_args(args: argparse.Namespace, root: str | Path | None = None,

@@ -16,9 +16,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rlmlang.commands.common import add_policy_arguments, policy_from_args, print_load_problems
-from rlmlang.cost import DEFAULT_BUDGETS
+from rlmlang.commands.common import (
+    add_budget_argument,
+    add_policy_arguments,
+    policy_from_args,
+    print_load_problems,
+)
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
+from rlmlang.limits import Limits, parse_budget_flags
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -32,8 +37,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="declare a state key (added to the store's schema)")
     p.add_argument("--output", metavar="TYPE", help="the type submit must produce")
     add_policy_arguments(p)
-    p.add_argument("--budget", action="append", default=[], metavar="K=V",
-                   help="override a budget: fuel, tool_calls, llm_calls, memory, output_chars")
+    add_budget_argument(p)
     p.add_argument("--root", default=".", help="the directory file grants are relative to")
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
     p.add_argument("--dump", action="store_true", help="print the bytecode listing to stderr")
@@ -41,21 +45,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 class _Usage(Exception):
     pass
-
-
-def _parse_budgets(items: list[str]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for item in items:
-        key, _, val = item.partition("=")
-        if key not in DEFAULT_BUDGETS:
-            raise _Usage(f"--budget {item!r}: unknown budget (known: {', '.join(DEFAULT_BUDGETS)})")
-        try:
-            out[key] = int(val.replace("_", ""))
-        except ValueError:
-            raise _Usage(f"--budget {item!r}: the value must be a whole number") from None
-        if out[key] < 0:
-            raise _Usage(f"--budget {item!r}: the value must not be negative")
-    return out
 
 
 def _report(diags: list[Diagnostic], source: str | None) -> None:
@@ -91,7 +80,7 @@ def _run(args: argparse.Namespace) -> int:
     input_types: dict[str, Any] = {}
     for name, flag in parse_input_flags(args.input).items():
         inputs[name], input_types[name] = flag.bind()
-    budgets = _parse_budgets(args.budget)
+    flags = parse_budget_flags(args.budget)
     output = None
     if args.output:
         try:
@@ -111,7 +100,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.state:  # the user's own store: its keys are theirs to read and write
         policy = policy.merged(Policy.from_rules(["state.read:**", "state.write:**"], [],
                                                  policy.root))
-    budgets = {**policy.budgets, **budgets}
+    limits = Limits.resolve(policy.budgets, flags)  # a script's own: the per-script ones apply
 
     try:
         data = Path(args.file).read_bytes()
@@ -130,7 +119,7 @@ def _run(args: argparse.Namespace) -> int:
         store = StateStore(args.state, schema or None)
     try:
         setup = ScriptSetup(registry=registry, inputs=inputs, input_types=input_types,
-                            output=output, state=store, policy=policy, budgets=budgets,
+                            output=output, state=store, policy=policy, budgets=limits,
                             root=policy.root, file=args.file)
         base = store.version if store is not None else 0
         outcome = execute_script(data, setup)

@@ -19,8 +19,8 @@ from rlmlang.commands.common import (
     print_load_problems,
 )
 from rlmlang.commands.progress import Progress
-from rlmlang.controller.budgets import parse_budget_flags
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
+from rlmlang.limits import parse_budget_flags
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

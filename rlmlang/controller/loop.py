@@ -12,17 +12,18 @@ transaction. Every step goes to the hash-chained log.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rlmlang.controller.budgets import ALL_DEFAULTS, BudgetExceeded, Meter
+from rlmlang.controller.budgets import BudgetExceeded, Meter
 from rlmlang.controller.examples import (
     adapted,
     assigned_names,
@@ -46,9 +47,11 @@ from rlmlang.controller.resume import load_resume, recorded_state_path, write_pe
 from rlmlang.controller.subcall import end_texts, predict_many
 from rlmlang.controller.subcall import predict as run_predict
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
+from rlmlang.limits import Limits
 from rlmlang.logs import index_run
 from rlmlang.logschema import clean_script, input_digest, registry_digest
 from rlmlang.pipeline import ScriptOutcome, ScriptSetup, execute_script
+from rlmlang.policy import Policy
 from rlmlang.runlog import LogWriter, record_failure
 from rlmlang.store import StateConflict, StateStore, remove_store
 from rlmlang.task.answers import answer_key, is_empty_answer
@@ -114,7 +117,7 @@ class Runtime:
     """Runs tasks with one model, one policy, one set of tools. See `run`."""
 
     def __init__(self, backend: Any = None, *, model: str | None = None,
-                 policy: Any = None, budgets: dict[str, int] | None = None,
+                 policy: Policy | None = None, budgets: Mapping[str, int] | Limits | None = None,
                  registry: Registry | None = None, log_path: str | os.PathLike[str] | None = None,
                  state_path: str | os.PathLike[str] | None = None,
                  hmac_key: bytes | None = None, grammar: bool = True, seed: int = 0,
@@ -127,16 +130,20 @@ class Runtime:
 
             backend = LlamaBackend(model)
         self.backend = backend
-        self.policy = policy
+        self.root = Path(root) if root else Path.cwd()
+        # None: none given, so nothing is granted (a resumed run takes the log's instead).
+        self._policy_given = policy is not None
+        self.policy = policy if policy is not None else Policy.deny_all(self.root)
         self.profile = profile_for(backend, profile)
         self._profile_asked = profile is not None
         # A nested run (llm.run) draws its scripts' tool and sub-model calls from what the
         # calling script had left: these limits hold for all of its scripts together.
         self.call_limits = dict(call_limits) if call_limits is not None else None
         self.calls_spent = {"tool_calls": 0, "llm_calls": 0}
-        # Defaults, the profile's, then the policy file's [budget], then the caller's flags.
-        self.budgets = {**ALL_DEFAULTS, **self.profile.budgets,
-                        **(getattr(policy, "budgets", None) or {}), **(budgets or {})}
+        # Defaults, the profile's, then the policy file's [budget], then the caller's flags,
+        # resolved once; a nested run (llm.run) is handed its parent's, already resolved.
+        self.limits = budgets if isinstance(budgets, Limits) else Limits.resolve(
+            self.profile.budgets, self.policy.budgets, budgets)
         if registry is None:
             registry = default_registry()
         self.registry = registry
@@ -148,9 +155,8 @@ class Runtime:
         self.on_event = on_event
         self.n_examples = self.profile.n_examples if examples is None else examples
         self._resuming: Any = None
-        self._budget_flags = dict(budgets or {})
+        self._budget_flags = dict(budgets or {}) if not isinstance(budgets, Limits) else {}
         self.depth = depth
-        self.root = Path(root) if root else Path.cwd()
         self._library = load_library(self.profile.examples_path())
         self._run_id = uuid.uuid4().hex  # names this run's commits in a shared store
         self._sub_backend: Any = None
@@ -230,8 +236,6 @@ class Runtime:
     def _granted(self, spec: Any) -> bool:
         if spec.permission is None:
             return True
-        if self.policy is None:
-            return False
         return bool(self.policy.grants(spec.permission.kind))
 
     def _grammar(self, sig: Signature, state_keys: list[str], tools: list[str],
@@ -255,7 +259,7 @@ class Runtime:
         def predict(prompt: str, snippets: dict[str, str], as_type: Type | None) -> Any:
             meter.add("llm_calls")
             if meter.left("llm_calls") < 0:
-                raise BudgetExceeded("llm_calls", self.budgets["llm_calls"],
+                raise BudgetExceeded("llm_calls", self.limits.llm_calls_per_run,
                                      meter.used["llm_calls"])
             if self._sub_backend is None:
                 self._sub_backend = self._make_sub_backend()
@@ -271,7 +275,7 @@ class Runtime:
             """llm.map: the same counts as len(snippets) predicts, generated together."""
             meter.add("llm_calls", len(snippets))
             if meter.left("llm_calls") < 0:
-                raise BudgetExceeded("llm_calls", self.budgets["llm_calls"],
+                raise BudgetExceeded("llm_calls", self.limits.llm_calls_per_run,
                                      meter.used["llm_calls"])
             if self._sub_backend is None:
                 self._sub_backend = self._make_sub_backend()
@@ -294,8 +298,8 @@ class Runtime:
         the tool's result, which the parent's log records (and replay feeds back).
         """
         def run_nested(task: str, inputs: dict[str, str]) -> Any:
-            if self.depth + 1 >= int(self.budgets["depth"]):
-                raise ToolError(f"llm.run: the depth budget ({int(self.budgets['depth'])}) "
+            if self.depth + 1 >= self.limits.depth_per_run:
+                raise ToolError(f"llm.run: the depth budget ({self.limits.depth_per_run}) "
                                 "allows no deeper nested run",
                                 "answer the sub-task in this script instead")
             meter.add("llm_calls")
@@ -303,18 +307,22 @@ class Runtime:
                 raise ToolError("llm.run: the llm_calls budget is spent")
             usage = current_usage()  # the calling script's counts, this call included
             limits = {
-                "tool_calls": int(self.budgets["tool_calls"]) - (usage.tool_calls if usage else 0),
+                "tool_calls": self.limits.tool_calls_per_script - (usage.tool_calls if usage
+                                                                    else 0),
                 "llm_calls": min(int(meter.left("llm_calls")),
-                                 int(self.budgets["llm_calls"]) - (usage.llm_calls if usage
-                                                                   else 0)),
+                                 self.limits.llm_calls_per_script - (usage.llm_calls if usage
+                                                                     else 0)),
             }
             if min(limits.values()) <= 0:
                 raise ToolError("llm.run: the calling script has no tool or sub-model calls "
                                 "left for a nested run", "answer the sub-task in this script")
-            budgets = {**self.budgets, "iterations": max(1, int(self.budgets["iterations"]) // 2),
-                       "candidates": max(1, int(self.budgets["candidates"]) // 2),
-                       "tokens": max(1, int(meter.left("tokens")) // 2),
-                       "seconds": max(1, int(meter.left("seconds"))), **limits}
+            budgets = dataclasses.replace(
+                self.limits, iterations_per_run=max(1, self.limits.iterations_per_run // 2),
+                candidates_per_round=max(1, self.limits.candidates_per_round // 2),
+                tokens_per_run=max(1, int(meter.left("tokens")) // 2),
+                seconds_per_run=max(1, int(meter.left("seconds"))),
+                tool_calls_per_script=limits["tool_calls"],
+                llm_calls_per_script=limits["llm_calls"], llm_calls_per_run=limits["llm_calls"])
             if self._sub_backend is None:
                 self._sub_backend = self._make_sub_backend()
             nested = Runtime(self._sub_backend, policy=self.policy, budgets=budgets,
@@ -363,13 +371,13 @@ class Runtime:
                             allow_model_change=allow_model_change)
         self.log_path = Path(log_path)
         self.state_path = state.state_path
-        self.budgets = {**state.budgets, **self._budget_flags}
+        self.limits = Limits.resolve(state.budgets, self._budget_flags)
         self.seed = state.seed
         self.use_grammar = state.grammar
         if state.profile and not self._profile_asked:  # resume as the run was coached
             self.profile = profile_for(self.backend, state.profile)
             self._library = load_library(self.profile.examples_path())
-        if self.policy is None and state.policy is not None:
+        if not self._policy_given and state.policy is not None:
             self.policy = state.policy
         self._resuming = state
         outcome = self._run(state.signature, state.question, state.values)
@@ -377,7 +385,7 @@ class Runtime:
         return outcome
 
     def _run(self, sig: Signature, question: str, values: dict[str, Any]) -> RunOutcome:
-        meter = Meter(self.budgets)
+        meter = Meter(self.limits)
         resuming = self._resuming
         if resuming is not None:
             log = resuming.log
@@ -441,8 +449,8 @@ class Runtime:
             "model": info, "depth": self.depth,
             "inputs": {n: {"sha256": input_digest(v), "size": size_of(v).len}
                        for n, v in values.items()},
-            "policy": self.policy.to_json() if self.policy is not None else None,
-            "budgets": self.budgets, "grammar": self.use_grammar, "seed": self.seed,
+            "policy": self.policy.to_json(),
+            "budgets": self.limits.to_record(), "grammar": self.use_grammar, "seed": self.seed,
             "profile": self.profile.name,
             **recorded_state_path(state_path, self.log_path), "run_id": self._run_id,
             "state_schema": store.schema.to_json(),
@@ -476,15 +484,15 @@ class Runtime:
         setup = ScriptSetup(
             registry=self.registry, inputs=values,
             input_types=sig.input_types(), output=sig.output.type,
-            state=store, policy=self.policy, budgets=self.budgets, root=self.root,
+            state=store, policy=self.policy, budgets=self.limits, root=self.root,
             llm=self._llm_hook(meter, log),
             llm_run=self._run_hook(meter),
-            recorder=None, deadline=meter.started + float(self.budgets["seconds"]))
+            recorder=None, deadline=meter.started + float(self.limits.seconds_per_run))
         prev_prompt = ""
         best_answer: Any = None
         failed_before = False
         first = 1
-        tally = Tally(question, needed=2 if int(self.budgets["candidates"]) >= 2 else 1)
+        tally = Tally(question, needed=2 if self.limits.candidates_per_round >= 2 else 1)
         tried = _Tried()
         if resuming is not None:
             for script, feedback in resuming.attempts:
@@ -497,7 +505,7 @@ class Runtime:
                 return self._finish(log, meter, stats, "answered", resuming.answer,
                                     "submitted (resumed)", resuming.rounds + 1)
         try:
-            for iteration in range(first, int(self.budgets["iterations"]) + 1):
+            for iteration in range(first, self.limits.iterations_per_run + 1):
                 meter.add("iterations")
                 meter.check("seconds")
                 prompt = self._fitting_prompt(conv)
@@ -515,7 +523,7 @@ class Runtime:
                 useful = [(o, s) for o, s in answers if not is_empty_answer(o.answer)]
                 for o, script in useful:
                     tally.add(o.answer, o.script_sha256, script)
-                last = iteration >= int(self.budgets["iterations"])
+                last = iteration >= self.limits.iterations_per_run
                 if useful and (tally.confident() or (last and tally.unopposed())):
                     leader = tally.leader()
                     assert leader is not None
@@ -554,7 +562,7 @@ class Runtime:
             iterations = int(meter.used.get("iterations", 0))
             if tally.answers:
                 return self._uncertain(log, meter, stats, tally, iterations)
-            reason = f"the iterations budget ({int(self.budgets['iterations'])}) ran out " \
+            reason = f"the iterations budget ({self.limits.iterations_per_run}) ran out " \
                      "without an answer"
             return self._finish(log, meter, stats, "no_answer", best_answer, reason,
                                 iterations)
@@ -649,7 +657,7 @@ class Runtime:
     def _fitting_prompt(self, conv: Conversation) -> str:
         """The chat as a prompt, oldest attempts dropped until it fits with a script."""
         prompt = self.backend.chat_prompt(conv.messages)
-        room = int(self.backend.context_size) - int(self.budgets["script_tokens"])
+        room = int(self.backend.context_size) - self.limits.tokens_per_script
         while self.backend.count_tokens(prompt) > room and conv.drop_oldest_attempt():
             prompt = self.backend.chat_prompt(conv.messages)
         return prompt
@@ -659,12 +667,12 @@ class Runtime:
                tried: _Tried) -> list[tuple[ScriptOutcome, str]]:
         outcomes: list[tuple[ScriptOutcome, str]] = []
         seen: dict[str, ScriptOutcome] = {}
-        n = max(1, int(self.budgets["candidates"]))
+        n = max(1, self.limits.candidates_per_round)
         for c in range(n):
             meter.check("seconds")
             left = meter.left("tokens")
             if left <= 0:
-                raise BudgetExceeded("tokens", self.budgets["tokens"], meter.used["tokens"])
+                raise BudgetExceeded("tokens", self.limits.tokens_per_run, meter.used["tokens"])
             # After a round that failed like the one before it, no greedy draw: the
             # greedy script would be the same one again.
             temperature = 1.0 if tried.diversify else (0.0 if c == 0 else 0.7)
@@ -673,7 +681,7 @@ class Runtime:
                                     "of": n, "used": meter.snapshot()})
             gen = self.backend.generate(
                 prompt, grammar=grammar,
-                max_tokens=int(min(self.budgets["script_tokens"], left)),
+                max_tokens=int(min(self.limits.tokens_per_script, left)),
                 temperature=temperature, seed=seed,
                 stop=None if grammar else self._free_stops())
             meter.add("tokens", gen.tokens)
@@ -758,8 +766,10 @@ class Runtime:
         calls: list[dict[str, Any]] = []
         setup.recorder = calls.append
         if self.call_limits is not None:  # nested: what the calling script has left
-            setup.budgets = {**setup.budgets, **{
-                k: max(0, v - self.calls_spent[k]) for k, v in self.call_limits.items()}}
+            left = {k: max(0, v - self.calls_spent[k]) for k, v in self.call_limits.items()}
+            setup.budgets = dataclasses.replace(self.limits,
+                                                tool_calls_per_script=left["tool_calls"],
+                                                llm_calls_per_script=left["llm_calls"])
         outcome = execute_script(script, setup)
         for k in self.calls_spent:
             self.calls_spent[k] += outcome.calls.get(k, 0)

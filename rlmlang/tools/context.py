@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from rlmlang.diagnostics import DiagnosticError, RunError
+from rlmlang.policy import Policy
 from rlmlang.tools.errors import ToolError
 from rlmlang.tools.registry import ToolSpec
 from rlmlang.types import Type, conforms, format_type
@@ -73,7 +74,7 @@ ToolFailure = RunError
 class ToolContext:
     """Everything an effectful call may touch; built by the caller (rlm exec, the controller)."""
 
-    policy: Any = None  # rlmlang.policy.Policy; None means no runtime permission checks
+    policy: Policy = field(default_factory=Policy.deny_all)  # none given: nothing is granted
     root: Path = field(default_factory=Path.cwd)  # file tools resolve paths under this
     state: Any = None  # an open rlmlang.store.Transaction, or None (no state access)
     recorder: Callable[[dict[str, Any]], None] | None = None
@@ -86,6 +87,10 @@ class ToolContext:
     expected_type: Type | None = None  # set by invoke for the duration of one call
     calls: int = 0  # effectful calls made through this context
     extra: dict[str, Any] = field(default_factory=dict)  # host-specific handles
+
+    def __post_init__(self) -> None:
+        if self.policy is None:  # "none given" has one meaning everywhere: nothing is granted
+            self.policy = Policy.deny_all(self.root)
 
 
 def permission_resource(spec: ToolSpec, args: tuple[Any, ...] | list[Any],
@@ -113,7 +118,7 @@ def permission_resource(spec: ToolSpec, args: tuple[Any, ...] | list[Any],
 def check_permission(ctx: ToolContext, spec: ToolSpec, args: tuple[Any, ...] | list[Any],
                      kwargs: dict[str, Any]) -> None:
     """Raise ToolFailure when the policy refuses this call (runtime re-check)."""
-    if ctx.policy is None or spec.permission is None:
+    if spec.permission is None:
         return
     try:
         resource = permission_resource(spec, args, kwargs)

@@ -38,8 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from rlmlang.check import Env, check
-from rlmlang.cost import DEFAULT_BUDGETS
 from rlmlang.diagnostics import Diagnostic, Span
+from rlmlang.limits import DEFAULT_BUDGETS
 from rlmlang.resources import STDLIB_DIR
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
@@ -228,7 +228,7 @@ def _check_module(script: ast.Script, core: Registry, names: list[str], source: 
     if checked.checked is None or errors:
         return _in_defs(attribute(errors or list(checked.diagnostics), script), main_calls)
     values = {k: SAMPLE.len for k, t in inputs.items() if t == INT}
-    budgets = dict.fromkeys(DEFAULT_BUDGETS, _NO_LIMIT)
+    budgets = dict.fromkeys(DEFAULT_BUDGETS, _NO_LIMIT)  # per script: all the verifier reads
     verified = verify(checked.checked, policy=None, budgets=budgets,
                       input_sizes={k: SAMPLE for k in inputs}, state_sizes={}, file=file,
                       input_values=values)

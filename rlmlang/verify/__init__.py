@@ -1,7 +1,7 @@
 """Verify: prove termination, cost, permissions and sizes before anything runs.
 
 `verify(checked, policy=..., budgets=..., input_sizes=...)` takes a checked
-script and the facts of this run (the policy, the budgets, the actual sizes
+script and the facts of this run (the policy, the run's `Limits`, the actual sizes
 of the inputs and state) and returns a `VerifiedProgram` with its proof, or
 every diagnostic. The work is one abstract interpretation (`cost.py`: fuel,
 call counts and size bounds, interval arithmetic on ints) that calls the Z3
@@ -13,12 +13,13 @@ solver `unknown` is a rejection (E_UNPROVEN), never an acceptance.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from rlmlang.check import CheckedScript
-from rlmlang.cost import DEFAULT_BUDGETS
 from rlmlang.diagnostics import Diagnostic
+from rlmlang.limits import Limits, as_limits
 from rlmlang.policy import Policy
 from rlmlang.syntax import ast
 from rlmlang.syntax.printer import print_expr
@@ -81,12 +82,20 @@ def input_av(t: Type, size: Size | None, value: object = None, has_value: bool =
     return from_size(t, size)
 
 
-def verify(checked: CheckedScript, *, policy: Policy | None, budgets: dict[str, int],
+def verify(checked: CheckedScript, *, policy: Policy | None,
+           budgets: Limits | Mapping[str, int],
            input_sizes: dict[str, Size], state_sizes: dict[str, Size] | None = None,
            strict: bool = True, input_values: dict[str, object] | None = None,
            file: str | None = None, rlimit: int = solver.RLIMIT,
            budget: solver.Budget | None = None) -> VerifyResult:
     """Prove the four obligations; return the verified program or every diagnostic.
+
+    `budgets` is the run's Limits, resolved once by the caller (the policy file's
+    `[budget]` is already in it), or a few budgets by name over the defaults; the
+    per-script ones apply. `policy=None` leaves permissions out of this proof (the
+    proof says "skipped (no policy)"): for a stdlib module, whose calls are checked
+    where a script calls them, and `rlm check` without permission flags. A run never
+    does that: it is judged against its policy, `Policy.deny_all()` when none is given.
 
     `rlimit` caps each Z3 query (termination, path-sensitive cost and sizes) in
     solver steps, so the verdict is the same on every machine. `budget` (default
@@ -108,12 +117,13 @@ def verify(checked: CheckedScript, *, policy: Policy | None, budgets: dict[str, 
         solver.CURRENT.reset(token)
 
 
-def _verify(checked: CheckedScript, *, policy: Policy | None, budgets: dict[str, int],
+def _verify(checked: CheckedScript, *, policy: Policy | None,
+            budgets: Limits | Mapping[str, int],
             input_sizes: dict[str, Size], state_sizes: dict[str, Size] | None,
             strict: bool, input_values: dict[str, object] | None,
             file: str | None, rlimit: int) -> VerifyResult:
     file = file or _file_of(checked)
-    b = {**DEFAULT_BUDGETS, **(policy.budgets if policy is not None else {}), **budgets}
+    b = as_limits(budgets).script_record()  # per script, by the names diagnostics use
     env = checked.env
     values = input_values or {}
     inputs = {k: input_av(t, input_sizes.get(k), values.get(k), k in values)

@@ -30,8 +30,9 @@ from typing import Any
 
 from rlmlang.compiler import bytecode as bc
 from rlmlang.compiler.bytecode import Bytecode
-from rlmlang.cost import CHARS_PER_FUEL, DEFAULT_BUDGETS, size_fuel
+from rlmlang.cost import CHARS_PER_FUEL, size_fuel
 from rlmlang.diagnostics import Diagnostic, DiagnosticError, RunError, Span
+from rlmlang.limits import Limits
 from rlmlang.tools.context import ToolContext, invoke
 from rlmlang.tools.errors import ToolError
 from rlmlang.tools.host.llm import llm_calls
@@ -80,7 +81,7 @@ class RunResult:
 
     status: str  # "submitted" | "failed" (fail()) | "error" | "finished" (no submit)
     value: Any = None  # the submitted value, or fail()'s message
-    output: str = ""  # printed text, at most budgets["output_chars"]
+    output: str = ""  # printed text, at most limits.output_chars_per_script
     output_truncated: bool = False
     output_dropped: int = 0  # printed characters that did not fit
     fuel_used: int = 0
@@ -141,19 +142,18 @@ def _roots(lcl: list[Any], glb: list[Any], stack: list[Any], sp: int,
 
 class _Machine:
     def __init__(self, prog: Bytecode, registry: Any, inputs: dict[str, Any],
-                 ctx: ToolContext, budgets: dict[str, int], fuel_bound: int | None):
+                 ctx: ToolContext, limits: Limits, fuel_bound: int | None):
         self.prog = prog
         self.registry = registry
         self.ctx = ctx
-        b = {**DEFAULT_BUDGETS, **(budgets or {})}
-        self.budgets = b
-        self.fuel_budget = int(b["fuel"])
+        self.limits = limits
+        self.fuel_budget = limits.fuel_per_script
         self.fuel_bound = fuel_bound
         self.limit = self.fuel_budget if fuel_bound is None else min(self.fuel_budget, fuel_bound)
-        self.max_tool_calls = int(b["tool_calls"])
-        self.max_llm_calls = int(b["llm_calls"])
-        self.max_memory = int(b["memory"])
-        self.max_output = int(b["output_chars"])
+        self.max_tool_calls = limits.tool_calls_per_script
+        self.max_llm_calls = limits.llm_calls_per_script
+        self.max_memory = limits.memory_per_script
+        self.max_output = limits.output_chars_per_script
         self.inputs = inputs
         self.result = RunResult("error")
         if ctx is not None:  # a nested run (llm.run) adds the calls it made to these counts
@@ -277,12 +277,11 @@ class _Machine:
         if ctx.state is None:
             raise RunError("E_STATE", f"the script uses state.{key} but no state store is open",
                           "run with a state store (rlm exec --state PATH)")
-        if ctx.policy is not None:
-            d = ctx.policy.check(kind_, key)
-            if not d.allowed:
-                raise RunError(d.code or "E_PERMISSION",
-                              f"{'reading' if kind_ == 'state.read' else 'writing'} "
-                              f"state.{key}: {d.reason} (checked again at run time)", d.fix)
+        d = ctx.policy.check(kind_, key)
+        if not d.allowed:
+            raise RunError(d.code or "E_PERMISSION",
+                          f"{'reading' if kind_ == 'state.read' else 'writing'} "
+                          f"state.{key}: {d.reason} (checked again at run time)", d.fix)
         self.state_perm[(kind_, key)] = None
 
     def call_tool(self, entry: tuple[Any, Any, Any, bool, bool], args: list[Any],

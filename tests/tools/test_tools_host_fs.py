@@ -66,8 +66,9 @@ def test_deny_rule_wins(root: Path) -> None:
 
 
 def test_no_policy_means_no_effect(root: Path) -> None:
-    with pytest.raises(ToolError, match="no permission policy"):
+    with pytest.raises(PermissionDenied, match="no fs.read grant") as e:
         read(ToolContext(policy=None, root=root), "data/a.txt")
+    assert e.value.code == "E_PERMISSION"
 
 
 def test_read_size_limit(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:

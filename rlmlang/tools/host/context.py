@@ -11,16 +11,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+from rlmlang.policy import Policy
 from rlmlang.tools.errors import ToolError
 
 
-def policy_of(ctx: Any) -> Any:
-    """The run's policy; a tool with an effect refuses to run without one."""
+def policy_of(ctx: Any) -> Policy:
+    """The run's policy; a context without one grants nothing (`Policy.deny_all`), as the
+    VM's ToolContext does when none is given, so the tool refuses what the door refuses."""
     policy = getattr(ctx, "policy", None)
-    if policy is None:
-        raise ToolError("no permission policy is set for this run, so no effect is allowed",
-                        "run with --allow KIND:SCOPE grants")
-    return policy
+    return policy if policy is not None else Policy.deny_all(getattr(ctx, "root", None) or ".")
 
 
 def root_of(ctx: Any) -> Path:
