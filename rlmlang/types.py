@@ -54,6 +54,21 @@ class TupleT(Type):
 
 
 @dataclass(frozen=True)
+class OptionalT(Type):
+    """`T | None`: a value of type `inner`, or None. A name started with `None` and
+    later given a T has this type; `x is None` tests narrow it to T (check/narrow.py)."""
+
+    inner: Type
+
+
+def optional(t: Type) -> Type:
+    """`t | None` (None itself and `T | None` stay as they are)."""
+    if isinstance(t, OptionalT) or t == Prim("none"):
+        return t
+    return OptionalT(t)
+
+
+@dataclass(frozen=True)
 class UnknownT(Type):
     """The type of an expression that already produced an error.
 
@@ -96,6 +111,8 @@ def format_type(t: Type) -> str:
         return "{" + inner + "}"
     if isinstance(t, TupleT):
         return f"tuple[{', '.join(format_type(i) for i in t.items)}]"
+    if isinstance(t, OptionalT):
+        return f"{format_type(t.inner)} | None"
     if isinstance(t, FuncT):
         ps = ", ".join(format_type(p) for p in t.params)
         return f"({ps}) -> {format_type(t.result)}"
@@ -106,7 +123,7 @@ class TypeSyntaxError(ValueError):
     pass
 
 
-_TOKEN = re.compile(r"\s*([A-Za-z_][A-Za-z_0-9]*|[\[\]{}:,]|\S)")
+_TOKEN = re.compile(r"\s*([A-Za-z_][A-Za-z_0-9]*|[\[\]{}:,|]|\S)")
 
 
 def parse_type(text: str) -> Type:
@@ -128,6 +145,15 @@ def parse_type(text: str) -> Type:
         return tok
 
     def one() -> Type:
+        t = single()
+        if peek() == "|":  # `T | None`
+            take("|")
+            if take() not in ("None", "none"):
+                raise TypeSyntaxError(f"only `T | None` is a union type, in {text!r}")
+            t = optional(t)
+        return t
+
+    def single() -> Type:
         tok = take()
         if tok in PRIMS:
             return PRIMS[tok]
@@ -183,6 +209,8 @@ def conforms(value: object, t: Type) -> bool:
     """Whether a runtime value has type `t` (ints are accepted where floats are)."""
     if isinstance(t, UnknownT):
         return True
+    if isinstance(t, OptionalT):
+        return value is None or conforms(value, t.inner)
     if isinstance(t, Prim):
         if t.name == "int":
             return isinstance(value, int) and not isinstance(value, bool)

@@ -63,10 +63,17 @@ class CheckResult:
 
 
 def _check_once(script: ast.Script, env: Env, file: str) -> tuple[Checker, list[Diagnostic]]:
-    structure, diags = resolve_structure(script, env.registry, env.inputs, file)
-    checker = Checker(structure, env.inputs, env.state, env.output, env.registry, file,
-                      answer=env.answer)
-    checker.run(script)
+    preset: dict[tuple[str, str], Type] = {}
+    for _ in range(4):  # a name started with None takes `T | None` from a later T (narrow.py)
+        structure, diags = resolve_structure(script, env.registry, env.inputs, file)
+        checker = Checker(structure, env.inputs, env.state, env.output, env.registry, file,
+                          answer=env.answer)
+        checker.preset = preset
+        checker.run(script)
+        found = {k: t for k, t in checker.promoted.items() if preset.get(k) != t}
+        if not found:
+            break
+        preset = {**preset, **found}
     diags = diags + checker.diags
     diags.sort(key=lambda d: (d.line, d.col))
     return checker, diags

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rlmlang.check.narrow import facts, join_none
 from rlmlang.check.sugar import (
     MATCHERS,
     MODULE_FUNCS,
@@ -46,6 +47,7 @@ from rlmlang.types import (
     DictT,
     Hole,
     ListT,
+    OptionalT,
     RecordT,
     TupleT,
     Type,
@@ -84,6 +86,7 @@ class FormsMixin:
     info: Any
     inputs: dict[str, Type]
     st: Any
+    narrowed: dict[str, Type]
 
     def plan(self, node: object, p: Plan) -> None:
         self.info.plans[id(node)] = p
@@ -109,6 +112,11 @@ class FormsMixin:
     def unpack_types(self, names: tuple[str, ...], t: Type, span: Span) -> list[Type]:
         """The type of each name when a value of type t is unpacked into `names`."""
         n = len(names)
+        if isinstance(t, OptionalT):
+            self.err("E_TYPE", span, f"the value unpacked into {', '.join(names)} may be None "
+                     f"({self.show(t)})", "give it a name and check it first: if v is None: "
+                     "fail(\"...\")")
+            t = t.inner
         if isinstance(t, TupleT):
             if len(t.items) != n:
                 self.err("E_TYPE", span, f"cannot unpack {self.show(t)} into {n} names: it "
@@ -126,9 +134,9 @@ class FormsMixin:
 
     def comprehension(self, node: ast.Expr, gens: tuple[ast.CompFor, ...], inner: Any) -> Any:
         """Type `inner()` with the comprehension's names bound; they are its own."""
-        self.info.scopes[id(node)] = dict(self.scope)
+        self.info.scopes[id(node)] = self.view()
         saved_scope, saved_defined = dict(self.scope), set(self.defined)
-        saved_first = dict(self.first_line)
+        saved_first, saved_narrowed = dict(self.first_line), dict(self.narrowed)
         try:
             for g in gens:
                 iter_t = self.expr(g.iter)
@@ -137,14 +145,17 @@ class FormsMixin:
                     self.unpack_types(g.targets, elem, g.span)
                 for name, t in zip(g.targets, types, strict=True):
                     self.scope[name] = t
+                    self.narrowed.pop(name, None)
                     self.defined.add(name)
                     self.first_line[name] = g.span.line
                     self.note_chars(name, iter_t if len(types) == 1 else None, g.iter)
                 for c in g.ifs:
                     self.cond(c, "a comprehension's if")
+                    self.narrowed.update(facts(c, self.scope)[0])
             return inner()
         finally:
             self.scope, self.defined, self.first_line = saved_scope, saved_defined, saved_first
+            self.narrowed = saved_narrowed
 
     def list_comp(self, e: ast.ListComp) -> Type:
         return ListT(self.comprehension(e, e.gens, lambda: self.expr(e.elt)))
@@ -162,8 +173,14 @@ class FormsMixin:
 
     def if_exp(self, e: ast.IfExp) -> Type:
         self.cond(e.cond, "a conditional expression")
-        a, b = self.expr(e.body), self.expr(e.orelse)
-        u = self.unify(a, b)
+        when_true, when_false = facts(e.cond, self.scope)
+        saved = dict(self.narrowed)
+        self.narrowed.update(when_true)
+        a = self.expr(e.body)
+        self.narrowed = {**saved, **when_false}
+        b = self.expr(e.orelse)
+        self.narrowed = saved
+        u = self.unify(a, b) or join_none(a, b, self.unify)
         if u is None:
             self.err("E_TYPE", e.span, f"the two values of a conditional expression need one "
                      f"type: {self.show(a)} and {self.show(b)}",
@@ -180,6 +197,8 @@ class FormsMixin:
                 t = self.expr(p.value)
                 kind = p.spec[-1:] if p.spec[-1:].isalpha() or p.spec[-1:] == "%" else ""
                 numeric = kind in ("d", "f", "e", "g", "%") or "," in p.spec or "." in p.spec
+                if numeric:
+                    t = self.need_value(t, p.value, f"format spec ':{p.spec}'")
                 if numeric and t not in (INT, FLOAT) and not isinstance(t, UnknownT) \
                         and kind != "s":
                     self.err("E_TYPE", p.span, f"format spec ':{p.spec}' needs a number, not "
@@ -232,7 +251,7 @@ class FormsMixin:
         """`recv.method(args)`: resolve by recv's type, then type as the builtin's call."""
         if isinstance(recv, ast.Call) and recv.func in MATCHERS and method == "group":
             return self.match_group(node, recv, args, span)
-        rt = self.expr(recv)
+        rt = self.need_value(self.expr(recv), recv, f".{method}(...)")
         if isinstance(rt, UnknownT):
             for a in args:
                 self.expr(a)
@@ -387,7 +406,7 @@ class FormsMixin:
             form, kt = self.key_type(args[0], elem)
             self.plan(e, Plan("keyed", "map", data={
                 "form": form, "key": args[0], "reverse": None, "elem": elem, "key_type": kt,
-                "dict": isinstance(t, (DictT, RecordT)), "scope": dict(self.scope)}))
+                "dict": isinstance(t, (DictT, RecordT)), "scope": self.view()}))
             return ListT(kt)
         if name in ("max", "min") and len(args) == 1 and not kw:
             t = self.expr(args[0])
@@ -433,10 +452,39 @@ class FormsMixin:
             elem = self.elem_of(t, args[0], f"{name}(...)")
             self.plan(e, Plan("call", "copy" if name == "list" else "distinct"))
             return ListT(elem)
+        if name == "next" and 1 <= len(args) <= 2 and not kw:
+            return self.next_call(e)
         if name in ("list", "dict") and not args and not kw:
             self.plan(e, Plan("empty", name))
             return ListT(HOLE) if name == "list" else DictT(HOLE)
         return None
+
+    def next_call(self, e: ast.Call) -> Type:
+        """`next((x for x in xs if c), default)`: the first item, else the default (else the
+        script fails). `next(iter(xs))` and `next(xs)` take the first item of xs."""
+        src = e.args[0]
+        if isinstance(src, ast.Call) and src.func == "iter" and len(src.args) == 1 \
+                and not src.kwargs and "iter" not in self.st.defs:
+            src = src.args[0]
+        if isinstance(src, ast.ListComp):
+            elem = self.comprehension(src, src.gens, lambda: self.expr(src.elt))
+            self.types[id(src)] = ListT(elem)
+        else:
+            t = self.need_value(self.expr(src), src, "next(...)")
+            elem = self.elem_of(t, src, "next(...)")
+        result = elem
+        if len(e.args) == 2:
+            dt = self.expr(e.args[1])
+            u = self.unify(elem, dt) or join_none(elem, dt, self.unify)
+            if u is None:
+                self.err("E_TYPE", e.args[1].span, f"next's default must be {self.show(elem)} "
+                         f"(the items' type) or None, not {self.show(dt)}",
+                         "give a default of the items' type, or None and test it: "
+                         "if x is None: ...")
+                u = UNKNOWN
+            result = u
+        self.plan(e, Plan("next", data={"src": src, "scope": self.view(), "type": result}))
+        return result
 
     def keyed(self, which: str, node: ast.Expr, args: list[ast.Expr],
               kwargs: tuple[ast.Keyword, ...], span: Span, pre: dict[int, Type]) -> Type:
@@ -474,7 +522,7 @@ class FormsMixin:
                      f"{self.show(elem)}", "give a key=")
         self.plan(node, Plan("keyed", which, data={
             "form": form, "key": key, "reverse": reverse, "elem": elem, "key_type": kt,
-            "dict": isinstance(t, (DictT, RecordT)), "scope": dict(self.scope)}))
+            "dict": isinstance(t, (DictT, RecordT)), "scope": self.view()}))
         return ListT(elem) if which == "sorted" else elem
 
     def key_type(self, key: ast.Expr, elem: Type) -> tuple[str, Type]:
@@ -484,12 +532,15 @@ class FormsMixin:
                 self.err("E_TYPE", key.span, "a key function takes one parameter")
                 return "lambda", UNKNOWN
             saved_scope, saved_defined = dict(self.scope), set(self.defined)
+            saved_narrowed = dict(self.narrowed)
             try:
                 self.scope[key.params[0]] = elem
+                self.narrowed.pop(key.params[0], None)
                 self.defined.add(key.params[0])
                 return "lambda", self.expr(key.body)
             finally:
                 self.scope, self.defined = saved_scope, saved_defined
+                self.narrowed = saved_narrowed
         if isinstance(key, ast.Name):
             name = key.id
             if name in self.st.defs:

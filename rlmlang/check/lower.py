@@ -237,6 +237,9 @@ class Lowerer:
                 parts = piece if parts is None else ast.BinOp(
                     "+", ast.BinOp("+", parts, ast.Const(" ", span), span), piece, span)
             return ast.Call("print", (parts or ast.Const("", span),), (), span, e.func_span)
+        if plan.kind == "next":
+            assert isinstance(e, ast.Call)
+            return self.next_call(e, plan)
         if plan.kind == "empty":
             return ast.ListLit((), span) if plan.builtin == "list" else ast.DictLit((), span)
         raise AssertionError(f"no lowering for plan {plan.kind}")
@@ -286,9 +289,17 @@ class Lowerer:
         else:
             inner = ast.Assign(ast.Index(out, self.expr(e.key), span), self.expr(e.value), span)
             start = ast.DictLit((), span)
-        body: tuple[ast.Stmt, ...] = (inner,)
         bound: set[str] = {"out@"}
-        for g in reversed(e.gens):
+        body = self.loops(e.gens, (inner,), bound)
+        stmts = [ast.Assign(out, start, span), *body, ast.Return(out, span)]
+        return self.new_def(kind, span, self.scopes.get(id(e), {}), stmts, bound, [])
+
+    def loops(self, gens: tuple[ast.CompFor, ...], inner: tuple[ast.Stmt, ...],
+              bound: set[str]) -> tuple[ast.Stmt, ...]:
+        """A comprehension's clauses as nested `for`s and `if`s around `inner` (the names
+        they bind are added to `bound`)."""
+        body = inner
+        for g in reversed(gens):
             for c in reversed(g.ifs):
                 body = (ast.If(((self.expr(c), body),), None, c.span),)
             var = g.targets[0]
@@ -300,8 +311,28 @@ class Lowerer:
                 bound.add(var)
             bound.update(g.targets)
             body = (ast.For(var, self.expr(g.iter), body, g.span),)
-        stmts = [ast.Assign(out, start, span), *body, ast.Return(out, span)]
-        return self.new_def(kind, span, self.scopes.get(id(e), {}), stmts, bound, [])
+        return body
+
+    def next_call(self, e: ast.Call, plan: Plan) -> ast.Expr:
+        """`next((elt for x in xs if c), d)`: a def whose loop returns the first elt, then d
+        (without d it fails, as Python's StopIteration would end the script)."""
+        span = e.span
+        src = plan.data["src"]
+        if isinstance(src, ast.ListComp):
+            gens, elt = src.gens, src.elt
+        else:
+            gens = (ast.CompFor(("item@",), src, (), span),)
+            elt = ast.Name("item@", span)
+        bound: set[str] = {"default@"}
+        body = self.loops(gens, (ast.Return(self.expr(elt), span),), bound)
+        first: list[tuple[str, ast.Expr, Type]] = []
+        if len(e.args) == 2:
+            first.append(("default@", self.expr(e.args[1]), plan.data["type"]))
+            end: ast.Stmt = ast.Return(ast.Name("default@", span), span)
+        else:
+            end = ast.Fail(ast.Const("next(...) found no item and has no default (Python's "
+                                     "StopIteration); give one: next(..., None)", span), span)
+        return self.new_def("next", span, plan.data["scope"], [*body, end], bound, first)
 
     def keyed(self, e: ast.Expr, plan: Plan, args: list[ast.Expr]) -> ast.Expr:
         """sorted/max/min with key= (or sorted with reverse=): a def computing the keys."""

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rlmlang.check.forms import FormsMixin
-from rlmlang.check.resolve import DefInfo, Structure
+from rlmlang.check.narrow import Facts, facts, join_none, meet_all
+from rlmlang.check.resolve import MAIN, DefInfo, Structure
 from rlmlang.check.sugar import Plan
 from rlmlang.diagnostics import Diagnostic, Span
 from rlmlang.syntax import ast
@@ -39,12 +40,14 @@ from rlmlang.types import (
     DictT,
     Hole,
     ListT,
+    OptionalT,
     Prim,
     RecordT,
     TupleT,
     Type,
     UnknownT,
     format_type,
+    optional,
 )
 
 NUMERIC = (INT, FLOAT)
@@ -61,6 +64,8 @@ def has_hole(t: Type) -> bool:
         return any(has_hole(ft) for _, ft in t.fields)
     if isinstance(t, TupleT):
         return any(has_hole(i) for i in t.items)
+    if isinstance(t, OptionalT):
+        return has_hole(t.inner)
     return False
 
 
@@ -76,6 +81,8 @@ def show(t: Type) -> str:
         return "{" + ", ".join(f"{n}: {show(ft)}" for n, ft in t.fields) + "}"
     if isinstance(t, TupleT):
         return f"tuple[{', '.join(show(i) for i in t.items)}]"
+    if isinstance(t, OptionalT):
+        return f"{show(t.inner)} | None"
     return format_type(t)
 
 
@@ -87,6 +94,8 @@ def fits(src: Type, dst: Type) -> bool:
         return True
     if src == INT and dst == FLOAT:
         return True
+    if isinstance(dst, OptionalT):  # None, a T, or a T | None where a T | None goes
+        return src == NONE or fits(src.inner if isinstance(src, OptionalT) else src, dst.inner)
     if isinstance(src, ListT) and isinstance(dst, ListT):
         return fits(src.elem, dst.elem)
     if isinstance(src, DictT) and isinstance(dst, DictT):
@@ -117,6 +126,10 @@ def unify(a: Type, b: Type) -> Type | None:
         return a
     if {a, b} == {INT, FLOAT}:
         return FLOAT
+    if isinstance(a, OptionalT) or isinstance(b, OptionalT):  # T | None with T, None, T | None
+        inner = [t.inner if isinstance(t, OptionalT) else t for t in (a, b) if t != NONE]
+        u = unify(inner[0], inner[-1])
+        return None if u is None else optional(u)
     if isinstance(a, ListT) and isinstance(b, ListT):
         e = unify(a.elem, b.elem)
         return None if e is None else ListT(e)
@@ -198,6 +211,12 @@ class Checker(FormsMixin):
         self.defined: set[str] = set()
         self.in_def: DefInfo | None = None
         self.returns: list[Type] = []
+        # Maybe-None names (narrow.py): what each is narrowed to at this point of its frame;
+        # the `T | None` type each name started with None takes, found in an earlier pass
+        # (frame, name) -> type, and those this pass found.
+        self.narrowed: Facts = {}
+        self.preset: dict[tuple[str, str], Type] = {}
+        self.promoted: dict[tuple[str, str], Type] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -238,6 +257,7 @@ class Checker(FormsMixin):
             self.check_def(self.st.defs[name])
         self.scope = {}
         self.defined = set()
+        self.narrowed = {}
         self.in_def = None
         self.block(tuple(s for s in script.body if not isinstance(s, ast.Def)))
         self.info.globals = dict(self.scope)
@@ -247,14 +267,15 @@ class Checker(FormsMixin):
         self.scope = dict(d.params)
         self.first_line = {p.name: p.span.line for p in d.node.params}
         self.defined = set(d.params)
+        self.narrowed = {}
         self.returns = []
         falls = self.block(d.node.body)
         if d.returns is None:
-            ret: Type = NONE
-            for r in self.returns:
-                u = unify(ret, r) if ret != NONE else r
+            ret: Type | None = None
+            for r in self.returns + ([NONE] if falls and self.returns else []):
+                u = r if ret is None else unify(ret, r) or join_none(ret, r, unify)
                 ret = u if u is not None else ret
-            d.returns = ret
+            d.returns = ret if ret is not None else NONE
         elif d.returns != NONE and falls and self.returns is not None:
             self.err("E_TYPE", d.node.span,
                      f"'{d.node.name}' is declared to return {show(d.returns)} but can reach its "
@@ -374,26 +395,44 @@ class Checker(FormsMixin):
     def if_stmt(self, s: ast.If) -> bool:
         before = set(self.defined)
         outs: list[set[str]] = []
+        narrow_outs: list[Facts] = []  # what is narrowed where each branch falls through
+        pending = dict(self.narrowed)  # and where every test so far was false
         any_falls = False
         for cond, body in s.branches:
+            self.narrowed = dict(pending)
             self.cond(cond, "if")
+            when_true, when_false = facts(cond, self.scope)
+            self.narrowed = {**pending, **when_true}
             self.defined = set(before)
             if self.block(body):
                 outs.append(self.defined)
+                narrow_outs.append(self.narrowed)
                 any_falls = True
+            pending = {**pending, **when_false}
         self.defined = set(before)
+        self.narrowed = dict(pending)
         if s.orelse is not None:
             if self.block(s.orelse):
                 outs.append(self.defined)
+                narrow_outs.append(self.narrowed)
                 any_falls = True
         else:
             outs.append(set(before))
+            narrow_outs.append(pending)
             any_falls = True
         self.defined = set.intersection(*outs) if outs else set(before)
+        self.narrowed = meet_all(narrow_outs) if narrow_outs else pending
         return any_falls
 
+    def forget_in_loop(self, body: tuple[ast.Stmt, ...], *bound: str) -> Facts:
+        """Forget what a loop's body (or its variables) may change: a later pass starts
+        from what an earlier one left. What is still narrowed also holds after the loop."""
+        changed = _assigned_names(body) | set(bound)
+        self.narrowed = {k: v for k, v in self.narrowed.items() if k not in changed}
+        return dict(self.narrowed)
+
     def for_stmt(self, s: ast.For) -> None:
-        t = self.expr(s.iter)
+        t = self.need_value(self.expr(s.iter), s.iter, "a for loop")
         elem: Type = UNKNOWN
         kind = "list"
         if isinstance(s.iter, ast.Call) and s.iter.func == "range":
@@ -406,6 +445,7 @@ class Checker(FormsMixin):
             elem = self.elem_of(t, s.iter)
         self.info.iter_kinds[id(s)] = kind
         before = set(self.defined)
+        after = self.forget_in_loop(s.body, *(s.unpack or (s.var,)))
         if s.unpack:
             for name, et in zip(s.unpack, self.unpack_types(s.unpack, elem, s.span),
                                 strict=True):
@@ -415,8 +455,10 @@ class Checker(FormsMixin):
             self.note_chars(s.var, t, s.iter)
         self.block(s.body)
         self.defined = before
+        self.narrowed = after
 
     def while_stmt(self, s: ast.While) -> None:
+        after = self.forget_in_loop(s.body)
         self.cond(s.cond, "while")
         if s.decreases is not None:
             t = self.expr(s.decreases)
@@ -424,8 +466,10 @@ class Checker(FormsMixin):
                 self.err("E_TYPE", s.decreases.span, f"a decreases measure must be an int, not "
                          f"{show(t)}", "use an int expression such as n - i or len(todo)")
         before = set(self.defined)
+        self.narrowed.update(facts(s.cond, self.scope)[0])
         self.block(s.body)
         self.defined = before
+        self.narrowed = after
 
     def cond(self, e: ast.Expr, where: str) -> None:
         t = self.expr(e)
@@ -506,7 +550,11 @@ class Checker(FormsMixin):
                 self.info.names[id(name_node)] = "input"
             return
         old = self.scope.get(name)
-        if old is None:
+        preset = self.preset.get((self.frame(), name)) if old is None else None
+        if preset is not None and fits(t, preset):  # started with None (narrow.py)
+            self.scope[name] = preset
+            self.first_line[name] = span.line
+        elif old is None:
             if isinstance(t, Prim) and t == NONE and value is not None:
                 self.err("E_TYPE", span, f"'{name}' would have type none; a name needs a "
                          "type that says what it will hold",
@@ -519,6 +567,11 @@ class Checker(FormsMixin):
                 self.scope[name] = refine(old, t)
         elif has_hole(t) and fits(old, t):
             pass
+        elif (old == NONE or t == NONE or isinstance(t, OptionalT)) and \
+                join_none(old, t, unify) is not None:
+            # `best = None` ... `best = row`: best is a row or None (narrow.py)
+            self.scope[name] = join_none(old, t, unify)  # type: ignore[assignment]
+            self.promoted[(self.frame(), name)] = self.scope[name]
         else:
             line = self.first_line.get(name, 0)
             fix = f"use a new name for the {show(t)} value, e.g. {name}_{_short(t)} = ..."
@@ -528,9 +581,30 @@ class Checker(FormsMixin):
                      f"its type, so it cannot hold {show(t)}", fix,
                      name=name, was=show(old), got=show(t), rebindable=True)
         self.defined.add(name)
+        declared = self.scope.get(name)
+        if isinstance(declared, OptionalT) and t != NONE and not isinstance(
+                t, (OptionalT, UnknownT)):
+            self.narrowed[name] = declared.inner  # it holds a T now
+        else:
+            self.narrowed.pop(name, None)
         if name_node is not None:
             self.info.names[id(name_node)] = "global" if self.in_def is None else (
                 "param" if name in self.in_def.params else "local")
+
+    def frame(self) -> str:
+        return MAIN if self.in_def is None else self.in_def.node.name
+
+    def view(self) -> dict[str, Type]:
+        """The names in scope with their types at this point (narrowings applied)."""
+        return {**self.scope, **{k: v for k, v in self.narrowed.items() if k in self.scope}}
+
+    def need_value(self, t: Type, e: ast.Expr, what: str) -> Type:
+        """A T where `t` is `T | None`: an error (once), then its T, so nothing cascades."""
+        if not isinstance(t, OptionalT):
+            return t
+        self.err("E_TYPE", e.span, f"{print_expr(e)} may be None here ({show(t)}), and {what} "
+                 f"needs {show(t.inner)}", _none_fix(e), expected=show(t.inner), got=show(t))
+        return t.inner
 
     def note_chars(self, name: str, iterated: Type | None, source: ast.Expr) -> None:
         """Remember that `name` goes through the characters of `source` (or forget it): it
@@ -583,6 +657,8 @@ class Checker(FormsMixin):
                              f"assigned only inside a block (line {line}) that may not run",
                              f"assign it before that block, e.g. {name} = "
                              f"{_zero(self.scope[name])}")
+            if name in self.narrowed and isinstance(self.scope[name], OptionalT):
+                return self.narrowed[name]
             return self.scope[name]
         if name in self.inputs:
             self.info.names[id(e)] = "input"
@@ -643,16 +719,21 @@ class Checker(FormsMixin):
         if isinstance(e, ast.DictLit):
             return self.dict_lit(e)
         if isinstance(e, ast.BinOp):
-            lt, rt = self.expr(e.left), self.expr(e.right)
+            lt = self.need_value(self.expr(e.left), e.left, f"'{e.op}'")
+            rt = self.need_value(self.expr(e.right), e.right, f"'{e.op}'")
             return self.binop_type(e.op, lt, rt, e.span, e.left, e.right)
         if isinstance(e, ast.Compare):
             return self.compare(e)
         if isinstance(e, ast.BoolOp):
+            saved = dict(self.narrowed)
             for side in (e.left, e.right):
                 t = self.expr(side)
                 if not fits(t, BOOL):
                     self.err("E_TYPE", side.span, f"'{e.op}' needs bool on both sides, not "
                              f"{show(t)} (there is no truthiness)", _truth_fix(t, side))
+                # the right side runs only where the left is true (and) or false (or)
+                self.narrowed.update(facts(side, self.scope)[0 if e.op == "and" else 1])
+            self.narrowed = saved
             return BOOL
         if isinstance(e, ast.Not):
             t = self.expr(e.operand)
@@ -661,7 +742,7 @@ class Checker(FormsMixin):
                          "no truthiness)", _truth_fix(t, e.operand, negate=True))
             return BOOL
         if isinstance(e, ast.Neg):
-            t = self.expr(e.operand)
+            t = self.need_value(self.expr(e.operand), e.operand, "'-'")
             if t not in NUMERIC and not isinstance(t, UnknownT):
                 self.err("E_TYPE", e.operand.span, f"'-' needs a number, not {show(t)}")
                 return UNKNOWN
@@ -669,7 +750,7 @@ class Checker(FormsMixin):
         if isinstance(e, ast.Index):
             return self.index(e)
         if isinstance(e, ast.Slice):
-            t = self.expr(e.value)
+            t = self.need_value(self.expr(e.value), e.value, "a slice")
             for b in (e.lower, e.upper):
                 if b is not None:
                     bt = self.expr(b)
@@ -814,6 +895,7 @@ class Checker(FormsMixin):
         if isinstance(lt, UnknownT) or isinstance(rt, UnknownT):
             return BOOL
         if e.op in ("in", "not in"):
+            rt = self.need_value(rt, e.right, f"'{e.op}'")
             ok = (rt == STR and lt == STR) or (isinstance(rt, ListT) and fits(lt, rt.elem)) or \
                  (isinstance(rt, (DictT, RecordT)) and lt == STR)
             if not ok:
@@ -828,6 +910,8 @@ class Checker(FormsMixin):
                 self.err("E_TYPE", e.span, f"comparing {show(lt)} with {show(rt)} is always "
                          f"{'False' if e.op == '==' else 'True'}", _cmp_fix(lt, rt, e))
             return BOOL
+        lt = self.need_value(lt, e.left, f"'{e.op}'")
+        rt = self.need_value(rt, e.right, f"'{e.op}'")
         if (lt in NUMERIC and rt in NUMERIC) or (lt == STR and rt == STR):
             return BOOL
         self.err("E_TYPE", e.span, f"cannot order {show(lt)} and {show(rt)} with '{e.op}'",
@@ -835,7 +919,7 @@ class Checker(FormsMixin):
         return BOOL
 
     def index(self, e: ast.Index) -> Type:
-        t = self.expr(e.value)
+        t = self.need_value(self.expr(e.value), e.value, "indexing")
         it = self.expr(e.index)
         if isinstance(t, UnknownT):
             return UNKNOWN
@@ -998,6 +1082,8 @@ class Checker(FormsMixin):
 
     def check_arg(self, t: Type, want: Type, a: ast.Expr, fname: str, pname: str) -> None:
         if isinstance(want, UnknownT):
+            if fname in _NEEDS_VALUE:
+                self.need_value(t, a, f"{fname}(...)")
             return
         if not fits(t, want):
             self.err("E_TYPE", a.span, f"argument '{pname}' of {fname} must be {show(want)}, "
@@ -1044,6 +1130,18 @@ def _assigned_names(stmts: tuple[ast.Stmt, ...]) -> set[str]:
     return out
 
 
+# Builtins whose parameter is `any` but that fail on None (str, print and json of None work).
+_NEEDS_VALUE = ("len", "int", "float", "copy", "format")
+
+
+def _none_fix(e: ast.Expr) -> str:
+    src = print_expr(e)
+    if isinstance(e, ast.Name):
+        return f"check it first: if {src} is None: fail(\"...\") (or use it under " \
+               f"if {src} is not None:)"
+    return f"give it a name and check it first: v = {src}, then if v is None: fail(\"...\")"
+
+
 def castable(spec: ToolSpec) -> bool:
     """Whether `call as T` may change what the call returns (sub-model calls)."""
     flag = spec.extra.get("castable")
@@ -1081,6 +1179,8 @@ def _zero(t: Type) -> str:
 
 def _convert_fix(t: Type, want: Type, e: ast.Expr | None) -> str | None:
     src = print_expr(e) if e is not None else "x"
+    if isinstance(t, OptionalT) and fits(t.inner, want):
+        return _none_fix(e) if e is not None else None
     if want == STR and t in (INT, FLOAT, BOOL):
         return f"convert with str({src})"
     if want in NUMERIC and t == STR:
@@ -1116,6 +1216,8 @@ def _truth_fix(t: Type, e: ast.Expr, negate: bool = False) -> str | None:
         return f"compare explicitly: {src} {eq} 0"
     if t == NONE:
         return f"compare explicitly: {src} {eq} None"
+    if isinstance(t, OptionalT):
+        return f"compare explicitly: {src} {'is' if negate else 'is not'} None"
     return None
 
 

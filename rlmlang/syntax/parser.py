@@ -192,11 +192,13 @@ class _Builder:
         self.diags: list[Diagnostic] = []
         self.depth: dict[int, int] = {}
         self.too_deep_expr: Span | None = None
+        self._parenthesized: set[int] = set()  # id of each `(x for x in xs)` argument
 
     def reset(self) -> None:
         self.diags = []
         self.depth = {}
         self.too_deep_expr = None
+        self._parenthesized = set()
 
     def _error(self, span: Span, message: str, fix: str | None = None) -> None:
         self.diags.append(Diagnostic("E_SYNTAX", message, span, fix=fix))
@@ -464,8 +466,8 @@ class _Builder:
                             fix="put positional arguments first")
             else:
                 args.append(a)
-        if any(isinstance(a, ast.ListComp) and a.generator for a in args) and len(args) + \
-                len(kwargs) > 1:
+        if any(isinstance(a, ast.ListComp) and a.generator and id(a) not in self._parenthesized
+               for a in args) and len(args) + len(kwargs) > 1:
             self._error(_span(c), "a generator must be the only argument of a call",
                         fix="put it in brackets: f([x for x in xs], ...)")
         kids = (*args, *(k.value for k in kwargs))
@@ -483,6 +485,12 @@ class _Builder:
 
     def generator(self, c):
         return self._comp(c, c[0], c[1], generator=True)
+
+    def paren_generator(self, c):
+        """`(x for x in xs)` as one argument among others (`next((...), None)`)."""
+        node = self._comp(c, c[1], c[2], generator=True)
+        self._parenthesized.add(id(node))
+        return node
 
     def list_comp(self, c):
         return self._comp(c, c[1], c[2])

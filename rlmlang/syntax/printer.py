@@ -167,7 +167,8 @@ def _args(args: tuple[ast.Expr, ...], kwargs: tuple[ast.Keyword, ...], q: str) -
     if len(args) == 1 and not kwargs and isinstance(args[0], ast.ListComp) \
             and args[0].generator:
         return _expr(args[0], q)
-    parts = [_wrap(a, 0, q) for a in args]
+    parts = [f"({_expr(a, q)})" if isinstance(a, ast.ListComp) and a.generator
+             else _wrap(a, 0, q) for a in args]
     parts += [f"{k.name}={_wrap(k.value, 0, q)}" for k in kwargs]
     return ", ".join(parts)
 

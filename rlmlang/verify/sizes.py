@@ -13,7 +13,7 @@ an upper bound of what the VM will meter.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rlmlang.tools.registry import Size
 
@@ -169,6 +169,12 @@ def join(a: AV | None, b: AV | None) -> AV | None:
     if a.kind != b.kind:
         if {a.kind, b.kind} <= {"int", "float"}:
             return AV("float")
+        if "none" in (a.kind, b.kind):
+            # A `T | None` (check/narrow.py): its T where the checker proved it is not None;
+            # None is priced as a scalar (Size 1), which a T of size >= 1 bounds.
+            v = b if a.kind == "none" else a
+            return v if v.kind not in ("str", "list", "dict") or v.size >= 1 else \
+                replace(v, size=1)
         return AV("any", size=max(a.size, b.size))
     elem = join(a.elem, b.elem)
     pieces = a.pieces if a.pieces == b.pieces else None
@@ -193,7 +199,7 @@ def leq(a: AV | None, b: AV | None) -> bool:
     if b is None:
         return False
     if a.kind != b.kind:
-        return b.kind == "any"
+        return b.kind == "any" or a.kind == "none"  # join(None, T) is T
     if a.lo < b.lo or a.hi > b.hi or a.size > b.size or a.sum > b.sum:
         return False
     if a.pieces != b.pieces and b.pieces is not None:

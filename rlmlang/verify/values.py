@@ -23,6 +23,7 @@ from rlmlang.types import (
     DictT,
     Hole,
     ListT,
+    OptionalT,
     RecordT,
     TupleT,
     Type,
@@ -34,6 +35,8 @@ State = dict[str, AV]
 
 def top_of(t: Type | None, size: Num = INF) -> AV:
     """The abstract value of an unknown value of type t (sizes as given)."""
+    if isinstance(t, OptionalT):  # None, or a T: the T bounds it (sizes.join)
+        return join(AV("none"), top_of(t.inner, size)) or top_of(t.inner, size)
     if t == INT:
         return AV("int")
     if t == FLOAT:

@@ -1,0 +1,113 @@
+"""Maybe-None values (`T | None`, check/narrow.py) and next(): what the checker accepts
+after a None test, what it refuses without one, and how the refusal reads."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "verify"))
+
+from harness import Setup, env_of  # noqa: E402
+
+from rlmlang.check import check  # noqa: E402
+from rlmlang.syntax.parser import parse  # noqa: E402
+from rlmlang.syntax.printer import print_script  # noqa: E402
+from rlmlang.types import STR, DictT, OptionalT, conforms, parse_type  # noqa: E402
+
+
+def _check(text: str):
+    script = parse(text).script
+    assert script is not None, parse(text).diagnostics
+    return check(script, env_of(Setup()), "t.rlm")
+
+
+def _ok(text: str):
+    r = _check(text)
+    assert r.checked is not None, [d.render(text) for d in r.diagnostics]
+    return r.checked
+
+
+def _errors(text: str) -> list[str]:
+    r = _check(text)
+    assert r.checked is None
+    return [d.message + " | " + (d.fix or "") for d in r.diagnostics if d.severity == "error"]
+
+
+ROWS = 'rows = [{"name": "a", "total": "3"}, {"name": "b", "total": "5"}]\n'
+
+
+def test_a_name_started_with_none_takes_t_or_none_and_a_guard_narrows_it() -> None:
+    c = _ok(ROWS + 'best = None\nfor r in rows:\n'
+            '    if best is None or float(r["total"]) > float(best["total"]):\n'
+            '        best = r\nif best is None:\n    fail("none")\nsubmit(best["name"])\n')
+    assert c.locals.globals["best"] == OptionalT(DictT(STR))
+
+
+def test_a_maybe_none_value_used_as_t_is_an_error_with_the_fix() -> None:
+    errs = _errors(ROWS + 'best = None\nfor r in rows:\n    best = r\nsubmit(best["name"])\n')
+    assert len(errs) == 1
+    assert "best may be None here (dict[str, str] | None)" in errs[0]
+    assert "if best is None: fail(" in errs[0]
+
+
+def test_narrowing_is_forgotten_when_the_name_is_assigned() -> None:
+    errs = _errors('x = None\nif len(context) > 1:\n    x = "a"\nif x is not None:\n'
+                   '    x = None\n    print(x.upper())\nsubmit("ok")\n')
+    assert len(errs) == 1 and "x may be None" in errs[0]
+
+
+def test_a_loop_forgets_what_its_body_may_change() -> None:
+    errs = _errors('x = None\nif len(context) > 1:\n    x = "a"\nif x is None:\n'
+                   '    fail("no")\nfor w in context.split():\n    print(x.upper())\n'
+                   '    x = None\nsubmit("ok")\n')
+    assert len(errs) == 1 and "x may be None" in errs[0]
+
+
+def test_and_or_not_and_branches_narrow_as_python_flows() -> None:
+    _ok('x = None\nif len(context) > 1:\n    x = "a"\n'
+        'ok = x is not None and x.startswith("a")\n'
+        'ok2 = x is None or len(x) > 0\n'
+        'if not (x is None):\n    print(x.upper())\n'
+        'elif len(context) > 0:\n    print("none")\n'
+        'y = x.lower() if x is not None else ""\n'
+        'if x is None:\n    x = "default"\n'
+        'submit(x.upper() + y + str(ok) + str(ok2))\n')
+
+
+def test_an_else_branch_sees_the_false_facts_and_a_continue_guard_narrows() -> None:
+    _ok('hits = [w if len(w) > 2 else None for w in context.split()]\nn = 0\n'
+        'for h in hits:\n    if h is None:\n        continue\n    n += len(h)\n'
+        'words = [h.upper() for h in hits if h is not None]\nsubmit(str(n) + str(len(words)))\n')
+
+
+def test_next_with_a_generator_and_a_default_lowers_to_a_loop_def() -> None:
+    c = _ok('p = next((w for w in context.split() if w.startswith("P")), None)\n'
+            'if p is None:\n    fail("not found")\nsubmit(p)\n')
+    core = print_script(c.script)
+    assert "def next@1:5(default@: str | None, context: str)" in core
+    assert "return w" in core and "return default@" in core
+    assert c.locals.globals["p"] == OptionalT(STR)
+
+
+def test_next_without_a_default_fails_at_run_time_and_types_as_the_item() -> None:
+    c = _ok('first = next(iter(context.split()))\nsubmit(first.upper())\n')
+    assert "StopIteration" in print_script(c.script)
+
+
+def test_next_default_of_another_type_is_an_error() -> None:
+    errs = _errors('p = next((w for w in context.split()), 3)\nsubmit(p)\n')
+    assert "next's default must be str (the items' type) or None, not int" in errs[0]
+
+
+def test_a_def_that_returns_none_on_a_path_returns_t_or_none() -> None:
+    errs = _errors('def f(s: str):\n    if len(s) > 3:\n        return s\n\n'
+                   'submit(f(context).upper())\n')
+    assert "f(context) may be None here (str | None)" in errs[0]
+    assert "give it a name and check it first" in errs[0]
+
+
+def test_the_optional_type_is_written_t_or_none() -> None:
+    t = parse_type("dict[str, str] | None")
+    assert t == OptionalT(DictT(STR)) and str(t) == "dict[str, str] | None"
+    assert conforms(None, t) and conforms({"a": "b"}, t) and not conforms(3, t)
