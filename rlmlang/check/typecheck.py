@@ -28,7 +28,7 @@ from rlmlang.check.sugar import Plan
 from rlmlang.diagnostics import Diagnostic, Span
 from rlmlang.syntax import ast
 from rlmlang.syntax.printer import print_expr
-from rlmlang.tools.registry import Registry, ToolSpec
+from rlmlang.tools.registry import ArgTypeError, Registry, ToolSpec
 from rlmlang.types import (
     BOOL,
     FLOAT,
@@ -984,6 +984,9 @@ class Checker(FormsMixin):
             if callable(fn):
                 try:
                     return fn(arg_types)
+                except ArgTypeError as bad:
+                    self.err("E_TYPE", e.span, bad.message, bad.fix or None)
+                    return UNKNOWN
                 except Exception:  # noqa: BLE001 - a plugin bug must not crash the checker
                     return spec.result
             return spec.result
@@ -1042,6 +1045,9 @@ class Checker(FormsMixin):
         if callable(fn):
             try:
                 return fn(arg_types)
+            except ArgTypeError as bad:
+                self.err("E_TYPE", span, bad.message, bad.fix or None)
+                return UNKNOWN
             except Exception:  # noqa: BLE001 - a plugin bug must not crash the checker
                 return spec.result
         return spec.result

@@ -44,7 +44,7 @@ STR_METHODS: dict[str, Method] = {
     "isdigit": Method("isdigit"), "isdecimal": Method("isdigit"), "isnumeric": Method("isdigit"),
     "isalpha": Method("isalpha"), "isalnum": Method("isalnum"), "isspace": Method("isspace"),
     "isupper": Method("isupper"), "islower": Method("islower"),
-    "zfill": Method("zfill"),
+    "zfill": Method("zfill"), "format": Method("str_format"),
 }
 LIST_METHODS: dict[str, Method] = {
     "append": Method("", kind="append"), "extend": Method("", kind="extend"),

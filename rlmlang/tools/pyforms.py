@@ -8,6 +8,8 @@ lists at run time (`enumerate` gives `[i, x]` pairs); their static types are
 given by `result_type`. Functions that take a key take the keys already
 computed (`sort_by(xs, keys)`): the loop that computes them is script code,
 lowered from the `key=` and bounded by the verifier like any other.
+`s.format(...)` formats each `{}` field as an f-string's does: `str(x)`, or
+with a spec the one `format` builtin f-strings lower to.
 """
 
 from __future__ import annotations
@@ -16,17 +18,36 @@ import math
 import statistics
 from typing import Any
 
-from rlmlang.cost import size_fuel
+from rlmlang.cost import size_fuel, work
 from rlmlang.syntax.parser import FORMAT_SPEC  # the specs f-strings take
 from rlmlang.tools import regex
-from rlmlang.tools.builtins import _kind, _need_str, _same_length_case
+from rlmlang.tools.builtins import DISPLAY_WORK, _kind, _need_str, _same_length_case
 from rlmlang.tools.declare import const_fuel, elem, fuel, length, scalar, tool, total
 from rlmlang.tools.errors import ToolError, preview
-from rlmlang.tools.registry import Pairs, Pieces, Size, ToolSpec
+from rlmlang.tools.registry import ArgTypeError, Pairs, Pieces, Size, Template, ToolSpec
+from rlmlang.tools.template import (
+    FORMAT_MAX,
+    any_template_chars,
+    template_chars,
+    template_fields,
+)
 from rlmlang.tools.values import DISPLAY_PER_UNIT, display
-from rlmlang.types import INT, STR, UNKNOWN, DictT, ListT, TupleT, Type
+from rlmlang.types import (
+    HOLE,
+    INT,
+    STR,
+    UNKNOWN,
+    DictT,
+    Hole,
+    ListT,
+    TupleT,
+    Type,
+    UnknownT,
+    format_type,
+)
 
-FORMAT_MAX = 512  # characters a number formatted with such a spec can take, at most
+FORMAT_SLOTS = 8  # positional values s.format(...) takes: {0} to {7}
+WIDTH_MAX = 99  # the widest field a spec or zfill pads to (as FORMAT_SPEC allows)
 
 
 # ------------------------------------------------------------- result types
@@ -55,6 +76,45 @@ def _same(ts: list[Type]) -> Type:
 
 def _elem_result(ts: list[Type]) -> Type:
     return _elem(ts[0]) if ts else UNKNOWN
+
+
+def _copied(fn: str, dicts: bool) -> Any:
+    """copy and distinct (set) give what they were given; of a str, its characters."""
+
+    def result(ts: list[Type]) -> Type:
+        t = _same(ts)
+        if t == STR:
+            return ListT(STR)
+        if not isinstance(t, (ListT, UnknownT, Hole)) and not (dicts and isinstance(t, DictT)):
+            raise ArgTypeError(f"{fn} takes a list{', a dict' if dicts else ''} or a str, "
+                               f"not {_show(t)}")
+        return t
+
+    return result
+
+
+def _dict_of(ts: list[Type]) -> Type:
+    """dict(pairs): a dict[str, T] from [key, value] pairs whose keys are str."""
+    t = ts[0] if ts else UNKNOWN
+    if isinstance(t, DictT):
+        return t
+    pair = t.elem if isinstance(t, ListT) else t
+    if isinstance(pair, (UnknownT, Hole)):
+        return DictT(HOLE) if isinstance(pair, Hole) else DictT(UNKNOWN)
+    if isinstance(pair, TupleT) and len(pair.items) == 2:
+        key, value = pair.items
+    elif isinstance(pair, ListT):
+        key = value = pair.elem
+    else:
+        raise ArgTypeError(f"dict takes [key, value] pairs or a dict, not {_show(t)}",
+                           "dict(zip(keys, values)), or dict([k, v] for ... in ...)")
+    if not isinstance(key, (UnknownT, Hole)) and key != STR:
+        raise ArgTypeError(f"dict keys are str, not {_show(key)}",
+                           "convert the keys: dict(zip([str(k) for k in keys], values))")
+    return DictT(value)
+
+
+_show = format_type
 
 
 # ------------------------------------------------------------ implementations
@@ -96,7 +156,7 @@ def _all(xs: Any) -> bool:
 
 def _unique(xs: Any) -> list[Any]:
     seen: dict[Any, None] = {}
-    for x in _list("set", xs):
+    for x in (list(xs) if isinstance(xs, str) else _list("set", xs)):
         if isinstance(x, (list, dict)):
             raise ToolError("set: the items must be numbers or strings")
         seen.setdefault(x, None)
@@ -106,7 +166,56 @@ def _unique(xs: Any) -> list[Any]:
 def _copy(x: Any) -> Any:
     if isinstance(x, (list, dict)):
         return x.copy()
-    raise ToolError(f"copy: takes a list or a dict, not {_kind(x)}")
+    if isinstance(x, str):
+        return list(x)  # list(s): its characters
+    raise ToolError(f"copy: takes a list, a dict or a str, not {_kind(x)}")
+
+
+def _dict(pairs: Any) -> dict[str, Any]:
+    if isinstance(pairs, dict):
+        return dict(pairs)
+    out: dict[str, Any] = {}
+    for p in _list("dict", pairs):
+        if not isinstance(p, list) or len(p) != 2:
+            raise ToolError(f"dict: each item must be a [key, value] pair, not "
+                            f"{preview(display(p))}",
+                            "split with a limit: line.split(\"=\", 1), and check its length")
+        if not isinstance(p[0], str):
+            raise ToolError(f"dict: the keys must be str, not {_kind(p[0])}",
+                            "convert the keys with str(k)")
+        out[p[0]] = p[1]
+    return out
+
+
+def _zfill(text: Any, width: Any) -> str:
+    text = _need_str("zfill", "text", text)
+    if not isinstance(width, int) or isinstance(width, bool) or width > WIDTH_MAX:
+        raise ToolError(f"zfill: the width must be an int up to {WIDTH_MAX}, not "
+                        f"{preview(display(width))}")
+    return text.zfill(width)
+
+
+def _str_format(template: Any, *values: Any, **named: Any) -> str:
+    template = _need_str("format", "template", template)
+    out: list[str] = []
+    for part in template_fields(template):
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        key, spec = part
+        if isinstance(key, int):
+            if key >= len(values):
+                raise ToolError(f"format: the template needs value {{{key}}} but "
+                                f"{len(values)} were given",
+                                "pass one value per {} field")
+            x = values[key]
+        elif key in named:
+            x = named[key]
+        else:
+            raise ToolError(f"format: the template names {{{key}}} but no {key}= was given",
+                            f"pass it by name: .format({key}=...)")
+        out.append(_format(x, spec) if spec else display(x))
+    return "".join(out)
 
 
 def _unpack(xs: Any, n: Any) -> list[Any]:
@@ -353,6 +462,11 @@ def _pieces(s: list[Size]) -> Size:
     return Size(length(s, 0) + 1, max(length(s, 0), 1))
 
 
+def _all_args_fuel(s: list[Size]) -> int:
+    """Copying the template and every value's text; showing a container costs as str()."""
+    return size_fuel(sum(work(x) * (DISPLAY_WORK if x.slots else 1) for x in s))
+
+
 # -------------------------------------------------------------------- specs
 
 
@@ -379,12 +493,31 @@ def pyform_specs() -> list[ToolSpec]:
              cost=text1, size=scalar(), example="if any(x > 10 for x in xs):\n    print(1)"),
         tool("all", "xs: list[bool]", "bool", _all, "Whether all of the bools are True.",
              cost=text1, size=scalar(), example="ok = all(x > 0 for x in xs)"),
-        tool("distinct", "xs: list[any]", "list[any]", _unique,
-             "The distinct items of a list, in first-seen order (what set(xs) is here).",
-             cost=text1, size=_same_size, result_type=_same,
+        tool("distinct", "xs: any", "list[any]", _unique,
+             "The distinct items of a list (or characters of a str), in first-seen order "
+             "(what set(xs) is here).",
+             cost=text1, size=_same_size, result_type=_copied("set", False),
              example="submit(len(distinct(words(context))))"),
-        tool("copy", "x: any", "any", _copy, "A new list or dict with the same items.",
-             cost=items_fuel(0), size=_same_size, result_type=_same, example="ys = copy(xs)"),
+        tool("copy", "x: any", "any", _copy,
+             "A new list or dict with the same items; of a str, its characters (list(s)).",
+             cost=items_fuel(0), size=_same_size, result_type=_copied("copy", True),
+             example="ys = copy(xs)"),
+        tool("dict", "pairs: any", "dict[str, any]", _dict,
+             "A dict from [key, value] pairs (keys are str), or a copy of a dict: "
+             "dict(zip(keys, values)).", cost=fuel(0), size=_same_size, result_type=_dict_of,
+             example='ages = dict(zip(["ana", "bo"], [31, 27]))'),
+        tool("str_format", "template: str, " + ", ".join(
+                 f"v{i}: any = None" for i in range(FORMAT_SLOTS)) + ", **named: any", "str",
+             _str_format, "The template with each {} (or {0}, {name}) field replaced by a "
+             "value, as str() shows it or by a spec like {:.2f}; {{ and }} are braces "
+             "(s.format(...)).", cost=_all_args_fuel, size=lambda s: Size(any_template_chars(s), 1),
+             bound=Template(template_chars),
+             example='print("{} of {}: {:.1f}%".format(3, 8, 37.5))'),
+        tool("zfill", "text: str, width: int", "str", _zfill,
+             f"The text padded with zeros on the left to width (at most {WIDTH_MAX}); a sign "
+             "stays first (s.zfill(width)).", cost=fuel(0),
+             size=lambda s: Size(max(length(s, 0), WIDTH_MAX), 1),
+             example='print(zfill("42", 5))'),
         tool("unpack", "xs: list[any], n: int", "list[any]", _unpack,
              "xs itself when it has exactly n items (what a, b = xs checks), else an error.",
              cost=const_fuel(1), size=_same_size, result_type=_same,

@@ -190,6 +190,15 @@ def _measure(value: Any) -> tuple[int, int, int]:
     return elem, total, slots
 
 
+class ArgTypeError(Exception):
+    """Raised by a tool's `result_type` (extra) when no result fits its argument types
+    (`dict` of pairs whose keys are ints): the checker reports it as E_TYPE at the call."""
+
+    def __init__(self, message: str, fix: str = "") -> None:
+        super().__init__(message)
+        self.message, self.fix = message, fix
+
+
 CostFn = Callable[[list[Size]], int]
 SizeFn = Callable[[list[Size]], Size]
 
@@ -384,10 +393,26 @@ class Pairs:
         return None if ok else f"not the {self.of} pairs of its arguments"
 
 
+@dataclass(frozen=True)
+class Template:
+    """The result is the str argument 0, a template (`"{} of {:.1f}"`), filled with the
+    other arguments as `s.format(...)` fills it: at most `measure(template, sizes)`
+    characters (sizes: of every argument) where the template is known, as a literal is
+    to the verifier (tools/template.py's template_chars)."""
+
+    measure: Callable[[str, list[Size]], int]
+
+    def admits(self, args: list[Any], value: Any) -> str | None:
+        if not args or not isinstance(args[0], str):
+            return None
+        most = self.measure(args[0], [size_of(a) for a in args])
+        return None if len(value) <= most else f"{len(value)} characters, more than {most}"
+
+
 # What the verifier may assume of a tool's result beyond its `result_size`: one of these,
 # declared on the tool (never known by its name), so a plugin's result is bounded as
 # tightly as a builtin's. `admits(args, value)` is the same promise checked on values.
-ResultBound = Length | Digits | Numbers | Pieces | Pairs
+ResultBound = Length | Digits | Numbers | Pieces | Pairs | Template
 
 
 @dataclass(frozen=True)

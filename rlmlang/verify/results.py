@@ -16,7 +16,16 @@ from __future__ import annotations
 from typing import Any
 
 from rlmlang.syntax import ast
-from rlmlang.tools.registry import Digits, Length, Numbers, Pairs, Pieces, Size, ToolSpec
+from rlmlang.tools.registry import (
+    Digits,
+    Length,
+    Numbers,
+    Pairs,
+    Pieces,
+    Size,
+    Template,
+    ToolSpec,
+)
 from rlmlang.tools.tables import records_size
 from rlmlang.types import Type
 from rlmlang.verify.proof import num
@@ -255,7 +264,18 @@ def _chunks(text: AV, step: AV) -> AV:
     return AV("list", size=count, elem=AV("str", size=el), sum=text.size)
 
 
+def _template(e: ast.Call, spec: ToolSpec, bound: Template, a: list[AV], sizes: list[Size],
+              t: Type | None, problem: Any) -> AV | None:
+    """`"{}: {:.1f}".format(k, v)` with a known template: its text and each field's value."""
+    p = a[0].pieces if a and a[0].kind == "str" else None
+    if p is None or len(p) != 1 or not isinstance(p[0], str):
+        return None
+    if any(x.kind in ("str", "list", "dict") and x.size == INF for x in a):
+        return None
+    return AV("str", size=bound.measure(p[0], sizes))
+
+
 # How the verifier reads each form a tool may declare (registry.ResultBound); a rule that
 # does not apply to these arguments gives None, and the declared result_size is used.
 _RULES: dict[type, Any] = {Length: _length, Digits: _digits, Numbers: _numbers,
-                           Pieces: _pieces, Pairs: _pairs}
+                           Pieces: _pieces, Pairs: _pairs, Template: _template}
