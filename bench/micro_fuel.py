@@ -198,7 +198,7 @@ def adversarial(repeat: int) -> dict[str, float]:
 
 
 def run(quick: bool = False) -> dict[str, float]:
-    from rlmlang.cost import DEFAULT_BUDGETS
+    from rlmlang.limits import DEFAULT_BUDGETS
 
     repeat = 1 if quick else 3
     ords = ordinary(100_000 if quick else 300_000, repeat)

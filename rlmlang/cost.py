@@ -111,15 +111,3 @@ def state_fuel(size: _Sized) -> int:
     return STATE_WORK * work(size) // CHARS_PER_FUEL
 
 
-# Default run-level budgets (overridable per run with --budget K=V).
-DEFAULT_BUDGETS: dict[str, int] = {
-    # VM fuel per script: about 4 s of VM time at the median of ordinary scripts measured
-    # by `python -m bench.micro_fuel` (0.44 s per million fuel on the shared 2-core box
-    # under load, about half that unloaded); adversarial scripts buy at most a few times
-    # that (fuel_worst_over_median). The run's wall-time budget is the outer limit.
-    "fuel": 10_000_000,
-    "tool_calls": 1_000,  # host tool calls per script
-    "llm_calls": 20,  # sub-model calls per script
-    "memory": 256_000_000,  # bytes of live values, approximately
-    "output_chars": 4_000,  # printed text kept per script
-}

@@ -12,8 +12,9 @@ import pytest
 
 from rlmlang.controller.examples import STDLIB, adapted, load_library, nearest, task_kind
 from rlmlang.controller.profiles import PROFILES
-from rlmlang.cost import DEFAULT_BUDGETS
+from rlmlang.limits import Limits
 from rlmlang.pipeline import CheckOptions, ScriptSetup, analyze_source, static_check
+from rlmlang.policy import Policy
 from rlmlang.store import StateStore
 from rlmlang.task.signature import parse_signature
 from rlmlang.tools import default_registry
@@ -57,8 +58,8 @@ def test_coder_example_verifies_on_inputs_of_its_stated_size(example) -> None:
     assert set(values) == set(sig.input_types()), "every text input states its size"
     setup = ScriptSetup(registry=default_registry(), inputs=values,
                         input_types=sig.input_types(), output=sig.output.type,
-                        state=StateStore(":memory:"),
-                        budgets={**DEFAULT_BUDGETS, **PROFILES["coder"].budgets})
+                        state=StateStore(":memory:"), policy=Policy.from_rules(["llm"]),
+                        budgets=Limits.resolve(PROFILES["coder"].budgets))  # as rlm run has them
     for script in [example.script, *(later for _, later in example.then)]:
         _, stopped = static_check(script + "\n", setup)
         assert stopped is None, [d.render(script) for d in stopped.diagnostics]

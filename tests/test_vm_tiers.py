@@ -172,7 +172,8 @@ def test_failing_scripts_give_identical_diagnostics(src: str, kw: dict[str, Any]
     store = StateStore(tmp_path / "s.db", kw.pop("state")) if "state" in kw else None
     txns: list[Any] = []
     if store is not None:
-        kw["ctx_factory"] = lambda: ToolContext(state=txns.append(store.begin()) or txns[-1])
+        kw["ctx_factory"] = lambda: ToolContext(state=txns.append(store.begin()) or txns[-1],
+                                                policy=STATE_GRANTS)
     try:
         a, b = both(prog, inputs=inputs, **kw)
     finally:
@@ -229,6 +230,9 @@ def test_effects_replay_and_permissions() -> None:
         assert replayed[0] == replayed[1]
 
 
+STATE_GRANTS = Policy.from_rules(["state.read:**", "state.write:**"])  # none: no key is granted
+
+
 def test_state_reads_writes_and_refusals(tmp_path: Path) -> None:
     store = StateStore(tmp_path / "s.db", {"n": "int", "tags": "list[str]"})
     try:
@@ -238,7 +242,8 @@ def test_state_reads_writes_and_refusals(tmp_path: Path) -> None:
             out = []
             for tier in ("interp", "fast"):
                 txn = store.begin()
-                r = run(code, registry=REG, ctx=ToolContext(state=txn), tier=tier)
+                r = run(code, registry=REG, ctx=ToolContext(state=txn, policy=STATE_GRANTS),
+                        tier=tier)
                 txn.rollback()
                 out.append(result_of(r))
             assert out[0] == out[1]

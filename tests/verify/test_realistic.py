@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 from realistic_data import SIGNATURE, cases, execute, inputs_for
 
-from rlmlang.cost import DEFAULT_BUDGETS
+from rlmlang.limits import DEFAULT_BUDGETS
 from rlmlang.pipeline import CheckOptions, analyze_source
 
 CASES = cases()

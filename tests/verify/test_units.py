@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from harness import Setup, run_text
 
-from rlmlang.cost import DEFAULT_BUDGETS
+from rlmlang.limits import DEFAULT_BUDGETS
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_expr
