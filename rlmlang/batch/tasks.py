@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
-from rlmlang.limits import NAMES as BUDGET_NAMES
+from rlmlang.limits import check_budget_table
 from rlmlang.task import signature as sigmod
 from rlmlang.task.inputs import read_raw
 from rlmlang.task.signature import parse_signature
@@ -118,18 +118,11 @@ def _inputs(path: Path, line: int, raw: Any) -> dict[str, dict[str, Any]]:
 def _budgets(path: Path, line: int, raw: Any) -> dict[str, int]:
     if raw is None:
         return {}
-    if not isinstance(raw, dict):
-        raise _usage(path, line, "'budgets' must be an object of name -> whole number",
-                     fix='write "budgets": {"iterations": 3}')
-    out: dict[str, int] = {}
-    for k, v in raw.items():
-        if k not in BUDGET_NAMES:
-            raise _usage(path, line, f"unknown budget {k!r}",
-                         fix="the budgets are " + ", ".join(BUDGET_NAMES))
-        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-            raise _usage(path, line, f"budget {k} must be a whole number >= 0, not {v!r}")
-        out[k] = v
-    return out
+    try:
+        return check_budget_table(raw, "'budgets'", fix='write "budgets": {"iterations": 3}')
+    except DiagnosticError as e:
+        d = e.diagnostics[0]
+        raise _usage(path, line, d.message, d.fix) from None
 
 
 def _optional_str(path: Path, line: int, obj: dict[str, Any], name: str) -> str | None:
