@@ -66,10 +66,6 @@ class Limits:
                     values[fld] = int(n)
         return cls(**values)
 
-    def with_budgets(self, overrides: Mapping[str, int] | None) -> Limits:
-        """These limits with some budgets set again by name (a resumed run's flags)."""
-        return Limits.resolve(self.to_record(), overrides)
-
     def to_record(self) -> dict[str, int]:
         """The budgets as the log's `run_start` records them; `resolve(to_record())` is self.
 

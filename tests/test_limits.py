@@ -8,6 +8,7 @@ inside the file and HTTP tools, and for state keys.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -109,8 +110,6 @@ def test_a_run_records_its_limits_by_name(tmp_path: Path) -> None:
                  budgets={"candidates": 1, "llm_calls_per_script": 3})
     assert rt.limits.llm_calls_per_script == 3 and rt.limits.llm_calls_per_run == 20
     rt.run("question: str -> answer: int", "one?")
-    import json
-
     start = json.loads((tmp_path / "run.log").read_text().splitlines()[0])["data"]
     assert start["budgets"] == rt.limits.to_record()
     assert start["policy"] == Policy.deny_all(Path.cwd()).to_json()  # none given: deny-all
@@ -160,3 +159,10 @@ def test_no_policy_refuses_state_keys_and_file_reads_when_a_script_runs(files: P
         assert "no fs.read grant" in read.diagnostics[0].message
     finally:
         store.close()
+
+
+def test_the_python_api_refuses_a_misspelt_budget() -> None:
+    with pytest.raises(DiagnosticError) as e:
+        Runtime(FakeModel(["submit(1)"]), grammar=False, budgets={"candiates": 1})
+    assert e.value.diagnostics[0].code == "E_USAGE"
+    assert "Runtime(budgets=...): unknown budget 'candiates'" in e.value.diagnostics[0].message

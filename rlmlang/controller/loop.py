@@ -47,7 +47,7 @@ from rlmlang.controller.resume import load_resume, recorded_state_path, write_pe
 from rlmlang.controller.subcall import end_texts, predict_many
 from rlmlang.controller.subcall import predict as run_predict
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
-from rlmlang.limits import Limits
+from rlmlang.limits import Limits, check_budget_table
 from rlmlang.logs import index_run
 from rlmlang.logschema import clean_script, input_digest, registry_digest
 from rlmlang.pipeline import ScriptOutcome, ScriptSetup, execute_script
@@ -143,7 +143,8 @@ class Runtime:
         # Defaults, the profile's, then the policy file's [budget], then the caller's flags,
         # resolved once; a nested run (llm.run) is handed its parent's, already resolved.
         self.limits = budgets if isinstance(budgets, Limits) else Limits.resolve(
-            self.profile.budgets, self.policy.budgets, budgets)
+            self.profile.budgets, self.policy.budgets,
+            check_budget_table(budgets or {}, "Runtime(budgets=...)"))
         if registry is None:
             registry = default_registry()
         self.registry = registry
