@@ -408,16 +408,22 @@ class FormsMixin:
                 "form": form, "key": args[0], "reverse": None, "elem": elem, "key_type": kt,
                 "dict": isinstance(t, (DictT, RecordT)), "scope": self.view()}))
             return ListT(kt)
-        if name in ("max", "min") and len(args) == 1 and not kw:
+        if name in ("max", "min") and len(args) == 1 and [k.name for k in kw] in ([], ["default"]):
             t = self.expr(args[0])
-            if isinstance(t, (DictT, RecordT)):
-                self.plan(e, Plan("call", f"{name}_of", data="keys"))
-                return STR
-            elem = self.elem_of(t, args[0], f"{name}(...)")
+            keys = isinstance(t, (DictT, RecordT))
+            elem = STR if keys else self.elem_of(t, args[0], f"{name}(...)")
             if not orderable(elem):
                 self.err("E_TYPE", args[0].span, f"{name} needs numbers or strings, not "
                          f"{self.show(elem)}", f"give a key: {name}(xs, key=lambda x: ...)")
-            self.plan(e, Plan("call", f"{name}_of"))
+            if kw:  # max(xs, default=d): max_or(xs, default=d), of the items' type
+                dt = self.expr(kw[0].value)
+                if dt == NONE or not self.fits(dt, elem):
+                    src = print_expr(args[0])
+                    self.err("E_TYPE", kw[0].value.span, f"{name}'s default must be "
+                             f"{self.show(elem)} (the items' type), not {self.show(dt)}",
+                             f"{name}({src}) if len({src}) > 0 else None")
+            self.plan(e, Plan("call", f"{name}_{'or' if kw else 'of'}",
+                              data="keys" if keys else None))
             return elem
         if name in ("max", "min") and len(args) > 2 and not kw:
             types = [self.expr(a) for a in args]
@@ -454,6 +460,11 @@ class FormsMixin:
             return ListT(elem)
         if name == "next" and 1 <= len(args) <= 2 and not kw:
             return self.next_call(e)
+        if name == "set" and not args and not kw:
+            self.err("E_TYPE", e.span, "an empty set() is not in the language: a set is a list "
+                     "of distinct items here", "start a list and add what is new: seen = [] "
+                     "... if x not in seen: seen.append(x) (or set(xs) of a whole list)")
+            return ListT(HOLE)
         if name in ("list", "dict") and not args and not kw:
             self.plan(e, Plan("empty", name))
             return ListT(HOLE) if name == "list" else DictT(HOLE)

@@ -21,7 +21,15 @@ from typing import Any
 from rlmlang.cost import size_fuel, work
 from rlmlang.syntax.parser import FORMAT_SPEC  # the specs f-strings take
 from rlmlang.tools import regex
-from rlmlang.tools.builtins import DISPLAY_WORK, _kind, _need_str, _same_length_case
+from rlmlang.tools.builtins import (
+    DISPLAY_WORK,
+    _kind,
+    _max_of,
+    _min_of,
+    _need_str,
+    _ordered_elems,
+    _same_length_case,
+)
 from rlmlang.tools.declare import const_fuel, elem, fuel, length, scalar, tool, total
 from rlmlang.tools.errors import ToolError, preview
 from rlmlang.tools.registry import ArgTypeError, Pairs, Pieces, Size, Template, ToolSpec
@@ -185,6 +193,13 @@ def _dict(pairs: Any) -> dict[str, Any]:
                             "convert the keys with str(k)")
         out[p[0]] = p[1]
     return out
+
+
+def _or_default(best: Any) -> Any:
+    """max(xs, default=d) / min(...): the default for an empty list, else max_of / min_of."""
+    def pick(xs: Any, default: Any) -> Any:
+        return default if isinstance(xs, list) and not xs else best(xs)
+    return pick
 
 
 def _zfill(text: Any, width: Any) -> str:
@@ -454,6 +469,11 @@ def _an_item(s: list[Size]) -> Size:
     return Size(b, b)
 
 
+def _an_item_or_default(s: list[Size]) -> Size:
+    b = max(elem(s, 0), total(s, 1), 1)
+    return Size(b, b)
+
+
 def _format_size(s: list[Size]) -> Size:
     return Size(DISPLAY_PER_UNIT * total(s, 0) + FORMAT_MAX, 1)
 
@@ -513,6 +533,14 @@ def pyform_specs() -> list[ToolSpec]:
              "(s.format(...)).", cost=_all_args_fuel, size=lambda s: Size(any_template_chars(s), 1),
              bound=Template(template_chars),
              example='print("{} of {}: {:.1f}%".format(3, 8, 37.5))'),
+        tool("max_or", "xs: list[any], default: any", "any", _or_default(_max_of),
+             "The largest number (or string) in the list, or default when it is empty: "
+             "max(xs, default=d).", cost=fuel(0), size=_an_item_or_default,
+             result_type=_ordered_elems, example="top = max_or([3, 1, 2], 0)"),
+        tool("min_or", "xs: list[any], default: any", "any", _or_default(_min_of),
+             "The smallest number (or string) in the list, or default when it is empty: "
+             "min(xs, default=d).", cost=fuel(0), size=_an_item_or_default,
+             result_type=_ordered_elems, example="low = min_or([], 0)"),
         tool("zfill", "text: str, width: int", "str", _zfill,
              f"The text padded with zeros on the left to width (at most {WIDTH_MAX}); a sign "
              "stays first (s.zfill(width)).", cost=fuel(0),

@@ -177,3 +177,28 @@ def test_zfill_wider_than_99_stops_with_e_tool() -> None:
 
 def test_string_tests_stay_bools() -> None:
     assert answer('submit("42".isdigit() and "ab".isalpha())\n', BOOL) is True
+
+
+# ------------------------------------------------------------ max/min(xs, default=d), set()
+
+
+@pytest.mark.parametrize("script, want", [
+    ("xs = [3, 1, 2]\nsubmit(max(xs, default=0) * 10 + min(xs, default=0))\n", 31),
+    ("xs = [int(w) for w in context.split() if w.isdigit()]\n"
+     "submit(max(xs, default=-1) + min(xs, default=-1))\n", -2),
+    ('d = {"b": 1, "a": 2}\nsubmit(len(max(d, default="") + min({}, default="")))\n', 1),
+])
+def test_max_and_min_with_a_default(script: str, want: int) -> None:
+    assert answer(script, INT) == want
+
+
+def test_a_default_of_another_type_is_refused_with_the_conditional() -> None:
+    code, message, fix = refused("xs = [1, 2]\nm = max(xs, default=None)\nsubmit(str(m))\n")
+    assert code == "E_TYPE" and message == "max's default must be int (the items' type), not none"
+    assert fix == "max(xs) if len(xs) > 0 else None"
+
+
+def test_an_empty_set_names_the_list_that_replaces_it() -> None:
+    code, message, fix = refused("seen = set()\nsubmit(str(len(seen)))\n")
+    assert code == "E_TYPE" and "empty set() is not in the language" in message
+    assert "seen.append(x)" in fix
