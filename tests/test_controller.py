@@ -200,6 +200,31 @@ def test_a_coder_script_that_found_nothing_is_pointed_at_its_data(tmp_path: Path
     assert "records(context)[:2]" not in tiny.prompts[1]
 
 
+def test_a_copied_line_is_sent_back_once_for_its_value(tmp_path: Path, capsys) -> None:
+    """A coder answer that is a whole input line of several fields, copied out, is asked
+    once for the value in it; submitted again, it is taken; asked for lines, never asked."""
+    line = 'submit(find_line(context, "badge 4820"))'
+    model = FakeModel([line, line, GOOD, GOOD])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert out.answer == "K7-19QX" and out.iterations == 2
+    assert "Your answer is a whole line of the input" in model.prompts[2]
+    from rlmlang.cli import main
+
+    capsys.readouterr()
+    code = main(["replay", str(tmp_path / "run.log"), "--json"])  # replay forgets it too
+    assert code == 0 and json.loads(capsys.readouterr().out)["replay"]["identical"]
+    stubborn = FakeModel([line] * 6)
+    out = runtime(stubborn, tmp_path / "b", profile="coder", budgets={"candidates": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert out.answer == "2026-01-02 badge 4820: access code K7-19QX issued"
+    assert out.iterations == 2
+    lines = FakeModel([line, line])
+    out = runtime(lines, tmp_path / "c", profile="coder", budgets={"candidates": 2}).run(
+        SIG, "Which line mentions badge 4820?", context=CONTEXT)
+    assert out.iterations == 1
+
+
 def test_missing_input_is_a_usage_error(tmp_path: Path) -> None:
     from rlmlang.diagnostics import DiagnosticError
 

@@ -186,6 +186,8 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
             tally.add(answer, c.script_sha256, c.raw_text)
     if it.observation is not None and it.observation.data.get("conflict"):
         tally.clear()  # as the controller: answers computed on a state that changed are void
+    if it.observation is not None and it.observation.data.get("copied_line"):
+        tally.drop(it.observation.data["copied_line"])  # sent back as a copied line
     submit = it.submit
     winner = it.winner()
     if it.commits:

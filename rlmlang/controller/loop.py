@@ -37,6 +37,7 @@ from rlmlang.controller.narrowing import VARIABLE_NAMES, task_narrowing
 from rlmlang.controller.profiles import TINY_CORE_TOOLS, Profile, profile_for
 from rlmlang.controller.prompt import (
     Conversation,
+    copied_line_message,
     empty_answer_message,
     feedback_message,
     first_lines,
@@ -54,7 +55,7 @@ from rlmlang.pipeline import ScriptOutcome, ScriptSetup, execute_script
 from rlmlang.policy import Policy
 from rlmlang.runlog import LogWriter, record_failure
 from rlmlang.store import StateConflict, StateStore, remove_store
-from rlmlang.task.answers import answer_key, is_empty_answer
+from rlmlang.task.answers import answer_key, asks_for_lines, copied_lines, is_empty_answer
 from rlmlang.task.inputs import bind_value, read_raw
 from rlmlang.task.signature import Signature, parse_signature, signature_for
 from rlmlang.task.vote import Tally
@@ -494,6 +495,7 @@ class Runtime:
         failed_before = False
         first = 1
         tally = Tally(question, needed=2 if self.limits.candidates_per_round >= 2 else 1)
+        challenged: set[str] = set()  # answers sent back once as copied lines
         tried = _Tried()
         if resuming is not None:
             for script, feedback in resuming.attempts:
@@ -525,7 +527,18 @@ class Runtime:
                 for o, script in useful:
                     tally.add(o.answer, o.script_sha256, script)
                 last = iteration >= self.limits.iterations_per_run
-                if useful and (tally.confident() or (last and tally.unopposed())):
+                accept = bool(useful) and (tally.confident() or (last and tally.unopposed()))
+                challenge = challenged_key = ""
+                if accept and not last and self.profile.challenge_copied_lines:
+                    leader = tally.leader()
+                    assert leader is not None
+                    if leader.key not in challenged and not asks_for_lines(question) and \
+                            copied_lines(leader.value, [values[n] for n in text_inputs]):
+                        challenged.add(leader.key)  # once: submitted again, it is taken
+                        tally.drop(leader.key)
+                        challenged_key = leader.key
+                        accept, challenge = False, copied_line_message(leader.value, question)
+                if accept:
                     leader = tally.leader()
                     assert leader is not None
                     # The earliest script of this round that gave it speaks for it (its
@@ -549,15 +562,17 @@ class Runtime:
                 failed_before = True
                 if useful:  # answers that disagree, or one not confirmed: say so
                     script = useful[0][1]
-                    feedback = tally.feedback()
+                    feedback = challenge or tally.feedback()
                 else:
                     feedback, script = self._failure_feedback(outcomes, text_inputs)
                     if tried.same_failure_as_before(outcomes):
                         feedback += ("\nThis failed the same way as your previous attempt. "
                                      "Take a different approach.")
                         tried.diversify = True
-                self._write(log, "observation", {"iteration": iteration, "text": feedback,
-                                                 "script": script}, sync=True)
+                observed = {"iteration": iteration, "text": feedback, "script": script}
+                if challenge:  # the answer the vote forgot (replay forgets it too)
+                    observed["copied_line"] = challenged_key
+                self._write(log, "observation", observed, sync=True)
                 self._emit("observation", {"iteration": iteration, "text": feedback})
                 conv.add_attempt(script, feedback)
             iterations = int(meter.used.get("iterations", 0))

@@ -118,6 +118,9 @@ class Profile:
     # After a script that ran and failed, point the model at its data (a script that prints
     # an input's first lines and its records) before it guesses at the format again.
     look_after_failure: bool = False
+    # An answer that is a whole input line of four fields or more, copied out, is sent back
+    # once to have the value asked for taken out of it (unless the question asks for lines).
+    challenge_copied_lines: bool = False
 
     def base_grammar(self, tools: list[str], inputs: list[str], state_keys: list[str],
                      output: Type, narrowing: Narrowing | None = None) -> str:
@@ -178,6 +181,7 @@ CODER = Profile(
     keep_prefix=True,
     budgets={"candidates": 2, "script_tokens": 512, "tokens": 8000},
     look_after_failure=True,
+    challenge_copied_lines=True,
 )
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (TINY, CODER)}

@@ -10,6 +10,7 @@ cache.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from rlmlang.controller.examples import Example
 from rlmlang.controller.inputs import InputInfo
@@ -104,6 +105,15 @@ def feedback_message(script: str, diagnostics: list[Diagnostic], output: str,
         return "That script was rejected:\n" + "\n".join(shown) + "\nWrite a corrected script."
     return ("That script ran but did not submit an answer. It printed:\n"
             + _clip(output, limit_chars) + "\nWrite a script that ends with submit(answer).")
+
+
+def copied_line_message(value: Any, question: str, limit_chars: int = 300) -> str:
+    """An answer that is a whole line (or record) of the input copied out: ask for the value."""
+    shown = _clip(repr(value), limit_chars)
+    return (f"Your answer is a whole line of the input, as it stands: {shown}\n"
+            f"The question asks for the value in it: submit only the part that answers "
+            f"\"{question}\" (split the line, or take the field after its label). If the whole "
+            "line really is the answer, submit it again.")
 
 
 def look_hint(inputs: list[str]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 from rlmlang.store import canonical_json
@@ -95,3 +96,28 @@ def is_empty_answer(value: Any) -> bool:
     if isinstance(value, str):
         return not value.strip()
     return isinstance(value, (list, dict)) and len(value) == 0
+
+
+_LINE_WORDS = frozenset({"line", "lines", "row", "rows", "record", "records", "entry",
+                         "entries"})
+_FIELD_SPLIT = re.compile(r"[\s,;|\t]+")
+
+
+def asks_for_lines(question: str) -> bool:
+    """Does the question ask for lines or records themselves ("Which line mentions ...")?"""
+    return any(w in _LINE_WORDS for w in re.findall(r"[a-z]+", question.lower()))
+
+
+def copied_lines(value: Any, texts: list[str]) -> bool:
+    """Is the answer (or every item of a list answer) a whole line of one of the texts,
+    verbatim, of four fields or more: a record copied out rather than the value asked for?
+
+    A short line ("Ghent", "Lincoln Continental") is a value as it stands and never counts."""
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(isinstance(i, str) and len(_FIELD_SPLIT.split(i.strip())) >= 4
+                            for i in items):
+        return False
+    lines = set()
+    for text in texts:
+        lines.update(line.strip() for line in text.splitlines())
+    return all(i.strip() in lines for i in items)

@@ -121,6 +121,10 @@ class Tally:
         """Answer key -> draws, as the log's `submit` records them."""
         return {s.key: s.draws for s in self.ranked()}
 
+    def drop(self, key: str) -> None:
+        """Forget one answer (sent back to be corrected: its draws must not outvote the fix)."""
+        self.answers.pop(key, None)
+
     def clear(self) -> None:
         """Forget every answer (they were computed on a state that has since changed)."""
         self.answers.clear()
