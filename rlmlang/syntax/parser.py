@@ -29,7 +29,7 @@ from rlmlang.diagnostics import Diagnostic, Span
 from rlmlang.resources import GRAMMAR_FILE
 from rlmlang.syntax import ast
 from rlmlang.syntax.messages import python_isms, syntax_error_diagnostic
-from rlmlang.types import PRIMS, DictT, ListT, RecordT, TupleT, Type, parse_type
+from rlmlang.types import PRIMS, DictT, ListT, RecordT, TupleT, Type, optional, parse_type
 
 GRAMMAR_PATH = GRAMMAR_FILE  # grammar/rlm.lark, shipped as package data
 
@@ -605,8 +605,10 @@ class _Builder:
             return _Typed(DictT(args[1]), _span(c))
         if name == "tuple" and len(args) >= 2:
             return _Typed(TupleT(tuple(args)), _span(c))
-        self._error(_span(c), f"unknown type '{name}[...]'; write list[T], dict[str, T] or "
-                    "tuple[T, U]")
+        if name == "Optional" and len(args) == 1:
+            return _Typed(optional(args[0]), _span(c))
+        self._error(_span(c), f"unknown type '{name}[...]'; write list[T], dict[str, T], "
+                    "tuple[T, U] or T | None")
         return _Typed(PRIMS["none"], _span(c))
 
     def record_type(self, c):
@@ -615,6 +617,10 @@ class _Builder:
         if len(set(names)) != len(names):
             self._error(_span(c), "a record type names the same field twice")
         return _Typed(RecordT(fields), _span(c))
+
+    def optional_type(self, c):
+        """`T | None`: a T, or None (check/narrow.py)."""
+        return _Typed(optional(c[0].type), _span(c))
 
     def field_type(self, c):
         return (self._name(c[0]), c[2].type)

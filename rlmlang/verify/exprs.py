@@ -13,7 +13,7 @@ from typing import Any
 from rlmlang.cost import ITEM_FUEL, concat_fuel, contains_fuel, size_fuel, state_fuel, walk_fuel
 from rlmlang.syntax import ast
 from rlmlang.syntax.printer import print_expr
-from rlmlang.types import FLOAT, STR, Type
+from rlmlang.types import FLOAT, NONE, STR, OptionalT, Type, UnknownT
 from rlmlang.verify.conditions import refine
 from rlmlang.verify.proof import num
 from rlmlang.verify.records import Cost
@@ -48,6 +48,11 @@ class Expressions:
             v = st.get(e.id)
             if v is None:
                 v = top_of(self.types.get(id(e)))
+            elif v.kind == "none" and self.types.get(id(e)) not in (None, NONE) and \
+                    not isinstance(self.types.get(id(e)), (OptionalT, UnknownT)):
+                # The checker proved it is not None here (check/narrow.py), and only None
+                # reaches here: no run gets here, so the least value of its type bounds it.
+                v = top_of(self.types.get(id(e)), 0)
             return v
         if isinstance(e, ast.Dotted):
             v = st.get("state." + e.parts[-1])

@@ -111,3 +111,22 @@ def test_the_optional_type_is_written_t_or_none() -> None:
     t = parse_type("dict[str, str] | None")
     assert t == OptionalT(DictT(STR)) and str(t) == "dict[str, str] | None"
     assert conforms(None, t) and conforms({"a": "b"}, t) and not conforms(3, t)
+
+
+def test_t_or_none_in_annotations_and_a_parenthesized_generator_round_trip() -> None:
+    text = ('def f(x: str | None, n: Optional[int]) -> str | None:\n    return x\n\n'
+            'p = next((w for w in context.split() if w != ""), None)\nsubmit(str(f(p, 1)))\n')
+    script = parse(text).script
+    assert script is not None
+    printed = print_script(script)
+    assert "def f(x: str | None, n: int | None) -> str | None:" in printed
+    assert 'next((w for w in context.split() if w != ""), None)' in printed
+    again = parse(printed).script
+    assert again is not None and print_script(again) == printed
+    _ok(text)
+
+
+def test_a_bare_generator_among_other_arguments_is_still_a_syntax_error() -> None:
+    r = parse("n = max(len(x) for x in context.split(), 0)\n")
+    assert r.script is None
+    assert any("generator must be the only argument" in d.message for d in r.diagnostics)

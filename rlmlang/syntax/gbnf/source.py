@@ -56,7 +56,7 @@ _SPACING: dict[object, tuple[bool, bool]] = {
     "in": (True, True), "while": (False, True), "decreases": (True, True),
     "def": (False, True), "as": (True, True), "or": (True, True), "and": (True, True),
     "not": (False, True), "True": (False, False), "False": (False, False),
-    "None": (False, False),
+    "None": (False, False), "|": (True, True),
     # exceptions: block headers end the line; slices and keyword arguments are tight
     ("if_stmt", ":"): (False, False), ("elif_clause", ":"): (False, False),
     ("else_clause", ":"): (False, False), ("for_stmt", ":"): (False, False),
