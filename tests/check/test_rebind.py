@@ -10,19 +10,15 @@ name a def reads) the error and its fix stay.
 from __future__ import annotations
 
 import pytest
+from script_run import run_script  # tests/script_run.py
 
-from rlmlang.pipeline import ScriptSetup, execute_script
-from rlmlang.tools import default_registry
-from rlmlang.types import INT, STR, Type
+from rlmlang.types import INT, Type
 
 TABLE = "name,dept,age\nAda,ops,31\nBo,dev,42\nCy,ops,27\n"
 
 
 def run(script: str, output: Type = INT, context: str = TABLE):
-    setup = ScriptSetup(registry=default_registry(include_plugins=False),
-                        inputs={"context": context}, input_types={"context": STR},
-                        output=output, state=None)
-    return execute_script(script, setup)
+    return run_script(script, output, context=context)
 
 
 @pytest.mark.parametrize("script, want", [

@@ -11,19 +11,15 @@ Each runs through the one pipeline, verified and executed.
 from __future__ import annotations
 
 import pytest
+from script_run import run_script  # tests/script_run.py
 
-from rlmlang.pipeline import ScriptSetup, execute_script
-from rlmlang.tools import default_registry
-from rlmlang.types import FLOAT, INT, STR, Type
+from rlmlang.types import FLOAT, INT, Type
 
 CSV = "a,1.5\nb,2.25\nc,4\n"
 
 
 def run(script: str, output: Type, context: str = CSV):
-    setup = ScriptSetup(registry=default_registry(include_plugins=False),
-                        inputs={"context": context}, input_types={"context": STR},
-                        output=output, state=None)
-    return execute_script(script, setup)
+    return run_script(script, output, context=context)
 
 
 @pytest.mark.parametrize("script, want", [

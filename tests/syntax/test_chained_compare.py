@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from script_run import run_script  # tests/script_run.py
 
-from rlmlang.pipeline import ScriptSetup, execute_script
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_script
-from rlmlang.tools import default_registry
-from rlmlang.types import INT, STR
+from rlmlang.types import INT
 
 DATES = "2023-12-01,5\n2023-12-16,7\n2024-01-10,11\n2024-01-23,13\n2024-02-01,17\n"
 
 
 def run(script: str):
-    setup = ScriptSetup(registry=default_registry(include_plugins=False),
-                        inputs={"context": DATES}, input_types={"context": STR},
-                        output=INT, state=None)
-    return execute_script(script, setup)
+    return run_script(script, INT, context=DATES)
 
 
 @pytest.mark.parametrize("script, want", [

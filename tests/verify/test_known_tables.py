@@ -10,10 +10,9 @@ of the records the one reader reads from it (verify/results.known_tables).
 from __future__ import annotations
 
 import pytest
+from script_run import run_script  # tests/script_run.py
 
-from rlmlang.pipeline import ScriptSetup, execute_script
-from rlmlang.tools import default_registry
-from rlmlang.types import FLOAT, INT, STR, Type
+from rlmlang.types import FLOAT, INT, Type
 
 NAMES = ["Ada Byron", "Bo Chen", "Cy Diaz", "Di Egan", "Ed Fox"]
 TABLE = "order_id\tcustomer\tstatus\ttotal\n" + "".join(
@@ -22,10 +21,7 @@ TABLE = "order_id\tcustomer\tstatus\ttotal\n" + "".join(
 
 
 def run(script: str, output: Type):
-    setup = ScriptSetup(registry=default_registry(include_plugins=False),
-                        inputs={"orders": TABLE}, input_types={"orders": STR},
-                        output=output, state=None)
-    return execute_script(script, setup)
+    return run_script(script, output, orders=TABLE)
 
 
 def expected_max() -> float:
