@@ -287,8 +287,15 @@ class FormsMixin:
     def method_as_call(self, node: ast.Expr, recv: ast.Expr, rt: Type, m: Method, method: str,
                        args: tuple[ast.Expr, ...], kwargs: tuple[ast.Keyword, ...],
                        span: Span) -> Type:
+        if method == "get" and len(args) == 1 and not kwargs and isinstance(rt, DictT):
+            # d.get(k): the value, or None when the key is missing (check/narrow.py)
+            self.plan(node, Plan("call", "get", m.recv, data="none_default"))
+            kt = self.expr(args[0])
+            if not self.fits(kt, STR):
+                self.err("E_TYPE", args[0].span, f"dict keys are str, not {self.show(kt)}")
+            return OptionalT(rt.value) if not isinstance(rt.value, OptionalT) else rt.value
         if len(args) + len(kwargs) + 1 < m.min_args + 1 and m.min_args:
-            # d.get(k): None when the key is missing, which has no type here.
+            # d.get(k) of a record: None when the key is missing, which has no type here.
             self.err("E_TYPE", span, f"{print_expr(recv)}.{method}(key) gives None for a "
                      "missing key, and a value here has one type",
                      f"give the default: {print_expr(recv)}.{method}(key, default), or test "

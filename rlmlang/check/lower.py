@@ -195,6 +195,8 @@ class Lowerer:
                 recv, args, kwargs = self.parts(e)
                 new = [self.expr(a) for a in args]
                 new.insert(min(plan.recv, len(new)), self.expr(recv))
+                if plan.data == "none_default":  # d.get(k) is get(d, k, None)
+                    new.append(ast.Const(None, span))
                 return ast.Call(plan.builtin, tuple(new), tuple(self.sub(k) for k in kwargs),
                                 span, span)
             assert isinstance(e, ast.Call)

@@ -980,6 +980,9 @@ class Checker(FormsMixin):
             self.info.calls[id(e)] = "tool"
             params = [(p.name, p.type, p.has_default) for p in spec.params]
             arg_types = self.bind_args(e, name, params, spec.varkw)
+            got = _none_default(name, arg_types)
+            if got is not None:
+                return got
             fn = spec.extra.get("result_type")
             if callable(fn):
                 try:
@@ -1041,6 +1044,9 @@ class Checker(FormsMixin):
         params = [(p.name, p.type, p.has_default) for p in spec.params]
         call = ast.Call(shown, tuple(args), kwargs, span)
         arg_types = self.bind_args(call, name, params, spec.varkw, pre)
+        got = _none_default(name, arg_types)
+        if got is not None:
+            return got
         fn = spec.extra.get("result_type")
         if callable(fn):
             try:
@@ -1138,6 +1144,16 @@ def _assigned_names(stmts: tuple[ast.Stmt, ...]) -> set[str]:
 
 # Builtins whose parameter is `any` but that fail on None (str, print and json of None work).
 _NEEDS_VALUE = ("len", "int", "float", "copy", "format")
+
+
+def _none_default(name: str, arg_types: list[Type]) -> Type | None:
+    """`get(d, k, None)` (and `d.get(k, None)`): the value or None, which the builtin's
+    declared type (the value's) does not say; None for any other call."""
+    if name != "get" or len(arg_types) != 3 or not (
+            arg_types[2] == NONE or isinstance(arg_types[2], OptionalT)):
+        return None
+    value = arg_types[0].value if isinstance(arg_types[0], DictT) else UNKNOWN
+    return join_none(value, arg_types[2], unify) or optional(value)
 
 
 def _none_fix(e: ast.Expr) -> str:

@@ -130,3 +130,12 @@ def test_a_bare_generator_among_other_arguments_is_still_a_syntax_error() -> Non
     r = parse("n = max(len(x) for x in context.split(), 0)\n")
     assert r.script is None
     assert any("generator must be the only argument" in d.message for d in r.diagnostics)
+
+
+def test_dict_get_without_a_default_or_with_none_is_maybe_none() -> None:
+    c = _ok('counts = {"a": 1}\nv = counts.get("a")\nu = counts.get("b", None)\n'
+            'w = get(counts, "c", None)\nif v is None or u is None or w is None:\n'
+            '    fail("missing")\nsubmit(str(v + u + w))\n')
+    assert 'get(counts, "a", None)' in print_script(c.script)
+    errs = _errors('counts = {"a": 1}\nv = counts.get("b", None)\nsubmit(str(v + 1))\n')
+    assert "v may be None here (int | None)" in errs[0]
