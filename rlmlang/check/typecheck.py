@@ -896,6 +896,8 @@ class Checker(FormsMixin):
             return BOOL
         if e.op in ("in", "not in"):
             rt = self.need_value(rt, e.right, f"'{e.op}'")
+            if rt == STR:  # `None in "text"` is an error in Python too
+                lt = self.need_value(lt, e.left, f"'{e.op}' a str")
             ok = (rt == STR and lt == STR) or (isinstance(rt, ListT) and fits(lt, rt.elem)) or \
                  (isinstance(rt, (DictT, RecordT)) and lt == STR)
             if not ok:
