@@ -245,14 +245,13 @@ class Checker(FormsMixin):
         return unify(a, b)
 
     def frame_names(self) -> set[str]:
-        return self._main_names() if self.in_def is None else _assigned_names(
-            self.in_def.node.body)
+        return self._main_names() if self.in_def is None else set(ast.assigned_names(
+            self.in_def.node.body))
 
     # ------------------------------------------------------------------ entry
 
     def run(self, script: ast.Script) -> None:
-        self._script_assigns = _assigned_names(
-            tuple(s for s in script.body if not isinstance(s, ast.Def)))
+        self._script_assigns = set(ast.assigned_names(script.body))
         for name in self.st.order:
             self.check_def(self.st.defs[name])
         self.scope = {}
@@ -427,7 +426,7 @@ class Checker(FormsMixin):
     def forget_in_loop(self, body: tuple[ast.Stmt, ...], *bound: str) -> Facts:
         """Forget what a loop's body (or its variables) may change: a later pass starts
         from what an earlier one left. What is still narrowed also holds after the loop."""
-        changed = _assigned_names(body) | set(bound)
+        changed = set(ast.assigned_names(body)) | set(bound)
         self.narrowed = {k: v for k, v in self.narrowed.items() if k not in changed}
         return dict(self.narrowed)
 
@@ -667,7 +666,7 @@ class Checker(FormsMixin):
             self.err("E_TYPE", e.span, f"'{name}' is a function; call it: {name}(...)")
             return UNKNOWN
         frame_names = (self._main_names() if self.in_def is None
-                       else _assigned_names(self.in_def.node.body))
+                       else set(ast.assigned_names(self.in_def.node.body)))
         if name in frame_names:
             self.err("E_NAME", e.span, f"'{name}' is used before it is assigned",
                      f"assign it before this line, e.g. {name} = "
@@ -1124,24 +1123,6 @@ class Checker(FormsMixin):
         self.info.casts[id(inner)] = e.type
         self.types[id(inner)] = e.type
         return e.type
-
-
-def _assigned_names(stmts: tuple[ast.Stmt, ...]) -> set[str]:
-    """Names a block (and its nested blocks) assigns or binds as loop variables."""
-    out: set[str] = set()
-    stack = list(stmts)
-    while stack:
-        s = stack.pop()
-        if isinstance(s, (ast.Assign, ast.AugAssign)) and isinstance(s.target, ast.Name):
-            out.add(s.target.id)
-        elif isinstance(s, ast.Assign) and isinstance(s.target, ast.TupleLit):
-            out.update(n.id for n in s.target.items if isinstance(n, ast.Name))
-        elif isinstance(s, ast.For):
-            out.update(s.unpack or (s.var,))
-        if not isinstance(s, ast.Def):
-            for b in ast.child_blocks(s):
-                stack.extend(b)
-    return out
 
 
 # Builtins whose parameter is `any` but that fail on None (str, print and json of None work).

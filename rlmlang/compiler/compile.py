@@ -99,21 +99,6 @@ def compile_source(text: str, registry: object | None = None, file: str = "<scri
     return compile_program(result.script, registry, file)
 
 
-def _assigned_names(body: tuple[ast.Stmt, ...], out: list[str]) -> None:
-    """Names a block binds (not descending into nested defs), in first-seen order."""
-    for s in body:
-        target = None
-        if isinstance(s, (ast.Assign, ast.AugAssign)):
-            target = s.target
-        if isinstance(target, ast.Name) and target.id not in out:
-            out.append(target.id)
-        if isinstance(s, ast.For) and s.var not in out:
-            out.append(s.var)
-        if not isinstance(s, ast.Def):
-            for blk in ast.child_blocks(s):
-                _assigned_names(blk, out)
-
-
 def _collect_defs(body: tuple[ast.Stmt, ...], out: list[ast.Def]) -> None:
     for s in body:
         if isinstance(s, ast.Def):
@@ -249,9 +234,7 @@ class _Compiler:
         for i, d in enumerate(self.def_nodes):
             self.defs[d.name] = i + 1
         # Top level: globals are frame 0's locals, in one shared table.
-        top: list[str] = []
-        _assigned_names(script.body, top)
-        for n in top:
+        for n in ast.assigned_names(script.body):
             self.global_slot(n)
         self.start_function()
         self.in_def = False
@@ -273,7 +256,7 @@ class _Compiler:
 
     def compile_def(self, d: ast.Def) -> Function:
         names = [p.name for p in d.params]
-        _assigned_names(d.body, names)
+        names += [n for n in ast.assigned_names(d.body) if n not in names]
         self.in_def = True
         self.locals = {n: i for i, n in enumerate(names)}
         self.local_names = names

@@ -411,3 +411,33 @@ def child_blocks(stmt: Stmt) -> list[Block]:
     if isinstance(stmt, (For, While, Def)):
         return [stmt.body]
     return []
+
+
+def assigned_names(body: Block, in_place: bool = False) -> list[str]:
+    """The names a block binds, in its nested blocks too, in first-seen source order.
+
+    A name is bound by `=` or `+=` to it, as one of `a, b = ...`, or as a `for`'s
+    variable (each name it unpacks). A def's body is not entered: its names are its
+    own frame's. With `in_place`, `xs[i] = v` binds `xs` as well: the verifier's
+    view, for which a list changed in place is a new value of the name.
+    """
+    out: dict[str, None] = {}
+    for s in _source_order(body):
+        if isinstance(s, (Assign, AugAssign)):
+            t = s.target
+            if in_place and isinstance(t, Index):
+                t = t.value
+            items = t.items if isinstance(t, TupleLit) and isinstance(s, Assign) else (t,)
+            out.update((n.id, None) for n in items if isinstance(n, Name))
+        elif isinstance(s, For):
+            out.update((n, None) for n in s.unpack or (s.var,))
+    return list(out)
+
+
+def _source_order(body: Block) -> Iterator[Stmt]:
+    """Every statement of a block and of its nested blocks (not a def's), in source order."""
+    for s in body:
+        yield s
+        if not isinstance(s, Def):
+            for blk in child_blocks(s):
+                yield from _source_order(blk)

@@ -377,19 +377,6 @@ def _rebuild(node: Any, fn: Any) -> Any:
     return node
 
 
-def _locals(d: ast.Def) -> set[str]:
-    names = {p.name for p in d.params}
-    stack: list[ast.Stmt] = list(d.body)
-    while stack:
-        st = stack.pop()
-        if isinstance(st, (ast.Assign, ast.AugAssign)) and isinstance(st.target, ast.Name):
-            names.add(st.target.id)
-        elif isinstance(st, ast.For):
-            names.add(st.var)
-        stack.extend(x for b in ast.child_blocks(st) for x in b)
-    return names
-
-
 def private_def(d: ast.Def, taken: Collection[str]) -> tuple[ast.Def, dict[str, str]]:
     """The def with its parameters and locals that clash with `taken` renamed, and the renaming.
 
@@ -398,7 +385,8 @@ def private_def(d: ast.Def, taken: Collection[str]) -> tuple[ast.Def, dict[str, 
     hiding it. Only clashing names change (to `NAME_DEF`), so messages about
     a stdlib call keep the parameter names the signature shows.
     """
-    ren = {n: f"{n}_{d.name}" for n in sorted(_locals(d)) if n in taken}
+    own = {p.name for p in d.params}.union(ast.assigned_names(d.body))
+    ren = {n: f"{n}_{d.name}" for n in sorted(own) if n in taken}
     if not ren:
         return d, {}
 
@@ -407,6 +395,9 @@ def private_def(d: ast.Def, taken: Collection[str]) -> tuple[ast.Def, dict[str, 
             return replace(n, id=ren[n.id])
         if isinstance(n, ast.Param) and n.name in ren:
             return replace(n, name=ren[n.name])
+        if isinstance(n, ast.For) and n.unpack:
+            unpack = tuple(ren.get(u, u) for u in n.unpack)
+            return replace(n, var=", ".join(unpack), unpack=unpack)
         if isinstance(n, ast.For) and n.var in ren:
             return replace(n, var=ren[n.var])
         return n

@@ -40,7 +40,6 @@ from rlmlang.types import INT
 from rlmlang.verify import solver
 from rlmlang.verify.cost import Analyzer
 from rlmlang.verify.encode import Encoder
-from rlmlang.verify.loopbody import statements
 from rlmlang.verify.sizes import AV, INF, Num
 from rlmlang.verify.termination import assigned_in
 
@@ -64,7 +63,7 @@ class _Builder:
         self.inputs = inputs
         # Inputs the script assigns or changes in place (`context = context + context`,
         # `d[k] = v`, `xs += ys`): their length is no longer the input's.
-        self.changed = _changed_names(script) if script is not None else set(inputs)
+        self.changed = assigned_in(script.body) if script is not None else set(inputs)
         self.facts: list[z3.BoolRef] = []
         self.syms: dict[str, z3.ArithRef] = {}  # input name (or len(input)) -> symbol
         self.nonlinear: list[str] = []  # of the comparisons encoded, and of range loops
@@ -278,19 +277,3 @@ class SymCost:
                                       rlimit=self.rlimit)
             worst = got.get("cost")
         return SymResult("refuted", cex, worst, nonlinear=nonlinear)
-
-
-def _changed_names(script: ast.Script) -> set[str]:
-    """Names assigned, or changed in place, anywhere in the script's top level (not in its
-    defs, whose names are their own), loop variables included."""
-    out: set[str] = set()
-    for s in statements(tuple(s for s in script.body if not isinstance(s, ast.Def))):
-        target = getattr(s, "target", None)
-        while isinstance(target, ast.Index):
-            target = target.value
-        if isinstance(target, ast.Name):
-            out.add(target.id)
-        if isinstance(s, ast.For):
-            out.add(s.var)
-            out.update(getattr(s, "unpack", ()))
-    return out

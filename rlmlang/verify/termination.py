@@ -40,7 +40,6 @@ from rlmlang.syntax import ast
 from rlmlang.syntax.printer import print_expr
 from rlmlang.types import BOOL, INT, STR, DictT, ListT, RecordT, Type
 from rlmlang.verify.encode import Encoder, nonlinear_terms_of
-from rlmlang.verify.loopbody import statements
 from rlmlang.verify.sizes import AV, INF
 from rlmlang.verify.solver import RLIMIT, model_values, solve
 
@@ -187,28 +186,14 @@ class _Enc:
             cont = z3.And(cont, z3.Not(act))
             act = z3.BoolVal(False)
         elif isinstance(s, (ast.For, ast.While)):
-            for name in _assigned(s.body) | ({s.var} if isinstance(s, ast.For) else set()):
+            for name in assigned_in(s.body) | ({s.var} if isinstance(s, ast.For) else set()):
                 self.assign_name(name, None, env, act)
         return env, act, cont
 
 
-def _assigned(stmts: tuple[ast.Stmt, ...]) -> set[str]:
-    out: set[str] = set()
-    for s in statements(stmts):
-        if isinstance(s, (ast.Assign, ast.AugAssign)):
-            t = s.target
-            if isinstance(t, ast.Name):
-                out.add(t.id)
-            elif isinstance(t, ast.Index) and isinstance(t.value, ast.Name):
-                out.add(t.value.id)
-        elif isinstance(s, ast.For):
-            out.add(s.var)
-    return out
-
-
 def assigned_in(stmts: tuple[ast.Stmt, ...]) -> set[str]:
-    """Names a loop body assigns (including in nested blocks)."""
-    return _assigned(stmts)
+    """Names a block changes: assigned, or changed in place (`xs[i] = v`)."""
+    return set(ast.assigned_names(stmts, in_place=True))
 
 
 def candidates(cond: ast.Expr) -> list[ast.Expr]:
@@ -265,7 +250,7 @@ def _show(vals: dict[str, int], keys: list[str]) -> str:
 def prove(loop: ast.While, types: dict[str, Type], entry: dict[str, AV],
           rlimit: int = RLIMIT) -> LoopResult:
     """Prove the loop terminates; entry: the abstract values at the loop's entry."""
-    body_assigns = _assigned(loop.body)
+    body_assigns = assigned_in(loop.body)
     facts = {k: v for k, v in entry.items() if k not in body_assigns}
     if loop.decreases is not None:
         r = _check_measure(loop, loop.decreases, types, facts, rlimit=rlimit)
@@ -451,7 +436,7 @@ def _bounded_fix(loop: ast.While, m: ast.Expr) -> str:
 
 
 def _decrease_fix(loop: ast.While, m: ast.Expr) -> str:
-    changed = _assigned(loop.body)
+    changed = assigned_in(loop.body)
     names = [n for n in _names(m)]
     untouched = [n for n in names if n not in changed]
     m_text = print_expr(m)
