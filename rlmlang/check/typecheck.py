@@ -313,8 +313,8 @@ class Checker(FormsMixin):
         elif isinstance(s, ast.Import):
             self.import_stmt(s)
         elif isinstance(s, ast.AugAssign):
-            tt = self.expr(s.target)
-            tv = self.expr(s.value)
+            tt = self.need_value(self.expr(s.target), s.target, f"'{s.op}='")
+            tv = self.need_value(self.expr(s.value), s.value, f"'{s.op}='")
             self.assign(s.target, self.binop_type(s.op, tt, tv, s.span, s.target, s.value),
                         s.value, s.span, aug=True)
         elif isinstance(s, ast.ExprStmt):
@@ -487,6 +487,7 @@ class Checker(FormsMixin):
             if not isinstance(base, ast.Name):
                 return  # reported by the parser
             bt = self.lookup(base) if not aug else self.types.get(id(base), UNKNOWN)
+            bt = self.need_value(bt, base, "storing an item") if not aug else bt
             it = self.expr(target.index) if not aug else self.types.get(id(target.index), UNKNOWN)
             if isinstance(bt, ListT):
                 if not fits(it, INT) or it == FLOAT:
@@ -496,7 +497,7 @@ class Checker(FormsMixin):
                     self.err("E_TYPE", value.span, f"'{base.id}' is {show(bt)}; cannot store "
                              f"{show(t)} in it", _convert_fix(t, bt.elem, value))
                 elif has_hole(bt):
-                    self.scope[base.id] = ListT(refine(bt.elem, t))
+                    self.fill(base.id, ListT(refine(bt.elem, t)))
             elif isinstance(bt, DictT):
                 if not fits(it, STR):
                     self.err("E_TYPE", target.index.span, f"dict keys are str, not {show(it)}",
@@ -505,7 +506,7 @@ class Checker(FormsMixin):
                     self.err("E_TYPE", value.span, f"'{base.id}' is {show(bt)}; cannot store "
                              f"{show(t)} in it", _convert_fix(t, bt.value, value))
                 elif has_hole(bt) and base.id in self.scope:
-                    self.scope[base.id] = DictT(refine(bt.value, t))
+                    self.fill(base.id, DictT(refine(bt.value, t)))
             elif isinstance(bt, RecordT):
                 key = target.index
                 if isinstance(key, ast.Const) and isinstance(key.value, str):
@@ -589,6 +590,15 @@ class Checker(FormsMixin):
         if name_node is not None:
             self.info.names[id(name_node)] = "global" if self.in_def is None else (
                 "param" if name in self.in_def.params else "local")
+
+    def fill(self, name: str, t: Type) -> None:
+        """`name`'s holes filled (`t`), through its narrowing when it may be None."""
+        if isinstance(self.scope.get(name), OptionalT):
+            self.scope[name] = optional(t)
+            if name in self.narrowed:
+                self.narrowed[name] = t
+        else:
+            self.scope[name] = t
 
     def frame(self) -> str:
         return MAIN if self.in_def is None else self.in_def.node.name
