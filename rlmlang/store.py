@@ -54,6 +54,7 @@ from rlmlang.types import (
     conforms,
     format_type,
     parse_type,
+    prim_of,
 )
 
 STORE_FORMAT = 1
@@ -295,16 +296,9 @@ class Schema:
 
 def describe_value(value: object, depth: int = 0) -> str:
     """A type-like name for a runtime value, for error messages."""
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int"
-    if isinstance(value, float):
-        return "float"
-    if isinstance(value, str):
-        return "str"
-    if value is None:
-        return "none"
+    prim = prim_of(value)
+    if prim is not None:
+        return prim.name
     if depth > 2:
         return "..."
     if isinstance(value, list):

@@ -99,6 +99,31 @@ HOLE = Hole()
 PRIMS = {"int": INT, "float": FLOAT, "bool": BOOL, "str": STR, "none": NONE}
 
 
+def prim_of(value: object) -> Prim | None:
+    """The primitive type of a scalar runtime value; None for a list, a dict or anything else.
+    bool is asked first: in Python True is an int, in the language it is not."""
+    if isinstance(value, bool):
+        return BOOL
+    if isinstance(value, int):
+        return INT
+    if isinstance(value, float):
+        return FLOAT
+    if isinstance(value, str):
+        return STR
+    return NONE if value is None else None
+
+
+def kind_of(value: object) -> str:
+    """What a runtime value is, as messages name it: its type's head (bool, int, float, str,
+    none, list or dict), or its Python class for a value no script can hold."""
+    prim = prim_of(value)
+    if prim is not None:
+        return prim.name
+    if isinstance(value, list):
+        return "list"
+    return "dict" if isinstance(value, dict) else type(value).__name__
+
+
 def format_type(t: Type) -> str:
     if isinstance(t, Prim):
         return t.name
@@ -212,15 +237,8 @@ def conforms(value: object, t: Type) -> bool:
     if isinstance(t, OptionalT):
         return value is None or conforms(value, t.inner)
     if isinstance(t, Prim):
-        if t.name == "int":
-            return isinstance(value, int) and not isinstance(value, bool)
-        if t.name == "float":
-            return isinstance(value, (int, float)) and not isinstance(value, bool)
-        if t.name == "bool":
-            return isinstance(value, bool)
-        if t.name == "str":
-            return isinstance(value, str)
-        return value is None
+        prim = prim_of(value)
+        return prim == t or (t == FLOAT and prim == INT)
     if isinstance(t, ListT):
         return isinstance(value, list) and all(conforms(v, t.elem) for v in value)
     if isinstance(t, TupleT):

@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from rlmlang.store import canonical_json
-from rlmlang.types import Prim, Type, conforms, format_type
+from rlmlang.types import Prim, Type, conforms, format_type, kind_of
 
 SCALARS = ("int", "float", "str", "bool")
 
@@ -79,8 +79,8 @@ def coerce_answer(value: Any, t: Type | None) -> Any:
 
 
 def format_type_of(value: Any) -> str:
-    return {bool: "bool", int: "int", float: "float", str: "str", list: "a list",
-            dict: "a dict", type(None): "None"}.get(type(value), type(value).__name__)
+    kind = kind_of(value)
+    return {"list": "a list", "dict": "a dict", "none": "None"}.get(kind, kind)
 
 
 def answer_key(value: Any) -> str:

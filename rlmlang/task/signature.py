@@ -26,9 +26,6 @@ from typing import Any
 
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
 from rlmlang.types import (
-    BOOL,
-    FLOAT,
-    INT,
     NONE,
     STR,
     DictT,
@@ -38,6 +35,7 @@ from rlmlang.types import (
     TypeSyntaxError,
     format_type,
     parse_type,
+    prim_of,
 )
 
 DEFAULT_SIGNATURE = "context: str, question: str -> answer: str"
@@ -133,16 +131,9 @@ def type_of_value(value: Any) -> Type | None:
     share one, else a record `{field: T, ...}` when its keys are names; null fits
     no type but none.
     """
-    if isinstance(value, bool):
-        return BOOL
-    if isinstance(value, int):
-        return INT
-    if isinstance(value, float):
-        return FLOAT
-    if isinstance(value, str):
-        return STR
-    if value is None:
-        return NONE
+    prim = prim_of(value)
+    if prim is not None:
+        return prim
     if isinstance(value, list):
         t: Type | None = type_of_value(value[0]) if value else STR
         for v in value[1:]:

@@ -59,7 +59,18 @@ from rlmlang.tools.values import (
     parse_number,
     to_int_value,
 )
-from rlmlang.types import FLOAT, INT, STR, UNKNOWN, DictT, Hole, ListT, Type, UnknownT
+from rlmlang.types import (
+    FLOAT,
+    INT,
+    STR,
+    UNKNOWN,
+    DictT,
+    Hole,
+    ListT,
+    Type,
+    UnknownT,
+    kind_of,
+)
 
 RANGE_MAX = 1_000_000
 # Fuel for showing a value: per unit of its size (the text can be up to
@@ -68,25 +79,9 @@ DISPLAY_WORK = 4
 JSON_MAX_DEPTH = 32
 
 
-def _kind(x: object) -> str:
-    if isinstance(x, bool):
-        return "bool"
-    if isinstance(x, int):
-        return "int"
-    if isinstance(x, float):
-        return "float"
-    if isinstance(x, str):
-        return "str"
-    if x is None:
-        return "none"
-    if isinstance(x, list):
-        return "list"
-    return "dict"
-
-
 def _need_str(fn: str, name: str, x: object) -> str:
     if not isinstance(x, str):
-        raise ToolError(f"{fn}: {name} must be a str, not {_kind(x)}",
+        raise ToolError(f"{fn}: {name} must be a str, not {kind_of(x)}",
                         f"convert it first, e.g. str({name})")
     return x
 
@@ -150,7 +145,7 @@ def _dict_value(ts: list[Type]) -> Type:
 def _len(x: Any) -> int:
     if isinstance(x, (str, list, dict)):
         return len(x)
-    raise ToolError(f"len: takes a str, list or dict, not {_kind(x)}")
+    raise ToolError(f"len: takes a str, list or dict, not {kind_of(x)}")
 
 
 def _str(x: Any) -> str:
@@ -169,7 +164,7 @@ def _int(x: Any) -> int:
             raise ToolError(f"int: {x!r} is not a finite number") from None
     if isinstance(x, str):
         return _to_int(x)
-    raise ToolError(f"int: cannot convert a {_kind(x)} to int")
+    raise ToolError(f"int: cannot convert a {kind_of(x)} to int")
 
 
 def _to_int(s: Any) -> int:
@@ -186,7 +181,7 @@ def _float(x: Any) -> float:
         return float(x)
     if isinstance(x, str):
         return _to_float(x)
-    raise ToolError(f"float: cannot convert a {_kind(x)} to float")
+    raise ToolError(f"float: cannot convert a {kind_of(x)} to float")
 
 
 def _to_float(s: Any) -> float:
@@ -219,7 +214,7 @@ def _range_len(a: int, b: int | None = None) -> int:
 
 def _num(fn: str, x: Any) -> float | int:
     if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise ToolError(f"{fn}: takes numbers, not {_kind(x)}")
+        raise ToolError(f"{fn}: takes numbers, not {kind_of(x)}")
     return x
 
 
@@ -237,7 +232,7 @@ def _max(a: Any, b: Any) -> float | int:
 
 def _nums(fn: str, xs: Any) -> list[float | int]:
     if not isinstance(xs, list):
-        raise ToolError(f"{fn}: takes a list of numbers, not {_kind(xs)}")
+        raise ToolError(f"{fn}: takes a list of numbers, not {kind_of(xs)}")
     return [_num(fn, x) for x in xs]
 
 
@@ -277,7 +272,7 @@ def _round(x: Any, digits: int = 0) -> float:
 
 
 def _sort_key(fn: str, xs: list[Any]) -> list[Any]:
-    kinds = {"num" if _kind(x) in ("int", "float") else _kind(x) for x in xs}
+    kinds = {"num" if kind_of(x) in ("int", "float") else kind_of(x) for x in xs}
     if len(kinds) > 1 or (kinds and kinds - {"num", "str", "bool"}):
         raise ToolError(f"{fn}: can only sort a list of numbers or of strings")
     return xs
@@ -285,25 +280,25 @@ def _sort_key(fn: str, xs: list[Any]) -> list[Any]:
 
 def _sorted(xs: Any) -> list[Any]:
     if not isinstance(xs, list):
-        raise ToolError(f"sorted: takes a list, not {_kind(xs)}")
+        raise ToolError(f"sorted: takes a list, not {kind_of(xs)}")
     return sorted(_sort_key("sorted", xs))
 
 
 def _reversed(xs: Any) -> list[Any]:
     if not isinstance(xs, list):
-        raise ToolError(f"reversed: takes a list, not {_kind(xs)}")
+        raise ToolError(f"reversed: takes a list, not {kind_of(xs)}")
     return xs[::-1]
 
 
 def _append(xs: Any, x: Any) -> list[Any]:
     if not isinstance(xs, list):
-        raise ToolError(f"append: takes a list first, not {_kind(xs)}")
+        raise ToolError(f"append: takes a list first, not {kind_of(xs)}")
     return [*xs, x]
 
 
 def _dict(fn: str, d: Any) -> dict[str, Any]:
     if not isinstance(d, dict):
-        raise ToolError(f"{fn}: takes a dict, not {_kind(d)}")
+        raise ToolError(f"{fn}: takes a dict, not {kind_of(d)}")
     return d
 
 

@@ -23,7 +23,6 @@ from rlmlang.syntax.parser import FORMAT_SPEC  # the specs f-strings take
 from rlmlang.tools import regex
 from rlmlang.tools.builtins import (
     DISPLAY_WORK,
-    _kind,
     _max_of,
     _min_of,
     _need_str,
@@ -52,6 +51,7 @@ from rlmlang.types import (
     Type,
     UnknownT,
     format_type,
+    kind_of,
 )
 
 FORMAT_SLOTS = 8  # positional values s.format(...) takes: {0} to {7}
@@ -130,7 +130,7 @@ _show = format_type
 
 def _list(fn: str, xs: Any) -> list[Any]:
     if not isinstance(xs, list):
-        raise ToolError(f"{fn}: takes a list, not {_kind(xs)}")
+        raise ToolError(f"{fn}: takes a list, not {kind_of(xs)}")
     return xs
 
 
@@ -144,7 +144,7 @@ def _zip(a: Any, b: Any) -> list[list[Any]]:
 
 def _items(d: Any) -> list[list[Any]]:
     if not isinstance(d, dict):
-        raise ToolError(f"items: takes a dict, not {_kind(d)}")
+        raise ToolError(f"items: takes a dict, not {kind_of(d)}")
     return [[k, v] for k, v in d.items()]
 
 
@@ -176,7 +176,7 @@ def _copy(x: Any) -> Any:
         return x.copy()
     if isinstance(x, str):
         return list(x)  # list(s): its characters
-    raise ToolError(f"copy: takes a list, a dict or a str, not {_kind(x)}")
+    raise ToolError(f"copy: takes a list, a dict or a str, not {kind_of(x)}")
 
 
 def _dict(pairs: Any) -> dict[str, Any]:
@@ -189,7 +189,7 @@ def _dict(pairs: Any) -> dict[str, Any]:
                             f"{preview(display(p))}",
                             "split with a limit: line.split(\"=\", 1), and check its length")
         if not isinstance(p[0], str):
-            raise ToolError(f"dict: the keys must be str, not {_kind(p[0])}",
+            raise ToolError(f"dict: the keys must be str, not {kind_of(p[0])}",
                             "convert the keys with str(k)")
         out[p[0]] = p[1]
     return out
@@ -241,7 +241,7 @@ def _unpack(xs: Any, n: Any) -> list[Any]:
 
 
 def _comparable(fn: str, keys: list[Any]) -> None:
-    kinds = {"num" if _kind(k) in ("int", "float", "bool") else _kind(k) for k in keys}
+    kinds = {"num" if kind_of(k) in ("int", "float", "bool") else kind_of(k) for k in keys}
     if len(kinds) > 1 or kinds - {"num", "str", "list"}:
         raise ToolError(f"{fn}: the keys must all be numbers, or all strings")
 
@@ -304,7 +304,7 @@ def _format(x: Any, spec: Any) -> str:
         raise ToolError(f"format: the spec {spec!r} is not one the language takes")
     if spec and spec[-1] in "dfe%g," and (isinstance(x, bool) or
                                           not isinstance(x, (int, float))):
-        raise ToolError(f"format: the spec {spec!r} needs a number, not {_kind(x)}")
+        raise ToolError(f"format: the spec {spec!r} needs a number, not {kind_of(x)}")
     try:
         return format(x if isinstance(x, (int, float, str)) else display(x), spec)
     except ValueError as e:
@@ -363,16 +363,16 @@ def _str_index(text: Any, part: Any) -> int:
 def _index_of(xs: Any, x: Any) -> int:
     xs = _list("index", xs)
     for i, y in enumerate(xs):
-        if type(y) is type(x) and y == x or (_kind(y) in ("int", "float")
-                                              and _kind(x) in ("int", "float") and y == x):
+        if type(y) is type(x) and y == x or (kind_of(y) in ("int", "float")
+                                              and kind_of(x) in ("int", "float") and y == x):
             return i
     raise ToolError(f"index: {preview(display(x))} is not in the list",
                     "test first with: if x in xs")
 
 
 def _count_of(xs: Any, x: Any) -> int:
-    return sum(1 for y in _list("count", xs) if y == x and _kind(y) == _kind(x)
-               or (_kind(y) in ("int", "float") and _kind(x) in ("int", "float") and y == x))
+    return sum(1 for y in _list("count", xs) if y == x and kind_of(y) == kind_of(x)
+               or (kind_of(y) in ("int", "float") and kind_of(x) in ("int", "float") and y == x))
 
 
 def _counter(xs: Any) -> dict[str, int]:
@@ -387,8 +387,8 @@ def _counter(xs: Any) -> dict[str, int]:
 
 def _most_common(d: Any, n: Any = -1) -> list[list[Any]]:
     if not isinstance(d, dict):
-        raise ToolError(f"most_common: takes a dict, not {_kind(d)}")
-    if not all(_kind(v) in ("int", "float") for v in d.values()):
+        raise ToolError(f"most_common: takes a dict, not {kind_of(d)}")
+    if not all(kind_of(v) in ("int", "float") for v in d.values()):
         raise ToolError("most_common: the values must be numbers (counts)")
     pairs = sorted(d.items(), key=lambda kv: kv[1], reverse=True)
     if isinstance(n, int) and not isinstance(n, bool) and n >= 0:
@@ -398,7 +398,7 @@ def _most_common(d: Any, n: Any = -1) -> list[list[Any]]:
 
 def _num(fn: str, x: Any) -> float | int:
     if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise ToolError(f"{fn}: takes a number, not {_kind(x)}")
+        raise ToolError(f"{fn}: takes a number, not {kind_of(x)}")
     return x
 
 

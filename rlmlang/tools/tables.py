@@ -48,7 +48,7 @@ from rlmlang.tools.errors import ToolError, preview
 from rlmlang.tools.regex import compile_pattern
 from rlmlang.tools.registry import Size, ToolSpec, size_of
 from rlmlang.tools.values import display, matcher, parse_number
-from rlmlang.types import DictT, ListT, Type, parse_type
+from rlmlang.types import DictT, ListT, Type, kind_of, parse_type
 
 RECORDS = parse_type("list[dict[str, str]]")
 
@@ -68,8 +68,8 @@ class _View:
 
 
 def _kind(x: object) -> str:
-    return "list" if isinstance(x, list) else "dict" if isinstance(x, dict) else \
-        "str" if isinstance(x, str) else type(x).__name__
+    """The value's kind; these messages have always called None a 'NoneType'."""
+    return "NoneType" if x is None else kind_of(x)
 
 
 def table_of(fn: str, table: Any, name: str = "table") -> _View:

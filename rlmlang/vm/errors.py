@@ -22,6 +22,7 @@ from typing import Any
 
 from rlmlang.compiler import bytecode as bc
 from rlmlang.diagnostics import RunError
+from rlmlang.types import kind_of
 
 # The script's spelling of each operator's opcode: the fast tier writes these into its
 # Python, and explain() names the operator a type error came from.
@@ -80,15 +81,6 @@ def short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if value is None:
-        return "none"
-    return {int: "int", float: "float", str: "str", list: "list", dict: "dict"}.get(
-        type(value), type(value).__name__)
-
-
 def explain(exc: BaseException, op: int, operands: list[Any]) -> str:
     """A plain message for a Python exception raised while running opcode `op`."""
     if isinstance(exc, ZeroDivisionError):
@@ -109,12 +101,12 @@ def explain(exc: BaseException, op: int, operands: list[Any]) -> str:
         if isinstance(exc, TypeError):
             if isinstance(container, str) and op == bc.STORE_INDEX:
                 return "strings cannot be changed in place; build a new string instead"
-            return f"cannot index a {kind(container)} with a {kind(key)}"
+            return f"cannot index a {kind_of(container)} with a {kind_of(key)}"
     if isinstance(exc, TypeError) and len(operands) >= 2:
         a, b = operands[:2]
         sym = SYMBOLS.get(op)
         if sym:
-            return f"cannot apply '{sym}' to a {kind(a)} and a {kind(b)}"
+            return f"cannot apply '{sym}' to a {kind_of(a)} and a {kind_of(b)}"
     if isinstance(exc, (OverflowError, MemoryError)):
         return "a number or value grew too large"
     if isinstance(exc, RecursionError):

@@ -52,8 +52,9 @@ from rlmlang.compiler.bytecode import Bytecode
 from rlmlang.compiler.validate import stack_heights
 from rlmlang.cost import CHARS_PER_FUEL
 from rlmlang.tools.registry import SCALAR_SIZE, size_of
+from rlmlang.types import kind_of
 from rlmlang.vm import machine
-from rlmlang.vm.errors import SYMBOLS, OutOfFuel, kind, op_error, overflow
+from rlmlang.vm.errors import SYMBOLS, OutOfFuel, op_error, overflow
 from rlmlang.vm.meter import (
     arg_size,
     arg_sizes,
@@ -1080,7 +1081,7 @@ def _globals(m: Any, tr: Translation, glb: list[Any], lazy_range: int,
             return iter(x)
         if t is dict:
             return iter(list(x))
-        raise op_error(bc.GET_ITER, kind=kind(x))
+        raise op_error(bc.GET_ITER, kind=kind_of(x))
 
     def rcost(a: int, b: int) -> int:
         entry = tools[a]

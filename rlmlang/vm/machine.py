@@ -38,8 +38,8 @@ from rlmlang.tools.errors import ToolError
 from rlmlang.tools.host.llm import llm_calls
 from rlmlang.tools.registry import SCALAR_SIZE
 from rlmlang.tools.values import display
-from rlmlang.types import FLOAT, Prim, Type, conforms, format_type, parse_type
-from rlmlang.vm.errors import OutOfFuel, explain, kind, op_error, overflow, short
+from rlmlang.types import FLOAT, Prim, Type, conforms, format_type, kind_of, parse_type
+from rlmlang.vm.errors import OutOfFuel, explain, op_error, overflow, short
 from rlmlang.vm.meter import (
     arg_sizes,
     cast_charge,
@@ -208,7 +208,7 @@ class _Machine:
         """
         size = deep_bytes([[new]])
         if size > self.max_memory:
-            raise RunError("E_BUDGET", f"a {kind(new)} of {len(new):,} items would take about "
+            raise RunError("E_BUDGET", f"a {kind_of(new)} of {len(new):,} items would take about "
                           f"{size:,} bytes, over the memory budget of {self.max_memory:,}",
                           "work on smaller pieces (chunks, slices) instead of one big value",
                           memory=size, budget=self.max_memory)
@@ -234,7 +234,7 @@ class _Machine:
         if type(n) is int and type(seq) in (str, list) and len(seq) * n > BIG:
             size = 64 + len(seq) * n * (1 if type(seq) is str else 8)
             if size > self.max_memory:
-                raise RunError("E_BUDGET", f"repeating a {kind(seq)} of {len(seq):,} items "
+                raise RunError("E_BUDGET", f"repeating a {kind_of(seq)} of {len(seq):,} items "
                               f"{n:,} times would take about {size:,} bytes, over the memory "
                               f"budget of {self.max_memory:,}", memory=size,
                               budget=self.max_memory)
@@ -314,7 +314,7 @@ class _Machine:
             if parsed is not UNSET and conforms(parsed, t):
                 return parsed
         raise RunError("E_RUNTIME", f"the value {short(value)} is not a {format_type(t)}",
-                      f"check what produced it, or cast to the type it has ({kind(value)})")
+                      f"check what produced it, or cast to the type it has ({kind_of(value)})")
 
     # ------------------------------------------------------------ the loop
 
@@ -542,7 +542,7 @@ class _Machine:
                             raise OutOfFuel
                         stack[sp - 1] = iter(list(x)).__next__
                     else:
-                        raise op_error(bc.GET_ITER, kind=kind(x))
+                        raise op_error(bc.GET_ITER, kind=kind_of(x))
                 elif op == 36:  # RANGE_ITER
                     args = stack[sp - b:sp]
                     sp -= b
