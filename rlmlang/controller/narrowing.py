@@ -20,7 +20,7 @@ IR (`rlmlang.syntax.gbnf.narrow`), as `model_grammar(..., narrowing=...)`.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator
 from typing import Any
 
 from rlmlang.syntax.gbnf import CallShape, Narrowing
@@ -28,7 +28,6 @@ from rlmlang.syntax.gbnf import CallShape, Narrowing
 SEPARATORS = (",", "\\n", " ", ":", ";", "|", "\\t", "=", "-")
 MAX_WORDS = 5
 
-_WORD = re.compile(r"[^\s]+")
 _TRIM = "?!.,;:()[]{}\"'`"
 
 
@@ -39,19 +38,25 @@ def _clean(word: str) -> str:
     return w
 
 
-def _phrases(text: str) -> list[str]:
-    words = _WORD.findall(text)
-    out: list[str] = []
+def word_runs(text: str, longest: int) -> Iterator[str]:
+    """Each run of one to `longest` consecutive words of the text (split at white space),
+    by its first word, shortest first: the phrases a grammar may offer as literals."""
+    words = text.split()
     for i in range(len(words)):
-        for j in range(i + 1, min(len(words), i + MAX_WORDS) + 1):
-            raw = " ".join(words[i:j])
-            # Trim punctuation at the phrase's ends only ("Priya A. Ahmed" keeps its dot).
-            core = raw.strip(_TRIM)
-            for p in (core, _clean(core) if j == i + 1 else core, core.rstrip(".")):
-                if p and p not in out:
-                    out.append(p)
-            if core.endswith("'s") or core.endswith("’s"):
-                out.append(core[:-2])
+        for j in range(i + 1, min(len(words), i + longest) + 1):
+            yield " ".join(words[i:j])
+
+
+def _phrases(text: str) -> list[str]:
+    out: list[str] = []
+    for raw in word_runs(text, MAX_WORDS):
+        # Trim punctuation at the phrase's ends only ("Priya A. Ahmed" keeps its dot).
+        core = raw.strip(_TRIM)
+        for p in (core, core if " " in raw else _clean(core), core.rstrip(".")):
+            if p and p not in out:
+                out.append(p)
+        if core.endswith("'s") or core.endswith("’s"):
+            out.append(core[:-2])
     return out
 
 

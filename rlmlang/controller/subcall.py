@@ -14,6 +14,7 @@ from typing import Any
 
 from rlmlang.backend.base import Generation, Request
 from rlmlang.backend.parallel import generate_all
+from rlmlang.controller.narrowing import word_runs
 from rlmlang.syntax.gbnf import choice_grammar, parse_value, value_grammar
 from rlmlang.types import STR, Prim, Type
 
@@ -44,16 +45,7 @@ def _fit(snippets: dict[str, str], budget_chars: int) -> str:
 
 def spans(text: str, k: int = SPAN_WORDS) -> list[str]:
     """Every run of up to k words of the text, with punctuation trimmed at its ends."""
-    words = text.split()
-    out: list[str] = []
-    seen: set[str] = set()
-    for i in range(len(words)):
-        for j in range(i + 1, min(len(words), i + k) + 1):
-            p = " ".join(words[i:j]).strip(_TRIM)
-            if p and p not in seen:
-                seen.add(p)
-                out.append(p)
-    return out
+    return list(dict.fromkeys(p for run in word_runs(text, k) if (p := run.strip(_TRIM))))
 
 
 def span_grammar(snippets: dict[str, str]) -> str | None:
