@@ -18,7 +18,7 @@ rule, so both sides are brought to one form first:
 
 `is_loopback` names the addresses that reach this machine whatever their
 spelling (127.0.0.0/8, 0.0.0.0/8, ::1, ::, `localhost`, `*.localhost`):
-a deny rule on any of them denies them all (see policy.py).
+a deny rule on any of them denies them all (see policy/globs.py).
 """
 
 from __future__ import annotations
