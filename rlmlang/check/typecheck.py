@@ -48,6 +48,7 @@ from rlmlang.types import (
     UnknownT,
     format_type,
     optional,
+    prim_of,
 )
 
 NUMERIC = (INT, FLOAT)
@@ -699,16 +700,7 @@ class Checker(FormsMixin):
 
     def _expr(self, e: ast.Expr) -> Type:
         if isinstance(e, ast.Const):
-            v = e.value
-            if isinstance(v, bool):
-                return BOOL
-            if isinstance(v, int):
-                return INT
-            if isinstance(v, float):
-                return FLOAT
-            if isinstance(v, str):
-                return STR
-            return NONE
+            return prim_of(e.value) or NONE
         if isinstance(e, ast.Name):
             return self.lookup(e)
         if isinstance(e, ast.Dotted):
