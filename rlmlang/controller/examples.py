@@ -148,5 +148,8 @@ def adapted(example: Example, input_names: list[str]) -> Example:
 
 
 def assigned_names(script: str) -> set[str]:
-    """Variable names an example script assigns (offered to the model's grammar)."""
-    return set(re.findall(r"^\s*(\w+) =", script, re.M))
+    """Variable names an example script binds (offered to the model's grammar)."""
+    from rlmlang.syntax.parser import parse  # lazy: keeps lark out of start-up
+
+    parsed = parse(script)
+    return set() if parsed.script is None else set(ast.assigned_names(parsed.script.body))

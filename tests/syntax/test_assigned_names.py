@@ -50,3 +50,13 @@ def test_stdlib_renaming_follows_a_for_that_unpacks() -> None:
     loop = d.body[1]
     assert isinstance(loop, ast.For)
     assert (loop.var, loop.unpack) == ("text_f, n", ("text_f", "n"))
+
+
+def test_example_scripts_offer_the_names_they_bind() -> None:
+    """The grammar offers the names the worked examples bind; an example that did not
+    parse would offer none, so every shipped one must."""
+    from rlmlang.controller.examples import assigned_names, load_library
+
+    for e in load_library():
+        assert parse(e.script).script is not None, e.name
+    assert assigned_names("for k, v in pairs:\n    total += v\n") == {"k", "v", "total"}
