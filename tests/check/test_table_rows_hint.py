@@ -43,3 +43,12 @@ def test_a_str_indexed_by_a_key_gets_the_general_rows_fix() -> None:
 def test_a_key_over_unpacked_pairs_is_not_called_a_character() -> None:
     d = diagnostics("d = {\"a\": \"x\"}\nfor k, v in d.items():\n    print(k[\"z\"])\nsubmit(1)\n")
     assert d and "one character" not in (d[0].fix or "")
+
+
+@pytest.mark.parametrize("call", ["max", "min", "sorted"])
+def test_a_keyed_call_over_a_str_names_its_lines_and_rows(call: str) -> None:
+    d = diagnostics(f"m = {call}(orders, key=lambda x: len(x))\nsubmit(1)\n")[0]
+    assert d.code == "E_TYPE"
+    assert d.message == f"{call}(...) with key= over a str goes through its characters"
+    assert d.fix == (f"for its lines: {call}(orders.splitlines(), key=...); for a table's rows "
+                     f"as dicts: {call}(records(orders), key=...)")
