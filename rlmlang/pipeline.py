@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from rlmlang.check import CheckedScript, Env, check
-from rlmlang.compiler import Bytecode, compile_program, validate
+from rlmlang.compiler import Bytecode, CompileError, compile_program, validate
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.limits import Limits, as_limits
 from rlmlang.policy import Policy
@@ -281,7 +281,10 @@ def execute_parsed(parsed: Parsed, setup: ScriptSetup, *, until: str = "run",
                          fuel_bound=program.fuel_bound, verified_stage=verified)
     if until == "verify":
         return done
-    compiled = compile_stage(verified)
+    try:
+        compiled = compile_stage(verified)
+    except CompileError as e:  # input the checker should have refused: one coded outcome
+        return ScriptOutcome("compile", list(e.diagnostics), proof=program.proof)
     if expect_hash is not None and compiled.code.hash != expect_hash:
         return ScriptOutcome("compile", [Diagnostic(
             "E_BYTECODE", f"the script compiles to bytecode {compiled.code.hash}, not the "

@@ -154,3 +154,18 @@ def test_fuel_bound_covers_fuel_used(body: list[str], context: str) -> None:
     assume(r is not None)  # a program the verifier refuses (e.g. E_SIZE) proves nothing here
     assert r.status == "submitted", [d.render(src) for d in r.diagnostics]
     assert r.fuel_used <= bound, (r.fuel_used, bound, src)
+
+
+def test_a_node_the_checker_should_have_lowered_is_a_coded_error_not_a_crash() -> None:
+    import pytest
+
+    from rlmlang.compiler import CompileError
+    from rlmlang.compiler.compile import _Compiler
+
+    method_call = ast.MethodCall(ast.Name("x"), "strip", (), ())
+    c = _Compiler.__new__(_Compiler)
+    c.file = "<script>"
+    with pytest.raises(CompileError) as e:
+        c.charge(method_call)
+    d = e.value.diagnostics[0]
+    assert d.code == "E_INTERNAL" and "MethodCall node" in d.message

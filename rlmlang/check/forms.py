@@ -251,10 +251,13 @@ class FormsMixin:
         """`recv.method(args)`: resolve by recv's type, then type as the builtin's call."""
         if isinstance(recv, ast.Call) and recv.func in MATCHERS and method == "group":
             return self.match_group(node, recv, args, span)
+        reported = len(self.diags)
         rt = self.need_value(self.expr(recv), recv, f".{method}(...)")
         if isinstance(rt, UnknownT):
             for a in args:
                 self.expr(a)
+            if len(self.diags) == reported:  # no earlier mistake: a value of no known type
+                self.untyped_receiver(recv, method, span)
             return UNKNOWN
         kind = value_kind(rt)
         m = method_table(kind).get(method) if kind else None
@@ -267,6 +270,16 @@ class FormsMixin:
         if m.kind == "call":
             return self.method_as_call(node, recv, rt, m, method, args, kwargs, span)
         return self.mutating_method(node, recv, rt, m, method, args, kwargs, span)
+
+    def untyped_receiver(self, recv: ast.Expr, method: str, span: Span) -> None:
+        """`.method()` on a value whose type is known only at run time (json_decode's): the
+        method is resolved by the receiver's type, so the script must say what it is."""
+        text = print_expr(recv)
+        decoded = "or say its type where it is decoded: json_decode(s) as dict[str, str]"
+        fix = (f"make it a str first: str({text}).{method}(...); {decoded}"
+               if method in method_table("str") else f"{decoded[3:]} (or list[str], ...)")
+        self.err("E_TYPE", span, f"{text} has no known type here (a value json_decode gives is "
+                 f"typed where it is used), and .{method}(...) needs one", fix)
 
     def no_method(self, rt: Type, kind: str | None, method: str, recv: ast.Expr,
                   span: Span) -> Type:

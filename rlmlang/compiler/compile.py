@@ -170,7 +170,13 @@ class _Compiler:
             self.cur.line = _pos(node)
 
     def charge(self, node: object) -> None:
-        self.fuel(NODE_FUEL[type(node).__name__], node)
+        fuel = NODE_FUEL.get(type(node).__name__)
+        if fuel is None:  # a Python form the checker should have lowered: a bug, not a crash
+            raise CompileError([Diagnostic(
+                "E_INTERNAL", f"the compiler met a {type(node).__name__} node, which the "
+                "checker should have rewritten", getattr(node, "span", None), self.file,
+                "write that line another way, and report the script")])
+        self.fuel(fuel, node)
 
     def place(self, block: _Block) -> None:
         """Lay out `block` next; the current block falls through into it."""

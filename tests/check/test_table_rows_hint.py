@@ -52,3 +52,18 @@ def test_a_keyed_call_over_a_str_names_its_lines_and_rows(call: str) -> None:
     assert d.message == f"{call}(...) with key= over a str goes through its characters"
     assert d.fix == (f"for its lines: {call}(orders.splitlines(), key=...); for a table's rows "
                      f"as dicts: {call}(records(orders), key=...)")
+
+
+def test_a_method_on_a_json_value_of_no_known_type_is_a_coded_error() -> None:
+    """It reached the compiler as a method call and crashed it (KeyError: 'MethodCall')."""
+    from script_run import run_script
+
+    out = run_script("x = json_decode(orders)\nsubmit(len(x[\"status\"].strip()))\n", INT,
+                     orders='{"status": " open "}')
+    d = out.diagnostics[0]
+    assert out.stage == "check" and d.code == "E_TYPE"
+    assert d.fix == ('make it a str first: str(x["status"]).strip(...); or say its type where '
+                     'it is decoded: json_decode(s) as dict[str, str]')
+    fixed = run_script("x = json_decode(orders)\nsubmit(len(str(x[\"status\"]).strip()))\n",
+                       INT, orders='{"status": " open "}')
+    assert fixed.stage == "done" and fixed.answer == 4
