@@ -107,7 +107,7 @@ def check(script: ast.Script, env: Env, file: str = "<script>") -> CheckResult:
                 script, checker, diags = fresh, re_checker, re_diags
     if any(d.severity == "error" for d in diags):
         return CheckResult(None, diags)
-    if checker.info.plans or needs_lowering(script):
+    if checker.info.plans or checker.info.truthy or needs_lowering(script):
         core = lower(script, checker.types, checker.info, env.inputs)
         checker, again = _check_once(core, env, file)
         errors = [d for d in again if d.severity == "error"]

@@ -42,6 +42,7 @@ class Lowerer:
         self.types = types
         self.plans: dict[int, Plan] = info.plans
         self.receivers: dict[int, ast.Name] = info.receivers
+        self.truthy: dict[int, str] = info.truthy
         self.scopes: dict[int, _Scope] = info.scopes
         self.inputs = inputs
         self.new_defs: list[ast.Def] = []
@@ -152,7 +153,17 @@ class Lowerer:
         assert isinstance(e, ast.Call)
         return self.receivers[id(e)], e.args, e.kwargs
 
-    def expr(self, e: ast.Expr) -> ast.Expr:  # noqa: C901 (one case per node)
+    def expr(self, e: ast.Expr) -> ast.Expr:
+        test = self.truthy.get(id(e))
+        if test is None:
+            return self.value(e)
+        span = e.span  # type: ignore[attr-defined]
+        if test == "len":  # a str, list or dict read for its truth: not empty
+            return ast.Compare(">", ast.Call("len", (self.value(e),), (), span, span),
+                               ast.Const(0, span), span)
+        return ast.Compare("!=", self.value(e), ast.Const(0, span), span)  # a number: not 0
+
+    def value(self, e: ast.Expr) -> ast.Expr:  # noqa: C901 (one case per node)
         plan = self.plans.get(id(e))
         if plan is not None:
             return self.planned(e, plan)

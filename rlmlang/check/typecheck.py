@@ -180,6 +180,9 @@ class ScriptInfo:
     receivers: dict[int, ast.Name] = field(default_factory=dict)
     # id(comprehension) -> the names in scope where it stands (for its free names)
     scopes: dict[int, dict[str, Type]] = field(default_factory=dict)
+    # id(expression read for its truth) -> "len" (a str, list or dict: true when not empty)
+    # or "zero" (a number: true when not 0); lowering writes the comparison
+    truthy: dict[int, str] = field(default_factory=dict)
 
 
 _FALLTHROUGH_ENDERS = (ast.Submit, ast.Fail, ast.Return, ast.Break, ast.Continue)
@@ -472,10 +475,50 @@ class Checker(FormsMixin):
         self.narrowed = after
 
     def cond(self, e: ast.Expr, where: str) -> None:
-        t = self.expr(e)
+        t = self.truth(e)
         if not fits(t, BOOL):
             self.err("E_TYPE", e.span, f"the condition of {where} must be a bool, not "
-                     f"{show(t)} (there is no truthiness)", _truth_fix(t, e))
+                     f"{show(t)}", _truth_fix(t, e))
+
+    def truth(self, e: ast.Expr) -> Type:
+        """Type `e` where Python reads its truth: a condition, and the operands of `and`,
+        `or` and `not` within one. A str, list or dict there is true when not empty and a
+        number when not 0, as in Python (lowering writes the comparison); elsewhere a value
+        of `and`/`or` is a bool, so `name = x or "default"` keeps its error."""
+        if isinstance(e, ast.BoolOp):
+            t = self.bool_op(e, truthy=True)
+        elif isinstance(e, ast.Not):
+            t = self.not_op(e, truthy=True)
+        else:
+            t = self.expr(e)
+            test = "len" if t == STR or isinstance(t, (ListT, DictT)) else \
+                "zero" if t in NUMERIC else None
+            if test is None:
+                return t
+            self.info.truthy[id(e)] = test
+            return BOOL
+        self.types[id(e)] = t
+        return t
+
+    def bool_op(self, e: ast.BoolOp, truthy: bool = False) -> Type:
+        saved = dict(self.narrowed)
+        for side in (e.left, e.right):
+            t = self.truth(side) if truthy else self.expr(side)
+            if not fits(t, BOOL):
+                self.err("E_TYPE", side.span, f"'{e.op}' needs bool on both sides, not "
+                         f"{show(t)} (there is no truthiness outside a condition)",
+                         _truth_fix(t, side))
+            # the right side runs only where the left is true (and) or false (or)
+            self.narrowed.update(facts(side, self.scope)[0 if e.op == "and" else 1])
+        self.narrowed = saved
+        return BOOL
+
+    def not_op(self, e: ast.Not, truthy: bool = False) -> Type:
+        t = self.truth(e.operand) if truthy else self.expr(e.operand)
+        if not fits(t, BOOL):
+            self.err("E_TYPE", e.operand.span, f"'not' needs a bool, not {show(t)} (there is "
+                     "no truthiness outside a condition)", _truth_fix(t, e.operand, negate=True))
+        return BOOL
 
     # ------------------------------------------------------------------ assignment
 
@@ -726,22 +769,9 @@ class Checker(FormsMixin):
         if isinstance(e, ast.Compare):
             return self.compare(e)
         if isinstance(e, ast.BoolOp):
-            saved = dict(self.narrowed)
-            for side in (e.left, e.right):
-                t = self.expr(side)
-                if not fits(t, BOOL):
-                    self.err("E_TYPE", side.span, f"'{e.op}' needs bool on both sides, not "
-                             f"{show(t)} (there is no truthiness)", _truth_fix(t, side))
-                # the right side runs only where the left is true (and) or false (or)
-                self.narrowed.update(facts(side, self.scope)[0 if e.op == "and" else 1])
-            self.narrowed = saved
-            return BOOL
+            return self.bool_op(e)
         if isinstance(e, ast.Not):
-            t = self.expr(e.operand)
-            if not fits(t, BOOL):
-                self.err("E_TYPE", e.operand.span, f"'not' needs a bool, not {show(t)} (there is "
-                         "no truthiness)", _truth_fix(t, e.operand, negate=True))
-            return BOOL
+            return self.not_op(e)
         if isinstance(e, ast.Neg):
             t = self.need_value(self.expr(e.operand), e.operand, "'-'")
             if t not in NUMERIC and not isinstance(t, UnknownT):

@@ -72,7 +72,8 @@ def test_a_method_resolves_by_the_value_type_and_an_unknown_one_is_named() -> No
 
 
 def test_truthiness_fix_is_concrete() -> None:
-    _, r = _check("xs = lines(context)\nif xs:\n    submit(\"y\")\nsubmit(\"n\")\n")
+    """A value of and/or outside a condition is a bool, never an operand: the fix says so."""
+    _, r = _check("xs = lines(context)\nok = xs and True\nsubmit(\"n\")\n")
     d = r.diagnostics[0]
     assert d.code == "E_TYPE" and "len(xs) > 0" in (d.fix or "")
 
