@@ -1,0 +1,39 @@
+"""Truth in conditions as Python reads it (a str, list or dict: not empty; a number: not 0),
+run through the whole pipeline; outside a condition `and`/`or` stay bool-only."""
+
+from __future__ import annotations
+
+import pytest
+from script_run import run_script  # tests/script_run.py
+
+from rlmlang.types import INT
+
+TEXT = "a,1\n\nb,0\nc,3\n"
+
+
+@pytest.mark.parametrize("script, want", [
+    ("n = 0\nfor line in context.splitlines():\n    if line.strip():\n        n += 1\n"
+     "submit(n)\n", 3),
+    ("submit(len([l for l in context.splitlines() if l]))\n", 3),
+    ("xs = [l for l in context.splitlines() if l.strip() and not l.startswith(\"b\")]\n"
+     "submit(len(xs))\n", 2),
+    ("n = 0\nfor l in context.splitlines():\n    if l and int(l.split(\",\")[1]):\n"
+     "        n += 1\nsubmit(n)\n", 2),
+    ("hits = [l for l in context.splitlines() if \"z\" in l]\nif not hits:\n    submit(-1)\n"
+     "submit(len(hits))\n", -1),
+    ("x = \"q\"\nsubmit(5 if x else 6)\n", 5),
+])
+def test_a_value_in_a_condition_is_true_when_not_empty_or_zero(script: str, want: int) -> None:
+    out = run_script(script, INT, context=TEXT)
+    assert out.stage == "done", [d.message for d in out.diagnostics]
+    assert out.answer == want
+
+
+@pytest.mark.parametrize("script", [
+    "y = context or \"d\"\nsubmit(len(y))\n",  # Python gives a str: here it would be a bool
+    "ok = len(context) > 0 and context\nsubmit(1)\n",
+])
+def test_and_or_outside_a_condition_stay_bool_only(script: str) -> None:
+    out = run_script(script, INT, context=TEXT)
+    assert out.stage == "check"
+    assert "no truthiness outside a condition" in out.diagnostics[0].message
