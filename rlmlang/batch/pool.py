@@ -22,6 +22,7 @@ import multiprocessing as mp
 import os
 import queue as queue_mod
 import signal
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -109,6 +110,27 @@ def default_workers(n_tasks: int, model_bytes: int | None) -> int:
     return max(1, min(n, n_tasks))
 
 
+class _CtrlC:
+    """Counts SIGINTs instead of raising KeyboardInterrupt wherever the parent happens to be
+    (inside the results file's write, or unpickling a worker's message from the queue: an
+    exception there tore the one and broke the other, and a stopped batch printed a
+    traceback). Only the main thread can set a handler; elsewhere the old path remains."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._old: Any = None
+        if threading.current_thread() is threading.main_thread():
+            self._old = signal.signal(signal.SIGINT, self._hit)
+
+    def _hit(self, signum: int, frame: Any) -> None:
+        self.count += 1
+
+    def restore(self) -> None:
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
+            self._old = None
+
+
 class LocalPool:
     """Runs steps on `workers` processes; see the module doc."""
 
@@ -129,6 +151,7 @@ class LocalPool:
         pending: set[Future[dict[str, Any]]] = set()
         owner: dict[Future[dict[str, Any]], Step] = {}
         stopped = False
+        ctrl_c = _CtrlC()  # Ctrl-C is counted, and acted on between two steps of the loop
         try:
             for step in steps:
                 f = ex.submit(_run, step, self.factory)
@@ -140,10 +163,12 @@ class LocalPool:
                     self._drain(messages, on_message)
                     for f in done:
                         on_result(self._result(f, owner[f]))
-                except KeyboardInterrupt:
-                    if stopped:
-                        self._signal(signal.SIGKILL)
-                        raise
+                except KeyboardInterrupt:  # where no handler could be set (not the main thread)
+                    ctrl_c.count += 1
+                if ctrl_c.count >= 2 and stopped:
+                    self._signal(signal.SIGKILL)
+                    raise KeyboardInterrupt
+                if ctrl_c.count >= 1 and not stopped:
                     stopped = True
                     on_message(("stopping", len(pending)))
                     stop.set()
@@ -152,6 +177,7 @@ class LocalPool:
                     self._signal(signal.SIGUSR1)
             self._drain(messages, on_message)
         finally:
+            ctrl_c.restore()
             ex.shutdown(wait=not stopped, cancel_futures=True)
         return not stopped
 
