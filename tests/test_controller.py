@@ -249,6 +249,19 @@ def test_a_bug_on_one_script_is_a_coded_failure_and_the_run_goes_on(tmp_path: Pa
     assert check_chain(tmp_path / "run.log") == []
 
 
+def test_an_answer_as_long_as_the_input_is_shown_cut_in_the_feedback(tmp_path: Path) -> None:
+    """A lone answer that is the whole 100 KB input is quoted cut: the next prompt stays in
+    the model's window (it grew past it and the run ended with E_MODEL)."""
+    whole = "submit(context)"
+    failing = 'submit(to_int(find_line(context, "badge 4820")))'
+    model = FakeModel([whole, failing, GOOD, GOOD])
+    out = runtime(model, tmp_path, budgets={"candidates": 2}).run(SIG, QUESTION,
+                                                                  context=CONTEXT)
+    assert out.ok and out.answer == "K7-19QX"
+    assert "Only one script gave an answer" in model.prompts[2]
+    assert len(model.prompts[2]) < len(model.prompts[0]) + 4000
+
+
 def test_missing_input_is_a_usage_error(tmp_path: Path) -> None:
     from rlmlang.diagnostics import DiagnosticError
 

@@ -135,6 +135,17 @@ def empty_answer_message(output: str, limit_chars: int = 700) -> str:
             + "\nWrite a script that submits the answer.")
 
 
+FEEDBACK_MAX_CHARS = 3000  # a feedback turn's backstop: a value shown in it can be an input
+
+
+def clip_feedback(text: str, limit_chars: int = FEEDBACK_MAX_CHARS) -> str:
+    """Feedback cut to `limit_chars` (an answer quoted whole could be a 400 KB input, and a
+    prompt past the model's window ends the run)."""
+    if len(text) <= limit_chars:
+        return text
+    return text[:limit_chars] + f"… ({len(text) - limit_chars:,} more characters not shown)"
+
+
 def _clip(output: str, limit_chars: int) -> str:
     text = output.strip() or "(nothing printed)"
     return text if len(text) <= limit_chars else text[:limit_chars] + "…"
@@ -174,4 +185,4 @@ class Conversation:
 
     def add_attempt(self, script: str, feedback: str) -> None:
         self.messages.append({"role": "assistant", "content": script.strip()})
-        self.messages.append({"role": "user", "content": feedback})
+        self.messages.append({"role": "user", "content": clip_feedback(feedback)})

@@ -62,6 +62,11 @@ class Support:
         script = next(iter(self.scripts.values())).strip()
         return script if len(script) <= limit_chars else script[:limit_chars] + "…"
 
+    def shown(self, limit_chars: int = 200) -> str:
+        """The answer as the model is shown it: its repr, cut to `limit_chars`."""
+        text = repr(self.value)
+        return text if len(text) <= limit_chars else text[:limit_chars] + "…"
+
     def to_json(self) -> dict[str, Any]:
         return {"value": self.value, "draws": self.draws, "scripts": len(self.scripts),
                 "grounding": self.grounding}
@@ -113,7 +118,7 @@ class Tally:
             return self.disagreement(limit_chars)
         s = next(iter(self.answers.values()))
         script = s.example(limit_chars)
-        return (f"Only one script gave an answer, {s.value!r}; the others gave none, so it is "
+        return (f"Only one script gave an answer, {s.shown()}; the others gave none, so it is "
                 f"not confirmed yet:\n{script}\nCheck it: print the lines or values it comes "
                 "from, and look whether they really answer the question; then submit.")
 
@@ -138,7 +143,7 @@ class Tally:
         for s in self.ranked()[:4]:
             script = s.example(limit_chars)
             n = s.draws
-            parts.append(f"- {s.value!r} ({n} script{'s' if n != 1 else ''}), e.g.:\n{script}")
+            parts.append(f"- {s.shown()} ({n} script{'s' if n != 1 else ''}), e.g.:\n{script}")
         parts.append("Work out which reading of the data is right: print the lines or values "
                      "the answer depends on, check them, then submit.")
         return "\n".join(parts)
