@@ -225,43 +225,6 @@ def test_a_copied_line_is_sent_back_once_for_its_value(tmp_path: Path, capsys) -
     assert out.iterations == 1
 
 
-def test_a_bug_on_one_script_is_a_coded_failure_and_the_run_goes_on(tmp_path: Path,
-                                                                      monkeypatch) -> None:
-    """An exception inside the pipeline (a bug in rlmlang, not in the script) is that
-    candidate's E_INTERNAL verdict in the log; the next script still answers."""
-    import rlmlang.controller.loop as loop
-
-    real = loop.execute_script
-    calls = {"n": 0}
-
-    def first_one_breaks(script, setup, **kw):
-        calls["n"] += 1
-        if calls["n"] == 1:
-            raise KeyError("MethodCall")
-        return real(script, setup, **kw)
-
-    monkeypatch.setattr(loop, "execute_script", first_one_breaks)
-    out = runtime(FakeModel(['submit("x")', GOOD]), tmp_path).run(SIG, QUESTION, context=CONTEXT)
-    assert out.ok and out.answer == "K7-19QX"
-    verdicts = [e["data"] for e in read_events(tmp_path / "run.log") if e["kind"] == "verdict"]
-    assert verdicts[0]["diagnostics"][0]["code"] == "E_INTERNAL"
-    assert "KeyError" in verdicts[0]["diagnostics"][0]["message"]
-    assert check_chain(tmp_path / "run.log") == []
-
-
-def test_an_answer_as_long_as_the_input_is_shown_cut_in_the_feedback(tmp_path: Path) -> None:
-    """A lone answer that is the whole 100 KB input is quoted cut: the next prompt stays in
-    the model's window (it grew past it and the run ended with E_MODEL)."""
-    whole = "submit(context)"
-    failing = 'submit(to_int(find_line(context, "badge 4820")))'
-    model = FakeModel([whole, failing, GOOD, GOOD])
-    out = runtime(model, tmp_path, budgets={"candidates": 2}).run(SIG, QUESTION,
-                                                                  context=CONTEXT)
-    assert out.ok and out.answer == "K7-19QX"
-    assert "Only one script gave an answer" in model.prompts[2]
-    assert len(model.prompts[2]) < len(model.prompts[0]) + 4000
-
-
 def test_missing_input_is_a_usage_error(tmp_path: Path) -> None:
     from rlmlang.diagnostics import DiagnosticError
 

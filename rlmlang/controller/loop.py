@@ -786,14 +786,7 @@ class Runtime:
             setup.budgets = dataclasses.replace(self.limits,
                                                 tool_calls_per_script=left["tool_calls"],
                                                 llm_calls_per_script=left["llm_calls"])
-        try:
-            outcome = execute_script(script, setup)
-        except (BudgetExceeded, DiagnosticError):
-            raise  # the run's own stops, handled by run()
-        except Exception as e:  # noqa: BLE001 - a bug on one script must not end the run
-            outcome = ScriptOutcome("compile", [Diagnostic(
-                "E_INTERNAL", f"rlmlang failed on this script ({type(e).__name__}: {e})", None,
-                "<script>", "write it another way; the log keeps the script for a bug report")])
+        outcome = execute_script(script, setup)
         for k in self.calls_spent:
             self.calls_spent[k] += outcome.calls.get(k, 0)
         outcome.script_sha256 = sha
