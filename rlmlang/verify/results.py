@@ -13,6 +13,7 @@ as tightly as a builtin.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rlmlang.syntax import ast
@@ -74,18 +75,9 @@ def known_tables(spec: ToolSpec, a: list[AV], sizes: list[Size]) -> list[Size]:
     return out
 
 
-_RECORDS: dict[tuple[int, int, int], Size] = {}
-
-
 def _records_size(text: str) -> Size:
-    """records_size(text), read once per text (the input's value, alive while verified)."""
-    key = (id(text), len(text), hash(text))
-    got = _RECORDS.get(key)
-    if got is None:
-        if len(_RECORDS) > 64:
-            _RECORDS.clear()
-        got = _RECORDS[key] = records_size(text)
-    return got
+    """records_size(text), read once per text."""
+    return _once(text, ("records",), lambda: records_size(text))
 
 
 def _length(e: ast.Call, spec: ToolSpec, bound: Length, a: list[AV], sizes: list[Size],
@@ -178,15 +170,25 @@ def _piece_count(bound: Pieces, src: AV, a: list[AV], declared: Num) -> Num:
 
 RANGE_LIMIT = 100_000_000  # numbers in one range(...); beyond this it is a memory bomb
 
-_SEPARATORS: dict[tuple[int, int, int, str, bool], int] = {}
+_KNOWN: dict[tuple[Any, ...], Any] = {}
+
+
+def _once(text: str, what: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """`compute()`, a figure of a known text, once per text and `what` (the text is an
+    input's value, alive while it is verified, so its id is not reused meanwhile)."""
+    key = (id(text), len(text), hash(text), *what)
+    got = _KNOWN.get(key)
+    if got is None:
+        if len(_KNOWN) > 256:
+            _KNOWN.clear()
+        got = _KNOWN[key] = compute()
+    return got
 
 
 def word_count(text: str) -> int:
     """How many words words() gives of a known text (a megabyte at a time, cut at a space,
     so no list of every word is held)."""
-    key = (id(text), len(text), hash(text), "", False)
-    got = _SEPARATORS.get(key)
-    if got is None:
+    def count() -> int:
         got, start = 0, 0
         while start < len(text):
             end = min(len(text), start + (1 << 20))
@@ -194,26 +196,16 @@ def word_count(text: str) -> int:
                 end += 1
             got += len(text[start:end].split())
             start = end
-        _SEPARATORS[key] = got
-    return got
+        return got
+    return _once(text, ("words",), count)
 
 
 def separators(text: str, sep: str, per_line: bool) -> int:
-    """How often `sep` occurs in a known text (per_line: in its busiest line), counted once
-    per text and separator (the text is the input's value, alive while it is verified)."""
-    key = (id(text), len(text), hash(text), sep, per_line)
-    got = _SEPARATORS.get(key)
-    if got is None:
-        if len(_SEPARATORS) > 256:
-            _SEPARATORS.clear()
-        if not per_line:
-            got = text.count(sep)
-        elif "\n" in sep:
-            got = text.count(sep)  # a separator across lines: no line holds more than all
-        else:
-            got = max(map(lambda line: line.count(sep), text.split("\n")), default=0)
-        _SEPARATORS[key] = got
-    return got
+    """How often `sep` occurs in a known text (per_line: in its busiest line)."""
+    if not per_line or "\n" in sep:  # a separator across lines: no line holds more than all
+        return _once(text, ("count", sep), lambda: text.count(sep))
+    return _once(text, ("busiest line", sep),
+                 lambda: max(map(lambda line: line.count(sep), text.split("\n")), default=0))
 
 
 def _pairs(e: ast.Call, spec: ToolSpec, bound: Pairs, a: list[AV], sizes: list[Size],
