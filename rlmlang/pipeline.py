@@ -17,12 +17,14 @@ when the script ends well, replay compares them with the log).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rlmlang.check import CheckedScript, Env, check
+from rlmlang.check.decoded import NOTHING, Decoded, decoded_types
 from rlmlang.compiler import Bytecode, CompileError, compile_program, validate
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.limits import Limits, as_limits
@@ -69,6 +71,14 @@ class ScriptSetup:
     # False only for `rlm check` without permission flags: the proof leaves permissions out
     # (and a note says so). A script that runs is always judged against its policy.
     check_permissions: bool = True
+
+    @functools.cached_property
+    def decoded(self) -> Decoded:
+        """What json_decode gives for the JSON inputs (check/decoded.py); once per task, as
+        every candidate is checked against the same inputs. Nothing where values are unseen."""
+        if self.input_sizes is not None:
+            return NOTHING
+        return decoded_types(self.inputs)
 
     def __post_init__(self) -> None:
         if self.policy is None:
@@ -177,7 +187,8 @@ def check_stage(parsed: Parsed, setup: ScriptSetup) -> Checked | ScriptOutcome:
     # is reported at the call, naming the module's line).
     script, registry = expand(parsed.script, setup.registry, setup.input_types)
     env = Env(inputs=dict(setup.input_types), state=_state_types(setup),
-              output=check_type_for(setup.output), registry=registry, answer=setup.output)
+              output=check_type_for(setup.output), registry=registry, answer=setup.output,
+              decoded=setup.decoded)
     checked = check(script, env, parsed.source.file)
     if checked.checked is None:
         return ScriptOutcome("check", attribute(checked.diagnostics, script))

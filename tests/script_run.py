@@ -7,8 +7,10 @@ from rlmlang.tools import default_registry
 from rlmlang.types import STR, Type
 
 
-def run_script(script: str, output: Type, **inputs: str) -> ScriptOutcome:
-    """Parse, check, verify, compile and run `script` (no state, core tools only)."""
+def run_script(script: str, output: Type, tier: str = "fast", **inputs: str) -> ScriptOutcome:
+    """Parse, check, verify, compile and run `script` (no state, core tools only) on a VM
+    tier (fast or reference)."""
     setup = ScriptSetup(registry=default_registry(include_plugins=False), inputs=dict(inputs),
-                        input_types={name: STR for name in inputs}, output=output, state=None)
+                        input_types={name: STR for name in inputs}, output=output, state=None,
+                        tier=tier)
     return execute_script(script, setup)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rlmlang.check.alias import check_aliases
+from rlmlang.check.decoded import NOTHING, Decoded
 from rlmlang.check.lower import lower, needs_lowering
 from rlmlang.check.rebind import rebind, rebind_sites
 from rlmlang.check.resolve import MAIN, DefInfo, resolve_structure
@@ -35,6 +36,7 @@ class Env:
     output: Type | None  # the type submit must have (None: converted after the run)
     registry: Registry
     answer: Type | None = None  # the task's output type, where output is None
+    decoded: Decoded = NOTHING  # what json_decode gives for the JSON inputs (decoded.py)
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def _check_once(script: ast.Script, env: Env, file: str) -> tuple[Checker, list[
     for _ in range(4):  # a name started with None takes `T | None` from a later T (narrow.py)
         structure, diags = resolve_structure(script, env.registry, env.inputs, file)
         checker = Checker(structure, env.inputs, env.state, env.output, env.registry, file,
-                          answer=env.answer)
+                          answer=env.answer, decoded=env.decoded)
         checker.preset = preset
         checker.run(script)
         found = {k: t for k, t in checker.promoted.items() if preset.get(k) != t}
@@ -107,7 +109,8 @@ def check(script: ast.Script, env: Env, file: str = "<script>") -> CheckResult:
                 script, checker, diags = fresh, re_checker, re_diags
     if any(d.severity == "error" for d in diags):
         return CheckResult(None, diags)
-    if checker.info.plans or checker.info.truthy or needs_lowering(script):
+    if checker.info.plans or checker.info.truthy or checker.info.decoded \
+            or needs_lowering(script):
         core = lower(script, checker.types, checker.info, env.inputs)
         checker, again = _check_once(core, env, file)
         errors = [d for d in again if d.severity == "error"]

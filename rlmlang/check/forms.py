@@ -400,7 +400,8 @@ class FormsMixin:
         if spec is None:
             return None
         self.plan(e, Plan("call", builtin))
-        return self.typed_call(builtin, spec, list(e.args), e.kwargs, e.span, {}, e.func)
+        t = self.typed_call(builtin, spec, list(e.args), e.kwargs, e.span, {}, e.func)
+        return self.decoded_call(builtin, e) or t
 
     # ------------------------------------------------------------ overloads
 

@@ -43,6 +43,7 @@ class Lowerer:
         self.plans: dict[int, Plan] = info.plans
         self.receivers: dict[int, ast.Name] = info.receivers
         self.truthy: dict[int, str] = info.truthy
+        self.decoded: dict[int, Type] = info.decoded
         self.scopes: dict[int, _Scope] = info.scopes
         self.inputs = inputs
         self.new_defs: list[ast.Def] = []
@@ -164,7 +165,11 @@ class Lowerer:
         return ast.Compare("!=", self.value(e), ast.Const(0, span), span)  # a number: not 0
 
     def value(self, e: ast.Expr) -> ast.Expr:  # noqa: C901 (one case per node)
+        decoded = self.decoded.get(id(e))
         plan = self.plans.get(id(e))
+        if decoded is not None:  # json_decode of a JSON input: `as` its type (decoded.py)
+            inner = self.planned(e, plan) if plan is not None else self.rebuild(e)
+            return ast.Cast(inner, decoded, e.span)  # type: ignore[attr-defined]
         if plan is not None:
             return self.planned(e, plan)
         if isinstance(e, ast.ListComp):

@@ -22,7 +22,7 @@ from rlmlang.syntax.methods import method_table
 # Module functions written with their module's prefix (no import needed).
 MODULE_FUNCS: dict[str, str] = {
     "re.findall": "regex_findall", "re.sub": "regex_sub", "re.split": "regex_split",
-    "json.dumps": "json_encode", "math.sqrt": "sqrt", "math.floor": "floor",
+    "json.dumps": "json_encode", "json.loads": "json_decode", "math.sqrt": "sqrt", "math.floor": "floor",
     "math.ceil": "ceil", "statistics.mean": "stats_mean", "statistics.median": "stats_median",
 }
 # `re.search(p, s).group(n)` and `re.match(...)`: the match itself has no type here.
@@ -34,7 +34,8 @@ MATCHERS = ("re.search", "re.match", "re.fullmatch")
 EMULATED_MODULES: dict[str, str] = {
     "re": "re.findall(p, s) and re.search(p, s).group(n) work as written (RE2 syntax); "
           "so do regex_findall(p, s) and regex_search(p, s)",
-    "json": "json.dumps(x) works as written; parse with json_decode(s) as T",
+    "json": "json.dumps(x) and json.loads(s) work as written (json.loads of a JSON input has "
+            "the input's type; elsewhere say the type: json_decode(s) as T)",
     "math": "math.sqrt, math.floor and math.ceil work as written",
     "statistics": "statistics.mean and statistics.median work as written",
     "collections": "Counter(xs) works as written (a dict[str, int] of counts, with "

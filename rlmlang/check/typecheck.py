@@ -21,6 +21,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
+from rlmlang.check.decoded import NOTHING, Decoded
 from rlmlang.check.forms import FormsMixin
 from rlmlang.check.narrow import Facts, facts, join_none, meet_all
 from rlmlang.check.resolve import MAIN, DefInfo, Structure
@@ -183,6 +184,9 @@ class ScriptInfo:
     # id(expression read for its truth) -> "len" (a str, list or dict: true when not empty)
     # or "zero" (a number: true when not 0); lowering writes the comparison
     truthy: dict[int, str] = field(default_factory=dict)
+    # id(json_decode call) -> the type of the JSON input it decodes (decoded.py); lowering
+    # writes the call `as` that type
+    decoded: dict[int, Type] = field(default_factory=dict)
 
 
 _FALLTHROUGH_ENDERS = (ast.Submit, ast.Fail, ast.Return, ast.Break, ast.Continue)
@@ -193,8 +197,10 @@ _LITERAL_SPELLINGS = {"true": "True", "false": "False", "null": "None", "none": 
 class Checker(FormsMixin):
     def __init__(self, structure: Structure, inputs: dict[str, Type], state: dict[str, Type],
                  output: Type | None, registry: Registry, file: str,
-                 answer: Type | None = None):
+                 answer: Type | None = None, decoded: Decoded = NOTHING):
         self.st = structure
+        self.decoded = decoded
+        self.casting: int | None = None  # id(the call under the `as` being checked)
         self.inputs = inputs
         self.state = state
         self.output = output
@@ -1013,7 +1019,7 @@ class Checker(FormsMixin):
             self.info.calls[id(e)] = "tool"
             params = [(p.name, p.type, p.has_default) for p in spec.params]
             arg_types = self.bind_args(e, name, params, spec.varkw)
-            got = _none_default(name, arg_types)
+            got = _none_default(name, arg_types) or self.decoded_call(name, e)
             if got is not None:
                 return got
             fn = spec.extra.get("result_type")
@@ -1142,8 +1148,26 @@ class Checker(FormsMixin):
         ps = ", ".join(f"{p.name}: {format_type(p.type)}" for p in d.node.params)
         return f"{name}({ps})"
 
+    def decoded_call(self, name: str, e: ast.Call) -> Type | None:
+        """json_decode of a JSON input, or of a line of a JSON Lines input: the type its
+        value has (decoded.py), given to the call as an `as` the VM checks; None otherwise."""
+        if name != "json_decode" or not self.decoded or self.casting == id(e) \
+                or len(e.args) != 1 or e.kwargs:
+            return None
+        arg = e.args[0]
+        if isinstance(arg, ast.Name) and self.info.names.get(id(arg)) == "input":
+            t = self.decoded.inputs.get(arg.id)
+        elif isinstance(arg, (ast.Const, ast.FString)):
+            t = None
+        else:
+            t = self.decoded.lines
+        if t is not None:
+            self.info.decoded[id(e)] = t
+        return t
+
     def cast(self, e: ast.Cast) -> Type:
         inner = e.value
+        self.casting = id(inner)
         t = self.expr(inner)
         spec = self.registry.get(inner.func) if isinstance(inner, ast.Call) else None
         if spec is None or not castable(spec):

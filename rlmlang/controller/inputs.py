@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from rlmlang.check.decoded import decoded_types
 from rlmlang.tools import reader
 from rlmlang.tools.registry import Size, size_of
 from rlmlang.types import Prim, Type, format_type
@@ -27,9 +28,18 @@ class InputInfo:
     records: int = 0  # how many records the tools read from it (0 for prose)
     columns: tuple[str, ...] = ()  # the names the tools take for its fields
     format: str = ""  # the reader's format ("delimited", "blocks", ...; "" if not text)
+    decoded: str = ""  # JSON: the type json_decode gives for it, or for each of its lines
 
-    def describe(self, with_sample: bool = True, with_count: bool = False) -> str:
-        """One line for the prompt; `with_count` adds the records the tools will read."""
+    def describe(self, with_sample: bool = True, with_count: bool = False,
+                 with_decoded: bool = False) -> str:
+        """One line for the prompt; `with_count` adds the records the tools will read,
+        `with_decoded` the type json_decode gives for a JSON input (or for its lines)."""
+        text = self._describe(with_sample, with_count)
+        if with_decoded and self.decoded:
+            text += f"; {self.decoded}"
+        return text
+
+    def _describe(self, with_sample: bool, with_count: bool) -> str:
         t = format_type(self.type)
         if isinstance(self.type, Prim) and self.type.name == "str":
             if self.lines <= 1 and self.chars <= 200:
@@ -44,6 +54,22 @@ class InputInfo:
         if self.chars <= 200:
             return f"{self.name}: {t} = {self.sample}"
         return f"{self.name}: {t}, {self.size.len:,} items"
+
+
+DECODED_CHARS = 400  # a longer type is not shown (the first lines show the document)
+
+
+def _decoded_text(name: str, value: str) -> str:
+    """`json.loads(orders) gives list[{...}]` for a JSON input (the type the checker gives
+    it, check/decoded.py); for JSON Lines, what each line gives; "" otherwise."""
+    found = decoded_types({name: value})
+    if name in found.inputs:
+        text = f"json.loads({name}) gives {format_type(found.inputs[name])}"
+    elif found.lines is not None:
+        text = f"json.loads(line) of each line gives {format_type(found.lines)}"
+    else:
+        return ""
+    return text if len(text) <= DECODED_CHARS else ""
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -73,7 +99,7 @@ def describe_input(name: str, value: Any, t: Type, question: str | None = None) 
         found = reader.shape(value, question)
         return InputInfo(name, t, size_of(value), len(value), max(n_lines, 1),
                          found.layout.describe(), found.records, found.columns,
-                         found.layout.format)
+                         found.layout.format, _decoded_text(name, value))
     text = json.dumps(value, ensure_ascii=False)
     n = len(value) if isinstance(value, (list, dict)) else 1
     return InputInfo(name, t, size_of(value), len(text), 1, _shorten(text, 200), n)

@@ -476,7 +476,8 @@ class Runtime:
         conv = Conversation.start(self.profile.card, self.registry, tools, examples,
                                   task_message(infos, question, sig.output.type,
                                                preview=self._preview(values, text_inputs),
-                                               with_count=self.profile.record_counts),
+                                               with_count=self.profile.record_counts,
+                                               with_decoded=self.profile.decoded_types),
                                   familiar=self.profile.familiar,
                                   featured=self.profile.featured)
         headers = [h for n in text_inputs for h in header_names(values[n], question)]

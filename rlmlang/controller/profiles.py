@@ -121,6 +121,9 @@ class Profile:
     # An answer that is a whole input line of four fields or more, copied out, is sent back
     # once to have the value asked for taken out of it (unless the question asks for lines).
     challenge_copied_lines: bool = False
+    # Say the type json_decode gives for each JSON input (check/decoded.py), as Python's
+    # `json.loads(orders)` is what a coder model reaches for.
+    decoded_types: bool = False
 
     def base_grammar(self, tools: list[str], inputs: list[str], state_keys: list[str],
                      output: Type, narrowing: Narrowing | None = None) -> str:
@@ -182,6 +185,7 @@ CODER = Profile(
     budgets={"candidates": 2, "script_tokens": 512, "tokens": 8000},
     look_after_failure=True,
     challenge_copied_lines=True,
+    decoded_types=True,
 )
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (TINY, CODER)}

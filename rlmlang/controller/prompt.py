@@ -80,10 +80,11 @@ def first_lines(text: str, n: int) -> list[str]:
 
 def task_message(infos: list[InputInfo], question: str | None, output: Type,
                  with_sample: bool = True, preview: dict[str, list[str]] | None = None,
-                 with_count: bool = False) -> str:
+                 with_count: bool = False, with_decoded: bool = False) -> str:
     lines = ["Inputs:"]
     for info in infos:
-        lines.append(info.describe(with_sample=with_sample, with_count=with_count))
+        lines.append(info.describe(with_sample=with_sample, with_count=with_count,
+                                   with_decoded=with_decoded))
         shown = (preview or {}).get(info.name)
         if shown:
             lines.append(f"  first lines of {info.name}:")

@@ -686,8 +686,9 @@ def builtin_specs() -> list[ToolSpec]:
              cost=fuel(0, factor=DISPLAY_WORK), size=str_size(_display_chars),
              example="state.report = json_encode(counts)"),
         tool("json_decode", "s: str", "any", _json_decode,
-             "JSON text as a value; say its type with `as`, e.g. json_decode(s) as list[int].",
+             "JSON text as a value. Of a JSON input, it has the type of the input's value; "
+             "of any other text say its type with `as`, e.g. json_decode(s) as list[int].",
              cost=text1, size=lambda s: Size(max(length(s, 0), 1), max(length(s, 0), 1)),
-             castable=True, needs_cast=True,
+             castable=True, needs_cast=True, fits_text=True,
              example='xs = json_decode("[1, 2, 3]") as list[int]'),
     ]

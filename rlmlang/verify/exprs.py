@@ -131,6 +131,11 @@ class Expressions:
             if v.items is not None and k.kind == "int" and k.lo == k.hi and \
                     -len(v.items) <= k.lo < len(v.items):
                 return v.items[int(k.lo)]
+            if v.fields is not None and k.pieces is not None and len(k.pieces) == 1 and \
+                    isinstance(k.pieces[0], str):  # a record's field by its name
+                for name, fv in v.fields:
+                    if name == k.pieces[0]:
+                        return fv
             if v.elem is not None:
                 return v.elem
             return top_of(self.types.get(id(e)))
@@ -151,11 +156,11 @@ class Expressions:
             if v.kind == "str" and t is not None and t != STR:
                 # A sub-model answer parsed as T: no bigger than the text it came from (JSON
                 # spends at least a character on each item).
-                v = top_of(t, v.size)
-                if v.kind in ("list", "dict"):
-                    v = AV(v.kind, v.lo, v.hi, v.size, v.elem, v.pieces, v.size)
+                v = top_of(t, v.size, whole=True)
             elif v.kind == "any" and t is not None:
-                v = top_of(t, v.size)
+                spec = self.registry.get(e.value.func) if isinstance(e.value, ast.Call) else None
+                # fits_text: the value adds up to at most its text (json_decode's)
+                v = top_of(t, v.size, whole=spec is not None and bool(spec.extra.get("fits_text")))
             if v.kind in ("list", "dict"):  # the VM checks every item
                 self.cost.fuel += sized(v, walk_fuel)
             return v

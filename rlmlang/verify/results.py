@@ -43,6 +43,11 @@ def call_result(e: ast.Call, spec: ToolSpec, a: list[AV], sizes: list[Size], t: 
         got = _RULES[type(bound)](e, spec, bound, a, sizes, t, problem)
         if got is not None:
             return got
+    if spec.extra.get("fits_text") and spec.impl is not None and not spec.effect and a \
+            and a[0].kind == "str" and a[0].text is not None:
+        known = _decoded(a[0].text, spec)
+        if known is not None:
+            return known
     sizes = known_tables(spec, a, sizes)
     try:
         rs = spec.result_size(sizes)
@@ -73,6 +78,44 @@ def known_tables(spec: ToolSpec, a: list[AV], sizes: list[Size]) -> list[Size]:
         if i < len(a) and i < len(out) and a[i].kind == "str" and a[i].text is not None:
             out[i] = _records_size(a[i].text)
     return out
+
+
+def _decoded(text: str, spec: ToolSpec) -> AV | None:
+    """The abstract value of a known text decoded (json_decode of an input): each list's
+    length, each record's fields and each text's length as they are, so reading one field
+    of a record deep in the document is bounded by that field, not by the document."""
+    def shape() -> AV | None:
+        try:
+            return shape_of(spec.impl(text))  # type: ignore[misc]
+        except Exception:  # noqa: BLE001 - the call fails at run time: the declared bound
+            return None
+    return _once(text, ("decoded", spec.name), shape)
+
+
+MAX_FIELDS = 40  # a dict with more keys is a mapping: its values are joined, not each kept
+
+
+def shape_of(v: Any) -> AV:
+    """The abstract value of one known value, its sizes exact (strs carry no pieces)."""
+    if isinstance(v, str):
+        return AV("str", size=len(v))
+    if isinstance(v, list):
+        el = None
+        total = 0
+        for x in v:
+            xv = shape_of(x)
+            el = join(el, xv)
+            total += xv.total
+        return AV("list", size=len(v), elem=el, sum=total)
+    if isinstance(v, dict):
+        pairs = [(k, shape_of(x)) for k, x in v.items()]
+        el = None
+        for _, xv in pairs:
+            el = join(el, xv)
+        return AV("dict", size=len(v), elem=el, hi=max((len(k) for k in v), default=1),
+                  sum=sum(len(k) + xv.total for k, xv in pairs),
+                  fields=tuple(pairs) if len(pairs) <= MAX_FIELDS else None)
+    return AV.const(v)
 
 
 def _records_size(text: str) -> Size:

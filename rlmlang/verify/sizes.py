@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from rlmlang.tools.registry import Size
 
@@ -52,6 +53,9 @@ class AV:
     shape: tuple[int, int, int] | None = None
     # a tuple (a list of fixed length at run time): one abstract value per position
     items: tuple[AV, ...] | None = None
+    # a record (a dict of known keys, `{name: str, ...}`): one abstract value per key, so
+    # `r["customer"]["city"]` reads its field's value rather than the join of all fields
+    fields: tuple[tuple[str, AV], ...] | None = None
     # str: one exact input value (`text`), or a line of one or a piece of such a line
     # (`line_of`): how often a literal separator occurs in it is then known (split counts)
     text: str | None = field(default=None, repr=False)
@@ -88,29 +92,42 @@ class AV:
         if self.kind in ("list", "dict"):
             full = mul(self.size, self.item_bound())
             return min(full, self.sum + self.size)
-        if self.kind == "str":
+        if self.kind in ("str", "any"):  # an "any" of two kinds: its size bounds them (join)
             return self.size
         return 1
 
     def item_bound(self) -> Num:
         """The largest item's total (a dict's keys count, as size_of counts them)."""
-        el = max(1, self.elem.total if self.elem else 1)
+        if self.fields is not None:
+            el = max([1, *(f.total for _, f in self.fields)])
+        else:
+            el = max(1, self.elem.total if self.elem else 1)
         if self.kind == "dict" and self.hi > 0:
             el = max(el, self.hi)
         return el
 
     def slots(self) -> Num:
         """Items at every level (0 for a str or scalar): how many values a walk visits."""
+        if self.kind == "any":
+            return self.size
         if self.kind not in ("list", "dict"):
             return 0
+        if self.fields is not None:  # one value per field
+            return self.size + sum(f.slots() for _, f in self.fields)
         inner = self.elem.slots() if self.elem is not None else 0
         if inner == 0:
             return self.size
+        if self.elem is not None and self.elem.kind == "any":  # its depth is not known
+            return self.size + mul(self.size, inner)
         # An item's slots are at most its total times its depth; the totals add up to sum.
         return self.size + min(mul(self.size, inner), mul(self.sum, self.elem.depth()))
 
-    def depth(self) -> int:
+    def depth(self) -> Num:
         """Levels of containers (0 for a str or scalar)."""
+        if self.kind == "any":  # values of two kinds: no deeper than it has slots (+ 1 empty)
+            return self.size + 1
+        if self.fields is not None:
+            return 1 + max((f.depth() for _, f in self.fields), default=0)
         return 0 if self.kind not in ("list", "dict") else 1 + (
             self.elem.depth() if self.elem is not None else 0)
 
@@ -175,14 +192,32 @@ def join(a: AV | None, b: AV | None) -> AV | None:
             v = b if a.kind == "none" else a
             return v if v.kind not in ("str", "list", "dict") or v.size >= 1 else \
                 replace(v, size=1)
-        return AV("any", size=max(a.size, b.size))
+        # Values of two kinds (a record's fields): every dimension of either, nested ones
+        # included, is within its total, so the "any" keeps that as its size and a value
+        # read out of it can be given its checked type at that size (exprs.py, Index).
+        return AV("any", size=max(_reach(a), _reach(b)))
     elem = join(a.elem, b.elem)
     pieces = a.pieces if a.pieces == b.pieces else None
     items = None
     if a.items is not None and b.items is not None and len(a.items) == len(b.items):
         items = tuple(join(x, y) for x, y in zip(a.items, b.items, strict=True))  # type: ignore[misc]
     return AV(a.kind, min(a.lo, b.lo), max(a.hi, b.hi), max(a.size, b.size), elem, pieces,
-              max(a.sum, b.sum), a.shape if a.shape == b.shape else None, items)
+              max(a.sum, b.sum), a.shape if a.shape == b.shape else None, items,
+              fields=_pairwise(a.fields, b.fields, join))
+
+
+def _pairwise(a: tuple[tuple[str, AV], ...] | None, b: tuple[tuple[str, AV], ...] | None,
+              fn: Any) -> tuple[tuple[str, AV], ...] | None:
+    """Two records' fields combined key by key (None unless both have the same keys)."""
+    if a is None or b is None or [k for k, _ in a] != [k for k, _ in b]:
+        return None
+    return tuple((k, fn(x, y)) for (k, x), (_, y) in zip(a, b, strict=True))
+
+
+def _reach(v: AV) -> Num:
+    """A bound on every dimension of v: its length, its items', theirs, and so on."""
+    return v.size if v.kind == "any" else max(v.size, v.total, v.slots()) if v.kind in (
+        "str", "list", "dict") else 1
 
 
 def join_all(vals: list[AV]) -> AV | None:
@@ -210,6 +245,10 @@ def leq(a: AV | None, b: AV | None) -> bool:
         if a.items is None or len(a.items) != len(b.items) or not all(
                 leq(x, y) for x, y in zip(a.items, b.items, strict=True)):
             return False
+    if b.fields is not None:
+        pairs = _pairwise(a.fields, b.fields, leq)
+        if pairs is None or not all(ok for _, ok in pairs):
+            return False
     return leq(a.elem, b.elem)
 
 
@@ -226,7 +265,8 @@ def widen_av(old: AV, new: AV) -> AV:
     items = None
     if old.items is not None and new.items is not None and len(old.items) == len(new.items):
         items = tuple(widen_av(x, y) for x, y in zip(old.items, new.items, strict=True))
-    return AV(new.kind, lo, hi, size, elem, pieces, total, None, items)
+    return AV(new.kind, lo, hi, size, elem, pieces, total, None, items,
+              fields=_pairwise(old.fields, new.fields, widen_av))
 
 
 # ---------------------------------------------------------------------- ints

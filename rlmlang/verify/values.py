@@ -10,6 +10,7 @@ on an unbounded value is unbounded, so the bound never undercounts.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rlmlang.cost import compare_fuel
@@ -33,8 +34,13 @@ from rlmlang.verify.sizes import AV, INF, Num, Piece, Unknown, join
 State = dict[str, AV]
 
 
-def top_of(t: Type | None, size: Num = INF) -> AV:
-    """The abstract value of an unknown value of type t (sizes as given)."""
+def top_of(t: Type | None, size: Num = INF, whole: bool = False) -> AV:
+    """The abstract value of an unknown value of type t (sizes as given).
+
+    whole: `size` bounds the whole value (characters and items reachable, as a JSON text
+    of that length holds), so every list and dict in it adds up to at most `size` too."""
+    if whole and size != INF:
+        return _whole(top_of(t, size), size)
     if isinstance(t, OptionalT):  # None, or a T: the T bounds it (sizes.join)
         return join(AV("none"), top_of(t.inner, size)) or top_of(t.inner, size)
     if t == INT:
@@ -52,11 +58,12 @@ def top_of(t: Type | None, size: Num = INF) -> AV:
     if isinstance(t, DictT):
         return AV("dict", size=size, elem=top_of(t.value, size), hi=size)
     if isinstance(t, RecordT):
+        fields = tuple((n, top_of(ft, size)) for n, ft in t.fields)
         el = None
-        for _, ft in t.fields:
-            el = join(el, top_of(ft, size))
+        for _, fv in fields:
+            el = join(el, fv)
         return AV("dict", size=len(t.fields), elem=el, hi=max((len(n) for n, _ in t.fields),
-                                                              default=1))
+                                                              default=1), fields=fields)
     if isinstance(t, TupleT):
         items = tuple(top_of(i, size) for i in t.items)
         el = None
@@ -66,6 +73,17 @@ def top_of(t: Type | None, size: Num = INF) -> AV:
     if isinstance(t, Hole):
         return AV("any", size=0)
     return AV("any", size=size)
+
+
+def _whole(v: AV, size: Num) -> AV:
+    """v with each list and dict in it adding up to at most `size` (top_of's `whole`)."""
+    if v.kind not in ("list", "dict"):
+        return v
+    return replace(v, sum=min(v.sum, size),
+                   elem=_whole(v.elem, size) if v.elem is not None else None,
+                   items=tuple(_whole(i, size) for i in v.items) if v.items else v.items,
+                   fields=tuple((n, _whole(f, size)) for n, f in v.fields)
+                   if v.fields else v.fields)
 
 
 def from_size(t: Type | None, s: Size) -> AV:

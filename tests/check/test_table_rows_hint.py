@@ -55,15 +55,20 @@ def test_a_keyed_call_over_a_str_names_its_lines_and_rows(call: str) -> None:
 
 
 def test_a_method_on_a_json_value_of_no_known_type_is_a_coded_error() -> None:
-    """It reached the compiler as a method call and crashed it (KeyError: 'MethodCall')."""
+    """It reached the compiler as a method call and crashed it (KeyError: 'MethodCall').
+    (A text that is not an input has no type before it is decoded; an input's has one.)"""
     from script_run import run_script
 
-    out = run_script("x = json_decode(orders)\nsubmit(len(x[\"status\"].strip()))\n", INT,
-                     orders='{"status": " open "}')
+    out = run_script("x = json_decode(orders.strip())\nsubmit(len(x[\"status\"].strip()))\n",
+                     INT, orders='{"status": " open "}')
     d = out.diagnostics[0]
     assert out.stage == "check" and d.code == "E_TYPE"
     assert d.fix == ('make it a str first: str(x["status"]).strip(...); or say its type where '
                      'it is decoded: json_decode(s) as dict[str, str]')
-    fixed = run_script("x = json_decode(orders)\nsubmit(len(str(x[\"status\"]).strip()))\n",
+    fixed = run_script("x = json_decode(orders.strip())\n"
+                       "submit(len(str(x[\"status\"]).strip()))\n",
                        INT, orders='{"status": " open "}')
     assert fixed.stage == "done" and fixed.answer == 4
+    typed = run_script("x = json_decode(orders)\nsubmit(len(x[\"status\"].strip()))\n", INT,
+                       orders='{"status": " open "}')
+    assert typed.stage == "done" and typed.answer == 4

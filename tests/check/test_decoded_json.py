@@ -1,0 +1,169 @@
+"""json_decode of a JSON input has the type of the input's own value (check/decoded.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from script_run import run_script
+
+from rlmlang.check.decoded import decoded_types, type_of_json
+from rlmlang.types import FLOAT, INT, STR, parse_type
+
+ORDERS = [
+    {"id": "SH-1", "customer": {"name": "Ana", "address": {"city": "Lyon"}}, "total": 3},
+    {"id": "SH-2", "customer": {"name": "Ben", "address": {"city": "Ghent"}}, "total": 4.5},
+    {"id": "SH-3", "customer": {"name": "Cy", "address": {"city": "Oslo"}}, "total": None},
+]
+
+
+@pytest.mark.parametrize("value, expected", [
+    ([1, 2.5], "list[float]"),
+    ([1, None], "list[int | None]"),
+    ([], "list[str]"),
+    ({"a": 1, "b": 2}, "dict[str, int]"),
+    ({"id": "x", "n": 1}, "{id: str, n: int}"),
+    ({"SH-1": {"n": 1}, "SH-2": {"n": 2}}, "dict[str, dict[str, int]]"),
+    ([{"id": "x", "n": 1}, {"id": "y", "n": 2.0}], "list[{id: str, n: float}]"),
+    ([{"id": "x", "tags": []}, {"id": "y", "tags": ["a"]}], "list[{id: str, tags: list[str]}]"),
+])
+def test_the_type_of_a_json_value(value: object, expected: str) -> None:
+    assert str(type_of_json(value)) == expected
+
+
+@pytest.mark.parametrize("value", [
+    [1, "a"],  # a list mixing numbers and text
+    [{"id": "x", "n": 1}, {"id": "y", "m": "z"}],  # objects of different keys and kinds
+    [True, 1],  # a bool is not an int here
+    {"order date": "x", "n": 1},  # not a record (its key is no name) and no one value type
+])
+def test_a_value_no_one_type_describes_has_none(value: object) -> None:
+    assert type_of_json(value) is None
+
+
+def test_only_json_inputs_are_typed_and_json_lines_give_a_line_type() -> None:
+    lines = "\n".join(json.dumps({"kind": k, "ms": ms}) for k, ms in [("a", 1), ("b", 2.5)])
+    got = decoded_types({"orders": json.dumps(ORDERS), "events": lines, "notes": "[draft] x"})
+    assert set(got.inputs) == {"orders"}
+    assert str(got.lines) == "{kind: str, ms: float}"
+
+
+def test_python_that_decodes_and_indexes_a_nested_input_runs() -> None:
+    script = (
+        "import json\n"
+        "orders = json.loads(orders)\n"
+        "for order in orders:\n"
+        "    if order[\"id\"] == \"SH-2\":\n"
+        "        submit(order[\"customer\"][\"address\"][\"city\"])\n"
+        "fail(\"no such order\")\n"
+    )
+    for tier in ("fast", "interp"):
+        out = run_script(script, STR, orders=json.dumps(ORDERS), tier=tier)
+        assert out.stage == "done" and out.answer == "Ghent", out.diagnostics
+
+
+def test_a_maybe_none_field_must_be_checked_as_in_python() -> None:
+    bare = "xs = json_decode(orders)\nsubmit(sum(o[\"total\"] for o in xs))\n"
+    out = run_script(bare, FLOAT, orders=json.dumps(ORDERS))
+    assert out.stage == "check" and out.diagnostics[0].code == "E_TYPE"
+    checked = ("total = 0.0\n"
+               "for o in json_decode(orders):\n"
+               "    t = o[\"total\"]\n"
+               "    if t is not None:\n"
+               "        total += t\n"
+               "submit(total)\n")
+    out = run_script(checked, FLOAT, orders=json.dumps(ORDERS))
+    assert out.stage == "done" and out.answer == 7.5, out.diagnostics
+
+
+def test_json_lines_decoded_line_by_line() -> None:
+    events = "\n".join(json.dumps({"kind": k, "ms": ms})
+                       for k, ms in [("view", 3), ("buy", 2.5), ("view", 4)])
+    script = ("total = 0.0\n"
+              "for line in events.splitlines():\n"
+              "    e = json.loads(line)\n"
+              "    if e[\"kind\"] == \"view\":\n"
+              "        total += e[\"ms\"]\n"
+              "submit(total)\n")
+    out = run_script(script, FLOAT, events=events)
+    assert out.stage == "done" and out.answer == 7.0, out.diagnostics
+
+
+def test_the_vm_still_checks_the_type_it_was_given() -> None:
+    """The line type is given to json_decode of any text but an input: a text of another
+    shape is refused where it is decoded, with a coded error, never read wrongly."""
+    events = "\n".join(json.dumps({"kind": k}) for k in ("a", "b"))
+    out = run_script("e = json_decode(events.splitlines()[0] + \"x\")\nsubmit(e[\"kind\"])\n",
+                     STR, events=events)
+    assert out.stage == "run" and out.status == "error"
+    out = run_script("e = json_decode(\"[\" + \"1]\")\nsubmit(e[\"kind\"])\n", STR, events=events)
+    assert out.stage == "run" and out.status == "error"
+
+
+def test_the_bound_stays_sound_and_linear_in_the_input() -> None:
+    script = ("xs = json_decode(orders)\n"
+              "best = max(xs, key=lambda o: o[\"customer\"][\"name\"])\n"
+              "print(best[\"customer\"][\"address\"])\n"
+              "submit(best[\"customer\"][\"address\"][\"city\"])\n")
+    bounds = []
+    for n in (10, 100):
+        out = run_script(script, STR, orders=json.dumps(ORDERS * n))
+        assert out.stage == "done" and out.answer == "Oslo", out.diagnostics
+        assert out.fuel_bound is not None and out.fuel_used <= out.fuel_bound
+        assert out.vm is not None
+        bounds.append(out.fuel_bound)
+    assert bounds[1] < 12 * bounds[0]
+
+
+def test_a_document_of_no_one_type_keeps_the_rule_to_say_its_type() -> None:
+    out = run_script("x = json_decode(data)\nsubmit(len(x[1].strip()))\n", INT, data='[1, "a"]')
+    assert out.stage == "check" and out.diagnostics[0].code == "E_TYPE"
+    assert "json_decode(s) as" in (out.diagnostics[0].fix or "")
+    out = run_script("x = json_decode(data) as list[str]\nsubmit(len(x))\n", INT,
+                     data='["a", "b"]')
+    assert out.stage == "done" and out.answer == 2
+    assert parse_type(str(type_of_json([1]))) == parse_type("list[int]") != INT
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.sampled_from(["a", "b", "id", "x-y", "n"]), inner, max_size=4),
+    max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_the_verifiers_value_of_a_decoded_input_bounds_its_size(value: object) -> None:
+    """Both ways the verifier bounds a decoded input are at least what the VM measures:
+    the exact shape (verify/results.shape_of) and the type at the text's length."""
+    from rlmlang.tools.registry import size_of
+    from rlmlang.verify.results import shape_of
+    from rlmlang.verify.values import top_of
+
+    real = size_of(value)
+    text = json.dumps(value)
+    bounds = [shape_of(value).to_size()]
+    t = type_of_json(value)
+    if t is not None:
+        bounds.append(top_of(t, len(text), whole=True).to_size())
+    for b in bounds:
+        for f in ("len", "elem", "sum", "slots"):
+            assert getattr(b, f) is None or getattr(b, f) >= getattr(real, f), (f, b, real)
+
+
+def test_the_coder_prompt_says_the_type_and_the_tiny_one_does_not() -> None:
+    from rlmlang.controller.inputs import describe_input
+    from rlmlang.controller.profiles import CODER, TINY
+
+    info = describe_input("orders", json.dumps(ORDERS * 20), STR)
+    line = info.describe(with_count=True, with_decoded=CODER.decoded_types)
+    assert line.endswith("; json.loads(orders) gives list[{id: str, customer: {name: str, "
+                         "address: dict[str, str]}, total: float | None}]")
+    assert "json.loads" not in info.describe(with_decoded=TINY.decoded_types)
+    lines = "\n".join(json.dumps(o) for o in ORDERS * 20)
+    assert describe_input("orders", lines, STR).decoded.startswith(
+        "json.loads(line) of each line gives {id: str")
