@@ -44,13 +44,12 @@ class Verdict:
 
 def _tasks() -> dict[str, dict[str, Any]]:
     try:
-        from bench.tasks.manifest import DEFAULT_OUT, MANIFEST
+        from bench.tasks.manifest import DEFAULT_OUT, MANIFEST, load_tasks
     except ImportError:  # pragma: no cover - bench without its task generator
         return {}
-    path = Path(DEFAULT_OUT) / MANIFEST
-    if not path.exists():
+    if not (Path(DEFAULT_OUT) / MANIFEST).exists():
         return {}
-    return {t["id"]: t for t in json.loads(path.read_text())["tasks"]}
+    return {t["id"]: t for t in load_tasks(Path(DEFAULT_OUT))}
 
 
 def _shape(message: str) -> str:
@@ -77,6 +76,22 @@ def task_of(file_name: str, tasks: dict[str, dict[str, Any]]) -> dict[str, Any] 
     return None
 
 
+def _values(task: dict[str, Any] | None) -> dict[str, Any]:
+    """The task's input values (a run checks and verifies against them); {} if unknown."""
+    if task is None or "dir" not in task:
+        return {}
+    from bench.tasks.manifest import read_inputs
+
+    return read_inputs(task)
+
+
+def _decoded(task: dict[str, Any] | None) -> Any:
+    """What json_decode gives for the task's JSON inputs, as a run would check it."""
+    from rlmlang.check.decoded import decoded_types
+
+    return decoded_types(_values(task))
+
+
 def judge(path: Path, signature: str, tasks: dict[str, dict[str, Any]],
           verify: bool) -> Verdict:
     from rlmlang.check import Env, check
@@ -96,22 +111,24 @@ def judge(path: Path, signature: str, tasks: dict[str, dict[str, Any]],
                        [d.code for d in errors])
     script, registry = expand(parsed.script, _registry(default_registry))
     env = Env(inputs=sig.input_types(), state={}, output=check_type_for(sig.output.type),
-              registry=registry)
+              registry=registry, decoded=_decoded(task))
     checked = check(script, env, path.name)
     errors = [d for d in checked.diagnostics if d.severity == "error"]
     if checked.checked is None:
         return Verdict(path.name, "check", errors[0] if errors else None,
                        [d.code for d in errors])
     if verify:
+        from rlmlang.tools.registry import size_of
         from rlmlang.verify import verify as run_verify
 
+        values = _values(task)
         sizes = {}
         for f in sig.inputs:
             spec = (task or {}).get("inputs", {}).get(f.name, {})
             n = spec.get("bytes") or len(spec.get("value", "")) or 1_000_000
-            sizes[f.name] = Size(n, n)
+            sizes[f.name] = size_of(values[f.name]) if f.name in values else Size(n, n)
         res = run_verify(checked.checked, policy=None, budgets={}, input_sizes=sizes,
-                         file=path.name)
+                         input_values=values or None, file=path.name)
         errors = [d for d in res.diagnostics if d.severity == "error"]
         if res.program is None:
             return Verdict(path.name, "verify", errors[0] if errors else None,
