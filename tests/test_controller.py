@@ -349,6 +349,32 @@ def test_a_tools_fixit_becomes_a_verified_candidate(tmp_path: Path) -> None:
     assert check_chain(tmp_path / "run.log") == []
 
 
+def test_a_for_over_a_tables_text_is_fixed_to_go_through_its_rows(tmp_path: Path) -> None:
+    """Coder models write `for row in table: row["col"]` over the input's text (its
+    characters); the checker's fix-it runs, as one more candidate, the script going
+    through records(table) (or json.loads(table) for a JSON list), logged with its parent."""
+    penguins = "id,sex,mass\n" + "".join(
+        f"{i},{'female' if i % 3 else 'male'},{3000 + i}\n" for i in range(60))
+    script = ("counted = 0\nfor penguin in penguins:\n    if penguin[\"sex\"] == \"female\":\n"
+              "        counted += 1\nsubmit(counted)\n")
+    model = FakeModel([script])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 1}).run(
+        "penguins: str, question: str -> answer: int", "How many penguins are female?",
+        penguins=penguins)
+    assert out.ok and out.answer == 40 and out.stats["fixits"] == 1
+    events = read_events(tmp_path / "run.log")
+    fixed = [e["data"] for e in events if e["kind"] == "generation"][1]
+    assert fixed["stop_reason"] == "fixit" and fixed["fixit_of"] == 1
+    assert "for penguin in records(penguins):" in fixed["text"]
+    assert check_chain(tmp_path / "run.log") == []
+    cars = json.dumps([{"name": "a", "accel": 12.5}, {"name": "b", "accel": 16}] * 20)
+    json_script = "fast = [c for c in cars if c[\"accel\"] > 15]\nsubmit(len(fast))\n"
+    out = runtime(FakeModel([json_script]), tmp_path / "json", profile="coder").run(
+        "cars: str, question: str -> answer: int", "How many cars accelerate above 15?",
+        cars=cars)
+    assert out.ok and out.answer == 20
+
+
 def test_a_tied_vote_goes_to_the_script_grounded_in_the_question(tmp_path: Path) -> None:
     ungrounded = 'submit(find_line(context, "badge 1001"))'
     model = FakeModel([ungrounded, GOOD])

@@ -531,9 +531,10 @@ class FormsMixin:
         t = pre[id(src)] if id(src) in pre else self.expr(src)
         if t == STR:  # Python would go through its characters: never what a key is for
             text = print_expr(src)
+            rows, edit = self.rows_of(src)
             self.err("E_TYPE", src.span, f"{which}(...) with key= over a str goes through its "
                      f"characters", f"for its lines: {which}({text}.splitlines(), key=...); for "
-                     f"a table's rows as dicts: {which}(records({text}), key=...)")
+                     f"a table's rows as dicts: {which}({rows}, key=...)", **edit)
             return UNKNOWN
         elem = self.elem_of(t, src, f"{which}(...)")
         key: ast.Expr | None = None

@@ -213,7 +213,7 @@ class Checker(FormsMixin):
         self.types: dict[int, Type] = {}
         # name -> the str a `for` goes through, one character at a time: a name indexed by a
         # key (`row["city"]`) was meant to be a table's row, and the fix says how to get rows.
-        self.chars_of: dict[str, str] = {}
+        self.chars_of: dict[str, ast.Expr] = {}
         self.info = ScriptInfo(structure.defs, structure.call_graph, structure.order)
         # The current frame.
         self.scope: dict[str, Type] = {}
@@ -669,21 +669,36 @@ class Checker(FormsMixin):
         """Remember that `name` goes through the characters of `source` (or forget it): it
         is bound by a for over `source`, of type `iterated` (None: unpacked)."""
         if iterated == STR:
-            self.chars_of[name] = print_expr(source)
+            self.chars_of[name] = source
         else:
             self.chars_of.pop(name, None)
 
-    def rows_fix(self, e: ast.Index) -> str:
-        """A str indexed by a str: it was taken for a table's row (`row["city"]`)."""
+    def rows_fix(self, e: ast.Index) -> tuple[str, dict[str, Any]]:
+        """A str indexed by a str: it was taken for a table's row (`row["city"]`). The fix,
+        and where the str is an input gone through by a for, the fix-it that makes the for
+        go through its rows (fixits.py)."""
         key = print_expr(e.index)
         v = e.value
         src = self.chars_of.get(v.id) if isinstance(v, ast.Name) else None
         if src is not None and isinstance(v, ast.Name):
-            return (f"'{v.id}' is one character of {src} (a for over a str goes through its "
-                    f"characters); for a table's rows as dicts, go through records({src}): "
-                    f"for {v.id} in records({src}): ... {v.id}[{key}]")
+            rows, edit = self.rows_of(src)
+            return (f"'{v.id}' is one character of {print_expr(src)} (a for over a str goes "
+                    f"through its characters); for a table's rows as dicts, go through "
+                    f"{rows}: for {v.id} in {rows}: ... {v.id}[{key}]"), edit
         return (f"a str is indexed by position ({print_expr(v)}[0]); for a table's rows as "
-                f"dicts, use records(text): for row in records(text): ... row[{key}]")
+                f"dicts, use records(text): for row in records(text): ... row[{key}]"), {}
+
+    def rows_of(self, src: ast.Expr) -> tuple[str, dict[str, Any]]:
+        """How to go through the rows of the text `src`: `json.loads(X)` for a JSON input
+        holding a list, else `records(X)` (the one reader's records); and, where `src` is
+        an input, the fix-it data that writes it so in place of `src`."""
+        text = print_expr(src)
+        decoded = self.decoded.inputs.get(src.id) if isinstance(src, ast.Name) else None
+        rows = f"json.loads({text})" if isinstance(decoded, ListT) else f"records({text})"
+        if not (isinstance(src, ast.Name) and src.id in self.inputs and src.id not in self.scope):
+            return rows, {}
+        sp = src.span
+        return rows, {"fixit_expr": [[sp.line, sp.col, sp.end_line, sp.end_col], rows]}
 
     def unknown_state(self, key: str, span: Span) -> None:
         guess = self.did_you_mean(key, list(self.state))
@@ -966,11 +981,11 @@ class Checker(FormsMixin):
             return self.tuple_index(t, e)
         if isinstance(t, ListT) or t == STR:
             if not fits(it, INT) or it == FLOAT:
-                fix = _convert_fix(it, INT, e.index)
+                fix, edit = _convert_fix(it, INT, e.index), {}
                 if t == STR and it == STR:
-                    fix = self.rows_fix(e)
+                    fix, edit = self.rows_fix(e)
                 self.err("E_TYPE", e.index.span, f"an index into {show(t)} must be an int, "
-                         f"not {show(it)}", fix)
+                         f"not {show(it)}", fix, **edit)
             return t.elem if isinstance(t, ListT) else STR
         if isinstance(t, DictT):
             if not fits(it, STR):

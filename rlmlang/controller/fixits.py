@@ -1,4 +1,4 @@
-"""Fix-its: a tool's certain correction of arguments, applied as a new candidate.
+"""Fix-its: a certain correction, applied as a new candidate.
 
 A tiny model often names the wrong column (`count_rows(t, "status", "network")`
 when "network" only ever appears under "team"). The tool knows the right
@@ -9,6 +9,13 @@ script's tree, prints the script again, and runs it through the whole
 pipeline as one more candidate: it is parsed, checked and verified like any
 other, and logged in full with the candidate it came from, so an auditor
 sees exactly what ran and why. Nothing is corrected silently inside a tool.
+
+The checker gives fix-its of its own (`{"fixit_expr": [[line, col, end_line,
+end_col], "records(orders)"]}`: the expression at that span becomes that
+text): a coder model writes `for order in orders: order["city"]` over a
+table's text, which goes through its characters; the checker knows the text
+is an input and how its rows are read, and the fix-it makes the `for` go
+through them. Every such edit of a script is applied at once.
 """
 
 from __future__ import annotations
@@ -66,6 +73,43 @@ def apply_fixit(source: str, diagnostic: Diagnostic) -> str | None:
         return None
     script = _swap(parsed.script, target, dataclasses.replace(target, args=tuple(args)))
     return print_script(script)
+
+
+def apply_fixits(source: str, diagnostics: list[Diagnostic]) -> str | None:
+    """The script with its diagnostics' expression fix-its applied (all of them), else
+    with the first tool fix-it that applies; None if none does."""
+    edits: dict[tuple[int, ...], str] = {}
+    for d in diagnostics:
+        edit = (d.data or {}).get("fixit_expr")
+        if (isinstance(edit, list) and len(edit) == 2 and isinstance(edit[1], str)
+                and isinstance(edit[0], list) and len(edit[0]) == 4
+                and all(isinstance(x, int) for x in edit[0])):
+            edits.setdefault(tuple(edit[0]), edit[1])
+    if edits:
+        fixed = _apply_exprs(source, edits)
+        if fixed is not None:
+            return fixed
+    return next((f for d in diagnostics if (f := apply_fixit(source, d)) is not None), None)
+
+
+def _apply_exprs(source: str, edits: dict[tuple[int, ...], str]) -> str | None:
+    parsed = parse(source)
+    if parsed.script is None:
+        return None
+    script: Any = parsed.script
+    for where, text in edits.items():
+        new = parse(f"x = {text}\n").script
+        target = next((n for n in ast.walk(script) if isinstance(n, ast.Expr)
+                       and _span_key(getattr(n, "span", None)) == where), None)
+        if new is None or target is None or not isinstance(new.body[0], ast.Assign):
+            return None
+        script = _swap(script, target, new.body[0].value)
+    fixed = print_script(script)
+    return fixed if fixed != print_script(parsed.script) else None
+
+
+def _span_key(span: Any) -> tuple[int, ...] | None:
+    return None if span is None else (span.line, span.col, span.end_line, span.end_col)
 
 
 def _call_at(root: ast.Script, line: int, col: int) -> ast.Call | None:

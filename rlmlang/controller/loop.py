@@ -31,7 +31,7 @@ from rlmlang.controller.examples import (
     load_library,
     nearest,
 )
-from rlmlang.controller.fixits import apply_fixit
+from rlmlang.controller.fixits import apply_fixits
 from rlmlang.controller.inputs import InputInfo, describe_input, header_names
 from rlmlang.controller.narrowing import VARIABLE_NAMES, task_narrowing
 from rlmlang.controller.profiles import TINY_CORE_TOOLS, Profile, profile_for
@@ -760,8 +760,7 @@ class Runtime:
         for parent, (outcome, script) in enumerate(generated, start=1):
             if number - len(generated) >= _MAX_FIXITS:
                 break
-            fixed = next((f for d in outcome.diagnostics
-                          if (f := apply_fixit(script, d)) is not None), None)
+            fixed = apply_fixits(script, outcome.diagnostics)
             if fixed is None:
                 continue
             sha = hashlib.sha256(fixed.encode()).hexdigest()

@@ -175,7 +175,7 @@ CODER = Profile(
                                string_max=400, items_max=16, lower_names=True,
                                python_forms=True, must_submit=False),
     extractive_predict=False,
-    fixits=False,
+    fixits=True,  # the checker's: a for over a table's text goes through its rows instead
     preview_lines=3,
     record_counts=True,
     familiar=PYTHON_FAMILIAR,
