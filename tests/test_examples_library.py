@@ -18,6 +18,7 @@ from rlmlang.policy import Policy
 from rlmlang.store import StateStore
 from rlmlang.task.signature import parse_signature
 from rlmlang.tools import default_registry
+from rlmlang.types import parse_type
 
 LIBRARY = load_library()
 CODER_LIBRARY = load_library(STDLIB / "coder_examples.toml")
@@ -113,3 +114,14 @@ def test_coder_example_is_writable_under_the_coder_grammar(example) -> None:
     for script in [example.script, *(later for _, later in example.then)]:
         text = print_script(parse(script + "\n").script)
         assert grammar_accepts(grammar, text), text
+
+
+@pytest.mark.model
+def test_module_functions_are_writable_under_the_coder_grammar() -> None:
+    """`json.loads(s)` and `re.findall(p, s)` are in the language (check/sugar.py): the coder
+    grammar lets the model write them (it wrote `jsonloads(cars)` when it did not)."""
+    from rlmlang.backend.decoding import grammar_accepts
+
+    grammar = PROFILES["coder"].base_grammar(["len", "submit"], ["cars"], [], parse_type("int"))
+    assert grammar_accepts(grammar, "xs = json.loads(cars)\nsubmit(len(xs))\n")
+    assert grammar_accepts(grammar, "submit(len(re.findall(\"[0-9]+\", cars)))\n")

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rlmlang.check.sugar import MODULE_FUNCS
 from rlmlang.controller.examples import STDLIB
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
 from rlmlang.syntax.gbnf import model_grammar
@@ -129,6 +130,8 @@ class Profile:
                      output: Type, narrowing: Narrowing | None = None) -> str:
         """The language as this profile's model may write it, narrowed for a task if given."""
         s = self.grammar_shape
+        if s.python_forms:  # `json.loads(s)`, `re.findall(p, s)`: written with their module
+            tools = sorted(set(tools) | set(MODULE_FUNCS))
         return model_grammar(tools=tools, inputs=inputs, state_keys=state_keys, output=output,
                              max_statements=s.max_statements, max_block=s.max_block,
                              depth=s.depth, allow_def=s.allow_def, string_max=s.string_max,
