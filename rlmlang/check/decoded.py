@@ -17,7 +17,8 @@ different types, a list mixing numbers and text) has none, and
 `json_decode(...)` keeps its old rule: say the type with `as`. So does any
 text that is not an input; for a JSON Lines input, the type its lines share is
 given to `json_decode` of anything but an input or a literal (`for line in
-lines(events): e = json_decode(line)`), again checked by the VM.
+lines(events): e = json_decode(line)`), again checked by the VM; and the input
+decoded whole is the list of those (json_decode reads JSON Lines as a list).
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class Decoded:
 
     inputs: Mapping[str, Type] = field(default_factory=dict)  # input name -> its document's type
     lines: Type | None = None  # the type the lines of the JSON Lines inputs share
+    jsonl: frozenset[str] = frozenset()  # the inputs (in `inputs`) that are JSON Lines
 
     def __bool__(self) -> bool:
         return bool(self.inputs) or self.lines is not None
@@ -66,6 +68,7 @@ NOTHING = Decoded()
 def decoded_types(values: Mapping[str, Any]) -> Decoded:
     """The Decoded of a task's inputs (those that are str holding JSON or JSON Lines)."""
     docs: dict[str, Type] = {}
+    jsonl: set[str] = set()
     line_types: list[Type] = []
     for name, value in values.items():
         if not isinstance(value, str):
@@ -74,21 +77,22 @@ def decoded_types(values: Mapping[str, Any]) -> Decoded:
         if not text or text[0] not in "[{":
             continue
         whole = _decode(text)
-        if whole is not _FAILED:
-            t = type_of_json(whole)
-            if t is not None:
-                docs[name] = t
+        if whole is _FAILED:
             continue
-        t = _lines_type(text)
-        if t is not None:
+        t = _lines_type(text) if _is_lines(text) else None
+        if t is not None:  # json_decode reads it as the list of its lines' values
             line_types.append(t)
+            jsonl.add(name)
+        t = type_of_json(whole)
+        if t is not None:
+            docs[name] = t
     lines = None
     if line_types:
         joined: Type | None = line_types[0]
         for t in line_types[1:]:
             joined = _join(joined, t) if joined is not None else None
         lines = _closed(joined) if joined is not None else None
-    return Decoded(docs, lines)
+    return Decoded(docs, lines, frozenset(jsonl))
 
 
 def type_of_json(value: Any) -> Type | None:
@@ -105,6 +109,17 @@ def _decode(text: str) -> Any:
         return _json_decode(text)  # the decoder scripts run: the same refusals
     except Exception:  # noqa: BLE001 - any refusal means: no type from this text
         return _FAILED
+
+
+def _is_lines(text: str) -> bool:
+    """Whether a text json_decode reads is JSON Lines (not one JSON document)."""
+    if "\n" not in text:
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return True
+    return False
 
 
 def _lines_type(text: str) -> Type | None:

@@ -63,10 +63,10 @@ def _decoded_text(name: str, value: str) -> str:
     """`json.loads(orders) gives list[{...}]` for a JSON input (the type the checker gives
     it, check/decoded.py); for JSON Lines, what each line gives; "" otherwise."""
     found = decoded_types({name: value})
-    if name in found.inputs:
-        text = f"json.loads({name}) gives {format_type(found.inputs[name])}"
-    elif found.lines is not None:
+    if name in found.jsonl and found.lines is not None:
         text = f"json.loads(line) of each line gives {format_type(found.lines)}"
+    elif name in found.inputs:
+        text = f"json.loads({name}) gives {format_type(found.inputs[name])}"
     else:
         return ""
     return text if len(text) <= DECODED_CHARS else ""

@@ -455,7 +455,9 @@ def _json_decode(s: Any) -> Any:
     try:
         v = json.loads(s, parse_constant=_no_constant)
     except (json.JSONDecodeError, RecursionError) as e:
-        raise ToolError(f"json_decode: not valid JSON: {e}") from None
+        v = _json_lines(s)
+        if v is None:
+            raise ToolError(f"json_decode: not valid JSON: {e}") from None
     # The declared bound (no dimension above the text's length) must hold: the
     # verifier relied on it. Only oddly nested documents can exceed it.
     got, n = size_of(v), max(len(s), 1)
@@ -464,6 +466,19 @@ def _json_decode(s: Any) -> Any:
                         "its size cannot be bounded by its length",
                         "decode the parts separately")
     return v
+
+
+def _json_lines(s: str) -> list[Any] | None:
+    """JSON Lines (one document per line, two or more): the list of their values, as
+    `[json.loads(line) for line in s.splitlines() if line.strip()]` gives; None if the
+    text is not that."""
+    lines = [ln for ln in s.splitlines() if ln.strip()]
+    if len(lines) < 2:
+        return None
+    try:
+        return [json.loads(ln, parse_constant=_no_constant) for ln in lines]
+    except (json.JSONDecodeError, RecursionError):
+        return None
 
 
 def _no_constant(name: str) -> Any:
@@ -686,8 +701,9 @@ def builtin_specs() -> list[ToolSpec]:
              cost=fuel(0, factor=DISPLAY_WORK), size=str_size(_display_chars),
              example="state.report = json_encode(counts)"),
         tool("json_decode", "s: str", "any", _json_decode,
-             "JSON text as a value. Of a JSON input, it has the type of the input's value; "
-             "of any other text say its type with `as`, e.g. json_decode(s) as list[int].",
+             "JSON text as a value (JSON Lines: the list of the lines' values). Of a JSON "
+             "input, it has the type of the input's value; of any other text say its type "
+             "with `as`, e.g. json_decode(s) as list[int].",
              cost=text1, size=lambda s: Size(max(length(s, 0), 1), max(length(s, 0), 1)),
              castable=True, needs_cast=True, fits_text=True,
              example='xs = json_decode("[1, 2, 3]") as list[int]'),

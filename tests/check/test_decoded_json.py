@@ -46,8 +46,9 @@ def test_a_value_no_one_type_describes_has_none(value: object) -> None:
 def test_only_json_inputs_are_typed_and_json_lines_give_a_line_type() -> None:
     lines = "\n".join(json.dumps({"kind": k, "ms": ms}) for k, ms in [("a", 1), ("b", 2.5)])
     got = decoded_types({"orders": json.dumps(ORDERS), "events": lines, "notes": "[draft] x"})
-    assert set(got.inputs) == {"orders"}
+    assert set(got.inputs) == {"orders", "events"} and got.jsonl == {"events"}
     assert str(got.lines) == "{kind: str, ms: float}"
+    assert str(got.inputs["events"]) == "list[{kind: str, ms: float}]"
 
 
 def test_python_that_decodes_and_indexes_a_nested_input_runs() -> None:
@@ -167,3 +168,16 @@ def test_the_coder_prompt_says_the_type_and_the_tiny_one_does_not() -> None:
     lines = "\n".join(json.dumps(o) for o in ORDERS * 20)
     assert describe_input("orders", lines, STR).decoded.startswith(
         "json.loads(line) of each line gives {id: str")
+
+
+def test_json_lines_decoded_whole_are_the_list_of_their_values() -> None:
+    """Python's json.loads refuses JSON Lines; a model decoding the whole input meant its
+    lines' values, and json_decode gives exactly that list (docs/stdlib.md)."""
+    events = "\n".join(json.dumps({"kind": k, "ms": ms})
+                       for k, ms in [("view", 3), ("buy", 2.5), ("view", 4)]) + "\n"
+    script = ("events = json.loads(events)\n"
+              "submit(sum(e[\"ms\"] for e in events if e[\"kind\"] == \"view\"))\n")
+    out = run_script(script, FLOAT, events=events)
+    assert out.stage == "done" and out.answer == 7.0, out.diagnostics
+    bad = run_script("x = json_decode(t) as list[int]\nsubmit(len(x))\n", INT, t="[1]\n[2")
+    assert bad.stage == "run" and "not valid JSON" in bad.diagnostics[0].message
