@@ -685,6 +685,11 @@ class Checker(FormsMixin):
             return (f"'{v.id}' is one character of {print_expr(src)} (a for over a str goes "
                     f"through its characters); for a table's rows as dicts, go through "
                     f"{rows}: for {v.id} in {rows}: ... {v.id}[{key}]"), edit
+        if isinstance(v, ast.Index) and isinstance(v.value, ast.Name):  # `table[0]["city"]`
+            rows, edit = self.rows_of(v.value)
+            if edit:
+                return (f"{print_expr(v)} is one character of {v.value.id}; its rows are "
+                        f"{rows}: {rows}[{print_expr(v.index)}][{key}]"), edit
         return (f"a str is indexed by position ({print_expr(v)}[0]); for a table's rows as "
                 f"dicts, use records(text): for row in records(text): ... row[{key}]"), {}
 
@@ -1152,8 +1157,12 @@ class Checker(FormsMixin):
                 self.need_value(t, a, f"{fname}(...)")
             return
         if not fits(t, want):
+            fix, edit = _convert_fix(t, want, a), {}
+            if t == STR and isinstance(want, ListT) and isinstance(want.elem, (DictT, RecordT)):
+                rows, edit = self.rows_of(a)  # an input table's text passed as its rows
+                fix = f"pass its rows: {fname}({rows}, ...)"
             self.err("E_TYPE", a.span, f"argument '{pname}' of {fname} must be {show(want)}, "
-                     f"not {show(t)}", _convert_fix(t, want, a), expected=show(want), got=show(t))
+                     f"not {show(t)}", fix, expected=show(want), got=show(t), **edit)
 
     def signature(self, name: str) -> str:
         spec = self.registry.get(name)

@@ -1,0 +1,47 @@
+"""An input table's text used as its rows gets a fix-it that reads its rows (fixits.py).
+
+Coder models take a table input for its parsed rows: they go through it with a
+for, index its first row, pass it to a def wanting rows, or take the max of it
+by a column. Each is an E_TYPE whose fix-it writes `records(X)` (or
+`json.loads(X)` for a JSON list) in place of the input, and the fixed script
+answers as the model meant."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from script_run import run_script
+
+from rlmlang.controller.fixits import apply_fixits
+from rlmlang.types import INT, STR
+
+CSV = "name,dept,salary\nAna,ops,10\nBo,dev,30\nCy,dev,20\n"
+JSON = json.dumps([{"name": "Ana", "salary": 10}, {"name": "Bo", "salary": 30},
+                   {"name": "Cy", "salary": 20}])
+
+
+@pytest.mark.parametrize("script, data, output, answer, rows", [
+    ("n = 0\nfor r in staff:\n    if r[\"dept\"] == \"dev\":\n        n += 1\nsubmit(n)\n",
+     CSV, INT, 2, "records(staff)"),
+    ("submit(len([r for r in staff if r[\"salary\"] > 15]))\n", JSON, INT, 2,
+     "json.loads(staff)"),
+    ("submit(staff[1][\"name\"])\n", CSV, STR, "Bo", "records(staff)"),
+    ("def top(rows: list[dict[str, str]]) -> str:\n    return rows[0][\"name\"]\n"
+     "submit(top(staff))\n", CSV, STR, "Ana", "records(staff)"),
+    ("best = max(staff, key=lambda r: r[\"salary\"])\nsubmit(best[\"name\"])\n", JSON, STR,
+     "Bo", "json.loads(staff)"),
+])
+def test_the_fixit_reads_the_rows(script: str, data: str, output, answer, rows: str) -> None:
+    out = run_script(script, output, staff=data)
+    assert out.stage == "check" and out.diagnostics[0].code == "E_TYPE"
+    fixed = apply_fixits(script, out.diagnostics)
+    assert fixed is not None and rows in fixed
+    again = run_script(fixed, output, staff=data)
+    assert again.stage == "done" and again.answer == answer, again.diagnostics
+
+
+def test_no_fixit_for_a_text_that_is_not_an_input() -> None:
+    script = "t = staff.lower()\nfor r in t:\n    submit(r[\"name\"])\nfail(\"none\")\n"
+    out = run_script(script, STR, staff=CSV)
+    assert out.stage == "check" and apply_fixits(script, out.diagnostics) is None
