@@ -30,6 +30,7 @@ from dataclasses import fields, replace
 from typing import Any
 
 from rlmlang.check.sugar import Plan
+from rlmlang.check.unassigned import Unassigned, checks, own_exprs, split_elif, starts
 from rlmlang.diagnostics import Span
 from rlmlang.syntax import ast
 from rlmlang.types import STR, ListT, TupleT, Type
@@ -45,6 +46,9 @@ class Lowerer:
         self.truthy: dict[int, str] = info.truthy
         self.decoded: dict[int, Type] = info.decoded
         self.scopes: dict[int, _Scope] = info.scopes
+        self.unassigned: Unassigned = info.unassigned
+        self.frame = ""  # the def being lowered ("": the script's body)
+        self.checked: set[str] = set()  # names checked not None on every way to here
         self.inputs = inputs
         self.new_defs: list[ast.Def] = []
 
@@ -52,15 +56,29 @@ class Lowerer:
 
     def script(self, s: ast.Script) -> ast.Script:
         body = self.block(s.body)
+        if self.unassigned and s.body:
+            body = tuple(starts(self.unassigned, "", s.body[0].span)) + body
         return ast.Script(body + tuple(self.new_defs), s.span)
 
     def block(self, stmts: tuple[ast.Stmt, ...]) -> tuple[ast.Stmt, ...]:
         out: list[ast.Stmt] = []
+        outer = set(self.checked)  # a check holds for the rest of its block, not after it
         for st in stmts:
             out.extend(self.stmt(st))
+        self.checked = outer
         return tuple(out) if out else (ast.Pass(stmts[0].span),) if stmts else ()
 
-    def stmt(self, s: ast.Stmt) -> list[ast.Stmt]:  # noqa: C901 (one case per statement)
+    def stmt(self, s: ast.Stmt) -> list[ast.Stmt]:
+        """The statement in the core language, after the checks of the names it reads
+        that may be unassigned (unassigned.py)."""
+        if not self.unassigned:
+            return self.core_stmt(s)
+        if isinstance(s, ast.If):
+            s = split_elif(self.unassigned, s)
+        pre = checks(self.unassigned, self.frame, own_exprs(s), s.span, self.checked)
+        return pre + self.core_stmt(s)
+
+    def core_stmt(self, s: ast.Stmt) -> list[ast.Stmt]:  # noqa: C901 (one case per statement)
         if isinstance(s, ast.Import):
             return []
         if isinstance(s, ast.ExprStmt):
@@ -92,7 +110,14 @@ class Lowerer:
             return [ast.While(self.expr(s.cond), dec, self.block(s.body), s.span)]
         if isinstance(s, ast.Def):
             params = tuple(p for p in s.params)
-            return [ast.Def(s.name, params, s.returns, self.block(s.body), s.span)]
+            outer, self.frame = self.frame, s.name
+            known, self.checked = self.checked, set()
+            body = self.block(s.body)
+            self.checked = known
+            if self.unassigned and s.body:
+                body = tuple(starts(self.unassigned, s.name, s.body[0].span)) + body
+            self.frame = outer
+            return [ast.Def(s.name, params, s.returns, body, s.span)]
         return [s]
 
     def for_stmt(self, s: ast.For) -> ast.For:

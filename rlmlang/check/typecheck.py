@@ -26,6 +26,7 @@ from rlmlang.check.forms import FormsMixin
 from rlmlang.check.narrow import Facts, facts, join_none, meet_all
 from rlmlang.check.resolve import MAIN, DefInfo, Structure
 from rlmlang.check.sugar import Plan
+from rlmlang.check.unassigned import Unassigned
 from rlmlang.diagnostics import Diagnostic, Span
 from rlmlang.syntax import ast
 from rlmlang.syntax.printer import print_expr
@@ -187,6 +188,8 @@ class ScriptInfo:
     # id(json_decode call) -> the type of the JSON input it decodes (decoded.py); lowering
     # writes the call `as` that type
     decoded: dict[int, Type] = field(default_factory=dict)
+    # reads of names that may be unassigned there: lowering checks them (unassigned.py)
+    unassigned: Unassigned = field(default_factory=Unassigned)
 
 
 _FALLTHROUGH_ENDERS = (ast.Submit, ast.Fail, ast.Return, ast.Break, ast.Continue)
@@ -731,6 +734,9 @@ class Checker(FormsMixin):
                     self.err("E_NAME", e.span, f"'{name}' is used before it is assigned "
                              f"(first assigned at line {line})",
                              f"assign it before this line, e.g. {name} = {_zero(self.scope[name])}")
+                elif _may_start_none(self.scope[name]):  # Python's NameError, at run time
+                    self.info.unassigned.note(self.in_def.node.name if self.in_def else "",
+                                              name, line, e)
                 else:
                     self.err("E_NAME", e.span, f"'{name}' may not be assigned here: it is "
                              f"assigned only inside a block (line {line}) that may not run",
@@ -1207,6 +1213,12 @@ class Checker(FormsMixin):
 
 # Builtins whose parameter is `any` but that fail on None (str, print and json of None work).
 _NEEDS_VALUE = ("len", "int", "float", "copy", "format")
+
+
+def _may_start_none(t: Type) -> bool:
+    """Whether a name of type t can start as None until assigned (unassigned.py): not
+    where None is one of its values already, nor before its type is known."""
+    return not (isinstance(t, (OptionalT, UnknownT, Hole)) or t == NONE or has_hole(t))
 
 
 def _none_default(name: str, arg_types: list[Type]) -> Type | None:

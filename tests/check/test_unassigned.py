@@ -1,0 +1,62 @@
+"""A name read where it may be unassigned runs as in Python: NameError is a failed script
+(check/unassigned.py), on both VM tiers, and a name found is used as found."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from script_run import run_script
+
+from rlmlang.types import STR
+
+CONTACTS = json.dumps([{"name": "Ines", "email": "i@garden.example"},
+                       {"name": "Bo", "email": "b@x.org"}])
+SEARCH = ("for c in json_decode(contacts):\n"
+          "    if c[\"name\"] == WHO:\n"
+          "        domain = c[\"email\"].split(\"@\")[1]\n"
+          "submit(domain)\n")
+
+
+@pytest.mark.parametrize("tier", ["fast", "interp"])
+def test_a_name_assigned_in_a_loop_is_used_when_it_was(tier: str) -> None:
+    out = run_script(SEARCH.replace("WHO", '"Ines"'), STR, contacts=CONTACTS, tier=tier)
+    assert out.stage == "done" and out.answer == "garden.example", out.diagnostics
+    assert out.fuel_bound is not None and out.fuel_used <= out.fuel_bound
+
+
+@pytest.mark.parametrize("tier", ["fast", "interp"])
+def test_and_fails_as_pythons_name_error_when_it_was_not(tier: str) -> None:
+    out = run_script(SEARCH.replace("WHO", '"Zed"'), STR, contacts=CONTACTS, tier=tier)
+    assert out.stage == "done" and out.status == "failed"
+    assert out.value == ("'domain' is used before it is assigned: its assignment (line 3) is "
+                         "in a block that did not run")
+
+
+def test_in_a_def_each_call_starts_unassigned() -> None:
+    script = ("def email_of(name: str) -> str:\n"
+              "    for c in json_decode(contacts):\n"
+              "        if c[\"name\"] == name:\n"
+              "            hit = c[\"email\"]\n"
+              "    return hit\n"
+              "first = email_of(\"Bo\")\n"
+              "submit(first + email_of(\"Zed\"))\n")
+    out = run_script(script, STR, contacts=CONTACTS)
+    assert out.status == "failed" and "'hit' is used before it is assigned" in out.value
+
+
+def test_one_check_holds_for_the_rest_of_its_block() -> None:
+    script = ("n = 0\n"
+              "for c in json_decode(contacts):\n"
+              "    if c[\"name\"] == \"Bo\":\n"
+              "        last = c[\"name\"]\n"
+              "while last == \"Bo\" and n < 3:\n"
+              "    n += 1\n"
+              "submit(last + str(n))\n")
+    out = run_script(script, STR, contacts=CONTACTS)
+    assert out.stage == "done" and out.answer == "Bo3", out.diagnostics
+
+
+def test_a_name_read_before_any_assignment_is_still_refused() -> None:
+    out = run_script("x = y + 1\ny = 2\nsubmit(str(x))\n", STR, contacts=CONTACTS)
+    assert out.stage == "check" and "used before it is assigned" in out.diagnostics[0].message
