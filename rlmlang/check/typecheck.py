@@ -412,6 +412,7 @@ class Checker(FormsMixin):
         any_falls = False
         for cond, body in s.branches:
             self.narrowed = dict(pending)
+            self.defined = set(before)  # an elif is tested where no branch before it ran
             self.cond(cond, "if")
             when_true, when_false = facts(cond, self.scope)
             self.narrowed = {**pending, **when_true}

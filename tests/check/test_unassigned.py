@@ -60,3 +60,19 @@ def test_one_check_holds_for_the_rest_of_its_block() -> None:
 def test_a_name_read_before_any_assignment_is_still_refused() -> None:
     out = run_script("x = y + 1\ny = 2\nsubmit(str(x))\n", STR, contacts=CONTACTS)
     assert out.stage == "check" and "used before it is assigned" in out.diagnostics[0].message
+
+
+def test_an_elif_reads_the_name_only_where_python_tests_it() -> None:
+    """`found` is assigned in the first branch: the elif is tested only when it was not."""
+    script = ("n = len(contacts)\n"
+              "if n > LIMIT:\n"
+              "    found = \"big\"\n"
+              "elif found == \"x\":\n"
+              "    submit(\"never\")\n"
+              "else:\n"
+              "    submit(\"small\")\n"
+              "submit(found)\n")
+    big = run_script(script.replace("LIMIT", "5"), STR, contacts=CONTACTS)
+    assert big.stage == "done" and big.answer == "big", big.diagnostics
+    small = run_script(script.replace("LIMIT", "10000"), STR, contacts=CONTACTS)
+    assert small.status == "failed" and "'found' is used before it is assigned" in small.value
