@@ -93,11 +93,19 @@ def test_one_script_alone_is_not_an_agreement(tmp_path: Path) -> None:
     """With two candidates a round, an answer one script gave while the other failed is
     checked in another round; drawn again there, it is confirmed."""
     failing = 'submit(to_int(find_line(context, "badge 4820")))'
-    model = FakeModel([GOOD, failing, GOOD, failing])
+    model = FakeModel([GOOD, failing, GOOD_TOO, failing])
     out = runtime(model, tmp_path, budgets={"candidates": 2}).run(SIG, QUESTION,
                                                                   context=CONTEXT)
     assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
     assert "Only one script gave an answer, 'K7-19QX'" in model.prompts[2]
+    # For the coder profile the same script drawn twice is one computation: it confirms
+    # nothing until the last round, where an unopposed answer is taken.
+    same = FakeModel([GOOD] * 6)
+    out = runtime(same, tmp_path / "same", profile="coder", budgets={"candidates": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert out.ok and out.answer == "K7-19QX" and out.iterations == 3
+    assert "Only one script (drawn again, the same computation) gave an answer" in \
+        same.prompts[2]
     # In the last round an unopposed answer is taken: there is no round left to check it in.
     model = FakeModel([GOOD, failing])
     out = runtime(model, tmp_path / "b", budgets={"candidates": 2, "iterations": 1}).run(
@@ -204,7 +212,8 @@ def test_a_copied_line_is_sent_back_once_for_its_value(tmp_path: Path, capsys) -
     """A coder answer that is a whole input line of several fields, copied out, is asked
     once for the value in it; submitted again, it is taken; asked for lines, never asked."""
     line = 'submit(find_line(context, "badge 4820"))'
-    model = FakeModel([line, line, GOOD, GOOD])
+    line_too = 'hit = find_line(context, "badge 4820")\nsubmit(hit)'
+    model = FakeModel([line, line_too, GOOD, GOOD_TOO])
     out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
         SIG, QUESTION, context=CONTEXT)
     assert out.answer == "K7-19QX" and out.iterations == 2
@@ -214,12 +223,12 @@ def test_a_copied_line_is_sent_back_once_for_its_value(tmp_path: Path, capsys) -
     capsys.readouterr()
     code = main(["replay", str(tmp_path / "run.log"), "--json"])  # replay forgets it too
     assert code == 0 and json.loads(capsys.readouterr().out)["replay"]["identical"]
-    stubborn = FakeModel([line] * 6)
+    stubborn = FakeModel([line, line_too] * 3)
     out = runtime(stubborn, tmp_path / "b", profile="coder", budgets={"candidates": 2}).run(
         SIG, QUESTION, context=CONTEXT)
     assert out.answer == "2026-01-02 badge 4820: access code K7-19QX issued"
     assert out.iterations == 2
-    lines = FakeModel([line, line])
+    lines = FakeModel([line, line_too])
     out = runtime(lines, tmp_path / "c", profile="coder", budgets={"candidates": 2}).run(
         SIG, "Which line mentions badge 4820?", context=CONTEXT)
     assert out.iterations == 1

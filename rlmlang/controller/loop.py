@@ -495,7 +495,8 @@ class Runtime:
         best_answer: Any = None
         failed_before = False
         first = 1
-        tally = Tally(question, needed=2 if self.limits.candidates_per_round >= 2 else 1)
+        tally = Tally(question, needed=2 if self.limits.candidates_per_round >= 2 else 1,
+                      distinct=self.profile.distinct_votes)
         challenged: set[str] = set()  # answers sent back once as copied lines
         tried = _Tried()
         if resuming is not None:
@@ -620,7 +621,7 @@ class Runtime:
                    tally: Tally, iterations: int, why: str = "") -> RunOutcome:
         """No answer has the evidence: report every candidate answer, commit nothing."""
         leader = tally.leader()
-        shown = "; ".join(f"{s.value!r} ({s.draws} script{'s' if s.draws != 1 else ''})"
+        shown = "; ".join(f"{s.value!r} ({_draws(s.draws, len(s.scripts))})"
                           for s in tally.ranked()[:5])
         reason = (why or "the scripts disagree and no round was left") + f": {shown}"
         return self._finish(log, meter, stats, "uncertain",
@@ -861,3 +862,10 @@ class _Tried:
         same = failure == self.last_failure
         self.last_failure = failure
         return same
+
+
+def _draws(draws: int, scripts: int) -> str:
+    """`2 scripts`, or `2 draws of 1 script` where the same script was drawn again."""
+    if draws == scripts:
+        return f"{draws} script{'s' if draws != 1 else ''}"
+    return f"{draws} draws of {scripts} script{'s' if scripts != 1 else ''}"

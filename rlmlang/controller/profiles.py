@@ -125,6 +125,10 @@ class Profile:
     # Say the type json_decode gives for each JSON input (check/decoded.py), as Python's
     # `json.loads(orders)` is what a coder model reaches for.
     decoded_types: bool = False
+    # An answer is confirmed by distinct scripts, not by one script drawn again (task/
+    # vote.py). A tiny model under its narrowed grammar rarely writes two distinct scripts
+    # for one reading: its repeated draws are the only agreement it has.
+    distinct_votes: bool = False
 
     def base_grammar(self, tools: list[str], inputs: list[str], state_keys: list[str],
                      output: Type, narrowing: Narrowing | None = None) -> str:
@@ -189,6 +193,7 @@ CODER = Profile(
     look_after_failure=True,
     challenge_copied_lines=True,
     decoded_types=True,
+    distinct_votes=True,
 )
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (TINY, CODER)}

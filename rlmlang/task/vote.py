@@ -4,9 +4,12 @@ Each draw of a script that submitted an answer is a vote for it, across every
 round of the run (self-consistency): the model's greedy script drawn again at
 a higher temperature is the model saying the same thing again, and counting
 distinct scripts instead let two different scripts that both matched nothing
-(`0`, `0`) outvote one script drawn five times. An answer is *confident* when
-it is the only answer any script gave, or when its draws outnumber those of
-all other answers put together. Anything less is a disagreement: the controller runs another round
+(`0`, `0`) outvote one script drawn five times. An answer is *confirmed* when
+it has as many draws as the tally needs, or, where the tally counts distinct
+scripts (the coder profile's `distinct_votes`), as many distinct scripts: the
+same script drawn twice is then one computation, not two pieces of evidence.
+It is *confident* when it is confirmed and its draws outnumber those of all
+other answers put together. Anything less is a disagreement: the controller runs another round
 (the feedback shows the disagreement) and, when no round is left, reports the
 run as uncertain with every candidate answer, rather than choosing silently.
 
@@ -82,6 +85,7 @@ class Tally:
     # script alone is no agreement (Qwen2.5-Coder-1.5B's lone '9876:', read from the wrong
     # field while the other candidate failed, was taken as the answer).
     needed: int = 1
+    distinct: bool = False  # confirmation counts distinct scripts, not draws
 
     def add(self, value: Any, script_sha256: str, script: str) -> None:
         key = answer_key(value)
@@ -102,11 +106,14 @@ class Tally:
         return ranked[0] if ranked else None
 
     def confident(self) -> bool:
-        """An answer drawn `needed` times whose draws outnumber all the others' together."""
+        """An answer confirmed (`needed` draws, or distinct scripts) whose draws outnumber
+        all the others' together. Qwen2.5-Coder-1.5B draws its greedy script again at 0.7
+        more often than not, and a wrong script drawn twice confirmed itself."""
         ranked = self.ranked()
         if not ranked:
             return False
-        return ranked[0].draws >= self.needed and ranked[0].draws > sum(s.draws for s in ranked[1:])
+        support = len(ranked[0].scripts) if self.distinct else ranked[0].draws
+        return support >= self.needed and ranked[0].draws > sum(s.draws for s in ranked[1:])
 
     def unopposed(self) -> bool:
         """One answer only (confirmed or not)."""
@@ -118,9 +125,11 @@ class Tally:
             return self.disagreement(limit_chars)
         s = next(iter(self.answers.values()))
         script = s.example(limit_chars)
-        return (f"Only one script gave an answer, {s.shown()}; the others gave none, so it is "
-                f"not confirmed yet:\n{script}\nCheck it: print the lines or values it comes "
-                "from, and look whether they really answer the question; then submit.")
+        who = "Only one script gave an answer" if s.draws == 1 \
+            else "Only one script (drawn again, the same computation) gave an answer"
+        return (f"{who}, {s.shown()}, so it is not confirmed yet:\n{script}\nCheck it: print "
+                "the lines or values it comes from, and look whether they really answer the "
+                "question; then submit.")
 
     def votes(self) -> dict[str, int]:
         """Answer key -> draws, as the log's `submit` records them."""
