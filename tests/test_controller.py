@@ -206,6 +206,14 @@ def test_a_coder_script_that_found_nothing_is_pointed_at_its_data(tmp_path: Path
     tiny = FakeModel([guessed, GOOD])
     runtime(tiny, tmp_path / "tiny").run(SIG, QUESTION, context=CONTEXT)
     assert "records(context)[:2]" not in tiny.prompts[1]
+    crashing = ('codes = {l.split("badge ")[1]: l for l in lines(context)}\n'
+                'submit(codes["4820"])')
+    model = FakeModel([crashing, GOOD])
+    out = runtime(model, tmp_path / "crash", profile="coder").run(SIG, QUESTION,
+                                                                  context=CONTEXT)
+    assert out.answer == "K7-19QX"
+    assert "Some value was not the shape the script expected" in model.prompts[1]
+    assert "context.splitlines()[:3] and records(context)[:2]" in model.prompts[1]
 
 
 def test_a_copied_line_is_sent_back_once_for_its_value(tmp_path: Path, capsys) -> None:

@@ -635,8 +635,9 @@ class Runtime:
         if best.answer_error is not None:
             return feedback_message(script, [best.answer_error], best.output), script
         look = ""
-        if self.profile.look_after_failure and best.stage == "done" and not best.output.strip():
-            look = look_hint([n for n in text_inputs if n in script])
+        if self.profile.look_after_failure and best.stage in ("done", "run") \
+                and not best.output.strip():
+            look = look_hint([n for n in text_inputs if n in script], crashed=best.stage == "run")
         if best.status == "submitted":  # an empty answer: what it printed, if anything
             return empty_answer_message(best.output) + look, script
         return feedback_message(script, best.diagnostics, best.output) + look, script

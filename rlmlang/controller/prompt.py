@@ -117,13 +117,16 @@ def copied_line_message(value: Any, question: str, limit_chars: int = 300) -> st
             "line really is the answer, submit it again.")
 
 
-def look_hint(inputs: list[str]) -> str:
-    """What to do after a script ran and failed on data it had not looked at: print it."""
+def look_hint(inputs: list[str], crashed: bool = False) -> str:
+    """What to do after a script ran and failed on data it had not looked at (found nothing,
+    or `crashed` on a value of another shape than it expected): print it."""
     if not inputs:
         return ""
     name = inputs[0]
-    return (f"\nIf it found nothing, its reading of the data is wrong: look before filtering "
-            f"again. A script that prints {name}.splitlines()[:3] and records({name})[:2] "
+    why = ("Some value was not the shape the script expected, so its reading of the data is "
+           "wrong: look before parsing again." if crashed else
+           "If it found nothing, its reading of the data is wrong: look before filtering again.")
+    return (f"\n{why} A script that prints {name}.splitlines()[:3] and records({name})[:2] "
             "(without submitting) shows you the lines and the fields records() reads.")
 
 
