@@ -37,6 +37,7 @@ class Env:
     registry: Registry
     answer: Type | None = None  # the task's output type, where output is None
     decoded: Decoded = NOTHING  # what json_decode gives for the JSON inputs (decoded.py)
+    numeric_columns: frozenset[str] = frozenset()  # of the table inputs (columns.py)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,8 @@ def _check_once(script: ast.Script, env: Env, file: str) -> tuple[Checker, list[
     for _ in range(4):  # a name started with None takes `T | None` from a later T (narrow.py)
         structure, diags = resolve_structure(script, env.registry, env.inputs, file)
         checker = Checker(structure, env.inputs, env.state, env.output, env.registry, file,
-                          answer=env.answer, decoded=env.decoded)
+                          answer=env.answer, decoded=env.decoded,
+                          numeric_columns=env.numeric_columns)
         checker.preset = preset
         checker.run(script)
         found = {k: t for k, t in checker.promoted.items() if preset.get(k) != t}

@@ -87,6 +87,7 @@ class FormsMixin:
     inputs: dict[str, Type]
     st: Any
     narrowed: dict[str, Type]
+    numeric_columns: frozenset[str]
 
     def plan(self, node: object, p: Plan) -> None:
         self.info.plans[id(node)] = p
@@ -556,6 +557,8 @@ class FormsMixin:
             if not orderable(kt):
                 self.err("E_TYPE", key.span, f"the key must give numbers or strings (or tuples "
                          f"of them), not {self.show(kt)}")
+            elif kt == STR and isinstance(key, ast.Lambda):
+                self.numbers_as_text(which, key.body)
         if key is None and not orderable(elem):
             self.err("E_TYPE", src.span, f"{which} needs numbers or strings, not "
                      f"{self.show(elem)}", "give a key=")
@@ -563,6 +566,20 @@ class FormsMixin:
             "form": form, "key": key, "reverse": reverse, "elem": elem, "key_type": kt,
             "dict": isinstance(t, (DictT, RecordT)), "scope": self.view()}))
         return ListT(elem) if which == "sorted" else elem
+
+    def numbers_as_text(self, which: str, body: ast.Expr) -> None:
+        """A key that orders the text of a column holding numbers in the task's tables
+        (`lambda r: r["total"]`): text order is not number order (check/columns.py)."""
+        col = body.index.value if isinstance(body, ast.Index) and isinstance(
+            body.index, ast.Const) else None
+        if not isinstance(col, str) or col not in self.numeric_columns:
+            return
+        text = print_expr(body)
+        sp = body.span
+        self.err("E_TYPE", sp, f"{which}(...) orders {text} as text, but the column '{col}' "
+                 f"holds numbers (as text, \"9.5\" > \"10.0\")",
+                 f"order the numbers: key=lambda ...: float({text})",
+                 fixit_expr=[[sp.line, sp.col, sp.end_line, sp.end_col], f"float({text})"])
 
     def key_type(self, key: ast.Expr, elem: Type) -> tuple[str, Type]:
         """How key= is given ("lambda", "def", "builtin", "get") and the keys' type."""

@@ -200,9 +200,11 @@ _LITERAL_SPELLINGS = {"true": "True", "false": "False", "null": "None", "none": 
 class Checker(FormsMixin):
     def __init__(self, structure: Structure, inputs: dict[str, Type], state: dict[str, Type],
                  output: Type | None, registry: Registry, file: str,
-                 answer: Type | None = None, decoded: Decoded = NOTHING):
+                 answer: Type | None = None, decoded: Decoded = NOTHING,
+                 numeric_columns: frozenset[str] = frozenset()):
         self.st = structure
         self.decoded = decoded
+        self.numeric_columns = numeric_columns
         self.casting: int | None = None  # id(the call under the `as` being checked)
         self.inputs = inputs
         self.state = state

@@ -45,3 +45,27 @@ def test_no_fixit_for_a_text_that_is_not_an_input() -> None:
     script = "t = staff.lower()\nfor r in t:\n    submit(r[\"name\"])\nfail(\"none\")\n"
     out = run_script(script, STR, staff=CSV)
     assert out.stage == "check" and apply_fixits(script, out.diagnostics) is None
+
+
+ORDERS = "id,customer,total\n1,Jonas,869.01\n2,Jonas,2490.85\n3,Ana,10.5\n"
+
+
+@pytest.mark.parametrize("which", ["max", "min", "sorted"])
+def test_a_key_ordering_a_numeric_columns_text_is_fixed_to_order_its_numbers(which) -> None:
+    """'869.01' > '2490.85' as text: the key orders the column's numbers after the fix-it."""
+    pick = "[0]" if which == "sorted" else ""
+    script = (f"rows = where(orders, \"customer\", \"Jonas\")\n"
+              f"top = {which}(rows, key=lambda r: r[\"total\"]){pick}\n"
+              f"submit(top[\"total\"])\n")
+    out = run_script(script, STR, orders=ORDERS)
+    assert out.stage == "check" and "holds numbers" in out.diagnostics[0].message
+    fixed = apply_fixits(script, out.diagnostics)
+    assert fixed is not None and 'float(r["total"])' in fixed
+    want = {"max": "2490.85", "min": "869.01", "sorted": "869.01"}[which]
+    assert run_script(fixed, STR, orders=ORDERS).answer == want
+
+
+def test_a_key_over_a_text_column_is_left_as_written() -> None:
+    script = "top = max(records(orders), key=lambda r: r[\"customer\"])\nsubmit(top[\"id\"])\n"
+    out = run_script(script, STR, orders=ORDERS)
+    assert out.stage == "done" and out.answer == "1"
