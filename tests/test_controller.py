@@ -457,3 +457,24 @@ def test_the_log_records_the_profile_and_a_resume_keeps_it(tmp_path: Path) -> No
     assert again.profile.name == "tiny"  # the fake model's own
     out = again.resume(log)
     assert out.ok and again.profile.name == "coder"
+
+
+def test_an_answer_from_a_script_that_read_no_data_is_not_a_vote(tmp_path: Path) -> None:
+    """`submit("K7-19QX")` read nothing: a guess (task/guess.py), never a vote, even twice;
+    the model is told to read the input, and the replay leaves it out the same way."""
+    guess = 'code = "X1-0000"\nsubmit(code)'
+    model = FakeModel([guess, guess, GOOD, GOOD_TOO])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
+    assert "without reading context: an answer written into the script is a guess" in \
+        model.prompts[2]
+    submit = [e for e in read_events(tmp_path / "run.log") if e["kind"] == "submit"][0]
+    assert submit["data"]["votes"] == {"k7-19qx": 2}
+    from rlmlang.cli import main
+
+    assert main(["replay", str(tmp_path / "run.log")]) == 0
+    # With no data input there is nothing to read: a constant is the answer.
+    out = runtime(FakeModel(["submit(17 * 3)"]), tmp_path / "none").run(
+        "question: str -> answer: int", "What is 17 times 3?", question="What is 17 times 3?")
+    assert out.ok and out.answer == 51

@@ -103,6 +103,7 @@ def _answer(value: Any, rec: RecordedRun) -> Any:
 
 
 from rlmlang.task.answers import is_empty_answer  # noqa: E402
+from rlmlang.task.guess import data_inputs, reads_data  # noqa: E402
 from rlmlang.task.vote import Tally  # noqa: E402
 from rlmlang.tools.reader import task_question  # noqa: E402
 
@@ -179,11 +180,15 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
         if not c.accepted:
             continue
         outcomes[c.number] = _replay_candidate(rec, c, store, res)
+    start = rec.view.start.data if rec.view.start else {}
+    data = data_inputs(list(start.get("inputs") or {}))
+    spaces = {n.split(".", 1)[0] for n in start.get("tools") or {} if "." in n}
     for n, o in sorted(outcomes.items()):  # the controller's vote: every draw counts
         answer = _answer(o["value"], rec)
         if o["status"] == "submitted" and not is_empty_answer(answer):
             c = next(c for c in it.candidates if c.number == n)
-            tally.add(answer, c.script_sha256, c.raw_text)
+            if reads_data(c.raw_text, data, spaces):  # a guess is no vote (task/guess.py)
+                tally.add(answer, c.script_sha256, c.raw_text)
     if it.observation is not None and it.observation.data.get("conflict"):
         tally.clear()  # as the controller: answers computed on a state that changed are void
     if it.observation is not None and it.observation.data.get("copied_line"):

@@ -41,6 +41,7 @@ from rlmlang.controller.prompt import (
     empty_answer_message,
     feedback_message,
     first_lines,
+    guess_message,
     look_hint,
     task_message,
 )
@@ -56,6 +57,7 @@ from rlmlang.policy import Policy
 from rlmlang.runlog import LogWriter, record_failure
 from rlmlang.store import StateConflict, StateStore, remove_store
 from rlmlang.task.answers import answer_key, asks_for_lines, copied_lines, is_empty_answer
+from rlmlang.task.guess import data_inputs, reads_data
 from rlmlang.task.inputs import bind_value, read_raw
 from rlmlang.task.signature import Signature, parse_signature, signature_for
 from rlmlang.task.vote import Tally
@@ -499,6 +501,8 @@ class Runtime:
                       distinct=self.profile.distinct_votes)
         challenged: set[str] = set()  # answers sent back once as copied lines
         tried = _Tried()
+        data = data_inputs([f.name for f in sig.inputs])
+        spaces = self.registry.namespaces()
         if resuming is not None:
             for script, feedback in resuming.attempts:
                 conv.add_attempt(script, feedback)
@@ -526,6 +530,9 @@ class Runtime:
                                        tried)
                 answers = [(o, s) for o, s in outcomes if o.status == "submitted"]
                 useful = [(o, s) for o, s in answers if not is_empty_answer(o.answer)]
+                # an answer from a script that read no data is a guess: not a vote
+                guessed = [(o, s) for o, s in useful if not reads_data(s, data, spaces)]
+                useful = [(o, s) for o, s in useful if reads_data(s, data, spaces)]
                 for o, script in useful:
                     tally.add(o.answer, o.script_sha256, script)
                 last = iteration >= self.limits.iterations_per_run
@@ -565,6 +572,9 @@ class Runtime:
                 if useful:  # answers that disagree, or one not confirmed: say so
                     script = useful[0][1]
                     feedback = challenge or tally.feedback()
+                elif guessed:
+                    script = guessed[0][1]
+                    feedback = guess_message(guessed[0][0].answer, data)
                 else:
                     feedback, script = self._failure_feedback(outcomes, text_inputs)
                     if tried.same_failure_as_before(outcomes):

@@ -130,6 +130,16 @@ def look_hint(inputs: list[str], crashed: bool = False) -> str:
             "(without submitting) shows you the lines and the fields records() reads.")
 
 
+def guess_message(value: Any, inputs: list[str], limit_chars: int = 200) -> str:
+    """What the model sees about a script that submitted without reading any input."""
+    shown = repr(value)
+    shown = shown if len(shown) <= limit_chars else shown[:limit_chars] + "…"
+    names = ", ".join(inputs)
+    return (f"That script submitted {shown} without reading {names}: an answer written into "
+            f"the script is a guess, not something found in the data. Write a script that "
+            f"reads {inputs[0]} and computes the answer from it.")
+
+
 def empty_answer_message(output: str, limit_chars: int = 700) -> str:
     """What the model sees about a script that submitted an empty answer."""
     if not output.strip():
