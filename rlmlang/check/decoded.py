@@ -30,7 +30,6 @@ from typing import Any
 
 from rlmlang.tools.builtins import _json_decode
 from rlmlang.types import (
-    BOOL,
     FLOAT,
     HOLE,
     INT,
@@ -45,6 +44,7 @@ from rlmlang.types import (
     Type,
     optional,
     parse_type,
+    prim_of,
 )
 
 MAX_FIELDS = 40  # an object with more keys than this is a mapping, not a record
@@ -142,17 +142,10 @@ def _lines_type(text: str) -> Type | None:
     return joined if n >= 2 else None
 
 
-def _type(v: Any) -> Type | None:  # noqa: C901 (one case per JSON kind)
-    if isinstance(v, bool):
-        return BOOL
-    if isinstance(v, int):
-        return INT
-    if isinstance(v, float):
-        return FLOAT
-    if isinstance(v, str):
-        return STR
-    if v is None:
-        return NONE
+def _type(v: Any) -> Type | None:
+    prim = prim_of(v)
+    if prim is not None:
+        return prim
     if isinstance(v, list):
         elem: Type | None = HOLE
         for item in v:
