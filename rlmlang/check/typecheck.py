@@ -1136,7 +1136,7 @@ class Checker(FormsMixin):
             if i >= len(params):
                 self.err("E_TYPE", a.span, f"{name} takes {len(params)} argument"
                          f"{'s' if len(params) != 1 else ''}, but {len(e.args)} were given",
-                         f"signature: {self.signature(name)}")
+                         f"signature: {self.signature(name)}" + self.kin_tools(name, e))
                 continue
             pname, ptype, _ = params[i]
             given[pname] = t
@@ -1159,6 +1159,21 @@ class Checker(FormsMixin):
                 self.err("E_TYPE", e.span, f"{name} needs its argument '{pname}'",
                          f"signature: {self.signature(name)}")
         return types
+
+    def kin_tools(self, name: str, e: ast.Call) -> str:
+        """`; or count_rows(text: str, col, value) -- ...`: the builtins named like `name`
+        (a word in common) that take as many arguments as the call gives."""
+        words = {w for w in name.split("_") if len(w) >= 3}
+        n = len(e.args)
+        kin = []
+        for spec in self.registry.specs():
+            if spec.name == name or "." in spec.name or not words & set(spec.name.split("_")):
+                continue
+            required = sum(1 for p in spec.params if not p.has_default)
+            if required <= n <= len(spec.params):
+                doc = spec.doc.strip().split(". ")[0].rstrip(".")
+                kin.append(f"{spec.signature()}  # {doc}")
+        return "".join(f"; or {k}" for k in kin[:3])
 
     def check_arg(self, t: Type, want: Type, a: ast.Expr, fname: str, pname: str) -> None:
         if isinstance(want, UnknownT):
