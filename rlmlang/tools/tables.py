@@ -67,11 +67,6 @@ class _View:
         self.layout = layout
 
 
-def _kind(x: object) -> str:
-    """The value's kind; these messages have always called None a 'NoneType'."""
-    return "NoneType" if x is None else kind_of(x)
-
-
 def table_of(fn: str, table: Any, name: str = "table") -> _View:
     """The records of a table argument: an input's text (read by the reader) or records."""
     if isinstance(table, str):
@@ -89,7 +84,7 @@ def table_of(fn: str, table: Any, name: str = "table") -> _View:
             cols.update(dict.fromkeys(r))
         return _View(list(cols), table, False)
     raise ToolError(f"{fn}: {name} must be the text of an input or a list of records, not "
-                    f"a {_kind(table)}" + (" of " + _kind(table[0]) if isinstance(table, list)
+                    f"a {kind_of(table)}" + (" of " + kind_of(table[0]) if isinstance(table, list)
                                            and table else ""),
                     "pass the input itself, e.g. where(context, ...), or records(text)")
 
@@ -110,7 +105,7 @@ def field_of(fn: str, view: _View, col: Any, argument: int | None = 1) -> str:
     cols = view.columns
     if isinstance(col, bool) or not isinstance(col, (int, str)):
         raise ToolError(f"{fn}: the column must be a name or a number (0 is the first), "
-                        f"not a {_kind(col)}")
+                        f"not a {kind_of(col)}")
     if isinstance(col, str):
         if col in cols:
             return col
@@ -346,7 +341,7 @@ def _filtered(fn: str, view: _View, where: Any) -> list[dict[str, Any]]:
 
 def _records(text: Any) -> list[dict[str, str]]:
     if not isinstance(text, str):
-        raise ToolError(f"records: text must be a str, not {_kind(text)}",
+        raise ToolError(f"records: text must be a str, not {kind_of(text)}",
                         "records(text) reads an input's text")
     return [dict(r) for r in table_of("records", text, "text").records]
 
@@ -493,7 +488,7 @@ def _free_name(c: str, taken: dict[str, Any]) -> str:
 
 def _lines_with(text: Any, phrases: Any) -> list[str]:
     if not isinstance(text, str):
-        raise ToolError(f"lines_with: text must be a str, not {_kind(text)}")
+        raise ToolError(f"lines_with: text must be a str, not {kind_of(text)}")
     if not isinstance(phrases, list) or not phrases or \
             not all(isinstance(p, str) and p.strip() for p in phrases):
         raise ToolError("lines_with: phrases must be a non-empty list of words or phrases",
