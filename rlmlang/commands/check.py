@@ -18,7 +18,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help='the task signature scripts are checked against (default '
                         '"context: str, question: str -> answer: str")')
     p.add_argument("--input-size", action="append", default=[], metavar="NAME=N",
-                   help="the size of an input (characters or items); default 1000000")
+                   help="the size of an input (characters or items); default 1000000. "
+                        "Without --signature, the inputs named are the signature's (str)")
     add_policy_arguments(p)
     add_budget_argument(p)
     p.add_argument("--parse-only", action="store_true", help="stop after parsing")
@@ -38,6 +39,10 @@ def _options(args: argparse.Namespace):
         if not eq or not n.strip().isdigit():
             raise ValueError(f"bad --input-size {item!r}: write NAME=N")
         opts.input_sizes[name.strip()] = int(n)
+    if not args.signature and opts.input_sizes:  # as rlm run: the inputs named make it
+        named = [n for n in opts.input_sizes if n != "question"]
+        opts.signature = ", ".join([*(f"{n}: str" for n in named), "question: str"]) + \
+            " -> answer: str"
     flags = parse_budget_flags(args.budget)
     if args.policy or args.allow or args.deny:
         opts.policy = policy_from_args(args)

@@ -149,3 +149,14 @@ def test_a_user_module_may_call_the_shipped_stdlib(tmp_path: Path,
     assert reg.problems == [] and reg.get("spread") is not None
     r = analyze_source("submit(spread([1.0, 2.0, 6.0]))\n", "s.rlm")
     assert r.ok, [d.render() for d in r.diagnostics]
+
+
+def test_check_takes_the_signature_from_the_inputs_sized(tmp_path) -> None:
+    """`rlm check --input-size orders=N` checks against `orders: str, question: str -> ...`,
+    as `rlm run --input orders=...` runs; before, `orders` was undefined."""
+    from rlmlang.cli import main
+
+    script = tmp_path / "s.rlm"
+    script.write_text('submit(str(len(lines(orders))))\n')
+    assert main(["check", str(script), "--input-size", "orders=5000"]) == 0
+    assert main(["check", str(script)]) == 1  # the default signature has context only
