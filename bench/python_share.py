@@ -40,6 +40,8 @@ class Verdict:
     stage: str  # the stage that stopped it: parse | check | verify; "ok" when none did
     first: Diagnostic | None = None
     all_codes: list[str] = field(default_factory=list)
+    fixed: bool = False  # refused by the checker, but its fix-its make it check (a run's
+    # controller runs that fixed script as one more candidate: controller/fixits.py)
 
 
 def _tasks() -> dict[str, dict[str, Any]]:
@@ -92,6 +94,21 @@ def _decoded(task: dict[str, Any] | None) -> Any:
     return decoded_types(_values(task))
 
 
+def _fixes(path: Path, diagnostics: list[Diagnostic], env: Any) -> bool:
+    """Whether the checker's fix-its make the script check (as a run would try it)."""
+    from rlmlang.check import check
+    from rlmlang.controller.fixits import apply_fixits
+    from rlmlang.syntax.parser import parse
+    from rlmlang.tools.stdlib import expand
+
+    fixed = apply_fixits(path.read_text(encoding="utf-8", errors="replace"), diagnostics)
+    parsed = parse(fixed) if fixed is not None else None
+    if parsed is None or parsed.script is None:
+        return False
+    script, _ = expand(parsed.script, env.registry)
+    return check(script, env, path.name).checked is not None
+
+
 def judge(path: Path, signature: str, tasks: dict[str, dict[str, Any]],
           verify: bool) -> Verdict:
     from rlmlang.check import Env, check
@@ -119,7 +136,7 @@ def judge(path: Path, signature: str, tasks: dict[str, dict[str, Any]],
     errors = [d for d in checked.diagnostics if d.severity == "error"]
     if checked.checked is None:
         return Verdict(path.name, "check", errors[0] if errors else None,
-                       [d.code for d in errors])
+                       [d.code for d in errors], _fixes(path, checked.diagnostics, env))
     if verify:
         from rlmlang.tools.registry import size_of
         from rlmlang.verify import verify as run_verify
@@ -161,6 +178,10 @@ def report(verdicts: list[Verdict], verify: bool, show: int) -> str:
         label = {"parse": "parse", "check": "parse + type-check",
                  "verify": "parse + type-check + verify"}[st]
         out.append(f"{label:<28} {passed:4d} / {n}  ({100 * passed / n:5.1f}%)")
+        if st == "check":
+            fixed = passed + sum(1 for v in verdicts if v.fixed)
+            out.append(f"{'  with the checker fix-its':<28} {fixed:4d} / {n}  "
+                       f"({100 * fixed / n:5.1f}%)")
     hist: Counter[str] = Counter()
     examples: dict[str, list[str]] = {}
     for v in verdicts:
