@@ -88,6 +88,7 @@ class FormsMixin:
     st: Any
     narrowed: dict[str, Type]
     numeric_columns: frozenset[str]
+    lazy: int
 
     def plan(self, node: object, p: Plan) -> None:
         self.info.plans[id(node)] = p
@@ -138,6 +139,7 @@ class FormsMixin:
         self.info.scopes[id(node)] = self.view()
         saved_scope, saved_defined = dict(self.scope), set(self.defined)
         saved_first, saved_narrowed = dict(self.first_line), dict(self.narrowed)
+        self.lazy += 1  # what it reads is read per item, maybe never
         try:
             for g in gens:
                 iter_t = self.expr(g.iter)
@@ -155,6 +157,7 @@ class FormsMixin:
                     self.narrowed.update(facts(c, self.scope)[0])
             return inner()
         finally:
+            self.lazy -= 1
             self.scope, self.defined, self.first_line = saved_scope, saved_defined, saved_first
             self.narrowed = saved_narrowed
 
@@ -593,8 +596,10 @@ class FormsMixin:
                 self.scope[key.params[0]] = elem
                 self.narrowed.pop(key.params[0], None)
                 self.defined.add(key.params[0])
+                self.lazy += 1
                 return "lambda", self.expr(key.body)
             finally:
+                self.lazy -= 1
                 self.scope, self.defined = saved_scope, saved_defined
                 self.narrowed = saved_narrowed
         if isinstance(key, ast.Name):

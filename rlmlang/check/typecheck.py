@@ -232,6 +232,9 @@ class Checker(FormsMixin):
         self.narrowed: Facts = {}
         self.preset: dict[tuple[str, str], Type] = {}
         self.promoted: dict[tuple[str, str], Type] = {}
+        # > 0 inside what a statement may not evaluate (a branch of `x if c else y`, an
+        # and/or, a comprehension, a lambda): a read there cannot be checked before it
+        self.lazy = 0
 
     # ------------------------------------------------------------------ helpers
 
@@ -515,7 +518,11 @@ class Checker(FormsMixin):
     def bool_op(self, e: ast.BoolOp, truthy: bool = False) -> Type:
         saved = dict(self.narrowed)
         for side in (e.left, e.right):
-            t = self.truth(side) if truthy else self.expr(side)
+            self.lazy += side is e.right  # the right side may not run
+            try:
+                t = self.truth(side) if truthy else self.expr(side)
+            finally:
+                self.lazy -= side is e.right
             if not fits(t, BOOL):
                 self.err("E_TYPE", side.span, f"'{e.op}' needs bool on both sides, not "
                          f"{show(t)} (there is no truthiness outside a condition)",
@@ -664,9 +671,16 @@ class Checker(FormsMixin):
         return {**self.scope, **{k: v for k, v in self.narrowed.items() if k in self.scope}}
 
     def need_value(self, t: Type, e: ast.Expr, what: str) -> Type:
-        """A T where `t` is `T | None`: an error (once), then its T, so nothing cascades."""
+        """A T where `t` is `T | None`: for a name the statement reads in any case, a check
+        before the statement (Python's TypeError, at run time: unassigned.py); else an
+        error (once). Then its T, so nothing cascades."""
         if not isinstance(t, OptionalT):
             return t
+        if isinstance(e, ast.Name) and not self.lazy and e.id in self.scope \
+                and self.info.names.get(id(e)) in ("global", "local", "param"):
+            self.info.unassigned.note_none(self.in_def.node.name if self.in_def else "",
+                                           e.id, what, e)
+            return t.inner
         self.err("E_TYPE", e.span, f"{print_expr(e)} may be None here ({show(t)}), and {what} "
                  f"needs {show(t.inner)}", _none_fix(e), expected=show(t.inner), got=show(t))
         return t.inner
@@ -737,7 +751,7 @@ class Checker(FormsMixin):
                     self.err("E_NAME", e.span, f"'{name}' is used before it is assigned "
                              f"(first assigned at line {line})",
                              f"assign it before this line, e.g. {name} = {_zero(self.scope[name])}")
-                elif _may_start_none(self.scope[name]):  # Python's NameError, at run time
+                elif _may_start_none(self.scope[name]) and not self.lazy:  # NameError, at run time
                     self.info.unassigned.note(self.in_def.node.name if self.in_def else "",
                                               name, line, e)
                 else:
@@ -805,6 +819,12 @@ class Checker(FormsMixin):
             return self.compare(e)
         if isinstance(e, ast.BoolOp):
             return self.bool_op(e)
+        if isinstance(e, ast.IfExp):  # its branches: only one runs (lazy; comprehensions and
+            self.lazy += 1  # lambdas are made lazy where they are checked)
+            try:
+                return self.if_exp(e)
+            finally:
+                self.lazy -= 1
         if isinstance(e, ast.Not):
             return self.not_op(e)
         if isinstance(e, ast.Neg):

@@ -22,6 +22,13 @@ after which the checker narrows it to str. An elif condition that reads it gets
 its check only on the way to that condition (the if is split), as Python
 evaluates it only there. A name read before any assignment at all, in the text,
 stays an error.
+
+The same check serves a name that may hold None where Python would need a value
+(`site = next((...), None)` then `site in s`, `site.split()`, `site[0]`): Python
+raises TypeError there, and the script fails there with "'site' is None here,
+and ... needs a value". Only reads the statement evaluates in any case are
+checked so: one under an `x if c else y`, an `and`/`or`, a comprehension or a
+lambda may not be evaluated, and keeps the error and its fix.
 """
 
 from __future__ import annotations
@@ -35,18 +42,28 @@ from rlmlang.syntax import ast
 
 @dataclass
 class Unassigned:
-    """What the checker found: reads (by node id) of names that may be unassigned."""
+    """What the checker found: reads (by node id) of names that may be unassigned, or
+    None, where a value is needed."""
 
     reads: dict[int, str] = field(default_factory=dict)  # id(Name) -> the name
     # frame (a def's name, or "" for the script) -> name -> the line of its assignment
     frames: dict[str, dict[str, int]] = field(default_factory=dict)
+    why: dict[tuple[str, str], str] = field(default_factory=dict)  # (frame, name) -> fail
 
     def __bool__(self) -> bool:
         return bool(self.reads)
 
     def note(self, frame: str, name: str, line: int, read: ast.Name) -> None:
+        """A read of a name that may not be assigned (it then starts as None)."""
         self.reads[id(read)] = name
         self.frames.setdefault(frame, {}).setdefault(name, line)
+        self.why.setdefault((frame, name), f"'{name}' is used before it is assigned: its "
+                            f"assignment (line {line}) is in a block that did not run")
+
+    def note_none(self, frame: str, name: str, what: str, read: ast.Name) -> None:
+        """A read of a name that may be None, where `what` needs a value."""
+        self.reads[id(read)] = name
+        self.why.setdefault((frame, name), f"'{name}' is None here, and {what} needs a value")
 
 
 def starts(found: Unassigned, frame: str, span: Span) -> list[ast.Stmt]:
@@ -62,11 +79,9 @@ def checks(found: Unassigned, frame: str, exprs: list[ast.Expr | None],
     names = sorted({found.reads[id(n)] for e in exprs if e is not None
                     for n in _names(e) if id(n) in found.reads} - checked)
     checked.update(names)
-    lines = found.frames.get(frame, {})
     return [ast.If(((ast.Compare("==", ast.Name(n, span), ast.Const(None, span), span),
-                     (ast.Fail(ast.Const(
-                         f"'{n}' is used before it is assigned: its assignment (line "
-                         f"{lines.get(n, 0)}) is in a block that did not run", span), span),)),),
+                     (ast.Fail(ast.Const(found.why.get((frame, n), f"'{n}' is None here"),
+                                         span), span),)),),
                    None, span)
             for n in names]
 

@@ -76,3 +76,21 @@ def test_an_elif_reads_the_name_only_where_python_tests_it() -> None:
     assert big.stage == "done" and big.answer == "big", big.diagnostics
     small = run_script(script.replace("LIMIT", "10000"), STR, contacts=CONTACTS)
     assert small.status == "failed" and "'found' is used before it is assigned" in small.value
+
+
+@pytest.mark.parametrize("tier", ["fast", "interp"])
+def test_a_name_that_may_be_none_is_checked_where_python_needs_its_value(tier: str) -> None:
+    """`n += 1`, `row["b"] = 2`, `site.split()` on a maybe-None name: Python raises
+    TypeError there, and the script fails there (no value: a failed script, not a guess)."""
+    script = ("n = None\n"
+              "row = None\n"
+              "if len(contacts) > LIMIT:\n"
+              "    n = 1\n"
+              "    row = {\"a\": 1}\n"
+              "n += 1\n"
+              "row[\"b\"] = 2\n"
+              "submit(str(n) + str(len(row)))\n")
+    ok = run_script(script.replace("LIMIT", "3"), STR, contacts=CONTACTS, tier=tier)
+    assert ok.stage == "done" and ok.answer == "22", ok.diagnostics
+    none = run_script(script.replace("LIMIT", "100000"), STR, contacts=CONTACTS, tier=tier)
+    assert none.status == "failed" and none.value == "'n' is None here, and '+=' needs a value"
