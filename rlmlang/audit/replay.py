@@ -102,6 +102,7 @@ def _answer(value: Any, rec: RecordedRun) -> Any:
         return None
 
 
+from rlmlang.controller.profiles import PROFILES  # noqa: E402
 from rlmlang.task.answers import is_empty_answer  # noqa: E402
 from rlmlang.task.guess import data_inputs, reads_data  # noqa: E402
 from rlmlang.task.vote import Tally  # noqa: E402
@@ -181,7 +182,8 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
             continue
         outcomes[c.number] = _replay_candidate(rec, c, store, res)
     start = rec.view.start.data if rec.view.start else {}
-    data = data_inputs(list(start.get("inputs") or {}))
+    profile = PROFILES.get(str(start.get("profile") or ""))
+    data = data_inputs(list(start.get("inputs") or {})) if profile and profile.no_guesses else []
     spaces = {n.split(".", 1)[0] for n in start.get("tools") or {} if "." in n}
     for n, o in sorted(outcomes.items()):  # the controller's vote: every draw counts
         answer = _answer(o["value"], rec)

@@ -501,7 +501,7 @@ class Runtime:
                       distinct=self.profile.distinct_votes)
         challenged: set[str] = set()  # answers sent back once as copied lines
         tried = _Tried()
-        data = data_inputs([f.name for f in sig.inputs])
+        data = data_inputs([f.name for f in sig.inputs]) if self.profile.no_guesses else []
         spaces = self.registry.namespaces()
         if resuming is not None:
             for script, feedback in resuming.attempts:

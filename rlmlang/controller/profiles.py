@@ -129,6 +129,9 @@ class Profile:
     # vote.py). A tiny model under its narrowed grammar rarely writes two distinct scripts
     # for one reading: its repeated draws are the only agreement it has.
     distinct_votes: bool = False
+    # An answer from a script that read no data (task/guess.py) is a guess, not a vote.
+    # The tiny profile's grammar holds its scripts to the skills over the inputs already.
+    no_guesses: bool = False
 
     def base_grammar(self, tools: list[str], inputs: list[str], state_keys: list[str],
                      output: Type, narrowing: Narrowing | None = None) -> str:
@@ -194,6 +197,7 @@ CODER = Profile(
     challenge_copied_lines=True,
     decoded_types=True,
     distinct_votes=True,
+    no_guesses=True,
 )
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (TINY, CODER)}
