@@ -531,8 +531,9 @@ class Runtime:
                 answers = [(o, s) for o, s in outcomes if o.status == "submitted"]
                 useful = [(o, s) for o, s in answers if not is_empty_answer(o.answer)]
                 # an answer from a script that read no data is a guess: not a vote
-                guessed = [(o, s) for o, s in useful if not reads_data(s, data, spaces)]
-                useful = [(o, s) for o, s in useful if reads_data(s, data, spaces)]
+                read = [reads_data(s, data, spaces) for _, s in useful]
+                guessed = [p for p, r in zip(useful, read, strict=True) if not r]
+                useful = [p for p, r in zip(useful, read, strict=True) if r]
                 for o, script in useful:
                     tally.add(o.answer, o.script_sha256, script)
                 last = iteration >= self.limits.iterations_per_run
