@@ -478,3 +478,16 @@ def test_an_answer_from_a_script_that_read_no_data_is_not_a_vote(tmp_path: Path)
     out = runtime(FakeModel(["submit(17 * 3)"]), tmp_path / "none").run(
         "question: str -> answer: int", "What is 17 times 3?", question="What is 17 times 3?")
     assert out.ok and out.answer == 51
+
+
+def test_a_name_only_an_earlier_script_set_is_said_to_start_afresh(tmp_path: Path) -> None:
+    """A model used to a notebook reads a name its last script set: each script runs on
+    its own, and the feedback says so."""
+    first = 'line = find_line(context, "badge 4820")\nprint(line)'
+    second = 'submit(value_after(line, "access code"))'
+    model = FakeModel([first, second, GOOD])
+    out = runtime(model, tmp_path).run(SIG, QUESTION, context=CONTEXT)
+    assert out.answer == "K7-19QX"
+    assert "undefined: line" in model.prompts[2]
+    assert "'line' was set by an earlier script, not by this one" in model.prompts[2]
+    assert "set by an earlier script" not in model.prompts[1]

@@ -41,6 +41,7 @@ from rlmlang.controller.prompt import (
     empty_answer_message,
     feedback_message,
     first_lines,
+    fresh_start_hint,
     guess_message,
     look_hint,
     task_message,
@@ -577,7 +578,8 @@ class Runtime:
                     script = guessed[0][1]
                     feedback = guess_message(guessed[0][0].answer, data)
                 else:
-                    feedback, script = self._failure_feedback(outcomes, text_inputs)
+                    feedback, script = self._failure_feedback(outcomes, text_inputs,
+                                                              conv.scripts())
                     if tried.same_failure_as_before(outcomes):
                         feedback += ("\nThis failed the same way as your previous attempt. "
                                      "Take a different approach.")
@@ -639,19 +641,21 @@ class Runtime:
                             leader.value if leader else None, reason, iterations, tally)
 
     def _failure_feedback(self, outcomes: list[tuple[ScriptOutcome, str]],
-                          text_inputs: list[str]) -> tuple[str, str]:
-        """The most instructive failure of a round, as the model's next user turn."""
+                          text_inputs: list[str], earlier: list[str]) -> tuple[str, str]:
+        """The most instructive failure of a round, as the model's next user turn
+        (`earlier`: the scripts of the rounds before)."""
         best, script = max(outcomes, key=lambda p: (_STAGE_RANK.get(p[0].stage, 0),
                                                     -outcomes.index(p)))
         if best.answer_error is not None:
             return feedback_message(script, [best.answer_error], best.output), script
+        fresh = fresh_start_hint(best.diagnostics, earlier)
         look = ""
         if self.profile.look_after_failure and best.stage in ("done", "run") \
                 and not best.output.strip():
             look = look_hint([n for n in text_inputs if n in script], crashed=best.stage == "run")
         if best.status == "submitted":  # an empty answer: what it printed, if anything
             return empty_answer_message(best.output) + look, script
-        return feedback_message(script, best.diagnostics, best.output) + look, script
+        return feedback_message(script, best.diagnostics, best.output) + look + fresh, script
 
     def _examples(self, question: str, infos: list[InputInfo],
                   text_inputs: list[str]) -> list[Any]:

@@ -15,6 +15,8 @@ from typing import Any
 from rlmlang.controller.examples import Example
 from rlmlang.controller.inputs import InputInfo
 from rlmlang.diagnostics import Diagnostic
+from rlmlang.syntax import ast
+from rlmlang.syntax.parser import parse
 from rlmlang.tools.registry import Registry, ToolSpec
 from rlmlang.types import Type, format_type
 
@@ -130,6 +132,26 @@ def look_hint(inputs: list[str], crashed: bool = False) -> str:
             "(without submitting) shows you the lines and the fields records() reads.")
 
 
+def fresh_start_hint(diagnostics: list[Diagnostic], earlier: list[str]) -> str:
+    """Where a script reads a name only an earlier script set: each script starts afresh
+    (a model used to a notebook expects the names of its last cell)."""
+    undefined = [d.data.get("name") for d in diagnostics
+                 if d.code == "E_NAME" and d.message.startswith("undefined: ")]
+    if not undefined:
+        return ""
+    set_before: set[str] = set()
+    for text in earlier:
+        parsed = parse(text)
+        if parsed.script is not None:
+            set_before.update(ast.assigned_names(parsed.script.body))
+    names = [n for n in undefined if isinstance(n, str) and n in set_before]
+    if not names:
+        return ""
+    listed = ", ".join(f"'{n}'" for n in dict.fromkeys(names))
+    return (f"\nEach script runs on its own, from the inputs alone: {listed} was set by an "
+            "earlier script, not by this one. Compute it again in this script.")
+
+
 def guess_message(value: Any, inputs: list[str], limit_chars: int = 200) -> str:
     """What the model sees about a script that submitted without reading any input."""
     shown = repr(value)
@@ -196,6 +218,10 @@ class Conversation:
             return False
         del self.messages[self.fixed:self.fixed + 2]
         return True
+
+    def scripts(self) -> list[str]:
+        """The scripts of the attempts so far (the examples' are not attempts)."""
+        return [m["content"] for m in self.messages[self.fixed:] if m["role"] == "assistant"]
 
     def add_attempt(self, script: str, feedback: str) -> None:
         self.messages.append({"role": "assistant", "content": script.strip()})
