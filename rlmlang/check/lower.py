@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from typing import Any
 
+from rlmlang.check.resolve import MAIN
 from rlmlang.check.sugar import Plan
 from rlmlang.check.unassigned import Unassigned, checks, own_exprs, split_elif, starts
 from rlmlang.diagnostics import Span
@@ -47,7 +48,7 @@ class Lowerer:
         self.decoded: dict[int, Type] = info.decoded
         self.scopes: dict[int, _Scope] = info.scopes
         self.unassigned: Unassigned = info.unassigned
-        self.frame = ""  # the def being lowered ("": the script's body)
+        self.frame = MAIN  # the def being lowered (MAIN: the script's body)
         self.checked: set[str] = set()  # names checked not None on every way to here
         self.inputs = inputs
         self.new_defs: list[ast.Def] = []
@@ -57,7 +58,7 @@ class Lowerer:
     def script(self, s: ast.Script) -> ast.Script:
         body = self.block(s.body)
         if self.unassigned and s.body:
-            body = tuple(starts(self.unassigned, "", s.body[0].span)) + body
+            body = tuple(starts(self.unassigned, MAIN, s.body[0].span)) + body
         return ast.Script(body + tuple(self.new_defs), s.span)
 
     def block(self, stmts: tuple[ast.Stmt, ...]) -> tuple[ast.Stmt, ...]:

@@ -678,8 +678,7 @@ class Checker(FormsMixin):
             return t
         if isinstance(e, ast.Name) and not self.lazy and e.id in self.scope \
                 and self.info.names.get(id(e)) in ("global", "local", "param"):
-            self.info.unassigned.note_none(self.in_def.node.name if self.in_def else "",
-                                           e.id, what, e)
+            self.info.unassigned.note_none(self.frame(), e.id, what, e)
             return t.inner
         self.err("E_TYPE", e.span, f"{print_expr(e)} may be None here ({show(t)}), and {what} "
                  f"needs {show(t.inner)}", _none_fix(e), expected=show(t.inner), got=show(t))
@@ -752,8 +751,7 @@ class Checker(FormsMixin):
                              f"(first assigned at line {line})",
                              f"assign it before this line, e.g. {name} = {_zero(self.scope[name])}")
                 elif _may_start_none(self.scope[name]) and not self.lazy:  # NameError, at run time
-                    self.info.unassigned.note(self.in_def.node.name if self.in_def else "",
-                                              name, line, e)
+                    self.info.unassigned.note(self.frame(), name, line, e)
                 else:
                     self.err("E_NAME", e.span, f"'{name}' may not be assigned here: it is "
                              f"assigned only inside a block (line {line}) that may not run",

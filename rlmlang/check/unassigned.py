@@ -46,7 +46,7 @@ class Unassigned:
     None, where a value is needed."""
 
     reads: dict[int, str] = field(default_factory=dict)  # id(Name) -> the name
-    # frame (a def's name, or "" for the script) -> name -> the line of its assignment
+    # frame (a def's name, or resolve.MAIN) -> name -> the line of its assignment
     frames: dict[str, dict[str, int]] = field(default_factory=dict)
     why: dict[tuple[str, str], str] = field(default_factory=dict)  # (frame, name) -> fail
 
