@@ -22,6 +22,8 @@ rules a user relies on:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from rlmlang.check.narrow import facts, join_none
@@ -93,6 +95,17 @@ class FormsMixin:
     def plan(self, node: object, p: Plan) -> None:
         self.info.plans[id(node)] = p
 
+    @contextmanager
+    def lazily(self, on: bool = True) -> Iterator[None]:
+        """Check what its statement may not evaluate (a branch of `a if c else b`, the right
+        of and/or, a comprehension, a lambda): a read there cannot be checked before the
+        statement (unassigned.py), so a maybe-None or maybe-unassigned one is an error."""
+        self.lazy += on
+        try:
+            yield
+        finally:
+            self.lazy -= on
+
     # ------------------------------------------------------------ iteration
 
     def elem_of(self, t: Type, where: ast.Expr, what: str = "a for loop") -> Type:
@@ -139,25 +152,24 @@ class FormsMixin:
         self.info.scopes[id(node)] = self.view()
         saved_scope, saved_defined = dict(self.scope), set(self.defined)
         saved_first, saved_narrowed = dict(self.first_line), dict(self.narrowed)
-        self.lazy += 1  # what it reads is read per item, maybe never
         try:
-            for g in gens:
-                iter_t = self.expr(g.iter)
-                elem = self.elem_of(iter_t, g.iter, "a comprehension")
-                types = [elem] if len(g.targets) == 1 else \
-                    self.unpack_types(g.targets, elem, g.span)
-                for name, t in zip(g.targets, types, strict=True):
-                    self.scope[name] = t
-                    self.narrowed.pop(name, None)
-                    self.defined.add(name)
-                    self.first_line[name] = g.span.line
-                    self.note_chars(name, iter_t if len(types) == 1 else None, g.iter)
-                for c in g.ifs:
-                    self.cond(c, "a comprehension's if")
-                    self.narrowed.update(facts(c, self.scope)[0])
-            return inner()
+            with self.lazily():  # what it reads is read per item, maybe never
+                for g in gens:
+                    iter_t = self.expr(g.iter)
+                    elem = self.elem_of(iter_t, g.iter, "a comprehension")
+                    types = [elem] if len(g.targets) == 1 else \
+                        self.unpack_types(g.targets, elem, g.span)
+                    for name, t in zip(g.targets, types, strict=True):
+                        self.scope[name] = t
+                        self.narrowed.pop(name, None)
+                        self.defined.add(name)
+                        self.first_line[name] = g.span.line
+                        self.note_chars(name, iter_t if len(types) == 1 else None, g.iter)
+                    for c in g.ifs:
+                        self.cond(c, "a comprehension's if")
+                        self.narrowed.update(facts(c, self.scope)[0])
+                return inner()
         finally:
-            self.lazy -= 1
             self.scope, self.defined, self.first_line = saved_scope, saved_defined, saved_first
             self.narrowed = saved_narrowed
 
@@ -596,10 +608,9 @@ class FormsMixin:
                 self.scope[key.params[0]] = elem
                 self.narrowed.pop(key.params[0], None)
                 self.defined.add(key.params[0])
-                self.lazy += 1
-                return "lambda", self.expr(key.body)
+                with self.lazily():
+                    return "lambda", self.expr(key.body)
             finally:
-                self.lazy -= 1
                 self.scope, self.defined = saved_scope, saved_defined
                 self.narrowed = saved_narrowed
         if isinstance(key, ast.Name):

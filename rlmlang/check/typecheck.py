@@ -232,9 +232,7 @@ class Checker(FormsMixin):
         self.narrowed: Facts = {}
         self.preset: dict[tuple[str, str], Type] = {}
         self.promoted: dict[tuple[str, str], Type] = {}
-        # > 0 inside what a statement may not evaluate (a branch of `x if c else y`, an
-        # and/or, a comprehension, a lambda): a read there cannot be checked before it
-        self.lazy = 0
+        self.lazy = 0  # > 0 inside what a statement may not evaluate (forms.lazily)
 
     # ------------------------------------------------------------------ helpers
 
@@ -518,11 +516,8 @@ class Checker(FormsMixin):
     def bool_op(self, e: ast.BoolOp, truthy: bool = False) -> Type:
         saved = dict(self.narrowed)
         for side in (e.left, e.right):
-            self.lazy += side is e.right  # the right side may not run
-            try:
+            with self.lazily(side is e.right):  # the right side may not run
                 t = self.truth(side) if truthy else self.expr(side)
-            finally:
-                self.lazy -= side is e.right
             if not fits(t, BOOL):
                 self.err("E_TYPE", side.span, f"'{e.op}' needs bool on both sides, not "
                          f"{show(t)} (there is no truthiness outside a condition)",
@@ -817,12 +812,9 @@ class Checker(FormsMixin):
             return self.compare(e)
         if isinstance(e, ast.BoolOp):
             return self.bool_op(e)
-        if isinstance(e, ast.IfExp):  # its branches: only one runs (lazy; comprehensions and
-            self.lazy += 1  # lambdas are made lazy where they are checked)
-            try:
+        if isinstance(e, ast.IfExp):
+            with self.lazily():  # only one of its branches runs
                 return self.if_exp(e)
-            finally:
-                self.lazy -= 1
         if isinstance(e, ast.Not):
             return self.not_op(e)
         if isinstance(e, ast.Neg):
