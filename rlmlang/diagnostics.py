@@ -145,6 +145,15 @@ class Diagnostic:
                           d.get("severity", "error"))
 
 
+FIXIT_EXPR = "fixit_expr"  # the data key of an expression fix-it (controller/fixits.py)
+
+
+def expr_fixit(span: Span, text: str) -> dict[str, Any]:
+    """A diagnostic's data for a fix-it that writes `text` in place of the expression at
+    `span`; the controller applies it and runs the result as one more candidate."""
+    return {FIXIT_EXPR: [[span.line, span.col, span.end_line, span.end_col], text]}
+
+
 def render_all(diags: list[Diagnostic], source: str | None = None) -> str:
     return "\n".join(d.render(source) for d in diags)
 

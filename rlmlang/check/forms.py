@@ -34,6 +34,7 @@ from rlmlang.check.sugar import (
     import_diagnostic,
     suggest_method,
 )
+from rlmlang.diagnostics import expr_fixit
 from rlmlang.syntax import ast
 from rlmlang.syntax.methods import Method, method_table
 from rlmlang.syntax.parser import FORMAT_SPEC
@@ -590,11 +591,10 @@ class FormsMixin:
         if not isinstance(col, str) or col not in self.numeric_columns:
             return
         text = print_expr(body)
-        sp = body.span
-        self.err("E_TYPE", sp, f"{which}(...) orders {text} as text, but the column '{col}' "
-                 f"holds numbers (as text, \"9.5\" > \"10.0\")",
+        self.err("E_TYPE", body.span, f"{which}(...) orders {text} as text, but the column "
+                 f"'{col}' holds numbers (as text, \"9.5\" > \"10.0\")",
                  f"order the numbers: key=lambda ...: float({text})",
-                 fixit_expr=[[sp.line, sp.col, sp.end_line, sp.end_col], f"float({text})"])
+                 **expr_fixit(body.span, f"float({text})"))
 
     def key_type(self, key: ast.Expr, elem: Type) -> tuple[str, Type]:
         """How key= is given ("lambda", "def", "builtin", "get") and the keys' type."""

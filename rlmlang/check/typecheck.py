@@ -27,7 +27,7 @@ from rlmlang.check.narrow import Facts, facts, join_none, meet_all
 from rlmlang.check.resolve import MAIN, DefInfo, Structure
 from rlmlang.check.sugar import Plan
 from rlmlang.check.unassigned import Unassigned
-from rlmlang.diagnostics import Diagnostic, Span
+from rlmlang.diagnostics import Diagnostic, Span, expr_fixit
 from rlmlang.syntax import ast
 from rlmlang.syntax.printer import print_expr
 from rlmlang.tools.registry import ArgTypeError, Registry, ToolSpec
@@ -716,8 +716,7 @@ class Checker(FormsMixin):
         rows = f"json.loads({text})" if isinstance(decoded, ListT) else f"records({text})"
         if not (isinstance(src, ast.Name) and src.id in self.inputs and src.id not in self.scope):
             return rows, {}
-        sp = src.span
-        return rows, {"fixit_expr": [[sp.line, sp.col, sp.end_line, sp.end_col], rows]}
+        return rows, expr_fixit(src.span, rows)
 
     def unknown_state(self, key: str, span: Span) -> None:
         guess = self.did_you_mean(key, list(self.state))

@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from rlmlang.diagnostics import Diagnostic
+from rlmlang.diagnostics import FIXIT_EXPR, Diagnostic
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_script
@@ -80,7 +80,7 @@ def apply_fixits(source: str, diagnostics: list[Diagnostic]) -> str | None:
     with the first tool fix-it that applies; None if none does."""
     edits: dict[tuple[int, ...], str] = {}
     for d in diagnostics:
-        edit = (d.data or {}).get("fixit_expr")
+        edit = (d.data or {}).get(FIXIT_EXPR)
         if (isinstance(edit, list) and len(edit) == 2 and isinstance(edit[1], str)
                 and isinstance(edit[0], list) and len(edit[0]) == 4
                 and all(isinstance(x, int) for x in edit[0])):
