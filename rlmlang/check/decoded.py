@@ -23,12 +23,11 @@ decoded whole is the list of those (json_decode reads JSON Lines as a list).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from rlmlang.tools.builtins import _json_decode
+from rlmlang.tools.builtins import decode_json
 from rlmlang.types import (
     FLOAT,
     HOLE,
@@ -76,16 +75,17 @@ def decoded_types(values: Mapping[str, Any]) -> Decoded:
         text = value.strip()
         if not text or text[0] not in "[{":
             continue
-        whole = _decode(text)
-        if whole is _FAILED:
+        try:
+            whole, from_lines = decode_json(text)  # what scripts decode: the same refusals
+        except Exception:  # noqa: BLE001 - any refusal means: no type from this text
             continue
-        t = _lines_type(text) if _is_lines(text) else None
-        if t is not None:  # json_decode reads it as the list of its lines' values
-            line_types.append(t)
-            jsonl.add(name)
         t = type_of_json(whole)
-        if t is not None:
-            docs[name] = t
+        if t is None:
+            continue
+        docs[name] = t
+        if from_lines and isinstance(t, ListT):  # json_decode read its lines' values
+            line_types.append(t.elem)
+            jsonl.add(name)
     lines = None
     if line_types:
         joined: Type | None = line_types[0]
@@ -99,47 +99,6 @@ def type_of_json(value: Any) -> Type | None:
     """The type a decoded JSON value has, or None where no one type describes it."""
     t = _type(value)
     return None if t is None else _closed(t)
-
-
-_FAILED = object()
-
-
-def _decode(text: str) -> Any:
-    try:
-        return _json_decode(text)  # the decoder scripts run: the same refusals
-    except Exception:  # noqa: BLE001 - any refusal means: no type from this text
-        return _FAILED
-
-
-def _is_lines(text: str) -> bool:
-    """Whether a text json_decode reads is JSON Lines (not one JSON document)."""
-    if "\n" not in text:
-        return False
-    try:
-        json.loads(text)
-    except ValueError:
-        return True
-    return False
-
-
-def _lines_type(text: str) -> Type | None:
-    joined: Type | None = None
-    n = 0
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        try:
-            v = json.loads(line)
-        except ValueError:
-            return None
-        t = _type(v)
-        if t is None:
-            return None
-        joined = t if joined is None else _join(joined, t)
-        if joined is None:
-            return None
-        n += 1
-    return joined if n >= 2 else None
 
 
 def _type(v: Any) -> Type | None:

@@ -449,13 +449,19 @@ def _json_encode(x: Any) -> str:
 
 
 def _json_decode(s: Any) -> Any:
-    s = _need_str("json_decode", "s", s)
+    return decode_json(_need_str("json_decode", "s", s))[0]
+
+
+def decode_json(s: str) -> tuple[Any, bool]:
+    """What json_decode gives for `s`, and whether `s` was JSON Lines (the value is then
+    the list of its lines' values); ToolError where json_decode refuses it."""
     if s.count("[") + s.count("{") > 0 and _bracket_depth(s) > JSON_MAX_DEPTH:
         raise ToolError(f"json_decode: nested deeper than {JSON_MAX_DEPTH} levels")
+    lines = False
     try:
         v = json.loads(s, parse_constant=_no_constant)
     except (json.JSONDecodeError, RecursionError) as e:
-        v = _json_lines(s)
+        v, lines = _json_lines(s), True
         if v is None:
             raise ToolError(f"json_decode: not valid JSON: {e}") from None
     # The declared bound (no dimension above the text's length) must hold: the
@@ -465,7 +471,7 @@ def _json_decode(s: Any) -> Any:
         raise ToolError("json_decode: the document nests lists of very different sizes, so "
                         "its size cannot be bounded by its length",
                         "decode the parts separately")
-    return v
+    return v, lines
 
 
 def _json_lines(s: str) -> list[Any] | None:
