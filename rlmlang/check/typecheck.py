@@ -1180,8 +1180,7 @@ class Checker(FormsMixin):
                 continue
             required = sum(1 for p in spec.params if not p.has_default)
             if required <= n <= len(spec.params):
-                doc = spec.doc.strip().split(". ")[0].rstrip(".")
-                kin.append(f"{spec.signature()}  # {doc}")
+                kin.append(f"{spec.signature()}  # {spec.summary()}")
         return "".join(f"; or {k}" for k in kin[:3])
 
     def check_arg(self, t: Type, want: Type, a: ast.Expr, fname: str, pname: str) -> None:

@@ -63,8 +63,7 @@ def short_line(spec: ToolSpec) -> str:
         parts.append(f"{text}={p.default!r}" if p.has_default else text)
     if spec.varkw is not None:
         parts.append(f"**{format_type(spec.varkw)}")
-    doc = spec.doc.strip().splitlines()[0] if spec.doc.strip() else ""
-    doc = doc.split(". ")[0].rstrip(".")
+    doc = spec.summary()
     head = f"{spec.name}({', '.join(parts)}) -> {format_type(spec.result)}"
     return f"{head}  # {doc}" if doc else head
 

@@ -435,6 +435,11 @@ class ToolSpec:
     # What the verifier may assume of the result beyond result_size (see ResultBound).
     result_bound: ResultBound | None = None
 
+    def summary(self) -> str:
+        """The doc's first sentence, on one line (a card's or a hint's tool line)."""
+        first = self.doc.strip().splitlines()[0] if self.doc.strip() else ""
+        return first.split(". ")[0].rstrip(".")
+
     def signature(self) -> str:
         parts = []
         for p in self.params:
