@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rlmlang.tools import reader
+from rlmlang.tools.values import parse_number
 
 SAMPLE_ROWS = 2000  # rows read to decide (a column is numeric in all of them)
 
@@ -34,14 +35,6 @@ def numeric_columns(values: Mapping[str, Any]) -> frozenset[str]:
             continue
         for col in rows[0]:
             cells = [r.get(col) for r in rows]
-            if all(isinstance(c, str) and _number(c) for c in cells):
+            if all(isinstance(c, str) and parse_number(c) is not None for c in cells):
                 found.add(col)
     return frozenset(found)
-
-
-def _number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return text.strip() not in ("", "nan", "inf", "-inf", "infinity")
