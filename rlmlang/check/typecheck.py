@@ -342,8 +342,7 @@ class Checker(FormsMixin):
                          f"submit needs {show(self.output)} (the task's output type), but this "
                          f"is {show(t)}", _convert_fix(t, self.output, s.value),
                          expected=format_type(self.output), got=show(t))
-            elif (self.output is None and self.answer in (INT, FLOAT, BOOL)
-                  and isinstance(t, (ListT, DictT, RecordT, TupleT))):
+            elif self.output is None and _many_for_one(t, self.answer):
                 self.err("E_SUBMIT", s.value.span,
                          f"submit needs {show(self.answer)} (the task's output type), but this "
                          f"is {show(t)}", _one_value_fix(t, s.value),
@@ -772,9 +771,11 @@ class Checker(FormsMixin):
                      "its parameters, its own names and the task inputs",
                      f"pass it as a parameter: def {self.in_def.node.name}(..., {name}: T)")
             return UNKNOWN
-        guess = self.did_you_mean(name, self.visible_names())
-        self.err("E_NAME", e.span, f"undefined: {name}" + (f" (did you mean {guess}?)" if guess
-                                                           else ""),
+        # a value is wanted here: a function's name would be no better
+        guess = self.did_you_mean(name, [*self.scope, *self.inputs, "True", "False", "None"])
+        self.err("E_NAME", e.span, f"undefined: {name}" + (
+            f" (did you mean {guess}?)" if guess else
+            f" (the inputs are {', '.join(self.inputs)})" if self.inputs else ""),
                  f"write {guess}" if guess else "assign it first, or use an input: "
                  + ", ".join(self.inputs) if self.inputs else None, name=name, suggestion=guess)
         return UNKNOWN
@@ -1317,6 +1318,14 @@ def _convert_fix(t: Type, want: Type, e: ast.Expr | None) -> str | None:
     if want == STR and isinstance(t, ListT):
         return f"convert with str({src})"
     return None
+
+
+def _many_for_one(t: Type, answer: Type | None) -> bool:
+    """A collection submitted where the task wants one value: a number or yes/no from a
+    list, dict or record; a text from a dict or record (a list of texts is joined)."""
+    if answer in (INT, FLOAT, BOOL):
+        return isinstance(t, (ListT, DictT, RecordT, TupleT))
+    return answer == STR and isinstance(t, (DictT, RecordT))
 
 
 def _one_value_fix(t: Type, e: ast.Expr) -> str:

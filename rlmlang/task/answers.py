@@ -2,9 +2,11 @@
 
 A scalar task output (`-> answer: int`) accepts any scalar submit: a tiny
 model that finds "22" for an int answer, or 21.0 from a sum, has the answer,
-not a type error. The conversion is exact or it fails with a message the
-model can act on (`"abc" is not a whole number`); composite outputs (lists,
-dicts, records) must already have their declared type.
+not a type error. A text answer takes a list of texts, joined, but never a
+dict: a mapping is not the one value a question asks for. The conversion is
+exact or it fails with a message the model can act on (`"abc" is not a whole
+number`); composite outputs (lists, dicts, records) must already have their
+declared type.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ def coerce_answer(value: Any, t: Type | None) -> Any:
             return str(value)
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return ", ".join(value)
+        if isinstance(value, dict):  # the checker refuses it where it knows the type
+            raise AnswerError(f"the answer must be one text, not {format_type_of(value)}")
         return json.dumps(value, ensure_ascii=False)
     if name == "bool":
         if isinstance(value, bool):

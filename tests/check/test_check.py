@@ -83,3 +83,13 @@ def test_diagnostic_positions_point_at_the_expression() -> None:
     d = r.diagnostics[0]
     assert (d.line, d.col) == (2, 8)
     assert "str(n)" in (d.fix or "")
+
+
+def test_an_undefined_value_names_the_inputs_not_a_function() -> None:
+    # the model named the input of its examples; `count` (a builtin) is no value to suggest
+    _, r = _check('n = len(context)\nsubmit(str(n))\n',
+                  inputs={"employees": "str", "departments": "str", "question": "str"},
+                  sizes={"employees": 1000, "departments": 1000, "question": 100})
+    d = r.diagnostics[0]
+    assert d.code == "E_NAME"
+    assert d.message == "undefined: context (the inputs are employees, departments, question)"

@@ -42,3 +42,18 @@ def test_the_value_taken_from_it_is_the_answer() -> None:
 def test_a_text_answer_may_still_be_a_list_joined() -> None:
     out = run('submit(split("a,b", ","))\n', STR)
     assert out.stage == "done" and out.answer == "a, b"
+
+
+def test_a_dict_submitted_for_a_text_answer_is_refused_before_it_runs() -> None:
+    out = run('counts = group_count(customers, "city")\nsubmit(counts)\n', STR)
+    assert out.stage == "check"
+    d = out.diagnostics[0]
+    assert d.code == "E_SUBMIT" and d.message == (
+        "submit needs str (the task's output type), but this is dict[str, int]")
+
+
+def test_a_dict_decoded_at_run_time_is_refused_as_a_text_answer() -> None:
+    out = run('submit(json_decode("{\\"a\\": 1}"))\n', STR)
+    assert out.stage == "done" and out.answer is None
+    assert out.answer_error is not None and out.answer_error.code == "E_SUBMIT"
+    assert "the answer must be one text, not a dict" in out.answer_error.message
