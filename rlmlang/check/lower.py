@@ -16,7 +16,9 @@ meaning, cost and bounds the verifier and both VM tiers already know:
 - `for k, v in ...` / `a, b = ...` -> one name for the pair, then `k = it[0]`
   (a list is checked for its length first, by `unpack`);
 - an f-string -> `+` of its text and `str(x)` or `format(x, spec)`;
-- imports -> nothing.
+- imports -> nothing;
+- a loop's `else:` -> its body after the loop, under `if not broke@:` where a
+  break may leave the loop (each break sets the flag first).
 
 New defs are named `<what>@<line>:<col>`, a name no script can write, and
 carry the span of the form they came from, so every later diagnostic points
@@ -105,10 +107,11 @@ class Lowerer:
             orelse = self.block(s.orelse) if s.orelse is not None else None
             return [ast.If(branches, orelse, s.span)]
         if isinstance(s, ast.For):
-            return [self.for_stmt(s)]
+            return self.loop_else(s, self.for_stmt(s))
         if isinstance(s, ast.While):
             dec = self.expr(s.decreases) if s.decreases is not None else None
-            return [ast.While(self.expr(s.cond), dec, self.block(s.body), s.span)]
+            return self.loop_else(s, ast.While(self.expr(s.cond), dec, self.block(s.body),
+                                               s.span))
         if isinstance(s, ast.Def):
             params = tuple(p for p in s.params)
             outer, self.frame = self.frame, s.name
@@ -120,6 +123,19 @@ class Lowerer:
             self.frame = outer
             return [ast.Def(s.name, params, s.returns, body, s.span)]
         return [s]
+
+    def loop_else(self, s: ast.For | ast.While, loop: ast.For | ast.While) -> list[ast.Stmt]:
+        """A loop's `else:` after the (lowered) loop: as it stands where no break leaves
+        the loop; else under `if not broke@:`, a flag each break sets first."""
+        if s.orelse is None:
+            return [loop]
+        orelse = self.block(s.orelse)
+        if not ast.loop_breaks(loop.body):
+            return [loop, *orelse]
+        flag = ast.Name(f"broke@{s.span.line}:{s.span.col}", s.span)
+        return [ast.Assign(flag, ast.Const(False, s.span), s.span),
+                replace(loop, body=_flag_breaks(loop.body, flag)),
+                ast.If(((ast.Not(flag, s.span), orelse),), None, s.span)]
 
     def for_stmt(self, s: ast.For) -> ast.For:
         it = self.expr(s.iter)
@@ -437,6 +453,20 @@ def lower(script: ast.Script, types: dict[int, Type], info: Any,
     return Lowerer(types, info, inputs).script(script)
 
 
+def _flag_breaks(body: tuple[ast.Stmt, ...], flag: ast.Name) -> tuple[ast.Stmt, ...]:
+    """`body` with `flag = True` before each break that leaves its loop (in the lowered
+    body an inner loop's else is an `if` after it: its breaks are found there)."""
+    out: list[ast.Stmt] = []
+    for s in body:
+        if isinstance(s, ast.Break):
+            out.append(ast.Assign(flag, ast.Const(True, s.span), s.span))
+        elif isinstance(s, ast.If):
+            s = ast.If(tuple((c, _flag_breaks(b, flag)) for c, b in s.branches),
+                       _flag_breaks(s.orelse, flag) if s.orelse is not None else None, s.span)
+        out.append(s)
+    return tuple(out)
+
+
 def needs_lowering(script: ast.Script) -> bool:
     """Whether the script uses any surface form (else it is core already)."""
     surface = (ast.MethodCall, ast.ListComp, ast.DictComp, ast.FString, ast.Lambda,
@@ -445,6 +475,8 @@ def needs_lowering(script: ast.Script) -> bool:
         if isinstance(n, surface):
             return True
         if isinstance(n, ast.For) and n.unpack:
+            return True
+        if isinstance(n, (ast.For, ast.While)) and n.orelse is not None:
             return True
         if isinstance(n, ast.Assign) and isinstance(n.target, ast.TupleLit):
             return True

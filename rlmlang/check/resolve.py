@@ -92,8 +92,11 @@ def resolve_structure(script: ast.Script, registry: Registry, inputs: dict[str, 
                 "use submit(value) to give the answer, or fail(\"why\") to stop")
         loop = in_loop or isinstance(s, (ast.For, ast.While))
         for block in reversed(ast.child_blocks(s)):
+            # a loop's else runs after the loop: its break is the enclosing loop's
+            inside = in_loop if isinstance(s, (ast.For, ast.While)) and block is s.orelse \
+                else loop
             for c in reversed(block):
-                stack.append((c, loop, in_def, False))
+                stack.append((c, inside, in_def, False))
 
     # Call graph.
     graph: dict[str, tuple[str, ...]] = {}

@@ -365,8 +365,10 @@ class Checker(FormsMixin):
             return self.if_stmt(s)
         elif isinstance(s, ast.For):
             self.for_stmt(s)
+            return self.loop_else(s)
         elif isinstance(s, ast.While):
             self.while_stmt(s)
+            return self.loop_else(s)
         elif isinstance(s, ast.Def):
             pass  # checked in run(); misplaced defs were reported by resolve
         return True
@@ -471,6 +473,20 @@ class Checker(FormsMixin):
         self.block(s.body)
         self.defined = before
         self.narrowed = after
+
+    def loop_else(self, s: ast.For | ast.While) -> bool:
+        """A loop's `else:` runs after a loop left without `break`, as if it followed the
+        loop; what it assigns is assigned after the statement only where no break skips
+        it. Whether the statement falls through: a break, or an else that does."""
+        if s.orelse is None:
+            return True
+        before, after = set(self.defined), dict(self.narrowed)
+        falls = self.block(s.orelse)
+        if ast.loop_breaks(s.body):
+            self.defined = before
+            self.narrowed = meet_all([after, self.narrowed]) if falls else after
+            return True
+        return falls
 
     def while_stmt(self, s: ast.While) -> None:
         after = self.forget_in_loop(s.body)

@@ -329,21 +329,26 @@ class If(Stmt):
 
 @dataclass(frozen=True)
 class For(Stmt):
-    """`for var in iter:`; `for k, v in iter:` has `unpack` ("k", "v") and var "k, v"."""
+    """`for var in iter:`; `for k, v in iter:` has `unpack` ("k", "v") and var "k, v".
+    `orelse`: the `else:` body, run when the loop ends without a `break`."""
 
     var: str
     iter: Expr
     body: tuple[Stmt, ...]
     span: Span = _span()
     unpack: tuple[str, ...] = ()
+    orelse: tuple[Stmt, ...] | None = None
 
 
 @dataclass(frozen=True)
 class While(Stmt):
+    """`orelse`: the `else:` body, run when the loop ends without a `break`."""
+
     cond: Expr
     decreases: Expr | None
     body: tuple[Stmt, ...]
     span: Span = _span()
+    orelse: tuple[Stmt, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -408,9 +413,24 @@ def child_blocks(stmt: Stmt) -> list[Block]:
         if stmt.orelse is not None:
             blocks.append(stmt.orelse)
         return blocks
-    if isinstance(stmt, (For, While, Def)):
+    if isinstance(stmt, (For, While)):
+        return [stmt.body] if stmt.orelse is None else [stmt.body, stmt.orelse]
+    if isinstance(stmt, Def):
         return [stmt.body]
     return []
+
+
+def loop_breaks(body: Block) -> bool:
+    """Whether a loop's body has a `break` that leaves that loop (not an inner one's;
+    a break in an inner loop's `else:` leaves the outer loop)."""
+    for s in body:
+        if isinstance(s, Break):
+            return True
+        if isinstance(s, If) and any(loop_breaks(b) for b in child_blocks(s)):
+            return True
+        if isinstance(s, (For, While)) and s.orelse is not None and loop_breaks(s.orelse):
+            return True
+    return False
 
 
 def assigned_names(body: Block, in_place: bool = False) -> list[str]:

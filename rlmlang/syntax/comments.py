@@ -149,7 +149,12 @@ def _depths(block: tuple[ast.Stmt, ...], depth: int) -> Iterator[int]:
             if s.orelse is not None:
                 yield depth  # else
                 yield from _depths(s.orelse, depth + 1)
-        elif isinstance(s, (ast.For, ast.While, ast.Def)):
+        elif isinstance(s, (ast.For, ast.While)):
+            yield from _depths(s.body, depth + 1)
+            if s.orelse is not None:
+                yield depth  # else
+                yield from _depths(s.orelse, depth + 1)
+        elif isinstance(s, ast.Def):
             yield from _depths(s.body, depth + 1)
 
 

@@ -305,9 +305,10 @@ class _Builder:
 
     def for_stmt(self, c):
         names = c[1]
+        orelse = c[6].body if len(c) > 6 else None
         if len(names) == 1:
-            return ast.For(names[0], c[3], c[5], _span(c))
-        return ast.For(", ".join(names), c[3], c[5], _span(c), unpack=names)
+            return ast.For(names[0], c[3], c[5], _span(c), orelse=orelse)
+        return ast.For(", ".join(names), c[3], c[5], _span(c), unpack=names, orelse=orelse)
 
     def for_target(self, c):
         names = tuple(self._name(t) for t in c if isinstance(t, Token) and t.type == "NAME")
@@ -337,7 +338,9 @@ class _Builder:
         return ".".join(str(t) for t in c if isinstance(t, Token) and t.type == "NAME")
 
     def while_stmt(self, c):
-        dec = c[2].cond if isinstance(c[2], _Clause) else None
+        dec = c[2].cond if isinstance(c[2], _Clause) and c[2].kind == "decreases" else None
+        if isinstance(c[-1], _Clause):  # else:
+            return ast.While(c[1], dec, c[-2], _span(c), orelse=c[-1].body)
         return ast.While(c[1], dec, c[-1], _span(c))
 
     def decreases_clause(self, c):

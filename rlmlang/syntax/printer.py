@@ -239,10 +239,12 @@ def _print_stmt(s: ast.Stmt, depth: int, out: list[str]) -> None:
     elif isinstance(s, ast.For):
         out.append(f"{pad}for {s.var} in {print_expr(s.iter)}:")
         _print_block(s.body, depth + 1, out)
+        _print_else(s.orelse, depth, out)
     elif isinstance(s, ast.While):
         dec = f" decreases {print_expr(s.decreases)}" if s.decreases is not None else ""
         out.append(f"{pad}while {print_expr(s.cond)}{dec}:")
         _print_block(s.body, depth + 1, out)
+        _print_else(s.orelse, depth, out)
     elif isinstance(s, ast.Def):
         params = ", ".join(f"{p.name}: {print_type(p.type)}" for p in s.params)
         ret = f" -> {print_type(s.returns)}" if s.returns is not None else ""
@@ -250,6 +252,12 @@ def _print_stmt(s: ast.Stmt, depth: int, out: list[str]) -> None:
         _print_block(s.body, depth + 1, out)
     else:
         raise TypeError(f"not a statement node: {s!r}")
+
+
+def _print_else(orelse: tuple[ast.Stmt, ...] | None, depth: int, out: list[str]) -> None:
+    if orelse is not None:
+        out.append(INDENT * depth + "else:")
+        _print_block(orelse, depth + 1, out)
 
 
 def _bare(e: ast.Expr) -> str:
