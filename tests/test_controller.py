@@ -100,12 +100,20 @@ def test_one_script_alone_is_not_an_agreement(tmp_path: Path) -> None:
     assert "Only one script gave an answer, 'K7-19QX'" in model.prompts[2]
     # For the coder profile the same script drawn twice is one computation: it confirms
     # nothing until the last round, where an unopposed answer is taken.
-    same = FakeModel([GOOD] * 6)
+    # Each repeat is drawn again, hotter, up to twice the round's candidates.
+    same = FakeModel([GOOD] * 12)
     out = runtime(same, tmp_path / "same", profile="coder", budgets={"candidates": 2}).run(
         SIG, QUESTION, context=CONTEXT)
     assert out.ok and out.answer == "K7-19QX" and out.iterations == 3
+    assert same.temperatures == [0.0, 0.7, 1.0, 1.0] * 3
     assert "Only one script (drawn again, the same computation) gave an answer" in \
-        same.prompts[2]
+        same.prompts[4]
+    # Nor is it another computation with a print more, other layout or a comment.
+    printed = ['print("looking")\n' + GOOD, "# the badge\n" + GOOD.replace("(", "( ", 1)]
+    again = FakeModel([GOOD, *printed] * 4)
+    out = runtime(again, tmp_path / "printed", profile="coder", budgets={"candidates": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert out.iterations == 3 and out.vote[0]["scripts"] == 1 and out.vote[0]["draws"] == 12
     # In the last round an unopposed answer is taken: there is no round left to check it in.
     model = FakeModel([GOOD, failing])
     out = runtime(model, tmp_path / "b", budgets={"candidates": 2, "iterations": 1}).run(
@@ -463,12 +471,12 @@ def test_an_answer_from_a_script_that_read_no_data_is_not_a_vote(tmp_path: Path)
     """`submit("K7-19QX")` read nothing: a guess (task/guess.py), never a vote, even twice;
     the model is told to read the input, and the replay leaves it out the same way."""
     guess = 'code = "X1-0000"\nsubmit(code)'
-    model = FakeModel([guess, guess, GOOD, GOOD_TOO])
+    model = FakeModel([guess] * 4 + [GOOD, GOOD_TOO])  # the repeats are drawn again
     out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
         SIG, QUESTION, context=CONTEXT)
     assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
     assert "without reading context: an answer written into the script is a guess" in \
-        model.prompts[2]
+        model.prompts[4]
     submit = [e for e in read_events(tmp_path / "run.log") if e["kind"] == "submit"][0]
     assert submit["data"]["votes"] == {"k7-19qx": 2}
     from rlmlang.cli import main

@@ -61,7 +61,7 @@ from rlmlang.task.answers import answer_key, asks_for_lines, copied_lines, is_em
 from rlmlang.task.guess import data_inputs, reads_data
 from rlmlang.task.inputs import bind_value, read_raw
 from rlmlang.task.signature import Signature, parse_signature, signature_for
-from rlmlang.task.vote import Tally
+from rlmlang.task.vote import Tally, computation
 from rlmlang.tools import default_registry
 from rlmlang.tools.context import charge_current, current_usage
 from rlmlang.tools.errors import ToolError
@@ -702,17 +702,20 @@ class Runtime:
         outcomes: list[tuple[ScriptOutcome, str]] = []
         seen: dict[str, ScriptOutcome] = {}
         n = max(1, self.limits.candidates_per_round)
-        for c in range(n):
+        draws = n  # a repeat is drawn again (profile.redraw_repeats), up to n more
+        c = -1
+        while c + 1 < draws:
+            c += 1
             meter.check("seconds")
             left = meter.left("tokens")
             if left <= 0:
                 raise BudgetExceeded("tokens", self.limits.tokens_per_run, meter.used["tokens"])
             # After a round that failed like the one before it, no greedy draw: the
-            # greedy script would be the same one again.
-            temperature = 1.0 if tried.diversify else (0.0 if c == 0 else 0.7)
+            # greedy script would be the same one again; nor for a draw after a repeat.
+            temperature = 1.0 if tried.diversify or c >= n else (0.0 if c == 0 else 0.7)
             seed = self.seed + 1000 * iteration + c
             self._emit("generate", {"iteration": iteration, "candidate": c + 1,
-                                    "of": n, "used": meter.snapshot()})
+                                    "of": draws, "used": meter.snapshot()})
             gen = self.backend.generate(
                 prompt, grammar=grammar,
                 max_tokens=int(min(self.limits.tokens_per_script, left)),
@@ -735,7 +738,10 @@ class Runtime:
                                       "tokens": gen.tokens,
                                       "tokens_per_s": round(gen.tokens_per_second, 1),
                                       "script": script})
-            if sha in seen:  # the same script again in this round: nothing new to run
+            if self.profile.redraw_repeats and draws < 2 * n and (
+                    sha in seen or sha in tried.failed or computation(script) in tried.answered):
+                draws += 1  # a repeat: another draw instead
+            if sha in seen:  # the same script again in this round
                 outcomes.append((seen[sha], script))
                 continue
             earlier = tried.failed.get(sha)
@@ -755,6 +761,8 @@ class Runtime:
             outcome = seen[sha] = self._execute(iteration, c + 1, script, sha, setup, log)
             if outcome.status != "submitted" or is_empty_answer(outcome.answer):
                 tried.failed[sha] = (outcome, {"iteration": iteration, "candidate": c + 1})
+            elif self.profile.redraw_repeats:
+                tried.answered.add(computation(script))
             failure = _FAILURE_COUNTER.get(outcome.stage)
             if failure is not None:
                 stats[failure] += 1
@@ -862,13 +870,15 @@ def now() -> float:
 
 @dataclass
 class _Tried:
-    """What a run has already tried: failed scripts by digest, and the last round's failure.
+    """What a run has already tried: failed and answering scripts by digest, and the last
+    round's failure.
 
     A script identical to one that failed is never run again; a round that fails
     the same way as the one before makes the next round draw only samples.
     """
 
     failed: dict[str, tuple[ScriptOutcome, dict[str, int]]] = field(default_factory=dict)
+    answered: set[str] = field(default_factory=set)  # computations that gave an answer
     last_failure: frozenset[tuple[str, str]] | None = None
     diversify: bool = False
 

@@ -132,6 +132,11 @@ class Profile:
     # An answer from a script that read no data (task/guess.py) is a guess, not a vote.
     # The tiny profile's grammar holds its scripts to the skills over the inputs already.
     no_guesses: bool = False
+    # A draw that repeats a script already drawn in the run (one that failed, or one
+    # drawn before in the round) is not a candidate: another is drawn, hotter, up to as
+    # many more as the round has candidates. The 1.5B drew one refused script six times
+    # in three rounds; a tiny model's repeated draws are its votes.
+    redraw_repeats: bool = False
 
     def base_grammar(self, tools: list[str], inputs: list[str], state_keys: list[str],
                      output: Type, narrowing: Narrowing | None = None) -> str:
@@ -198,6 +203,7 @@ CODER = Profile(
     decoded_types=True,
     distinct_votes=True,
     no_guesses=True,
+    redraw_repeats=True,
 )
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (TINY, CODER)}

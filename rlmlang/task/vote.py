@@ -7,7 +7,8 @@ distinct scripts instead let two different scripts that both matched nothing
 (`0`, `0`) outvote one script drawn five times. An answer is *confirmed* when
 it has as many draws as the tally needs, or, where the tally counts distinct
 scripts (the coder profile's `distinct_votes`), as many distinct scripts: the
-same script drawn twice is then one computation, not two pieces of evidence.
+same script drawn twice (or again with other prints, layout or comments) is
+then one computation, not two pieces of evidence.
 It is *confident* when it is confirmed and its draws outnumber those of all
 other answers put together. Anything less is a disagreement: the controller runs another round
 (the feedback shows the disagreement) and, when no round is left, reports the
@@ -20,10 +21,14 @@ run; it never makes a disagreement confident.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from rlmlang.syntax import ast
+from rlmlang.syntax.parser import parse
+from rlmlang.syntax.printer import print_script
 from rlmlang.task.answers import answer_key
 
 _LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
@@ -49,6 +54,36 @@ def grounding(script: str, question: str) -> int:
     return len(found)
 
 
+def computation(script: str) -> str:
+    """What a script computes, as a key: its canonical form without its print calls.
+    Two scripts that differ only in what they print, in layout or in comments are one
+    computation (the 1.5B drew its script again with one more print and confirmed its
+    own wrong answer). A text that does not parse is its own key."""
+    parsed = parse(script)
+    if parsed.script is None:
+        return hashlib.sha256(script.encode()).hexdigest()
+    bare = ast.Script(_without_prints(parsed.script.body), parsed.script.span)
+    return hashlib.sha256(print_script(bare).encode()).hexdigest()
+
+
+def _without_prints(block: tuple[ast.Stmt, ...]) -> tuple[ast.Stmt, ...]:
+    out: list[ast.Stmt] = []
+    for s in block:
+        if isinstance(s, ast.ExprStmt) and isinstance(s.expr, ast.Call) \
+                and s.expr.func == "print":
+            continue
+        if isinstance(s, ast.If):
+            s = replace(s, branches=tuple((c, _without_prints(b)) for c, b in s.branches),
+                        orelse=_without_prints(s.orelse) if s.orelse is not None else None)
+        elif isinstance(s, (ast.For, ast.While)):
+            s = replace(s, body=_without_prints(s.body),
+                        orelse=_without_prints(s.orelse) if s.orelse is not None else None)
+        elif isinstance(s, ast.Def):
+            s = replace(s, body=_without_prints(s.body))
+        out.append(s)
+    return tuple(out) or (ast.Pass(block[0].span),)
+
+
 @dataclass
 class Support:
     """One answer, how many drawn scripts submitted it, and which distinct scripts they were."""
@@ -56,7 +91,7 @@ class Support:
     key: str
     value: Any
     draws: int = 0
-    scripts: dict[str, str] = field(default_factory=dict)  # sha256 -> script text
+    scripts: dict[str, str] = field(default_factory=dict)  # script key -> script text
     grounding: int = 0
     first_seen: int = 0  # order of arrival, for stable ties
 
@@ -93,7 +128,7 @@ class Tally:
         if s is None:
             s = self.answers[key] = Support(key, value, first_seen=len(self.answers))
         s.draws += 1
-        s.scripts.setdefault(script_sha256, script)
+        s.scripts.setdefault(computation(script) if self.distinct else script_sha256, script)
         s.grounding = max(s.grounding, grounding(script, self.question))
 
     def ranked(self) -> list[Support]:
