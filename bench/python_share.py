@@ -127,11 +127,10 @@ def judge(path: Path, signature: str, tasks: dict[str, dict[str, Any]],
         return Verdict(path.name, "parse", errors[0] if errors else None,
                        [d.code for d in errors])
     script, registry = expand(parsed.script, _registry(default_registry))
-    from rlmlang.check.columns import numeric_columns
+    from rlmlang.check.columns import tables
 
     env = Env(inputs=sig.input_types(), state={}, output=check_type_for(sig.output.type),
-              registry=registry, decoded=_decoded(task),
-              numeric_columns=numeric_columns(_values(task)))
+              registry=registry, decoded=_decoded(task), tables=tables(_values(task)))
     checked = check(script, env, path.name)
     errors = [d for d in checked.diagnostics if d.severity == "error"]
     if checked.checked is None:

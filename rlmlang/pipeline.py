@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from rlmlang.check import CheckedScript, Env, check
-from rlmlang.check.columns import numeric_columns
+from rlmlang.check.columns import NO_TABLES, Tables, tables
 from rlmlang.check.decoded import NOTHING, Decoded, decoded_types
 from rlmlang.compiler import Bytecode, CompileError, compile_program, validate
 from rlmlang.diagnostics import Diagnostic
@@ -82,11 +82,11 @@ class ScriptSetup:
         return decoded_types(self.inputs)
 
     @functools.cached_property
-    def numeric_columns(self) -> frozenset[str]:
-        """The table inputs' columns holding numbers (check/columns.py), once per task."""
+    def tables(self) -> Tables:
+        """The table inputs' rows and numeric columns (check/columns.py), once per task."""
         if self.input_sizes is not None:
-            return frozenset()
-        return numeric_columns(self.inputs)
+            return NO_TABLES
+        return tables(self.inputs)
 
     def __post_init__(self) -> None:
         if self.policy is None:
@@ -196,7 +196,7 @@ def check_stage(parsed: Parsed, setup: ScriptSetup) -> Checked | ScriptOutcome:
     script, registry = expand(parsed.script, setup.registry, setup.input_types)
     env = Env(inputs=dict(setup.input_types), state=_state_types(setup),
               output=check_type_for(setup.output), registry=registry, answer=setup.output,
-              decoded=setup.decoded, numeric_columns=setup.numeric_columns)
+              decoded=setup.decoded, tables=setup.tables)
     checked = check(script, env, parsed.source.file)
     if checked.checked is None:
         return ScriptOutcome("check", attribute(checked.diagnostics, script))

@@ -499,3 +499,13 @@ def test_a_name_only_an_earlier_script_set_is_said_to_start_afresh(tmp_path: Pat
     assert "undefined: line" in model.prompts[2]
     assert "'line' was set by an earlier script, not by this one" in model.prompts[2]
     assert "set by an earlier script" not in model.prompts[1]
+
+
+def test_a_def_only_an_earlier_script_made_is_said_to_start_afresh(tmp_path: Path) -> None:
+    first = ('def code_of(text: str) -> str:\n    return value_after(find_line(text, '
+             '"badge 4820"), "access code")\nprint(code_of(context))')
+    second = 'submit(code_of(context))'
+    model = FakeModel([first, second, GOOD])
+    runtime(model, tmp_path).run(SIG, QUESTION, context=CONTEXT)
+    assert "undefined function: code_of" in model.prompts[2]
+    assert "'code_of' was set by an earlier script, not by this one" in model.prompts[2]

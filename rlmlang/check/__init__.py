@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rlmlang.check.alias import check_aliases
+from rlmlang.check.columns import NO_TABLES, Tables
 from rlmlang.check.decoded import NOTHING, Decoded
 from rlmlang.check.lower import lower, needs_lowering
 from rlmlang.check.rebind import rebind, rebind_sites
@@ -37,7 +38,7 @@ class Env:
     registry: Registry
     answer: Type | None = None  # the task's output type, where output is None
     decoded: Decoded = NOTHING  # what json_decode gives for the JSON inputs (decoded.py)
-    numeric_columns: frozenset[str] = frozenset()  # of the table inputs (columns.py)
+    tables: Tables = NO_TABLES  # the table inputs' rows and numeric columns (columns.py)
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def _check_once(script: ast.Script, env: Env, file: str) -> tuple[Checker, list[
         structure, diags = resolve_structure(script, env.registry, env.inputs, file)
         checker = Checker(structure, env.inputs, env.state, env.output, env.registry, file,
                           answer=env.answer, decoded=env.decoded,
-                          numeric_columns=env.numeric_columns)
+                          tables=env.tables)
         checker.preset = preset
         checker.run(script)
         found = {k: t for k, t in checker.promoted.items() if preset.get(k) != t}

@@ -1,4 +1,4 @@
-"""The columns of the task's tables that hold numbers (written as text).
+"""The task's table inputs: how many rows each has, and the columns that hold numbers.
 
 `records(orders)` gives each field as the text it is, as Python's csv module
 does, so `max(rows, key=lambda r: r["total"])` compares totals as text:
@@ -6,11 +6,15 @@ does, so `max(rows, key=lambda r: r["total"])` compares totals as text:
 The inputs are known before any script runs, so the checker knows which
 column names hold numbers in every row, and refuses a key that orders such a
 column's text, with a fix-it that orders its numbers (`float(r["total"])`).
+Likewise `len(orders)` of a table input counts its text's characters, where a
+model means its rows: the checker knows it has rows and says so, with a
+fix-it that counts them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from rlmlang.tools import reader
@@ -19,22 +23,40 @@ from rlmlang.tools.values import parse_number
 SAMPLE_ROWS = 2000  # rows read to decide (a column is numeric in all of them)
 
 
-def numeric_columns(values: Mapping[str, Any]) -> frozenset[str]:
-    """Names of the columns that hold a number in every row of some table input."""
+@dataclass(frozen=True)
+class Tables:
+    """What the checker knows of the table inputs before any script runs."""
+
+    rows: Mapping[str, int] = field(default_factory=dict)  # table input -> its records
+    numeric: frozenset[str] = frozenset()  # columns holding a number in every row
+    columns: frozenset[str] = frozenset()  # every column name of the table inputs
+
+
+NO_TABLES = Tables()
+
+
+def tables(values: Mapping[str, Any]) -> Tables:
+    """The rows of each table input, and the names of the columns that hold a number in
+    every row (of the first SAMPLE_ROWS) of some table input."""
     found: set[str] = set()
-    for value in values.values():
+    names: set[str] = set()
+    sizes: dict[str, int] = {}
+    for name, value in values.items():
         if not isinstance(value, str) or len(value) < 2:
             continue
         try:
             if not reader.detect(value).is_table:
                 continue
-            rows = reader.read(value).records[:SAMPLE_ROWS]
+            records = reader.read(value).records
         except Exception:  # noqa: BLE001 - an input the reader cannot read has no columns
             continue
+        sizes[name] = len(records)
+        rows = records[:SAMPLE_ROWS]
         if not rows:
             continue
+        names.update(rows[0])
         for col in rows[0]:
             cells = [r.get(col) for r in rows]
             if all(isinstance(c, str) and parse_number(c) is not None for c in cells):
                 found.add(col)
-    return frozenset(found)
+    return Tables(sizes, frozenset(found), frozenset(names))

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from rlmlang.check.columns import Tables
 from rlmlang.check.narrow import facts, join_none
 from rlmlang.check.sugar import (
     MATCHERS,
@@ -90,7 +91,7 @@ class FormsMixin:
     inputs: dict[str, Type]
     st: Any
     narrowed: dict[str, Type]
-    numeric_columns: frozenset[str]
+    tables: Tables
     lazy: int
 
     def plan(self, node: object, p: Plan) -> None:
@@ -588,7 +589,7 @@ class FormsMixin:
         (`lambda r: r["total"]`): text order is not number order (check/columns.py)."""
         col = body.index.value if isinstance(body, ast.Index) and isinstance(
             body.index, ast.Const) else None
-        if not isinstance(col, str) or col not in self.numeric_columns:
+        if not isinstance(col, str) or col not in self.tables.numeric:
             return
         text = print_expr(body)
         self.err("E_TYPE", body.span, f"{which}(...) orders {text} as text, but the column "

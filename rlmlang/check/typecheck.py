@@ -21,6 +21,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
+from rlmlang.check.columns import NO_TABLES, Tables
 from rlmlang.check.decoded import NOTHING, Decoded
 from rlmlang.check.forms import FormsMixin
 from rlmlang.check.narrow import Facts, facts, join_none, meet_all
@@ -201,10 +202,11 @@ class Checker(FormsMixin):
     def __init__(self, structure: Structure, inputs: dict[str, Type], state: dict[str, Type],
                  output: Type | None, registry: Registry, file: str,
                  answer: Type | None = None, decoded: Decoded = NOTHING,
-                 numeric_columns: frozenset[str] = frozenset()):
+                 tables: Tables = NO_TABLES):
         self.st = structure
         self.decoded = decoded
-        self.numeric_columns = numeric_columns
+        self.tables = tables
+        self.emptiness: set[int] = set()  # id(len(X)) compared with 0: the same for text
         self.casting: int | None = None  # id(the call under the `as` being checked)
         self.inputs = inputs
         self.state = state
@@ -733,6 +735,22 @@ class Checker(FormsMixin):
             return rows, {}
         return rows, expr_fixit(src.span, rows)
 
+    def len_of_table(self, e: ast.Call) -> None:
+        """`len(penguins)` of a table input counts the characters of its text; a model
+        that divides by it means its rows (Python would not tell it). The fix-it counts
+        the rows; the characters are still `len(str(penguins))`."""
+        arg = e.args[0] if len(e.args) == 1 else None
+        if not isinstance(arg, ast.Name) or arg.id not in self.inputs or arg.id in self.scope \
+                or id(e) in self.emptiness:
+            return
+        rows = self.tables.rows.get(arg.id, 0)
+        if rows < 2:
+            return
+        counted, edit = self.rows_of(arg)
+        self.err("E_TYPE", e.span, f"len({arg.id}) counts the characters of the text of "
+                 f"{arg.id}, not its {rows} rows", f"for its rows: len({counted}); for its lines: "
+                 f"len({arg.id}.splitlines()); for the characters: len(str({arg.id}))", **edit)
+
     def unknown_state(self, key: str, span: Span) -> None:
         guess = self.did_you_mean(key, list(self.state))
         have = ", ".join(sorted(self.state)) or "none declared"
@@ -983,6 +1001,9 @@ class Checker(FormsMixin):
         return UNKNOWN
 
     def compare(self, e: ast.Compare) -> Type:
+        for side, other in ((e.left, e.right), (e.right, e.left)):
+            if isinstance(other, ast.Const) and other.value == 0:  # empty or not: either way
+                self.emptiness.add(id(side))
         lt, rt = self.expr(e.left), self.expr(e.right)
         if isinstance(lt, UnknownT) or isinstance(rt, UnknownT):
             return BOOL
@@ -1074,6 +1095,8 @@ class Checker(FormsMixin):
             self.info.calls[id(e)] = "tool"
             params = [(p.name, p.type, p.has_default) for p in spec.params]
             arg_types = self.bind_args(e, name, params, spec.varkw)
+            if name == "len":
+                self.len_of_table(e)
             got = _none_default(name, arg_types) or self.decoded_call(name, e)
             if got is not None:
                 return got
@@ -1188,17 +1211,23 @@ class Checker(FormsMixin):
 
     def kin_tools(self, name: str, e: ast.Call) -> str:
         """`; or count_rows(text: str, col, value) -- ...`: the builtins named like `name`
-        (a word in common) that take as many arguments as the call gives."""
+        (a word in common) that take as many arguments as the call gives; those taking a
+        column first where the call names a column of a table input (`count_of(customers,
+        "city", "Lima")` meant count_rows, not count_lines)."""
         words = {w for w in name.split("_") if len(w) >= 3}
         n = len(e.args)
-        kin = []
+        names_column = any(isinstance(a, ast.Const) and a.value in self.tables.columns
+                           for a in e.args)
+        kin: list[tuple[bool, str]] = []
         for spec in self.registry.specs():
             if spec.name == name or "." in spec.name or not words & set(spec.name.split("_")):
                 continue
             required = sum(1 for p in spec.params if not p.has_default)
             if required <= n <= len(spec.params):
-                kin.append(f"{spec.signature()}  # {spec.summary()}")
-        return "".join(f"; or {k}" for k in kin[:3])
+                by_column = names_column and any(p.name == "col" for p in spec.params)
+                kin.append((not by_column, f"{spec.signature()}  # {spec.summary()}"))
+        kin.sort(key=lambda k: k[0])  # stable: the registry's order among equals
+        return "".join(f"; or {k}" for _, k in kin[:3])
 
     def check_arg(self, t: Type, want: Type, a: ast.Expr, fname: str, pname: str) -> None:
         if isinstance(want, UnknownT):

@@ -132,10 +132,10 @@ def look_hint(inputs: list[str], crashed: bool = False) -> str:
 
 
 def fresh_start_hint(diagnostics: list[Diagnostic], earlier: list[str]) -> str:
-    """Where a script reads a name only an earlier script set: each script starts afresh
-    (a model used to a notebook expects the names of its last cell)."""
-    undefined = [d.data.get("name") for d in diagnostics
-                 if d.code == "E_NAME" and d.message.startswith("undefined: ")]
+    """Where a script reads a name (or calls a def) only an earlier script set: each
+    script starts afresh (a model used to a notebook expects the names of its last cell)."""
+    undefined = [d.data.get("name") for d in diagnostics if d.code == "E_NAME" and
+                 d.message.startswith(("undefined: ", "undefined function: "))]
     if not undefined:
         return ""
     set_before: set[str] = set()
@@ -143,6 +143,7 @@ def fresh_start_hint(diagnostics: list[Diagnostic], earlier: list[str]) -> str:
         parsed = parse(text)
         if parsed.script is not None:
             set_before.update(ast.assigned_names(parsed.script.body))
+            set_before.update(s.name for s in parsed.script.body if isinstance(s, ast.Def))
     names = [n for n in undefined if isinstance(n, str) and n in set_before]
     if not names:
         return ""

@@ -558,9 +558,13 @@ def _column_size(s: list[Size]) -> Size:
 
 
 def _rows_size(s: list[Size]) -> Size:
-    """At most len+1 rows, each of at most len+1 cells of at most len characters."""
+    """At most n+1 rows of a text of n characters. Each cell but a line's last ends at a
+    separator, each last at a line end or the text's end: at most n+1 cells in all, of at
+    most n characters together. So a row's total (cells, each counted at least 1, and
+    one for the row) is at most 2n+2, and all rows' together at most 3n+3; the rows and
+    cells a walk visits, at most 2n+2."""
     n = length(s, 0)
-    return Size(n + 1, (n + 1) * max(n, 1))
+    return Size(n + 1, 2 * n + 2, 3 * n + 3, slots=2 * n + 2)
 
 
 def skill_specs() -> list[ToolSpec]:
@@ -597,7 +601,7 @@ def skill_specs() -> list[ToolSpec]:
              example='submit(count_lines(context, "timeout", "[api]"))'),
         tool("csv_rows", "text: str, sep: str = ''", "list[list[str]]", _csv_rows,
              "The rows of a table (CSV, TSV, ...), each a list of trimmed cells.",
-             cost=parse, size=_rows_size,
+             cost=parse, size=_rows_size, shape_when_known=True,
              example="for row in csv_rows(context):\n    print(row[0])"),
         tool("column", "text: any, col: any, sep: str = ''", "list[str]", _column,
              "The cells of one column (a number from 0, or a header name), of a text or "

@@ -43,11 +43,14 @@ def call_result(e: ast.Call, spec: ToolSpec, a: list[AV], sizes: list[Size], t: 
         got = _RULES[type(bound)](e, spec, bound, a, sizes, t, problem)
         if got is not None:
             return got
-    if spec.extra.get("fits_text") and spec.impl is not None and not spec.effect and a \
-            and a[0].kind == "str" and a[0].text is not None:
-        known = _decoded(a[0].text, spec)
-        if known is not None:
-            return known
+    if spec.impl is not None and not spec.effect and a and a[0].kind == "str" \
+            and a[0].text is not None:
+        args = [x.text for x in a] if spec.extra.get("shape_when_known") else [a[0].text]
+        if (spec.extra.get("fits_text") or spec.extra.get("shape_when_known")) \
+                and all(isinstance(x, str) for x in args):
+            known = _decoded(args, spec)  # type: ignore[arg-type]
+            if known is not None:
+                return known
     sizes = known_tables(spec, a, sizes)
     try:
         rs = spec.result_size(sizes)
@@ -80,16 +83,17 @@ def known_tables(spec: ToolSpec, a: list[AV], sizes: list[Size]) -> list[Size]:
     return out
 
 
-def _decoded(text: str, spec: ToolSpec) -> AV | None:
-    """The abstract value of a known text decoded (json_decode of an input): each list's
-    length, each record's fields and each text's length as they are, so reading one field
-    of a record deep in the document is bounded by that field, not by the document."""
+def _decoded(texts: list[str], spec: ToolSpec) -> AV | None:
+    """The abstract value of a known text decoded (json_decode of an input; csv_rows of
+    one, its separator known too): each list's length, each record's fields and each
+    text's length as they are, so reading one field of a record deep in the document is
+    bounded by that field, not by the document."""
     def shape() -> AV | None:
         try:
-            return shape_of(spec.impl(text))  # type: ignore[misc]
+            return shape_of(spec.impl(*texts))  # type: ignore[misc]
         except Exception:  # noqa: BLE001 - the call fails at run time: the declared bound
             return None
-    return _once(text, ("decoded", spec.name), shape)
+    return _once(texts[0], ("decoded", spec.name, *texts[1:]), shape)
 
 
 MAX_FIELDS = 40  # a dict with more keys is a mapping: its values are joined, not each kept

@@ -14,3 +14,16 @@ def test_too_many_arguments_names_the_builtins_of_that_arity_and_name() -> None:
     assert arity.fix is not None and "or count_rows(text: str, col" in arity.fix
     assert "How many rows have value in column col" in arity.fix
     assert "split(" not in arity.fix  # no word in common with count_of
+
+
+def test_where_the_call_names_a_column_the_kin_taking_a_column_come_first() -> None:
+    out = run_script('submit(count_of(customers, "city", "Lima"))\n', INT,
+                     customers="id,city\n1,Lima\n2,Oslo\n")
+    fix = next(d for d in out.diagnostics if "3 were given" in d.message).fix or ""
+    kin = [k.split("(")[0] for k in fix.split("; or ")[1:]]
+    assert kin[:2] == ["count_rows", "count_where"] and "count_lines" not in kin
+    # a column no table has: the registry's order
+    out = run_script('submit(count_of(customers, "town", "Lima"))\n', INT,
+                     customers="id,city\n1,Lima\n2,Oslo\n")
+    fix = next(d for d in out.diagnostics if "3 were given" in d.message).fix or ""
+    assert [k.split("(")[0] for k in fix.split("; or ")[1:]][0] == "count_lines"

@@ -69,3 +69,25 @@ def test_a_key_over_a_text_column_is_left_as_written() -> None:
     script = "top = max(records(orders), key=lambda r: r[\"customer\"])\nsubmit(top[\"id\"])\n"
     out = run_script(script, STR, orders=ORDERS)
     assert out.stage == "done" and out.answer == "1"
+
+
+@pytest.mark.parametrize("data, rows", [(CSV, "records(staff)"), (JSON, "json.loads(staff)")])
+def test_len_of_a_table_input_counts_its_rows_after_the_fixit(data: str, rows: str) -> None:
+    """`len(staff)` is the characters of the text (Python's answer, never the model's
+    meaning where it divides a count of rows by it)."""
+    script = ("devs = [r for r in json.loads(staff) if r[\"salary\"] > 15]\n"
+              if data is JSON else "devs = where(staff, \"dept\", \"dev\")\n") + \
+        "submit(round(len(devs) / len(staff) * 100, 1))\n"
+    out = run_script(script, STR, staff=data)
+    d = out.diagnostics[0]
+    assert out.stage == "check" and d.code == "E_TYPE"
+    assert d.message == "len(staff) counts the characters of the text of staff, not its 3 rows"
+    fixed = apply_fixits(script, out.diagnostics)
+    assert fixed is not None and f"len({rows})" in fixed
+    assert run_script(fixed, STR, staff=data).answer == "66.7"
+
+
+def test_the_characters_of_a_table_and_the_length_of_prose_are_counted_as_written() -> None:
+    assert run_script("submit(len(str(staff)))\n", INT, staff=CSV).answer == len(CSV)
+    prose = "The lobby opened at nine. It closed at five.\n"
+    assert run_script("submit(len(note))\n", INT, note=prose).answer == len(prose)

@@ -64,7 +64,7 @@ def test_a_name_read_before_any_assignment_is_still_refused() -> None:
 
 def test_an_elif_reads_the_name_only_where_python_tests_it() -> None:
     """`found` is assigned in the first branch: the elif is tested only when it was not."""
-    script = ("n = len(contacts)\n"
+    script = ("n = len(str(contacts))\n"
               "if n > LIMIT:\n"
               "    found = \"big\"\n"
               "elif found == \"x\":\n"
@@ -84,7 +84,7 @@ def test_a_name_that_may_be_none_is_checked_where_python_needs_its_value(tier: s
     TypeError there, and the script fails there (no value: a failed script, not a guess)."""
     script = ("n = None\n"
               "row = None\n"
-              "if len(contacts) > LIMIT:\n"
+              "if len(str(contacts)) > LIMIT:\n"
               "    n = 1\n"
               "    row = {\"a\": 1}\n"
               "n += 1\n"

@@ -42,7 +42,7 @@ def test_an_int_start_widens_to_float(script: str, want: float) -> None:
 
 
 def test_a_computed_int_start_keeps_its_error_and_fix() -> None:
-    out = run("n = len(context)\nfor line in lines(context):\n    n = n + 0.5\nsubmit(n)\n",
+    out = run("n = len(lines(context))\nfor line in lines(context):\n    n = n + 0.5\nsubmit(n)\n",
               FLOAT)
     assert out.stage != "done"
     d = out.diagnostics[0]
