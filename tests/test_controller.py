@@ -475,7 +475,8 @@ def test_an_answer_from_a_script_that_read_no_data_is_not_a_vote(tmp_path: Path)
     out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
         SIG, QUESTION, context=CONTEXT)
     assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
-    assert "without reading context: an answer written into the script is a guess" in \
+    assert "which it did not compute from context: an answer written into the script is " \
+        "a guess" in \
         model.prompts[4]
     submit = [e for e in read_events(tmp_path / "run.log") if e["kind"] == "submit"][0]
     assert submit["data"]["votes"] == {"k7-19qx": 2}

@@ -104,7 +104,7 @@ def _answer(value: Any, rec: RecordedRun) -> Any:
 
 from rlmlang.controller.profiles import PROFILES  # noqa: E402
 from rlmlang.task.answers import is_empty_answer  # noqa: E402
-from rlmlang.task.guess import data_inputs, reads_data  # noqa: E402
+from rlmlang.task.guess import data_inputs, submits_from_data  # noqa: E402
 from rlmlang.task.vote import Tally  # noqa: E402
 from rlmlang.tools.reader import task_question  # noqa: E402
 
@@ -189,7 +189,7 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
         answer = _answer(o["value"], rec)
         if o["status"] == "submitted" and not is_empty_answer(answer):
             c = next(c for c in it.candidates if c.number == n)
-            if reads_data(c.raw_text, data, spaces):  # a guess is no vote (task/guess.py)
+            if submits_from_data(c.raw_text, data, spaces):  # a guess is no vote (task/guess.py)
                 tally.add(answer, c.script_sha256, c.raw_text)
     if it.observation is not None and it.observation.data.get("conflict"):
         tally.clear()  # as the controller: answers computed on a state that changed are void

@@ -58,7 +58,7 @@ from rlmlang.policy import Policy
 from rlmlang.runlog import LogWriter, record_failure
 from rlmlang.store import StateConflict, StateStore, remove_store
 from rlmlang.task.answers import answer_key, asks_for_lines, copied_lines, is_empty_answer
-from rlmlang.task.guess import data_inputs, reads_data
+from rlmlang.task.guess import data_inputs, submits_from_data
 from rlmlang.task.inputs import bind_value, read_raw
 from rlmlang.task.signature import Signature, parse_signature, signature_for
 from rlmlang.task.vote import Tally, computation
@@ -532,7 +532,7 @@ class Runtime:
                 answers = [(o, s) for o, s in outcomes if o.status == "submitted"]
                 useful = [(o, s) for o, s in answers if not is_empty_answer(o.answer)]
                 # an answer from a script that read no data is a guess: not a vote
-                read = [reads_data(s, data, spaces) for _, s in useful]
+                read = [submits_from_data(s, data, spaces) for _, s in useful]
                 guessed = [p for p, r in zip(useful, read, strict=True) if not r]
                 useful = [p for p, r in zip(useful, read, strict=True) if r]
                 for o, script in useful:

@@ -153,13 +153,13 @@ def fresh_start_hint(diagnostics: list[Diagnostic], earlier: list[str]) -> str:
 
 
 def guess_message(value: Any, inputs: list[str], limit_chars: int = 200) -> str:
-    """What the model sees about a script that submitted without reading any input."""
+    """What the model sees about a script whose answer was not computed from the data."""
     shown = repr(value)
     shown = shown if len(shown) <= limit_chars else shown[:limit_chars] + "…"
     names = ", ".join(inputs)
-    return (f"That script submitted {shown} without reading {names}: an answer written into "
-            f"the script is a guess, not something found in the data. Write a script that "
-            f"reads {inputs[0]} and computes the answer from it.")
+    return (f"That script submitted {shown}, which it did not compute from {names}: an "
+            f"answer written into the script is a guess, not something found in the data. "
+            f"Write a script that reads {inputs[0]} and submits what it computes from it.")
 
 
 def empty_answer_message(output: str, limit_chars: int = 700) -> str:

@@ -1,20 +1,30 @@
-"""A script that never looks at the data: its answer is a guess, not evidence.
+"""An answer the script did not compute from the data is a guess, not evidence.
 
 Asked "What are the codes of locker SKU-82717 and locker SKU-43625?", a model
 wrote `codes = ["SKU-82717", "SKU-43625"]` and `submit(codes)`: a script that
-ran, submitted, and read nothing but its own literals. Such an answer comes
-from the question (or from the model's memory), never from the inputs, so the
-vote does not count it and the model is told so. A script reads the data when
-it names a data input (any input but the question), reads the state store, or
-calls a namespaced tool (`fs.read`, `http.get`, `llm.predict`, a plugin's),
-which bring data of their own. A task with no data inputs has nothing to read,
-and nothing there is a guess. The controller and the replay ask the same
-question of the same script text.
+ran, submitted, and read nothing but its own literals. Another split two
+inputs into lines, went through them, and then wrote `submit("Medan, Ines
+Mensah")`: it read the data, but its answer was a literal all the same. Such
+an answer comes from the question (or from the model's memory, or from what an
+earlier script printed), never from this script's reading of the inputs, so
+the vote does not count it and the model is told so.
+
+The test is a data flow over the script's text. The data are the data inputs
+(any input but the question), the state store and the namespaced tools
+(`fs.read`, `http.get`, `llm.predict`, a plugin's), which bring data of their
+own. A name holds data when any of its assignments reads data, or runs under a
+test or loop that does (`found = "yes"` inside `if "refund" in line:`). An
+answer is computed from the data when the submitted expression reads data, or
+the submit runs under such a test or loop, or inside a def (a def's
+parameters are taken to hold data). The flow over-approximates: a script that
+might have computed its answer is never called a guess. A task with no data
+inputs has nothing to read, and nothing there is a guess. The controller and
+the replay ask the same question of the same script text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
@@ -28,24 +38,108 @@ def data_inputs(names: Collection[str]) -> list[str]:
     return [n for n in names if n != QUESTION]
 
 
-def reads_data(script: str, inputs: Collection[str],
-               namespaces: Collection[str] = TOOL_NAMESPACES) -> bool:
-    """Whether `script` reads any of the data `inputs`, the state or a tool of one of the
-    `namespaces` (True when there is no data to read, or the script does not parse)."""
+def submits_from_data(script: str, inputs: Collection[str],
+                      namespaces: Collection[str] = TOOL_NAMESPACES) -> bool:
+    """Whether what `script` submits may be computed from the data `inputs`, the state
+    or a tool of one of the `namespaces` (True when there is no data to read, or the
+    script does not parse)."""
     if not inputs:
         return True
     parsed = parse(script)
     if parsed.script is None:
         return True
-    wanted = set(inputs)
-    sources = {"state", *namespaces}
-    for node in ast.walk(parsed.script):
-        if isinstance(node, ast.Name) and node.id in wanted:
-            return True
-        if isinstance(node, ast.Dotted) and node.parts[0] == "state":
-            return True
-        if isinstance(node, ast.Call) and "." in node.func:
-            head = node.func.split(".")[0]  # `context.split(...)`, `fs.read(...)`
-            if head in wanted or head in sources:
+    return _Flow(parsed.script, set(inputs), {"state", *namespaces}).submits_data()
+
+
+class _Flow:
+    def __init__(self, script: ast.Script, inputs: set[str], sources: set[str]) -> None:
+        self.script = script
+        self.sources = sources
+        self.held = set(inputs)  # names that may hold data
+        self.defs = {s.name: s for s in script.body if isinstance(s, ast.Def)}
+        self.def_reads: set[str] = set()  # defs whose body may read data
+        self.found = False  # a submit of data seen in the current pass
+
+    def submits_data(self) -> bool:
+        main = tuple(s for s in self.script.body if not isinstance(s, ast.Def))
+        for _ in range(len(main) + len(self.defs) + 2):  # to a fixed point
+            before = (len(self.held), len(self.def_reads))
+            for d in self.defs.values():
+                params = {p.name for p in d.params}
+                if self.reads_any(d.body, params):
+                    self.def_reads.add(d.name)
+            self.found = False
+            self.block(main, under_data=False)
+            if (len(self.held), len(self.def_reads)) == before:
+                break
+        return self.found or self.submits_in_def()
+
+    def submits_in_def(self) -> bool:
+        return any(isinstance(n, ast.Submit) for d in self.defs.values()
+                   for n in ast.walk(d.body))
+
+    def reads_any(self, body: tuple[ast.Stmt, ...], params: set[str]) -> bool:
+        """Whether a def's body reads data: its parameters, or the script's data names."""
+        return any(self.reads(e, params) for e in ast.walk(body) if isinstance(e, ast.Expr))
+
+    def reads(self, e: object, extra: Iterable[str] = ()) -> bool:
+        extra = set(extra)
+        for n in ast.walk(e):
+            if isinstance(n, ast.Name) and (n.id in self.held or n.id in extra):
                 return True
-    return False
+            if isinstance(n, ast.Dotted) and (n.parts[0] == "state" or n.parts[0] in self.held):
+                return True
+            if isinstance(n, ast.Call):
+                head = n.func.split(".")[0]
+                if ("." in n.func and (head in self.held or head in self.sources
+                                       or head in extra)) or n.func in self.def_reads:
+                    return True
+        return False
+
+    def hold(self, target: ast.Expr) -> None:
+        """The name (or the list or dict) an assignment or a mutation changes holds data."""
+        while isinstance(target, (ast.Index, ast.MethodCall, ast.Attribute)):
+            target = target.value
+        if isinstance(target, ast.Name):
+            self.held.add(target.id)
+        elif isinstance(target, ast.TupleLit):
+            for t in target.items:
+                self.hold(t)
+
+    def block(self, body: tuple[ast.Stmt, ...], under_data: bool) -> None:
+        for s in body:
+            self.stmt(s, under_data)
+
+    def stmt(self, s: ast.Stmt, under_data: bool) -> None:  # noqa: C901 (a case per kind)
+        if isinstance(s, ast.Submit):
+            if under_data or self.reads(s.value):
+                self.found = True
+        elif isinstance(s, (ast.Assign, ast.AugAssign)):
+            if under_data or self.reads(s.value) or self.reads(s.target):
+                self.hold(s.target)
+        elif isinstance(s, ast.ExprStmt):
+            e = s.expr
+            if under_data or self.reads(e):  # `hits.append(line)`: hits holds data
+                if isinstance(e, ast.Call) and "." in e.func:
+                    self.held.add(e.func.split(".")[0])
+                elif isinstance(e, ast.MethodCall):
+                    self.hold(e.value)
+        elif isinstance(s, ast.If):
+            test = under_data
+            for cond, body in s.branches:
+                test = test or self.reads(cond)  # an elif runs where the tests before failed
+                self.block(body, test)
+            if s.orelse is not None:
+                self.block(s.orelse, test)
+        elif isinstance(s, ast.For):
+            data = under_data or self.reads(s.iter)
+            if data:
+                self.held.update(s.unpack or (s.var,))
+            self.block(s.body, data)
+            if s.orelse is not None:
+                self.block(s.orelse, data)
+        elif isinstance(s, ast.While):
+            data = under_data or self.reads(s.cond)
+            self.block(s.body, data)
+            if s.orelse is not None:
+                self.block(s.orelse, data)
