@@ -510,3 +510,14 @@ def test_a_def_only_an_earlier_script_made_is_said_to_start_afresh(tmp_path: Pat
     runtime(model, tmp_path).run(SIG, QUESTION, context=CONTEXT)
     assert "undefined function: code_of" in model.prompts[2]
     assert "'code_of' was set by an earlier script, not by this one" in model.prompts[2]
+
+
+def test_the_coder_profile_says_the_question_again_after_each_feedback(tmp_path: Path) -> None:
+    model = FakeModel(["x = 1 +", GOOD, GOOD_TOO])
+    runtime(model, tmp_path, profile="coder", budgets={"candidates": 1}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert model.prompts[1].count(f"The question is still: {QUESTION} (inputs: context)") == 1
+    tiny = FakeModel(["x = 1 +", GOOD, GOOD_TOO])
+    runtime(tiny, tmp_path / "tiny", budgets={"candidates": 1}).run(SIG, QUESTION,
+                                                                     context=CONTEXT)
+    assert "The question is still" not in tiny.prompts[1]

@@ -45,6 +45,7 @@ from rlmlang.controller.prompt import (
     guess_message,
     look_hint,
     task_message,
+    task_reminder,
 )
 from rlmlang.controller.resume import load_resume, recorded_state_path, write_pending
 from rlmlang.controller.subcall import end_texts, predict_many
@@ -58,7 +59,7 @@ from rlmlang.policy import Policy
 from rlmlang.runlog import LogWriter, record_failure
 from rlmlang.store import StateConflict, StateStore, remove_store
 from rlmlang.task.answers import answer_key, asks_for_lines, copied_lines, is_empty_answer
-from rlmlang.task.guess import data_inputs, submits_from_data
+from rlmlang.task.guess import QUESTION, data_inputs, submits_from_data
 from rlmlang.task.inputs import bind_value, read_raw
 from rlmlang.task.signature import Signature, parse_signature, signature_for
 from rlmlang.task.vote import Tally, computation
@@ -483,6 +484,9 @@ class Runtime:
                                                with_decoded=self.profile.decoded_types),
                                   familiar=self.profile.familiar,
                                   featured=self.profile.featured)
+        if self.profile.remind_task:
+            conv.reminder = task_reminder(question, [i.name for i in infos
+                                                     if i.name != QUESTION])
         headers = [h for n in text_inputs for h in header_names(values[n], question)]
         names = set(VARIABLE_NAMES).union(*(assigned_names(e.script) for e in examples))
         grammar = self._grammar(sig, state_keys, tools, question, headers, sorted(names))

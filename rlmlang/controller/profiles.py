@@ -137,6 +137,9 @@ class Profile:
     # many more as the round has candidates. The 1.5B drew one refused script six times
     # in three rounds; a tiny model's repeated draws are its votes.
     redraw_repeats: bool = False
+    # Each feedback ends with the question and the inputs' names: after an answer it could
+    # not convert, the 1.5B wrote the script of a worked example ("gate 12") instead.
+    remind_task: bool = False
 
     def base_grammar(self, tools: list[str], inputs: list[str], state_keys: list[str],
                      output: Type, narrowing: Narrowing | None = None) -> str:
@@ -204,6 +207,7 @@ CODER = Profile(
     distinct_votes=True,
     no_guesses=True,
     redraw_repeats=True,
+    remind_task=True,
 )
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (TINY, CODER)}

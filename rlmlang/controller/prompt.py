@@ -174,6 +174,13 @@ def empty_answer_message(output: str, limit_chars: int = 700) -> str:
 FEEDBACK_MAX_CHARS = 3000  # a feedback turn's backstop: a value shown in it can be an input
 
 
+def task_reminder(question: str, inputs: list[str], limit_chars: int = 300) -> str:
+    """The task again, after feedback: a small model several turns away from its task
+    (and nearer the worked examples) wrote an example's script instead."""
+    shown = question if len(question) <= limit_chars else question[:limit_chars] + "…"
+    return f"The question is still: {shown} (inputs: {', '.join(inputs)})"
+
+
 def clip_feedback(text: str, limit_chars: int = FEEDBACK_MAX_CHARS) -> str:
     """Feedback cut to `limit_chars` (an answer quoted whole could be a 400 KB input, and a
     prompt past the model's window ends the run)."""
@@ -193,6 +200,7 @@ class Conversation:
 
     messages: list[dict[str, str]] = field(default_factory=list)
     fixed: int = 0  # the leading messages (card, examples, task) that are never dropped
+    reminder: str = ""  # said after each feedback (the profile's remind_task)
 
     @staticmethod
     def start(card: str, registry: Registry, tool_names: list[str], examples: list[Example],
@@ -225,4 +233,7 @@ class Conversation:
 
     def add_attempt(self, script: str, feedback: str) -> None:
         self.messages.append({"role": "assistant", "content": script.strip()})
-        self.messages.append({"role": "user", "content": clip_feedback(feedback)})
+        said = clip_feedback(feedback)
+        if self.reminder:
+            said += "\n" + self.reminder
+        self.messages.append({"role": "user", "content": said})
