@@ -98,6 +98,11 @@ HOLE = Hole()
 
 PRIMS = {"int": INT, "float": FLOAT, "bool": BOOL, "str": STR, "none": NONE}
 
+# A decoded JSON object with more keys than this is a mapping (`dict[str, T]`), not a
+# record: the checker types it so (check/decoded.py) and the verifier joins its values
+# rather than keeping each field (verify/results.py).
+RECORD_MAX_FIELDS = 40
+
 
 def prim_of(value: object) -> Prim | None:
     """The primitive type of a scalar runtime value; None for a list, a dict or anything else.

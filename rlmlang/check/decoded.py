@@ -33,6 +33,7 @@ from rlmlang.types import (
     HOLE,
     INT,
     NONE,
+    RECORD_MAX_FIELDS,
     STR,
     DictT,
     Hole,
@@ -45,8 +46,6 @@ from rlmlang.types import (
     parse_type,
     prim_of,
 )
-
-MAX_FIELDS = 40  # an object with more keys than this is a mapping, not a record
 
 
 @dataclass(frozen=True)
@@ -122,7 +121,7 @@ def _type(v: Any) -> Type | None:
             shared = _join(shared, t) if shared is not None else None  # type: ignore[arg-type]
         if shared is not None or not v:
             return DictT(shared if shared is not None else HOLE)
-        if len(v) <= MAX_FIELDS and all(isinstance(k, str) and k.isidentifier() for k in v):
+        if len(v) <= RECORD_MAX_FIELDS and all(isinstance(k, str) and k.isidentifier() for k in v):
             return RecordT(tuple(zip(v, types, strict=True)))  # type: ignore[arg-type]
         return None
     return None

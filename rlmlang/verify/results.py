@@ -28,7 +28,7 @@ from rlmlang.tools.registry import (
     ToolSpec,
 )
 from rlmlang.tools.tables import records_size
-from rlmlang.types import Type
+from rlmlang.types import RECORD_MAX_FIELDS, Type
 from rlmlang.verify.proof import num
 from rlmlang.verify.sizes import AV, INF, Num, clamp, fmt, join
 from rlmlang.verify.values import from_size
@@ -96,7 +96,6 @@ def _decoded(texts: list[str], spec: ToolSpec) -> AV | None:
     return _once(texts[0], ("decoded", spec.name, *texts[1:]), shape)
 
 
-MAX_FIELDS = 40  # a dict with more keys is a mapping: its values are joined, not each kept
 
 
 def shape_of(v: Any) -> AV:
@@ -118,7 +117,7 @@ def shape_of(v: Any) -> AV:
             el = join(el, xv)
         return AV("dict", size=len(v), elem=el, hi=max((len(k) for k in v), default=1),
                   sum=sum(len(k) + xv.total for k, xv in pairs),
-                  fields=tuple(pairs) if len(pairs) <= MAX_FIELDS else None)
+                  fields=tuple(pairs) if len(pairs) <= RECORD_MAX_FIELDS else None)
     return AV.const(v)
 
 
