@@ -16,6 +16,7 @@ meaning, cost and bounds the verifier and both VM tiers already know:
 - `for k, v in ...` / `a, b = ...` -> one name for the pair, then `k = it[0]`
   (a list is checked for its length first, by `unpack`);
 - an f-string -> `+` of its text and `str(x)` or `format(x, spec)`;
+- `x ** y` -> `pow(x, y)`;
 - imports -> nothing;
 - a loop's `else:` -> its body after the loop, under `if not broke@:` where a
   break may leave the loop (each break sets the flag first).
@@ -36,7 +37,7 @@ from rlmlang.check.sugar import Plan
 from rlmlang.check.unassigned import Unassigned, checks, own_exprs, split_elif, starts
 from rlmlang.diagnostics import Span
 from rlmlang.syntax import ast
-from rlmlang.types import STR, ListT, TupleT, Type
+from rlmlang.types import FLOAT, INT, STR, ListT, TupleT, Type
 
 _Scope = dict[str, Type]
 
@@ -222,6 +223,11 @@ class Lowerer:
             return self.fstring(e)
         if isinstance(e, (ast.Const, ast.Name, ast.Dotted)):
             return e
+        if isinstance(e, ast.BinOp) and e.op == "**":  # an int to a negative literal: a float
+            base = self.expr(e.left)
+            if self.types.get(id(e)) == FLOAT and self.types.get(id(e.left)) == INT:
+                base = ast.Call("float", (base,), (), e.span, e.span)
+            return ast.Call("pow", (base, self.expr(e.right)), (), e.span, e.span)
         return self.rebuild(e)
 
     def rebuild(self, node: Any) -> Any:
@@ -477,6 +483,8 @@ def needs_lowering(script: ast.Script) -> bool:
         if isinstance(n, ast.For) and n.unpack:
             return True
         if isinstance(n, (ast.For, ast.While)) and n.orelse is not None:
+            return True
+        if isinstance(n, ast.BinOp) and n.op == "**":
             return True
         if isinstance(n, ast.Assign) and isinstance(n.target, ast.TupleLit):
             return True

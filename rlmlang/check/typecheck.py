@@ -967,7 +967,7 @@ class Checker(FormsMixin):
         if isinstance(lt, (UnknownT, Hole)) or isinstance(rt, (UnknownT, Hole)):
             return UNKNOWN
         if lt in NUMERIC and rt in NUMERIC:
-            if op == "/":
+            if op == "/" or (op == "**" and _negative_literal(right)):  # 2 ** -1 is 0.5
                 return FLOAT
             return INT if lt == INT and rt == INT else FLOAT
         if op == "+":
@@ -1363,6 +1363,13 @@ def _convert_fix(t: Type, want: Type, e: ast.Expr | None) -> str | None:
     if want == STR and isinstance(t, ListT):
         return f"convert with str({src})"
     return None
+
+
+def _negative_literal(e: ast.Expr) -> bool:
+    if isinstance(e, ast.Neg):
+        e = e.operand
+        return isinstance(e, ast.Const) and isinstance(e.value, (int, float)) and e.value > 0
+    return isinstance(e, ast.Const) and isinstance(e.value, (int, float)) and e.value < 0
 
 
 def _many_for_one(t: Type, answer: Type | None) -> bool:

@@ -31,8 +31,8 @@ _PYTHON_ISMS: list[tuple[re.Pattern[str], str, str]] = [
      "read inputs directly by their names, or files with fs.read(path)"),
     (re.compile(r"^\s*(global|nonlocal|yield|async|await|del|assert)\b(?!\s*=[^=])"),
      "'{0}' is not in the language", "rewrite without it"),
-    (re.compile(r"(\*\*)"), "the power operator ** is not in the language",
-     "multiply explicitly, e.g. x * x"),
+    (re.compile(r"[(,]\s*(\*\*)\s*\w"), "unpacking a dict into keyword arguments (**d) "
+     "is not in the language", "pass each argument by name: f(a=d[\"a\"], b=d[\"b\"])"),
     (re.compile(r"(&&|\|\||!(?!=))"), "'{0}' is not in the language",
      "use and, or, not"),
     (re.compile(r"(:=)"), "':=' is not in the language",

@@ -19,7 +19,7 @@ INDENT = "    "
 
 # Binding strength, following the grammar's rule order (higher binds tighter).
 _PREC = {"cast": 1, "test": 2, "or": 3, "and": 4, "not": 5, "cmp": 6, "add": 7, "mul": 8,
-         "neg": 9, "postfix": 10, "atom": 11}
+         "neg": 9, "pow": 10, "postfix": 11, "atom": 12}
 
 
 def _prec(e: ast.Expr) -> int:
@@ -36,7 +36,7 @@ def _prec(e: ast.Expr) -> int:
     if isinstance(e, ast.Compare):
         return _PREC["cmp"]
     if isinstance(e, ast.BinOp):
-        return _PREC["add"] if e.op in "+-" else _PREC["mul"]
+        return _PREC["add"] if e.op in "+-" else _PREC["pow"] if e.op == "**" else _PREC["mul"]
     if isinstance(e, ast.Neg):
         return _PREC["neg"]
     if isinstance(e, (ast.Index, ast.Slice, ast.Call)):
@@ -110,6 +110,8 @@ def _expr(e: ast.Expr, q: str) -> str:  # noqa: C901 (one case per node)
         return "[" + ", ".join(_expr(i, q) for i in e.items) + "]"
     if isinstance(e, ast.DictLit):
         return "{" + ", ".join(f"{_expr(k, q)}: {_expr(v, q)}" for k, v in e.items) + "}"
+    if isinstance(e, ast.BinOp) and e.op == "**":  # a postfix ** a factor: to the right
+        return f"{_wrap(e.left, _PREC['postfix'], q)} ** {_wrap(e.right, _PREC['neg'], q)}"
     if isinstance(e, ast.BinOp):
         p = _prec(e)
         # Left-associative: the right operand needs parentheses at equal strength.

@@ -19,13 +19,14 @@ import statistics
 from typing import Any
 
 from rlmlang.cost import size_fuel, work
-from rlmlang.syntax.parser import FORMAT_SPEC  # the specs f-strings take
+from rlmlang.syntax.parser import FORMAT_SPEC, MAX_INT  # the specs f-strings take
 from rlmlang.tools import regex
 from rlmlang.tools.builtins import (
     DISPLAY_WORK,
     _max_of,
     _min_of,
     _need_str,
+    _numeric,
     _ordered_elems,
     _same_length_case,
 )
@@ -402,6 +403,32 @@ def _num(fn: str, x: Any) -> float | int:
     return x
 
 
+def _pow(x: Any, y: Any) -> float | int:
+    """`x ** y` as Python computes it, within the language's numbers: a 64-bit int, or a
+    finite real float."""
+    a, b = _num("pow", x), _num("pow", y)
+    if isinstance(a, int) and isinstance(b, int):
+        if b < 0:
+            raise ToolError(f"pow: {a} ** {b} is a fraction, and ints are whole",
+                            f"make it a float: float({a}) ** {b}")
+        if abs(a) > 1 and b > 63:  # 2 ** 64 and beyond: not worth computing to refuse
+            raise ToolError(f"pow: {a} ** {b} does not fit in a 64-bit int")
+        v = a ** b
+        if not -MAX_INT - 1 <= v <= MAX_INT:
+            raise ToolError(f"pow: {a} ** {b} does not fit in a 64-bit int")
+        return v
+    if a == 0 and b < 0:
+        raise ToolError("pow: 0 to a negative power divides by zero")
+    if a < 0 and not float(b).is_integer():
+        raise ToolError(f"pow: {a} ** {b} is not a real number (a negative number to a "
+                        "fractional power)")
+    try:
+        v = math.pow(a, b)
+    except OverflowError:
+        raise ToolError(f"pow: {a} ** {b} is too large for a float") from None
+    return v
+
+
 def _sqrt(x: Any) -> float:
     v = _num("math.sqrt", x)
     if v < 0:
@@ -614,6 +641,10 @@ def pyform_specs() -> list[ToolSpec]:
              result_type=lambda ts: ListT(TupleT((STR, ts[0].value if ts and isinstance(
                  ts[0], DictT) else UNKNOWN))),
              example="top = top_counts(Counter(words(context)), 3)"),
+        tool("pow", "x: float, y: float", "float", _pow,
+             "x to the power y (x ** y): an int where both are ints and y >= 0, else a float.",
+             cost=const_fuel(1), size=scalar(), result_type=_numeric,
+             example="area = pow(r, 2)"),
         tool("sqrt", "x: float", "float", _sqrt, "The square root (math.sqrt).",
              cost=const_fuel(1), size=scalar(), example="d = sqrt(x * x + y * y)"),
         tool("floor", "x: float", "int", _floor, "The largest int <= x (math.floor).",

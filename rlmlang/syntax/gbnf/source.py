@@ -69,7 +69,7 @@ _SPACING: dict[object, tuple[bool, bool]] = {
     "import": (False, True), "from": (False, True), ("import_from", "import"): (True, True),
     # named terminals
     "AUG_OP": (True, True), "COMP_OP": (True, True), "ADD_OP": (True, True),
-    "MUL_OP": (True, True), "NAME": (False, False), "INT": (False, False),
+    "MUL_OP": (True, True), "POW_OP": (True, True), "NAME": (False, False), "INT": (False, False),
     "FLOAT": (False, False), "STRING": (False, False), "FSTRING": (False, False),
 }
 # Layout terminals, handled by the unrolling rather than by text.
