@@ -521,3 +521,19 @@ def test_the_coder_profile_says_the_question_again_after_each_feedback(tmp_path:
     runtime(tiny, tmp_path / "tiny", budgets={"candidates": 1}).run(SIG, QUESTION,
                                                                      context=CONTEXT)
     assert "The question is still" not in tiny.prompts[1]
+
+
+def test_the_scripts_own_text_for_finding_nothing_is_not_an_answer(tmp_path: Path) -> None:
+    """`get(..., "not found")` over a misread table submits the script's default: it found
+    nothing, and says so; drawn again it confirms nothing."""
+    default = ('codes = {"1001": "A"}\nhit = find_line(context, "badge 9999")\n'
+               'codes[hit] = "x"\nsubmit(codes.get("9876", "not found"))')
+    model = FakeModel([default] * 4 + [GOOD, GOOD_TOO])  # its repeats are drawn again
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
+    assert "That script submitted 'not found', its own text for finding nothing" in \
+        model.prompts[4]
+    assert all(v["value"] != "not found" for v in out.vote)
+    from rlmlang.cli import main
+    assert main(["replay", str(tmp_path / "run.log")]) == 0

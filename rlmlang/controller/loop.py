@@ -58,7 +58,13 @@ from rlmlang.pipeline import ScriptOutcome, ScriptSetup, execute_script
 from rlmlang.policy import Policy
 from rlmlang.runlog import LogWriter, record_failure
 from rlmlang.store import StateConflict, StateStore, remove_store
-from rlmlang.task.answers import answer_key, asks_for_lines, copied_lines, is_empty_answer
+from rlmlang.task.answers import (
+    answer_key,
+    asks_for_lines,
+    copied_lines,
+    found_nothing,
+    is_empty_answer,
+)
 from rlmlang.task.guess import QUESTION, data_inputs, submits_from_data
 from rlmlang.task.inputs import bind_value, read_raw
 from rlmlang.task.signature import Signature, parse_signature, signature_for
@@ -534,7 +540,8 @@ class Runtime:
                 outcomes = self._round(iteration, prompt, grammar, setup, meter, log, stats,
                                        tried)
                 answers = [(o, s) for o, s in outcomes if o.status == "submitted"]
-                useful = [(o, s) for o, s in answers if not is_empty_answer(o.answer)]
+                useful = [(o, s) for o, s in answers if not is_empty_answer(o.answer)
+                          and not found_nothing(o.answer, s)]
                 # an answer from a script that read no data is a guess: not a vote
                 read = [submits_from_data(s, data, spaces) for _, s in useful]
                 guessed = [p for p, r in zip(useful, read, strict=True) if not r]
@@ -658,7 +665,7 @@ class Runtime:
                 and not best.output.strip():
             look = look_hint([n for n in text_inputs if n in script], crashed=best.stage == "run")
         if best.status == "submitted":  # an empty answer: what it printed, if anything
-            return empty_answer_message(best.output) + look, script
+            return empty_answer_message(best.output, best.answer) + look, script
         return feedback_message(script, best.diagnostics, best.output) + look + fresh, script
 
     def _examples(self, question: str, infos: list[InputInfo],
@@ -763,7 +770,8 @@ class Runtime:
                 seen[sha] = earlier[0]
                 continue
             outcome = seen[sha] = self._execute(iteration, c + 1, script, sha, setup, log)
-            if outcome.status != "submitted" or is_empty_answer(outcome.answer):
+            if outcome.status != "submitted" or is_empty_answer(outcome.answer) \
+                    or found_nothing(outcome.answer, script):
                 tried.failed[sha] = (outcome, {"iteration": iteration, "candidate": c + 1})
             elif self.profile.redraw_repeats:
                 tried.answered.add(computation(script))

@@ -17,6 +17,7 @@ from rlmlang.controller.inputs import InputInfo
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
+from rlmlang.task.answers import is_empty_answer
 from rlmlang.tools.registry import Registry, ToolSpec
 from rlmlang.types import Type, format_type
 
@@ -162,12 +163,15 @@ def guess_message(value: Any, inputs: list[str], limit_chars: int = 200) -> str:
             f"Write a script that reads {inputs[0]} and submits what it computes from it.")
 
 
-def empty_answer_message(output: str, limit_chars: int = 700) -> str:
-    """What the model sees about a script that submitted an empty answer."""
+def empty_answer_message(output: str, answer: Any = None, limit_chars: int = 700) -> str:
+    """What the model sees about a script that submitted an empty answer, or its own text
+    for finding nothing ("not found")."""
+    what = "an empty answer" if is_empty_answer(answer) else \
+        f"{answer!r}, its own text for finding nothing,"
     if not output.strip():
-        return ("That script submitted an empty answer: the search found nothing. Try another "
+        return (f"That script submitted {what}: the search found nothing. Try another "
                 "phrase from the question.")
-    return ("That script submitted an empty answer. It printed:\n" + _clip(output, limit_chars)
+    return (f"That script submitted {what}. It printed:\n" + _clip(output, limit_chars)
             + "\nWrite a script that submits the answer.")
 
 

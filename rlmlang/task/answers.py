@@ -94,6 +94,24 @@ def answer_key(value: Any) -> str:
     return canonical_json(value)
 
 
+# What a script writes for "nothing found": `badges.get("9876", "not found")`.
+NOTHING_FOUND = frozenset({"not found", "none", "unknown", "n/a", "no match", "no matches",
+                           "no answer", "no result", "no results", "not available",
+                           "nothing found", "no data", "null"})
+_LITERALS = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'')
+
+
+def found_nothing(value: Any, script: str) -> bool:
+    """Whether the answer is the script's own text for finding nothing: a phrase such as
+    "not found" that the script writes as a literal (a default or a fallback), not a
+    value it read. The 1.5B's `badges.get("9876", "not found")` over badges it had
+    misread was submitted, and confirmed, as the answer."""
+    if not isinstance(value, str) or value.strip().lower() not in NOTHING_FOUND:
+        return False
+    said = value.strip().lower()
+    return any(said == (a or b).strip().lower() for a, b in _LITERALS.findall(script))
+
+
 def is_empty_answer(value: Any) -> bool:
     if value is None:
         return True
