@@ -437,6 +437,8 @@ class FormsMixin:
             if isinstance(t, (DictT, RecordT)):
                 self.plan(e, Plan("call", "sorted", data="keys"))
                 return ListT(STR)
+            if t == ListT(STR) and isinstance(args[0], ast.ListComp):
+                self.numbers_as_text("sorted", args[0].elt)
             return self.typed_call("sorted", self.registry.get("sorted"), list(args), kw,
                                    e.span, {id(args[0]): t}, "sorted")
         if name == "map" and len(args) == 2 and not kw:
@@ -454,6 +456,8 @@ class FormsMixin:
             if not orderable(elem):
                 self.err("E_TYPE", args[0].span, f"{name} needs numbers or strings, not "
                          f"{self.show(elem)}", f"give a key: {name}(xs, key=lambda x: ...)")
+            elif elem == STR and isinstance(args[0], ast.ListComp):
+                self.numbers_as_text(name, args[0].elt)  # max([r["total"] for r in rows])
             if kw:  # max(xs, default=d): max_or(xs, default=d), of the items' type
                 dt = self.expr(kw[0].value)
                 if dt == NONE or not self.fits(dt, elem):
@@ -579,14 +583,17 @@ class FormsMixin:
         if key is None and not orderable(elem):
             self.err("E_TYPE", src.span, f"{which} needs numbers or strings, not "
                      f"{self.show(elem)}", "give a key=")
+        elif key is None and elem == STR and isinstance(src, ast.ListComp):
+            self.numbers_as_text(which, src.elt)  # sorted([r["total"] ...], reverse=True)
         self.plan(node, Plan("keyed", which, data={
             "form": form, "key": key, "reverse": reverse, "elem": elem, "key_type": kt,
             "dict": isinstance(t, (DictT, RecordT)), "scope": self.view()}))
         return ListT(elem) if which == "sorted" else elem
 
     def numbers_as_text(self, which: str, body: ast.Expr) -> None:
-        """A key that orders the text of a column holding numbers in the task's tables
-        (`lambda r: r["total"]`): text order is not number order (check/columns.py)."""
+        """A key (`lambda r: r["total"]`), or the items of a comprehension ordered as they
+        are (`max([r["total"] for r in rows])`), that orders the text of a column holding
+        numbers in the task's tables: text order is not number order (check/columns.py)."""
         col = body.index.value if isinstance(body, ast.Index) and isinstance(
             body.index, ast.Const) else None
         if not isinstance(col, str) or col not in self.tables.numeric:
@@ -594,7 +601,7 @@ class FormsMixin:
         text = print_expr(body)
         self.err("E_TYPE", body.span, f"{which}(...) orders {text} as text, but the column "
                  f"'{col}' holds numbers (as text, \"9.5\" > \"10.0\")",
-                 f"order the numbers: key=lambda ...: float({text})",
+                 f"order the numbers: float({text})",
                  **expr_fixit(body.span, f"float({text})"))
 
     def key_type(self, key: ast.Expr, elem: Type) -> tuple[str, Type]:

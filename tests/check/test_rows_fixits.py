@@ -91,3 +91,16 @@ def test_the_characters_of_a_table_and_the_length_of_prose_are_counted_as_writte
     assert run_script("submit(len(str(staff)))\n", INT, staff=CSV).answer == len(CSV)
     prose = "The lobby opened at nine. It closed at five.\n"
     assert run_script("submit(len(note))\n", INT, note=prose).answer == len(prose)
+
+
+@pytest.mark.parametrize("which, want", [("max", "2490.85"), ("min", "869.01"),
+                                        ("sorted", "869.01")])
+def test_a_comprehension_of_a_numeric_columns_text_is_fixed_to_order_its_numbers(which, want):
+    pick = "[0]" if which == "sorted" else ""
+    script = (f"rows = where(orders, \"customer\", \"Jonas\")\n"
+              f"submit({which}([r[\"total\"] for r in rows]){pick})\n")
+    out = run_script(script, STR, orders=ORDERS)
+    assert out.stage == "check" and "holds numbers" in out.diagnostics[0].message
+    fixed = apply_fixits(script, out.diagnostics)
+    assert fixed is not None and 'float(r["total"])' in fixed
+    assert run_script(fixed, STR, orders=ORDERS).answer == want
