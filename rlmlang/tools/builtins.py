@@ -711,6 +711,6 @@ def builtin_specs() -> list[ToolSpec]:
              "input, it has the type of the input's value; of any other text say its type "
              "with `as`, e.g. json_decode(s) as list[int].",
              cost=text1, size=lambda s: Size(max(length(s, 0), 1), max(length(s, 0), 1)),
-             castable=True, needs_cast=True, fits_text=True,
+             castable=True, needs_cast=True, fits_text=True, shape_when_known=True,
              example='xs = json_decode("[1, 2, 3]") as list[int]'),
     ]

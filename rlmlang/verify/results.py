@@ -43,11 +43,9 @@ def call_result(e: ast.Call, spec: ToolSpec, a: list[AV], sizes: list[Size], t: 
         got = _RULES[type(bound)](e, spec, bound, a, sizes, t, problem)
         if got is not None:
             return got
-    if spec.impl is not None and not spec.effect and a and a[0].kind == "str" \
-            and a[0].text is not None:
-        args = [x.text for x in a] if spec.extra.get("shape_when_known") else [a[0].text]
-        if (spec.extra.get("fits_text") or spec.extra.get("shape_when_known")) \
-                and all(isinstance(x, str) for x in args):
+    if spec.extra.get("shape_when_known") and spec.impl is not None and not spec.effect and a:
+        args = [x.text for x in a]  # every argument a known text: the result's exact shape
+        if all(isinstance(x, str) for x in args):
             known = _decoded(args, spec)  # type: ignore[arg-type]
             if known is not None:
                 return known
