@@ -103,7 +103,7 @@ def _answer(value: Any, rec: RecordedRun) -> Any:
 
 
 from rlmlang.controller.profiles import PROFILES  # noqa: E402
-from rlmlang.task.answers import found_nothing, is_empty_answer  # noqa: E402
+from rlmlang.task.answers import found_nothing  # noqa: E402
 from rlmlang.task.guess import data_inputs, submits_from_data  # noqa: E402
 from rlmlang.task.vote import Tally  # noqa: E402
 from rlmlang.tools.reader import task_question  # noqa: E402
@@ -188,8 +188,7 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
     for n, o in sorted(outcomes.items()):  # the controller's vote: every draw counts
         answer = _answer(o["value"], rec)
         c = next(c for c in it.candidates if c.number == n)
-        if o["status"] == "submitted" and not is_empty_answer(answer) \
-                and not found_nothing(answer, c.raw_text):
+        if o["status"] == "submitted" and not found_nothing(answer, c.raw_text):
             if submits_from_data(c.raw_text, data, spaces):  # a guess is no vote (task/guess.py)
                 tally.add(answer, c.script_sha256, c.raw_text)
     if it.observation is not None and it.observation.data.get("conflict"):

@@ -63,7 +63,6 @@ from rlmlang.task.answers import (
     asks_for_lines,
     copied_lines,
     found_nothing,
-    is_empty_answer,
 )
 from rlmlang.task.guess import QUESTION, data_inputs, submits_from_data
 from rlmlang.task.inputs import bind_value, read_raw
@@ -540,8 +539,7 @@ class Runtime:
                 outcomes = self._round(iteration, prompt, grammar, setup, meter, log, stats,
                                        tried)
                 answers = [(o, s) for o, s in outcomes if o.status == "submitted"]
-                useful = [(o, s) for o, s in answers if not is_empty_answer(o.answer)
-                          and not found_nothing(o.answer, s)]
+                useful = [(o, s) for o, s in answers if not found_nothing(o.answer, s)]
                 # an answer from a script that read no data is a guess: not a vote
                 read = [submits_from_data(s, data, spaces) for _, s in useful]
                 guessed = [p for p, r in zip(useful, read, strict=True) if not r]
@@ -770,8 +768,7 @@ class Runtime:
                 seen[sha] = earlier[0]
                 continue
             outcome = seen[sha] = self._execute(iteration, c + 1, script, sha, setup, log)
-            if outcome.status != "submitted" or is_empty_answer(outcome.answer) \
-                    or found_nothing(outcome.answer, script):
+            if outcome.status != "submitted" or found_nothing(outcome.answer, script):
                 tried.failed[sha] = (outcome, {"iteration": iteration, "candidate": c + 1})
             elif self.profile.redraw_repeats:
                 tried.answered.add(computation(script))

@@ -102,10 +102,13 @@ _LITERALS = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'')
 
 
 def found_nothing(value: Any, script: str) -> bool:
-    """Whether the answer is the script's own text for finding nothing: a phrase such as
-    "not found" that the script writes as a literal (a default or a fallback), not a
-    value it read. The 1.5B's `badges.get("9876", "not found")` over badges it had
-    misread was submitted, and confirmed, as the answer."""
+    """Whether the answer says nothing was found: it is empty, or it is the script's own
+    text for finding nothing, a phrase such as "not found" that the script writes as a
+    literal (a default or a fallback), not a value it read. The 1.5B's
+    `badges.get("9876", "not found")` over badges it had misread was submitted, and
+    confirmed, as the answer."""
+    if is_empty_answer(value):
+        return True
     if not isinstance(value, str) or value.strip().lower() not in NOTHING_FOUND:
         return False
     said = value.strip().lower()
