@@ -21,6 +21,7 @@ run; it never makes a disagreement confident.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
@@ -54,11 +55,13 @@ def grounding(script: str, question: str) -> int:
     return len(found)
 
 
+@functools.lru_cache(maxsize=256)
 def computation(script: str) -> str:
     """What a script computes, as a key: its canonical form without its print calls.
     Two scripts that differ only in what they print, in layout or in comments are one
     computation (the 1.5B drew its script again with one more print and confirmed its
-    own wrong answer). A text that does not parse is its own key."""
+    own wrong answer). A text that does not parse is its own key. Kept for the last
+    scripts: a round asks it of each draw, and the vote again of each answer."""
     parsed = parse(script)
     if parsed.script is None:
         return hashlib.sha256(script.encode()).hexdigest()
