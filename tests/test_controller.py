@@ -489,6 +489,27 @@ def test_an_answer_from_a_script_that_read_no_data_is_not_a_vote(tmp_path: Path)
     assert out.ok and out.answer == 51
 
 
+def test_a_fallback_literal_after_a_search_that_found_nothing_is_not_a_vote(
+        tmp_path: Path) -> None:
+    """The search's own submit never ran, and the run fell through to a literal: a guess
+    (task/guess.py) in the run and in the replay alike."""
+    fallback = ('for l in context.split("\\n"):\n'
+                '    if l.startswith("badge 4820"):\n'
+                '        submit(l.split(" ")[-1])\n'
+                'submit("Q2-0000")')
+    model = FakeModel([fallback] * 4 + [GOOD, GOOD_TOO])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert out.ok and out.answer == "K7-19QX"
+    assert "That script submitted 'Q2-0000', which it did not compute from context" in \
+        "".join(model.prompts)
+    submit = [e for e in read_events(tmp_path / "run.log") if e["kind"] == "submit"][0]
+    assert submit["data"]["votes"] == {"k7-19qx": 2}
+    from rlmlang.cli import main
+
+    assert main(["replay", str(tmp_path / "run.log")]) == 0
+
+
 def test_a_name_only_an_earlier_script_set_is_said_to_start_afresh(tmp_path: Path) -> None:
     """A model used to a notebook reads a name its last script set: each script runs on
     its own, and the feedback says so."""

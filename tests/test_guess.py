@@ -62,3 +62,40 @@ def test_an_answer_computed_from_the_data_is_not(name: str) -> None:
 
 def test_with_no_data_inputs_nothing_is_a_guess() -> None:
     assert submits_from_data('submit("42")\n', [])
+
+
+SEARCH_THEN_FALLBACK = (
+    'for rack in servers.split("\\n"):\n'
+    '    if rack.startswith("SER-61439"):\n'
+    '        submit(rack.split(",")[1])\n'
+    'submit({fallback})\n')
+
+
+@pytest.mark.parametrize("fallback,answer", [
+    ('"Medan, Ines Mensah"', "Medan, Ines Mensah"),  # words of an input's preview
+    ('"  medan "', "Medan"),  # the vote's own key: case and spaces do not matter
+    ("42", 42),
+    ('["Ghent", "Medan"]', ["Ghent", "Medan"]),
+])
+def test_a_fallback_literal_that_names_something_is_a_guess(fallback: str, answer: object) -> None:
+    """The search found nothing and the run fell through to a literal it never read."""
+    script = SEARCH_THEN_FALLBACK.format(fallback=fallback)
+    assert submits_from_data(script, INPUTS)  # the script may compute its answer...
+    assert not submits_from_data(script, INPUTS, answer=answer)  # ...this one it did not
+
+
+@pytest.mark.parametrize("fallback,answer", [
+    ('"no"', "no"), ('"No"', "NO"), ("False", False), ("0", 0), ("-1", -1),
+])
+def test_a_fallback_verdict_is_the_searchs_answer(fallback: str, answer: object) -> None:
+    assert submits_from_data(SEARCH_THEN_FALLBACK.format(fallback=fallback), INPUTS,
+                             answer=answer)
+
+
+def test_an_answer_the_search_found_is_no_guess() -> None:
+    script = SEARCH_THEN_FALLBACK.format(fallback='"Medan, Ines Mensah"')
+    assert submits_from_data(script, INPUTS, answer="Ghent")
+    # a literal under a test of the data is the test's answer, whatever it names
+    tested = 'if "refund" in sites:\n    submit("Ghent")\nsubmit("Medan")\n'
+    assert submits_from_data(tested, INPUTS, answer="Ghent")
+    assert not submits_from_data(tested, INPUTS, answer="Medan")

@@ -20,17 +20,32 @@ parameters are taken to hold data). The flow over-approximates: a script that
 might have computed its answer is never called a guess. A task with no data
 inputs has nothing to read, and nothing there is a guess. The controller and
 the replay ask the same question of the same script text.
+
+One answer is a guess in a script that reads data: the literal of a fallback,
+a `submit("...")` that no data test or loop holds, when the run's answer is
+that literal. The 1.5B searched three inputs with a `submit(city)` in the
+loop, found nothing, and fell through to `submit("Medan, Ines Mensah")`,
+words of an input's preview. A fallback verdict (`submit("no")` or
+`submit(0)` after a search that found nothing) is the search's answer, and
+stays a vote. A thing the script names in a literal where no test of the data
+holds it (`submit("Ghent")` after a loop that broke on finding "Ghent") is a
+guess even when a break led there: submit what was found, not its name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from typing import Any
 
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
+from rlmlang.task.answers import answer_key
 
 QUESTION = "question"  # the signature field the task's own text is bound to
 TOOL_NAMESPACES = ("fs", "http", "llm")  # the host's; a run passes its registry's
+NO_ANSWER = object()  # submits_from_data's answer when the run's is not known
+# What a search that found nothing may answer: a verdict, not a thing it names.
+VERDICTS = frozenset({"yes", "no", "true", "false", "0", "-1"})
 
 
 def data_inputs(names: Collection[str]) -> list[str]:
@@ -39,16 +54,36 @@ def data_inputs(names: Collection[str]) -> list[str]:
 
 
 def submits_from_data(script: str, inputs: Collection[str],
-                      namespaces: Collection[str] = TOOL_NAMESPACES) -> bool:
+                      namespaces: Collection[str] = TOOL_NAMESPACES,
+                      answer: Any = NO_ANSWER) -> bool:
     """Whether what `script` submits may be computed from the data `inputs`, the state
     or a tool of one of the `namespaces` (True when there is no data to read, or the
-    script does not parse)."""
+    script does not parse). Given the run's `answer`, one that is the literal of a
+    fallback submit, and no verdict, is a guess."""
     if not inputs:
         return True
     parsed = parse(script)
     if parsed.script is None:
         return True
-    return _Flow(parsed.script, set(inputs), {"state", *namespaces}).submits_data()
+    flow = _Flow(parsed.script, set(inputs), {"state", *namespaces})
+    if not flow.submits_data():
+        return False
+    if answer is NO_ANSWER or answer_key(answer) in VERDICTS:
+        return True
+    return answer_key(answer) not in flow.fallbacks
+
+
+def _literal(e: ast.Expr) -> Any:
+    """The value of a literal expression (a constant, a list of them), else NO_ANSWER."""
+    if isinstance(e, ast.Const) and e.value is not None:
+        return e.value
+    if isinstance(e, ast.Neg) and isinstance(e.operand, ast.Const) and \
+            isinstance(e.operand.value, (int, float)) and not isinstance(e.operand.value, bool):
+        return -e.operand.value
+    if isinstance(e, ast.ListLit):
+        items = [_literal(i) for i in e.items]
+        return NO_ANSWER if any(i is NO_ANSWER for i in items) else items
+    return NO_ANSWER
 
 
 class _Flow:
@@ -59,6 +94,7 @@ class _Flow:
         self.defs = {s.name: s for s in script.body if isinstance(s, ast.Def)}
         self.def_reads: set[str] = set()  # defs whose body may read data
         self.found = False  # a submit of data seen in the current pass
+        self.fallbacks: set[str] = set()  # answer keys of literals submitted outside data
 
     def submits_data(self) -> bool:
         main = tuple(s for s in self.script.body if not isinstance(s, ast.Def))
@@ -114,6 +150,8 @@ class _Flow:
         if isinstance(s, ast.Submit):
             if under_data or self.reads(s.value):
                 self.found = True
+            elif (value := _literal(s.value)) is not NO_ANSWER:
+                self.fallbacks.add(answer_key(value))
         elif isinstance(s, (ast.Assign, ast.AugAssign)):
             if under_data or self.reads(s.value) or self.reads(s.target):
                 self.hold(s.target)
