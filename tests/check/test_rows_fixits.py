@@ -14,7 +14,7 @@ import pytest
 from script_run import run_script
 
 from rlmlang.controller.fixits import apply_fixits
-from rlmlang.types import INT, STR
+from rlmlang.types import FLOAT, INT, STR
 
 CSV = "name,dept,salary\nAna,ops,10\nBo,dev,30\nCy,dev,20\n"
 JSON = json.dumps([{"name": "Ana", "salary": 10}, {"name": "Bo", "salary": 30},
@@ -104,3 +104,24 @@ def test_a_comprehension_of_a_numeric_columns_text_is_fixed_to_order_its_numbers
     fixed = apply_fixits(script, out.diagnostics)
     assert fixed is not None and 'float(r["total"])' in fixed
     assert run_script(fixed, STR, orders=ORDERS).answer == want
+
+
+@pytest.mark.parametrize("which, output, want", [
+    ("max", FLOAT, 3359.86), ("min", FLOAT, 10.5),
+    ("max", STR, "Jonas"),  # a text answer: the key with the largest number
+    ("min", STR, "Ana"),
+])
+def test_max_of_a_dict_of_numbers_is_fixed_to_take_its_numbers(which, output, want) -> None:
+    """Python's max(d) is d's largest key; over group_sum(...) a model wanted a number."""
+    script = f'totals = group_sum(orders, "customer", "total")\nsubmit({which}(totals))\n'
+    out = run_script(script, output, orders=ORDERS)
+    assert out.stage == "check" and "compares the keys of totals" in out.diagnostics[0].message
+    fixed = apply_fixits(script, out.diagnostics)
+    assert fixed is not None
+    again = run_script(fixed, output, orders=ORDERS)
+    assert again.stage == "done" and again.answer == pytest.approx(want)
+
+
+def test_max_of_a_dict_of_texts_or_of_its_keys_is_left_as_written() -> None:
+    script = 'd = {"a": "x", "b": "y"}\nsubmit(max(d) + max(d.keys()))\n'
+    assert run_script(script, STR, orders=ORDERS).answer == "bb"
