@@ -144,6 +144,7 @@ class Checked:
     script: ast.Script  # as parsed, with the stdlib defs it uses prepended
     checked: CheckedScript  # typed, its Python forms lowered to the core language
     registry: Registry  # the tools left to call: the stdlib's names are defs now
+    warnings: tuple[Diagnostic, ...] = ()  # what the checker noted of a script it passed
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,8 @@ def check_stage(parsed: Parsed, setup: ScriptSetup) -> Checked | ScriptOutcome:
     checked = check(script, env, parsed.source.file)
     if checked.checked is None:
         return ScriptOutcome("check", attribute(checked.diagnostics, script))
-    return Checked(parsed, script, checked.checked, registry)
+    return Checked(parsed, script, checked.checked, registry,
+                   tuple(attribute(checked.diagnostics, script)))
 
 
 def verify_stage(checked: Checked, setup: ScriptSetup) -> Verified | ScriptOutcome:
@@ -407,6 +409,7 @@ def analyze_source(data: bytes | str, file: str = "<script>",
         analysis.diagnostics.extend(outcome.diagnostics)
         analysis.script = None if not analysis.ok else analysis.script
         return analysis
+    analysis.diagnostics.extend(outcome.verified_stage.checked.warnings)
     analysis.proof = outcome.proof
     analysis.notes = list(outcome.notes)
     if not setup.check_permissions:

@@ -422,7 +422,8 @@ def child_blocks(stmt: Stmt) -> list[Block]:
 
 def loop_breaks(body: Block) -> bool:
     """Whether a loop's body has a `break` that leaves that loop (not an inner one's;
-    a break in an inner loop's `else:` leaves the outer loop)."""
+    a break in an inner loop's `else:` leaves the outer loop) and can run: a break
+    after a statement that ends the block (`submit(...)` then `break`) never does."""
     for s in body:
         if isinstance(s, Break):
             return True
@@ -430,6 +431,21 @@ def loop_breaks(body: Block) -> bool:
             return True
         if isinstance(s, (For, While)) and s.orelse is not None and loop_breaks(s.orelse):
             return True
+        if ends(s):
+            return False
+    return False
+
+
+def ends(s: Stmt) -> bool:
+    """Whether control surely leaves the block at this statement: a submit, fail,
+    return, break or continue, an if whose every branch ends, a loop whose `else:`
+    ends and whose body has no break that can run."""
+    if isinstance(s, (Submit, Fail, Return, Break, Continue)):
+        return True
+    if isinstance(s, If):
+        return s.orelse is not None and all(any(ends(x) for x in b) for b in child_blocks(s))
+    if isinstance(s, (For, While)) and s.orelse is not None:
+        return any(ends(x) for x in s.orelse) and not loop_breaks(s.body)
     return False
 
 

@@ -105,6 +105,20 @@ SCRIPTS = {
         "        return \"none\"\n"
         "submit(first_with(\"fine\") + \"|\" + first_with(\"zzz\"))\n"),
 }
+# A break after an if whose branches all submit never runs: the loop is never left by a
+# break, its else submits, and what follows it (a name never assigned) never runs.
+for _id in ("INV-2", "INV-9"):
+    SCRIPTS[f"a break that cannot run, {_id}"] = (
+        "for line in reviews.splitlines():\n"
+        f"    if \"{_id}\" in line:\n"
+        "        if \"broken\" in line:\n"
+        "            submit(\"negative\")\n"
+        "        else:\n"
+        "            submit(\"positive\")\n"
+        "        break\n"
+        "else:\n"
+        "    submit(\"unknown\")\n"
+        "submit(answer)\n")
 
 
 @pytest.mark.parametrize("tier", ["fast", "interp"])
@@ -151,3 +165,10 @@ def test_the_printer_writes_the_else_back() -> None:
     script = SCRIPTS["a break in the inner loop's else leaves the outer loop"]
     parsed, _ = _check(script)
     assert print_script(parsed) == script
+
+
+def test_statements_that_cannot_run_are_warned_of_and_not_checked() -> None:
+    _, r = _check(SCRIPTS["a break that cannot run, INV-2"])
+    assert not [d for d in r.diagnostics if d.severity == "error"]
+    assert [(d.span.line, d.message.split(":")[0]) for d in r.diagnostics] == [
+        (7, "this statement can never run"), (10, "this statement can never run")]

@@ -45,6 +45,14 @@ def test_check_all_valid_exits_0(files: dict[str, Path]) -> None:
     assert "2 of 2" in p.stderr
 
 
+def test_check_shows_the_warnings_of_a_valid_script(tmp_path: Path) -> None:
+    f = tmp_path / "late.rlm"
+    f.write_text('submit("a")\nprint("never")\n')
+    p = rlm("check", str(f))
+    assert p.returncode == 0 and "1 of 1" in p.stderr
+    assert "late.rlm:2:1: warning E_SYNTAX: this statement can never run" in p.stderr
+
+
 def test_check_any_invalid_exits_1_with_location_caret_and_fix(files: dict[str, Path]) -> None:
     p = rlm("check", str(files["ok"]), str(files["bad"]))
     assert p.returncode == 1
