@@ -1127,9 +1127,13 @@ class Checker(FormsMixin):
                                                                if guess else ""),
                          f"the {head} tools are: {', '.join(tools)}", name=name)
                 return UNKNOWN
-            self.err("E_NAME", span, f"undefined: {name} (no such tool in this task)",
-                     "tools available: " + ", ".join(n for n in self.registry.names() if "." in n)
-                     if self.registry.namespaces() else None, name=name)
+            # `badges.get(...)` where an earlier script set badges: the value is undefined
+            inputs = ", ".join(self.inputs)
+            self.err("E_NAME", span, f"undefined: {head}" + (
+                f" (the inputs are {inputs}; no tool is named {name})" if inputs else
+                f" (no tool is named {name})"),
+                "assign it first in this script" + (f", or use an input: {inputs}"
+                                                    if inputs else ""), name=head)
             return UNKNOWN
         cands = list(self.st.defs) + self.registry.names()
         guess = self.did_you_mean(name, cands)
@@ -1239,6 +1243,9 @@ class Checker(FormsMixin):
             if t == STR and isinstance(want, ListT) and isinstance(want.elem, (DictT, RecordT)):
                 rows, edit = self.rows_of(a)  # an input table's text passed as its rows
                 fix = f"pass its rows: {fname}({rows}, ...)"
+            elif t == STR and want == ListT(STR):  # lines_with(orders, "Jonas Horvat")
+                one = f"[{print_expr(a)}]"
+                fix, edit = f"pass a list of one: {one}", expr_fixit(a.span, one)
             self.err("E_TYPE", a.span, f"argument '{pname}' of {fname} must be {show(want)}, "
                      f"not {show(t)}", fix, expected=show(want), got=show(t), **edit)
 

@@ -93,3 +93,22 @@ def test_an_undefined_value_names_the_inputs_not_a_function() -> None:
     d = r.diagnostics[0]
     assert d.code == "E_NAME"
     assert d.message == "undefined: context (the inputs are employees, departments, question)"
+
+
+def test_a_method_of_an_undefined_value_names_the_value() -> None:
+    """`badges.get(...)` where only an earlier script set badges: the value is undefined,
+    not a tool (and the controller's fresh-start hint finds the name it reads)."""
+    _, r = _check('submit(badges.get("9876", "none"))\n')
+    d = r.diagnostics[0]
+    assert (d.code, d.data["name"]) == ("E_NAME", "badges")
+    assert d.message == ("undefined: badges (the inputs are context, question; no tool is "
+                         "named badges.get)")
+
+
+def test_a_text_where_a_list_of_texts_is_wanted_is_fixed_to_a_list_of_one() -> None:
+    from rlmlang.controller.fixits import apply_fixits
+
+    script = 'submit(lines_with(context, "Jonas")[0])\n'
+    _, r = _check(script)
+    assert "must be list[str], not str" in r.diagnostics[0].message
+    assert apply_fixits(script, r.diagnostics) == 'submit(lines_with(context, ["Jonas"])[0])\n'
