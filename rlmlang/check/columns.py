@@ -30,6 +30,9 @@ class Tables:
     rows: Mapping[str, int] = field(default_factory=dict)  # table input -> its records
     numeric: frozenset[str] = frozenset()  # columns holding a number in every row
     columns: frozenset[str] = frozenset()  # every column name of the table inputs
+    # delimited table input -> the index of its first record line, where every line from
+    # there on is a record (no '#' comments): 1 under a header line, else 0
+    first_line: Mapping[str, int] = field(default_factory=dict)
 
 
 NO_TABLES = Tables()
@@ -41,16 +44,20 @@ def tables(values: Mapping[str, Any]) -> Tables:
     found: set[str] = set()
     names: set[str] = set()
     sizes: dict[str, int] = {}
+    starts: dict[str, int] = {}
     for name, value in values.items():
         if not isinstance(value, str) or len(value) < 2:
             continue
         try:
-            if not reader.detect(value).is_table:
+            layout = reader.detect(value)
+            if not layout.is_table:
                 continue
             records = reader.read(value).records
         except Exception:  # noqa: BLE001 - an input the reader cannot read has no columns
             continue
         sizes[name] = len(records)
+        if layout.format == "delimited" and not layout.comments:
+            starts[name] = 1 if layout.header else 0
         rows = records[:SAMPLE_ROWS]
         if not rows:
             continue
@@ -59,4 +66,4 @@ def tables(values: Mapping[str, Any]) -> Tables:
             cells = [r.get(col) for r in rows]
             if all(isinstance(c, str) and parse_number(c) is not None for c in cells):
                 found.add(col)
-    return Tables(sizes, frozenset(found), frozenset(names))
+    return Tables(sizes, frozenset(found), frozenset(names), starts)

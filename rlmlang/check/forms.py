@@ -572,8 +572,14 @@ class FormsMixin:
         if t == STR:  # Python would go through its characters: never what a key is for
             text = print_expr(src)
             rows, edit = self.rows_of(src)
+            key_arg = next((k.value for k in kwargs if k.name == "key"), None)
+            lines = f"{text}.splitlines()"
+            if edit and _splits_its_item(key_arg) and isinstance(src, ast.Name) and \
+                    src.id in self.tables.first_line:  # `key=lambda x: float(x.split(",")[3])`
+                lines += "[1:]" if self.tables.first_line[src.id] else ""  # past its header
+                edit = expr_fixit(src.span, lines)
             self.err("E_TYPE", src.span, f"{which}(...) with key= over a str goes through its "
-                     f"characters", f"for its lines: {which}({text}.splitlines(), key=...); for "
+                     f"characters", f"for its lines: {which}({lines}, key=...); for "
                      f"a table's rows as dicts: {which}({rows}, key=...)", **edit)
             return UNKNOWN
         elem = self.elem_of(t, src, f"{which}(...)")
@@ -670,3 +676,14 @@ class FormsMixin:
         self.err("E_TYPE", key.span, "a key or map function is a lambda (lambda x: x[1]), a "
                  "function of one value (len, int, a def) or d.get", "write lambda x: ...")
         return "none", UNKNOWN
+
+
+def _splits_its_item(key: ast.Expr | None) -> bool:
+    """Whether a key is a lambda that reads its item as a line of text (`x.split(",")`):
+    over a table's text it meant the lines, not records."""
+    if not isinstance(key, ast.Lambda) or len(key.params) != 1:
+        return False
+    p = key.params[0]
+    return any((isinstance(n, ast.Call) and n.func.startswith(p + ".")) or
+               (isinstance(n, ast.MethodCall) and isinstance(n.value, ast.Name)
+                and n.value.id == p) for n in ast.walk(key.body))

@@ -125,3 +125,27 @@ def test_max_of_a_dict_of_numbers_is_fixed_to_take_its_numbers(which, output, wa
 def test_max_of_a_dict_of_texts_or_of_its_keys_is_left_as_written() -> None:
     script = 'd = {"a": "x", "b": "y"}\nsubmit(max(d) + max(d.keys()))\n'
     assert run_script(script, STR, orders=ORDERS).answer == "bb"
+
+
+@pytest.mark.parametrize("data, lines", [
+    ("id,name,salary\n1,Ana,10\n2,Bo,30\n3,Cy,20\n", "staff.splitlines()[1:]"),  # a header
+    ("1,Ana,10\n2,Bo,30\n3,Cy,20\n", "staff.splitlines()"),  # none
+])
+def test_a_key_that_splits_a_line_is_fixed_to_go_through_the_lines(data: str, lines: str):
+    """`max(staff, key=lambda x: float(x.split(",")[2]))`: the key reads each item as a
+    line, so the fix-it gives it the table's lines (its records' lines, past a header)."""
+    script = ('top = max(staff, key=lambda x: float(x.split(",")[2]))\n'
+              'submit(top.split(",")[1])\n')
+    out = run_script(script, STR, staff=data)
+    assert out.stage == "check" and "goes through its characters" in out.diagnostics[0].message
+    fixed = apply_fixits(script, out.diagnostics)
+    assert fixed is not None and lines in fixed
+    assert run_script(fixed, STR, staff=data).answer == "Bo"
+
+
+def test_a_key_over_a_table_with_comment_lines_is_fixed_to_its_records() -> None:
+    data = "# staff\nid,name,salary\n1,Ana,10\n2,Bo,30\n"
+    script = 'top = max(staff, key=lambda x: float(x.split(",")[2]))\nsubmit(top)\n'
+    out = run_script(script, STR, staff=data)
+    fixed = apply_fixits(script, out.diagnostics)
+    assert fixed is not None and "records(staff)" in fixed
