@@ -340,10 +340,15 @@ class Checker(FormsMixin):
         elif isinstance(s, ast.Submit):
             t = self.expr(s.value)
             if self.output is not None and not fits(t, self.output):
+                fix, edit = _convert_fix(t, self.output, s.value), {}
+                items = _joined(s.value) if isinstance(self.output, ListT) else None
+                if items is not None and fits(self.types.get(id(items), UNKNOWN), self.output):
+                    fix = f"submit the list itself: submit({print_expr(items)})"
+                    edit = expr_fixit(s.value.span, print_expr(items))
                 self.err("E_SUBMIT", s.value.span,
                          f"submit needs {show(self.output)} (the task's output type), but this "
-                         f"is {show(t)}", _convert_fix(t, self.output, s.value),
-                         expected=format_type(self.output), got=show(t))
+                         f"is {show(t)}", fix, expected=format_type(self.output), got=show(t),
+                         **edit)
             elif self.output is None and _many_for_one(t, self.answer):
                 self.err("E_SUBMIT", s.value.span,
                          f"submit needs {show(self.answer)} (the task's output type), but this "
@@ -1369,6 +1374,15 @@ def _convert_fix(t: Type, want: Type, e: ast.Expr | None) -> str | None:
         return f'join the items: join({src}, "\\n")'
     if want == STR and isinstance(t, ListT):
         return f"convert with str({src})"
+    return None
+
+
+def _joined(e: ast.Expr) -> ast.Expr | None:
+    """The list a `sep.join(xs)` or `join(xs, sep)` joins into one text, else None."""
+    if isinstance(e, ast.MethodCall) and e.method == "join" and len(e.args) == 1:
+        return e.args[0]
+    if isinstance(e, ast.Call) and e.func == "join" and len(e.args) == 2:
+        return e.args[0]
     return None
 
 

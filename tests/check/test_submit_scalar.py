@@ -57,3 +57,16 @@ def test_a_dict_decoded_at_run_time_is_refused_as_a_text_answer() -> None:
     assert out.stage == "done" and out.answer is None
     assert out.answer_error is not None and out.answer_error.code == "E_SUBMIT"
     assert "the answer must be one text, not a dict" in out.answer_error.message
+
+
+@pytest.mark.parametrize("joined", ['", ".join(cities)', 'join(cities, ",")'])
+def test_a_list_joined_into_one_text_for_a_list_answer_is_fixed_to_the_list(joined: str):
+    from rlmlang.controller.fixits import apply_fixits
+    from rlmlang.types import ListT
+
+    script = (f'cities = [r["city"] for r in records(customers)]\nsubmit({joined})\n')
+    out = run(script, ListT(STR))
+    d = out.diagnostics[0]
+    assert d.code == "E_SUBMIT" and d.fix == "submit the list itself: submit(cities)"
+    fixed = apply_fixits(script, out.diagnostics)
+    assert fixed is not None and run(fixed, ListT(STR)).answer == ["Lima", "Oslo", "Lima"]
