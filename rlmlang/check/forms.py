@@ -22,7 +22,7 @@ rules a user relies on:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -93,6 +93,8 @@ class FormsMixin:
     narrowed: dict[str, Type]
     tables: Tables
     lazy: int
+    item_names: frozenset[str]  # names the comprehensions and lambdas around bind
+    item_depth: int  # how many of lazy's levels are per_item's
     answer: Type | None  # the task's output type, where a fix-it depends on it
 
     def plan(self, node: object, p: Plan) -> None:
@@ -108,6 +110,24 @@ class FormsMixin:
             yield
         finally:
             self.lazy -= on
+
+    @contextmanager
+    def per_item(self, names: Iterable[str]) -> Iterator[None]:
+        """Check what a comprehension or a lambda reads per item: lazily, except that a
+        name of the frame that may be None is checked before the statement, as in a plain
+        read (`next((s for s in sites if site in s), None)` with `site` from a `next(...,
+        None)`): where Python would raise on the first item, the check fails first, and
+        it fails too where no item reaches the read."""
+        saved = self.item_names
+        self.item_names = saved | frozenset(names)  # its own names: none is read before it
+        self.lazy += 1
+        self.item_depth += 1
+        try:
+            yield
+        finally:
+            self.lazy -= 1
+            self.item_depth -= 1
+            self.item_names = saved
 
     # ------------------------------------------------------------ iteration
 
@@ -156,7 +176,7 @@ class FormsMixin:
         saved_scope, saved_defined = dict(self.scope), set(self.defined)
         saved_first, saved_narrowed = dict(self.first_line), dict(self.narrowed)
         try:
-            with self.lazily():  # what it reads is read per item, maybe never
+            with self.per_item(n for g in gens for n in g.targets):  # maybe never
                 for g in gens:
                     iter_t = self.expr(g.iter)
                     elem = self.elem_of(iter_t, g.iter, "a comprehension")
@@ -640,7 +660,7 @@ class FormsMixin:
                 self.scope[key.params[0]] = elem
                 self.narrowed.pop(key.params[0], None)
                 self.defined.add(key.params[0])
-                with self.lazily():
+                with self.per_item(key.params):
                     return "lambda", self.expr(key.body)
             finally:
                 self.scope, self.defined = saved_scope, saved_defined

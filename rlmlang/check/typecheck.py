@@ -235,6 +235,8 @@ class Checker(FormsMixin):
         self.preset: dict[tuple[str, str], Type] = {}
         self.promoted: dict[tuple[str, str], Type] = {}
         self.lazy = 0  # > 0 inside what a statement may not evaluate (forms.lazily)
+        self.item_depth = 0  # of which per item, in a comprehension or lambda (forms.per_item)
+        self.item_names: frozenset[str] = frozenset()
 
     # ------------------------------------------------------------------ helpers
 
@@ -688,12 +690,14 @@ class Checker(FormsMixin):
         return {**self.scope, **{k: v for k, v in self.narrowed.items() if k in self.scope}}
 
     def need_value(self, t: Type, e: ast.Expr, what: str) -> Type:
-        """A T where `t` is `T | None`: for a name the statement reads in any case, a check
-        before the statement (Python's TypeError, at run time: unassigned.py); else an
-        error (once). Then its T, so nothing cascades."""
+        """A T where `t` is `T | None`: for a name of the frame the statement reads in any
+        case, or per item of a comprehension or lambda (forms.per_item), a check before the
+        statement (Python's TypeError, at run time: unassigned.py); else an error (once).
+        Then its T, so nothing cascades."""
         if not isinstance(t, OptionalT):
             return t
-        if isinstance(e, ast.Name) and not self.lazy and e.id in self.scope \
+        if isinstance(e, ast.Name) and self.lazy == self.item_depth and \
+                e.id not in self.item_names and e.id in self.scope \
                 and self.info.names.get(id(e)) in ("global", "local", "param"):
             self.info.unassigned.note_none(self.frame(), e.id, what, e)
             return t.inner

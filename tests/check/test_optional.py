@@ -147,3 +147,32 @@ def test_dict_get_without_a_default_or_with_none_is_maybe_none() -> None:
     errs = _errors('counts = {"a": 1}\nv = counts.get("b", None)\n'
                    'submit(str(v + 1) if len(counts) > 0 else "")\n')
     assert "v may be None here (int | None)" in errs[0]
+
+
+HOP = ('site = next((r.split(" ")[1] for r in lines(context) if "{server}" in r), None)\n'
+       'city = next((s.split(",")[1] for s in lines(context) if site in s), None)\n'
+       'submit(city)\n')
+RACKS = "S1,Ghent\nS2,Medan\nSER-1 S1\nSER-2 S2\n"
+
+
+def test_a_maybe_none_name_read_per_item_is_checked_before_the_statement() -> None:
+    """The 1.5B's two hops: `site` from next(..., None), read in the next comprehension.
+    Python raises at the first item where site is None; the check fails first."""
+    from script_run import run_script
+
+    found = run_script(HOP.format(server="SER-2"), STR, context=RACKS)
+    assert found.stage == "done" and found.answer == "Medan"
+    missing = run_script(HOP.format(server="SER-9"), STR, context=RACKS)
+    assert missing.status == "failed"  # fail(...), as Python would raise
+    assert "'site' is None here" in str(missing.value)
+
+
+def test_a_maybe_none_read_in_a_branch_or_of_a_comprehensions_own_name_stays_an_error():
+    for text in [  # the read may be skipped, or the name is the comprehension's own
+        'site = next((l for l in lines(context) if "x" in l), None)\n'
+        'submit(site.upper() if len(context) > 3 else "no")\n',
+        'xs = [next((l for l in lines(context) if w in l), None) for w in ["a", "b"]]\n'
+        'submit(str(len([x.upper() for x in xs])))\n',
+    ]:
+        r = _check(text)
+        assert r.checked is None and "may be None here" in r.diagnostics[0].message
