@@ -99,21 +99,28 @@ def test_one_script_alone_is_not_an_agreement(tmp_path: Path) -> None:
     assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
     assert "Only one script gave an answer, 'K7-19QX'" in model.prompts[2]
     # For the coder profile the same script drawn twice is one computation: it confirms
-    # nothing until the last round, where an unopposed answer is taken.
+    # nothing in its round; told so, the model came back to it in the next round, and an
+    # answer no other opposed is taken then (tally.resubmitted).
     # Each repeat is drawn again, hotter, up to twice the round's candidates.
     same = FakeModel([GOOD] * 12)
     out = runtime(same, tmp_path / "same", profile="coder", budgets={"candidates": 2}).run(
         SIG, QUESTION, context=CONTEXT)
-    assert out.ok and out.answer == "K7-19QX" and out.iterations == 3
-    assert same.temperatures == [0.0, 0.7, 1.0, 1.0] * 3
+    assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
+    assert same.temperatures == [0.0, 0.7, 1.0, 1.0] * 2
     assert "Only one script (drawn again, the same computation) gave an answer" in \
         same.prompts[4]
+    # Opposed in the next round, it is not taken: the rounds go on.
+    wrong = 'submit(find_line(context, "badge 1001"))'
+    opposed = FakeModel([GOOD] * 4 + [GOOD, wrong] + [GOOD] * 6)
+    out = runtime(opposed, tmp_path / "opposed", profile="coder",
+                  budgets={"candidates": 2}).run(SIG, QUESTION, context=CONTEXT)
+    assert out.iterations == 3
     # Nor is it another computation with a print more, other layout or a comment.
     printed = ['print("looking")\n' + GOOD, "# the badge\n" + GOOD.replace("(", "( ", 1)]
     again = FakeModel([GOOD, *printed] * 4)
     out = runtime(again, tmp_path / "printed", profile="coder", budgets={"candidates": 2}).run(
         SIG, QUESTION, context=CONTEXT)
-    assert out.iterations == 3 and out.vote[0]["scripts"] == 1 and out.vote[0]["draws"] == 12
+    assert out.iterations == 2 and out.vote[0]["scripts"] == 1 and out.vote[0]["draws"] == 8
     # In the last round an unopposed answer is taken: there is no round left to check it in.
     model = FakeModel([GOOD, failing])
     out = runtime(model, tmp_path / "b", budgets={"candidates": 2, "iterations": 1}).run(

@@ -190,7 +190,7 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
         c = next(c for c in it.candidates if c.number == n)
         if o["status"] == "submitted" and not found_nothing(answer, c.raw_text):
             if submits_from_data(c.raw_text, data, spaces, answer):  # a guess is no vote (task/guess.py)
-                tally.add(answer, c.script_sha256, c.raw_text)
+                tally.add(answer, c.script_sha256, c.raw_text, it.number)
     if it.observation is not None and it.observation.data.get("conflict"):
         tally.clear()  # as the controller: answers computed on a state that changed are void
     if it.observation is not None and it.observation.data.get("copied_line"):

@@ -545,9 +545,10 @@ class Runtime:
                 guessed = [p for p, r in zip(useful, read, strict=True) if not r]
                 useful = [p for p, r in zip(useful, read, strict=True) if r]
                 for o, script in useful:
-                    tally.add(o.answer, o.script_sha256, script)
+                    tally.add(o.answer, o.script_sha256, script, iteration)
                 last = iteration >= self.limits.iterations_per_run
-                accept = bool(useful) and (tally.confident() or (last and tally.unopposed()))
+                accept = bool(useful) and (tally.confident() or tally.resubmitted()
+                                           or (last and tally.unopposed()))
                 challenge = challenged_key = ""
                 if accept and not last and self.profile.challenge_copied_lines:
                     leader = tally.leader()

@@ -97,6 +97,7 @@ class Support:
     scripts: dict[str, str] = field(default_factory=dict)  # script key -> script text
     grounding: int = 0
     first_seen: int = 0  # order of arrival, for stable ties
+    rounds: set[int] = field(default_factory=set)  # the rounds that submitted it
 
     def example(self, limit_chars: int) -> str:
         """The first script that gave this answer, cut to `limit_chars`."""
@@ -125,12 +126,13 @@ class Tally:
     needed: int = 1
     distinct: bool = False  # confirmation counts distinct scripts, not draws
 
-    def add(self, value: Any, script_sha256: str, script: str) -> None:
+    def add(self, value: Any, script_sha256: str, script: str, round_: int = 0) -> None:
         key = answer_key(value)
         s = self.answers.get(key)
         if s is None:
             s = self.answers[key] = Support(key, value, first_seen=len(self.answers))
         s.draws += 1
+        s.rounds.add(round_)
         s.scripts.setdefault(computation(script) if self.distinct else script_sha256, script)
         s.grounding = max(s.grounding, grounding(script, self.question))
 
@@ -156,6 +158,13 @@ class Tally:
     def unopposed(self) -> bool:
         """One answer only (confirmed or not)."""
         return len(self.answers) == 1
+
+    def resubmitted(self) -> bool:
+        """One answer only, submitted again in a later round: told that it was not
+        confirmed and asked to check it, the model came back to it. The last round
+        would take it as it stands; taking it now saves that round (the 1.5B's one way
+        of writing a simple script made every such task run all its rounds)."""
+        return self.unopposed() and len(next(iter(self.answers.values())).rounds) >= 2
 
     def feedback(self, limit_chars: int = 300) -> str:
         """What the model is told when the answers are not yet evidence enough."""
