@@ -1146,10 +1146,17 @@ class Checker(FormsMixin):
             return UNKNOWN
         cands = list(self.st.defs) + self.registry.names()
         guess = self.did_you_mean(name, cands)
+        spec = self.registry.get(guess) if guess else None
+        if spec is not None and not (sum(1 for p in spec.params if not p.has_default)
+                                     <= len(e.args) <= len(spec.params)):
+            guess = None  # sum(...) takes one list: no fix for a call of four arguments
+        kin = self.kin_tools(name, e)  # `sum_of(sales, "region", "West", "amount")`
+        fix = f"write {guess}(...)" if guess else \
+            f"use a builtin: {kin.removeprefix('; or ')}" if kin else \
+            "define it with def, or use a builtin"
         self.err("E_NAME", span, f"undefined function: {name}" +
                  (f" (did you mean {guess}?)" if guess else ""),
-                 f"write {guess}(...)" if guess else "define it with def, or use a builtin",
-                 name=name, suggestion=guess)
+                 fix + (kin if guess else ""), name=name, suggestion=guess)
         return UNKNOWN
 
     def value_method(self, e: ast.Call, statement: bool = False) -> Type:

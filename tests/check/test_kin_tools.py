@@ -27,3 +27,22 @@ def test_where_the_call_names_a_column_the_kin_taking_a_column_come_first() -> N
                      customers="id,city\n1,Lima\n2,Oslo\n")
     fix = next(d for d in out.diagnostics if "3 were given" in d.message).fix or ""
     assert [k.split("(")[0] for k in fix.split("; or ")[1:]][0] == "count_lines"
+
+
+def test_an_undefined_function_names_the_builtins_that_take_as_many_arguments() -> None:
+    """`sum_of(sales, "region", "West", "amount")`: not `sum(...)`, which takes one list,
+    but the builtins named like it that take four arguments."""
+    from rlmlang.pipeline import ScriptSetup, execute_script
+    from rlmlang.tools import default_registry
+    from rlmlang.types import FLOAT, STR
+
+    setup = ScriptSetup(registry=default_registry(include_plugins=False),
+                        inputs={"sales": "region,amount\nWest,2\n"},
+                        input_types={"sales": STR}, output=FLOAT, state=None)
+    d = execute_script('submit(sum_of(sales, "region", "West", "amount"))\n',
+                       setup).diagnostics[0]
+    assert d.message == "undefined function: sum_of"
+    assert d.fix is not None and d.fix.startswith("use a builtin: ") and "sum_where(" in d.fix
+    assert "write sum(" not in d.fix
+    typo = execute_script("submit(float(lenn(sales)))\n", setup).diagnostics[0]
+    assert typo.message.endswith("(did you mean len?)") and typo.fix == "write len(...)"
