@@ -1069,8 +1069,13 @@ class Checker(FormsMixin):
                 if ft is None:
                     names = [n for n, _ in t.fields]
                     guess = self.did_you_mean(k.value, names)
+                    fix, edit = None, {}
+                    under = None if guess else _holder(t, k.value)
+                    if under is not None:  # customer["city"], the city in customer["address"]
+                        inner = f"{print_expr(e.value)}[{under!r}][{k.value!r}]".replace("'", '"')
+                        fix, edit = f"it is under {under!r}: {inner}", expr_fixit(e.span, inner)
                     self.err("E_TYPE", k.span, f"no field {k.value!r} in {show(t)}" +
-                             (f" (did you mean {guess!r}?)" if guess else ""))
+                             (f" (did you mean {guess!r}?)" if guess else ""), fix, **edit)
                     return UNKNOWN
                 return ft
             self.err("E_TYPE", k.span, "a record's field must be named by a literal string")
@@ -1386,6 +1391,16 @@ def _convert_fix(t: Type, want: Type, e: ast.Expr | None) -> str | None:
     if want == STR and isinstance(t, ListT):
         return f"convert with str({src})"
     return None
+
+
+def _holder(t: RecordT, name: str) -> str | None:
+    """The one field of a record that holds a field `name` (a record with it, else the
+    one dict among the fields), where a script looked for `name` one level too high."""
+    records = [n for n, ft in t.fields if isinstance(ft, RecordT) and ft.field(name)]
+    if records:
+        return records[0] if len(records) == 1 else None
+    dicts = [n for n, ft in t.fields if isinstance(ft, DictT)]
+    return dicts[0] if len(dicts) == 1 else None
 
 
 def _joined(e: ast.Expr) -> ast.Expr | None:

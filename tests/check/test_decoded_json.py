@@ -181,3 +181,27 @@ def test_json_lines_decoded_whole_are_the_list_of_their_values() -> None:
     assert out.stage == "done" and out.answer == 7.0, out.diagnostics
     bad = run_script("x = json_decode(t) as list[int]\nsubmit(len(x))\n", INT, t="[1]\n[2")
     assert bad.stage == "run" and "not valid JSON" in bad.diagnostics[0].message
+
+
+@pytest.mark.parametrize("inner", [
+    {"city": "Lyon", "zip": "69001"},  # the same keys in each: a record holding 'city'
+    None,  # keys that differ between orders: a dict, the one among the fields
+])
+def test_a_field_looked_for_one_level_too_high_is_fixed_to_the_field_that_holds_it(inner):
+    """`customer["city"]` where the city is in customer["address"]."""
+    from rlmlang.controller.fixits import apply_fixits
+
+    orders = [{"id": "SH-1", "customer": {"name": "Ana", "address": inner or {"city": "Lyon"}}},
+              {"id": "SH-2", "customer": {"name": "Ben",
+                                          "address": inner or {"city": "Ghent", "n": "4"}}}]
+    script = ('for order in json_decode(orders):\n'
+              '    if order["id"] == "SH-1":\n'
+              '        customer = order["customer"]\n'
+              '        submit(customer["city"])\n'
+              'fail("no such order")\n')
+    out = run_script(script, STR, orders=json.dumps(orders))
+    d = out.diagnostics[0]
+    assert d.message.startswith("no field 'city' in {name: str, address:")
+    assert d.fix == 'it is under \'address\': customer["address"]["city"]'
+    fixed = apply_fixits(script, out.diagnostics)
+    assert fixed is not None and run_script(fixed, STR, orders=json.dumps(orders)).answer == "Lyon"
