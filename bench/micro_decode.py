@@ -9,7 +9,7 @@ evaluation is excluded (the prompt is cached after the first call, and
 `gen_seconds` starts after it). With `high_level=True` it also measures
 llama-cpp-python's own `grammar=` path, the baseline this engine replaces.
 
-Run: python bench/micro_decode.py [--quick] [--high-level]
+Run: python bench/micro_decode.py [--quick] [--high-level] [--models qwen05,qwen15]
 """
 
 from __future__ import annotations
@@ -108,10 +108,14 @@ def measure(model: str, *, max_tokens: int, rounds: int, high_level: bool) -> di
     return out
 
 
-def run(quick: bool = False, high_level: bool = False) -> dict[str, float]:
-    """name → value: constrained_decode_ratio_<model> and the raw tokens/s."""
+def run(quick: bool = False, high_level: bool = False,
+        only: list[str] | None = None) -> dict[str, float]:
+    """name → value: constrained_decode_ratio_<model> and the raw tokens/s (`only`: the
+    short names of the models to measure, all by default)."""
     results: dict[str, float] = {}
     for short, model in MODELS.items():
+        if only and short not in only:
+            continue
         m = measure(model, max_tokens=32 if quick else 96, rounds=2 if quick else 5,
                     high_level=high_level)
         results[f"constrained_decode_ratio_{short}"] = m.pop("ratio")
@@ -125,8 +129,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--high-level", action="store_true",
                     help="also measure llama-cpp-python's own grammar= path")
+    ap.add_argument("--models", default="",
+                    help=f"comma-separated, of {', '.join(MODELS)} (default: all)")
     a = ap.parse_args(argv)
-    for k, v in run(quick=a.quick, high_level=a.high_level).items():
+    only = [m for m in a.models.split(",") if m]
+    unknown = [m for m in only if m not in MODELS]
+    if unknown:
+        ap.error(f"unknown model {unknown[0]!r}: the models are {', '.join(MODELS)}")
+    for k, v in run(quick=a.quick, high_level=a.high_level, only=only).items():
         print(f"{k}={v:.3f}")
     return 0
 
