@@ -128,6 +128,23 @@ def test_one_script_alone_is_not_an_agreement(tmp_path: Path) -> None:
     assert out.ok and out.answer == "K7-19QX"
 
 
+def test_a_lone_count_of_nothing_is_never_taken_unconfirmed(tmp_path: Path) -> None:
+    """A 0 is what a test that matched no line gives: not taken when a later round gives
+    it again, nor in the last round; two different computations confirm it."""
+    zero = 'submit(str(len([l for l in lines(context) if "badge 9999" in l])))'
+    model = FakeModel([zero] * 12)
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert out.status == "uncertain" and out.iterations == 3 and not out.ok
+    assert "A count of 0 is what a test that matches no line gives" in model.prompts[4]
+    other = 'n = 0\nfor l in lines(context):\n    if "badge 9999" in l:\n        n += 1\n' \
+        'submit(str(n))'
+    model = FakeModel([zero, other])
+    out = runtime(model, tmp_path / "two", profile="coder", budgets={"candidates": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert out.ok and out.answer == "0" and out.iterations == 1
+
+
 def test_a_disagreement_that_lasts_is_reported_as_uncertain(tmp_path: Path) -> None:
     wrong = 'submit(find_line(context, "badge 1001"))'
     model = FakeModel([GOOD, wrong] * 3)

@@ -547,8 +547,7 @@ class Runtime:
                 for o, script in useful:
                     tally.add(o.answer, o.script_sha256, script, iteration)
                 last = iteration >= self.limits.iterations_per_run
-                accept = bool(useful) and (tally.confident() or tally.resubmitted()
-                                           or (last and tally.unopposed()))
+                accept = bool(useful) and (tally.confident() or tally.taken_unconfirmed(last))
                 challenge = challenged_key = ""
                 if accept and not last and self.profile.challenge_copied_lines:
                     leader = tally.leader()

@@ -87,6 +87,14 @@ def _without_prints(block: tuple[ast.Stmt, ...]) -> tuple[ast.Stmt, ...]:
     return tuple(out) or (ast.Pass(block[0].span),)
 
 
+def counts_nothing(value: Any) -> bool:
+    """A zero (a number, or its text): what counting or summing over nothing gives."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value in ("0", "0.0")
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0
+
+
 @dataclass
 class Support:
     """One answer, how many drawn scripts submitted it, and which distinct scripts they were."""
@@ -159,12 +167,18 @@ class Tally:
         """One answer only (confirmed or not)."""
         return len(self.answers) == 1
 
-    def resubmitted(self) -> bool:
-        """One answer only, submitted again in a later round: told that it was not
-        confirmed and asked to check it, the model came back to it. The last round
-        would take it as it stands; taking it now saves that round (the 1.5B's one way
-        of writing a simple script made every such task run all its rounds)."""
-        return self.unopposed() and len(next(iter(self.answers.values())).rounds) >= 2
+    def taken_unconfirmed(self, last: bool) -> bool:
+        """Whether the one answer, not confirmed, is taken all the same: in the last round,
+        there being no round left to check it in, or as soon as a later round submits it
+        again (told it was not confirmed and asked to check it, the model came back to it;
+        the 1.5B's one way of writing a simple script made every such task run all its
+        rounds). Never a count of nothing: a 0 is what a test that matched no line gives
+        ("How many times was the lobby opened?" answered 0 for 1031), and only a second,
+        different computation confirms it."""
+        if not self.unopposed():
+            return False
+        s = next(iter(self.answers.values()))
+        return not counts_nothing(s.value) and (last or len(s.rounds) >= 2)
 
     def feedback(self, limit_chars: int = 300) -> str:
         """What the model is told when the answers are not yet evidence enough."""
@@ -174,9 +188,12 @@ class Tally:
         script = s.example(limit_chars)
         who = "Only one script gave an answer" if s.draws == 1 \
             else "Only one script (drawn again, the same computation) gave an answer"
+        zero = (" A count of 0 is what a test that matches no line gives: print a few lines "
+                "of the input to see how what you look for is written there.") \
+            if counts_nothing(s.value) else ""
         return (f"{who}, {s.shown()}, so it is not confirmed yet:\n{script}\nCheck it: print "
                 "the lines or values it comes from, and look whether they really answer the "
-                "question; then submit.")
+                f"question; then submit.{zero}")
 
     def votes(self) -> dict[str, int]:
         """Answer key -> draws, as the log's `submit` records them."""
