@@ -95,7 +95,6 @@ class FormsMixin:
     lazy: int
     item_names: frozenset[str]  # names the comprehensions and lambdas around bind
     item_depth: int  # how many of lazy's levels are per_item's
-    answer: Type | None  # the task's output type, where a fix-it depends on it
 
     def plan(self, node: object, p: Plan) -> None:
         self.info.plans[id(node)] = p
@@ -422,20 +421,18 @@ class FormsMixin:
         self.plan(node, Plan("group", "regex_group", data=search.func))
         return STR
 
-    def dict_of_numbers(self, name: str, call: ast.Call, arg: ast.Expr) -> None:
+    def dict_of_numbers(self, name: str, arg: ast.Expr) -> None:
         """`max(totals)` of a dict of numbers compares its keys, as Python does; a model
         that wrote it over group_sum(...) wanted a value, and submitted a customer's name
-        for the highest total. The fix-it takes the number where the task's answer is a
-        number, and the key with the number where it is a text."""
+        for the highest total. The fix names the three readings and applies none: taking
+        the values of that group_sum (one customer's sum) answered "the highest total of
+        an order" wrongly, with confidence, where the model had to rethink its script."""
         src = print_expr(arg)
         most = "largest" if name == "max" else "smallest"
-        values, argmax = f"{name}({src}.values())", f"{name}({src}, key={src}.get)"
-        sure = values if self.answer in (INT, FLOAT) else argmax if self.answer == STR else None
         self.err("E_TYPE", arg.span, f"{name}({src}) compares the keys of {src} (texts), "
                  "not its numbers",
-                 f"the {most} number: {values}; the key with the {most} number: {argmax}; "
-                 f"the {most} key: {name}({src}.keys())",
-                 **(expr_fixit(call.span, sure) if sure else {}))
+                 f"the {most} number: {name}({src}.values()); the key with the {most} "
+                 f"number: {name}({src}, key={src}.get); the {most} key: {name}({src}.keys())")
 
     def module_call(self, e: ast.Call) -> Type | None:
         """`re.findall(p, s)` and the other module functions written with their prefix."""
@@ -493,7 +490,7 @@ class FormsMixin:
                 self.err("E_TYPE", args[0].span, f"{name} needs numbers or strings, not "
                          f"{self.show(elem)}", f"give a key: {name}(xs, key=lambda x: ...)")
             elif isinstance(t, DictT) and t.value in (INT, FLOAT):
-                self.dict_of_numbers(name, e, args[0])
+                self.dict_of_numbers(name, args[0])
             elif elem == STR and isinstance(args[0], ast.ListComp):
                 self.numbers_as_text(name, args[0].elt)  # max([r["total"] for r in rows])
             if kw:  # max(xs, default=d): max_or(xs, default=d), of the items' type
