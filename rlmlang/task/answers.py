@@ -44,8 +44,10 @@ def _number(text: str) -> float:
 
 
 def coerce_answer(value: Any, t: Type | None) -> Any:
-    """`value` as a `t`, exactly, or AnswerError saying why not."""
-    if t is None or (not is_scalar(t) and conforms(value, t)):
+    """`value` as a `t`, exactly, or AnswerError saying why not. None stays None, an empty
+    answer whatever the type (it was written into a text answer as 'null', and the 1.5B's
+    `submit(city)` of a lookup that found nothing was confirmed as the answer "null")."""
+    if value is None or t is None or (not is_scalar(t) and conforms(value, t)):
         return value
     if not is_scalar(t):
         raise AnswerError(f"the answer must be {format_type(t)}")

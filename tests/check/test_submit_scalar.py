@@ -70,3 +70,13 @@ def test_a_list_joined_into_one_text_for_a_list_answer_is_fixed_to_the_list(join
     assert d.code == "E_SUBMIT" and d.fix == "submit the list itself: submit(cities)"
     fixed = apply_fixits(script, out.diagnostics)
     assert fixed is not None and run(fixed, ListT(STR)).answer == ["Lima", "Oslo", "Lima"]
+
+
+@pytest.mark.parametrize("output", [STR, INT, FLOAT, BOOL])
+def test_none_submitted_is_an_empty_answer_whatever_the_type(output: Type) -> None:
+    """A lookup that found nothing, submitted: no answer (it was the text 'null')."""
+    from rlmlang.task.answers import is_empty_answer
+
+    out = run('submit(next((l for l in lines(customers) if "Quito" in l), None))\n', output)
+    assert out.status == "submitted" and out.answer is None and is_empty_answer(out.answer)
+    assert out.answer_error is None
