@@ -101,12 +101,12 @@ def test_one_script_alone_is_not_an_agreement(tmp_path: Path) -> None:
     # For the coder profile the same script drawn twice is one computation: it confirms
     # nothing in its round; told so, the model came back to it in the next round, and an
     # answer no other opposed is taken then (tally.resubmitted).
-    # Each repeat is drawn again, hotter, up to twice the round's candidates.
+    # A repeat is drawn again, hotter, once a round.
     same = FakeModel([GOOD] * 12)
     out = runtime(same, tmp_path / "same", profile="coder", budgets={"candidates": 2}).run(
         SIG, QUESTION, context=CONTEXT)
     assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
-    assert same.temperatures == [0.0, 0.7, 1.0, 1.0] * 2
+    assert same.temperatures == [0.0, 0.7, 1.0] * 2
     assert "Only one script (drawn again, the same computation) gave an answer" in \
         same.prompts[4]
     # Opposed in the next round, it is not taken: the rounds go on.
@@ -120,7 +120,7 @@ def test_one_script_alone_is_not_an_agreement(tmp_path: Path) -> None:
     again = FakeModel([GOOD, *printed] * 4)
     out = runtime(again, tmp_path / "printed", profile="coder", budgets={"candidates": 2}).run(
         SIG, QUESTION, context=CONTEXT)
-    assert out.iterations == 2 and out.vote[0]["scripts"] == 1 and out.vote[0]["draws"] == 8
+    assert out.iterations == 2 and out.vote[0]["scripts"] == 1 and out.vote[0]["draws"] == 6
     # In the last round an unopposed answer is taken: there is no round left to check it in.
     model = FakeModel([GOOD, failing])
     out = runtime(model, tmp_path / "b", budgets={"candidates": 2, "iterations": 1}).run(

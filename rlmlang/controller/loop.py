@@ -711,7 +711,10 @@ class Runtime:
         outcomes: list[tuple[ScriptOutcome, str]] = []
         seen: dict[str, ScriptOutcome] = {}
         n = max(1, self.limits.candidates_per_round)
-        draws = n  # a repeat is drawn again (profile.redraw_repeats), up to n more
+        # A repeat is drawn once more, hotter (profile.redraw_repeats): a model that
+        # writes the same script at 1.0 too rarely changes it at a second hot draw, and
+        # each draw of the 1.5B costs about ten seconds.
+        draws = n
         c = -1
         while c + 1 < draws:
             c += 1
@@ -747,7 +750,7 @@ class Runtime:
                                       "tokens": gen.tokens,
                                       "tokens_per_s": round(gen.tokens_per_second, 1),
                                       "script": script})
-            if self.profile.redraw_repeats and draws < 2 * n and (
+            if self.profile.redraw_repeats and draws < n + 1 and (
                     sha in seen or sha in tried.failed or computation(script) in tried.answered):
                 draws += 1  # a repeat: another draw instead
             if sha in seen:  # the same script again in this round
