@@ -119,12 +119,11 @@ class FormsMixin:
         it fails too where no item reaches the read."""
         saved = self.item_names
         self.item_names = saved | frozenset(names)  # its own names: none is read before it
-        self.lazy += 1
         self.item_depth += 1
         try:
-            yield
+            with self.lazily():
+                yield
         finally:
-            self.lazy -= 1
             self.item_depth -= 1
             self.item_names = saved
 

@@ -1072,7 +1072,7 @@ class Checker(FormsMixin):
                     fix, edit = None, {}
                     under = None if guess else _holder(t, k.value)
                     if under is not None:  # customer["city"], the city in customer["address"]
-                        inner = f"{print_expr(e.value)}[{under!r}][{k.value!r}]".replace("'", '"')
+                        inner = print_expr(ast.Index(ast.Index(e.value, ast.Const(under)), k))
                         fix, edit = f"it is under {under!r}: {inner}", expr_fixit(e.span, inner)
                     self.err("E_TYPE", k.span, f"no field {k.value!r} in {show(t)}" +
                              (f" (did you mean {guess!r}?)" if guess else ""), fix, **edit)
@@ -1152,8 +1152,7 @@ class Checker(FormsMixin):
         cands = list(self.st.defs) + self.registry.names()
         guess = self.did_you_mean(name, cands)
         spec = self.registry.get(guess) if guess else None
-        if spec is not None and not (sum(1 for p in spec.params if not p.has_default)
-                                     <= len(e.args) <= len(spec.params)):
+        if spec is not None and not _takes(spec, len(e.args)):
             guess = None  # sum(...) takes one list: no fix for a call of four arguments
         kin = self.kin_tools(name, e)  # `sum_of(sales, "region", "West", "amount")`
         fix = f"write {guess}(...)" if guess else \
@@ -1247,8 +1246,7 @@ class Checker(FormsMixin):
         for spec in self.registry.specs():
             if spec.name == name or "." in spec.name or not words & set(spec.name.split("_")):
                 continue
-            required = sum(1 for p in spec.params if not p.has_default)
-            if required <= n <= len(spec.params):
+            if _takes(spec, n):
                 by_column = names_column and any(p.name == "col" for p in spec.params)
                 kin.append((not by_column, f"{spec.signature()}  # {spec.summary()}"))
         kin.sort(key=lambda k: k[0])  # stable: the registry's order among equals
@@ -1391,6 +1389,11 @@ def _convert_fix(t: Type, want: Type, e: ast.Expr | None) -> str | None:
     if want == STR and isinstance(t, ListT):
         return f"convert with str({src})"
     return None
+
+
+def _takes(spec: Any, n: int) -> bool:
+    """Whether a tool takes `n` positional arguments."""
+    return sum(1 for p in spec.params if not p.has_default) <= n <= len(spec.params)
 
 
 def _holder(t: RecordT, name: str) -> str | None:
