@@ -420,19 +420,6 @@ class FormsMixin:
         self.plan(node, Plan("group", "regex_group", data=search.func))
         return STR
 
-    def dict_of_numbers(self, name: str, arg: ast.Expr) -> None:
-        """`max(totals)` of a dict of numbers compares its keys, as Python does; a model
-        that wrote it over group_sum(...) wanted a value, and submitted a customer's name
-        for the highest total. The fix names the three readings and applies none: taking
-        the values of that group_sum (one customer's sum) answered "the highest total of
-        an order" wrongly, with confidence, where the model had to rethink its script."""
-        src = print_expr(arg)
-        most = "largest" if name == "max" else "smallest"
-        self.err("E_TYPE", arg.span, f"{name}({src}) compares the keys of {src} (texts), "
-                 "not its numbers",
-                 f"the {most} number: {name}({src}.values()); the key with the {most} "
-                 f"number: {name}({src}, key={src}.get); the {most} key: {name}({src}.keys())")
-
     def module_call(self, e: ast.Call) -> Type | None:
         """`re.findall(p, s)` and the other module functions written with their prefix."""
         builtin = MODULE_FUNCS.get(e.func)
@@ -488,8 +475,6 @@ class FormsMixin:
             if not orderable(elem):
                 self.err("E_TYPE", args[0].span, f"{name} needs numbers or strings, not "
                          f"{self.show(elem)}", f"give a key: {name}(xs, key=lambda x: ...)")
-            elif isinstance(t, DictT) and t.value in (INT, FLOAT):
-                self.dict_of_numbers(name, args[0])
             elif elem == STR and isinstance(args[0], ast.ListComp):
                 self.numbers_as_text(name, args[0].elt)  # max([r["total"] for r in rows])
             if kw:  # max(xs, default=d): max_or(xs, default=d), of the items' type

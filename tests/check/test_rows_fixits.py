@@ -14,7 +14,7 @@ import pytest
 from script_run import run_script
 
 from rlmlang.controller.fixits import apply_fixits
-from rlmlang.types import FLOAT, INT, STR
+from rlmlang.types import INT, STR
 
 CSV = "name,dept,salary\nAna,ops,10\nBo,dev,30\nCy,dev,20\n"
 JSON = json.dumps([{"name": "Ana", "salary": 10}, {"name": "Bo", "salary": 30},
@@ -104,20 +104,6 @@ def test_a_comprehension_of_a_numeric_columns_text_is_fixed_to_order_its_numbers
     fixed = apply_fixits(script, out.diagnostics)
     assert fixed is not None and 'float(r["total"])' in fixed
     assert run_script(fixed, STR, orders=ORDERS).answer == want
-
-
-@pytest.mark.parametrize("which", ["max", "min"])
-def test_max_of_a_dict_of_numbers_names_its_readings_and_applies_none(which) -> None:
-    """Python's max(d) is d's largest key; over group_sum(...) a model wanted a number,
-    but which one (a value, or the key with it) is the model's to say: with the values
-    taken, a group_sum's one sum answered the highest order total (dev aggregate-02)."""
-    script = f'totals = group_sum(orders, "customer", "total")\nsubmit({which}(totals))\n'
-    out = run_script(script, FLOAT, orders=ORDERS)
-    d = out.diagnostics[0]
-    assert out.stage == "check" and d.message == (
-        f"{which}(totals) compares the keys of totals (texts), not its numbers")
-    assert f"{which}(totals.values())" in (d.fix or "") and "key=totals.get" in (d.fix or "")
-    assert apply_fixits(script, out.diagnostics) is None
 
 
 def test_max_of_a_dict_of_texts_or_of_its_keys_is_left_as_written() -> None:
