@@ -79,3 +79,27 @@ def test_exec_budget_flag_reaches_the_verifier(tmp_path: Path) -> None:
     assert rlm("loop.rlm", cwd=tmp_path).returncode == 0
     p = rlm("loop.rlm", "--budget", "fuel=500", cwd=tmp_path)
     assert p.returncode == 1 and "E_COST" in p.stderr
+
+
+def test_exec_output_type_refuses_an_answer_of_another_type(tmp_path: Path) -> None:
+    """A key submitted where --output wants a number is E_SUBMIT, exit 1, nothing committed
+    (it printed the key and exited 0: the run's answer check was skipped)."""
+    (tmp_path / "key.rlm").write_text('state.count = 5\nsubmit(split(x, ",")[0])\n')
+    p = rlm("key.rlm", "--input", "x=D985,22", "--output", "int", "--state", "s.db",
+            "--schema", "count=int", cwd=tmp_path)
+    assert p.returncode == 1 and p.stdout == ""
+    assert "E_SUBMIT" in p.stderr and "'D985' is not a number" in p.stderr
+    with StateStore(tmp_path / "s.db") as store:
+        assert store.snapshot() == {} and store.version == 0
+    (tmp_path / "plain.rlm").write_text('submit(split(x, ",")[0])\n')
+    p = rlm("plain.rlm", "--input", "x=D985,22", "--output", "int", "--json", cwd=tmp_path)
+    out = json.loads(p.stdout)
+    assert p.returncode == 1 and out["value"] is None
+    assert [d["code"] for d in out["diagnostics"]] == ["E_SUBMIT"]
+
+
+def test_exec_output_type_converts_a_scalar(tmp_path: Path) -> None:
+    (tmp_path / "num.rlm").write_text('submit(split(x, ",")[1])\n')
+    p = rlm("num.rlm", "--input", "x=D985,22", "--output", "int", "--json", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["value"] == 22

@@ -132,8 +132,9 @@ def _run(args: argparse.Namespace) -> int:
         if args.dump:
             print(outcome.code.disassemble(), file=sys.stderr)
         result = outcome.vm
+        refused = outcome.answer_error  # submitted, but not a value of --output's type
         version = None
-        if store is not None and result.status in ("submitted", "finished"):
+        if store is not None and result.status in ("submitted", "finished") and not refused:
             txn = store.begin({"script": args.file, "bytecode": outcome.bytecode_hash})
             txn.base = base  # the version the script read: another writer since is a conflict
             for key, value in outcome.writes.items():
@@ -147,20 +148,24 @@ def _run(args: argparse.Namespace) -> int:
         out = result.to_json()
         out.update({"bytecode": outcome.bytecode_hash, "fuel_bound": outcome.fuel_bound,
                     "state_version": version})
+        if result.status == "submitted":
+            out["value"] = outcome.answer  # as --output's type (None where refused)
+        if refused is not None:
+            out["diagnostics"] = [*out.get("diagnostics", []), refused.to_json()]
         print(json.dumps(out, ensure_ascii=False, default=str))
     else:
         sys.stdout.write(result.output)
         if result.output_truncated:
             print(f"[output truncated: {result.output_dropped} more characters]",
                   file=sys.stderr)
-        if result.status == "submitted":
-            print(_show(result.value))
+        if result.status == "submitted" and refused is None:
+            print(_show(outcome.answer))
         elif result.status == "failed":
             print(f"script failed: {_show(result.value)}", file=sys.stderr)
         elif result.status == "finished":
             print("note: the script ended without submit", file=sys.stderr)
-        _report(outcome.diagnostics, source)
-    return 0 if result.status in ("submitted", "finished") else 1
+        _report(outcome.diagnostics + ([refused] if refused is not None else []), source)
+    return 0 if result.status in ("submitted", "finished") and refused is None else 1
 
 
 def _show(value: Any) -> str:
