@@ -17,6 +17,7 @@ from rlmlang.check.decoded import NOTHING, Decoded
 from rlmlang.check.lower import lower, needs_lowering
 from rlmlang.check.rebind import rebind, rebind_sites
 from rlmlang.check.resolve import MAIN, DefInfo, resolve_structure
+from rlmlang.check.sentinel import as_none, placeholder_names
 from rlmlang.check.typecheck import Checker, ScriptInfo, fits, show
 from rlmlang.check.widen import widen, widened_names
 from rlmlang.diagnostics import Diagnostic
@@ -110,6 +111,12 @@ def check(script: ast.Script, env: Env, file: str = "<script>") -> CheckResult:
             re_checker, re_diags = _check_once(fresh, env, file)
             if _errors(re_diags) < _errors(diags):
                 script, checker, diags = fresh, re_checker, re_diags
+    placeholders = placeholder_names(diags)
+    if placeholders:  # `found = 0` ... `found = line` in a loop: found starts as None
+        started = as_none(script, placeholders)
+        none_checker, none_diags = _check_once(started, env, file)
+        if _errors(none_diags) < _errors(diags):
+            script, checker, diags = started, none_checker, none_diags
     if any(d.severity == "error" for d in diags):
         return CheckResult(None, diags)
     if checker.info.plans or checker.info.truthy or checker.info.decoded \

@@ -33,9 +33,11 @@ from rlmlang.controller.examples import (
 )
 from rlmlang.controller.fixits import apply_fixits
 from rlmlang.controller.inputs import InputInfo, describe_input, header_names
+from rlmlang.controller.key_lines import key_lines
 from rlmlang.controller.narrowing import VARIABLE_NAMES, task_narrowing
 from rlmlang.controller.profiles import TINY_CORE_TOOLS, Profile, profile_for
 from rlmlang.controller.prompt import (
+    PREVIEW_CHARS,
     Conversation,
     copied_line_message,
     empty_answer_message,
@@ -484,7 +486,10 @@ class Runtime:
         tools = self._tool_names(examples)
         conv = Conversation.start(self.profile.card, self.registry, tools, examples,
                                   task_message(infos, question, sig.output.type,
-                                               preview=self._preview(values, text_inputs),
+                                               preview=(preview := self._preview(
+                                                   values, text_inputs)),
+                                               keys=self._key_lines(values, text_inputs,
+                                                                    question, preview),
                                                with_count=self.profile.record_counts,
                                                with_decoded=self.profile.decoded_types),
                                   familiar=self.profile.familiar,
@@ -682,6 +687,15 @@ class Runtime:
         if n <= 0:
             return {}
         return {name: first_lines(values[name], n) for name in text_inputs}
+
+    def _key_lines(self, values: dict[str, Any], text_inputs: list[str], question: str,
+                   preview: dict[str, list[str]]) -> dict[str, list[tuple[str, list[str]]]]:
+        """Lines of each text input that hold the question's terms (none: tiny)."""
+        n = self.profile.key_lines
+        if n <= 0:
+            return {}
+        return {name: key_lines(values[name], question, n, skip=tuple(preview.get(name, ())),
+                                width=PREVIEW_CHARS) for name in text_inputs}
 
     def _warm(self, conv: Conversation) -> None:
         """Load (or evaluate and keep) the state of the prompt's fixed part: card, tools, examples.

@@ -140,6 +140,9 @@ class Profile:
     # Each feedback ends with the question and the inputs' names: after an answer it could
     # not convert, the 1.5B wrote the script of a worked example ("gate 12") instead.
     remind_task: bool = False
+    # Lines of each big text input holding the question's terms, shown with its first
+    # lines (controller/key_lines.py): where the question's record is, and its shape.
+    key_lines: int = 0
 
     def base_grammar(self, tools: list[str], inputs: list[str], state_keys: list[str],
                      output: Type, narrowing: Narrowing | None = None) -> str:
@@ -208,6 +211,7 @@ CODER = Profile(
     no_guesses=True,
     redraw_repeats=True,
     remind_task=True,
+    key_lines=4,
 )
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (TINY, CODER)}

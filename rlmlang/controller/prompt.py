@@ -82,7 +82,10 @@ def first_lines(text: str, n: int) -> list[str]:
 
 def task_message(infos: list[InputInfo], question: str | None, output: Type,
                  with_sample: bool = True, preview: dict[str, list[str]] | None = None,
-                 with_count: bool = False, with_decoded: bool = False) -> str:
+                 with_count: bool = False, with_decoded: bool = False,
+                 keys: dict[str, list[tuple[str, list[str]]]] | None = None) -> str:
+    """The task's turn: each input described (its first lines and the lines holding the
+    question's terms, where given), the question, the answer type."""
     lines = ["Inputs:"]
     for info in infos:
         lines.append(info.describe(with_sample=with_sample, with_count=with_count,
@@ -91,6 +94,9 @@ def task_message(infos: list[InputInfo], question: str | None, output: Type,
         if shown:
             lines.append(f"  first lines of {info.name}:")
             lines.extend(f"  | {line}" for line in shown)
+        for term, found in (keys or {}).get(info.name, []):
+            lines.append(f"  lines of {info.name} with {term!r}:")
+            lines.extend(f"  | {line}" for line in found)
     if question:
         lines.append(f"Question: {question}")
     lines.append(f"Answer type: {format_type(output)}")

@@ -49,7 +49,8 @@ def test_cast_is_recorded_on_the_call() -> None:
 
 
 def test_all_errors_are_collected_at_once() -> None:
-    _, r = _check('x = 1\nfor i in range(2):\n    x = "a"\ny = zz\nsubmit(3)\n')
+    # (a computed start: a literal one is a placeholder, read as None, check/sentinel.py)
+    _, r = _check('x = len(context)\nfor i in range(2):\n    x = "a"\ny = zz\nsubmit(3)\n')
     codes = sorted(d.code for d in r.diagnostics if d.severity == "error")
     assert codes == ["E_NAME", "E_SUBMIT", "E_TYPE"]
     assert r.checked is None
