@@ -582,3 +582,39 @@ def test_the_scripts_own_text_for_finding_nothing_is_not_an_answer(tmp_path: Pat
     assert all(v["value"] != "not found" for v in out.vote)
     from rlmlang.cli import main
     assert main(["replay", str(tmp_path / "run.log")]) == 0
+
+
+STUCK = ('hits = [l for l in lines(context) if "badge=4820" in l]\nif len(hits) == 0:\n'
+         '    fail("no badge 4820")\nsubmit(hits[0])')
+
+
+def test_a_model_stuck_on_a_failed_script_has_its_attempts_dropped(tmp_path: Path) -> None:
+    """Every draw of round 2 repeats round 1's failed script: the coder profile drops the
+    attempts from the chat (the model copies them) and says the failure with the task; a
+    run resumed after that round is shown the same chat."""
+    model = FakeModel([STUCK, STUCK, STUCK, GOOD])
+    out = runtime(model, tmp_path, profile="coder").run(SIG, QUESTION, context=CONTEXT)
+    assert out.answer == "K7-19QX" and out.iterations == 3
+    assert '"badge=4820" in l' in model.prompts[1]  # round 2 still sees its attempt
+    assert "That script stopped at fail('no badge 4820')" in model.prompts[1]
+    third = model.prompts[3]
+    assert '"badge=4820" in l' not in third
+    assert "Your scripts so far failed, and you wrote them again" in third
+    assert "no badge 4820" in third and third.count(QUESTION) == 1
+    events = read_events(tmp_path / "run.log")
+    assert [e["data"].get("forget", False) for e in events if e["kind"] == "observation"] == [
+        False, True]
+    # The tiny profile keeps the chat as it was.
+    tiny = FakeModel([STUCK, STUCK, STUCK, STUCK, STUCK, GOOD])
+    runtime(tiny, tmp_path / "tiny").run(SIG, QUESTION, context=CONTEXT)
+    assert all("you wrote them again" not in p for p in tiny.prompts)
+    # Resumed after round 2: the chat the killed run would have written next.
+    log = tmp_path / "run.log"
+    lines = log.read_bytes().splitlines(keepends=True)
+    kinds = [json.loads(x)["kind"] for x in lines]
+    cut = max(i for i, k in enumerate(kinds) if k == "observation") + 1
+    log.write_bytes(b"".join(lines[:cut]))
+    again = FakeModel([GOOD])
+    out = Runtime(again, grammar=False, budgets={"candidates": 1}).resume(log)
+    assert out.answer == "K7-19QX"
+    assert again.prompts[0] == third

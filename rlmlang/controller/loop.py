@@ -41,11 +41,13 @@ from rlmlang.controller.prompt import (
     Conversation,
     copied_line_message,
     empty_answer_message,
+    failed_message,
     feedback_message,
     first_lines,
     fresh_start_hint,
     guess_message,
     look_hint,
+    stuck_note,
     task_message,
     task_reminder,
 )
@@ -167,6 +169,7 @@ class Runtime:
         self.seed = seed
         self.on_event = on_event
         self.n_examples = self.profile.n_examples if examples is None else examples
+        self._examples_asked = examples is not None
         self._resuming: Any = None
         self._budget_flags = dict(budgets or {}) if not isinstance(budgets, Limits) else {}
         self.depth = depth
@@ -390,6 +393,8 @@ class Runtime:
         if state.profile and not self._profile_asked:  # resume as the run was coached
             self.profile = profile_for(self.backend, state.profile)
             self._library = load_library(self.profile.examples_path())
+            if not self._examples_asked:  # the resumed profile's, as the run was shown
+                self.n_examples = self.profile.n_examples
         if not self._policy_given and state.policy is not None:
             self.policy = state.policy
         self._resuming = state
@@ -519,6 +524,8 @@ class Runtime:
         data = data_inputs([f.name for f in sig.inputs]) if self.profile.no_guesses else []
         spaces = self.registry.namespaces()
         if resuming is not None:
+            if resuming.note:
+                conv.forget_attempts(resuming.note)
             for script, feedback in resuming.attempts:
                 conv.add_attempt(script, feedback)
             first = resuming.rounds + 1
@@ -598,12 +605,21 @@ class Runtime:
                         feedback += ("\nThis failed the same way as your previous attempt. "
                                      "Take a different approach.")
                         tried.diversify = True
+                    if tried.stuck and self.profile.forget_when_stuck:
+                        feedback = stuck_note(feedback)
                 observed = {"iteration": iteration, "text": feedback, "script": script}
                 if challenge:  # the answer the vote forgot (replay forgets it too)
                     observed["copied_line"] = challenged_key
+                forget = not useful and not guessed and tried.stuck and \
+                    self.profile.forget_when_stuck
+                if forget:
+                    observed["forget"] = True
                 self._write(log, "observation", observed, sync=True)
                 self._emit("observation", {"iteration": iteration, "text": feedback})
-                conv.add_attempt(script, feedback)
+                if forget:
+                    conv.forget_attempts(feedback)
+                else:
+                    conv.add_attempt(script, feedback)
             iterations = int(meter.used.get("iterations", 0))
             if tally.answers:
                 return self._uncertain(log, meter, stats, tally, iterations)
@@ -669,6 +685,8 @@ class Runtime:
             look = look_hint([n for n in text_inputs if n in script], crashed=best.stage == "run")
         if best.status == "submitted":  # an empty answer: what it printed, if anything
             return empty_answer_message(best.output, best.answer) + look, script
+        if best.status == "failed":  # its own fail(...): the message it wrote says why
+            return failed_message(best.answer, best.output) + look + fresh, script
         return feedback_message(script, best.diagnostics, best.output) + look + fresh, script
 
     def _examples(self, question: str, infos: list[InputInfo],
@@ -730,6 +748,7 @@ class Runtime:
         # each draw of the 1.5B costs about ten seconds.
         draws = n
         c = -1
+        fresh = 0  # draws of a script not run before
         while c + 1 < draws:
             c += 1
             meter.check("seconds")
@@ -785,6 +804,7 @@ class Runtime:
                 seen[sha] = earlier[0]
                 continue
             outcome = seen[sha] = self._execute(iteration, c + 1, script, sha, setup, log)
+            fresh += 1
             if outcome.status != "submitted" or found_nothing(outcome.answer, script):
                 tried.failed[sha] = (outcome, {"iteration": iteration, "candidate": c + 1})
             elif self.profile.redraw_repeats:
@@ -796,6 +816,7 @@ class Runtime:
         if self.profile.fixits:
             self._fixits(iteration, outcomes, seen, setup, log, stats)
         tried.diversify = False
+        tried.stuck = fresh == 0  # every draw a script that had failed before
         return outcomes
 
     def _free_stops(self) -> list[str]:
@@ -907,6 +928,7 @@ class _Tried:
     answered: set[str] = field(default_factory=set)  # computations that gave an answer
     last_failure: frozenset[tuple[str, str]] | None = None
     diversify: bool = False
+    stuck: bool = False  # the last round drew only scripts that had failed before
 
     def same_failure_as_before(self, outcomes: list[tuple[ScriptOutcome, str]]) -> bool:
         failure = frozenset((o.stage, d.code + ":" + d.message) for o, _ in outcomes

@@ -143,6 +143,10 @@ class Profile:
     # Lines of each big text input holding the question's terms, shown with its first
     # lines (controller/key_lines.py): where the question's record is, and its shape.
     key_lines: int = 0
+    # After a round whose every draw repeated a script that had failed, the attempts are
+    # dropped from the chat and their failure said with the task (Conversation.
+    # forget_attempts): the model copies its failed script from the chat.
+    forget_when_stuck: bool = False
 
     def base_grammar(self, tools: list[str], inputs: list[str], state_keys: list[str],
                      output: Type, narrowing: Narrowing | None = None) -> str:
@@ -212,6 +216,7 @@ CODER = Profile(
     redraw_repeats=True,
     remind_task=True,
     key_lines=4,
+    forget_when_stuck=True,
 )
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (TINY, CODER)}

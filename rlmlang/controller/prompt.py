@@ -116,6 +116,14 @@ def feedback_message(script: str, diagnostics: list[Diagnostic], output: str,
             + _clip(output, limit_chars) + "\nWrite a script that ends with submit(answer).")
 
 
+def failed_message(message: Any, output: str, limit_chars: int = 700) -> str:
+    """What the model sees about a script that stopped at its own fail(...)."""
+    said = f"That script stopped at fail({_clip(repr(message), 200)})"
+    if output.strip():
+        said += ". It printed:\n" + _clip(output, limit_chars)
+    return said + "\nWrite a script that finds the answer and ends with submit(answer)."
+
+
 def copied_line_message(value: Any, question: str, limit_chars: int = 300) -> str:
     """An answer that is a whole line (or record) of the input copied out: ask for the value."""
     shown = _clip(repr(value), limit_chars)
@@ -184,6 +192,13 @@ def empty_answer_message(output: str, answer: Any = None, limit_chars: int = 700
 FEEDBACK_MAX_CHARS = 3000  # a feedback turn's backstop: a value shown in it can be an input
 
 
+def stuck_note(feedback: str) -> str:
+    """Said with the task once the model's every draw was a script that had failed."""
+    return ("Your scripts so far failed, and you wrote them again. The last failure:\n"
+            f"{feedback}\nWrite a new script that reads the data another way; the lines "
+            "shown above are how it is written.")
+
+
 def task_reminder(question: str, inputs: list[str], limit_chars: int = 300) -> str:
     """The task again, after feedback: a small model several turns away from its task
     (and nearer the worked examples) wrote an example's script instead."""
@@ -211,6 +226,7 @@ class Conversation:
     messages: list[dict[str, str]] = field(default_factory=list)
     fixed: int = 0  # the leading messages (card, examples, task) that are never dropped
     reminder: str = ""  # said after each feedback (the profile's remind_task)
+    task: str = ""  # the task's own turn, as first said
 
     @staticmethod
     def start(card: str, registry: Registry, tool_names: list[str], examples: list[Example],
@@ -228,7 +244,15 @@ class Conversation:
                 msgs.append({"role": "assistant", "content": script.strip()})
                 last = script
         msgs.append({"role": "user", "content": task})
-        return Conversation(msgs, len(msgs))
+        return Conversation(msgs, len(msgs), task=task)
+
+    def forget_attempts(self, note: str) -> None:
+        """Drop every attempt and say `note` with the task instead: a model that wrote its
+        failed script again at every temperature copies it from the chat (the 1.5B's
+        greedy script changed once its failed one was in the chat, then never again)."""
+        del self.messages[self.fixed:]
+        self.messages[self.fixed - 1] = {"role": "user",
+                                         "content": self.task + "\n\n" + clip_feedback(note)}
 
     def drop_oldest_attempt(self) -> bool:
         """Forget the oldest attempt and its feedback (to fit the window); False if none."""

@@ -57,6 +57,7 @@ class ResumeState:
     state_path: Path | None
     rounds: int = 0  # completed rounds (each ended with an observation)
     attempts: list[tuple[str, str]] = field(default_factory=list)
+    note: str = ""  # said with the task after the attempts were dropped (forget_attempts)
     used: dict[str, float] = field(default_factory=dict)
     answer: Any = None  # submitted before the kill, if it was
     last_prompt: str = ""
@@ -211,7 +212,10 @@ def _rounds(state: ResumeState, events: list[dict[str, Any]]) -> None:
         d = e["data"]
         if e["kind"] == "observation":
             state.rounds = int(d["iteration"])
-            if not d.get("conflict"):  # a round retried for a conflict taught the model nothing
+            if d.get("forget"):  # the attempts were dropped, their failure said with the task
+                state.attempts.clear()
+                state.note = d["text"]
+            elif not d.get("conflict"):  # a round retried for a conflict taught it nothing
                 state.attempts.append((d.get("script", ""), d["text"]))
         elif e["kind"] == "generation" and int(d["iteration"]) <= state.rounds + 1:
             state.used["tokens"] = state.used.get("tokens", 0) + int(d.get("tokens", 0))
