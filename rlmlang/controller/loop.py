@@ -592,6 +592,7 @@ class Runtime:
                 if answers and best_answer is None:
                     best_answer = answers[0][0].answer
                 failed_before = True
+                forget = False  # the attempts dropped from the chat (a model stuck on one)
                 if useful:  # answers that disagree, or one not confirmed: say so
                     script = useful[0][1]
                     feedback = challenge or tally.feedback()
@@ -605,13 +606,12 @@ class Runtime:
                         feedback += ("\nThis failed the same way as your previous attempt. "
                                      "Take a different approach.")
                         tried.diversify = True
-                    if tried.stuck and self.profile.forget_when_stuck:
+                    forget = tried.stuck and self.profile.forget_when_stuck
+                    if forget:
                         feedback = stuck_note(feedback)
                 observed = {"iteration": iteration, "text": feedback, "script": script}
                 if challenge:  # the answer the vote forgot (replay forgets it too)
                     observed["copied_line"] = challenged_key
-                forget = not useful and not guessed and tried.stuck and \
-                    self.profile.forget_when_stuck
                 if forget:
                     observed["forget"] = True
                 self._write(log, "observation", observed, sync=True)
