@@ -44,14 +44,16 @@ class Verdict:
     # controller runs that fixed script as one more candidate: controller/fixits.py)
 
 
-def _tasks() -> dict[str, dict[str, Any]]:
+def _tasks(data: Path | None = None) -> dict[str, dict[str, Any]]:
+    """The bench's tasks by id, from `data` (default: the bench's own task folder)."""
     try:
         from bench.tasks.manifest import DEFAULT_OUT, MANIFEST, load_tasks
     except ImportError:  # pragma: no cover - bench without its task generator
         return {}
-    if not (Path(DEFAULT_OUT) / MANIFEST).exists():
+    folder = Path(data or DEFAULT_OUT)
+    if not (folder / MANIFEST).exists():
         return {}
-    return {t["id"]: t for t in load_tasks(Path(DEFAULT_OUT))}
+    return {t["id"]: t for t in load_tasks(folder)}
 
 
 def _shape(message: str) -> str:
@@ -292,12 +294,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--census", action="store_true",
                    help="also count the Python constructs each script uses")
     p.add_argument("--match", default="", help="only files whose name contains this")
+    p.add_argument("--data", type=Path, default=None,
+                   help="the task folder (as `python -m bench tasks --data` takes it)")
     args = p.parse_args(argv)
     files = sorted(f for f in args.dir.glob("*.py") if args.match in f.name)
     if not files:
         print(f"no *.py files in {args.dir}", file=sys.stderr)
         return 2
-    tasks = _tasks()
+    tasks = _tasks(args.data)
+    if not tasks and any(_TASK_ID.search(f.name) for f in files):  # each would be checked against the wrong inputs, silently
+        print("no bench task manifest found (`python -m bench tasks` writes one; or give "
+              "--data DIR): scripts named after bench tasks are checked with --signature "
+              f"({args.signature})", file=sys.stderr)
     verdicts = [judge(f, args.signature, tasks, args.verify) for f in files]
     if args.json:
         for v in verdicts:
