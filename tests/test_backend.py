@@ -144,3 +144,26 @@ def test_oracle_accepts_and_rejects():
         assert [grammar_accepts(GRAMMAR, t, model) for t in bad] == [False] * len(bad)
     assert grammar_accepts(GRAMMAR, "n = 0\nfor x in", MODEL, complete=False)
     assert not grammar_accepts(GRAMMAR, "n = = 0", MODEL, complete=False)
+
+
+def test_a_model_still_open_at_exit_is_closed_before_teardown() -> None:
+    """The exit hook frees a model still alive (a CI run ended on 'Exception ignored in
+    Llama.__del__ … TypeError' when llama.cpp's functions were gone before it was freed);
+    closing again, as `__del__` then does, is harmless. In a child process: the hook closes
+    every open model, this module's own included."""
+    import subprocess
+    import sys
+
+    code = ("from rlmlang.backend import decoding\n"
+            "from rlmlang.backend.llama import LlamaBackend\n"
+            f"b = LlamaBackend({MODEL!r}, context_size=256)\n"
+            "assert b.llm._model.model is not None\n"
+            "decoding._close_open()\n"
+            "assert b.llm._model.model is None\n"
+            "b.close()\n"
+            "keep = [b]\n"
+            "print('closed')\n")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       timeout=120)
+    assert p.returncode == 0 and p.stdout.strip() == "closed", p.stderr
+    assert "Exception ignored" not in p.stderr and "Traceback" not in p.stderr

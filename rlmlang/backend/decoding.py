@@ -30,10 +30,12 @@ the same prompt and seed give the same text bit for bit.
 
 from __future__ import annotations
 
+import atexit
 import codecs
 import ctypes
 import os
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -434,6 +436,25 @@ class Decoder:
             pass
 
 
+_OPEN: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def close_at_exit(owner: Any) -> None:
+    """Close `owner` (a holder of llama.cpp objects, with an idempotent `close()`) before the
+    interpreter tears its modules down: a model still alive then was freed by `Llama.__del__`
+    after llama_cpp's own functions were gone, and every test run ended on a traceback."""
+    _OPEN.add(owner)
+
+
+@atexit.register
+def _close_open() -> None:
+    for owner in list(_OPEN):
+        try:
+            owner.close()
+        except Exception:  # noqa: BLE001 - closing at exit: nothing left to tell
+            pass
+
+
 def info_stats(gen: Generation) -> dict[str, Any]:
     """A compact summary of a generation for logs and benches."""
     return {"tokens": gen.tokens, "tok_per_s": round(gen.tokens_per_second, 2),
@@ -459,6 +480,13 @@ class _VocabModel:
         self.eos = eos
         self.grammars: OrderedDict[str, CompiledGrammar] = OrderedDict()
         self._char_tokens: dict[str, list[int]] = {}
+        close_at_exit(self)
+
+    def close(self) -> None:
+        for g in self.grammars.values():
+            g.close()
+        self.grammars.clear()
+        self.llm.close()
 
     def grammar(self, gbnf: str) -> CompiledGrammar:
         key = grammar_hash(gbnf)

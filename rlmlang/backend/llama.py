@@ -23,7 +23,7 @@ import llama_cpp
 from rlmlang.backend import llamalog
 from rlmlang.backend.base import Generation, ModelError
 from rlmlang.backend.chat import defuse, render_fallback, render_template
-from rlmlang.backend.decoding import Decoder
+from rlmlang.backend.decoding import Decoder, close_at_exit
 from rlmlang.backend.gguf import read_gguf
 from rlmlang.backend.registry import cache_dir, file_sha256, resolve_entry
 
@@ -121,6 +121,7 @@ class LlamaBackend:
                              fix="check the file is a GGUF model llama.cpp supports, or "
                              "pass --model PATH to another", path=str(path)) from None
         self.decoder = Decoder(self.llm)
+        close_at_exit(self)
         self._control_texts: list[str] | None = None
         self._sha256: str | None = None
 
