@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from rlmlang.check.widen import rewrite_literal_starts
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.syntax import ast
 
@@ -42,7 +43,11 @@ def as_none(script: ast.Script, names: dict[str, type]) -> ast.Script:
     for the names whose start is a placeholder: an empty literal (0, "", False) that no
     assignment of the name reads (`n = "12"` ... `n = int(n)` converts a value)."""
     names = {n: t for n, t in names.items() if n not in _self_reads(script)}
-    return dataclasses.replace(script, body=_block(script.body, names)) if names else script
+    if not names:
+        return script
+    return rewrite_literal_starts(script, lambda name, c: dataclasses.replace(c, value=None)
+                                  if name in names and type(c.value) is names[name]
+                                  and not c.value else None)
 
 
 def _self_reads(script: ast.Script) -> set[str]:
@@ -55,21 +60,3 @@ def _self_reads(script: ast.Script) -> set[str]:
                     for n in ast.walk(node.value)):
                 out.add(node.target.id)
     return out
-
-
-def _block(body: tuple[ast.Stmt, ...], names: dict[str, type]) -> tuple[ast.Stmt, ...]:
-    return tuple(_stmt(s, names) for s in body)
-
-
-def _stmt(s: ast.Stmt, names: dict[str, type]) -> ast.Stmt:
-    if (isinstance(s, ast.Assign) and isinstance(s.target, ast.Name) and s.target.id in names
-            and isinstance(s.value, ast.Const) and type(s.value.value) is names[s.target.id]
-            and not s.value.value):
-        return dataclasses.replace(s, value=dataclasses.replace(s.value, value=None))
-    if isinstance(s, ast.If):
-        return dataclasses.replace(
-            s, branches=tuple((c, _block(b, names)) for c, b in s.branches),
-            orelse=None if s.orelse is None else _block(s.orelse, names))
-    if isinstance(s, (ast.For, ast.While, ast.Def)):
-        return dataclasses.replace(s, body=_block(s.body, names))
-    return s

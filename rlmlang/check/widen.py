@@ -13,6 +13,7 @@ whose int start is computed (`n = len(xs)`) keeps the error and its fix.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from rlmlang.syntax import ast
 
@@ -26,26 +27,31 @@ def widened_names(diagnostics: list) -> set[str]:
 
 def widen(script: ast.Script, names: set[str]) -> ast.Script:
     """The script with `name = <int literal>` written `name = <float literal>` for `names`."""
-    return dataclasses.replace(script, body=_block(script.body, names))
+    return rewrite_literal_starts(script, lambda name, c: dataclasses.replace(
+        c, value=float(c.value)) if name in names and _int_literal(c) else None)
 
 
-def _block(body: tuple[ast.Stmt, ...], names: set[str]) -> tuple[ast.Stmt, ...]:
-    return tuple(_stmt(s, names) for s in body)
+def rewrite_literal_starts(script: ast.Script,
+                           rewrite: Callable[[str, ast.Const], ast.Const | None]) -> ast.Script:
+    """The script with each `name = <literal>` (at any depth of ifs, loops and defs) given
+    the literal `rewrite(name, literal)` returns, or left as it is where that is None."""
+    def block(body: tuple[ast.Stmt, ...]) -> tuple[ast.Stmt, ...]:
+        return tuple(stmt(s) for s in body)
 
+    def stmt(s: ast.Stmt) -> ast.Stmt:
+        if isinstance(s, ast.Assign) and isinstance(s.target, ast.Name) \
+                and isinstance(s.value, ast.Const):
+            new = rewrite(s.target.id, s.value)
+            return s if new is None else dataclasses.replace(s, value=new)
+        if isinstance(s, ast.If):
+            return dataclasses.replace(
+                s, branches=tuple((c, block(b)) for c, b in s.branches),
+                orelse=None if s.orelse is None else block(s.orelse))
+        if isinstance(s, (ast.For, ast.While, ast.Def)):
+            return dataclasses.replace(s, body=block(s.body))
+        return s
 
-def _stmt(s: ast.Stmt, names: set[str]) -> ast.Stmt:
-    if (isinstance(s, ast.Assign) and isinstance(s.target, ast.Name) and s.target.id in names
-            and _int_literal(s.value)):
-        value = s.value
-        assert isinstance(value, ast.Const)
-        return dataclasses.replace(s, value=dataclasses.replace(value, value=float(value.value)))
-    if isinstance(s, ast.If):
-        return dataclasses.replace(
-            s, branches=tuple((c, _block(b, names)) for c, b in s.branches),
-            orelse=None if s.orelse is None else _block(s.orelse, names))
-    if isinstance(s, (ast.For, ast.While, ast.Def)):
-        return dataclasses.replace(s, body=_block(s.body, names))
-    return s
+    return dataclasses.replace(script, body=block(script.body))
 
 
 def _int_literal(e: ast.Expr) -> bool:
