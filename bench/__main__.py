@@ -2,6 +2,7 @@
 
     python -m bench tasks [--model M ...] [--profile P] [--split dev|test|all] [--quick]
                           [--modes grammar,direct] [--only IDS] [--limit N] [--report]
+                          [--logs DIR]
     python -m bench micro [--quick]
     python -m bench scale [--quick] [--only batch,fanout,ray]
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from bench.tasks.manifest import DEFAULT_OUT, DEFAULT_SEED
 
@@ -47,6 +49,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     t.add_argument("--data", type=Path, default=DEFAULT_OUT, help="task data folder")
     t.add_argument("--seed", type=int, default=DEFAULT_SEED, help="task generator seed")
     t.add_argument("--cache", type=Path, default=None, help="result cache folder")
+    t.add_argument("--logs", type=Path, default=None,
+                   help="keep each run's log in this folder (read them with rlm logs --dir DIR)")
     m = sub.add_parser("micro", help="run every bench/micro_*.py and print name=value lines")
     m.add_argument("--quick", action="store_true", help="smaller sizes (CI)")
     s = sub.add_parser("scale", help="batch, sub-call fan-out and Ray, measured (bench/scale.py)")
@@ -83,7 +87,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return 0
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     only = [x.strip() for x in args.only.split(",")] if args.only else None
-    extra = {"cache_dir": args.cache} if args.cache else {}
+    extra: dict[str, Any] = {"cache_dir": args.cache} if args.cache else {}
+    if args.logs:
+        extra["logs_dir"] = args.logs
     try:
         run_tasks(args.model, args.profile, args.split, args.quick, modes, args.window,
                   args.data, args.seed, only, args.limit, args.per_family, args.seconds,

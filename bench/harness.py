@@ -191,8 +191,10 @@ def run_tasks(
     docs: Path | None = report.DOCS,
     hook: Callable[..., dict[str, Any]] | None = None,
     backend_loader: Callable[[str | None], Any] | None = None,
+    logs_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """Run what is not cached; write the results files and the docs tables; return counts."""
+    """Run what is not cached; write the results files and the docs tables; return counts.
+    With `logs_dir`, each run's log is kept there as `<model>-<mode>-<task>.log`."""
     started = time.perf_counter()
     modes = list(modes or ("grammar", "direct"))
     unknown = [m for m in modes if m not in MODES]
@@ -207,6 +209,8 @@ def run_tasks(
         modes = [m for m in modes if m == "direct"]
     version = code_version()
     cache = ResultCache(cache_dir)
+    if logs_dir is not None:
+        logs_dir.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {"ran": 0, "cached": 0}
     for model in models or [None]:
         name, default_profile = model_profile(model)
@@ -228,7 +232,8 @@ def run_tasks(
                     binfo = backend.info() if hasattr(backend, "info") else {}
                     info = {k: binfo.get(k) for k in ("name", "sha256", "size_bytes",
                                                       "context_size", "n_threads")}
-                runner = _runner(mode, backend, model, mode_profile, window, hook, seconds)
+                keep = logs_dir / f"{safe(name)}-{mode}-{task['id']}.log" if logs_dir else None
+                runner = _runner(mode, backend, model, mode_profile, window, hook, seconds, keep)
                 res = run_one(task, runner, mode)
                 cache.put(name, mode_profile, mode, version, task, res)
                 counts["ran"] += 1
@@ -248,12 +253,15 @@ def run_tasks(
 
 
 def _runner(mode: str, backend: Any, model: str | None, profile: str, window: int | None,
-            hook: Callable[..., dict[str, Any]] | None, seconds: int | None = None) -> Runner:
+            hook: Callable[..., dict[str, Any]] | None, seconds: int | None = None,
+            keep_log: Path | None = None) -> Runner:
     if mode == "direct":
         from bench.baseline_direct import run_task as direct
 
         win = window or min(DEFAULT_WINDOW, getattr(backend, "context_size", DEFAULT_WINDOW))
         return lambda t: direct(t, backend, win)
     assert hook is not None
-    extra = {"budgets": {"seconds": seconds}} if seconds else {}
+    extra: dict[str, Any] = {"budgets": {"seconds": seconds}} if seconds else {}
+    if keep_log is not None:
+        extra["keep_log"] = keep_log
     return lambda t: hook(t, model, mode, profile=profile, **extra)

@@ -12,7 +12,7 @@ quoted text) blanked, so that one construct counts once however it is
 spelled.
 
 A file named after a bench task (`<model>-<group>-NN-<k>.py`, as
-/work/notes/make_corpus.py writes them) is checked against that task's
+`python -m bench.free_corpus` writes them) is checked against that task's
 signature (its input names and answer type); any other file against
 `--signature`.
 """

@@ -10,6 +10,7 @@ own log, so what the benchmark judges is what the auditor would see.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -71,10 +72,13 @@ def _effects(log_path: Path, registry: Any) -> tuple[list[str], list[str]]:
 
 
 def run_task(task: dict[str, Any], model: str | None, mode: str,
-             budgets: dict[str, int] | None = None, profile: str | None = None) -> dict[str, Any]:
+             budgets: dict[str, int] | None = None, profile: str | None = None,
+             keep_log: Path | None = None) -> dict[str, Any]:
     """Run one benchmark task through the controller; the result fields of bench/scoring.py.
 
     `profile` names the controller profile ("tiny", "coder"); None gives the model's own.
+    `keep_log` is where the run's log is copied (to read a miss with `rlm logs --dir`); by default
+    it goes with its temporary folder.
     """
     from rlmlang.controller.loop import Runtime  # lazy: keeps Z3 and lark out of start-up
     from rlmlang.policy import Policy  # lazy: keeps Z3 out of start-up
@@ -90,6 +94,9 @@ def run_task(task: dict[str, Any], model: str | None, mode: str,
                           grammar=(mode == "grammar"), root=task["dir"], **extra)
         outcome = runtime.run(task["signature"], task["question"], **_inputs(task))
         effects, blocked = _effects(log_path, runtime.registry)
+        if keep_log is not None:
+            keep_log.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(log_path, keep_log)
     stats = outcome.stats
     return {
         "answer": outcome.answer if outcome.ok else None,

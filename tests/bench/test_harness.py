@@ -139,3 +139,21 @@ def test_a_per_family_sample_keeps_every_family_of_each_split() -> None:
     assert [t["id"] for t in got] == ["count-0", "count-1", "needle-0", "needle-1"]
     assert {t["split"] for t in got} == {"test"}
     assert len(select(tasks, "all", None, None, per_family=1)) == 4
+
+
+class LoggingHook(Hook):
+    """Writes a log where the harness asks for one kept, as the real hook copies the run's."""
+
+    def __call__(self, task, model, mode, profile=None, keep_log=None):
+        if keep_log is not None:
+            keep_log.write_text(task["id"])
+        return super().__call__(task, model, mode, profile)
+
+
+def test_logs_are_kept_per_model_mode_and_task_when_asked(tmp_path, data):
+    tasks = load_tasks(data, quick=True)
+    _run(tmp_path, data, LoggingHook({}), logs_dir=tmp_path / "logs")
+    kept = sorted(p.name for p in (tmp_path / "logs").iterdir())
+    assert kept == sorted(f"smollm2-135m-grammar-{t['id']}.log" for t in tasks)
+    assert (tmp_path / "logs" / f"smollm2-135m-grammar-{tasks[0]['id']}.log").read_text() \
+        == tasks[0]["id"]
