@@ -274,6 +274,31 @@ def test_a_copied_line_is_sent_back_once_for_its_value(tmp_path: Path, capsys) -
     assert out.iterations == 1
 
 
+def test_the_part_of_a_copied_line_written_as_a_literal_is_taken_from_the_line(
+        tmp_path: Path, capsys) -> None:
+    """Sent back for the value in its line, the model reads the value off the line and
+    writes it as a literal (the README's needle job ended no_answer so): a part of the line
+    sent back is no guess, and replay counts it the same way. A literal the line does not
+    hold stays a guess."""
+    line = 'submit(find_line(context, "badge 4820"))'
+    line_too = 'hit = find_line(context, "badge 4820")\nsubmit(hit)'
+    read_off = 'submit("K7-19QX")'
+    model = FakeModel([line, line_too, read_off, read_off])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert out.answer == "K7-19QX" and out.iterations == 2
+    from rlmlang.cli import main
+
+    capsys.readouterr()
+    code = main(["replay", str(tmp_path / "run.log"), "--json"])
+    assert code == 0 and json.loads(capsys.readouterr().out)["replay"]["identical"]
+    made_up = 'submit("Q1-00AA")'
+    model = FakeModel([line, line_too, made_up, made_up])
+    out = runtime(model, tmp_path / "b", profile="coder",
+                  budgets={"candidates": 2, "iterations": 2}).run(SIG, QUESTION, context=CONTEXT)
+    assert out.answer != "Q1-00AA" and out.status == "no_answer"
+
+
 def test_missing_input_is_a_usage_error(tmp_path: Path) -> None:
     from rlmlang.diagnostics import DiagnosticError
 

@@ -99,3 +99,19 @@ def test_an_answer_the_search_found_is_no_guess() -> None:
     tested = 'if "refund" in sites:\n    submit("Ghent")\nsubmit("Medan")\n'
     assert submits_from_data(tested, INPUTS, answer="Ghent")
     assert not submits_from_data(tested, INPUTS, answer="Medan")
+
+
+@pytest.mark.parametrize(("value", "wholes", "part"), [
+    ("K7-19QX", ["2026-01-02 badge 4820: access code K7-19QX issued"], True),
+    (4820, ["2026-01-02 badge 4820: access code K7-19QX issued"], True),
+    (["Perth", "Oslo"], [["1,Perth,20,a", "2,Oslo,31,b"]], True),
+    ("K7-19Q", ["badge 4820: access code K7-19QX issued"], False),  # not whole words
+    ("badge 4820: code K7", ["badge 4820: access code K7-19QX"], False),  # not in it
+    ("a b c d", ["a b c d"], False),  # all of it: the line itself again
+    ("Q1-00AA", [], False),  # nothing was sent back
+    (True, ["True story of a b"], False),
+])
+def test_a_part_of_an_answer_sent_back(value: object, wholes: list, part: bool) -> None:
+    from rlmlang.task.answers import part_of
+
+    assert part_of(value, wholes) is part

@@ -189,7 +189,9 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
         answer = _answer(o["value"], rec)
         c = next(c for c in it.candidates if c.number == n)
         if o["status"] == "submitted" and not found_nothing(answer, c.raw_text):
-            if submits_from_data(c.raw_text, data, spaces, answer):  # a guess is no vote (task/guess.py)
+            # a guess is no vote (task/guess.py), unless it is a part of an answer sent back
+            if submits_from_data(c.raw_text, data, spaces, answer) \
+                    or tally.taken_from_dropped(answer):
                 tally.add(answer, c.script_sha256, c.raw_text, it.number)
     if it.observation is not None and it.observation.data.get("conflict"):
         tally.clear()  # as the controller: answers computed on a state that changed are void

@@ -344,6 +344,12 @@ class FormsMixin:
             if not self.fits(kt, STR):
                 self.err("E_TYPE", args[0].span, f"dict keys are str, not {self.show(kt)}")
             return OptionalT(rt.value) if not isinstance(rt.value, OptionalT) else rt.value
+        if method == "get" and len(args) == 1 and not kwargs and isinstance(rt, RecordT) \
+                and isinstance(args[0], ast.Const) and isinstance(args[0].value, str):
+            # r.get("name") of a record (a decoded JSON object): every record has its
+            # fields, so it is r["name"], typed and checked as that (no field: an error)
+            self.plan(node, Plan("field"))
+            return self.index(ast.Index(recv, args[0], span))
         if len(args) + len(kwargs) + 1 < m.min_args + 1 and m.min_args:
             # d.get(k) of a record: None when the key is missing, which has no type here.
             self.err("E_TYPE", span, f"{print_expr(recv)}.{method}(key) gives None for a "

@@ -306,6 +306,9 @@ class Lowerer:
         if plan.kind == "next":
             assert isinstance(e, ast.Call)
             return self.next_call(e, plan)
+        if plan.kind == "field":
+            recv, args, _ = self.parts(e)
+            return ast.Index(self.expr(recv), self.expr(args[0]), span)
         if plan.kind == "empty":
             return ast.ListLit((), span) if plan.builtin == "list" else ast.DictLit((), span)
         raise AssertionError(f"no lowering for plan {plan.kind}")

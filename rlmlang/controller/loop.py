@@ -553,7 +553,8 @@ class Runtime:
                 answers = [(o, s) for o, s in outcomes if o.status == "submitted"]
                 useful = [(o, s) for o, s in answers if not found_nothing(o.answer, s)]
                 # an answer from a script that read no data is a guess: not a vote
-                read = [submits_from_data(s, data, spaces, o.answer) for o, s in useful]
+                read = [submits_from_data(s, data, spaces, o.answer)
+                        or tally.taken_from_dropped(o.answer) for o, s in useful]
                 guessed = [p for p, r in zip(useful, read, strict=True) if not r]
                 useful = [p for p, r in zip(useful, read, strict=True) if r]
                 for o, script in useful:

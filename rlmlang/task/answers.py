@@ -135,6 +135,28 @@ def asks_for_lines(question: str) -> bool:
     return any(w in _LINE_WORDS for w in re.findall(r"[a-z]+", question.lower()))
 
 
+def part_of(value: Any, wholes: list[Any]) -> bool:
+    """Is the answer (or each item of a list answer) a part of one of `wholes` (texts, or
+    lists of them), whole words, and not all of it: the value a line holds, taken out of a
+    line sent back as copied? A model told "submit only the part that answers" often
+    writes the part as a literal (`submit("K7-19QX")`), read off the line it was shown;
+    the line was computed from the data, so its part is too."""
+    texts = [w for whole in wholes for w in (whole if isinstance(whole, list) else [whole])
+             if isinstance(w, str)]
+    items = value if isinstance(value, list) else [value]
+    if not items or not texts:
+        return False
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            return False
+        text = str(item).strip()
+        if not text or not any(
+                text != t.strip() and re.search(r"(?<!\w)" + re.escape(text) + r"(?!\w)", t)
+                for t in texts):
+            return False
+    return True
+
+
 def copied_lines(value: Any, texts: list[str]) -> bool:
     """Is the answer (or every item of a list answer) a whole line of one of the texts,
     verbatim, of four fields or more: a record copied out rather than the value asked for?

@@ -30,7 +30,7 @@ from typing import Any
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_script
-from rlmlang.task.answers import answer_key
+from rlmlang.task.answers import answer_key, part_of
 
 _LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 
@@ -133,6 +133,7 @@ class Tally:
     # field while the other candidate failed, was taken as the answer).
     needed: int = 1
     distinct: bool = False  # confirmation counts distinct scripts, not draws
+    dropped: list[Any] = field(default_factory=list)  # the values sent back (drop)
 
     def add(self, value: Any, script_sha256: str, script: str, round_: int = 0) -> None:
         key = answer_key(value)
@@ -174,10 +175,13 @@ class Tally:
         the 1.5B's one way of writing a simple script made every such task run all its
         rounds). Never a count of nothing: a 0 is what a test that matched no line gives
         ("How many times was the lobby opened?" answered 0 for 1031), and only a second,
-        different computation confirms it."""
+        different computation confirms it. Nor is a part of an answer sent back (drop, only
+        ever done to an answer taken): it is the correction asked for, taken at once."""
         if not self.unopposed():
             return False
         s = next(iter(self.answers.values()))
+        if part_of(s.value, self.dropped):  # the correction of an answer taken, then sent back
+            return True
         return not counts_nothing(s.value) and (last or len(s.rounds) >= 2)
 
     def feedback(self, limit_chars: int = 300) -> str:
@@ -201,7 +205,14 @@ class Tally:
 
     def drop(self, key: str) -> None:
         """Forget one answer (sent back to be corrected: its draws must not outvote the fix)."""
-        self.answers.pop(key, None)
+        s = self.answers.pop(key, None)
+        if s is not None:
+            self.dropped.append(s.value)
+
+    def taken_from_dropped(self, value: Any) -> bool:
+        """Whether an answer is a part of one sent back (part_of): the correction asked
+        for, read off a value the data gave, even when the script writes it as a literal."""
+        return part_of(value, self.dropped)
 
     def clear(self) -> None:
         """Forget every answer (they were computed on a state that has since changed)."""

@@ -7,12 +7,12 @@ controller, its log and the task files are the real ones.
 from __future__ import annotations
 
 import pytest
+from fakes import FakeModel
 
 import rlmlang.bench_hooks as hooks
 from bench import free_corpus
 from bench.tasks.generate import generate
 from bench.tasks.manifest import load_tasks
-from fakes import FakeModel
 
 
 @pytest.fixture(scope="module")

@@ -205,3 +205,20 @@ def test_a_field_looked_for_one_level_too_high_is_fixed_to_the_field_that_holds_
     assert d.fix == 'it is under \'address\': customer["address"]["city"]'
     fixed = apply_fixits(script, out.diagnostics)
     assert fixed is not None and run_script(fixed, STR, orders=json.dumps(orders)).answer == "Lyon"
+
+
+def test_get_of_a_records_field_is_the_field_and_a_missing_one_is_named() -> None:
+    """Coder models read JSON objects with .get: on a record (every object has its
+    fields) `o.get("id")` is `o["id"]`, typed as the field; a key the objects lack is the
+    index's error, with its did-you-mean."""
+    script = ("for order in json.loads(orders):\n"
+              "    if order.get(\"id\") == \"SH-2\":\n"
+              "        submit(order.get(\"customer\")[\"address\"].get(\"city\"))\n"
+              "fail(\"no such order\")\n")
+    for tier in ("fast", "interp"):
+        out = run_script(script, STR, orders=json.dumps(ORDERS), tier=tier)
+        assert out.stage == "done" and out.answer == "Ghent", out.diagnostics
+    typo = script.replace('get("id")', 'get("ids")')
+    out = run_script(typo, STR, orders=json.dumps(ORDERS))
+    assert out.stage == "check"
+    assert "no field 'ids'" in out.diagnostics[0].message and "'id'" in out.diagnostics[0].message
