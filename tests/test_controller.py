@@ -299,6 +299,28 @@ def test_the_part_of_a_copied_line_written_as_a_literal_is_taken_from_the_line(
     assert out.answer != "Q1-00AA" and out.status == "no_answer"
 
 
+def test_an_unconfirmed_answer_is_taken_only_when_a_later_greedy_draw_gives_it_again(
+        tmp_path: Path) -> None:
+    """Told its one answer is not confirmed, the model's greedy draw writing the same
+    answer again takes it; a 0.7 draw repeating the unchecked script does not (the 1.5B's
+    wrong answers on dev aggregate-01 and multi-needle-01 were taken so), not even in
+    the last round: the run ends uncertain, with the answer shown."""
+    def fails(tag: str) -> str:
+        return f'fail("no line for {tag}")'
+
+    hot_only = FakeModel([fails("a"), GOOD, fails("b"), GOOD, fails("c"),
+                          fails("d"), GOOD, fails("e")])
+    out = runtime(hot_only, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert out.status == "uncertain" and out.iterations == 3
+    assert [v["value"] for v in out.vote] == ["K7-19QX"]
+    greedy_again = FakeModel([fails("a"), GOOD, GOOD])
+    out = runtime(greedy_again, tmp_path / "b", profile="coder",
+                  budgets={"candidates": 2}).run(SIG, QUESTION, context=CONTEXT)
+    assert out.status == "answered" and out.answer == "K7-19QX" and out.iterations == 2
+    assert greedy_again.temperatures[2] == 0.0
+
+
 def test_missing_input_is_a_usage_error(tmp_path: Path) -> None:
     from rlmlang.diagnostics import DiagnosticError
 

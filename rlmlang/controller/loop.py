@@ -558,7 +558,8 @@ class Runtime:
                 guessed = [p for p, r in zip(useful, read, strict=True) if not r]
                 useful = [p for p, r in zip(useful, read, strict=True) if r]
                 for o, script in useful:
-                    tally.add(o.answer, o.script_sha256, script, iteration)
+                    tally.add(o.answer, o.script_sha256, script, iteration,
+                              greedy=o.script_sha256 in tried.greedy)
                 last = iteration >= self.limits.iterations_per_run
                 accept = bool(useful) and (tally.confident() or tally.taken_unconfirmed(last))
                 challenge = challenged_key = ""
@@ -773,6 +774,8 @@ class Runtime:
             stats["candidates"] += 1
             script = clean_script(gen.text)
             sha = hashlib.sha256(script.encode()).hexdigest()
+            if c == 0:
+                tried.greedy = {sha} if temperature == 0.0 else set()
             self._write(log, "generation", {
                 "iteration": iteration, "candidate": c + 1, "temperature": temperature,
                 "seed": seed, "text": gen.text, "script_sha256": sha,
@@ -815,7 +818,7 @@ class Runtime:
                 stats[failure] += 1
             outcomes.append((outcome, script))
         if self.profile.fixits:
-            self._fixits(iteration, outcomes, seen, setup, log, stats)
+            self._fixits(iteration, outcomes, seen, setup, log, stats, tried.greedy)
         tried.diversify = False
         tried.stuck = fresh == 0  # every draw a script that had failed before
         return outcomes
@@ -826,8 +829,9 @@ class Runtime:
 
     def _fixits(self, iteration: int, outcomes: list[tuple[ScriptOutcome, str]],
                 seen: dict[str, ScriptOutcome], setup: ScriptSetup, log: LogWriter | None,
-                stats: dict[str, Any]) -> None:
-        """Run, as extra candidates, the scripts a tool's fix-it corrects (see fixits.py)."""
+                stats: dict[str, Any], greedy: set[str]) -> None:
+        """Run, as extra candidates, the scripts a tool's fix-it corrects (see fixits.py);
+        the fix-it of the greedy draw joins `greedy`."""
         generated = list(outcomes)
         number = len(generated)
         for parent, (outcome, script) in enumerate(generated, start=1):
@@ -845,6 +849,8 @@ class Runtime:
                 "seed": None, "text": fixed, "script_sha256": sha, "tokens": 0,
                 "prompt_tokens": 0, "cached_tokens": 0, "seconds": 0.0,
                 "stop_reason": "fixit", "fixit_of": parent})
+            if outcome.script_sha256 in greedy:  # the greedy draw, mended
+                greedy.add(sha)
             fixed_outcome = seen[sha] = self._execute(iteration, number, fixed, sha, setup, log)
             stats["fixits"] = stats.get("fixits", 0) + 1
             outcomes.append((fixed_outcome, fixed))
@@ -930,6 +936,7 @@ class _Tried:
     last_failure: frozenset[tuple[str, str]] | None = None
     diversify: bool = False
     stuck: bool = False  # the last round drew only scripts that had failed before
+    greedy: set[str] = field(default_factory=set)  # this round's greedy draw and its fix-it
 
     def same_failure_as_before(self, outcomes: list[tuple[ScriptOutcome, str]]) -> bool:
         failure = frozenset((o.stage, d.code + ":" + d.message) for o, _ in outcomes

@@ -106,6 +106,7 @@ class Support:
     grounding: int = 0
     first_seen: int = 0  # order of arrival, for stable ties
     rounds: set[int] = field(default_factory=set)  # the rounds that submitted it
+    greedy_rounds: set[int] = field(default_factory=set)  # ... by their greedy draw
 
     def example(self, limit_chars: int) -> str:
         """The first script that gave this answer, cut to `limit_chars`."""
@@ -135,13 +136,17 @@ class Tally:
     distinct: bool = False  # confirmation counts distinct scripts, not draws
     dropped: list[Any] = field(default_factory=list)  # the values sent back (drop)
 
-    def add(self, value: Any, script_sha256: str, script: str, round_: int = 0) -> None:
+    def add(self, value: Any, script_sha256: str, script: str, round_: int = 0,
+            greedy: bool = False) -> None:
+        """One draw's answer; `greedy`: the round's greedy draw (or its fix-it) gave it."""
         key = answer_key(value)
         s = self.answers.get(key)
         if s is None:
             s = self.answers[key] = Support(key, value, first_seen=len(self.answers))
         s.draws += 1
         s.rounds.add(round_)
+        if greedy:
+            s.greedy_rounds.add(round_)
         s.scripts.setdefault(computation(script) if self.distinct else script_sha256, script)
         s.grounding = max(s.grounding, grounding(script, self.question))
 
@@ -175,14 +180,20 @@ class Tally:
         the 1.5B's one way of writing a simple script made every such task run all its
         rounds). Never a count of nothing: a 0 is what a test that matched no line gives
         ("How many times was the lobby opened?" answered 0 for 1031), and only a second,
-        different computation confirms it. Nor is a part of an answer sent back (drop, only
-        ever done to an answer taken): it is the correction asked for, taken at once."""
+        different computation confirms it. Never an answer no greedy draw gave: told to
+        check it, the 1.5B's greedy draw wrote something else while a 0.7 draw repeated
+        the unchecked script, and that repeat was taken wrong (dev aggregate-01 and
+        multi-needle-01; the seven answers taken right so in that dev run were each
+        given again by a later round's greedy draw). A part of an answer sent back (drop,
+        only ever done to an answer taken) is the correction asked for, taken at once."""
         if not self.unopposed():
             return False
         s = next(iter(self.answers.values()))
         if part_of(s.value, self.dropped):  # the correction of an answer taken, then sent back
             return True
-        return not counts_nothing(s.value) and (last or len(s.rounds) >= 2)
+        if counts_nothing(s.value) or not s.greedy_rounds:
+            return False
+        return last or max(s.greedy_rounds) > min(s.rounds)
 
     def feedback(self, limit_chars: int = 300) -> str:
         """What the model is told when the answers are not yet evidence enough."""
