@@ -71,7 +71,7 @@ from rlmlang.task.answers import (
 from rlmlang.task.guess import QUESTION, data_inputs, submits_from_data
 from rlmlang.task.inputs import bind_value, read_raw
 from rlmlang.task.signature import Signature, parse_signature, signature_for
-from rlmlang.task.vote import Tally, computation
+from rlmlang.task.vote import Tally, computation, draws_text
 from rlmlang.tools import default_registry
 from rlmlang.tools.context import charge_current, current_usage
 from rlmlang.tools.errors import ToolError
@@ -666,7 +666,7 @@ class Runtime:
                    tally: Tally, iterations: int, why: str = "") -> RunOutcome:
         """No answer has the evidence: report every candidate answer, commit nothing."""
         leader = tally.leader()
-        shown = "; ".join(f"{s.value!r} ({_draws(s.draws, len(s.scripts))})"
+        shown = "; ".join(f"{s.value!r} ({draws_text(s.draws, len(s.scripts))})"
                           for s in tally.ranked()[:5])
         reason = (why or "the scripts disagree and no round was left") + f": {shown}"
         return self._finish(log, meter, stats, "uncertain",
@@ -944,10 +944,3 @@ class _Tried:
         same = failure == self.last_failure
         self.last_failure = failure
         return same
-
-
-def _draws(draws: int, scripts: int) -> str:
-    """`2 scripts`, or `2 draws of 1 script` where the same script was drawn again."""
-    if draws == scripts:
-        return f"{draws} script{'s' if draws != 1 else ''}"
-    return f"{draws} draws of {scripts} script{'s' if scripts != 1 else ''}"

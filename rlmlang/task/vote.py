@@ -95,6 +95,13 @@ def counts_nothing(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0
 
 
+def draws_text(draws: int, scripts: int) -> str:
+    """`2 scripts`, or `2 draws of 1 script` where the same script was drawn again."""
+    if draws == scripts:
+        return f"{draws} script{'s' if draws != 1 else ''}"
+    return f"{draws} draws of {scripts} script{'s' if scripts != 1 else ''}"
+
+
 @dataclass
 class Support:
     """One answer, how many drawn scripts submitted it, and which distinct scripts they were."""
@@ -237,8 +244,8 @@ class Tally:
         parts = ["Your scripts disagree, so none of their answers can be trusted yet:"]
         for s in self.ranked()[:4]:
             script = s.example(limit_chars)
-            n = s.draws
-            parts.append(f"- {s.shown()} ({n} script{'s' if n != 1 else ''}), e.g.:\n{script}")
+            parts.append(f"- {s.shown()} ({draws_text(s.draws, len(s.scripts))}), e.g.:\n"
+                         f"{script}")
         parts.append("Work out which reading of the data is right: print the lines or values "
                      "the answer depends on, check them, then submit.")
         return "\n".join(parts)
