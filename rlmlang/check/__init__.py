@@ -15,7 +15,7 @@ from rlmlang.check.alias import check_aliases
 from rlmlang.check.columns import NO_TABLES, Tables
 from rlmlang.check.decoded import NOTHING, Decoded
 from rlmlang.check.lower import lower, needs_lowering
-from rlmlang.check.rebind import rebind, rebind_sites
+from rlmlang.check.rebind import in_own_words, rebind, rebind_sites
 from rlmlang.check.resolve import MAIN, DefInfo, resolve_structure
 from rlmlang.check.sentinel import as_none, placeholder_names
 from rlmlang.check.typecheck import Checker, ScriptInfo, fits, show
@@ -106,10 +106,12 @@ def check(script: ast.Script, env: Env, file: str = "<script>") -> CheckResult:
             script, checker, diags = wide, wide_checker, wide_diags
     sites = rebind_sites(diags)
     if sites:  # `employees = records(employees)` at the top level: a new name (rebind.py)
-        fresh = rebind(script, sites, set(env.inputs) | set(env.registry.names()))
+        fresh, original = rebind(script, sites, set(env.inputs) | set(env.registry.names()))
         if fresh is not script:
             re_checker, re_diags = _check_once(fresh, env, file)
-            if _errors(re_diags) < _errors(diags):
+            re_diags = in_own_words(re_diags, original)
+            # no more errors: the rest are the script's own, said past the rebinding
+            if _errors(re_diags) <= _errors(diags):
                 script, checker, diags = fresh, re_checker, re_diags
     placeholders = placeholder_names(diags)
     if placeholders:  # `found = 0` ... `found = line` in a loop: found starts as None

@@ -19,6 +19,7 @@ comprehension or a `for` binds, is never renamed, and keeps its error and fix.
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from rlmlang.diagnostics import Diagnostic
@@ -33,13 +34,16 @@ def rebind_sites(diagnostics: list[Diagnostic]) -> set[tuple[str, int]]:
             if d.code == "E_TYPE" and d.data.get(REBINDABLE) and isinstance(d.data.get("name"), str)}
 
 
-def rebind(script: ast.Script, sites: set[tuple[str, int]], taken: set[str]) -> ast.Script:
-    """The script with each top-level assignment in `sites` starting a fresh name.
+def rebind(script: ast.Script, sites: set[tuple[str, int]],
+           taken: set[str]) -> tuple[ast.Script, dict[str, str]]:
+    """The script with each top-level assignment in `sites` starting a fresh name, and
+    each fresh name's original (to say its diagnostics in the script's own words).
 
     `taken`: names the fresh ones must not be (the inputs, the tools)."""
     fixed = _scoped_names(script)
     used = taken | _identifiers(script)
     renames: dict[str, str] = {}
+    original: dict[str, str] = {}
     body: list[ast.Stmt] = []
     for s in script.body:
         target = s.target if isinstance(s, ast.Assign) else None
@@ -49,11 +53,35 @@ def rebind(script: ast.Script, sites: set[tuple[str, int]], taken: set[str]) -> 
             fresh = _fresh(target.id, used)
             used.add(fresh)
             renames[target.id] = fresh
+            original[fresh] = target.id
             body.append(dataclasses.replace(s, target=dataclasses.replace(target, id=fresh),
                                             value=value))
         else:
             body.append(_rename(s, renames) if renames else s)
-    return dataclasses.replace(script, body=tuple(body)) if renames else script
+    return (dataclasses.replace(script, body=tuple(body)) if renames else script), original
+
+
+def in_own_words(diags: list[Diagnostic], original: dict[str, str]) -> list[Diagnostic]:
+    """The diagnostics of a rebound script with each fresh name written as the script
+    wrote it: a message or fix-it that said `str(weights_2)` named a name the script
+    does not have, and a fix-it applied so would not check."""
+    if not original:
+        return diags
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, original)) + r")\b")
+
+    def back(v: Any) -> Any:
+        if isinstance(v, str):
+            return pattern.sub(lambda m: original[m.group(1)], v)
+        if isinstance(v, list):
+            return [back(x) for x in v]
+        if isinstance(v, tuple):
+            return tuple(back(x) for x in v)
+        if isinstance(v, dict):
+            return {k: back(x) for k, x in v.items()}
+        return v
+
+    return [dataclasses.replace(d, message=back(d.message), fix=back(d.fix),
+                                notes=back(d.notes), data=back(d.data)) for d in diags]
 
 
 def _fresh(name: str, used: set[str]) -> str:

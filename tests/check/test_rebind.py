@@ -66,3 +66,24 @@ def test_the_error_names_the_type_change_and_a_fix() -> None:
 def test_a_fresh_name_never_takes_a_name_the_script_uses() -> None:
     out = run("n_2 = 5\nn = \"1\"\nn = int(n)\nsubmit(n + n_2)\n")
     assert out.stage == "done" and out.answer == 6
+
+
+def test_an_error_past_a_rebinding_is_said_in_the_scripts_own_names() -> None:
+    """A rebinding that leaves the script's own error (not a new one) is kept, so the
+    model is told that error, not the rebinding; and what it is told names its own names:
+    `str(weights_2)` named a name the script does not have (the 1.5B, told only 'a name
+    keeps its type', deleted the line that made the list)."""
+    from rlmlang.types import STR, ListT
+
+    table = "model,wt\nA,2.62\nB,3.44\n"
+    script = ('weights = [row.split(",")[1] for row in mtcars.splitlines()[1:]]\n'
+              'weights = [float(w) for w in weights]\n'
+              'models = [row for row in mtcars.splitlines()[1:] if row[1] in weights]\n'
+              'submit(models)\n')
+    out = run_script(script, ListT(STR), mtcars=table)
+    assert out.stage == "check"
+    assert [d.message for d in out.diagnostics] == ["'in' does not apply to str in list[float]"]
+    named = 'weights = mtcars.splitlines()\nweights = len(weights)\nsubmit(weights + "x")\n'
+    out = run_script(named, STR, mtcars=table)
+    assert out.stage == "check" and out.diagnostics[0].fix == "convert with str(...): str(weights)"
+    assert "weights_2" not in str(out.diagnostics[0].to_json())
