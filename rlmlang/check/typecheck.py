@@ -537,7 +537,24 @@ class Checker(FormsMixin):
         self.types[id(e)] = t
         return t
 
+    def chain_middle(self, middle: ast.Expr) -> None:
+        """`lo <= x < hi` reads x twice (parser.compare_chain): a tool's call there would
+        run twice, so it is refused; the values' own methods only compute."""
+        spaces = self.registry.namespaces()
+        for n in ast.walk(middle):
+            if not isinstance(n, ast.Call):
+                continue
+            head = n.func.split(".", 1)[0]
+            if ("." in n.func and head in spaces and not self.value_name(head)) or \
+                    n.func in self.st.defs:
+                self.err("E_SYNTAX", n.span, f"{n.func}(...) in the middle of a chained "
+                         "comparison would run twice (it is read twice)",
+                         "give it a name first: x = ...; then lo <= x <= hi")
+                return
+
     def bool_op(self, e: ast.BoolOp, truthy: bool = False) -> Type:
+        if e.chain and isinstance(e.left, ast.Compare):
+            self.chain_middle(e.left.right)
         saved = dict(self.narrowed)
         for side in (e.left, e.right):
             with self.lazily(side is e.right):  # the right side may not run

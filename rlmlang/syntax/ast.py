@@ -98,6 +98,7 @@ class BoolOp(Expr):
     left: Expr
     right: Expr
     span: Span = _span()
+    chain: bool = False  # `lo <= x < hi` read as `lo <= x and x < hi` (x is read twice)
 
 
 @dataclass(frozen=True)

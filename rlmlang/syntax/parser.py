@@ -29,6 +29,7 @@ from rlmlang.diagnostics import Diagnostic, Span
 from rlmlang.resources import GRAMMAR_FILE
 from rlmlang.syntax import ast
 from rlmlang.syntax.messages import python_isms, syntax_error_diagnostic
+from rlmlang.syntax.methods import method_table
 from rlmlang.types import PRIMS, DictT, ListT, RecordT, TupleT, Type, optional, parse_type
 
 GRAMMAR_PATH = GRAMMAR_FILE  # grammar/rlm.lark, shipped as package data
@@ -414,15 +415,19 @@ class _Builder:
 
     def compare_chain(self, c):
         """`lo <= x < hi` is `lo <= x and x < hi`: x is read twice, so it must be a value
-        that reading twice cannot change or repeat work for (a name, a literal, an item)."""
+        that reading twice gives again and changes nothing: names, literals, items,
+        arithmetic, the values' own methods and the conversions (`lo <= row.split(",")[5]
+        <= hi`, as coder models write it; the work is done, and metered, twice). A tool
+        call would run twice: the checker refuses one there (a chain's BoolOp says so)."""
         left, op1, middle, op2, right = c
-        if not _plain_operand(middle):
-            self._error(_span(c), "a chained comparison's middle must be a name, a literal "
-                        "or an item (it is read twice)",
+        if not _pure_operand(middle):
+            self._error(_span(c), "a chained comparison's middle must be a value of names, "
+                        "literals, items, arithmetic and methods (it is read twice)",
                         "give it a name first: x = ...; then lo <= x <= hi")
         first = self._expr(ast.Compare(str(op1), left, middle, _span(c)), left, middle)
         second = self._expr(ast.Compare(str(op2), middle, right, _span(c)), middle, right)
-        return self._expr(ast.BoolOp("and", first, second, _span(c)), first, second)
+        return self._expr(ast.BoolOp("and", first, second, _span(c),
+                                     chain=not _plain_operand(middle)), first, second)
 
     def in_op(self, c):
         return self._expr(ast.Compare("in", c[0], c[2], _span(c)), c[0], c[2])
@@ -870,6 +875,34 @@ def _plain_operand(e: object) -> bool:
     if isinstance(e, (ast.Name, ast.Const, ast.Dotted)):
         return True
     return isinstance(e, ast.Index) and _plain_operand(e.value) and _plain_operand(e.index)
+
+
+_VALUE_METHODS = frozenset(name for table in ("str", "list", "dict")
+                           for name, m in method_table(table).items() if not m.statement)
+_CONVERSIONS = frozenset({"int", "float", "str", "len", "abs", "round"})
+
+
+def _pure_operand(e: object) -> bool:
+    """A value that reading twice gives again and changes nothing (compare_chain)."""
+    if _plain_operand(e):
+        return True
+    if isinstance(e, ast.Index):
+        return _pure_operand(e.value) and _pure_operand(e.index)
+    if isinstance(e, ast.Slice):
+        return _pure_operand(e.value) and all(
+            p is None or _pure_operand(p) for p in (e.lower, e.upper))
+    if isinstance(e, ast.BinOp):
+        return _pure_operand(e.left) and _pure_operand(e.right)
+    if isinstance(e, ast.Neg):
+        return _pure_operand(e.operand)
+    if isinstance(e, ast.MethodCall):
+        return e.method in _VALUE_METHODS and _pure_operand(e.value) and \
+            not e.kwargs and all(_pure_operand(a) for a in e.args)
+    if isinstance(e, ast.Call):
+        head, dot, method = e.func.partition(".")
+        pure = method in _VALUE_METHODS if dot else e.func in _CONVERSIONS
+        return pure and not e.kwargs and all(_pure_operand(a) for a in e.args)
+    return False
 
 
 def parse(data: bytes | str, file: str = "<script>") -> ParseResult:

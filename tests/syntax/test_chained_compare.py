@@ -34,3 +34,19 @@ def test_a_chain_is_both_comparisons(script: str, want: int) -> None:
 def test_a_chain_prints_as_its_two_comparisons() -> None:
     script = parse("x = 3\nok = 1 <= x < 5\nsubmit(\"a\")\n").script
     assert "ok = 1 <= x and x < 5" in print_script(script)
+
+
+def test_a_middle_computed_from_a_row_chains_and_a_tool_call_there_is_refused() -> None:
+    """Coder models chain on a field they split out (`lo <= line.split(",")[0] <= hi`:
+    dev date-range-01 was refused so); a tool's call there would run twice."""
+    script = ("n = 0\nfor line in lines(context):\n"
+              "    if \"2023-12-16\" <= line.split(\",\")[0].strip() <= \"2024-01-23\" and "
+              "5 < int(line.split(\",\")[1]) * 2 <= 24:\n        n += 1\nsubmit(n)\n")
+    for tier in ("fast", "interp"):
+        out = run_script(script, INT, tier=tier, context=DATES)
+        assert out.stage == "done" and out.answer == 2, [d.message for d in out.diagnostics]
+    tool = "n = 0\nif 0 < http.get(context).count(\"a\") < 3:\n    n = 1\nsubmit(n)\n"
+    out = run(tool)
+    assert out.stage == "check"
+    assert "http.get(...) in the middle of a chained comparison would run twice" in \
+        out.diagnostics[0].message
