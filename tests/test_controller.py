@@ -321,6 +321,23 @@ def test_an_unconfirmed_answer_is_taken_only_when_a_later_greedy_draw_gives_it_a
     assert greedy_again.temperatures[2] == 0.0
 
 
+def test_a_disagreement_between_copied_lines_says_they_are_lines(tmp_path: Path) -> None:
+    """Scripts that disagree with whole lines of the input copied out are told so, and
+    what the question asks for; a disagreement of values is not."""
+    one = 'submit(find_line(context, "badge 4820"))'
+    other = 'submit(find_line(context, "badge 1001 "))'
+    model = FakeModel([one, other])
+    runtime(model, tmp_path, profile="coder", budgets={"candidates": 2, "iterations": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert "Your scripts disagree" in model.prompts[2]
+    assert "are whole lines of the input, as it stands: the question asks for the value" \
+        in model.prompts[2]
+    values = FakeModel([GOOD, 'submit(value_after(find_line(context, "badge 1001 "), "door"))'])
+    runtime(values, tmp_path / "b", profile="coder",
+            budgets={"candidates": 2, "iterations": 2}).run(SIG, QUESTION, context=CONTEXT)
+    assert "Your scripts disagree" in values.prompts[2] and "whole line" not in values.prompts[2]
+
+
 def test_missing_input_is_a_usage_error(tmp_path: Path) -> None:
     from rlmlang.diagnostics import DiagnosticError
 

@@ -40,6 +40,7 @@ from rlmlang.controller.prompt import (
     PREVIEW_CHARS,
     Conversation,
     copied_line_message,
+    copied_lines_in_disagreement,
     empty_answer_message,
     failed_message,
     feedback_message,
@@ -598,6 +599,12 @@ class Runtime:
                 if useful:  # answers that disagree, or one not confirmed: say so
                     script = useful[0][1]
                     feedback = challenge or tally.feedback()
+                    if not challenge and not tally.unopposed() and \
+                            self.profile.challenge_copied_lines and not asks_for_lines(question):
+                        copied = [s.value for s in tally.ranked()[:4] if copied_lines(
+                            s.value, [values[n] for n in text_inputs])]
+                        if copied:
+                            feedback += "\n" + copied_lines_in_disagreement(copied, question)
                 elif guessed:
                     script = guessed[0][1]
                     feedback = guess_message(guessed[0][0].answer, data)

@@ -133,6 +133,18 @@ def copied_line_message(value: Any, question: str, limit_chars: int = 300) -> st
             "line really is the answer, submit it again.")
 
 
+def copied_lines_in_disagreement(values: list[Any], question: str,
+                                 limit_chars: int = 120) -> str:
+    """Answers of a disagreement that are whole lines of the input copied out: the value
+    the question asks for is in them (several-words-03 disagreed between two verses'
+    lines for a verse's reference, and no line was ever asked for its value)."""
+    shown = ", ".join(_clip(repr(v), limit_chars) for v in values)
+    which = "is a whole line" if len(values) == 1 else "are whole lines"
+    return (f"{shown} {which} of the input, as it stands: the question asks for the value "
+            f"in it. Submit only the part that answers \"{question}\" (split the line, or "
+            "take the field after its label).")
+
+
 def look_hint(inputs: list[str], crashed: bool = False) -> str:
     """What to do after a script ran and failed on data it had not looked at (found nothing,
     or `crashed` on a value of another shape than it expected): print it."""
