@@ -110,7 +110,7 @@ def _type(v: Any) -> Type | None:
             t = _type(item)
             elem = None if t is None or elem is None else _join(elem, t)
             if elem is None:
-                return None
+                return _records_type(v)
         return ListT(elem)
     if isinstance(v, dict):
         types = [_type(x) for x in v.values()]
@@ -125,6 +125,29 @@ def _type(v: Any) -> Type | None:
             return RecordT(tuple(zip(v, types, strict=True)))  # type: ignore[arg-type]
         return None
     return None
+
+
+def _records_type(items: list[Any]) -> Type | None:
+    """A list of objects of the same keys that no one type describes as they are: each
+    read as a record of its keys, then joined (`{"id": "SH-3", "total": null}` alone is a
+    `dict[str, str | None]`, its neighbours records `{id: str, total: float}`, and the list
+    had no type); None if they are not objects of the same name keys, or a key's values
+    differ in type."""
+    keys = set(items[0]) if items and isinstance(items[0], dict) else set()
+    if not keys or not all(isinstance(i, dict) and set(i) == keys for i in items) or \
+            len(keys) > RECORD_MAX_FIELDS or not all(isinstance(k, str) and k.isidentifier()
+                                                     for k in keys):
+        return None
+    elem: Type | None = HOLE
+    for item in items:
+        types = [_type(x) for x in item.values()]
+        if any(t is None for t in types):
+            return None
+        t = RecordT(tuple(zip(item, types, strict=True)))  # type: ignore[arg-type]
+        elem = _join(elem, t) if elem is not None else None
+        if not isinstance(elem, RecordT):
+            return None
+    return ListT(elem)
 
 
 def _join(a: Type, b: Type) -> Type | None:  # noqa: C901 (one case per pair of kinds)

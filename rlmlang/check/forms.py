@@ -344,10 +344,18 @@ class FormsMixin:
             if not self.fits(kt, STR):
                 self.err("E_TYPE", args[0].span, f"dict keys are str, not {self.show(kt)}")
             return OptionalT(rt.value) if not isinstance(rt.value, OptionalT) else rt.value
-        if method == "get" and len(args) == 1 and not kwargs and isinstance(rt, RecordT) \
-                and isinstance(args[0], ast.Const) and isinstance(args[0].value, str):
-            # r.get("name") of a record (a decoded JSON object): every record has its
-            # fields, so it is r["name"], typed and checked as that (no field: an error)
+        if method == "get" and 1 <= len(args) <= 2 and not kwargs and isinstance(rt, RecordT):
+            # r.get("name"[, default]) of a record (a decoded JSON object): every record has
+            # its fields (one some objects leave out is `T | None`, None there), so it is
+            # r["name"], of the field's type: never the default's (`o.get("total", 0.0)` of
+            # a `float | None` total was typed float, and None reached the addition)
+            for a in args[1:]:
+                self.expr(a)
+            if not (isinstance(args[0], ast.Const) and isinstance(args[0].value, str)):
+                self.expr(args[0])
+                self.err("E_TYPE", args[0].span, "a record's field must be named by a literal "
+                         "string")
+                return UNKNOWN
             self.plan(node, Plan("field"))
             return self.index(ast.Index(recv, args[0], span))
         if len(args) + len(kwargs) + 1 < m.min_args + 1 and m.min_args:

@@ -85,7 +85,7 @@ class Plan:
       keyed    sorted/max/min with key=: a loop computing the keys
       round    round(x) with no digits: an int, as in Python
       print    print(a, b, ...) with several values
-      field    r.get("name") of a record: r["name"]
+      field    r.get("name"[, default]) of a record: r["name"] (every record has it)
     """
 
     kind: str

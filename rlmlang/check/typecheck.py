@@ -1340,7 +1340,8 @@ def _none_default(name: str, arg_types: list[Type]) -> Type | None:
     """`get(d, k, None)` (and `d.get(k, None)`): the value or None, which the builtin's
     declared type (the value's) does not say; None for any other call."""
     if name != "get" or len(arg_types) != 3 or not (
-            arg_types[2] == NONE or isinstance(arg_types[2], OptionalT)):
+            arg_types[2] == NONE or isinstance(arg_types[2], OptionalT)) or \
+            isinstance(arg_types[0], RecordT):  # get's own result type refuses a record
         return None
     value = arg_types[0].value if isinstance(arg_types[0], DictT) else UNKNOWN
     return join_none(value, arg_types[2], unify) or optional(value)

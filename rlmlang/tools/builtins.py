@@ -44,6 +44,7 @@ from rlmlang.tools.declare import (
 )
 from rlmlang.tools.errors import ToolError, preview
 from rlmlang.tools.registry import (
+    ArgTypeError,
     Digits,
     Length,
     Numbers,
@@ -67,8 +68,10 @@ from rlmlang.types import (
     DictT,
     Hole,
     ListT,
+    RecordT,
     Type,
     UnknownT,
+    format_type,
     kind_of,
 )
 
@@ -133,6 +136,10 @@ def _known(t: Type) -> bool:
 
 def _dict_value(ts: list[Type]) -> Type:
     """The dict's value type; the default's type when the dict's is not known yet ({})."""
+    if ts and isinstance(ts[0], RecordT):  # typed as the default's, get(o, "id", 0) of a str
+        raise ArgTypeError(f"get(...) of a record ({format_type(ts[0])}) has no one type: "
+                           "its fields differ",
+                           'name the field: r["name"] or r.get("name")')
     v = ts[0].value if ts and isinstance(ts[0], DictT) else UNKNOWN
     if not _known(v) and len(ts) > 2:
         return ts[2]

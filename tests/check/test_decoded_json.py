@@ -222,3 +222,30 @@ def test_get_of_a_records_field_is_the_field_and_a_missing_one_is_named() -> Non
     out = run_script(typo, STR, orders=json.dumps(ORDERS))
     assert out.stage == "check"
     assert "no field 'ids'" in out.diagnostics[0].message and "'id'" in out.diagnostics[0].message
+
+
+def test_objects_of_the_same_keys_are_records_even_where_one_has_values_of_one_type() -> None:
+    """`{"id": "SH-3", "total": null}` alone is a dict[str, str | None]; beside records
+    `{id: str, total: float}` the list had no type at all."""
+    orders = [{"id": "SH-1", "total": 3}, {"id": "SH-2", "total": 4.5},
+              {"id": "SH-3", "total": None}]
+    assert str(type_of_json(orders)) == "list[{id: str, total: float | None}]"
+    assert str(type_of_json([{"a": 1, "b": 2}, {"a": 3, "b": 4}])) == "list[dict[str, int]]"
+
+
+def test_a_records_get_is_its_fields_type_never_the_defaults() -> None:
+    """`o.get("total", 0.0)` of a `float | None` total is `float | None` (it was typed as
+    the default's float, and None reached the addition); get(o, "id", 0) of a str id was
+    typed int: get of a record has no one type and says so."""
+    orders = json.dumps([{"id": "SH-1", "total": 3}, {"id": "SH-3", "total": None}])
+    unsafe = "t = 0.0\nfor o in json.loads(orders):\n    t += o.get(\"total\", 0.0)\nsubmit(t)\n"
+    out = run_script(unsafe, FLOAT, orders=orders)
+    assert out.stage == "check" and "may be None here (int | None)" in out.diagnostics[0].message
+    function = "n = 0\nfor o in json.loads(orders):\n    n += get(o, \"id\", 0)\nsubmit(n)\n"
+    out = run_script(function, INT, orders=orders)
+    assert out.stage == "check" and "get(...) of a record" in out.diagnostics[0].message
+    checked = ("t = 0.0\nfor o in json.loads(orders):\n    v = o.get(\"total\")\n"
+               "    if v is not None:\n        t += v\nsubmit(t)\n")
+    for tier in ("fast", "interp"):
+        out = run_script(checked, FLOAT, tier=tier, orders=orders)
+        assert out.stage == "done" and out.answer == 3.0, out.diagnostics
