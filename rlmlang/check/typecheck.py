@@ -221,6 +221,7 @@ class Checker(FormsMixin):
         # name -> the str a `for` goes through, one character at a time: a name indexed by a
         # key (`row["city"]`) was meant to be a table's row, and the fix says how to get rows.
         self.chars_of: dict[str, ast.Expr] = {}
+        self.lines_of: dict[str, tuple[ast.Name, ast.Expr]] = {}  # a line of a table input
         self.info = ScriptInfo(structure.defs, structure.call_graph, structure.order)
         # The current frame.
         self.scope: dict[str, Type] = {}
@@ -723,12 +724,38 @@ class Checker(FormsMixin):
         return t.inner
 
     def note_chars(self, name: str, iterated: Type | None, source: ast.Expr) -> None:
-        """Remember that `name` goes through the characters of `source` (or forget it): it
-        is bound by a for over `source`, of type `iterated` (None: unpacked)."""
+        """Remember that `name` goes through the characters of `source`, or the lines of a
+        table input (or forget it): it is bound by a for over `source`, of type `iterated`
+        (None: unpacked)."""
         if iterated == STR:
             self.chars_of[name] = source
         else:
             self.chars_of.pop(name, None)
+        table = self.lines_source(source) if iterated == ListT(STR) else None
+        if table is not None:
+            self.lines_of[name] = (table, source)
+        else:
+            self.lines_of.pop(name, None)
+
+    def lines_source(self, e: ast.Expr) -> ast.Name | None:
+        """The table input whose lines `e` is: `t.splitlines()`, `t.split("\\n")`,
+        `lines(t)`, or a slice or index of those (`t.splitlines()[1:]`); else None."""
+        while isinstance(e, (ast.Slice, ast.Index)):
+            e = e.value
+        if not isinstance(e, ast.Call):
+            return None
+        head, _, method = e.func.partition(".")
+        if e.func == "lines" and len(e.args) == 1 and isinstance(e.args[0], ast.Name):
+            src = e.args[0]
+        elif method == "splitlines" and not e.args or method == "split" and len(e.args) == 1 \
+                and isinstance(e.args[0], ast.Const) and e.args[0].value == "\n":
+            src = self.info.receivers.get(id(e)) or ast.Name(head, e.span)
+        else:
+            return None
+        if not isinstance(src, ast.Name) or src.id not in self.inputs or src.id in self.scope \
+                or self.tables.rows.get(src.id, 0) < 2 and src.id not in self.decoded.inputs:
+            return None
+        return src
 
     def rows_fix(self, e: ast.Index) -> tuple[str, dict[str, Any]]:
         """A str indexed by a str: it was taken for a table's row (`row["city"]`). The fix,
@@ -742,6 +769,13 @@ class Checker(FormsMixin):
             return (f"'{v.id}' is one character of {print_expr(src)} (a for over a str goes "
                     f"through its characters); for a table's rows as dicts, go through "
                     f"{rows}: for {v.id} in {rows}: ... {v.id}[{key}]"), edit
+        lines = self.lines_of.get(v.id) if isinstance(v, ast.Name) else None
+        if lines is not None and isinstance(v, ast.Name):  # `for row in t.splitlines()[1:]`
+            table, source = lines
+            rows, _ = self.rows_of(table)
+            return (f"'{v.id}' is one line of {table.id}, a str; for a table's rows as dicts, "
+                    f"go through {rows}: for {v.id} in {rows}: ... {v.id}[{key}]"), \
+                expr_fixit(source.span, rows)
         if isinstance(v, ast.Index) and isinstance(v.value, ast.Name):  # `table[0]["city"]`
             rows, edit = self.rows_of(v.value)
             if edit:
@@ -1048,15 +1082,17 @@ class Checker(FormsMixin):
             return BOOL
         if e.op in ("==", "!="):
             if not (fits(lt, rt) or fits(rt, lt)):
+                fix, edit = _cmp_fix(lt, rt, e)
                 self.err("E_TYPE", e.span, f"comparing {show(lt)} with {show(rt)} is always "
-                         f"{'False' if e.op == '==' else 'True'}", _cmp_fix(lt, rt, e))
+                         f"{'False' if e.op == '==' else 'True'}", fix, **edit)
             return BOOL
         lt = self.need_value(lt, e.left, f"'{e.op}'")
         rt = self.need_value(rt, e.right, f"'{e.op}'")
         if (lt in NUMERIC and rt in NUMERIC) or (lt == STR and rt == STR):
             return BOOL
+        fix, edit = _cmp_fix(lt, rt, e)
         self.err("E_TYPE", e.span, f"cannot order {show(lt)} and {show(rt)} with '{e.op}'",
-                 _cmp_fix(lt, rt, e))
+                 fix, **edit)
         return BOOL
 
     def index(self, e: ast.Index) -> Type:
@@ -1481,8 +1517,12 @@ def _op_fix(op: str, lt: Type, rt: Type) -> str | None:
     return None
 
 
-def _cmp_fix(lt: Type, rt: Type, e: ast.Compare) -> str | None:
+def _cmp_fix(lt: Type, rt: Type, e: ast.Compare) -> tuple[str | None, dict[str, Any]]:
+    """A text compared with a number (`row["salary"] > 100100`: a table's cells are
+    text): the text read as a number, also as a fix-it the controller runs (float, so
+    "52000.50" reads too, and it orders against an int as the int would)."""
     if STR in (lt, rt) and (lt in NUMERIC or rt in NUMERIC):
         s = e.left if lt == STR else e.right
-        return f"convert the text first: int({print_expr(s)})"
-    return None
+        text = f"float({print_expr(s)})"
+        return f"convert the text first: {text}", expr_fixit(s.span, text)
+    return None, {}

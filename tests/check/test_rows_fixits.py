@@ -31,6 +31,14 @@ JSON = json.dumps([{"name": "Ana", "salary": 10}, {"name": "Bo", "salary": 30},
      "submit(top(staff))\n", CSV, STR, "Ana", "records(staff)"),
     ("best = max(staff, key=lambda r: r[\"salary\"])\nsubmit(best[\"name\"])\n", JSON, STR,
      "Bo", "json.loads(staff)"),
+    # its lines taken for its rows (dev top-k-03's `for row in mtcars.splitlines()[1:]`)
+    ("submit(len([r for r in staff.splitlines()[1:] if r[\"dept\"] == \"dev\"]))\n", CSV, INT,
+     2, "records(staff)"),
+    ("n = 0\nfor r in lines(staff):\n    if r[\"dept\"] == \"ops\":\n        n += 1\nsubmit(n)\n",
+     CSV, INT, 1, "records(staff)"),
+    # a cell (text) ordered against a number: read as one (dev threshold-01)
+    ("n = 0\nfor r in records(staff):\n    if r[\"salary\"] > 15:\n        n += 1\nsubmit(n)\n",
+     CSV, INT, 2, "float(r[\"salary\"])"),
 ])
 def test_the_fixit_reads_the_rows(script: str, data: str, output, answer, rows: str) -> None:
     out = run_script(script, output, staff=data)
