@@ -10,7 +10,9 @@ scripts (the coder profile's `distinct_votes`), as many distinct scripts: the
 same script drawn twice (or again with other prints, layout or comments) is
 then one computation, not two pieces of evidence.
 It is *confident* when it is confirmed and its draws outnumber those of all
-other answers put together. Anything less is a disagreement: the controller runs another round
+other answers put together. One answer alone, not confirmed, is taken only
+where the round's greedy draw gave it again in a later round (or in the last
+round, if a greedy draw ever gave it): `Tally.taken_unconfirmed`. Anything less is a disagreement: the controller runs another round
 (the feedback shows the disagreement) and, when no round is left, reports the
 run as uncertain with every candidate answer, rather than choosing silently.
 
