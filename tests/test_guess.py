@@ -115,3 +115,27 @@ def test_a_part_of_an_answer_sent_back(value: object, wholes: list, part: bool) 
     from rlmlang.task.answers import part_of
 
     assert part_of(value, wholes) is part
+
+
+VERDICT_IN_LOOP = '''for review in reviews.split("\\n"):
+    if "Review INV-1" in review:
+        verdict = llm.predict("Is this review positive? Answer yes or no.", text=review)
+        if "yes" in verdict.lower():
+            submit("positive")
+        else:
+            submit("negative")
+        break
+else:
+    fail("no review INV-1")
+submit("positive")
+'''
+
+
+def test_a_submit_that_never_runs_is_no_fallback() -> None:
+    """Both branches submit, so the break after them never runs, the loop's else fails,
+    and the last submit is dead code: the 1.5B's answer read from llm.predict was taken
+    for that 'fallback' and called a guess (dev semantic-03)."""
+    assert submits_from_data(VERDICT_IN_LOOP, ["reviews"], ("llm",), "positive")
+    breaks = VERDICT_IN_LOOP.replace('        else:\n            submit("negative")\n', "")
+    assert not submits_from_data(breaks, ["reviews"], ("llm",), "positive")  # reachable
+    assert submits_from_data(breaks, ["reviews"], ("llm",), "negative") is True
