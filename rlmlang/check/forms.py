@@ -346,9 +346,9 @@ class FormsMixin:
             return OptionalT(rt.value) if not isinstance(rt.value, OptionalT) else rt.value
         if method == "get" and 1 <= len(args) <= 2 and not kwargs and isinstance(rt, RecordT):
             # r.get("name"[, default]) of a record (a decoded JSON object): every record has
-            # its fields (one some objects leave out is `T | None`, None there), so it is
-            # r["name"], of the field's type: never the default's (`o.get("total", 0.0)` of
-            # a `float | None` total was typed float, and None reached the addition)
+            # its fields, so it is r["name"], of the field's type: never the default's
+            # (`o.get("total", 0.0)` of a `float | None` total was typed float, and None
+            # reached the addition)
             for a in args[1:]:
                 self.expr(a)
             if not (isinstance(args[0], ast.Const) and isinstance(args[0].value, str)):
