@@ -248,21 +248,30 @@ def test_a_coder_script_that_found_nothing_is_pointed_at_its_data(tmp_path: Path
     assert "context.splitlines()[:3] and records(context)[:2]" in model.prompts[1]
 
 
+# Two scripts that submit the whole input line holding the answer.
+COPIED_LINE = 'submit(find_line(context, "badge 4820"))'
+COPIED_LINE_TOO = 'hit = find_line(context, "badge 4820")\nsubmit(hit)'
+
+
+def replays_identically(log: Path, capsys) -> bool:
+    """`rlm replay LOG --json` exits 0 and finds the run identical."""
+    from rlmlang.cli import main
+
+    capsys.readouterr()
+    code = main(["replay", str(log), "--json"])
+    return code == 0 and json.loads(capsys.readouterr().out)["replay"]["identical"]
+
+
 def test_a_copied_line_is_sent_back_once_for_its_value(tmp_path: Path, capsys) -> None:
     """A coder answer that is a whole input line of several fields, copied out, is asked
     once for the value in it; submitted again, it is taken; asked for lines, never asked."""
-    line = 'submit(find_line(context, "badge 4820"))'
-    line_too = 'hit = find_line(context, "badge 4820")\nsubmit(hit)'
+    line, line_too = COPIED_LINE, COPIED_LINE_TOO
     model = FakeModel([line, line_too, GOOD, GOOD_TOO])
     out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
         SIG, QUESTION, context=CONTEXT)
     assert out.answer == "K7-19QX" and out.iterations == 2
     assert "Your answer is a whole line of the input" in model.prompts[2]
-    from rlmlang.cli import main
-
-    capsys.readouterr()
-    code = main(["replay", str(tmp_path / "run.log"), "--json"])  # replay forgets it too
-    assert code == 0 and json.loads(capsys.readouterr().out)["replay"]["identical"]
+    assert replays_identically(tmp_path / "run.log", capsys)  # replay forgets it too
     stubborn = FakeModel([line, line_too] * 3)
     out = runtime(stubborn, tmp_path / "b", profile="coder", budgets={"candidates": 2}).run(
         SIG, QUESTION, context=CONTEXT)
@@ -280,20 +289,14 @@ def test_the_part_of_a_copied_line_written_as_a_literal_is_taken_from_the_line(
     writes it as a literal (the README's needle job ended no_answer so): a part of the line
     sent back is no guess, and replay counts it the same way. A literal the line does not
     hold stays a guess."""
-    line = 'submit(find_line(context, "badge 4820"))'
-    line_too = 'hit = find_line(context, "badge 4820")\nsubmit(hit)'
     read_off = 'submit("K7-19QX")'
-    model = FakeModel([line, line_too, read_off, read_off])
+    model = FakeModel([COPIED_LINE, COPIED_LINE_TOO, read_off, read_off])
     out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
         SIG, QUESTION, context=CONTEXT)
     assert out.answer == "K7-19QX" and out.iterations == 2
-    from rlmlang.cli import main
-
-    capsys.readouterr()
-    code = main(["replay", str(tmp_path / "run.log"), "--json"])
-    assert code == 0 and json.loads(capsys.readouterr().out)["replay"]["identical"]
+    assert replays_identically(tmp_path / "run.log", capsys)
     made_up = 'submit("Q1-00AA")'
-    model = FakeModel([line, line_too, made_up, made_up])
+    model = FakeModel([COPIED_LINE, COPIED_LINE_TOO, made_up, made_up])
     out = runtime(model, tmp_path / "b", profile="coder",
                   budgets={"candidates": 2, "iterations": 2}).run(SIG, QUESTION, context=CONTEXT)
     assert out.answer != "Q1-00AA" and out.status == "no_answer"
@@ -324,7 +327,7 @@ def test_an_unconfirmed_answer_is_taken_only_when_a_later_greedy_draw_gives_it_a
 def test_a_disagreement_between_copied_lines_says_they_are_lines(tmp_path: Path) -> None:
     """Scripts that disagree with whole lines of the input copied out are told so, and
     what the question asks for; a disagreement of values is not."""
-    one = 'submit(find_line(context, "badge 4820"))'
+    one = COPIED_LINE
     other = 'submit(find_line(context, "badge 1001 "))'
     model = FakeModel([one, other])
     runtime(model, tmp_path, profile="coder", budgets={"candidates": 2, "iterations": 2}).run(
