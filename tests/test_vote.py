@@ -19,3 +19,42 @@ def test_a_disagreement_counts_one_script_drawn_again_as_one_script() -> None:
     assert "- 2 (4 draws of 1 script), e.g.:" in text
     assert "- 776 (1 script), e.g.:" in text
     assert not tally.confident() and not tally.taken_unconfirmed(last=True)
+
+
+def test_a_script_drawn_again_is_no_second_vote() -> None:
+    """Counted by distinct computations, two scripts that agree outvote one script drawn
+    four times, and lead the ranking; counted by draws (the tiny profile), the four draws win."""
+    third = 'rows = where(employees, "salary > 100100")\nsubmit(len(rows))\n'
+    by_scripts = Tally("Count the employees with salary above 100100.", needed=2, distinct=True)
+    by_draws = Tally("Count the employees with salary above 100100.", needed=2)
+    for tally in (by_scripts, by_draws):
+        for round_ in (1, 2, 2, 3):
+            tally.add(2, "sha-repeated", REPEATED, round_, greedy=True)
+        tally.add(776, "sha-other", OTHER, 1)
+        tally.add(776, "sha-third", third, 3)
+    assert by_scripts.confident() and by_scripts.ranked()[0].value == 776
+    assert by_draws.confident() and by_draws.ranked()[0].value == 2
+    one_more = Tally("Count the employees with salary above 100100.", needed=2, distinct=True)
+    for round_ in (1, 2):
+        one_more.add(2, "sha-repeated", REPEATED, round_)
+    one_more.add(776, "sha-other", OTHER, 1)
+    assert not one_more.confident(), "one script against one: no majority, however drawn"
+
+
+def test_the_feedback_shows_what_each_answer_s_script_printed() -> None:
+    """Told to check an answer by printing what it comes from, the model printed and
+    submitted in one script, and never saw the output: the feedback shows it."""
+    script = ('humidity = group_sum(readings, "humidity", 3)\nprint(humidity)\n'
+              'submit(humidity.get("81", 0))\n')
+    tally = Tally("Count the readings with humidity above 81.", needed=2, distinct=True)
+    tally.add(7371, "sha-one", script, 1, greedy=True, printed="{'81': 7371, '80': 7210}\n")
+    text = tally.feedback()
+    assert "It printed:\n{'81': 7371, '80': 7210}\nCheck it:" in text
+    tally.add(1576, "sha-two", OTHER, 1)
+    assert "It printed:\n{'81': 7371, '80': 7210}" in tally.disagreement()
+    quiet = Tally("Count the readings with humidity above 81.", needed=2, distinct=True)
+    quiet.add(7371, "sha-one", script, 1, printed="  \n")
+    assert "printed" not in quiet.feedback()
+    long = Tally("q", needed=2, distinct=True)
+    long.add(1, "sha", OTHER, 1, printed="x" * 5000)
+    assert len(long.feedback()) < 1500, "a long output is cut"

@@ -560,7 +560,7 @@ class Runtime:
                 useful = [p for p, r in zip(useful, read, strict=True) if r]
                 for o, script in useful:
                     tally.add(o.answer, o.script_sha256, script, iteration,
-                              greedy=o.script_sha256 in tried.greedy)
+                              greedy=o.script_sha256 in tried.greedy, printed=o.output)
                 last = iteration >= self.limits.iterations_per_run
                 accept = bool(useful) and (tally.confident() or tally.taken_unconfirmed(last))
                 challenge = challenged_key = ""

@@ -9,8 +9,8 @@ it has as many draws as the tally needs, or, where the tally counts distinct
 scripts (the coder profile's `distinct_votes`), as many distinct scripts: the
 same script drawn twice (or again with other prints, layout or comments) is
 then one computation, not two pieces of evidence.
-It is *confident* when it is confirmed and its draws outnumber those of all
-other answers put together. One answer alone, not confirmed, is taken only
+It is *confident* when it is confirmed and its votes (draws, or distinct
+scripts) outnumber those of all other answers put together. One answer alone, not confirmed, is taken only
 where the round's greedy draw gave it again in a later round (or in the last
 round, if a greedy draw ever gave it): `Tally.taken_unconfirmed`. Anything less is a disagreement: the controller runs another round
 (the feedback shows the disagreement) and, when no round is left, reports the
@@ -116,6 +116,16 @@ class Support:
     first_seen: int = 0  # order of arrival, for stable ties
     rounds: set[int] = field(default_factory=set)  # the rounds that submitted it
     greedy_rounds: set[int] = field(default_factory=set)  # ... by their greedy draw
+    printed: str = ""  # what the first script that gave it printed
+
+    def output(self, limit_chars: int) -> str:
+        """`It printed: ...` of the first script that gave it, cut; "" if it printed nothing."""
+        text = self.printed.strip()
+        if not text:
+            return ""
+        if len(text) > limit_chars:
+            text = text[:limit_chars] + "…"
+        return f"It printed:\n{text}\n"
 
     def example(self, limit_chars: int) -> str:
         """The first script that gave this answer, cut to `limit_chars`."""
@@ -146,12 +156,14 @@ class Tally:
     dropped: list[Any] = field(default_factory=list)  # the values sent back (drop)
 
     def add(self, value: Any, script_sha256: str, script: str, round_: int = 0,
-            greedy: bool = False) -> None:
-        """One draw's answer; `greedy`: the round's greedy draw (or its fix-it) gave it."""
+            greedy: bool = False, printed: str = "") -> None:
+        """One draw's answer; `greedy`: the round's greedy draw (or its fix-it) gave it;
+        `printed`: what the script printed (shown with the answer in the feedback)."""
         key = answer_key(value)
         s = self.answers.get(key)
         if s is None:
-            s = self.answers[key] = Support(key, value, first_seen=len(self.answers))
+            s = self.answers[key] = Support(key, value, first_seen=len(self.answers),
+                                            printed=printed)
         s.draws += 1
         s.rounds.add(round_)
         if greedy:
@@ -159,24 +171,32 @@ class Tally:
         s.scripts.setdefault(computation(script) if self.distinct else script_sha256, script)
         s.grounding = max(s.grounding, grounding(script, self.question))
 
+    def weight(self, s: Support) -> int:
+        """An answer's votes: its draws, or (distinct) its distinct computations. A script
+        drawn again is the same computation run again, no second piece of evidence: the
+        1.5B, shown a disagreement, drew one of its two scripts seven times over three
+        rounds, and that rut outvoted the other reading however the draws came out."""
+        return len(s.scripts) if self.distinct else s.draws
+
     def ranked(self) -> list[Support]:
-        """Most supported first; then most grounded in the question; then the earliest."""
+        """Most supported first (weight, then draws); then most grounded in the question;
+        then the earliest."""
         return sorted(self.answers.values(),
-                      key=lambda s: (-s.draws, -s.grounding, s.first_seen))
+                      key=lambda s: (-self.weight(s), -s.draws, -s.grounding, s.first_seen))
 
     def leader(self) -> Support | None:
         ranked = self.ranked()
         return ranked[0] if ranked else None
 
     def confident(self) -> bool:
-        """An answer confirmed (`needed` draws, or distinct scripts) whose draws outnumber
-        all the others' together. Qwen2.5-Coder-1.5B draws its greedy script again at 0.7
-        more often than not, and a wrong script drawn twice confirmed itself."""
+        """An answer confirmed (`needed` votes: draws, or distinct scripts) whose votes
+        outnumber all the others' together. Qwen2.5-Coder-1.5B draws its greedy script
+        again at 0.7 more often than not, and a wrong script drawn twice confirmed itself."""
         ranked = self.ranked()
         if not ranked:
             return False
-        support = len(ranked[0].scripts) if self.distinct else ranked[0].draws
-        return support >= self.needed and ranked[0].draws > sum(s.draws for s in ranked[1:])
+        support = self.weight(ranked[0])
+        return support >= self.needed and support > sum(self.weight(s) for s in ranked[1:])
 
     def unopposed(self) -> bool:
         """One answer only (confirmed or not)."""
@@ -215,7 +235,8 @@ class Tally:
         zero = (" A count of 0 is what a test that matches no line gives: print a few lines "
                 "of the input to see how what you look for is written there.") \
             if counts_nothing(s.value) else ""
-        return (f"{who}, {s.shown()}, so it is not confirmed yet:\n{script}\nCheck it: print "
+        return (f"{who}, {s.shown()}, so it is not confirmed yet:\n{script}\n"
+                f"{s.output(limit_chars * 2)}Check it: print "
                 "the lines or values it comes from, and look whether they really answer the "
                 f"question; then submit.{zero}")
 
@@ -246,8 +267,9 @@ class Tally:
         parts = ["Your scripts disagree, so none of their answers can be trusted yet:"]
         for s in self.ranked()[:4]:
             script = s.example(limit_chars)
+            printed = s.output(limit_chars // 2)
             parts.append(f"- {s.shown()} ({draws_text(s.draws, len(s.scripts))}), e.g.:\n"
-                         f"{script}")
+                         f"{script}" + (f"\n{printed.rstrip()}" if printed else ""))
         parts.append("Work out which reading of the data is right: print the lines or values "
                      "the answer depends on, check them, then submit.")
         return "\n".join(parts)

@@ -44,6 +44,7 @@ from rlmlang.tools.declare import (
 )
 from rlmlang.tools.errors import ToolError, preview
 from rlmlang.tools.registry import (
+    AnItem,
     ArgTypeError,
     Digits,
     Length,
@@ -604,10 +605,12 @@ def builtin_specs() -> list[ToolSpec]:
              example="high = max(a, b)"),
         tool("min_of", "xs: list[any]", "float", _min_of,
              "The smallest number (or string) in a non-empty list: min(xs).", cost=text1,
-             size=_an_item, result_type=_ordered_elems, example="submit(min_of([3, 1, 2]))"),
+             size=_an_item, bound=AnItem(),
+             result_type=_ordered_elems, example="submit(min_of([3, 1, 2]))"),
         tool("max_of", "xs: list[any]", "float", _max_of,
              "The largest number (or string) in a non-empty list: max(xs).", cost=text1,
-             size=_an_item, result_type=_ordered_elems, example="submit(max_of([3, 1, 2]))"),
+             size=_an_item, bound=AnItem(),
+             result_type=_ordered_elems, example="submit(max_of([3, 1, 2]))"),
         tool("sum", "xs: list[float]", "float", _sum,
              "The sum of a list of numbers (0 for an empty list).", cost=text1,
              size=scalar(), result_type=_numeric_elems, example="submit(sum([1, 2, 3]))"),

@@ -32,7 +32,15 @@ from rlmlang.tools.builtins import (
 )
 from rlmlang.tools.declare import const_fuel, elem, fuel, length, scalar, tool, total
 from rlmlang.tools.errors import ToolError, preview
-from rlmlang.tools.registry import ArgTypeError, Pairs, Pieces, Size, Template, ToolSpec
+from rlmlang.tools.registry import (
+    AnItem,
+    ArgTypeError,
+    Pairs,
+    Pieces,
+    Size,
+    Template,
+    ToolSpec,
+)
 from rlmlang.tools.template import (
     FORMAT_MAX,
     any_template_chars,
@@ -563,11 +571,11 @@ def pyform_specs() -> list[ToolSpec]:
         tool("max_or", "xs: list[any], default: any", "any", _or_default(_max_of),
              "The largest number (or string) in the list, or default when it is empty: "
              "max(xs, default=d).", cost=fuel(0), size=_an_item_or_default,
-             result_type=_ordered_elems, example="top = max_or([3, 1, 2], 0)"),
+             bound=AnItem(default=1), result_type=_ordered_elems, example="top = max_or([3, 1, 2], 0)"),
         tool("min_or", "xs: list[any], default: any", "any", _or_default(_min_of),
              "The smallest number (or string) in the list, or default when it is empty: "
              "min(xs, default=d).", cost=fuel(0), size=_an_item_or_default,
-             result_type=_ordered_elems, example="low = min_or([], 0)"),
+             bound=AnItem(default=1), result_type=_ordered_elems, example="low = min_or([], 0)"),
         tool("zfill", "text: str, width: int", "str", _zfill,
              f"The text padded with zeros on the left to width (at most {WIDTH_MAX}); a sign "
              "stays first (s.zfill(width)).", cost=fuel(0),
@@ -584,12 +592,12 @@ def pyform_specs() -> list[ToolSpec]:
         tool("max_by", "xs: list[any], keys: list[any]", "any", _max_by,
              "The first item with the largest key: max(xs, key=...).",
              cost=items_fuel(0, keys=1),
-             size=_an_item, result_type=_elem_result,
+             size=_an_item, bound=AnItem(), result_type=_elem_result,
              example="longest = max_by(names, [len(n) for n in names])"),
         tool("min_by", "xs: list[any], keys: list[any]", "any", _min_by,
              "The first item with the smallest key: min(xs, key=...).",
              cost=items_fuel(0, keys=1),
-             size=_an_item, result_type=_elem_result,
+             size=_an_item, bound=AnItem(), result_type=_elem_result,
              example="shortest = min_by(names, [len(n) for n in names])"),
         tool("regex_group", "pattern: str, text: str, n: int = 0", "str", _regex_group,
              "Group n of the first match (0: all of it): re.search(p, s).group(n).",

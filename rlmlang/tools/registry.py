@@ -394,6 +394,27 @@ class Pairs:
 
 
 @dataclass(frozen=True)
+class AnItem:
+    """The result is one of the items of the list argument `of` (`max(xs, key=...)`,
+    `min(xs)`), or, with `default` an argument's position, that argument (`max(xs,
+    default=d)`): it keeps their bounds. Declared as a size alone, an item of a list of
+    pairs lost its positions, and `max(d.items(), key=...)[0]`, a key of a few
+    characters, could be any text as long as the input."""
+
+    of: int = 0
+    default: int | None = None
+
+    def admits(self, args: list[Any], value: Any) -> str | None:
+        x = args[self.of] if self.of < len(args) else None
+        if not isinstance(x, list):
+            return None
+        if self.default is not None and self.default < len(args) and \
+                value == args[self.default]:
+            return None
+        return None if any(v == value for v in x) else "not one of the items of its argument"
+
+
+@dataclass(frozen=True)
 class Template:
     """The result is the str argument 0, a template (`"{} of {:.1f}"`), filled with the
     other arguments as `s.format(...)` fills it: at most `measure(template, sizes)`
@@ -412,7 +433,7 @@ class Template:
 # What the verifier may assume of a tool's result beyond its `result_size`: one of these,
 # declared on the tool (never known by its name), so a plugin's result is bounded as
 # tightly as a builtin's. `admits(args, value)` is the same promise checked on values.
-ResultBound = Length | Digits | Numbers | Pieces | Pairs | Template
+ResultBound = Length | Digits | Numbers | Pieces | Pairs | Template | AnItem
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import Any
 
 from rlmlang.syntax import ast
 from rlmlang.tools.registry import (
+    AnItem,
     Digits,
     Length,
     Numbers,
@@ -292,6 +293,19 @@ def _pairs(e: ast.Call, spec: ToolSpec, bound: Pairs, a: list[AV], sizes: list[S
     return AV("list", size=n, elem=pair, sum=total + 2 * n if total != INF else INF)
 
 
+def _an_item(e: ast.Call, spec: ToolSpec, bound: AnItem, a: list[AV], sizes: list[Size],
+             t: Type | None, problem: Any) -> AV | None:
+    """One of the list's items (or the default): their abstract value, each position of a
+    pair and each field of a record kept."""
+    x = a[bound.of] if bound.of < len(a) else None
+    if x is None or x.kind != "list" or x.elem is None:
+        return None
+    if bound.default is None:
+        return x.elem
+    d = a[bound.default] if bound.default < len(a) else None
+    return None if d is None else join(x.elem, d)
+
+
 def _chunks(text: AV, step: AV) -> AV:
     """Pieces of at most `step` characters: as many as the text needs at the least step."""
     lo = max(1, step.lo) if step.kind == "int" else 1
@@ -314,4 +328,5 @@ def _template(e: ast.Call, spec: ToolSpec, bound: Template, a: list[AV], sizes: 
 # How the verifier reads each form a tool may declare (registry.ResultBound); a rule that
 # does not apply to these arguments gives None, and the declared result_size is used.
 _RULES: dict[type, Any] = {Length: _length, Digits: _digits, Numbers: _numbers,
-                           Pieces: _pieces, Pairs: _pairs, Template: _template}
+                           Pieces: _pieces, Pairs: _pairs, Template: _template,
+                           AnItem: _an_item}

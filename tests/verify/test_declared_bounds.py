@@ -114,6 +114,12 @@ CASES: dict[str, list[tuple[object, ...]]] = {
     "top_counts": [({"a": 3, "b": 1, "c": 2}, 2), ({"a": 3}, -1)],
     "str_format": [("{} of {}", 3, "eight"), ("{0}{0}{0} {{}}", 1.5), ("{:>99}|{:.2f}", "x", 2.0),
                    ("{1}: {0}", [1, 2], ["ab"]), ("{:,}", 10**18), ("", )],
+    "max_by": [([["a", 1], ["bb", 3]], [1, 3]), (["x", "yy"], [2, 2])],
+    "min_by": [([["a", 1], ["bb", 3]], [1, 3]), (["x", "yy"], [2, 2])],
+    "max_of": [([3, 1, 2],), (["b", "a"],)],
+    "min_of": [([3, 1, 2],), ([1.5],)],
+    "max_or": [([3, 1, 2], 0), ([], -1)],
+    "min_or": [([3, 1, 2], 0), ([], "none")],
 }
 
 
@@ -126,3 +132,27 @@ def test_every_builtin_keeps_the_bound_it_declares() -> None:
         for args in cases:
             value = spec.impl(*args)
             assert spec.result_bound.admits(list(args), value) is None, (name, args, value)
+
+
+PAIRS_SCRIPT = """totals = {}
+for line in lines(context):
+    name = split(line, ",")[0]
+    totals[name] = totals.get(name, 0) + 1
+best = max(totals.items(), key=lambda kv: kv[1])
+print(f"{best[0]}: {best[1]}")
+submit(best[0])
+"""
+
+
+def test_the_item_max_picks_keeps_the_bounds_of_the_list_s_items() -> None:
+    """`max(d.items(), key=...)` is one of the pairs, whose key is no longer than the
+    dict's keys: printing it was refused as unbounded while the same script without the
+    print was accepted (a key could have been any text as long as the input)."""
+    text = "\n".join(f"{'abcde'[i % 5]}x,{i}" for i in range(3000))
+    parsed = parse(PAIRS_SCRIPT).script
+    assert parsed is not None
+    cr = check(parsed, Env({"context": STR}, {}, STR, Registry(core_specs())))
+    assert cr.checked is not None, cr.diagnostics
+    got = verify(cr.checked, policy=None, budgets={"fuel": 10_000_000},
+                 input_sizes={"context": Size.of_text(text)})
+    assert got.ok, [d.message for d in got.diagnostics]
