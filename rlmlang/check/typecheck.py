@@ -949,7 +949,9 @@ class Checker(FormsMixin):
             return self.fstring(e)
         if isinstance(e, ast.Lambda):
             self.err("E_TYPE", e.span, "a lambda is only a key= of sorted, max or min here",
-                     "define a function with def (it cannot call itself)")
+                     "to keep the items that pass a test, write a comprehension: [x for x in "
+                     "xs if ...]; a table's column is tested by where(t, col, \">\", 100) or "
+                     "count_where(t, col, \">\", 100); else define a function with def")
             return UNKNOWN
         if isinstance(e, ast.Attribute):
             t = self.expr(e.value)
