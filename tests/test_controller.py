@@ -281,6 +281,15 @@ def test_a_copied_line_is_sent_back_once_for_its_value(tmp_path: Path, capsys) -
     out = runtime(lines, tmp_path / "c", profile="coder", budgets={"candidates": 2}).run(
         SIG, "Which line mentions badge 4820?", context=CONTEXT)
     assert out.iterations == 1
+    # One script alone gave it (not confirmed): sent back at once all the same, where it
+    # would otherwise only be asked for a second computation of the same line; the value
+    # then read off it is taken (the README's main job).
+    alone = FakeModel([line, 'fail("looking")', 'submit("K7-19QX")', 'fail("no")'])
+    out = runtime(alone, tmp_path / "d", profile="coder", budgets={"candidates": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert "Your answer is a whole line of the input" in alone.prompts[2]
+    assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
+    assert replays_identically(tmp_path / "d" / "run.log", capsys)
 
 
 def test_the_part_of_a_copied_line_written_as_a_literal_is_taken_from_the_line(

@@ -564,7 +564,10 @@ class Runtime:
                 last = iteration >= self.limits.iterations_per_run
                 accept = bool(useful) and (tally.confident() or tally.taken_unconfirmed(last))
                 challenge = challenged_key = ""
-                if accept and not last and self.profile.challenge_copied_lines:
+                # A copied line is sent back at once, confirmed or not: unconfirmed, it
+                # would only be asked for a second computation of the same line.
+                alone = bool(useful) and tally.unopposed()
+                if (accept or alone) and not last and self.profile.challenge_copied_lines:
                     leader = tally.leader()
                     assert leader is not None
                     if leader.key not in challenged and not asks_for_lines(question) and \
