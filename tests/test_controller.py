@@ -98,29 +98,29 @@ def test_one_script_alone_is_not_an_agreement(tmp_path: Path) -> None:
                                                                   context=CONTEXT)
     assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
     assert "Only one script gave an answer, 'K7-19QX'" in model.prompts[2]
-    # For the coder profile the same script drawn again is one computation: it confirms
-    # nothing, in its round or in any later one (a greedy draw that writes the unchecked
-    # script again is no check), and the run ends uncertain with the answer shown.
+    # For the coder profile the same script drawn twice is one computation: it confirms
+    # nothing in its round; told so, the model came back to it in the next round, and an
+    # answer no other opposed is taken then (tally.resubmitted).
     # A repeat is drawn again, hotter, once a round.
     same = FakeModel([GOOD] * 12)
-    out = runtime(same, tmp_path / "same", profile="coder",
-                  budgets={"candidates": 2, "iterations": 3}).run(SIG, QUESTION, context=CONTEXT)
-    assert out.status == "uncertain" and out.answer == "K7-19QX" and out.iterations == 3
-    assert same.temperatures == [0.0, 0.7, 1.0] * 3
+    out = runtime(same, tmp_path / "same", profile="coder", budgets={"candidates": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
+    assert same.temperatures == [0.0, 0.7, 1.0] * 2
     assert "Only one script (drawn again, the same computation) gave an answer" in \
         same.prompts[4]
-    assert "Check it with a different script" in same.prompts[4]
-    # A different computation of the same answer in the next round confirms it.
-    confirmed = FakeModel([GOOD] * 3 + [GOOD_TOO] * 3)
-    out = runtime(confirmed, tmp_path / "confirmed", profile="coder",
+    # Opposed in the next round, it is not taken: the rounds go on.
+    wrong = 'submit(find_line(context, "badge 1001"))'
+    opposed = FakeModel([GOOD] * 4 + [GOOD, wrong] + [GOOD] * 6)
+    out = runtime(opposed, tmp_path / "opposed", profile="coder",
                   budgets={"candidates": 2}).run(SIG, QUESTION, context=CONTEXT)
-    assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
+    assert out.iterations == 3
     # Nor is it another computation with a print more, other layout or a comment.
     printed = ['print("looking")\n' + GOOD, "# the badge\n" + GOOD.replace("(", "( ", 1)]
     again = FakeModel([GOOD, *printed] * 4)
-    out = runtime(again, tmp_path / "printed", profile="coder",
-                  budgets={"candidates": 2, "iterations": 2}).run(SIG, QUESTION, context=CONTEXT)
-    assert out.status == "uncertain" and out.vote[0]["scripts"] == 1
+    out = runtime(again, tmp_path / "printed", profile="coder", budgets={"candidates": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert out.iterations == 2 and out.vote[0]["scripts"] == 1 and out.vote[0]["draws"] == 6
     # In the last round an unopposed answer is taken: there is no round left to check it in.
     model = FakeModel([GOOD, failing])
     out = runtime(model, tmp_path / "b", budgets={"candidates": 2, "iterations": 1}).run(
@@ -313,12 +313,10 @@ def test_the_part_of_a_copied_line_written_as_a_literal_is_taken_from_the_line(
 
 def test_an_unconfirmed_answer_is_taken_only_when_a_later_greedy_draw_gives_it_again(
         tmp_path: Path) -> None:
-    """Counting draws (the tiny profile), told its one answer is not confirmed, the model's
-    greedy draw writing the same answer again takes it; a 0.7 draw repeating the unchecked
-    script does not (the 1.5B's wrong answers on dev aggregate-01 and multi-needle-01 were
-    taken so), not even in the last round: the run ends uncertain, with the answer shown.
-    Counting distinct scripts (the coder profile), the greedy draw's return is no check
-    either: one computation is no evidence, however often drawn."""
+    """Told its one answer is not confirmed, the model's greedy draw writing the same
+    answer again takes it; a 0.7 draw repeating the unchecked script does not (the 1.5B's
+    wrong answers on dev aggregate-01 and multi-needle-01 were taken so), not even in
+    the last round: the run ends uncertain, with the answer shown."""
     def fails(tag: str) -> str:
         return f'fail("no line for {tag}")'
 
@@ -328,17 +326,11 @@ def test_an_unconfirmed_answer_is_taken_only_when_a_later_greedy_draw_gives_it_a
         SIG, QUESTION, context=CONTEXT)
     assert out.status == "uncertain" and out.iterations == 3
     assert [v["value"] for v in out.vote] == ["K7-19QX"]
-    greedy_again = FakeModel([fails("a"), GOOD, GOOD, fails("b"), fails("c"), fails("d"),
-                              fails("e"), fails("f")])
-    out = runtime(greedy_again, tmp_path / "b", profile="tiny",
+    greedy_again = FakeModel([fails("a"), GOOD, GOOD])
+    out = runtime(greedy_again, tmp_path / "b", profile="coder",
                   budgets={"candidates": 2}).run(SIG, QUESTION, context=CONTEXT)
     assert out.status == "answered" and out.answer == "K7-19QX" and out.iterations == 2
     assert greedy_again.temperatures[2] == 0.0
-    greedy_again = FakeModel([fails("a"), GOOD, GOOD, fails("b"), fails("c"), fails("d"),
-                              fails("e"), fails("f")])
-    out = runtime(greedy_again, tmp_path / "c", profile="coder",
-                  budgets={"candidates": 2}).run(SIG, QUESTION, context=CONTEXT)
-    assert out.status == "uncertain" and out.answer == "K7-19QX"
 
 
 def test_a_disagreement_between_copied_lines_says_they_are_lines(tmp_path: Path) -> None:

@@ -49,7 +49,7 @@ def test_the_feedback_shows_what_each_answer_s_script_printed() -> None:
     tally = Tally("Count the readings with humidity above 81.", needed=2, distinct=True)
     tally.add(7371, "sha-one", script, 1, greedy=True, printed="{'81': 7371, '80': 7210}\n")
     text = tally.feedback()
-    assert "It printed:\n{'81': 7371, '80': 7210}\nDrawing the same script again" in text
+    assert "It printed:\n{'81': 7371, '80': 7210}\nCheck it:" in text
     tally.add(1576, "sha-two", OTHER, 1)
     assert "It printed:\n{'81': 7371, '80': 7210}" in tally.disagreement()
     quiet = Tally("Count the readings with humidity above 81.", needed=2, distinct=True)
@@ -58,24 +58,3 @@ def test_the_feedback_shows_what_each_answer_s_script_printed() -> None:
     long = Tally("q", needed=2, distinct=True)
     long.add(1, "sha", OTHER, 1, printed="x" * 5000)
     assert len(long.feedback()) < 1500, "a long output is cut"
-
-
-def test_one_computation_drawn_again_is_never_taken_counting_scripts() -> None:
-    """Told to check it, the 1.5B's greedy draw wrote the unchecked script again; half the
-    answers taken so in the dev runs were wrong. Counting scripts, only a second computation
-    confirms an answer; counting draws (the tiny profile), the greedy draw's return does."""
-    question = "How many of the reviews are negative?"
-    script = 'n = 0\nfor r in lines(reviews):\n    if "bad" in r:\n        n += 1\nsubmit(n)\n'
-    by_scripts = Tally(question, needed=2, distinct=True)
-    by_draws = Tally(question, needed=3)
-    for tally in (by_scripts, by_draws):
-        tally.add(23, "sha-a", script, 1)
-        tally.add(23, "sha-a", script, 2, greedy=True)
-        assert not tally.confident()
-    assert not by_scripts.taken_unconfirmed(last=False)
-    assert not by_scripts.taken_unconfirmed(last=True)
-    assert by_draws.taken_unconfirmed(last=False)
-    assert "Check it with a different script" in by_scripts.feedback()
-    other = 'submit(len(lines_with(reviews, ["bad"])))\n'
-    by_scripts.add(23, "sha-b", other, 3)
-    assert by_scripts.confident(), "a second computation that agrees confirms it"

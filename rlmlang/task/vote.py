@@ -10,12 +10,9 @@ scripts (the coder profile's `distinct_votes`), as many distinct scripts: the
 same script drawn twice (or again with other prints, layout or comments) is
 then one computation, not two pieces of evidence.
 It is *confident* when it is confirmed and its votes (draws, or distinct
-scripts) outnumber those of all other answers put together. Counting draws
-(the tiny profile), one answer alone, not confirmed, is taken where the
-round's greedy draw gave it again in a later round (or in the last round, if
-a greedy draw ever gave it); counting distinct scripts, never: one
-computation, however often drawn, is no evidence (`Tally.taken_unconfirmed`).
-Anything less is a disagreement: the controller runs another round
+scripts) outnumber those of all other answers put together. One answer alone, not confirmed, is taken only
+where the round's greedy draw gave it again in a later round (or in the last
+round, if a greedy draw ever gave it): `Tally.taken_unconfirmed`. Anything less is a disagreement: the controller runs another round
 (the feedback shows the disagreement) and, when no round is left, reports the
 run as uncertain with every candidate answer, rather than choosing silently.
 
@@ -216,19 +213,14 @@ class Tally:
         check it, the 1.5B's greedy draw wrote something else while a 0.7 draw repeated
         the unchecked script, and that repeat was taken wrong (dev aggregate-01 and
         multi-needle-01; the seven answers taken right so in that dev run were each
-        given again by a later round's greedy draw). Counting distinct scripts (the coder
-        profile), never: told to check it, the 1.5B's greedy draw wrote the unchecked
-        script again, and half the answers so taken in the dev runs were wrong (a count
-        over lines the question did not ask about, an order not asked for); a second,
-        different computation confirms it, or the run ends uncertain. A part of an
-        answer sent back (drop, only ever done to an answer taken) is the correction
-        asked for, taken at once."""
+        given again by a later round's greedy draw). A part of an answer sent back (drop,
+        only ever done to an answer taken) is the correction asked for, taken at once."""
         if not self.unopposed():
             return False
         s = next(iter(self.answers.values()))
         if part_of(s.value, self.dropped):  # the correction of an answer taken, then sent back
             return True
-        if self.distinct or counts_nothing(s.value) or not s.greedy_rounds:
+        if counts_nothing(s.value) or not s.greedy_rounds:
             return False
         return last or max(s.greedy_rounds) > min(s.rounds)
 
@@ -240,24 +232,13 @@ class Tally:
         script = s.example(limit_chars)
         who = "Only one script gave an answer" if s.draws == 1 \
             else "Only one script (drawn again, the same computation) gave an answer"
-        if self.distinct:  # only another computation confirms it
-            return (f"{who}, {s.shown()}, so it is not confirmed yet:\n{script}\n"
-                    f"{s.output(limit_chars * 2)}Drawing the same script again confirms "
-                    "nothing. Check it with a different script: compute the answer another "
-                    "way (another tool or a loop of your own, another reading of the lines), "
-                    "printing the values it comes from, then submit. If both agree, the "
-                    f"answer is confirmed.{self._zero_note(s)}")
-        zero = self._zero_note(s)
+        zero = (" A count of 0 is what a test that matches no line gives: print a few lines "
+                "of the input to see how what you look for is written there.") \
+            if counts_nothing(s.value) else ""
         return (f"{who}, {s.shown()}, so it is not confirmed yet:\n{script}\n"
                 f"{s.output(limit_chars * 2)}Check it: print "
                 "the lines or values it comes from, and look whether they really answer the "
                 f"question; then submit.{zero}")
-
-    @staticmethod
-    def _zero_note(s: Support) -> str:
-        return (" A count of 0 is what a test that matches no line gives: print a few lines "
-                "of the input to see how what you look for is written there.") \
-            if counts_nothing(s.value) else ""
 
     def votes(self) -> dict[str, int]:
         """Answer key -> draws, as the log's `submit` records them."""
