@@ -15,7 +15,7 @@ from rlmlang.check.alias import check_aliases
 from rlmlang.check.columns import NO_TABLES, Tables
 from rlmlang.check.decoded import NOTHING, Decoded
 from rlmlang.check.lower import lower, needs_lowering
-from rlmlang.check.rebind import in_own_words, rebind, rebind_sites
+from rlmlang.check.rebind import def_locals, in_own_words, rebind, rebind_sites
 from rlmlang.check.resolve import MAIN, DefInfo, resolve_structure
 from rlmlang.check.sentinel import as_none, placeholder_names
 from rlmlang.check.typecheck import Checker, ScriptInfo, fits, show
@@ -98,6 +98,13 @@ def check(script: ast.Script, env: Env, file: str = "<script>") -> CheckResult:
     lists and dicts changed in place are checked to have one name (alias.py).
     """
     checker, diags = _check_once(script, env, file)
+    if any(d.message.endswith("': it is a def") for d in diags):  # a def's local (rebind.py)
+        own, original = def_locals(script, set(env.inputs) | set(env.registry.names()))
+        if own is not script:
+            own_checker, own_diags = _check_once(own, env, file)
+            own_diags = in_own_words(own_diags, original)
+            if _errors(own_diags) < _errors(diags):
+                script, checker, diags = own, own_checker, own_diags
     widen_names = widened_names(diags)
     if widen_names:  # `total = 0` ... `total = total + price`: total is a float (widen.py)
         wide = widen(script, widen_names)

@@ -61,13 +61,64 @@ def rebind(script: ast.Script, sites: set[tuple[str, int]],
     return (dataclasses.replace(script, body=tuple(body)) if renames else script), original
 
 
+def def_locals(script: ast.Script, taken: set[str]) -> tuple[ast.Script, dict[str, str]]:
+    """The script with each def's local that has the name of a def (`count = 0` in
+    `def count(...)`) renamed within that def's body, and each fresh name's original.
+
+    In Python a name assigned in a function's body is local to it throughout, even one
+    that names a function; the language keeps a def's name for the def, and refused
+    the 1.5B's `def count_refunded(...): count_refunded = 0 ...`. A def never calls
+    itself here, so the body's every use of the name is the local's. Left alone where
+    the body also calls a def of that name, or binds it in a `for`, a comprehension or
+    a lambda (the rename would change what a call means, or miss a binding)."""
+    defs = {s.name for s in script.body if isinstance(s, ast.Def)}
+    if not defs:
+        return script, {}
+    used = taken | _identifiers(script)
+    original: dict[str, str] = {}
+    body: list[ast.Stmt] = []
+    for st in script.body:
+        if not isinstance(st, ast.Def):
+            body.append(st)
+            continue
+        assigned = {n.target.id for n in ast.walk(st.body)
+                    if isinstance(n, (ast.Assign, ast.AugAssign))
+                    and isinstance(n.target, ast.Name)} & defs
+        called = {n.func for n in ast.walk(st.body) if isinstance(n, ast.Call)}
+        bound = _loop_bound(st.body)
+        renames: dict[str, str] = {}
+        for name in sorted(assigned - called - bound - {p.name for p in st.params}):
+            fresh = _fresh(name, used)
+            used.add(fresh)
+            renames[name] = fresh
+            original[fresh] = name
+        body.append(dataclasses.replace(st, body=_rename(st.body, renames)) if renames else st)
+    if not original:
+        return script, {}
+    return dataclasses.replace(script, body=tuple(body)), original
+
+
+def _loop_bound(node: object) -> set[str]:
+    """Names a `for`, a comprehension or a lambda under `node` binds."""
+    out: set[str] = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Lambda):
+            out.update(n.params)
+        elif isinstance(n, ast.CompFor):
+            out.update(n.targets)
+        elif isinstance(n, ast.For):
+            out.update(n.unpack or (n.var,))
+    return out
+
+
 def in_own_words(diags: list[Diagnostic], original: dict[str, str]) -> list[Diagnostic]:
     """The diagnostics of a rebound script with each fresh name written as the script
     wrote it: a message or fix-it that said `str(weights_2)` named a name the script
     does not have, and a fix-it applied so would not check."""
     if not original:
         return diags
-    pattern = re.compile(r"\b(" + "|".join(map(re.escape, original)) + r")\b")
+    # a fresh name may begin a longer one a fix-it made of it (`count_2_str`)
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, original)) + r")(?![A-Za-z0-9])")
 
     def back(v: Any) -> Any:
         if isinstance(v, str):

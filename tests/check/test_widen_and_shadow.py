@@ -63,3 +63,25 @@ def test_a_parameter_may_share_an_input_name_and_is_bounded_as_the_argument() ->
     out = run(script, INT, context=text)
     assert out.stage == "done", [d.message for d in out.diagnostics]
     assert out.answer == 8 * 500 * 8  # the argument is 8 copies; no E_VERIFIER_BUG
+
+
+DEF_LOCAL = ("def count_refunded(orders: str) -> int:\n    count_refunded = 0\n"
+             "    for line in lines(orders):\n"
+             "        if line.split(\",\")[0] == \"b\":\n            count_refunded += 1\n"
+             "    return count_refunded\nsubmit(count_refunded(context))\n")
+
+
+def test_a_def_s_local_may_have_a_def_s_name() -> None:
+    """In Python a name assigned in a function's body is local to it, even one that names
+    a function (the 1.5B wrote `count_refunded = 0` in `def count_refunded`); a def never
+    calls itself here, so the body's uses are the local's. Its errors name it as written."""
+    out = run(DEF_LOCAL, INT)
+    assert out.stage == "done" and out.answer == 1, [d.message for d in out.diagnostics]
+    bad = run(DEF_LOCAL.replace("count_refunded += 1", "count_refunded = \"x\""), INT)
+    assert bad.stage == "check"
+    assert any("count_refunded" in d.message and "count_refunded_2" not in d.message
+               for d in bad.diagnostics), [d.message for d in bad.diagnostics]
+    # Top-level assignment to a def's name is still refused: the def keeps its name there.
+    top = run(DEF_LOCAL.replace("submit(", "count_refunded = 2\nsubmit("), INT)
+    assert top.stage == "check"
+    assert any("it is a def" in d.message for d in top.diagnostics)
