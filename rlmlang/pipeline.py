@@ -117,6 +117,8 @@ class ScriptOutcome:
     code: Bytecode | None = None  # the validated bytecode
     vm: RunResult | None = None  # the VM's own result (printed text truncated, memory, ...)
     verified_stage: Verified | None = None  # what the static stages proved
+    # a search of the script that finds nothing, where it submitted a zero (task/searches.py)
+    empty_search: str | None = None
 
     @property
     def verified(self) -> bool:

@@ -694,3 +694,19 @@ def test_a_model_stuck_on_a_failed_script_has_its_attempts_dropped(tmp_path: Pat
     out = Runtime(again, grammar=False, budgets={"candidates": 1}).resume(log)
     assert out.answer == "K7-19QX"
     assert again.prompts[0] == third
+
+
+def test_a_zero_whose_search_found_nothing_is_no_answer(tmp_path: Path, capsys) -> None:
+    """Two scripts that counted the lines of a search matching nothing agreed on 0 (the
+    1.5B summed prices over a date written as the data does not write it): a zero whose
+    literal search finds nothing in the input is that search finding nothing, not a vote,
+    and the model is told which search; replay counts it the same way."""
+    counted = 'submit(str(len(find_lines(context, "badge 9999"))))'
+    looped = ('n = 0\nfor line in find_lines(context, "badge 9999"):\n    n += 1\n'
+              'submit(str(n))')
+    model = FakeModel([counted, looped, GOOD, GOOD_TOO])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert 'find_lines(context, "badge 9999") finds nothing in the input' in model.prompts[2]
+    assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
+    assert replays_identically(tmp_path / "run.log", capsys)

@@ -105,7 +105,8 @@ def _answer(value: Any, rec: RecordedRun) -> Any:
 from rlmlang.controller.profiles import PROFILES  # noqa: E402
 from rlmlang.task.answers import found_nothing  # noqa: E402
 from rlmlang.task.guess import data_inputs, submits_from_data  # noqa: E402
-from rlmlang.task.vote import Tally  # noqa: E402
+from rlmlang.task.searches import empty_search  # noqa: E402
+from rlmlang.task.vote import Tally, counts_nothing  # noqa: E402
 from rlmlang.tools.reader import task_question  # noqa: E402
 
 
@@ -185,9 +186,14 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
     profile = PROFILES.get(str(start.get("profile") or ""))
     data = data_inputs(list(start.get("inputs") or {})) if profile and profile.no_guesses else []
     spaces = {n.split(".", 1)[0] for n in start.get("tools") or {} if "." in n}
+    setup = None
     for n, o in sorted(outcomes.items()):  # the controller's vote: every draw counts
         answer = _answer(o["value"], rec)
         c = next(c for c in it.candidates if c.number == n)
+        if o["status"] == "submitted" and counts_nothing(answer):  # as the controller
+            setup = setup or rec.setup(store)
+            if empty_search(c.raw_text, setup.inputs, setup.registry) is not None:
+                continue
         if o["status"] == "submitted" and not found_nothing(answer, c.raw_text):
             # a guess is no vote (task/guess.py), unless it is a part of an answer sent back
             if submits_from_data(c.raw_text, data, spaces, answer) \

@@ -71,8 +71,9 @@ from rlmlang.task.answers import (
 )
 from rlmlang.task.guess import QUESTION, data_inputs, submits_from_data
 from rlmlang.task.inputs import bind_value, read_raw
+from rlmlang.task.searches import empty_search
 from rlmlang.task.signature import Signature, parse_signature, signature_for
-from rlmlang.task.vote import Tally, computation, draws_text
+from rlmlang.task.vote import Tally, computation, counts_nothing, draws_text
 from rlmlang.tools import default_registry
 from rlmlang.tools.context import charge_current, current_usage
 from rlmlang.tools.errors import ToolError
@@ -552,7 +553,8 @@ class Runtime:
                 outcomes = self._round(iteration, prompt, grammar, setup, meter, log, stats,
                                        tried)
                 answers = [(o, s) for o, s in outcomes if o.status == "submitted"]
-                useful = [(o, s) for o, s in answers if not found_nothing(o.answer, s)]
+                useful = [(o, s) for o, s in answers
+                          if not found_nothing(o.answer, s) and o.empty_search is None]
                 # an answer from a script that read no data is a guess: not a vote
                 read = [submits_from_data(s, data, spaces, o.answer)
                         or tally.taken_from_dropped(o.answer) for o, s in useful]
@@ -696,7 +698,8 @@ class Runtime:
                 and not best.output.strip():
             look = look_hint([n for n in text_inputs if n in script], crashed=best.stage == "run")
         if best.status == "submitted":  # an empty answer: what it printed, if anything
-            return empty_answer_message(best.output, best.answer) + look, script
+            return empty_answer_message(best.output, best.answer,
+                                        search=best.empty_search) + look, script
         if best.status == "failed":  # its own fail(...): the message it wrote says why
             return failed_message(best.answer, best.output) + look + fresh, script
         return feedback_message(script, best.diagnostics, best.output) + look + fresh, script
@@ -819,7 +822,8 @@ class Runtime:
                 continue
             outcome = seen[sha] = self._execute(iteration, c + 1, script, sha, setup, log)
             fresh += 1
-            if outcome.status != "submitted" or found_nothing(outcome.answer, script):
+            if outcome.status != "submitted" or found_nothing(outcome.answer, script) \
+                    or outcome.empty_search is not None:
                 tried.failed[sha] = (outcome, {"iteration": iteration, "candidate": c + 1})
             elif self.profile.redraw_repeats:
                 tried.answered.add(computation(script))
@@ -876,6 +880,8 @@ class Runtime:
                                                 tool_calls_per_script=left["tool_calls"],
                                                 llm_calls_per_script=left["llm_calls"])
         outcome = execute_script(script, setup)
+        if outcome.status == "submitted" and counts_nothing(outcome.answer):
+            outcome.empty_search = empty_search(script, setup.inputs, setup.registry)
         for k in self.calls_spent:
             self.calls_spent[k] += outcome.calls.get(k, 0)
         outcome.script_sha256 = sha

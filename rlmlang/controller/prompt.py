@@ -189,9 +189,14 @@ def guess_message(value: Any, inputs: list[str], limit_chars: int = 200) -> str:
             f"Write a script that reads {inputs[0]} and submits what it computes from it.")
 
 
-def empty_answer_message(output: str, answer: Any = None, limit_chars: int = 700) -> str:
-    """What the model sees about a script that submitted an empty answer, or its own text
-    for finding nothing ("not found")."""
+def empty_answer_message(output: str, answer: Any = None, limit_chars: int = 700,
+                         search: str | None = None) -> str:
+    """What the model sees about a script that submitted an empty answer, its own text
+    for finding nothing ("not found"), or a zero where its `search` finds nothing."""
+    if search is not None:
+        return (f"That script submitted {answer!r}, but {search} finds nothing in the "
+                "input: the zero is its search finding nothing, not an answer. Print a few "
+                "lines of the input to see how what you look for is written there.")
     what = "an empty answer" if is_empty_answer(answer) else \
         f"{answer!r}, its own text for finding nothing,"
     if not output.strip():

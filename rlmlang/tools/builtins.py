@@ -710,7 +710,7 @@ def builtin_specs() -> list[ToolSpec]:
              example=r'submit(regex_search("code ([A-Z0-9-]+)", line))'),
         tool("regex_findall", "pattern: str, text: str", "list[str]", _regex_findall,
              "Every match of a regular expression (group 1 if it has one).",
-             cost=fuel(0, 1, base=regex.CALL_FUEL), item_work=regex.MATCH_WORK,
+             search=True, cost=fuel(0, 1, base=regex.CALL_FUEL), item_work=regex.MATCH_WORK,
              size=lambda s: Size(length(s, 1) + 1, max(length(s, 1), 1)), bound=Pieces(of=1),
              example=r'submit(len(regex_findall("ERROR [0-9]+", context)))'),
         tool("json_encode", "x: any", "str", _json_encode, "A value as JSON text.",

@@ -678,12 +678,12 @@ def table_specs() -> list[ToolSpec]:
              "The records whose column col equals value: where(t, col, value); or passes "
              'a test: where(t, "amount", ">", 100); or several: where(t, "city == Perth '
              'and amount > 100"). Tests: ==, !=, <, <=, >, >=, contains, startswith, '
-             "endswith.", table_args=(0,), cost=scan_q, size=_records_size,
+             "endswith.", table_args=(0,), search=True, cost=scan_q, size=_records_size,
              result_type=_same_records,
              example='paid = where(orders, "status", "paid")\nprint(len(paid))'),
         tool("count_where", "table: any, col: any, test: any = None, value: any = None", "int",
              _count_where, "How many records where(...) with the same arguments gives.",
-             table_args=(0,), cost=scan_q, size=scalar(),
+             table_args=(0,), search=True, cost=scan_q, size=scalar(),
              example='submit(count_where(context, "amount", ">=", 100))'),
         tool("numbers", "table: any, col: any, where: str = ''", "list[float]", _numbers,
              "The numbers in a column (cells that hold none are left out), of the records "
@@ -730,7 +730,7 @@ def table_specs() -> list[ToolSpec]:
                      'submit(where(rows, "name", "Ana")[0]["floor"])'),
         tool("lines_with", "text: str, phrases: list[str]", "list[str]", _lines_with,
              "The lines that contain every one of the phrases (any case).",
-             cost=fuel(0, 1, factor=2), size=_lines_size,
+             search=True, cost=fuel(0, 1, factor=2), size=_lines_size,
              example='submit(len(lines_with(log, ["ERROR", "mailer"])))'),
         tool("extract_records", "text: str, pattern: str", "list[dict[str, str]]",
              _extract_records,
