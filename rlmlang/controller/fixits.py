@@ -16,6 +16,13 @@ text): a coder model writes `for order in orders: order["city"]` over a
 table's text, which goes through its characters; the checker knows the text
 is an input and how its rows are read, and the fix-it makes the `for` go
 through them. Every such edit of a script is applied at once.
+
+A model used to a notebook writes its next script as the next cell: it reads
+names its previous script set (`west`, `words_to_find`), and each script here
+starts afresh from the inputs. Where the names a script reads but never sets
+were set at the top level of an earlier script of the run, the statements that
+set them (and what those read in turn; never one that submits or fails) are
+put in front of it, as the cell before would have run them (`carry_over`).
 """
 
 from __future__ import annotations
@@ -134,3 +141,58 @@ def _swap(node: Any, old: Any, new: Any) -> Any:
                 changes[f.name] = swapped
         return dataclasses.replace(node, **changes) if changes else node
     return node
+
+
+def carry_over(source: str, diagnostics: list[Diagnostic], earlier: list[str]) -> str | None:
+    """The script with the top-level statements of the latest earlier script that set the
+    names it reads but never sets (and those these read in turn) put in front; None where
+    no earlier script sets them all."""
+    missing = [d.data.get("name") for d in diagnostics if d.code == "E_NAME"
+               and d.message.startswith(("undefined: ", "undefined function: "))
+               and isinstance(d.data.get("name"), str)]
+    parsed = parse(source)
+    if not missing or parsed.script is None:
+        return None
+    for text in reversed(earlier):
+        before = parse(text).script
+        if before is None:
+            continue
+        kept = _setting(before.body, set(missing))
+        if kept is not None:
+            body = (*kept, *parsed.script.body)
+            return print_script(dataclasses.replace(parsed.script, body=body))
+    return None
+
+
+def _setting(body: tuple[ast.Stmt, ...], names: set[str]) -> tuple[ast.Stmt, ...] | None:
+    """The top-level statements of `body` that set `names` and what they read, in order;
+    None if some name is not set by one (or only by one that submits or fails)."""
+    need = set(names)
+    kept: list[ast.Stmt] = []
+    for st in reversed(body):
+        sets = set(ast.assigned_names((st,))) | ({st.name} if isinstance(st, ast.Def) else set())
+        if not sets & need or _ends_run(st):
+            continue
+        kept.append(st)
+        reads = _reads(st)
+        if isinstance(st, ast.Assign):  # `x = ...` does not read x (`x += ...` does)
+            reads -= sets
+        need = (need - sets) | reads
+    if names & need:
+        return None
+    return tuple(reversed(kept))
+
+
+def _ends_run(st: ast.Stmt) -> bool:
+    return any(isinstance(n, ast.Submit) or (isinstance(n, ast.Call) and n.func == "fail")
+               for n in ast.walk(st))
+
+
+def _reads(st: ast.Stmt) -> set[str]:
+    out: set[str] = set()
+    for n in ast.walk(st):
+        if isinstance(n, ast.Name):
+            out.add(n.id)
+        elif isinstance(n, ast.Call):
+            out.add(n.func)
+    return out

@@ -31,7 +31,7 @@ from rlmlang.controller.examples import (
     load_library,
     nearest,
 )
-from rlmlang.controller.fixits import apply_fixits
+from rlmlang.controller.fixits import apply_fixits, carry_over
 from rlmlang.controller.inputs import InputInfo, describe_input, header_names
 from rlmlang.controller.key_lines import key_lines
 from rlmlang.controller.narrowing import VARIABLE_NAMES, task_narrowing
@@ -550,6 +550,7 @@ class Runtime:
                     "extends_previous": shared, "state_version": base,
                     "text": prompt[len(prev_prompt):] if shared else prompt})
                 prev_prompt = prompt
+                tried.earlier = conv.scripts()  # what a fix-it may carry names over from
                 outcomes = self._round(iteration, prompt, grammar, setup, meter, log, stats,
                                        tried)
                 answers = [(o, s) for o, s in outcomes if o.status == "submitted"]
@@ -832,7 +833,8 @@ class Runtime:
                 stats[failure] += 1
             outcomes.append((outcome, script))
         if self.profile.fixits:
-            self._fixits(iteration, outcomes, seen, setup, log, stats, tried.greedy)
+            self._fixits(iteration, outcomes, seen, setup, log, stats, tried.greedy,
+                         tried.earlier)
         tried.diversify = False
         tried.stuck = fresh == 0  # every draw a script that had failed before
         return outcomes
@@ -843,7 +845,7 @@ class Runtime:
 
     def _fixits(self, iteration: int, outcomes: list[tuple[ScriptOutcome, str]],
                 seen: dict[str, ScriptOutcome], setup: ScriptSetup, log: LogWriter | None,
-                stats: dict[str, Any], greedy: set[str]) -> None:
+                stats: dict[str, Any], greedy: set[str], earlier: list[str]) -> None:
         """Run, as extra candidates, the scripts a tool's fix-it corrects (see fixits.py);
         the fix-it of the greedy draw joins `greedy`."""
         generated = list(outcomes)
@@ -851,7 +853,8 @@ class Runtime:
         for parent, (outcome, script) in enumerate(generated, start=1):
             if number - len(generated) >= _MAX_FIXITS:
                 break
-            fixed = apply_fixits(script, outcome.diagnostics)
+            fixed = apply_fixits(script, outcome.diagnostics) \
+                or carry_over(script, outcome.diagnostics, earlier)
             if fixed is None:
                 continue
             sha = hashlib.sha256(fixed.encode()).hexdigest()
@@ -953,6 +956,7 @@ class _Tried:
     diversify: bool = False
     stuck: bool = False  # the last round drew only scripts that had failed before
     greedy: set[str] = field(default_factory=set)  # this round's greedy draw and its fix-it
+    earlier: list[str] = field(default_factory=list)  # the scripts the chat shows so far
 
     def same_failure_as_before(self, outcomes: list[tuple[ScriptOutcome, str]]) -> bool:
         failure = frozenset((o.stage, d.code + ":" + d.message) for o, _ in outcomes
