@@ -41,7 +41,7 @@ def rebind(script: ast.Script, sites: set[tuple[str, int]],
 
     `taken`: names the fresh ones must not be (the inputs, the tools)."""
     fixed = _scoped_names(script)
-    used = taken | _identifiers(script)
+    used = taken | ast.identifiers(script)
     renames: dict[str, str] = {}
     original: dict[str, str] = {}
     body: list[ast.Stmt] = []
@@ -74,7 +74,7 @@ def def_locals(script: ast.Script, taken: set[str]) -> tuple[ast.Script, dict[st
     defs = {s.name for s in script.body if isinstance(s, ast.Def)}
     if not defs:
         return script, {}
-    used = taken | _identifiers(script)
+    used = taken | ast.identifiers(script)
     original: dict[str, str] = {}
     body: list[ast.Stmt] = []
     for st in script.body:
@@ -85,7 +85,7 @@ def def_locals(script: ast.Script, taken: set[str]) -> tuple[ast.Script, dict[st
                     if isinstance(n, (ast.Assign, ast.AugAssign))
                     and isinstance(n.target, ast.Name)} & defs
         called = {n.func for n in ast.walk(st.body) if isinstance(n, ast.Call)}
-        bound = _loop_bound(st.body)
+        bound = ast.bound_in_scopes(st.body)
         renames: dict[str, str] = {}
         for name in sorted(assigned - called - bound - {p.name for p in st.params}):
             fresh = _fresh(name, used)
@@ -96,19 +96,6 @@ def def_locals(script: ast.Script, taken: set[str]) -> tuple[ast.Script, dict[st
     if not original:
         return script, {}
     return dataclasses.replace(script, body=tuple(body)), original
-
-
-def _loop_bound(node: object) -> set[str]:
-    """Names a `for`, a comprehension or a lambda under `node` binds."""
-    out: set[str] = set()
-    for n in ast.walk(node):
-        if isinstance(n, ast.Lambda):
-            out.update(n.params)
-        elif isinstance(n, ast.CompFor):
-            out.update(n.targets)
-        elif isinstance(n, ast.For):
-            out.update(n.unpack or (n.var,))
-    return out
 
 
 def in_own_words(diags: list[Diagnostic], original: dict[str, str]) -> list[Diagnostic]:
@@ -144,31 +131,12 @@ def _fresh(name: str, used: set[str]) -> str:
 
 def _scoped_names(script: ast.Script) -> set[str]:
     """Names a def reads or binds, and names a lambda, comprehension or `for` binds."""
-    out: set[str] = set()
+    out = ast.bound_in_scopes(script)
     for n in ast.walk(script):
         if isinstance(n, ast.Def):
             out.add(n.name)
             out.update(p.name for p in n.params)
-            out.update(_identifiers(n.body))
-        elif isinstance(n, ast.Lambda):
-            out.update(n.params)
-        elif isinstance(n, ast.CompFor):
-            out.update(n.targets)
-        elif isinstance(n, ast.For):
-            out.update(n.unpack or (n.var,))
-    return out
-
-
-def _identifiers(node: object) -> set[str]:
-    """Every name read or written under `node`, and the head of each dotted call."""
-    out: set[str] = set()
-    for n in ast.walk(node):
-        if isinstance(n, ast.Name):
-            out.add(n.id)
-        elif isinstance(n, ast.Call):
-            out.add(n.func.split(".", 1)[0])
-        elif isinstance(n, ast.Dotted):
-            out.add(n.parts[0])
+            out.update(ast.identifiers(n.body))
     return out
 
 

@@ -174,7 +174,7 @@ def _setting(body: tuple[ast.Stmt, ...], names: set[str]) -> tuple[ast.Stmt, ...
         if not sets & need or _ends_run(st):
             continue
         kept.append(st)
-        reads = _reads(st)
+        reads = ast.identifiers(st)
         if isinstance(st, ast.Assign):  # `x = ...` does not read x (`x += ...` does)
             reads -= sets
         need = (need - sets) | reads
@@ -186,13 +186,3 @@ def _setting(body: tuple[ast.Stmt, ...], names: set[str]) -> tuple[ast.Stmt, ...
 def _ends_run(st: ast.Stmt) -> bool:
     return any(isinstance(n, ast.Submit) or (isinstance(n, ast.Call) and n.func == "fail")
                for n in ast.walk(st))
-
-
-def _reads(st: ast.Stmt) -> set[str]:
-    out: set[str] = set()
-    for n in ast.walk(st):
-        if isinstance(n, ast.Name):
-            out.add(n.id)
-        elif isinstance(n, ast.Call):
-            out.add(n.func)
-    return out

@@ -471,6 +471,33 @@ def assigned_names(body: Block, in_place: bool = False) -> list[str]:
     return list(out)
 
 
+def identifiers(node: object) -> set[str]:
+    """Every name read or written under `node`, and the head of each dotted call (a
+    def's or tool's name for a plain call)."""
+    out: set[str] = set()
+    for n in walk(node):
+        if isinstance(n, Name):
+            out.add(n.id)
+        elif isinstance(n, Call):
+            out.add(n.func.split(".", 1)[0])
+        elif isinstance(n, Dotted):
+            out.add(n.parts[0])
+    return out
+
+
+def bound_in_scopes(node: object) -> set[str]:
+    """Names a `for`, a comprehension or a lambda under `node` binds."""
+    out: set[str] = set()
+    for n in walk(node):
+        if isinstance(n, Lambda):
+            out.update(n.params)
+        elif isinstance(n, CompFor):
+            out.update(n.targets)
+        elif isinstance(n, For):
+            out.update(n.unpack or (n.var,))
+    return out
+
+
 def _source_order(body: Block) -> Iterator[Stmt]:
     """Every statement of a block and of its nested blocks (not a def's), in source order."""
     for s in body:

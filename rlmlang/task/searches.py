@@ -71,16 +71,10 @@ def _literal(e: ast.Expr) -> Any:
 
 def _bound_names(script: ast.Script) -> set[str]:
     """Every name the script assigns or binds (an input so named is no longer the input)."""
-    out: set[str] = set()
+    out = ast.bound_in_scopes(script)
     for n in ast.walk(script):
         if isinstance(n, (ast.Assign, ast.AugAssign)):
             out.update(x.id for x in ast.walk(n.target) if isinstance(x, ast.Name))
-        elif isinstance(n, ast.For):
-            out.update(n.unpack or (n.var,))
-        elif isinstance(n, ast.CompFor):
-            out.update(n.targets)
-        elif isinstance(n, ast.Lambda):
-            out.update(n.params)
         elif isinstance(n, ast.Def):
             out.update(p.name for p in n.params)
     return out
