@@ -567,8 +567,9 @@ class Runtime:
                 last = iteration >= self.limits.iterations_per_run
                 accept = bool(useful) and (tally.confident() or tally.taken_unconfirmed(last))
                 challenge = challenged_key = ""
-                # A copied line is sent back at once, confirmed or not: unconfirmed, it
-                # would only be asked for a second computation of the same line.
+                # A copied line is sent back at once, confirmed or not: asked only to check
+                # it, the model draws the same line again, and a round is lost before it is
+                # asked for the value in it.
                 alone = bool(useful) and tally.unopposed()
                 if (accept or alone) and not last and self.profile.challenge_copied_lines:
                     leader = tally.leader()
