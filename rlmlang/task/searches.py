@@ -18,8 +18,7 @@ from typing import Any
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_expr
-
-_NOT_LITERAL = object()
+from rlmlang.task.guess import NO_ANSWER, literal_value
 
 
 def empty_search(script: str, inputs: Mapping[str, Any], registry: Any) -> str | None:
@@ -43,13 +42,13 @@ def empty_search(script: str, inputs: Mapping[str, Any], registry: Any) -> str |
                 args.append(inputs[a.id])
                 reads_input = True
                 continue
-            value = _literal(a)
-            if value is _NOT_LITERAL:
+            value = literal_value(a)
+            if value is NO_ANSWER:
                 break
             args.append(value)
         else:
-            kwargs = {k.name: _literal(k.value) for k in node.kwargs}
-            if not reads_input or any(v is _NOT_LITERAL for v in kwargs.values()):
+            kwargs = {k.name: literal_value(k.value) for k in node.kwargs}
+            if not reads_input or any(v is NO_ANSWER for v in kwargs.values()):
                 continue
             try:
                 found = spec.impl(*args, **kwargs)
@@ -58,15 +57,6 @@ def empty_search(script: str, inputs: Mapping[str, Any], registry: Any) -> str |
             if not isinstance(found, bool) and found in ([], "", 0):
                 return print_expr(node)
     return None
-
-
-def _literal(e: ast.Expr) -> Any:
-    if isinstance(e, ast.Const):
-        return e.value
-    if isinstance(e, ast.ListLit):
-        items = [_literal(i) for i in e.items]
-        return _NOT_LITERAL if any(i is _NOT_LITERAL for i in items) else items
-    return _NOT_LITERAL
 
 
 def _bound_names(script: ast.Script) -> set[str]:
