@@ -1,20 +1,22 @@
 """The vote: which answer the candidate scripts support, and whether that is evidence enough.
 
 Each draw of a script that submitted an answer is a vote for it, across every
-round of the run (self-consistency): the model's greedy script drawn again at
-a higher temperature is the model saying the same thing again, and counting
-distinct scripts instead let two different scripts that both matched nothing
-(`0`, `0`) outvote one script drawn five times. An answer is *confirmed* when
-it has as many draws as the tally needs, or, where the tally counts distinct
-scripts (the coder profile's `distinct_votes`), as many distinct scripts: the
-same script drawn twice (or again with other prints, layout or comments) is
-then one computation, not two pieces of evidence.
-It is *confident* when it is confirmed and its votes (draws, or distinct
-scripts) outnumber those of all other answers put together. One answer alone, not confirmed, is taken only
-where the round's greedy draw gave it again in a later round (or in the last
-round, if a greedy draw ever gave it): `Tally.taken_unconfirmed`. Anything less is a disagreement: the controller runs another round
-(the feedback shows the disagreement) and, when no round is left, reports the
-run as uncertain with every candidate answer, rather than choosing silently.
+round of the run (self-consistency). Counting draws (the tiny profile), the
+model's greedy script drawn again at a higher temperature is the model saying
+the same thing again: counting distinct scripts let two different scripts that
+both matched nothing (`0`, `0`) outvote one script drawn five times. Counting
+distinct scripts (the coder profile's `distinct_votes`), the same script drawn
+twice (or again with other prints, layout or comments) is one computation, not
+two pieces of evidence, both to confirm an answer and to outvote another (a zero
+whose search found nothing is no vote at all: searches.py). An answer is
+*confirmed* when it has as many votes as the tally needs, and *confident* when
+it is confirmed and its votes outnumber those of all other answers put
+together. One answer alone, not confirmed, is taken only where the round's
+greedy draw gave it again in a later round (or in the last round, if a greedy
+draw ever gave it): `Tally.taken_unconfirmed`. Anything less is a
+disagreement: the controller runs another round (the feedback shows the
+disagreement) and, when no round is left, reports the run as uncertain with
+every candidate answer, rather than choosing silently.
 
 Grounding (how many of the question's own words a script uses as literals)
 only orders the answers for display and names the best guess of an uncertain
