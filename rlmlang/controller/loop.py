@@ -554,8 +554,7 @@ class Runtime:
                 outcomes = self._round(iteration, prompt, grammar, setup, meter, log, stats,
                                        tried)
                 answers = [(o, s) for o, s in outcomes if o.status == "submitted"]
-                useful = [(o, s) for o, s in answers
-                          if not found_nothing(o.answer, s) and o.empty_search is None]
+                useful = [(o, s) for o, s in answers if not _finds_nothing(o, s)]
                 # an answer from a script that read no data is a guess: not a vote
                 read = [submits_from_data(s, data, spaces, o.answer)
                         or tally.taken_from_dropped(o.answer) for o, s in useful]
@@ -824,8 +823,7 @@ class Runtime:
                 continue
             outcome = seen[sha] = self._execute(iteration, c + 1, script, sha, setup, log)
             fresh += 1
-            if outcome.status != "submitted" or found_nothing(outcome.answer, script) \
-                    or outcome.empty_search is not None:
+            if outcome.status != "submitted" or _finds_nothing(outcome, script):
                 tried.failed[sha] = (outcome, {"iteration": iteration, "candidate": c + 1})
             elif self.profile.redraw_repeats:
                 tried.answered.add(computation(script))
@@ -940,6 +938,13 @@ class Runtime:
 
 def now() -> float:
     return time.time()
+
+
+def _finds_nothing(outcome: ScriptOutcome, script: str) -> bool:
+    """A submitted answer that says nothing was found: empty, the script's own text for
+    it, or a zero its search found nothing for (task/searches.py). No vote, and the
+    script counts as failed."""
+    return found_nothing(outcome.answer, script) or outcome.empty_search is not None
 
 
 @dataclass
