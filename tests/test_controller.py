@@ -159,6 +159,22 @@ def test_a_disagreement_that_lasts_is_reported_as_uncertain(tmp_path: Path) -> N
     assert len(events[-1]["data"]["vote"]) == 2
 
 
+def test_a_disagreement_with_no_new_computation_draws_hot_next(tmp_path: Path) -> None:
+    """A round whose answers all repeat scripts already counted adds no evidence: the next
+    round has no greedy draw (it would be the same script again; the README's main job drew
+    one script seven times over three rounds). A round with a new computation keeps it."""
+    wrong = 'submit(find_line(context, "badge 1001"))'
+    model = FakeModel([GOOD, wrong, GOOD, wrong, GOOD, wrong])
+    runtime(model, tmp_path, budgets={"candidates": 2, "iterations": 3}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert model.temperatures == [0.0, 0.7, 0.0, 0.7, 1.0, 1.0]
+    fresh = FakeModel([GOOD, wrong, GOOD_TOO, 'submit(find_line(context, "badge 1002"))',
+                       GOOD, wrong])
+    runtime(fresh, tmp_path / "fresh", budgets={"candidates": 2, "iterations": 3}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert fresh.temperatures == [0.0, 0.7] * 3
+
+
 def test_a_failed_script_is_never_run_again(tmp_path: Path) -> None:
     failing = 'submit(to_int(find_line(context, "badge 4820")))'
     model = FakeModel([failing, failing, GOOD])

@@ -58,3 +58,31 @@ def test_the_feedback_shows_what_each_answer_s_script_printed() -> None:
     long = Tally("q", needed=2, distinct=True)
     long.add(1, "sha", OTHER, 1, printed="x" * 5000)
     assert len(long.feedback()) < 1500, "a long output is cut"
+
+
+def test_an_answer_inside_another_is_pointed_out() -> None:
+    """Two scripts read the same value with more or fewer words around it: the README's
+    main job drew the longer one's script for two more rounds, told only that they differ."""
+    long_ = 'hits = find_lines(context, "badge 4820")\nsubmit(hits[0].split(": ")[1])\n'
+    short = 'line = find_line(context, "badge 4820")\nsubmit(value_after(line, "access code"))\n'
+    tally = Tally("What is the access code of badge 4820?", needed=2, distinct=True)
+    tally.add("access code K7-19QX issued by security", "sha-long", long_, 1, greedy=True)
+    tally.add("K7-19QX", "sha-short", short, 1)
+    text = tally.disagreement()
+    assert "'K7-19QX' is a part of 'access code K7-19QX issued by security'" in text
+    assert "Submit exactly what the question asks for" in text
+    apart = Tally("What is the access code of badge 4820?", needed=2, distinct=True)
+    apart.add("K7-19QX", "sha-short", short, 1)
+    apart.add("K7-19Q", "sha-long", long_, 1)  # not whole words of the other
+    apart.add(19, "sha-other", OTHER, 1)  # a number inside a code is no part of it
+    assert "is a part of" not in apart.disagreement()
+
+
+def test_the_output_shown_is_the_first_that_printed_anything() -> None:
+    """The first draw of an answer printed nothing; a later draw of it printed the lines:
+    those are shown."""
+    tally = Tally("q", needed=2, distinct=True)
+    tally.add(5, "sha-a", OTHER, 1)
+    tally.add(5, "sha-b", "print(1)\n" + OTHER, 2, printed="the lines\n")
+    tally.add(5, "sha-c", OTHER, 3, printed="later\n")
+    assert "It printed:\nthe lines" in tally.feedback()

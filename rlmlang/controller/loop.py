@@ -560,6 +560,9 @@ class Runtime:
                         or tally.taken_from_dropped(o.answer) for o, s in useful]
                 guessed = [p for p, r in zip(useful, read, strict=True) if not r]
                 useful = [p for p, r in zip(useful, read, strict=True) if r]
+                # a round whose answers all repeat computations already counted adds no
+                # evidence: in a disagreement, the next round draws hot, with no greedy draw
+                rut = bool(useful) and all(tally.knows(script) for _, script in useful)
                 for o, script in useful:
                     tally.add(o.answer, o.script_sha256, script, iteration,
                               greedy=o.script_sha256 in tried.greedy, printed=o.output)
@@ -604,6 +607,7 @@ class Runtime:
                 forget = False  # the attempts dropped from the chat (a model stuck on one)
                 if useful:  # answers that disagree, or one not confirmed: say so
                     script = useful[0][1]
+                    tried.diversify = rut and not tally.unopposed()
                     feedback = challenge or tally.feedback()
                     if not challenge and not tally.unopposed() and \
                             self.profile.challenge_copied_lines and not asks_for_lines(question):

@@ -118,10 +118,10 @@ class Support:
     first_seen: int = 0  # order of arrival, for stable ties
     rounds: set[int] = field(default_factory=set)  # the rounds that submitted it
     greedy_rounds: set[int] = field(default_factory=set)  # ... by their greedy draw
-    printed: str = ""  # what the first script that gave it printed
+    printed: str = ""  # the output of the first of its scripts that printed any
 
     def output(self, limit_chars: int) -> str:
-        """`It printed: ...` of the first script that gave it, cut; "" if it printed nothing."""
+        """`It printed: ...` of the first of its scripts that printed, cut; "" if none did."""
         text = self.printed.strip()
         if not text:
             return ""
@@ -164,14 +164,20 @@ class Tally:
         key = answer_key(value)
         s = self.answers.get(key)
         if s is None:
-            s = self.answers[key] = Support(key, value, first_seen=len(self.answers),
-                                            printed=printed)
+            s = self.answers[key] = Support(key, value, first_seen=len(self.answers))
+        s.printed = s.printed or printed  # the first script that printed something
         s.draws += 1
         s.rounds.add(round_)
         if greedy:
             s.greedy_rounds.add(round_)
         s.scripts.setdefault(computation(script) if self.distinct else script_sha256, script)
         s.grounding = max(s.grounding, grounding(script, self.question))
+
+    def knows(self, script: str) -> bool:
+        """Whether this computation (distinct) or this very script already gave an answer."""
+        key = computation(script) if self.distinct else \
+            hashlib.sha256(script.encode()).hexdigest()
+        return any(key in s.scripts for s in self.answers.values())
 
     def weight(self, s: Support) -> int:
         """An answer's votes: its draws, or (distinct) its distinct computations. A script
@@ -272,6 +278,20 @@ class Tally:
             printed = s.output(limit_chars // 2)
             parts.append(f"- {s.shown()} ({draws_text(s.draws, len(s.scripts))}), e.g.:\n"
                          f"{script}" + (f"\n{printed.rstrip()}" if printed else ""))
+        parts.extend(nested_answers(self.ranked()[:4]))
         parts.append("Work out which reading of the data is right: print the lines or values "
                      "the answer depends on, check them, then submit.")
         return "\n".join(parts)
+
+
+def nested_answers(shown: list[Support]) -> list[str]:
+    """A line for each answer that is a part of another (whole words): the two scripts
+    read the same value and disagree on how much of it to submit. The 1.5B, shown only
+    that 'K7-19QX' and 'access code K7-19QX issued by security' disagree, drew the longer
+    one's script again for two rounds; the question says which one it asks for."""
+    return [f"{part.shown()} is a part of {whole.shown()}: the same value, read with more "
+            "or fewer words around it. Submit exactly what the question asks for, "
+            "nothing around it."
+            for part in shown for whole in shown
+            if part is not whole and isinstance(whole.value, str)
+            and part_of(part.value, [whole.value])]
