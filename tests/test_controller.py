@@ -131,14 +131,15 @@ def test_one_script_alone_is_not_an_agreement(tmp_path: Path) -> None:
 def test_a_lone_count_of_nothing_is_never_taken_unconfirmed(tmp_path: Path) -> None:
     """A 0 is what a test that matched no line gives: not taken when a later round gives
     it again, nor in the last round; two different computations confirm it."""
-    zero = 'submit(str(len([l for l in lines(context) if "badge 9999" in l])))'
+    # (every literal is written in the data: the tests match no line all the same)
+    zero = 'submit(str(len([l for l in lines(context) if l.endswith("badge 1001")])))'
     model = FakeModel([zero] * 12)
     out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
         SIG, QUESTION, context=CONTEXT)
     assert out.status == "uncertain" and out.iterations == 3 and not out.ok
     assert "A count of 0 is what a test that matches no line gives" in model.prompts[4]
-    other = 'n = 0\nfor l in lines(context):\n    if "badge 9999" in l:\n        n += 1\n' \
-        'submit(str(n))'
+    other = 'n = 0\nfor l in lines(context):\n    if "door 3" in l and "badge 4820" in l:\n' \
+        '        n += 1\nsubmit(str(n))'
     model = FakeModel([zero, other])
     out = runtime(model, tmp_path / "two", profile="coder", budgets={"candidates": 2}).run(
         SIG, QUESTION, context=CONTEXT)
@@ -729,3 +730,11 @@ def test_a_zero_whose_search_found_nothing_is_no_answer(tmp_path: Path, capsys) 
     assert 'find_lines(context, "badge 9999") finds nothing in the input' in model.prompts[2]
     assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
     assert replays_identically(tmp_path / "run.log", capsys)
+    # A test the script writes itself searches too: a literal no input holds matches nothing.
+    tested = 'submit(str(len([l for l in lines(context) if "badge 9999" in l])))'
+    model = FakeModel([tested, looped, GOOD, GOOD_TOO])
+    out = runtime(model, tmp_path / "tested", profile="coder", budgets={"candidates": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert "'badge 9999' is written nowhere in the input, so the test" in model.prompts[2]
+    assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
+    assert replays_identically(tmp_path / "tested" / "run.log", capsys)

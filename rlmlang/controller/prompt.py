@@ -194,9 +194,9 @@ def empty_answer_message(output: str, answer: Any = None, limit_chars: int = 700
     """What the model sees about a script that submitted an empty answer, its own text
     for finding nothing ("not found"), or a zero where its `search` finds nothing."""
     if search is not None:
-        return (f"That script submitted {answer!r}, but {search} finds nothing in the "
-                "input: the zero is its search finding nothing, not an answer. Print a few "
-                "lines of the input to see how what you look for is written there.")
+        return (f"That script submitted {answer!r}, but {search}: the zero is its search "
+                "finding nothing, not an answer. Print a few lines of the input to see how "
+                "what you look for is written there.")
     what = "an empty answer" if is_empty_answer(answer) else \
         f"{answer!r}, its own text for finding nothing,"
     if not output.strip():

@@ -7,26 +7,37 @@ input (never assigned in the script) and literals finds the same lines however
 the script uses them, so it can be run again on the task's inputs: where one
 finds nothing, a zero the script submitted is what its search found, nothing,
 and not a count or a sum of what the question asks about. A tool says it
-searches in its declaration (`extra["search"]`), never by its name.
+searches in its declaration (`extra["search"]`), never by its name. A test
+the script writes itself searches too: `"2004-12-21" in line`, `name ==
+"Perth"`, `line.startswith("ERROR")` can only be true where the literal is
+written in the data, so a literal that no input holds, in any case, is a test
+that matches nothing.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_expr
-from rlmlang.task.guess import NO_ANSWER, literal_value
+from rlmlang.task.guess import NO_ANSWER, data_inputs, literal_value
 
 
 def empty_search(script: str, inputs: Mapping[str, Any], registry: Any) -> str | None:
-    """The first search of `script` that finds nothing in the inputs (as the script
-    wrote it, `find_lines(stocks, "2004-12-21")`), or None."""
+    """What finds nothing in the inputs, said as the model is told it
+    (`find_lines(stocks, "2004-12-21") finds nothing in the input`), or None: the first
+    search tool, else the first literal test, of `script` that matches nothing."""
     parsed = parse(script).script
     if parsed is None:
         return None
+    return _empty_tool_search(parsed, inputs, registry) or _empty_test(parsed, inputs)
+
+
+def _empty_tool_search(parsed: ast.Script, inputs: Mapping[str, Any],
+                       registry: Any) -> str | None:
     assigned = _bound_names(parsed)
     for node in ast.walk(parsed):
         if not isinstance(node, ast.Call):
@@ -55,7 +66,46 @@ def empty_search(script: str, inputs: Mapping[str, Any], registry: Any) -> str |
             except Exception:  # noqa: BLE001 - a search that fails finds nothing to judge by
                 continue
             if not isinstance(found, bool) and found in ([], "", 0):
-                return print_expr(node)
+                return f"{print_expr(node)} finds nothing in the input"
+    return None
+
+
+_TESTS = ("startswith", "endswith", "count", "find", "index")
+
+
+def _empty_test(parsed: ast.Script, inputs: Mapping[str, Any]) -> str | None:
+    """The first test `"lit" in x`, `x == "lit"` or `x.startswith("lit")` (not under a
+    `not`) whose literal no input holds, in any case: of three characters or more, one
+    a letter or digit, so that a separator looked for (`"\t" in line`) is not taken for
+    a search. A test under `not`, or `not in`, is true where the literal is missing. A
+    script that asks a sub-model tests what it said ("yes"), not the data: not judged."""
+    if any(isinstance(n, ast.Call) and n.func.startswith("llm.") for n in ast.walk(parsed)):
+        return None
+    texts = [v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str)
+             for n, v in inputs.items() if n in data_inputs(inputs)]
+    if not texts:
+        return None
+    haystack = "\n".join(texts).casefold()
+    negated = {id(n) for top in ast.walk(parsed) if isinstance(top, ast.Not)
+               for n in ast.walk(top.operand)}
+    for node in ast.walk(parsed):
+        if id(node) in negated:
+            continue
+        if isinstance(node, ast.Compare) and node.op in ("in", "=="):
+            sides = [node.left] if node.op == "in" else [node.left, node.right]
+        elif isinstance(node, ast.MethodCall) and node.method in _TESTS and node.args or \
+                isinstance(node, ast.Call) and "." in node.func and node.args \
+                and node.func.rsplit(".", 1)[1] in _TESTS:  # `line.startswith(...)`
+            sides = [node.args[0]]
+        else:
+            continue
+        for side in sides:
+            value = literal_value(side)
+            if isinstance(value, str) and len(value.strip()) >= 3 \
+                    and any(ch.isalnum() for ch in value) \
+                    and value.casefold() not in haystack:
+                return (f"{value!r} is written nowhere in the input, so the test "
+                        f"{print_expr(node)} is never true")
     return None
 
 
