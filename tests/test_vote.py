@@ -86,3 +86,24 @@ def test_the_output_shown_is_the_first_that_printed_anything() -> None:
     tally.add(5, "sha-b", "print(1)\n" + OTHER, 2, printed="the lines\n")
     tally.add(5, "sha-c", OTHER, 3, printed="later\n")
     assert "It printed:\nthe lines" in tally.feedback()
+
+
+def test_a_share_of_the_whole_is_never_taken_unconfirmed() -> None:
+    """100.0 asked for a percentage is what dividing the matching lines by themselves
+    gives: like a count of nothing, only a second computation confirms it."""
+    question = "What percentage of the shipments have destination Graz? Round to 1 decimal."
+    for value in (100.0, "100", "100.0%"):
+        tally = Tally(question, needed=2, distinct=True)
+        tally.add(value, "sha", OTHER, 1, greedy=True)
+        tally.add(value, "sha", OTHER, 2, greedy=True)
+        assert not tally.taken_unconfirmed(last=True)
+        assert "A share of the whole is what dividing" in tally.feedback()
+    fraction = Tally("What fraction of the orders were refunded?", needed=2, distinct=True)
+    fraction.add(1.0, "sha", OTHER, 1, greedy=True)
+    assert not fraction.taken_unconfirmed(last=True)
+    for question, value in (("What percentage were refunded?", 1.0),
+                            ("How many orders were refunded?", 100),
+                            ("What percentage were refunded?", 10.0)):
+        tally = Tally(question, needed=2, distinct=True)
+        tally.add(value, "sha", OTHER, 1, greedy=True)
+        assert tally.taken_unconfirmed(last=True), (question, value)

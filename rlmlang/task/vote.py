@@ -91,6 +91,27 @@ def _without_prints(block: tuple[ast.Stmt, ...]) -> tuple[ast.Stmt, ...]:
     return tuple(out) or (ast.Pass(block[0].span),)
 
 
+_SHARE = re.compile(r"\b(?:percent(?:age)?|share|fraction|proportion|ratio)\b|%", re.I)
+
+
+def whole_share(value: Any, question: str) -> bool:
+    """A share of everything (100 for a percentage, 1 for a fraction) asked for a share:
+    what dividing the matching records by themselves gives. The 1.5B kept only the
+    Graz lines, then divided their count by their count, and drew that script again."""
+    if not _SHARE.search(question):
+        return False
+    if isinstance(value, str):
+        value = value.strip().rstrip("%").strip()
+        try:
+            value = float(value)
+        except ValueError:
+            return False
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return value == 100 or (value == 1 and "percent" not in question.lower()
+                            and "%" not in question)
+
+
 def counts_nothing(value: Any) -> bool:
     """A zero (a number, or its text): what counting or summing over nothing gives."""
     if isinstance(value, str):
@@ -217,7 +238,8 @@ class Tally:
         the 1.5B's one way of writing a simple script made every such task run all its
         rounds). Never a count of nothing: a 0 is what a test that matched no line gives
         ("How many times was the lobby opened?" answered 0 for 1031), and only a second,
-        different computation confirms it. Never an answer no greedy draw gave: told to
+        different computation confirms it; nor a share of the whole (whole_share). Never
+        an answer no greedy draw gave: told to
         check it, the 1.5B's greedy draw wrote something else while a 0.7 draw repeated
         the unchecked script, and that repeat was taken wrong (dev aggregate-01 and
         multi-needle-01; the seven answers taken right so in that dev run were each
@@ -228,7 +250,8 @@ class Tally:
         s = next(iter(self.answers.values()))
         if part_of(s.value, self.dropped):  # the correction of an answer taken, then sent back
             return True
-        if counts_nothing(s.value) or not s.greedy_rounds:
+        if counts_nothing(s.value) or whole_share(s.value, self.question) \
+                or not s.greedy_rounds:
             return False
         return last or max(s.greedy_rounds) > min(s.rounds)
 
@@ -242,7 +265,10 @@ class Tally:
             else "Only one script (drawn again, the same computation) gave an answer"
         zero = (" A count of 0 is what a test that matches no line gives: print a few lines "
                 "of the input to see how what you look for is written there.") \
-            if counts_nothing(s.value) else ""
+            if counts_nothing(s.value) else \
+            (" A share of the whole is what dividing the matching records by themselves "
+             "gives: divide by the count of all the records the question is about.") \
+            if whole_share(s.value, self.question) else ""
         return (f"{who}, {s.shown()}, so it is not confirmed yet:\n{script}\n"
                 f"{s.output(limit_chars * 2)}Check it: print "
                 "the lines or values it comes from, and look whether they really answer the "
