@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import contextvars
 import csv
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -569,7 +570,12 @@ def _cells(text: str, layout: Layout) -> list[list[str]]:
     lines = _data_lines(text, layout)
     if layout.format == "whitespace":
         k = len(layout.columns)
-        return [ln.split(None, k - 1) if k else ln.split() for ln in lines]
+        if not k:
+            return [ln.split() for ln in lines]
+        head = list(itertools.islice(_data_lines(text, layout), HEAD_LINES))
+        if any(len(ln.split()) > k and len(_WIDE_GAP.split(ln.strip())) == k for ln in head):
+            return [_wide_cells(ln, k) for ln in lines]
+        return [ln.split(None, k - 1) for ln in lines]
     sep = layout.sep
     try:
         rows = list(csv.reader(lines, delimiter=sep, strict=False))
@@ -578,6 +584,17 @@ def _cells(text: str, layout: Layout) -> list[list[str]]:
         return rows
     except csv.Error:  # a stray carriage return or NUL: plain splitting, as the lines are
         return [[c.strip() for c in ln.split(sep)] for ln in _data_lines(text, layout)]
+
+
+_WIDE_GAP = re.compile(r"\s{2,}|\t")
+
+
+def _wide_cells(line: str, k: int) -> list[str]:
+    """A line's cells where a cell may hold one space ("Mazda RX4" in R's mtcars, a
+    name in a report): cut at runs of two blanks or more when that gives the k columns,
+    else at every blank (the last cell taking the rest, as `ps` writes its command)."""
+    cells = _WIDE_GAP.split(line.strip())
+    return cells if len(cells) == k else line.split(None, k - 1)
 
 
 def _needs_strip(text: str, sep: str) -> bool:

@@ -113,6 +113,20 @@ def test_whitespace_tables_trailing_comments_and_merged_header_words() -> None:
     assert df.records[-1]["Mounted on"].startswith("/")
 
 
+def test_an_aligned_cell_may_hold_one_space() -> None:
+    """R prints a data frame with names such as "Mazda RX4": cells are cut at runs of
+    blanks (every tool read 'model': 'Mazda', 'gear': '2.62  4'); a table whose cells are
+    one word, or whose last cell takes the rest (`ps`'s command), reads as before."""
+    cars = reader.read(text("mtcars_aligned.txt"), "").records
+    assert cars[0] == {"model": "Mazda RX4", "mpg": "21", "cyl": "6", "hp": "110",
+                       "wt": "2.62", "gear": "4"}
+    assert [r["model"] for r in cars[:3]] == ["Mazda RX4", "Mazda RX4 Wag", "Datsun 710"]
+    assert all(r["gear"] in ("3", "4", "5") for r in cars)
+    ps = reader.read(text("ps_aux.txt"), "").records
+    assert all(r["COMMAND"] for r in ps) and any(" " in r["COMMAND"] for r in ps)
+    assert all(r["PID"].isdigit() for r in ps)
+
+
 def test_a_headerless_table_takes_its_names_from_the_question() -> None:
     t = text("umath_noheader.csv")
     q = "The context is CSV lines 'dtype,input,output,ulperrortol'. How many rows are float32?"
