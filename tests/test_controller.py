@@ -309,6 +309,28 @@ def test_a_copied_line_is_sent_back_once_for_its_value(tmp_path: Path, capsys) -
     assert replays_identically(tmp_path / "d" / "run.log", capsys)
 
 
+ORDERS = "\n".join(json.dumps({"order": f"SH-{10000 + i}", "customer": {
+    "name": f"Person {i}", "address": {"city": "Quito", "postcode": str(70000 + i)}},
+    "note": ""}) for i in range(300))
+
+
+def test_a_piece_of_a_json_line_is_sent_back_for_its_field(tmp_path: Path, capsys) -> None:
+    """A line of JSON split after "name" gives the rest of the line, punctuation and all:
+    sent back once, as a copied line is; the field read off it is then taken."""
+    cut = ('hits = find_lines(orders, "SH-10042")\n'
+           'submit(hits[0].split("name", 1)[1].strip())')
+    read = ('hits = find_lines(orders, "SH-10042")\n'
+            'submit(json_decode(hits[0])["customer"]["name"])')
+    model = FakeModel([cut, 'fail("looking")', read, 'fail("no")'])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        "orders: str, question: str -> answer: str",
+        "What is the customer's name of order SH-10042?", orders=ORDERS)
+    assert "Your answer is a piece of a line of the input, punctuation and all" in \
+        model.prompts[2]
+    assert out.ok and out.answer == "Person 42" and out.iterations == 2
+    assert replays_identically(tmp_path / "run.log", capsys)
+
+
 def test_the_part_of_a_copied_line_written_as_a_literal_is_taken_from_the_line(
         tmp_path: Path, capsys) -> None:
     """Sent back for the value in its line, the model reads the value off the line and

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from rlmlang.task.answers import copied_piece
 from rlmlang.task.guess import submits_from_data
 
 INPUTS = ["servers", "sites"]
@@ -139,3 +140,12 @@ def test_a_submit_that_never_runs_is_no_fallback() -> None:
     breaks = VERDICT_IN_LOOP.replace('        else:\n            submit("negative")\n', "")
     assert not submits_from_data(breaks, ["reviews"], ("llm",), "positive")  # reachable
     assert submits_from_data(breaks, ["reviews"], ("llm",), "negative") is True
+
+
+def test_a_piece_of_json_is_copied_text_and_a_quoted_value_is_not() -> None:
+    line = '{"order": "SH-1", "customer": {"name": "Emeka Holm", "address": {"city": "Quito"}}}'
+    assert copied_piece('": "Emeka Holm", "address": {"city": "Quito"}}}', [line])
+    assert not copied_piece("Emeka Holm", [line])
+    assert not copied_piece('"city": "Quito"', [line]), "one pair of punctuation is a value"
+    assert not copied_piece('": "Emeka Holm", "address": {"city": "Lima"}}}', [line]), \
+        "not in the input"

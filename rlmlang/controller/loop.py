@@ -67,6 +67,7 @@ from rlmlang.task.answers import (
     answer_key,
     asks_for_lines,
     copied_lines,
+    copied_piece,
     found_nothing,
 )
 from rlmlang.task.guess import QUESTION, data_inputs, submits_from_data
@@ -576,12 +577,15 @@ class Runtime:
                 if (accept or alone) and not last and self.profile.challenge_copied_lines:
                     leader = tally.leader()
                     assert leader is not None
+                    texts = [values[n] for n in text_inputs]
+                    piece = copied_piece(leader.value, texts)
                     if leader.key not in challenged and not asks_for_lines(question) and \
-                            copied_lines(leader.value, [values[n] for n in text_inputs]):
+                            (piece or copied_lines(leader.value, texts)):
                         challenged.add(leader.key)  # once: submitted again, it is taken
                         tally.drop(leader.key)
                         challenged_key = leader.key
-                        accept, challenge = False, copied_line_message(leader.value, question)
+                        accept, challenge = False, copied_line_message(leader.value, question,
+                                                                       piece=piece)
                 if accept:
                     leader = tally.leader()
                     assert leader is not None

@@ -124,10 +124,14 @@ def failed_message(message: Any, output: str, limit_chars: int = 700) -> str:
     return said + "\nWrite a script that finds the answer and ends with submit(answer)."
 
 
-def copied_line_message(value: Any, question: str, limit_chars: int = 300) -> str:
-    """An answer that is a whole line (or record) of the input copied out: ask for the value."""
+def copied_line_message(value: Any, question: str, limit_chars: int = 300,
+                        piece: bool = False) -> str:
+    """An answer that is a whole line (or record) of the input copied out, or a `piece`
+    of one with its punctuation: ask for the value."""
     shown = _clip(repr(value), limit_chars)
-    return (f"Your answer is a whole line of the input, as it stands: {shown}\n"
+    what = "a piece of a line of the input, punctuation and all" if piece else \
+        "a whole line of the input, as it stands"
+    return (f"Your answer is {what}: {shown}\n"
             f"The question asks for the value in it: submit only the part that answers "
             f"\"{question}\" (split the line, or take the field after its label). If the whole "
             "line really is the answer, submit it again.")

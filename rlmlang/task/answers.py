@@ -157,6 +157,20 @@ def part_of(value: Any, wholes: list[Any]) -> bool:
     return True
 
 
+_JSON_PUNCTUATION = re.compile(r'"\s*:\s*["{\[\d-]|"\s*,\s*"|[{\[]\s*"|"\s*[}\]]')
+
+
+def copied_piece(value: Any, texts: list[str]) -> bool:
+    """Is the answer a piece of a line of one of the texts, verbatim, that carries the
+    line's JSON punctuation (two `": "`, `", "`, `{"`... or more): raw text cut out with
+    split() rather than a field read? The 1.5B split an order's JSON line after "name"
+    and submitted '": "Emeka Holm", "address": {"city": ...' for the customer's name."""
+    if not isinstance(value, str) or len(_JSON_PUNCTUATION.findall(value)) < 2:
+        return False
+    piece = value.strip()
+    return any(piece in text for text in texts)
+
+
 def copied_lines(value: Any, texts: list[str]) -> bool:
     """Is the answer (or every item of a list answer) a whole line of one of the texts,
     verbatim, of four fields or more: a record copied out rather than the value asked for?
