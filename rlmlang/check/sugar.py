@@ -46,13 +46,22 @@ OTHER_MODULES: dict[str, str] = {
     "os": "there is no file system but the tools: read files with fs.read(path)",
     "sys": "the inputs are already variables; give the answer with submit(value)",
     "io": "the inputs are already variables (str); read lines with lines(text)",
-    "datetime": "dates are text here: compare ISO dates as strings, or split them",
+    "datetime": "dates are text here: to_date(s) reads a date written any common way as "
+                "ISO \"YYYY-MM-DD\" (compare with < and ==; d[:7] is the month), and "
+                "days_between(a, b) counts the days from a to b",
     "itertools": "write the loop out with for, or use a comprehension",
     "pandas": "split the table yourself: for line in lines(text): cells = line.split(\",\")",
     "numpy": "use sum(xs), max(xs), min(xs), len(xs) on lists",
 }
 
 COUNTER_NAMES = ("Counter",)
+
+# Calls of a module's functions the language replaces, by the name a script calls
+# them by (`datetime(2024, 11, 8)`, `datetime.strptime(s, f)`, `date.fromisoformat(s)`).
+REPLACED_CALLS: dict[str, str] = {
+    name: OTHER_MODULES["datetime"]
+    for name in ("datetime", "date", "timedelta", "strptime", "fromisoformat")
+}
 
 
 def suggest_method(kind: str, name: str) -> str | None:

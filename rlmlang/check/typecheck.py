@@ -26,7 +26,7 @@ from rlmlang.check.decoded import NOTHING, Decoded
 from rlmlang.check.forms import FormsMixin
 from rlmlang.check.narrow import Facts, facts, join_none, meet_all
 from rlmlang.check.resolve import MAIN, DefInfo, Structure
-from rlmlang.check.sugar import Plan
+from rlmlang.check.sugar import REPLACED_CALLS, Plan
 from rlmlang.check.unassigned import Unassigned
 from rlmlang.diagnostics import Diagnostic, Span, expr_fixit
 from rlmlang.syntax import ast
@@ -1184,6 +1184,11 @@ class Checker(FormsMixin):
         for k in e.kwargs:
             self.expr(k.value)
         span = e.func_span if e.func_span.line else e.span
+        replaced = REPLACED_CALLS.get(name.split(".")[0])
+        if replaced is not None and name.split(".")[0] not in self.scope:
+            self.err("E_NAME", span, f"undefined function: {name} (Python's "
+                     f"{name.split('.')[0]} is not in the language)", replaced, name=name)
+            return UNKNOWN
         if "." in name:
             head, attr = name.split(".", 1)
             if head in self.scope or head in self.inputs:

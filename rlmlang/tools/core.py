@@ -8,6 +8,7 @@ and plugins are gathered on top of them by `rlmlang.tools.default_registry`.
 from __future__ import annotations
 
 from rlmlang.tools.builtins import builtin_specs
+from rlmlang.tools.dates import date_specs
 from rlmlang.tools.pyforms import pyform_specs
 from rlmlang.tools.registry import ToolSpec
 from rlmlang.tools.skills import skill_specs
@@ -15,5 +16,5 @@ from rlmlang.tools.tables import table_specs
 
 
 def core_specs() -> list[ToolSpec]:
-    """Builtins, the Python forms' builtins, skills and table operations."""
-    return builtin_specs() + pyform_specs() + skill_specs() + table_specs()
+    """Builtins, the Python forms' builtins, dates, skills and table operations."""
+    return builtin_specs() + pyform_specs() + date_specs() + skill_specs() + table_specs()

@@ -98,3 +98,16 @@ def test_mutation_methods_are_statements() -> None:
 def test_a_str_is_iterated_by_its_characters() -> None:
     c = _ok('n = 0\nfor ch in question:\n    if ch.isdigit():\n        n += 1\nsubmit(str(n))\n')
     assert c.locals.globals["ch"] == STR
+
+
+def test_python_dates_point_at_to_date_and_days_between() -> None:
+    """`datetime(...)`, `datetime.strptime(...)`, `date.fromisoformat(...)` are named as
+    Python's, with the language's replacement as the fix; a name the script defines
+    itself is its own."""
+    for call in ("datetime(2024, 11, 8)", 'datetime.strptime("2024-01-02", "%Y-%m-%d")',
+                 'date.fromisoformat("2024-01-02")'):
+        r = _check(f"d = {call}\nsubmit(str(d))\n")
+        first = r.diagnostics[0]
+        assert first.code == "E_NAME" and "is not in the language" in first.message
+        assert "to_date(s)" in first.fix and "days_between(a, b)" in first.fix
+    _ok('def date(s: str) -> str:\n    return s[:10]\nsubmit(date(context))\n')
