@@ -350,6 +350,26 @@ def test_the_part_of_a_copied_line_written_as_a_literal_is_taken_from_the_line(
     assert out.answer != "Q1-00AA" and out.status == "no_answer"
 
 
+def test_a_value_read_off_an_earlier_output_is_no_guess(tmp_path: Path, capsys) -> None:
+    """The prompt asks for a script that prints what it needs to see, then one that
+    submits: a literal the output showed is read from the data (a vote), and agrees with
+    the script that computed it; replay counts it the same way. A literal no earlier
+    output showed stays a guess, and so does one its printing script wrote itself."""
+    looked = 'line = find_line(context, "badge 4820")\nprint(value_after(line, "access code"))'
+    read_off = 'submit("K7-19QX")'
+    model = FakeModel([looked, GOOD, read_off, 'fail("no")'])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
+    assert {v["value"]: v["scripts"] for v in out.vote} == {"K7-19QX": 2}
+    assert replays_identically(tmp_path / "run.log", capsys)
+    echoed = 'print("K7-19QX")'  # printed a literal of its own: nothing read from the data
+    model = FakeModel([echoed, GOOD, read_off, 'fail("no")'] + ['fail("no")'] * 4)
+    out = runtime(model, tmp_path / "b", profile="coder", budgets={"candidates": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert "which it did not compute from context" in model.prompts[4]
+
+
 def test_an_unconfirmed_answer_is_taken_only_when_a_later_greedy_draw_gives_it_again(
         tmp_path: Path) -> None:
     """Told its one answer is not confirmed, the model's greedy draw writing the same

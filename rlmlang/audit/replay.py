@@ -197,8 +197,12 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
         if o["status"] == "submitted" and not found_nothing(answer, c.raw_text):
             # a guess is no vote (task/guess.py), unless it is a part of an answer sent back
             if submits_from_data(c.raw_text, data, spaces, answer) \
-                    or tally.taken_from_dropped(answer):
+                    or tally.taken_from_dropped(answer) or tally.read_off_output(answer):
                 tally.add(answer, c.script_sha256, c.raw_text, it.number)
+    for c in it.candidates:  # as the controller: what a later round may read off
+        o = outcomes.get(c.duplicate_of if c.duplicate_of is not None else c.number)
+        if o is not None:
+            tally.saw(c.raw_text, str(o.get("printed") or ""))
     if it.observation is not None and it.observation.data.get("conflict"):
         tally.clear()  # as the controller: answers computed on a state that changed are void
     if it.observation is not None and it.observation.data.get("copied_line"):

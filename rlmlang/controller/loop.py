@@ -558,7 +558,8 @@ class Runtime:
                 useful = [(o, s) for o, s in answers if not _finds_nothing(o, s)]
                 # an answer from a script that read no data is a guess: not a vote
                 read = [submits_from_data(s, data, spaces, o.answer)
-                        or tally.taken_from_dropped(o.answer) for o, s in useful]
+                        or tally.taken_from_dropped(o.answer) or tally.read_off_output(o.answer)
+                        for o, s in useful]
                 guessed = [p for p, r in zip(useful, read, strict=True) if not r]
                 useful = [p for p, r in zip(useful, read, strict=True) if r]
                 # a round whose answers all repeat computations already counted adds no
@@ -567,6 +568,8 @@ class Runtime:
                 for o, script in useful:
                     tally.add(o.answer, o.script_sha256, script, iteration,
                               greedy=o.script_sha256 in tried.greedy, printed=o.output)
+                for o, script in outcomes:  # what a later round may read off
+                    tally.saw(script, o.output)
                 last = iteration >= self.limits.iterations_per_run
                 accept = bool(useful) and (tally.confident() or tally.taken_unconfirmed(last))
                 challenge = challenged_key = ""

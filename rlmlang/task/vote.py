@@ -177,6 +177,8 @@ class Tally:
     needed: int = 1
     distinct: bool = False  # confirmation counts distinct scripts, not draws
     dropped: list[Any] = field(default_factory=list)  # the values sent back (drop)
+    # (output, script) of every script of the earlier rounds that printed something
+    outputs: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, value: Any, script_sha256: str, script: str, round_: int = 0,
             greedy: bool = False, printed: str = "") -> None:
@@ -288,6 +290,32 @@ class Tally:
         """Whether an answer is a part of one sent back (part_of): the correction asked
         for, read off a value the data gave, even when the script writes it as a literal."""
         return part_of(value, self.dropped)
+
+    def saw(self, script: str, printed: str) -> None:
+        """What a script printed, for the later rounds (read_off_output)."""
+        if printed.strip():
+            self.outputs.append((printed, script))
+
+    def read_off_output(self, value: Any) -> bool:
+        """Whether an answer (each item of a list) was printed by a script of an earlier
+        round that did not write it itself: a value read off the output of a computation,
+        as the prompt asks ("first write a script that only prints what you need to see
+        ... then write the script that submits"). The 1.5B printed 'Domain:
+        island.example', then wrote submit("island.example"), and that was refused as a
+        guess every round while the script that printed it was a vote."""
+        items = value if isinstance(value, list) else [value]
+        if not items or not self.outputs:
+            return False
+        for item in items:
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                return False
+            text = str(item).strip()
+            if not text or counts_nothing(text):
+                return False
+            token = re.compile(r"(?<![\w.])" + re.escape(text) + r"(?!\.?\w)")
+            if not any(token.search(out) and text not in script for out, script in self.outputs):
+                return False
+        return True
 
     def clear(self) -> None:
         """Forget every answer (they were computed on a state that has since changed)."""
