@@ -57,8 +57,10 @@ from rlmlang.tools.registry import (
 from rlmlang.tools.values import (
     DISPLAY_BASE,
     DISPLAY_PER_UNIT,
+    TEXT_ORDER_FIX,
     display,
     parse_number,
+    text_order_error,
     to_int_value,
 )
 from rlmlang.types import (
@@ -251,18 +253,23 @@ def _ordered(fn: str, xs: Any) -> list[Any]:
     return _nums(fn, xs)
 
 
-def _min_of(xs: Any) -> float | int:
-    v = _ordered("min_of", xs)
+def _extreme(fn: str, xs: Any, pick: Any) -> Any:
+    v = _ordered(fn, xs)
     if not v:
-        raise ToolError("min_of: the list is empty", "check len(xs) > 0 first")
-    return min(v)
+        raise ToolError(f"{fn}: the list is empty", "check len(xs) > 0 first")
+    best = v.index(pick(v))
+    wrong = text_order_error(fn, v, best=best)
+    if wrong:
+        raise ToolError(wrong, TEXT_ORDER_FIX)
+    return v[best]
+
+
+def _min_of(xs: Any) -> float | int:
+    return _extreme("min_of", xs, min)
 
 
 def _max_of(xs: Any) -> float | int:
-    v = _ordered("max_of", xs)
-    if not v:
-        raise ToolError("max_of: the list is empty", "check len(xs) > 0 first")
-    return max(v)
+    return _extreme("max_of", xs, max)
 
 
 def _sum(xs: Any) -> float | int:
@@ -289,7 +296,12 @@ def _sort_key(fn: str, xs: list[Any]) -> list[Any]:
 def _sorted(xs: Any) -> list[Any]:
     if not isinstance(xs, list):
         raise ToolError(f"sorted: takes a list, not {kind_of(xs)}")
-    return sorted(_sort_key("sorted", xs))
+    out = sorted(_sort_key("sorted", xs))
+    if out and isinstance(out[0], str):
+        wrong = text_order_error("sorted", out, order=list(range(len(out))))
+        if wrong:
+            raise ToolError(wrong, TEXT_ORDER_FIX)
+    return out
 
 
 def _reversed(xs: Any) -> list[Any]:

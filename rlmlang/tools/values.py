@@ -42,6 +42,45 @@ _IN_TEXT = re.compile(r"(?:(?<=^)|(?<=[\s(\[:=,;/]))[-+]?(?:\d{1,3}(?:,\d{3})+(?
                       r"(?:\.\d+)?")
 
 
+_PLAIN_NUMBER = re.compile(r"\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)\s*")
+
+
+def numbers_as_text(keys: list[Any]) -> list[float] | None:
+    """The numbers, where every key is a text that is a plain number ("4050.95", "-3"):
+    what a text comparison gets wrong ('9' > '10'); else None."""
+    if len(keys) < 2 or not all(isinstance(k, str) and _PLAIN_NUMBER.fullmatch(k)
+                                for k in keys):
+        return None
+    return [float(k) for k in keys]
+
+
+def text_order_error(fn: str, keys: list[Any], best: int | None = None,
+                     order: list[int] | None = None, reverse: bool = False) -> str | None:
+    """The message where numbers written as text are compared as text and that picks
+    another item (`best`, the index max/min chose) or another order (`order`) than the
+    numbers would: max of ["980.5", "4050.95"] is "980.5". None where the text
+    comparison gives what the numbers give (codes of one width, single digits)."""
+    nums = numbers_as_text(keys)
+    if nums is None:
+        return None
+    if best is not None:
+        pick = max(nums) if fn.startswith("max") else min(nums)
+        if nums[best] == pick:
+            return None
+        what = "the largest" if fn.startswith("max") else "the smallest"
+        return (f"{fn}: these are numbers written as text, and text compares them letter by "
+                f"letter ('9' > '10'): {what} as text, {keys[best]!r}, is not {what} as "
+                "a number")
+    if order is not None and [nums[i] for i in order] != sorted(nums, reverse=reverse):
+        return (f"{fn}: these are numbers written as text, and text sorts them letter by "
+                "letter ('9' after '10'): the order as text is not the order as numbers")
+    return None
+
+
+TEXT_ORDER_FIX = ("convert them to numbers first: float(x) (max(rows, key=lambda r: "
+                  "float(r[\"balance\"])), sorted(xs, key=float))")
+
+
 def parse_number(text: str) -> float | None:
     """The number a short text spells ("1,234.5", " $12 ", "-3", "45%"), or None."""
     s = text.strip()

@@ -194,3 +194,25 @@ def test_print_is_marked_for_the_vm() -> None:
 
     assert spec("print").extra["vm"] == "print"
     assert spec("json_decode").extra["castable"]
+
+
+def test_numbers_written_as_text_are_not_compared_as_text() -> None:
+    """max of a table's column of texts is the largest *text*: "980.50" over "4050.95"
+    (the 1.5B named the wrong customer so, twice, and it was taken). Where the text order
+    picks another item or order than the numbers, it is an error that says to convert;
+    where both agree (one width, single digits, words), it is Python's answer."""
+    from rlmlang.tools.errors import ToolError
+
+    for fn, args in (("max_of", (["980.50", "4050.95", "120.00"],)),
+                     ("min_of", (["980.50", "4050.95", "1200.00"],)),
+                     ("sorted", (["10", "9", "100"],)),
+                     ("max_by", (["Hugo", "Kwame"], ["980.50", "4050.95"])),
+                     ("sort_by", (["Hugo", "Kwame"], ["980.50", "4050.95"], True))):
+        with pytest.raises(ToolError, match="numbers written as text") as e:
+            call(fn, *args)
+        assert "float(x)" in (e.value.fix or "")
+    assert call("max_of", ["3", "7", "5"]) == "7"
+    assert call("min_of", ["2019", "2021", "2020"]) == "2019"
+    assert call("sorted", ["b", "a", "10"]) == ["10", "a", "b"]
+    assert call("max_by", ["Hugo", "Kwame"], ["0980.50", "4050.95"]) == "Kwame"
+    assert call("sort_by", ["Hugo", "Kwame"], ["4050.95", "0980.50"], True) == ["Hugo", "Kwame"]
