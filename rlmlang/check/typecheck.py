@@ -1325,6 +1325,15 @@ class Checker(FormsMixin):
             elif t == STR and want == ListT(STR):  # lines_with(orders, "Jonas Horvat")
                 one = f"[{print_expr(a)}]"
                 fix, edit = f"pass a list of one: {one}", expr_fixit(a.span, one)
+            elif t == ListT(STR) and isinstance(want, ListT) and want.elem in NUMERIC:
+                # sum(car["wt"] for car in rows): a table's cells are texts
+                conv = "int" if want.elem == INT else "float"
+                if isinstance(a, ast.ListComp) and len(a.gens) == 1:
+                    item = f"{conv}({print_expr(a.elt)})"
+                    fix, edit = f"convert each item: {item}", expr_fixit(a.elt.span, item)
+                elif isinstance(a, ast.Name):
+                    each = f"[{conv}(x) for x in {a.id}]"
+                    fix, edit = f"convert each item: {each}", expr_fixit(a.span, each)
             self.err("E_TYPE", a.span, f"argument '{pname}' of {fname} must be {show(want)}, "
                      f"not {show(t)}", fix, expected=show(want), got=show(t), **edit)
 

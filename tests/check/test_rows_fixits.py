@@ -14,7 +14,7 @@ import pytest
 from script_run import run_script
 
 from rlmlang.controller.fixits import apply_fixits
-from rlmlang.types import INT, STR
+from rlmlang.types import FLOAT, INT, STR
 
 CSV = "name,dept,salary\nAna,ops,10\nBo,dev,30\nCy,dev,20\n"
 JSON = json.dumps([{"name": "Ana", "salary": 10}, {"name": "Bo", "salary": 30},
@@ -39,6 +39,11 @@ JSON = json.dumps([{"name": "Ana", "salary": 10}, {"name": "Bo", "salary": 30},
     # a cell (text) ordered against a number: read as one (dev threshold-01)
     ("n = 0\nfor r in records(staff):\n    if r[\"salary\"] > 15:\n        n += 1\nsubmit(n)\n",
      CSV, INT, 2, "float(r[\"salary\"])"),
+    # cells summed as they are (dev average-03's `sum(car["wt"] for car in filtered)`)
+    ("submit(sum(r[\"salary\"] for r in records(staff)))\n", CSV, FLOAT, 60.0,
+     "float(r[\"salary\"])"),
+    ("pay = [r[\"salary\"] for r in records(staff)]\nsubmit(sum(pay) / len(pay))\n", CSV, FLOAT,
+     20.0, "[float(x) for x in pay]"),
 ])
 def test_the_fixit_reads_the_rows(script: str, data: str, output, answer, rows: str) -> None:
     out = run_script(script, output, staff=data)
