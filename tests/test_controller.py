@@ -243,7 +243,8 @@ def test_an_empty_answer_after_printing_gets_what_it_printed_back(tmp_path: Path
 
 def test_a_coder_script_that_found_nothing_is_pointed_at_its_data(tmp_path: Path) -> None:
     """A script that ran, printed nothing and failed guessed at the data: the coder profile's
-    feedback says how to look at it (its lines and its records); the tiny profile's does not."""
+    feedback says how to look at it (its lines, and a table's records; records() of prose
+    fails, so of prose only its lines); the tiny profile's does not."""
     guessed = ('hits = [l for l in lines(context) if "badge=4820" in l]\nif len(hits) == 0:\n'
                '    fail("no badge 4820")\nsubmit(hits[0])')
     model = FakeModel([guessed, guessed, GOOD, GOOD])
@@ -251,10 +252,12 @@ def test_a_coder_script_that_found_nothing_is_pointed_at_its_data(tmp_path: Path
     assert out.answer == "K7-19QX"
     feedback = model.prompts[-1]
     assert "no badge 4820" in feedback
-    assert "context.splitlines()[:3] and records(context)[:2]" in feedback
+    assert "A script that prints context.splitlines()[:3] (without submitting) shows you " \
+        "how its lines are written." in feedback
+    assert "records(context)" not in feedback.split("no badge 4820")[-1]
     tiny = FakeModel([guessed, GOOD])
     runtime(tiny, tmp_path / "tiny").run(SIG, QUESTION, context=CONTEXT)
-    assert "records(context)[:2]" not in tiny.prompts[1]
+    assert "context.splitlines()[:3]" not in tiny.prompts[1]
     crashing = ('codes = {l.split("badge ")[1]: l for l in lines(context)}\n'
                 'submit(codes["4820"])')
     model = FakeModel([crashing, GOOD])
@@ -262,6 +265,11 @@ def test_a_coder_script_that_found_nothing_is_pointed_at_its_data(tmp_path: Path
                                                                   context=CONTEXT)
     assert out.answer == "K7-19QX"
     assert "Some value was not the shape the script expected" in model.prompts[1]
+    table = "badge,code,issued_by\n" + "\n".join(f"{1000 + i},C{i}-00,desk" for i in range(300))
+    looked = 'hits = [l for l in lines(context) if "badge=1042" in l]\nsubmit(hits[0])'
+    model = FakeModel([looked, 'submit(lookup(context, "1042", "code"))'])
+    runtime(model, tmp_path / "table", profile="coder").run(
+        SIG, "What is the code of badge 1042?", context=table)
     assert "context.splitlines()[:3] and records(context)[:2]" in model.prompts[1]
 
 

@@ -490,6 +490,7 @@ class Runtime:
 
         text_inputs = [i.name for i in infos if isinstance(values[i.name], str)
                        and i.chars > 200]
+        prose = frozenset(i.name for i in infos if i.format == "prose")
         examples = self._examples(question, infos, text_inputs)
         tools = self._tool_names(examples)
         conv = Conversation.start(self.profile.card, self.registry, tools, examples,
@@ -627,7 +628,7 @@ class Runtime:
                     feedback = guess_message(guessed[0][0].answer, data)
                 else:
                     feedback, script = self._failure_feedback(outcomes, text_inputs,
-                                                              conv.scripts())
+                                                              conv.scripts(), prose)
                     if tried.same_failure_as_before(outcomes):
                         feedback += ("\nThis failed the same way as your previous attempt. "
                                      "Take a different approach.")
@@ -697,9 +698,10 @@ class Runtime:
                             leader.value if leader else None, reason, iterations, tally)
 
     def _failure_feedback(self, outcomes: list[tuple[ScriptOutcome, str]],
-                          text_inputs: list[str], earlier: list[str]) -> tuple[str, str]:
+                          text_inputs: list[str], earlier: list[str],
+                          prose: frozenset[str]) -> tuple[str, str]:
         """The most instructive failure of a round, as the model's next user turn
-        (`earlier`: the scripts of the rounds before)."""
+        (`earlier`: the scripts of the rounds before; `prose`: the inputs of no table)."""
         best, script = max(outcomes, key=lambda p: (_STAGE_RANK.get(p[0].stage, 0),
                                                     -outcomes.index(p)))
         if best.answer_error is not None:
@@ -708,7 +710,8 @@ class Runtime:
         look = ""
         if self.profile.look_after_failure and best.stage in ("done", "run") \
                 and not best.output.strip():
-            look = look_hint([n for n in text_inputs if n in script], crashed=best.stage == "run")
+            look = look_hint([n for n in text_inputs if n in script], crashed=best.stage == "run",
+                             prose=prose)
         if best.status == "submitted":  # an empty answer: what it printed, if anything
             return empty_answer_message(best.output, best.answer,
                                         search=best.empty_search) + look, script

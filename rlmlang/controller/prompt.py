@@ -149,15 +149,21 @@ def copied_lines_in_disagreement(values: list[Any], question: str,
             "take the field after its label).")
 
 
-def look_hint(inputs: list[str], crashed: bool = False) -> str:
+def look_hint(inputs: list[str], crashed: bool = False, prose: frozenset[str] = frozenset()
+              ) -> str:
     """What to do after a script ran and failed on data it had not looked at (found nothing,
-    or `crashed` on a value of another shape than it expected): print it."""
+    or `crashed` on a value of another shape than it expected): print it. Of a `prose`
+    input, its lines only: records() of prose fails (the 1.5B, told to print it, printed
+    it, and that failure became the next round's feedback)."""
     if not inputs:
         return ""
     name = inputs[0]
     why = ("Some value was not the shape the script expected, so its reading of the data is "
            "wrong: look before parsing again." if crashed else
            "If it found nothing, its reading of the data is wrong: look before filtering again.")
+    if name in prose:
+        return (f"\n{why} A script that prints {name}.splitlines()[:3] (without submitting) "
+                "shows you how its lines are written.")
     return (f"\n{why} A script that prints {name}.splitlines()[:3] and records({name})[:2] "
             "(without submitting) shows you the lines and the fields records() reads.")
 
