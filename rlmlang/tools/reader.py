@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import contextvars
 import csv
-import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -98,6 +97,7 @@ class Layout:
     header: bool = False  # the first data line is the header (not a record)
     comments: bool = False  # lines starting with '#' are skipped
     sample: tuple[str, ...] = ()  # a middle line's cells, shown when the columns are numbers
+    wide: bool = False  # whitespace: a cell may hold one space, cells part at two or more
 
     @property
     def is_table(self) -> bool:
@@ -110,7 +110,9 @@ class Layout:
             return ""
         if f == "delimited" or f == "whitespace":
             sep = "\\t" if self.sep == "\t" else self.sep
-            how = f'sep "{sep}"' if f == "delimited" else "sep spaces"
+            how = f'sep "{sep}"' if f == "delimited" else \
+                "sep 2+ spaces; a cell may hold one space, which split() breaks: " \
+                "records() reads it whole" if self.wide else "sep spaces"
             if self.names_from == "numbers":
                 cells = self.sample or self.columns
                 shown = ", ".join(f"{i}={_shorten(c, 24)}" for i, c in enumerate(cells[:limit]))
@@ -448,16 +450,16 @@ def _whitespace_layout(data: list[str], comment_lines: list[str], comments: bool
     if len(header_cells) >= 2 and all(_HEADER_WORD.search(c) and c[0] != "/" for c in
                                       header_cells) and looks_like_header(header_cells, middle):
         return Layout("whitespace", " ", _unique(header_cells), "header", True, comments,
-                      tuple(middle))
+                      tuple(middle), _wide(lines, len(header_cells)))
     k = min(max(len(s) for s in spans), MAX_COLUMNS)
     names = _comment_names(comment_lines, " ", k)
     if names:
         return Layout("whitespace", " ", _unique(names), "comment", False, comments,
-                      tuple(middle))
+                      tuple(middle), _wide(lines, k))
     names = question_names(question, k, " ", at_most=True)
     if names:
         return Layout("whitespace", " ", _unique(names), "question", False, comments,
-                      tuple(middle))
+                      tuple(middle), _wide(lines, k))
     return Layout("whitespace", " ", _numbers(k), "numbers", False, comments, tuple(middle))
 
 
@@ -572,8 +574,7 @@ def _cells(text: str, layout: Layout) -> list[list[str]]:
         k = len(layout.columns)
         if not k:
             return [ln.split() for ln in lines]
-        head = list(itertools.islice(_data_lines(text, layout), HEAD_LINES))
-        if any(len(ln.split()) > k and len(_WIDE_GAP.split(ln.strip())) == k for ln in head):
+        if layout.wide:
             return [_wide_cells(ln, k) for ln in lines]
         return [ln.split(None, k - 1) for ln in lines]
     sep = layout.sep
@@ -587,6 +588,12 @@ def _cells(text: str, layout: Layout) -> list[list[str]]:
 
 
 _WIDE_GAP = re.compile(r"\s{2,}|\t")
+
+
+def _wide(lines: list[str], k: int) -> bool:
+    """Whether some line has more blank-separated words than the k columns, and exactly k
+    cells between runs of two blanks or more: a cell that holds a space."""
+    return any(len(ln.split()) > k and len(_WIDE_GAP.split(ln.strip())) == k for ln in lines)
 
 
 def _wide_cells(line: str, k: int) -> list[str]:

@@ -122,9 +122,11 @@ def test_an_aligned_cell_may_hold_one_space() -> None:
                        "wt": "2.62", "gear": "4"}
     assert [r["model"] for r in cars[:3]] == ["Mazda RX4", "Mazda RX4 Wag", "Datsun 710"]
     assert all(r["gear"] in ("3", "4", "5") for r in cars)
+    assert "a cell may hold one space" in reader.detect(text("mtcars_aligned.txt"), "").describe()
     ps = reader.read(text("ps_aux.txt"), "").records
     assert all(r["COMMAND"] for r in ps) and any(" " in r["COMMAND"] for r in ps)
     assert all(r["PID"].isdigit() for r in ps)
+    assert "a cell may hold" not in reader.detect(text("ps_aux.txt"), "").describe()
 
 
 def test_a_headerless_table_takes_its_names_from_the_question() -> None:
