@@ -403,6 +403,23 @@ class FormsMixin:
             self.assign(recv, new, args[0], span)
             self.plan(node, Plan(m.kind))
             return NONE
+        if m.kind == "add":
+            if len(args) != 1 or kwargs:
+                self.err("E_TYPE", span, f"{method} takes one value")
+                return NONE
+            at = self.expr(args[0])
+            if rt != DictT(BOOL) and rt != DictT(HOLE):
+                self.err("E_TYPE", span, f"add is a set's method, and {print_expr(recv)} is "
+                         f"{self.show(rt)}", f"set an item: {print_expr(recv)}[key] = value")
+                return NONE
+            if at != STR and not isinstance(at, UnknownT):
+                self.err("E_TYPE", args[0].span, f"a set's items are str here, not "
+                         f"{self.show(at)}", f"add the text: {print_expr(recv)}.add(str("
+                         f"{print_expr(args[0])}))")
+                return NONE
+            self.assign(recv, DictT(BOOL), args[0], span)
+            self.plan(node, Plan("add"))
+            return NONE
         # rebind: xs.sort(key=..., reverse=...) / xs.reverse()
         if args:
             self.err("E_TYPE", span, f"{method} takes no positional arguments")
@@ -537,10 +554,10 @@ class FormsMixin:
         if name == "next" and 1 <= len(args) <= 2 and not kw:
             return self.next_call(e)
         if name == "set" and not args and not kw:
-            self.err("E_TYPE", e.span, "an empty set() is not in the language: a set is a list "
-                     "of distinct items here", "start a list and add what is new: seen = [] "
-                     "... if x not in seen: seen.append(x) (or set(xs) of a whole list)")
-            return ListT(HOLE)
+            # a set filled by .add: a dict of its items (True), so that `x in s` and
+            # `s.add(x)` are one step each; set(xs) of a whole list is distinct(xs)
+            self.plan(e, Plan("empty", "dict"))
+            return DictT(BOOL)
         if name in ("list", "dict") and not args and not kw:
             self.plan(e, Plan("empty", name))
             return ListT(HOLE) if name == "list" else DictT(HOLE)

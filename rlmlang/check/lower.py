@@ -88,7 +88,7 @@ class Lowerer:
         if isinstance(s, ast.ExprStmt):
             e = s.expr
             plan = self.plans.get(id(e))
-            if plan is not None and plan.kind in ("append", "extend", "rebind"):
+            if plan is not None and plan.kind in ("append", "extend", "rebind", "add"):
                 return [self.mutation(e, plan, s.span)]
             return [ast.ExprStmt(self.expr(e), s.span)]
         if isinstance(s, ast.Assign):
@@ -174,6 +174,9 @@ class Lowerer:
         """`xs.append(x)`, `xs.extend(ys)`, `xs.sort(...)`, `d[k].append(x)` as statements."""
         recv, args, _ = self.parts(e)
         target = self.expr(recv)
+        if plan.kind == "add":  # s.add(x) of a set(): s[x] = True
+            return ast.Assign(ast.Index(target, self.expr(args[0]), span),
+                              ast.Const(True, span), span)
         if plan.kind in ("append", "extend"):
             v = self.expr(args[0])
             added = ast.ListLit((v,), v.span) if plan.kind == "append" else v  # type: ignore[attr-defined]

@@ -17,7 +17,9 @@ class Method:
 
     kind: "call" (the value is argument `recv` of `builtin`), "append"
     (`xs += [x]`), "extend" (`xs += ys`), "rebind" (`xs = builtin(xs, ...)`,
-    for methods that reorder a list in place). Only "call" gives a value;
+    for methods that reorder a list in place), "add" (`s[x] = True`: an empty
+    `set()` is a dict of its items, so `in` and `add` cost one step, not a
+    walk of a list). Only "call" gives a value;
     the others change the value and stand as statements of their own.
     """
 
@@ -54,6 +56,7 @@ LIST_METHODS: dict[str, Method] = {
 DICT_METHODS: dict[str, Method] = {
     "get": Method("get", min_args=2), "items": Method("items"), "keys": Method("keys"),
     "values": Method("values"), "copy": Method("copy"), "most_common": Method("top_counts"),
+    "add": Method("", kind="add"),  # of a set(), a dict of its items: `s[x] = True`
 }
 
 def method_table(kind: str) -> dict[str, Method]:

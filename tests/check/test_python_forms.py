@@ -111,3 +111,17 @@ def test_python_dates_point_at_to_date_and_days_between() -> None:
         assert first.code == "E_NAME" and "is not in the language" in first.message
         assert "to_date(s)" in first.fix and "days_between(a, b)" in first.fix
     _ok('def date(s: str) -> str:\n    return s[:10]\nsubmit(date(context))\n')
+
+
+def test_an_empty_set_filled_by_add_is_a_dict_of_its_items() -> None:
+    """`seen = set()` ... `seen.add(x)`: refused before, and the suggested list (`if x not
+    in seen: seen.append(x)`) is bounded quadratically, refused over a 12,000-line input.
+    As a dict of its items each `in` and `add` is one step: it verifies linearly."""
+    script = ('seen = set()\nfor line in lines(context):\n    word = line.split(" ")[0]\n'
+              '    if word not in seen:\n        seen.add(word)\nsubmit(str(len(seen)))\n')
+    c = _ok(script)
+    assert "seen[word] = True" in print_script(c.script)
+    wrong = _check('d = {}\nd["x"] = 1\nd.add("y")\nsubmit(str(len(d)))\n')
+    assert "add is a set's method" in wrong.diagnostics[0].message
+    ints = _check("s = set()\ns.add(3)\nsubmit(str(len(s)))\n")
+    assert ints.diagnostics[0].fix == "add the text: s.add(str(3))"
