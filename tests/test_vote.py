@@ -101,8 +101,10 @@ def test_a_share_of_the_whole_is_never_taken_unconfirmed() -> None:
     fraction = Tally("What fraction of the orders were refunded?", needed=2, distinct=True)
     fraction.add(1.0, "sha", OTHER, 1, greedy=True)
     assert not fraction.taken_unconfirmed(last=True)
-    for question, value in (("What percentage were refunded?", 1.0),
-                            ("How many orders were refunded?", 100),
+    percent = Tally("What percentage were refunded?", needed=2, distinct=True)
+    percent.add(1.0, "sha", OTHER, 1, greedy=True)  # the fraction of the whole
+    assert not percent.taken_unconfirmed(last=True)
+    for question, value in (("How many orders were refunded?", 100),
                             ("What percentage were refunded?", 10.0)):
         tally = Tally(question, needed=2, distinct=True)
         tally.add(value, "sha", OTHER, 1, greedy=True)

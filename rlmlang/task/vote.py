@@ -95,9 +95,10 @@ _SHARE = re.compile(r"\b(?:percent(?:age)?|share|fraction|proportion|ratio)\b|%"
 
 
 def whole_share(value: Any, question: str) -> bool:
-    """A share of everything (100 for a percentage, 1 for a fraction) asked for a share:
+    """A share of everything (100 or 1, a percentage or a fraction) asked for a share:
     what dividing the matching records by themselves gives. The 1.5B kept only the
-    Graz lines, then divided their count by their count, and drew that script again."""
+    Graz lines, then divided their count by their count, and drew that script again
+    (100.0 one run, the fraction 1.0 of the same division the next)."""
     if not _SHARE.search(question):
         return False
     if isinstance(value, str):
@@ -108,8 +109,7 @@ def whole_share(value: Any, question: str) -> bool:
             return False
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return False
-    return value == 100 or (value == 1 and "percent" not in question.lower()
-                            and "%" not in question)
+    return value in (100, 1)  # 1 for a percentage too: the fraction of the whole
 
 
 def counts_nothing(value: Any) -> bool:
