@@ -333,7 +333,7 @@ def test_a_piece_of_a_json_line_is_sent_back_for_its_field(tmp_path: Path, capsy
     out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
         "orders: str, question: str -> answer: str",
         "What is the customer's name of order SH-10042?", orders=ORDERS)
-    assert "Your answer is a piece of a line of the input, punctuation and all" in \
+    assert "Your answer is a piece of the input's text, punctuation and line breaks and all" in \
         model.prompts[2]
     assert out.ok and out.answer == "Person 42" and out.iterations == 2
     assert replays_identically(tmp_path / "run.log", capsys)

@@ -149,3 +149,7 @@ def test_a_piece_of_json_is_copied_text_and_a_quoted_value_is_not() -> None:
     assert not copied_piece('"city": "Quito"', [line]), "one pair of punctuation is a value"
     assert not copied_piece('": "Emeka Holm", "address": {"city": "Lima"}}}', [line]), \
         "not in the input"
+    blocks = "tracking: PKG-1\ncarrier: GLS\nweight_kg: 3.5\n\ntracking: PKG-2\ncarrier: DHL\n"
+    assert copied_piece(["PKG-1\ncarrier: GLS\nweight_kg: 3.5", "PKG-2"], [blocks])
+    assert not copied_piece(["PKG-1", "PKG-2"], [blocks])
+    assert not copied_piece("PKG-1\n", [blocks]), "one line is no record"

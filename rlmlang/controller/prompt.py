@@ -129,7 +129,7 @@ def copied_line_message(value: Any, question: str, limit_chars: int = 300,
     """An answer that is a whole line (or record) of the input copied out, or a `piece`
     of one with its punctuation: ask for the value."""
     shown = _clip(repr(value), limit_chars)
-    what = "a piece of a line of the input, punctuation and all" if piece else \
+    what = "a piece of the input's text, punctuation and line breaks and all" if piece else \
         "a whole line of the input, as it stands"
     return (f"Your answer is {what}: {shown}\n"
             f"The question asks for the value in it: submit only the part that answers "

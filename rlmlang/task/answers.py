@@ -161,14 +161,23 @@ _JSON_PUNCTUATION = re.compile(r'"\s*:\s*["{\[\d-]|"\s*,\s*"|[{\[]\s*"|"\s*[}\]]
 
 
 def copied_piece(value: Any, texts: list[str]) -> bool:
-    """Is the answer a piece of a line of one of the texts, verbatim, that carries the
-    line's JSON punctuation (two `": "`, `", "`, `{"`... or more): raw text cut out with
-    split() rather than a field read? The 1.5B split an order's JSON line after "name"
-    and submitted '": "Emeka Holm", "address": {"city": ...' for the customer's name."""
-    if not isinstance(value, str) or len(_JSON_PUNCTUATION.findall(value)) < 2:
-        return False
-    piece = value.strip()
-    return any(piece in text for text in texts)
+    """Is the answer (or an item of a list answer) a piece of one of the texts, verbatim,
+    that carries its structure: a line's JSON punctuation (two `": "`, `", "`, `{"`... or
+    more), or a line break (two lines of a record or more): raw text cut out with split()
+    rather than a field read? The 1.5B split an order's JSON line after "name" and
+    submitted '": "Emeka Holm", "address": {"city": ...' for the customer's name, and
+    split Key: value blocks after "tracking: " and submitted the rest of each block for
+    its tracking number."""
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if not isinstance(item, str):
+            continue
+        piece = item.strip()
+        structured = len(_JSON_PUNCTUATION.findall(piece)) >= 2 or \
+            sum(1 for line in piece.splitlines() if line.strip()) >= 2
+        if structured and any(piece in text for text in texts):
+            return True
+    return False
 
 
 def copied_lines(value: Any, texts: list[str]) -> bool:
