@@ -378,6 +378,24 @@ def test_a_value_read_off_an_earlier_output_is_no_guess(tmp_path: Path, capsys) 
     assert "which it did not compute from context" in model.prompts[4]
 
 
+def test_a_literal_part_of_a_computed_answer_is_no_guess(tmp_path: Path, capsys) -> None:
+    """Told that one answer is a part of another and to submit only what the question asks
+    for, the model writes the part as a literal: it is read off an answer computed from
+    the data, a vote (the README's main job ended uncertain when it was refused); replay
+    counts it the same way. A literal equal to a disagreeing answer only picks it: a guess."""
+    longer = 'submit(find_line(context, "badge 4820").split(": ")[1])'
+    model = FakeModel([longer, GOOD, 'submit("K7-19QX")', 'fail("no")'])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert "'K7-19QX' is a part of 'access code K7-19QX issued'" in model.prompts[2]
+    assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
+    assert replays_identically(tmp_path / "run.log", capsys)
+    picked = FakeModel([longer, GOOD, 'submit("access code K7-19QX issued")', 'fail("no")'])
+    out = runtime(picked, tmp_path / "b", profile="coder",
+                  budgets={"candidates": 2, "iterations": 2}).run(SIG, QUESTION, context=CONTEXT)
+    assert out.status == "uncertain"
+
+
 def test_an_unconfirmed_answer_is_taken_only_when_a_later_greedy_draw_gives_it_again(
         tmp_path: Path) -> None:
     """Told its one answer is not confirmed, the model's greedy draw writing the same

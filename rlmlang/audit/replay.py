@@ -187,6 +187,7 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
     data = data_inputs(list(start.get("inputs") or {})) if profile and profile.no_guesses else []
     spaces = {n.split(".", 1)[0] for n in start.get("tools") or {} if "." in n}
     setup = None
+    known = tally.values()  # as the controller: the earlier rounds' answers
     for n, o in sorted(outcomes.items()):  # the controller's vote: every draw counts
         answer = _answer(o["value"], rec)
         c = next(c for c in it.candidates if c.number == n)
@@ -197,7 +198,8 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
         if o["status"] == "submitted" and not found_nothing(answer, c.raw_text):
             # a guess is no vote (task/guess.py), unless it is a part of an answer sent back
             if submits_from_data(c.raw_text, data, spaces, answer) \
-                    or tally.taken_from_dropped(answer) or tally.read_off_output(answer):
+                    or tally.taken_from_dropped(answer) or tally.read_off_output(answer) \
+                    or tally.part_of_known(answer, known):
                 tally.add(answer, c.script_sha256, c.raw_text, it.number)
     for c in it.candidates:  # as the controller: what a later round may read off
         o = outcomes.get(c.duplicate_of if c.duplicate_of is not None else c.number)

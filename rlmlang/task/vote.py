@@ -291,6 +291,20 @@ class Tally:
         for, read off a value the data gave, even when the script writes it as a literal."""
         return part_of(value, self.dropped)
 
+    def values(self) -> list[Any]:
+        """The answers given so far (part_of_known reads them before a round's votes)."""
+        return [s.value for s in self.answers.values()]
+
+    @staticmethod
+    def part_of_known(value: Any, known: list[Any]) -> bool:
+        """Whether an answer is a strict part (whole words) of an answer an earlier round
+        computed from the data: told that 'K7-19QX' is a part of '... access code K7-19QX
+        issued by security' and to submit only what the question asks for, the 1.5B wrote
+        submit("K7-19QX"), and that was refused as a guess (the README's main job ended
+        uncertain so). An answer equal to a known one is no part: a literal that only
+        picks one of the disagreeing answers stays a guess."""
+        return part_of(value, known)
+
     def saw(self, script: str, printed: str) -> None:
         """What a script printed, for the later rounds (read_off_output)."""
         if printed.strip():
