@@ -109,3 +109,28 @@ def test_a_share_of_the_whole_is_never_taken_unconfirmed() -> None:
         tally = Tally(question, needed=2, distinct=True)
         tally.add(value, "sha", OTHER, 1, greedy=True)
         assert tally.taken_unconfirmed(last=True), (question, value)
+
+
+def test_a_confirmed_core_of_every_answer_is_confident() -> None:
+    """Every answer holds 'K7-19QX' (whole words) and two computations gave it alone: no
+    script contradicts it, the others add words around it. Unconfirmed, or contradicted
+    by one answer that does not hold it, it is not taken; the tiny profile's vote by
+    draws never reads answers so."""
+    q = "What is the access code of badge 4820?"
+    tally = Tally(q, needed=2, distinct=True)
+    tally.add("K7-19QX", "a", "submit(a)", 1)
+    tally.add("access code K7-19QX issued by security", "b", "submit(b)", 1)
+    tally.add("K7-19QX issued by security", "c", "submit(c)", 2)
+    tally.add("K7-19QX issued by security", "d", "submit(d)", 2)
+    assert not tally.confident(), "one computation alone is not confirmed"
+    tally.add("K7-19QX", "e", "submit(e)", 2)
+    assert tally.confident() and tally.leader().value == "K7-19QX"
+    tally.add("Q1-00AA", "f", "submit(f)", 3)
+    assert not tally.confident(), "an answer without it contradicts it"
+    draws = Tally(q, needed=2)
+    for sha in "ae":
+        draws.add("K7-19QX", sha, f"submit({sha})", 1)
+    draws.add("access code K7-19QX issued", "b", "submit(b)", 1)
+    draws.add("K7-19QX issued", "c", "submit(c)", 1)
+    draws.add("K7-19QX issued", "d", "submit(d)", 1)
+    assert not draws.confident()

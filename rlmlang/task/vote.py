@@ -216,16 +216,36 @@ class Tally:
                       key=lambda s: (-self.weight(s), -s.draws, -s.grounding, s.first_seen))
 
     def leader(self) -> Support | None:
+        core = self.core()
+        if core is not None:
+            return core
         ranked = self.ranked()
         return ranked[0] if ranked else None
 
+    def core(self) -> Support | None:
+        """(distinct) A confirmed text answer that is a part (whole words) of every other
+        answer: no script contradicts it, the others only add words around it ('K7-19QX'
+        against '... access code K7-19QX issued by security' and 'K7-19QX issued by
+        security': every computation found the code, and the README's main job ended
+        uncertain over the words around it)."""
+        if not self.distinct or len(self.answers) < 2:
+            return None
+        for s in self.ranked():
+            if isinstance(s.value, str) and self.weight(s) >= self.needed and all(
+                    part_of(s.value, [o.value]) for o in self.answers.values() if o is not s):
+                return s
+        return None
+
     def confident(self) -> bool:
         """An answer confirmed (`needed` votes: draws, or distinct scripts) whose votes
-        outnumber all the others' together. Qwen2.5-Coder-1.5B draws its greedy script
-        again at 0.7 more often than not, and a wrong script drawn twice confirmed itself."""
+        outnumber all the others' together, or the core of all the answers (core).
+        Qwen2.5-Coder-1.5B draws its greedy script again at 0.7 more often than not, and
+        a wrong script drawn twice confirmed itself."""
         ranked = self.ranked()
         if not ranked:
             return False
+        if self.core() is not None:
+            return True
         support = self.weight(ranked[0])
         return support >= self.needed and support > sum(self.weight(s) for s in ranked[1:])
 
