@@ -153,3 +153,5 @@ def test_a_piece_of_json_is_copied_text_and_a_quoted_value_is_not() -> None:
     assert copied_piece(["PKG-1\ncarrier: GLS\nweight_kg: 3.5", "PKG-2"], [blocks])
     assert not copied_piece(["PKG-1", "PKG-2"], [blocks])
     assert not copied_piece("PKG-1\n", [blocks]), "one line is no record"
+    table = "id\tcity\n" + "\n".join(f"C{i}\tTunis" for i in range(40))
+    assert not copied_piece(table, [table]), "a whole table is no piece of a record"

@@ -160,6 +160,12 @@ def part_of(value: Any, wholes: list[Any]) -> bool:
 _JSON_PUNCTUATION = re.compile(r'"\s*:\s*["{\[\d-]|"\s*,\s*"|[{\[]\s*"|"\s*[}\]]')
 
 
+# A piece sent back is one record's worth: a part of it submitted next is taken at once
+# (tally.taken_from_dropped), so a piece as large as a table would vouch for any word of it
+# (the 1.5B submitted a whole table, was sent back, and its first city was taken).
+PIECE_LINES, PIECE_CHARS = 12, 1500
+
+
 def copied_piece(value: Any, texts: list[str]) -> bool:
     """Is the answer (or an item of a list answer) a piece of one of the texts, verbatim,
     that carries its structure: a line's JSON punctuation (two `": "`, `", "`, `{"`... or
@@ -173,6 +179,8 @@ def copied_piece(value: Any, texts: list[str]) -> bool:
         if not isinstance(item, str):
             continue
         piece = item.strip()
+        if piece.count("\n") >= PIECE_LINES or len(piece) > PIECE_CHARS:
+            continue  # a table, or the whole input: every word of it is no value read
         structured = len(_JSON_PUNCTUATION.findall(piece)) >= 2 or \
             sum(1 for line in piece.splitlines() if line.strip()) >= 2
         if structured and any(piece in text for text in texts):
