@@ -156,3 +156,9 @@ def test_one_reading_written_twice_over_is_one_computation() -> None:
     assert len({computation(one), computation(other), computation(looped)}) == 3
     two_submits = 'if len(readings) > 5:\n    submit(1.0)\nsubmit(2.0)\n'
     assert computation(two_submits) != computation('submit(2.0)\n')
+
+
+def test_no_word_of_a_table_sized_answer_is_read_off_it() -> None:
+    table = "id\tcity\n" + "\n".join(f"C{i}\tTunis" for i in range(40))
+    assert not Tally.part_of_known("Tunis", [table])
+    assert Tally.part_of_known("K7-19QX", ["access code K7-19QX issued"])

@@ -34,7 +34,7 @@ from typing import Any
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_script
-from rlmlang.task.answers import answer_key, part_of
+from rlmlang.task.answers import PIECE_CHARS, PIECE_LINES, answer_key, part_of
 
 _LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 
@@ -359,8 +359,10 @@ class Tally:
         issued by security' and to submit only what the question asks for, the 1.5B wrote
         submit("K7-19QX"), and that was refused as a guess (the README's main job ended
         uncertain so). An answer equal to a known one is no part: a literal that only
-        picks one of the disagreeing answers stays a guess."""
-        return part_of(value, known)
+        picks one of the disagreeing answers stays a guess; nor is a word of an answer
+        as large as a table (PIECE_LINES, PIECE_CHARS) read off it."""
+        return part_of(value, [k for k in known if not isinstance(k, str) or (
+            len(k) <= PIECE_CHARS and k.count("\n") < PIECE_LINES)])
 
     def saw(self, script: str, printed: str) -> None:
         """What a script printed, for the later rounds (read_off_output)."""
