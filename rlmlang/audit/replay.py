@@ -196,10 +196,9 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
             if empty_search(c.raw_text, setup.inputs, setup.registry) is not None:
                 continue
         if o["status"] == "submitted" and not found_nothing(answer, c.raw_text):
-            # a guess is no vote (task/guess.py), unless it is a part of an answer sent back
+            # a guess is no vote (task/guess.py), unless the run vouches for it (Tally.vouched)
             if submits_from_data(c.raw_text, data, spaces, answer) \
-                    or tally.taken_from_dropped(answer) or tally.read_off_output(answer) \
-                    or tally.part_of_known(answer, known):
+                    or tally.vouched(answer, known):
                 tally.add(answer, c.script_sha256, c.raw_text, it.number)
     for c in it.candidates:  # as the controller: what a later round may read off
         o = outcomes.get(c.duplicate_of if c.duplicate_of is not None else c.number)

@@ -560,8 +560,7 @@ class Runtime:
                 # an answer from a script that read no data is a guess: not a vote
                 known = tally.values()  # the earlier rounds' answers
                 read = [submits_from_data(s, data, spaces, o.answer)
-                        or tally.taken_from_dropped(o.answer) or tally.read_off_output(o.answer)
-                        or tally.part_of_known(o.answer, known) for o, s in useful]
+                        or tally.vouched(o.answer, known) for o, s in useful]
                 guessed = [p for p, r in zip(useful, read, strict=True) if not r]
                 useful = [p for p, r in zip(useful, read, strict=True) if r]
                 # a round whose answers all repeat computations already counted adds no

@@ -348,6 +348,14 @@ class Tally:
         for, read off a value the data gave, even when the script writes it as a literal."""
         return part_of(value, self.dropped)
 
+    def vouched(self, value: Any, known: list[Any]) -> bool:
+        """Whether the run's own evidence vouches for an answer a script did not compute
+        from the data (a literal): a part of an answer sent back, a value an earlier
+        round's script printed, or a strict part of an earlier answer (`known`, the
+        answers before this round). The controller and the replay ask it alike."""
+        return self.taken_from_dropped(value) or self.read_off_output(value) \
+            or self.part_of_known(value, known)
+
     def values(self) -> list[Any]:
         """The answers given so far (part_of_known reads them before a round's votes)."""
         return [s.value for s in self.answers.values()]
