@@ -136,28 +136,6 @@ def test_a_confirmed_core_of_every_answer_is_confident() -> None:
     assert not draws.confident()
 
 
-def test_one_reading_written_twice_over_is_one_computation() -> None:
-    """A carried-over fix-it put the earlier script's statements in front of the same ones
-    again: the answer depends on the same statements, so it is the same computation (it
-    was counted a second one and confirmed a wrong minimum). A guard that only fails, or
-    a name never read, changes nothing; another reading of the data is another."""
-    from rlmlang.task.vote import computation
-
-    one = ('hits = find_lines(readings, "S-95")\nif len(hits) == 0:\n    fail("none")\n'
-           'low = min(float(f) for f in hits[0].split(",")[2:])\nsubmit(low)\n')
-    again = ('hits = find_lines(readings, "S-95")\nlow = min(float(f) for f in '
-             'hits[0].split(",")[2:])\nprint(low)\nhits = find_lines(readings, "S-95")\n'
-             'if len(hits) == 0:\n    fail("no")\nunused = len(hits)\nsubmit(low)\n')
-    other = ('hits = find_lines(readings, "S-95")\n'
-             'low = min(float(l.split(",")[2]) for l in hits)\nsubmit(low)\n')
-    looped = ('low = 99.0\nfor l in find_lines(readings, "S-95"):\n'
-              '    low = min(low, float(l.split(",")[2]))\nsubmit(low)\n')
-    assert computation(one) == computation(again)
-    assert len({computation(one), computation(other), computation(looped)}) == 3
-    two_submits = 'if len(readings) > 5:\n    submit(1.0)\nsubmit(2.0)\n'
-    assert computation(two_submits) != computation('submit(2.0)\n')
-
-
 def test_no_word_of_a_table_sized_answer_is_read_off_it() -> None:
     table = "id\tcity\n" + "\n".join(f"C{i}\tTunis" for i in range(40))
     assert not Tally.part_of_known("Tunis", [table])

@@ -69,45 +69,8 @@ def computation(script: str) -> str:
     parsed = parse(script)
     if parsed.script is None:
         return hashlib.sha256(script.encode()).hexdigest()
-    body = _without_prints(parsed.script.body)
-    bare = ast.Script(_submit_slice(body) or body, parsed.script.span)
+    bare = ast.Script(_without_prints(parsed.script.body), parsed.script.span)
     return hashlib.sha256(print_script(bare).encode()).hexdigest()
-
-
-def _submit_slice(body: tuple[ast.Stmt, ...]) -> tuple[ast.Stmt, ...] | None:
-    """The top-level statements the final submit depends on, in order: assignments whose
-    names it reads (and what those read), loops and branches that set such a name; not
-    a guard that only fails (`if len(hits) == 0: fail(...)`: where the script submits,
-    it did not fail), nor a statement of names it never reads. None where the script has
-    another submit than its last statement. A carried-over fix-it that put the earlier
-    script's statements in front of the same ones again was counted a second computation
-    of the same reading, and confirmed a wrong minimum (dev aggregate-04)."""
-    if not body or not isinstance(body[-1], ast.Submit) or any(
-            isinstance(n, ast.Submit) for st in body[:-1] for n in ast.walk(st)):
-        return None
-    needed = ast.identifiers(body[-1].value)
-    kept: list[ast.Stmt] = [body[-1]]
-    for st in reversed(body[:-1]):
-        if isinstance(st, ast.If) and all(
-                all(isinstance(x, ast.Fail) for x in b) for _, b in st.branches) \
-                and all(isinstance(x, ast.Fail) for x in st.orelse or ()):
-            continue  # a guard that only fails
-        if isinstance(st, ast.Def):
-            kept.append(st)
-            continue
-        if isinstance(st, ast.Assign) and isinstance(st.target, (ast.Name, ast.TupleLit)):
-            names = {n.id for n in ast.walk(st.target) if isinstance(n, ast.Name)}
-            if names & needed:
-                kept.append(st)
-                needed = (needed - names) | ast.identifiers(st.value)
-            continue
-        sets = set(ast.assigned_names((st,), in_place=True))
-        if isinstance(st, ast.ExprStmt):  # xs.append(x), a call for its effect
-            sets |= ast.identifiers(st.expr)
-        if sets & needed or not sets:
-            kept.append(st)
-            needed |= ast.identifiers(st)
-    return tuple(reversed(kept))
 
 
 def _without_prints(block: tuple[ast.Stmt, ...]) -> tuple[ast.Stmt, ...]:
