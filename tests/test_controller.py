@@ -396,6 +396,23 @@ def test_a_literal_part_of_a_computed_answer_is_no_guess(tmp_path: Path, capsys)
     assert out.status == "uncertain"
 
 
+def test_an_answer_the_question_writes_is_no_vote(tmp_path: Path, capsys) -> None:
+    """'4820' for "What is the access code of badge 4820?" (a script that split the line
+    at "badge ") is what the question looks up: no vote against the code, and the model is
+    told so (coder); replay counts it the same way."""
+    badge = 'submit(find_line(context, "badge 4820").split("badge ")[1].split(":")[0])'
+    model = FakeModel([badge, GOOD, GOOD_TOO, 'fail("no")'])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert out.ok and out.answer == "K7-19QX"
+    assert all(v["value"] != "4820" for v in out.vote)
+    assert replays_identically(tmp_path / "run.log", capsys)
+    alone = FakeModel([badge, 'fail("no")'] * 3)
+    runtime(alone, tmp_path / "b", profile="coder", budgets={"candidates": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert "which the question itself gives" in alone.prompts[2]
+
+
 def test_an_unconfirmed_answer_is_taken_only_when_a_later_greedy_draw_gives_it_again(
         tmp_path: Path) -> None:
     """Told its one answer is not confirmed, the model's greedy draw writing the same

@@ -155,3 +155,13 @@ def test_a_piece_of_json_is_copied_text_and_a_quoted_value_is_not() -> None:
     assert not copied_piece("PKG-1\n", [blocks]), "one line is no record"
     table = "id\tcity\n" + "\n".join(f"C{i}\tTunis" for i in range(40))
     assert not copied_piece(table, [table]), "a whole table is no piece of a record"
+
+
+def test_an_answer_the_question_writes_is_what_it_looks_up() -> None:
+    from rlmlang.task.answers import echoes_question
+
+    q = "What is the access code of badge 4820?"
+    assert echoes_question("4820", q) and echoes_question("badge 4820", q)
+    assert not echoes_question("K7-19QX", q)
+    assert not echoes_question(4820, q), "a number answer may equal a number asked about"
+    assert not echoes_question("storage", "Which team closed more, network or storage?")

@@ -76,6 +76,10 @@ def test_an_answer_inside_another_is_pointed_out() -> None:
     apart.add("K7-19Q", "sha-long", long_, 1)  # not whole words of the other
     apart.add(19, "sha-other", OTHER, 1)  # a number inside a code is no part of it
     assert "is a part of" not in apart.disagreement()
+    looked_up = Tally("What is the access code of badge 4820?", needed=2, distinct=True)
+    looked_up.add("4820", "sha-badge", short, 1)  # the badge the question gives
+    looked_up.add("access code K7-19QX issued by badge 4820", "sha-long", long_, 1)
+    assert "is a part of" not in looked_up.disagreement()
 
 
 def test_the_output_shown_is_the_first_that_printed_anything() -> None:

@@ -103,7 +103,7 @@ def _answer(value: Any, rec: RecordedRun) -> Any:
 
 
 from rlmlang.controller.profiles import PROFILES  # noqa: E402
-from rlmlang.task.answers import found_nothing  # noqa: E402
+from rlmlang.task.answers import echoes_question, found_nothing  # noqa: E402
 from rlmlang.task.guess import data_inputs, submits_from_data  # noqa: E402
 from rlmlang.task.searches import empty_search  # noqa: E402
 from rlmlang.task.vote import Tally, counts_nothing  # noqa: E402
@@ -195,6 +195,9 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
             setup = setup or rec.setup(store)
             if empty_search(c.raw_text, setup.inputs, setup.registry) is not None:
                 continue
+        if o["status"] == "submitted" and profile is not None and profile.no_guesses \
+                and echoes_question(answer, str(start.get("task") or "")):
+            continue  # as the controller: what the question looks up is no answer
         if o["status"] == "submitted" and not found_nothing(answer, c.raw_text):
             # a guess is no vote (task/guess.py), unless the run vouches for it (Tally.vouched)
             if submits_from_data(c.raw_text, data, spaces, answer) \

@@ -41,6 +41,7 @@ from rlmlang.controller.prompt import (
     Conversation,
     copied_line_message,
     copied_lines_in_disagreement,
+    echo_message,
     empty_answer_message,
     failed_message,
     feedback_message,
@@ -68,6 +69,7 @@ from rlmlang.task.answers import (
     asks_for_lines,
     copied_lines,
     copied_piece,
+    echoes_question,
     found_nothing,
 )
 from rlmlang.task.guess import QUESTION, data_inputs, submits_from_data
@@ -563,6 +565,10 @@ class Runtime:
                         or tally.vouched(o.answer, known) for o, s in useful]
                 guessed = [p for p, r in zip(useful, read, strict=True) if not r]
                 useful = [p for p, r in zip(useful, read, strict=True) if r]
+                # (coder) an answer the question itself writes is what it looks up
+                echoed = [p for p in useful if self.profile.no_guesses
+                          and echoes_question(p[0].answer, question)]
+                useful = [p for p in useful if p not in echoed]
                 # a round whose answers all repeat computations already counted adds no
                 # evidence: in a disagreement, the next round draws hot, with no greedy draw
                 rut = bool(useful) and all(tally.knows(script) for _, script in useful)
@@ -623,6 +629,9 @@ class Runtime:
                             s.value, [values[n] for n in text_inputs])]
                         if copied:
                             feedback += "\n" + copied_lines_in_disagreement(copied, question)
+                elif echoed:
+                    script = echoed[0][1]
+                    feedback = echo_message(echoed[0][0].answer, question)
                 elif guessed:
                     script = guessed[0][1]
                     feedback = guess_message(guessed[0][0].answer, data)

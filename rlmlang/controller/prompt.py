@@ -189,6 +189,12 @@ def fresh_start_hint(diagnostics: list[Diagnostic], earlier: list[str]) -> str:
             "earlier script, not by this one. Compute it again in this script.")
 
 
+def echo_message(value: Any, question: str) -> str:
+    """What the model sees about a script whose answer is written in the question."""
+    return (f"That script submitted {value!r}, which the question itself gives: it is what "
+            f"the question looks up, not its answer. The question asks: {question}")
+
+
 def guess_message(value: Any, inputs: list[str], limit_chars: int = 200) -> str:
     """What the model sees about a script whose answer was not computed from the data."""
     shown = repr(value)

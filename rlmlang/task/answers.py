@@ -188,6 +188,16 @@ def copied_piece(value: Any, texts: list[str]) -> bool:
     return False
 
 
+def echoes_question(value: Any, question: str) -> bool:
+    """Is a text answer a part of the question itself (whole words), the question offering
+    no choice (no " or ")? Then it is what the question gives, the key looked up, not
+    what it asks for: "What is the access code of badge 4820?" answered '4820' (a script
+    that split the line at "badge "), which kept the run uncertain."""
+    if not isinstance(value, str) or not value.strip() or " or " in f" {question} ":
+        return False
+    return part_of(value, [question])
+
+
 def copied_lines(value: Any, texts: list[str]) -> bool:
     """Is the answer (or every item of a list answer) a whole line of one of the texts,
     verbatim, of four fields or more: a record copied out rather than the value asked for?

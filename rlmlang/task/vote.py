@@ -376,20 +376,22 @@ class Tally:
             printed = s.output(limit_chars // 2)
             parts.append(f"- {s.shown()} ({draws_text(s.draws, len(s.scripts))}), e.g.:\n"
                          f"{script}" + (f"\n{printed.rstrip()}" if printed else ""))
-        parts.extend(nested_answers(self.ranked()[:4]))
+        parts.extend(nested_answers(self.ranked()[:4], self.question))
         parts.append("Work out which reading of the data is right: print the lines or values "
                      "the answer depends on, check them, then submit.")
         return "\n".join(parts)
 
 
-def nested_answers(shown: list[Support]) -> list[str]:
+def nested_answers(shown: list[Support], question: str = "") -> list[str]:
     """A line for each answer that is a part of another (whole words): the two scripts
     read the same value and disagree on how much of it to submit. The 1.5B, shown only
     that 'K7-19QX' and 'access code K7-19QX issued by security' disagree, drew the longer
-    one's script again for two rounds; the question says which one it asks for."""
+    one's script again for two rounds; the question says which one it asks for. A part
+    the question itself writes ('4820' of "badge 4820") is what was looked up, not a
+    reading of the answer: not said so."""
     return [f"{part.shown()} is a part of {whole.shown()}: the same value, read with more "
             "or fewer words around it. Submit exactly what the question asks for, "
             "nothing around it."
             for part in shown for whole in shown
             if part is not whole and isinstance(whole.value, str)
-            and part_of(part.value, [whole.value])]
+            and part_of(part.value, [whole.value]) and not part_of(part.value, [question])]
