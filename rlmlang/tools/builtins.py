@@ -57,10 +57,9 @@ from rlmlang.tools.registry import (
 from rlmlang.tools.values import (
     DISPLAY_BASE,
     DISPLAY_PER_UNIT,
-    TEXT_ORDER_FIX,
+    check_text_order,
     display,
     parse_number,
-    text_order_error,
     to_int_value,
 )
 from rlmlang.types import (
@@ -258,9 +257,7 @@ def _extreme(fn: str, xs: Any, pick: Any) -> Any:
     if not v:
         raise ToolError(f"{fn}: the list is empty", "check len(xs) > 0 first")
     best = v.index(pick(v))
-    wrong = text_order_error(fn, v, best=best)
-    if wrong:
-        raise ToolError(wrong, TEXT_ORDER_FIX)
+    check_text_order(fn, v, best=best)
     return v[best]
 
 
@@ -297,10 +294,7 @@ def _sorted(xs: Any) -> list[Any]:
     if not isinstance(xs, list):
         raise ToolError(f"sorted: takes a list, not {kind_of(xs)}")
     out = sorted(_sort_key("sorted", xs))
-    if out and isinstance(out[0], str):
-        wrong = text_order_error("sorted", out, order=list(range(len(out))))
-        if wrong:
-            raise ToolError(wrong, TEXT_ORDER_FIX)
+    check_text_order("sorted", out, order=list(range(len(out))))
     return out
 
 

@@ -21,6 +21,7 @@ import datetime as _dt
 import re
 from typing import Any
 
+from rlmlang.tools.builtins import _need_str
 from rlmlang.tools.declare import fuel, scalar, str_size, tool
 from rlmlang.tools.errors import ToolError, preview
 from rlmlang.tools.registry import ToolSpec
@@ -66,14 +67,8 @@ def _read(text: str) -> _dt.date | None:
     return min(found, key=lambda f: f[0])[1] if found else None
 
 
-def _need_text(name: str, text: Any) -> str:
-    if not isinstance(text, str):
-        raise ToolError(f"{name}: needs a text, not {type(text).__name__}")
-    return text
-
-
 def _date(name: str, text: Any) -> _dt.date:
-    d = _read(_need_text(name, text))
+    d = _read(_need_str(name, "text", text))
     if d is None:
         raise ToolError(f"{name}: {preview(text)} holds no date",
                         "test first: if is_date(text): ...")
@@ -85,7 +80,7 @@ def _to_date(text: Any) -> str:
 
 
 def _is_date(text: Any) -> bool:
-    return _read(_need_text("is_date", text)) is not None
+    return _read(_need_str("is_date", "text", text)) is not None
 
 
 def _days_between(a: Any, b: Any) -> int:

@@ -47,7 +47,7 @@ from rlmlang.tools.template import (
     template_chars,
     template_fields,
 )
-from rlmlang.tools.values import DISPLAY_PER_UNIT, TEXT_ORDER_FIX, display, text_order_error
+from rlmlang.tools.values import DISPLAY_PER_UNIT, check_text_order, display
 from rlmlang.types import (
     HOLE,
     INT,
@@ -269,9 +269,7 @@ def _sort_by(xs: Any, keys: Any, reverse: Any = False) -> list[Any]:
         order = sorted(range(len(xs)), key=keys.__getitem__, reverse=bool(reverse))
     except TypeError:
         raise ToolError("sorted: these keys cannot be compared") from None
-    wrong = text_order_error("sorted", keys, order=order, reverse=bool(reverse))
-    if wrong:
-        raise ToolError(wrong, TEXT_ORDER_FIX)
+    check_text_order("sorted", keys, order=order, reverse=bool(reverse))
     return [xs[i] for i in order]
 
 
@@ -286,9 +284,7 @@ def _best(fn: str, xs: Any, keys: Any, better: Any) -> Any:
                 best = i
     except TypeError:
         raise ToolError(f"{fn}: these keys cannot be compared") from None
-    wrong = text_order_error(fn, keys, best=best)
-    if wrong:
-        raise ToolError(wrong, TEXT_ORDER_FIX)
+    check_text_order(fn, keys, best=best)
     return xs[best]
 
 

@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from rlmlang.tools.errors import ToolError
+
 # Characters of display text per unit of Size.total: Python's repr escapes a
 # character to at most 10 (\U000e0001), an int or float is at most 24, and a
 # container adds quotes, brackets, ": " and ", " per element.
@@ -54,8 +56,17 @@ def numbers_as_text(keys: list[Any]) -> list[float] | None:
     return [float(k) for k in keys]
 
 
-def text_order_error(fn: str, keys: list[Any], best: int | None = None,
-                     order: list[int] | None = None, reverse: bool = False) -> str | None:
+def check_text_order(fn: str, keys: list[Any], best: int | None = None,
+                     order: list[int] | None = None, reverse: bool = False) -> None:
+    """Fail (ToolError, with the fix to convert) where `_text_order_message` finds the text
+    order wrong; max, min and sorted, in every spelling, ask it alike."""
+    message = _text_order_message(fn, keys, best, order, reverse)
+    if message:
+        raise ToolError(message, _TEXT_ORDER_FIX)
+
+
+def _text_order_message(fn: str, keys: list[Any], best: int | None = None,
+                        order: list[int] | None = None, reverse: bool = False) -> str | None:
     """The message where numbers written as text are compared as text and that picks
     another item (`best`, the index max/min chose) or another order (`order`) than the
     numbers would: max of ["980.5", "4050.95"] is "980.5". None where the text
@@ -77,7 +88,7 @@ def text_order_error(fn: str, keys: list[Any], best: int | None = None,
     return None
 
 
-TEXT_ORDER_FIX = ("convert them to numbers first: float(x) (max(rows, key=lambda r: "
+_TEXT_ORDER_FIX = ("convert them to numbers first: float(x) (max(rows, key=lambda r: "
                   "float(r[\"balance\"])), sorted(xs, key=float))")
 
 
