@@ -25,8 +25,10 @@ def undefined(name: str) -> Diagnostic:
 
 
 def test_the_statements_that_set_a_name_and_what_they_read_are_carried_over() -> None:
-    fixed = carry_over(NEXT, [undefined("hits")], [EARLIER])
-    assert fixed is not None
+    carried = carry_over(NEXT, [undefined("hits")], ["print(1)\n", EARLIER])
+    assert carried is not None
+    fixed, source = carried
+    assert source == EARLIER  # the script whose computation it is (Tally.add same_as)
     assert fixed.startswith('words = ["badge", "4820"]\nhits = lines_with(context, words)\n')
     assert "print(words)" not in fixed and "fail(" not in fixed and fixed.count("submit(") == 1
     # a name no earlier script sets, or one set only where it submits: nothing to carry
@@ -50,5 +52,5 @@ def test_a_def_an_earlier_script_made_is_carried_over() -> None:
     earlier = ('def code_of(text: str) -> str:\n    return value_after(find_line(text, '
                '"badge 4820"), "access code")\nprint(code_of(context))\n')
     missing = Diagnostic("E_NAME", "undefined function: code_of", data={"name": "code_of"})
-    fixed = carry_over("submit(code_of(context))\n", [missing], [earlier])
-    assert fixed is not None and fixed.startswith("def code_of(text: str) -> str:")
+    carried = carry_over("submit(code_of(context))\n", [missing], [earlier])
+    assert carried is not None and carried[0].startswith("def code_of(text: str) -> str:")

@@ -99,28 +99,33 @@ def test_one_script_alone_is_not_an_agreement(tmp_path: Path) -> None:
     assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
     assert "Only one script gave an answer, 'K7-19QX'" in model.prompts[2]
     # For the coder profile the same script drawn twice is one computation: it confirms
-    # nothing in its round; told so, the model came back to it in the next round, and an
-    # answer no other opposed is taken then (tally.resubmitted).
+    # nothing in its round; told so, the model came back to it in the next rounds, and an
+    # answer no other opposed is taken then: at the third round of the profile's five (a
+    # second computation may still come), at the second of a run of three.
     # A repeat is drawn again, hotter, once a round.
     same = FakeModel([GOOD] * 12)
     out = runtime(same, tmp_path / "same", profile="coder", budgets={"candidates": 2}).run(
         SIG, QUESTION, context=CONTEXT)
-    assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
-    assert same.temperatures == [0.0, 0.7, 1.0] * 2
+    assert out.ok and out.answer == "K7-19QX" and out.iterations == 3
+    assert same.temperatures == [0.0, 0.7, 1.0] * 3
     assert "Only one script (drawn again, the same computation) gave an answer" in \
         same.prompts[4]
+    short = FakeModel([GOOD] * 12)
+    out = runtime(short, tmp_path / "short", profile="coder",
+                  budgets={"candidates": 2, "iterations": 3}).run(SIG, QUESTION, context=CONTEXT)
+    assert out.ok and out.iterations == 2
     # Opposed in the next round, it is not taken: the rounds go on.
     wrong = 'submit(find_line(context, "badge 1001"))'
     opposed = FakeModel([GOOD] * 4 + [GOOD, wrong] + [GOOD] * 6)
     out = runtime(opposed, tmp_path / "opposed", profile="coder",
                   budgets={"candidates": 2}).run(SIG, QUESTION, context=CONTEXT)
-    assert out.iterations == 3
+    assert out.iterations == 5 and out.status == "uncertain"
     # Nor is it another computation with a print more, other layout or a comment.
     printed = ['print("looking")\n' + GOOD, "# the badge\n" + GOOD.replace("(", "( ", 1)]
     again = FakeModel([GOOD, *printed] * 4)
     out = runtime(again, tmp_path / "printed", profile="coder", budgets={"candidates": 2}).run(
         SIG, QUESTION, context=CONTEXT)
-    assert out.iterations == 2 and out.vote[0]["scripts"] == 1 and out.vote[0]["draws"] == 6
+    assert out.iterations == 3 and out.vote[0]["scripts"] == 1 and out.vote[0]["draws"] == 9
     # In the last round an unopposed answer is taken: there is no round left to check it in.
     model = FakeModel([GOOD, failing])
     out = runtime(model, tmp_path / "b", budgets={"candidates": 2, "iterations": 1}).run(
@@ -134,8 +139,8 @@ def test_a_lone_count_of_nothing_is_never_taken_unconfirmed(tmp_path: Path) -> N
     # (every literal is written in the data: the tests match no line all the same)
     zero = 'submit(str(len([l for l in lines(context) if l.endswith("badge 1001")])))'
     model = FakeModel([zero] * 12)
-    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
-        SIG, QUESTION, context=CONTEXT)
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2, "iterations": 3}
+                  ).run(SIG, QUESTION, context=CONTEXT)
     assert out.status == "uncertain" and out.iterations == 3 and not out.ok
     assert "A count of 0 is what a test that matches no line gives" in model.prompts[4]
     other = 'n = 0\nfor l in lines(context):\n    if "door 3" in l and "badge 4820" in l:\n' \
@@ -317,6 +322,29 @@ def test_a_copied_line_is_sent_back_once_for_its_value(tmp_path: Path, capsys) -
     assert replays_identically(tmp_path / "d" / "run.log", capsys)
 
 
+def test_a_bulk_of_an_input_is_no_answer(tmp_path: Path, capsys) -> None:
+    """A coder answer that is a table's worth of an input's lines, cut out as they stand
+    (the whole input, or everything after a label), is no vote: the model is told so, and
+    a lone such answer is not taken even in the last round; asked for lines, it counts."""
+    whole = "submit(context)"
+    rest = 'submit(context.split("badge 1500", 1)[1])'
+    model = FakeModel([whole, rest, GOOD, GOOD_TOO])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
+    assert "of the input as they stand, not a value read from them" in model.prompts[2]
+    assert replays_identically(tmp_path / "run.log", capsys)  # replay counts it the same
+    stubborn = FakeModel([whole, rest] * 3)
+    out = runtime(stubborn, tmp_path / "b", profile="coder",
+                  budgets={"candidates": 2, "iterations": 2}).run(SIG, QUESTION, context=CONTEXT)
+    assert not out.ok and out.status == "no_answer" and out.vote == []
+    lines = FakeModel([whole, whole])
+    out = runtime(lines, tmp_path / "c", profile="coder",
+                  budgets={"candidates": 2, "iterations": 1}).run(
+        SIG, "Which lines mention a badge?", context=CONTEXT)
+    assert out.ok
+
+
 ORDERS = "\n".join(json.dumps({"order": f"SH-{10000 + i}", "customer": {
     "name": f"Person {i}", "address": {"city": "Quito", "postcode": str(70000 + i)}},
     "note": ""}) for i in range(300))
@@ -424,13 +452,13 @@ def test_an_unconfirmed_answer_is_taken_only_when_a_later_greedy_draw_gives_it_a
 
     hot_only = FakeModel([fails("a"), GOOD, fails("b"), GOOD, fails("c"),
                           fails("d"), GOOD, fails("e")])
-    out = runtime(hot_only, tmp_path, profile="coder", budgets={"candidates": 2}).run(
-        SIG, QUESTION, context=CONTEXT)
+    out = runtime(hot_only, tmp_path, profile="coder",
+                  budgets={"candidates": 2, "iterations": 3}).run(SIG, QUESTION, context=CONTEXT)
     assert out.status == "uncertain" and out.iterations == 3
     assert [v["value"] for v in out.vote] == ["K7-19QX"]
     greedy_again = FakeModel([fails("a"), GOOD, GOOD])
     out = runtime(greedy_again, tmp_path / "b", profile="coder",
-                  budgets={"candidates": 2}).run(SIG, QUESTION, context=CONTEXT)
+                  budgets={"candidates": 2, "iterations": 3}).run(SIG, QUESTION, context=CONTEXT)
     assert out.status == "answered" and out.answer == "K7-19QX" and out.iterations == 2
     assert greedy_again.temperatures[2] == 0.0
 

@@ -144,3 +144,17 @@ def test_no_word_of_a_table_sized_answer_is_read_off_it() -> None:
     table = "id\tcity\n" + "\n".join(f"C{i}\tTunis" for i in range(40))
     assert not Tally.part_of_known("Tunis", [table])
     assert Tally.part_of_known("K7-19QX", ["access code K7-19QX issued"])
+
+
+def test_a_carried_over_fix_it_is_the_computation_it_carries() -> None:
+    """A fix-it that put an earlier script's statements in front of a script that only
+    printed and submitted them computes what that script did: no second computation."""
+    first = 'hits = find_lines(readings, "S-95")\nsubmit(min(to_float(h) for h in hits))\n'
+    carried = 'hits = find_lines(readings, "S-95")\nt = min(to_float(h) for h in hits)\n' \
+        'print(t)\nsubmit(t)\n'
+    tally = Tally("What is the lowest temperature of sensor S-95?", needed=2, distinct=True)
+    tally.add(-1.8, "sha-first", first, 1, greedy=True)
+    tally.add(-1.8, "sha-carried", carried, 2, same_as=first)
+    assert not tally.confident()
+    tally.add(-1.8, "sha-other", carried, 2)  # the same text, not carried: its own
+    assert tally.confident()

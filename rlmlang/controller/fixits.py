@@ -143,10 +143,11 @@ def _swap(node: Any, old: Any, new: Any) -> Any:
     return node
 
 
-def carry_over(source: str, diagnostics: list[Diagnostic], earlier: list[str]) -> str | None:
+def carry_over(source: str, diagnostics: list[Diagnostic],
+               earlier: list[str]) -> tuple[str, str] | None:
     """The script with the top-level statements of the latest earlier script that set the
-    names it reads but never sets (and those these read in turn) put in front; None where
-    no earlier script sets them all."""
+    names it reads but never sets (and those these read in turn) put in front, and that
+    earlier script; None where no earlier script sets them all."""
     missing = [d.data.get("name") for d in diagnostics if d.code == "E_NAME"
                and d.message.startswith(("undefined: ", "undefined function: "))
                and isinstance(d.data.get("name"), str)]
@@ -160,7 +161,7 @@ def carry_over(source: str, diagnostics: list[Diagnostic], earlier: list[str]) -
         kept = _setting(before.body, set(missing))
         if kept is not None:
             body = (*kept, *parsed.script.body)
-            return print_script(dataclasses.replace(parsed.script, body=body))
+            return print_script(dataclasses.replace(parsed.script, body=body)), text
     return None
 
 

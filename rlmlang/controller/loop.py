@@ -39,6 +39,7 @@ from rlmlang.controller.profiles import TINY_CORE_TOOLS, Profile, profile_for
 from rlmlang.controller.prompt import (
     PREVIEW_CHARS,
     Conversation,
+    bulk_message,
     copied_line_message,
     copied_lines_in_disagreement,
     echo_message,
@@ -67,16 +68,17 @@ from rlmlang.store import StateConflict, StateStore, remove_store
 from rlmlang.task.answers import (
     answer_key,
     asks_for_lines,
+    copied_bulk,
     copied_lines,
     copied_piece,
     echoes_question,
     found_nothing,
 )
-from rlmlang.task.guess import QUESTION, data_inputs, submits_from_data
+from rlmlang.task.guess import QUESTION, data_inputs, data_texts, submits_from_data
 from rlmlang.task.inputs import bind_value, read_raw
 from rlmlang.task.searches import empty_search
 from rlmlang.task.signature import Signature, parse_signature, signature_for
-from rlmlang.task.vote import Tally, computation, counts_nothing, draws_text
+from rlmlang.task.vote import Tally, computation, counts_nothing, draws_text, lone_answer_rounds
 from rlmlang.tools import default_registry
 from rlmlang.tools.context import charge_current, current_usage
 from rlmlang.tools.errors import ToolError
@@ -493,6 +495,7 @@ class Runtime:
         text_inputs = [i.name for i in infos if isinstance(values[i.name], str)
                        and i.chars > 200]
         prose = frozenset(i.name for i in infos if i.format == "prose")
+        texts = data_texts(values)
         examples = self._examples(question, infos, text_inputs)
         tools = self._tool_names(examples)
         conv = Conversation.start(self.profile.card, self.registry, tools, examples,
@@ -524,7 +527,8 @@ class Runtime:
         failed_before = False
         first = 1
         tally = Tally(question, needed=2 if self.limits.candidates_per_round >= 2 else 1,
-                      distinct=self.profile.distinct_votes)
+                      distinct=self.profile.distinct_votes,
+                      resubmissions=lone_answer_rounds(self.limits.iterations_per_run))
         challenged: set[str] = set()  # answers sent back once as copied lines
         tried = _Tried()
         data = data_inputs([f.name for f in sig.inputs]) if self.profile.no_guesses else []
@@ -569,12 +573,17 @@ class Runtime:
                 echoed = [p for p in useful if self.profile.no_guesses
                           and echoes_question(p[0].answer, question)]
                 useful = [p for p in useful if p not in echoed]
+                # (coder) a bulk of an input cut out as it stands is no value read from it
+                bulk = [p for p in useful if self.profile.challenge_copied_lines
+                        and not asks_for_lines(question) and copied_bulk(p[0].answer, texts)]
+                useful = [p for p in useful if p not in bulk]
                 # a round whose answers all repeat computations already counted adds no
                 # evidence: in a disagreement, the next round draws hot, with no greedy draw
                 rut = bool(useful) and all(tally.knows(script) for _, script in useful)
                 for o, script in useful:
                     tally.add(o.answer, o.script_sha256, script, iteration,
-                              greedy=o.script_sha256 in tried.greedy, printed=o.output)
+                              greedy=o.script_sha256 in tried.greedy, printed=o.output,
+                              same_as=tried.carried.get(o.script_sha256))
                 for o, script in outcomes:  # what a later round may read off
                     tally.saw(script, o.output)
                 last = iteration >= self.limits.iterations_per_run
@@ -632,6 +641,9 @@ class Runtime:
                 elif echoed:
                     script = echoed[0][1]
                     feedback = echo_message(echoed[0][0].answer, question)
+                elif bulk:
+                    script = bulk[0][1]
+                    feedback = bulk_message(bulk[0][0].answer, question)
                 elif guessed:
                     script = guessed[0][1]
                     feedback = guess_message(guessed[0][0].answer, data)
@@ -855,8 +867,7 @@ class Runtime:
                 stats[failure] += 1
             outcomes.append((outcome, script))
         if self.profile.fixits:
-            self._fixits(iteration, outcomes, seen, setup, log, stats, tried.greedy,
-                         tried.earlier)
+            self._fixits(iteration, outcomes, seen, setup, log, stats, tried)
         tried.diversify = False
         tried.stuck = fresh == 0  # every draw a script that had failed before
         return outcomes
@@ -867,16 +878,21 @@ class Runtime:
 
     def _fixits(self, iteration: int, outcomes: list[tuple[ScriptOutcome, str]],
                 seen: dict[str, ScriptOutcome], setup: ScriptSetup, log: LogWriter | None,
-                stats: dict[str, Any], greedy: set[str], earlier: list[str]) -> None:
+                stats: dict[str, Any], tried: _Tried) -> None:
         """Run, as extra candidates, the scripts a tool's fix-it corrects (see fixits.py);
-        the fix-it of the greedy draw joins `greedy`."""
+        the fix-it of the greedy draw joins `tried.greedy`; a carried-over one is recorded
+        with the script it carries from (`tried.carried`), whose computation it is."""
         generated = list(outcomes)
         number = len(generated)
         for parent, (outcome, script) in enumerate(generated, start=1):
             if number - len(generated) >= _MAX_FIXITS:
                 break
-            fixed = apply_fixits(script, outcome.diagnostics) \
-                or carry_over(script, outcome.diagnostics, earlier)
+            fixed = apply_fixits(script, outcome.diagnostics)
+            carried = None if fixed is not None else \
+                carry_over(script, outcome.diagnostics, tried.earlier)
+            if carried is not None:
+                fixed, source = carried
+                tried.carried[hashlib.sha256(fixed.encode()).hexdigest()] = source
             if fixed is None:
                 continue
             sha = hashlib.sha256(fixed.encode()).hexdigest()
@@ -888,8 +904,8 @@ class Runtime:
                 "seed": None, "text": fixed, "script_sha256": sha, "tokens": 0,
                 "prompt_tokens": 0, "cached_tokens": 0, "seconds": 0.0,
                 "stop_reason": "fixit", "fixit_of": parent})
-            if outcome.script_sha256 in greedy:  # the greedy draw, mended
-                greedy.add(sha)
+            if outcome.script_sha256 in tried.greedy:  # the greedy draw, mended
+                tried.greedy.add(sha)
             fixed_outcome = seen[sha] = self._execute(iteration, number, fixed, sha, setup, log)
             stats["fixits"] = stats.get("fixits", 0) + 1
             outcomes.append((fixed_outcome, fixed))
@@ -986,6 +1002,8 @@ class _Tried:
     stuck: bool = False  # the last round drew only scripts that had failed before
     greedy: set[str] = field(default_factory=set)  # this round's greedy draw and its fix-it
     earlier: list[str] = field(default_factory=list)  # the scripts the chat shows so far
+    # a carried-over fix-it -> the earlier script it carries its statements from
+    carried: dict[str, str] = field(default_factory=dict)
 
     def same_failure_as_before(self, outcomes: list[tuple[ScriptOutcome, str]]) -> bool:
         failure = frozenset((o.stage, d.code + ":" + d.message) for o, _ in outcomes

@@ -207,7 +207,9 @@ CODER = Profile(
     featured=CODER_FEATURED,
     free_stops=(),
     keep_prefix=True,
-    budgets={"candidates": 2, "script_tokens": 512, "tokens": 8000},
+    # Five rounds: the 1.5B's runs ended at the third round's end without an answer at a
+    # median of 25-45 s, far inside the 240 s a bench task has (dev runs at 5517da6).
+    budgets={"candidates": 2, "iterations": 5, "script_tokens": 512, "tokens": 10000},
     look_after_failure=True,
     challenge_copied_lines=True,
     decoded_types=True,

@@ -195,6 +195,15 @@ def echo_message(value: Any, question: str) -> str:
             f"the question looks up, not its answer. The question asks: {question}")
 
 
+def bulk_message(value: str, question: str) -> str:
+    """What the model sees about a script whose answer is a bulk of an input's text."""
+    lines = value.strip().count("\n") + 1
+    return (f"That script submitted {lines} line{'s' if lines != 1 else ''} "
+            f"({len(value.strip())} characters) of the input as they stand, not a value "
+            "read from them. Find the line that answers the question and submit only the "
+            f"part of it that is asked for. The question asks: {question}")
+
+
 def guess_message(value: Any, inputs: list[str], limit_chars: int = 200) -> str:
     """What the model sees about a script whose answer was not computed from the data."""
     shown = repr(value)

@@ -188,6 +188,20 @@ def copied_piece(value: Any, texts: list[str]) -> bool:
     return False
 
 
+def copied_bulk(value: Any, texts: list[str]) -> bool:
+    """Is a text answer a bulk of one of the texts, verbatim: a table's worth of lines
+    or more (PIECE_LINES, PIECE_CHARS)? No question's value is that, and none is read
+    from the data by cutting it out: the 1.5B submitted a whole input table for a
+    customer's city, and everything after a key's name in a log for the key; each was
+    taken, in the last round, as a lone answer."""
+    if not isinstance(value, str):
+        return False
+    piece = value.strip()
+    if piece.count("\n") < PIECE_LINES and len(piece) <= PIECE_CHARS:
+        return False
+    return any(piece in text for text in texts)
+
+
 def echoes_question(value: Any, question: str) -> bool:
     """Is a text answer a part of the question itself (whole words), the question offering
     no choice (no " or ")? Then it is what the question gives, the key looked up, not

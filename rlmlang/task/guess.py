@@ -34,7 +34,7 @@ guess even when a break led there: submit what was found, not its name.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from rlmlang.syntax import ast
@@ -51,6 +51,11 @@ VERDICTS = frozenset({"yes", "no", "true", "false", "0", "-1"})
 def data_inputs(names: Collection[str]) -> list[str]:
     """The inputs a script can read data from: all but the question."""
     return [n for n in names if n != QUESTION]
+
+
+def data_texts(values: Mapping[str, Any]) -> list[str]:
+    """The text values of the data inputs: what an answer may be cut out of."""
+    return [v for n, v in values.items() if n != QUESTION and isinstance(v, str)]
 
 
 def submits_from_data(script: str, inputs: Collection[str],

@@ -120,6 +120,13 @@ def counts_nothing(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0
 
 
+def lone_answer_rounds(rounds: int) -> int:
+    """How many rounds must give a lone, unconfirmed answer before it is taken (before the
+    last round): 2 in a run of 3 or 4 rounds, 3 in a longer one, whose rounds to spare may
+    bring the second computation that confirms it, or one that contradicts it."""
+    return 3 if rounds >= 5 else 2
+
+
 def draws_text(draws: int, scripts: int) -> str:
     """`2 scripts`, or `2 draws of 1 script` where the same script was drawn again."""
     if draws == scripts:
@@ -179,11 +186,18 @@ class Tally:
     dropped: list[Any] = field(default_factory=list)  # the values sent back (drop)
     # (output, script) of every script of the earlier rounds that printed something
     outputs: list[tuple[str, str]] = field(default_factory=list)
+    # Rounds that must give a lone answer before it is taken unconfirmed (the last round
+    # aside): with rounds to spare, a second computation is worth more rounds' wait.
+    resubmissions: int = 2
 
     def add(self, value: Any, script_sha256: str, script: str, round_: int = 0,
-            greedy: bool = False, printed: str = "") -> None:
+            greedy: bool = False, printed: str = "", same_as: str | None = None) -> None:
         """One draw's answer; `greedy`: the round's greedy draw (or its fix-it) gave it;
-        `printed`: what the script printed (shown with the answer in the feedback)."""
+        `printed`: what the script printed (shown with the answer in the feedback);
+        `same_as`: (distinct) the script whose computation this one is: a fix-it that
+        carried an earlier script's statements over into a script that only printed and
+        submitted them computes what that script computed (dev aggregate-04: the carried
+        copy of the 1.5B's one reading, '-1.8', confirmed it as a second computation)."""
         key = answer_key(value)
         s = self.answers.get(key)
         if s is None:
@@ -193,7 +207,8 @@ class Tally:
         s.rounds.add(round_)
         if greedy:
             s.greedy_rounds.add(round_)
-        s.scripts.setdefault(computation(script) if self.distinct else script_sha256, script)
+        s.scripts.setdefault(computation(same_as or script) if self.distinct else script_sha256,
+                             script)
         s.grounding = max(s.grounding, grounding(script, self.question))
 
     def knows(self, script: str) -> bool:
@@ -258,7 +273,10 @@ class Tally:
         there being no round left to check it in, or as soon as a later round submits it
         again (told it was not confirmed and asked to check it, the model came back to it;
         the 1.5B's one way of writing a simple script made every such task run all its
-        rounds). Never a count of nothing: a 0 is what a test that matched no line gives
+        rounds); where the run has rounds to spare (`resubmissions`), only once as many
+        rounds as that gave it, since a second computation, the evidence, may still come
+        (of the 1.5B's lone answers taken at the second round on dev runs, 8 were right
+        and 15 wrong). Never a count of nothing: a 0 is what a test that matched no line gives
         ("How many times was the lobby opened?" answered 0 for 1031), and only a second,
         different computation confirms it; nor a share of the whole (whole_share). Never
         an answer no greedy draw gave: told to
@@ -275,7 +293,8 @@ class Tally:
         if counts_nothing(s.value) or whole_share(s.value, self.question) \
                 or not s.greedy_rounds:
             return False
-        return last or max(s.greedy_rounds) > min(s.rounds)
+        return last or (max(s.greedy_rounds) > min(s.rounds)
+                        and len(s.rounds) >= self.resubmissions)
 
     def feedback(self, limit_chars: int = 300) -> str:
         """What the model is told when the answers are not yet evidence enough."""
