@@ -518,11 +518,16 @@ class Checker(FormsMixin):
             self.err("E_TYPE", e.span, f"the condition of {where} must be a bool, not "
                      f"{show(t)}", _truth_fix(t, e))
 
-    def truth(self, e: ast.Expr) -> Type:
+    def truth(self, e: ast.Expr, other: ast.Expr | None = None) -> Type:
         """Type `e` where Python reads its truth: a condition, and the operands of `and`,
         `or` and `not` within one. A str, list or dict there is true when not empty and a
         number when not 0, as in Python (lowering writes the comparison); elsewhere a value
-        of `and`/`or` is a bool, so `name = x or "default"` keeps its error."""
+        of `and`/`or` is a bool, so `name = x or "default"` keeps its error. A literal
+        there tests nothing (`other`: the operand beside it, which names the fix)."""
+        if isinstance(e, ast.Const) and isinstance(e.value, (str, int, float)) \
+                and not isinstance(e.value, bool):
+            self.constant_test(e, other)
+            return BOOL
         if isinstance(e, ast.BoolOp):
             t = self.bool_op(e, truthy=True)
         elif isinstance(e, ast.Not):
@@ -537,6 +542,25 @@ class Checker(FormsMixin):
             return BOOL
         self.types[id(e)] = t
         return t
+
+    def constant_test(self, e: ast.Const, other: ast.Expr | None) -> None:
+        """A literal read as a truth value is always true (or always false): Python's
+        `if "user=nadia45" and "action=logout" in line` tests only the second phrase
+        (the 1.5B counted every logout for one user's, dev count-07), `x == "a" or "b"`
+        nothing at all. Where the operand beside it tests a value (`in`, `==`), the fix
+        tests the literal the same way, and is applied as a fix-it."""
+        lit = print_expr(e)
+        fix, edit = None, {}
+        if isinstance(other, ast.Compare) and other.op in ("in", "not in"):
+            fix = f"{lit} {other.op} {print_expr(other.right)}"
+        elif isinstance(other, ast.Compare) and other.op in ("==", "!="):
+            fix = f"{print_expr(other.left)} {other.op} {lit}"
+        if fix is not None:
+            edit = expr_fixit(e.span, fix)
+        self.err("E_TYPE", e.span, f"the literal {lit} is always "
+                 f"{'true' if e.value else 'false'} as a condition: it tests nothing",
+                 f"test it: {fix}" if fix else "test a value: x == " + lit + " or " +
+                 lit + " in text", **edit)
 
     def chain_middle(self, middle: ast.Expr) -> None:
         """`lo <= x < hi` reads x twice (parser.compare_chain): a tool's call there would
@@ -559,7 +583,8 @@ class Checker(FormsMixin):
         saved = dict(self.narrowed)
         for side in (e.left, e.right):
             with self.lazily(side is e.right):  # the right side may not run
-                t = self.truth(side) if truthy else self.expr(side)
+                t = self.truth(side, e.right if side is e.left else e.left) if truthy \
+                    else self.expr(side)
             if not fits(t, BOOL):
                 self.err("E_TYPE", side.span, f"'{e.op}' needs bool on both sides, not "
                          f"{show(t)} (there is no truthiness outside a condition)",

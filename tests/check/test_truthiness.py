@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from script_run import run_script  # tests/script_run.py
 
+from rlmlang.controller.fixits import apply_fixits
+from rlmlang.diagnostics import FIXIT_EXPR
 from rlmlang.types import INT
 
 TEXT = "a,1\n\nb,0\nc,3\n"
@@ -37,3 +39,39 @@ def test_and_or_outside_a_condition_stay_bool_only(script: str) -> None:
     out = run_script(script, INT, context=TEXT)
     assert out.stage == "check"
     assert "no truthiness outside a condition" in out.diagnostics[0].message
+
+
+EVENTS = "user=nadia45 action=logout\nuser=omar action=logout\nuser=nadia45 action=login\n"
+
+
+@pytest.mark.parametrize("script, fix", [
+    # Python's `"a" and "b" in line` tests only "b": the 1.5B counted every logout
+    ("n = 0\nfor line in context.splitlines():\n"
+     "    if \"user=nadia45\" and \"action=logout\" in line:\n        n += 1\nsubmit(n)\n",
+     '"user=nadia45" in line'),
+    ("submit(len([l for l in context.splitlines() if \"user=nadia45\" and \"logout\" in l]))\n",
+     '"user=nadia45" in l'),
+    # `x == "a" or "b"` tests nothing: the fix compares the literal as its neighbour does
+    ("n = 0\nfor line in context.splitlines():\n"
+     "    if line == \"a\" or \"b\":\n        n += 1\nsubmit(n)\n", 'line == "b"'),
+    ("n = 0\nif \"x\":\n    n = 1\nsubmit(n)\n", None),
+    ("submit(5 if 0 else 6)\n", None),
+])
+def test_a_literal_as_a_condition_tests_nothing(script: str, fix: str | None) -> None:
+    out = run_script(script, INT, context=EVENTS)
+    assert out.stage == "check"
+    d = out.diagnostics[0]
+    assert d.code == "E_TYPE" and "as a condition: it tests nothing" in d.message
+    if fix is None:
+        assert FIXIT_EXPR not in d.data
+    else:
+        assert d.fix == f"test it: {fix}" and d.data[FIXIT_EXPR][1] == fix
+
+
+def test_the_fix_it_of_a_literal_condition_counts_what_was_meant() -> None:
+    script = ("n = 0\nfor line in context.splitlines():\n"
+              "    if \"user=nadia45\" and \"action=logout\" in line:\n        n += 1\nsubmit(n)\n")
+    fixed = apply_fixits(script, run_script(script, INT, context=EVENTS).diagnostics)
+    assert fixed is not None
+    out = run_script(fixed, INT, context=EVENTS)
+    assert out.stage == "done" and out.answer == 1
