@@ -269,12 +269,15 @@ class Length:
 
 @dataclass(frozen=True)
 class Digits:
-    """The result is the text of the int argument `of`: its digits and a sign (`str`)."""
+    """The result is the text of the int argument `of`: its digits and a sign; of a text
+    argument, that text as it is (`str`)."""
 
     of: int = 0
 
     def admits(self, args: list[Any], value: Any) -> str | None:
         x = args[self.of] if self.of < len(args) else None
+        if isinstance(x, str) and value != x:
+            return "not the text it was given"
         if isinstance(x, int) and not isinstance(x, bool) and \
                 len(value) > len(str(abs(x))) + 1:
             return f"{len(value)} characters, more than the digits of {x}"

@@ -3,7 +3,7 @@
 Every tool declares an upper bound of its result's `Size` (`result_size`).
 A tool may also declare what more the verifier may assume
 (`ToolSpec.result_bound`, one of the forms in tools/registry.py): an int from
-0 to an argument's length (`Length`), the digits of an int (`Digits`), the
+0 to an argument's length (`Length`), the digits of an int, or a text as it is (`Digits`), the
 ints of a range (`Numbers`), pieces cut out of a text that add up to at most
 it and are counted by lines, words, separators or chunks (`Pieces`), pairs
 whose positions keep their own bounds (`Pairs`). This module reads that
@@ -136,7 +136,11 @@ def _length(e: ast.Call, spec: ToolSpec, bound: Length, a: list[AV], sizes: list
 
 def _digits(e: ast.Call, spec: ToolSpec, bound: Digits, a: list[AV], sizes: list[Size],
             t: Type | None, problem: Any) -> AV | None:
-    """`str(n)`: as many characters as the largest n in the interval has, and a sign."""
+    """`str(n)`: as many characters as the largest n in the interval has, and a sign; of
+    a text, the text itself (its display), with all its bounds: the 1.5B's `penguins =
+    str(penguins)` made a 15 KB input's lines count as 48 times its characters."""
+    if len(a) > bound.of and a[bound.of].kind == "str":
+        return a[bound.of]
     if len(a) <= bound.of or a[bound.of].kind != "int":
         return None
     m = max(abs(a[bound.of].lo), abs(a[bound.of].hi))
