@@ -416,13 +416,14 @@ class _Builder:
     def compare_chain(self, c):
         """`lo <= x < hi` is `lo <= x and x < hi`: x is read twice, so it must be a value
         that reading twice gives again and changes nothing: names, literals, items,
-        arithmetic, the values' own methods and the conversions (`lo <= row.split(",")[5]
-        <= hi`, as coder models write it; the work is done, and metered, twice). A tool
-        call would run twice: the checker refuses one there (a chain's BoolOp says so)."""
+        arithmetic, the values' own methods and the builtins' calls (`lo <= row.split(",")[5]
+        <= hi`, `lo <= to_date(line) <= hi`, as coder models write them; the work is done,
+        and metered, twice). A tool with an effect or a def would run twice: the checker
+        refuses one there (a chain's BoolOp says so)."""
         left, op1, middle, op2, right = c
         if not _pure_operand(middle):
             self._error(_span(c), "a chained comparison's middle must be a value of names, "
-                        "literals, items, arithmetic and methods (it is read twice)",
+                        "literals, items, arithmetic, methods and builtins (it is read twice)",
                         "give it a name first: x = ...; then lo <= x <= hi")
         first = self._expr(ast.Compare(str(op1), left, middle, _span(c)), left, middle)
         second = self._expr(ast.Compare(str(op2), middle, right, _span(c)), middle, right)
@@ -879,7 +880,9 @@ def _plain_operand(e: object) -> bool:
 
 _VALUE_METHODS = frozenset(name for table in ("str", "list", "dict")
                            for name, m in method_table(table).items() if not m.statement)
-_CONVERSIONS = frozenset({"int", "float", "str", "len", "abs", "round"})
+# The calls without a namespace that do something besides giving a value (a tool with an
+# effect is namespaced: fs., http., llm., a plugin's; the checker refuses those and defs).
+_EFFECTS = frozenset({"print", "submit", "fail"})
 
 
 def _pure_operand(e: object) -> bool:
@@ -898,9 +901,9 @@ def _pure_operand(e: object) -> bool:
     if isinstance(e, ast.MethodCall):
         return e.method in _VALUE_METHODS and _pure_operand(e.value) and \
             not e.kwargs and all(_pure_operand(a) for a in e.args)
-    if isinstance(e, ast.Call):
+    if isinstance(e, ast.Call):  # a builtin's call: the checker refuses a def's (chain_middle)
         head, dot, method = e.func.partition(".")
-        pure = method in _VALUE_METHODS if dot else e.func in _CONVERSIONS
+        pure = method in _VALUE_METHODS if dot else e.func not in _EFFECTS
         return pure and not e.kwargs and all(_pure_operand(a) for a in e.args)
     return False
 

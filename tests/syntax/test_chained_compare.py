@@ -24,6 +24,9 @@ def run(script: str):
     ("n = 0\nfor line in lines(context):\n    cells = line.split(\",\")\n"
      "    if \"5\" < cells[1] < \"9\":\n        n += int(cells[1])\nsubmit(n)\n", 7),
     ("x = 4\nsubmit(1 if 0 < x > 3 else 0)\n", 1),
+    # A builtin's call in the middle (dev logs: `lo <= to_date(x) <= hi` was refused).
+    ("n = 0\nfor line in lines(context):\n"
+     "    if \"2023-12-16\" <= to_date(line) <= \"2024-01-23\":\n        n += 1\nsubmit(n)\n", 3),
 ])
 def test_a_chain_is_both_comparisons(script: str, want: int) -> None:
     out = run(script)
@@ -50,3 +53,6 @@ def test_a_middle_computed_from_a_row_chains_and_a_tool_call_there_is_refused() 
     assert out.stage == "check"
     assert "http.get(...) in the middle of a chained comparison would run twice" in \
         out.diagnostics[0].message
+    helper = "def f(x: str) -> int:\n    return len(x)\nsubmit(1 if 0 < f(context) < 9 else 0)\n"
+    out = run(helper)  # a def may call a tool: refused by the checker too
+    assert out.stage == "check" and "f(...) in the middle" in out.diagnostics[0].message
