@@ -146,3 +146,19 @@ def test_a_key_over_a_table_with_comment_lines_is_fixed_to_its_records() -> None
     out = run_script(script, STR, staff=data)
     fixed = apply_fixits(script, out.diagnostics)
     assert fixed is not None and "records(staff)" in fixed
+
+
+def test_a_json_object_input_indexed_by_a_key_is_its_value() -> None:
+    """`regions[region]["hub_city"]` of a JSON object's text (dev three-hop-04): Python
+    would fail on the str; the value was meant, and the fix-it decodes it."""
+    regions = json.dumps({"north": {"hub_city": "Oslo"}, "south": {"hub_city": "Rome"}})
+    script = 'region = "south"\nhub = regions[region]["hub_city"]\nsubmit(hub)\n'
+    out = run_script(script, STR, regions=regions)
+    assert out.stage == "check"
+    assert out.diagnostics[0].fix == ("regions is the text of a JSON object; its value is "
+                                      "json.loads(regions): json.loads(regions)[region]")
+    assert all("records(" not in (d.fix or "") for d in out.diagnostics)
+    fixed = apply_fixits(script, out.diagnostics)
+    assert fixed is not None and "json.loads(regions)[region]" in fixed
+    out = run_script(fixed, STR, regions=regions)
+    assert out.stage == "done" and out.answer == "Rome"
