@@ -801,14 +801,15 @@ class Checker(FormsMixin):
             return (f"'{v.id}' is one line of {table.id}, a str; for a table's rows as dicts, "
                     f"go through {rows}: for {v.id} in {rows}: ... {v.id}[{key}]"), \
                 expr_fixit(source.span, rows)
-        if isinstance(v, ast.Name) and v.id in self.inputs and v.id not in self.scope and \
-                isinstance(self.decoded.inputs.get(v.id), (DictT, RecordT)):
+        base = v.value if isinstance(v, ast.Index) else v
+        if isinstance(base, ast.Name) and base.id in self.inputs and base.id not in self.scope \
+                and isinstance(self.decoded.inputs.get(base.id), (DictT, RecordT)):
             # `regions[region]` of a JSON object's text: its value was meant (dev three-hop-04)
-            value = f"json.loads({v.id})"
-            return (f"{v.id} is the text of a JSON object; its value is {value}: "
-                    f"{value}[{key}]"), expr_fixit(v.span, value)
-        if isinstance(v, ast.Index) and isinstance(v.value, ast.Name) and not \
-                isinstance(self.decoded.inputs.get(v.value.id), (DictT, RecordT)):  # `t[0]["x"]`
+            value = f"json.loads({base.id})"
+            shown = print_expr(e).replace(base.id, value, 1)
+            return (f"{base.id} is the text of a JSON object; its value is {value}: {shown}"), \
+                expr_fixit(base.span, value) if base is v else {}
+        if isinstance(v, ast.Index) and isinstance(v.value, ast.Name):  # `table[0]["city"]`
             rows, edit = self.rows_of(v.value)
             if edit:
                 return (f"{print_expr(v)} is one character of {v.value.id}; its rows are "
