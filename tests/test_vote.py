@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rlmlang.task.vote import Tally
+from rlmlang.task.vote import Tally, computation
 
 REPEATED = 'hits = find_lines(employees, "100100")\nsubmit(len(hits))\n'
 OTHER = 'submit(count_where(employees, "salary", ">", 100100))\n'
@@ -158,3 +158,14 @@ def test_a_carried_over_fix_it_is_the_computation_it_carries() -> None:
     assert not tally.confident()
     tally.add(-1.8, "sha-other", carried, 2)  # the same text, not carried: its own
     assert tally.confident()
+
+
+def test_an_input_given_its_own_text_is_no_other_computation() -> None:
+    """`penguins = str(penguins)` before the same reading computes nothing more."""
+    reading = 'total = 0\nfor line in penguins.splitlines():\n    total += len(line)\n' \
+        'submit(total)\n'
+    assert computation("penguins = str(penguins)\n" + reading) == computation(reading)
+    assert computation("penguins = penguins\n" + reading) == computation(reading)
+    # a name the script set before is not the input's text: its str() is another value
+    other = 'total = 0\ntotal = str(total)\nsubmit(total)\n'
+    assert computation(other) != computation('total = 0\nsubmit(total)\n')

@@ -69,8 +69,32 @@ def computation(script: str) -> str:
     parsed = parse(script)
     if parsed.script is None:
         return hashlib.sha256(script.encode()).hexdigest()
-    bare = ast.Script(_without_prints(parsed.script.body), parsed.script.span)
+    body = _without_no_ops(_without_prints(parsed.script.body))
+    bare = ast.Script(body, parsed.script.span)
     return hashlib.sha256(print_script(bare).encode()).hexdigest()
+
+
+def _without_no_ops(body: tuple[ast.Stmt, ...]) -> tuple[ast.Stmt, ...]:
+    """Without the top-level `x = str(x)` (or `x = x`) of a name no statement before set:
+    an input's text given its own value computes nothing (the 1.5B wrote `penguins =
+    str(penguins)` before its one reading, which then counted as a second computation of
+    it, dev sum-04)."""
+    out: list[ast.Stmt] = []
+    set_before: set[str] = set()
+    for s in body:
+        if isinstance(s, ast.Assign) and isinstance(s.target, ast.Name) \
+                and s.target.id not in set_before and _same_text(s.value, s.target.id):
+            continue
+        set_before.update(ast.assigned_names((s,)))
+        out.append(s)
+    return tuple(out) or body
+
+
+def _same_text(e: ast.Expr, name: str) -> bool:
+    if isinstance(e, ast.Name):
+        return e.id == name
+    return isinstance(e, ast.Call) and e.func == "str" and len(e.args) == 1 \
+        and not e.kwargs and isinstance(e.args[0], ast.Name) and e.args[0].id == name
 
 
 def _without_prints(block: tuple[ast.Stmt, ...]) -> tuple[ast.Stmt, ...]:
