@@ -49,7 +49,8 @@ def test_the_feedback_shows_what_each_answer_s_script_printed() -> None:
     tally = Tally("Count the readings with humidity above 81.", needed=2, distinct=True)
     tally.add(7371, "sha-one", script, 1, greedy=True, printed="{'81': 7371, '80': 7210}\n")
     text = tally.feedback()
-    assert "It printed:\n{'81': 7371, '80': 7210}\nCheck it:" in text
+    assert "It printed:\n{'81': 7371, '80': 7210}\nCheck it with a script that computes it " \
+        "another way" in text
     tally.add(1576, "sha-two", OTHER, 1)
     assert "It printed:\n{'81': 7371, '80': 7210}" in tally.disagreement()
     quiet = Tally("Count the readings with humidity above 81.", needed=2, distinct=True)

@@ -321,7 +321,10 @@ class Tally:
                         and len(s.rounds) >= self.resubmissions)
 
     def feedback(self, limit_chars: int = 300) -> str:
-        """What the model is told when the answers are not yet evidence enough."""
+        """What the model is told when the answers are not yet evidence enough. Counting
+        computations, a lone answer is checked by another one: asked only to print what it
+        comes from, the 1.5B drew the same script with a print more, and of the lone
+        answers so taken on dev runs, 15 of 23 were wrong."""
         if not self.unopposed():
             return self.disagreement(limit_chars)
         s = next(iter(self.answers.values()))
@@ -334,10 +337,13 @@ class Tally:
             (" A share of the whole is what dividing the matching records by themselves "
              "gives: divide by the count of all the records the question is about.") \
             if whole_share(s.value, self.question) else ""
+        check = ("Check it with a script that computes it another way (other functions, "
+                 "or another reading of the data, than this one), prints the lines or values "
+                 "it comes from, and submits: two different computations that agree confirm "
+                 "it." if self.distinct else "Check it: print the lines or values it comes "
+                 "from, and look whether they really answer the question; then submit.")
         return (f"{who}, {s.shown()}, so it is not confirmed yet:\n{script}\n"
-                f"{s.output(limit_chars * 2)}Check it: print "
-                "the lines or values it comes from, and look whether they really answer the "
-                f"question; then submit.{zero}")
+                f"{s.output(limit_chars * 2)}{check}{zero}")
 
     def votes(self) -> dict[str, int]:
         """Answer key -> draws, as the log's `submit` records them."""
