@@ -1355,6 +1355,12 @@ class Checker(FormsMixin):
             if t == STR and isinstance(want, ListT) and isinstance(want.elem, (DictT, RecordT)):
                 rows, edit = self.rows_of(a)  # an input table's text passed as its rows
                 fix = f"pass its rows: {fname}({rows}, ...)"
+            elif t == STR and want == ListT(STR) and isinstance(a, ast.Name) \
+                    and a.id in self.inputs and a.id not in self.scope:
+                # count_of(customers, ...): an input's whole text in a list of one is no
+                # list of its items; that fix-it counted nothing, twice (dev inject-02)
+                fix = (f"{a.id} is an input's whole text: its lines are {a.id}.splitlines(), "
+                       f"its records records({a.id})")
             elif t == STR and want == ListT(STR):  # lines_with(orders, "Jonas Horvat")
                 one = f"[{print_expr(a)}]"
                 fix, edit = f"pass a list of one: {one}", expr_fixit(a.span, one)

@@ -164,3 +164,20 @@ def test_a_json_object_input_indexed_by_a_key_is_its_value() -> None:
     assert fixed is not None and "json.loads(regions)[region]" in fixed
     out = run_script(fixed, STR, regions=regions)
     assert out.stage == "done" and out.answer == "Rome"
+
+
+def test_an_input_s_text_is_not_made_a_list_of_one() -> None:
+    """count_of(customers, "Recife") takes a list: the whole text in a list of one counts
+    nothing (the fix-it's zero was confirmed twice, dev inject-02); a phrase still is."""
+    table = "id,name,city\n1,Ana,Recife\n2,Bo,Lima\n"
+    out = run_script('submit(count_of(customers, "Recife"))\n', INT, customers=table)
+    assert out.stage == "check"
+    d = out.diagnostics[0]
+    assert d.fix == ("customers is an input's whole text: its lines are "
+                     "customers.splitlines(), its records records(customers)")
+    assert apply_fixits('submit(count_of(customers, "Recife"))\n', out.diagnostics) is None
+    phrase = 'submit(len(lines_with(customers, "Recife")))\n'
+    out = run_script(phrase, INT, customers=table)
+    fixed = apply_fixits(phrase, out.diagnostics)
+    assert fixed is not None and 'lines_with(customers, ["Recife"])' in fixed
+    assert run_script(fixed, INT, customers=table).answer == 1
