@@ -1100,6 +1100,16 @@ class Checker(FormsMixin):
             if isinstance(other, ast.Const) and other.value == 0:  # empty or not: either way
                 self.emptiness.add(id(side))
         lt, rt = self.expr(e.left), self.expr(e.right)
+        if isinstance(e.left, ast.Name) and isinstance(e.right, ast.Name) and \
+                e.left.id == e.right.id and e.op not in ("in", "not in"):
+            # `for ticker in prices if ticker == ticker`: the comprehension's own name hides
+            # the one outside it, and every item passes (dev group-by-03)
+            always = e.op in ("==", "<=", ">=")
+            self.err("E_TYPE", e.span, f"{print_expr(e)} compares {e.left.id} with itself: "
+                     f"always {always}, it tests nothing",
+                     f"compare two different values; where a loop or comprehension's own "
+                     f"`for {e.left.id}` hides a {e.left.id} outside it, name one of them "
+                     "otherwise")
         if isinstance(lt, UnknownT) or isinstance(rt, UnknownT):
             return BOOL
         if e.op in ("in", "not in"):

@@ -75,3 +75,16 @@ def test_the_fix_it_of_a_literal_condition_counts_what_was_meant() -> None:
     assert fixed is not None
     out = run_script(fixed, INT, context=EVENTS)
     assert out.stage == "done" and out.answer == 1
+
+
+@pytest.mark.parametrize("script", [
+    # the comprehension's own `for ticker` hides the outer one: every item passes
+    "prices = {\"a\": 1.0, \"b\": 2.0}\n"
+    "total = {t: sum(prices[t] for t in prices if t == t) for t in prices}\n"
+    "submit(len(total))\n",
+    "n = 0\nfor line in context.splitlines():\n    if line != line:\n        n += 1\nsubmit(n)\n",
+])
+def test_a_name_compared_with_itself_tests_nothing(script: str) -> None:
+    out = run_script(script, INT, context=EVENTS)
+    assert out.stage == "check"
+    assert "with itself: always" in out.diagnostics[0].message
