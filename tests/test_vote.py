@@ -157,7 +157,10 @@ def test_a_carried_over_fix_it_is_the_computation_it_carries() -> None:
     tally.add(-1.8, "sha-first", first, 1, greedy=True)
     tally.add(-1.8, "sha-carried", carried, 2, same_as=first)
     assert not tally.confident()
-    tally.add(-1.8, "sha-other", carried, 2)  # the same text, not carried: its own
+    tally.add(-1.8, "sha-again", carried, 3)  # its very text drawn again: the same
+    assert not tally.confident()
+    other = 'rows = where(readings, "sensor == S-95")\nsubmit(min(numbers(rows, "temp")))\n'
+    tally.add(-1.8, "sha-other", other, 3)
     assert tally.confident()
 
 

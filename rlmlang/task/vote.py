@@ -210,6 +210,7 @@ class Tally:
     dropped: list[Any] = field(default_factory=list)  # the values sent back (drop)
     # (output, script) of every script of the earlier rounds that printed something
     outputs: list[tuple[str, str]] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)  # computation -> the one it is
     # Rounds that must give a lone answer before it is taken unconfirmed (the last round
     # aside): with rounds to spare, a second computation is worth more rounds' wait.
     resubmissions: int = 2
@@ -231,15 +232,24 @@ class Tally:
         s.rounds.add(round_)
         if greedy:
             s.greedy_rounds.add(round_)
-        s.scripts.setdefault(computation(same_as or script) if self.distinct else script_sha256,
+        s.scripts.setdefault(self.key_of(script, same_as) if self.distinct else script_sha256,
                              script)
         s.grounding = max(s.grounding, grounding(script, self.question))
 
     def knows(self, script: str) -> bool:
         """Whether this computation (distinct) or this very script already gave an answer."""
-        key = computation(script) if self.distinct else \
+        key = self.key_of(script) if self.distinct else \
             hashlib.sha256(script.encode()).hexdigest()
         return any(key in s.scripts for s in self.answers.values())
+
+    def key_of(self, script: str, same_as: str | None = None) -> str:
+        """A script's computation, as the vote counts it: a carried-over fix-it's is the
+        script it carries from, and so is that of a later draw of its very text (the
+        1.5B's next greedy draw wrote the carried script out, and the two confirmed it)."""
+        key = computation(script)
+        if same_as is not None:
+            self.aliases[key] = self.aliases.get(computation(same_as), computation(same_as))
+        return self.aliases.get(key, key)
 
     def weight(self, s: Support) -> int:
         """An answer's votes: its draws, or (distinct) its distinct computations. A script
