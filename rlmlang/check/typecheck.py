@@ -221,6 +221,7 @@ class Checker(FormsMixin):
         # name -> the str a `for` goes through, one character at a time: a name indexed by a
         # key (`row["city"]`) was meant to be a table's row, and the fix says how to get rows.
         self.chars_of: dict[str, ast.Expr] = {}
+        self.matches: set[str] = set()  # names that hold a regex_search's text (match_index)
         self.lines_of: dict[str, tuple[ast.Name, ast.Expr]] = {}  # a line of a table input
         self.info = ScriptInfo(structure.defs, structure.call_graph, structure.order)
         # The current frame.
@@ -607,6 +608,10 @@ class Checker(FormsMixin):
                aug: bool = False) -> None:
         if isinstance(target, ast.Name):
             self.bind(target.id, t, target.span, value, name_node=target)
+            if _regex_match(value) and not aug:
+                self.matches.add(target.id)
+            else:
+                self.matches.discard(target.id)
         elif isinstance(target, ast.Index):
             base = target.value
             if not isinstance(base, ast.Name):
@@ -1147,6 +1152,18 @@ class Checker(FormsMixin):
             return UNKNOWN
         if isinstance(t, TupleT):
             return self.tuple_index(t, e)
+        if t == STR and isinstance(e.index, ast.Const) and e.index.value in (0, 1) and (
+                _regex_match(e.value) or isinstance(e.value, ast.Name)
+                and e.value.id in self.matches):
+            # Python's re.search(...)[1] is group 1; regex_search gives that text itself,
+            # and [1] was its second character ('7' of 'K7-19QX': the README's main job)
+            text = print_expr(e.value)
+            edit = expr_fixit(e.span, text) if e.index.value == 1 else {}
+            self.err("E_TYPE", e.span, f"{text} is the text regex_search matched (group 1 "
+                     f"where the pattern has one), not a match object: {print_expr(e)} is "
+                     f"its character at {e.index.value}", f"use the text itself: {text}",
+                     **edit)
+            return STR
         if isinstance(t, ListT) or t == STR:
             if not fits(it, INT) or it == FLOAT:
                 fix, edit = _convert_fix(it, INT, e.index), {}
@@ -1556,6 +1573,11 @@ def _one_value_fix(t: Type, e: ast.Expr) -> str:
     if isinstance(t, RecordT):
         return f"submit one field: {src}[\"{t.fields[0][0]}\"]" if t.fields else "submit a field"
     return f"submit one item, {src}[0], or how many: len({src})"
+
+
+def _regex_match(e: ast.Expr | None) -> bool:
+    """A call of regex_search (the checker's name for `re.search`'s text)."""
+    return isinstance(e, ast.Call) and e.func == "regex_search"
 
 
 def _truth_fix(t: Type, e: ast.Expr, negate: bool = False) -> str | None:
