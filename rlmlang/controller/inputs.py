@@ -89,6 +89,24 @@ def columns_of(text: str, question: str | None = None) -> str:
     return reader.detect(text, question).describe()
 
 
+RECORD_FORMATS = ("delimited", "whitespace", "logfmt", "blocks", "jsonl")
+RECORD_HEAD_CHARS = 8_000  # the text a first record is read from (one record's worth)
+
+
+def first_record(text: str, question: str | None = None) -> dict[str, str] | None:
+    """The first record records() reads from a table-like text (one of RECORD_FORMATS),
+    read from its head in the layout of the whole; None for prose, a JSON document or a
+    single key: value record (the description and the first lines say those)."""
+    layout = reader.detect(text, question)
+    if layout.format not in RECORD_FORMATS:
+        return None
+    head = text[:RECORD_HEAD_CHARS]
+    if len(text) > RECORD_HEAD_CHARS:
+        head = head[:head.rfind("\n") + 1]
+    records = reader.parse(head, layout).records
+    return dict(records[0]) if records else None
+
+
 def describe_input(name: str, value: Any, t: Type, question: str | None = None) -> InputInfo:
     """What the prompt says about an input; a text's layout and count come from the reader,
     so they are what the tools will find (`question` names a headerless table's columns)."""

@@ -32,7 +32,7 @@ from rlmlang.controller.examples import (
     nearest,
 )
 from rlmlang.controller.fixits import apply_fixits, carry_over
-from rlmlang.controller.inputs import InputInfo, describe_input, header_names
+from rlmlang.controller.inputs import InputInfo, describe_input, first_record, header_names
 from rlmlang.controller.key_lines import key_lines
 from rlmlang.controller.narrowing import VARIABLE_NAMES, task_narrowing
 from rlmlang.controller.profiles import TINY_CORE_TOOLS, Profile, profile_for
@@ -504,6 +504,8 @@ class Runtime:
                                                    values, text_inputs)),
                                                keys=self._key_lines(values, text_inputs,
                                                                     question, preview),
+                                               records=self._first_records(
+                                                   values, text_inputs, question),
                                                with_count=self.profile.record_counts,
                                                with_decoded=self.profile.decoded_types),
                                   familiar=self.profile.familiar,
@@ -756,6 +758,14 @@ class Runtime:
         if n <= 0:
             return {}
         return {name: first_lines(values[name], n) for name in text_inputs}
+
+    def _first_records(self, values: dict[str, Any], text_inputs: list[str],
+                       question: str) -> dict[str, dict[str, str]]:
+        """Each table-like text input's first record as records() reads it (none: tiny)."""
+        if not self.profile.record_preview:
+            return {}
+        found = {name: first_record(values[name], question) for name in text_inputs}
+        return {name: r for name, r in found.items() if r}
 
     def _key_lines(self, values: dict[str, Any], text_inputs: list[str], question: str,
                    preview: dict[str, list[str]]) -> dict[str, list[tuple[str, list[str]]]]:

@@ -119,6 +119,10 @@ class Profile:
     # After a script that ran and failed, point the model at its data (a script that prints
     # an input's first lines and its records) before it guesses at the format again.
     look_after_failure: bool = False
+    # Show each table-like text input's first record as records() reads it, a dict of its
+    # fields: the 1.5B split a key=value input at tabs, and took the date for the
+    # terminal by counting fields (dev runs), where records() names them.
+    record_preview: bool = False
     # An answer that is a whole input line of four fields or more, copied out, is sent back
     # once to have the value asked for taken out of it (unless the question asks for lines).
     challenge_copied_lines: bool = False
@@ -211,6 +215,7 @@ CODER = Profile(
     # median of 25-45 s, far inside the 240 s a bench task has (dev runs at 5517da6).
     budgets={"candidates": 2, "iterations": 5, "script_tokens": 512, "tokens": 10000},
     look_after_failure=True,
+    record_preview=True,
     challenge_copied_lines=True,
     decoded_types=True,
     distinct_votes=True,

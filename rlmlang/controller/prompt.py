@@ -69,6 +69,9 @@ def short_line(spec: ToolSpec) -> str:
     return f"{head}  # {doc}" if doc else head
 
 
+RECORD_CHARS = 300  # a first record shown in the task is cut here
+
+
 def first_lines(text: str, n: int) -> list[str]:
     """The first n non-blank lines of a text, each cut to PREVIEW_CHARS (read from its head only)."""
     out: list[str] = []
@@ -83,9 +86,11 @@ def first_lines(text: str, n: int) -> list[str]:
 def task_message(infos: list[InputInfo], question: str | None, output: Type,
                  with_sample: bool = True, preview: dict[str, list[str]] | None = None,
                  with_count: bool = False, with_decoded: bool = False,
-                 keys: dict[str, list[tuple[str, list[str]]]] | None = None) -> str:
-    """The task's turn: each input described (its first lines and the lines holding the
-    question's terms, where given), the question, the answer type."""
+                 keys: dict[str, list[tuple[str, list[str]]]] | None = None,
+                 records: dict[str, dict[str, str]] | None = None) -> str:
+    """The task's turn: each input described (its first lines, its first record as
+    records() reads it, and the lines holding the question's terms, where given), the
+    question, the answer type."""
     lines = ["Inputs:"]
     for info in infos:
         lines.append(info.describe(with_sample=with_sample, with_count=with_count,
@@ -94,6 +99,12 @@ def task_message(infos: list[InputInfo], question: str | None, output: Type,
         if shown:
             lines.append(f"  first lines of {info.name}:")
             lines.extend(f"  | {line}" for line in shown)
+        record = (records or {}).get(info.name)
+        if record:
+            text = repr(record)
+            cut = RECORD_CHARS
+            lines.append(f"  records({info.name})[0]: "
+                         + (text if len(text) <= cut else text[:cut] + "…"))
         for term, found in (keys or {}).get(info.name, []):
             lines.append(f"  lines of {info.name} with {term!r}:")
             lines.extend(f"  | {line}" for line in found)
