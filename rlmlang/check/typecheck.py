@@ -547,7 +547,7 @@ class Checker(FormsMixin):
     def constant_test(self, e: ast.Const, other: ast.Expr | None) -> None:
         """A literal read as a truth value is always true (or always false): Python's
         `if "user=nadia45" and "action=logout" in line` tests only the second phrase
-        (the 1.5B counted every logout for one user's, dev count-07), `x == "a" or "b"`
+        (the 1.5B counted every user's logouts for one user's, dev count-07), `x == "a" or "b"`
         nothing at all. Where the operand beside it tests a value (`in`, `==`), the fix
         tests the literal the same way, and is applied as a fix-it."""
         lit = print_expr(e)

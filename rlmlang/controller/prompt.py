@@ -102,9 +102,8 @@ def task_message(infos: list[InputInfo], question: str | None, output: Type,
         record = (records or {}).get(info.name)
         if record:
             text = repr(record)
-            cut = RECORD_CHARS
             lines.append(f"  records({info.name})[0]: "
-                         + (text if len(text) <= cut else text[:cut] + "…"))
+                         + (text if len(text) <= RECORD_CHARS else text[:RECORD_CHARS] + "…"))
         for term, found in (keys or {}).get(info.name, []):
             lines.append(f"  lines of {info.name} with {term!r}:")
             lines.extend(f"  | {line}" for line in found)

@@ -248,7 +248,8 @@ class Tally:
         1.5B's next greedy draw wrote the carried script out, and the two confirmed it)."""
         key = computation(script)
         if same_as is not None:
-            self.aliases[key] = self.aliases.get(computation(same_as), computation(same_as))
+            source = computation(same_as)
+            self.aliases[key] = self.aliases.get(source, source)
         return self.aliases.get(key, key)
 
     def weight(self, s: Support) -> int:
