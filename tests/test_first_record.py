@@ -44,9 +44,9 @@ def test_the_coder_task_shows_it_and_the_tiny_one_does_not(tmp_path: Path) -> No
     coder = FakeModel([script])
     Runtime(coder, grammar=False, log_path=tmp_path / "c.log", profile="coder",
             budgets={"candidates": 1}).run(sig, question, shipments=SHIPMENTS)
-    assert "  records(shipments)[0]: {'tracking': 'PKG-000000', 'origin': 'Oslo', " \
-        "'weight_kg': '0.5'}\n" in coder.prompts[0]
+    assert "  records(shipments) reads each record as a dict, the first: {'tracking': " \
+        "'PKG-000000', 'origin': 'Oslo', 'weight_kg': '0.5'}\n" in coder.prompts[0]
     tiny = FakeModel([script])
     Runtime(tiny, grammar=False, log_path=tmp_path / "t.log", profile="tiny",
             budgets={"candidates": 1}).run(sig, question, shipments=SHIPMENTS)
-    assert "records(shipments)[0]" not in tiny.prompts[0]
+    assert "records(shipments) reads" not in tiny.prompts[0]

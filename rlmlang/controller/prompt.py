@@ -102,7 +102,9 @@ def task_message(infos: list[InputInfo], question: str | None, output: Type,
         record = (records or {}).get(info.name)
         if record:
             text = repr(record)
-            lines.append(f"  records({info.name})[0]: "
+            # said as a shape, not as an expression to copy: shown `records(products)[0]`,
+            # the 1.5B read the first product's supplier for the one asked about (dev)
+            lines.append(f"  records({info.name}) reads each record as a dict, the first: "
                          + (text if len(text) <= RECORD_CHARS else text[:RECORD_CHARS] + "…"))
         for term, found in (keys or {}).get(info.name, []):
             lines.append(f"  lines of {info.name} with {term!r}:")
