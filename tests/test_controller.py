@@ -100,32 +100,32 @@ def test_one_script_alone_is_not_an_agreement(tmp_path: Path) -> None:
     assert "Only one script gave an answer, 'K7-19QX'" in model.prompts[2]
     # For the coder profile the same script drawn twice is one computation: it confirms
     # nothing in its round; told so, the model came back to it in the next rounds, and an
-    # answer no other opposed is taken then: at the third round of the profile's five (a
-    # second computation may still come), at the second of a run of three.
+    # answer no other opposed is taken then: at the second round of a run of three, at the
+    # third of a run of five (a second computation may still come).
     # A repeat is drawn again, hotter, once a round.
     same = FakeModel([GOOD] * 12)
     out = runtime(same, tmp_path / "same", profile="coder", budgets={"candidates": 2}).run(
         SIG, QUESTION, context=CONTEXT)
-    assert out.ok and out.answer == "K7-19QX" and out.iterations == 3
-    assert same.temperatures == [0.0, 0.7, 1.0] * 3
+    assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
+    assert same.temperatures == [0.0, 0.7, 1.0] * 2
     assert "Only one script (drawn again, the same computation) gave an answer" in \
         same.prompts[4]
-    short = FakeModel([GOOD] * 12)
-    out = runtime(short, tmp_path / "short", profile="coder",
-                  budgets={"candidates": 2, "iterations": 3}).run(SIG, QUESTION, context=CONTEXT)
-    assert out.ok and out.iterations == 2
+    longer = FakeModel([GOOD] * 12)
+    out = runtime(longer, tmp_path / "longer", profile="coder",
+                  budgets={"candidates": 2, "iterations": 5}).run(SIG, QUESTION, context=CONTEXT)
+    assert out.ok and out.iterations == 3
     # Opposed in the next round, it is not taken: the rounds go on.
     wrong = 'submit(find_line(context, "badge 1001"))'
     opposed = FakeModel([GOOD] * 4 + [GOOD, wrong] + [GOOD] * 6)
     out = runtime(opposed, tmp_path / "opposed", profile="coder",
                   budgets={"candidates": 2}).run(SIG, QUESTION, context=CONTEXT)
-    assert out.iterations == 5 and out.status == "uncertain"
+    assert out.iterations == 3 and out.status == "uncertain"
     # Nor is it another computation with a print more, other layout or a comment.
     printed = ['print("looking")\n' + GOOD, "# the badge\n" + GOOD.replace("(", "( ", 1)]
     again = FakeModel([GOOD, *printed] * 4)
     out = runtime(again, tmp_path / "printed", profile="coder", budgets={"candidates": 2}).run(
         SIG, QUESTION, context=CONTEXT)
-    assert out.iterations == 3 and out.vote[0]["scripts"] == 1 and out.vote[0]["draws"] == 9
+    assert out.iterations == 2 and out.vote[0]["scripts"] == 1 and out.vote[0]["draws"] == 6
     # In the last round an unopposed answer is taken: there is no round left to check it in.
     model = FakeModel([GOOD, failing])
     out = runtime(model, tmp_path / "b", budgets={"candidates": 2, "iterations": 1}).run(
