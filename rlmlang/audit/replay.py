@@ -103,12 +103,7 @@ def _answer(value: Any, rec: RecordedRun) -> Any:
 
 
 from rlmlang.controller.profiles import PROFILES  # noqa: E402
-from rlmlang.task.answers import (  # noqa: E402
-    asks_for_lines,
-    copied_bulk,
-    echoes_question,
-    found_nothing,
-)
+from rlmlang.task.answers import found_nothing, no_value  # noqa: E402
 from rlmlang.task.guess import data_inputs, data_texts, submits_from_data  # noqa: E402
 from rlmlang.task.searches import empty_search  # noqa: E402
 from rlmlang.task.vote import Tally, counts_nothing  # noqa: E402
@@ -200,15 +195,14 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
             setup = setup or rec.setup(store)
             if empty_search(c.raw_text, setup.inputs, setup.registry) is not None:
                 continue
-        if o["status"] == "submitted" and profile is not None and profile.no_guesses \
-                and echoes_question(answer, str(start.get("task") or "")):
-            continue  # as the controller: what the question looks up is no answer
-        if o["status"] == "submitted" and profile is not None \
-                and profile.challenge_copied_lines \
-                and not asks_for_lines(str(start.get("task") or "")):
-            setup = setup or rec.setup(store)
-            if copied_bulk(answer, data_texts(setup.inputs)):
-                continue  # as the controller: a bulk of an input is no value read from it
+        if o["status"] == "submitted" and profile is not None:
+            texts: list[str] = []
+            if profile.challenge_copied_lines:
+                setup = setup or rec.setup(store)
+                texts = data_texts(setup.inputs)
+            if no_value(answer, str(start.get("task") or ""), texts, echo=profile.no_guesses,
+                        bulk=profile.challenge_copied_lines):
+                continue  # as the controller: what the question writes, or a bulk of an input
         if o["status"] == "submitted" and not found_nothing(answer, c.raw_text):
             # a guess is no vote (task/guess.py), unless the run vouches for it (Tally.vouched)
             if submits_from_data(c.raw_text, data, spaces, answer) \

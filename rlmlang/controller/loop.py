@@ -68,11 +68,10 @@ from rlmlang.store import StateConflict, StateStore, remove_store
 from rlmlang.task.answers import (
     answer_key,
     asks_for_lines,
-    copied_bulk,
     copied_lines,
     copied_piece,
-    echoes_question,
     found_nothing,
+    no_value,
 )
 from rlmlang.task.guess import QUESTION, data_inputs, data_texts, submits_from_data
 from rlmlang.task.inputs import bind_value, read_raw
@@ -571,14 +570,13 @@ class Runtime:
                         or tally.vouched(o.answer, known) for o, s in useful]
                 guessed = [p for p, r in zip(useful, read, strict=True) if not r]
                 useful = [p for p, r in zip(useful, read, strict=True) if r]
-                # (coder) an answer the question itself writes is what it looks up
-                echoed = [p for p in useful if self.profile.no_guesses
-                          and echoes_question(p[0].answer, question)]
-                useful = [p for p in useful if p not in echoed]
-                # (coder) a bulk of an input cut out as it stands is no value read from it
-                bulk = [p for p in useful if self.profile.challenge_copied_lines
-                        and not asks_for_lines(question) and copied_bulk(p[0].answer, texts)]
-                useful = [p for p in useful if p not in bulk]
+                # (coder) what the question itself writes, or a bulk of an input cut out as
+                # it stands, is no value read from the data
+                why = [no_value(o.answer, question, texts, echo=self.profile.no_guesses,
+                                bulk=self.profile.challenge_copied_lines) for o, _ in useful]
+                echoed = [p for p, w in zip(useful, why, strict=True) if w == "echo"]
+                bulk = [p for p, w in zip(useful, why, strict=True) if w == "bulk"]
+                useful = [p for p, w in zip(useful, why, strict=True) if w is None]
                 # a round whose answers all repeat computations already counted adds no
                 # evidence: in a disagreement, the next round draws hot, with no greedy draw
                 rut = bool(useful) and all(tally.knows(script) for _, script in useful)
@@ -897,15 +895,15 @@ class Runtime:
         for parent, (outcome, script) in enumerate(generated, start=1):
             if number - len(generated) >= _MAX_FIXITS:
                 break
-            fixed = apply_fixits(script, outcome.diagnostics)
-            carried = None if fixed is not None else \
-                carry_over(script, outcome.diagnostics, tried.earlier)
-            if carried is not None:
-                fixed, source = carried
-                tried.carried[hashlib.sha256(fixed.encode()).hexdigest()] = source
+            fixed, source = apply_fixits(script, outcome.diagnostics), None
             if fixed is None:
-                continue
+                carried = carry_over(script, outcome.diagnostics, tried.earlier)
+                if carried is None:
+                    continue
+                fixed, source = carried
             sha = hashlib.sha256(fixed.encode()).hexdigest()
+            if source is not None:
+                tried.carried[sha] = source
             if sha in seen:
                 continue
             number += 1

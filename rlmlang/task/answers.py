@@ -212,6 +212,19 @@ def echoes_question(value: Any, question: str) -> bool:
     return part_of(value, [question])
 
 
+def no_value(value: Any, question: str, texts: list[str], echo: bool,
+             bulk: bool) -> str | None:
+    """Why an answer, though its script read the data, is no value read from it: "echo"
+    (what the question writes, `echo`), "bulk" (an input cut out as it stands, `bulk`,
+    the question not asking for lines); None for an answer. The controller and the replay
+    ask it alike."""
+    if echo and echoes_question(value, question):
+        return "echo"
+    if bulk and not asks_for_lines(question) and copied_bulk(value, texts):
+        return "bulk"
+    return None
+
+
 def copied_lines(value: Any, texts: list[str]) -> bool:
     """Is the answer (or every item of a list answer) a whole line of one of the texts,
     verbatim, of four fields or more: a record copied out rather than the value asked for?
