@@ -403,7 +403,7 @@ def test_a_value_read_off_an_earlier_output_is_no_guess(tmp_path: Path, capsys) 
     model = FakeModel([echoed, GOOD, read_off, 'fail("no")'] + ['fail("no")'] * 4)
     out = runtime(model, tmp_path / "b", profile="coder", budgets={"candidates": 2}).run(
         SIG, QUESTION, context=CONTEXT)
-    assert "which it did not compute from context" in model.prompts[4]
+    assert "'K7-19QX', written into the script, not computed from context" in model.prompts[4]
 
 
 def test_a_literal_part_of_a_computed_answer_is_no_guess(tmp_path: Path, capsys) -> None:
@@ -851,3 +851,37 @@ def test_a_zero_whose_search_found_nothing_is_no_answer(tmp_path: Path, capsys) 
     assert "'badge 9999' is written nowhere in the input, so the test" in model.prompts[2]
     assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
     assert replays_identically(tmp_path / "tested" / "run.log", capsys)
+
+
+GUESSED = ('for line in lines(context):\n    if "badge=4820" in line:\n'
+           '        submit(value_after(line, "code"))\nsubmit("K7-19QX")')
+
+
+def test_a_guess_read_off_a_shown_line_is_sent_to_that_line_and_not_redrawn(
+        tmp_path: Path, capsys) -> None:
+    """The 1.5B copied the right words from a key line of its task into a fallback submit,
+    and told only that they were a guess, drew that script at every temperature three
+    rounds running: the feedback shows the input line the literal is written on, and a
+    round that draws nothing but the guess again drops the attempts from the chat (coder);
+    replay agrees."""
+    model = FakeModel([GUESSED] * 6 + [GOOD, GOOD_TOO])  # 3 draws a round: the repeat redrawn
+    out = runtime(model, tmp_path, profile="coder",
+                  budgets={"candidates": 2, "iterations": 3}).run(SIG, QUESTION, context=CONTEXT)
+    second = model.prompts[3]
+    assert "That script submitted 'K7-19QX', written into the script, not computed from " \
+        "context. It is in this line of context:\n2026-01-02 badge 4820: access code " \
+        "K7-19QX issued" in second
+    third = model.prompts[6]
+    assert "you wrote them again" in third and '"badge=4820" in line' not in third and "It is in this line of context" in third
+    assert out.ok and out.answer == "K7-19QX" and out.iterations == 3
+    events = read_events(tmp_path / "run.log")
+    assert [e["data"].get("forget", False) for e in events if e["kind"] == "observation"] == [
+        False, True]
+    assert replays_identically(tmp_path / "run.log", capsys)
+    # A guess the data does not hold is told so, as before.
+    made_up = GUESSED.replace("K7-19QX", "Q1-00AA")
+    model = FakeModel([made_up, made_up, 'fail("no")'])
+    runtime(model, tmp_path / "b", profile="coder", budgets={"iterations": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert "which it did not compute from context: an answer written into the script is a " \
+        "guess" in model.prompts[-1]

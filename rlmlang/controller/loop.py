@@ -577,6 +577,8 @@ class Runtime:
                 echoed = [p for p, w in zip(useful, why, strict=True) if w == "echo"]
                 bulk = [p for p, w in zip(useful, why, strict=True) if w == "bulk"]
                 useful = [p for p, w in zip(useful, why, strict=True) if w is None]
+                # no value: drawn again, it is no fresh draw (tried.stuck)
+                tried.no_value.update(o.script_sha256 for o, _ in guessed + echoed + bulk)
                 # a round whose answers all repeat computations already counted adds no
                 # evidence: in a disagreement, the next round draws hot, with no greedy draw
                 rut = bool(useful) and all(tally.knows(script) for _, script in useful)
@@ -638,22 +640,24 @@ class Runtime:
                             s.value, [values[n] for n in text_inputs])]
                         if copied:
                             feedback += "\n" + copied_lines_in_disagreement(copied, question)
-                elif echoed:
-                    script = echoed[0][1]
-                    feedback = echo_message(echoed[0][0].answer, question)
-                elif bulk:
-                    script = bulk[0][1]
-                    feedback = bulk_message(bulk[0][0].answer, question)
-                elif guessed:
-                    script = guessed[0][1]
-                    feedback = guess_message(guessed[0][0].answer, data)
                 else:
-                    feedback, script = self._failure_feedback(outcomes, text_inputs,
-                                                              conv.scripts(), prose)
-                    if tried.same_failure_as_before(outcomes):
-                        feedback += ("\nThis failed the same way as your previous attempt. "
-                                     "Take a different approach.")
-                        tried.diversify = True
+                    if echoed:
+                        script = echoed[0][1]
+                        feedback = echo_message(echoed[0][0].answer, question)
+                    elif bulk:
+                        script = bulk[0][1]
+                        feedback = bulk_message(bulk[0][0].answer, question)
+                    elif guessed:
+                        script = guessed[0][1]
+                        feedback = guess_message(guessed[0][0].answer, data,
+                                                 {n: values[n] for n in text_inputs})
+                    else:
+                        feedback, script = self._failure_feedback(outcomes, text_inputs,
+                                                                  conv.scripts(), prose)
+                        if tried.same_failure_as_before(outcomes):
+                            feedback += ("\nThis failed the same way as your previous "
+                                         "attempt. Take a different approach.")
+                            tried.diversify = True
                     forget = tried.stuck and self.profile.forget_when_stuck
                     if forget:
                         feedback = stuck_note(feedback)
@@ -865,7 +869,7 @@ class Runtime:
                 seen[sha] = earlier[0]
                 continue
             outcome = seen[sha] = self._execute(iteration, c + 1, script, sha, setup, log)
-            fresh += 1
+            fresh += sha not in tried.no_value
             if outcome.status != "submitted" or _finds_nothing(outcome, script):
                 tried.failed[sha] = (outcome, {"iteration": iteration, "candidate": c + 1})
             elif self.profile.redraw_repeats:
@@ -877,7 +881,7 @@ class Runtime:
         if self.profile.fixits:
             self._fixits(iteration, outcomes, seen, setup, log, stats, tried)
         tried.diversify = False
-        tried.stuck = fresh == 0  # every draw a script that had failed before
+        tried.stuck = fresh == 0  # every draw a script that had failed (or given no value)
         return outcomes
 
     def _free_stops(self) -> list[str]:
@@ -1012,6 +1016,11 @@ class _Tried:
     earlier: list[str] = field(default_factory=list)  # the scripts the chat shows so far
     # a carried-over fix-it -> the earlier script it carries its statements from
     carried: dict[str, str] = field(default_factory=dict)
+    # scripts whose answer was no value read from the data (a guess, an echo, a bulk):
+    # run again when drawn again (an output since may vouch for a literal), but no fresh
+    # draw: the 1.5B drew the script that submitted a guess at every temperature, three
+    # rounds running, and each round said the same to it
+    no_value: set[str] = field(default_factory=set)
 
     def same_failure_as_before(self, outcomes: list[tuple[ScriptOutcome, str]]) -> bool:
         failure = frozenset((o.stage, d.code + ":" + d.message) for o, _ in outcomes

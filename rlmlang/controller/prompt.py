@@ -9,6 +9,8 @@ cache.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -216,14 +218,44 @@ def bulk_message(value: str, question: str) -> str:
             f"part of it that is asked for. The question asks: {question}")
 
 
-def guess_message(value: Any, inputs: list[str], limit_chars: int = 200) -> str:
-    """What the model sees about a script whose answer was not computed from the data."""
+def guess_message(value: Any, inputs: list[str], texts: Mapping[str, str] | None = None,
+                  limit_chars: int = 200) -> str:
+    """What the model sees about a script whose answer was not computed from the data.
+
+    Where the value is written in one of the `texts`, the line it is on is shown: the
+    1.5B had copied the right words from a line the task showed it, and told only that
+    they were a guess, it wrote the same script three rounds running."""
     shown = repr(value)
     shown = shown if len(shown) <= limit_chars else shown[:limit_chars] + "…"
     names = ", ".join(inputs)
+    # (a number is left alone: a count or a sum written in is seldom read off a line)
+    found = _line_holding(value, texts or {}) if isinstance(value, str) else None
+    if found is not None:
+        name, line = found
+        line = line if len(line) <= limit_chars else line[:limit_chars] + "…"
+        return (f"That script submitted {shown}, written into the script, not computed "
+                f"from {name}. It is in this line of {name}:\n{line}\nWrite a script that "
+                f"finds that line in {name} with code (find_line, or a loop over its lines) "
+                "and takes the answer out of it, so the answer is read from the data.")
     return (f"That script submitted {shown}, which it did not compute from {names}: an "
             f"answer written into the script is a guess, not something found in the data. "
             f"Write a script that reads {inputs[0]} and submits what it computes from it.")
+
+
+def _line_holding(value: str, texts: Mapping[str, str]) -> tuple[str, str] | None:
+    """The first input line holding `value` as a whole word or more (None for values too
+    short to mean anything, or written on no line)."""
+    value = value.strip()
+    if len(value) < 3:
+        return None
+    pattern = re.compile(r"(?<!\w)" + re.escape(value) + r"(?!\w)")
+    for name, text in texts.items():
+        m = pattern.search(text)
+        if m is not None:
+            start = text.rfind("\n", 0, m.start()) + 1
+            end = text.find("\n", m.end())
+            return name, text[start:end if end >= 0 else len(text)].strip()
+    return None
 
 
 def empty_answer_message(output: str, answer: Any = None, limit_chars: int = 700,
