@@ -87,8 +87,9 @@ class Loops:
                 h[s.var] = AV("str", size=min(size, elem.size), line_of=elem.line_of)
                 return h
             split = Split(bind_at, elem.size, it.sum)
-        elif it.kind == "list" and it.sum != INF and elem.kind == "list":
-            # Lists of pieces (rows of cells, pairs): each is at most its share of the sum.
+        elif it.kind == "list" and it.sum != INF and elem.kind in ("list", "dict"):
+            # Lists of pieces (rows of cells, pairs) or of records (`records(t)`): each is
+            # at most its share of the sum, so `[r for r in rows if ...]` keeps at most it.
             def bind_list(h: State, size: Num) -> State:
                 h = dict(h)
                 h[s.var] = cap(elem, size)

@@ -108,9 +108,10 @@ def cap(v: AV, size: Num) -> AV:
     if v.kind not in ("list", "dict"):
         return v
     items = tuple(cap(i, size) for i in v.items) if v.items is not None else None
+    fields = tuple((k, cap(f, size)) for k, f in v.fields) if v.fields is not None else None
     return AV(v.kind, v.lo, min(v.hi, size) if v.kind == "dict" else v.hi, min(v.size, size),
               cap(v.elem, size) if v.elem is not None else None, None, min(v.sum, size),
-              None, items)
+              None, items, fields)
 
 
 def join_states(states: list[State | None]) -> State | None:

@@ -67,3 +67,18 @@ def test_printing_a_dict_of_pieces_costs_the_text_not_its_square() -> None:
     base = _sizes_only(without_print, head, SIZE)
     assert base is not None and with_print is not None
     assert with_print - base < 4 * 2 * SIZE, (with_print, base)
+
+
+def test_a_filtered_list_of_records_holds_at_most_the_records() -> None:
+    """`[r for r in records(t) if ...]` keeps some of the records: the records' summed size
+    bounds it, not their count times the largest (the 1.5B's count over a 2.4 MB table was
+    refused: 'out@' up to 373,784,303 bytes, over the 256 MB memory budget)."""
+    text = ('rows = records(context)\nwest = [r for r in rows if r["region"] == "West"]\n'
+            'print(len(west))\nsubmit(str(len(west)))\n')
+    head = {"data": "csv"}
+    values = inputs_for(head, 2_400_000)
+    out = execute("filter_records", text, head, values)
+    assert out.stage == "done", [d.render(text) for d in out.diagnostics]
+    assert 0 < out.fuel_used <= out.proof["bounds"]["fuel"]
+    assert out.answer == str(sum(1 for r in values["context"].splitlines()[1:]
+                                 if r.split(",")[1] == "West"))
