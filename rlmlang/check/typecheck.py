@@ -1169,6 +1169,9 @@ class Checker(FormsMixin):
                 fix, edit = _convert_fix(it, INT, e.index), {}
                 if t == STR and it == STR:
                     fix, edit = self.rows_fix(e)
+                elif isinstance(t, ListT) and isinstance(t.elem, (DictT, RecordT)) and \
+                        it == STR:
+                    fix, edit = _record_by_value_fix(e)
                 self.err("E_TYPE", e.index.span, f"an index into {show(t)} must be an int, "
                          f"not {show(it)}", fix, **edit)
             return t.elem if isinstance(t, ListT) else STR
@@ -1506,6 +1509,18 @@ def _zero(t: Type) -> str:
     if isinstance(t, (DictT, RecordT)):
         return "{}"
     return "..."
+
+
+def _record_by_value_fix(e: ast.Index) -> tuple[str, dict[str, Any]]:
+    """Records indexed by a str (`records(depots)[depot]["region"]`: read as a table keyed by
+    its first column, as pandas' .loc or a dict of rows would be): the record a field of
+    which holds the value was meant; the fix-it filters for it (the 1.5B wrote this in 12
+    dev and test runs, and was told to convert the key with int())."""
+    found = (f"[rec for rec in {print_expr(e.value)} if {print_expr(e.index)} in "
+             "rec.values()][0]")
+    return (f"{print_expr(e.value)} is a list of records, indexed by position; the record "
+            f"that holds {print_expr(e.index)} in one of its fields: {found} (or test the "
+            "field that holds it)"), expr_fixit(e.span, found)
 
 
 def _convert_fix(t: Type, want: Type, e: ast.Expr | None) -> str | None:

@@ -181,3 +181,24 @@ def test_an_input_s_text_is_not_made_a_list_of_one() -> None:
     fixed = apply_fixits(phrase, out.diagnostics)
     assert fixed is not None and 'lines_with(customers, ["Recife"])' in fixed
     assert run_script(fixed, INT, customers=table).answer == 1
+
+
+def test_records_indexed_by_a_value_are_filtered_for_the_record_holding_it() -> None:
+    """`records(depots)[depot]["region"]`, records read as a table keyed by its first column
+    (the 1.5B's lookups and joins, a dozen dev and test runs, told to convert the key with
+    int()): the fix-it takes the record that holds the value in a field."""
+    depots = "id,name,region\nD-1,North yard,West\nD-7,South yard,East\n"
+    script = 'depot = "D-7"\nregion = records(depots)[depot]["region"]\nsubmit(region)\n'
+    out = run_script(script, STR, depots=depots)
+    assert out.stage == "check"
+    assert out.diagnostics[0].fix == (
+        "records(depots) is a list of records, indexed by position; the record that holds "
+        "depot in one of its fields: [rec for rec in records(depots) if depot in "
+        "rec.values()][0] (or test the field that holds it)")
+    fixed = apply_fixits(script, out.diagnostics)
+    assert fixed is not None
+    out = run_script(fixed, STR, depots=depots)
+    assert out.stage == "done" and out.answer == "East"
+    # A position is still an int, and a number written as text gets int() as before.
+    out = run_script('i = "1"\nsubmit(lines(depots)[i])\n', STR, depots=depots)
+    assert out.diagnostics[0].fix == "convert with int(i)"
