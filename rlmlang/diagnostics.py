@@ -146,12 +146,19 @@ class Diagnostic:
 
 
 FIXIT_EXPR = "fixit_expr"  # the data key of an expression fix-it (controller/fixits.py)
+FIXIT_RETURNS = "fixit_returns"  # of a fix-it that lets a def return None as well
 
 
 def expr_fixit(span: Span, text: str) -> dict[str, Any]:
     """A diagnostic's data for a fix-it that writes `text` in place of the expression at
     `span`; the controller applies it and runs the result as one more candidate."""
     return {FIXIT_EXPR: [[span.line, span.col, span.end_line, span.end_col], text]}
+
+
+def returns_none_fixit(def_span: Span) -> dict[str, Any]:
+    """A diagnostic's data for a fix-it that declares the def at `def_span` as returning
+    `T | None` (Python's `-> str` with a `return None` runs; the annotation is no check)."""
+    return {FIXIT_RETURNS: [def_span.line, def_span.col]}
 
 
 def render_all(diags: list[Diagnostic], source: str | None = None) -> str:

@@ -28,7 +28,7 @@ from rlmlang.check.narrow import Facts, facts, join_none, meet_all
 from rlmlang.check.resolve import MAIN, DefInfo, Structure
 from rlmlang.check.sugar import REPLACED_CALLS, Plan
 from rlmlang.check.unassigned import Unassigned
-from rlmlang.diagnostics import Diagnostic, Span, expr_fixit
+from rlmlang.diagnostics import Diagnostic, Span, expr_fixit, returns_none_fixit
 from rlmlang.syntax import ast
 from rlmlang.syntax.printer import print_expr
 from rlmlang.tools.registry import ArgTypeError, Registry, ToolSpec
@@ -415,9 +415,15 @@ class Checker(FormsMixin):
         self.returns.append(t)
         want = self.in_def.returns
         if want is not None and not fits(t, want):
+            fix, edit = _convert_fix(t, want, s.value), {}
+            if (t == NONE or isinstance(t, OptionalT) and fits(t.inner, want)) and \
+                    not isinstance(want, OptionalT):  # `-> str` and `return None` if not found
+                fix = (f"declare that it may return None: def {self.in_def.node.name}(...) -> "
+                       f"{show(want)} | None:")
+                edit = returns_none_fixit(self.in_def.node.span)
             self.err("E_TYPE", (s.value or s).span,
                      f"'{self.in_def.node.name}' is declared to return {show(want)}, but this "
-                     f"returns {show(t)}", _convert_fix(t, want, s.value))
+                     f"returns {show(t)}", fix, **edit)
 
     def if_stmt(self, s: ast.If) -> bool:
         before = set(self.defined)

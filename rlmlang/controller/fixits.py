@@ -15,7 +15,10 @@ end_col], "records(orders)"]}`: the expression at that span becomes that
 text): a coder model writes `for order in orders: order["city"]` over a
 table's text, which goes through its characters; the checker knows the text
 is an input and how its rows are read, and the fix-it makes the `for` go
-through them. Every such edit of a script is applied at once.
+through them. Every such edit of a script is applied at once. One more edit is
+of a def's header (`{"fixit_returns": [line, col]}`): a def declared `-> str`
+that returns None where it finds nothing (Python runs it; the annotation is no
+check) is declared `-> str | None`, and None submitted is no answer.
 
 A model used to a notebook writes its next script as the next cell: it reads
 names its previous script set (`west`, `words_to_find`), and each script here
@@ -30,10 +33,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from rlmlang.diagnostics import FIXIT_EXPR, Diagnostic
+from rlmlang.diagnostics import FIXIT_EXPR, FIXIT_RETURNS, Diagnostic
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_script
+from rlmlang.types import optional as opt
 
 _LITERAL = (str, int, float, bool)
 
@@ -86,24 +90,32 @@ def apply_fixits(source: str, diagnostics: list[Diagnostic]) -> str | None:
     """The script with its diagnostics' expression fix-its applied (all of them), else
     with the first tool fix-it that applies; None if none does."""
     edits: dict[tuple[int, ...], str] = {}
+    optional: set[tuple[int, int]] = set()  # defs that may return None as well
     for d in diagnostics:
         edit = (d.data or {}).get(FIXIT_EXPR)
         if (isinstance(edit, list) and len(edit) == 2 and isinstance(edit[1], str)
                 and isinstance(edit[0], list) and len(edit[0]) == 4
                 and all(isinstance(x, int) for x in edit[0])):
             edits.setdefault(tuple(edit[0]), edit[1])
-    if edits:
-        fixed = _apply_exprs(source, edits)
+        at = (d.data or {}).get(FIXIT_RETURNS)
+        if isinstance(at, list) and len(at) == 2 and all(isinstance(x, int) for x in at):
+            optional.add((at[0], at[1]))
+    if edits or optional:
+        fixed = _apply_exprs(source, edits, optional)
         if fixed is not None:
             return fixed
     return next((f for d in diagnostics if (f := apply_fixit(source, d)) is not None), None)
 
 
-def _apply_exprs(source: str, edits: dict[tuple[int, ...], str]) -> str | None:
+def _apply_exprs(source: str, edits: dict[tuple[int, ...], str],
+                 optional: set[tuple[int, int]] | None = None) -> str | None:
     parsed = parse(source)
     if parsed.script is None:
         return None
     script: Any = parsed.script
+    for node in [n for n in ast.walk(script) if isinstance(n, ast.Def)
+                 and (n.span.line, n.span.col) in (optional or set()) and n.returns is not None]:
+        script = _swap(script, node, dataclasses.replace(node, returns=opt(node.returns)))
     for where, text in edits.items():
         new = parse(f"x = {text}\n").script
         target = next((n for n in ast.walk(script) if isinstance(n, ast.Expr)
