@@ -227,3 +227,22 @@ def test_a_def_that_returns_none_when_it_finds_nothing_may_return_none() -> None
     out = run_script(script.replace("return None", "return 0"), STR, depots=depots)
     assert out.diagnostics[0].fix == "convert with str(0)"
     assert apply_fixits(script.replace("return None", "return 0"), out.diagnostics) is None
+
+
+def test_a_def_named_where_its_value_is_wanted_is_called_with_the_inputs_it_names() -> None:
+    """`submit(count_employees)` of `def count_employees(employees: str)` (dev sample 5
+    count-08, and 11 more logs): its parameters name the inputs in scope, so the fix-it
+    calls it with them; where they name nothing in scope, the fix is only said."""
+    staff = "name,dept\nAna,Legal\nBo,Sales\nCy,Legal\n"
+    script = ('def count_legal(staff: str) -> int:\n    n = 0\n'
+              '    for line in staff.splitlines():\n        if "Legal" in line:\n'
+              '            n += 1\n    return n\nsubmit(count_legal)\n')
+    out = run_script(script, INT, staff=staff)
+    assert out.diagnostics[0].message == (
+        "'count_legal' is a function; call it: count_legal(staff)")
+    fixed = apply_fixits(script, out.diagnostics)
+    assert fixed is not None and run_script(fixed, INT, staff=staff).answer == 2
+    other = script.replace("(staff: str)", "(table: str)").replace("in staff.", "in table.")
+    out = run_script(other, INT, staff=staff)
+    assert out.diagnostics[0].message == "'count_legal' is a function; call it: count_legal(...)"
+    assert apply_fixits(other, out.diagnostics) is None
