@@ -176,3 +176,17 @@ def test_a_maybe_none_read_in_a_branch_or_of_a_comprehensions_own_name_stays_an_
     ]:
         r = _check(text)
         assert r.checked is None and "may be None here" in r.diagnostics[0].message
+
+
+def test_a_none_guard_on_a_value_that_is_never_none_is_a_warning() -> None:
+    """`if dept is None: fail(...)` after next() without a default (dev sample 5 inject-07,
+    24 logs of the 1.5B refused): the guard never fires, as in Python; the script runs,
+    with a warning. Comparing values of two other kinds stays an error."""
+    guard = ('dept = next(d for d in records(context) if d["id"] == "7")\n'
+             'if dept is None:\n    fail("none")\nsubmit(dept["name"])\n')
+    r = _check(guard)
+    assert r.checked is not None
+    assert [(d.severity, d.message) for d in r.diagnostics] == [
+        ("warning", "comparing dict[str, str] with none is always False")]
+    r = _check('n = len(context)\nif n == "3":\n    fail("no")\nsubmit("x")\n')
+    assert r.checked is None and r.diagnostics[0].severity == "error"
