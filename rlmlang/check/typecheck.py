@@ -17,6 +17,7 @@ recorded by node id in `ScriptInfo`.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from dataclasses import dataclass, field
 from typing import Any
@@ -793,6 +794,27 @@ class Checker(FormsMixin):
             return None
         return src
 
+    def masked_rows(self, e: ast.Index, t: Type, it: Type) -> str | None:
+        """`t[t["col"] == v]` (pandas' boolean mask; 11 logs of the 1.5B) over an input's
+        text or a list of records: the comprehension that keeps the records passing."""
+        cmp = e.index
+        if it != BOOL or not isinstance(cmp, ast.Compare) or \
+                not isinstance(cmp.left, ast.Index) or not isinstance(cmp.left.index, ast.Const) \
+                or not isinstance(cmp.left.index.value, str):
+            return None
+        table = print_expr(cmp.left.value)
+        if print_expr(e.value) not in (table, f"records({table})"):
+            return None
+        if t == STR and isinstance(cmp.left.value, ast.Name) and cmp.left.value.id in self.inputs:
+            rows = f"records({table})"
+        elif isinstance(t, ListT) and isinstance(t.elem, (DictT, RecordT)):
+            rows = print_expr(e.value)
+        else:
+            return None
+        test = print_expr(dataclasses.replace(cmp, left=ast.Index(ast.Name("rec", e.span),
+                                                                  cmp.left.index, e.span)))
+        return f"[rec for rec in {rows} if {test}]"
+
     def call_fix(self, name: str, span: Span) -> tuple[str, dict[str, Any]]:
         """`submit(count_employees)` of `def count_employees(employees: str)`: where every
         parameter is named as a value in scope of its type (the input it was written for),
@@ -1189,6 +1211,12 @@ class Checker(FormsMixin):
                      **edit)
             return STR
         if isinstance(t, ListT) or t == STR:
+            rows = self.masked_rows(e, t, it)
+            if rows is not None:  # `customers[customers["id"] == x]`, as pandas filters
+                self.err("E_TYPE", e.index.span, f"{print_expr(e)} filters a table as pandas "
+                         f"does; here, the records that pass: {rows}", None,
+                         **expr_fixit(e.span, rows))
+                return t if isinstance(t, ListT) else ListT(DictT(STR))
             if not fits(it, INT) or it == FLOAT:
                 fix, edit = _convert_fix(it, INT, e.index), {}
                 if t == STR and it == STR:
@@ -1536,6 +1564,14 @@ def _zero(t: Type) -> str:
 
 
 def _record_by_value_fix(e: ast.Index) -> tuple[str, dict[str, Any]]:
+    if isinstance(e.index, ast.Const):  # `rows["city"]`: a column, as pandas reads it
+        return (f"{print_expr(e.value)} is a list of records, indexed by position: the first "
+                f"record's field is {print_expr(e.value)}[0][{print_expr(e.index)}], every "
+                f"record's [rec[{print_expr(e.index)}] for rec in {print_expr(e.value)}]"), {}
+    return _record_holding_fix(e)
+
+
+def _record_holding_fix(e: ast.Index) -> tuple[str, dict[str, Any]]:
     """Records indexed by a str (`records(depots)[depot]["region"]`: read as a table keyed by
     its first column, as pandas' .loc or a dict of rows would be): the record a field of
     which holds the value was meant; the fix-it filters for it (the 1.5B wrote this in 12

@@ -246,3 +246,27 @@ def test_a_def_named_where_its_value_is_wanted_is_called_with_the_inputs_it_name
     out = run_script(other, INT, staff=staff)
     assert out.diagnostics[0].message == "'count_legal' is a function; call it: count_legal(...)"
     assert apply_fixits(other, out.diagnostics) is None
+
+
+@pytest.mark.parametrize("script,answer", [
+    ('customer = customers[customers["id"] == "D-7"]\nsubmit(customer[0]["name"])\n',
+     "South yard"),
+    ('rows = records(customers)\nwest = rows[rows["region"] == "West"]\nsubmit(str(len(west)))\n',
+     "1"),
+])
+def test_a_pandas_mask_over_a_table_is_the_records_that_pass(script: str, answer: str) -> None:
+    """`customers[customers["customer_id"] == x]` (pandas' boolean mask; 11 dev and test
+    logs of the 1.5B, over an input's text or its records): the fix-it keeps the records
+    that pass. A constant field of a list of records is said, not guessed at."""
+    customers = "id,name,region\nD-1,North yard,West\nD-7,South yard,East\n"
+    out = run_script(script, STR, customers=customers)
+    assert out.stage == "check"
+    assert any("filters a table as pandas does; here, the records that pass: [rec for rec in "
+               in d.message for d in out.diagnostics)
+    fixed = apply_fixits(script, out.diagnostics)
+    assert fixed is not None and run_script(fixed, STR, customers=customers).answer == answer
+    out = run_script('rows = records(customers)\nname = rows["name"]\nsubmit(name)\n', STR,
+                     customers=customers)
+    assert out.diagnostics[0].fix == (
+        "rows is a list of records, indexed by position: the first record's field is "
+        "rows[0][\"name\"], every record's [rec[\"name\"] for rec in rows]")
