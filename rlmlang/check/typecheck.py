@@ -1382,9 +1382,12 @@ class Checker(FormsMixin):
             t = pre[id(a)] if pre and id(a) in pre else self.expr(a)
             types.append(t)
             if i >= len(params):
+                kin = self.kin_tools(name, e)
+                renamed = self.kin_by_column(name, e)
                 self.err("E_TYPE", a.span, f"{name} takes {len(params)} argument"
                          f"{'s' if len(params) != 1 else ''}, but {len(e.args)} were given",
-                         f"signature: {self.signature(name)}" + self.kin_tools(name, e))
+                         f"signature: {self.signature(name)}" + kin,
+                         **(expr_fixit(e.span, renamed) if renamed else {}))
                 continue
             pname, ptype, _ = params[i]
             given[pname] = t
@@ -1426,6 +1429,26 @@ class Checker(FormsMixin):
                 kin.append((not by_column, f"{spec.signature()}  # {spec.summary()}"))
         kin.sort(key=lambda k: k[0])  # stable: the registry's order among equals
         return "".join(f"; or {k}" for _, k in kin[:3])
+
+    def kin_by_column(self, name: str, e: ast.Call) -> str | None:
+        """The call renamed to the first kin of `name` that takes a table and a column, where
+        the call passes an input's table (its text, or records) and names one of its columns
+        (`count_of(penguins, "sex", "female")`, dev sample 5 count-14, three rounds running):
+        the fix-it."""
+        if not e.args or e.kwargs or not any(isinstance(a, ast.Const) and
+                                             a.value in self.tables.columns for a in e.args):
+            return None
+        first = e.args[0]
+        if not (isinstance(first, ast.Name) and first.id in self.inputs or
+                isinstance(first, ast.Call) and first.func == "records"):
+            return None
+        words = {w for w in name.split("_") if len(w) >= 3}
+        for spec in self.registry.specs():
+            if spec.name != name and "." not in spec.name and \
+                    words & set(spec.name.split("_")) and _takes(spec, len(e.args)) and \
+                    [p.name for p in spec.params[:2]] == ["table", "col"]:
+                return print_expr(dataclasses.replace(e, func=spec.name))
+        return None
 
     def check_arg(self, t: Type, want: Type, a: ast.Expr, fname: str, pname: str) -> None:
         if isinstance(want, UnknownT):

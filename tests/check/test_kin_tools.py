@@ -46,3 +46,21 @@ def test_an_undefined_function_names_the_builtins_that_take_as_many_arguments() 
     assert "write sum(" not in d.fix
     typo = execute_script("submit(float(lenn(sales)))\n", setup).diagnostics[0]
     assert typo.message.endswith("(did you mean len?)") and typo.fix == "write len(...)"
+
+
+def test_a_table_and_its_column_given_to_a_kin_of_fewer_arguments_is_renamed() -> None:
+    """`count_of(penguins, "sex", "female")`, three rounds running (dev sample 5 count-14):
+    the call passes an input's table and names its column, so the fix-it calls the first
+    kin that takes a table and a column (count_where); a call naming no column gets none."""
+    from rlmlang.controller.fixits import apply_fixits
+
+    penguins = "species,sex,mass\n" + "".join(
+        f"{'Adelie' if i % 3 else 'Gentoo'},{'female' if i % 2 else 'male'},{3000 + 7 * i}\n"
+        for i in range(20))
+    script = 'submit(count_of(penguins, "sex", "female"))\n'
+    out = run_script(script, INT, penguins=penguins)
+    fixed = apply_fixits(script, out.diagnostics)
+    assert fixed == 'submit(count_where(penguins, "sex", "female"))\n'
+    assert run_script(fixed, INT, penguins=penguins).answer == 10
+    script = 'submit(count_of(penguins, "town", "female"))\n'
+    assert apply_fixits(script, run_script(script, INT, penguins=penguins).diagnostics) is None
