@@ -885,3 +885,27 @@ def test_a_guess_read_off_a_shown_line_is_sent_to_that_line_and_not_redrawn(
         SIG, QUESTION, context=CONTEXT)
     assert "which it did not compute from context: an answer written into the script is a " \
         "guess" in model.prompts[-1]
+
+
+STAFF = "name,team,role\n" + "".join(f"Person {i},TEA-{i % 9},dev\n" for i in range(40))
+TEAMS = "team_id,lead\n" + "".join(f"TEA-{i},Lead {i}\n" for i in range(9))  # under 200
+NO_LEAD = ('for r in records(staff):\n    if r["name"] == "Person 13":\n'
+           '        submit(r["lead"])\nfail("no one")')
+JOINED = ('team = [r for r in records(staff) if r["name"] == "Person 13"][0]["team"]\n'
+          'submit([t for t in records(teams) if t["team_id"] == team][0]["lead"])')
+
+
+def test_a_field_missing_from_one_input_s_records_is_named_where_it_is(tmp_path: Path) -> None:
+    """The 1.5B looked a team's lead up in the staff table (its records have a team, not a
+    lead) three rounds running (dev sample 5 inject-14): the feedback names the input whose
+    records have the field, with its first record (coder). A key no input has is not."""
+    sig = "staff: str, teams: str, question: str -> answer: str"
+    q = "Who leads the team of Person 13?"
+    model = FakeModel([NO_LEAD, JOINED])
+    out = runtime(model, tmp_path, profile="coder").run(sig, q, staff=STAFF, teams=TEAMS)
+    assert out.answer == "Lead 4"
+    assert "'lead' is a field of the records of teams (the first: {'team_id': 'TEA-0', " \
+        "'lead': 'Lead 0'}), not of the record that script read" in model.prompts[1]
+    model = FakeModel([NO_LEAD.replace('"lead"', '"boss"'), JOINED])
+    runtime(model, tmp_path / "b", profile="coder").run(sig, q, staff=STAFF, teams=TEAMS)
+    assert "is a field of the records of" not in model.prompts[1]

@@ -46,6 +46,7 @@ from rlmlang.controller.prompt import (
     empty_answer_message,
     failed_message,
     feedback_message,
+    field_elsewhere_hint,
     first_lines,
     fresh_start_hint,
     guess_message,
@@ -494,6 +495,9 @@ class Runtime:
         text_inputs = [i.name for i in infos if isinstance(values[i.name], str)
                        and i.chars > 200]
         prose = frozenset(i.name for i in infos if i.format == "prose")
+        # each table input's first record (small ones too), for the failure feedback
+        firsts = self._first_records(values, [n for n in values if n != QUESTION
+                                              and isinstance(values[n], str)], question)
         texts = data_texts(values)
         examples = self._examples(question, infos, text_inputs)
         tools = self._tool_names(examples)
@@ -653,7 +657,8 @@ class Runtime:
                                                  {n: values[n] for n in text_inputs})
                     else:
                         feedback, script = self._failure_feedback(outcomes, text_inputs,
-                                                                  conv.scripts(), prose)
+                                                                  conv.scripts(), prose,
+                                                                  firsts)
                         if tried.same_failure_as_before(outcomes):
                             feedback += ("\nThis failed the same way as your previous "
                                          "attempt. Take a different approach.")
@@ -724,16 +729,22 @@ class Runtime:
 
     def _failure_feedback(self, outcomes: list[tuple[ScriptOutcome, str]],
                           text_inputs: list[str], earlier: list[str],
-                          prose: frozenset[str]) -> tuple[str, str]:
+                          prose: frozenset[str],
+                          firsts: Mapping[str, Mapping[str, str]]) -> tuple[str, str]:
         """The most instructive failure of a round, as the model's next user turn
-        (`earlier`: the scripts of the rounds before; `prose`: the inputs of no table)."""
+        (`earlier`: the scripts of the rounds before; `prose`: the inputs of no table;
+        `firsts`: each table input's first record, as the task showed it)."""
         best, script = max(outcomes, key=lambda p: (_STAGE_RANK.get(p[0].stage, 0),
                                                     -outcomes.index(p)))
         if best.answer_error is not None:
             return feedback_message(script, [best.answer_error], best.output), script
         fresh = fresh_start_hint(best.diagnostics, earlier)
         look = ""
-        if self.profile.look_after_failure and best.stage in ("done", "run") \
+        elsewhere = field_elsewhere_hint(best.diagnostics, firsts) if best.stage == "run" \
+            else ""
+        if elsewhere:  # the field is in another input: say which, rather than "look"
+            look = elsewhere
+        elif self.profile.look_after_failure and best.stage in ("done", "run") \
                 and not best.output.strip():
             look = look_hint([n for n in text_inputs if n in script], crashed=best.stage == "run",
                              prose=prose)

@@ -182,6 +182,30 @@ def look_hint(inputs: list[str], crashed: bool = False, prose: frozenset[str] = 
             "(without submitting) shows you the lines and the fields records() reads.")
 
 
+_MISSING_KEY = re.compile(r"key '([^']{1,60})' is not in the dict \(it has ([^)]*)\)")
+
+
+def field_elsewhere_hint(diagnostics: list[Diagnostic],
+                         firsts: Mapping[str, Mapping[str, str]]) -> str:
+    """Where a script's record lacked a key that another input's records have (the 1.5B
+    looked up a team's lead in the staff table, whose records have a team): which input
+    has it, and its first record. Nothing where the record read could be that input's."""
+    for d in diagnostics:
+        m = _MISSING_KEY.match(d.message)
+        if m is None:
+            continue
+        key, had = m.group(1), set(re.findall(r"'([^']*)'", m.group(2)))
+        holders = [n for n, rec in firsts.items() if key in rec and not had <= set(rec)]
+        if not holders:
+            return ""
+        name = holders[0]
+        shown = _clip(repr(dict(firsts[name])), 300)
+        return (f"\n'{key}' is a field of the records of {name} (the first: {shown}), not of "
+                f"the record that script read: find the record in {name} through a field "
+                "whose values the two inputs share.")
+    return ""
+
+
 def fresh_start_hint(diagnostics: list[Diagnostic], earlier: list[str]) -> str:
     """Where a script reads a name (or calls a def) only an earlier script set: each
     script starts afresh (a model used to a notebook expects the names of its last cell)."""
