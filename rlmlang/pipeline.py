@@ -267,7 +267,7 @@ def run_stage(validated: Validated, setup: ScriptSetup) -> ScriptOutcome:
             outcome.answer = None
             outcome.answer_error = Diagnostic(
                 "E_SUBMIT", f"the script submitted {result.value!r:.60}, but {e}",
-                fix="submit a value of the task's answer type")
+                fix=e.fix or "submit a value of the task's answer type")
     return outcome
 
 

@@ -32,7 +32,12 @@ def check_type_for(output: Type | None) -> Type | None:
 
 
 class AnswerError(ValueError):
-    pass
+    def __init__(self, message: str, fix: str | None = None) -> None:
+        super().__init__(message)
+        self.fix = fix
+
+
+_LEADING_NUMBER = re.compile(r"\s*-?\d[\d,]*(\.\d+)?")
 
 
 def _number(text: str) -> float:
@@ -40,7 +45,12 @@ def _number(text: str) -> float:
     try:
         return float(s)
     except ValueError:
-        raise AnswerError(f"{text[:40]!r} is not a number") from None
+        lead = _LEADING_NUMBER.match(text)
+        # "9450.\n2 Kings 20:6 …": a split at the label kept the rest of the input after it
+        fix = (f"the text starts with the number {lead.group(0).strip()} and runs on after it: "
+               "submit the number alone, e.g. extract_int(text), or the text cut at the end "
+               "of its line") if lead else None
+        raise AnswerError(f"{text[:40]!r} is not a number", fix) from None
 
 
 def coerce_answer(value: Any, t: Type | None) -> Any:

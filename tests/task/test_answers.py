@@ -1,0 +1,32 @@
+"""An answer converted to the task's type (task/answers.coerce_answer): exact, or refused
+with a message that says what to submit instead."""
+
+from __future__ import annotations
+
+import pytest
+from script_run import run_script
+
+from rlmlang.task.answers import AnswerError, coerce_answer
+from rlmlang.types import FLOAT, INT
+
+
+@pytest.mark.parametrize("text,want", [("1,234", 1234), (" 42 ", 42), ("7.", 7)])
+def test_a_number_written_as_text_is_that_number(text: str, want: int) -> None:
+    assert coerce_answer(text, INT) == want
+
+
+def test_a_number_that_runs_on_into_the_rest_of_the_input_says_to_take_the_number() -> None:
+    """`line.split("The code for locker SH-85537 is ")[1]` kept everything after the label
+    to the end of the input (dev sample 5 needle-13): the refusal names the number it starts
+    with and says how to take it alone; a text with no number in front gets no such fix."""
+    with pytest.raises(AnswerError) as e:
+        coerce_answer("9450.\n2 Kings 20:6 And I will add", INT)
+    assert e.value.fix is not None and e.value.fix.startswith(
+        "the text starts with the number 9450 and runs on after it: submit the number alone")
+    with pytest.raises(AnswerError) as e:
+        coerce_answer("code unknown", FLOAT)
+    assert e.value.fix is None
+    out = run_script('submit(after(context, "is "))\n', INT,
+                     context="The code for locker SH-1 is 9450.\nOther text follows here.\n")
+    assert out.answer_error is not None and out.answer_error.fix is not None
+    assert "starts with the number 9450" in out.answer_error.fix
