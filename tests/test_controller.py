@@ -909,3 +909,19 @@ def test_a_field_missing_from_one_input_s_records_is_named_where_it_is(tmp_path:
     model = FakeModel([NO_LEAD.replace('"lead"', '"boss"'), JOINED])
     runtime(model, tmp_path / "b", profile="coder").run(sig, q, staff=STAFF, teams=TEAMS)
     assert "is a field of the records of" not in model.prompts[1]
+
+
+def test_a_guess_is_shown_the_line_of_the_record_asked_about_only() -> None:
+    """The same words were another employee's hint too (dev sample 5 needle-07): the line
+    shown holds the value and the question's own term, or none is shown."""
+    from rlmlang.controller.prompt import guess_message
+
+    ctx = ('2024 employee #18812 set password hint "green ibis"\n'
+           '2024 employee #36335 set password hint "green ibis"\n')
+    q = "Employee #36335 set a password hint. What are its words?"
+    said = guess_message("green ibis", ["context"], {"context": ctx}, q)
+    assert 'It is in this line of context:\n2024 employee #36335 set password hint ' \
+        '"green ibis"\nWrite a script' in said
+    assert "#18812" not in said
+    said = guess_message("green ibis", ["context"], {"context": ctx}, q.replace("36335", "7"))
+    assert "which it did not compute from context" in said

@@ -173,3 +173,15 @@ def test_an_input_given_its_own_text_is_no_other_computation() -> None:
     # a name the script set before is not the input's text: its str() is another value
     other = 'total = 0\ntotal = str(total)\nsubmit(total)\n'
     assert computation(other) != computation('total = 0\nsubmit(total)\n')
+
+
+def test_a_fallback_literal_or_fail_is_no_part_of_the_computation() -> None:
+    """One loop with `submit("green ibis")` after it, then `submit("green, ibis")` (dev
+    sample 5 needle-07): the answer came from the loop both times, one computation; a fail
+    or a guard is no part of it either. A script that is only a literal stays its own."""
+    loop = 'for line in lines(context):\n    if "36335" in line:\n        submit(line)\n'
+    assert computation(loop + 'submit("green ibis")\n') == \
+        computation(loop + 'submit("green, ibis")\n') == computation(loop + 'fail("none")\n')
+    assert computation(loop.replace("36335", "18812")) != computation(loop)
+    assert computation('submit("a")\n') != computation('submit("b")\n') != computation(
+        'fail("no")\n')

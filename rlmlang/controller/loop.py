@@ -654,7 +654,8 @@ class Runtime:
                     elif guessed:
                         script = guessed[0][1]
                         feedback = guess_message(guessed[0][0].answer, data,
-                                                 {n: values[n] for n in text_inputs})
+                                                 {n: values[n] for n in text_inputs},
+                                                 question)
                     else:
                         feedback, script = self._failure_feedback(outcomes, text_inputs,
                                                                   conv.scripts(), prose,

@@ -16,6 +16,7 @@ from typing import Any
 
 from rlmlang.controller.examples import Example
 from rlmlang.controller.inputs import InputInfo
+from rlmlang.controller.key_lines import question_terms
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
@@ -243,17 +244,20 @@ def bulk_message(value: str, question: str) -> str:
 
 
 def guess_message(value: Any, inputs: list[str], texts: Mapping[str, str] | None = None,
-                  limit_chars: int = 200) -> str:
+                  question: str = "", limit_chars: int = 200) -> str:
     """What the model sees about a script whose answer was not computed from the data.
 
-    Where the value is written in one of the `texts`, the line it is on is shown: the
-    1.5B had copied the right words from a line the task showed it, and told only that
-    they were a guess, it wrote the same script three rounds running."""
+    Where the value is written in one of the `texts` on a line that also holds one of
+    the question's terms, that line is shown: the 1.5B had copied the right words from a
+    line the task showed it, and told only that they were a guess, it wrote the same
+    script three rounds running. (A line of the value alone may be another record's: the
+    same words were another employee's hint too.)"""
     shown = repr(value)
     shown = shown if len(shown) <= limit_chars else shown[:limit_chars] + "…"
     names = ", ".join(inputs)
     # (a number is left alone: a count or a sum written in is seldom read off a line)
-    found = _line_holding(value, texts or {}) if isinstance(value, str) else None
+    found = _line_holding(value, texts or {}, question_terms(question)) \
+        if isinstance(value, str) else None
     if found is not None:
         name, line = found
         line = line if len(line) <= limit_chars else line[:limit_chars] + "…"
@@ -266,19 +270,29 @@ def guess_message(value: Any, inputs: list[str], texts: Mapping[str, str] | None
             f"Write a script that reads {inputs[0]} and submits what it computes from it.")
 
 
-def _line_holding(value: str, texts: Mapping[str, str]) -> tuple[str, str] | None:
-    """The first input line holding `value` as a whole word or more (None for values too
-    short to mean anything, or written on no line)."""
+_MAX_SITES = 200  # occurrences of a guessed value looked at for a line of the question's
+
+
+def _line_holding(value: str, texts: Mapping[str, str],
+                  terms: list[str]) -> tuple[str, str] | None:
+    """The first input line holding `value` (whole words) and one of the question's
+    `terms`; None for values too short to mean anything, or on no such line."""
     value = value.strip()
-    if len(value) < 3:
+    if len(value) < 3 or not terms:
         return None
     pattern = re.compile(r"(?<!\w)" + re.escape(value) + r"(?!\w)")
+    # the terms with a digit where there are some: 'Employee' is on every employee's line
+    terms = [t for t in terms if any(c.isdigit() for c in t)] or terms
+    wanted = [re.compile(r"(?<!\w)" + re.escape(t) + r"(?!\w)", re.I) for t in terms]
     for name, text in texts.items():
-        m = pattern.search(text)
-        if m is not None:
+        for i, m in enumerate(pattern.finditer(text)):
+            if i >= _MAX_SITES:
+                break
             start = text.rfind("\n", 0, m.start()) + 1
             end = text.find("\n", m.end())
-            return name, text[start:end if end >= 0 else len(text)].strip()
+            line = text[start:end if end >= 0 else len(text)].strip()
+            if any(w.search(line) for w in wanted):
+                return name, line
     return None
 
 

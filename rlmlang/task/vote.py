@@ -61,7 +61,8 @@ def grounding(script: str, question: str) -> int:
 
 @functools.lru_cache(maxsize=256)
 def computation(script: str) -> str:
-    """What a script computes, as a key: its canonical form without its print calls.
+    """What a script computes, as a key: its canonical form without its print calls (nor
+    its fails and literal submits).
     Two scripts that differ only in what they print, in layout or in comments are one
     computation (the 1.5B drew its script again with one more print and confirmed its
     own wrong answer). A text that does not parse is its own key. Kept for the last
@@ -70,6 +71,8 @@ def computation(script: str) -> str:
     if parsed.script is None:
         return hashlib.sha256(script.encode()).hexdigest()
     body = _without_no_ops(_without_prints(parsed.script.body))
+    if all(isinstance(b, ast.Pass) for b in body):  # a literal, a fail: itself
+        body = parsed.script.body
     bare = ast.Script(body, parsed.script.span)
     return hashlib.sha256(print_script(bare).encode()).hexdigest()
 
@@ -98,10 +101,16 @@ def _same_text(e: ast.Expr, name: str) -> bool:
 
 
 def _without_prints(block: tuple[ast.Stmt, ...]) -> tuple[ast.Stmt, ...]:
+    """The block without its prints, its `fail(...)`s and its submits of a literal: a
+    literal submitted is a guess or a fallback (no vote of its own), and a script whose
+    answer came from elsewhere computed the same whatever its fallback wrote (the 1.5B's
+    one loop, its fallback `submit("green ibis")` then `submit("green, ibis")`, confirmed
+    the loop's mangled answer as two computations)."""
     out: list[ast.Stmt] = []
     for s in block:
         if isinstance(s, ast.ExprStmt) and isinstance(s.expr, ast.Call) \
-                and s.expr.func == "print":
+                and s.expr.func == "print" or isinstance(s, ast.Fail) or \
+                isinstance(s, ast.Submit) and isinstance(s.value, ast.Const):
             continue
         if isinstance(s, ast.If):
             s = replace(s, branches=tuple((c, _without_prints(b)) for c, b in s.branches),
