@@ -925,3 +925,24 @@ def test_a_guess_is_shown_the_line_of_the_record_asked_about_only() -> None:
     assert "#18812" not in said
     said = guess_message("green ibis", ["context"], {"context": ctx}, q.replace("36335", "7"))
     assert "which it did not compute from context" in said
+
+
+SCANS = "".join(f"scan {i}: package PKG-{1000 + i} stored in W-{i % 5}\n" for i in range(30))
+WAREHOUSES = "id,city\n" + "".join(f"W-{i},City {i}\n" for i in range(5)) + "#" * 120 + "\n"
+LOOKED_WRONG = 'line = find_line(warehouses, "PKG-1012")\nsubmit(line.split(",")[1])'
+LOOKED_RIGHT = ('w = find_line(scans, "PKG-1012").split("stored in ")[1]\n'
+                'submit([r for r in records(warehouses) if r["id"] == w][0]["city"])')
+
+
+def test_a_phrase_searched_in_the_wrong_input_is_named_where_it_is(tmp_path: Path) -> None:
+    """`find_line(warehouses, "PKG65647553")`, the package being in the scans (dev sample 5
+    lookup-08, three rounds): the feedback says which input holds the phrase, and the line
+    (coder)."""
+    sig = "scans: str, warehouses: str, question: str -> answer: str"
+    model = FakeModel([LOOKED_WRONG, LOOKED_RIGHT])
+    out = runtime(model, tmp_path, profile="coder").run(
+        sig, "Which city is package PKG-1012 in?", scans=SCANS, warehouses=WAREHOUSES)
+    assert out.answer == "City 2"
+    assert "'PKG-1012' is not in warehouses, where find_line(warehouses, \"PKG-1012\") looks " \
+        "for it; it is in scans, on this line:\nscan 12: package PKG-1012 stored in W-2" \
+        in model.prompts[1]

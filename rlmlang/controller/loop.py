@@ -76,7 +76,7 @@ from rlmlang.task.answers import (
 )
 from rlmlang.task.guess import QUESTION, data_inputs, data_texts, submits_from_data
 from rlmlang.task.inputs import bind_value, read_raw
-from rlmlang.task.searches import empty_search
+from rlmlang.task.searches import empty_search, searched_elsewhere
 from rlmlang.task.signature import Signature, parse_signature, signature_for
 from rlmlang.task.vote import Tally, computation, counts_nothing, draws_text, lone_answer_rounds
 from rlmlang.tools import default_registry
@@ -659,7 +659,7 @@ class Runtime:
                     else:
                         feedback, script = self._failure_feedback(outcomes, text_inputs,
                                                                   conv.scripts(), prose,
-                                                                  firsts)
+                                                                  firsts, values)
                         if tried.same_failure_as_before(outcomes):
                             feedback += ("\nThis failed the same way as your previous "
                                          "attempt. Take a different approach.")
@@ -730,11 +730,11 @@ class Runtime:
 
     def _failure_feedback(self, outcomes: list[tuple[ScriptOutcome, str]],
                           text_inputs: list[str], earlier: list[str],
-                          prose: frozenset[str],
-                          firsts: Mapping[str, Mapping[str, str]]) -> tuple[str, str]:
+                          prose: frozenset[str], firsts: Mapping[str, Mapping[str, str]],
+                          values: Mapping[str, Any]) -> tuple[str, str]:
         """The most instructive failure of a round, as the model's next user turn
         (`earlier`: the scripts of the rounds before; `prose`: the inputs of no table;
-        `firsts`: each table input's first record, as the task showed it)."""
+        `firsts`: each table input's first record; `values`: the inputs)."""
         best, script = max(outcomes, key=lambda p: (_STAGE_RANK.get(p[0].stage, 0),
                                                     -outcomes.index(p)))
         if best.answer_error is not None:
@@ -743,7 +743,10 @@ class Runtime:
         look = ""
         elsewhere = field_elsewhere_hint(best.diagnostics, firsts) if best.stage == "run" \
             else ""
-        if elsewhere:  # the field is in another input: say which, rather than "look"
+        if not elsewhere and best.stage in ("done", "run") and self.profile.look_after_failure:
+            found = searched_elsewhere(script, values, self.registry)
+            elsewhere = "\n" + found if found else ""
+        if elsewhere:  # the field, or the phrase, is in another input: say which, not "look"
             look = elsewhere
         elif self.profile.look_after_failure and best.stage in ("done", "run") \
                 and not best.output.strip():

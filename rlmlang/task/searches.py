@@ -70,6 +70,37 @@ def _empty_tool_search(parsed: ast.Script, inputs: Mapping[str, Any],
     return None
 
 
+def searched_elsewhere(script: str, inputs: Mapping[str, Any], registry: Any) -> str | None:
+    """Where a search tool of `script` looks in one input for a phrase written only in
+    another (`find_line(warehouses, "PKG65647553")`, the package being in scans: the 1.5B
+    looked there three rounds running), that said with the line that holds it; else None."""
+    parsed = parse(script).script
+    if parsed is None or registry is None:
+        return None
+    assigned = _bound_names(parsed)
+    texts = {n: v for n, v in inputs.items() if n in data_inputs(list(inputs))
+             and isinstance(v, str)}
+    for node in ast.walk(parsed):
+        spec = registry.get(node.func) if isinstance(node, ast.Call) else None
+        if spec is None or not spec.extra.get("search") or len(node.args) < 2:
+            continue
+        where, phrase = node.args[0], literal_value(node.args[1])
+        if not (isinstance(where, ast.Name) and where.id in texts and where.id not in assigned
+                and isinstance(phrase, str) and len(phrase.strip()) >= 3):
+            continue
+        if phrase.lower() in texts[where.id].lower():
+            continue
+        for other, text in texts.items():
+            at = text.lower().find(phrase.lower())
+            if other != where.id and at >= 0:
+                start = text.rfind("\n", 0, at) + 1
+                end = text.find("\n", at)
+                line = text[start:end if end >= 0 else len(text)].strip()[:200]
+                return (f"{phrase!r} is not in {where.id}, where {print_expr(node)} looks for "
+                        f"it; it is in {other}, on this line:\n{line}")
+    return None
+
+
 _TESTS = ("startswith", "endswith", "count", "find", "index")
 
 
