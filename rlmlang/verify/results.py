@@ -13,6 +13,7 @@ as tightly as a builtin.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -39,6 +40,77 @@ def call_result(e: ast.Call, spec: ToolSpec, a: list[AV], sizes: list[Size], t: 
                 problem: Any) -> AV:
     """The abstract result of `e`, a call of `spec` with arguments `a` (sizes: their
     Sizes) whose type is t; `problem(node, message, fix, **data)` reports a size problem."""
+    return _searched(e, spec, a, _call_result(e, spec, a, sizes, t, problem))
+
+
+_UNKNOWN = object()
+
+
+def _known(x: AV) -> Any:
+    """The one value `x` stands for where it is exact (an input's text, a literal, an int
+    of one value, None, a tuple or list literal of such), else _UNKNOWN."""
+    if x.kind == "str":
+        if x.text is not None:
+            return x.text
+        if x.pieces and all(isinstance(p, str) for p in x.pieces):
+            text = "".join(x.pieces)  # type: ignore[arg-type]
+            return text if len(text) == x.size else _UNKNOWN
+        return _UNKNOWN
+    if x.kind == "int" and x.lo == x.hi and x.lo not in (INF, -INF):
+        return int(x.lo)
+    if x.kind == "none":
+        return None
+    if x.kind == "list" and x.items is not None:
+        items = [_known(i) for i in x.items]
+        return _UNKNOWN if any(i is _UNKNOWN for i in items) else items
+    return _UNKNOWN
+
+
+def _literal(e: ast.Expr) -> Any:
+    """The value of a literal argument (a list of literals too), else _UNKNOWN."""
+    if isinstance(e, ast.Const):
+        return e.value
+    if isinstance(e, ast.ListLit):
+        items = [_literal(i) for i in e.items]
+        return _UNKNOWN if any(i is _UNKNOWN for i in items) else items
+    return _UNKNOWN
+
+
+def _searched(e: ast.Call, spec: ToolSpec, a: list[AV], out: AV) -> AV:
+    """A search (`extra["search"]`) of a known input for known phrases finds, at run time,
+    exactly what it finds now: the lines `find_lines(context, "badge 4820")` gives are a
+    handful, not as many as the input has lines (a loop over `lines_with(context, [...])`
+    was bounded at 1.2M iterations and refused). A list of texts found is bounded by what
+    it finds; each text keeps its declared bounds too."""
+    if out.kind != "list" or not spec.extra.get("search") or spec.impl is None or \
+            spec.effect or not any(x.kind == "str" and x.text is not None for x in a):
+        return out
+    if e.kwargs:
+        return out
+    args = [_literal(e.args[i]) if i < len(e.args) and _literal(e.args[i]) is not _UNKNOWN
+            else _known(x) for i, x in enumerate(a)]
+    if any(v is _UNKNOWN for v in args):
+        return out
+    text = next(x.text for x in a if x.kind == "str" and x.text is not None)
+
+    def find() -> AV | None:
+        try:
+            found = spec.impl(*args)  # type: ignore[misc]
+        except Exception:  # noqa: BLE001 - it fails at run time too: the declared bound
+            return None
+        return shape_of(found) if isinstance(found, list) else None
+    key = ("search", spec.name, *(repr(v)[:200] if v is not text else "@" for v in args))
+    known = _once(text, key, find)
+    if known is None or known.size >= out.size or known.elem is None or \
+            out.elem is None or not known.elem.kind == out.elem.kind == "str":
+        return out  # (lines only: what a list of records holds is estimated otherwise)
+    # a line keeps what is known of it (the input it is a line of: its separators)
+    return dataclasses.replace(known, elem=dataclasses.replace(
+        out.elem, size=min(out.elem.size, known.elem.size)))
+
+
+def _call_result(e: ast.Call, spec: ToolSpec, a: list[AV], sizes: list[Size],
+                 t: Type | None, problem: Any) -> AV:
     bound = spec.result_bound
     if bound is not None:
         got = _RULES[type(bound)](e, spec, bound, a, sizes, t, problem)
