@@ -98,6 +98,38 @@ def searched_elsewhere(script: str, inputs: Mapping[str, Any], registry: Any) ->
                 line = text[start:end if end >= 0 else len(text)].strip()[:200]
                 return (f"{phrase!r} is not in {where.id}, where {print_expr(node)} looks for "
                         f"it; it is in {other}, on this line:\n{line}")
+    return _tested_elsewhere(parsed, texts, assigned)
+
+
+def _tested_elsewhere(parsed: ast.Script, texts: Mapping[str, str],
+                      assigned: set[str]) -> str | None:
+    """A literal the script tests for (`r["name"] == "Farah K. Raman"`) that none of the
+    inputs it reads holds and one it does not read does (the person was in employees, the
+    1.5B filtered departments): that input, and the line."""
+    read = {n.id for n in ast.walk(parsed) if isinstance(n, ast.Name) and n.id in texts
+            and n.id not in assigned}
+    if not read or len(read) == len(texts):
+        return None
+    for node in ast.walk(parsed):
+        if not (isinstance(node, ast.Compare) and node.op in ("in", "==")):
+            continue
+        for side in ([node.left] if node.op == "in" else [node.left, node.right]):
+            value = literal_value(side)
+            if not (isinstance(value, str) and len(value.strip()) >= 3 and
+                    any(ch.isalnum() for ch in value)):
+                continue
+            low = value.casefold()
+            if any(low in texts[n].casefold() for n in read):
+                continue
+            for other in sorted(set(texts) - read):
+                at = texts[other].casefold().find(low)
+                if at >= 0:
+                    text = texts[other]
+                    start = text.rfind("\n", 0, at) + 1
+                    end = text.find("\n", at)
+                    line = text[start:end if end >= 0 else len(text)].strip()[:200]
+                    return (f"{value!r} is not in {', '.join(sorted(read))}, the input that "
+                            f"script reads; it is in {other}, on this line:\n{line}")
     return None
 
 
