@@ -863,13 +863,16 @@ class Checker(FormsMixin):
         return (f"a str is indexed by position ({print_expr(v)}[0]); for a table's rows as "
                 f"dicts, use records(text): for row in records(text): ... row[{key}]"), {}
 
-    def rows_of(self, src: ast.Expr) -> tuple[str, dict[str, Any]]:
+    def rows_of(self, src: ast.Expr, want: Type | None = None) -> tuple[str, dict[str, Any]]:
         """How to go through the rows of the text `src`: `json.loads(X)` for a JSON input
-        holding a list, else `records(X)` (the one reader's records); and, where `src` is
-        an input, the fix-it data that writes it so in place of `src`."""
+        holding a list (that fits `want`, where one is wanted), else `records(X)` (the one
+        reader's records, every field a text: what `list[dict[str, str]]` wants of a JSON
+        table whose fields are numbers too); and, where `src` is an input, the fix-it data
+        that writes it so in place of `src`."""
         text = print_expr(src)
         decoded = self.decoded.inputs.get(src.id) if isinstance(src, ast.Name) else None
-        rows = f"json.loads({text})" if isinstance(decoded, ListT) else f"records({text})"
+        as_json = isinstance(decoded, ListT) and (want is None or fits(decoded, want))
+        rows = f"json.loads({text})" if as_json else f"records({text})"
         if not (isinstance(src, ast.Name) and src.id in self.inputs and src.id not in self.scope):
             return rows, {}
         return rows, expr_fixit(src.span, rows)
@@ -1458,7 +1461,7 @@ class Checker(FormsMixin):
         if not fits(t, want):
             fix, edit = _convert_fix(t, want, a), {}
             if t == STR and isinstance(want, ListT) and isinstance(want.elem, (DictT, RecordT)):
-                rows, edit = self.rows_of(a)  # an input table's text passed as its rows
+                rows, edit = self.rows_of(a, want)  # an input table's text passed as its rows
                 fix = f"pass its rows: {fname}({rows}, ...)"
             elif t == STR and want == ListT(STR) and isinstance(a, ast.Name) \
                     and a.id in self.inputs and a.id not in self.scope:

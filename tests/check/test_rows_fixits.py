@@ -270,3 +270,18 @@ def test_a_pandas_mask_over_a_table_is_the_records_that_pass(script: str, answer
     assert out.diagnostics[0].fix == (
         "rows is a list of records, indexed by position: the first record's field is "
         "rows[0][\"name\"], every record's [rec[\"name\"] for rec in rows]")
+
+
+def test_a_json_table_passed_where_texts_fields_are_wanted_is_given_as_records() -> None:
+    """`def count_female(penguins: list[dict[str, str]])` called with a JSON input whose
+    fields are numbers too (dev sample 5 count-14): json.loads gives typed records that do
+    not fit the parameter; records() gives every field as a text, and does."""
+    penguins = json.dumps([{"species": "Adelie", "mass": 3000 + i,
+                            "sex": "female" if i % 2 else "male"} for i in range(30)])
+    script = ('def count_female(rows: list[dict[str, str]]) -> int:\n    n = 0\n'
+              '    for p in rows:\n        if p["sex"] == "female":\n            n += 1\n'
+              '    return n\nsubmit(count_female(penguins))\n')
+    out = run_script(script, INT, penguins=penguins)
+    assert out.diagnostics[0].fix == "pass its rows: count_female(records(penguins), ...)"
+    fixed = apply_fixits(script, out.diagnostics)
+    assert fixed is not None and run_script(fixed, INT, penguins=penguins).answer == 15
