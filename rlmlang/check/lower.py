@@ -411,7 +411,7 @@ class Lowerer:
         d = plan.data
         span = e.span  # type: ignore[attr-defined]
         which = plan.builtin
-        src = self.expr(args[1] if which == "map" else args[0])
+        src = self.expr(args[1] if which in ("map", "filter") else args[0])
         if d["dict"]:
             src = ast.Call("keys", (src,), (), span, span)
         elem: Type = d["elem"]
@@ -431,10 +431,13 @@ class Lowerer:
                 k = ast.Call(key.id, (x,), (), key.span, key.span)
             else:  # d.get
                 k = ast.Index(ast.Name(key.parts[0], key.span), x, key.span)
+            kept = ast.AugAssign(keys, "+", ast.ListLit((x if which == "filter" else k,), span),
+                                 span)
+            if which == "filter":  # the items that pass, in order
+                kept = ast.If(((k, (kept,)),), None, span)
             body = [ast.Assign(keys, ast.ListLit((), span), span),
-                    ast.For(var, items, (ast.AugAssign(keys, "+", ast.ListLit((k,), span),
-                                                       span),), span)]
-        if which == "map":
+                    ast.For(var, items, (kept,), span)]
+        if which in ("map", "filter"):
             result: ast.Expr = keys
         elif which == "sorted":
             rev = self.expr(d["reverse"]) if d["reverse"] is not None else ast.Const(False, span)

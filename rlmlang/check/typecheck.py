@@ -1031,7 +1031,8 @@ class Checker(FormsMixin):
         if isinstance(e, ast.FString):
             return self.fstring(e)
         if isinstance(e, ast.Lambda):
-            self.err("E_TYPE", e.span, "a lambda is only a key= of sorted, max or min here",
+            self.err("E_TYPE", e.span, "a lambda is only a key= of sorted, max or min, or "
+                     "the function of map or filter, here",
                      "to keep the items that pass a test, write a comprehension: [x for x in "
                      "xs if ...]; a table's column is tested by where(t, col, \">\", 100) or "
                      "count_where(t, col, \">\", 100); else define a function with def")

@@ -125,3 +125,25 @@ def test_an_empty_set_filled_by_add_is_a_dict_of_its_items() -> None:
     assert "add is a set's method" in wrong.diagnostics[0].message
     ints = _check("s = set()\ns.add(3)\nsubmit(str(len(s)))\n")
     assert ints.diagnostics[0].fix == "add the text: s.add(str(3))"
+
+
+def test_filter_keeps_the_items_its_test_passes() -> None:
+    """`next(filter(lambda r: ..., rows), None)` and `list(filter(...))` (the 1.5B wrote
+    filter in 14 dev logs, refused as an undefined function): the items whose test is
+    true, in order; a test that gives no bool is refused."""
+    import sys as _sys
+    _sys.path.insert(0, str(Path(__file__).parents[1]))
+    from script_run import run_script
+
+    data = "species,mass,sex\n" + "".join(
+        f"A,{3000 + i},{'female' if i % 2 else 'male'}\n" for i in range(30))
+    out = run_script('rows = list(filter(lambda r: r["sex"] == "female", records(p)))\n'
+                     'submit(len(rows))\n', INT, p=data)
+    assert out.stage == "done" and out.answer == 15
+    out = run_script('def heavy(r: dict[str, str]) -> bool:\n    return int(r["mass"]) > 3025\n'
+                     'first = next(filter(heavy, records(p)), None)\n'
+                     'if first is None:\n    fail("none")\nsubmit(int(first["mass"]))\n',
+                     INT, p=data)
+    assert out.stage == "done" and out.answer == 3026
+    r = _check('xs = ["a", "bb"]\nsubmit(str(len(filter(lambda w: len(w), xs))))\n')
+    assert [d.message for d in r.diagnostics] == ["filter's test must give a bool, not int"]
