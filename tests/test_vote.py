@@ -185,3 +185,22 @@ def test_a_fallback_literal_or_fail_is_no_part_of_the_computation() -> None:
     assert computation(loop.replace("36335", "18812")) != computation(loop)
     assert computation('submit("a")\n') != computation('submit("b")\n') != computation(
         'fail("no")\n')
+
+
+def test_a_builtin_called_for_nothing_is_no_part_of_the_computation() -> None:
+    """`lines_with(context, ["..."])` on a line of its own, before the same reading (dev
+    sample 5 needle-07: it made one reading two computations, which confirmed a line split
+    into words); a call that changes its argument, or a def's, still counts."""
+    reading = 'x = lines_with(context, ["a b"])[0]\nsubmit(x.split())\n'
+    assert computation('lines_with(context, ["a"])\n' + reading) == computation(reading)
+    assert computation('xs = []\nappend(xs, "a")\nsubmit(len(xs))\n') != computation(
+        'xs = []\nsubmit(len(xs))\n')
+
+
+def test_a_line_split_into_its_words_is_a_copied_line() -> None:
+    from rlmlang.task.answers import copied_lines
+
+    text = 'x\n2024-09-01T19:08:14Z INFO  [accounts] employee #36335 set password hint "g i"\n'
+    assert copied_lines('2024-09-01T19:08:14Z, INFO, [accounts], employee, #36335, set, '
+                        'password, hint, "g, i"', [text])
+    assert not copied_lines("Ana, Bo, Cy, Di", [text])

@@ -247,4 +247,12 @@ def copied_lines(value: Any, texts: list[str]) -> bool:
     lines = set()
     for text in texts:
         lines.update(line.strip() for line in text.splitlines())
-    return all(i.strip() in lines for i in items)
+    if all(i.strip() in lines for i in items):
+        return True
+    # the line split into its words, submitted as a list and so written "a, b, c" (the
+    # 1.5B's `line.split()` of a log line, confirmed with the line itself)
+    said = [i for i in items if ", " in i]
+    if len(said) != len(items):
+        return False
+    spaced = {" ".join(line.split()) for line in lines}
+    return all(" ".join(i.replace(", ", " ").split()) in spaced for i in said)
