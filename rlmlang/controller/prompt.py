@@ -240,7 +240,9 @@ def bulk_message(value: str, question: str) -> str:
     return (f"That script submitted {lines} line{'s' if lines != 1 else ''} "
             f"({len(value.strip())} characters) of the input as they stand, not a value "
             "read from them. Find the line that answers the question and submit only the "
-            f"part of it that is asked for. The question asks: {question}")
+            "part of it that is asked for (what follows a label on a line ends with the line: "
+            'cut it there, e.g. rest.split("\\n")[0]). '
+            f"The question asks: {question}")
 
 
 def guess_message(value: Any, inputs: list[str], texts: Mapping[str, str] | None = None,

@@ -200,16 +200,27 @@ def copied_piece(value: Any, texts: list[str]) -> bool:
 
 def copied_bulk(value: Any, texts: list[str]) -> bool:
     """Is a text answer a bulk of one of the texts, verbatim: a table's worth of lines
-    or more (PIECE_LINES, PIECE_CHARS)? No question's value is that, and none is read
+    or more (PIECE_LINES, PIECE_CHARS), or the rest of a text from inside a line? No
+    question's value is that, and none is read
     from the data by cutting it out: the 1.5B submitted a whole input table for a
     customer's city, and everything after a key's name in a log for the key; each was
     taken, in the last round, as a lone answer."""
     if not isinstance(value, str):
         return False
     piece = value.strip()
+    if "\n" in piece and any(_tail_from_mid_line(piece, text) for text in texts):
+        return True
     if piece.count("\n") < PIECE_LINES and len(piece) <= PIECE_CHARS:
         return False
     return any(piece in text for text in texts)
+
+
+def _tail_from_mid_line(piece: str, text: str) -> bool:
+    """Is `piece` (several lines) the rest of `text` from inside one of its lines: what a
+    split at a label keeps after it (`context.split("pass phrase ")[1]`: the phrase, then
+    every line to the end of a 4 KB input, taken in the last round as a lone answer)?"""
+    body = text.rstrip()
+    return len(body) > len(piece) and body.endswith(piece) and body[-len(piece) - 1] != "\n"
 
 
 def echoes_question(value: Any, question: str) -> bool:

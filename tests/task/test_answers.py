@@ -30,3 +30,19 @@ def test_a_number_that_runs_on_into_the_rest_of_the_input_says_to_take_the_numbe
                      context="The code for locker SH-1 is 9450.\nOther text follows here.\n")
     assert out.answer_error is not None and out.answer_error.fix is not None
     assert "starts with the number 9450" in out.answer_error.fix
+
+
+def test_the_rest_of_an_input_after_a_label_is_no_value() -> None:
+    """`context.split("pass phrase ")[1]`: the phrase, then every line to the end of the
+    input (dev sample 5 needle-10, taken in the last round as a lone answer). Whole last
+    lines, or one line's piece, are not so judged here."""
+    from rlmlang.task.answers import copied_bulk, no_value
+
+    text = ("Exodus 3:6 Moreover he said\nGuest ORD-1 chose the pass phrase silver river.\n"
+            "Exodus 3:7 And the LORD said\nGuest ORD-2 chose the pass phrase crystal falcon.\n")
+    rest = text.split("pass phrase ", 1)[1]
+    assert copied_bulk(rest, [text])
+    assert no_value(rest, "What is the pass phrase of guest ORD-1?", [text], echo=True,
+                    bulk=True) == "bulk"
+    assert not copied_bulk("silver river.", [text])
+    assert not copied_bulk(text.split("\n", 2)[2], [text])  # whole lines, from a line's start
