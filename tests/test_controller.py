@@ -960,3 +960,22 @@ def test_a_literal_tested_in_the_wrong_input_is_named_where_it_is(tmp_path: Path
     assert out.answer == "City 2"
     assert "'PKG-1012' is not in warehouses, the input that script reads; it is in scans, on " \
         "this line:\nscan 12: package PKG-1012 stored in W-2" in model.prompts[1]
+
+
+def test_a_phrase_tested_in_a_field_that_never_holds_it_is_shown_its_line(
+        tmp_path: Path) -> None:
+    """`r["req"] == "shipment SH-1012"` over a log's records, the phrase being in the line's
+    message, which is no field (dev sample 5 inject-09, three rounds): the feedback shows
+    the line and says to search the lines (coder)."""
+    log = "".join(f"2024-01-01T00:00:{i % 60:02d}Z INFO [dock] shipment SH-{1000 + i} received "
+                  f"at dock D{i % 30} host=h{i % 4} req={i:06x}\n" for i in range(50))
+    wrong = ('rows = [r for r in records(context) if r["req"] == "shipment SH-1012"]\n'
+             'if len(rows) == 0:\n    fail("none")\nsubmit(rows[0]["dock"])')
+    right = 'line = find_line(context, "shipment SH-1012")\nsubmit(line.split("dock ")[1].split()[0])'
+    model = FakeModel([wrong, right])
+    out = runtime(model, tmp_path, profile="coder").run(
+        SIG, "At which dock was shipment SH-1012 received?", context=log)
+    assert out.answer == "D12"
+    assert "No record of context has 'shipment SH-1012' in its field 'req', but this line of " \
+        "context holds it:\n2024-01-01T00:00:12Z INFO [dock] shipment SH-1012 received at " \
+        "dock D12" in model.prompts[1]

@@ -98,7 +98,51 @@ def searched_elsewhere(script: str, inputs: Mapping[str, Any], registry: Any) ->
                 line = text[start:end if end >= 0 else len(text)].strip()[:200]
                 return (f"{phrase!r} is not in {where.id}, where {print_expr(node)} looks for "
                         f"it; it is in {other}, on this line:\n{line}")
-    return _tested_elsewhere(parsed, texts, assigned)
+    return _tested_elsewhere(parsed, texts, assigned) or _tested_in_no_field(
+        parsed, texts, assigned, registry)
+
+
+def _tested_in_no_field(parsed: ast.Script, texts: Mapping[str, str], assigned: set[str],
+                        registry: Any) -> str | None:
+    """`r["req"] == "shipment SH-138487"` over records(context), the phrase being written
+    in the line but in no record's field (a log's message is no key=value field; the 1.5B
+    tested that field three rounds running): the line, and how records() reads it."""
+    spec = registry.get("records")
+    read = [n for n in texts if n not in assigned and any(
+        isinstance(c, ast.Call) and c.func == "records" and c.args and
+        isinstance(c.args[0], ast.Name) and c.args[0].id == n for c in ast.walk(parsed))]
+    if spec is None or spec.impl is None or not read:
+        return None
+    for node in ast.walk(parsed):
+        if not (isinstance(node, ast.Compare) and node.op in ("in", "==")):
+            continue
+        pairs = [(node.left, node.right), (node.right, node.left)] if node.op == "==" else \
+            [(node.right, node.left)]
+        for field_side, lit_side in pairs:
+            value = literal_value(lit_side)
+            if not (isinstance(field_side, ast.Index) and isinstance(field_side.index, ast.Const)
+                    and isinstance(field_side.index.value, str) and isinstance(value, str)
+                    and len(value.strip()) >= 3):
+                continue
+            name = field_side.index.value
+            for n in read:
+                at = texts[n].find(value)
+                if at < 0:
+                    continue
+                try:
+                    rows = spec.impl(texts[n])
+                except Exception:  # noqa: BLE001 - no records: nothing to say of their fields
+                    continue
+                if any(value in str(r.get(name, "")) for r in rows if isinstance(r, dict)):
+                    continue
+                start = texts[n].rfind("\n", 0, at) + 1
+                end = texts[n].find("\n", at)
+                line = texts[n][start:end if end >= 0 else len(texts[n])].strip()[:200]
+                return (f"No record of {n} has {value!r} in its field {name!r}, but this line "
+                        f"of {n} holds it:\n{line}\nSearch the lines for it "
+                        f"(find_line({n}, {json.dumps(value)})) and take the answer out of "
+                        "that line.")
+    return None
 
 
 def _tested_elsewhere(parsed: ast.Script, texts: Mapping[str, str],
