@@ -378,6 +378,9 @@ def test_the_part_of_a_copied_line_written_as_a_literal_is_taken_from_the_line(
     out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
         SIG, QUESTION, context=CONTEXT)
     assert out.answer == "K7-19QX" and out.iterations == 2
+    # the literal is offered: told only to split, the 1.5B wrote the value as a name
+    assert 'or submit the words of the value as they are written in it, in quotes: ' \
+        'submit("...")' in model.prompts[2]
     assert replays_identically(tmp_path / "run.log", capsys)
     made_up = 'submit("Q1-00AA")'
     model = FakeModel([COPIED_LINE, COPIED_LINE_TOO, made_up, made_up])

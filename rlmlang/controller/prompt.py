@@ -146,10 +146,13 @@ def copied_line_message(value: Any, question: str, limit_chars: int = 300,
     shown = _clip(repr(value), limit_chars)
     what = "a piece of the input's text, punctuation and line breaks and all" if piece else \
         "a whole line of the input, as it stands"
+    # (the literal: told only to split, the 1.5B wrote the value it had read as a name,
+    # `silverriver.append(" ")`, and lost the run; a part of the line sent back is taken)
     return (f"Your answer is {what}: {shown}\n"
             f"The question asks for the value in it: submit only the part that answers "
-            f"\"{question}\" (split the line, or take the field after its label). If the whole "
-            "line really is the answer, submit it again.")
+            f"\"{question}\" (split the line, or take the field after its label; or submit "
+            "the words of the value as they are written in it, in quotes: "
+            "submit(\"...\")). If the whole line really is the answer, submit it again.")
 
 
 def copied_lines_in_disagreement(values: list[Any], question: str,
