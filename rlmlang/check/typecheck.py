@@ -919,7 +919,11 @@ class Checker(FormsMixin):
                     self.err("E_NAME", e.span, f"'{name}' is used before it is assigned "
                              f"(first assigned at line {line})",
                              f"assign it before this line, e.g. {name} = {_zero(self.scope[name])}")
-                elif _may_start_none(self.scope[name]) and not self.lazy:  # NameError, at run time
+                elif _may_start_none(self.scope[name]) and (not self.lazy or (
+                        self.lazy == self.item_depth and name not in self.item_names)):
+                    # NameError, at run time: a read per item of a comprehension or lambda
+                    # too, checked before the statement (`[t for t in teams if t["team"] ==
+                    # team]`, team set in a loop that breaks: the 1.5B's joins, refused)
                     self.info.unassigned.note(self.frame(), name, line, e)
                 else:
                     self.err("E_NAME", e.span, f"'{name}' may not be assigned here: it is "

@@ -94,3 +94,23 @@ def test_a_name_that_may_be_none_is_checked_where_python_needs_its_value(tier: s
     assert ok.stage == "done" and ok.answer == "22", ok.diagnostics
     none = run_script(script.replace("LIMIT", "100000"), STR, contacts=CONTACTS, tier=tier)
     assert none.status == "failed" and none.value == "'n' is None here, and '+=' needs a value"
+
+
+JOIN = ("for c in json_decode(contacts):\n"
+        "    if c[\"name\"] == WHO:\n"
+        "        mail = c[\"email\"]\n"
+        "        break\n"
+        "same = [c[\"name\"] for c in json_decode(contacts) if c[\"email\"] == mail]\n"
+        "submit(same[0])\n")
+
+
+@pytest.mark.parametrize("tier", ["fast", "interp"])
+def test_a_name_a_comprehension_reads_per_item_is_checked_before_it(tier: str) -> None:
+    """`[t["lead"] for t in teams if t["team"] == team]`, team set in a loop that breaks
+    (the 1.5B's joins, refused as 'may not be assigned'): it runs as Python does, and
+    fails as its NameError where the loop never set the name."""
+    out = run_script(JOIN.replace("WHO", '"Bo"'), STR, contacts=CONTACTS, tier=tier)
+    assert out.stage == "done" and out.answer == "Bo", out.diagnostics
+    out = run_script(JOIN.replace("WHO", '"Zed"'), STR, contacts=CONTACTS, tier=tier)
+    assert out.stage == "done" and out.status == "failed"
+    assert out.value.startswith("'mail' is used before it is assigned")
