@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rlmlang.task.vote import Tally, computation
 
 REPEATED = 'hits = find_lines(employees, "100100")\nsubmit(len(hits))\n'
@@ -204,3 +206,33 @@ def test_a_line_split_into_its_words_is_a_copied_line() -> None:
     assert copied_lines('2024-09-01T19:08:14Z, INFO, [accounts], employee, #36335, set, '
                         'password, hint, "g, i"', [text])
     assert not copied_lines("Ana, Bo, Cy, Di", [text])
+
+
+FILTERED = ('rows = [r for r in records(orders) if r["customer"] == "Mateo Blanc"]\n'
+            'if len(rows) == 0:\n    fail("none")\n'
+            'best = max([float(r["total"]) for r in rows])\nsubmit(best)\n')
+
+
+@pytest.mark.parametrize("other", [
+    # the list given a name, a print added (dev inject-05: one invented filter, so written
+    # twice, confirmed itself)
+    FILTERED.replace('best = max([float(r["total"]) for r in rows])',
+                     'totals = [float(r["total"]) for r in rows]\nbest = max(totals)\n'
+                     'print(best)'),
+    # other names, no guard
+    ('found = [x for x in records(orders) if x["customer"] == "Mateo Blanc"]\n'
+     'top = max([float(x["total"]) for x in found])\nsubmit(top)\n'),
+])
+def test_one_computation_written_otherwise_is_one_computation(other: str) -> None:
+    assert computation(other) == computation(FILTERED)
+
+
+@pytest.mark.parametrize("other", [
+    FILTERED.replace('"total"', '"amount"'),  # another field
+    FILTERED.replace("float(", "(").replace("max([(", "max(["),  # texts compared, not numbers
+    FILTERED.replace('if len(rows) == 0:\n    fail("none")\n', 'rows = rows[:1]\n'),
+    # a name read twice is not written in twice
+    FILTERED.replace("submit(best)", "submit(best + len(rows))"),
+])
+def test_different_computations_stay_different(other: str) -> None:
+    assert computation(other) != computation(FILTERED)

@@ -82,7 +82,7 @@ def apply_fixit(source: str, diagnostic: Diagnostic) -> str | None:
         args[index] = ast.Const(new, getattr(args[index], "span", ast.NO_SPAN))
     if tuple(args) == target.args:
         return None
-    script = _swap(parsed.script, target, dataclasses.replace(target, args=tuple(args)))
+    script = ast.replace_node(parsed.script, target, dataclasses.replace(target, args=tuple(args)))
     return print_script(script)
 
 
@@ -115,14 +115,14 @@ def _apply_exprs(source: str, edits: dict[tuple[int, ...], str],
     script: Any = parsed.script
     for node in [n for n in ast.walk(script) if isinstance(n, ast.Def)
                  and (n.span.line, n.span.col) in (optional or set()) and n.returns is not None]:
-        script = _swap(script, node, dataclasses.replace(node, returns=opt(node.returns)))
+        script = ast.replace_node(script, node, dataclasses.replace(node, returns=opt(node.returns)))
     for where, text in edits.items():
         new = parse(f"x = {text}\n").script
         target = next((n for n in ast.walk(script) if isinstance(n, ast.Expr)
                        and _span_key(getattr(n, "span", None)) == where), None)
         if new is None or target is None or not isinstance(new.body[0], ast.Assign):
             return None
-        script = _swap(script, target, new.body[0].value)
+        script = ast.replace_node(script, target, new.body[0].value)
     fixed = print_script(script)
     return fixed if fixed != print_script(parsed.script) else None
 
@@ -135,24 +135,6 @@ def _call_at(root: ast.Script, line: int, col: int) -> ast.Call | None:
     return next((node for node in ast.walk(root) if isinstance(node, ast.Call)
                  and (line, col) in ((s.line, s.col) for s in (node.func_span, node.span))),
                 None)
-
-
-def _swap(node: Any, old: Any, new: Any) -> Any:
-    """`node` with the object `old` (by identity) replaced by `new`."""
-    if node is old:
-        return new
-    if isinstance(node, tuple):
-        items = tuple(_swap(x, old, new) for x in node)
-        return items if any(a is not b for a, b in zip(items, node, strict=True)) else node
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        changes = {}
-        for f in dataclasses.fields(node):
-            value = getattr(node, f.name)
-            swapped = _swap(value, old, new)
-            if swapped is not value:
-                changes[f.name] = swapped
-        return dataclasses.replace(node, **changes) if changes else node
-    return node
 
 
 def carry_over(source: str, diagnostics: list[Diagnostic],

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import replace as dc_replace
+from typing import Any
 
 from rlmlang.diagnostics import Span
 from rlmlang.types import Type
@@ -405,6 +407,24 @@ def walk(node: object) -> Iterator[object]:
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def replace_node(node: Any, old: object, new: object) -> Any:
+    """`node` with the object `old` (by identity) replaced by `new`; unchanged parts kept."""
+    if node is old:
+        return new
+    if isinstance(node, tuple):
+        items = tuple(replace_node(x, old, new) for x in node)
+        return items if any(a is not b for a, b in zip(items, node, strict=True)) else node
+    if is_dataclass(node) and not isinstance(node, type):
+        changes = {}
+        for f in fields(node):
+            value = getattr(node, f.name)
+            swapped = replace_node(value, old, new)
+            if swapped is not value:
+                changes[f.name] = swapped
+        return dc_replace(node, **changes) if changes else node
+    return node
 
 
 def child_blocks(stmt: Stmt) -> list[Block]:

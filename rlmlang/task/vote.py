@@ -35,6 +35,7 @@ from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_script
 from rlmlang.task.answers import PIECE_CHARS, PIECE_LINES, answer_key, part_of
+from rlmlang.task.canonical import inline_single_uses, renamed, without_empty_guards
 
 _LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 
@@ -62,7 +63,8 @@ def grounding(script: str, question: str) -> int:
 @functools.lru_cache(maxsize=256)
 def computation(script: str) -> str:
     """What a script computes, as a key: its canonical form without its print calls (nor
-    its fails and literal submits).
+    its fails and literal submits), its single-use names written in and its names
+    renamed (task/canonical.py).
     Two scripts that differ only in what they print, in layout or in comments are one
     computation (the 1.5B drew its script again with one more print and confirmed its
     own wrong answer). A text that does not parse is its own key. Kept for the last
@@ -74,8 +76,10 @@ def computation(script: str) -> str:
     body = _without_no_ops(_without_prints(parsed.script.body, defs))
     if all(isinstance(b, ast.Pass) for b in body):  # a literal, a fail: itself
         body = parsed.script.body
+    else:  # the same computation however its values are named (task/canonical.py)
+        body = inline_single_uses(without_empty_guards(body))
     bare = ast.Script(body, parsed.script.span)
-    return hashlib.sha256(print_script(bare).encode()).hexdigest()
+    return hashlib.sha256(renamed(print_script(bare), bare).encode()).hexdigest()
 
 
 def _without_no_ops(body: tuple[ast.Stmt, ...]) -> tuple[ast.Stmt, ...]:
