@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from rlmlang.task.vote import Tally, computation
 
 REPEATED = 'hits = find_lines(employees, "100100")\nsubmit(len(hits))\n'
@@ -177,28 +175,6 @@ def test_an_input_given_its_own_text_is_no_other_computation() -> None:
     assert computation(other) != computation('total = 0\nsubmit(total)\n')
 
 
-def test_a_fallback_literal_or_fail_is_no_part_of_the_computation() -> None:
-    """One loop with `submit("green ibis")` after it, then `submit("green, ibis")` (dev
-    sample 5 needle-07): the answer came from the loop both times, one computation; a fail
-    or a guard is no part of it either. A script that is only a literal stays its own."""
-    loop = 'for line in lines(context):\n    if "36335" in line:\n        submit(line)\n'
-    assert computation(loop + 'submit("green ibis")\n') == \
-        computation(loop + 'submit("green, ibis")\n') == computation(loop + 'fail("none")\n')
-    assert computation(loop.replace("36335", "18812")) != computation(loop)
-    assert computation('submit("a")\n') != computation('submit("b")\n') != computation(
-        'fail("no")\n')
-
-
-def test_a_builtin_called_for_nothing_is_no_part_of_the_computation() -> None:
-    """`lines_with(context, ["..."])` on a line of its own, before the same reading (dev
-    sample 5 needle-07: it made one reading two computations, which confirmed a line split
-    into words); a call that changes its argument, or a def's, still counts."""
-    reading = 'x = lines_with(context, ["a b"])[0]\nsubmit(x.split())\n'
-    assert computation('lines_with(context, ["a"])\n' + reading) == computation(reading)
-    assert computation('xs = []\nappend(xs, "a")\nsubmit(len(xs))\n') != computation(
-        'xs = []\nsubmit(len(xs))\n')
-
-
 def test_a_line_split_into_its_words_is_a_copied_line() -> None:
     from rlmlang.task.answers import copied_lines
 
@@ -206,33 +182,3 @@ def test_a_line_split_into_its_words_is_a_copied_line() -> None:
     assert copied_lines('2024-09-01T19:08:14Z, INFO, [accounts], employee, #36335, set, '
                         'password, hint, "g, i"', [text])
     assert not copied_lines("Ana, Bo, Cy, Di", [text])
-
-
-FILTERED = ('rows = [r for r in records(orders) if r["customer"] == "Mateo Blanc"]\n'
-            'if len(rows) == 0:\n    fail("none")\n'
-            'best = max([float(r["total"]) for r in rows])\nsubmit(best)\n')
-
-
-@pytest.mark.parametrize("other", [
-    # the list given a name, a print added (dev inject-05: one invented filter, so written
-    # twice, confirmed itself)
-    FILTERED.replace('best = max([float(r["total"]) for r in rows])',
-                     'totals = [float(r["total"]) for r in rows]\nbest = max(totals)\n'
-                     'print(best)'),
-    # other names, no guard
-    ('found = [x for x in records(orders) if x["customer"] == "Mateo Blanc"]\n'
-     'top = max([float(x["total"]) for x in found])\nsubmit(top)\n'),
-])
-def test_one_computation_written_otherwise_is_one_computation(other: str) -> None:
-    assert computation(other) == computation(FILTERED)
-
-
-@pytest.mark.parametrize("other", [
-    FILTERED.replace('"total"', '"amount"'),  # another field
-    FILTERED.replace("float(", "(").replace("max([(", "max(["),  # texts compared, not numbers
-    FILTERED.replace('if len(rows) == 0:\n    fail("none")\n', 'rows = rows[:1]\n'),
-    # a name read twice is not written in twice
-    FILTERED.replace("submit(best)", "submit(best + len(rows))"),
-])
-def test_different_computations_stay_different(other: str) -> None:
-    assert computation(other) != computation(FILTERED)

@@ -35,7 +35,6 @@ from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_script
 from rlmlang.task.answers import PIECE_CHARS, PIECE_LINES, answer_key, part_of
-from rlmlang.task.canonical import inline_single_uses, renamed, without_empty_guards
 
 _LITERAL = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 
@@ -62,9 +61,7 @@ def grounding(script: str, question: str) -> int:
 
 @functools.lru_cache(maxsize=256)
 def computation(script: str) -> str:
-    """What a script computes, as a key: its canonical form without its print calls (nor
-    its fails and literal submits), its single-use names written in and its names
-    renamed (task/canonical.py).
+    """What a script computes, as a key: its canonical form without its print calls.
     Two scripts that differ only in what they print, in layout or in comments are one
     computation (the 1.5B drew its script again with one more print and confirmed its
     own wrong answer). A text that does not parse is its own key. Kept for the last
@@ -72,14 +69,9 @@ def computation(script: str) -> str:
     parsed = parse(script)
     if parsed.script is None:
         return hashlib.sha256(script.encode()).hexdigest()
-    defs = frozenset(d.name for d in ast.walk(parsed.script) if isinstance(d, ast.Def))
-    body = _without_no_ops(_without_prints(parsed.script.body, defs))
-    if all(isinstance(b, ast.Pass) for b in body):  # a literal, a fail: itself
-        body = parsed.script.body
-    else:  # the same computation however its values are named (task/canonical.py)
-        body = inline_single_uses(without_empty_guards(body))
+    body = _without_no_ops(_without_prints(parsed.script.body))
     bare = ast.Script(body, parsed.script.span)
-    return hashlib.sha256(renamed(print_script(bare), bare).encode()).hexdigest()
+    return hashlib.sha256(print_script(bare).encode()).hexdigest()
 
 
 def _without_no_ops(body: tuple[ast.Stmt, ...]) -> tuple[ast.Stmt, ...]:
@@ -105,37 +97,20 @@ def _same_text(e: ast.Expr, name: str) -> bool:
         and not e.kwargs and isinstance(e.args[0], ast.Name) and e.args[0].id == name
 
 
-# builtins called for what they do to their first argument (`append(xs, x)`)
-_CHANGES_ITS_ARGUMENT = frozenset({"append", "extend", "insert", "pop", "remove", "update",
-                                   "setdefault", "clear", "sort", "reverse", "add", "discard"})
-
-
-def _without_prints(block: tuple[ast.Stmt, ...],
-                    defs: frozenset[str] = frozenset()) -> tuple[ast.Stmt, ...]:
-    """The block without its prints, its `fail(...)`s, its submits of a literal and its
-    calls of a builtin whose result is thrown away: a literal submitted is a guess or a
-    fallback (no vote of its own), and a script whose answer came from elsewhere computed
-    the same whatever its fallback wrote (the 1.5B's one loop, its fallback
-    `submit("green ibis")` then `submit("green, ibis")`, confirmed the loop's mangled
-    answer as two computations); a builtin called for nothing (`lines_with(context,
-    [...])` on a line of its own; not a def, a tool of a namespace, nor a method, which
-    may act) computes nothing either."""
+def _without_prints(block: tuple[ast.Stmt, ...]) -> tuple[ast.Stmt, ...]:
     out: list[ast.Stmt] = []
     for s in block:
-        if isinstance(s, ast.ExprStmt) and isinstance(s.expr, ast.Call) and (
-                s.expr.func == "print" or "." not in s.expr.func and s.expr.func not in defs
-                and s.expr.func not in _CHANGES_ITS_ARGUMENT) \
-                or isinstance(s, ast.Fail) or \
-                isinstance(s, ast.Submit) and isinstance(s.value, ast.Const):
+        if isinstance(s, ast.ExprStmt) and isinstance(s.expr, ast.Call) \
+                and s.expr.func == "print":
             continue
         if isinstance(s, ast.If):
-            s = replace(s, branches=tuple((c, _without_prints(b, defs)) for c, b in s.branches),
-                        orelse=_without_prints(s.orelse, defs) if s.orelse is not None else None)
+            s = replace(s, branches=tuple((c, _without_prints(b)) for c, b in s.branches),
+                        orelse=_without_prints(s.orelse) if s.orelse is not None else None)
         elif isinstance(s, (ast.For, ast.While)):
-            s = replace(s, body=_without_prints(s.body, defs),
-                        orelse=_without_prints(s.orelse, defs) if s.orelse is not None else None)
+            s = replace(s, body=_without_prints(s.body),
+                        orelse=_without_prints(s.orelse) if s.orelse is not None else None)
         elif isinstance(s, ast.Def):
-            s = replace(s, body=_without_prints(s.body, defs))
+            s = replace(s, body=_without_prints(s.body))
         out.append(s)
     return tuple(out) or (ast.Pass(block[0].span),)
 
