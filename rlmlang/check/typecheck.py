@@ -1595,6 +1595,8 @@ def _zero(t: Type) -> str:
 
 
 def _record_by_value_fix(e: ast.Index) -> tuple[str, dict[str, Any]]:
+    """A list of records indexed by a str: a constant is a column, as pandas reads
+    `rows["city"]` (said, no fix-it); a value is the key of the record looked up."""
     if isinstance(e.index, ast.Const):  # `rows["city"]`: a column, as pandas reads it
         return (f"{print_expr(e.value)} is a list of records, indexed by position: the first "
                 f"record's field is {print_expr(e.value)}[0][{print_expr(e.index)}], every "
