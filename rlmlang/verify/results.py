@@ -99,7 +99,7 @@ def _searched(e: ast.Call, spec: ToolSpec, a: list[AV], out: AV) -> AV:
         except Exception:  # noqa: BLE001 - it fails at run time too: the declared bound
             return None
         return shape_of(found) if isinstance(found, list) else None
-    key = ("search", spec.name, *(repr(v)[:200] if v is not text else "@" for v in args))
+    key = ("search", spec.name, *(_key_of(v) for v in args))
     known = _once(text, key, find)
     if known is None or known.size >= out.size or known.elem is None or \
             out.elem is None or not known.elem.kind == out.elem.kind == "str":
@@ -107,6 +107,14 @@ def _searched(e: ast.Call, spec: ToolSpec, a: list[AV], out: AV) -> AV:
     # a line keeps what is known of it (the input it is a line of: its separators)
     return dataclasses.replace(known, elem=dataclasses.replace(
         out.elem, size=min(out.elem.size, known.elem.size)))
+
+
+def _key_of(v: Any) -> Any:
+    """An argument as part of a cache key: a long text by identity (an input's value,
+    alive while it is verified), anything else by its whole repr."""
+    if isinstance(v, str) and len(v) > 1000:
+        return ("text", id(v), len(v), hash(v))
+    return repr(v)
 
 
 def _call_result(e: ast.Call, spec: ToolSpec, a: list[AV], sizes: list[Size],
