@@ -21,6 +21,7 @@ from rlmlang.diagnostics import Diagnostic
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.task.answers import is_empty_answer
+from rlmlang.task.searches import line_at
 from rlmlang.tools.registry import Registry, ToolSpec
 from rlmlang.types import Type, format_type
 
@@ -293,9 +294,7 @@ def _line_holding(value: str, texts: Mapping[str, str],
         for i, m in enumerate(pattern.finditer(text)):
             if i >= _MAX_SITES:
                 break
-            start = text.rfind("\n", 0, m.start()) + 1
-            end = text.find("\n", m.end())
-            line = text[start:end if end >= 0 else len(text)].strip()
+            line = line_at(text, m.start())
             if any(w.search(line) for w in wanted):
                 return name, line
     return None
