@@ -495,9 +495,11 @@ class Runtime:
         text_inputs = [i.name for i in infos if isinstance(values[i.name], str)
                        and i.chars > 200]
         prose = frozenset(i.name for i in infos if i.format == "prose")
-        # each table input's first record (small ones too), for the failure feedback
-        firsts = self._first_records(values, [n for n in values if n != QUESTION
-                                              and isinstance(values[n], str)], question)
+        # each text input's first record, read once: the prompt shows the big inputs', the
+        # failure feedback looks through every data input's (small ones too)
+        read = self._first_records(values, [n for n in values if isinstance(values[n], str)],
+                                   question)
+        firsts = {n: r for n, r in read.items() if n != QUESTION}
         texts = data_texts(values)
         examples = self._examples(question, infos, text_inputs)
         tools = self._tool_names(examples)
@@ -507,8 +509,8 @@ class Runtime:
                                                    values, text_inputs)),
                                                keys=self._key_lines(values, text_inputs,
                                                                     question, preview),
-                                               records=self._first_records(
-                                                   values, text_inputs, question),
+                                               records={n: read[n] for n in text_inputs
+                                                        if n in read},
                                                with_count=self.profile.record_counts,
                                                with_decoded=self.profile.decoded_types),
                                   familiar=self.profile.familiar,
