@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from rlmlang.task.searches import line_at
+
 MAX_WORDS = 4
 _TRIM = "?!.,;:()[]{}\"'`"
 _OPENERS = frozenset({"what", "which", "who", "whom", "whose", "how", "when", "where", "why",
@@ -51,12 +53,6 @@ def question_terms(question: str) -> list[str]:
     return sorted(terms, key=lambda t: (-len(t.split()), -len(t)))
 
 
-def _line_at(text: str, pos: int) -> str:
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    return text[start:end if end >= 0 else len(text)].rstrip("\r")
-
-
 def key_lines(text: str, question: str, limit: int, per_term: int = 2,
               skip: tuple[str, ...] = (), width: int = 160) -> list[tuple[str, list[str]]]:
     """Up to `limit` lines of `text` holding the question's terms, as (term, lines), each
@@ -77,7 +73,7 @@ def key_lines(text: str, question: str, limit: int, per_term: int = 2,
         pattern = re.compile(r"(?<!\w)" + re.escape(term) + r"(?!\w)", re.IGNORECASE)
         found: list[str] = []
         for m in pattern.finditer(text):
-            line = _line_at(text, m.start())
+            line = line_at(text, m.start())
             cut = line if len(line) <= width else line[:width] + "…"
             if cut.strip() and cut not in shown and cut not in found:
                 found.append(cut)

@@ -294,7 +294,7 @@ def _line_holding(value: str, texts: Mapping[str, str],
         for i, m in enumerate(pattern.finditer(text)):
             if i >= _MAX_SITES:
                 break
-            line = line_at(text, m.start())
+            line = line_at(text, m.start()).strip()
             if any(w.search(line) for w in wanted):
                 return name, line
     return None

@@ -93,7 +93,7 @@ def searched_elsewhere(script: str, inputs: Mapping[str, Any], registry: Any) ->
         for other, text in texts.items():
             at = text.lower().find(phrase.lower())
             if other != where.id and at >= 0:
-                line = line_at(text, at)[:200]
+                line = line_at(text, at).strip()[:200]
                 return (f"{phrase!r} is not in {where.id}, where {print_expr(node)} looks for "
                         f"it; it is in {other}, on this line:\n{line}")
     return _tested_elsewhere(parsed, texts, assigned) or _tested_in_no_field(
@@ -133,7 +133,7 @@ def _tested_in_no_field(parsed: ast.Script, texts: Mapping[str, str], assigned: 
                     continue
                 if any(value in str(r.get(name, "")) for r in rows if isinstance(r, dict)):
                     continue
-                line = line_at(texts[n], at)[:200]
+                line = line_at(texts[n], at).strip()[:200]
                 return (f"No record of {n} has {value!r} in its field {name!r}, but this line "
                         f"of {n} holds it:\n{line}\nSearch the lines for it "
                         f"(find_line({n}, {json.dumps(value)})) and take the answer out of "
@@ -164,17 +164,17 @@ def _tested_elsewhere(parsed: ast.Script, texts: Mapping[str, str],
             for other in sorted(set(texts) - read):
                 at = texts[other].casefold().find(low)
                 if at >= 0:
-                    line = line_at(texts[other], at)[:200]
+                    line = line_at(texts[other], at).strip()[:200]
                     return (f"{value!r} is not in {', '.join(sorted(read))}, the input that "
                             f"script reads; it is in {other}, on this line:\n{line}")
     return None
 
 
 def line_at(text: str, pos: int) -> str:
-    """The line of `text` that holds position `pos`, stripped."""
+    """The line of `text` that holds position `pos` (without its line break)."""
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
-    return text[start:end if end >= 0 else len(text)].strip()
+    return text[start:end if end >= 0 else len(text)].rstrip("\r")
 
 
 _TESTS = ("startswith", "endswith", "count", "find", "index")
