@@ -129,7 +129,7 @@ def check(script: ast.Script, env: Env, file: str = "<script>") -> CheckResult:
     if any(d.severity == "error" for d in diags):
         return CheckResult(None, diags)
     if checker.info.plans or checker.info.truthy or checker.info.decoded \
-            or checker.info.unassigned or needs_lowering(script):
+            or checker.info.unassigned or checker.info.dead or needs_lowering(script):
         core = lower(script, checker.types, checker.info, env.inputs)
         checker, again = _check_once(core, env, file)
         errors = [d for d in again if d.severity == "error"]

@@ -17,7 +17,8 @@ meaning, cost and bounds the verifier and both VM tiers already know:
   (a list is checked for its length first, by `unpack`);
 - an f-string -> `+` of its text and `str(x)` or `format(x, spec)`;
 - `x ** y` -> `pow(x, y)`;
-- imports -> nothing;
+- imports -> nothing; so are statements that never run (after the one that ends
+  their block: the checker warns and leaves them untyped);
 - a loop's `else:` -> its body after the loop, under `if not broke@:` where a
   break may leave the loop (each break sets the flag first).
 
@@ -51,6 +52,7 @@ class Lowerer:
         self.decoded: dict[int, Type] = info.decoded
         self.scopes: dict[int, _Scope] = info.scopes
         self.unassigned: Unassigned = info.unassigned
+        self.dead: set[int] = info.dead
         self.frame = MAIN  # the def being lowered (MAIN: the script's body)
         self.checked: set[str] = set()  # names checked not None on every way to here
         self.inputs = inputs
@@ -68,7 +70,8 @@ class Lowerer:
         out: list[ast.Stmt] = []
         outer = set(self.checked)  # a check holds for the rest of its block, not after it
         for st in stmts:
-            out.extend(self.stmt(st))
+            if id(st) not in self.dead:  # never runs, never typed (typecheck.block)
+                out.extend(self.stmt(st))
         self.checked = outer
         return tuple(out) if out else (ast.Pass(stmts[0].span),) if stmts else ()
 

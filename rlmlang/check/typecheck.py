@@ -192,6 +192,9 @@ class ScriptInfo:
     decoded: dict[int, Type] = field(default_factory=dict)
     # reads of names that may be unassigned there: lowering checks them (unassigned.py)
     unassigned: Unassigned = field(default_factory=Unassigned)
+    # ids of statements that never run (after a submit, fail, return, break or continue
+    # that ends their block): left untyped, so lowering drops them
+    dead: set[int] = field(default_factory=set)
 
 
 _FALLTHROUGH_ENDERS = (ast.Submit, ast.Fail, ast.Return, ast.Break, ast.Continue)
@@ -309,11 +312,12 @@ class Checker(FormsMixin):
     def block(self, stmts: tuple[ast.Stmt, ...]) -> bool:
         """Check statements in order; return whether control can fall off the end."""
         falls = True
-        for s in stmts:
+        for i, s in enumerate(stmts):
             if not falls:
                 self.err("E_SYNTAX", s.span, "this statement can never run: the one before "
                          "it ends the block", "remove it, or move it before that statement",
                          severity="warning")
+                self.info.dead.update(id(d) for d in stmts[i:])
                 break
             falls = self.stmt(s)
         return falls

@@ -172,3 +172,19 @@ def test_statements_that_cannot_run_are_warned_of_and_not_checked() -> None:
     assert not [d for d in r.diagnostics if d.severity == "error"]
     assert [(d.span.line, d.message.split(":")[0]) for d in r.diagnostics] == [
         (7, "this statement can never run"), (10, "this statement can never run")]
+
+
+def test_a_method_call_that_cannot_run_is_dropped_not_compiled() -> None:
+    # The if ends in submit, the else in fail: the last line never runs. It is left
+    # untyped, so its method calls have no plan; lowering drops it rather than the
+    # compiler meeting a form it cannot compile (an E_INTERNAL seen in a bench log).
+    script = ("hit = find_line(reviews, \"broken\")\n"
+              "if hit:\n"
+              "    submit(hit.split(\": \")[1].strip())\n"
+              "else:\n"
+              "    fail(\"none\")\n"
+              "submit(hit.split(\": \")[1].strip())\n")
+    _, r = _check(script)
+    assert [d.span.line for d in r.diagnostics if d.severity == "warning"] == [6]
+    out = run_script(script, STR, reviews="a: fine\nb: broken lid \n")
+    assert (out.status, out.value) == ("submitted", "broken lid")
