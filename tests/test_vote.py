@@ -182,3 +182,28 @@ def test_a_line_split_into_its_words_is_a_copied_line() -> None:
     assert copied_lines('2024-09-01T19:08:14Z, INFO, [accounts], employee, #36335, set, '
                         'password, hint, "g, i"', [text])
     assert not copied_lines("Ana, Bo, Cy, Di", [text])
+
+
+def test_a_zero_never_outvotes_a_count_with_confidence() -> None:
+    """The 1.5B tested the wrong field (`line.split(",")[3] == "Medan"`), inline and in a
+    def: two computations of 0 against the 18 of one script drawn three times. A test
+    that matches nothing gives 0 however often it is written: a disagreement, said so."""
+    question = "Count the rows whose city column is Medan."
+    tally = Tally(question, needed=2, distinct=True)
+    inline = ('n = 0\nfor line in customers.splitlines():\n'
+              '    if line.split(",")[3] == "Medan":\n        n += 1\nsubmit(n)\n')
+    in_def = ('def count(customers: str) -> int:\n    n = 0\n'
+              '    for line in customers.splitlines():\n'
+              '        if line.split(",")[3] == "Medan":\n            n += 1\n'
+              '    return n\nsubmit(count(customers))\n')
+    for round_ in (1, 1, 1):
+        tally.add(18, "sha-tool", 'submit(count_rows(customers, "city", "Medan"))\n', round_)
+    tally.add(0, "sha-inline", inline, 2)
+    tally.add(0, "sha-def", in_def, 3)
+    assert tally.ranked()[0].value == 0 and not tally.confident()
+    assert "0 is what a test that matches nothing gives" in tally.disagreement()
+    agreeing = Tally(question, needed=2, distinct=True)
+    agreeing.add(0, "sha-inline", inline, 1)
+    agreeing.add(0, "sha-def", in_def, 2)
+    agreeing.add("none", "sha-text", 'submit("none")\n', 2)
+    assert agreeing.confident(), "a zero against no other count keeps its votes"

@@ -144,6 +144,16 @@ def counts_nothing(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0
 
 
+def _number(value: Any) -> bool:
+    """A number other than zero (or its text)."""
+    if isinstance(value, str):
+        try:
+            value = float(value.strip().rstrip("%"))
+        except ValueError:
+            return False
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value != 0
+
+
 def lone_answer_rounds(rounds: int) -> int:
     """How many rounds must give a lone, unconfirmed answer before it is taken (before the
     last round): 2 in a run of 3 or 4 rounds, 3 in a longer one, whose rounds to spare may
@@ -296,8 +306,20 @@ class Tally:
             return False
         if self.core() is not None:
             return True
+        if self.zero_against_count(ranked[0]):
+            return False
         support = self.weight(ranked[0])
         return support >= self.needed and support > sum(self.weight(s) for s in ranked[1:])
+
+    def zero_against_count(self, leader: Support) -> bool:
+        """A zero leading while another script counted something: a test that matched
+        nothing gives 0 however many scripts write it, and a script that found matches
+        found the value looked for. The 1.5B's `line.split(",")[3] == "Medan"` (the
+        city was field 2) gave 0, inline and again in a def, and outvoted the 18 of
+        `count_rows(customers, "city", "Medan")`; over the dev logs every zero that led
+        a nonzero number so was wrong."""
+        return counts_nothing(leader.value) and any(
+            _number(o.value) for o in self.answers.values() if o is not leader)
 
     def unopposed(self) -> bool:
         """One answer only (confirmed or not)."""
@@ -437,6 +459,12 @@ class Tally:
             parts.append(f"- {s.shown()} ({draws_text(s.draws, len(s.scripts))}), e.g.:\n"
                          f"{script}" + (f"\n{printed.rstrip()}" if printed else ""))
         parts.extend(nested_answers(self.ranked()[:4], self.question))
+        zero = next((s for s in self.ranked() if self.zero_against_count(s)), None)
+        if zero is not None:
+            parts.append(f"{zero.shown()} is what a test that matches nothing gives, and "
+                         "another script found what it looked for: print a few of the "
+                         "lines or fields the zero's script tests, to see how the value "
+                         "is written there.")
         parts.append("Work out which reading of the data is right: print the lines or values "
                      "the answer depends on, check them, then submit.")
         return "\n".join(parts)
