@@ -415,13 +415,15 @@ def test_a_literal_part_of_a_computed_answer_is_no_guess(tmp_path: Path, capsys)
     the data, a vote (the README's main job ended uncertain when it was refused); replay
     counts it the same way. A literal equal to a disagreeing answer only picks it: a guess."""
     longer = 'submit(find_line(context, "badge 4820").split(": ")[1])'
-    model = FakeModel([longer, GOOD, 'submit("K7-19QX")', 'fail("no")'])
+    model = FakeModel([longer, 'fail("no")', 'submit("K7-19QX")', 'fail("no")'])
     out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
         SIG, QUESTION, context=CONTEXT)
-    assert "'K7-19QX' is a part of 'access code K7-19QX issued'" in model.prompts[2]
+    assert "'access code K7-19QX issued', so it is not confirmed yet" in model.prompts[2]
+    # the literal is a vote, and the core of both answers, which both scripts confirm
     assert out.ok and out.answer == "K7-19QX" and out.iterations == 2
     assert replays_identically(tmp_path / "run.log", capsys)
-    picked = FakeModel([longer, GOOD, 'submit("access code K7-19QX issued")', 'fail("no")'])
+    other = 'submit(find_line(context, "badge 1001"))'
+    picked = FakeModel([longer, other, 'submit("access code K7-19QX issued")', 'fail("no")'])
     out = runtime(picked, tmp_path / "b", profile="coder",
                   budgets={"candidates": 2, "iterations": 2}).run(SIG, QUESTION, context=CONTEXT)
     assert out.status == "uncertain"

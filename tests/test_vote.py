@@ -120,7 +120,8 @@ def test_a_confirmed_core_of_every_answer_is_confident() -> None:
     """Every answer holds 'K7-19QX' (whole words) and two computations gave it alone: no
     script contradicts it, the others add words around it. Unconfirmed, or contradicted
     by one answer that does not hold it, it is not taken; the tiny profile's vote by
-    draws never reads answers so."""
+    draws never reads answers so. Where the words around it are labels the question
+    writes, or a whole input line, the scripts that wrote them found it too."""
     q = "What is the access code of badge 4820?"
     tally = Tally(q, needed=2, distinct=True)
     tally.add("K7-19QX", "a", "submit(a)", 1)
@@ -130,6 +131,21 @@ def test_a_confirmed_core_of_every_answer_is_confident() -> None:
     assert not tally.confident(), "one computation alone is not confirmed"
     tally.add("K7-19QX", "e", "submit(e)", 2)
     assert tally.confident() and tally.leader().value == "K7-19QX"
+    pair = Tally("At which dock was shipment SH-674 unloaded?", needed=2, distinct=True)
+    pair.add("D59", "a", "submit(a)", 1)
+    assert not pair.confident(), "one computation alone is not confirmed"
+    pair.add("dock D59", "b", "submit(b)", 2)
+    assert pair.confident() and pair.leader().value == "D59"
+    line = Tally("Which name has the highest weight in pounds?", needed=2, distinct=True)
+    line.add("pontiac safari (sw)", "a", "submit(a)", 1)
+    line.add("pontiac safari (sw),13,8,175,5140,12,1971,USA", "b", "submit(b)", 1,
+             copied=True)
+    assert line.confident() and line.leader().value == "pontiac safari (sw)"
+    short = Tally("Host cache-8441 has an IP address; which rack holds that IP?", needed=2,
+                  distinct=True)
+    short.add("10.52.16.208", "a", "submit(a)", 1)
+    short.add("10.52.16.208 (dc=lon1)", "b", "submit(b)", 1)
+    assert not short.confident(), "other words around it: perhaps a hop short"
     tally.add("Q1-00AA", "f", "submit(f)", 3)
     assert not tally.confident(), "an answer without it contradicts it"
     draws = Tally(q, needed=2)

@@ -591,7 +591,8 @@ class Runtime:
                 for o, script in useful:
                     tally.add(o.answer, o.script_sha256, script, iteration,
                               greedy=o.script_sha256 in tried.greedy, printed=o.output,
-                              same_as=tried.carried.get(o.script_sha256))
+                              same_as=tried.carried.get(o.script_sha256),
+                              copied=copied_lines(o.answer, [values[n] for n in text_inputs]))
                 for o, script in outcomes:  # what a later round may read off
                     tally.saw(script, o.output)
                 last = iteration >= self.limits.iterations_per_run

@@ -144,6 +144,19 @@ def counts_nothing(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0
 
 
+_WORD = re.compile(r"[\w-]+")
+
+
+def _labelled(part: str, whole: Any, question: str) -> bool:
+    """Whether the words `whole` adds around `part` hold a word of the question (a
+    label: 'dock' of 'dock D59' for "At which dock ...")."""
+    if not isinstance(whole, str):
+        return False
+    asked = {w for w in _WORD.findall(question.casefold()) if w not in _PLAIN_WORDS}
+    extra = whole.casefold().replace(part.casefold(), " ", 1)
+    return any(w in asked for w in _WORD.findall(extra) if len(w) >= 3 or w.isdigit())
+
+
 def _number(value: Any) -> bool:
     """A number other than zero (or its text)."""
     if isinstance(value, str):
@@ -181,6 +194,7 @@ class Support:
     rounds: set[int] = field(default_factory=set)  # the rounds that submitted it
     greedy_rounds: set[int] = field(default_factory=set)  # ... by their greedy draw
     printed: str = ""  # the output of the first of its scripts that printed any
+    copied: bool = False  # a whole line of an input, as it stands (answers.copied_lines)
 
     def output(self, limit_chars: int) -> str:
         """`It printed: ...` of the first of its scripts that printed, cut; "" if none did."""
@@ -226,18 +240,21 @@ class Tally:
     resubmissions: int = 2
 
     def add(self, value: Any, script_sha256: str, script: str, round_: int = 0,
-            greedy: bool = False, printed: str = "", same_as: str | None = None) -> None:
+            greedy: bool = False, printed: str = "", same_as: str | None = None,
+            copied: bool = False) -> None:
         """One draw's answer; `greedy`: the round's greedy draw (or its fix-it) gave it;
         `printed`: what the script printed (shown with the answer in the feedback);
         `same_as`: (distinct) the script whose computation this one is: a fix-it that
         carried an earlier script's statements over into a script that only printed and
         submitted them computes what that script computed (dev aggregate-04: the carried
-        copy of the 1.5B's one reading, '-1.8', confirmed it as a second computation)."""
+        copy of the 1.5B's one reading, '-1.8', confirmed it as a second computation);
+        `copied`: the answer is a whole line of an input, as it stands (core)."""
         key = answer_key(value)
         s = self.answers.get(key)
         if s is None:
             s = self.answers[key] = Support(key, value, first_seen=len(self.answers))
         s.printed = s.printed or printed  # the first script that printed something
+        s.copied = s.copied or copied
         s.draws += 1
         s.rounds.add(round_)
         if greedy:
@@ -287,12 +304,26 @@ class Tally:
         answer: no script contradicts it, the others only add words around it ('K7-19QX'
         against '... access code K7-19QX issued by security' and 'K7-19QX issued by
         security': every computation found the code, and the README's main job ended
-        uncertain over the words around it)."""
+        uncertain over the words around it). Where each other answer is a whole line of
+        the input or the core with words of the question around it (labels: 'dock D59',
+        'badge 4604: access code L8-59Z8'), every script behind them found the core too,
+        so all the scripts confirm it: of the dev runs whose answers nested so, the
+        innermost was the value asked for every time, and the longer reading, drawn
+        again, had won or left the run uncertain. Other words around it may be the
+        answer read one hop short ('10.52.16.208 (dc=lon1)' for the rack holding that
+        IP): then the core needs its own confirmation."""
         if not self.distinct or len(self.answers) < 2:
             return None
         for s in self.ranked():
-            if isinstance(s.value, str) and self.weight(s) >= self.needed and all(
-                    part_of(s.value, [o.value]) for o in self.answers.values() if o is not s):
+            others = [o for o in self.answers.values() if o is not s]
+            if not isinstance(s.value, str) or \
+                    not all(part_of(s.value, [o.value]) for o in others):
+                continue
+            labelled = all(o.copied or _labelled(s.value, o.value, self.question)
+                           for o in others)
+            scripts = set(s.scripts).union(*(o.scripts for o in others)) if labelled \
+                else s.scripts
+            if len(scripts) >= self.needed:
                 return s
         return None
 
