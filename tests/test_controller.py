@@ -984,3 +984,26 @@ def test_a_phrase_tested_in_a_field_that_never_holds_it_is_shown_its_line(
     assert "No record of context has 'shipment SH-1012' in its field 'req', but this line of " \
         "context holds it:\n2024-01-01T00:00:12Z INFO [dock] shipment SH-1012 received at " \
         "dock D12" in model.prompts[1]
+
+
+def test_a_zero_from_a_field_that_never_holds_the_value_is_told_its_field(
+        tmp_path: Path) -> None:
+    """`line.split(",")[3] == "Medan"`, the city being field 2 (seed-7 dev count-01): its 0
+    disagrees with a count, is not taken, and the feedback names the field that holds the
+    value and its header; a zero of a failing search alone is no answer either (coder)."""
+    table = "id,name,city,plan\n" + "".join(
+        f"{i},P{i},{'Medan' if i % 3 == 0 else 'Fez'},{'pro' if i % 2 else 'free'}\n"
+        for i in range(30))
+    wrong = ('n = 0\nfor line in customers.splitlines():\n'
+             '    if line.split(",")[3] == "Medan":\n        n += 1\nsubmit(n)')
+    tool = 'submit(count_rows(customers, "city", "Medan"))'
+    right = ('n = 0\nfor line in customers.splitlines():\n'
+             '    if line.split(",")[2] == "Medan":\n        n += 1\nsubmit(n)')
+    model = FakeModel([tool, wrong, right, 'fail("no")'])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        "customers: str, question: str -> answer: int",
+        "Count the rows whose city column is Medan.", customers=table)
+    assert out.ok and out.answer == 10 and out.iterations == 2
+    assert "No line of customers has 'Medan' in field 3 of line.split(\",\"), which that " \
+        "script tests; it is field 2 ('city' in its first line), as in this line:\n" \
+        "0,P0,Medan,free" in model.prompts[2]

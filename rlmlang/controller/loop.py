@@ -647,6 +647,11 @@ class Runtime:
                             s.value, [values[n] for n in text_inputs])]
                         if copied:
                             feedback += "\n" + copied_lines_in_disagreement(copied, question)
+                    zero = next((s for s in tally.ranked() if tally.zero_against_count(s)), None)
+                    if not challenge and zero is not None and self.profile.look_after_failure:
+                        found = searched_elsewhere(next(iter(zero.scripts.values())), values,
+                                                   self.registry)
+                        feedback += "\n" + found if found else ""
                 else:
                     if echoed:
                         script = echoed[0][1]

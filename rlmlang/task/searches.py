@@ -96,8 +96,69 @@ def searched_elsewhere(script: str, inputs: Mapping[str, Any], registry: Any) ->
                 line = line_at(text, at).strip()[:200]
                 return (f"{phrase!r} is not in {where.id}, where {print_expr(node)} looks for "
                         f"it; it is in {other}, on this line:\n{line}")
-    return _tested_elsewhere(parsed, texts, assigned) or _tested_in_no_field(
-        parsed, texts, assigned, registry)
+    return _tested_elsewhere(parsed, texts, assigned) or _tested_in_other_field(
+        parsed, texts) or _tested_in_no_field(parsed, texts, assigned, registry)
+
+
+def _split_field(e: ast.Expr) -> tuple[str | None, int] | None:
+    """(separator, index) of `x.split(sep)[k]` or `split(x, sep)[k]` (sep None for
+    `x.split()`), else None."""
+    if not (isinstance(e, ast.Index) and isinstance(e.index, ast.Const)
+            and isinstance(e.index.value, int) and not isinstance(e.index.value, bool)):
+        return None
+    call = e.value
+    if (isinstance(call, ast.MethodCall) and call.method == "split" or isinstance(
+            call, ast.Call) and call.func.endswith(".split")) and len(call.args) <= 1:
+        args = call.args  # `line.split(",")` parses as a call of `line.split`
+    elif isinstance(call, ast.Call) and call.func == "split" and 1 <= len(call.args) <= 2:
+        args = call.args[1:]
+    else:
+        return None
+    sep = literal_value(args[0]) if args else None
+    if args and not (isinstance(sep, str) and sep):
+        return None
+    return sep, e.index.value
+
+
+def _tested_in_other_field(parsed: ast.Script, texts: Mapping[str, str]) -> str | None:
+    """`line.split(",")[3] == "Medan"` where no line has 'Medan' in field 3 and some
+    line has it in another field (the city was field 2: the 1.5B's zero, written twice,
+    outvoted the right count): that field, its header's name, and the line."""
+    for node in ast.walk(parsed):
+        if not (isinstance(node, ast.Compare) and node.op in ("in", "==")):
+            continue
+        pairs = [(node.left, node.right), (node.right, node.left)] if node.op == "==" else \
+            [(node.right, node.left)]
+        for field_side, lit_side in pairs:
+            value, spot = literal_value(lit_side), _split_field(field_side)
+            if spot is None or not isinstance(value, str) or len(value.strip()) < 2:
+                continue
+            sep, k = spot
+            found: tuple[str, str, int] | None = None
+            for name, text in texts.items():
+                lines = text.splitlines()[:20000]
+                for line in lines:
+                    fields = line.split(sep)
+                    if -len(fields) <= k < len(fields) and _holds(fields[k], value, node.op):
+                        return None  # the test is true somewhere: not this
+                    if found is None:
+                        at = next((j for j, f in enumerate(fields) if _holds(f, value, node.op)),
+                                  None)
+                        if at is not None:
+                            found = (name, line, at)
+            if found is not None:
+                name, line, at = found
+                head = next((h for h in texts[name].splitlines() if h.strip()), "").split(sep)
+                called = f" ({head[at].strip()!r} in its first line)" \
+                    if at < len(head) and head[at].strip() else ""
+                return (f"No line of {name} has {value!r} in field {k} of "
+                        f"{print_expr(field_side.value)}, which that script tests; it is "
+                        f"field {at}{called}, as in this line:\n{line.strip()[:200]}")
+    return None
+
+
+def _holds(field: str, value: str, op: str) -> bool:
+    return value in field if op == "in" else field.strip() == value.strip()
 
 
 def _tested_in_no_field(parsed: ast.Script, texts: Mapping[str, str], assigned: set[str],
