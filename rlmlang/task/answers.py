@@ -57,14 +57,16 @@ def coerce_answer(value: Any, t: Type | None) -> Any:
     """`value` as a `t`, exactly, or AnswerError saying why not. None stays None, an empty
     answer whatever the type (it was written into a text answer as 'null', and the 1.5B's
     `submit(city)` of a lookup that found nothing was confirmed as the answer "null")."""
-    if value is None or t is None or (not is_scalar(t) and conforms(value, t)):
+    if value is None or t is None:
         return value
+    if not is_scalar(t) and conforms(value, t):
+        return [without_full_stop(v) for v in value] if isinstance(value, list) else value
     if not is_scalar(t):
         raise AnswerError(f"the answer must be {format_type(t)}")
     name = t.name  # type: ignore[attr-defined]
     if name == "str":
         if isinstance(value, str):
-            return value
+            return without_full_stop(value)
         if isinstance(value, bool):
             return "true" if value else "false"
         if isinstance(value, float) and value.is_integer():
@@ -92,6 +94,24 @@ def coerce_answer(value: Any, t: Type | None) -> Any:
     if not number.is_integer():
         raise AnswerError(f"{value!r} is not a whole number")
     return int(number)
+
+
+_FULL_STOP = re.compile(r"(?<=[^\W_])\.$")
+_ABBREVIATION = re.compile(r"(?:\w\.)+\w|\w{1,3}")
+
+
+def without_full_stop(value: Any) -> Any:
+    """A short one-line text without the full stop of the sentence it was read from:
+    'silver copper.' of "Guest INV-97375 chose the pass phrase silver copper." (the
+    1.5B's split at the label kept it, and the sub-model's wrong reading outvoted it).
+    An abbreviation's stop stays ('Acme Inc.', 'U.S.')."""
+    if not isinstance(value, str) or "\n" in value.strip() or len(value) > 80:
+        return value
+    text = value.strip()
+    last = text.rsplit(None, 1)[-1][:-1] if text else ""
+    if not _FULL_STOP.search(text) or _ABBREVIATION.fullmatch(last):
+        return value
+    return text[:-1]
 
 
 def format_type_of(value: Any) -> str:

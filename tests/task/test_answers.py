@@ -7,7 +7,7 @@ import pytest
 from script_run import run_script
 
 from rlmlang.task.answers import AnswerError, coerce_answer
-from rlmlang.types import FLOAT, INT
+from rlmlang.types import FLOAT, INT, STR, ListT
 
 
 @pytest.mark.parametrize("text,want", [("1,234", 1234), (" 42 ", 42), ("7.", 7)])
@@ -46,3 +46,15 @@ def test_the_rest_of_an_input_after_a_label_is_no_value() -> None:
                     bulk=True) == "bulk"
     assert not copied_bulk("silver river.", [text])
     assert not copied_bulk(text.split("\n", 2)[2], [text])  # whole lines, from a line's start
+
+
+def test_a_value_read_off_the_end_of_a_sentence_loses_its_full_stop() -> None:
+    """'silver copper.' of "... chose the pass phrase silver copper." is the phrase; a stop
+    that belongs to an abbreviation, a number or a text of several lines stays."""
+    assert coerce_answer("silver copper.", STR) == "silver copper"
+    assert coerce_answer(["silver copper.", "falcon falcon."], ListT(STR)) == [
+        "silver copper", "falcon falcon"]
+    assert coerce_answer("island.example.", STR) == "island.example"
+    for kept in ("Acme Inc.", "U.S.", "3.5", "K7-19QX", "line one\nline two."):
+        assert coerce_answer(kept, STR) == kept
+    assert coerce_answer("4247.", INT) == 4247
