@@ -130,13 +130,16 @@ def _fresh(name: str, used: set[str]) -> str:
 
 
 def _scoped_names(script: ast.Script) -> set[str]:
-    """Names a def reads or binds, and names a lambda, comprehension or `for` binds."""
+    """Names a def reads from the top level, and names a lambda, comprehension or `for`
+    binds. A def's own names (its parameters and what its body assigns) are locals of its
+    frame, whatever the top level calls the same names (`def f(racks: list[...])` beside
+    `racks = records(racks)`: the 1.5B wrote both, and the rebinding was refused)."""
     out = ast.bound_in_scopes(script)
     for n in ast.walk(script):
         if isinstance(n, ast.Def):
             out.add(n.name)
-            out.update(p.name for p in n.params)
-            out.update(ast.identifiers(n.body))
+            own = {p.name for p in n.params} | set(ast.assigned_names(n.body))
+            out.update(ast.identifiers(n.body) - own)
     return out
 
 

@@ -33,6 +33,11 @@ def run(script: str, output: Type = INT, context: str = TABLE):
      6),
     # The right side reads the old value.
     ("n = \"3\"\nn = int(n) * int(n)\nsubmit(n)\n", 9),
+    # A def's parameter of the same name is its own local: the def never sees the global
+    # (three-hop: `def f(racks: list[...])` beside `racks = records(racks)`).
+    ("def ops(context: list[dict[str, str]]) -> int:\n    n = 0\n    for r in context:\n"
+     "        if r[\"dept\"] == \"ops\":\n            n += 1\n    return n\n"
+     "context = records(context)\nsubmit(ops(context))\n", 2),
 ])
 def test_a_top_level_rebinding_reads_as_python(script: str, want: int) -> None:
     out = run(script)
@@ -47,6 +52,7 @@ def test_a_top_level_rebinding_reads_as_python(script: str, want: int) -> None:
     "n = \"1\"\nfor line in lines(context):\n    n = len(line)\nsubmit(1)\n",
     # A def reads the name: renaming would change what the def sees.
     "def f(s: str) -> int:\n    return len(s)\nf = 3\nsubmit(1)\n",
+    "def f() -> int:\n    return len(context)\ncontext = records(context)\nsubmit(f())\n",
     # A comprehension binds the name.
     "n = \"1\"\nn = len(n)\nsubmit(len([n for n in lines(context)]))\n",
 ])
