@@ -462,6 +462,14 @@ def _json_encode(x: Any) -> str:
         raise ToolError("json_encode: NaN and infinity have no JSON form") from None
 
 
+def _decoded_size(s: Any) -> Size:
+    """A JSON text of n characters holds at most n items and characters in all (each item
+    spends a character or more of it): its items add up to n too, so a check of each
+    line's value (`json_decode(line) as T`) is bounded by the line, not its square."""
+    n = max(length(s, 0), 1)
+    return Size(n, n, n)
+
+
 def _json_decode(s: Any) -> Any:
     return decode_json(_need_str("json_decode", "s", s))[0]
 
@@ -726,7 +734,7 @@ def builtin_specs() -> list[ToolSpec]:
              "JSON text as a value (JSON Lines: the list of the lines' values). Of a JSON "
              "input, it has the type of the input's value; of any other text say its type "
              "with `as`, e.g. json_decode(s) as list[int].",
-             cost=text1, size=lambda s: Size(max(length(s, 0), 1), max(length(s, 0), 1)),
+             cost=text1, size=_decoded_size,
              castable=True, needs_cast=True, fits_text=True, shape_when_known=True,
              example='xs = json_decode("[1, 2, 3]") as list[int]'),
     ]

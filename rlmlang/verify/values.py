@@ -95,8 +95,8 @@ def from_size(t: Type | None, s: Size) -> AV:
         return AV("list", size=s.len, elem=top_of(t.elem, s.elem), sum=total)
     if isinstance(t, DictT):
         return AV("dict", size=s.len, elem=top_of(t.value, s.elem), hi=s.elem, sum=total)
-    if isinstance(t, RecordT):
-        return top_of(t, s.elem)
+    if isinstance(t, RecordT):  # its fields add up to the sum, where that is known
+        return top_of(t, s.elem) if s.sum is None else top_of(t, min(s.elem, s.sum), whole=True)
     return top_of(t)
 
 
