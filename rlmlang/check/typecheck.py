@@ -74,6 +74,20 @@ def has_hole(t: Type) -> bool:
     return False
 
 
+def _nested_keys(t: Type | None, top: bool = True) -> set[str]:
+    """The keys of the objects nested in a record type (not its own fields)."""
+    if isinstance(t, OptionalT):
+        return _nested_keys(t.inner, top)
+    if isinstance(t, ListT):
+        return _nested_keys(t.elem, False)
+    if isinstance(t, DictT):
+        return _nested_keys(t.value, False)
+    if isinstance(t, RecordT):
+        own = set() if top else {n for n, _ in t.fields}
+        return own.union(*(_nested_keys(ft, False) for _, ft in t.fields))
+    return set()
+
+
 def show(t: Type) -> str:
     """A type in words for messages; holes read as 'anything yet'."""
     if isinstance(t, Hole):
@@ -278,6 +292,10 @@ class Checker(FormsMixin):
 
     def run(self, script: ast.Script) -> None:
         self._script_assigns = set(ast.assigned_names(script.body))
+        self._records_calls = [n for n in ast.walk(script) if isinstance(n, ast.Call)
+                               and n.func == "records" and len(n.args) == 1
+                               and isinstance(n.args[0], ast.Name)
+                               and n.args[0].id in self.decoded.jsonl]
         for name in self.st.order:
             self.check_def(self.st.defs[name])
         self.scope = {}
@@ -851,6 +869,9 @@ class Checker(FormsMixin):
             return (f"'{v.id}' is one line of {table.id}, a str; for a table's rows as dicts, "
                     f"go through {rows}: for {v.id} in {rows}: ... {v.id}[{key}]"), \
                 expr_fixit(source.span, rows)
+        nested = self.nested_json_fix(e)
+        if nested is not None:
+            return nested
         base = v.value if isinstance(v, ast.Index) else v
         if isinstance(base, ast.Name) and base.id in self.inputs and base.id not in self.scope \
                 and isinstance(self.decoded.inputs.get(base.id), (DictT, RecordT)):
@@ -866,6 +887,24 @@ class Checker(FormsMixin):
                         f"{rows}: {rows}[{print_expr(v.index)}][{key}]"), edit
         return (f"a str is indexed by position ({print_expr(v)}[0]); for a table's rows as "
                 f"dicts, use records(text): for row in records(text): ... row[{key}]"), {}
+
+    def nested_json_fix(self, e: ast.Index) -> tuple[str, dict[str, Any]] | None:
+        """`order["customer"]["address"]` over records(orders) of a JSON Lines input:
+        records() keeps a nested object as its JSON text, so the field is a str. Where the
+        key is one of a nested object's in the lines' type, the fix decodes each line
+        instead (its type is known: decoded.py), and the fix-it writes that in place of
+        the records() call (seed-7 dev nested-json-03: three rounds of the same error)."""
+        key = e.index.value if isinstance(e.index, ast.Const) else None
+        if not isinstance(key, str) or not self._records_calls \
+                or key not in _nested_keys(self.decoded.lines):
+            return None
+        call = self._records_calls[0]
+        name = call.args[0].id  # type: ignore[attr-defined]
+        decoded = f"[json.loads(line) for line in {name}.splitlines()]"
+        return (f"records({name}) keeps each nested object in the JSON lines of {name} as "
+                f"its text, so {print_expr(e.value)} is a str; json.loads(line) of each line "
+                f"gives the objects, nested ones too: {decoded}"), \
+            expr_fixit(call.span, decoded)
 
     def rows_of(self, src: ast.Expr, want: Type | None = None) -> tuple[str, dict[str, Any]]:
         """How to go through the rows of the text `src`: `json.loads(X)` for a JSON input

@@ -249,3 +249,23 @@ def test_a_records_get_is_its_fields_type_never_the_defaults() -> None:
     for tier in ("fast", "interp"):
         out = run_script(checked, FLOAT, tier=tier, orders=orders)
         assert out.stage == "done" and out.answer == 3.0, out.diagnostics
+
+
+def test_a_nested_field_of_json_lines_read_through_records_gets_a_fix_it() -> None:
+    """records() keeps a nested object as its JSON text, so `order["customer"]["address"]`
+    indexes a str; the fix-it decodes each line instead, and the fixed script runs (seed-7
+    dev nested-json-03: the same error three rounds)."""
+    from rlmlang.controller.fixits import apply_fixits
+
+    lines = "".join(json.dumps(o) + "\n" for o in ORDERS)
+    script = ('order = [r for r in records(orders) if r["id"] == "SH-2"]\n'
+              'customer = order[0]["customer"]\n'
+              'submit(customer["address"]["city"])\n')
+    out = run_script(script, STR, orders=lines)
+    assert out.stage == "check"
+    assert "records(orders) keeps each nested object in the JSON lines of orders as its text" \
+        in out.diagnostics[0].fix
+    fixed = apply_fixits(script, out.diagnostics)
+    assert fixed is not None and "[json.loads(line) for line in orders.splitlines()]" in fixed
+    again = run_script(fixed, STR, orders=lines)
+    assert (again.stage, again.answer) == ("done", "Ghent"), again.diagnostics
