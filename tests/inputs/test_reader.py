@@ -160,6 +160,19 @@ def test_question_names_must_fit_the_table() -> None:
     assert discard["aliases"] == "sink null"  # the last column takes the rest of the line
 
 
+def test_lines_that_each_label_an_item_are_no_key_value_record() -> None:
+    """"Review INV-97748 (hinge): ..." on every line: the keys differ only by their numbers
+    (and a kind in brackets), so each line labels an item; read as one record of 400
+    fields, the reviews were hidden from records() and the model looked up a key."""
+    kinds = ["hinge", "gear", "sprocket", "gizmo"]
+    reviews = "".join(f"Review INV-{10000 + 37 * i} ({kinds[i % 4]}): It arrived on day {i}. "
+                      f"I would say {'Loved' if i % 3 else 'Awful'}.\n" for i in range(40))
+    assert reader.detect(reviews).format == "prose"
+    numbered_fields = "".join(f"field{i}: value {i}\n" for i in range(5))
+    assert reader.detect(numbered_fields).format == "keyvalue", "too few to be items"
+    assert reader.detect(text("meminfo.txt")).format == "keyvalue"
+
+
 def test_log_lines_in_brackets_are_not_json() -> None:
     t = "[2024-05-01 10:00:01] ERROR disk full\n[2024-05-01 10:00:02] INFO retry\n" * 5
     assert reader.detect(t, "").format == "prose"
