@@ -97,7 +97,62 @@ def searched_elsewhere(script: str, inputs: Mapping[str, Any], registry: Any) ->
                 return (f"{phrase!r} is not in {where.id}, where {print_expr(node)} looks for "
                         f"it; it is in {other}, on this line:\n{line}")
     return _tested_elsewhere(parsed, texts, assigned) or _tested_in_other_field(
-        parsed, texts) or _tested_in_no_field(parsed, texts, assigned, registry)
+        parsed, texts) or _tested_in_no_field(parsed, texts, assigned, registry) \
+        or _tested_beyond_range(parsed, texts, registry)
+
+
+_FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}
+_HOLDS = {"<": lambda a, b: a < b, ">": lambda a, b: a > b,
+          "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b}
+
+
+def _tested_beyond_range(parsed: ast.Script, texts: Mapping[str, str],
+                         registry: Any) -> str | None:
+    """`float(r["wt"]) > 1000` where no record's wt is (mtcars writes weights in 1000
+    lbs, 1.5 to 5.4; the 1.5B's filter kept nothing and its script failed on the empty
+    list two rounds): the field's range in the inputs that have it."""
+    spec = registry.get("records") if registry is not None else None
+    if spec is None or spec.impl is None:
+        return None
+    for node in ast.walk(parsed):
+        if not (isinstance(node, ast.Compare) and node.op in _HOLDS):
+            continue
+        for field_side, lit_side, op in ((node.left, node.right, node.op),
+                                         (node.right, node.left, _FLIP[node.op])):
+            bound = literal_value(lit_side)
+            inner = field_side.args[0] if isinstance(field_side, ast.Call) and \
+                field_side.func in ("float", "int") and len(field_side.args) == 1 \
+                else field_side
+            if isinstance(bound, bool) or not isinstance(bound, (int, float)) or not (
+                    isinstance(inner, ast.Index) and isinstance(inner.index, ast.Const)
+                    and isinstance(inner.index.value, str)):
+                continue
+            name = inner.index.value
+            for n, text in texts.items():
+                numbers = _column_numbers(spec, text, name)
+                if numbers and not any(_HOLDS[op](x, bound) for x in numbers):
+                    return (f"No record of {n} has {name} {op} {bound}: its {name} runs "
+                            f"from {_shown(min(numbers))} to {_shown(max(numbers))}, so "
+                            f"{print_expr(node)} keeps nothing.")
+    return None
+
+
+def _column_numbers(spec: Any, text: str, name: str) -> list[float]:
+    try:
+        rows = spec.impl(text)
+    except Exception:  # noqa: BLE001 - no records: nothing to say of their fields
+        return []
+    out = []
+    for r in rows:
+        try:
+            out.append(float(str(r.get(name, "")).replace(",", "")))
+        except ValueError:
+            continue
+    return out
+
+
+def _shown(x: float) -> str:
+    return str(int(x)) if x.is_integer() else f"{x:g}"
 
 
 def _split_field(e: ast.Expr) -> tuple[str | None, int] | None:

@@ -85,3 +85,20 @@ def test_a_parsed_input_is_searched_as_its_text(registry) -> None:
               'submit(n)')
     assert empty_search(script, {"orders": orders}, registry) is not None
     assert empty_search(script.replace("Bruno", "Ana"), {"orders": orders}, registry) is None
+
+
+def test_a_numeric_filter_beyond_a_fields_range_is_told_the_range() -> None:
+    """`float(r["wt"]) > 1000` over weights written in 1000 lbs (1.5 to 5.4) keeps nothing;
+    the feedback gives the field's range. A filter that keeps something says nothing."""
+    from rlmlang.task.searches import searched_elsewhere
+
+    reg = default_registry()
+    cars = "model,wt,mpg\nA,2.62,21\nB,5.424,10.4\nC,1.513,30\n"
+    script = ('weights = [float(r["wt"]) for r in records(mtcars) if float(r["wt"]) > 1000]\n'
+              'submit(weights[0])\n')
+    assert searched_elsewhere(script, {"mtcars": cars}, reg) == (
+        'No record of mtcars has wt > 1000: its wt runs from 1.513 to 5.424, so '
+        'float(r["wt"]) > 1000 keeps nothing.')
+    assert searched_elsewhere(script.replace("1000", "3"), {"mtcars": cars}, reg) is None
+    flipped = 'xs = [r for r in records(mtcars) if 1000 <= float(r["wt"])]\nsubmit(len(xs))\n'
+    assert "has wt >= 1000" in searched_elsewhere(flipped, {"mtcars": cars}, reg)
