@@ -1425,24 +1425,42 @@ class Checker(FormsMixin):
                 return spec.result
         return spec.result
 
+    def listed_args(self, e: ast.Call, params: list[tuple[str, Type, bool]],
+                    types: list[Type], name: str = "") -> str | None:
+        """`lines_with(context, "maketh", "alive", "bringeth")`: more arguments than
+        parameters, the last parameter a list whose items the extra ones all fit (the
+        1.5B wrote three words for a list of phrases): the call with them in a list."""
+        k = len(params) - 1
+        last = params[-1][1] if params else None
+        if k < 0 or e.kwargs or not isinstance(last, ListT) or len(types) < len(e.args) \
+                or not all(self.fits(t, last.elem) for t in types[k:]):
+            return None
+        head = [print_expr(a) for a in e.args[:k]]
+        items = ", ".join(print_expr(a) for a in e.args[k:])
+        return f"{name or e.func}({', '.join([*head, f'[{items}]'])})"
+
     def bind_args(self, e: ast.Call, name: str, params: list[tuple[str, Type, bool]],
                   varkw: Type | None, pre: dict[int, Type] | None = None) -> list[Type]:
-        types: list[Type] = []
         given: dict[str, Type] = {}
-        for i, a in enumerate(e.args):
-            t = pre[id(a)] if pre and id(a) in pre else self.expr(a)
-            types.append(t)
+        types = [pre[id(a)] if pre and id(a) in pre else self.expr(a) for a in e.args]
+        listed = len(e.args) > len(params) and self.listed_args(e, params, types) is not None
+        for i, (a, t) in enumerate(zip(e.args, types, strict=True)):
             if i >= len(params):
-                kin = self.kin_tools(name, e)
-                renamed = self.kin_by_column(name, e)
-                self.err("E_TYPE", a.span, f"{name} takes {len(params)} argument"
-                         f"{'s' if len(params) != 1 else ''}, but {len(e.args)} were given",
-                         f"signature: {self.signature(name)}" + kin,
-                         **(expr_fixit(e.span, renamed) if renamed else {}))
-                continue
+                continue  # too many: said below
             pname, ptype, _ = params[i]
+            if listed and i == len(params) - 1:  # the list's items written one by one
+                given[pname] = ptype
+                continue
             given[pname] = t
             self.check_arg(t, ptype, a, name, pname)
+        if len(e.args) > len(params):
+            kin = self.kin_tools(name, e)
+            fixed = self.kin_by_column(name, e) or self.listed_args(e, params, types, name)
+            self.err("E_TYPE", e.args[len(params)].span, f"{name} takes {len(params)} argument"
+                     f"{'s' if len(params) != 1 else ''}, but {len(e.args)} were given",
+                     f"signature: {self.signature(name)}" + kin + (
+                         f"; to pass them as its list: {fixed}" if fixed and not kin else ""),
+                     **(expr_fixit(e.span, fixed) if fixed else {}))
         for k in e.kwargs:
             t = self.expr(k.value)
             match = [p for p in params if p[0] == k.name]

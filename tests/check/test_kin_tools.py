@@ -64,3 +64,24 @@ def test_a_table_and_its_column_given_to_a_kin_of_fewer_arguments_is_renamed() -
     assert run_script(fixed, INT, penguins=penguins).answer == 10
     script = 'submit(count_of(penguins, "town", "female"))\n'
     assert apply_fixits(script, run_script(script, INT, penguins=penguins).diagnostics) is None
+
+
+def test_the_items_of_a_list_parameter_written_one_by_one_get_a_fix_it() -> None:
+    """`lines_with(context, "maketh", "alive", "bringeth")` (seed-7 dev several-words-03):
+    the extra words fit the items of its list of phrases, and the fix-it writes them in
+    one; the fixed call runs."""
+    from rlmlang.controller.fixits import apply_fixits
+    from rlmlang.types import STR, ListT
+
+    text = "he maketh alive\nhe bringeth down and maketh alive\n"
+    script = 'submit(lines_with(context, "maketh", "alive", "bringeth"))\n'
+    out = run_script(script, ListT(STR), context=text)
+    assert [d.message for d in out.diagnostics] == ["lines_with takes 2 arguments, but 4 "
+                                                   "were given"]
+    fixed = apply_fixits(script, out.diagnostics)
+    assert fixed == 'submit(lines_with(context, ["maketh", "alive", "bringeth"]))\n'
+    assert run_script(fixed, ListT(STR), context=text).answer == [
+        "he bringeth down and maketh alive"]
+    mixed = run_script('submit(lines_with(context, "maketh", 3))\n', ListT(STR), context=text)
+    assert "3]" not in (apply_fixits('submit(lines_with(context, "maketh", 3))\n',
+                                     mixed.diagnostics) or ""), "an int is no phrase"

@@ -129,5 +129,7 @@ def test_column_sum_and_lines_with_all() -> None:
     t = "region,amount\nWest,5\nEast,2.5\nWest,x\n"
     assert value('submit(column_sum(text, "amount"))', "float", text=t) == 7.5
     log = "ERROR disk full\nerror: disk ok\nINFO disk full\n"
-    assert value('submit(lines_with_all(text, "error", "FULL"))', "list[str]", text=log) == \
+    assert value('submit(lines_with_all(text, ["error", "FULL"]))', "list[str]", text=log) == \
         ["ERROR disk full"]
+    assert value('submit(lines_with_all(text, ["disk", "full", "info"]))', "list[str]",
+                 text=log) == ["INFO disk full"]
