@@ -1007,3 +1007,34 @@ def test_a_zero_from_a_field_that_never_holds_the_value_is_told_its_field(
     assert "No line of customers has 'Medan' in field 3 of line.split(\",\"), which that " \
         "script tests; it is field 2 ('city' in its first line), as in this line:\n" \
         "0,P0,Medan,free" in model.prompts[2]
+
+
+SERVERS = "server,rack\n" + "".join(f"SER-{100 + i},RAC-{i % 5}\n" for i in range(20))
+RACKS = "rack,site\n" + "".join(f"RAC-{i},SIT-{70 + i}\n" for i in range(5))
+SITES = "site,city\n" + "".join(f"SIT-{70 + i},{c}\n" for i, c in enumerate(
+    ["Lisbon", "Ghent", "Quito", "Oslo", "Perth"]))
+HOP_SIG = "servers: str, racks: str, sites: str, question: str -> answer: str"
+HOP_Q = "What is the city of the site of the rack of server SER-107?"
+TO_SITE = ('rack = [r for r in records(servers) if r["server"] == "SER-107"][0]["rack"]\n'
+           'submit([r for r in records(racks) if r["rack"] == rack][0]["site"])')
+TO_CITY = ('rack = [r for r in records(servers) if r["server"] == "SER-107"][0]["rack"]\n'
+           'site = [r for r in records(racks) if r["rack"] == rack][0]["site"]\n'
+           'submit([r for r in records(sites) if r["site"] == site][0]["city"])')
+
+
+def test_an_answer_a_hop_short_of_the_join_is_sent_back_once(tmp_path: Path, capsys) -> None:
+    """SIT-72 is the site of the record of sites whose city the question asks (seed-7
+    dev three-hop-03, taken as a lone answer): sent back once with that record's line;
+    in the last round it is no answer, and the run ends uncertain (coder)."""
+    model = FakeModel([TO_SITE, TO_CITY])
+    out = runtime(model, tmp_path, profile="coder").run(
+        HOP_SIG, HOP_Q, servers=SERVERS, racks=RACKS, sites=SITES)
+    assert "'SIT-72' is the site of a record of sites; the question asks for its city, a " \
+        "hop further:\nSIT-72,Quito" in model.prompts[1]
+    assert out.ok and out.answer == "Quito"
+    assert replays_identically(tmp_path / "run.log", capsys)
+    stubborn = FakeModel([TO_SITE] * 3)
+    out = runtime(stubborn, tmp_path / "b", profile="coder",
+                  budgets={"iterations": 1}).run(
+        HOP_SIG, HOP_Q, servers=SERVERS, racks=RACKS, sites=SITES)
+    assert out.status == "uncertain"

@@ -75,6 +75,7 @@ from rlmlang.task.answers import (
     no_value,
 )
 from rlmlang.task.guess import QUESTION, data_inputs, data_texts, submits_from_data
+from rlmlang.task.hops import hop_short
 from rlmlang.task.inputs import bind_value, read_raw
 from rlmlang.task.searches import empty_search, searched_elsewhere
 from rlmlang.task.signature import Signature, parse_signature, signature_for
@@ -536,7 +537,9 @@ class Runtime:
         tally = Tally(question, needed=2 if self.limits.candidates_per_round >= 2 else 1,
                       distinct=self.profile.distinct_votes,
                       resubmissions=lone_answer_rounds(self.limits.iterations_per_run))
-        challenged: set[str] = set()  # answers sent back once as copied lines
+        challenged: set[str] = set()  # answers sent back once (copied lines, hops short)
+        tables = {n: v for n, v in values.items()  # where a join's records are (hops.py)
+                  if n in data_inputs(list(values)) and isinstance(v, str)}
         tried = _Tried()
         data = data_inputs([f.name for f in sig.inputs]) if self.profile.no_guesses else []
         spaces = self.registry.namespaces()
@@ -607,6 +610,8 @@ class Runtime:
                     assert leader is not None
                     texts = [values[n] for n in text_inputs]
                     piece = copied_piece(leader.value, texts)
+                    short = hop_short(leader.value, question, tables) \
+                        if self.profile.challenge_hops and leader.key not in challenged else None
                     if leader.key not in challenged and not asks_for_lines(question) and \
                             (piece or copied_lines(leader.value, texts)):
                         challenged.add(leader.key)  # once: submitted again, it is taken
@@ -614,6 +619,16 @@ class Runtime:
                         challenged_key = leader.key
                         accept, challenge = False, copied_line_message(leader.value, question,
                                                                        piece=piece)
+                    elif short is not None:  # a key of the record asked about: once too
+                        challenged.add(leader.key)
+                        tally.drop(leader.key)
+                        challenged_key = leader.key
+                        accept, challenge = False, short
+                elif accept and last and self.profile.challenge_hops:
+                    # no round left to take the last hop in: a disagreement, not an answer
+                    leader = tally.leader()
+                    assert leader is not None
+                    accept = hop_short(leader.value, question, tables) is None
                 if accept:
                     leader = tally.leader()
                     assert leader is not None

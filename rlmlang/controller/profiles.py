@@ -126,6 +126,10 @@ class Profile:
     # An answer that is a whole input line of four fields or more, copied out, is sent back
     # once to have the value asked for taken out of it (unless the question asks for lines).
     challenge_copied_lines: bool = False
+    # An answer that is the key of a record holding the field the question asks for (a
+    # join stopped a hop short: task/hops.py) is sent back once; in the last round it is
+    # no answer, and the run ends uncertain.
+    challenge_hops: bool = False
     # Say the type json_decode gives for each JSON input (check/decoded.py), as Python's
     # `json.loads(orders)` is what a coder model reaches for.
     decoded_types: bool = False
@@ -218,6 +222,7 @@ CODER = Profile(
     look_after_failure=True,
     record_preview=True,
     challenge_copied_lines=True,
+    challenge_hops=True,
     decoded_types=True,
     distinct_votes=True,
     no_guesses=True,

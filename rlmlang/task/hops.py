@@ -1,0 +1,63 @@
+"""An answer a hop short of a join: the key of a record whose field the question asks for.
+
+"What is the city of the site of the rack of server SER-41895?" is a chain of
+lookups, and a model that stops one hop early submits the site, SIT-49429: a
+value read from the data, drawn again, and taken. The data says what went
+wrong. The question names the field it asks for first ("the city of ..."); the
+answer is a field of a record of some input (its `site`) that has that field too
+(its `city`), and the answer is not it. So the answer is the key of the record
+that holds what the question asks, not what it asks.
+
+Over the dev runs' answers, this flagged three, each wrong, and none of the
+right ones (argmax's "Which name has the highest salary?" asks for the name
+first, which the answer is).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from rlmlang.task.searches import line_at
+from rlmlang.tools import reader
+
+_MAX_CHARS = 4_000_000  # larger inputs are not read again for this
+
+
+def hop_short(value: object, question: str, texts: Mapping[str, str]) -> str | None:
+    """The feedback for an answer a hop short (module doc), or None."""
+    if not isinstance(value, str) or not value.strip() \
+            or value.strip().casefold() in question.casefold():
+        return None
+    v = value.strip()
+    for name, text in texts.items():
+        if len(text) > _MAX_CHARS or v not in text:
+            continue
+        try:
+            table = reader.read(text, question)
+        except Exception:  # noqa: BLE001 - a text of no records has no hop to judge
+            continue
+        asked = _asked_field(question, table.columns)
+        if asked is None:
+            continue
+        for record in table.records:
+            held = next((k for k, x in record.items() if x.strip() == v), None)
+            want = record.get(asked, "").strip()
+            if held is None or held == asked or not want or want == v:
+                continue
+            line = line_at(text, text.find(v)).strip()[:200]
+            return (f"{value!r} is the {held} of a record of {name}; the question asks for "
+                    f"its {asked}, a hop further:\n{line}\nTake the {asked} of that record "
+                    "(or follow the chain of lookups the question names to its end).")
+    return None
+
+
+def _asked_field(question: str, columns: tuple[str, ...] | list[str]) -> str | None:
+    """The column the question names first ("the city of the site of ..." asks the city)."""
+    q = question.casefold()
+    found = []
+    for c in columns:
+        m = re.search(r"(?<!\w)" + re.escape(c.casefold().replace("_", " ")) + r"(?!\w)", q)
+        if m:
+            found.append((m.start(), c))
+    return min(found)[1] if found else None
