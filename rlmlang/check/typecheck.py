@@ -223,6 +223,7 @@ class Checker(FormsMixin):
                  tables: Tables = NO_TABLES):
         self.st = structure
         self.decoded = decoded
+        self.mask_parts: set[int] = set()  # the `t["col"]` of masks `t[t["col"] == v]`
         self.tables = tables
         self.emptiness: set[int] = set()  # id(len(X)) compared with 0: the same for text
         self.casting: int | None = None  # id(the call under the `as` being checked)
@@ -880,6 +881,13 @@ class Checker(FormsMixin):
             shown = print_expr(e).replace(base.id, value, 1)
             return (f"{base.id} is the text of a JSON object; its value is {value}: {shown}"), \
                 expr_fixit(base.span, value) if base is v else {}
+        if isinstance(v, ast.Name) and v.id in self.inputs and v.id not in self.scope \
+                and self.tables.rows.get(v.id, 0) > 0 and isinstance(e.index, ast.Const) \
+                and id(e) not in self.mask_parts \
+                and e.index.value in self.tables.columns:  # pandas' `penguins["year"]`
+            column = f"[r[{key}] for r in records({v.id})]"
+            return (f"{v.id} is the text of a table; its column {key} is {column}"), \
+                expr_fixit(e.span, column)
         if isinstance(v, ast.Index) and isinstance(v.value, ast.Name):  # `table[0]["city"]`
             rows, edit = self.rows_of(v.value)
             if edit:
@@ -1244,6 +1252,8 @@ class Checker(FormsMixin):
 
     def index(self, e: ast.Index) -> Type:
         t = self.need_value(self.expr(e.value), e.value, "indexing")
+        if isinstance(e.index, ast.Compare) and isinstance(e.index.left, ast.Index):
+            self.mask_parts.add(id(e.index.left))  # a pandas mask's column: masked_rows
         it = self.expr(e.index)
         if isinstance(t, UnknownT):
             return UNKNOWN

@@ -285,3 +285,18 @@ def test_a_json_table_passed_where_texts_fields_are_wanted_is_given_as_records()
     assert out.diagnostics[0].fix == "pass its rows: count_female(records(penguins), ...)"
     fixed = apply_fixits(script, out.diagnostics)
     assert fixed is not None and run_script(fixed, INT, penguins=penguins).answer == 15
+
+
+def test_a_table_input_indexed_by_a_column_name_reads_that_column() -> None:
+    """pandas' `set(penguins["year"])` (dev distinct-03): the column's values, read from
+    the table's records by the fix-it."""
+    from rlmlang.controller.fixits import apply_fixits
+    from rlmlang.types import INT
+
+    table = "species,year\nAdelie,2007\nGentoo,2008\nAdelie,2007\n"
+    script = 'years = set(penguins["year"])\nsubmit(len(years))\n'
+    out = run_script(script, INT, penguins=table)
+    assert out.stage == "check"
+    fixed = apply_fixits(script, out.diagnostics)
+    assert fixed == 'years = set([r["year"] for r in records(penguins)])\nsubmit(len(years))\n'
+    assert run_script(fixed, INT, penguins=table).answer == 2
