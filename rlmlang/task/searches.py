@@ -17,7 +17,7 @@ that matches nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from rlmlang.syntax import ast
@@ -114,26 +114,21 @@ def _tested_beyond_range(parsed: ast.Script, texts: Mapping[str, str],
     spec = registry.get("records") if registry is not None else None
     if spec is None or spec.impl is None:
         return None
-    for node in ast.walk(parsed):
-        if not (isinstance(node, ast.Compare) and node.op in _HOLDS):
+    for node, field_side, bound, op in _literal_tests(parsed, tuple(_HOLDS)):
+        inner = field_side.args[0] if isinstance(field_side, ast.Call) and \
+            field_side.func in ("float", "int") and len(field_side.args) == 1 \
+            else field_side
+        if isinstance(bound, bool) or not isinstance(bound, (int, float)) or not (
+                isinstance(inner, ast.Index) and isinstance(inner.index, ast.Const)
+                and isinstance(inner.index.value, str)):
             continue
-        for field_side, lit_side, op in ((node.left, node.right, node.op),
-                                         (node.right, node.left, _FLIP[node.op])):
-            bound = literal_value(lit_side)
-            inner = field_side.args[0] if isinstance(field_side, ast.Call) and \
-                field_side.func in ("float", "int") and len(field_side.args) == 1 \
-                else field_side
-            if isinstance(bound, bool) or not isinstance(bound, (int, float)) or not (
-                    isinstance(inner, ast.Index) and isinstance(inner.index, ast.Const)
-                    and isinstance(inner.index.value, str)):
-                continue
-            name = inner.index.value
-            for n, text in texts.items():
-                numbers = _column_numbers(spec, text, name)
-                if numbers and not any(_HOLDS[op](x, bound) for x in numbers):
-                    return (f"No record of {n} has {name} {op} {bound}: its {name} runs "
-                            f"from {_shown(min(numbers))} to {_shown(max(numbers))}, so "
-                            f"{print_expr(node)} keeps nothing.")
+        name = inner.index.value
+        for n, text in texts.items():
+            numbers = _column_numbers(spec, text, name)
+            if numbers and not any(_HOLDS[op](x, bound) for x in numbers):
+                return (f"No record of {n} has {name} {op} {bound}: its {name} runs "
+                        f"from {_shown(min(numbers))} to {_shown(max(numbers))}, so "
+                        f"{print_expr(node)} keeps nothing.")
     return None
 
 
@@ -153,6 +148,25 @@ def _column_numbers(spec: Any, text: str, name: str) -> list[float]:
 
 def _shown(x: float) -> str:
     return str(int(x)) if x.is_integer() else f"{x:g}"
+
+
+def _literal_tests(parsed: ast.Script, ops: tuple[str, ...] = ("in", "==")
+                   ) -> Iterator[tuple[ast.Compare, ast.Expr, Any, str]]:
+    """(test, the side it tests, the literal's value, the operator read from that side)
+    of each comparison of `ops` with a literal: `x == "v"` and `"v" == x` alike, `"v" in
+    x` tests x, and `1000 < x` is `x > 1000`."""
+    for node in ast.walk(parsed):
+        if not (isinstance(node, ast.Compare) and node.op in ops):
+            continue
+        if node.op == "in":
+            pairs = [(node.right, node.left, "in")]
+        else:
+            pairs = [(node.left, node.right, node.op),
+                     (node.right, node.left, _FLIP.get(node.op, node.op))]
+        for tested, lit, op in pairs:
+            value = literal_value(lit)
+            if value is not NO_ANSWER:
+                yield node, tested, value, op
 
 
 def _split_field(e: ast.Expr) -> tuple[str | None, int] | None:
@@ -179,36 +193,31 @@ def _tested_in_other_field(parsed: ast.Script, texts: Mapping[str, str]) -> str 
     """`line.split(",")[3] == "Medan"` where no line has 'Medan' in field 3 and some
     line has it in another field (the city was field 2: the 1.5B's zero, written twice,
     outvoted the right count): that field, its header's name, and the line."""
-    for node in ast.walk(parsed):
-        if not (isinstance(node, ast.Compare) and node.op in ("in", "==")):
+    for node, field_side, value, _ in _literal_tests(parsed):
+        spot = _split_field(field_side)
+        if spot is None or not isinstance(value, str) or len(value.strip()) < 2:
             continue
-        pairs = [(node.left, node.right), (node.right, node.left)] if node.op == "==" else \
-            [(node.right, node.left)]
-        for field_side, lit_side in pairs:
-            value, spot = literal_value(lit_side), _split_field(field_side)
-            if spot is None or not isinstance(value, str) or len(value.strip()) < 2:
-                continue
-            sep, k = spot
-            found: tuple[str, str, int] | None = None
-            for name, text in texts.items():
-                lines = text.splitlines()[:20000]
-                for line in lines:
-                    fields = line.split(sep)
-                    if -len(fields) <= k < len(fields) and _holds(fields[k], value, node.op):
-                        return None  # the test is true somewhere: not this
-                    if found is None:
-                        at = next((j for j, f in enumerate(fields) if _holds(f, value, node.op)),
-                                  None)
-                        if at is not None:
-                            found = (name, line, at)
-            if found is not None:
-                name, line, at = found
-                head = next((h for h in texts[name].splitlines() if h.strip()), "").split(sep)
-                called = f" ({head[at].strip()!r} in its first line)" \
-                    if at < len(head) and head[at].strip() else ""
-                return (f"No line of {name} has {value!r} in field {k} of "
-                        f"{print_expr(field_side.value)}, which that script tests; it is "
-                        f"field {at}{called}, as in this line:\n{line.strip()[:200]}")
+        sep, k = spot
+        found: tuple[str, str, int] | None = None
+        for name, text in texts.items():
+            lines = text.splitlines()[:20000]
+            for line in lines:
+                fields = line.split(sep)
+                if -len(fields) <= k < len(fields) and _holds(fields[k], value, node.op):
+                    return None  # the test is true somewhere: not this
+                if found is None:
+                    at = next((j for j, f in enumerate(fields) if _holds(f, value, node.op)),
+                              None)
+                    if at is not None:
+                        found = (name, line, at)
+        if found is not None:
+            name, line, at = found
+            head = next((h for h in texts[name].splitlines() if h.strip()), "").split(sep)
+            called = f" ({head[at].strip()!r} in its first line)" \
+                if at < len(head) and head[at].strip() else ""
+            return (f"No line of {name} has {value!r} in field {k} of "
+                    f"{print_expr(field_side.value)}, which that script tests; it is "
+                    f"field {at}{called}, as in this line:\n{line.strip()[:200]}")
     return None
 
 
@@ -227,33 +236,27 @@ def _tested_in_no_field(parsed: ast.Script, texts: Mapping[str, str], assigned: 
         isinstance(c.args[0], ast.Name) and c.args[0].id == n for c in ast.walk(parsed))]
     if spec is None or spec.impl is None or not read:
         return None
-    for node in ast.walk(parsed):
-        if not (isinstance(node, ast.Compare) and node.op in ("in", "==")):
+    for _, field_side, value, _ in _literal_tests(parsed):
+        if not (isinstance(field_side, ast.Index) and isinstance(field_side.index, ast.Const)
+                and isinstance(field_side.index.value, str) and isinstance(value, str)
+                and len(value.strip()) >= 3):
             continue
-        pairs = [(node.left, node.right), (node.right, node.left)] if node.op == "==" else \
-            [(node.right, node.left)]
-        for field_side, lit_side in pairs:
-            value = literal_value(lit_side)
-            if not (isinstance(field_side, ast.Index) and isinstance(field_side.index, ast.Const)
-                    and isinstance(field_side.index.value, str) and isinstance(value, str)
-                    and len(value.strip()) >= 3):
+        name = field_side.index.value
+        for n in read:
+            at = texts[n].find(value)
+            if at < 0:
                 continue
-            name = field_side.index.value
-            for n in read:
-                at = texts[n].find(value)
-                if at < 0:
-                    continue
-                try:
-                    rows = spec.impl(texts[n])
-                except Exception:  # noqa: BLE001 - no records: nothing to say of their fields
-                    continue
-                if any(value in str(r.get(name, "")) for r in rows if isinstance(r, dict)):
-                    continue
-                line = line_at(texts[n], at).strip()[:200]
-                return (f"No record of {n} has {value!r} in its field {name!r}, but this line "
-                        f"of {n} holds it:\n{line}\nSearch the lines for it "
-                        f"(find_line({n}, {json.dumps(value)})) and take the answer out of "
-                        "that line.")
+            try:
+                rows = spec.impl(texts[n])
+            except Exception:  # noqa: BLE001 - no records: nothing to say of their fields
+                continue
+            if any(value in str(r.get(name, "")) for r in rows if isinstance(r, dict)):
+                continue
+            line = line_at(texts[n], at).strip()[:200]
+            return (f"No record of {n} has {value!r} in its field {name!r}, but this line "
+                    f"of {n} holds it:\n{line}\nSearch the lines for it "
+                    f"(find_line({n}, {json.dumps(value)})) and take the answer out of "
+                    "that line.")
     return None
 
 
