@@ -389,6 +389,24 @@ class Script:
 Block = tuple[Stmt, ...]
 
 
+NOT_LITERAL = object()  # literal_value's answer for an expression that is no literal
+
+
+def literal_value(e: object, none: bool = False) -> Any:
+    """The value of a literal expression (a constant, None only where `none`; a negated
+    number; a list of them), else NOT_LITERAL. The controller's feedback and the
+    verifier's known searches read a script's literals alike."""
+    if isinstance(e, Const) and (none or e.value is not None):
+        return e.value
+    if isinstance(e, Neg) and isinstance(e.operand, Const) and \
+            isinstance(e.operand.value, (int, float)) and not isinstance(e.operand.value, bool):
+        return -e.operand.value
+    if isinstance(e, ListLit):
+        items = [literal_value(i, none) for i in e.items]
+        return NOT_LITERAL if any(i is NOT_LITERAL for i in items) else items
+    return NOT_LITERAL
+
+
 def walk(node: object) -> Iterator[object]:
     """Every node under `node` (itself included), with the tuples that hold them."""
     stack: list[object] = [node]

@@ -78,20 +78,6 @@ def submits_from_data(script: str, inputs: Collection[str],
     return answer_key(answer) not in flow.fallbacks
 
 
-def literal_value(e: ast.Expr) -> Any:
-    """The value of a literal expression (a constant other than None, a negated number, a
-    list of them), else NO_ANSWER."""
-    if isinstance(e, ast.Const) and e.value is not None:
-        return e.value
-    if isinstance(e, ast.Neg) and isinstance(e.operand, ast.Const) and \
-            isinstance(e.operand.value, (int, float)) and not isinstance(e.operand.value, bool):
-        return -e.operand.value
-    if isinstance(e, ast.ListLit):
-        items = [literal_value(i) for i in e.items]
-        return NO_ANSWER if any(i is NO_ANSWER for i in items) else items
-    return NO_ANSWER
-
-
 class _Flow:
     def __init__(self, script: ast.Script, inputs: set[str], sources: set[str]) -> None:
         self.script = script
@@ -161,7 +147,7 @@ class _Flow:
         if isinstance(s, ast.Submit):
             if under_data or self.reads(s.value):
                 self.found = True
-            elif (value := literal_value(s.value)) is not NO_ANSWER:
+            elif (value := ast.literal_value(s.value)) is not ast.NOT_LITERAL:
                 self.fallbacks.add(answer_key(value))
         elif isinstance(s, (ast.Assign, ast.AugAssign)):
             if under_data or self.reads(s.value) or self.reads(s.target):

@@ -21,9 +21,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from rlmlang.syntax import ast
+from rlmlang.syntax.ast import NOT_LITERAL, literal_value
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_expr
-from rlmlang.task.guess import NO_ANSWER, data_inputs, literal_value
+from rlmlang.task.guess import data_inputs
 
 
 def empty_search(script: str, inputs: Mapping[str, Any], registry: Any) -> str | None:
@@ -54,12 +55,12 @@ def _empty_tool_search(parsed: ast.Script, inputs: Mapping[str, Any],
                 reads_input = True
                 continue
             value = literal_value(a)
-            if value is NO_ANSWER:
+            if value is NOT_LITERAL:
                 break
             args.append(value)
         else:
             kwargs = {k.name: literal_value(k.value) for k in node.kwargs}
-            if not reads_input or any(v is NO_ANSWER for v in kwargs.values()):
+            if not reads_input or any(v is NOT_LITERAL for v in kwargs.values()):
                 continue
             try:
                 found = spec.impl(*args, **kwargs)
@@ -165,7 +166,7 @@ def _literal_tests(parsed: ast.Script, ops: tuple[str, ...] = ("in", "==")
                      (node.right, node.left, _FLIP.get(node.op, node.op))]
         for tested, lit, op in pairs:
             value = literal_value(lit)
-            if value is not NO_ANSWER:
+            if value is not NOT_LITERAL:
                 yield node, tested, value, op
 
 

@@ -66,16 +66,6 @@ def _known(x: AV) -> Any:
     return _UNKNOWN
 
 
-def _literal(e: ast.Expr) -> Any:
-    """The value of a literal argument (a list of literals too), else _UNKNOWN."""
-    if isinstance(e, ast.Const):
-        return e.value
-    if isinstance(e, ast.ListLit):
-        items = [_literal(i) for i in e.items]
-        return _UNKNOWN if any(i is _UNKNOWN for i in items) else items
-    return _UNKNOWN
-
-
 def _searched(e: ast.Call, spec: ToolSpec, a: list[AV], out: AV) -> AV:
     """A search (`extra["search"]`) of a known input for known phrases finds, at run time,
     exactly what it finds now: the lines `find_lines(context, "badge 4820")` gives are a
@@ -87,7 +77,8 @@ def _searched(e: ast.Call, spec: ToolSpec, a: list[AV], out: AV) -> AV:
         return out
     if e.kwargs:
         return out
-    args = [_literal(e.args[i]) if i < len(e.args) and _literal(e.args[i]) is not _UNKNOWN
+    args = [ast.literal_value(e.args[i], none=True) if i < len(e.args)
+            and ast.literal_value(e.args[i], none=True) is not ast.NOT_LITERAL
             else _known(x) for i, x in enumerate(a)]
     if any(v is _UNKNOWN for v in args):
         return out
