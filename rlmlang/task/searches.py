@@ -156,6 +156,7 @@ def _literal_tests(parsed: ast.Script, ops: tuple[str, ...] = ("in", "==")
     """(test, the side it tests, the literal's value, the operator read from that side)
     of each comparison of `ops` with a literal: `x == "v"` and `"v" == x` alike, `"v" in
     x` tests x, and `1000 < x` is `x > 1000`."""
+    known = _constant_names(parsed)
     for node in ast.walk(parsed):
         if not (isinstance(node, ast.Compare) and node.op in ops):
             continue
@@ -166,8 +167,33 @@ def _literal_tests(parsed: ast.Script, ops: tuple[str, ...] = ("in", "==")
                      (node.right, node.left, _FLIP.get(node.op, node.op))]
         for tested, lit, op in pairs:
             value = literal_value(lit)
+            if value is NOT_LITERAL and isinstance(lit, ast.Name):
+                value = known.get(lit.id, NOT_LITERAL)
             if value is not NOT_LITERAL:
                 yield node, tested, value, op
+
+
+def _constant_names(parsed: ast.Script) -> dict[str, Any]:
+    """Names that only ever hold one literal: assigned it and nothing else, or a def's
+    parameter every call passes it for (`def count(text: str, city: str)` called as
+    `count(customers, "Medan")`: its test `line.split(",")[3] == city` tests "Medan")."""
+    seen: dict[str, list[Any]] = {}
+    for name in ast.bound_in_scopes(parsed):  # loop and comprehension names vary
+        seen.setdefault(name, []).append(NOT_LITERAL)
+    defs = {d.name: d for d in ast.walk(parsed) if isinstance(d, ast.Def)}
+    for n in ast.walk(parsed):
+        if isinstance(n, ast.Assign) and isinstance(n.target, ast.Name):
+            seen.setdefault(n.target.id, []).append(literal_value(n.value))
+        elif isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name):
+            seen.setdefault(n.target.id, []).append(NOT_LITERAL)
+        elif isinstance(n, ast.Call) and n.func in defs:
+            given = {k.name: k.value for k in n.kwargs}
+            for i, p in enumerate(defs[n.func].params):
+                arg = n.args[i] if i < len(n.args) else given.get(p.name)
+                seen.setdefault(p.name, []).append(
+                    literal_value(arg) if arg is not None else NOT_LITERAL)
+    return {k: v[0] for k, v in seen.items()
+            if v[0] is not NOT_LITERAL and all(x == v[0] for x in v)}
 
 
 def _split_field(e: ast.Expr) -> tuple[str | None, int] | None:

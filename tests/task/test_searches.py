@@ -102,3 +102,22 @@ def test_a_numeric_filter_beyond_a_fields_range_is_told_the_range() -> None:
     assert searched_elsewhere(script.replace("1000", "3"), {"mtcars": cars}, reg) is None
     flipped = 'xs = [r for r in records(mtcars) if 1000 <= float(r["wt"])]\nsubmit(len(xs))\n'
     assert "has wt >= 1000" in searched_elsewhere(flipped, {"mtcars": cars}, reg)
+
+
+def test_a_field_test_of_a_parameter_every_call_passes_a_literal_for_is_judged() -> None:
+    """`line.split(",")[3] == city` in a def every call gives "Medan" (seed-7 dev
+    count-01's second round): the test tests "Medan", in the wrong field; a name that
+    holds two literals tests neither."""
+    from rlmlang.task.searches import searched_elsewhere
+
+    reg = default_registry()
+    table = "id,name,city,plan\n1,Ann,Medan,pro\n2,Bo,Fez,free\n"
+    script = ('def count(customers: str, city: str) -> int:\n    n = 0\n'
+              '    for line in customers.splitlines():\n'
+              '        if line.split(",")[3] == city:\n            n += 1\n    return n\n'
+              'submit(count(customers, "Medan"))\n')
+    assert searched_elsewhere(script, {"customers": table}, reg).startswith(
+        "No line of customers has 'Medan' in field 3 of line.split(\",\")")
+    two = script.replace('count(customers, "Medan"))', 'count(customers, "Medan") '
+                         '+ count(customers, "Fez"))')
+    assert searched_elsewhere(two, {"customers": table}, reg) is None
