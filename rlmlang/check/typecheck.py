@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -224,6 +225,7 @@ class Checker(FormsMixin):
         self.st = structure
         self.decoded = decoded
         self.mask_parts: set[int] = set()  # the `t["col"]` of masks `t[t["col"] == v]`
+        self.dated: set[tuple[int, int]] = set()  # sides told to read a date (text_dates)
         self.tables = tables
         self.emptiness: set[int] = set()  # id(len(X)) compared with 0: the same for text
         self.casting: int | None = None  # id(the call under the `as` being checked)
@@ -817,6 +819,37 @@ class Checker(FormsMixin):
             return None
         return src
 
+    def text_dates(self, e: ast.Compare) -> None:
+        """`"Sep 15 2009" <= r["date"]`: a date written as text other than ISO's
+        YYYY-MM-DD, ordered as text, is ordered letter by letter ("Sep" after "Oct"), not
+        by the day it names (the 1.5B's range kept nothing, and two scripts confirmed 0.0).
+        The fix-it writes the literal as an ISO date and reads the other side with
+        to_date; a chain's middle gets the one edit from both of its comparisons."""
+        spec = self.registry.get("to_date")
+        for side, other in ((e.left, e.right), (e.right, e.left)):
+            if not (isinstance(side, ast.Const) and isinstance(side.value, str)) \
+                    or spec is None or spec.impl is None:
+                continue
+            try:
+                iso = spec.impl(side.value)
+            except Exception:  # noqa: BLE001 - no date in it: text, ordered as text
+                continue
+            if not isinstance(iso, str) or side.value.strip().startswith(iso):
+                continue
+            read = f"to_date({print_expr(other)})"
+            shown = f"{json.dumps(iso)} {e.op} {read}" if side is e.left else \
+                f"{read} {e.op} {json.dumps(iso)}"
+            self.err("E_TYPE", side.span, f"{side.value!r} is a date written as text, and "
+                     "text is ordered letter by letter, not by the day it names",
+                     f"compare ISO dates: {shown}", **expr_fixit(side.span, json.dumps(iso)))
+            at = (other.span.line, other.span.col)
+            if not (isinstance(other, ast.Call) and other.func == "to_date") \
+                    and at not in self.dated:
+                self.dated.add(at)  # a chain's middle: said once
+                self.err("E_TYPE", other.span, f"{print_expr(other)} is ordered against a "
+                         "date: read it as one", f"to_date({print_expr(other)})",
+                         **expr_fixit(other.span, f"to_date({print_expr(other)})"))
+
     def masked_rows(self, e: ast.Index, t: Type, it: Type) -> str | None:
         """`t[t["col"] == v]` (pandas' boolean mask; 11 logs of the 1.5B) over an input's
         text or a list of records: the comprehension that keeps the records passing."""
@@ -1243,7 +1276,10 @@ class Checker(FormsMixin):
             return BOOL
         lt = self.need_value(lt, e.left, f"'{e.op}'")
         rt = self.need_value(rt, e.right, f"'{e.op}'")
-        if (lt in NUMERIC and rt in NUMERIC) or (lt == STR and rt == STR):
+        if lt == STR and rt == STR:
+            self.text_dates(e)
+            return BOOL
+        if lt in NUMERIC and rt in NUMERIC:
             return BOOL
         fix, edit = _cmp_fix(lt, rt, e)
         self.err("E_TYPE", e.span, f"cannot order {show(lt)} and {show(rt)} with '{e.op}'",
