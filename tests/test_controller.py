@@ -1038,3 +1038,24 @@ def test_an_answer_a_hop_short_of_the_join_is_sent_back_once(tmp_path: Path, cap
                   budgets={"iterations": 1}).run(
         HOP_SIG, HOP_Q, servers=SERVERS, racks=RACKS, sites=SITES)
     assert out.status == "uncertain"
+
+
+def test_a_sub_model_answer_of_the_snippets_words_is_taken_as_the_snippet_writes_it(
+        tmp_path: Path, capsys) -> None:
+    """Asked with the task's "separated by commas" copied into its question, the sub-model
+    answered 'falcon, window' for the line's "falcon window" (seed-7 dev multi-needle-02):
+    the answer is the snippet's own text; words it does not write stay as said (coder)."""
+    text = "Guest INC-58393 chose the pass phrase falcon window.\n" * 3
+    script = ('line = find_line(context, "INC-58393")\n'
+              'submit(llm.predict("What is the pass phrase? Answer separated by commas.", '
+              'text=line))')
+    model = FakeModel([script, script], sub_answers=["falcon, window", "falcon, window"])
+    out = runtime(model, tmp_path, profile="coder", policy=LLM, budgets={"iterations": 1}).run(
+        SIG, "What is the pass phrase of guest INC-58393?", context=text)
+    assert out.answer == "falcon window"
+    assert replays_identically(tmp_path / "run.log", capsys)
+    other = FakeModel([script], sub_answers=["an eagle"])
+    out = runtime(other, tmp_path / "b", profile="coder", policy=LLM,
+                  budgets={"iterations": 1}).run(
+        SIG, "What is the pass phrase of guest INC-58393?", context=text)
+    assert out.answer == "an eagle"

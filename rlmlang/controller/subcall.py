@@ -10,6 +10,7 @@ otherwise answers with a sentence about it (measured on the bench).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rlmlang.backend.base import Generation, Request
@@ -86,12 +87,29 @@ def request(backend: Any, prompt: str, snippets: dict[str, str], as_type: Type |
     return Request(chat, value_grammar(t), max_tokens * 4, 0.0, seed, None)
 
 
-def answer(gen: Any, as_type: Type | None) -> Any:
-    """The value a sub-call's generation stands for: a T, or the trimmed text."""
+def answer(gen: Any, as_type: Type | None, snippets: dict[str, str] | None = None) -> Any:
+    """The value a sub-call's generation stands for: a T, or the trimmed text (as the
+    snippet writes it, where it writes the same words: as_written)."""
     t = as_type or STR
     if isinstance(t, Prim) and t.name == "str":
-        return gen.text.strip().strip('"').strip()
+        return as_written(gen.text.strip().strip('"').strip(), snippets or {})
     return parse_value(gen.text, t)
+
+
+def as_written(text: str, snippets: dict[str, str]) -> str:
+    """A free answer made of a snippet's words, in order, with other punctuation between
+    them, as the snippet writes it: asked for a pass phrase with the task's "separated by
+    commas" copied into the question, the sub-model answered 'falcon, window' for the
+    snippet's "falcon window" (seed-7 dev multi-needle-01 and -02)."""
+    words = re.findall(r"\w+", text)
+    if not words or any(text in str(v) for v in snippets.values()):
+        return text
+    pattern = re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, words)) + r"(?!\w)")
+    for v in snippets.values():
+        found = pattern.search(str(v))
+        if found is not None and "\n" not in found.group(0):
+            return found.group(0)
+    return text
 
 
 _NOTHING = Generation("", 0, 0, 0, 0.0, 0.0, "stop")
@@ -106,7 +124,7 @@ def predict(backend: Any, prompt: str, snippets: dict[str, str], as_type: Type |
     gen = backend.generate(req.prompt, grammar=req.grammar, max_tokens=req.max_tokens,
                            temperature=req.temperature, seed=req.seed,
                            stop=list(req.stop) if req.stop else None)
-    return answer(gen, as_type), gen
+    return answer(gen, as_type, snippets), gen
 
 
 def predict_many(backend: Any, prompt: str, snippets: list[dict[str, str]],
@@ -119,6 +137,6 @@ def predict_many(backend: Any, prompt: str, snippets: list[dict[str, str]],
     asked = [r for r in reqs if r is not None]
     gens = iter(generate_all(backend, asked))
     out_gens = [next(gens) if r is not None else _NOTHING for r in reqs]
-    values = [answer(g, as_type) if r is not None else "" for g, r in zip(out_gens, reqs,
-                                                                            strict=True)]
+    values = [answer(g, as_type, s) if r is not None else ""
+              for g, r, s in zip(out_gens, reqs, snippets, strict=True)]
     return values, out_gens
