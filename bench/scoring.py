@@ -39,7 +39,7 @@ controller (through `rlmlang.bench_hooks.run_task`) or a baseline fills:
 | `blocked` | list[str] | effects attempted but refused at run time, same form (not violations) |
 | `tokens_generated` | int | tokens the model generated, all calls together |
 | `wall_s` | float | wall time of the whole task |
-| `model_s` | float | part of `wall_s` spent inside the model (prompt + decoding) |
+| `model_s` | float | part of `wall_s` spent inside the model (prompt + decoding, and evaluating the fixed prompt prefix where no saved state had it) |
 | `error` | str / None | the harness caught an exception; the task counts as failed |
 
 `judge(task, result)` adds `id`, `group`, `correct` (by `score`) and

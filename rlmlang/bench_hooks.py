@@ -116,6 +116,7 @@ def run_task(task: dict[str, Any], model: str | None, mode: str,
         "blocked": blocked,
         "tokens_generated": stats.get("tokens", 0),
         "wall_s": round(time.monotonic() - t0, 3),
-        "model_s": round(stats.get("gen_seconds", 0.0) + stats.get("sub_seconds", 0.0), 3),
+        "model_s": round(stats.get("gen_seconds", 0.0) + stats.get("sub_seconds", 0.0)
+                         + stats.get("warm_seconds", 0.0), 3),
         "error": None,
     }

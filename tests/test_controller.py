@@ -1059,3 +1059,19 @@ def test_a_sub_model_answer_of_the_snippets_words_is_taken_as_the_snippet_writes
                   budgets={"iterations": 1}).run(
         SIG, "What is the pass phrase of guest INC-58393?", context=text)
     assert out.answer == "an eagle"
+
+
+def test_evaluating_the_fixed_prefix_is_the_models_time(tmp_path: Path) -> None:
+    """The card's prefix, evaluated afresh after it changed, is half a minute of the
+    model's prefill; the bench counted it as the runtime's overhead. It is the run's
+    `warm_seconds`, which the bench's model time includes."""
+    import time as clock
+
+    class Warming(FakeModel):
+        def warm_prefix(self, prefix: str) -> str:
+            clock.sleep(0.05)
+            return "saved"
+
+    out = runtime(Warming([GOOD]), tmp_path, profile="coder").run(SIG, QUESTION,
+                                                                   context=CONTEXT)
+    assert out.ok and out.stats["warm_seconds"] >= 0.05

@@ -522,7 +522,7 @@ class Runtime:
         headers = [h for n in text_inputs for h in header_names(values[n], question)]
         names = set(VARIABLE_NAMES).union(*(assigned_names(e.script) for e in examples))
         grammar = self._grammar(sig, state_keys, tools, question, headers, sorted(names))
-        self._warm(conv)
+        self._warm(conv, stats)
         setup = ScriptSetup(
             registry=self.registry, inputs=values,
             input_types=sig.input_types(), output=sig.output.type,
@@ -816,11 +816,13 @@ class Runtime:
         return {name: key_lines(values[name], question, n, skip=tuple(preview.get(name, ())),
                                 width=PREVIEW_CHARS) for name in text_inputs}
 
-    def _warm(self, conv: Conversation) -> None:
+    def _warm(self, conv: Conversation, stats: dict[str, Any]) -> None:
         """Load (or evaluate and keep) the state of the prompt's fixed part: card, tools, examples.
 
         The task's own turn and everything after it vary; what comes before is
-        the same for every task with the same model, profile and tools.
+        the same for every task with the same model, profile and tools. Its time is
+        the model's (`warm_seconds`): evaluated afresh, after the card changed, it is
+        half a minute of prefill that the bench had counted as the runtime's overhead.
         """
         warm = getattr(self.backend, "warm_prefix", None)
         if not callable(warm) or conv.fixed < 2 or not self.profile.keep_prefix:
@@ -828,7 +830,9 @@ class Runtime:
         self._emit("warm", {"model": getattr(self.backend, "name", "")})
         prefix = self.backend.chat_prompt(conv.messages[:conv.fixed - 1],
                                           add_generation_prompt=False)
+        started = time.perf_counter()
         warm(prefix)
+        stats["warm_seconds"] = round(time.perf_counter() - started, 3)
 
     def _fitting_prompt(self, conv: Conversation) -> str:
         """The chat as a prompt, oldest attempts dropped until it fits with a script."""
