@@ -540,6 +540,7 @@ class Runtime:
         challenged: set[str] = set()  # answers sent back once (copied lines, hops short)
         tables = {n: v for n, v in values.items()  # where a join's records are (hops.py)
                   if n in data_inputs(list(values)) and isinstance(v, str)}
+        big_texts = [values[n] for n in text_inputs]  # where copied lines are looked for
         tried = _Tried()
         data = data_inputs([f.name for f in sig.inputs]) if self.profile.no_guesses else []
         spaces = self.registry.namespaces()
@@ -595,7 +596,7 @@ class Runtime:
                     tally.add(o.answer, o.script_sha256, script, iteration,
                               greedy=o.script_sha256 in tried.greedy, printed=o.output,
                               same_as=tried.carried.get(o.script_sha256),
-                              copied=copied_lines(o.answer, [values[n] for n in text_inputs]))
+                              copied=copied_lines(o.answer, big_texts))
                 for o, script in outcomes:  # what a later round may read off
                     tally.saw(script, o.output)
                 last = iteration >= self.limits.iterations_per_run
@@ -608,18 +609,17 @@ class Runtime:
                 if (accept or alone) and not last and self.profile.challenge_copied_lines:
                     leader = tally.leader()
                     assert leader is not None
-                    texts = [values[n] for n in text_inputs]
-                    piece = copied_piece(leader.value, texts)
-                    short = hop_short(leader.value, question, tables) \
-                        if self.profile.challenge_hops and leader.key not in challenged else None
+                    piece = copied_piece(leader.value, big_texts)
                     if leader.key not in challenged and not asks_for_lines(question) and \
-                            (piece or copied_lines(leader.value, texts)):
+                            (piece or copied_lines(leader.value, big_texts)):
                         challenged.add(leader.key)  # once: submitted again, it is taken
                         tally.drop(leader.key)
                         challenged_key = leader.key
                         accept, challenge = False, copied_line_message(leader.value, question,
                                                                        piece=piece)
-                    elif short is not None:  # a key of the record asked about: once too
+                    elif self.profile.challenge_hops and leader.key not in challenged and (
+                            short := hop_short(leader.value, question, tables)) is not None:
+                        # a key of the record asked about: sent back once too
                         challenged.add(leader.key)
                         tally.drop(leader.key)
                         challenged_key = leader.key
@@ -658,8 +658,8 @@ class Runtime:
                     feedback = challenge or tally.feedback()
                     if not challenge and not tally.unopposed() and \
                             self.profile.challenge_copied_lines and not asks_for_lines(question):
-                        copied = [s.value for s in tally.ranked()[:4] if copied_lines(
-                            s.value, [values[n] for n in text_inputs])]
+                        copied = [s.value for s in tally.ranked()[:4]
+                                  if copied_lines(s.value, big_texts)]
                         if copied:
                             feedback += "\n" + copied_lines_in_disagreement(copied, question)
                     zero = next((s for s in tally.ranked() if tally.zero_against_count(s)), None)
