@@ -847,8 +847,7 @@ class Checker(FormsMixin):
                     and at not in self.dated:
                 self.dated.add(at)  # a chain's middle: said once
                 self.err("E_TYPE", other.span, f"{print_expr(other)} is ordered against a "
-                         "date: read it as one", f"to_date({print_expr(other)})",
-                         **expr_fixit(other.span, f"to_date({print_expr(other)})"))
+                         "date: read it as one", read, **expr_fixit(other.span, read))
 
     def masked_rows(self, e: ast.Index, t: Type, it: Type) -> str | None:
         """`t[t["col"] == v]` (pandas' boolean mask; 11 logs of the 1.5B) over an input's
@@ -1472,7 +1471,7 @@ class Checker(FormsMixin):
         return spec.result
 
     def listed_args(self, e: ast.Call, params: list[tuple[str, Type, bool]],
-                    types: list[Type], name: str = "") -> str | None:
+                    types: list[Type], name: str) -> str | None:
         """`lines_with(context, "maketh", "alive", "bringeth")`: more arguments than
         parameters, the last parameter a list whose items the extra ones all fit (the
         1.5B wrote three words for a list of phrases): the call with them in a list."""
@@ -1483,25 +1482,26 @@ class Checker(FormsMixin):
             return None
         head = [print_expr(a) for a in e.args[:k]]
         items = ", ".join(print_expr(a) for a in e.args[k:])
-        return f"{name or e.func}({', '.join([*head, f'[{items}]'])})"
+        return f"{name}({', '.join([*head, f'[{items}]'])})"
 
     def bind_args(self, e: ast.Call, name: str, params: list[tuple[str, Type, bool]],
                   varkw: Type | None, pre: dict[int, Type] | None = None) -> list[Type]:
         given: dict[str, Type] = {}
         types = [pre[id(a)] if pre and id(a) in pre else self.expr(a) for a in e.args]
-        listed = len(e.args) > len(params) and self.listed_args(e, params, types) is not None
+        listed = self.listed_args(e, params, types, name) if len(e.args) > len(params) \
+            else None
         for i, (a, t) in enumerate(zip(e.args, types, strict=True)):
             if i >= len(params):
                 continue  # too many: said below
             pname, ptype, _ = params[i]
-            if listed and i == len(params) - 1:  # the list's items written one by one
+            if listed is not None and i == len(params) - 1:  # its items written one by one
                 given[pname] = ptype
                 continue
             given[pname] = t
             self.check_arg(t, ptype, a, name, pname)
         if len(e.args) > len(params):
             kin = self.kin_tools(name, e)
-            fixed = self.kin_by_column(name, e) or self.listed_args(e, params, types, name)
+            fixed = self.kin_by_column(name, e) or listed
             self.err("E_TYPE", e.args[len(params)].span, f"{name} takes {len(params)} argument"
                      f"{'s' if len(params) != 1 else ''}, but {len(e.args)} were given",
                      f"signature: {self.signature(name)}" + kin + (

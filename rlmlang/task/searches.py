@@ -97,9 +97,10 @@ def searched_elsewhere(script: str, inputs: Mapping[str, Any], registry: Any) ->
                 line = line_at(text, at).strip()[:200]
                 return (f"{phrase!r} is not in {where.id}, where {print_expr(node)} looks for "
                         f"it; it is in {other}, on this line:\n{line}")
+    tests = list(_literal_tests(parsed, ("in", "==", *_HOLDS)))
     return _tested_elsewhere(parsed, texts, assigned) or _tested_in_other_field(
-        parsed, texts) or _tested_in_no_field(parsed, texts, assigned, registry) \
-        or _tested_beyond_range(parsed, texts, registry)
+        tests, texts) or _tested_in_no_field(parsed, tests, texts, assigned, registry) \
+        or _tested_beyond_range(tests, texts, registry)
 
 
 _FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}
@@ -107,7 +108,10 @@ _HOLDS = {"<": lambda a, b: a < b, ">": lambda a, b: a > b,
           "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b}
 
 
-def _tested_beyond_range(parsed: ast.Script, texts: Mapping[str, str],
+_Test = tuple[ast.Compare, ast.Expr, Any, str]  # what _literal_tests yields
+
+
+def _tested_beyond_range(tests: list[_Test], texts: Mapping[str, str],
                          registry: Any) -> str | None:
     """`float(r["wt"]) > 1000` where no record's wt is (mtcars writes weights in 1000
     lbs, 1.5 to 5.4; the 1.5B's filter kept nothing and its script failed on the empty
@@ -115,7 +119,9 @@ def _tested_beyond_range(parsed: ast.Script, texts: Mapping[str, str],
     spec = registry.get("records") if registry is not None else None
     if spec is None or spec.impl is None:
         return None
-    for node, field_side, bound, op in _literal_tests(parsed, tuple(_HOLDS)):
+    for node, field_side, bound, op in tests:
+        if node.op not in _HOLDS:
+            continue
         inner = field_side.args[0] if isinstance(field_side, ast.Call) and \
             field_side.func in ("float", "int") and len(field_side.args) == 1 \
             else field_side
@@ -151,8 +157,7 @@ def _shown(x: float) -> str:
     return str(int(x)) if x.is_integer() else f"{x:g}"
 
 
-def _literal_tests(parsed: ast.Script, ops: tuple[str, ...] = ("in", "==")
-                   ) -> Iterator[tuple[ast.Compare, ast.Expr, Any, str]]:
+def _literal_tests(parsed: ast.Script, ops: tuple[str, ...]) -> Iterator[_Test]:
     """(test, the side it tests, the literal's value, the operator read from that side)
     of each comparison of `ops` with a literal: `x == "v"` and `"v" == x` alike, `"v" in
     x` tests x, and `1000 < x` is `x > 1000`."""
@@ -216,16 +221,16 @@ def _split_field(e: ast.Expr) -> tuple[str | None, int] | None:
     return sep, e.index.value
 
 
-def _tested_in_other_field(parsed: ast.Script, texts: Mapping[str, str]) -> str | None:
+def _tested_in_other_field(tests: list[_Test], texts: Mapping[str, str]) -> str | None:
     """`line.split(",")[3] == "Medan"` where no line has 'Medan' in field 3 and some
     line has it in another field (the city was field 2: the 1.5B's zero, written twice,
     outvoted the right count): that field, its header's name, and the line."""
-    for node, field_side, value, _ in _literal_tests(parsed):
-        spot = _split_field(field_side)
+    for node, field_side, value, _ in tests:
+        spot = _split_field(field_side) if node.op in ("in", "==") else None
         if spot is None or not isinstance(value, str) or len(value.strip()) < 2:
             continue
         sep, k = spot
-        found: tuple[str, str, int] | None = None
+        found: tuple[str, str, int, str] | None = None
         for name, text in texts.items():
             lines = text.splitlines()[:20000]
             for line in lines:
@@ -236,10 +241,10 @@ def _tested_in_other_field(parsed: ast.Script, texts: Mapping[str, str]) -> str 
                     at = next((j for j, f in enumerate(fields) if _holds(f, value, node.op)),
                               None)
                     if at is not None:
-                        found = (name, line, at)
+                        found = (name, line, at, next((h for h in lines if h.strip()), ""))
         if found is not None:
-            name, line, at = found
-            head = next((h for h in texts[name].splitlines() if h.strip()), "").split(sep)
+            name, line, at, first = found
+            head = first.split(sep)
             called = f" ({head[at].strip()!r} in its first line)" \
                 if at < len(head) and head[at].strip() else ""
             return (f"No line of {name} has {value!r} in field {k} of "
@@ -252,8 +257,8 @@ def _holds(field: str, value: str, op: str) -> bool:
     return value in field if op == "in" else field.strip() == value.strip()
 
 
-def _tested_in_no_field(parsed: ast.Script, texts: Mapping[str, str], assigned: set[str],
-                        registry: Any) -> str | None:
+def _tested_in_no_field(parsed: ast.Script, tests: list[_Test], texts: Mapping[str, str],
+                        assigned: set[str], registry: Any) -> str | None:
     """`r["req"] == "shipment SH-138487"` over records(context), the phrase being written
     in the line but in no record's field (a log's message is no key=value field; the 1.5B
     tested that field three rounds running): the line, and how records() reads it."""
@@ -263,8 +268,8 @@ def _tested_in_no_field(parsed: ast.Script, texts: Mapping[str, str], assigned: 
         isinstance(c.args[0], ast.Name) and c.args[0].id == n for c in ast.walk(parsed))]
     if spec is None or spec.impl is None or not read:
         return None
-    for _, field_side, value, _ in _literal_tests(parsed):
-        if not (isinstance(field_side, ast.Index) and isinstance(field_side.index, ast.Const)
+    for node, field_side, value, _ in tests:
+        if node.op not in ("in", "==") or not (isinstance(field_side, ast.Index) and isinstance(field_side.index, ast.Const)
                 and isinstance(field_side.index.value, str) and isinstance(value, str)
                 and len(value.strip()) >= 3):
             continue

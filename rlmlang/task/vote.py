@@ -125,15 +125,8 @@ def whole_share(value: Any, question: str) -> bool:
     (100.0 one run, the fraction 1.0 of the same division the next)."""
     if not _SHARE.search(question):
         return False
-    if isinstance(value, str):
-        value = value.strip().rstrip("%").strip()
-        try:
-            value = float(value)
-        except ValueError:
-            return False
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    return value in (100, 1)  # 1 for a percentage too: the fraction of the whole
+    number = _as_number(value)
+    return number in (100, 1)  # 1 for a percentage too: the fraction of the whole
 
 
 def counts_nothing(value: Any) -> bool:
@@ -157,14 +150,20 @@ def _labelled(part: str, whole: Any, question: str) -> bool:
     return any(w in asked for w in _WORD.findall(extra) if len(w) >= 3 or w.isdigit())
 
 
-def _number(value: Any) -> bool:
-    """A number other than zero (or its text)."""
+def _as_number(value: Any) -> int | float | None:
+    """A number, or its text (a percentage's too); None for anything else."""
     if isinstance(value, str):
         try:
-            value = float(value.strip().rstrip("%"))
+            return float(value.strip().rstrip("%"))
         except ValueError:
-            return False
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value != 0
+            return None
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _nonzero(value: Any) -> bool:
+    """A number other than zero (or its text)."""
+    number = _as_number(value)
+    return number is not None and number != 0
 
 
 def lone_answer_rounds(rounds: int) -> int:
@@ -350,7 +349,7 @@ class Tally:
         `count_rows(customers, "city", "Medan")`; over the dev logs every zero that led
         a nonzero number so was wrong."""
         return counts_nothing(leader.value) and any(
-            _number(o.value) for o in self.answers.values() if o is not leader)
+            _nonzero(o.value) for o in self.answers.values() if o is not leader)
 
     def unopposed(self) -> bool:
         """One answer only (confirmed or not)."""

@@ -77,9 +77,7 @@ def _searched(e: ast.Call, spec: ToolSpec, a: list[AV], out: AV) -> AV:
         return out
     if e.kwargs:
         return out
-    args = [ast.literal_value(e.args[i], none=True) if i < len(e.args)
-            and ast.literal_value(e.args[i], none=True) is not ast.NOT_LITERAL
-            else _known(x) for i, x in enumerate(a)]
+    args = [_argument(e.args[i] if i < len(e.args) else None, x) for i, x in enumerate(a)]
     if any(v is _UNKNOWN for v in args):
         return out
     text = next(x.text for x in a if x.kind == "str" and x.text is not None)
@@ -98,6 +96,12 @@ def _searched(e: ast.Call, spec: ToolSpec, a: list[AV], out: AV) -> AV:
     # a line keeps what is known of it (the input it is a line of: its separators)
     return dataclasses.replace(known, elem=dataclasses.replace(
         out.elem, size=min(out.elem.size, known.elem.size)))
+
+
+def _argument(written: ast.Expr | None, x: AV) -> Any:
+    """An argument's value: the literal written, else what its abstract value knows."""
+    value = ast.literal_value(written, none=True) if written is not None else ast.NOT_LITERAL
+    return _known(x) if value is ast.NOT_LITERAL else value
 
 
 def _key_of(v: Any) -> Any:
