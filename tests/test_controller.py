@@ -145,10 +145,14 @@ def test_a_lone_count_of_nothing_is_never_taken_unconfirmed(tmp_path: Path) -> N
     assert "A count of 0 is what a test that matches no line gives" in model.prompts[4]
     other = 'n = 0\nfor l in lines(context):\n    if "door 3" in l and "badge 4820" in l:\n' \
         '        n += 1\nsubmit(str(n))'
-    model = FakeModel([zero, other])
+    # ... checked once (the zero's own check), then taken
+    again = 'n = 0\nfor l in lines(context):\n    if "door 3" in l:\n' \
+        '        if "badge 4820" in l:\n            n += 1\nprint(n)\nsubmit(str(n))'
+    model = FakeModel([zero, other, again, other])
     out = runtime(model, tmp_path / "two", profile="coder", budgets={"candidates": 2}).run(
         SIG, QUESTION, context=CONTEXT)
-    assert out.ok and out.answer == "0" and out.iterations == 1
+    assert "Your scripts agree on '0'" in model.prompts[2]
+    assert out.ok and out.answer == "0" and out.iterations == 2
 
 
 def test_a_disagreement_that_lasts_is_reported_as_uncertain(tmp_path: Path) -> None:
@@ -478,7 +482,7 @@ def test_a_disagreement_between_copied_lines_says_they_are_lines(tmp_path: Path)
         SIG, QUESTION, context=CONTEXT)
     assert "Your scripts disagree" in model.prompts[2]
     assert "are whole lines of the input, as it stands: the question asks for the value" \
-        in model.prompts[2]
+        in model.prompts[2]  # the first of round 2
     values = FakeModel([GOOD, 'submit(value_after(find_line(context, "badge 1001 "), "door"))'])
     runtime(values, tmp_path / "b", profile="coder",
             budgets={"candidates": 2, "iterations": 2}).run(SIG, QUESTION, context=CONTEXT)
@@ -633,6 +637,25 @@ def test_a_for_over_a_tables_text_is_fixed_to_go_through_its_rows(tmp_path: Path
         "cars: str, question: str -> answer: int", "How many cars accelerate above 15?",
         cars=cars)
     assert out.ok and out.answer == 20
+
+
+def test_the_feedback_shows_what_the_fixit_left_to_mend(tmp_path: Path) -> None:
+    """A script rejected for two mistakes, one of which its fix-it mends: the model is shown
+    the fix-it and the mistake left, not the one already mended (shown that again, the
+    1.5B wrote the same script in every round)."""
+    penguins = "id,sex,mass\n" + "".join(
+        f"{i},{'female' if i % 3 else 'male'},{3000 + i}\n" for i in range(60))
+    script = ('heavy = [p["id"] for p in penguins if int(p["mass"]) > 3050]\n'
+              'submit(heavy + 1)\n')
+    model = FakeModel([script, "submit(len(records(penguins)))"])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 1}).run(
+        "penguins: str, question: str -> answer: int", "How many penguins weigh over 3050?",
+        penguins=penguins)
+    assert out.stats["fixits"] == 1
+    second = model.prompts[1]
+    assert "for p in records(penguins)" in second
+    assert "an index into str must be an int" not in second  # mended by the fix-it
+    assert "cannot add int to a list" in second
 
 
 def test_a_tied_vote_goes_to_the_script_grounded_in_the_question(tmp_path: Path) -> None:
@@ -1075,3 +1098,38 @@ def test_evaluating_the_fixed_prefix_is_the_models_time(tmp_path: Path) -> None:
     out = runtime(Warming([GOOD]), tmp_path, profile="coder").run(SIG, QUESTION,
                                                                    context=CONTEXT)
     assert out.ok and out.stats["warm_seconds"] >= 0.05
+
+
+_WORD_LOOP = ('n = 0\nfor line in context.split():\n    if "alpha" in line and "beta" in line:\n'
+              '        n += 1\nsubmit(n)')
+_ENDS = ('both = [ln for ln in context.splitlines() if ln.startswith("alpha") and '
+         'ln.endswith("alpha")]\nsubmit(len(both))')
+_ALL_WORDS = 'submit(len(lines_with_all(context, ["alpha", "beta"])))'
+_LINE_LOOP = ('n = 0\nfor line in context.splitlines():\n    if "alpha" in line and "beta" in '
+              'line:\n        n += 1\nprint(n)\nsubmit(n)')
+_ZERO_Q = "How many lines contain both of the words 'alpha' and 'beta'?"
+
+
+def test_a_zero_the_scripts_agree_on_is_checked_once(tmp_path: Path, capsys) -> None:
+    """Two scripts that count nothing agree on 0 (a loop over the words named `line`, a
+    test that no line passes): the zero is sent back once, and the next round's count is
+    taken; a zero written again after the check is taken as well (coder)."""
+    text = "alpha and beta\nonly alpha\nbeta alpha again\nnone\nalpha, beta\n" * 4
+    int_sig = "context: str, question: str -> answer: int"
+    model = FakeModel([_WORD_LOOP, _ENDS, _ALL_WORDS, _LINE_LOOP])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        int_sig, _ZERO_Q, context=text)
+    assert "Your scripts agree on 0, but 0 is also what a count or a sum gives" \
+        in model.prompts[2]  # the first of round 2
+    assert out.ok and out.answer == 12 and out.iterations == 2
+    assert replays_identically(tmp_path / "run.log", capsys)
+    none = "alpha only\nbeta only\n" * 10
+    again = FakeModel([_WORD_LOOP, _ENDS, _ALL_WORDS, _LINE_LOOP])
+    out = runtime(again, tmp_path / "b", profile="coder", budgets={"candidates": 2}).run(
+        int_sig, _ZERO_Q, context=none)
+    assert out.ok and out.answer == 0 and out.iterations == 2
+    assert replays_identically(tmp_path / "b" / "run.log", capsys)
+    tiny = FakeModel([_WORD_LOOP, _ENDS])  # the tiny profile takes it at once
+    out = runtime(tiny, tmp_path / "c", budgets={"candidates": 2}).run(
+        int_sig, _ZERO_Q, context=text)
+    assert out.answer == 0 and out.iterations == 1

@@ -18,7 +18,7 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,7 @@ from rlmlang.controller.prompt import (
     stuck_note,
     task_message,
     task_reminder,
+    zero_message,
 )
 from rlmlang.controller.resume import load_resume, recorded_state_path, write_pending
 from rlmlang.controller.subcall import end_texts, predict_many
@@ -624,6 +625,12 @@ class Runtime:
                         tally.drop(leader.key)
                         challenged_key = leader.key
                         accept, challenge = False, short
+                    elif accept and self.profile.challenge_zeros and \
+                            leader.key not in challenged and counts_nothing(leader.value):
+                        challenged.add(leader.key)  # a zero the scripts agree on: once
+                        tally.drop(leader.key)
+                        challenged_key = leader.key
+                        accept, challenge = False, zero_message(leader.value)
                 elif accept and last and self.profile.challenge_hops:
                     # no round left to take the last hop in: a disagreement, not an answer
                     leader = tally.leader()
@@ -682,7 +689,8 @@ class Runtime:
                     else:
                         feedback, script = self._failure_feedback(outcomes, text_inputs,
                                                                   conv.scripts(), prose,
-                                                                  firsts, values)
+                                                                  firsts, values,
+                                                                  tried.mended)
                         if tried.same_failure_as_before(outcomes):
                             feedback += ("\nThis failed the same way as your previous "
                                          "attempt. Take a different approach.")
@@ -754,11 +762,14 @@ class Runtime:
     def _failure_feedback(self, outcomes: list[tuple[ScriptOutcome, str]],
                           text_inputs: list[str], earlier: list[str],
                           prose: frozenset[str], firsts: Mapping[str, Mapping[str, str]],
-                          values: Mapping[str, Any]) -> tuple[str, str]:
+                          values: Mapping[str, Any],
+                          mended: Collection[str] = ()) -> tuple[str, str]:
         """The most instructive failure of a round, as the model's next user turn
         (`earlier`: the scripts of the rounds before; `prose`: the inputs of no table;
-        `firsts`: each table input's first record; `values`: the inputs)."""
+        `firsts`: each table input's first record; `values`: the inputs; `mended`: the
+        fix-its, preferred at the same stage: their errors are what is left to mend)."""
         best, script = max(outcomes, key=lambda p: (_STAGE_RANK.get(p[0].stage, 0),
+                                                    p[0].script_sha256 in mended,
                                                     -outcomes.index(p)))
         if best.answer_error is not None:
             return feedback_message(script, [best.answer_error], best.output), script
@@ -958,6 +969,7 @@ class Runtime:
                 "seed": None, "text": fixed, "script_sha256": sha, "tokens": 0,
                 "prompt_tokens": 0, "cached_tokens": 0, "seconds": 0.0,
                 "stop_reason": "fixit", "fixit_of": parent})
+            tried.mended.add(sha)
             if outcome.script_sha256 in tried.greedy:  # the greedy draw, mended
                 tried.greedy.add(sha)
             fixed_outcome = seen[sha] = self._execute(iteration, number, fixed, sha, setup, log)
@@ -1063,6 +1075,11 @@ class _Tried:
     # draw: the 1.5B drew the script that submitted a guess at every temperature, three
     # rounds running, and each round said the same to it
     no_value: set[str] = field(default_factory=set)
+    # fix-its run this run: at a failing stage no earlier than their parent's, a fix-it's
+    # errors are the ones still left once the parent's are mended, so its failure is the
+    # one the model is shown (top-k: shown the parent's `for r in shipments`, which the
+    # fix-it had mended, the greedy draw wrote the same script three rounds running)
+    mended: set[str] = field(default_factory=set)
 
     def same_failure_as_before(self, outcomes: list[tuple[ScriptOutcome, str]]) -> bool:
         failure = frozenset((o.stage, d.code + ":" + d.message) for o, _ in outcomes

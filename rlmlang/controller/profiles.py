@@ -130,6 +130,10 @@ class Profile:
     # join stopped a hop short: task/hops.py) is sent back once; in the last round it is
     # no answer, and the run ends uncertain.
     challenge_hops: bool = False
+    # Scripts that agree on a zero (a count or a sum) are asked once to check it, the
+    # vote forgetting it; submitted again, it is taken as any answer is. Not in the last
+    # round.
+    challenge_zeros: bool = False
     # Say the type json_decode gives for each JSON input (check/decoded.py), as Python's
     # `json.loads(orders)` is what a coder model reaches for.
     decoded_types: bool = False
@@ -223,6 +227,7 @@ CODER = Profile(
     record_preview=True,
     challenge_copied_lines=True,
     challenge_hops=True,
+    challenge_zeros=True,
     decoded_types=True,
     distinct_votes=True,
     no_guesses=True,

@@ -156,6 +156,20 @@ def copied_line_message(value: Any, question: str, limit_chars: int = 300,
             "submit(\"...\")). If the whole line really is the answer, submit it again.")
 
 
+def zero_message(value: Any) -> str:
+    """Scripts that agree on a zero: a count or a sum over nothing is zero too, so the
+    zero is checked once before it is taken (on dev runs every zero taken so was wrong:
+    a loop over a text's words named `line`, a search for the question's words joined
+    into one phrase, a field read at the wrong place)."""
+    shown = _clip(repr(value), 40)
+    return (f"Your scripts agree on {shown}, but {shown} is also what a count or a sum gives "
+            "when its test matches nothing: a value written another way in the data, a "
+            "field read at the wrong place, a loop over words or characters instead of "
+            "lines or records. Check it before it is taken: print a few of the lines or "
+            "records the test looks at, and what the test compares in them, then submit. "
+            f"If it really is {shown}, submit {shown} again.")
+
+
 def copied_lines_in_disagreement(values: list[Any], question: str,
                                  limit_chars: int = 120) -> str:
     """Answers of a disagreement that are whole lines of the input copied out: the value

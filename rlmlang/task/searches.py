@@ -40,12 +40,15 @@ def empty_search(script: str, inputs: Mapping[str, Any], registry: Any) -> str |
 def _empty_tool_search(parsed: ast.Script, inputs: Mapping[str, Any],
                        registry: Any) -> str | None:
     assigned = _bound_names(parsed)
+    known: dict[str, Any] | None = None
     for node in ast.walk(parsed):
         if not isinstance(node, ast.Call):
             continue
         spec = registry.get(node.func) if registry is not None else None
         if spec is None or not spec.extra.get("search") or spec.impl is None:
             continue
+        if known is None:
+            known = _constant_names(parsed)
         args: list[Any] = []
         reads_input = False
         for a in node.args:
@@ -54,7 +57,7 @@ def _empty_tool_search(parsed: ast.Script, inputs: Mapping[str, Any],
                 args.append(inputs[a.id])
                 reads_input = True
                 continue
-            value = literal_value(a)
+            value = _folded(a, known)
             if value is NOT_LITERAL:
                 break
             args.append(value)
@@ -69,6 +72,29 @@ def _empty_tool_search(parsed: ast.Script, inputs: Mapping[str, Any],
             if not isinstance(found, bool) and found in ([], "", 0):
                 return f"{print_expr(node)} finds nothing in the input"
     return None
+
+
+def _folded(e: ast.Expr, known: Mapping[str, Any]) -> Any:
+    """The value of a text or list built from literals alone: a literal, a name that only
+    holds one, their `+`, and `sep.join(words)` (the 1.5B searched for
+    `" ".join(["this", "Then", "thee"])`, a phrase no line writes, and counted 0); else
+    NOT_LITERAL."""
+    value = literal_value(e)
+    if value is not NOT_LITERAL:
+        return value
+    if isinstance(e, ast.Name):
+        return known.get(e.id, NOT_LITERAL)
+    if isinstance(e, ast.MethodCall) and e.method == "join" and len(e.args) == 1 \
+            and not e.kwargs:
+        sep, items = _folded(e.value, known), _folded(e.args[0], known)
+        if isinstance(sep, str) and isinstance(items, list) and \
+                all(isinstance(i, str) for i in items):
+            return sep.join(items)
+    if isinstance(e, ast.BinOp) and e.op == "+":
+        left, right = _folded(e.left, known), _folded(e.right, known)
+        if isinstance(left, str) and isinstance(right, str):
+            return left + right
+    return NOT_LITERAL
 
 
 def searched_elsewhere(script: str, inputs: Mapping[str, Any], registry: Any) -> str | None:

@@ -23,7 +23,8 @@ Formats, in the order they are tried (`Layout.format`):
 | `blocks`    | `Key: value` lines in blank-line separated      | a block              |
 |             | blocks, indented continuation lines (RFC 822,   |                      |
 |             | Debian control files, /proc/cpuinfo)            |                      |
-| `logfmt`    | lines of two or more `key=value` pairs          | a line               |
+| `logfmt`    | lines of two or more `key=value` pairs (words   | a line               |
+|             | before them: `time`, `level`, `text` fields)    |                      |
 | `keyvalue`  | one `key: value` or `key=value` per line        | the whole text       |
 | `delimited` | cells between `,` `;` `|` or tab, the same      | a line               |
 |             | number on most lines (a quoted cell may hold    |                      |
@@ -270,11 +271,43 @@ def _is_logfmt(lines: list[str]) -> bool:
     return seen > 0
 
 
+_LEAD_TIME = re.compile(r"\[?(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)?"
+                        r"(?:Z|[+-]\d{2}:?\d{2})?)\]?(?:\s+|$)")
+_LEAD_LEVEL = re.compile(r"\[?(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|CRITICAL|CRIT|"
+                         r"FATAL|ALERT|EMERG|SEVERE)\]?:?(?:\s+|$)", re.IGNORECASE)
+
+
+def _logfmt_record(line: str) -> dict[str, str]:
+    """One key=value line as a record; the words before its first pair are kept too.
+
+    A log line ("2024-04-13T17:54:16Z ERROR [search] slow query host=db-03
+    dur_ms=855") or a keyed line ("10.0.0.7 rack=R33 dc=ams1") holds part of
+    its record before the pairs: an ISO time becomes `time`, a log level
+    `level`, and the rest `text`, so no record loses what its line says.
+    A key of the pairs wins over these names.
+    """
+    pairs = list(_PAIR.finditer(line))
+    rec: dict[str, str] = {}
+    lead = line[:pairs[0].start()].strip() if pairs else ""
+    if lead:
+        m = _LEAD_TIME.match(lead)
+        if m:
+            rec["time"], lead = m.group(1), lead[m.end():]
+        m = _LEAD_LEVEL.match(lead)
+        if m:
+            rec["level"], lead = m.group(1), lead[m.end():]
+        if lead.strip():
+            rec["text"] = lead.strip()
+    for m in pairs:
+        rec.pop(m.group(1), None)  # the pair's key goes after the lead's fields
+        rec[m.group(1)] = m.group(2).strip('"').strip()
+    return rec
+
+
 def _logfmt_keys(lines: list[str]) -> tuple[str, ...]:
     keys: dict[str, None] = {}
     for ln in lines[:60]:
-        for k, _ in _PAIR.findall(ln):
-            keys.setdefault(k)
+        keys.update(dict.fromkeys(_logfmt_record(ln)))
     return tuple(keys)
 
 
@@ -746,7 +779,7 @@ def _logfmt_rows(text: str, layout: Layout) -> tuple[list[str], list[list[str]]]
     for ln in iter_lines(text):
         if not ln.strip() or (layout.comments and _is_comment(ln)):
             continue
-        rec = {k: v.strip('"').strip() for k, v in _PAIR.findall(ln)}
+        rec = _logfmt_record(ln)
         for k in rec:
             keys.setdefault(k, len(keys))
         recs.append(rec)

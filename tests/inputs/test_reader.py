@@ -178,6 +178,32 @@ def test_log_lines_in_brackets_are_not_json() -> None:
     assert reader.detect(t, "").format == "prose"
 
 
+def test_key_value_lines_keep_the_words_before_their_pairs() -> None:
+    """A log line's time, level and message, or a keyed line's key, sit before the pairs:
+    records() dropped them, so "ERROR lines of service x" or "the rack of IP y" could not be
+    answered from the records the prompt showed."""
+    log = ("2024-04-13T17:54:16Z ERROR [search] token refreshed host=db-03 dur_ms=855\n"
+           "2024-04-13 17:54:19.120+02:00 warn: cache miss for key host=web-02 dur_ms=1677\n"
+           "no time here user=ana action=login\n")
+    layout = reader.detect(log, "")
+    assert layout.format == "logfmt"
+    assert layout.columns == ("time", "level", "text", "host", "dur_ms", "user", "action")
+    assert layout.describe() == "fields (key=value): time, level, text, host, dur_ms, user, action"
+    first, second, third = reader.read(log, "").records
+    assert first == {"time": "2024-04-13T17:54:16Z", "level": "ERROR",
+                     "text": "[search] token refreshed", "host": "db-03", "dur_ms": "855",
+                     "user": "", "action": ""}
+    assert (second["time"], second["level"], second["text"]) == \
+        ("2024-04-13 17:54:19.120+02:00", "warn", "cache miss for key")
+    assert (third["time"], third["level"], third["text"], third["user"]) == \
+        ("", "", "no time here", "ana")
+    keyed = "10.118.222.33 rack=R33 dc=ams1\n10.20.140.225 rack=R25 dc=lon1\n"
+    assert reader.read(keyed, "").records[1] == {"text": "10.20.140.225", "rack": "R25",
+                                                 "dc": "lon1"}
+    own = "text=a level=b k=1\nERROR text=c level=d k=2\n"  # a pair's key wins
+    assert reader.read(own, "").records[1] == {"text": "c", "level": "d", "k": "2"}
+
+
 @pytest.mark.parametrize("name", [c[0] for c in CASES])
 def test_the_description_and_the_reader_agree(name: str) -> None:
     t = text(name)

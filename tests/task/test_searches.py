@@ -22,13 +22,23 @@ def test_a_literal_search_that_finds_nothing_is_named_as_written() -> None:
         'count_where(stocks, "symbol", "AAPL") finds nothing in the input'
     assert empty_search('submit(len(lines_with(stocks, ["MSFT", "2005"])))', INPUTS, reg) \
         is not None
+    # built from literals alone, the phrase is known: a name holding one, `+`, a join
+    assert empty_search('d = "2004-12-21"\nsubmit(len(find_lines(stocks, d)))', INPUTS,
+                        reg) == 'find_lines(stocks, d) finds nothing in the input'
+    words = 'words = ["MSFT", "Dec"]\nsubmit(len(find_lines(stocks, " ".join(words))))'
+    assert empty_search(words, INPUTS, reg) == \
+        'find_lines(stocks, " ".join(words)) finds nothing in the input'
+    assert empty_search('submit(len(find_lines(stocks, "Dec " + "21 2004")))', INPUTS,
+                        reg) is None  # "Dec 21 2004" is there
+    assert empty_search('submit(len(find_lines(stocks, "Dec " + "22")))', INPUTS,
+                        reg) is not None
 
 
 def test_a_search_that_finds_something_or_is_not_literal_is_not_judged() -> None:
     reg = default_registry()
     assert empty_search('submit(len(find_lines(stocks, "Dec 21 2004")))', INPUTS, reg) is None
-    # an argument computed by the script: what it searched for is not known here
-    assert empty_search('d = "2004-12-21"\nsubmit(len(find_lines(stocks, d)))', INPUTS,
+    # an argument computed from the data: what it searched for is not known here
+    assert empty_search('d = stocks[:4]\nsubmit(len(find_lines(stocks, d)))', INPUTS,
                         reg) is None
     # the input renamed to something else first: the search reads that, not the input
     assert empty_search('stocks = "x"\nsubmit(len(find_lines(stocks, "2004-12-21")))',
