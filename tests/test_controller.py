@@ -1133,3 +1133,44 @@ def test_a_zero_the_scripts_agree_on_is_checked_once(tmp_path: Path, capsys) -> 
     out = runtime(tiny, tmp_path / "c", budgets={"candidates": 2}).run(
         int_sig, _ZERO_Q, context=text)
     assert out.answer == 0 and out.iterations == 1
+
+
+def test_a_concept_the_text_says_in_other_words_is_asked_of_the_sub_model(
+        tmp_path: Path) -> None:
+    """A keyword of the question the prose never writes: where the run grants the
+    sub-model, the failure says to ask it about each part (coder)."""
+    notes = ("## Notes from Accra\nThe budget for the harbour was approved.\n"
+             "## Notes from Perth\nPeople spoke of the ballots and the candidates.\n") * 3
+    script = ('for section in context.split("## "):\n    if "mayor" in section.lower():\n'
+              '        submit(section.split("\\n")[0])\nfail("no section about a mayor")')
+    q = "Which section is about people choosing a mayor? Give its title."
+    model = FakeModel([script, GOOD])
+    runtime(model, tmp_path, profile="coder", policy=LLM).run(SIG, q, context=notes)
+    assert "stopped at fail('no section about a mayor')" in model.prompts[1]
+    assert "'mayor' is written nowhere in the input: the text may say it in other words" \
+        in model.prompts[1]
+    plain = FakeModel([script, GOOD])
+    runtime(plain, tmp_path / "b", profile="coder").run(SIG, q, context=notes)
+    assert "other words" not in plain.prompts[1]  # no sub-model granted
+
+
+def test_the_runs_one_answer_is_taken_at_its_end_when_no_later_round_answers(
+        tmp_path: Path, capsys) -> None:
+    """Round 1's greedy script answers alone, and every later round fails: the answer the
+    last round would have taken had it given it again is taken at the run's end, from
+    its round (replay alike), rather than reported uncertain."""
+    broken = ['submit(find_line(contxt, "badge 4820"))', 'submit(len(missing_1))',
+              'submit(len(missing_2))', 'submit(len(missing_3))', 'submit(len(missing_4))']
+    model = FakeModel([GOOD, *broken])
+    out = runtime(model, tmp_path, profile="coder",
+                  budgets={"candidates": 2, "iterations": 3}).run(SIG, QUESTION, context=CONTEXT)
+    assert out.ok and out.answer == "K7-19QX" and out.iterations == 3
+    submit = [e["data"] for e in read_events(tmp_path / "run.log") if e["kind"] == "submit"]
+    assert submit[0]["from_iteration"] == 1 and submit[0]["iteration"] == 3
+    assert replays_identically(tmp_path / "run.log", capsys)
+    assert check_chain(tmp_path / "run.log") == []
+    # nor an answer no greedy draw gave (a zero never is: test_a_lone_count_of_nothing_...)
+    model = FakeModel([broken[0], GOOD, *broken[1:]])
+    out = runtime(model, tmp_path / "b", profile="coder",
+                  budgets={"candidates": 2, "iterations": 3}).run(SIG, QUESTION, context=CONTEXT)
+    assert out.status == "uncertain"

@@ -131,13 +131,14 @@ def replay(rec: RecordedRun) -> ReplayResult:
     store = rec.state_store(start_version)  # the replay's own, evolving state
     question = str(view.start.data.get("task") or "") if view.start else ""
     tally = Tally(question)  # the controller's vote, counted the same way
+    earlier: dict[str, tuple[Candidate, dict[str, Any]]] = {}  # script sha -> its outcome
     try:
         with task_question(question):  # headerless tables are named as in the run
             for it in view.iterations:
                 if it.abandoned:
                     continue  # cut short by a kill; the resume ran the round again
                 store = _round_state(rec, it, store, res)
-                _replay_round(rec, it, store, res, tally)
+                _replay_round(rec, it, store, res, tally, earlier)
     except _Diverged as e:
         res.divergence = e.d
     finally:
@@ -172,7 +173,7 @@ def _check(line: int, where: str, what: str, recorded: Any, replayed: Any,
 
 
 def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult,
-                  tally: Tally) -> None:
+                  tally: Tally, earlier: dict[str, tuple[Candidate, dict[str, Any]]]) -> None:
     outcomes: dict[int, dict[str, Any]] = {}  # candidate number -> replayed outcome
     for c in it.candidates:
         if c.duplicate_of is not None:
@@ -216,8 +217,15 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
         tally.clear()  # as the controller: answers computed on a state that changed are void
     if it.observation is not None and it.observation.data.get("copied_line"):
         tally.drop(it.observation.data["copied_line"])  # sent back as a copied line
+    for c in it.candidates:  # what an answer taken at the run's end may come from
+        if c.number in outcomes:
+            earlier.setdefault(c.script_sha256, (c, outcomes[c.number]))
     submit = it.submit
     winner = it.winner()
+    if submit is not None and winner is None and submit.data.get("from_iteration") and \
+            submit.data.get("script_sha256") in earlier:  # the run's one answer, taken at its end
+        winner, found = earlier[submit.data["script_sha256"]]
+        outcomes[winner.number] = found
     if it.commits:
         if winner is None or winner.number not in outcomes:
             ev = it.commits[0]

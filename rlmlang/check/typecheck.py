@@ -1488,6 +1488,15 @@ class Checker(FormsMixin):
                   varkw: Type | None, pre: dict[int, Type] | None = None) -> list[Type]:
         given: dict[str, Type] = {}
         types = [pre[id(a)] if pre and id(a) in pre else self.expr(a) for a in e.args]
+        if name == "count" and len(types) == 1 and not e.kwargs and \
+                isinstance(types[0], ListT):
+            # `count(matches)`: the items counted, as in most languages; count(text, part)
+            # counts a part in a text (the 1.5B, told to join the list, lost two rounds)
+            fixed = f"len({print_expr(e.args[0])})"
+            self.err("E_TYPE", e.span, "count(text, part) counts the times a part occurs in a "
+                     "text; the number of items of a list is len(...)", f"write {fixed}",
+                     **expr_fixit(e.span, fixed))
+            return types
         listed = self.listed_args(e, params, types, name) if len(e.args) > len(params) \
             else None
         for i, (a, t) in enumerate(zip(e.args, types, strict=True)):

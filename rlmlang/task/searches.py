@@ -17,6 +17,7 @@ that matches nothing.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -25,6 +26,7 @@ from rlmlang.syntax.ast import NOT_LITERAL, literal_value
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_expr
 from rlmlang.task.guess import data_inputs
+from rlmlang.tools.reader import detect
 
 
 def empty_search(script: str, inputs: Mapping[str, Any], registry: Any) -> str | None:
@@ -363,12 +365,45 @@ def _empty_test(parsed: ast.Script, inputs: Mapping[str, Any]) -> str | None:
     a letter or digit, so that a separator looked for (`"\t" in line`) is not taken for
     a search. A test under `not`, or `not in`, is true where the literal is missing. A
     script that asks a sub-model tests what it said ("yes"), not the data: not judged."""
-    if any(isinstance(n, ast.Call) and n.func.startswith("llm.") for n in ast.walk(parsed)):
+    for node, value in _absent_tests(parsed, inputs):
+        return f"{value!r} is written nowhere in the input, so the test {print_expr(node)} " \
+               "is never true"
+    return None
+
+
+def meaning_hint(script: str, inputs: Mapping[str, Any], question: str) -> str | None:
+    """Where a script tests prose for a word of the question that the inputs never write
+    ("Which section is about people choosing a mayor?": `"mayor" in section`, the
+    section speaking of ballots and candidates), say that the text may say it in other
+    words, and how to ask the sub-model about each part; else None. For a run that grants
+    the sub-model."""
+    parsed = parse(script).script
+    if parsed is None or not any(isinstance(v, str) and not detect(v).is_table
+                                 for n, v in inputs.items() if n in data_inputs(inputs)):
         return None
+    asked = set(_WORDS.findall(question.casefold()))
+    for _, value in _absent_tests(parsed, inputs):
+        words = _WORDS.findall(value.casefold())
+        if words and all(w in asked for w in words):
+            return (f"{value!r} is written nowhere in the input: the text may say it in other "
+                    "words. Instead of testing for the word, ask the sub-model about each "
+                    "part, e.g. llm.predict(\"Is this text about ...? Answer yes or no.\", "
+                    "text=part), and keep the parts it says yes to.")
+    return None
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def _absent_tests(parsed: ast.Script, inputs: Mapping[str, Any]
+                  ) -> Iterator[tuple[ast.Expr, str]]:
+    """The tests of `_empty_test` whose literal no input holds, with the literal."""
+    if any(isinstance(n, ast.Call) and n.func.startswith("llm.") for n in ast.walk(parsed)):
+        return
     texts = [v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str)
              for n, v in inputs.items() if n in data_inputs(inputs)]
     if not texts:
-        return None
+        return
     haystack = "\n".join(texts).casefold()
     negated = {id(n) for top in ast.walk(parsed) if isinstance(top, ast.Not)
                for n in ast.walk(top.operand)}
@@ -388,9 +423,7 @@ def _empty_test(parsed: ast.Script, inputs: Mapping[str, Any]) -> str | None:
             if isinstance(value, str) and len(value.strip()) >= 3 \
                     and any(ch.isalnum() for ch in value) \
                     and value.casefold() not in haystack:
-                return (f"{value!r} is written nowhere in the input, so the test "
-                        f"{print_expr(node)} is never true")
-    return None
+                yield node, value
 
 
 def _bound_names(script: ast.Script) -> set[str]:

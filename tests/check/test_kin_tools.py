@@ -85,3 +85,22 @@ def test_the_items_of_a_list_parameter_written_one_by_one_get_a_fix_it() -> None
     mixed = run_script('submit(lines_with(context, "maketh", 3))\n', ListT(STR), context=text)
     assert "3]" not in (apply_fixits('submit(lines_with(context, "maketh", 3))\n',
                                      mixed.diagnostics) or ""), "an int is no phrase"
+
+
+def test_count_of_a_list_is_its_length_with_a_fixit() -> None:
+    """`count(matches)` counts the items, as most languages read it; the builtin counts a
+    part in a text. The fix-it writes len(matches), and the controller runs it."""
+    from rlmlang.controller.fixits import apply_fixits
+
+    script = 'x = lines_with(log, ["ERROR"])\nsubmit(count(x))\n'
+    out = run_script(script, INT, log="ERROR a\nINFO b\nERROR c\n")
+    d = next(d for d in out.diagnostics if d.severity == "error")
+    assert d.message == ("count(text, part) counts the times a part occurs in a text; the "
+                         "number of items of a list is len(...)")
+    assert d.fix == "write len(x)"
+    assert [x for x in out.diagnostics if x.severity == "error"] == [d]  # no "join" advice
+    fixed = apply_fixits(script, out.diagnostics)
+    assert fixed == 'x = lines_with(log, ["ERROR"])\nsubmit(len(x))\n'
+    assert run_script(fixed, INT, log="ERROR a\nINFO b\nERROR c\n").value == 2
+    # a text and its part: the builtin, untouched
+    assert run_script('submit(count(log, "ERROR"))\n', INT, log="ERROR a\nERROR c\n").value == 2

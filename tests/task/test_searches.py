@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rlmlang.task.searches import empty_search
+from rlmlang.task.searches import empty_search, meaning_hint
 from rlmlang.tools import default_registry
 
 STOCKS = "symbol,date,price\nMSFT,Dec 21 2004,26.5\nIBM,Jan 3 2005,94.0\n"
@@ -131,3 +131,30 @@ def test_a_field_test_of_a_parameter_every_call_passes_a_literal_for_is_judged()
     two = script.replace('count(customers, "Medan"))', 'count(customers, "Medan") '
                          '+ count(customers, "Fez"))')
     assert searched_elsewhere(two, {"customers": table}, reg) is None
+
+
+NOTES = ("## Notes from Accra\nThe budget for the harbour was approved.\n"
+         "## Notes from Perth\nPeople spoke of the ballots and the candidates; the turnout "
+         "was high.\n")
+
+
+def test_a_question_word_the_prose_never_writes_is_asked_of_the_sub_model() -> None:
+    """"Which section is about people choosing a mayor?": the notes speak of ballots and
+    candidates, never of a mayor, so `"mayor" in section` is never true; the script is
+    told the text may say it in other words, and how to ask the sub-model."""
+    script = ('for section in context.split("## "):\n    if "mayor" in section.lower():\n'
+              '        submit(section.split("\\n")[0])\nfail("none")')
+    q = "Which section is about people choosing a mayor? Give its title."
+    hint = meaning_hint(script, {"context": NOTES, "question": q}, q)
+    assert hint is not None and hint.startswith("'mayor' is written nowhere in the input")
+    assert "llm.predict(" in hint
+    # a word the question does not say, a word the text writes, a table, a sub-model call
+    other = script.replace('"mayor"', '"election"')
+    assert meaning_hint(other, {"context": NOTES}, q) is None
+    assert meaning_hint(script.replace('"mayor"', '"ballots"'), {"context": NOTES},
+                        "Which section is about ballots?") is None
+    table = "section,topic\nAccra,budget\nPerth,ballots\n" * 5
+    assert meaning_hint(script, {"context": table}, q) is None
+    asks = script.replace('"mayor" in section.lower()',
+                          '"mayor" in section and llm.predict("yes?", text=section) == "yes"')
+    assert meaning_hint(asks, {"context": NOTES}, q) is None
