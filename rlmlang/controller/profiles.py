@@ -206,7 +206,7 @@ CODER = Profile(
     offer_all_tools=True,
     examples_file="coder_examples.toml",
     examples_by_kind=False,
-    n_examples=5,
+    n_examples=6,
     narrow_grammar=False,
     grammar_shape=GrammarShape(max_statements=40, max_block=16, depth=5, allow_def=True,
                                string_max=400, items_max=16, lower_names=True,
