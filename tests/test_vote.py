@@ -223,3 +223,19 @@ def test_a_zero_never_outvotes_a_count_with_confidence() -> None:
     agreeing.add(0, "sha-def", in_def, 2)
     agreeing.add("none", "sha-text", 'submit("none")\n', 2)
     assert agreeing.confident(), "a zero against no other count keeps its votes"
+
+
+def test_a_result_thrown_away_is_no_other_computation() -> None:
+    """The same reading with builtin calls whose results are dropped (the 1.5B's carried-
+    over fix-it wrote `lines_with(...)` alone on lines around its `x = lines_with(...)`)
+    is one computation; a method call or a call of the script's def may change a value,
+    and makes another."""
+    reading = 'x = lines_with(log, ["ERROR [inventory]"])\nsubmit(len(x))\n'
+    padded = ('x = lines_with(log, ["ERROR [inventory]"])\nlines_with(log, ["ERROR"])\n'
+              'print(len(x))\nlen(x)\nx\nsubmit(len(x))\n')
+    assert computation(padded) == computation(reading)
+    appended = 'x = lines_with(log, ["ERROR"])\nx.append("a")\nsubmit(len(x))\n'
+    assert computation(appended) != computation(appended.replace('x.append("a")\n', ""))
+    helper = ('def add(xs: list[str]) -> int:\n    xs.append("a")\n    return 0\n'
+              'x = lines_with(log, ["ERROR"])\nadd(x)\nsubmit(len(x))\n')
+    assert computation(helper) != computation(helper.replace("add(x)\n", ""))
