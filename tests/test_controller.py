@@ -1100,7 +1100,7 @@ def test_evaluating_the_fixed_prefix_is_the_models_time(tmp_path: Path) -> None:
     assert out.ok and out.stats["warm_seconds"] >= 0.05
 
 
-_WORD_LOOP = ('n = 0\nfor line in context.split():\n    if "alpha" in line and "beta" in line:\n'
+_WORD_LOOP = ('n = 0\nfor w in context.split():\n    if "alpha" in w and "beta" in w:\n'
               '        n += 1\nsubmit(n)')
 _ENDS = ('both = [ln for ln in context.splitlines() if ln.startswith("alpha") and '
          'ln.endswith("alpha")]\nsubmit(len(both))')
@@ -1111,7 +1111,7 @@ _ZERO_Q = "How many lines contain both of the words 'alpha' and 'beta'?"
 
 
 def test_a_zero_the_scripts_agree_on_is_checked_once(tmp_path: Path, capsys) -> None:
-    """Two scripts that count nothing agree on 0 (a loop over the words named `line`, a
+    """Two scripts that count nothing agree on 0 (a test of one word for two words, a
     test that no line passes): the zero is sent back once, and the next round's count is
     taken; a zero written again after the check is taken as well (coder)."""
     text = "alpha and beta\nonly alpha\nbeta alpha again\nnone\nalpha, beta\n" * 4
