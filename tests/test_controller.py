@@ -1174,3 +1174,15 @@ def test_the_runs_one_answer_is_taken_at_its_end_when_no_later_round_answers(
     out = runtime(model, tmp_path / "b", profile="coder",
                   budgets={"candidates": 2, "iterations": 3}).run(SIG, QUESTION, context=CONTEXT)
     assert out.status == "uncertain"
+
+
+def test_a_script_that_stopped_is_told_what_its_searches_found(tmp_path: Path) -> None:
+    """Stopped at its own fail() after a search that found every door's line: the next
+    round hears how many lines it found, not "if it found nothing" (coder)."""
+    script = ('hits = find_lines(context, "opened door")\nif len(hits) != 1:\n'
+              '    fail("not one line")\nsubmit(hits[0])')
+    model = FakeModel([script, GOOD])
+    runtime(model, tmp_path, profile="coder").run(SIG, QUESTION, context=CONTEXT)
+    assert "What its searches found: find_lines(context, \"opened door\") finds 3000 items" \
+        in model.prompts[1]
+    assert "If it found nothing" not in model.prompts[1]

@@ -78,7 +78,12 @@ from rlmlang.task.answers import (
 from rlmlang.task.guess import QUESTION, data_inputs, data_texts, submits_from_data
 from rlmlang.task.hops import hop_short
 from rlmlang.task.inputs import bind_value, read_raw
-from rlmlang.task.searches import empty_search, meaning_hint, searched_elsewhere
+from rlmlang.task.searches import (
+    empty_search,
+    meaning_hint,
+    search_results,
+    searched_elsewhere,
+)
 from rlmlang.task.signature import Signature, parse_signature, signature_for
 from rlmlang.task.vote import Tally, computation, counts_nothing, draws_text, lone_answer_rounds
 from rlmlang.tools import default_registry
@@ -808,6 +813,10 @@ class Runtime:
             return empty_answer_message(best.output, best.answer,
                                         search=best.empty_search) + look, script
         if best.status == "failed":  # its own fail(...): the message it wrote says why
+            found = search_results(script, values, self.registry) \
+                if self.profile.look_after_failure and not elsewhere else None
+            if found:  # it found lines: "if it found nothing" does not apply
+                look = "\n" + found
             return failed_message(best.answer, best.output) + look + fresh, script
         return feedback_message(script, best.diagnostics, best.output) + look + fresh, script
 

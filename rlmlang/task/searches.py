@@ -41,6 +41,16 @@ def empty_search(script: str, inputs: Mapping[str, Any], registry: Any) -> str |
 
 def _empty_tool_search(parsed: ast.Script, inputs: Mapping[str, Any],
                        registry: Any) -> str | None:
+    for node, found in _literal_searches(parsed, inputs, registry):
+        if not isinstance(found, bool) and found in ([], "", 0):
+            return f"{print_expr(node)} finds nothing in the input"
+    return None
+
+
+def _literal_searches(parsed: ast.Script, inputs: Mapping[str, Any], registry: Any
+                      ) -> Iterator[tuple[ast.Call, Any]]:
+    """Each call of a search tool over an input whose other arguments are known (literals,
+    or built from them: `_folded`), with what it finds there."""
     assigned = _bound_names(parsed)
     known: dict[str, Any] | None = None
     for node in ast.walk(parsed):
@@ -71,9 +81,30 @@ def _empty_tool_search(parsed: ast.Script, inputs: Mapping[str, Any],
                 found = spec.impl(*args, **kwargs)
             except Exception:  # noqa: BLE001 - a search that fails finds nothing to judge by
                 continue
-            if not isinstance(found, bool) and found in ([], "", 0):
-                return f"{print_expr(node)} finds nothing in the input"
-    return None
+            yield node, found
+
+
+def search_results(script: str, inputs: Mapping[str, Any], registry: Any,
+                   limit_chars: int = 160) -> str | None:
+    """What the searches of a script that stopped at its own fail() found, where one found
+    several lines: `find_lines(context, "locker PKG-")` found 412 where the script wanted
+    2, and the 1.5B, told only that it stopped, searched for the same phrase three rounds
+    running. None where no such search."""
+    parsed = parse(script).script
+    if parsed is None:
+        return None
+    said = []
+    for node, found in _literal_searches(parsed, inputs, registry):
+        if isinstance(found, list) and len(found) >= 2:
+            first = str(found[0])
+            first = first if len(first) <= limit_chars else first[:limit_chars] + "…"
+            said.append(f"{print_expr(node)} finds {len(found)} items, the first: {first!r}")
+        if len(said) == 2:
+            break
+    if not said:
+        return None
+    return ("What its searches found: " + "; ".join(said) + ". If it needs fewer, search "
+            "for what only those hold (each one's own key or name).")
 
 
 def _folded(e: ast.Expr, known: Mapping[str, Any]) -> Any:

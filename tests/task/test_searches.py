@@ -158,3 +158,20 @@ def test_a_question_word_the_prose_never_writes_is_asked_of_the_sub_model() -> N
     asks = script.replace('"mayor" in section.lower()',
                           '"mayor" in section and llm.predict("yes?", text=section) == "yes"')
     assert meaning_hint(asks, {"context": NOTES}, q) is None
+
+
+def test_a_failed_script_is_told_how_many_lines_its_searches_found() -> None:
+    """`find_lines(context, "locker PKG-")` holds every locker's line, where the script
+    wanted the two asked about and stopped at its own fail(): it is told how many."""
+    from rlmlang.task.searches import search_results
+
+    reg = default_registry()
+    lockers = "".join(f"The code for locker PKG-{10000 + i} is {i * 7}.\n" for i in range(40))
+    script = ('codes = find_lines(context, "locker PKG-")\nif len(codes) != 2:\n'
+              '    fail("no two lockers found")\nsubmit(len(codes))')
+    said = search_results(script, {"context": lockers}, reg)
+    assert said == ('What its searches found: find_lines(context, "locker PKG-") finds 40 '
+                    "items, the first: 'The code for locker PKG-10000 is 0.'. If it needs "
+                    "fewer, search for what only those hold (each one's own key or name).")
+    one = script.replace('"locker PKG-"', '"PKG-10003"')
+    assert search_results(one, {"context": lockers}, reg) is None  # one line: nothing to say
