@@ -495,12 +495,13 @@ class Checker(FormsMixin):
         return dict(self.narrowed)
 
     def input_words(self, e: ast.Expr) -> ast.Call | None:
-        """`context.split()` (or `split(" ")`) of a text input: its words; else None."""
+        """`context.split()` (or `split(" ")`) of a text (an input, or a def's parameter
+        or a name holding one): its words; else None."""
         if isinstance(e, ast.Call) and e.func.endswith(".split") and not e.kwargs and (
                 not e.args or len(e.args) == 1 and isinstance(e.args[0], ast.Const)
                 and e.args[0].value == " "):
             head = e.func[:-len(".split")]
-            if self.inputs.get(head) == STR and head not in self.scope:
+            if (self.scope.get(head) if head in self.scope else self.inputs.get(head)) == STR:
                 return e
         return None
 

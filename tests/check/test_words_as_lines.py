@@ -24,6 +24,10 @@ def test_a_loop_named_line_over_the_words_is_an_error_with_the_lines_as_fix() ->
     fixed = apply_fixits(script, out.diagnostics)
     assert fixed is not None and fixed.startswith("words_in_context = context.splitlines()\n")
     assert run_script(fixed, INT, context=TEXT).value == 2
+    in_def = ('def count_in(text: str) -> int:\n    n = 0\n    for line in text.split():\n'
+              '        n += 1\n    return n\nsubmit(count_in(context))\n')
+    assert "for line in text.splitlines():" in (
+        apply_fixits(in_def, run_script(in_def, INT, context=TEXT).diagnostics) or "")
     direct = "n = 0\nfor ln in context.split(\" \"):\n    n += 1\nsubmit(n)\n"
     assert apply_fixits(direct, run_script(direct, INT, context=TEXT).diagnostics) == \
         "n = 0\nfor ln in context.splitlines():\n    n += 1\nsubmit(n)\n"
