@@ -35,3 +35,29 @@ def test_a_busy_core_is_not_counted(monkeypatch):
         for p in spinners:
             p.kill()
             p.wait()
+
+
+def test_a_busy_thread_of_this_process_is_not_another_process():
+    """A thread of this very process spinning while the sampler sleeps: its time is this
+    process's, not another's, so the core it uses counts as idle."""
+    import os
+    import threading
+
+    cores = len(os.sched_getaffinity(0))
+    quiet = idle_cores(cores, sample_s=0.3)
+    stop = threading.Event()
+
+    def spin() -> None:
+        while not stop.is_set():
+            pass
+
+    t = threading.Thread(target=spin)
+    t.start()
+    try:
+        time.sleep(0.05)
+        busy = idle_cores(cores, sample_s=0.3)
+    finally:
+        stop.set()
+        t.join()
+    assert quiet is not None and busy is not None
+    assert busy > quiet - 0.5, (quiet, busy)

@@ -72,23 +72,29 @@ def default_threads() -> int:
 
 
 def idle_cores(cores: int, sample_s: float = 0.1) -> float | None:
-    """Cores left idle by other processes over `sample_s` (this one sleeps), or None."""
+    """Cores left idle by other processes over `sample_s`, or None. This process's own
+    time counts as idle: the caller sleeps, but another thread of its own may be busy
+    (the bench's first run read 1 core idle of 2 while loading, and decoded a whole test
+    sample on one thread)."""
 
-    def totals() -> tuple[int, int]:
+    def totals() -> tuple[int, int, int]:
         with open("/proc/stat", encoding="ascii") as f:
             fields = [int(x) for x in f.readline().split()[1:]]
-        return sum(fields[:8]), fields[3] + fields[4]  # all time, idle + iowait
+        with open("/proc/self/stat", encoding="ascii") as f:
+            own = f.read().rsplit(")", 1)[1].split()  # after the name, which may hold spaces
+        # all time, idle + iowait, and this process's user + system time (same ticks)
+        return sum(fields[:8]), fields[3] + fields[4], int(own[11]) + int(own[12])
 
     try:
-        all0, idle0 = totals()
+        all0, idle0, own0 = totals()
         time.sleep(sample_s)
-        all1, idle1 = totals()
+        all1, idle1, own1 = totals()
     except (OSError, ValueError, IndexError):
         return None
     if all1 <= all0:
         return None
     online = os.cpu_count() or cores
-    return min(cores, (idle1 - idle0) / (all1 - all0) * online)
+    return min(cores, (idle1 - idle0 + own1 - own0) / (all1 - all0) * online)
 
 
 class LlamaBackend:
