@@ -1152,6 +1152,12 @@ def test_a_concept_the_text_says_in_other_words_is_asked_of_the_sub_model(
     plain = FakeModel([script, GOOD])
     runtime(plain, tmp_path / "b", profile="coder").run(SIG, q, context=notes)
     assert "other words" not in plain.prompts[1]  # no sub-model granted
+    # beside another script's answer (not confirmed), the hint is said too
+    first = 'submit(context.splitlines()[0])'
+    both = FakeModel([script, first, GOOD, GOOD])
+    runtime(both, tmp_path / "c", profile="coder", policy=LLM,
+            budgets={"candidates": 2}).run(SIG, q, context=notes)
+    assert "'mayor' is written nowhere in the input" in both.prompts[2]
 
 
 def test_the_runs_one_answer_is_taken_at_its_end_when_no_later_round_answers(

@@ -263,6 +263,13 @@ class Runtime:
             wanted.update(ex.tools)
         return [n for n in self.registry.names() if n in wanted]
 
+    def _meaning(self, script: str, values: Mapping[str, Any], question: str) -> str | None:
+        """meaning_hint (task/searches.py) where the run grants the sub-model."""
+        predict = self.registry.get("llm.predict")
+        if not question or predict is None or not self._granted(predict):
+            return None
+        return meaning_hint(script, values, question)
+
     def _granted(self, spec: Any) -> bool:
         if spec.permission is None:
             return True
@@ -681,6 +688,11 @@ class Runtime:
                         found = searched_elsewhere(next(iter(zero.scripts.values())), values,
                                                    self.registry)
                         feedback += "\n" + found if found else ""
+                    if self.profile.look_after_failure:  # a failed search for a concept
+                        meaning = next((m for o, s in outcomes if o.status != "submitted"
+                                        or _finds_nothing(o, s)
+                                        if (m := self._meaning(s, values, question))), None)
+                        feedback += "\n" + meaning if meaning else ""
                 else:
                     if echoed:
                         script = echoed[0][1]
@@ -799,9 +811,7 @@ class Runtime:
             else ""
         if not elsewhere and best.stage in ("done", "run") and self.profile.look_after_failure:
             found = searched_elsewhere(script, values, self.registry)
-            predict = self.registry.get("llm.predict")
-            if not found and question and predict is not None and self._granted(predict):
-                found = meaning_hint(script, values, question)
+            found = found or self._meaning(script, values, question)
             elsewhere = "\n" + found if found else ""
         if elsewhere:  # the field, or the phrase, is in another input: say which, not "look"
             look = elsewhere
