@@ -66,3 +66,31 @@ def test_a_damaged_state_file_is_not_used(cache: Path) -> None:
 def test_a_short_prefix_is_not_cached(cache: Path) -> None:
     how, _ = _run(min_tokens=100_000)
     assert how == "skipped" and not cache.exists()
+
+
+def test_a_long_prompt_set_aside_for_another_is_loaded_back() -> None:
+    """A sub-model call evaluates its own prompt in the same context: the task's long
+    prompt is set aside in memory first, and the next draw loads it back instead of
+    evaluating it again, and writes exactly what a fresh evaluation writes."""
+    from rlmlang.backend.llama import LlamaBackend
+
+    long_task = [{"role": "system", "content": SYSTEM * 4}, {"role": "user", "content": TASK}]
+    other = [{"role": "system", "content": "Answer in one word. " + "Be brief. " * 150},
+             {"role": "user", "content": "Is this review positive?"}]
+    b = LlamaBackend(MODEL, context_size=2048)
+    try:
+        prompt = b.chat_prompt(long_task)
+        n = len(b.prompt_tokens(prompt))
+        assert n >= 600
+        first = b.generate(prompt, max_tokens=16)
+        b.generate(b.chat_prompt(other), max_tokens=4)  # cuts the context back
+        again = b.generate(prompt, max_tokens=16)
+        assert again.cached_tokens >= n - 1, (again.cached_tokens, n)
+        assert again.text == first.text
+    finally:
+        b.close()
+    fresh = LlamaBackend(MODEL, context_size=2048)
+    try:
+        assert fresh.generate(prompt, max_tokens=16).text == first.text
+    finally:
+        fresh.close()
