@@ -36,6 +36,7 @@ from rlmlang.task.answers import AnswerError, check_type_for, coerce_answer
 from rlmlang.task.signature import parse_signature
 from rlmlang.tools import default_registry
 from rlmlang.tools.context import ToolContext
+from rlmlang.tools.reader import current_question
 from rlmlang.tools.registry import Registry, Size, size_of
 from rlmlang.tools.stdlib import attribute, check_module, expand, is_module
 from rlmlang.types import Prim
@@ -262,7 +263,7 @@ def run_stage(validated: Validated, setup: ScriptSetup) -> ScriptOutcome:
     outcome.vm = result
     if result.status == "submitted":
         try:
-            outcome.answer = coerce_answer(result.value, setup.output)
+            outcome.answer = coerce_answer(result.value, setup.output, current_question())
         except AnswerError as e:  # the run itself is as recorded; only its answer is refused
             outcome.answer = None
             outcome.answer_error = Diagnostic(

@@ -1192,3 +1192,20 @@ def test_a_script_that_stopped_is_told_what_its_searches_found(tmp_path: Path) -
     assert "What its searches found: find_lines(context, \"opened door\") finds 3000 items" \
         in model.prompts[1]
     assert "If it found nothing" not in model.prompts[1]
+
+
+def test_answers_that_agree_once_rounded_as_asked_are_one_answer(tmp_path: Path,
+                                                                   capsys) -> None:
+    """"Round to 1 decimal.": one script submits the share unrounded, another rounds it;
+    both are 33.9, one answer confirmed by two scripts (replay alike)."""
+    table = "id,year\n" + "".join(f"{i},{2008 if i % 3 == 0 else 2007}\n" for i in range(1, 334))
+    q = "What percentage of the penguins have year 2008? Round to 1 decimal."
+    raw = ('rows = records(penguins)\nhits = [r for r in rows if r["year"] == "2008"]\n'
+           'submit(100 * len(hits) / len(rows))')
+    rounded = ('n = 0\nfor r in records(penguins):\n    if r["year"] == "2008":\n        n += 1\n'
+               'submit(round(100 * n / len(records(penguins)), 1))')
+    model = FakeModel([raw, rounded])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        "penguins: str, question: str -> answer: float", q, penguins=table)
+    assert out.ok and out.answer == 33.3 and out.iterations == 1
+    assert replays_identically(tmp_path / "run.log", capsys)

@@ -97,7 +97,8 @@ class _Diverged(Exception):
 def _answer(value: Any, rec: RecordedRun) -> Any:
     """The submitted value as the controller counted it: converted to the output type."""
     try:
-        return coerce_answer(value, rec.signature.output.type if rec.signature else None)
+        return coerce_answer(value, rec.signature.output.type if rec.signature else None,
+                             current_question())  # the run's task, as the replay sets it
     except AnswerError:
         return None
 
@@ -107,7 +108,7 @@ from rlmlang.task.answers import found_nothing, no_value  # noqa: E402
 from rlmlang.task.guess import data_inputs, data_texts, submits_from_data  # noqa: E402
 from rlmlang.task.searches import empty_search  # noqa: E402
 from rlmlang.task.vote import Tally, counts_nothing  # noqa: E402
-from rlmlang.tools.reader import task_question  # noqa: E402
+from rlmlang.tools.reader import current_question, task_question  # noqa: E402
 
 
 def replay(rec: RecordedRun) -> ReplayResult:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from rlmlang.store import canonical_json
@@ -53,12 +54,34 @@ def _number(text: str) -> float:
         raise AnswerError(f"{text[:40]!r} is not a number", fix) from None
 
 
-def coerce_answer(value: Any, t: Type | None) -> Any:
+_ROUND_TO = re.compile(r"\bround(?:ed|ing)?\b[^.?!]{0,30}?\bto\s+(\d|one|two|three|four)\s+"
+                       r"(?:decimals?|decimal\s+places?|places?|d\.\s?p\.)", re.I)
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4}
+
+
+def rounded_as_asked(value: Any, question: str) -> Any:
+    """A float rounded as the question asks ("Round to 1 decimal."), half up: 33.933...
+    and 33.9 are one answer (the 1.5B's scripts split the vote between them)."""
+    if not isinstance(value, float) or not question or math.isnan(value) or \
+            math.isinf(value):
+        return value
+    m = _ROUND_TO.search(question)
+    if m is None:
+        return value
+    places = int(m.group(1)) if m.group(1).isdigit() else _WORD_NUMBERS[m.group(1).lower()]
+    step = Decimal(1).scaleb(-places)
+    return float(Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP))
+
+
+def coerce_answer(value: Any, t: Type | None, question: str = "") -> Any:
     """`value` as a `t`, exactly, or AnswerError saying why not. None stays None, an empty
     answer whatever the type (it was written into a text answer as 'null', and the 1.5B's
-    `submit(city)` of a lookup that found nothing was confirmed as the answer "null")."""
+    `submit(city)` of a lookup that found nothing was confirmed as the answer "null").
+    A float is rounded as the `question` asks (rounded_as_asked)."""
     if value is None or t is None:
         return value
+    if question:
+        value = rounded_as_asked(value, question)
     if not is_scalar(t) and conforms(value, t):
         return [without_full_stop(v) for v in value] if isinstance(value, list) else value
     if not is_scalar(t):
@@ -90,7 +113,7 @@ def coerce_answer(value: Any, t: Type | None) -> Any:
     if math.isnan(number) or math.isinf(number):
         raise AnswerError(f"{value!r} is not a finite number")
     if name == "float":
-        return float(number)
+        return rounded_as_asked(float(number), question)
     if not number.is_integer():
         raise AnswerError(f"{value!r} is not a whole number")
     return int(number)

@@ -58,3 +58,20 @@ def test_a_value_read_off_the_end_of_a_sentence_loses_its_full_stop() -> None:
     for kept in ("Acme Inc.", "U.S.", "3.5", "K7-19QX", "line one\nline two."):
         assert coerce_answer(kept, STR) == kept
     assert coerce_answer("4247.", INT) == 4247
+
+
+def test_a_float_is_rounded_as_the_question_asks() -> None:
+    """"Round to 1 decimal.": 33.933... and 33.9 are one answer, and the answer is 33.9
+    (half up); a question that asks no rounding keeps every digit."""
+    from rlmlang.task.answers import coerce_answer, rounded_as_asked
+    from rlmlang.types import FLOAT, INT, STR
+
+    q = "What percentage of the penguins have year 2008? Round to 1 decimal."
+    assert coerce_answer(33.933933933933936, FLOAT, q) == 33.9
+    assert coerce_answer("33.93", FLOAT, q) == 33.9
+    assert coerce_answer(33.94, STR, q) == "33.9"
+    assert coerce_answer(12, INT, q) == 12
+    assert coerce_answer(33.933, FLOAT, "What percentage have year 2008?") == 33.933
+    assert rounded_as_asked(1.23456, "Give it rounded to two decimal places.") == 1.23
+    assert rounded_as_asked(2.5, "Round the average to 0 decimals.") == 3.0
+    assert rounded_as_asked(1.23456, "The round trip to 2 cities") == 1.23456
