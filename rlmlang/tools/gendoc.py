@@ -19,7 +19,9 @@ SECTIONS = [
     ("table", "Tables",
      "Operations on the records of an input, whatever its format (CSV, TSV, `;` or `|` "
      "separated, whitespace-aligned columns, `Key: value` blocks, `key: value` and "
-     "`key=value` files, key=value logs, JSON, JSON Lines): the one reader behind the "
+     "`key=value` files, key=value logs, whose words before the pairs become the fields "
+     "`time` (an ISO time), `level` (ERROR, WARN, ...) and `text`, JSON, JSON Lines): the "
+     "one reader behind the "
      "prompt's description reads it (rlmlang/tools/reader.py). A table argument is an "
      "input's text or a list of records; a record is a `dict[str, str]` of the values as "
      "written, and numbers are read where a test or an aggregate needs them (\"1,234\", "
