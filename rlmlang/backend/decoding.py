@@ -215,10 +215,7 @@ class Decoder:
                 prompt_tokens=len(tokens), context_size=self.n_ctx,
             )
         key = tuple(tokens)
-        common = 0
-        limit = min(len(self.cached), len(tokens))
-        while common < limit and self.cached[common] == tokens[common]:
-            common += 1
+        common = _shared(self.cached, tokens)
         if common == len(tokens) and key == self._last_prompt and self._last_logits is not None:
             self._truncate(common)
             return common, self._last_logits.copy()
@@ -279,10 +276,7 @@ class Decoder:
         renamed, so a killed save leaves nothing) and loaded by later processes.
         Returns "present" (already in the context), "loaded" or "saved".
         """
-        common = 0
-        limit = min(len(self.cached), len(tokens))
-        while common < limit and self.cached[common] == tokens[common]:
-            common += 1
+        common = _shared(self.cached, tokens)
         if common == len(tokens):
             return "present"
         if not self.cached and path.is_file() and self._load_state(tokens, path):
