@@ -413,6 +413,33 @@ def test_a_value_read_off_an_earlier_output_is_no_guess(tmp_path: Path, capsys) 
     assert "'K7-19QX', written into the script, not computed from context" in model.prompts[4]
 
 
+REVIEWS = "\n".join(f"Review R-{i}: {'Loved it, works great' if i % 3 else 'Broke in a week'}"
+                    for i in range(60))
+CHOICE = "Is review R-4 positive or negative?"
+
+
+def test_an_answer_that_takes_neither_side_of_the_choice_is_no_vote(tmp_path: Path,
+                                                                       capsys) -> None:
+    """'Yes' for "Is review R-4 positive or negative?" (a script that asked its judge for
+    yes or no) answers another question: three scripts agreeing on it are no confident
+    answer; the model is told the choice (coder); replay counts it the same way."""
+    yes = ('line = find_line(context, "Review R-4:")\n'
+           'submit("Yes" if "great" in line else "No")')
+    yes_too = ('hit = find_line(context, "R-4:")\n'
+               'submit("Yes" if "Loved" in hit else "No")')
+    right = ('line = find_line(context, "Review R-4:")\n'
+             'submit("positive" if "great" in line else "negative")')
+    right_too = ('hit = find_line(context, "R-4:")\n'
+                 'submit("positive" if "Loved" in hit else "negative")')
+    model = FakeModel([yes, yes_too, 'fail("no")', right, right_too, 'fail("no")'])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 3}).run(
+        SIG, CHOICE, context=REVIEWS)
+    assert out.ok and out.answer == "positive" and out.iterations == 2
+    assert "the question offers a choice ('positive' or 'negative')" in model.prompts[3]
+    assert all(v["value"] != "Yes" for v in out.vote)
+    assert replays_identically(tmp_path / "run.log", capsys)
+
+
 def test_a_literal_part_of_a_computed_answer_is_no_guess(tmp_path: Path, capsys) -> None:
     """Told that one answer is a part of another and to submit only what the question asks
     for, the model writes the part as a literal: it is read off an answer computed from

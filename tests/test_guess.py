@@ -165,3 +165,16 @@ def test_an_answer_the_question_writes_is_what_it_looks_up() -> None:
     assert not echoes_question("K7-19QX", q)
     assert not echoes_question(4820, q), "a number answer may equal a number asked about"
     assert not echoes_question("storage", "Which team closed more, network or storage?")
+
+
+def test_a_choice_question_names_its_two_sides() -> None:
+    from rlmlang.task.answers import off_choice, offered_choices
+    q = "Is review INV-51834 positive or negative?"
+    assert offered_choices(q) == ("review INV-51834 positive", "negative")
+    assert offered_choices("The context is a log. Was the total over 100 or under 100? "
+                           "Answer in one word.") == ("total over 100", "under 100")
+    assert offered_choices("How many lines say refund or return?") is None, "no choice asked"
+    assert offered_choices("Did the nightly build pass or not?") is None, "a yes-or-no question"
+    assert off_choice("Yes", q) and off_choice(True, q) and off_choice("unknown", q)
+    assert not off_choice("Positive.", q) and not off_choice("not negative", q)
+    assert not off_choice("Yes", "What is the access code of badge 4820?")

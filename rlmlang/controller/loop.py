@@ -51,6 +51,7 @@ from rlmlang.controller.prompt import (
     fresh_start_hint,
     guess_message,
     look_hint,
+    off_choice_message,
     stuck_note,
     task_message,
     task_reminder,
@@ -599,10 +600,11 @@ class Runtime:
                 why = [no_value(o.answer, question, texts, echo=self.profile.no_guesses,
                                 bulk=self.profile.challenge_copied_lines) for o, _ in useful]
                 echoed = [p for p, w in zip(useful, why, strict=True) if w == "echo"]
+                off = [p for p, w in zip(useful, why, strict=True) if w == "choice"]
                 bulk = [p for p, w in zip(useful, why, strict=True) if w == "bulk"]
                 useful = [p for p, w in zip(useful, why, strict=True) if w is None]
                 # no value: drawn again, it is no fresh draw (tried.stuck)
-                tried.no_value.update(o.script_sha256 for o, _ in guessed + echoed + bulk)
+                tried.no_value.update(o.script_sha256 for o, _ in guessed + echoed + off + bulk)
                 # a round whose answers all repeat computations already counted adds no
                 # evidence: in a disagreement, the next round draws hot, with no greedy draw
                 rut = bool(useful) and all(tally.knows(script) for _, script in useful)
@@ -697,6 +699,9 @@ class Runtime:
                     if echoed:
                         script = echoed[0][1]
                         feedback = echo_message(echoed[0][0].answer, question)
+                    elif off:
+                        script = off[0][1]
+                        feedback = off_choice_message(off[0][0].answer, question)
                     elif bulk:
                         script = bulk[0][1]
                         feedback = bulk_message(bulk[0][0].answer, question)

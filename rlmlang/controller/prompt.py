@@ -20,7 +20,7 @@ from rlmlang.controller.key_lines import question_terms
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
-from rlmlang.task.answers import is_empty_answer
+from rlmlang.task.answers import is_empty_answer, offered_choices
 from rlmlang.task.searches import line_at
 from rlmlang.tools.registry import Registry, ToolSpec
 from rlmlang.types import Type, format_type
@@ -250,6 +250,15 @@ def echo_message(value: Any, question: str) -> str:
     """What the model sees about a script whose answer is written in the question."""
     return (f"That script submitted {value!r}, which the question itself gives: it is what "
             f"the question looks up, not its answer. The question asks: {question}")
+
+
+def off_choice_message(value: Any, question: str) -> str:
+    """What the model sees about an answer that takes neither side of the question's choice."""
+    first, second = offered_choices(question) or ("", "")
+    return (f"That script submitted {value!r}, but the question offers a choice "
+            f"({first.split()[-1]!r} or {second!r}) and that is neither: it answers another "
+            "question. Where a sub-model judges, ask it for one of the choices and submit "
+            f"the choice it names. The question asks: {question}")
 
 
 def bulk_message(value: str, question: str) -> str:

@@ -276,14 +276,51 @@ def echoes_question(value: Any, question: str) -> bool:
     return part_of(value, [question])
 
 
+# A question that offers a choice: "Is review INV-5 positive or negative?" (asked with a
+# verb, so "How many A or B lines…" offers none; "… or not?" asks yes or no).
+_CHOICE = re.compile(r"^(?:is|are|was|were|does|do|did|has|have|had|will|would|can|could|"
+                     r"should)\b(?P<first>.*?)\bor\b(?P<second>.+?)\?\s*$", re.I)
+_CHOICE_SENTENCE = re.compile(r"[^.?!]*\?")
+_WORD = re.compile(r"[\w'-]+")
+
+
+def offered_choices(question: str) -> tuple[str, str] | None:
+    """The two sides of the choice a question offers ("positive", "negative"), the first
+    side its last three words before the "or"; None where it offers none."""
+    for sentence in _CHOICE_SENTENCE.findall(question):
+        m = _CHOICE.match(sentence.strip())
+        if m is None:
+            continue
+        first = _WORD.findall(m["first"])[-3:]
+        second = _WORD.findall(m["second"])
+        if first and second and [w.casefold() for w in second] != ["not"]:
+            return " ".join(first), " ".join(second)
+    return None
+
+
+def off_choice(value: Any, question: str) -> bool:
+    """Does an answer name neither side of the choice the question offers? Asked "Is review
+    INV-51834 positive or negative?", a script that asked the sub-model "Answer yes or
+    no." submitted its 'Yes', three draws agreed on it, and it was taken: an answer that
+    shares no word with either side answers another question. Lenient otherwise ('not
+    positive', 'in stock' for "in stock or out of stock" are answers)."""
+    choices = offered_choices(question)
+    if choices is None or isinstance(value, (list, dict)) or value is None:
+        return False
+    said = {w.casefold() for w in _WORD.findall(str(value))}
+    return not any(said & {w.casefold() for w in _WORD.findall(side)} for side in choices)
+
+
 def no_value(value: Any, question: str, texts: list[str], echo: bool,
              bulk: bool) -> str | None:
     """Why an answer, though its script read the data, is no value read from it: "echo"
-    (what the question writes, `echo`), "bulk" (an input cut out as it stands, `bulk`,
-    the question not asking for lines); None for an answer. The controller and the replay
-    ask it alike."""
+    (what the question writes, `echo`), "choice" (neither side of a choice the question
+    offers, `echo`), "bulk" (an input cut out as it stands, `bulk`, the question not
+    asking for lines); None for an answer. The controller and the replay ask it alike."""
     if echo and echoes_question(value, question):
         return "echo"
+    if echo and off_choice(value, question):
+        return "choice"
     if bulk and not asks_for_lines(question) and copied_bulk(value, texts):
         return "bulk"
     return None
