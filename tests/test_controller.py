@@ -440,6 +440,27 @@ def test_an_answer_that_takes_neither_side_of_the_choice_is_no_vote(tmp_path: Pa
     assert replays_identically(tmp_path / "run.log", capsys)
 
 
+def test_a_literal_submitted_under_a_data_test_is_no_guess_for_its_fallback_twin(
+        tmp_path: Path, capsys) -> None:
+    """`submit("positive")` under a test of the review, and `submit("positive")` again as
+    the fallback after the loop: the submit that ran says which (the VM records its line),
+    so the answer read from the data is a vote and the fallback's alone is a guess; replay
+    counts them the same way."""
+    def judged(key: str, word: str) -> str:
+        return (f'for line in context.splitlines():\n    if "{key}" in line:\n'
+                f'        if "{word}" in line:\n            submit("positive")\n'
+                '        submit("negative")\nsubmit("positive")')
+    model = FakeModel([judged("Review R-4:", "great"), judged("R-4:", "Loved")])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        SIG, CHOICE, context=REVIEWS)
+    assert out.ok and out.answer == "positive" and out.iterations == 1
+    assert replays_identically(tmp_path / "run.log", capsys)
+    missed = FakeModel([judged("Review R-999:", "great"), judged("R-999:", "Loved")] * 3)
+    out = runtime(missed, tmp_path / "b", profile="coder",
+                  budgets={"candidates": 2, "iterations": 2}).run(SIG, CHOICE, context=REVIEWS)
+    assert not out.ok and "which it did not compute from context" in missed.prompts[2]
+
+
 def test_a_literal_part_of_a_computed_answer_is_no_guess(tmp_path: Path, capsys) -> None:
     """Told that one answer is a part of another and to submit only what the question asks
     for, the model writes the part as a literal: it is read off an answer computed from

@@ -207,7 +207,7 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
                 continue  # as the controller: what the question writes, or a bulk of an input
         if o["status"] == "submitted" and not found_nothing(answer, c.raw_text):
             # a guess is no vote (task/guess.py), unless the run vouches for it (Tally.vouched)
-            if submits_from_data(c.raw_text, data, spaces, answer) \
+            if submits_from_data(c.raw_text, data, spaces, answer, o.get("end_line", 0)) \
                     or tally.vouched(answer, known):
                 tally.add(answer, c.script_sha256, c.raw_text, it.number)
     for c in it.candidates:  # as the controller: what a later round may read off
@@ -335,12 +335,15 @@ def _replay_candidate(rec: RecordedRun, c: Candidate, store: Any,
                "the replayed script made a different number of calls")
     out = c.output
     replayed = {"status": result.status, "value": result.value, "printed": result.output,
-                "fuel": result.fuel_used, "writes": dict(result.state_writes)}
+                "fuel": result.fuel_used, "writes": dict(result.state_writes),
+                "end_line": result.end_line}
     if out is None:
         raise _Diverged(Divergence(line, where, "output", None, replayed,
                                    "the log has no output event for this accepted script"))
     for field_name in ("status", "value", "printed", "fuel", "writes"):
         _check(out.line, where, field_name, out.data.get(field_name), replayed[field_name])
+    if "end_line" in out.data:  # logs before it was recorded have none
+        _check(out.line, where, "end_line", out.data["end_line"], replayed["end_line"])
     if c.verdict is not None:
         _check(c.verdict.line, where, "runtime diagnostics", c.verdict.data.get("diagnostics"),
                [d.to_json() for d in outcome.diagnostics])

@@ -591,7 +591,8 @@ class Runtime:
                 useful = [(o, s) for o, s in answers if not _finds_nothing(o, s)]
                 # an answer from a script that read no data is a guess: not a vote
                 known = tally.values()  # the earlier rounds' answers
-                read = [submits_from_data(s, data, spaces, o.answer)
+                read = [submits_from_data(s, data, spaces, o.answer,
+                                          o.vm.end_line if o.vm is not None else 0)
                         or tally.vouched(o.answer, known) for o, s in useful]
                 guessed = [p for p, r in zip(useful, read, strict=True) if not r]
                 useful = [p for p, r in zip(useful, read, strict=True) if r]
@@ -1056,7 +1057,8 @@ class Runtime:
             self._write(log, "output", {
                 "iteration": iteration, "candidate": candidate, "status": outcome.status,
                 "value": outcome.value, "answer": outcome.answer, "printed": outcome.output,
-                "fuel": outcome.fuel_used, "writes": outcome.writes}, sync=True)
+                "fuel": outcome.fuel_used, "writes": outcome.writes,
+                "end_line": outcome.vm.end_line if outcome.vm is not None else 0}, sync=True)
         self._emit("verdict", {"iteration": iteration, "candidate": candidate,
                                "stage": outcome.stage, "status": outcome.status,
                                "value": outcome.answer,

@@ -25,7 +25,10 @@ One answer is a guess in a script that reads data: the literal of a fallback,
 a `submit("...")` that no data test or loop holds, when the run's answer is
 that literal. The 1.5B searched three inputs with a `submit(city)` in the
 loop, found nothing, and fell through to `submit("Medan, Ines Mensah")`,
-words of an input's preview. A fallback verdict (`submit("no")` or
+words of an input's preview. The VM records the line of the submit that ended
+the run, so the same literal submitted under a data test as well (`submit("positive")`
+under the sub-model's verdict, and again after the loop) is a guess only where the
+fallback is the submit that ran. A fallback verdict (`submit("no")` or
 `submit(0)` after a search that found nothing) is the search's answer, and
 stays a vote. A thing the script names in a literal where no test of the data
 holds it (`submit("Ghent")` after a loop that broke on finding "Ghent") is a
@@ -60,11 +63,12 @@ def data_texts(values: Mapping[str, Any]) -> list[str]:
 
 def submits_from_data(script: str, inputs: Collection[str],
                       namespaces: Collection[str] = TOOL_NAMESPACES,
-                      answer: Any = NO_ANSWER) -> bool:
+                      answer: Any = NO_ANSWER, end_line: int = 0) -> bool:
     """Whether what `script` submits may be computed from the data `inputs`, the state
     or a tool of one of the `namespaces` (True when there is no data to read, or the
     script does not parse). Given the run's `answer`, one that is the literal of a
-    fallback submit, and no verdict, is a guess."""
+    fallback submit, and no verdict, is a guess; given the line of the submit that ran
+    (`end_line`, RunResult.end_line), only when that submit is the fallback."""
     if not inputs:
         return True
     parsed = parse(script)
@@ -73,9 +77,12 @@ def submits_from_data(script: str, inputs: Collection[str],
     flow = _Flow(parsed.script, set(inputs), {"state", *namespaces})
     if not flow.submits_data():
         return False
-    if answer is NO_ANSWER or answer_key(answer) in VERDICTS:
+    key = answer_key(answer) if answer is not NO_ANSWER else ""
+    if answer is NO_ANSWER or key in VERDICTS or key not in flow.fallbacks:
         return True
-    return answer_key(answer) not in flow.fallbacks
+    # `submit("positive")` under the sub-model's verdict, and `submit("positive")` after the
+    # loop: the 1.5B's answer read from llm.predict was called a guess for its fallback
+    return bool(end_line) and end_line not in flow.fallbacks[key]
 
 
 class _Flow:
@@ -86,7 +93,8 @@ class _Flow:
         self.defs = {s.name: s for s in script.body if isinstance(s, ast.Def)}
         self.def_reads: set[str] = set()  # defs whose body may read data
         self.found = False  # a submit of data seen in the current pass
-        self.fallbacks: set[str] = set()  # answer keys of literals submitted outside data
+        # answer keys of literals submitted outside data, and the lines that submit them
+        self.fallbacks: dict[str, set[int]] = {}
 
     def submits_data(self) -> bool:
         main = tuple(s for s in self.script.body if not isinstance(s, ast.Def))
@@ -148,7 +156,7 @@ class _Flow:
             if under_data or self.reads(s.value):
                 self.found = True
             elif (value := ast.literal_value(s.value)) is not ast.NOT_LITERAL:
-                self.fallbacks.add(answer_key(value))
+                self.fallbacks.setdefault(answer_key(value), set()).add(s.span.line)
         elif isinstance(s, (ast.Assign, ast.AugAssign)):
             if under_data or self.reads(s.value) or self.reads(s.target):
                 self.hold(s.target)

@@ -646,14 +646,15 @@ class _Emitter:
         elif op in (bc.SUBMIT, bc.FAIL):
             (v,) = self.pop()
             status = "'submitted'" if op == bc.SUBMIT else "'failed'"
+            at = self.fn.lines[pc][0]  # RunResult.end_line
             if main:
-                self.line(f"return ({status}, {v}, _f)", pc)
+                self.line(f"return ({status}, {v}, _f, {at})", pc)
             else:
                 self.use("_Stop")
-                self.line(f"raise _Stop({status}, {v}, _f)", pc)
+                self.line(f"raise _Stop({status}, {v}, _f, {at})", pc)
             return False
         elif op == bc.HALT:
-            self.line("return ('finished', None, _f)", pc)
+            self.line("return ('finished', None, _f, 0)", pc)
             return False
         elif op == bc.RETURN:
             (v,) = self.pop()
@@ -1025,9 +1026,9 @@ def run(m: Any) -> Any:
             raise OutOfFuel
         g = _globals(m, tr, glb, LAZY_RANGE, UNSET)
         exec(tr.code, g)  # noqa: S102 (our own translation of validated bytecode)
-        r.status, r.value, fuel = g["_rlm_f0"](fuel, *glb)
+        r.status, r.value, fuel, r.end_line = g["_rlm_f0"](fuel, *glb)
     except _Stop as s:
-        r.status, r.value, fuel = s.args
+        r.status, r.value, fuel, r.end_line = s.args
     except Exception as e:  # noqa: BLE001 (every failure becomes one diagnostic)
         fi, pc, now, ops = _locate(tr, e, g, prog.consts)
         if now is not None:

@@ -91,6 +91,10 @@ class RunResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     state_writes: dict[str, Any] = field(default_factory=dict)  # key -> value, in order
     elapsed_s: float = 0.0  # wall time (the one field that is not deterministic)
+    # The script line of the submit (or fail) that ended the run, 0 where none did: which
+    # of a script's submits answered (a literal under a data test, or the same literal as
+    # the fallback after a search that found nothing: task/guess.py).
+    end_line: int = 0
 
     @property
     def ok(self) -> bool:
@@ -103,7 +107,7 @@ class RunResult:
             "fuel_used": self.fuel_used, "tool_calls": self.tool_calls,
             "llm_calls": self.llm_calls, "memory_peak": self.memory_peak,
             "diagnostics": [d.to_json() for d in self.diagnostics],
-            "state_writes": self.state_writes,
+            "state_writes": self.state_writes, "end_line": self.end_line,
         }
 
 
@@ -636,10 +640,12 @@ class _Machine:
                 elif op == 44:  # SUBMIT
                     r.status = "submitted"
                     r.value = stack[sp - 1]
+                    r.end_line = funcs[fi].lines[pc - 1][0]
                     break
                 elif op == 45:  # FAIL
                     r.status = "failed"
                     r.value = stack[sp - 1]
+                    r.end_line = funcs[fi].lines[pc - 1][0]
                     break
                 elif op == 46:  # HALT
                     r.status = "finished"
