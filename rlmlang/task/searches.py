@@ -57,6 +57,8 @@ def _literal_searches(parsed: ast.Script, inputs: Mapping[str, Any], registry: A
         if not isinstance(node, ast.Call):
             continue
         spec = registry.get(node.func) if registry is not None else None
+        if spec is not None and spec.impl is None and spec.extra.get("alias_of"):
+            spec = registry.get(spec.extra["alias_of"])  # a stdlib function that only calls it
         if spec is None or not spec.extra.get("search") or spec.impl is None:
             continue
         if known is None:

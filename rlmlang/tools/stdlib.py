@@ -173,8 +173,23 @@ def _specs(source: str, file: str, module: str, core: Registry | None) -> list[T
             result=stmt.returns or UNKNOWN, cost=_expand_only, result_size=_expand_size,
             doc=doc.split("example:", 1)[0].strip(), origin=f"stdlib:{module}", impl=None,
             example=_example_for(stmt), extra={"def": shift(stmt, number), "module": module,
-                                               "file": file}))
+                                               "file": file, "alias_of": _alias_of(stmt)}))
     return specs
+
+
+def _alias_of(d: ast.Def) -> str | None:
+    """The tool a function only passes its parameters on to (`lines_with_all` returns
+    `lines_with(text, phrases)`): what a check of a script's searches may run in its stead
+    (task/searches.py). None for any other body."""
+    body = [s for s in d.body if not isinstance(s, ast.Pass)]
+    if len(body) != 1 or not isinstance(body[0], ast.Return):
+        return None
+    call = body[0].value
+    params = [p.name for p in d.params]
+    if not isinstance(call, ast.Call) or call.kwargs or \
+            [a.id if isinstance(a, ast.Name) else None for a in call.args] != params:
+        return None
+    return call.func
 
 
 def _example_for(d: ast.Def) -> str:

@@ -34,6 +34,18 @@ def test_a_literal_search_that_finds_nothing_is_named_as_written() -> None:
                         reg) is not None
 
 
+def test_a_stdlib_function_that_only_passes_its_arguments_on_is_that_search() -> None:
+    """`lines_with_all` (stdlib/text.rlm) returns `lines_with(text, phrases)`: the 1.5B's
+    count of customers "in the CSV" living in Quito searched for "CSV" with it, found
+    nothing, and its zero was not told so."""
+    reg = default_registry()
+    assert reg.get("lines_with_all").extra["alias_of"] == "lines_with"
+    assert reg.get("between").extra["alias_of"] is None, "a body of its own is no alias"
+    assert empty_search('submit(len(lines_with_all(stocks, ["MSFT", "CSV"])))', INPUTS,
+                        reg) == 'lines_with_all(stocks, ["MSFT", "CSV"]) finds nothing in the input'
+    assert empty_search('submit(len(lines_with_all(stocks, ["MSFT"])))', INPUTS, reg) is None
+
+
 def test_a_search_that_finds_something_or_is_not_literal_is_not_judged() -> None:
     reg = default_registry()
     assert empty_search('submit(len(find_lines(stocks, "Dec 21 2004")))', INPUTS, reg) is None
