@@ -1172,7 +1172,10 @@ def test_a_zero_the_scripts_agree_on_is_checked_once(tmp_path: Path, capsys) -> 
     assert out.ok and out.answer == 12 and out.iterations == 2
     assert replays_identically(tmp_path / "run.log", capsys)
     none = "alpha only\nbeta only\n" * 10
-    again = FakeModel([_WORD_LOOP, _ENDS, _ALL_WORDS, _LINE_LOOP])
+    # (a search tool's zero where its search finds nothing is no vote: task/searches.py)
+    listed = ('both = [ln for ln in context.splitlines() if "alpha" in ln and "beta" in ln]'
+              '\nsubmit(len(both))')
+    again = FakeModel([_WORD_LOOP, _ENDS, listed, _LINE_LOOP])
     out = runtime(again, tmp_path / "b", profile="coder", budgets={"candidates": 2}).run(
         int_sig, _ZERO_Q, context=none)
     assert out.ok and out.answer == 0 and out.iterations == 2

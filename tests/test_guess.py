@@ -165,6 +165,10 @@ def test_an_answer_the_question_writes_is_what_it_looks_up() -> None:
     assert not echoes_question("K7-19QX", q)
     assert not echoes_question(4820, q), "a number answer may equal a number asked about"
     assert not echoes_question("storage", "Which team closed more, network or storage?")
+    codes = "What are the codes of locker AT-24359, locker AT-75475 and locker AT-90719?"
+    assert echoes_question(["AT-24359", "AT-75475", "AT-90719"], codes)
+    assert not echoes_question(["AT-24359", "1369"], codes)
+    assert not echoes_question(["AT-1", "AT-3"], "Which of locker AT-1, AT-2 and AT-3 are open?")
 
 
 def test_a_choice_question_names_its_two_sides() -> None:

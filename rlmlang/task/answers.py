@@ -267,11 +267,18 @@ def _tail_from_mid_line(piece: str, text: str) -> bool:
 
 
 def echoes_question(value: Any, question: str) -> bool:
-    """Is a text answer a part of the question itself (whole words), the question offering
-    no choice (no " or ")? Then it is what the question gives, the key looked up, not
+    """Is a text answer (or each text of a list) a part of the question itself (whole
+    words), the question offering no choice (no " or ")? Then it is what the question gives, the key looked up, not
     what it asks for: "What is the access code of badge 4820?" answered '4820' (a script
     that split the line at "badge "), which kept the run uncertain."""
-    if not isinstance(value, str) or not value.strip() or " or " in f" {question} ":
+    if " or " in f" {question} ":
+        return False
+    if isinstance(value, list):
+        # "What are the codes of locker AT-24359, locker AT-75475 and locker AT-90719?"
+        # answered ['AT-24359', 'AT-75475', 'AT-90719']; "Which of …" may pick them
+        return len(value) > 1 and all(isinstance(v, str) for v in value) and \
+            re.search(r"\bwhich\b", question, re.I) is None and part_of(value, [question])
+    if not isinstance(value, str) or not value.strip():
         return False
     return part_of(value, [question])
 
