@@ -362,18 +362,9 @@ def check_module(source: str, file: str, registry: Registry | None = None) -> li
 
 
 def _called(stmts: tuple[ast.Stmt, ...]) -> list[str]:
-    """Names called anywhere under these statements."""
-    out: list[str] = []
-    stack: list[object] = list(stmts)
-    while stack:
-        n = stack.pop()
-        if isinstance(n, ast.Call):
-            out.append(n.func)
-        if isinstance(n, (ast.Stmt, ast.Expr, ast.Keyword)):
-            stack.extend(vars(n).values())
-        elif isinstance(n, tuple):
-            stack.extend(n)
-    return out
+    """Names called anywhere under these statements (a comprehension's clauses included:
+    `{s: 0 for s in unique(...)}` was "undefined function: unique")."""
+    return [n.func for n in ast.walk(stmts) if isinstance(n, ast.Call)]
 
 
 def is_stdlib(spec: ToolSpec) -> bool:

@@ -70,6 +70,15 @@ def test_expand_brings_in_what_is_used_and_renames_locals() -> None:
     assert out2.body[-1].value.kwargs[0].name == "col_column_sum"
 
 
+def test_a_stdlib_function_in_a_comprehension_is_brought_in() -> None:
+    """Its clauses (`for s in unique(...)`, `if first_word(s) == ...`) call it too: the
+    1.5B's `{s: 0 for s in unique(symbols)}` was "undefined function: unique"."""
+    assert value('totals = {s: 0 for s in unique(xs)}\nsubmit(len(totals))', "int",
+                 xs=["a", "b", "a"]) == 2
+    assert value('submit([s for s in xs if first_word(s) == "a"])', "list[str]",
+                 xs=["a b", "b a"]) == ["a b"]
+
+
 def test_a_scripts_own_def_wins() -> None:
     assert value("def mean(ys: list[float]) -> float:\n    return 42.0\nsubmit(mean(xs))",
                  "float", xs=[1.0]) == 42.0
