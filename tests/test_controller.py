@@ -1186,6 +1186,31 @@ def test_a_zero_the_scripts_agree_on_is_checked_once(tmp_path: Path, capsys) -> 
     assert out.answer == 0 and out.iterations == 1
 
 
+def test_a_share_of_the_whole_the_scripts_agree_on_is_checked_once(tmp_path: Path,
+                                                                   capsys) -> None:
+    """Two scripts that divide the matching hosts by themselves agree on 100.0 for "What
+    percentage ...": sent back once, like a zero, and the next round's share is taken."""
+    hosts = "host,rack\n" + "".join(f"h{i},R{25 if i % 4 == 0 else 26}\n" for i in range(40))
+    itself = ('hits = [r for r in records(hosts) if r["rack"] == "R25"]\n'
+              'submit(round(len(hits) / len(hits) * 100, 1))')
+    wrapped = ('def racked(rows: list[dict[str, str]]) -> int:\n'
+               '    return sum(1 for r in rows if r["rack"] == "R25")\n'
+               'hits = [r for r in records(hosts) if r["rack"] == "R25"]\n'
+               'submit(round(racked(hits) / len(hits) * 100, 1))')
+    right = ('rows = records(hosts)\nhits = [r for r in rows if r["rack"] == "R25"]\n'
+             'submit(round(len(hits) / len(rows) * 100, 1))')
+    right_too = ('n = count_where(hosts, "rack", "R25")\n'
+                 'submit(round(n * 100 / len(records(hosts)), 1))')
+    model = FakeModel([itself, wrapped, right, right_too])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        "hosts: str, question: str -> answer: float",
+        "What percentage of the hosts have rack R25? Round to 1 decimal.", hosts=hosts)
+    assert "Your scripts agree on 100.0, but 100.0 is also what dividing the matching " \
+        "records by themselves gives" in model.prompts[2]
+    assert out.ok and out.answer == 25.0 and out.iterations == 2
+    assert replays_identically(tmp_path / "run.log", capsys)
+
+
 def test_a_concept_the_text_says_in_other_words_is_asked_of_the_sub_model(
         tmp_path: Path) -> None:
     """A keyword of the question the prose never writes: where the run grants the

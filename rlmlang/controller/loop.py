@@ -86,7 +86,14 @@ from rlmlang.task.searches import (
     searched_elsewhere,
 )
 from rlmlang.task.signature import Signature, parse_signature, signature_for
-from rlmlang.task.vote import Tally, computation, counts_nothing, draws_text, lone_answer_rounds
+from rlmlang.task.vote import (
+    Tally,
+    computation,
+    counts_nothing,
+    draws_text,
+    lone_answer_rounds,
+    whole_share,
+)
 from rlmlang.tools import default_registry
 from rlmlang.tools.context import charge_current, current_usage
 from rlmlang.tools.errors import ToolError
@@ -643,11 +650,14 @@ class Runtime:
                         challenged_key = leader.key
                         accept, challenge = False, short
                     elif accept and self.profile.challenge_zeros and \
-                            leader.key not in challenged and counts_nothing(leader.value):
-                        challenged.add(leader.key)  # a zero the scripts agree on: once
+                            leader.key not in challenged and (
+                                counts_nothing(leader.value)
+                                or whole_share(leader.value, question)):
+                        # a zero, or a share of 100%, the scripts agree on: once
+                        challenged.add(leader.key)
                         tally.drop(leader.key)
                         challenged_key = leader.key
-                        accept, challenge = False, zero_message(leader.value)
+                        accept, challenge = False, zero_message(leader.value, question)
                 elif accept and last and self.profile.challenge_hops:
                     # no round left to take the last hop in: a disagreement, not an answer
                     leader = tally.leader()

@@ -22,6 +22,7 @@ from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.task.answers import is_empty_answer, offered_choices
 from rlmlang.task.searches import line_at
+from rlmlang.task.vote import whole_share
 from rlmlang.tools.registry import Registry, ToolSpec
 from rlmlang.types import Type, format_type
 
@@ -156,12 +157,20 @@ def copied_line_message(value: Any, question: str, limit_chars: int = 300,
             "submit(\"...\")). If the whole line really is the answer, submit it again.")
 
 
-def zero_message(value: Any) -> str:
+def zero_message(value: Any, question: str = "") -> str:
     """Scripts that agree on a zero: a count or a sum over nothing is zero too, so the
     zero is checked once before it is taken (on dev runs every zero taken so was wrong:
     a loop over a text's words named `line`, a search for the question's words joined
-    into one phrase, a field read at the wrong place)."""
+    into one phrase, a field read at the wrong place). So is a share of 100% (or 1) asked
+    for a share: the matching records divided by themselves (a def-wrapped copy of that
+    script confirmed its 100.0 on a dev run)."""
     shown = _clip(repr(value), 40)
+    if whole_share(value, question):
+        return (f"Your scripts agree on {shown}, but {shown} is also what dividing the "
+                "matching records by themselves gives. Check it before it is taken: print "
+                "the count of the matching records and the count of all the records the "
+                "question is about, divide the first by the second, then submit. If it "
+                f"really is {shown}, submit {shown} again.")
     return (f"Your scripts agree on {shown}, but {shown} is also what a count or a sum gives "
             "when its test matches nothing: a value written another way in the data, a "
             "field read at the wrong place, a loop over words or characters instead of "
