@@ -48,7 +48,7 @@ CODER_FEATURED = frozenset({
     "max_row", "min_row", "order_by", "top_k", "join_on", "lines_with", "extract_records",
     "find_line", "find_lines", "value_after", "regex_search", "regex_findall", "chunks",
     "llm.predict", "llm.map", "llm.run", "fs.read", "fs.write", "fs.list", "http.get",
-    "json_decode", "to_int", "to_float", "extract_number", "top_counts", "distinct",
+    "json_decode", "to_int", "to_float", "extract_number", "top_counts", "distinct", "to_date",
 })
 
 TINY_CARD = (
