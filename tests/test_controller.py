@@ -342,7 +342,8 @@ def test_a_bulk_of_an_input_is_no_answer(tmp_path: Path, capsys) -> None:
     out = runtime(stubborn, tmp_path / "b", profile="coder",
                   budgets={"candidates": 2, "iterations": 2}).run(SIG, QUESTION, context=CONTEXT)
     assert not out.ok and out.status == "no_answer" and out.vote == []
-    lines = FakeModel([whole, whole])
+    badges = 'submit("\\n".join(find_lines(context, "badge")))'  # names what it is asked
+    lines = FakeModel([badges, badges])
     out = runtime(lines, tmp_path / "c", profile="coder",
                   budgets={"candidates": 2, "iterations": 1}).run(
         SIG, "Which lines mention a badge?", context=CONTEXT)

@@ -555,16 +555,17 @@ class Runtime:
         best_answer: Any = None
         failed_before = False
         first = 1
+        data = data_inputs([f.name for f in sig.inputs]) if self.profile.no_guesses else []
         tally = Tally(question, needed=2 if self.limits.candidates_per_round >= 2 else 1,
                       distinct=self.profile.distinct_votes,
-                      resubmissions=lone_answer_rounds(self.limits.iterations_per_run))
+                      resubmissions=lone_answer_rounds(self.limits.iterations_per_run),
+                      grounded=bool(data))
         challenged: set[str] = set()  # answers sent back once (copied lines, hops short)
         tables = {n: v for n, v in values.items()  # where a join's records are (hops.py)
                   if n in data_inputs(list(values)) and isinstance(v, str)}
         big_texts = [values[n] for n in text_inputs]  # where copied lines are looked for
         tried = _Tried()
         answered: dict[str, tuple[ScriptOutcome, int]] = {}  # answer key -> its first script
-        data = data_inputs([f.name for f in sig.inputs]) if self.profile.no_guesses else []
         spaces = self.registry.namespaces()
         if resuming is not None:
             if resuming.note:
