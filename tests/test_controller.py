@@ -462,6 +462,33 @@ def test_a_literal_submitted_under_a_data_test_is_no_guess_for_its_fallback_twin
     assert not out.ok and "which it did not compute from context" in missed.prompts[2]
 
 
+LOCKERS = "\n".join(f"The code for locker AT-{10000 + 37 * i} is {1000 + i}" for i in range(200))
+ORDERED_Q = ("What are the codes of locker AT-12220, locker AT-10037 and locker AT-15069? "
+             "Answer in that order.")
+
+
+def test_a_list_in_the_datas_order_is_no_vote(tmp_path: Path, capsys) -> None:
+    """Two scripts that collect the codes down the input's lines agree on them in its
+    order, not the question's: no vote, and the model is told which code goes with which
+    locker (coder); replay counts them the same way."""
+    down = ('keys = ["AT-12220", "AT-10037", "AT-15069"]\n'
+            'codes = [line.split(" is ")[1] for line in context.splitlines()\n'
+            '         if any(k in line for k in keys)]\nsubmit(codes)')
+    down_too = ('codes = []\nfor line in lines_with(context, ["locker AT-"]):\n'
+                '    if "AT-12220" in line or "AT-10037" in line or "AT-15069" in line:\n'
+                '        codes.append(line.split()[-1])\nsubmit(codes)')
+    asked = ('codes = []\nfor k in ["AT-12220", "AT-10037", "AT-15069"]:\n'
+             '    codes.append(find_line(context, k).split(" is ")[1])\nsubmit(codes)')
+    asked_too = ('submit([value_after(find_line(context, "locker " + k), "is")\n'
+                 '        for k in ["AT-12220", "AT-10037", "AT-15069"]])')
+    model = FakeModel([down, down_too, asked, asked_too])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        "context: str, question: str -> answer: list[str]", ORDERED_Q, context=LOCKERS)
+    assert "'1001' is on the line of AT-10037" in model.prompts[2]
+    assert out.ok and out.answer == ["1060", "1001", "1137"] and out.iterations == 2
+    assert replays_identically(tmp_path / "run.log", capsys)
+
+
 def test_a_literal_part_of_a_computed_answer_is_no_guess(tmp_path: Path, capsys) -> None:
     """Told that one answer is a part of another and to submit only what the question asks
     for, the model writes the part as a literal: it is read off an answer computed from

@@ -182,3 +182,23 @@ def test_a_choice_question_names_its_two_sides() -> None:
     assert off_choice("Yes", q) and off_choice(True, q) and off_choice("unknown", q)
     assert not off_choice("Positive.", q) and not off_choice("not negative", q)
     assert not off_choice("Yes", "What is the access code of badge 4820?")
+
+
+def test_a_list_in_the_datas_order_is_told_from_the_questions() -> None:
+    """The codes of three lockers, collected down the input's lines, in its order: each
+    code sits on a line with exactly one locker asked about, so the order is known."""
+    from rlmlang.task.order import misordered, question_keys
+    q = ("What are the codes of locker AT-24359, locker AT-75475 and locker AT-90719? "
+         "Answer in that order, separated by commas.")
+    text = ("The code for locker AT-90719 is 6686\nlocker AT-11111 holds 6686 spare keys\n"
+            "The code for locker AT-24359 is 1369\nThe code for locker AT-75475 is 2001\n")
+    assert question_keys(q) == ["AT-24359", "AT-75475", "AT-90719"]
+    lines = text.splitlines()
+    plain = "\n".join(lines[:1] + lines[2:])
+    assert misordered(["6686", "1369", "2001"], q, [plain]) == [
+        ("6686", "AT-90719"), ("1369", "AT-24359"), ("2001", "AT-75475")]
+    assert misordered("6686, 1369, 2001", q, [plain]) is not None, "a joined text too"
+    assert misordered(["1369", "2001", "6686"], q, [plain]) is None, "in the order asked"
+    # a value also on a line of no key asked about: which key it is is not known
+    assert misordered(["6686", "1369", "2001"], q, [text]) is None
+    assert misordered(["6686", "1369"], q, [plain]) is None, "not one value per key"

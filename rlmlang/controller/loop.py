@@ -52,6 +52,7 @@ from rlmlang.controller.prompt import (
     guess_message,
     look_hint,
     off_choice_message,
+    order_message,
     stuck_note,
     task_message,
     task_reminder,
@@ -610,10 +611,11 @@ class Runtime:
                                 bulk=self.profile.challenge_copied_lines) for o, _ in useful]
                 echoed = [p for p, w in zip(useful, why, strict=True) if w == "echo"]
                 off = [p for p, w in zip(useful, why, strict=True) if w == "choice"]
+                unordered = [p for p, w in zip(useful, why, strict=True) if w == "order"]
                 bulk = [p for p, w in zip(useful, why, strict=True) if w == "bulk"]
                 useful = [p for p, w in zip(useful, why, strict=True) if w is None]
                 # no value: drawn again, it is no fresh draw (tried.stuck)
-                tried.no_value.update(o.script_sha256 for o, _ in guessed + echoed + off + bulk)
+                tried.no_value.update(o.script_sha256 for o, _ in guessed + echoed + off + unordered + bulk)
                 # a round whose answers all repeat computations already counted adds no
                 # evidence: in a disagreement, the next round draws hot, with no greedy draw
                 rut = bool(useful) and all(tally.knows(script) for _, script in useful)
@@ -714,6 +716,9 @@ class Runtime:
                     elif off:
                         script = off[0][1]
                         feedback = off_choice_message(off[0][0].answer, question)
+                    elif unordered:
+                        script = unordered[0][1]
+                        feedback = order_message(unordered[0][0].answer, question, texts)
                     elif bulk:
                         script = bulk[0][1]
                         feedback = bulk_message(bulk[0][0].answer, question)

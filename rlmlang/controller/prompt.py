@@ -21,6 +21,7 @@ from rlmlang.diagnostics import Diagnostic
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.task.answers import is_empty_answer, offered_choices
+from rlmlang.task.order import misordered, question_keys
 from rlmlang.task.searches import line_at
 from rlmlang.task.vote import whole_share
 from rlmlang.tools.registry import Registry, ToolSpec
@@ -268,6 +269,16 @@ def off_choice_message(value: Any, question: str) -> str:
             f"({first.split()[-1]!r} or {second!r}) and that is neither: it answers another "
             "question. Where a sub-model judges, ask it for one of the choices and submit "
             f"the choice it names. The question asks: {question}")
+
+
+def order_message(value: Any, question: str, texts: list[str]) -> str:
+    """What the model sees about a list answer in the data's order, not the question's."""
+    pairs = misordered(value, question, texts) or []
+    said = "; ".join(f"{v!r} is on the line of {k}" for v, k in pairs)
+    keys = ", ".join(question_keys(question))
+    return (f"That script submitted {_clip(repr(value), 200)}, in the order the input has "
+            f"them: {said}. The question names {keys} in that order: submit the values in "
+            f"the order it asks for them. The question asks: {question}")
 
 
 def bulk_message(value: str, question: str) -> str:
