@@ -168,6 +168,8 @@ def test_an_answer_the_question_writes_is_what_it_looks_up() -> None:
     codes = "What are the codes of locker AT-24359, locker AT-75475 and locker AT-90719?"
     assert echoes_question(["AT-24359", "AT-75475", "AT-90719"], codes)
     assert not echoes_question(["AT-24359", "1369"], codes)
+    assert echoes_question(["AT-11111", "AT-24359", "AT-90719", "AT-75475"], codes), \
+        "every locker of the input, those asked about among them"
     assert not echoes_question(["AT-1", "AT-3"], "Which of locker AT-1, AT-2 and AT-3 are open?")
 
 

@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from rlmlang.store import canonical_json
-from rlmlang.task.order import misordered
+from rlmlang.task.order import misordered, question_keys
 from rlmlang.types import Prim, Type, conforms, format_type, kind_of
 
 SCALARS = ("int", "float", "str", "bool")
@@ -276,9 +276,14 @@ def echoes_question(value: Any, question: str) -> bool:
         return False
     if isinstance(value, list):
         # "What are the codes of locker AT-24359, locker AT-75475 and locker AT-90719?"
-        # answered ['AT-24359', 'AT-75475', 'AT-90719']; "Which of …" may pick them
-        return len(value) > 1 and all(isinstance(v, str) for v in value) and \
-            re.search(r"\bwhich\b", question, re.I) is None and part_of(value, [question])
+        # answered ['AT-24359', 'AT-75475', 'AT-90719'], or every locker of the input's
+        # lines, those three among them; "Which of …" may pick them
+        if len(value) < 2 or not all(isinstance(v, str) for v in value) or \
+                re.search(r"\bwhich\b", question, re.I) is not None:
+            return False
+        keys = question_keys(question)
+        return part_of(value, [question]) or (
+            len(keys) >= 2 and set(keys) <= {v.strip() for v in value})
     if not isinstance(value, str) or not value.strip():
         return False
     return part_of(value, [question])
