@@ -12,7 +12,7 @@ from pathlib import Path
 from fakes import FakeModel
 from test_controller import CONTEXT, QUESTION, SIG, replays_identically, runtime
 
-from rlmlang.controller.fixits import carry_over
+from rlmlang.controller.fixits import carry_over, name_thrown_away
 from rlmlang.diagnostics import Diagnostic
 
 EARLIER = ('words = ["badge", "4820"]\nprint(words)\nhits = lines_with(context, words)\n'
@@ -54,3 +54,15 @@ def test_a_def_an_earlier_script_made_is_carried_over() -> None:
     missing = Diagnostic("E_NAME", "undefined function: code_of", data={"name": "code_of"})
     carried = carry_over("submit(code_of(context))\n", [missing], [earlier])
     assert carried is not None and carried[0].startswith("def code_of(text: str) -> str:")
+
+
+def test_a_call_thrown_away_is_named_only_where_one_name_is_missing() -> None:
+    def undefined(*names: str) -> list[Diagnostic]:
+        return [Diagnostic("E_NAME", f"undefined: {n}", None, data={"name": n}) for n in names]
+    thrown = 'lines_with(context, ["a", "b"])\nsubmit(len(hits))'
+    assert name_thrown_away(thrown, undefined("hits")) == \
+        'hits = lines_with(context, ["a", "b"])\nsubmit(len(hits))\n'
+    assert name_thrown_away(thrown, undefined("hits", "other")) is None, "which one?"
+    assert name_thrown_away('submit(len(hits))\nlines_with(context, ["a"])',
+                            undefined("hits")) is None, "the call comes after the use"
+    assert name_thrown_away('print(context)\nsubmit(len(hits))', undefined("hits")) is None

@@ -489,6 +489,21 @@ def test_a_list_in_the_datas_order_is_no_vote(tmp_path: Path, capsys) -> None:
     assert replays_identically(tmp_path / "run.log", capsys)
 
 
+def test_a_result_thrown_away_is_named_as_the_name_read_after_it(tmp_path: Path) -> None:
+    """`lines_with_all(context, [...])` on its own line, then `submit(len(result))`: the
+    fix-it assigns the call to `result`, and runs the script as one more candidate."""
+    thrown = 'lines_with_all(context, ["badge 4820", "access"])\nsubmit(len(result))'
+    model = FakeModel([thrown, 'fail("no")'])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 1}).run(
+        "context: str, question: str -> answer: int",
+        "How many lines mention badge 4820 and access?", context=CONTEXT)
+    fixed = [e["data"] for e in read_events(tmp_path / "run.log")
+             if e["kind"] == "generation" and e["data"].get("stop_reason") == "fixit"]
+    assert [f["text"] for f in fixed] == [
+        'result = lines_with_all(context, ["badge 4820", "access"])\nsubmit(len(result))\n']
+    assert 1 in [v["value"] for v in out.vote]
+
+
 def test_a_literal_part_of_a_computed_answer_is_no_guess(tmp_path: Path, capsys) -> None:
     """Told that one answer is a part of another and to submit only what the question asks
     for, the model writes the part as a literal: it is read off an answer computed from

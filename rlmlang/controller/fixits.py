@@ -159,6 +159,36 @@ def carry_over(source: str, diagnostics: list[Diagnostic],
     return None
 
 
+def name_thrown_away(source: str, diagnostics: list[Diagnostic]) -> str | None:
+    """The script with a call whose result it threw away assigned to the one name it
+    then reads and never sets: `lines_with_all(context, ["wife", "Jesus"])` and then
+    `submit(len(result))` (the 1.5B wrote it so in several dev runs, the right search
+    and its count, rejected for `result`). The call is the last one thrown away before
+    the name's first use; None where there is not exactly one such name and call."""
+    missing = {d.data.get("name") for d in diagnostics if d.code == "E_NAME"
+               and d.message.startswith("undefined: ") and isinstance(d.data.get("name"), str)}
+    parsed = parse(source)
+    if len(missing) != 1 or parsed.script is None:
+        return None
+    name = str(next(iter(missing)))
+    if name in ast.assigned_names(parsed.script.body):
+        return None
+    uses = [n.span.line for n in ast.walk(parsed.script) if isinstance(n, ast.Name)
+            and n.id == name and n.span.line]
+    # a builtin's or stdlib function's call on its own line (the checker, stopped at the
+    # undefined name, has not said it is thrown away); not a def of the script's own
+    own = {d.name for d in ast.walk(parsed.script) if isinstance(d, ast.Def)}
+    calls = [n for n in ast.walk(parsed.script) if isinstance(n, ast.ExprStmt)
+             and isinstance(n.expr, ast.Call) and "." not in n.expr.func
+             and n.expr.func not in own | {"print", "fail"}
+             and uses and n.span.line < min(uses)]
+    if not calls:
+        return None
+    last = max(calls, key=lambda n: n.span.line)
+    named = ast.Assign(ast.Name(name, last.span), last.expr, last.span)
+    return print_script(ast.replace_node(parsed.script, last, named))
+
+
 def _setting(body: tuple[ast.Stmt, ...], names: set[str]) -> tuple[ast.Stmt, ...] | None:
     """The top-level statements of `body` that set `names` and what they read, in order;
     None if some name is not set by one (or only by one that submits or fails)."""
