@@ -1254,6 +1254,35 @@ def test_a_share_of_the_whole_the_scripts_agree_on_is_checked_once(tmp_path: Pat
     assert replays_identically(tmp_path / "run.log", capsys)
 
 
+PROSE_REVIEWS = "\n".join(
+    f"Review {i}: " + ("Terrible hinge, it broke within a week and support never replied."
+                       if i % 5 == 0 else "Sturdy and quiet, it does the job as described.")
+    for i in range(40))
+
+
+def test_a_meaning_judged_by_words_the_model_chose_is_checked_once(tmp_path: Path) -> None:
+    """"How many of the reviews are negative?" over prose that never writes "negative":
+    two scripts that count the lines holding words they chose agree; the answer is sent
+    back once with the way to ask the sub-model, and given again it is taken."""
+    chosen = ('n = 0\nfor line in context.splitlines():\n    if "Terrible" in line:\n'
+              '        n += 1\nsubmit(n)')
+    chosen_too = 'submit(len([ln for ln in context.splitlines() if "broke" in ln]))'
+    model = FakeModel([chosen, chosen_too, chosen, chosen_too])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2},
+                  policy=LLM).run(
+        "context: str, question: str -> answer: int", "How many of the reviews are negative?",
+        context=PROSE_REVIEWS)
+    assert "The question asks about 'negative', which the input never writes, and your " \
+        "scripts decide it by words they chose ('Terrible', 'broke')" in model.prompts[2]
+    assert out.ok and out.answer == 8 and out.iterations == 2
+    named = FakeModel([chosen.replace("Terrible", "negative")] * 2 + [chosen_too] * 2)
+    out = runtime(named, tmp_path / "b", profile="coder", budgets={"candidates": 2},
+                  policy=LLM).run(
+        "context: str, question: str -> answer: int", "How many of the reviews mention a "
+        "hinge?", context=PROSE_REVIEWS)
+    assert all("words they chose" not in p for p in named.prompts)
+
+
 def test_a_concept_the_text_says_in_other_words_is_asked_of_the_sub_model(
         tmp_path: Path) -> None:
     """A keyword of the question the prose never writes: where the run grants the

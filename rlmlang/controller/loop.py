@@ -80,6 +80,7 @@ from rlmlang.task.answers import (
 from rlmlang.task.guess import QUESTION, data_inputs, data_texts, submits_from_data
 from rlmlang.task.hops import hop_short
 from rlmlang.task.inputs import bind_value, read_raw
+from rlmlang.task.judgement import keyword_judgement
 from rlmlang.task.searches import (
     empty_search,
     meaning_hint,
@@ -278,6 +279,14 @@ class Runtime:
         if not question or predict is None or not self._granted(predict):
             return None
         return meaning_hint(script, values, question)
+
+    def _judged(self, scripts: list[str], values: Mapping[str, Any],
+                question: str) -> str | None:
+        """keyword_judgement (task/judgement.py) where the run grants the sub-model."""
+        predict = self.registry.get("llm.predict")
+        if not question or predict is None or not self._granted(predict):
+            return None
+        return keyword_judgement(scripts, values, question)
 
     def _granted(self, spec: Any) -> bool:
         if spec.permission is None:
@@ -661,6 +670,14 @@ class Runtime:
                         tally.drop(leader.key)
                         challenged_key = leader.key
                         accept, challenge = False, zero_message(leader.value, question)
+                    elif accept and self.profile.challenge_zeros and \
+                            leader.key not in challenged and \
+                            (judged := self._judged(list(leader.scripts.values()), values,
+                                                    question)):
+                        challenged.add(leader.key)  # a meaning judged by chosen words: once
+                        tally.drop(leader.key)
+                        challenged_key = leader.key
+                        accept, challenge = False, judged
                 elif accept and last and self.profile.challenge_hops:
                     # no round left to take the last hop in: a disagreement, not an answer
                     leader = tally.leader()

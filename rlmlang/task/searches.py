@@ -431,13 +431,26 @@ _WORDS = re.compile(r"\w+")
 def _absent_tests(parsed: ast.Script, inputs: Mapping[str, Any]
                   ) -> Iterator[tuple[ast.Expr, str]]:
     """The tests of `_empty_test` whose literal no input holds, with the literal."""
-    if any(isinstance(n, ast.Call) and n.func.startswith("llm.") for n in ast.walk(parsed)):
+    if asks_sub_model(parsed):
         return
     texts = [v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str)
              for n, v in inputs.items() if n in data_inputs(inputs)]
     if not texts:
         return
     haystack = "\n".join(texts).casefold()
+    for node, value in literal_tests(parsed):
+        if value.casefold() not in haystack:
+            yield node, value
+
+
+def asks_sub_model(parsed: ast.Script) -> bool:
+    return any(isinstance(n, ast.Call) and n.func.startswith("llm.") for n in ast.walk(parsed))
+
+
+def literal_tests(parsed: ast.Script) -> Iterator[tuple[ast.Expr, str]]:
+    """Each test of a literal a script writes, not under a `not`: `"lit" in x`, `x ==
+    "lit"`, `x.startswith("lit")`, with the literal (three characters or more, one a
+    letter or digit)."""
     negated = {id(n) for top in ast.walk(parsed) if isinstance(top, ast.Not)
                for n in ast.walk(top.operand)}
     for node in ast.walk(parsed):
@@ -454,8 +467,7 @@ def _absent_tests(parsed: ast.Script, inputs: Mapping[str, Any]
         for side in sides:
             value = literal_value(side)
             if isinstance(value, str) and len(value.strip()) >= 3 \
-                    and any(ch.isalnum() for ch in value) \
-                    and value.casefold() not in haystack:
+                    and any(ch.isalnum() for ch in value):
                 yield node, value
 
 
