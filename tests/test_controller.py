@@ -343,7 +343,7 @@ def test_a_bulk_of_an_input_is_no_answer(tmp_path: Path, capsys) -> None:
                   budgets={"candidates": 2, "iterations": 2}).run(SIG, QUESTION, context=CONTEXT)
     assert not out.ok and out.status == "no_answer" and out.vote == []
     badges = 'submit("\\n".join(find_lines(context, "badge")))'  # names what it is asked
-    lines = FakeModel([badges, badges])
+    lines = FakeModel([badges, 'submit("\\n".join(lines_with(context, ["badge"])))'])
     out = runtime(lines, tmp_path / "c", profile="coder",
                   budgets={"candidates": 2, "iterations": 1}).run(
         SIG, "Which lines mention a badge?", context=CONTEXT)

@@ -94,14 +94,14 @@ def test_the_output_shown_is_the_first_that_printed_anything() -> None:
 
 
 def test_a_lone_answer_from_a_script_naming_nothing_asked_is_not_taken() -> None:
-    """(grounded) a lone answer is taken unconfirmed only from a script with a literal of
+    """(strict) a lone answer is taken unconfirmed only from a script with a literal of
     the question: of the 1.5B's dev answers taken so from scripts naming nothing the
     question asks about, 2 in 18 were right."""
     question = "Which ticker symbol has the largest total price?"
     blind = 'rows = records(stocks)\nsubmit(rows[len(rows) - 1]["sym"])\n'
     named = 'rows = records(stocks)\nsubmit(max_row(rows, "price")["symbol"])\n'
     for script, taken in ((blind, False), (named, True)):
-        tally = Tally(question, needed=2, distinct=True, grounded=True)
+        tally = Tally(question, needed=2, distinct=True, strict=True)
         tally.add("AAPL", "sha", script, 1, greedy=True)
         tally.add("AAPL", "sha", script, 2, greedy=True)
         assert tally.taken_unconfirmed(last=True) is taken

@@ -569,7 +569,7 @@ class Runtime:
         tally = Tally(question, needed=2 if self.limits.candidates_per_round >= 2 else 1,
                       distinct=self.profile.distinct_votes,
                       resubmissions=lone_answer_rounds(self.limits.iterations_per_run),
-                      grounded=bool(data))
+                      strict=bool(data))
         challenged: set[str] = set()  # answers sent back once (copied lines, hops short)
         tables = {n: v for n, v in values.items()  # where a join's records are (hops.py)
                   if n in data_inputs(list(values)) and isinstance(v, str)}
@@ -769,7 +769,8 @@ class Runtime:
                     conv.add_attempt(script, feedback)
             iterations = int(meter.used.get("iterations", 0))
             leader = tally.leader()
-            if leader is not None and tally.taken_unconfirmed(True) and leader.key in answered \
+            if leader is not None and tally.taken_unconfirmed(True, again=True) \
+                    and leader.key in answered and answered[leader.key][1] < iterations \
                     and not (self.profile.challenge_hops
                              and hop_short(leader.value, question, tables) is not None):
                 # the run's one answer, which the last round would have taken had it given it

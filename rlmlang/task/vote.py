@@ -249,11 +249,13 @@ class Tally:
     # Rounds that must give a lone answer before it is taken unconfirmed (the last round
     # aside): with rounds to spare, a second computation is worth more rounds' wait.
     resubmissions: int = 2
-    # A lone answer is taken unconfirmed only from a script that names something the
-    # question asks about (its grounding): over the 1.5B's dev runs, the lone answers so
-    # taken from scripts with no literal of the question were right 2 times in 18 (the
-    # others, 60 of 95). Set where the task has data inputs to search.
-    grounded: bool = False
+    # (strict) A lone answer is taken unconfirmed only from a script that names something
+    # the question asks about (its grounding), and in the last round only where an
+    # earlier round gave it too. Over the 1.5B's dev runs, the lone answers so taken from
+    # scripts with no literal of the question were right 2 times in 18 (the others, 60 of
+    # 95); those first given in the last round, 4 times in 11. Set where the task has
+    # data inputs to search.
+    strict: bool = False
 
     def add(self, value: Any, script_sha256: str, script: str, round_: int = 0,
             greedy: bool = False, printed: str = "", same_as: str | None = None,
@@ -372,7 +374,7 @@ class Tally:
         """One answer only (confirmed or not)."""
         return len(self.answers) == 1
 
-    def taken_unconfirmed(self, last: bool) -> bool:
+    def taken_unconfirmed(self, last: bool, again: bool = False) -> bool:
         """Whether the one answer, not confirmed, is taken all the same: in the last round,
         there being no round left to check it in, or as soon as a later round submits it
         again (told it was not confirmed and asked to check it, the model came back to it;
@@ -387,19 +389,22 @@ class Tally:
         check it, the 1.5B's greedy draw wrote something else while a 0.7 draw repeated
         the unchecked script, and that repeat was taken wrong (dev aggregate-01 and
         multi-needle-01; the seven answers taken right so in that dev run were each
-        given again by a later round's greedy draw). Nor (`grounded`) one whose scripts
-        name nothing the question asks about. A part of an answer sent back (drop,
-        only ever done to an answer taken) is the correction asked for, taken at once."""
+        given again by a later round's greedy draw). Nor (`strict`) one whose scripts
+        name nothing the question asks about, nor, in the last round, one no earlier round
+        gave (`again`: counted as given once more, at the run's end). A part of an answer
+        sent back (drop, only ever done to an answer taken) is the correction asked for,
+        taken at once."""
         if not self.unopposed():
             return False
         s = next(iter(self.answers.values()))
         if part_of(s.value, self.dropped):  # the correction of an answer taken, then sent back
             return True
         if counts_nothing(s.value) or whole_share(s.value, self.question) \
-                or not s.greedy_rounds or (self.grounded and not s.grounding):
+                or not s.greedy_rounds or (self.strict and not s.grounding):
             return False
-        return last or (max(s.greedy_rounds) > min(s.rounds)
-                        and len(s.rounds) >= self.resubmissions)
+        if last:
+            return not self.strict or len(s.rounds) + again >= 2
+        return max(s.greedy_rounds) > min(s.rounds) and len(s.rounds) >= self.resubmissions
 
     def feedback(self, limit_chars: int = 300) -> str:
         """What the model is told when the answers are not yet evidence enough. Counting
