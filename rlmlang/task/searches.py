@@ -450,7 +450,9 @@ def asks_sub_model(parsed: ast.Script) -> bool:
 def literal_tests(parsed: ast.Script) -> Iterator[tuple[ast.Expr, str]]:
     """Each test of a literal a script writes, not under a `not`: `"lit" in x`, `x ==
     "lit"`, `x.startswith("lit")`, with the literal (three characters or more, one a
-    letter or digit)."""
+    letter or digit), a name that only ever holds one read as it (`plan = "CSV"` and
+    `r["plan"] == plan`)."""
+    known = _constant_names(parsed)
     negated = {id(n) for top in ast.walk(parsed) if isinstance(top, ast.Not)
                for n in ast.walk(top.operand)}
     for node in ast.walk(parsed):
@@ -465,7 +467,7 @@ def literal_tests(parsed: ast.Script) -> Iterator[tuple[ast.Expr, str]]:
         else:
             continue
         for side in sides:
-            value = literal_value(side)
+            value = _folded(side, known)
             if isinstance(value, str) and len(value.strip()) >= 3 \
                     and any(ch.isalnum() for ch in value):
                 yield node, value

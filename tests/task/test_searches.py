@@ -187,3 +187,13 @@ def test_a_failed_script_is_told_how_many_lines_its_searches_found() -> None:
                     "fewer, search for what only those hold (each one's own key or name).")
     one = script.replace('"locker PKG-"', '"PKG-10003"')
     assert search_results(one, {"context": lockers}, reg) is None  # one line: nothing to say
+
+
+def test_a_test_of_a_name_holding_one_literal_tests_that_literal() -> None:
+    """`plan = "CSV"` then `r["plan"] == plan`: the 1.5B took "CSV" from "customers in the
+    CSV" for a value of the plan column, and its 0 was not told that no line writes it."""
+    reg = default_registry()
+    script = ('plan = "CSV"\nrows = [r for r in records(stocks) if r["symbol"] == "MSFT" '
+              'and r["date"] == plan]\nsubmit(len(rows))')
+    assert empty_search(script, INPUTS, reg) == \
+        "'CSV' is written nowhere in the input, so the test r[\"date\"] == plan is never true"
