@@ -1274,6 +1274,8 @@ def test_a_meaning_judged_by_words_the_model_chose_is_checked_once(tmp_path: Pat
         context=PROSE_REVIEWS)
     assert "The question asks about 'negative', which the input never writes, and your " \
         "scripts decide it by words they chose ('Terrible', 'broke')" in model.prompts[2]
+    assert "(the input has 40 lines, and a script may make 20 sub-model calls): for each " \
+        "group of 4 lines" in model.prompts[2]  # one call a line would be refused
     assert out.ok and out.answer == 8 and out.iterations == 2
     named = FakeModel([chosen.replace("Terrible", "negative")] * 2 + [chosen_too] * 2)
     out = runtime(named, tmp_path / "b", profile="coder", budgets={"candidates": 2},

@@ -286,7 +286,8 @@ class Runtime:
         predict = self.registry.get("llm.predict")
         if not question or predict is None or not self._granted(predict):
             return None
-        return keyword_judgement(scripts, values, question)
+        return keyword_judgement(scripts, values, question,
+                                 calls=self.limits.llm_calls_per_script)
 
     def _granted(self, spec: Any) -> bool:
         if spec.permission is None:

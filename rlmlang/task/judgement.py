@@ -46,10 +46,12 @@ def unwritten_words(question: str, texts: list[str]) -> list[str]:
 
 
 def keyword_judgement(scripts: list[str], inputs: Mapping[str, Any],
-                      question: str) -> str | None:
+                      question: str, calls: int = 20) -> str | None:
     """What the model is told where every one of `scripts` (those behind one answer)
     judges prose by literals none of which holds a word of the question, asks no
-    sub-model, and the question has a word the prose never writes; else None."""
+    sub-model, and the question has a word the prose never writes; else None. `calls`:
+    the sub-model calls a script may make; a text of more lines than that is asked about
+    in groups of lines (one call a line of 26 reviews was refused for 20 calls)."""
     texts = [v for n, v in inputs.items() if n in data_inputs(inputs) and isinstance(v, str)]
     if not texts or any(detect(t).is_table for t in texts):
         return None
@@ -67,9 +69,19 @@ def keyword_judgement(scripts: list[str], inputs: Mapping[str, Any],
             return None
         chosen.extend(v for v in tested if v not in chosen)
     said = ", ".join(repr(v) for v in chosen[:4])
+    lines = max(t.count("\n") + 1 for t in texts)
+    if lines <= calls:
+        how = (f"Ask the sub-model about each line instead, e.g. llm.predict(\"Is this text "
+               f"{unwritten[0]}? Answer yes or no.\", text=line), and count or keep the lines "
+               "it says yes to.")
+    else:
+        per = -(-lines // max(1, calls // 2))  # lines a group, in half the calls
+        how = (f"Ask the sub-model about groups of lines instead (the input has {lines} "
+               f"lines, and a script may make {calls} sub-model calls): for each group of "
+               f"{per} lines, e.g. llm.predict(\"How many of these lines are "
+               f"{unwritten[0]}? Answer with a number.\", text=group) as int, and add "
+               "up what it says.")
     return (f"The question asks about {unwritten[0]!r}, which the input never writes, and "
             f"your scripts decide it by words they chose ({said}): the text may say it in "
-            "many other ways. Ask the sub-model about each part instead, e.g. "
-            f"llm.predict(\"Is this text {unwritten[0]}? Answer yes or no.\", text=part), "
-            "and count or keep the parts it says yes to. If you are sure the words decide "
-            "it, submit the same answer again.")
+            f"many other ways. {how} If you are sure the words decide it, submit the same "
+            "answer again.")
