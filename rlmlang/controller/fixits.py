@@ -175,13 +175,15 @@ def name_thrown_away(source: str, diagnostics: list[Diagnostic]) -> str | None:
         return None
     uses = [n.span.line for n in ast.walk(parsed.script) if isinstance(n, ast.Name)
             and n.id == name and n.span.line]
+    if not uses:
+        return None
+    first_use = min(uses)
     # a builtin's or stdlib function's call on its own line (the checker, stopped at the
     # undefined name, has not said it is thrown away); not a def of the script's own
-    own = {d.name for d in ast.walk(parsed.script) if isinstance(d, ast.Def)}
+    own = {d.name for d in ast.walk(parsed.script) if isinstance(d, ast.Def)} | {"print", "fail"}
     calls = [n for n in ast.walk(parsed.script) if isinstance(n, ast.ExprStmt)
              and isinstance(n.expr, ast.Call) and "." not in n.expr.func
-             and n.expr.func not in own | {"print", "fail"}
-             and uses and n.span.line < min(uses)]
+             and n.expr.func not in own and n.span.line < first_use]
     if not calls:
         return None
     last = max(calls, key=lambda n: n.span.line)

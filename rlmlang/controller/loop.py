@@ -275,19 +275,37 @@ class Runtime:
 
     def _meaning(self, script: str, values: Mapping[str, Any], question: str) -> str | None:
         """meaning_hint (task/searches.py) where the run grants the sub-model."""
-        predict = self.registry.get("llm.predict")
-        if not question or predict is None or not self._granted(predict):
+        if not question or not self._predict_granted():
             return None
         return meaning_hint(script, values, question)
 
-    def _judged(self, scripts: list[str], values: Mapping[str, Any],
-                question: str) -> str | None:
-        """keyword_judgement (task/judgement.py) where the run grants the sub-model."""
+    def _predict_granted(self) -> bool:
         predict = self.registry.get("llm.predict")
-        if not question or predict is None or not self._granted(predict):
-            return None
+        return predict is not None and self._granted(predict)
+
+    def _challenge(self, value: Any, scripts: list[str], accept: bool, question: str,
+                   big_texts: list[str], tables: Mapping[str, str],
+                   values: Mapping[str, Any]) -> str:
+        """Why the leading answer is sent back once before it is taken, or "": a copied
+        line (at once, confirmed or not: asked only to check it, the model draws the same
+        line again, and a round is lost before it is asked for the value in it), a key of
+        the record asked about (a hop short), and, of an answer the vote would take, a zero
+        or a share of 100% the scripts agree on, or a meaning judged by words the scripts
+        chose (keyword_judgement, where the run grants the sub-model)."""
+        piece = copied_piece(value, big_texts)
+        if not asks_for_lines(question) and (piece or copied_lines(value, big_texts)):
+            return copied_line_message(value, question, piece=piece)
+        if self.profile.challenge_hops and \
+                (short := hop_short(value, question, tables)) is not None:
+            return short
+        if not accept or not self.profile.challenge_zeros:
+            return ""
+        if counts_nothing(value) or whole_share(value, question):
+            return zero_message(value, question)
+        if not question or not self._predict_granted():
+            return ""
         return keyword_judgement(scripts, values, question,
-                                 calls=self.limits.llm_calls_per_script)
+                                 calls=self.limits.llm_calls_per_script) or ""
 
     def _granted(self, spec: Any) -> bool:
         if spec.permission is None:
@@ -625,7 +643,8 @@ class Runtime:
                 bulk = [p for p, w in zip(useful, why, strict=True) if w == "bulk"]
                 useful = [p for p, w in zip(useful, why, strict=True) if w is None]
                 # no value: drawn again, it is no fresh draw (tried.stuck)
-                tried.no_value.update(o.script_sha256 for o, _ in guessed + echoed + off + unordered + bulk)
+                tried.no_value.update(o.script_sha256
+                                      for o, _ in guessed + echoed + off + unordered + bulk)
                 # a round whose answers all repeat computations already counted adds no
                 # evidence: in a disagreement, the next round draws hot, with no greedy draw
                 rut = bool(useful) and all(tally.knows(script) for _, script in useful)
@@ -640,45 +659,19 @@ class Runtime:
                 last = iteration >= self.limits.iterations_per_run
                 accept = bool(useful) and (tally.confident() or tally.taken_unconfirmed(last))
                 challenge = challenged_key = ""
-                # A copied line is sent back at once, confirmed or not: asked only to check
-                # it, the model draws the same line again, and a round is lost before it is
-                # asked for the value in it.
+                # what may be sent back once before it is taken (_challenge)
                 alone = bool(useful) and tally.unopposed()
                 if (accept or alone) and not last and self.profile.challenge_copied_lines:
                     leader = tally.leader()
                     assert leader is not None
-                    piece = copied_piece(leader.value, big_texts)
-                    if leader.key not in challenged and not asks_for_lines(question) and \
-                            (piece or copied_lines(leader.value, big_texts)):
-                        challenged.add(leader.key)  # once: submitted again, it is taken
-                        tally.drop(leader.key)
-                        challenged_key = leader.key
-                        accept, challenge = False, copied_line_message(leader.value, question,
-                                                                       piece=piece)
-                    elif self.profile.challenge_hops and leader.key not in challenged and (
-                            short := hop_short(leader.value, question, tables)) is not None:
-                        # a key of the record asked about: sent back once too
+                    if leader.key not in challenged:
+                        challenge = self._challenge(leader.value, list(leader.scripts.values()),
+                                                    accept, question, big_texts, tables, values)
+                    if challenge:  # once: submitted again, it is taken as any answer is
                         challenged.add(leader.key)
                         tally.drop(leader.key)
                         challenged_key = leader.key
-                        accept, challenge = False, short
-                    elif accept and self.profile.challenge_zeros and \
-                            leader.key not in challenged and (
-                                counts_nothing(leader.value)
-                                or whole_share(leader.value, question)):
-                        # a zero, or a share of 100%, the scripts agree on: once
-                        challenged.add(leader.key)
-                        tally.drop(leader.key)
-                        challenged_key = leader.key
-                        accept, challenge = False, zero_message(leader.value, question)
-                    elif accept and self.profile.challenge_zeros and \
-                            leader.key not in challenged and \
-                            (judged := self._judged(list(leader.scripts.values()), values,
-                                                    question)):
-                        challenged.add(leader.key)  # a meaning judged by chosen words: once
-                        tally.drop(leader.key)
-                        challenged_key = leader.key
-                        accept, challenge = False, judged
+                        accept = False
                 elif accept and last and self.profile.challenge_hops:
                     # no round left to take the last hop in: a disagreement, not an answer
                     leader = tally.leader()

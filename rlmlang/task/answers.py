@@ -269,9 +269,10 @@ def _tail_from_mid_line(piece: str, text: str) -> bool:
 
 def echoes_question(value: Any, question: str) -> bool:
     """Is a text answer (or each text of a list) a part of the question itself (whole
-    words), the question offering no choice (no " or ")? Then it is what the question gives, the key looked up, not
-    what it asks for: "What is the access code of badge 4820?" answered '4820' (a script
-    that split the line at "badge "), which kept the run uncertain."""
+    words), the question offering no choice (no " or ")? Then it is what the question
+    gives, the key looked up, not what it asks for: "What is the access code of badge
+    4820?" answered '4820' (a script that split the line at "badge "), which kept the run
+    uncertain."""
     if " or " in f" {question} ":
         return False
     if isinstance(value, list):
@@ -330,7 +331,8 @@ def no_value(value: Any, question: str, texts: list[str], echo: bool,
     (what the question writes, `echo`), "choice" (neither side of a choice the question
     offers, `echo`), "order" (the values of the question's keys in another order than it
     names them, `echo`: task/order.py), "bulk" (an input cut out as it stands, `bulk`, the
-    question not asking for lines); None for an answer. The controller and the replay ask it alike."""
+    question not asking for lines); None for an answer. The controller and the replay
+    ask it alike."""
     if echo and echoes_question(value, question):
         return "echo"
     if echo and off_choice(value, question):
