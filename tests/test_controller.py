@@ -1359,3 +1359,29 @@ def test_answers_that_agree_once_rounded_as_asked_are_one_answer(tmp_path: Path,
         "penguins: str, question: str -> answer: float", q, penguins=table)
     assert out.ok and out.answer == 33.3 and out.iterations == 1
     assert replays_identically(tmp_path / "run.log", capsys)
+
+
+ASSETS = ("asset_tag,owner,serial,location\n"
+          + "".join(f"AT-{60000 + 7 * i},Owner {i % 40},SN-{900000 + i},City {i % 9}\n"
+                    for i in range(300))
+          + "AT-66844,Mara Kim,SN-W2B76ZFM,Izmir\n")
+
+
+def test_another_field_of_the_asked_record_is_no_vote(tmp_path: Path, capsys) -> None:
+    """Two scripts that take the wrong index of the asked record's line agree on its
+    owner: no vote, and the model is told which field it read and which the question asks
+    for (coder); replay counts them the same way."""
+    owner = 'line = find_line(context, "AT-66844")\nsubmit(line.split(",")[1])'
+    owner_too = ('hits = [x for x in context.splitlines() if x.startswith("AT-66844")]\n'
+                 'submit(hits[0].split(",")[1].strip())')
+    serial = ('for row in records(context):\n    if row["asset_tag"] == "AT-66844":\n'
+              '        submit(row["serial"])\nfail("no such asset")')
+    serial_too = 'submit(find_line(context, "AT-66844,").split(",")[2])'
+    model = FakeModel([owner, owner_too, serial, serial_too])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        SIG, "What is the serial number of asset AT-66844?", context=ASSETS)
+    assert ("'Mara Kim': the owner of the record of AT-66844, not its serial"
+            in model.prompts[2])
+    assert out.ok and out.answer == "SN-W2B76ZFM" and out.iterations == 2
+    assert all(v["value"] != "Mara Kim" for v in out.vote)
+    assert replays_identically(tmp_path / "run.log", capsys)

@@ -47,6 +47,7 @@ from rlmlang.controller.prompt import (
     failed_message,
     feedback_message,
     field_elsewhere_hint,
+    field_message,
     first_lines,
     fresh_start_hint,
     guess_message,
@@ -640,11 +641,13 @@ class Runtime:
                 echoed = [p for p, w in zip(useful, why, strict=True) if w == "echo"]
                 off = [p for p, w in zip(useful, why, strict=True) if w == "choice"]
                 unordered = [p for p, w in zip(useful, why, strict=True) if w == "order"]
+                misread = [p for p, w in zip(useful, why, strict=True) if w == "field"]
                 bulk = [p for p, w in zip(useful, why, strict=True) if w == "bulk"]
                 useful = [p for p, w in zip(useful, why, strict=True) if w is None]
                 # no value: drawn again, it is no fresh draw (tried.stuck)
                 tried.no_value.update(o.script_sha256
-                                      for o, _ in guessed + echoed + off + unordered + bulk)
+                                      for o, _ in guessed + echoed + off + unordered + misread
+                                      + bulk)
                 # a round whose answers all repeat computations already counted adds no
                 # evidence: in a disagreement, the next round draws hot, with no greedy draw
                 rut = bool(useful) and all(tally.knows(script) for _, script in useful)
@@ -730,6 +733,9 @@ class Runtime:
                     elif unordered:
                         script = unordered[0][1]
                         feedback = order_message(unordered[0][0].answer, question, texts)
+                    elif misread:
+                        script = misread[0][1]
+                        feedback = field_message(misread[0][0].answer, question, texts)
                     elif bulk:
                         script = bulk[0][1]
                         feedback = bulk_message(bulk[0][0].answer, question)

@@ -21,6 +21,7 @@ from rlmlang.diagnostics import Diagnostic
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.task.answers import is_empty_answer, offered_choices
+from rlmlang.task.fields import wrong_field
 from rlmlang.task.order import misordered, question_keys
 from rlmlang.task.searches import line_at
 from rlmlang.task.vote import whole_share
@@ -279,6 +280,17 @@ def order_message(value: Any, question: str, texts: list[str]) -> str:
     return (f"That script submitted {_clip(repr(value), 200)}, in the order the input has "
             f"them: {said}. The question names {keys} in that order: submit the values in "
             f"the order it asks for them. The question asks: {question}")
+
+
+def field_message(value: Any, question: str, texts: list[str]) -> str:
+    """What the model sees about an answer read from another field of the asked record."""
+    found = wrong_field(value, question, texts)
+    assert found is not None  # no_value said "field"
+    return (f"That script submitted {_clip(repr(value), 200)}: the {found.held} of the record "
+            f"of {found.key}, not its {found.asked}, which the question asks for:\n"
+            f"{found.line}\nRead the {found.asked} field of that record by its column name "
+            f"(records() names the fields), not by counting fields. The question asks: "
+            f"{question}")
 
 
 def bulk_message(value: str, question: str) -> str:

@@ -15,9 +15,9 @@ first, which the answer is).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
+from rlmlang.task.fields import asked_field
 from rlmlang.task.searches import line_at
 from rlmlang.tools import reader
 
@@ -37,7 +37,7 @@ def hop_short(value: object, question: str, texts: Mapping[str, str]) -> str | N
             table = reader.read(text, question)
         except Exception:  # noqa: BLE001 - a text of no records has no hop to judge
             continue
-        asked = _asked_field(question, table.columns)
+        asked = asked_field(question, table.columns)
         if asked is None:
             continue
         for record in table.records:
@@ -51,13 +51,3 @@ def hop_short(value: object, question: str, texts: Mapping[str, str]) -> str | N
                     "(or follow the chain of lookups the question names to its end).")
     return None
 
-
-def _asked_field(question: str, columns: tuple[str, ...] | list[str]) -> str | None:
-    """The column the question names first ("the city of the site of ..." asks the city)."""
-    q = question.casefold()
-    found = []
-    for c in columns:
-        m = re.search(r"(?<!\w)" + re.escape(c.casefold().replace("_", " ")) + r"(?!\w)", q)
-        if m:
-            found.append((m.start(), c))
-    return min(found)[1] if found else None

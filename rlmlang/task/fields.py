@@ -1,0 +1,91 @@
+"""An answer from the wrong field of the record the question names.
+
+"What is the serial number of asset AT-66844?" names one record (the one line
+holding AT-66844) and one of its fields (serial). A script that splits the
+line and takes the wrong index submits another field of that very record, the
+owner 'Mara Kim': a value read from the data, which a second script may repeat.
+The data says what went wrong: the answer sits in the `owner` column of the
+one record whose key the question writes, and that record's `serial` is
+another value, which the question does not write.
+
+Guards keep a right answer from being judged so: the record must be the only
+one holding the question's key (a lookup, not "the store in Paris with the
+highest sales", where many records hold Paris), the asked field must hold a
+value the question does not write (else the question keys on that field:
+"Which asset has serial SN-...?"), and no record may hold the answer in the
+asked field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rlmlang.tools import reader
+
+_MAX_CHARS = 4_000_000  # larger inputs are not read again for this
+_MIN_KEY = 3  # a record value shorter than this is no key the question names
+
+
+@dataclass(frozen=True)
+class WrongField:
+    """Where the answer was read from, and where the question points."""
+
+    held: str  # the column the answer sits in
+    asked: str  # the column the question asks for
+    key: str  # the question's key, held by that one record
+    line: str  # the record's line
+
+
+def wrong_field(value: object, question: str, texts: Iterable[str]) -> WrongField | None:
+    """The record and fields of an answer taken from the wrong field (module doc), or None."""
+    if not isinstance(value, str) or not value.strip() \
+            or value.strip().casefold() in question.casefold():
+        return None
+    v = value.strip()
+    for text in texts:
+        if len(text) > _MAX_CHARS or v not in text:
+            continue
+        try:
+            table = reader.read(text, question)
+        except Exception:  # noqa: BLE001 - a text of no records has no field to judge
+            continue
+        asked = asked_field(question, table.columns)
+        if asked is None:
+            continue
+        rows = [{k: str(x).strip() for k, x in r.items()} for r in table.records]
+        if any(r.get(asked) == v for r in rows):
+            return None  # the answer is an asked field somewhere: no misreading to judge
+        for row in rows:
+            held = next((k for k, x in row.items() if x == v), None)
+            want = row.get(asked, "")
+            if held is None or not want or _written(want, question):
+                continue
+            key_col = next((k for k, x in row.items() if k not in (held, asked)
+                            and len(x) >= _MIN_KEY and _written(x, question)), None)
+            if key_col is None:
+                continue
+            key = row[key_col]
+            if sum(1 for r in rows if r.get(key_col) == key) != 1:
+                continue  # the question's value holds in several records: no lookup
+            line = next((ln for ln in text.splitlines() if key in ln and v in ln), "")
+            return WrongField(held, asked, key, line.strip()[:200])
+    return None
+
+
+def _written(value: str, question: str) -> bool:
+    """Does the question write this value, as a word of its own?"""
+    return re.search(r"(?<!\w)" + re.escape(value.casefold()) + r"(?!\w)",
+                     question.casefold()) is not None
+
+
+def asked_field(question: str, columns: tuple[str, ...] | list[str]) -> str | None:
+    """The column the question names first ("the city of the site of ..." asks the city)."""
+    q = question.casefold()
+    found = []
+    for c in columns:
+        m = re.search(r"(?<!\w)" + re.escape(c.casefold().replace("_", " ")) + r"(?!\w)", q)
+        if m:
+            found.append((m.start(), c))
+    return min(found)[1] if found else None

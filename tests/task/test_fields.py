@@ -1,0 +1,33 @@
+"""An answer from the wrong field of the one record the question names (task/fields.py)."""
+
+from __future__ import annotations
+
+from rlmlang.task.fields import wrong_field
+
+ASSETS = ("asset_tag,owner,serial,location\n"
+          + "".join(f"AT-{60000 + 7 * i},Owner {i % 40},SN-{900000 + i},City {i % 9}\n"
+                    for i in range(300))
+          + "AT-66844,Mara Kim,SN-W2B76ZFM,Izmir\nAT-66845,Mara Kim,SN-Q0000001,Izmir\n")
+SERIAL_Q = "What is the serial number of asset AT-66844?"
+
+
+def test_another_field_of_the_record_the_question_names_is_judged() -> None:
+    found = wrong_field("Mara Kim", SERIAL_Q, [ASSETS])
+    assert found is not None
+    assert (found.held, found.asked, found.key) == ("owner", "serial", "AT-66844")
+    assert found.line == "AT-66844,Mara Kim,SN-W2B76ZFM,Izmir"
+    assert wrong_field("Izmir", SERIAL_Q, [ASSETS]).held == "location"
+
+
+def test_the_asked_field_a_key_the_question_gives_or_many_records_are_not() -> None:
+    assert wrong_field("SN-W2B76ZFM", SERIAL_Q, [ASSETS]) is None
+    # the question keys on the serial: the asset tag is what it asks for
+    assert wrong_field("AT-66844", "Which asset has serial SN-W2B76ZFM?", [ASSETS]) is None
+    assert wrong_field("Mara Kim", "Who is the owner of serial SN-W2B76ZFM?", [ASSETS]) is None
+    # a value held by many records is a filter, not the key of one record
+    assert wrong_field("AT-66844", "Which serial is the newest in Izmir?", [ASSETS]) is None
+    # an answer that is the asked field of some record is not judged at all
+    assert wrong_field("SN-900003", SERIAL_Q, [ASSETS]) is None
+    # prose has no fields; a number is not a field's text
+    assert wrong_field("Mara Kim", SERIAL_Q, ["Mara Kim owns AT-66844 and more."]) is None
+    assert wrong_field(66844, SERIAL_Q, [ASSETS]) is None
