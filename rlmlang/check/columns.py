@@ -33,6 +33,7 @@ class Tables:
     # delimited table input -> the index of its first record line, where every line from
     # there on is a record (no '#' comments): 1 under a header line, else 0
     first_line: Mapping[str, int] = field(default_factory=dict)
+    known: bool = False  # read from the inputs (else nothing is known of them)
 
 
 NO_TABLES = Tables()
@@ -66,4 +67,4 @@ def tables(values: Mapping[str, Any]) -> Tables:
             cells = [r.get(col) for r in rows]
             if all(isinstance(c, str) and parse_number(c) is not None for c in cells):
                 found.add(col)
-    return Tables(sizes, frozenset(found), frozenset(names), starts)
+    return Tables(sizes, frozenset(found), frozenset(names), starts, known=True)

@@ -961,6 +961,16 @@ class Checker(FormsMixin):
             if edit:
                 return (f"{print_expr(v)} is one character of {v.value.id}; its rows are "
                         f"{rows}: {rows}[{print_expr(v.index)}][{key}]"), edit
+        if self.tables.known and isinstance(e.index, ast.Const) \
+                and e.index.value not in self.tables.columns:
+            # `r["host"]` of a line of prose: records() would read no such field either
+            held = ", ".join(f"{c!r}" for c in sorted(self.tables.columns)[:12])
+            tables = (f"the table inputs' columns are {held}" if held
+                      else "no input is a table")
+            return (f"a str is indexed by position ({print_expr(v)}[0]), and no input has a "
+                    f"column {key} ({tables}): {print_expr(v)} is text, so take the value "
+                    f"out of it, e.g. value_after({print_expr(v)}, {key}) or "
+                    f"{print_expr(v)}.split()[i]"), {}
         return (f"a str is indexed by position ({print_expr(v)}[0]); for a table's rows as "
                 f"dicts, use records(text): for row in records(text): ... row[{key}]"), {}
 

@@ -72,3 +72,25 @@ def test_a_method_on_a_json_value_of_no_known_type_is_a_coded_error() -> None:
     typed = run_script("x = json_decode(orders)\nsubmit(len(x[\"status\"].strip()))\n", INT,
                        orders='{"status": " open "}')
     assert typed.stage == "done" and typed.answer == 4
+
+
+INVENTORY = "".join(f"host cache-{8000 + i} has ip 10.0.{i // 200}.{i % 200} os=debian12\n"
+                    for i in range(300))
+RACKS = "".join(f"10.0.{i // 200}.{i % 200} rack=R{i % 30} dc=ams1\n" for i in range(300))
+
+
+def test_a_key_no_table_input_has_says_to_take_the_value_out_of_the_text() -> None:
+    """`r["host"]` of a line of prose (lookup, dev s19): records() reads no such field
+    either, so the fix says which columns the tables have and how to cut the value out
+    (it had sent the model to records() of the prose, which failed, three rounds)."""
+    from rlmlang.check.columns import tables
+
+    inputs = {"inventory": INVENTORY, "racks": RACKS}
+    env = Env({"inventory": STR, "racks": STR}, {}, STR,
+              default_registry(include_plugins=False), tables=tables(inputs))
+    script = ('for r in lines(inventory):\n    if r["host"] == "cache-8001":\n'
+              '        submit(r)\nsubmit("")\n')
+    d = check(parse(script).script, env).diagnostics[0]
+    assert d.fix == ("a str is indexed by position (r[0]), and no input has a column \"host\" "
+                     "(the table inputs' columns are 'dc', 'rack', 'text'): r is text, so take "
+                     "the value out of it, e.g. value_after(r, \"host\") or r.split()[i]")
