@@ -1792,6 +1792,10 @@ def _convert_fix(t: Type, want: Type, e: ast.Expr | None) -> str | None:
         return f"wrap it in a list: [{src}]"
     if want == STR and isinstance(t, ListT) and t.elem == STR:
         return f'join the items: join({src}, "\\n")'
+    if want == STR and isinstance(t, ListT) and isinstance(t.elem, (DictT, RecordT)):
+        # `records(racks)` again, of a name that already holds records(racks) (dev s19)
+        return (f"{src} already holds rows as dicts, not text: go through it as it is "
+                f"(for row in {src}: ... row[\"column\"]), without reading it again")
     if want == STR and isinstance(t, ListT):
         return f"convert with str({src})"
     return None

@@ -94,3 +94,13 @@ def test_a_key_no_table_input_has_says_to_take_the_value_out_of_the_text() -> No
     assert d.fix == ("a str is indexed by position (r[0]), and no input has a column \"host\" "
                      "(the table inputs' columns are 'dc', 'rack', 'text'): r is text, so take "
                      "the value out of it, e.g. value_after(r, \"host\") or r.split()[i]")
+
+
+def test_rows_read_again_are_used_as_they_are() -> None:
+    """`racks = records(racks)`, then `records(racks)` again: the fix said "convert with
+    str(racks)" (dev s19); rows are gone through as they are."""
+    d = diagnostics('rows = records(orders)\nfor r in records(rows):\n    print(r["city"])\n'
+                    'submit(1)\n')[0]
+    assert d.message == "argument 'text' of records must be str, not list[dict[str, str]]"
+    assert d.fix == ('rows already holds rows as dicts, not text: go through it as it is '
+                     '(for row in rows: ... row["column"]), without reading it again')
