@@ -91,6 +91,13 @@ def _need_str(fn: str, name: str, x: object) -> str:
     return x
 
 
+def _need_int(fn: str, name: str, x: object) -> int:
+    if not isinstance(x, int) or isinstance(x, bool):
+        raise ToolError(f"{fn}: {name} must be an int, not {kind_of(x)}",
+                        f"convert it first, e.g. int({name})")
+    return x
+
+
 # ------------------------------------------------------------- result types
 
 
@@ -400,8 +407,9 @@ def _endswith(text: Any, suffix: Any) -> bool:
         _need_str("endswith", "suffix", suffix))
 
 
-def _find(text: Any, part: Any) -> int:
-    return _need_str("find", "text", text).find(_need_str("find", "part", part))
+def _find(text: Any, part: Any, start: Any = 0) -> int:
+    return _need_str("find", "text", text).find(_need_str("find", "part", part),
+                                                _need_int("find", "start", start))
 
 
 def _replace(text: Any, old: Any, new: Any) -> str:
@@ -682,8 +690,9 @@ def builtin_specs() -> list[ToolSpec]:
         tool("endswith", "text: str, suffix: str", "bool", _endswith,
              "Whether text ends with suffix.", cost=fuel(1), size=scalar(),
              example='if endswith(name, ".csv"):\n    print(name)'),
-        tool("find", "text: str, part: str", "int", _find,
-             "The position of the first part in text, or -1.", cost=text2, size=scalar(),
+        tool("find", "text: str, part: str, start: int = 0", "int", _find,
+             "The position of the first part in text at or after start, or -1.", cost=text2,
+             size=scalar(),
              example='i = find(line, ":")'),
         tool("replace", "text: str, old: str, new: str", "str", _replace,
              "The text with every old replaced by new.",

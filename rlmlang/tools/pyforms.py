@@ -25,6 +25,7 @@ from rlmlang.tools.builtins import (
     DISPLAY_WORK,
     _max_of,
     _min_of,
+    _need_int,
     _need_str,
     _numeric,
     _ordered_elems,
@@ -363,8 +364,9 @@ def _rfind(text: Any, part: Any) -> int:
     return _need_str("rfind", "text", text).rfind(_need_str("rfind", "part", part))
 
 
-def _str_index(text: Any, part: Any) -> int:
-    i = _need_str("index", "text", text).find(_need_str("index", "part", part))
+def _str_index(text: Any, part: Any, start: Any = 0) -> int:
+    i = _need_str("index", "text", text).find(_need_str("index", "part", part),
+                                              _need_int("index", "start", start))
     if i < 0:
         raise ToolError(f"index: {preview(part)} is not in the text",
                         "use find (it gives -1 when the part is missing)")
@@ -631,8 +633,9 @@ def pyform_specs() -> list[ToolSpec]:
         tool("rfind", "text: str, part: str", "int", _rfind,
              "The position of the last part in text, or -1.", cost=text2, size=scalar(),
              example='i = rfind(path, "/")'),
-        tool("str_index", "text: str, part: str", "int", _str_index,
-             "The position of the first part in text; an error if it is not there (s.index).",
+        tool("str_index", "text: str, part: str, start: int = 0", "int", _str_index,
+             "The position of the first part in text at or after start; an error if it is "
+             "not there (s.index).",
              cost=text2, size=scalar(), example='i = str_index(line, ":")'),
         tool("list_index", "xs: list[any], x: any", "int", _index_of,
              "The position of the first x in the list; an error if it is not there (xs.index).",

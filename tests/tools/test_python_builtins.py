@@ -201,3 +201,10 @@ def test_a_default_of_another_type_is_refused_with_the_conditional() -> None:
 def test_an_empty_set_is_filled_by_add() -> None:
     assert answer('seen = set()\nfor w in context.split()[:50]:\n    seen.add(w)\n'
                   'submit(str(len(seen)))\n') == str(len(set(CONTEXT.split()[:50])))
+
+
+def test_find_and_index_take_a_start_as_pythons_do() -> None:
+    out = run('s = context.find("=")\nt = context.find("=", s + 1)\n'
+              'submit(str(s) + "," + str(t) + "," + str(context.index("=", t + 1)) + ","\n'
+              '       + str(context.find("=", 100)))')
+    assert out.status == "submitted" and out.value == "4,12,20,-1"
