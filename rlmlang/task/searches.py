@@ -41,16 +41,34 @@ def empty_search(script: str, inputs: Mapping[str, Any], registry: Any) -> str |
 
 def _empty_tool_search(parsed: ast.Script, inputs: Mapping[str, Any],
                        registry: Any) -> str | None:
-    for node, found in _literal_searches(parsed, inputs, registry):
+    for node, found, args in _literal_searches(parsed, inputs, registry):
         if not isinstance(found, bool) and found in ([], "", 0):
-            return f"{print_expr(node)} finds nothing in the input"
+            return f"{print_expr(node)} finds nothing in the input" + _each_alone(args)
     return None
 
 
+def _each_alone(args: list[Any]) -> str:
+    """Where a search given several phrases finds nothing, but each phrase alone is on some
+    line of the text searched: it keeps the lines that hold them all, and the script meant
+    the lines of any (`find_lines(context, "locker INC-65021", "locker INC-29595")`, three
+    rounds of the 1.5B on dev s19)."""
+    text = args[0] if args and isinstance(args[0], str) else ""
+    phrases = [p for a in args[1:] for p in (a if isinstance(a, list) else [a])
+               if isinstance(p, str) and p.strip()]
+    if len(phrases) < 2 or not text:
+        return ""
+    lines = text.casefold().splitlines()
+    if not all(any(p.casefold() in ln for ln in lines) for p in phrases):
+        return ""
+    return (" (it keeps only the lines that mention every phrase it is given, and no line "
+            "mentions them all, though each is on some line: for the lines of any of them, "
+            "search for each phrase on its own)")
+
+
 def _literal_searches(parsed: ast.Script, inputs: Mapping[str, Any], registry: Any
-                      ) -> Iterator[tuple[ast.Call, Any]]:
+                      ) -> Iterator[tuple[ast.Call, Any, list[Any]]]:
     """Each call of a search tool over an input whose other arguments are known (literals,
-    or built from them: `_folded`), with what it finds there."""
+    or built from them: `_folded`), with what it finds there and its arguments' values."""
     assigned = _bound_names(parsed)
     known: dict[str, Any] | None = None
     for node in ast.walk(parsed):
@@ -83,7 +101,7 @@ def _literal_searches(parsed: ast.Script, inputs: Mapping[str, Any], registry: A
                 found = spec.impl(*args, **kwargs)
             except Exception:  # noqa: BLE001 - a search that fails finds nothing to judge by
                 continue
-            yield node, found
+            yield node, found, args
 
 
 def search_results(script: str, inputs: Mapping[str, Any], registry: Any,
@@ -96,7 +114,7 @@ def search_results(script: str, inputs: Mapping[str, Any], registry: Any,
     if parsed is None:
         return None
     said = []
-    for node, found in _literal_searches(parsed, inputs, registry):
+    for node, found, _ in _literal_searches(parsed, inputs, registry):
         if isinstance(found, list) and len(found) >= 2:
             first = str(found[0])
             first = first if len(first) <= limit_chars else first[:limit_chars] + "…"

@@ -34,6 +34,22 @@ def test_a_literal_search_that_finds_nothing_is_named_as_written() -> None:
                         reg) is not None
 
 
+def test_phrases_each_on_some_line_but_none_together_are_said_to_be_all_required() -> None:
+    """`find_lines(context, "locker INC-65021", "locker INC-29595")` for the lines of either
+    (dev s19): the search keeps the lines with both, and the model is told so."""
+    reg = default_registry()
+    assert empty_search('submit(len(find_lines(stocks, "MSFT", "IBM")))', INPUTS, reg) == (
+        'find_lines(stocks, "MSFT", "IBM") finds nothing in the input (it keeps only the '
+        'lines that mention every phrase it is given, and no line mentions them all, though '
+        'each is on some line: for the lines of any of them, search for each phrase on its '
+        'own)')
+    assert empty_search('submit(len(lines_with(stocks, ["MSFT", "IBM"])))', INPUTS,
+                        reg).endswith("search for each phrase on its own)")
+    # a phrase no line holds is the search's fault, not the joining of phrases
+    assert empty_search('submit(len(lines_with(stocks, ["MSFT", "2006"])))', INPUTS, reg) \
+        == 'lines_with(stocks, ["MSFT", "2006"]) finds nothing in the input'
+
+
 def test_a_stdlib_function_that_only_passes_its_arguments_on_is_that_search() -> None:
     """`lines_with_all` (stdlib/text.rlm) returns `lines_with(text, phrases)`: the 1.5B's
     count of customers "in the CSV" living in Quito searched for "CSV" with it, found
