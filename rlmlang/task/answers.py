@@ -156,19 +156,24 @@ NOTHING_FOUND = frozenset({"not found", "none", "unknown", "n/a", "no match", "n
                            "no answer", "no result", "no results", "not available",
                            "nothing found", "no data", "null"})
 _LITERALS = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'')
+# A sentence the script writes for finding nothing: "no section found with 'blaze' in its
+# title" (a def's fallback, dev s19), "No codes found for locker ...".
+_NOTHING_SAID = re.compile(r"^(?:no|not|nothing|none)\b.*\b(?:found|matche[sd]|match|exists?|"
+                           r"mentions?|available)\b")
 
 
 def found_nothing(value: Any, script: str) -> bool:
     """Whether the answer says nothing was found: it is empty, or it is the script's own
     text for finding nothing, a phrase such as "not found" that the script writes as a
-    literal (a default or a fallback), not a value it read. The 1.5B's
+    literal (a default or a fallback), or a sentence that says so ("no section found with
+    ..."), not a value it read. The 1.5B's
     `badges.get("9876", "not found")` over badges it had misread was submitted, and
     confirmed, as the answer."""
     if is_empty_answer(value):
         return True
-    if not isinstance(value, str) or value.strip().lower() not in NOTHING_FOUND:
+    said = value.strip().lower() if isinstance(value, str) else ""
+    if said not in NOTHING_FOUND and not _NOTHING_SAID.match(said):
         return False
-    said = value.strip().lower()
     return any(said == (a or b).strip().lower() for a, b in _LITERALS.findall(script))
 
 

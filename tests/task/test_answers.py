@@ -75,3 +75,19 @@ def test_a_float_is_rounded_as_the_question_asks() -> None:
     assert rounded_as_asked(1.23456, "Give it rounded to two decimal places.") == 1.23
     assert rounded_as_asked(2.5, "Round the average to 0 decimals.") == 3.0
     assert rounded_as_asked(1.23456, "The round trip to 2 cities") == 1.23456
+
+
+def test_the_scripts_own_sentence_for_finding_nothing_is_no_answer() -> None:
+    """A def's fallback "no section found with 'blaze' in its title" was a vote (dev s19);
+    it is the script's own text for finding nothing, as "not found" is. A short answer
+    such as "no", or a sentence the script did not write, is not."""
+    from rlmlang.task.answers import found_nothing
+
+    script = ('def find(text: str) -> str:\n    for part in text.split("##"):\n'
+              '        if "blaze" in part:\n            return part\n'
+              '    return "no section found with \'blaze\' in its title"\n'
+              'submit(find(context))\n')
+    assert found_nothing("no section found with 'blaze' in its title", script)
+    assert found_nothing("No codes found", 'print(1)\nsubmit("No codes found")')
+    assert not found_nothing("no", 'submit("no")')
+    assert not found_nothing("No match was found", "submit(find_line(context, 'x'))")
