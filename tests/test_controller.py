@@ -1385,3 +1385,31 @@ def test_another_field_of_the_asked_record_is_no_vote(tmp_path: Path, capsys) ->
     assert out.ok and out.answer == "SN-W2B76ZFM" and out.iterations == 2
     assert all(v["value"] != "Mara Kim" for v in out.vote)
     assert replays_identically(tmp_path / "run.log", capsys)
+
+
+SECTIONS = "".join(f"## Notes from {city}\nThe {what} was the talk of the week.\n\n"
+                   for city, what in [("Arusha 84", "fire on the quay, put out by the crews"),
+                                      ("Leeds 67", "new bridge")] * 20)
+
+
+def test_an_answer_a_never_true_test_of_a_question_word_left_is_no_vote(
+        tmp_path: Path, capsys) -> None:
+    """A loop that tests each title for a word of the question the input never writes
+    ends on its last title, submitted by two scripts (dev s19, 'Leeds 67' for the section
+    "about a blaze"): what the test found for nothing is no vote, and the model is told
+    why; replay counts it the same way."""
+    leak = ('for section in context.split("## Notes from ")[1:]:\n'
+            '    title = section.split("\\n")[0]\n'
+            '    if "blaze" in title.lower():\n        break\nsubmit(title)')
+    leak_too = ('title = ""\nfor line in context.splitlines():\n'
+                '    if line.startswith("## Notes from "):\n'
+                '        title = line[len("## Notes from "):]\n'
+                '    if "blaze" in line:\n        break\nsubmit(title)')
+    model = FakeModel([leak, leak_too, 'fail("no")', 'fail("no")'])
+    q = "Which section is about a blaze and how it was put out? Give its title."
+    out = runtime(model, tmp_path, profile="coder",
+                  budgets={"candidates": 2, "iterations": 2}).run(SIG, q, context=SECTIONS)
+    assert not out.ok and all(v["value"] != "Leeds 67" for v in out.vote)
+    assert ("That script submitted 'Leeds 67', but 'blaze' is written nowhere in the input, "
+            "so the test \"blaze\" in title.lower() is never true") in model.prompts[2]
+    assert replays_identically(tmp_path / "run.log", capsys)

@@ -106,8 +106,8 @@ def _answer(value: Any, rec: RecordedRun) -> Any:
 from rlmlang.controller.profiles import PROFILES  # noqa: E402
 from rlmlang.task.answers import found_nothing, no_value  # noqa: E402
 from rlmlang.task.guess import data_inputs, data_texts, submits_from_data  # noqa: E402
-from rlmlang.task.searches import empty_search  # noqa: E402
-from rlmlang.task.vote import Tally, counts_nothing  # noqa: E402
+from rlmlang.task.searches import nothing_found  # noqa: E402
+from rlmlang.task.vote import Tally  # noqa: E402
 from rlmlang.tools.reader import current_question, task_question  # noqa: E402
 
 
@@ -193,9 +193,10 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
     for n, o in sorted(outcomes.items()):  # the controller's vote: every draw counts
         answer = _answer(o["value"], rec)
         c = next(c for c in it.candidates if c.number == n)
-        if o["status"] == "submitted" and counts_nothing(answer):  # as the controller
+        if o["status"] == "submitted":  # as the controller: what it found for nothing
             setup = setup or rec.setup(store)
-            if empty_search(c.raw_text, setup.inputs, setup.registry) is not None:
+            if nothing_found(c.raw_text, answer, setup.inputs, setup.registry,
+                             current_question()) is not None:
                 continue
         if o["status"] == "submitted" and profile is not None:
             texts: list[str] = []

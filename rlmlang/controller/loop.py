@@ -83,8 +83,8 @@ from rlmlang.task.hops import hop_short
 from rlmlang.task.inputs import bind_value, read_raw
 from rlmlang.task.judgement import keyword_judgement
 from rlmlang.task.searches import (
-    empty_search,
     meaning_hint,
+    nothing_found,
     search_results,
     searched_elsewhere,
 )
@@ -100,7 +100,7 @@ from rlmlang.task.vote import (
 from rlmlang.tools import default_registry
 from rlmlang.tools.context import charge_current, current_usage
 from rlmlang.tools.errors import ToolError
-from rlmlang.tools.reader import task_question
+from rlmlang.tools.reader import current_question, task_question
 from rlmlang.tools.registry import Registry, size_of
 from rlmlang.types import Type, format_type
 from rlmlang.version import __version__
@@ -1065,8 +1065,9 @@ class Runtime:
                                                 tool_calls_per_script=left["tool_calls"],
                                                 llm_calls_per_script=left["llm_calls"])
         outcome = execute_script(script, setup)
-        if outcome.status == "submitted" and counts_nothing(outcome.answer):
-            outcome.empty_search = empty_search(script, setup.inputs, setup.registry)
+        if outcome.status == "submitted":
+            outcome.empty_search = nothing_found(script, outcome.answer, setup.inputs,
+                                                 setup.registry, current_question())
         for k in self.calls_spent:
             self.calls_spent[k] += outcome.calls.get(k, 0)
         outcome.script_sha256 = sha

@@ -24,7 +24,7 @@ from rlmlang.task.answers import is_empty_answer, offered_choices
 from rlmlang.task.fields import wrong_field
 from rlmlang.task.order import misordered, question_keys
 from rlmlang.task.searches import line_at
-from rlmlang.task.vote import whole_share
+from rlmlang.task.vote import counts_nothing, whole_share
 from rlmlang.tools.registry import Registry, ToolSpec
 from rlmlang.types import Type, format_type
 
@@ -359,10 +359,14 @@ def empty_answer_message(output: str, answer: Any = None, limit_chars: int = 700
                          search: str | None = None) -> str:
     """What the model sees about a script that submitted an empty answer, its own text
     for finding nothing ("not found"), or a zero where its `search` finds nothing."""
-    if search is not None:
+    if search is not None and counts_nothing(answer):
         return (f"That script submitted {answer!r}, but {search}: the zero is its search "
                 "finding nothing, not an answer. Print a few lines of the input to see how "
                 "what you look for is written there.")
+    if search is not None:
+        return (f"That script submitted {_clip(repr(answer), 200)}, but {search}: it is not "
+                "what the script looked for (a value left from its loop, or a default), "
+                "not an answer.")
     what = "an empty answer" if is_empty_answer(answer) else \
         f"{answer!r}, its own text for finding nothing,"
     if not output.strip():

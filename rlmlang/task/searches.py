@@ -25,7 +25,9 @@ from rlmlang.syntax import ast
 from rlmlang.syntax.ast import NOT_LITERAL, literal_value
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_expr
+from rlmlang.task.answers import offered_choices
 from rlmlang.task.guess import data_inputs
+from rlmlang.task.vote import counts_nothing
 from rlmlang.tools.reader import detect
 
 
@@ -37,6 +39,36 @@ def empty_search(script: str, inputs: Mapping[str, Any], registry: Any) -> str |
     if parsed is None:
         return None
     return _empty_tool_search(parsed, inputs, registry) or _empty_test(parsed, inputs)
+
+
+def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry: Any,
+                  question: str) -> str | None:
+    """Why a submitted answer is what its script found for nothing, said as the model is
+    told it, or None. A zero (a count or a sum) whose search finds nothing (empty_search);
+    any other answer (not a yes or a no, the question offering no choice) of a script
+    that tests the data for a word of the question the inputs never write: the test is
+    never true, so what it submits is a value left over from its loop or a default, not
+    what it looked for ("Leeds 67", the last section's title, for the section "about a
+    blaze", dev s19). The controller and the replay ask it alike."""
+    if counts_nothing(answer):
+        return empty_search(script, inputs, registry)
+    if isinstance(answer, bool) or isinstance(answer, str) and \
+            answer.strip().casefold() in ("yes", "no", "true", "false") \
+            or offered_choices(question) is not None:
+        return None
+    parsed = parse(script).script
+    if parsed is None or asks_sub_model(parsed) or any(
+            literal_value(n) == answer for n in ast.walk(parsed) if isinstance(n, ast.Const)):
+        return None  # a literal it submits is a guess (task/guess.py), said so with its line
+    asked = set(_WORDS.findall(question.casefold()))
+    texts = [v for n, v in inputs.items() if n in data_inputs(inputs) and isinstance(v, str)]
+    for node, value in literal_tests(parsed):  # the question's words first: a cheap test
+        words = _WORDS.findall(value.casefold())
+        if texts and words and all(w in asked for w in words) and not any(
+                re.search(re.escape(value), t, re.IGNORECASE) for t in texts):
+            return f"{value!r} is written nowhere in the input, so the test " \
+                   f"{print_expr(node)} is never true"
+    return None
 
 
 def _empty_tool_search(parsed: ast.Script, inputs: Mapping[str, Any],
