@@ -1046,6 +1046,20 @@ def test_a_guess_is_shown_the_line_of_the_record_asked_about_only() -> None:
     assert "which it did not compute from context" in said
 
 
+def test_a_number_guessed_off_the_line_of_the_record_asked_about_is_shown_that_line() -> None:
+    """The combination of locker 630, written in off its key line three rounds running
+    (dev s23); a small number (a count) is left alone."""
+    from rlmlang.controller.prompt import guess_message
+
+    ctx = "".join(f"The combination for locker {600 + i} is {1600 + 3 * i}.\n" for i in range(40))
+    q = "The minutes mention the combination for locker 630. Which number is it?"
+    assert "It is in this line of context:\nThe combination for locker 630 is 1690." in \
+        guess_message(1690, ["context"], {"context": ctx}, q)
+    assert "which it did not compute from context" in guess_message(
+        1603, ["context"], {"context": ctx}, q)  # locker 601's: not on the asked line
+    assert "which it did not compute" in guess_message(40, ["context"], {"context": ctx}, q)
+
+
 SCANS = "".join(f"scan {i}: package PKG-{1000 + i} stored in W-{i % 5}\n" for i in range(30))
 WAREHOUSES = "id,city\n" + "".join(f"W-{i},City {i}\n" for i in range(5)) + "#" * 120 + "\n"
 LOOKED_WRONG = 'line = find_line(warehouses, "PKG-1012")\nsubmit(line.split(",")[1])'

@@ -316,9 +316,15 @@ def guess_message(value: Any, inputs: list[str], texts: Mapping[str, str] | None
     shown = repr(value)
     shown = shown if len(shown) <= limit_chars else shown[:limit_chars] + "…"
     names = ", ".join(inputs)
-    # (a number is left alone: a count or a sum written in is seldom read off a line)
-    found = _line_holding(value, texts or {}, question_terms(question)) \
-        if isinstance(value, str) else None
+    # A number only of three digits or more, on a line with a term of the question that
+    # has a digit ("locker 630"): a count or a sum written in is seldom read off a line,
+    # but the 1.5B wrote the combination of locker 630 off its key line three rounds
+    # running, told only that it was a guess (dev s23).
+    terms = question_terms(question)
+    found = _line_holding(value, texts or {}, terms) if isinstance(value, str) else \
+        _line_holding(str(value), texts or {}, [t for t in terms if any(
+            c.isdigit() for c in t)]) if isinstance(value, int) and not isinstance(
+            value, bool) and abs(value) >= 100 else None
     if found is not None:
         name, line = found
         line = line if len(line) <= limit_chars else line[:limit_chars] + "…"
