@@ -1427,3 +1427,25 @@ def test_an_answer_a_never_true_test_of_a_question_word_left_is_no_vote(
     assert ("That script submitted 'Leeds 67', but 'blaze' is written nowhere in the input, "
             "so the test \"blaze\" in title.lower() is never true") in model.prompts[2]
     assert replays_identically(tmp_path / "run.log", capsys)
+
+
+def test_more_values_than_the_keys_asked_in_order_is_no_vote(tmp_path: Path, capsys) -> None:
+    """Two scripts that collect the code of every locker for three agree on them (dev
+    s23, a def-wrapped copy): no vote, and the model is told how many values are asked;
+    replay counts them the same way."""
+    every = ('submit([line.split(" is ")[1] for line in context.splitlines()\n'
+             '        if "locker " in line])')
+    every_too = ('def codes(text: str) -> list[str]:\n'
+                 '    found = [l for l in lines(text) if "locker" in l]\n'
+                 '    return [l.split(" is ")[1] for l in found]\nsubmit(codes(context))')
+    asked = ('codes = []\nfor k in ["AT-12220", "AT-10037", "AT-15069"]:\n'
+             '    codes.append(find_line(context, k).split(" is ")[1])\nsubmit(codes)')
+    asked_too = ('submit([value_after(find_line(context, "locker " + k), "is")\n'
+                 '        for k in ["AT-12220", "AT-10037", "AT-15069"]])')
+    model = FakeModel([every, every_too, asked, asked_too])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        "context: str, question: str -> answer: list[str]", ORDERED_Q, context=LOCKERS)
+    assert ("That script submitted 200 values, but the question names 3 (AT-12220, AT-10037, "
+            "AT-15069) and asks for the value of each, in that order") in model.prompts[2]
+    assert out.ok and out.answer == ["1060", "1001", "1137"] and out.iterations == 2
+    assert replays_identically(tmp_path / "run.log", capsys)

@@ -42,6 +42,7 @@ from rlmlang.controller.prompt import (
     bulk_message,
     copied_line_message,
     copied_lines_in_disagreement,
+    count_message,
     echo_message,
     empty_answer_message,
     failed_message,
@@ -642,12 +643,13 @@ class Runtime:
                 off = [p for p, w in zip(useful, why, strict=True) if w == "choice"]
                 unordered = [p for p, w in zip(useful, why, strict=True) if w == "order"]
                 misread = [p for p, w in zip(useful, why, strict=True) if w == "field"]
+                miscount = [p for p, w in zip(useful, why, strict=True) if w == "count"]
                 bulk = [p for p, w in zip(useful, why, strict=True) if w == "bulk"]
                 useful = [p for p, w in zip(useful, why, strict=True) if w is None]
                 # no value: drawn again, it is no fresh draw (tried.stuck)
                 tried.no_value.update(o.script_sha256
                                       for o, _ in guessed + echoed + off + unordered + misread
-                                      + bulk)
+                                      + miscount + bulk)
                 # a round whose answers all repeat computations already counted adds no
                 # evidence: in a disagreement, the next round draws hot, with no greedy draw
                 rut = bool(useful) and all(tally.knows(script) for _, script in useful)
@@ -733,6 +735,9 @@ class Runtime:
                     elif unordered:
                         script = unordered[0][1]
                         feedback = order_message(unordered[0][0].answer, question, texts)
+                    elif miscount:
+                        script = miscount[0][1]
+                        feedback = count_message(miscount[0][0].answer, question)
                     elif misread:
                         script = misread[0][1]
                         feedback = field_message(misread[0][0].answer, question, texts)

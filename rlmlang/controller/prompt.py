@@ -22,7 +22,7 @@ from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.task.answers import is_empty_answer, offered_choices
 from rlmlang.task.fields import wrong_field
-from rlmlang.task.order import misordered, question_keys
+from rlmlang.task.order import miscounted, misordered, question_keys
 from rlmlang.task.searches import line_at
 from rlmlang.task.vote import counts_nothing, whole_share
 from rlmlang.tools.registry import Registry, ToolSpec
@@ -280,6 +280,15 @@ def order_message(value: Any, question: str, texts: list[str]) -> str:
     return (f"That script submitted {_clip(repr(value), 200)}, in the order the input has "
             f"them: {said}. The question names {keys} in that order: submit the values in "
             f"the order it asks for them. The question asks: {question}")
+
+
+def count_message(value: Any, question: str) -> str:
+    """What the model sees about a list answer with another number of values than keys."""
+    n, keys = miscounted(value, question) or (0, [])
+    return (f"That script submitted {n} value{'s' if n != 1 else ''}, but the question names "
+            f"{len(keys)} ({', '.join(keys)}) and asks for the value of each, in that order: "
+            f"find the line of each of them and submit its value, {len(keys)} in all. The "
+            f"question asks: {question}")
 
 
 def field_message(value: Any, question: str, texts: list[str]) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from rlmlang.store import canonical_json
 from rlmlang.task.fields import wrong_field
-from rlmlang.task.order import misordered, question_keys
+from rlmlang.task.order import miscounted, misordered, question_keys
 from rlmlang.types import Prim, Type, conforms, format_type, kind_of
 
 SCALARS = ("int", "float", "str", "bool")
@@ -336,7 +336,8 @@ def no_value(value: Any, question: str, texts: list[str], echo: bool,
     """Why an answer, though its script read the data, is no value read from it: "echo"
     (what the question writes, `echo`), "choice" (neither side of a choice the question
     offers, `echo`), "order" (the values of the question's keys in another order than it
-    names them, `echo`: task/order.py), "field" (another field of the one record the question
+    names them, `echo`: task/order.py), "count" (another number of values than the keys
+    whose values the question asks for in their order, `echo`), "field" (another field of the one record the question
     names than the one it asks for, `echo`: task/fields.py), "bulk" (an input cut out as it stands, `bulk`, the
     question not asking for lines); None for an answer. The controller and the replay
     ask it alike."""
@@ -346,6 +347,8 @@ def no_value(value: Any, question: str, texts: list[str], echo: bool,
         return "choice"
     if echo and misordered(value, question, texts):
         return "order"
+    if echo and miscounted(value, question):
+        return "count"
     if echo and wrong_field(value, question, texts) is not None:
         return "field"
     if bulk and not asks_for_lines(question) and copied_bulk(value, texts):

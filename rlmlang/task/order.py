@@ -83,3 +83,22 @@ def misordered(value: Any, question: str, texts: list[str]) -> list[tuple[str, s
     if owners == sorted(owners):  # type: ignore[type-var]
         return None
     return [(i, keys[o]) for i, o in zip(items, owners, strict=True)]  # type: ignore[index]
+
+
+_IN_THAT_ORDER = re.compile(r"\bin (?:that|this|the same|the given) order\b", re.IGNORECASE)
+
+
+def miscounted(value: Any, question: str) -> tuple[int, list[str]] | None:
+    """(how many items, the keys) where a list answer to a question that names its keys
+    and asks for their values "in that order" has more items than keys: one value a key
+    is what it asks (the 1.5B collected the code of every locker of the input, thousands,
+    for three, and a def-wrapped copy of its script confirmed them, dev s23); else None.
+    Fewer items are not judged: a word of the question with a digit may be no key ("in
+    2023")."""
+    if not _IN_THAT_ORDER.search(question):
+        return None
+    items = value if isinstance(value, list) else _items(value)
+    keys = question_keys(question)
+    if items is None or len(keys) < 2 or len(items) <= len(keys):
+        return None
+    return len(items), keys
