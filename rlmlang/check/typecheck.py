@@ -974,6 +974,21 @@ class Checker(FormsMixin):
         return (f"a str is indexed by position ({print_expr(v)}[0]); for a table's rows as "
                 f"dicts, use records(text): for row in records(text): ... row[{key}]"), {}
 
+    def keyed_list_fix(self, e: ast.Index) -> str | None:
+        """A list indexed by a field of a table's text column (`totals[r["symbol"]]`): a
+        value per symbol was meant, which a dict keyed by it holds; "convert with int" sent
+        the 1.5B to int('MSFT') two rounds running (dev s23 group-by)."""
+        i = e.index
+        if not (isinstance(i, ast.Index) and isinstance(i.index, ast.Const)
+                and isinstance(i.index.value, str) and i.index.value in self.tables.columns
+                and i.index.value not in self.tables.numeric):
+            return None
+        key, name = print_expr(i), print_expr(e.value)
+        return (f"{name} is a list, indexed by position, and {key} is a text, not a position: "
+                f"for a value per {i.index.value}, keep a dict keyed by it: per = {{}} and "
+                f"per[{key}] = per.get({key}, 0) + ... (group_sum(text, "
+                f"\"{i.index.value}\", column) sums a column per {i.index.value})")
+
     def nested_json_fix(self, e: ast.Index) -> tuple[str, dict[str, Any]] | None:
         """`order["customer"]["address"]` over records(orders) of a JSON Lines input:
         records() keeps a nested object as its JSON text, so the field is a str. Where the
@@ -1366,6 +1381,8 @@ class Checker(FormsMixin):
                 elif isinstance(t, ListT) and isinstance(t.elem, (DictT, RecordT)) and \
                         it == STR:
                     fix, edit = _record_by_value_fix(e)
+                elif isinstance(t, ListT) and it == STR:
+                    fix = self.keyed_list_fix(e) or fix
                 self.err("E_TYPE", e.index.span, f"an index into {show(t)} must be an int, "
                          f"not {show(it)}", fix, **edit)
             return t.elem if isinstance(t, ListT) else STR

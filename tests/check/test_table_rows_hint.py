@@ -104,3 +104,28 @@ def test_rows_read_again_are_used_as_they_are() -> None:
     assert d.message == "argument 'text' of records must be str, not list[dict[str, str]]"
     assert d.fix == ('rows already holds rows as dicts, not text: go through it as it is '
                      '(for row in rows: ... row["column"]), without reading it again')
+
+
+STOCKS = "symbol,date,price\n" + "".join(f"{s},2024-01-{d:02d},{10 + d}.5\n"
+                                         for d in range(1, 20) for s in ("MSFT", "IBM"))
+
+
+def test_a_list_indexed_by_a_text_column_is_told_to_key_a_dict_by_it() -> None:
+    """`totals[r["symbol"]]` of a list: "convert with int(r["symbol"])" sent the 1.5B to
+    int('MSFT') two rounds running (dev s23); a value per symbol is a dict's."""
+    from rlmlang.check.columns import tables
+
+    env = Env({"stocks": STR}, {}, STR, default_registry(include_plugins=False),
+              tables=tables({"stocks": STOCKS}))
+    script = ('totals = [float(r["price"]) for r in records(stocks)]\n'
+              'best = [r["symbol"] for r in records(stocks) if totals[r["symbol"]] > 1.0]\n'
+              'submit(best[0])\n')
+    d = check(parse(script).script, env).diagnostics[0]
+    assert d.message == "an index into list[float] must be an int, not str"
+    assert d.fix == ('totals is a list, indexed by position, and r["symbol"] is a text, not a '
+                     'position: for a value per symbol, keep a dict keyed by it: per = {} and '
+                     'per[r["symbol"]] = per.get(r["symbol"], 0) + ... (group_sum(text, '
+                     '"symbol", column) sums a column per symbol)')
+    # a numeric column's text may be a position: converting it is the fix
+    script = script.replace('totals[r["symbol"]]', 'totals[r["price"]]')
+    assert check(parse(script).script, env).diagnostics[0].fix == 'convert with int(r["price"])'
