@@ -51,7 +51,7 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
     what it looked for ("Leeds 67", the last section's title, for the section "about a
     blaze", dev s19). The controller and the replay ask it alike."""
     if counts_nothing(answer):
-        return empty_search(script, inputs, registry)
+        return empty_search(script, inputs, registry) or _never_together(script, inputs)
     if isinstance(answer, bool) or isinstance(answer, str) and \
             answer.strip().casefold() in ("yes", "no", "true", "false") \
             or offered_choices(question) is not None:
@@ -69,6 +69,48 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
             return f"{value!r} is written nowhere in the input, so the test " \
                    f"{print_expr(node)} is never true"
     return None
+
+
+def _never_together(script: str, inputs: Mapping[str, Any]) -> str | None:
+    """Tests of one value joined by `and` whose literals are each on some line of the
+    data, but never on one line together: `"2004" in r["date"] and "2005" in r["date"]`
+    for the dates between Dec 21 2004 and Jan 3 2005 (six draws of a zero, dev s23)."""
+    parsed = parse(script).script
+    if parsed is None:
+        return None
+    texts = [v.casefold() for n, v in inputs.items()
+             if n in data_inputs(inputs) and isinstance(v, str)]
+    if not texts:
+        return None
+    negated = {id(n) for top in ast.walk(parsed) if isinstance(top, ast.Not)
+               for n in ast.walk(top.operand)}
+    for node in ast.walk(parsed):
+        if not isinstance(node, ast.BoolOp) or node.op != "and" or id(node) in negated:
+            continue
+        by_subject: dict[str, list[str]] = {}
+        for test in _conjuncts(node):
+            if isinstance(test, ast.Compare) and test.op == "in" \
+                    and isinstance(lit := literal_value(test.left), str) and lit.strip():
+                by_subject.setdefault(print_expr(test.right), []).append(lit)
+        for subject, lits in by_subject.items():
+            folded = [x.casefold() for x in dict.fromkeys(lits)]
+            if len(folded) < 2 or not all(any(x in t for t in texts) for x in folded):
+                continue
+            if any(all(x in line for x in folded) for t in texts for line in t.splitlines()):
+                continue
+            said = " and ".join(repr(x) for x in dict.fromkeys(lits))
+            return (f"{said} are each on some line of the input but never on one line "
+                    f"together, so the test {print_expr(node)} is never true (for a range, "
+                    f"compare the values: to_date({subject}) >= to_date(...))")
+    return None
+
+
+def _conjuncts(node: ast.Expr) -> Iterator[ast.Expr]:
+    if isinstance(node, ast.BoolOp) and node.op == "and":
+        yield from _conjuncts(node.left)
+        yield from _conjuncts(node.right)
+    else:
+        yield node
 
 
 def _empty_tool_search(parsed: ast.Script, inputs: Mapping[str, Any],

@@ -213,3 +213,21 @@ def test_a_test_of_a_name_holding_one_literal_tests_that_literal() -> None:
               'and r["date"] == plan]\nsubmit(len(rows))')
     assert empty_search(script, INPUTS, reg) == \
         "'CSV' is written nowhere in the input, so the test r[\"date\"] == plan is never true"
+
+
+def test_tests_of_one_value_never_true_together_make_a_zero_nothing_found() -> None:
+    """`"2004" in r["date"] and "2005" in r["date"]` for the dates from Dec 21 2004 to Jan
+    3 2005: each year is on some line, never both on one (dev s23, a zero drawn six
+    times); a conjunction some line satisfies is not judged."""
+    from rlmlang.task.searches import nothing_found
+
+    reg = default_registry()
+    q = "What is the total price with a date between Dec 21 2004 and Jan 3 2005?"
+    both = ('submit(sum([float(r["price"]) for r in records(stocks)\n'
+            '            if "2004" in r["date"] and "2005" in r["date"]]))')
+    assert nothing_found(both, 0.0, INPUTS, reg, q) == (
+        "'2004' and '2005' are each on some line of the input but never on one line together, "
+        'so the test "2004" in r["date"] and "2005" in r["date"] is never true (for a range, '
+        'compare the values: to_date(r["date"]) >= to_date(...))')
+    assert nothing_found(both.replace('"2005"', '"Dec"'), 0.0, INPUTS, reg, q) is None
+    assert nothing_found(both, 26.5, INPUTS, reg, q) is None  # not a zero
