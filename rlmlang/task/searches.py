@@ -72,8 +72,8 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
 
 
 def _never_together(script: str, inputs: Mapping[str, Any]) -> str | None:
-    """Tests of one value joined by `and` whose literals are each on some line of the
-    data, but never on one line together: `"2004" in r["date"] and "2005" in r["date"]`
+    """Tests of one value joined by `and` whose literals, of one shape, are each on some
+    line of the data, but never on one line together: `"2004" in r["date"] and "2005" in r["date"]`
     for the dates between Dec 21 2004 and Jan 3 2005 (six draws of a zero, dev s23)."""
     parsed = parse(script).script
     if parsed is None:
@@ -94,8 +94,10 @@ def _never_together(script: str, inputs: Mapping[str, Any]) -> str | None:
                 by_subject.setdefault(print_expr(test.right), []).append(lit)
         for subject, lits in by_subject.items():
             folded = [x.casefold() for x in dict.fromkeys(lits)]
-            if len(folded) < 2 or not all(any(x in t for t in texts) for x in folded):
-                continue
+            if len(folded) < 2 or len({_shape(x) for x in folded}) != 1 \
+                    or not all(any(x in t for t in texts) for x in folded):
+                continue  # (values of one shape, two years, are alternatives; two phrases
+                # of the question that no line holds together may be its answer of 0)
             if any(all(x in line for x in folded) for t in texts for line in t.splitlines()):
                 continue
             said = " and ".join(repr(x) for x in dict.fromkeys(lits))
@@ -103,6 +105,11 @@ def _never_together(script: str, inputs: Mapping[str, Any]) -> str | None:
                     f"together, so the test {print_expr(node)} is never true (for a range, "
                     f"compare the values: to_date({subject}) >= to_date(...))")
     return None
+
+
+def _shape(text: str) -> str:
+    """'2004' -> '9999', 'Dec' -> 'aaa': values of one kind have one shape."""
+    return re.sub(r"[^\W\d_]", "a", re.sub(r"\d", "9", text))
 
 
 def _conjuncts(node: ast.Expr) -> Iterator[ast.Expr]:

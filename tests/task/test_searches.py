@@ -231,3 +231,6 @@ def test_tests_of_one_value_never_true_together_make_a_zero_nothing_found() -> N
         'compare the values: to_date(r["date"]) >= to_date(...))')
     assert nothing_found(both.replace('"2005"', '"Dec"'), 0.0, INPUTS, reg, q) is None
     assert nothing_found(both, 26.5, INPUTS, reg, q) is None  # not a zero
+    # two phrases of other shapes, never on one line, may be a count of 0 that is right
+    other = 'submit(len([l for l in lines(stocks) if "MSFT" in l and "Jan 3" in l]))'
+    assert nothing_found(other, 0, INPUTS, reg, q) is None
