@@ -1573,6 +1573,11 @@ class Checker(FormsMixin):
             self.check_arg(t, ptype, a, name, pname)
         if len(e.args) > len(params):
             kin = self.kin_tools(name, e)
+            if name == "range" and len(e.args) == 3:  # Python's step (semantic-04, dev s23)
+                a, b, step = (print_expr(x) for x in e.args)
+                kin = (f"; range has no step: go through the steps' count, "
+                       f"for k in range(({b} - {a} + {step} - 1) // {step}), and take "
+                       f"i = {a} + k * {step}")
             fixed = self.kin_by_column(name, e) or listed
             self.err("E_TYPE", e.args[len(params)].span, f"{name} takes {len(params)} argument"
                      f"{'s' if len(params) != 1 else ''}, but {len(e.args)} were given",
