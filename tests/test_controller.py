@@ -539,6 +539,10 @@ def test_an_answer_the_question_writes_is_no_vote(tmp_path: Path, capsys) -> Non
     runtime(alone, tmp_path / "b", profile="coder", budgets={"candidates": 2}).run(
         SIG, QUESTION, context=CONTEXT)
     assert "which the question itself gives" in alone.prompts[2]
+    # the line it stands on is shown: the value asked for is elsewhere on it
+    assert ("It stands on this line of the input:\n2026-01-02 badge 4820: access code K7-19QX "
+            "issued\nTake the value the question asks for from such lines, not the key."
+            in alone.prompts[2])
 
 
 def test_an_unconfirmed_answer_is_taken_only_when_a_later_greedy_draw_gives_it_again(

@@ -728,7 +728,7 @@ class Runtime:
                 else:
                     if echoed:
                         script = echoed[0][1]
-                        feedback = echo_message(echoed[0][0].answer, question)
+                        feedback = echo_message(echoed[0][0].answer, question, texts)
                     elif off:
                         script = off[0][1]
                         feedback = off_choice_message(off[0][0].answer, question)

@@ -257,10 +257,32 @@ def fresh_start_hint(diagnostics: list[Diagnostic], earlier: list[str]) -> str:
             "earlier script, not by this one. Compute it again in this script.")
 
 
-def echo_message(value: Any, question: str) -> str:
-    """What the model sees about a script whose answer is written in the question."""
-    return (f"That script submitted {value!r}, which the question itself gives: it is what "
-            f"the question looks up, not its answer. The question asks: {question}")
+def echo_message(value: Any, question: str, texts: list[str] | None = None,
+                 limit_chars: int = 200) -> str:
+    """What the model sees about a script whose answer is written in the question: with
+    an input line that holds it, where there is one (the 1.5B took the part of "The code
+    for locker C-62867 is 4247." before " is " three rounds running, dev s23)."""
+    said = (f"That script submitted {_clip(repr(value), 300)}, which the question itself "
+            "gives: it is what the question looks up, not its answer.")
+    first = value[0] if isinstance(value, list) and value else value
+    line = next((ln.strip() for t in texts or [] for ln in _lines_with(t, str(first))),
+                None) if isinstance(first, str) and len(first.strip()) >= 3 else None
+    if line:
+        said += (f" It stands on this line of the input:\n{_clip(line, limit_chars)}\n"
+                 "Take the value the question asks for from such lines, not the key.")
+    return f"{said} The question asks: {question}"
+
+
+def _lines_with(text: str, part: str, at_most: int = 1) -> list[str]:
+    """The first lines of `text` that hold `part` as a word of its own (at most
+    `at_most`)."""
+    word = re.compile(r"(?<![\w-])" + re.escape(part) + r"(?![\w-])")
+    out: list[str] = []
+    for m in word.finditer(text):
+        out.append(line_at(text, m.start()))
+        if len(out) >= at_most:
+            break
+    return out
 
 
 def off_choice_message(value: Any, question: str) -> str:
