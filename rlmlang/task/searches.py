@@ -62,13 +62,27 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
         return None  # a literal it submits is a guess (task/guess.py), said so with its line
     asked = set(_WORDS.findall(question.casefold()))
     texts = [v for n, v in inputs.items() if n in data_inputs(inputs) and isinstance(v, str)]
+    skips = _skip_guards(parsed)
     for node, value in literal_tests(parsed):  # the question's words first: a cheap test
         words = _WORDS.findall(value.casefold())
+        if id(node) in skips:
+            continue  # `if "Total" in line: continue` never true skips nothing: no harm
         if texts and words and all(w in asked for w in words) and not any(
                 re.search(re.escape(value), t, re.IGNORECASE) for t in texts):
             return f"{value!r} is written nowhere in the input, so the test " \
                    f"{print_expr(node)} is never true"
     return None
+
+
+def _skip_guards(parsed: ast.Script) -> set[int]:
+    """The nodes of the conditions of `if` statements that only skip (`continue` or
+    `pass`, no `elif` or `else`)."""
+    out: set[int] = set()
+    for node in ast.walk(parsed):
+        if isinstance(node, ast.If) and len(node.branches) == 1 and not node.orelse \
+                and all(isinstance(b, (ast.Continue, ast.Pass)) for b in node.branches[0][1]):
+            out.update(id(n) for n in ast.walk(node.branches[0][0]))
+    return out
 
 
 def _never_together(script: str, inputs: Mapping[str, Any]) -> str | None:

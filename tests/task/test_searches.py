@@ -234,3 +234,24 @@ def test_tests_of_one_value_never_true_together_make_a_zero_nothing_found() -> N
     # two phrases of other shapes, never on one line, may be a count of 0 that is right
     other = 'submit(len([l for l in lines(stocks) if "MSFT" in l and "Jan 3" in l]))'
     assert nothing_found(other, 0, INPUTS, reg, q) is None
+
+
+def test_an_answer_of_a_never_true_test_of_a_question_word_is_nothing_found() -> None:
+    """A test for a word of the question the data never writes finds nothing, so what
+    the script submits is no answer; a test that only skips (`continue`) never true
+    skips nothing, and a yes or no is not judged."""
+    from rlmlang.task.searches import nothing_found
+
+    reg = default_registry()
+    ctx = {"context": "city,amount\nPerth,10\nOslo,5\nPerth,7\n"}
+    q = "Which city has the largest total amount?"
+    leak = ('best = ""\nfor r in records(context):\n    best = r["city"]\n'
+            '    if "largest" in r["city"]:\n        break\nsubmit(best)')
+    assert nothing_found(leak, "Perth", ctx, reg, q) == (
+        "'largest' is written nowhere in the input, so the test \"largest\" in r[\"city\"] "
+        "is never true")
+    skip = ('t = {}\nfor r in records(context):\n    if "total" in r["city"].lower():\n'
+            '        continue\n    t[r["city"]] = t.get(r["city"], 0.0) + float(r["amount"])\n'
+            'submit(max(t, key=t.get))')
+    assert nothing_found(skip, "Perth", ctx, reg, q) is None
+    assert nothing_found(leak, "no", ctx, reg, q) is None
