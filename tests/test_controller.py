@@ -467,24 +467,39 @@ ORDERED_Q = ("What are the codes of locker AT-12220, locker AT-10037 and locker 
              "Answer in that order.")
 
 
-def test_a_list_in_the_datas_order_is_no_vote(tmp_path: Path, capsys) -> None:
-    """Two scripts that collect the codes down the input's lines agree on them in its
-    order, not the question's: no vote, and the model is told which code goes with which
-    locker (coder); replay counts them the same way."""
-    down = ('keys = ["AT-12220", "AT-10037", "AT-15069"]\n'
-            'codes = [line.split(" is ")[1] for line in context.splitlines()\n'
-            '         if any(k in line for k in keys)]\nsubmit(codes)')
-    down_too = ('codes = []\nfor line in lines_with(context, ["locker AT-"]):\n'
-                '    if "AT-12220" in line or "AT-10037" in line or "AT-15069" in line:\n'
-                '        codes.append(line.split()[-1])\nsubmit(codes)')
+DOWN = ('keys = ["AT-12220", "AT-10037", "AT-15069"]\n'
+        'codes = [line.split(" is ")[1] for line in context.splitlines()\n'
+        '         if any(k in line for k in keys)]\nsubmit(codes)')
+DOWN_TOO = ('codes = []\nfor line in lines_with(context, ["locker AT-"]):\n'
+            '    if "AT-12220" in line or "AT-10037" in line or "AT-15069" in line:\n'
+            '        codes.append(line.split()[-1])\nsubmit(codes)')
+EVERY = ('submit([line.split(" is ")[1] for line in context.splitlines()\n'
+         '        if "locker " in line])')
+EVERY_TOO = ('def codes(text: str) -> list[str]:\n'
+             '    found = [l for l in lines(text) if "locker" in l]\n'
+             '    return [l.split(" is ")[1] for l in found]\nsubmit(codes(context))')
+
+
+@pytest.mark.parametrize(("wrong", "wrong_too", "said"), [
+    (DOWN, DOWN_TOO, "'1001' is on the line of AT-10037"),
+    (EVERY, EVERY_TOO, "That script submitted 200 values, but the question names 3 (AT-12220, "
+                       "AT-10037, AT-15069) and asks for the value of each, in that order"),
+], ids=["data-order", "every-key"])
+def test_a_list_that_is_not_the_keys_values_in_order_is_no_vote(
+        tmp_path: Path, capsys, wrong: str, wrong_too: str, said: str) -> None:
+    """Two scripts agree on a list that is not the values of the question's keys in its
+    order: the codes down the input's lines, in its order, or the code of every locker
+    for three (dev s23, a def-wrapped copy). No vote, and the model is told which code
+    goes with which locker, or how many values are asked (coder); replay counts them the
+    same way."""
     asked = ('codes = []\nfor k in ["AT-12220", "AT-10037", "AT-15069"]:\n'
              '    codes.append(find_line(context, k).split(" is ")[1])\nsubmit(codes)')
     asked_too = ('submit([value_after(find_line(context, "locker " + k), "is")\n'
                  '        for k in ["AT-12220", "AT-10037", "AT-15069"]])')
-    model = FakeModel([down, down_too, asked, asked_too])
+    model = FakeModel([wrong, wrong_too, asked, asked_too])
     out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
         "context: str, question: str -> answer: list[str]", ORDERED_Q, context=LOCKERS)
-    assert "'1001' is on the line of AT-10037" in model.prompts[2]
+    assert said in model.prompts[2]
     assert out.ok and out.answer == ["1060", "1001", "1137"] and out.iterations == 2
     assert replays_identically(tmp_path / "run.log", capsys)
 
@@ -1432,24 +1447,3 @@ def test_an_answer_a_never_true_test_of_a_question_word_left_is_no_vote(
             "so the test \"blaze\" in title.lower() is never true") in model.prompts[2]
     assert replays_identically(tmp_path / "run.log", capsys)
 
-
-def test_more_values_than_the_keys_asked_in_order_is_no_vote(tmp_path: Path, capsys) -> None:
-    """Two scripts that collect the code of every locker for three agree on them (dev
-    s23, a def-wrapped copy): no vote, and the model is told how many values are asked;
-    replay counts them the same way."""
-    every = ('submit([line.split(" is ")[1] for line in context.splitlines()\n'
-             '        if "locker " in line])')
-    every_too = ('def codes(text: str) -> list[str]:\n'
-                 '    found = [l for l in lines(text) if "locker" in l]\n'
-                 '    return [l.split(" is ")[1] for l in found]\nsubmit(codes(context))')
-    asked = ('codes = []\nfor k in ["AT-12220", "AT-10037", "AT-15069"]:\n'
-             '    codes.append(find_line(context, k).split(" is ")[1])\nsubmit(codes)')
-    asked_too = ('submit([value_after(find_line(context, "locker " + k), "is")\n'
-                 '        for k in ["AT-12220", "AT-10037", "AT-15069"]])')
-    model = FakeModel([every, every_too, asked, asked_too])
-    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
-        "context: str, question: str -> answer: list[str]", ORDERED_Q, context=LOCKERS)
-    assert ("That script submitted 200 values, but the question names 3 (AT-12220, AT-10037, "
-            "AT-15069) and asks for the value of each, in that order") in model.prompts[2]
-    assert out.ok and out.answer == ["1060", "1001", "1137"] and out.iterations == 2
-    assert replays_identically(tmp_path / "run.log", capsys)

@@ -37,24 +37,20 @@ from rlmlang.controller.key_lines import key_lines
 from rlmlang.controller.narrowing import VARIABLE_NAMES, task_narrowing
 from rlmlang.controller.profiles import TINY_CORE_TOOLS, Profile, profile_for
 from rlmlang.controller.prompt import (
+    NO_VALUE_KINDS,
     PREVIEW_CHARS,
     Conversation,
-    bulk_message,
     copied_line_message,
     copied_lines_in_disagreement,
-    count_message,
-    echo_message,
     empty_answer_message,
     failed_message,
     feedback_message,
     field_elsewhere_hint,
-    field_message,
     first_lines,
     fresh_start_hint,
     guess_message,
     look_hint,
-    off_choice_message,
-    order_message,
+    no_value_message,
     stuck_note,
     task_message,
     task_reminder,
@@ -639,17 +635,14 @@ class Runtime:
                 # it stands, is no value read from the data
                 why = [no_value(o.answer, question, texts, echo=self.profile.no_guesses,
                                 bulk=self.profile.challenge_copied_lines) for o, _ in useful]
-                echoed = [p for p, w in zip(useful, why, strict=True) if w == "echo"]
-                off = [p for p, w in zip(useful, why, strict=True) if w == "choice"]
-                unordered = [p for p, w in zip(useful, why, strict=True) if w == "order"]
-                misread = [p for p, w in zip(useful, why, strict=True) if w == "field"]
-                miscount = [p for p, w in zip(useful, why, strict=True) if w == "count"]
-                bulk = [p for p, w in zip(useful, why, strict=True) if w == "bulk"]
+                # (rank of its kind, place, answer): the first is the one the feedback speaks of
+                valueless = sorted(((NO_VALUE_KINDS.index(w), i, p) for i, (p, w) in
+                                    enumerate(zip(useful, why, strict=True)) if w),
+                                   key=lambda t: t[:2])
                 useful = [p for p, w in zip(useful, why, strict=True) if w is None]
                 # no value: drawn again, it is no fresh draw (tried.stuck)
                 tried.no_value.update(o.script_sha256
-                                      for o, _ in guessed + echoed + off + unordered + misread
-                                      + miscount + bulk)
+                                      for o, _ in guessed + [p for _, _, p in valueless])
                 # a round whose answers all repeat computations already counted adds no
                 # evidence: in a disagreement, the next round draws hot, with no greedy draw
                 rut = bool(useful) and all(tally.knows(script) for _, script in useful)
@@ -726,24 +719,10 @@ class Runtime:
                                         if (m := self._meaning(s, values, question))), None)
                         feedback += "\n" + meaning if meaning else ""
                 else:
-                    if echoed:
-                        script = echoed[0][1]
-                        feedback = echo_message(echoed[0][0].answer, question, texts)
-                    elif off:
-                        script = off[0][1]
-                        feedback = off_choice_message(off[0][0].answer, question)
-                    elif unordered:
-                        script = unordered[0][1]
-                        feedback = order_message(unordered[0][0].answer, question, texts)
-                    elif miscount:
-                        script = miscount[0][1]
-                        feedback = count_message(miscount[0][0].answer, question)
-                    elif misread:
-                        script = misread[0][1]
-                        feedback = field_message(misread[0][0].answer, question, texts)
-                    elif bulk:
-                        script = bulk[0][1]
-                        feedback = bulk_message(bulk[0][0].answer, question)
+                    if valueless:
+                        kind, _, (o, script) = valueless[0]
+                        feedback = no_value_message(NO_VALUE_KINDS[kind], o.answer, question,
+                                                    texts)
                     elif guessed:
                         script = guessed[0][1]
                         feedback = guess_message(guessed[0][0].answer, data,

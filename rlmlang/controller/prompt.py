@@ -257,6 +257,25 @@ def fresh_start_hint(diagnostics: list[Diagnostic], earlier: list[str]) -> str:
             "earlier script, not by this one. Compute it again in this script.")
 
 
+NO_VALUE_KINDS = ("echo", "choice", "order", "count", "field", "bulk")  # the first is said
+
+
+def no_value_message(kind: str, value: Any, question: str, texts: list[str]) -> str:
+    """What the model sees about an answer that is no value read from the data, of the
+    kind `task/answers.no_value` gave."""
+    if kind == "echo":
+        return echo_message(value, question, texts)
+    if kind == "choice":
+        return off_choice_message(value, question)
+    if kind == "order":
+        return order_message(value, question, texts)
+    if kind == "count":
+        return count_message(value, question)
+    if kind == "field":
+        return field_message(value, question, texts)
+    return bulk_message(value, question)
+
+
 def echo_message(value: Any, question: str, texts: list[str] | None = None,
                  limit_chars: int = 200) -> str:
     """What the model sees about a script whose answer is written in the question: with

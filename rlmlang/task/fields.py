@@ -19,8 +19,9 @@ asked field.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from rlmlang.tools import reader
 
@@ -40,20 +41,7 @@ class WrongField:
 
 def wrong_field(value: object, question: str, texts: Iterable[str]) -> WrongField | None:
     """The record and fields of an answer taken from the wrong field (module doc), or None."""
-    if not isinstance(value, str) or not value.strip() \
-            or value.strip().casefold() in question.casefold():
-        return None
-    v = value.strip()
-    for text in texts:
-        if len(text) > _MAX_CHARS or v not in text:
-            continue
-        try:
-            table = reader.read(text, question)
-        except Exception:  # noqa: BLE001 - a text of no records has no field to judge
-            continue
-        asked = asked_field(question, table.columns)
-        if asked is None:
-            continue
+    for v, _, text, table, asked in tables_asked(value, question, enumerate(texts)):
         rows = [{k: str(x).strip() for k, x in r.items()} for r in table.records]
         if any(r.get(asked) == v for r in rows):
             return None  # the answer is an asked field somewhere: no misreading to judge
@@ -72,6 +60,27 @@ def wrong_field(value: object, question: str, texts: Iterable[str]) -> WrongFiel
             line = next((ln for ln in text.splitlines() if key in ln and v in ln), "")
             return WrongField(held, asked, key, line.strip()[:200])
     return None
+
+
+def tables_asked(value: object, question: str, texts: Iterable[tuple[Any, str]]
+                 ) -> Iterator[tuple[str, Any, str, reader.Table, str]]:
+    """(the answer stripped, the text's name, the text, its records, the column the
+    question asks) for each text of records that holds a text answer the question does
+    not write, and a column the question names."""
+    if not isinstance(value, str) or not value.strip() \
+            or value.strip().casefold() in question.casefold():
+        return
+    v = value.strip()
+    for name, text in texts:
+        if len(text) > _MAX_CHARS or v not in text:
+            continue
+        try:
+            table = reader.read(text, question)
+        except Exception:  # noqa: BLE001 - a text of no records has no field to judge
+            continue
+        asked = asked_field(question, table.columns)
+        if asked is not None:
+            yield v, name, text, table, asked
 
 
 def _written(value: str, question: str) -> bool:

@@ -17,29 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from rlmlang.task.fields import asked_field
+from rlmlang.task.fields import tables_asked
 from rlmlang.task.searches import line_at
-from rlmlang.tools import reader
-
-_MAX_CHARS = 4_000_000  # larger inputs are not read again for this
 
 
 def hop_short(value: object, question: str, texts: Mapping[str, str]) -> str | None:
     """The feedback for an answer a hop short (module doc), or None."""
-    if not isinstance(value, str) or not value.strip() \
-            or value.strip().casefold() in question.casefold():
-        return None
-    v = value.strip()
-    for name, text in texts.items():
-        if len(text) > _MAX_CHARS or v not in text:
-            continue
-        try:
-            table = reader.read(text, question)
-        except Exception:  # noqa: BLE001 - a text of no records has no hop to judge
-            continue
-        asked = asked_field(question, table.columns)
-        if asked is None:
-            continue
+    for v, name, text, table, asked in tables_asked(value, question, texts.items()):
         for record in table.records:
             held = next((k for k, x in record.items() if x.strip() == v), None)
             want = record.get(asked, "").strip()
