@@ -47,7 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     t.add_argument("--report", action="store_true",
                    help="run nothing: print the tables and regenerate docs/benchmarks.md")
     t.add_argument("--data", type=Path, default=DEFAULT_OUT, help="task data folder")
-    t.add_argument("--seed", type=int, default=DEFAULT_SEED, help="task generator seed")
+    t.add_argument("--seed", type=int, default=None,
+                   help=f"task generator seed (default: the data folder's own, else "
+                        f"{DEFAULT_SEED})")
     t.add_argument("--cache", type=Path, default=None, help="result cache folder")
     t.add_argument("--logs", type=Path, default=None,
                    help="keep each run's log in this folder (read them with rlm logs --dir DIR)")

@@ -24,7 +24,7 @@ from typing import Any
 
 from bench.cache import safe
 from bench.harness import model_profile, select
-from bench.tasks.manifest import DEFAULT_OUT, DEFAULT_SEED, ensure_tasks, load_tasks
+from bench.tasks.manifest import DEFAULT_OUT, ensure_tasks, load_tasks
 from rlmlang.logschema import clean_script
 from rlmlang.runlog import read_events
 
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--only", default=None, help="comma-separated task ids, groups or families")
     p.add_argument("--data", type=Path, default=DEFAULT_OUT, help="task data folder")
     args = p.parse_args(argv)
-    ensure_tasks(args.data, DEFAULT_SEED, False)
+    ensure_tasks(args.data, None, False)
     only = [x.strip() for x in args.only.split(",")] if args.only else None
     tasks = select(load_tasks(args.data), args.split, only, None, args.per_family)
     if not tasks:

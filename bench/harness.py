@@ -34,7 +34,7 @@ from bench import report
 from bench.baseline_direct import DEFAULT_WINDOW
 from bench.cache import CACHE_DIR, ResultCache, code_version, safe, task_digest
 from bench.scoring import judge
-from bench.tasks.manifest import DEFAULT_OUT, DEFAULT_SEED, ensure_tasks, load_tasks
+from bench.tasks.manifest import DEFAULT_OUT, ensure_tasks, load_tasks
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 MODES = ("direct", "grammar", "free")
@@ -181,7 +181,7 @@ def run_tasks(
     modes: list[str] | None = None,
     window: int | None = None,
     data_dir: Path = DEFAULT_OUT,
-    seed: int = DEFAULT_SEED,
+    seed: int | None = None,
     only: list[str] | None = None,
     limit: int | None = None,
     per_family: int | None = None,

@@ -26,7 +26,8 @@ from bench.tasks.generate import (
     generator_digest,
 )
 
-__all__ = ["DEFAULT_OUT", "DEFAULT_SEED", "ensure_tasks", "load_tasks", "read_inputs"]
+__all__ = ["DEFAULT_OUT", "DEFAULT_SEED", "ensure_tasks", "load_tasks", "manifest_seed",
+           "read_inputs"]
 
 
 def _manifest_ok(out: Path, seed: int, quick: bool, check_hashes: bool) -> bool:
@@ -56,11 +57,17 @@ def _manifest_ok(out: Path, seed: int, quick: bool, check_hashes: bool) -> bool:
 
 
 def ensure_tasks(
-    out: Path = DEFAULT_OUT, seed: int = DEFAULT_SEED, quick: bool = False,
+    out: Path = DEFAULT_OUT, seed: int | None = None, quick: bool = False,
     check_hashes: bool = False,
 ) -> Path:
-    """Make sure the task data under `out` is there and current; return its manifest path."""
+    """Make sure the task data under `out` is there and current; return its manifest path.
+    Without a `seed`, the folder's own (from its manifest) is kept, else the default:
+    data written with `--seed 19` was regenerated with the default seed by every later
+    run that named the folder but not the seed, so a "fresh" dev sample was the default
+    one (found 2026-12-06)."""
     out = Path(out)
+    if seed is None:
+        seed = manifest_seed(out)
     if not _manifest_ok(out, seed, quick, check_hashes):
         # Written beside, then swapped in: a run reading the old files is not cut short by
         # another process regenerating them (same seed, same bytes).
@@ -73,6 +80,15 @@ def ensure_tasks(
         tmp.rename(out)
         shutil.rmtree(old, ignore_errors=True)
     return out / MANIFEST
+
+
+def manifest_seed(out: Path) -> int:
+    """The seed the data under `out` was written with, or the default where there is none."""
+    try:
+        seed = json.loads((Path(out) / MANIFEST).read_text()).get("seed")
+    except (OSError, json.JSONDecodeError, AttributeError):
+        return DEFAULT_SEED
+    return seed if isinstance(seed, int) and not isinstance(seed, bool) else DEFAULT_SEED
 
 
 def load_tasks(out: Path = DEFAULT_OUT, quick: bool = False) -> list[dict[str, Any]]:

@@ -157,3 +157,18 @@ def test_logs_are_kept_per_model_mode_and_task_when_asked(tmp_path, data):
     assert kept == sorted(f"smollm2-135m-grammar-{t['id']}.log" for t in tasks)
     assert (tmp_path / "logs" / f"smollm2-135m-grammar-{tasks[0]['id']}.log").read_text() \
         == tasks[0]["id"]
+
+
+def test_a_data_folder_keeps_its_own_seed_unless_another_is_named(tmp_path) -> None:
+    """Data written with `--seed 5` was regenerated with the default seed by a later run
+    that named the folder and not the seed: every "fresh" dev sample was the default."""
+    from bench.tasks.manifest import ensure_tasks, manifest_seed
+
+    out = tmp_path / "data"
+    generate(out, seed=5, quick=True)
+    written = (out / "tasks.json").stat().st_mtime_ns
+    ensure_tasks(out, quick=True)
+    assert manifest_seed(out) == 5 and (out / "tasks.json").stat().st_mtime_ns == written
+    ensure_tasks(out, seed=6, quick=True)
+    assert manifest_seed(out) == 6
+    assert manifest_seed(tmp_path / "none") == 20240611
