@@ -1434,10 +1434,9 @@ def test_an_answer_a_never_true_test_of_a_question_word_left_is_no_vote(
     leak = ('for section in context.split("## Notes from ")[1:]:\n'
             '    title = section.split("\\n")[0]\n'
             '    if "blaze" in title.lower():\n        break\nsubmit(title)')
-    leak_too = ('title = ""\nfor line in context.splitlines():\n'
-                '    if line.startswith("## Notes from "):\n'
-                '        title = line[len("## Notes from "):]\n'
-                '    if "blaze" in line:\n        break\nsubmit(title)')
+    leak_too = ('title = ""\nfor part in context.split("## Notes from ")[1:]:\n'
+                '    title = part.splitlines()[0]\n'
+                '    if "blaze" in part:\n        break\nsubmit(title)')
     model = FakeModel([leak, leak_too, 'fail("no")', 'fail("no")'])
     q = "Which section is about a blaze and how it was put out? Give its title."
     out = runtime(model, tmp_path, profile="coder",

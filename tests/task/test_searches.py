@@ -255,3 +255,8 @@ def test_an_answer_of_a_never_true_test_of_a_question_word_is_nothing_found() ->
             'submit(max(t, key=t.get))')
     assert nothing_found(skip, "Perth", ctx, reg, q) is None
     assert nothing_found(leak, "no", ctx, reg, q) is None
+    # another test that finds something may be what the answer comes from
+    either = ('best = ""\nfor r in records(context):\n'
+              '    if "largest" in r["city"] or "Perth" in r["city"]:\n'
+              '        best = r["city"]\nsubmit(best)')
+    assert nothing_found(either, "Perth", ctx, reg, q) is None
