@@ -27,6 +27,7 @@ from rlmlang.tools import reader
 
 _MAX_CHARS = 4_000_000  # larger inputs are not read again for this
 _MIN_KEY = 3  # a record value shorter than this is no key the question names
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,10 @@ def _written(value: str, question: str) -> bool:
 
 
 def asked_field(question: str, columns: tuple[str, ...] | list[str]) -> str | None:
-    """The column the question names first ("the city of the site of ..." asks the city)."""
-    q = question.casefold()
+    """The column the question names first ("the city of the site of ..." asks the city),
+    outside quotes: "CSV lines 'id,city,amount'" names a headerless table's columns, it
+    does not ask for the id."""
+    q = _QUOTED.sub(" ", question).casefold()
     found = []
     for c in columns:
         m = re.search(r"(?<!\w)" + re.escape(c.casefold().replace("_", " ")) + r"(?!\w)", q)

@@ -31,3 +31,14 @@ def test_the_asked_field_a_key_the_question_gives_or_many_records_are_not() -> N
     # prose has no fields; a number is not a field's text
     assert wrong_field("Mara Kim", SERIAL_Q, ["Mara Kim owns AT-66844 and more."]) is None
     assert wrong_field(66844, SERIAL_Q, [ASSETS]) is None
+
+
+def test_the_columns_a_question_quotes_for_a_headerless_table_are_not_asked_for() -> None:
+    """"CSV lines 'id,city,amount'" names the columns; the question asks the amount."""
+    from rlmlang.tools.reader import task_question
+
+    rows = "".join(f"{i},City {i},{i}.5\n" for i in range(40)) + "40,Perth,12.5\n"
+    q = "The context is CSV lines 'id,city,amount'. What is the amount for city Perth?"
+    with task_question(q):
+        assert wrong_field("12.5", q, [rows]) is None
+        assert wrong_field("40", q, [rows]) is not None  # its id: another field
