@@ -172,3 +172,30 @@ def test_a_data_folder_keeps_its_own_seed_unless_another_is_named(tmp_path) -> N
     ensure_tasks(out, seed=6, quick=True)
     assert manifest_seed(out) == 6
     assert manifest_seed(tmp_path / "none") == 20240611
+
+
+def test_the_rule_audit_counts_the_answers_each_rule_sets_aside(tmp_path) -> None:
+    """`python -m bench.rule_audit`: over a kept dev log, the question's own key submitted
+    is set aside as an echo (wrong), the right code is not; exit 0 when no right answer
+    was set aside."""
+    from bench.rule_audit import audit, main
+
+    data = tmp_path / "data"
+    generate(data, quick=True)
+    from rlmlang.task.order import question_keys
+
+    task = next(t for t in load_tasks(data, quick=True) if t["id"] == "needle-01")
+    badge = question_keys(task["question"])[0]
+    script = f'submit(find_line(context, "badge {badge}").split("code ")[1])'
+    events = [{"kind": "generation", "data": {"iteration": 1, "candidate": c, "text": script}}
+              for c in (1, 2)]
+    events += [{"kind": "output", "data": {"iteration": 1, "candidate": 1,
+                                           "status": "submitted", "answer": badge}},
+               {"kind": "output", "data": {"iteration": 1, "candidate": 2,
+                                           "status": "submitted", "answer": task["expected"]}}]
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "m-grammar-needle-01.log").write_text("\n".join(json.dumps(e) for e in events))
+    counts, _ = audit([logs], data)
+    assert counts == {("echo", False): 1}
+    assert main([str(logs), "--data", str(data)]) == 0
