@@ -66,16 +66,18 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
     skips = _skip_guards(parsed)
     # `if "continue" in line: continue` never true skips nothing: no harm
     tests = [(node, value) for node, value in literal_tests(parsed) if id(node) not in skips]
-    absent = [(node, value) for node, value in tests  # the question's words: a cheap test
-              if all(w in asked for w in _WORDS.findall(value.casefold()) or ["-"])
-              and not any(re.search(re.escape(value), t, re.IGNORECASE) for t in texts)]
-    if not texts or not absent or len(absent) < len(tests) and any(
-            re.search(re.escape(value), t, re.IGNORECASE)
-            for _, value in tests for t in texts):
+    # a test of the question's words only first: no input is searched for a script without
+    if not texts or not any(all(w in asked for w in _WORDS.findall(v.casefold()) or ["-"])
+                            for _, v in tests):
+        return None
+    found = {v: any(re.search(re.escape(v), t, re.IGNORECASE) for t in texts)
+             for v in dict.fromkeys(v for _, v in tests)}  # each literal searched once
+    if any(found.values()):
         # a test that finds something may be what the answer comes from ("errors" in l or
         # "ERROR" in l): only a script whose every test finds nothing is judged
         return None
-    node, value = absent[0]
+    node, value = next((n, v) for n, v in tests
+                       if all(w in asked for w in _WORDS.findall(v.casefold()) or ["-"]))
     return f"{value!r} is written nowhere in the input, so the test {print_expr(node)} " \
            "is never true"
 
@@ -102,8 +104,7 @@ def _never_together(script: str, inputs: Mapping[str, Any]) -> str | None:
              if n in data_inputs(inputs) and isinstance(v, str)]
     if not texts:
         return None
-    negated = {id(n) for top in ast.walk(parsed) if isinstance(top, ast.Not)
-               for n in ast.walk(top.operand)}
+    negated = _negated(parsed)
     for node in ast.walk(parsed):
         if not isinstance(node, ast.BoolOp) or node.op != "and" or id(node) in negated:
             continue
@@ -125,6 +126,12 @@ def _never_together(script: str, inputs: Mapping[str, Any]) -> str | None:
                     f"together, so the test {print_expr(node)} is never true (for a range, "
                     f"compare the values: to_date({subject}) >= to_date(...))")
     return None
+
+
+def _negated(parsed: ast.Script) -> set[int]:
+    """The nodes under a `not`: a test there is true where its literal is missing."""
+    return {id(n) for top in ast.walk(parsed) if isinstance(top, ast.Not)
+            for n in ast.walk(top.operand)}
 
 
 def _shape(text: str) -> str:
@@ -572,8 +579,7 @@ def literal_tests(parsed: ast.Script) -> Iterator[tuple[ast.Expr, str]]:
     letter or digit), a name that only ever holds one read as it (`plan = "CSV"` and
     `r["plan"] == plan`)."""
     known = _constant_names(parsed)
-    negated = {id(n) for top in ast.walk(parsed) if isinstance(top, ast.Not)
-               for n in ast.walk(top.operand)}
+    negated = _negated(parsed)
     for node in ast.walk(parsed):
         if id(node) in negated:
             continue
