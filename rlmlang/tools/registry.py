@@ -70,6 +70,12 @@ class Size:
         return s
 
     @property
+    def text(self) -> str | None:
+        """The str itself where it is known exactly (an actual value, or a literal the
+        verifier knows): a size function may read what a pattern holds, not only its length."""
+        return self._value if isinstance(self._value, str) else None
+
+    @property
     def lines(self) -> int:
         if self._lines is None:
             v = self._value

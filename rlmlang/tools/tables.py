@@ -632,9 +632,21 @@ def _lines_size(sizes: list[Size]) -> Size:
 
 
 def _extracted_size(sizes: list[Size]) -> Size:
+    """A record per matching line (at most the text's lines); a record's values are its
+    groups, each within its line, and a pattern of p characters has at most p // 2 of
+    them (each takes a "(" and a ")"; nested ones overlap, so the values of one record
+    can add up to that many times its line)."""
     n, p = length(sizes, 0), length(sizes, 1)
     keys = p + 1  # group names come from the pattern; "1", "2", ... are shorter than it
-    return Size(n + 1, n + keys + 1, n + (n + 1) * (keys + 1))
+    groups = max(1, p // 2)
+    pattern = sizes[1].text if len(sizes) > 1 else None
+    if pattern is not None:  # a literal pattern: its groups are known
+        try:
+            groups = max(1, compile_pattern(pattern).groups)
+        except ToolError:
+            pass  # the call fails before it makes anything
+    rows = min(n + 1, sizes[0].lines) if sizes else 1
+    return Size(rows, keys + groups * n + 1, groups * n + rows * (keys + 1))
 
 
 def records_size(text: str) -> Size:

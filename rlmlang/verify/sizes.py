@@ -142,6 +142,8 @@ class AV:
             # size_of counts line ends + 1: one more than lines() gives for a known text.
             lines = self.shape[0] + 1 if self.shape is not None else self.size + 1
             least = sum(len(p) for p in self.pieces if isinstance(p, str)) if self.pieces else 0
+            if self.pieces is not None and all(isinstance(p, str) for p in self.pieces):
+                return Size.of_text("".join(self.pieces))  # type: ignore[arg-type]
             return Size(clamp(self.size), 1, lines=clamp(min(lines, self.size + 1)),
                         min_len=least)
         return Size(1, 1)

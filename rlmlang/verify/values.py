@@ -91,10 +91,14 @@ def from_size(t: Type | None, s: Size) -> AV:
     if t == STR:
         return AV("str", size=s.len)
     total = INF if s.sum is None else s.sum  # Σ max(1, t_i) bounds Σ t_i
+    # `s.elem` is the largest item's total (what it reaches, nested lists and dicts
+    # included), so each item is bounded as a whole: a record of extract_records(t)
+    # holds at most its line, not len(t) fields of len(t) characters each.
     if isinstance(t, ListT):
-        return AV("list", size=s.len, elem=top_of(t.elem, s.elem), sum=total)
+        return AV("list", size=s.len, elem=top_of(t.elem, s.elem, whole=True), sum=total)
     if isinstance(t, DictT):
-        return AV("dict", size=s.len, elem=top_of(t.value, s.elem), hi=s.elem, sum=total)
+        return AV("dict", size=s.len, elem=top_of(t.value, s.elem, whole=True), hi=s.elem,
+                  sum=total)
     if isinstance(t, RecordT):  # its fields add up to the sum, where that is known
         return top_of(t, s.elem) if s.sum is None else top_of(t, min(s.elem, s.sum), whole=True)
     return top_of(t)
