@@ -183,12 +183,25 @@ def _cost_fix(chain: list[LoopRecord], metric: str, worst: Num, budget_name: str
         src = r.iter_text[r.iter_text.index("lines(") + 6:].rstrip(")")
         base = (f"process chunks({src}, 4000) instead of every line, or find the lines you need "
                 f"with find_line/contains first")
+    elif len(chain) > 1 and isinstance(chain[-1].node, ast.For) and \
+            isinstance(chain[-2].node, ast.For) and not chain[-1].node.unpack:
+        # A join written as a loop in a loop: a dict made once does the inner loop's work.
+        # (A slice such as xs[:100] would fit the budget by dropping data, and change the
+        # answer with it.)
+        v, items = chain[-1].node.var, chain[-1].iter_text
+        base = (f"look the items of {items} up by key instead of looping over them for "
+                f"every {chain[-2].node.var}: build a dict once, before the outer loop "
+                f"(e.g. `by_key = {{{v}[\"key\"]: {v} for {v} in {items}}}`, then "
+                f"`by_key.get(...)` in the loop), or pick the outer items you need first "
+                "with a filter")
     elif len(chain) > 1:
-        base = "move work out of the inner loop, or iterate fewer items (e.g. xs[:100])"
-    elif chain and chain[0].iterations == INF:
+        base = "move work out of the inner loop, or filter the items before looping over them"
+    elif not chain:
+        base = "make fewer passes over the big inputs (a call that reads a whole input costs its size)"
+    elif chain[0].iterations == INF:
         base = "bound the loop: iterate a list, or range(n) with n checked by an if first"
     else:
-        base = "iterate fewer items (e.g. xs[:100]) or do less work per item"
+        base = "filter the items before looping over them, or do less work per item"
     return f"{base}; or {raise_it}" if raise_it else base
 
 
