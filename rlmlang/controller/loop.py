@@ -79,6 +79,7 @@ from rlmlang.task.guess import QUESTION, data_inputs, data_texts, submits_from_d
 from rlmlang.task.hops import hop_short
 from rlmlang.task.inputs import bind_value, read_raw
 from rlmlang.task.judgement import keyword_judgement
+from rlmlang.task.positions import positions_read
 from rlmlang.task.searches import (
     meaning_hint,
     nothing_found,
@@ -708,6 +709,13 @@ class Runtime:
                                   if copied_lines(s.value, big_texts)]
                         if copied:
                             feedback += "\n" + copied_lines_in_disagreement(copied, question)
+                    if not challenge and not tally.unopposed() and self.profile.look_after_failure:
+                        feedback += "".join(  # cells read by place: which column each is
+                            "\n" + said for s in tally.ranked()[:4]
+                            if (said := next(filter(None, (
+                                positions_read(text, values, question,
+                                               f"The script that answered {s.shown()}")
+                                for text in s.scripts.values())), None)))
                     zero = next((s for s in tally.ranked() if tally.zero_against_count(s)), None)
                     if not challenge and zero is not None and self.profile.look_after_failure:
                         found = searched_elsewhere(next(iter(zero.scripts.values())), values,

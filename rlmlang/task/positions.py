@@ -1,0 +1,95 @@
+"""Cells read by position: which column of the input each index names.
+
+`cells = line.split(",")` and then `cells[7]` is a column read by its place in
+the line, and the place is easy to get wrong: summing the "body mass" of the
+penguins, the 1.5B read `cells[7]` (the year; the mass is `cells[5]`) and
+answered 337351 against the 763675 of a script that named the column
+(`r["body_mass_g"]`). The two disagreed, and nothing in the feedback said which
+reading was wrong. The one reader (tools/reader.py) knows each delimited
+input's columns, from its header, its comment line or the question, so the
+index a script writes can be said as the column it names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from rlmlang.syntax import ast
+from rlmlang.syntax.ast import literal_value
+from rlmlang.syntax.parser import parse
+from rlmlang.syntax.printer import print_expr
+from rlmlang.tools.reader import detect
+
+
+def _split_sep(e: ast.Expr) -> tuple[bool, str | None]:
+    """(is a split of a text, its literal separator or None for `x.split()`)."""
+    if isinstance(e, ast.MethodCall) and e.method == "split":
+        args = e.args
+    elif isinstance(e, ast.Call) and e.func.endswith(".split"):
+        args = e.args  # `line.split(",")` parses as a call of `line.split`
+    elif isinstance(e, ast.Call) and e.func == "split" and 1 <= len(e.args) <= 2:
+        args = e.args[1:]
+    else:
+        return False, None
+    if len(args) > 1:
+        return False, None
+    sep = literal_value(args[0]) if args else None
+    if args and not (isinstance(sep, str) and sep):
+        return False, None
+    return True, sep
+
+
+def _reads(parsed: ast.Script) -> Iterator[tuple[ast.Index, str | None, int]]:
+    """Each `cells[k]` (k a literal int) of a name assigned a split, or `x.split(sep)[k]`."""
+    split_names: dict[str, str | None] = {}
+    for n in ast.walk(parsed):
+        if isinstance(n, ast.Assign) and isinstance(n.target, ast.Name):
+            is_split, sep = _split_sep(n.value)
+            if is_split:
+                split_names[n.target.id] = sep
+    for n in ast.walk(parsed):
+        if not (isinstance(n, ast.Index) and isinstance(n.index, ast.Const)
+                and isinstance(n.index.value, int) and not isinstance(n.index.value, bool)):
+            continue
+        if isinstance(n.value, ast.Name) and n.value.id in split_names:
+            yield n, split_names[n.value.id], n.index.value
+        else:
+            is_split, sep = _split_sep(n.value)
+            if is_split:
+                yield n, sep, n.index.value
+
+
+def positions_read(script: str, inputs: Mapping[str, Any], question: str,
+                   who: str = "That script") -> str | None:
+    """`cells[7] is column 'year' of penguins` for each cell the script reads by position
+    from a delimited input it names (the one whose separator its split uses), or None."""
+    parsed = parse(script).script
+    if parsed is None:
+        return None
+    reads = sorted(_reads(parsed), key=lambda r: (r[0].span.line, r[0].span.col))
+    if not reads:
+        return None
+    named = {n.id for n in ast.walk(parsed) if isinstance(n, ast.Name)} | {
+        n.func.split(".")[0] for n in ast.walk(parsed) if isinstance(n, ast.Call)}
+    said: list[str] = []
+    for name, value in inputs.items():
+        if name not in named or not isinstance(value, str):
+            continue
+        layout = detect(value, question)
+        if layout.format not in ("delimited", "whitespace") or not layout.columns or \
+                layout.names_from == "numbers":
+            continue
+        cols = layout.columns
+        for node, sep, k in reads:
+            same = sep == layout.sep or sep is None and layout.format == "whitespace"
+            if not same or not -len(cols) <= k < len(cols):
+                continue
+            text = f"{print_expr(node)} is column {cols[k]!r} of {name}"
+            if text not in said:
+                said.append(text)
+        if said:
+            listed = ", ".join(f"{i}={c}" for i, c in enumerate(cols))
+            return (f"{who} reads cells by position: {'; '.join(said[:6])} "
+                    f"(its columns: {listed}).")
+    return None
