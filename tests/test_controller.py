@@ -1114,11 +1114,12 @@ def test_a_literal_tested_in_the_wrong_input_is_named_where_it_is(tmp_path: Path
         "this line:\nscan 12: package PKG-1012 stored in W-2" in model.prompts[1]
 
 
-def test_a_phrase_tested_in_a_field_that_never_holds_it_is_shown_its_line(
+def test_a_phrase_tested_in_a_field_that_never_holds_it_is_shown_the_field_that_does(
         tmp_path: Path) -> None:
     """`r["req"] == "shipment SH-1012"` over a log's records, the phrase being in the line's
     message, which is no field (dev sample 5 inject-09, three rounds): the feedback shows
-    the line and says to search the lines (coder)."""
+    the record whose other field ('text', the message) holds it, and names that field
+    (coder)."""
     log = "".join(f"2024-01-01T00:00:{i % 60:02d}Z INFO [dock] shipment SH-{1000 + i} received "
                   f"at dock D{i % 30} host=h{i % 4} req={i:06x}\n" for i in range(50))
     wrong = ('rows = [r for r in records(context) if r["req"] == "shipment SH-1012"]\n'
@@ -1128,9 +1129,10 @@ def test_a_phrase_tested_in_a_field_that_never_holds_it_is_shown_its_line(
     out = runtime(model, tmp_path, profile="coder").run(
         SIG, "At which dock was shipment SH-1012 received?", context=log)
     assert out.answer == "D12"
-    assert "No record of context has 'shipment SH-1012' in its field 'req', but this line of " \
-        "context holds it:\n2024-01-01T00:00:12Z INFO [dock] shipment SH-1012 received at " \
-        "dock D12" in model.prompts[1]
+    assert "No record of context has 'shipment SH-1012' in its field 'req'; its field 'text' " \
+        "holds it, as in this record of records(context):\n{\"time\": \"2024-01-01T00:00:12Z\"" \
+        in model.prompts[1]
+    assert 'Test that field: "shipment SH-1012" in r["text"].' in model.prompts[1]
 
 
 def test_a_zero_from_a_field_that_never_holds_the_value_is_told_its_field(

@@ -471,6 +471,15 @@ def _tested_in_no_field(parsed: ast.Script, tests: list[_Test], texts: Mapping[s
                 continue
             if any(value in str(r.get(name, "")) for r in rows if isinstance(r, dict)):
                 continue
+            held = next(((f, r) for r in rows if isinstance(r, dict)
+                         for f, v in r.items() if value in str(v)), None)
+            if held is not None:  # another field of the records holds it: test that one
+                f, r = held
+                shown = json.dumps(r, ensure_ascii=False)
+                return (f"No record of {n} has {value!r} in its field {name!r}; its field "
+                        f"{f!r} holds it, as in this record of records({n}):\n"
+                        f"{shown[:300]}\nTest that field: {json.dumps(value)} in "
+                        f"r[{json.dumps(f)}].")
             line = line_at(texts[n], at).strip()[:200]
             return (f"No record of {n} has {value!r} in its field {name!r}, but this line "
                     f"of {n} holds it:\n{line}\nSearch the lines for it "
