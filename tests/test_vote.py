@@ -256,3 +256,20 @@ def test_a_result_thrown_away_is_no_other_computation() -> None:
     helper = ('def add(xs: list[str]) -> int:\n    xs.append("a")\n    return 0\n'
               'x = lines_with(log, ["ERROR"])\nadd(x)\nsubmit(len(x))\n')
     assert computation(helper) != computation(helper.replace("add(x)\n", ""))
+
+
+def test_float_sums_that_differ_in_the_last_digit_are_one_answer() -> None:
+    """A loop's running sum (39935.79999999999) and `sum(...)` of the same weights
+    (39935.8) were two answers of a vote, each against the other (dev sum-08)."""
+    loop = ('w = 0.0\nfor line in find_lines(shipments, "Tallinn"):\n'
+            '    w += float(line.split("weight_kg=")[1].split(" ")[0])\nsubmit(w)\n')
+    comp = ('submit(sum([float(l.split("weight_kg=")[1].split(" ")[0]) '
+            'for l in find_lines(shipments, "Tallinn")]))\n')
+    tally = Tally("Sum the weight in kg of the shipments from Tallinn.", needed=2, distinct=True)
+    tally.add(39935.79999999999, "sha-loop", loop, 1)
+    tally.add(39935.8, "sha-comp", comp, 1)
+    assert tally.confident() and len(tally.ranked()) == 1
+    whole = Tally("How many?", needed=2, distinct=True)
+    whole.add(763675.0, "sha-a", loop, 1)
+    whole.add(763675, "sha-b", comp, 1)
+    assert len(whole.ranked()) == 1

@@ -148,7 +148,21 @@ def answer_key(value: Any) -> str:
     """What two answers must share to count as the same vote."""
     if isinstance(value, str):
         return value.strip().lower()
-    return canonical_json(value)
+    return canonical_json(_same_number(value))
+
+
+def _same_number(value: Any) -> Any:
+    """Floats as the number they stand for: 39935.79999999999 (a loop's running sum) and
+    39935.8 (`sum(...)` of the same weights) were two answers of a vote, each against the
+    other; 763675.0 and 763675 are one number too. Twelve significant digits."""
+    if isinstance(value, float) and math.isfinite(value):
+        x = float(f"{value:.12g}")
+        return int(x) if x.is_integer() and abs(x) < 2 ** 53 else x
+    if isinstance(value, list):
+        return [_same_number(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _same_number(v) for k, v in value.items()}
+    return value
 
 
 # What a script writes for "nothing found": `badges.get("9876", "not found")`.
