@@ -87,6 +87,7 @@ from rlmlang.task.searches import (
     searched_elsewhere,
 )
 from rlmlang.task.signature import Signature, parse_signature, signature_for
+from rlmlang.task.spread import phrase_fields
 from rlmlang.task.vote import (
     Tally,
     computation,
@@ -710,12 +711,19 @@ class Runtime:
                         if copied:
                             feedback += "\n" + copied_lines_in_disagreement(copied, question)
                     if not challenge and not tally.unopposed() and self.profile.look_after_failure:
-                        feedback += "".join(  # cells read by place: which column each is
-                            "\n" + said for s in tally.ranked()[:4]
-                            if (said := next(filter(None, (
-                                positions_read(text, values, question,
-                                               f"The script that answered {s.shown()}")
-                                for text in s.scripts.values())), None)))
+                        notes: list[str] = []
+                        for s in tally.ranked()[:4]:
+                            for text in s.scripts.values():
+                                # cells read by place: which column each is; a phrase
+                                # searched for in lines that two fields hold
+                                for said in (positions_read(text, values, question,
+                                                            f"The script that answered "
+                                                            f"{s.shown()}"),
+                                             phrase_fields(text, values, self.registry,
+                                                           question)):
+                                    if said and said not in notes:
+                                        notes.append(said)
+                        feedback += "".join("\n" + n for n in notes[:3])
                     zero = next((s for s in tally.ranked() if tally.zero_against_count(s)), None)
                     if not challenge and zero is not None and self.profile.look_after_failure:
                         found = searched_elsewhere(next(iter(zero.scripts.values())), values,
