@@ -101,6 +101,11 @@ def _searched(e: ast.Call, spec: ToolSpec, a: list[AV], out: AV) -> AV:
 def _argument(written: ast.Expr | None, x: AV) -> Any:
     """An argument's value: the literal written, else what its abstract value knows."""
     value = ast.literal_value(written, none=True) if written is not None else ast.NOT_LITERAL
+    if value is ast.NOT_LITERAL and isinstance(written, ast.ListLit) and \
+            len(written.items) == 1 and x.kind == "list" and x.elem is not None:
+        # `["shipment " + ship_id]` in a def called with a literal: one item, known
+        item = _known(x.elem)
+        return _UNKNOWN if item is _UNKNOWN else [item]
     return _known(x) if value is ast.NOT_LITERAL else value
 
 

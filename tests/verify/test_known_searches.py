@@ -39,3 +39,17 @@ def test_a_search_of_a_phrase_the_script_computes_keeps_the_declared_bound() -> 
               '        n += len(w)\nsubmit(str(n))\n')
     out = run_script(script, STR, context=LOG)
     assert out.stage == "done" and out.proof["bounds"]["fuel"] > 1_000_000
+
+
+def test_a_phrase_built_in_a_def_from_its_literal_argument_is_known() -> None:
+    """`lines_with(context, ["badge " + badge])` in a helper called with "4820" (the
+    1.5B's def-wrapped search, dev inject-09): a def is verified with its arguments'
+    values, so the one phrase of the list is known and the search bounded by what it
+    finds, as the same search written at the top is."""
+    script = ('def count_in(badge: str) -> int:\n    n = 0\n'
+              '    for line in lines_with(context, ["badge " + badge]):\n'
+              '        for w in split(line, " "):\n            n += len(w)\n    return n\n'
+              'submit(str(count_in("4820")))\n')
+    out = run_script(script, STR, context=LOG)
+    assert out.stage == "done", [d.message for d in out.diagnostics]
+    assert 0 < out.fuel_used <= out.proof["bounds"]["fuel"] < 1_000_000
