@@ -26,6 +26,7 @@ from typing import Any
 from rlmlang.check import CheckedScript, Env, check
 from rlmlang.check.columns import NO_TABLES, Tables, tables
 from rlmlang.check.decoded import NOTHING, Decoded, decoded_types
+from rlmlang.check.rebind import in_own_words
 from rlmlang.compiler import Bytecode, CompileError, compile_program, validate
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.limits import Limits, as_limits
@@ -220,7 +221,8 @@ def verify_stage(checked: Checked, setup: ScriptSetup) -> Verified | ScriptOutco
                       input_values=setup.inputs if setup.input_sizes is None else None,
                       file=checked.parsed.source.file)
     if verified.program is None:
-        return ScriptOutcome("verify", attribute(verified.diagnostics, checked.script))
+        said = in_own_words(verified.diagnostics, checked.checked.renamed)
+        return ScriptOutcome("verify", attribute(said, checked.script))
     return Verified(checked, verified.program, tuple(verified.notes))
 
 

@@ -48,6 +48,9 @@ class CheckedScript:
     env: Env
     types: dict[int, Type]  # id(expression node) -> its type
     locals: ScriptInfo  # resolution facts for the verifier and the compiler
+    # fresh name -> the name the script wrote (rebind.py): later stages' diagnostics say
+    # what the model wrote, not `gates_2`
+    renamed: dict[str, str] = field(default_factory=dict)
 
     @property
     def info(self) -> ScriptInfo:
@@ -98,6 +101,7 @@ def check(script: ast.Script, env: Env, file: str = "<script>") -> CheckResult:
     lists and dicts changed in place are checked to have one name (alias.py).
     """
     checker, diags = _check_once(script, env, file)
+    renamed: dict[str, str] = {}
     if any(d.message.endswith("': it is a def") for d in diags):  # a def's local (rebind.py)
         own, original = def_locals(script, set(env.inputs) | set(env.registry.names()))
         if own is not script:
@@ -105,6 +109,7 @@ def check(script: ast.Script, env: Env, file: str = "<script>") -> CheckResult:
             own_diags = in_own_words(own_diags, original)
             if _errors(own_diags) < _errors(diags):
                 script, checker, diags = own, own_checker, own_diags
+                renamed.update(original)
     widen_names = widened_names(diags)
     if widen_names:  # `total = 0` ... `total = total + price`: total is a float (widen.py)
         wide = widen(script, widen_names)
@@ -120,6 +125,7 @@ def check(script: ast.Script, env: Env, file: str = "<script>") -> CheckResult:
             # no more errors: the rest are the script's own, said past the rebinding
             if _errors(re_diags) <= _errors(diags):
                 script, checker, diags = fresh, re_checker, re_diags
+                renamed.update(original)
     placeholders = placeholder_names(diags)
     if placeholders:  # `found = 0` ... `found = line` in a loop: found starts as None
         started = as_none(script, placeholders)
@@ -142,4 +148,4 @@ def check(script: ast.Script, env: Env, file: str = "<script>") -> CheckResult:
     diags = diags + check_aliases(script, checker.types, file)
     if any(d.severity == "error" for d in diags):
         return CheckResult(None, diags)
-    return CheckResult(CheckedScript(script, env, checker.types, checker.info), diags)
+    return CheckResult(CheckedScript(script, env, checker.types, checker.info, renamed), diags)

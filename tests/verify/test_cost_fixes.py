@@ -50,3 +50,16 @@ def test_a_single_loop_fix_suggests_no_slice() -> None:
                      "        n = n + len(w.upper())\nsubmit(str(n))\n", STR, t="ab cd\n" * 400000)
     d = next((d for d in out.diagnostics if d.code == "E_COST"), None)
     assert d is not None and "[:" not in (d.fix or "")
+
+
+def test_a_rebound_input_is_named_as_the_script_wrote_it() -> None:
+    """`gates = records(gates)` is checked as a fresh name (check/rebind.py); the
+    verifier's message and fix had said `gates_2`, a name the script does not have."""
+    rebound = NESTED.replace("fl = records(flights)", "flights = records(flights)").replace(
+        "gs = records(gates)", "gates = records(gates)").replace(
+        "for f in fl:", "for f in flights:").replace("for g in gs:", "for g in gates:")
+    out = run_script(rebound, STR, flights=FLIGHTS, gates=GATES)
+    (d,) = [d for d in out.diagnostics if d.code == "E_COST"]
+    said = " ".join([d.message, d.fix or "", *d.notes])
+    assert "gates_2" not in said and "flights_2" not in said
+    assert "{g[\"key\"]: g for g in gates}" in (d.fix or "")
