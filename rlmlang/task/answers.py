@@ -172,8 +172,10 @@ NOTHING_FOUND = frozenset({"not found", "none", "unknown", "n/a", "no match", "n
 _LITERALS = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'')
 # A sentence the script writes for finding nothing: "no section found with 'blaze' in its
 # title" (a def's fallback, dev s19), "No codes found for locker ...".
+# "no terminal for flight TP7577" (a script's else branch, dev lookup-05) says the same.
 _NOTHING_SAID = re.compile(r"^(?:no|not|nothing|none)\b.*\b(?:found|matche[sd]|match|exists?|"
-                           r"mentions?|available)\b")
+                           r"mentions?|available)\b"
+                           r"|^no\s+(?:[a-z_-]+\s+){1,2}(?:for|with|named|called|matching)\s")
 
 
 def found_nothing(value: Any, script: str) -> bool:

@@ -91,3 +91,8 @@ def test_the_scripts_own_sentence_for_finding_nothing_is_no_answer() -> None:
     assert found_nothing("No codes found", 'print(1)\nsubmit("No codes found")')
     assert not found_nothing("no", 'submit("no")')
     assert not found_nothing("No match was found", "submit(find_line(context, 'x'))")
+    # "no <thing> for <key>": the else branch of a lookup (dev lookup-05), not an answer;
+    # a sentence of the answer's own ("No it did not rain in Oslo") still is one
+    written = 'submit("no terminal for flight TP7577")\nsubmit("No it did not rain in Oslo")'
+    assert found_nothing("no terminal for flight TP7577", written)
+    assert not found_nothing("No it did not rain in Oslo", written)
