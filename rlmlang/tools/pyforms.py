@@ -31,7 +31,16 @@ from rlmlang.tools.builtins import (
     _ordered_elems,
     _same_length_case,
 )
-from rlmlang.tools.declare import const_fuel, elem, fuel, length, scalar, tool, total
+from rlmlang.tools.declare import (
+    const_fuel,
+    elem,
+    fuel,
+    length,
+    scalar,
+    str_size,
+    tool,
+    total,
+)
 from rlmlang.tools.errors import ToolError, preview
 from rlmlang.tools.registry import (
     AnItem,
@@ -409,6 +418,52 @@ def _most_common(d: Any, n: Any = -1) -> list[list[Any]]:
     return [[k, v] for k, v in pairs]
 
 
+# The decimal digits big_pow and big_product give at most: a declared bound, as the
+# verifier must know how long the text can be (an int of the language is 64-bit).
+BIG_DIGITS = 10_000
+
+
+def _big(fn: str, value: int) -> str:
+    # the size of a product is known from its factors' bit lengths before it is turned
+    # into text; 3.33 bits a digit
+    if value.bit_length() > BIG_DIGITS * 3.32:
+        raise ToolError(f"{fn}: the result has more than {BIG_DIGITS:,} digits")
+    text = str(value)
+    if len(text.lstrip("-")) > BIG_DIGITS:
+        raise ToolError(f"{fn}: the result has more than {BIG_DIGITS:,} digits")
+    return text
+
+
+def _whole(fn: str, x: Any) -> int:
+    if isinstance(x, bool) or not isinstance(x, int):
+        raise ToolError(f"{fn}: takes ints, not {kind_of(x)}")
+    return x
+
+
+def _big_pow(base: Any, exp: Any) -> str:
+    """base ** exp in decimal digits, for a power an int cannot hold (9 ** 60)."""
+    a, b = _whole("big_pow", base), _whole("big_pow", exp)
+    if b < 0:
+        raise ToolError(f"big_pow: {a} ** {b} is a fraction", f"use float({a}) ** {b}")
+    if abs(a) > 1 and b * max(abs(a), 2).bit_length() > BIG_DIGITS * 3.33 + 64:
+        raise ToolError(f"big_pow: {a} ** {b} has more than {BIG_DIGITS:,} digits")
+    return _big("big_pow", a ** b)
+
+
+def _big_product(xs: Any) -> str:
+    """The product of a list of ints in decimal digits (a factorial: range(1, n + 1))."""
+    if not isinstance(xs, list):
+        raise ToolError(f"big_product: takes a list of ints, not {kind_of(xs)}")
+    product, bits = 1, 0
+    for x in xs:
+        v = _whole("big_product", x)
+        bits += max(abs(v), 1).bit_length()
+        if bits > BIG_DIGITS * 3.33 + 64:
+            raise ToolError(f"big_product: the product has more than {BIG_DIGITS:,} digits")
+        product *= v
+    return _big("big_product", product)
+
+
 def _num(fn: str, x: Any) -> float | int:
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         raise ToolError(f"{fn}: takes a number, not {kind_of(x)}")
@@ -423,11 +478,14 @@ def _pow(x: Any, y: Any) -> float | int:
         if b < 0:
             raise ToolError(f"pow: {a} ** {b} is a fraction, and ints are whole",
                             f"make it a float: float({a}) ** {b}")
+        big = (f"pow: {a} ** {b} does not fit in a 64-bit int",
+               f"for its decimal digits, big_pow({a}, {b}) gives them as a str "
+               f"(e.g. sum(int(d) for d in big_pow({a}, {b})))")
         if abs(a) > 1 and b > 63:  # 2 ** 64 and beyond: not worth computing to refuse
-            raise ToolError(f"pow: {a} ** {b} does not fit in a 64-bit int")
+            raise ToolError(*big)
         v = a ** b
         if not -MAX_INT - 1 <= v <= MAX_INT:
-            raise ToolError(f"pow: {a} ** {b} does not fit in a 64-bit int")
+            raise ToolError(*big)
         return v
     if a == 0 and b < 0:
         raise ToolError("pow: 0 to a negative power divides by zero")
@@ -658,6 +716,18 @@ def pyform_specs() -> list[ToolSpec]:
              "x to the power y (x ** y): an int where both are ints and y >= 0, else a float.",
              cost=const_fuel(1), size=scalar(), result_type=_numeric,
              example="area = pow(r, 2)"),
+        tool("big_pow", "base: int, exp: int", "str", _big_pow,
+             f"The decimal digits of base ** exp as text, for a power too big for an int "
+             f"(ints are 64-bit); at most {BIG_DIGITS:,} digits.",
+             cost=const_fuel(BIG_DIGITS // 4), size=str_size(lambda s: BIG_DIGITS + 1),
+             example="submit(sum(int(d) for d in big_pow(2, 100)))"),
+        tool("big_product", "xs: list[int]", "str", _big_product,
+             f"The decimal digits of the product of the ints as text, for a product too big "
+             f"for an int (a factorial: big_product(range(1, 51))); at most {BIG_DIGITS:,} "
+             f"digits.",
+             cost=lambda s: BIG_DIGITS // 4 + 40 * length(s, 0),
+             size=str_size(lambda s: BIG_DIGITS + 1),
+             example="submit(len(big_product(range(1, 51))))"),
         tool("sqrt", "x: float", "float", _sqrt, "The square root (math.sqrt).",
              cost=const_fuel(1), size=scalar(), example="d = sqrt(x * x + y * y)"),
         tool("floor", "x: float", "int", _floor, "The largest int <= x (math.floor).",

@@ -42,7 +42,9 @@ class OpFailure:
     fix: str | None = None
 
 
-_OVERFLOW = OpFailure("E_RUNTIME", "integer overflow: {value} does not fit in 64 bits")
+_OVERFLOW = OpFailure("E_RUNTIME", "integer overflow: {value} does not fit in 64 bits",
+                      "ints are 64-bit; for the digits of a bigger product or power, "
+                      "big_product(xs) and big_pow(base, exp) give them as a str")
 _UNSET = OpFailure("E_RUNTIME", "'{name}' is used before it is given a value")
 
 # One table for both tiers (machine.py raises these in its loop, fast.py from the helpers
