@@ -284,7 +284,7 @@ def test_a_coder_script_that_found_nothing_is_pointed_at_its_data(tmp_path: Path
 
 # Two scripts that submit the whole input line holding the answer.
 COPIED_LINE = 'submit(find_line(context, "badge 4820"))'
-COPIED_LINE_TOO = 'hit = find_line(context, "badge 4820")\nsubmit(hit)'
+COPIED_LINE_TOO = 'hits = find_lines(context, "badge 4820")\nsubmit(hits[0])'
 
 
 def replays_identically(log: Path, capsys) -> bool:

@@ -273,3 +273,20 @@ def test_float_sums_that_differ_in_the_last_digit_are_one_answer() -> None:
     whole.add(763675.0, "sha-a", loop, 1)
     whole.add(763675, "sha-b", comp, 1)
     assert len(whole.ranked()) == 1
+
+
+def test_a_temporary_name_does_not_make_a_second_computation() -> None:
+    """`count = len(hits); submit(count)` and `submit(len(hits))` over the same misread
+    salaries (compared as text) confirmed each other (dev s31 threshold-01): a name given
+    one value once is the value, where it is read."""
+    one = 'hits = [r for r in records(employees) if r["salary"] > "116700"]\nsubmit(len(hits))\n'
+    named = ('hits = [r for r in records(employees) if r["salary"] > "116700"]\n'
+             'print(len(hits))\ncount = len(hits)\nsubmit(count)\n')
+    other = ('rows = [r for r in records(employees) if float(r["salary"]) > 116700]\n'
+             'submit(len(rows))\n')
+    assert computation(one) == computation(named) != computation(other)
+    looped = 'n = 0\nfor r in records(employees):\n    n += 1\nsubmit(n)\n'
+    assert computation(looped) != computation(looped.replace("n += 1", "n += 2"))
+    asked = 'a = llm.predict("Is it late?", text=context)\nsubmit(a)\n'
+    assert computation(asked) != computation('submit(llm.predict("Is it late?", text=context))\n'
+                                             'submit("x")\n')
