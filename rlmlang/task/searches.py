@@ -105,14 +105,15 @@ def _never_together(script: str, inputs: Mapping[str, Any]) -> str | None:
     if not texts:
         return None
     negated = _negated(parsed)
+    known = _constant_names(parsed)
     for node in ast.walk(parsed):
         if not isinstance(node, ast.BoolOp) or node.op != "and" or id(node) in negated:
             continue
         by_subject: dict[str, list[str]] = {}
         for test in _conjuncts(node):
-            if isinstance(test, ast.Compare) and test.op == "in" \
-                    and isinstance(lit := literal_value(test.left), str) and lit.strip():
-                by_subject.setdefault(print_expr(test.right), []).append(lit)
+            tested = _tested_literal(test, known)
+            if tested is not None:
+                by_subject.setdefault(tested[0], []).append(tested[1])
         for subject, lits in by_subject.items():
             folded = [x.casefold() for x in dict.fromkeys(lits)]
             if len(folded) < 2 or len({_shape(x) for x in folded}) != 1 \
@@ -126,6 +127,26 @@ def _never_together(script: str, inputs: Mapping[str, Any]) -> str | None:
                     f"together, so the test {print_expr(node)} is never true (for a range, "
                     f"compare the values: to_date({subject}) >= to_date(...))")
     return None
+
+
+def _tested_literal(test: ast.Expr, known: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(the value tested, the literal) of `"lit" in x`, `x.startswith("lit")` or
+    `x.endswith("lit")` (a def's parameter that every call gives one literal read as it:
+    `r.startswith(start)` in `count(orders, "2023-06-24", "2023-07-28")`), else None.
+    Each is true only on a line that holds the literal."""
+    if isinstance(test, ast.Compare) and test.op == "in":
+        lit, subject = _folded(test.left, known), test.right
+    elif isinstance(test, ast.MethodCall) and test.method in ("startswith", "endswith") \
+            and len(test.args) == 1:
+        lit, subject = _folded(test.args[0], known), test.value
+    elif isinstance(test, ast.Call) and test.func.endswith((".startswith", ".endswith")) \
+            and len(test.args) == 1:
+        lit, subject = _folded(test.args[0], known), test.func.rsplit(".", 1)[0]
+    else:
+        return None
+    if not (isinstance(lit, str) and lit.strip()):
+        return None
+    return (subject if isinstance(subject, str) else print_expr(subject)), lit
 
 
 def _negated(parsed: ast.Script) -> set[int]:

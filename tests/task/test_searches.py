@@ -236,6 +236,29 @@ def test_tests_of_one_value_never_true_together_make_a_zero_nothing_found() -> N
     assert nothing_found(other, 0, INPUTS, reg, q) is None
 
 
+def test_a_range_as_startswith_and_endswith_of_one_value_is_never_true() -> None:
+    """`r.startswith(start) and r.endswith(end)` in a def called with two dates, and the
+    same with literals: each date is on some line, never both (dev s31 date-range-01, a
+    zero taken from two scripts)."""
+    from rlmlang.task.searches import nothing_found
+
+    reg = default_registry()
+    orders = {"orders": "id,placed\nO-1,2023-06-24\nO-2,2023-07-01\nO-3,2023-07-28\n"}
+    q = "How many orders have a date between 2023-06-24 and 2023-07-28 inclusive?"
+    written = ('submit(len([r for r in records(orders) if r["placed"].startswith("2023-06-24")'
+               ' and r["placed"].endswith("2023-07-28")]))')
+    in_def = ('def between(text: str, start: str, end: str) -> int:\n'
+              '    return len([l for l in text.splitlines() if l.startswith(start) '
+              'and l.endswith(end)])\nsubmit(between(orders, "2023-06-24", "2023-07-28"))')
+    for script in (written, in_def):
+        said = nothing_found(script, 0, orders, reg, q)
+        assert said is not None and said.startswith(
+            "'2023-06-24' and '2023-07-28' are each on some line of the input but never on "
+            "one line together")
+    assert nothing_found(written.replace("2023-07-28", "2023-06-24"), 0, orders, reg, q) \
+        is None  # both on one line: the test can be true
+
+
 def test_an_answer_of_a_never_true_test_of_a_question_word_is_nothing_found() -> None:
     """A test for a word of the question the data never writes finds nothing, so what
     the script submits is no answer; a test that only skips (`continue`) never true
