@@ -8,6 +8,9 @@ and answered from `sub_answers`, so they never consume a scripted script.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from rlmlang.backend.base import Generation
 
 SUB_CALL_MARK = "Answer the question using the text."
@@ -46,3 +49,15 @@ class FakeModel:
 
     def info(self) -> dict:
         return {"name": "fake"}
+
+
+def disagreement_prompt(scripts: list[str], tmp_path: Path, signature: str, question: str,
+                        **inputs: Any) -> str:
+    """The prompt of round 2 after a coder round of two scripts (two candidates): where
+    they disagree, what the model is told of it."""
+    from rlmlang.controller.loop import Runtime
+
+    model = FakeModel(scripts)
+    Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
+            budgets={"candidates": 2, "iterations": 2}).run(signature, question, **inputs)
+    return model.prompts[2]

@@ -22,7 +22,7 @@ from rlmlang.syntax.printer import print_expr
 from rlmlang.tools.reader import detect
 
 
-def _split_sep(e: ast.Expr) -> tuple[bool, str | None]:
+def split_sep(e: ast.Expr) -> tuple[bool, str | None]:
     """(is a split of a text, its literal separator or None for `x.split()`)."""
     if isinstance(e, ast.MethodCall) and e.method == "split":
         args = e.args
@@ -45,7 +45,7 @@ def _reads(parsed: ast.Script) -> Iterator[tuple[ast.Index, str | None, int]]:
     split_names: dict[str, str | None] = {}
     for n in ast.walk(parsed):
         if isinstance(n, ast.Assign) and isinstance(n.target, ast.Name):
-            is_split, sep = _split_sep(n.value)
+            is_split, sep = split_sep(n.value)
             if is_split:
                 split_names[n.target.id] = sep
     for n in ast.walk(parsed):
@@ -55,7 +55,7 @@ def _reads(parsed: ast.Script) -> Iterator[tuple[ast.Index, str | None, int]]:
         if isinstance(n.value, ast.Name) and n.value.id in split_names:
             yield n, split_names[n.value.id], n.index.value
         else:
-            is_split, sep = _split_sep(n.value)
+            is_split, sep = split_sep(n.value)
             if is_split:
                 yield n, sep, n.index.value
 
@@ -70,8 +70,7 @@ def positions_read(script: str, inputs: Mapping[str, Any], question: str,
     reads = sorted(_reads(parsed), key=lambda r: (r[0].span.line, r[0].span.col))
     if not reads:
         return None
-    named = {n.id for n in ast.walk(parsed) if isinstance(n, ast.Name)} | {
-        n.func.split(".")[0] for n in ast.walk(parsed) if isinstance(n, ast.Call)}
+    named = ast.identifiers(parsed)
     said: list[str] = []
     for name, value in inputs.items():
         if name not in named or not isinstance(value, str):

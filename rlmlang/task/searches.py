@@ -27,6 +27,7 @@ from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_expr
 from rlmlang.task.answers import offered_choices
 from rlmlang.task.guess import data_inputs
+from rlmlang.task.positions import split_sep
 from rlmlang.task.vote import counts_nothing
 from rlmlang.tools.reader import detect
 
@@ -415,18 +416,8 @@ def _split_field(e: ast.Expr) -> tuple[str | None, int] | None:
     if not (isinstance(e, ast.Index) and isinstance(e.index, ast.Const)
             and isinstance(e.index.value, int) and not isinstance(e.index.value, bool)):
         return None
-    call = e.value
-    if (isinstance(call, ast.MethodCall) and call.method == "split" or isinstance(
-            call, ast.Call) and call.func.endswith(".split")) and len(call.args) <= 1:
-        args = call.args  # `line.split(",")` parses as a call of `line.split`
-    elif isinstance(call, ast.Call) and call.func == "split" and 1 <= len(call.args) <= 2:
-        args = call.args[1:]
-    else:
-        return None
-    sep = literal_value(args[0]) if args else None
-    if args and not (isinstance(sep, str) and sep):
-        return None
-    return sep, e.index.value
+    is_split, sep = split_sep(e.value)
+    return (sep, e.index.value) if is_split else None
 
 
 def _tested_in_other_field(tests: list[_Test], texts: Mapping[str, str]) -> str | None:

@@ -66,8 +66,7 @@ def phrase_fields(script: str, inputs: Mapping[str, Any], registry: Any,
                if p not in tested and len(p.strip()) >= 3]
     if not phrases:
         return None
-    named = {n.id for n in ast.walk(parsed) if isinstance(n, ast.Name)} | {
-        n.func.split(".")[0] for n in ast.walk(parsed) if isinstance(n, ast.Call)}
+    named = ast.identifiers(parsed)
     asked = question.casefold()
     for name, text in inputs.items():
         if name not in named or not isinstance(text, str) or len(text) > MAX_CHARS or \

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fakes import FakeModel  # tests/fakes.py
+from fakes import disagreement_prompt  # tests/fakes.py
 
-from rlmlang.controller.loop import Runtime
 from rlmlang.task.positions import positions_read
 
 PENGUINS = ("species,island,body_mass_g,sex,year\n"
@@ -43,10 +42,9 @@ def test_no_note_where_nothing_is_read_by_position_or_the_separator_differs() ->
 
 
 def test_a_disagreement_says_which_column_each_place_is(tmp_path: Path) -> None:
-    model = FakeModel([BY_NAME, BY_PLACE])
-    Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
-            budgets={"candidates": 2, "iterations": 2}).run(
-        "penguins: str, question: str -> answer: float", QUESTION, penguins=PENGUINS)
-    assert "Your scripts disagree" in model.prompts[2]
+    prompt = disagreement_prompt([BY_NAME, BY_PLACE], tmp_path,
+                                 "penguins: str, question: str -> answer: float", QUESTION,
+                                 penguins=PENGUINS)
+    assert "Your scripts disagree" in prompt
     assert ("The script that answered 4016.0 reads cells by position: cells[3] is column "
-            "'sex' of penguins; cells[4] is column 'year' of penguins") in model.prompts[2]
+            "'sex' of penguins; cells[4] is column 'year' of penguins") in prompt

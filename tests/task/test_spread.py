@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fakes import FakeModel  # tests/fakes.py
+from fakes import disagreement_prompt  # tests/fakes.py
 
-from rlmlang.controller.loop import Runtime
 from rlmlang.task.spread import phrase_fields
 from rlmlang.tools import default_registry
 
@@ -43,9 +42,8 @@ def test_no_note_for_a_field_test_or_a_phrase_of_one_field() -> None:
 
 
 def test_a_disagreement_says_where_the_phrase_is(tmp_path: Path) -> None:
-    model = FakeModel([BY_FIELD, BY_LINE])
-    Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
-            budgets={"candidates": 2, "iterations": 2}).run(
-        "shipments: str, question: str -> answer: float", QUESTION, shipments=SHIPMENTS)
-    assert "Your scripts disagree" in model.prompts[2]
-    assert "'Tallinn' is in more than one field of the records of shipments" in model.prompts[2]
+    prompt = disagreement_prompt([BY_FIELD, BY_LINE], tmp_path,
+                                 "shipments: str, question: str -> answer: float", QUESTION,
+                                 shipments=SHIPMENTS)
+    assert "Your scripts disagree" in prompt
+    assert "'Tallinn' is in more than one field of the records of shipments" in prompt
