@@ -275,18 +275,14 @@ def test_float_sums_that_differ_in_the_last_digit_are_one_answer() -> None:
     assert len(whole.ranked()) == 1
 
 
-def test_a_temporary_name_does_not_make_a_second_computation() -> None:
-    """`count = len(hits); submit(count)` and `submit(len(hits))` over the same misread
-    salaries (compared as text) confirmed each other (dev s31 threshold-01): a name given
-    one value once is the value, where it is read."""
+def test_a_script_written_again_with_a_temporary_is_another_computation() -> None:
+    """`count = len(hits); submit(count)` beside `submit(len(hits))` is a second
+    computation, as other names are: of the answers the 1.5B confirmed on dev runs with
+    a script written again so, 16 of 18 were right (docs/runtime.md). Counting them as one
+    was tried at a3dde37, for one confirmed misreading (dev s31 threshold-01, whose
+    cause, a salary ordered as text, the checker now refuses), and taken back."""
     one = 'hits = [r for r in records(employees) if r["salary"] > "116700"]\nsubmit(len(hits))\n'
     named = ('hits = [r for r in records(employees) if r["salary"] > "116700"]\n'
-             'print(len(hits))\ncount = len(hits)\nsubmit(count)\n')
-    other = ('rows = [r for r in records(employees) if float(r["salary"]) > 116700]\n'
-             'submit(len(rows))\n')
-    assert computation(one) == computation(named) != computation(other)
-    looped = 'n = 0\nfor r in records(employees):\n    n += 1\nsubmit(n)\n'
-    assert computation(looped) != computation(looped.replace("n += 1", "n += 2"))
-    asked = 'a = llm.predict("Is it late?", text=context)\nsubmit(a)\n'
-    assert computation(asked) != computation('submit(llm.predict("Is it late?", text=context))\n'
-                                             'submit("x")\n')
+             'count = len(hits)\nsubmit(count)\n')
+    assert computation(one) != computation(named)
+    assert computation(one) == computation(one.replace("submit(", "print(len(hits))\nsubmit("))

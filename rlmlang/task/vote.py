@@ -25,7 +25,6 @@ run; it never makes a disagreement confident.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import re
@@ -71,79 +70,9 @@ def computation(script: str) -> str:
     if parsed.script is None:
         return hashlib.sha256(script.encode()).hexdigest()
     defs = frozenset(d.name for d in ast.walk(parsed.script) if isinstance(d, ast.Def))
-    body = _inlined(_without_no_ops(_without_prints(parsed.script.body, defs)), defs)
+    body = _without_no_ops(_without_prints(parsed.script.body, defs))
     bare = ast.Script(body, parsed.script.span)
     return hashlib.sha256(print_script(bare).encode()).hexdigest()
-
-
-_EFFECTS = ("llm.", "fs.", "http.", "state")
-
-
-def _inlined(body: tuple[ast.Stmt, ...], defs: frozenset[str]) -> tuple[ast.Stmt, ...]:
-    """Each top-level name given one value, once, by a plain `=` (no effect in it, only
-    ever read as itself), written where it is read instead: `n = len(hits)` then
-    `submit(n)` is `submit(len(hits))`. The 1.5B's `count = len(hits); submit(count)`
-    and `submit(len(hits))` of one misreading (a salary compared as text) confirmed each
-    other as two computations (dev s31 threshold-01)."""
-    counts: dict[str, int] = {}
-    for st in _all_statements(body):
-        for name in ast.assigned_names((st,), in_place=True) if not isinstance(
-                st, (ast.If, ast.For, ast.While)) else ():
-            counts[name] = counts.get(name, 0) + 1
-        if isinstance(st, ast.For):
-            for name in st.unpack or (st.var,):
-                counts[name] = counts.get(name, 0) + 2
-    for name in ast.bound_in_scopes(ast.Script(body, body[0].span)):
-        counts[name] = counts.get(name, 0) + 2
-    dotted = {n.func.split(".", 1)[0] for n in ast.walk(body) if isinstance(n, ast.Call)
-              and "." in n.func} | {n.parts[0] for n in ast.walk(body)
-                                    if isinstance(n, ast.Dotted)}
-    subs: dict[str, ast.Expr] = {}
-    out: list[ast.Stmt] = []
-    for st in body:
-        if not isinstance(st, ast.Def):
-            st = _substitute(st, subs)
-        if isinstance(st, ast.Assign) and isinstance(st.target, ast.Name) and \
-                counts.get(st.target.id) == 1 and st.target.id not in dotted and \
-                not _has_effect(st.value, defs):
-            subs[st.target.id] = st.value
-            continue
-        out.append(st)
-    return tuple(out) or body
-
-
-def _all_statements(body: tuple[ast.Stmt, ...]) -> list[ast.Stmt]:
-    out: list[ast.Stmt] = []
-    for st in body:
-        out.append(st)
-        for block in ast.child_blocks(st):
-            out.extend(_all_statements(block))
-    return out
-
-
-def _has_effect(e: ast.Expr, defs: frozenset[str]) -> bool:
-    return any(isinstance(n, ast.Call) and (n.func.startswith(_EFFECTS) or n.func in defs)
-               or isinstance(n, ast.Dotted) and n.parts[0] == "state" for n in ast.walk(e))
-
-
-def _substitute(node: Any, subs: dict[str, ast.Expr]) -> Any:
-    """`node` with each Name in `subs` replaced by its expression (shared subtrees kept)."""
-    if not subs:
-        return node
-    if isinstance(node, ast.Name):
-        return subs.get(node.id, node)
-    if isinstance(node, tuple):
-        items = tuple(_substitute(n, subs) for n in node)
-        return node if all(a is b for a, b in zip(items, node, strict=True)) else items
-    if not dataclasses.is_dataclass(node) or isinstance(node, type):
-        return node
-    changes = {}
-    for f in dataclasses.fields(node):
-        old = getattr(node, f.name)
-        new = _substitute(old, subs)
-        if new is not old:
-            changes[f.name] = new
-    return replace(node, **changes) if changes else node
 
 
 def _without_no_ops(body: tuple[ast.Stmt, ...]) -> tuple[ast.Stmt, ...]:
