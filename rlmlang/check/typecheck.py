@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -873,6 +874,8 @@ class Checker(FormsMixin):
             try:
                 number = float(side.value.strip())
             except ValueError:
+                continue
+            if not math.isfinite(number):  # "inf", "nan": no number a column holds
                 continue
             shown = side.value.strip() if number != int(number) or "." in side.value \
                 else str(int(number))

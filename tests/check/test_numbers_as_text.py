@@ -41,6 +41,10 @@ def test_text_columns_and_chains_keep_their_reading() -> None:
     chained = run_script('submit(len([r for r in records(employees) '
                          'if "100" < r["salary"] < "116700"]))\n', INT, employees=EMPLOYEES)
     assert chained.stage == "check" and FIXIT_EXPR not in chained.diagnostics[0].data
+    for word in ("inf", "nan"):  # a float's name is no number a column holds: no crash
+        out = run_script(f'submit(len([r for r in records(employees) if r["salary"] > '
+                         f'"{word}"]))\n', INT, employees=EMPLOYEES)
+        assert out.stage == "done", [d.message for d in out.diagnostics]
     out = run_script('hits = [r for r in records(employees) if float(r["salary"]) > 116700]\n'
                      'submit(len(hits))\n', INT, employees=EMPLOYEES)
     assert out.stage == "done" and out.answer == ABOVE
