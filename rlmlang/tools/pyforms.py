@@ -421,14 +421,28 @@ def _most_common(d: Any, n: Any = -1) -> list[list[Any]]:
 # The decimal digits big_pow and big_product give at most: a declared bound, as the
 # verifier must know how long the text can be (an int of the language is 64-bit).
 BIG_DIGITS = 10_000
+_CHUNK_DIGITS = 4_000  # under Python's own limit on an int's text (4,300 digits)
 
 
-def _big(fn: str, value: int) -> str:
-    # the size of a product is known from its factors' bit lengths before it is turned
-    # into text; 3.33 bits a digit
-    if value.bit_length() > BIG_DIGITS * 3.32:
+def _digits(value: int) -> str:
+    """An int's decimal text, of any length: str(int) refuses more than 4,300 digits."""
+    if value < 0:
+        return "-" + _digits(-value)
+    chunk = 10 ** _CHUNK_DIGITS
+    parts: list[str] = []
+    while value >= chunk:
+        value, low = divmod(value, chunk)
+        parts.append(f"{low:0{_CHUNK_DIGITS}d}")
+    parts.append(str(value))
+    return "".join(reversed(parts))
+
+
+def _big(fn: str, value: int, log10: float) -> str:
+    """The digits of `value`, whose size in digits is about `log10` (known before it is
+    turned into text, to refuse a result far over the bound without writing it)."""
+    if log10 > BIG_DIGITS + 1:
         raise ToolError(f"{fn}: the result has more than {BIG_DIGITS:,} digits")
-    text = str(value)
+    text = _digits(value)
     if len(text.lstrip("-")) > BIG_DIGITS:
         raise ToolError(f"{fn}: the result has more than {BIG_DIGITS:,} digits")
     return text
@@ -440,28 +454,33 @@ def _whole(fn: str, x: Any) -> int:
     return x
 
 
+def _log10(v: int) -> float:
+    return math.log10(abs(v)) if v else 0.0
+
+
 def _big_pow(base: Any, exp: Any) -> str:
     """base ** exp in decimal digits, for a power an int cannot hold (9 ** 60)."""
     a, b = _whole("big_pow", base), _whole("big_pow", exp)
     if b < 0:
         raise ToolError(f"big_pow: {a} ** {b} is a fraction", f"use float({a}) ** {b}")
-    if abs(a) > 1 and b * max(abs(a), 2).bit_length() > BIG_DIGITS * 3.33 + 64:
+    size = b * _log10(a)
+    if size > BIG_DIGITS + 1:  # before computing it
         raise ToolError(f"big_pow: {a} ** {b} has more than {BIG_DIGITS:,} digits")
-    return _big("big_pow", a ** b)
+    return _big("big_pow", a ** b, size)
 
 
 def _big_product(xs: Any) -> str:
     """The product of a list of ints in decimal digits (a factorial: range(1, n + 1))."""
     if not isinstance(xs, list):
         raise ToolError(f"big_product: takes a list of ints, not {kind_of(xs)}")
-    product, bits = 1, 0
+    product, size = 1, 0.0
     for x in xs:
         v = _whole("big_product", x)
-        bits += max(abs(v), 1).bit_length()
-        if bits > BIG_DIGITS * 3.33 + 64:
+        size += _log10(v)
+        if size > BIG_DIGITS + 1:
             raise ToolError(f"big_product: the product has more than {BIG_DIGITS:,} digits")
         product *= v
-    return _big("big_product", product)
+    return _big("big_product", product, size if product else 0.0)
 
 
 def _num(fn: str, x: Any) -> float | int:
