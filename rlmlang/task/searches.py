@@ -195,6 +195,38 @@ def _each_alone(args: list[Any]) -> str:
             "search for each phrase on its own)")
 
 
+def search_spec(node: Any, registry: Any) -> Any:
+    """The search tool a call is (its declaration says `extra["search"]`; a stdlib
+    function that only passes its arguments on to one is that one), else None."""
+    if not isinstance(node, ast.Call) or registry is None:
+        return None
+    spec = registry.get(node.func)
+    if spec is not None and spec.impl is None and spec.extra.get("alias_of"):
+        spec = registry.get(spec.extra["alias_of"])
+    return spec if spec is not None and spec.extra.get("search") else None
+
+
+def searched_literals(parsed: ast.Script, registry: Any) -> Iterator[str]:
+    """Each phrase a search call is given that is known before the run (`_folded`: a
+    literal, a name holding one, their `+` and `join`; a list of them)."""
+    known = _constant_names(parsed)
+    for node in ast.walk(parsed):
+        if search_spec(node, registry) is None:
+            continue
+        for a in node.args[1:]:
+            value = _folded(a, known)
+            yield from (v for v in (value if isinstance(value, list) else [value])
+                        if isinstance(v, str))
+
+
+def field_tested(parsed: ast.Script) -> set[str]:
+    """The literals a script compares with a record's field (`r["origin"] == "Tallinn"`,
+    `"Tallinn" in r["origin"]`, a name holding the literal alike)."""
+    return {value for _, side, value, _ in _literal_tests(parsed, ("in", "=="))
+            if isinstance(value, str) and isinstance(side, ast.Index)
+            and isinstance(side.index, ast.Const) and isinstance(side.index.value, str)}
+
+
 def _literal_searches(parsed: ast.Script, inputs: Mapping[str, Any], registry: Any
                       ) -> Iterator[tuple[ast.Call, Any, list[Any]]]:
     """Each call of a search tool over an input whose other arguments are known (literals,
@@ -202,12 +234,8 @@ def _literal_searches(parsed: ast.Script, inputs: Mapping[str, Any], registry: A
     assigned = _bound_names(parsed)
     known: dict[str, Any] | None = None
     for node in ast.walk(parsed):
-        if not isinstance(node, ast.Call):
-            continue
-        spec = registry.get(node.func) if registry is not None else None
-        if spec is not None and spec.impl is None and spec.extra.get("alias_of"):
-            spec = registry.get(spec.extra["alias_of"])  # a stdlib function that only calls it
-        if spec is None or not spec.extra.get("search") or spec.impl is None:
+        spec = search_spec(node, registry)
+        if spec is None or spec.impl is None:
             continue
         if known is None:
             known = _constant_names(parsed)

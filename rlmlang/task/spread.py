@@ -18,37 +18,15 @@ from typing import Any
 
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
-from rlmlang.task.searches import literal_tests
+from rlmlang.task.searches import field_tested, literal_tests, searched_literals
 from rlmlang.tools.reader import detect
 
 MAX_CHARS = 5_000_000  # a bigger input is not read again for a note
 
 
-def _field_tested(parsed: ast.Script) -> set[str]:
-    """Literals the script compares with a field (`r["origin"] == "Tallinn"`)."""
-    out: set[str] = set()
-    for node in ast.walk(parsed):
-        if isinstance(node, ast.Compare) and node.op in ("in", "=="):
-            sides = (node.left, node.right)
-            if any(isinstance(s, ast.Index) and isinstance(s.index, ast.Const)
-                   and isinstance(s.index.value, str) for s in sides):
-                out |= {s.value for s in sides
-                        if isinstance(s, ast.Const) and isinstance(s.value, str)}
-    return out
-
-
 def _searched(parsed: ast.Script, registry: Any) -> Iterator[str]:
     """Literals the script looks for in lines: a search tool's phrase, or a test of one."""
-    for node in ast.walk(parsed):
-        if isinstance(node, ast.Call) and registry is not None:
-            spec = registry.get(node.func)
-            if spec is not None and spec.extra.get("search"):
-                for a in node.args[1:]:
-                    if isinstance(a, ast.Const) and isinstance(a.value, str):
-                        yield a.value
-                    elif isinstance(a, ast.ListLit):
-                        yield from (i.value for i in a.items
-                                    if isinstance(i, ast.Const) and isinstance(i.value, str))
+    yield from searched_literals(parsed, registry)
     for _, value in literal_tests(parsed):
         yield value
 
@@ -61,7 +39,7 @@ def phrase_fields(script: str, inputs: Mapping[str, Any], registry: Any,
     spec = registry.get("records") if registry is not None else None
     if parsed is None or spec is None or spec.impl is None:
         return None
-    tested = _field_tested(parsed)
+    tested = field_tested(parsed)
     phrases = [p for p in dict.fromkeys(_searched(parsed, registry))
                if p not in tested and len(p.strip()) >= 3]
     if not phrases:
