@@ -52,10 +52,7 @@ def _known(x: AV) -> Any:
     if x.kind == "str":
         if x.text is not None:
             return x.text
-        if x.pieces and all(isinstance(p, str) for p in x.pieces):
-            text = "".join(x.pieces)  # type: ignore[arg-type]
-            return text if len(text) == x.size else _UNKNOWN
-        return _UNKNOWN
+        return x.literal if x.literal is not None else _UNKNOWN
     if x.kind == "int" and x.lo == x.hi and x.lo not in (INF, -INF):
         return int(x.lo)
     if x.kind == "none":

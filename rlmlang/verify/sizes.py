@@ -131,6 +131,16 @@ class AV:
         return 0 if self.kind not in ("list", "dict") else 1 + (
             self.elem.depth() if self.elem is not None else 0)
 
+    @property
+    def literal(self) -> str | None:
+        """The one text a str stands for where its pieces are all literal text (and
+        nothing else fits its size), else None."""
+        if self.kind != "str" or not self.pieces or \
+                not all(isinstance(p, str) for p in self.pieces):
+            return None
+        text = "".join(self.pieces)  # type: ignore[arg-type]
+        return text if len(text) == self.size else None
+
     def to_size(self) -> Size:
         """The registry's Size for this bound (ints and scalars are 1, as the VM passes)."""
         if self.kind in ("list", "dict"):
@@ -139,11 +149,11 @@ class AV:
             return Size(clamp(self.size), clamp(self.item_bound()),
                         None if s == INF else clamp(s), clamp(self.slots()))
         if self.kind == "str":
+            if self.literal is not None:
+                return Size.of_text(self.literal)
             # size_of counts line ends + 1: one more than lines() gives for a known text.
             lines = self.shape[0] + 1 if self.shape is not None else self.size + 1
             least = sum(len(p) for p in self.pieces if isinstance(p, str)) if self.pieces else 0
-            if self.pieces is not None and all(isinstance(p, str) for p in self.pieces):
-                return Size.of_text("".join(self.pieces))  # type: ignore[arg-type]
             return Size(clamp(self.size), 1, lines=clamp(min(lines, self.size + 1)),
                         min_len=least)
         return Size(1, 1)
