@@ -113,6 +113,7 @@ _FAILURE_COUNTER = {"parse": "parse_failures", "check": "check_rejections",
 
 # At most this many fix-it candidates per round (each is verified and run).
 _MAX_FIXITS = 2
+REASON_ANSWER_CHARS = 200  # each candidate answer in an uncertain run's reason
 
 # The outcome stages, from least to most instructive as feedback to the model.
 _STAGE_RANK = {"parse": 0, "check": 1, "verify": 2, "compile": 2, "run": 3, "done": 4}
@@ -301,7 +302,12 @@ class Runtime:
         if not accept or not self.profile.challenge_zeros:
             return ""
         if counts_nothing(value) or whole_share(value, question):
-            return zero_message(value, question)
+            # where the zero's test misses, when that can be said (searched_elsewhere)
+            found = next((f for s in scripts if (f := searched_elsewhere(s, values,
+                                                                         self.registry))),
+                         None) if counts_nothing(value) and self.profile.look_after_failure \
+                else None
+            return zero_message(value, question) + ("\n" + found if found else "")
         if not question or not self._predict_granted():
             return ""
         return keyword_judgement(scripts, values, question,
@@ -825,8 +831,9 @@ class Runtime:
                    tally: Tally, iterations: int, why: str = "") -> RunOutcome:
         """No answer has the evidence: report every candidate answer, commit nothing."""
         leader = tally.leader()
-        shown = "; ".join(f"{s.value!r} ({draws_text(s.draws, len(s.scripts))})"
-                          for s in tally.ranked()[:5])
+        shown = "; ".join(f"{s.shown(REASON_ANSWER_CHARS)} "
+                          f"({draws_text(s.draws, len(s.scripts))})"
+                          for s in tally.ranked()[:5])  # an answer may be a whole input
         reason = (why or "the scripts disagree and no round was left") + f": {shown}"
         return self._finish(log, meter, stats, "uncertain",
                             leader.value if leader else None, reason, iterations, tally)

@@ -414,7 +414,11 @@ def _line_holding(value: str, texts: Mapping[str, str],
 def empty_answer_message(output: str, answer: Any = None, limit_chars: int = 700,
                          search: str | None = None) -> str:
     """What the model sees about a script that submitted an empty answer, its own text
-    for finding nothing ("not found"), or a zero where its `search` finds nothing."""
+    for finding nothing ("not found"), or a zero where its `search` finds nothing; a
+    `search` that is a whole sentence (a bound searched as a phrase, task/bounds.py) is
+    said as it stands."""
+    if search is not None and search.endswith("."):
+        return f"That script submitted {_clip(repr(answer), 200)}. {search}"
     if search is not None and counts_nothing(answer):
         return (f"That script submitted {answer!r}, but {search}: the zero is its search "
                 "finding nothing, not an answer. Print a few lines of the input to see how "

@@ -28,6 +28,10 @@ from rlmlang.tools import reader
 _MAX_CHARS = 4_000_000  # larger inputs are not read again for this
 _MIN_KEY = 3  # a record value shorter than this is no key the question names
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+# a question that asks for a number computed over the records, not one read from one
+_AGGREGATE = re.compile(r"\bhow (many|much)\b|\b(number|count|total|sum|average|mean|"
+                        r"percent(age)?|share|proportion|ratio)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"-?\d+(\.\d+)?%?")
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,8 @@ def tables_asked(value: object, question: str, texts: Iterable[tuple[Any, str]]
             or value.strip().casefold() in question.casefold():
         return
     v = value.strip()
+    if counted(v, question):
+        return
     for name, text in texts:
         if len(text) > _MAX_CHARS or v not in text:
             continue
@@ -82,6 +88,15 @@ def tables_asked(value: object, question: str, texts: Iterable[tuple[Any, str]]
         asked = asked_field(question, table.columns)
         if asked is not None:
             yield v, name, text, table, asked
+
+
+def counted(value: str, question: str) -> bool:
+    """A number answering a question that asks for a count, a total or a share: computed
+    over the records, so a record's field that happens to hold it says nothing of how it
+    was found ("How many packages have Priority: required?" is 36, and 36 is also some
+    package's Installed-Size: the 1.5B, told it was a hop short, took that record's
+    Status instead)."""
+    return _NUMBER.fullmatch(value) is not None and _AGGREGATE.search(question) is not None
 
 
 def _written(value: str, question: str) -> bool:

@@ -10,7 +10,9 @@ that holds what the question asks, not what it asks.
 
 Over the dev runs' answers, this flagged three, each wrong, and none of the
 right ones (argmax's "Which name has the highest salary?" asks for the name
-first, which the answer is).
+first, which the answer is). An answer that is the asked field of some record
+is not judged: "Which package has the largest Installed-Size?" is answered by
+a Package that other packages name in their Depends.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from rlmlang.task.searches import line_at
 def hop_short(value: object, question: str, texts: Mapping[str, str]) -> str | None:
     """The feedback for an answer a hop short (module doc), or None."""
     for v, name, text, table, asked in tables_asked(value, question, texts.items()):
+        if any(r.get(asked, "").strip() == v for r in table.records):
+            continue  # the answer is what the question asks of some record: no hop short
         for record in table.records:
             held = next((k for k, x in record.items() if x.strip() == v), None)
             want = record.get(asked, "").strip()

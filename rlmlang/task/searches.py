@@ -26,6 +26,7 @@ from rlmlang.syntax.ast import NOT_LITERAL, literal_value
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_expr
 from rlmlang.task.answers import offered_choices
+from rlmlang.task.bounds import bound_searched
 from rlmlang.task.guess import data_inputs
 from rlmlang.task.positions import split_sep
 from rlmlang.task.vote import counts_nothing
@@ -50,7 +51,11 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
     that tests the data for a word of the question the inputs never write: the test is
     never true, so what it submits is a value left over from its loop or a default, not
     what it looked for ("Leeds 67", the last section's title, for the section "about a
-    blaze", dev s19). The controller and the replay ask it alike."""
+    blaze", dev s19). The controller and the replay ask it alike. Before all, a search
+    for a number the question compares with (task/bounds.py), said as a whole sentence."""
+    whole = parse(script).script
+    if whole is not None and (bound := bound_searched(whole, question, registry)):
+        return bound
     if counts_nothing(answer):
         return empty_search(script, inputs, registry) or _never_together(script, inputs)
     if isinstance(answer, bool) or isinstance(answer, str) and \
@@ -509,7 +514,15 @@ def _tested_in_no_field(parsed: ast.Script, tests: list[_Test], texts: Mapping[s
                 rows = spec.impl(texts[n])
             except Exception:  # noqa: BLE001 - no records: nothing to say of their fields
                 continue
-            if any(value in str(r.get(name, "")) for r in rows if isinstance(r, dict)):
+            cells = [str(r.get(name, "")) for r in rows if isinstance(r, dict)]
+            if node.op == "==" and value not in cells and (
+                    parts := [c for c in cells if value in c]):
+                # the field holds it within longer values (`r["1"] == "udp"` over "7/udp")
+                return (f"No record of {n} has its field {name!r} equal to {value!r}, but "
+                        f"{len(parts)} hold it within that field, as {parts[0][:80]!r}: "
+                        f"test {json.dumps(value)} in r[{json.dumps(name)}] (or "
+                        f"r[{json.dumps(name)}].endswith({json.dumps(value)})) instead of ==.")
+            if any(value in c for c in cells):
                 continue
             held = next(((f, r) for r in rows if isinstance(r, dict)
                          for f, v in r.items() if value in str(v)), None)

@@ -317,7 +317,8 @@ def _select(fn: str, view: _View, conds: list[tuple[Any, Any, Any]],
 
 
 def _conditions(fn: str, col: Any, test: Any, value: Any) -> list[tuple[Any, Any, Any]]:
-    """where's three spellings: (col, value), (col, test, value), or one query string."""
+    """where's three spellings: (col, value) (or col and value=), (col, test, value), or
+    one query string."""
     if test is None and value is None:
         if not isinstance(col, str):
             raise ToolError(f"{fn}: give a column and a value, or one test such as "
@@ -325,6 +326,8 @@ def _conditions(fn: str, col: Any, test: Any, value: Any) -> list[tuple[Any, Any
         return [tuple(c) for c in parse_query(fn, col)]
     if value is None:
         return [(col, "==", test)]
+    if test is None:  # `where(t, "city", value="Perth")`: the value named, the test left out
+        return [(col, "==", value)]
     return [(col, test, value)]
 
 

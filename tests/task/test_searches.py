@@ -283,3 +283,20 @@ def test_an_answer_of_a_never_true_test_of_a_question_word_is_nothing_found() ->
               '    if "largest" in r["city"] or "Perth" in r["city"]:\n'
               '        best = r["city"]\nsubmit(best)')
     assert nothing_found(either, "Perth", ctx, reg, q) is None
+
+
+def test_an_equality_with_a_part_of_a_fields_values_is_told_to_test_the_part() -> None:
+    """`r["port"] == "udp"` where the field holds "53/udp": no record equals it, some hold
+    it within; the feedback names the field's values and the test that matches them. A
+    field some record equals says nothing."""
+    from rlmlang.task.searches import searched_elsewhere
+
+    reg = default_registry()
+    ports = "name,port\ndomain,53/tcp\ndomain,53/udp\nntp,123/udp\nssh,22/tcp\n"
+    script = 'hits = [r for r in records(ports) if r["port"] == "udp"]\nsubmit(len(hits))\n'
+    assert searched_elsewhere(script, {"ports": ports}, reg) == (
+        "No record of ports has its field 'port' equal to 'udp', but 2 hold it within that "
+        "field, as '53/udp': test \"udp\" in r[\"port\"] (or r[\"port\"].endswith(\"udp\")) "
+        "instead of ==.")
+    assert searched_elsewhere(script.replace('"udp"', '"53/udp"'), {"ports": ports},
+                              reg) is None

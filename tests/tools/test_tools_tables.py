@@ -114,6 +114,9 @@ def test_queries() -> None:
         call("count_where", t, "city Lima")
     with pytest.raises(ToolError, match="unknown test '=>'"):
         call("count_where", t, "city", "=>", "Lima")
+    # the value named and the test left out is an equality, as (col, value) is
+    assert run_script('submit(count_where(context, "city", value="Lima"))',
+                      {"context": t}).value == call("count_where", t, "city", "Lima") == 2
 
 
 def test_errors_say_what_to_do() -> None:

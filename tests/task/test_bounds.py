@@ -1,0 +1,50 @@
+"""A number the question compares with, searched for as a phrase (task/bounds.py): what
+the search keeps is the lines that write the bound, so the answer is no vote."""
+
+from __future__ import annotations
+
+import pytest
+
+from rlmlang.task.bounds import question_bounds
+from rlmlang.task.searches import nothing_found
+from rlmlang.tools import default_registry
+
+READINGS = "station|temp|wind\nA1|30.0|4\nB2|31.5|9\nC3|29.0|30\nD4|45.2|2\n"
+INPUTS = {"readings": READINGS}
+
+
+@pytest.mark.parametrize(("question", "bounds"), [
+    ("How many readings were 30.0 or more?", {"30.0": "30.0 or more"}),
+    ("Which stations had a wind of at least 9?", {"9": "at least 9"}),
+    ("How many orders over $2,500 were there?", {"2500": "over $2,500"}),
+    ("Count the days with 12 mm or less of rain", {"12": "12 mm or less"}),
+    ("What is the wind at station A1?", {}),
+    ("What is the temp of reading 30?", {}),
+])
+def test_the_numbers_a_question_compares_with(question: str, bounds: dict[str, str]) -> None:
+    assert question_bounds(question) == bounds
+
+
+@pytest.mark.parametrize("script", [
+    'hits = find_lines(readings, "30.0")\nsubmit(len(hits))',
+    'n = 0\nfor line in readings.splitlines():\n    if "30.0" in line:\n        n += 1\n'
+    'submit(n)',
+    # filtered by the bound after the search: the search has dropped 31.5 and 45.2 already
+    'hits = [float(l.split("|")[1]) for l in lines_with(readings, ["30.0"])]\n'
+    'submit(len([t for t in hits if t >= 30.0]))',
+])
+def test_a_search_for_the_bound_is_no_answer(script: str) -> None:
+    why = nothing_found(script, 1, INPUTS, default_registry(),
+                        "How many readings were 30.0 or more?")
+    assert why is not None and why.startswith("The question compares with 30.0 ('30.0 or more')")
+    assert why.endswith("compare it with 30.0 (e.g. float(r[\"...\"]) >= 30.0).")
+
+
+def test_a_numeric_comparison_or_an_equality_question_is_not_judged() -> None:
+    reg = default_registry()
+    script = 'submit(len([r for r in records(readings) if float(r["temp"]) >= 30.0]))'
+    assert nothing_found(script, 3, INPUTS, reg, "How many readings were 30.0 or more?") \
+        is None
+    # the question looks the number up: searching for it is the lookup
+    lookup = 'submit(find_line(readings, "45.2").split("|")[0])'
+    assert nothing_found(lookup, "D4", INPUTS, reg, "Which station read 45.2?") is None
