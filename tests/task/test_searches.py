@@ -300,3 +300,25 @@ def test_an_equality_with_a_part_of_a_fields_values_is_told_to_test_the_part() -
         "instead of ==.")
     assert searched_elsewhere(script.replace('"udp"', '"53/udp"'), {"ports": ports},
                               reg) is None
+
+
+def test_a_field_tested_for_a_value_of_another_input_is_told_to_join() -> None:
+    """`r["maker"] == "Korea"` over records(boats), where the makers input holds 'Korea'
+    and no boat does: the question joins the two inputs. A value the boats hold, or one
+    no input holds, is not said so."""
+    from rlmlang.task.searches import searched_elsewhere
+
+    reg = default_registry()
+    boats = ("name,maker,length\nWave,hanjin,12\nCrest,bavaria,9\nFoam,hanjin,14\n"
+             "Tide,beneteau,11\nGull,bavaria,10\n")
+    makers = "hanjin = Korea\nbavaria = Germany\nbeneteau = France\n"
+    inputs = {"boats": boats, "makers": makers}
+    script = ('country = "Korea"\nhits = [r for r in records(boats) if r["maker"] == country]\n'
+              'submit(len(hits))\n')
+    assert searched_elsewhere(script, inputs, reg) == (
+        "No record of boats holds 'Korea' (its field 'maker' never does); makers holds it, "
+        "on lines like this one:\nhanjin = Korea\nThe question joins the two inputs: first "
+        "take from makers what its lines with 'Korea' give (their keys), then test the "
+        "records of boats against those keys (e.g. a list of them: r[\"maker\"] in keys).")
+    assert searched_elsewhere(script.replace("Korea", "hanjin"), inputs, reg) is None
+    assert searched_elsewhere(script.replace("Korea", "Chile"), inputs, reg) is None
