@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from rlmlang.check.alias import check_aliases
 from rlmlang.check.columns import NO_TABLES, Tables
 from rlmlang.check.decoded import NOTHING, Decoded
+from rlmlang.check.leftover import loop_leftovers
 from rlmlang.check.lower import lower, needs_lowering
 from rlmlang.check.rebind import def_locals, in_own_words, rebind, rebind_sites
 from rlmlang.check.resolve import MAIN, DefInfo, resolve_structure
@@ -101,6 +102,7 @@ def check(script: ast.Script, env: Env, file: str = "<script>") -> CheckResult:
     lists and dicts changed in place are checked to have one name (alias.py).
     """
     checker, diags = _check_once(script, env, file)
+    diags = sorted(diags + loop_leftovers(script, file), key=lambda d: (d.line, d.col))
     renamed: dict[str, str] = {}
     if any(d.message.endswith("': it is a def") for d in diags):  # a def's local (rebind.py)
         own, original = def_locals(script, set(env.inputs) | set(env.registry.names()))
