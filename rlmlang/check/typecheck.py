@@ -1423,8 +1423,19 @@ class Checker(FormsMixin):
             return t.elem if isinstance(t, ListT) else STR
         if isinstance(t, DictT):
             if not fits(it, STR):
-                self.err("E_TYPE", e.index.span, f"dict keys are str, not {show(it)}",
-                         _convert_fix(it, STR, e.index))
+                k = e.index
+                if isinstance(k, ast.Const) and isinstance(k.value, int) \
+                        and not isinstance(k.value, bool):
+                    # `r[1]` of a headerless table's record, keyed "0", "1", ...: the key
+                    # is the text "1" (the 1.5B, told "convert with str(1)", wrote
+                    # str(r[1]) three rounds running)
+                    text = json.dumps(str(k.value))
+                    self.err("E_TYPE", k.span, f"dict keys are str, not {show(it)}",
+                             f"write the key as text: {print_expr(e.value)}[{text}]",
+                             **expr_fixit(k.span, text))
+                else:
+                    self.err("E_TYPE", e.index.span, f"dict keys are str, not {show(it)}",
+                             _convert_fix(it, STR, e.index))
             return t.value
         if isinstance(t, RecordT):
             k = e.index
