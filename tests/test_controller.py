@@ -1135,6 +1135,23 @@ def test_a_phrase_tested_in_a_field_that_never_holds_it_is_shown_the_field_that_
     assert 'Test that field: "shipment SH-1012" in r["text"].' in model.prompts[1]
 
 
+def test_a_lone_zero_of_an_equality_with_a_part_of_a_field_is_told_the_part(
+        tmp_path: Path) -> None:
+    """`r["1"] == "udp"` over records whose field 1 holds "53/udp" (a probe of /etc/services:
+    three rounds of 0, told only to print a few lines): the lone zero's feedback names
+    the part and the test that matches it (coder)."""
+    ports = "".join(f"svc{i}\t{i}/{'udp' if i % 3 else 'tcp'}\tport {i}\n" for i in range(60))
+    wrong = 'hits = [r for r in records(context) if r["1"] == "udp"]\nsubmit(len(hits))'
+    right = 'hits = [r for r in records(context) if r["1"].endswith("/udp")]\nsubmit(len(hits))'
+    model = FakeModel([wrong, "print(1)\nfail(\"not yet\")", right, right])
+    runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        "context: str, question: str -> answer: int",
+        "How many entries are for udp?", context=ports)
+    assert "No record of context has its field '1' equal to 'udp', but 40 hold it within " \
+        "that field, as '1/udp'" in model.prompts[2]
+    assert "Only one script gave an answer, 0" in model.prompts[2]
+
+
 def test_a_zero_from_a_field_that_never_holds_the_value_is_told_its_field(
         tmp_path: Path) -> None:
     """`line.split(",")[3] == "Medan"`, the city being field 2 (seed-7 dev count-01): its 0

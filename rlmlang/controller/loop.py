@@ -730,7 +730,9 @@ class Runtime:
                                     if said and said not in notes:
                                         notes.append(said)
                         feedback += "".join("\n" + n for n in notes[:3])
-                    zero = next((s for s in tally.ranked() if tally.zero_against_count(s)), None)
+                    # a zero against a count, or a lone zero: where its test misses, if known
+                    zero = next((s for s in tally.ranked() if tally.zero_against_count(s)
+                                 or tally.unopposed() and counts_nothing(s.value)), None)
                     if not challenge and zero is not None and self.profile.look_after_failure:
                         found = searched_elsewhere(next(iter(zero.scripts.values())), values,
                                                    self.registry)
