@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from rlmlang.check.unassigned import own_exprs
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.syntax import ast
 
@@ -50,7 +51,7 @@ def _scan(body: tuple[ast.Stmt, ...], live: dict[str, ast.For], out: list[Diagno
     for s in body:
         if isinstance(s, ast.Def):
             continue  # a frame of its own (loop_leftovers)
-        for e in _own_exprs(s):
+        for e in _reads(s):
             for name in _free_names(e):
                 loop = live.get(name.id)
                 if loop is not None:
@@ -122,26 +123,14 @@ def _ends(body: tuple[ast.Stmt, ...]) -> bool:
     return False
 
 
-def _own_exprs(s: ast.Stmt) -> list[ast.Expr]:
-    """The expressions a statement evaluates itself, not those of the blocks it holds."""
-    if isinstance(s, ast.ExprStmt):
-        return [s.expr]
-    if isinstance(s, ast.Assign):
-        return [s.value] + ([] if isinstance(s.target, (ast.Name, ast.TupleLit))
-                            else [s.target])
-    if isinstance(s, ast.AugAssign):
-        return [s.target, s.value]
-    if isinstance(s, (ast.Submit, ast.Return)):
-        return [s.value] if s.value is not None else []
-    if isinstance(s, ast.Fail):
-        return [s.message]
+def _reads(s: ast.Stmt) -> list[ast.Expr]:
+    """The expressions a statement reads itself (unassigned.own_exprs, but an assigned
+    name, and with every condition of an if, each reached with what held before it)."""
+    if isinstance(s, ast.Assign) and isinstance(s.target, (ast.Name, ast.TupleLit)):
+        return [s.value]
     if isinstance(s, ast.If):
         return [c for c, _ in s.branches]
-    if isinstance(s, ast.While):
-        return [s.cond]
-    if isinstance(s, ast.For):
-        return [s.iter]
-    return []
+    return [e for e in own_exprs(s) if e is not None]
 
 
 def _assigned(s: ast.Stmt) -> list[str]:
