@@ -61,9 +61,17 @@ _ROUND_TO = re.compile(r"\bround(?:ed|ing)?\b[^.?!]{0,30}?\bto\s+(\d|one|two|thr
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4}
 
 
+_DECIMAL_TEXT = re.compile(r"\s*-?\d+\.\d+\s*")
+
+
 def rounded_as_asked(value: Any, question: str) -> Any:
     """A float rounded as the question asks ("Round to 1 decimal."), half up: 33.933...
-    and 33.9 are one answer (the 1.5B's scripts split the vote between them)."""
+    and 33.9 are one answer (the 1.5B's scripts split the vote between them). So is a
+    decimal number written as text (`submit(f"{total}")` gave '61.800000000000004' for a
+    total asked to 2 decimals, and '61.8' another script): rounded, as text."""
+    if isinstance(value, str) and question and _DECIMAL_TEXT.fullmatch(value):
+        rounded = rounded_as_asked(float(value), question)
+        return value if rounded == float(value) else str(rounded)
     if not isinstance(value, float) or not question or math.isnan(value) or \
             math.isinf(value):
         return value
@@ -147,6 +155,8 @@ def format_type_of(value: Any) -> str:
 def answer_key(value: Any) -> str:
     """What two answers must share to count as the same vote."""
     if isinstance(value, str):
+        if _DECIMAL_TEXT.fullmatch(value):  # '61.800000000000004' and '61.8' are one number
+            return canonical_json(_same_number(float(value)))
         return value.strip().lower()
     return canonical_json(_same_number(value))
 

@@ -75,6 +75,21 @@ def test_a_float_is_rounded_as_the_question_asks() -> None:
     assert rounded_as_asked(1.23456, "Give it rounded to two decimal places.") == 1.23
     assert rounded_as_asked(2.5, "Round the average to 0 decimals.") == 3.0
     assert rounded_as_asked(1.23456, "The round trip to 2 cities") == 1.23456
+    # a decimal number written as text is rounded as text; other text is left alone
+    q2 = "What is the total yield? Round to 2 decimals."
+    assert coerce_answer("61.800000000000004", STR, q2) == "61.8"
+    assert rounded_as_asked("61.8", q2) == "61.8" and rounded_as_asked("3.14159", q2) == "3.14"
+    assert rounded_as_asked("10.52.16.208", q2) == "10.52.16.208"
+    assert rounded_as_asked("61.800000000000004", "What is the total?") == "61.800000000000004"
+
+
+def test_a_decimal_written_as_text_is_one_answer_with_its_number() -> None:
+    from rlmlang.task.answers import answer_key
+
+    assert answer_key("61.800000000000004") == answer_key("61.8") == answer_key(61.8)
+    assert answer_key("763675.0") == answer_key(763675) == answer_key("763675")
+    assert answer_key("61.81") != answer_key("61.8")
+    assert answer_key(" Ghent ") == answer_key("ghent")
 
 
 def test_the_scripts_own_sentence_for_finding_nothing_is_no_answer() -> None:
