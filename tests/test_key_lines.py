@@ -30,23 +30,26 @@ def test_terms_are_the_questions_specific_runs_longest_first() -> None:
 
 def test_the_line_deep_in_the_input_is_found_once() -> None:
     found = key_lines(LOG, "What is the access code of badge 9876?", limit=4)
-    assert found == [("badge 9876", ["badge 9876: access code M9-20CJ"])]  # not '9876' again
+    assert found == [("badge 9876", ["badge 9876: access code M9-20CJ"], False)]  # not '9876' again
 
 
 def test_matching_is_whole_words_without_case_and_skips_what_is_shown() -> None:
     text = "id,city\n1,perth\n2,Perthshire\n3,PERTH\n4,Perth\n"
+    # two shown, and a third holds it: said, never counted
     assert key_lines(text, "How many rows have city Perth?", limit=4, per_term=2) == [
-        ("Perth", ["1,perth", "3,PERTH"])]
+        ("Perth", ["1,perth", "3,PERTH"], True)]
     assert key_lines(text, "How many rows have city Perth?", limit=1,
-                     skip=("1,perth",)) == [("Perth", ["3,PERTH"])]
+                     skip=("1,perth",)) == [("Perth", ["3,PERTH"], True)]
+    assert key_lines(text, "How many rows have city Perth?", limit=4, per_term=3) == [
+        ("Perth", ["1,perth", "3,PERTH", "4,Perth"], False)]
     assert key_lines(text, "How many rows are there?", limit=4) == []
     assert key_lines(text, "Which city is Oslo?", limit=4) == []
 
 
 def test_a_long_line_is_cut() -> None:
     text = "x" * 50 + "\nkey K-1 " + "y" * 400 + "\n"
-    [(term, [line])] = key_lines(text, "What is K-1?", limit=2, width=40)
-    assert term == "K-1" and line == ("key K-1 " + "y" * 32 + "…")
+    [(term, [line], more)] = key_lines(text, "What is K-1?", limit=2, width=40)
+    assert term == "K-1" and line == ("key K-1 " + "y" * 32 + "…") and not more
 
 
 GOOD = 'line = find_line(context, "badge 9876")\nsubmit(value_after(line, "access code"))'
@@ -65,3 +68,16 @@ def test_the_coder_task_shows_key_lines_and_the_tiny_one_does_not(tmp_path: Path
     Runtime(tiny, grammar=False, log_path=tmp_path / "t.log", profile="tiny",
             budgets={"candidates": 1}).run(sig, question, context=LOG)
     assert "M9-20CJ" not in tiny.prompts[0]
+
+
+def test_the_task_says_when_more_lines_hold_a_term_than_it_shows(tmp_path: Path) -> None:
+    """Shown two lines of a country table with 'Japan', of four, the 1.5B counted the cars
+    of those two makers (a probe of real data): the heading says more lines hold it, and
+    never how many."""
+    makers = "".join(f"maker{i} = {'Japan' if i % 7 == 3 else 'Chile'}\n" for i in range(300))
+    model = FakeModel(['submit(str(len(find_lines(makers, "Japan"))))'])
+    Runtime(model, grammar=False, log_path=tmp_path / "m.log", profile="coder",
+            budgets={"candidates": 1}).run("makers: str, question: str -> answer: str",
+                                           "Which makers are from Japan?", makers=makers)
+    assert "  some lines of makers with 'Japan' (more lines hold it):\n  | maker3 = Japan\n" \
+        in model.prompts[0]

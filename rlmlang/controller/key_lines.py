@@ -12,7 +12,9 @@ A term is a run of one to four words of the question with a digit or a
 capital letter in it (not its opening word alone), matched whole and without
 regard to case. The longest terms that occur go first, and a term inside one
 already shown adds nothing. Only the lines are shown, never how many match:
-a count in the prompt is a number the model would copy as the answer.
+a count in the prompt is a number the model would copy as the answer. But
+whether more lines hold the term is said: shown the two lines of a country
+table with 'Japan' (of four), the 1.5B counted the cars of those two makers.
 """
 
 from __future__ import annotations
@@ -54,13 +56,15 @@ def question_terms(question: str) -> list[str]:
 
 
 def key_lines(text: str, question: str, limit: int, per_term: int = 2,
-              skip: tuple[str, ...] = (), width: int = 160) -> list[tuple[str, list[str]]]:
-    """Up to `limit` lines of `text` holding the question's terms, as (term, lines), each
-    line cut to `width`; lines in `skip` (the first lines already shown) are left out."""
+              skip: tuple[str, ...] = (), width: int = 160
+              ) -> list[tuple[str, list[str], bool]]:
+    """Up to `limit` lines of `text` holding the question's terms, as (term, lines, whether
+    more lines hold it), each line cut to `width`; lines in `skip` (the first lines already
+    shown) are left out."""
     if limit <= 0 or not question:
         return []
     folded = text.lower()  # to skip absent terms fast; matching is on the text itself
-    out: list[tuple[str, list[str]]] = []
+    out: list[tuple[str, list[str], bool]] = []
     shown: set[str] = set(skip)
     taken: list[str] = []
     left = limit
@@ -72,16 +76,18 @@ def key_lines(text: str, question: str, limit: int, per_term: int = 2,
             continue
         pattern = re.compile(r"(?<!\w)" + re.escape(term) + r"(?!\w)", re.IGNORECASE)
         found: list[str] = []
+        more = False
         for m in pattern.finditer(text):
             line = line_at(text, m.start())
             cut = line if len(line) <= width else line[:width] + "…"
             if cut.strip() and cut not in shown and cut not in found:
-                found.append(cut)
                 if len(found) >= min(per_term, left):
+                    more = True  # one line past those shown is enough to say so
                     break
+                found.append(cut)
         if found:
             taken.append(low)
             shown.update(found)
-            out.append((term, found))
+            out.append((term, found, more))
             left -= len(found)
     return out

@@ -905,7 +905,7 @@ class Runtime:
         return {name: r for name, r in found.items() if r}
 
     def _key_lines(self, values: dict[str, Any], text_inputs: list[str], question: str,
-                   preview: dict[str, list[str]]) -> dict[str, list[tuple[str, list[str]]]]:
+                   preview: dict[str, list[str]]) -> dict[str, list[tuple[str, list[str], bool]]]:
         """Lines of each text input that hold the question's terms (none: tiny)."""
         n = self.profile.key_lines
         if n <= 0:

@@ -93,7 +93,7 @@ def first_lines(text: str, n: int) -> list[str]:
 def task_message(infos: list[InputInfo], question: str | None, output: Type,
                  with_sample: bool = True, preview: dict[str, list[str]] | None = None,
                  with_count: bool = False, with_decoded: bool = False,
-                 keys: dict[str, list[tuple[str, list[str]]]] | None = None,
+                 keys: dict[str, list[tuple[str, list[str], bool]]] | None = None,
                  records: dict[str, dict[str, str]] | None = None) -> str:
     """The task's turn: each input described (its first lines, its first record as
     records() reads it, and the lines holding the question's terms, where given), the
@@ -113,8 +113,9 @@ def task_message(infos: list[InputInfo], question: str | None, output: Type,
             # the 1.5B read the first product's supplier for the one asked about (dev)
             lines.append(f"  records({info.name}) reads each record as a dict, the first: "
                          + (text if len(text) <= RECORD_CHARS else text[:RECORD_CHARS] + "…"))
-        for term, found in (keys or {}).get(info.name, []):
-            lines.append(f"  lines of {info.name} with {term!r}:")
+        for term, found, more in (keys or {}).get(info.name, []):
+            lines.append(f"  some lines of {info.name} with {term!r} (more lines hold it):"
+                         if more else f"  lines of {info.name} with {term!r}:")
             lines.extend(f"  | {line}" for line in found)
     if question:
         lines.append(f"Question: {question}")
