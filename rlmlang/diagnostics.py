@@ -29,7 +29,7 @@ CODES: dict[str, str] = {
     "E_DENIED": "an effect that a deny rule forbids",
     "E_SIZE": "a string or list that can grow without a safe bound",
     "E_ALIAS": "a list or dict changed in place is also reachable through another name",
-    "E_LOOPVAR": "a loop's variable read after a loop that never breaks (always its last item)",
+    "E_LOOPVAR": "a loop's variable read after a search loop that never breaks (its last item)",
     "E_UNPROVEN": "the solver could not decide an obligation in its resource limit",
     "E_SUBMIT": "the script never submits, or submits a value of the wrong type",
     "E_BYTECODE": "bytecode that fails validation",

@@ -16,10 +16,12 @@ for a lookup whose key it had compared with the wrong field; dev lookup-01).
 
 The `break` after a `submit` is never reached, so this loop never breaks: after
 it, `dept` is the last item, whatever the loop's tests found. The checker
-refuses a read of a loop variable after such a loop (one with no reachable
-`break`, and no `else:` that ends the script), and says how to write what was
-meant. A loop that can break leaves the variable on the item it broke at, as
-Python's `for ... break` idiom means, and is left alone.
+refuses a read of a loop variable after such a loop (one that tests its items
+with an `if`, has no reachable `break`, and no `else:` that ends the script),
+and says how to write what was meant. A loop that can break leaves the
+variable on the item it broke at, as Python's `for ... break` idiom means, and
+a loop that tests nothing (`for r in found: print(r)`, then `r["size"]` of the
+one record found) means its last item: both are left alone.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def _scan(body: tuple[ast.Stmt, ...], live: dict[str, ast.For], out: list[Diagno
             if s.orelse:
                 after_body = _scan(s.orelse, after_body, out, file)
             live = {k: v for k, v in after_body.items() if k not in targets}
-            if not _breaks(s.body) and not (s.orelse and _ends(s.orelse)):
+            if _tests(s.body) and not _breaks(s.body) and not (s.orelse and _ends(s.orelse)):
                 live.update({t: s for t in targets})
         elif isinstance(s, ast.While):
             live = _scan(s.body, live, out, file)
@@ -97,6 +99,12 @@ def _diagnostic(name: ast.Name, loop: ast.For, file: str) -> Diagnostic:
         name.span, file,
         f"keep what the test finds in a name of its own inside the if (found = {var}) and "
         f"read that after the loop, failing where it is still None{last}")
+
+
+def _tests(body: tuple[ast.Stmt, ...]) -> bool:
+    """Whether the loop tests its items (an `if` of its own, not of a loop inside it): a
+    loop that only prints or sums them leaves the last item as it means to."""
+    return any(isinstance(s, ast.If) for s in body)
 
 
 def _breaks(body: tuple[ast.Stmt, ...]) -> bool:
