@@ -55,6 +55,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="keep each run's log in this folder (read them with rlm logs --dir DIR)")
     m = sub.add_parser("micro", help="run every bench/micro_*.py and print name=value lines")
     m.add_argument("--quick", action="store_true", help="smaller sizes (CI)")
+    from bench.probe import add_arguments as probe_arguments
+
+    probe_arguments(sub.add_parser("probe", help="a person's questions over real files no "
+                                   "task uses (bench/probe.py; a tuning set)"))
     s = sub.add_parser("scale", help="batch, sub-call fan-out and Ray, measured (bench/scale.py)")
     s.add_argument("--quick", action="store_true", help="fewer tasks and chunks")
     s.add_argument("--only", default=None, help="comma-separated: batch, fanout, ray")
@@ -64,6 +68,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     """Run the chosen subcommand; the exit status."""
+    if args.bench_command == "probe":
+        from bench.probe import run_probe
+
+        return run_probe(args)
     if args.bench_command == "scale":
         from bench.scale import run_scale
 
