@@ -148,12 +148,19 @@ class Diagnostic:
 
 FIXIT_EXPR = "fixit_expr"  # the data key of an expression fix-it (controller/fixits.py)
 FIXIT_RETURNS = "fixit_returns"  # of a fix-it that lets a def return None as well
+FIXIT_STMT = "fixit_stmt"  # of a fix-it that writes a statement in place of one
 
 
 def expr_fixit(span: Span, text: str) -> dict[str, Any]:
     """A diagnostic's data for a fix-it that writes `text` in place of the expression at
     `span`; the controller applies it and runs the result as one more candidate."""
     return {FIXIT_EXPR: [[span.line, span.col, span.end_line, span.end_col], text]}
+
+
+def stmt_fixit(span: Span, text: str) -> dict[str, Any]:
+    """A diagnostic's data for a fix-it that writes the statement `text` in place of the
+    statement at `span` (run, like any fix-it, as one more candidate)."""
+    return {FIXIT_STMT: [[span.line, span.col, span.end_line, span.end_col], text]}
 
 
 def returns_none_fixit(def_span: Span) -> dict[str, Any]:

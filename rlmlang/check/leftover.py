@@ -26,10 +26,11 @@ one record found) means its last item: both are left alone.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 from rlmlang.check.unassigned import own_exprs
-from rlmlang.diagnostics import Diagnostic
+from rlmlang.diagnostics import Diagnostic, stmt_fixit
 from rlmlang.syntax import ast
 
 _ENDS = (ast.Submit, ast.Fail, ast.Return)
@@ -57,7 +58,7 @@ def _scan(body: tuple[ast.Stmt, ...], live: dict[str, ast.For], out: list[Diagno
             for name in _free_names(e):
                 loop = live.get(name.id)
                 if loop is not None:
-                    out.append(_diagnostic(name, loop, file))
+                    out.append(_diagnostic(name, loop, s, file))
                     del live[name.id]  # once per loop and name
         if isinstance(s, ast.For):
             targets = s.unpack or (s.var,)
@@ -85,20 +86,25 @@ def _scan(body: tuple[ast.Stmt, ...], live: dict[str, ast.For], out: list[Diagno
     return live
 
 
-def _diagnostic(name: ast.Name, loop: ast.For, file: str) -> Diagnostic:
+def _diagnostic(name: ast.Name, loop: ast.For, stmt: ast.Stmt, file: str) -> Diagnostic:
+    """The error, with a fix-it that fails where the read is: the script as the model
+    meant it where its loop's test matches (the submit inside the loop), and a clear
+    failure, not the last item, where it does not."""
     var = name.id
     unreached = " (a break after submit is never reached)" \
         if any(isinstance(n, ast.Break) for n in ast.walk(loop.body)) else ""
     last = f"; for the last item, write {loop.iter.id}[-1]" \
         if isinstance(loop.iter, ast.Name) else ""
+    message = (f"'{var}' is read after the for loop of line {loop.span.line}, which never "
+               f"breaks{unreached}: there it is always the loop's last item, whatever the "
+               "loop's tests found")
+    stops = (f"the for loop of line {loop.span.line} ended without its test matching, and "
+             f"'{var}' would be its last item")
     return Diagnostic(
-        "E_LOOPVAR",
-        f"'{var}' is read after the for loop of line {loop.span.line}, which never "
-        f"breaks{unreached}: there it is always the loop's last item, whatever the loop's "
-        "tests found",
-        name.span, file,
+        "E_LOOPVAR", message, name.span, file,
         f"keep what the test finds in a name of its own inside the if (found = {var}) and "
-        f"read that after the loop, failing where it is still None{last}")
+        f"read that after the loop, failing where it is still None{last}",
+        data=stmt_fixit(stmt.span, f"fail({json.dumps(stops)})"))
 
 
 def _tests(body: tuple[ast.Stmt, ...]) -> bool:

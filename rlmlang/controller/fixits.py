@@ -33,7 +33,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from rlmlang.diagnostics import FIXIT_EXPR, FIXIT_RETURNS, Diagnostic
+from rlmlang.diagnostics import FIXIT_EXPR, FIXIT_RETURNS, FIXIT_STMT, Diagnostic
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_script
@@ -90,25 +90,28 @@ def apply_fixits(source: str, diagnostics: list[Diagnostic]) -> str | None:
     """The script with its diagnostics' expression fix-its applied (all of them), else
     with the first tool fix-it that applies; None if none does."""
     edits: dict[tuple[int, ...], str] = {}
+    stmts: dict[tuple[int, ...], str] = {}
     optional: set[tuple[int, int]] = set()  # defs that may return None as well
     for d in diagnostics:
-        edit = (d.data or {}).get(FIXIT_EXPR)
-        if (isinstance(edit, list) and len(edit) == 2 and isinstance(edit[1], str)
-                and isinstance(edit[0], list) and len(edit[0]) == 4
-                and all(isinstance(x, int) for x in edit[0])):
-            edits.setdefault(tuple(edit[0]), edit[1])
+        for key, into in ((FIXIT_EXPR, edits), (FIXIT_STMT, stmts)):
+            edit = (d.data or {}).get(key)
+            if (isinstance(edit, list) and len(edit) == 2 and isinstance(edit[1], str)
+                    and isinstance(edit[0], list) and len(edit[0]) == 4
+                    and all(isinstance(x, int) for x in edit[0])):
+                into.setdefault(tuple(edit[0]), edit[1])
         at = (d.data or {}).get(FIXIT_RETURNS)
         if isinstance(at, list) and len(at) == 2 and all(isinstance(x, int) for x in at):
             optional.add((at[0], at[1]))
-    if edits or optional:
-        fixed = _apply_exprs(source, edits, optional)
+    if edits or stmts or optional:
+        fixed = _apply_exprs(source, edits, optional, stmts)
         if fixed is not None:
             return fixed
     return next((f for d in diagnostics if (f := apply_fixit(source, d)) is not None), None)
 
 
 def _apply_exprs(source: str, edits: dict[tuple[int, ...], str],
-                 optional: set[tuple[int, int]] | None = None) -> str | None:
+                 optional: set[tuple[int, int]] | None = None,
+                 stmts: dict[tuple[int, ...], str] | None = None) -> str | None:
     parsed = parse(source)
     if parsed.script is None:
         return None
@@ -123,6 +126,13 @@ def _apply_exprs(source: str, edits: dict[tuple[int, ...], str],
         if new is None or target is None or not isinstance(new.body[0], ast.Assign):
             return None
         script = ast.replace_node(script, target, new.body[0].value)
+    for where, text in (stmts or {}).items():
+        new = parse(text + "\n").script
+        found = next((n for n in ast.walk(script) if isinstance(n, ast.Stmt)
+                      and _span_key(getattr(n, "span", None)) == where), None)
+        if new is None or found is None or len(new.body) != 1:
+            return None
+        script = ast.replace_node(script, found, new.body[0])
     fixed = print_script(script)
     return fixed if fixed != print_script(parsed.script) else None
 
