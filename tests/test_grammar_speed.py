@@ -13,7 +13,11 @@ accept must stay under BOUND_S of this thread's CPU time (CPU time, not wall
 time: the machine is shared, and a descheduled test is not a slow grammar). The
 check walks every live stack, so its cost is the stack count: it is timed as the
 least of REPEATS tries with the garbage collector off (the check changes nothing,
-and one try caught a 25 ms page-in on a CI machine where the level before took 1.4). A
+and one try caught a 25 ms page-in on a CI machine where the level before took 1.4). The
+bound is 50 ms: the blow-up this guards against grows by multiples a level (0.7, 4.4,
+23 s), while the mixed family under the full language grows about 1 ms a level and
+measured 18-23 ms at depth 9-10 on these 2-core machines, which a 20 ms bound failed
+twice in CI for no change of the grammar. A
 family a grammar cannot write (comprehensions in the tiny core) is not asked of it;
 each family asked must be accepted to its full depth, so a typo cannot make the
 test pass by being refused early.
@@ -32,7 +36,7 @@ pytest.importorskip("llama_cpp")
 pytestmark = pytest.mark.model
 
 DEPTH = 12
-BOUND_S = 0.020
+BOUND_S = 0.050
 REPEATS = 3
 ABORT_S = 2.0  # an accept this slow means the next token could take minutes
 TOOLS = ["find_line", "value_after", "llm.predict", "count_rows", "print", "str", "len"]
