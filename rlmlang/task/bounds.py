@@ -12,14 +12,15 @@ compare the value as a number.
 
 The bound is a number the question writes beside a comparison ("5.5 or more",
 "at least 3", "more than 100", "over 2,000", "below 0"); a search is a search
-tool's literal argument (a tool says it searches in its declaration) or a
-test of the script's own that a literal is `in` a text.
+tool's literal argument (which calls search is searches.search_spec's to say,
+passed in as `is_search`) or a test of the script's own that a literal is
+`in` a text.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
 
 from rlmlang.syntax import ast
 from rlmlang.syntax.ast import literal_value
@@ -50,14 +51,15 @@ def _plain(number: str) -> str:
     return number.replace("$", "").replace(",", "")
 
 
-def bound_searched(parsed: ast.Script, question: str, registry: Any) -> str | None:
+def bound_searched(parsed: ast.Script, question: str,
+                   is_search: Callable[[ast.Call], bool]) -> str | None:
     """What the model is told of a search for a bound the question compares with (module
     doc), or None."""
     bounds = question_bounds(question)
     if not bounds:
         return None
     for node in ast.walk(parsed):
-        for phrase in _searched(node, registry):
+        for phrase in _searched(node, is_search):
             text = phrase.strip().replace(",", "")
             if text in bounds:
                 return (f"The question compares with {text} ({bounds[text]!r}), but "
@@ -69,15 +71,12 @@ def bound_searched(parsed: ast.Script, question: str, registry: Any) -> str | No
     return None
 
 
-def _searched(node: ast.Node, registry: Any) -> list[str]:
+def _searched(node: object, is_search: Callable[[ast.Call], bool]) -> list[str]:
     """The literal phrases `node` searches the data for."""
     if isinstance(node, ast.Compare) and node.op == "in":
         value = literal_value(node.left)
         return [value] if isinstance(value, str) else []
-    if isinstance(node, ast.Call) and len(node.args) >= 2 and registry is not None:
-        spec = registry.get(node.func)
-        if spec is None or not spec.extra.get("search"):
-            return []
+    if isinstance(node, ast.Call) and len(node.args) >= 2 and is_search(node):
         value = literal_value(node.args[1])
         if isinstance(value, str):
             return [value]

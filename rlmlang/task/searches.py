@@ -54,7 +54,8 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
     blaze", dev s19). The controller and the replay ask it alike. Before all, a search
     for a number the question compares with (task/bounds.py), said as a whole sentence."""
     whole = parse(script).script
-    if whole is not None and (bound := bound_searched(whole, question, registry)):
+    if whole is not None and (bound := bound_searched(
+            whole, question, lambda call: search_spec(call, registry) is not None)):
         return bound
     if counts_nothing(answer):
         return empty_search(script, inputs, registry) or _never_together(script, inputs)
