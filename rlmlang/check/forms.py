@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from rlmlang.check.columns import Tables
-from rlmlang.check.narrow import facts, join_none
+from rlmlang.check.narrow import facts, forget, join_none
 from rlmlang.check.sugar import (
     MATCHERS,
     MODULE_FUNCS,
@@ -182,13 +182,13 @@ class FormsMixin:
                         self.unpack_types(g.targets, elem, g.span)
                     for name, t in zip(g.targets, types, strict=True):
                         self.scope[name] = t
-                        self.narrowed.pop(name, None)
+                        self.narrowed = forget(self.narrowed, [name])
                         self.defined.add(name)
                         self.first_line[name] = g.span.line
                         self.note_chars(name, iter_t if len(types) == 1 else None, g.iter)
                     for c in g.ifs:
                         self.cond(c, "a comprehension's if")
-                        self.narrowed.update(facts(c, self.scope)[0])
+                        self.narrowed.update(facts(c, self.declared())[0])
                 return inner()
         finally:
             self.scope, self.defined, self.first_line = saved_scope, saved_defined, saved_first
@@ -210,7 +210,7 @@ class FormsMixin:
 
     def if_exp(self, e: ast.IfExp) -> Type:
         self.cond(e.cond, "a conditional expression")
-        when_true, when_false = facts(e.cond, self.scope)
+        when_true, when_false = facts(e.cond, self.declared())
         saved = dict(self.narrowed)
         self.narrowed.update(when_true)
         a = self.expr(e.body)
@@ -675,7 +675,7 @@ class FormsMixin:
             saved_narrowed = dict(self.narrowed)
             try:
                 self.scope[key.params[0]] = elem
-                self.narrowed.pop(key.params[0], None)
+                self.narrowed = forget(self.narrowed, key.params)
                 self.defined.add(key.params[0])
                 with self.per_item(key.params):
                     return "lambda", self.expr(key.body)

@@ -15,13 +15,22 @@ None. The checker follows Python's flow, as a type checker for Python does:
   can fall through (so `if x is None: fail(...)` narrows the rest);
 - assigning a T narrows the name, assigning None or a maybe-None value
   forgets it, and a loop forgets, at its start and after it, every name its
-  body assigns (a later pass may have changed it).
+  body assigns (a later pass may have changed it);
+- a field of a named record or dict, `r["Month"]` (a JSON field that is
+  null in some records), narrows as a name does, under the key 'r["Month"]'
+  (`path_key`): `r["Month"] is not None and float(r["Month"]) == 7`. Binding
+  `r` again, or storing into any of its items, forgets it. Nothing else can
+  change r's items in between: a dict changed in place has one name and is
+  never a def's parameter (alias.py).
 
 A name's narrowing is a fact about one frame at one point, and never changes
 the value: nothing of it is compiled, so the VM needs no check.
 """
 
 from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
 
 from rlmlang.syntax import ast
 from rlmlang.types import NONE, OptionalT, Type
@@ -45,8 +54,25 @@ def join_none(a: Type, b: Type, unify: object) -> Type | None:
     return None if u is None else OptionalT(u)
 
 
-def facts(e: ast.Expr, declared: dict[str, Type]) -> tuple[Facts, Facts]:
-    """(what holds when `e` is true, what holds when it is false) about maybe-None names."""
+def path_key(e: ast.Expr) -> str | None:
+    """The key under which `r["field"]` (a name's item by a literal key) is narrowed."""
+    if isinstance(e, ast.Index) and isinstance(e.value, ast.Name) and \
+            isinstance(e.index, ast.Const) and isinstance(e.index.value, str):
+        return f"{e.value.id}[{json.dumps(e.index.value)}]"
+    return None
+
+
+def forget(narrowed: Facts, names: Iterable[str], items_only: bool = False) -> Facts:
+    """`narrowed` less what it says of the given names' items, and of the names themselves
+    unless `items_only`."""
+    gone = set(names)
+    return {k: v for k, v in narrowed.items()
+            if k.split("[", 1)[0] not in gone or (items_only and "[" not in k)}
+
+
+def facts(e: ast.Expr, declared: Mapping[str, Type]) -> tuple[Facts, Facts]:
+    """(what holds when `e` is true, what holds when it is false) about maybe-None names
+    and items (`declared`: their types where nothing is narrowed, by name or path_key)."""
     if isinstance(e, ast.Compare) and e.op in ("==", "!="):
         name = _none_test(e)
         if name is None:
@@ -83,8 +109,11 @@ def meet_all(paths: list[Facts]) -> Facts:
 
 
 def _none_test(e: ast.Compare) -> str | None:
-    """The name of `name == None` / `None != name`, else None."""
+    """The name (or path_key) of `name == None` / `None != r["f"]`, else None."""
     for a, b in ((e.left, e.right), (e.right, e.left)):
-        if isinstance(a, ast.Name) and isinstance(b, ast.Const) and b.value is None:
-            return a.id
+        if isinstance(b, ast.Const) and b.value is None:
+            if isinstance(a, ast.Name):
+                return a.id
+            if path_key(a) is not None:
+                return path_key(a)
     return None

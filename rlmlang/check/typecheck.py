@@ -27,7 +27,7 @@ from typing import Any
 from rlmlang.check.columns import NO_TABLES, Tables
 from rlmlang.check.decoded import NOTHING, Decoded
 from rlmlang.check.forms import FormsMixin
-from rlmlang.check.narrow import Facts, facts, join_none, meet_all
+from rlmlang.check.narrow import Facts, facts, forget, join_none, meet_all, path_key
 from rlmlang.check.resolve import MAIN, DefInfo, Structure
 from rlmlang.check.sugar import REPLACED_CALLS, Plan
 from rlmlang.check.unassigned import Unassigned
@@ -260,6 +260,7 @@ class Checker(FormsMixin):
         # the `T | None` type each name started with None takes, found in an earlier pass
         # (frame, name) -> type, and those this pass found.
         self.narrowed: Facts = {}
+        self.path_types: Facts = {}  # path_key -> the type of that item, unnarrowed
         self.preset: dict[tuple[str, str], Type] = {}
         self.promoted: dict[tuple[str, str], Type] = {}
         self.lazy = 0  # > 0 inside what a statement may not evaluate (forms.lazily)
@@ -466,7 +467,7 @@ class Checker(FormsMixin):
             self.narrowed = dict(pending)
             self.defined = set(before)  # an elif is tested where no branch before it ran
             self.cond(cond, "if")
-            when_true, when_false = facts(cond, self.scope)
+            when_true, when_false = facts(cond, self.declared())
             self.narrowed = {**pending, **when_true}
             self.defined = set(before)
             if self.block(body):
@@ -492,8 +493,9 @@ class Checker(FormsMixin):
     def forget_in_loop(self, body: tuple[ast.Stmt, ...], *bound: str) -> Facts:
         """Forget what a loop's body (or its variables) may change: a later pass starts
         from what an earlier one left. What is still narrowed also holds after the loop."""
-        changed = set(ast.assigned_names(body)) | set(bound)
-        self.narrowed = {k: v for k, v in self.narrowed.items() if k not in changed}
+        self.narrowed = forget(self.narrowed, [*ast.assigned_names(body), *bound])
+        self.narrowed = forget(self.narrowed, ast.assigned_names(body, in_place=True),
+                               items_only=True)
         return dict(self.narrowed)
 
     def input_words(self, e: ast.Expr) -> ast.Call | None:
@@ -573,7 +575,7 @@ class Checker(FormsMixin):
                 self.err("E_TYPE", s.decreases.span, f"a decreases measure must be an int, not "
                          f"{show(t)}", "use an int expression such as n - i or len(todo)")
         before = set(self.defined)
-        self.narrowed.update(facts(s.cond, self.scope)[0])
+        self.narrowed.update(facts(s.cond, self.declared())[0])
         self.block(s.body)
         self.defined = before
         self.narrowed = after
@@ -659,7 +661,7 @@ class Checker(FormsMixin):
                          f"{show(t)} (there is no truthiness outside a condition)",
                          _truth_fix(t, side))
             # the right side runs only where the left is true (and) or false (or)
-            self.narrowed.update(facts(side, self.scope)[0 if e.op == "and" else 1])
+            self.narrowed.update(facts(side, self.declared())[0 if e.op == "and" else 1])
         self.narrowed = saved
         return BOOL
 
@@ -684,6 +686,7 @@ class Checker(FormsMixin):
             base = target.value
             if not isinstance(base, ast.Name):
                 return  # reported by the parser
+            self.narrowed = forget(self.narrowed, [base.id], items_only=True)
             bt = self.lookup(base) if not aug else self.types.get(id(base), UNKNOWN)
             bt = self.need_value(bt, base, "storing an item") if not aug else bt
             it = self.expr(target.index) if not aug else self.types.get(id(target.index), UNKNOWN)
@@ -785,11 +788,10 @@ class Checker(FormsMixin):
                      name=name, was=show(old), got=show(t), rebindable=True)
         self.defined.add(name)
         declared = self.scope.get(name)
+        self.narrowed = forget(self.narrowed, [name])  # and what was known of its items
         if isinstance(declared, OptionalT) and t != NONE and not isinstance(
                 t, (OptionalT, UnknownT)):
             self.narrowed[name] = declared.inner  # it holds a T now
-        else:
-            self.narrowed.pop(name, None)
         if name_node is not None:
             self.info.names[id(name_node)] = "global" if self.in_def is None else (
                 "param" if name in self.in_def.params else "local")
@@ -805,6 +807,10 @@ class Checker(FormsMixin):
 
     def frame(self) -> str:
         return MAIN if self.in_def is None else self.in_def.node.name
+
+    def declared(self) -> dict[str, Type]:
+        """The types of names and of named items (narrow.path_key) before any narrowing."""
+        return {**self.scope, **self.path_types}
 
     def view(self) -> dict[str, Type]:
         """The names in scope with their types at this point (narrowings applied)."""
@@ -1382,6 +1388,17 @@ class Checker(FormsMixin):
         return BOOL
 
     def index(self, e: ast.Index) -> Type:
+        """An item's type; `r["f"]` as narrowed where it may be None (narrow.py)."""
+        t = self._index(e)
+        key = path_key(e)
+        if key is None:
+            return t
+        self.path_types[key] = t
+        if isinstance(t, OptionalT) and key in self.narrowed:
+            return self.narrowed[key]
+        return t
+
+    def _index(self, e: ast.Index) -> Type:
         t = self.need_value(self.expr(e.value), e.value, "indexing")
         if isinstance(e.index, ast.Compare) and isinstance(e.index.left, ast.Index):
             self.mask_parts.add(id(e.index.left))  # a pandas mask's column: masked_rows
