@@ -1465,3 +1465,22 @@ def test_an_answer_a_never_true_test_of_a_question_word_left_is_no_vote(
             "so the test \"blaze\" in title.lower() is never true") in model.prompts[2]
     assert replays_identically(tmp_path / "run.log", capsys)
 
+
+
+def test_a_guess_beside_a_script_that_read_the_data_and_stopped_says_its_error(
+        tmp_path: Path) -> None:
+    """One script wrote the answer in, another read the line and stopped on int() of a
+    text that runs on after the number: the model is told both, for the second is the
+    nearer answer (told only of the guess, the 1.5B wrote it again three rounds)."""
+    guess = 'submit("K7-19QX")'
+    crash = ('line = find_line(context, "badge 4820")\n'
+             'n = int(line.split("badge ")[1])\nsubmit(str(n))')
+    model = FakeModel([guess, crash, GOOD, GOOD_TOO])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        SIG, QUESTION, context=CONTEXT)
+    assert out.ok and out.answer == "K7-19QX"
+    told = model.prompts[2]
+    assert "written into the script, not computed from context" in told
+    assert "Another script of this round read the data and stopped:" in told
+    assert "'4820: access code K7-19QX issued' is not a number" in told
+    assert 'n = int(line.split("badge ")[1])' in told  # the line it stopped at

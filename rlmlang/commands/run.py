@@ -36,9 +36,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--signature", "-s", default=None,
                    help='task signature, e.g. "context: str, question: str -> answer: int"; '
                         "default: the inputs given (text is str, a .json/.jsonl file its "
-                        "value's type), then question: str, -> answer: str")
-    p.add_argument("--output", "-o", default="str", metavar="TYPE",
-                   help="the answer's type when no --signature is given (default str)")
+                        "value's type), then question: str, -> answer: str (int for \"How many ...\")")
+    p.add_argument("--output", "-o", default=None, metavar="TYPE",
+                   help="the answer's type when no --signature is given (default str; int "
+                        "for a question asking \"How many ...\" of whole things)")
     p.add_argument("--model", "-m", default=None, help="model name (see rlm models) or a GGUF path")
     p.add_argument("--profile", default=None, choices=("tiny", "coder"),
                    help="the coaching the model gets (default: its registry entry's)")
@@ -97,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
             print("rlm run: give the TASK, or --resume LOG", file=sys.stderr)
             return 2
         else:
-            if args.signature and args.output != "str":
+            if args.signature and args.output is not None:
                 print("rlm run: --output is for a task without --signature; give the type "
                       "in the signature (-> answer: TYPE)", file=sys.stderr)
                 return 2

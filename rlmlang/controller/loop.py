@@ -220,8 +220,9 @@ class Runtime:
         outcome.output_name = sig.output.name
         return outcome
 
-    def ask(self, task: str, output: str = "str", **inputs: Any) -> RunOutcome:
-        """`run` with the signature made from the inputs: `rt.ask("How many?", "int", log=text)`."""
+    def ask(self, task: str, output: str | None = None, **inputs: Any) -> RunOutcome:
+        """`run` with the signature made from the inputs: `rt.ask("How many?", "int", log=text)`
+        (without `output`, signature_for's answer type)."""
         return self.run(signature_for(task, inputs, output), task, **inputs)
 
     # --------------------------------------------------------------- helpers
@@ -752,6 +753,18 @@ class Runtime:
                         feedback = guess_message(guessed[0][0].answer, data,
                                                  {n: values[n] for n in text_inputs},
                                                  question)
+                        # a script that read the data and stopped on the way (dev
+                        # needle-02: the combination's line cut as "1669, as noted by
+                        # ...", and int() of it) is nearer an answer than the guess:
+                        # its error is said too, or the model wrote the guess again
+                        crashed = [(o, t) for o, t in outcomes if o.stage == "run"
+                                   and o.status == "error" and o.diagnostics]
+                        if crashed and self.profile.look_after_failure:
+                            o, t = crashed[0]
+                            feedback += ("\nAnother script of this round read the data and "
+                                         "stopped:\n" + o.diagnostics[0].render(t)[:700]
+                                         + "\nMend that script, rather than write the "
+                                         "answer in.")
                     else:
                         feedback, script = self._failure_feedback(outcomes, text_inputs,
                                                                   conv.scripts(), prose,

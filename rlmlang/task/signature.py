@@ -11,14 +11,17 @@ or none. Text is `str` (the reader finds its format when it is read); a
 values, typed by `type_of_value` when one static type fits them (else they
 stay text, which the reader still reads as JSON); a value passed from Python
 is typed the same way. `question: str` is the last input (scripts may read
-it) and the output is `answer: str` unless given: a str answer takes any
-scalar the script submits (task/answers.py).
+it) and the output is `answer: str` unless given (a str answer takes any
+scalar the script submits: task/answers.py), or `answer: int` for a question
+that asks "How many ..." of whole things (`answer_type_for`): a count written
+as text ("36 packages", or the record that was counted) is then no answer.
 """
 
 from __future__ import annotations
 
 import json
 import keyword
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +29,7 @@ from typing import Any
 
 from rlmlang.diagnostics import Diagnostic, DiagnosticError
 from rlmlang.types import (
+    INT,
     NONE,
     STR,
     DictT,
@@ -197,15 +201,30 @@ def _preview(value: Any) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
+_HOW_MANY = re.compile(r"^\W*(?:how many|what is the number of|what number of)\b", re.I)
+# A "how many" that may be a fraction: an average, a share, a ratio, a measure.
+_NOT_WHOLE = re.compile(r"\b(?:average|mean|median|percent(?:age)?|share|ratio|fraction|"
+                        r"proportion|per|times\s+(?:as|more|larger|bigger|smaller)|hours?|"
+                        r"minutes?|seconds?|km|miles?|kg|litres?|liters?|meters?|metres?|"
+                        r"dollars?|euros?)\b|%", re.I)
+
+
+def answer_type_for(question: str | None) -> Type:
+    """The answer's type where none is given: int for "How many <things> ...?" (not an
+    average, a share or a measure, which may be fractional), else str."""
+    q = question or ""
+    return INT if _HOW_MANY.search(q) and not _NOT_WHOLE.search(q) else STR
+
+
 def signature_for(question: str | None, inputs: Mapping[str, Any],
-                  output: str | Type = STR, types: Mapping[str, Type] | None = None
+                  output: str | Type | None = None, types: Mapping[str, Type] | None = None
                   ) -> Signature:
     """The signature of a task from the inputs given (name -> text, Path or value).
 
     Inputs keep their order and names, and the types in `types` (`--input
     NAME:TYPE=...`) or their values'; `question: str` comes last when there is a
     question and no input has that name; the output is `answer` (`result` if an input
-    is named answer).
+    is named answer), of type `output`, or answer_type_for(question) when none is given.
     """
     fields: list[Field] = []
     for name, value in inputs.items():
@@ -217,7 +236,8 @@ def signature_for(question: str | None, inputs: Mapping[str, Any],
         fields.append(Field(name, (types or {}).get(name) or input_type(value)))
     if question is not None and "question" not in inputs:
         fields.append(Field("question", STR))
-    out_type = output if isinstance(output, Type) else _output_type(output)
+    out_type = answer_type_for(question) if output is None else \
+        output if isinstance(output, Type) else _output_type(output)
     out_name = "answer" if "answer" not in inputs else "result"
     return Signature(tuple(fields), Field(out_name, out_type))
 

@@ -87,7 +87,23 @@ def test_two_named_inputs_run_without_a_signature(tmp_path: Path) -> None:
 def test_no_input_at_all(tmp_path: Path) -> None:
     q = "How many days are there in a leap year?"
     out = _runtime(FakeModel(["submit(str(365 + 1))"]), tmp_path).run(signature_for(q, {}), q)
-    assert out.ok and out.answer == "366"
+    assert out.ok and out.answer == 366
+
+
+@pytest.mark.parametrize("question, output", [
+    ("How many packages have Priority: required?", "int"),
+    ("  how many lines hold both 'disk' and 'error'?", "int"),
+    ("What is the number of stations in Fiji?", "int"),
+    ("How many days are there in a leap year?", "int"),
+    ("How many hours did the outage last?", "str"),  # a measure may be fractional
+    ("How many percent of the reviews are negative?", "str"),
+    ("How many cars per household are there on average?", "str"),
+    ("Which package has the largest Installed-Size?", "str"),
+    ("Count the lines, then say how many there are.", "str"),
+])
+def test_a_how_many_question_asks_for_a_whole_number(question: str, output: str) -> None:
+    assert str(signature_for(question, {"data": "x"}).output.type) == output
+    assert str(signature_for(question, {"data": "x"}, "str").output.type) == "str"
 
 
 def test_rlm_run_forms_the_signature(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
