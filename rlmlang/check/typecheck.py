@@ -214,6 +214,9 @@ class ScriptInfo:
 
 
 _FALLTHROUGH_ENDERS = (ast.Submit, ast.Fail, ast.Return, ast.Break, ast.Continue)
+# What a script calls the one input when it guesses its name (the examples' `context`).
+_DATA_NAMES = frozenset({"context", "data", "text", "input", "inputs", "content", "contents",
+                         "document", "doc", "file", "input_text", "input_data"})
 _LITERAL_SPELLINGS = {"true": "True", "false": "False", "null": "None", "none": "None",
                       "nil": "None", "TRUE": "True", "FALSE": "False"}
 
@@ -1138,12 +1141,27 @@ class Checker(FormsMixin):
             return UNKNOWN
         # a value is wanted here: a function's name would be no better
         guess = self.did_you_mean(name, [*self.scope, *self.inputs, "True", "False", "None"])
+        if guess is None and self.the_input_named(name, e.span):
+            return UNKNOWN
         self.err("E_NAME", e.span, f"undefined: {name}" + (
             f" (did you mean {guess}?)" if guess else
             f" (the inputs are {', '.join(self.inputs)})" if self.inputs else ""),
                  f"write {guess}" if guess else "assign it first, or use an input: "
                  + ", ".join(self.inputs) if self.inputs else None, name=name, suggestion=guess)
         return UNKNOWN
+
+    def the_input_named(self, name: str, span: Span, rest: str = "") -> bool:
+        """Where `name` is what scripts usually call their one input (`context`, the
+        examples' name) and the one input is named otherwise, say so with a fix-it that
+        writes its name (the 1.5B wrote `log = context` three rounds running); `rest`:
+        what follows the name in the expression at `span` (`.splitlines()`)."""
+        data = [n for n in self.inputs if n != "question"]
+        if name not in _DATA_NAMES or len(data) != 1:
+            return False
+        self.err("E_NAME", span, f"undefined: {name} (the input is named {data[0]})",
+                 f"write {data[0]}", name=name, suggestion=data[0],
+                 **expr_fixit(span, data[0] + rest))
+        return True
 
     def _main_names(self) -> set[str]:
         return getattr(self, "_script_assigns", set())
@@ -1537,6 +1555,8 @@ class Checker(FormsMixin):
                 self.err("E_NAME", span, f"no tool {name}" + (f" (did you mean {guess}?)"
                                                                if guess else ""),
                          f"the {head} tools are: {', '.join(tools)}", name=name)
+                return UNKNOWN
+            if self.the_input_named(head, e.span, print_expr(e)[len(head):]):
                 return UNKNOWN
             # `badges.get(...)` where an earlier script set badges: the value is undefined
             inputs = ", ".join(self.inputs)
