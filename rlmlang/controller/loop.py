@@ -88,6 +88,7 @@ from rlmlang.task.searches import (
 )
 from rlmlang.task.signature import Signature, parse_signature, signature_for
 from rlmlang.task.spread import phrase_fields
+from rlmlang.task.unasked import unasked_note
 from rlmlang.task.vote import (
     Tally,
     computation,
@@ -727,7 +728,11 @@ class Runtime:
                                                             f"The script that answered "
                                                             f"{s.shown()}"),
                                              phrase_fields(text, values, self.registry,
-                                                           question)):
+                                                           question),
+                                             unasked_note(text, question, values,
+                                                          self.registry,
+                                                          f"The script that answered "
+                                                          f"{s.shown()}")):
                                     if said and said not in notes:
                                         notes.append(said)
                         feedback += "".join("\n" + n for n in notes[:3])
