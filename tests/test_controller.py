@@ -1484,3 +1484,39 @@ def test_a_guess_beside_a_script_that_read_the_data_and_stopped_says_its_error(
     assert "Another script of this round read the data and stopped:" in told
     assert "'4820: access code K7-19QX issued' is not a number" in told
     assert 'n = int(line.split("badge ")[1])' in told  # the line it stopped at
+
+
+INC_LOCKERS = "\n".join(f"Minutes of meeting {i}: nothing to report." for i in range(400))
+INC_LOCKERS += "\nThe code for locker INC-65021 is 4812.\nThe code for locker INC-29595 is 1207.\n"
+LOCKER_SIG = "context: str, question: str -> answer: int"
+LOCKER_Q = "What is the sum of the codes of locker INC-65021 and locker INC-29595?"
+KEY_SIDE = ('codes = [int(line.split("The code for locker ")[1].split(" is ")[0]) '
+            'for line in context.splitlines() if "locker INC-" in line]\nsubmit(sum(codes))')
+
+
+def test_the_key_converted_as_a_number_is_told_and_the_value_after_it_shown(
+        tmp_path: Path) -> None:
+    """int() of the part of "The code for locker INC-65021 is 4812." before " is ": the
+    model is told that is the question's key, shown its line and what value_after reads
+    after it (told only "extract_int(text)", it would read 65021)."""
+    model = FakeModel([KEY_SIDE, 'fail("no")'])
+    runtime(model, tmp_path, profile="coder", budgets={"iterations": 2}).run(
+        LOCKER_SIG, LOCKER_Q, context=INC_LOCKERS)
+    told = model.prompts[1]
+    assert "to_int: 'INC-65021' is not a number" in told
+    assert "'INC-65021' is what the question looks up (the key), not the value it asks for" \
+        in told
+    assert "The code for locker INC-65021 is 4812." in told
+    assert 'On that line, value_after(line, "INC-65021") is \'4812\'.' in told
+
+
+def test_an_echoed_key_is_shown_what_value_after_reads_after_it(tmp_path: Path) -> None:
+    keys = ('codes = [line.split("The code for locker ")[1].split(" is ")[0] '
+            'for line in context.splitlines() if "locker INC-" in line]\nsubmit(codes[0])')
+    model = FakeModel([keys, 'fail("no")'])
+    runtime(model, tmp_path, profile="coder", budgets={"iterations": 2}).run(
+        "context: str, question: str -> answer: str", "What is the code of locker INC-29595?",
+        context=INC_LOCKERS.replace("The code for locker INC-65021 is 4812.\n", ""))
+    told = model.prompts[1]
+    assert "which the question itself gives" in told
+    assert 'On that line, value_after(line, "INC-29595") is \'1207\'.' in told

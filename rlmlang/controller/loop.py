@@ -16,6 +16,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import time
 import uuid
 from collections.abc import Callable, Collection, Mapping
@@ -49,6 +50,7 @@ from rlmlang.controller.prompt import (
     first_lines,
     fresh_start_hint,
     guess_message,
+    key_not_value_message,
     look_hint,
     no_value_message,
     stuck_note,
@@ -115,6 +117,9 @@ _FAILURE_COUNTER = {"parse": "parse_failures", "check": "check_rejections",
 # At most this many fix-it candidates per round (each is verified and run).
 _MAX_FIXITS = 2
 REASON_ANSWER_CHARS = 200  # each candidate answer in an uncertain run's reason
+
+# A conversion of a text that is no number (tools/builtins.py's to_int and to_float).
+_NOT_A_NUMBER = re.compile(r"^to_(?:int|float): '(.{3,40})' is not a number")
 
 # The outcome stages, from least to most instructive as feedback to the model.
 _STAGE_RANK = {"parse": 0, "check": 1, "verify": 2, "compile": 2, "run": 3, "done": 4}
@@ -895,7 +900,14 @@ class Runtime:
             if found:  # it found lines: "if it found nothing" does not apply
                 look = "\n" + found
             return failed_message(best.answer, best.output) + look + fresh, script
-        return feedback_message(script, best.diagnostics, best.output) + look + fresh, script
+        said = feedback_message(script, best.diagnostics, best.output)
+        key = next((m.group(1) for d in best.diagnostics[:1]
+                    if (m := _NOT_A_NUMBER.match(d.message))), None)
+        hint = key_not_value_message(key, question, [v for n in text_inputs if isinstance(
+            v := values.get(n), str)]) if key and best.stage == "run" else None
+        if hint:  # the question's key converted as if it were the value
+            return said + "\n" + hint + fresh, script
+        return said + look + fresh, script
 
     def _examples(self, question: str, infos: list[InputInfo],
                   text_inputs: list[str]) -> list[Any]:

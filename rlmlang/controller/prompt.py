@@ -9,6 +9,7 @@ cache.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from rlmlang.task.order import miscounted, misordered, question_keys
 from rlmlang.task.searches import line_at
 from rlmlang.task.vote import counts_nothing, whole_share
 from rlmlang.tools.registry import Registry, ToolSpec
+from rlmlang.tools.skills import value_after
 from rlmlang.types import Type, format_type
 
 PREVIEW_CHARS = 160  # of one previewed line
@@ -289,8 +291,38 @@ def echo_message(value: Any, question: str, texts: list[str] | None = None,
                 None) if isinstance(first, str) and len(first.strip()) >= 3 else None
     if line:
         said += (f" It stands on this line of the input:\n{_clip(line, limit_chars)}\n"
-                 "Take the value the question asks for from such lines, not the key.")
+                 "Take the value the question asks for from such lines, not the key."
+                 + _value_after_hint(str(first), line))
     return f"{said} The question asks: {question}"
+
+
+def key_not_value_message(key: str, question: str, texts: list[str],
+                          limit_chars: int = 200) -> str | None:
+    """Where a script converted what the question looks up (a key, "INC-65021") to a
+    number, as if it were the value: the key's line, and what follows the key on it;
+    None where the key is not the question's or no line holds it. (The 1.5B took the
+    part of "The code for locker INC-65021 is 4812." before " is ", and was told to
+    extract_int it: 65021.)"""
+    if len(key.strip()) < 3 or not re.search(r"(?<![\w-])" + re.escape(key.strip())
+                                             + r"(?![\w-])", question):
+        return None
+    line = next((ln.strip() for t in texts for ln in _lines_with(t, key.strip())), None)
+    if line is None:
+        return None
+    return (f"{key.strip()!r} is what the question looks up (the key), not the value it asks "
+            f"for. It stands on this line of the input:\n{_clip(line, limit_chars)}\n"
+            "Take the value from such lines, not the key." + _value_after_hint(key.strip(), line))
+
+
+def _value_after_hint(key: str, line: str) -> str:
+    """" value_after(line, KEY) is 'V' there." where the tool finds a value after the key."""
+    try:
+        found = value_after(line, key)
+    except Exception:  # noqa: BLE001 - no hint rather than a failed round
+        return ""
+    if not found or found == key:
+        return ""
+    return f" On that line, value_after(line, {json.dumps(key)}) is {found!r}."
 
 
 def _lines_with(text: str, part: str, at_most: int = 1) -> list[str]:

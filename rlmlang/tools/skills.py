@@ -500,7 +500,7 @@ def _extract_name(text: Any) -> str:
     return m.group(0) if m else ""
 
 
-def _value_after(text: Any, label: Any) -> str:
+def value_after(text: Any, label: Any) -> str:
     text, label = _s("value_after", "text", text), _s("value_after", "label", label)
     if label.strip() == "":
         raise ToolError("value_after: label must not be empty")
@@ -638,7 +638,7 @@ def skill_specs() -> list[ToolSpec]:
              'with it (an id, a code); its cell in column col ("" if none).',
              cost=fuel(0, 2, factor=24), size=lambda s: Size(length(s, 2), 1), prompt=True,
              example='submit(follow(employees, "Omar", departments, "floor"))'),
-        tool("value_after", "text: str, label: str", "str", _value_after,
+        tool("value_after", "text: str, label: str", "str", value_after,
              'The word that follows label in text (skipping ":", "=", "is"), or "".',
              cost=fuel(0, 1, factor=24, base=2 * CALL_FUEL), size=_text_size, prompt=True,
              example='line = find_line(context, "locker 630")\n'
