@@ -27,6 +27,7 @@ from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_expr
 from rlmlang.task.answers import offered_choices
 from rlmlang.task.bounds import bound_searched
+from rlmlang.task.grounding import ungrounded_key
 from rlmlang.task.guess import data_inputs
 from rlmlang.task.positions import split_sep
 from rlmlang.task.vote import counts_nothing
@@ -52,11 +53,16 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
     never true, so what it submits is a value left over from its loop or a default, not
     what it looked for ("Leeds 67", the last section's title, for the section "about a
     blaze", dev s19). The controller and the replay ask it alike. Before all, a search
-    for a number the question compares with (task/bounds.py), said as a whole sentence."""
+    for a number the question compares with (task/bounds.py), and a lookup of a key no
+    hop from the question reaches (task/grounding.py), said as whole sentences."""
     whole = parse(script).script
     if whole is not None and (bound := bound_searched(
             whole, question, lambda call: search_spec(call, registry) is not None)):
         return bound
+    if whole is not None and (lost := ungrounded_key(
+            [*(v for _, v in literal_tests(whole)), *searched_literals(whole, registry)],
+            question, _data_texts(inputs))):
+        return lost
     if counts_nothing(answer):
         return empty_search(script, inputs, registry) or _never_together(script, inputs)
     if isinstance(answer, bool) or isinstance(answer, str) and \
@@ -68,8 +74,7 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
             literal_value(n) == answer for n in ast.walk(parsed) if isinstance(n, ast.Const)):
         return None  # a literal it submits is a guess (task/guess.py), said so with its line
     asked = set(_WORDS.findall(question.casefold()))
-    texts = [v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str)
-             for n, v in inputs.items() if n in data_inputs(inputs)]
+    texts = _data_texts(inputs)
     skips = _skip_guards(parsed)
     # `if "continue" in line: continue` never true skips nothing: no harm
     tests = [(node, value) for node, value in literal_tests(parsed) if id(node) not in skips]
@@ -87,6 +92,12 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
                        if all(w in asked for w in _WORDS.findall(v.casefold()) or ["-"]))
     return f"{value!r} is written nowhere in the input, so the test {print_expr(node)} " \
            "is never true"
+
+
+def _data_texts(inputs: Mapping[str, Any]) -> list[str]:
+    """The data inputs as text (a value passed from Python as its JSON)."""
+    return [v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, default=str)
+            for n, v in inputs.items() if n in data_inputs(inputs)]
 
 
 def _skip_guards(parsed: ast.Script) -> set[int]:

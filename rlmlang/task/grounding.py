@@ -1,0 +1,99 @@
+"""Keys the question never reaches: a lookup of a record the question does not ask about.
+
+Asked "What is the city of the site of the rack of server SER-76560?", the 1.5B
+looked up rack RAC-83503, the first record of the racks input that the prompt
+showed, not the rack of SER-76560: its answer, a city, was some other server's,
+and it was taken with confidence (dev s31, three-hop). An identifier a script
+tests the data for is *grounded* when the question names it, or when it is on a
+record that holds a grounded identifier (a hop: SER-76560's line names RAC-41701,
+whose record names SIT-53719, ...). A script that tests for an identifier the
+data holds but no hop from the question reaches gives no vote, whatever it
+submits, and the model is told where to start.
+
+An identifier is a token of letters and digits both, four characters or more
+("RAC-83503", "SIT-53719", "b2196x"); the rule applies only to questions that name
+one. A record is the line that holds the token, or, on a line longer than
+`_LONG_LINE` (a JSON document on one line), the `{...}` object around it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_TOKEN = re.compile(r"[\w-]+")
+_HOPS = 4  # lookups a question may chain (three-hop tasks take three)
+_MAX_TOKENS = 400  # grounded identifiers followed, at most
+_MAX_SITES = 60  # occurrences of one identifier looked at
+_LONG_LINE = 1000
+
+
+def is_identifier(token: str) -> bool:
+    return len(token) >= 4 and any(c.isdigit() for c in token) and \
+        any(c.isalpha() for c in token) and _TOKEN.fullmatch(token) is not None
+
+
+def _seeds(question: str) -> set[str]:
+    """The question's identifiers and numbers of three digits or more, folded."""
+    return {t.casefold() for t in _TOKEN.findall(question)
+            if is_identifier(t) or (t.isdigit() and len(t) >= 3)}
+
+
+def _record_at(text: str, pos: int) -> str:
+    start, end = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
+    end = len(text) if end < 0 else end
+    if end - start <= _LONG_LINE:
+        return text[start:end]
+    lo, hi = text.rfind("{", start, pos), text.find("}", pos, end)
+    lo = lo if lo >= 0 else max(start, pos - 300)
+    hi = hi + 1 if hi >= 0 else min(end, pos + 300)
+    return text[lo:hi]
+
+
+def _word(token: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])" + re.escape(token) + r"(?![\w-])", re.IGNORECASE)
+
+
+def grounded(question: str, texts: list[str]) -> set[str]:
+    """The identifiers (folded) reached from the question's own in up to `_HOPS` hops."""
+    reached = _seeds(question)
+    frontier = set(reached)
+    for _ in range(_HOPS):
+        found: set[str] = set()
+        for token in sorted(frontier):
+            pattern = _word(token)
+            for text in texts:
+                for i, m in enumerate(pattern.finditer(text)):
+                    if i >= _MAX_SITES:
+                        break
+                    found.update(t.casefold() for t in _TOKEN.findall(_record_at(text, m.start()))
+                                 if is_identifier(t))
+        frontier = found - reached
+        reached |= frontier
+        if not frontier or len(reached) >= _MAX_TOKENS:
+            break
+    return reached
+
+
+def ungrounded_key(literals: Iterable[str], question: str, texts: list[str]) -> str | None:
+    """What the model is told of a script that tests the data for an identifier no hop
+    from the question reaches (module doc), or None."""
+    seeds = _seeds(question)
+    if not any(is_identifier(s) for s in seeds):
+        return None
+    folded_q = question.casefold()
+    candidates = [lit.strip() for lit in dict.fromkeys(literals)
+                  if is_identifier(lit.strip()) and lit.strip().casefold() not in folded_q
+                  and any(_word(lit.strip()).search(t) for t in texts)]
+    if not candidates:
+        return None
+    reached = grounded(question, texts)
+    lost = next((c for c in candidates if c.casefold() not in reached), None)
+    if lost is None:
+        return None
+    named = ", ".join(sorted(t for t in _TOKEN.findall(question) if is_identifier(t)))
+    return (f"That script looks up {lost!r}, which the question does not name, and no "
+            f"record reached from what it names ({named}) holds it: it is another "
+            f"record's key (one of the first lines shown?), so what the script finds from "
+            f"it answers for another record. Start from {named}: find its record, take "
+            "the key it gives, and follow that key into the next input.")
