@@ -1521,6 +1521,8 @@ class Checker(FormsMixin):
             arg_types = self.bind_args(e, name, params, spec.varkw)
             if name == "len":
                 self.len_of_table(e)
+            elif name == "range":
+                self.range_step(e)
             got = _none_default(name, arg_types) or self.decoded_call(name, e)
             if got is not None:
                 return got
@@ -1616,6 +1618,22 @@ class Checker(FormsMixin):
                 return spec.result
         return spec.result
 
+    def range_step(self, e: ast.Call) -> None:
+        """range's step is a whole number of 1 or more written in the script: the
+        verifier bounds the loop by its start and stop (fewer with a step), and a step of
+        0 or below would break that (Python's chunking, `range(0, len(xs), 50)`)."""
+        step = e.args[2] if len(e.args) >= 3 else next(
+            (k.value for k in e.kwargs if k.name == "step"), None)
+        if step is None:
+            return
+        value = ast.literal_value(step)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            return
+        self.err("E_TYPE", step.span, f"range's step must be a whole number of 1 or more "
+                 f"written in the script, not {print_expr(step)}",
+                 "write it as a number (range(0, n, 50)); to count down, go up and take "
+                 "n - 1 - i")
+
     def listed_args(self, e: ast.Call, params: list[tuple[str, Type, bool]],
                     types: list[Type], name: str) -> str | None:
         """`lines_with(context, "maketh", "alive", "bringeth")`: more arguments than
@@ -1656,11 +1674,6 @@ class Checker(FormsMixin):
             self.check_arg(t, ptype, a, name, pname)
         if len(e.args) > len(params):
             kin = self.kin_tools(name, e)
-            if name == "range" and len(e.args) == 3:  # Python's step (semantic-04, dev s23)
-                a, b, step = (print_expr(x) for x in e.args)
-                kin = (f"; range has no step: go through the steps' count, "
-                       f"for k in range(({b} - {a} + {step} - 1) // {step}), and take "
-                       f"i = {a} + k * {step}")
             fixed = self.kin_by_column(name, e) or listed
             self.err("E_TYPE", e.args[len(params)].span, f"{name} takes {len(params)} argument"
                      f"{'s' if len(params) != 1 else ''}, but {len(e.args)} were given",

@@ -213,19 +213,23 @@ def _print(x: Any) -> None:
     return None
 
 
-def _range(a: int, b: int | None = None) -> list[int]:
+def _range(a: int, b: int | None = None, step: int | None = None) -> list[int]:
     lo, hi = (0, a) if b is None else (a, b)
-    if not isinstance(lo, int) or not isinstance(hi, int):
+    step = 1 if step is None else step
+    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (lo, hi, step)):
         raise ToolError("range: takes int arguments")
-    n = max(0, hi - lo)
+    if step < 1:  # the checker admits only a literal step of 1 or more (typecheck.py)
+        raise ToolError(f"range: the step must be 1 or more, not {step}")
+    n = _range_len(lo, hi, step)
     if n > RANGE_MAX:
         raise ToolError(f"range: {n} numbers is more than the {RANGE_MAX} allowed",
                         "iterate over the data itself, e.g. for line in lines(text)")
-    return list(range(lo, hi))
+    return list(range(lo, hi, step))
 
 
-def _range_len(a: int, b: int | None = None) -> int:
-    return max(0, a) if b is None else max(0, b - a)
+def _range_len(a: int, b: int | None = None, step: int | None = None) -> int:
+    lo, hi = (0, a) if b is None else (a, b)
+    return max(0, -(-(hi - lo) // max(1, step or 1)))
 
 
 def _num(fn: str, x: Any) -> float | int:
@@ -612,8 +616,9 @@ def builtin_specs() -> list[ToolSpec]:
              "Show a value to yourself in the next turn (output is truncated).",
              cost=fuel(0, factor=DISPLAY_WORK), size=scalar(), vm="print",
              example="print(find_lines(context, \"error\")[:5])"),
-        tool("range", "a: int, b: int = None", "list[int]", _range,
-             "range(n) is 0, 1, ..., n-1; range(a, b) is a, ..., b-1.",
+        tool("range", "a: int, b: int = None, step: int = None", "list[int]", _range,
+             "range(n) is 0, 1, ..., n-1; range(a, b) is a, ..., b-1; range(a, b, k) every "
+             "k-th of those (k a whole number of 1 or more, written in the script).",
              cost=const_fuel(1 + RANGE_MAX // 64), size=_range_size, bound=Numbers(),
              len_from_values=_range_len, example="for i in range(3):\n    print(i)"),
         tool("abs", "x: float", "float", _abs, "The absolute value of a number.",

@@ -226,7 +226,8 @@ def _digits(e: ast.Call, spec: ToolSpec, bound: Digits, a: list[AV], sizes: list
 
 def _numbers(e: ast.Call, spec: ToolSpec, bound: Numbers, a: list[AV], sizes: list[Size],
              t: Type | None, problem: Any) -> AV | None:
-    """`range(stop)` or `range(start, stop)`: the ints between, at most RANGE_LIMIT."""
+    """`range(stop)`, `range(start, stop)` or `range(start, stop, step)`: the ints
+    between (a step, 1 or more, keeps fewer: the count bounds them), at most RANGE_LIMIT."""
     if not a:
         return None
     if len(a) >= 2 and a[1].kind == "int":

@@ -190,10 +190,11 @@ class _Builder:
         inner = self.havoc(env, assigned)
         total = self.const(rec.total.fuel)
         it = s.iter
-        if isinstance(it, ast.Call) and it.func == "range" and 1 <= len(it.args) <= 2 \
+        if isinstance(it, ast.Call) and it.func == "range" and 1 <= len(it.args) <= 3 \
                 and not it.kwargs:
-            lo = self.enc.int_(it.args[0], env) if len(it.args) == 2 else z3.IntVal(0)
-            hi = self.enc.int_(it.args[-1], env)
+            # a step (a literal of 1 or more: the checker) visits fewer: b - a bounds them
+            lo = self.enc.int_(it.args[0], env) if len(it.args) >= 2 else z3.IntVal(0)
+            hi = self.enc.int_(it.args[1] if len(it.args) == 3 else it.args[-1], env)
             if lo is not None and hi is not None:
                 k = z3.If(hi > lo, hi - lo, 0)
                 self.ranges[id(it)] = (list(pc), k)

@@ -129,14 +129,3 @@ def test_a_list_indexed_by_a_text_column_is_told_to_key_a_dict_by_it() -> None:
     # a numeric column's text may be a position: converting it is the fix
     script = script.replace('totals[r["symbol"]]', 'totals[r["price"]]')
     assert check(parse(script).script, env).diagnostics[0].fix == 'convert with int(r["price"])'
-
-
-def test_a_range_with_a_step_is_told_to_go_through_the_steps_count() -> None:
-    """`range(0, len(reviews), 3)`: the language's range has no step (dev s23); the fix
-    writes the loop over the count of steps."""
-    env = Env({"reviews": STR}, {}, INT, default_registry(include_plugins=False))
-    d = check(parse("n = 0\nfor i in range(0, len(reviews), 3):\n    n += 1\nsubmit(n)\n"
-                    ).script, env).diagnostics[0]
-    assert d.message == "range takes 2 arguments, but 3 were given"
-    assert d.fix.endswith("range has no step: go through the steps' count, for k in "
-                          "range((len(reviews) - 0 + 3 - 1) // 3), and take i = 0 + k * 3")
