@@ -37,7 +37,7 @@ from rlmlang.check.sugar import (
 )
 from rlmlang.diagnostics import expr_fixit
 from rlmlang.syntax import ast
-from rlmlang.syntax.methods import Method, method_table
+from rlmlang.syntax.methods import STR_METHODS, Method, method_table
 from rlmlang.syntax.parser import FORMAT_SPEC
 from rlmlang.syntax.printer import print_expr
 from rlmlang.types import (
@@ -502,7 +502,8 @@ class FormsMixin:
                          f"{self.show(kt)}", "write a comparison: lambda x: x[...] == ...")
             self.plan(e, Plan("keyed", name, data={
                 "form": form, "key": args[0], "reverse": None, "elem": elem, "key_type": kt,
-                "dict": isinstance(t, (DictT, RecordT)), "scope": self.view()}))
+                "dict": isinstance(t, (DictT, RecordT)), "scope": self.view(),
+                "text": t == STR}))  # a text's characters (string-transform, dev s31)
             return ListT(elem if name == "filter" else kt)
         if name in ("max", "min") and len(args) == 1 and [k.name for k in kw] in ([], ["default"]):
             t = self.expr(args[0])
@@ -710,6 +711,14 @@ class FormsMixin:
                 dt = self.lookup(ast.Name(head, key.span))
                 if isinstance(dt, DictT):
                     return "get", dt.value
+        if isinstance(key, ast.Dotted) and len(key.parts) == 2 and key.parts[0] == "str" \
+                and key.parts[1] in STR_METHODS:
+            # `filter(str.isdigit, s)`, `sorted(xs, key=str.lower)`: Python's unbound
+            # method, the lambda that calls it (the 1.5B's string-transform, dev s31)
+            text = f"lambda x: x.{key.parts[1]}()"
+            self.err("E_TYPE", key.span, f"str.{key.parts[1]} is not a value here: a key or "
+                     "map function is a lambda", f"write {text}", **expr_fixit(key.span, text))
+            return "none", UNKNOWN
         self.err("E_TYPE", key.span, "a key or map function is a lambda (lambda x: x[1]), a "
                  "function of one value (len, int, a def) or d.get", "write lambda x: ...")
         return "none", UNKNOWN

@@ -450,7 +450,7 @@ class Lowerer:
         body.append(ast.Return(result, span))
         scope = dict(d["scope"])
         return self.new_def(which, span, scope, body, {"items@", "keys@", var},
-                            [("items@", src, ListT(elem))])
+                            [("items@", src, STR if d.get("text") else ListT(elem))])
 
 
 def _free_names(stmts: tuple[ast.Stmt, ...]) -> list[str]:

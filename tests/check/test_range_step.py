@@ -42,3 +42,4 @@ def test_the_range_builtin_checks_its_step_at_run_time_too() -> None:
     assert _range_len(5, 2, 2) == 0 and _range_len(4) == 4
     with pytest.raises(ToolError):
         _range(0, 10, 0)
+
