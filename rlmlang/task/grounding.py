@@ -3,12 +3,13 @@
 Asked "What is the city of the site of the rack of server SER-76560?", the 1.5B
 looked up rack RAC-83503, the first record of the racks input that the prompt
 showed, not the rack of SER-76560: its answer, a city, was some other server's,
-and it was taken with confidence (dev s31, three-hop). An identifier a script
-tests the data for is *grounded* when the question names it, or when it is on a
-record that holds a grounded identifier (a hop: SER-76560's line names RAC-41701,
-whose record names SIT-53719, ...). A script that tests for an identifier the
-data holds but no hop from the question reaches gives no vote, whatever it
-submits, and the model is told where to start.
+and it was taken with confidence (dev three-hop-07). An identifier a script tests
+the data for is *grounded* when the question names it, or when it is on a record
+that holds a grounded token (a hop: SER-76560's line names RAC-41701, whose record
+names SIT-53719, ...; a hop may go through a capitalised name too: an employee's
+line names the department "Sales", whose line names D-77). A script that tests
+for an identifier the data holds but no hop from the question reaches gives no
+vote, whatever it submits, and the model is told where to start.
 
 An identifier is a token of letters and digits both, four characters or more
 ("RAC-83503", "SIT-53719", "b2196x"); the rule applies only to questions that name
@@ -22,6 +23,7 @@ import re
 from collections.abc import Iterable
 
 _TOKEN = re.compile(r"[\w-]+")
+_NAME = re.compile(r"[A-Z][a-z]{2,}")  # a name a hop may go through ("Sales", "Bilbao")
 _HOPS = 4  # lookups a question may chain (three-hop tasks take three)
 _MAX_TOKENS = 400  # grounded identifiers followed, at most
 _MAX_SITES = 60  # occurrences of one identifier looked at
@@ -67,7 +69,7 @@ def grounded(question: str, texts: list[str]) -> set[str]:
                     if i >= _MAX_SITES:
                         break
                     found.update(t.casefold() for t in _TOKEN.findall(_record_at(text, m.start()))
-                                 if is_identifier(t))
+                                 if is_identifier(t) or _NAME.fullmatch(t))
         frontier = found - reached
         reached |= frontier
         if not frontier or len(reached) >= _MAX_TOKENS:

@@ -62,3 +62,15 @@ def test_the_lookup_is_no_answer_in_the_controller(tmp_path: Path) -> None:
         **INPUTS)
     assert out.ok and out.answer == "Lyon"
     assert "That script looks up 'RAC-20000'" in model.prompts[2]
+
+
+def test_a_hop_may_go_through_a_name() -> None:
+    """E-1042's line names the department Sales, whose line names D-77: D-77 is reached."""
+    people = "".join(f"E-{1000 + i},Person {i},{['Sales', 'Audit', 'Legal'][i % 3]}\n"
+                     for i in range(90))
+    depts = "name,code,floor\nSales,D-77,3\nAudit,D-12,5\nLegal,D-40,1\n"
+    q = "Which floor is the department of employee E-1042 on?"
+    assert ungrounded_key(["D-77"], q, [people, depts]) is None
+    # a name on every line ("Person") reaches every department: the rule errs towards
+    # no alarm
+    assert ungrounded_key(["D-12"], q, [people, depts]) is None
