@@ -149,6 +149,8 @@ class Diagnostic:
 FIXIT_EXPR = "fixit_expr"  # the data key of an expression fix-it (controller/fixits.py)
 FIXIT_RETURNS = "fixit_returns"  # of a fix-it that lets a def return None as well
 FIXIT_STMT = "fixit_stmt"  # of a fix-it that writes a statement in place of one
+FIXIT_CALL = "fixit_call"  # of a run-time fix-it: the operation at the span, as a call of
+# the named builtin on its operands (`9 ** 60` -> big_pow(9, 60))
 
 
 def expr_fixit(span: Span, text: str) -> dict[str, Any]:

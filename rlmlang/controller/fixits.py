@@ -33,7 +33,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from rlmlang.diagnostics import FIXIT_EXPR, FIXIT_RETURNS, FIXIT_STMT, Diagnostic
+from rlmlang.diagnostics import FIXIT_CALL, FIXIT_EXPR, FIXIT_RETURNS, FIXIT_STMT, Diagnostic
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_script
@@ -106,7 +106,25 @@ def apply_fixits(source: str, diagnostics: list[Diagnostic]) -> str | None:
         fixed = _apply_exprs(source, edits, optional, stmts)
         if fixed is not None:
             return fixed
-    return next((f for d in diagnostics if (f := apply_fixit(source, d)) is not None), None)
+    return next((f for d in diagnostics if (f := apply_fixit(source, d) or _as_call(source, d))
+                 is not None), None)
+
+
+def _as_call(source: str, diagnostic: Diagnostic) -> str | None:
+    """A run-time fix-it: the operation the diagnostic points at (`9 ** 60`, too large for
+    an int) written as a call of the builtin it names on its operands (big_pow(9, 60))."""
+    name, span = (diagnostic.data or {}).get(FIXIT_CALL), diagnostic.span
+    if not isinstance(name, str) or span is None:
+        return None
+    parsed = parse(source)
+    if parsed.script is None:
+        return None
+    target = next((n for n in ast.walk(parsed.script) if isinstance(n, ast.BinOp)
+                   and (n.span.line, n.span.col) == (span.line, span.col)), None)
+    if target is None:
+        return None
+    call = ast.Call(name, (target.left, target.right), (), target.span, target.span)
+    return print_script(ast.replace_node(parsed.script, target, call))
 
 
 def _apply_exprs(source: str, edits: dict[tuple[int, ...], str],

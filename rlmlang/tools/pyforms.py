@@ -19,6 +19,7 @@ import statistics
 from typing import Any
 
 from rlmlang.cost import size_fuel, work
+from rlmlang.diagnostics import FIXIT_CALL
 from rlmlang.syntax.parser import FORMAT_SPEC, MAX_INT  # the specs f-strings take
 from rlmlang.tools import regex
 from rlmlang.tools.builtins import (
@@ -500,11 +501,12 @@ def _pow(x: Any, y: Any) -> float | int:
         big = (f"pow: {a} ** {b} does not fit in a 64-bit int",
                f"for its decimal digits, big_pow({a}, {b}) gives them as a str "
                f"(e.g. sum(int(d) for d in big_pow({a}, {b})))")
+        call = {FIXIT_CALL: "big_pow"}  # the controller writes big_pow(a, b) there
         if abs(a) > 1 and b > 63:  # 2 ** 64 and beyond: not worth computing to refuse
-            raise ToolError(*big)
+            raise ToolError(*big, data=call)
         v = a ** b
         if not -MAX_INT - 1 <= v <= MAX_INT:
-            raise ToolError(*big)
+            raise ToolError(*big, data=call)
         return v
     if a == 0 and b < 0:
         raise ToolError("pow: 0 to a negative power divides by zero")

@@ -38,3 +38,20 @@ def test_a_str_method_as_a_function_is_fixed_to_its_lambda(script: str, want: st
     assert mended is not None and "lambda x: x." in mended
     done = run_script(mended, STR, context="a1b2\nC3\nx8")
     assert done.stage == "done" and done.answer == want, done.diagnostics
+
+
+def test_a_power_too_large_for_an_int_is_fixed_to_big_pow_at_run_time() -> None:
+    """`str(9 ** 60)` stops (a 64-bit int); the run-time error's fix-it writes big_pow
+    there, whose decimal digits are the same text (dev no-input: the 1.5B wrote its own
+    `big_pow` def around `base ** exp` twice)."""
+    from rlmlang.controller.fixits import apply_fixits
+    from rlmlang.types import INT
+
+    script = "n = 60\ntotal = sum(int(d) for d in str(9 ** n))\nsubmit(total)\n"
+    out = run_script(script, INT)
+    assert out.stage == "run" and out.diagnostics[0].message.startswith(
+        "pow: 9 ** 60 does not fit in a 64-bit int")
+    mended = apply_fixits(script, out.diagnostics)
+    assert mended is not None and "str(big_pow(9, n))" in mended
+    done = run_script(mended, INT)
+    assert done.stage == "done" and done.answer == sum(int(d) for d in str(9 ** 60))
