@@ -25,7 +25,7 @@ from collections.abc import Iterable
 _TOKEN = re.compile(r"[\w-]+")
 _NAME = re.compile(r"[A-Z][a-z]{2,}")  # a name a hop may go through ("Sales", "Bilbao")
 _HOPS = 4  # lookups a question may chain (three-hop tasks take three)
-_MAX_TOKENS = 400  # grounded identifiers followed, at most
+_MAX_FOLLOWED = 150  # tokens followed, at most, before the rule gives up
 _MAX_SITES = 60  # occurrences of one identifier looked at
 _LONG_LINE = 1000
 
@@ -56,13 +56,24 @@ def _word(token: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])" + re.escape(token) + r"(?![\w-])", re.IGNORECASE)
 
 
-def grounded(question: str, texts: list[str]) -> set[str]:
-    """The identifiers (folded) reached from the question's own in up to `_HOPS` hops."""
+def grounded(question: str, texts: list[str],
+             targets: Iterable[str] = ()) -> set[str] | None:
+    """The tokens (folded) reached from the question's own in up to `_HOPS` hops, or
+    None where following `_MAX_FOLLOWED` of them could not tell (then nothing is judged:
+    a 10 MB input with a name on every line must not cost minutes). Stops early once
+    every one of `targets` is reached. Identifiers are followed before names."""
     reached = _seeds(question)
+    wanted = {t.casefold() for t in targets}
     frontier = set(reached)
+    followed = 0
     for _ in range(_HOPS):
+        if wanted and wanted <= reached:
+            return reached
         found: set[str] = set()
-        for token in sorted(frontier):
+        for token in sorted(frontier, key=lambda t: (not is_identifier(t), t)):
+            followed += 1
+            if followed > _MAX_FOLLOWED:
+                return None
             pattern = _word(token)
             for text in texts:
                 for i, m in enumerate(pattern.finditer(text)):
@@ -72,7 +83,7 @@ def grounded(question: str, texts: list[str]) -> set[str]:
                                  if is_identifier(t) or _NAME.fullmatch(t))
         frontier = found - reached
         reached |= frontier
-        if not frontier or len(reached) >= _MAX_TOKENS:
+        if not frontier:
             break
     return reached
 
@@ -89,7 +100,9 @@ def ungrounded_key(literals: Iterable[str], question: str, texts: list[str]) -> 
                   and any(_word(lit.strip()).search(t) for t in texts)]
     if not candidates:
         return None
-    reached = grounded(question, texts)
+    reached = grounded(question, texts, candidates)
+    if reached is None:
+        return None
     lost = next((c for c in candidates if c.casefold() not in reached), None)
     if lost is None:
         return None

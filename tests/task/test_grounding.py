@@ -74,3 +74,18 @@ def test_a_hop_may_go_through_a_name() -> None:
     # a name on every line ("Person") reaches every department: the rule errs towards
     # no alarm
     assert ungrounded_key(["D-12"], q, [people, depts]) is None
+
+
+def test_where_the_hops_run_past_their_budget_nothing_is_judged() -> None:
+    """Names that link every line to many others: the rule gives up (no alarm) rather than
+    follow them all."""
+    import itertools
+
+    names = ["".join(p).capitalize() for p in itertools.product("abcdefgh", repeat=3)]
+    lines = "".join(f"K-{1000 + i},{names[i % 512]},{names[(i * 7 + 3) % 512]},"
+                    f"{names[(i * 13 + 5) % 512]},{names[(i * 29 + 11) % 512]}\n"
+                    for i in range(3000))
+    q = "Which names are on the line of K-1001?"
+    assert grounded(q, [lines]) is None
+    assert ungrounded_key(["K-2999"], q, [lines]) is None
+    assert grounded(q, [lines], ["K-1001"]) is not None  # its own: reached at once
