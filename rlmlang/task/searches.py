@@ -59,9 +59,10 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
     if whole is not None and (bound := bound_searched(
             whole, question, lambda call: search_spec(call, registry) is not None)):
         return bound
+    texts = _data_texts(inputs)
     if whole is not None and (lost := ungrounded_key(
             [*(v for _, v in literal_tests(whole)), *searched_literals(whole, registry)],
-            question, _data_texts(inputs))):
+            question, texts)):
         return lost
     if counts_nothing(answer):
         return empty_search(script, inputs, registry) or _never_together(script, inputs)
@@ -74,7 +75,6 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
             literal_value(n) == answer for n in ast.walk(parsed) if isinstance(n, ast.Const)):
         return None  # a literal it submits is a guess (task/guess.py), said so with its line
     asked = set(_WORDS.findall(question.casefold()))
-    texts = _data_texts(inputs)
     skips = _skip_guards(parsed)
     # `if "continue" in line: continue` never true skips nothing: no harm
     tests = [(node, value) for node, value in literal_tests(parsed) if id(node) not in skips]

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rlmlang.syntax.parser import parse
+from rlmlang.task.guess import data_texts
 from rlmlang.task.searches import literal_tests, searched_literals
 
 _WORD = re.compile(r"[^\W_]+")
@@ -45,7 +46,7 @@ def unasked_filters(script: str, question: str, inputs: Mapping[str, Any],
     if parsed is None:
         return []
     words = set(_WORD.findall(question.casefold()))
-    texts = [v for v in inputs.values() if isinstance(v, str) and v != question]
+    texts = data_texts(inputs)
     found = [*searched_literals(parsed, registry), *(v for _, v in literal_tests(parsed))]
     out: list[str] = []
     for lit in dict.fromkeys(found):
