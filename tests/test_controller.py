@@ -1520,3 +1520,18 @@ def test_an_echoed_key_is_shown_what_value_after_reads_after_it(tmp_path: Path) 
     told = model.prompts[1]
     assert "which the question itself gives" in told
     assert 'On that line, value_after(line, "INC-29595") is \'1207\'.' in told
+
+
+def test_a_guess_beside_a_printed_computation_is_shown_what_was_printed(tmp_path: Path) -> None:
+    """The 1.5B's loop found the terminal and printed it, then submitted another value
+    written in, and told only that it was a guess it wrote the same submit again (dev
+    lookup-05): the feedback shows what the script printed."""
+    guess = ('line = find_line(context, "badge 4820")\nprint(value_after(line, "access code"))\n'
+             'submit("Q1-0000")')
+    model = FakeModel([guess, GOOD])
+    runtime(model, tmp_path, profile="coder").run(SIG, QUESTION, context=CONTEXT)
+    assert "That script submitted 'Q1-0000', written into the script, but what it computed " \
+        "from context and printed was:\nK7-19QX\nSubmit the value the script " \
+        "computes" in model.prompts[1]
+    from rlmlang.controller.prompt import guess_message
+    assert "which it did not compute" in guess_message("Q1-0000", ["context"], printed="Q1-0000\n")

@@ -762,7 +762,7 @@ class Runtime:
                         script = guessed[0][1]
                         feedback = guess_message(guessed[0][0].answer, data,
                                                  {n: values[n] for n in text_inputs},
-                                                 question)
+                                                 question, printed=guessed[0][0].output)
                         # a script that read the data and stopped on the way (dev
                         # needle-02: the combination's line cut as "1669, as noted by
                         # ...", and int() of it) is nearer an answer than the guess:

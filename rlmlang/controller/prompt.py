@@ -388,17 +388,28 @@ def bulk_message(value: str, question: str) -> str:
 
 
 def guess_message(value: Any, inputs: list[str], texts: Mapping[str, str] | None = None,
-                  question: str = "", limit_chars: int = 200) -> str:
+                  question: str = "", limit_chars: int = 200, printed: str = "") -> str:
     """What the model sees about a script whose answer was not computed from the data.
 
     Where the value is written in one of the `texts` on a line that also holds one of
     the question's terms, that line is shown: the 1.5B had copied the right words from a
     line the task showed it, and told only that they were a guess, it wrote the same
     script three rounds running. (A line of the value alone may be another record's: the
-    same words were another employee's hint too.)"""
+    same words were another employee's hint too.)
+
+    What the script `printed` is said too, where it printed something else: the 1.5B's
+    loop found the terminal and printed T5, then submitted "T3" written in, and told
+    only that "T3" was a guess, it wrote the same submit again (dev lookup-05)."""
     shown = repr(value)
     shown = shown if len(shown) <= limit_chars else shown[:limit_chars] + "…"
     names = ", ".join(inputs)
+    said = printed.strip()
+    if said and said != str(value).strip():
+        said = said if len(said) <= limit_chars else said[:limit_chars] + "…"
+        return (f"That script submitted {shown}, written into the script, but what it "
+                f"computed from {names} and printed was:\n{said}\nSubmit the value the "
+                "script computes (pass the variable it printed to submit), not a value "
+                "written in.")
     # A number only of three digits or more, on a line with a term of the question that
     # has a digit ("locker 630"): a count or a sum written in is seldom read off a line,
     # but the 1.5B wrote the combination of locker 630 off its key line three rounds
