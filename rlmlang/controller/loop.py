@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from rlmlang.controller.budgets import BudgetExceeded, Meter
+from rlmlang.controller.difference import count_difference
 from rlmlang.controller.examples import (
     adapted,
     assigned_names,
@@ -713,6 +714,7 @@ class Runtime:
                     best_answer = answers[0][0].answer
                 failed_before = True
                 forget = False  # the attempts dropped from the chat (a model stuck on one)
+                probes: list[str] = []
                 if useful:  # answers that disagree, or one not confirmed: say so
                     script = useful[0][1]
                     tried.diversify = rut and not tally.unopposed()
@@ -725,6 +727,10 @@ class Runtime:
                             feedback += "\n" + copied_lines_in_disagreement(copied, question)
                     if not challenge and not tally.unopposed() and self.profile.look_after_failure:
                         notes: list[str] = []
+                        # two counts: the items one takes in and the other leaves out
+                        said, probes = count_difference(tally.ranked(), setup)
+                        if said:
+                            notes.append(said)
                         for s in tally.ranked()[:4]:
                             for text in s.scripts.values():
                                 # cells read by place: which column each is; a phrase
@@ -788,6 +794,8 @@ class Runtime:
                     if forget:
                         feedback = stuck_note(feedback)
                 observed = {"iteration": iteration, "text": feedback, "script": script}
+                if probes:  # the controller's own scripts behind what the feedback says
+                    observed["probes"] = probes
                 if challenge:  # the answer the vote forgot (replay forgets it too)
                     observed["copied_line"] = challenged_key
                 if forget:

@@ -1,0 +1,62 @@
+"""The items two disagreeing counts differ by, found by running each count's script
+rewritten to submit what it counts (task/counted.py).
+
+The rewritten scripts go through the one pipeline against the run's inputs, with no
+answer type (they submit lists) and no recorder: they are the controller's own
+look at the data, never a candidate, never a vote. The observation that carries
+what they found names them (`probes`), so an auditor reads what was run.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from rlmlang.pipeline import ScriptSetup, execute_script
+from rlmlang.task.counted import counted_items, items_difference
+from rlmlang.task.vote import Support
+
+_MAX_ITEMS = 100_000  # lists longer than this are not compared
+
+
+def _number(value: Any) -> bool:
+    """A number, or the text of one (a count answered where the answer type is str)."""
+    if isinstance(value, str):
+        try:
+            float(value.strip())
+        except ValueError:
+            return False
+        return True
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _looking(setup: ScriptSetup) -> ScriptSetup:
+    """The run's setup with no answer type, recorder, replay or sub-model: a copy that
+    keeps what it has read of the inputs once (its cached tables and decoded JSON)."""
+    look = copy.copy(setup)
+    look.output = None
+    look.recorder = look.replay = look.llm = look.llm_run = None
+    return look
+
+
+def count_difference(ranked: list[Support], setup: ScriptSetup) -> tuple[str, list[str]]:
+    """What the two leading answers' scripts take in differently, where both are numbers
+    computed by a count or a sum of a form counted_items rewrites; with the scripts run.
+    ("", []) otherwise."""
+    if len(ranked) < 2 or not all(_number(s.value) for s in ranked[:2]):
+        return "", []
+    probes = []
+    found = []
+    for s in ranked[:2]:
+        rewritten = next((r for text in s.scripts.values()
+                          if (r := counted_items(text)) is not None), None)
+        if rewritten is None or "llm." in rewritten:  # no sub-model calls for a look
+            return "", []
+        outcome = execute_script(rewritten, _looking(setup))
+        if outcome.status != "submitted" or not isinstance(outcome.value, list) \
+                or len(outcome.value) > _MAX_ITEMS:
+            return "", []
+        probes.append(rewritten)
+        found.append(outcome.value)
+    said = items_difference(ranked[0].value, ranked[1].value, found[0], found[1])
+    return (said, probes) if said else ("", [])
