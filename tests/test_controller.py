@@ -1535,3 +1535,46 @@ def test_a_guess_beside_a_printed_computation_is_shown_what_was_printed(tmp_path
         "computes" in model.prompts[1]
     from rlmlang.controller.prompt import guess_message
     assert "which it did not compute" in guess_message("Q1-0000", ["context"], printed="Q1-0000\n")
+
+
+KEYS = "".join(f"2024-04-{i % 28 + 1:02d} rotated api key for tenant t-{i}: new key sk_{i:04x}9f{i}\n"
+               for i in range(400))
+KEY_SIG = "context: str, question: str -> answer: str"
+KEY_Q = "What new api key was issued for tenant t-211?"
+CUT = 'line = find_line(context, "tenant t-211:")\nsubmit(line.split("sk_")[1].strip())'
+CUT_TOO = ('for line in lines_with(context, ["tenant t-211:"]):\n'
+           '    submit(line.split("new key sk_")[-1])')
+WHOLE = 'line = find_line(context, "tenant t-211:")\nsubmit(line.split(" ")[-1])'
+
+
+@pytest.mark.parametrize(("value", "cut"), [
+    ("00d39f211", ("sk_00d39f211", KEYS.splitlines()[211])),  # split at "sk_"
+    ("sk_00d39f21", ("sk_00d39f211", KEYS.splitlines()[211])),  # the end cut off
+    ("sk_00d39f211", None),  # the whole token
+    ("t-211", None),  # a part of no token ("-" and ":" stand between)
+    ("ab12", None),  # not in the data
+    ("new key", None),  # not code-like (a space)
+    ("2024", None),  # no letter: a number inside a longer one may be a count's
+])
+def test_a_part_of_a_longer_token_is_a_cut_one(value: str, cut: tuple[str, str] | None) -> None:
+    from rlmlang.task.answers import cut_token
+    assert cut_token(value, [KEYS]) == cut
+
+
+def test_a_cut_answer_is_sent_back_once_with_the_whole_token(tmp_path: Path, capsys) -> None:
+    """Dev needle-04: the 1.5B split "new key sk_f961636f17" at "sk_", and two scripts
+    agreed on 'f961636f17'. Sent back once with the whole token, the token then submitted
+    is the correction (taken at once, as a part of a copied line is, replay alike); the
+    part submitted again is taken."""
+    model = FakeModel([CUT, CUT_TOO, WHOLE, 'fail("no")'])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 2}).run(
+        KEY_SIG, KEY_Q, context=KEYS)
+    assert "Your answer '00d39f211' is written in the data only as a part of the longer " \
+        "'sk_00d39f211', in this line:\n2024-04-16 rotated api key for tenant t-211: " \
+        "new key sk_00d39f211" in model.prompts[2]
+    assert out.answer == "sk_00d39f211" and out.iterations == 2
+    assert replays_identically(tmp_path / "run.log", capsys)
+    stubborn = FakeModel([CUT, CUT_TOO] * 3)
+    out = runtime(stubborn, tmp_path / "b", profile="coder", budgets={"candidates": 2}).run(
+        KEY_SIG, KEY_Q, context=KEYS)
+    assert out.answer == "00d39f211" and out.iterations == 2

@@ -219,6 +219,8 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
         tally.clear()  # as the controller: answers computed on a state that changed are void
     if it.observation is not None and it.observation.data.get("copied_line"):
         tally.drop(it.observation.data["copied_line"])  # sent back as a copied line
+    if it.observation is not None and it.observation.data.get("whole_token"):
+        tally.offer(it.observation.data["whole_token"])  # the token it was cut from
     for c in it.candidates:  # what an answer taken at the run's end may come from
         if c.number in outcomes:
             earlier.setdefault(c.script_sha256, (c, outcomes[c.number]))

@@ -44,6 +44,7 @@ from rlmlang.controller.prompt import (
     Conversation,
     copied_line_message,
     copied_lines_in_disagreement,
+    cut_token_message,
     empty_answer_message,
     failed_message,
     feedback_message,
@@ -75,6 +76,7 @@ from rlmlang.task.answers import (
     asks_for_lines,
     copied_lines,
     copied_piece,
+    cut_token,
     found_nothing,
     no_value,
 )
@@ -294,32 +296,36 @@ class Runtime:
 
     def _challenge(self, value: Any, scripts: list[str], accept: bool, question: str,
                    big_texts: list[str], tables: Mapping[str, str],
-                   values: Mapping[str, Any]) -> str:
-        """Why the leading answer is sent back once before it is taken, or "": a copied
+                   values: Mapping[str, Any]) -> tuple[str, str | None]:
+        """Why the leading answer is sent back once before it is taken, or "", and the
+        whole token offered for it where it is a cut one: a copied
         line (at once, confirmed or not: asked only to check it, the model draws the same
-        line again, and a round is lost before it is asked for the value in it), a key of
+        line again, and a round is lost before it is asked for the value in it), a part of
+        a longer token (answers.cut_token, at once: split at a piece of it), a key of
         the record asked about (a hop short), and, of an answer the vote would take, a zero
         or a share of 100% the scripts agree on, or a meaning judged by words the scripts
         chose (keyword_judgement, where the run grants the sub-model)."""
         piece = copied_piece(value, big_texts)
         if not asks_for_lines(question) and (piece or copied_lines(value, big_texts)):
-            return copied_line_message(value, question, piece=piece)
+            return copied_line_message(value, question, piece=piece), None
+        if (cut := cut_token(value, big_texts)) is not None:
+            return cut_token_message(value, *cut), cut[0]
         if self.profile.challenge_hops and \
                 (short := hop_short(value, question, tables)) is not None:
-            return short
+            return short, None
         if not accept or not self.profile.challenge_zeros:
-            return ""
+            return "", None
         if counts_nothing(value) or whole_share(value, question):
             # where the zero's test misses, when that can be said (searched_elsewhere)
             found = next((f for s in scripts if (f := searched_elsewhere(s, values,
                                                                          self.registry))),
                          None) if counts_nothing(value) and self.profile.look_after_failure \
                 else None
-            return zero_message(value, question) + ("\n" + found if found else "")
+            return zero_message(value, question) + ("\n" + found if found else ""), None
         if not question or not self._predict_granted():
-            return ""
+            return "", None
         return keyword_judgement(scripts, values, question,
-                                 calls=self.limits.llm_calls_per_script) or ""
+                                 calls=self.limits.llm_calls_per_script) or "", None
 
     def _granted(self, spec: Any) -> bool:
         if spec.permission is None:
@@ -673,17 +679,21 @@ class Runtime:
                 last = iteration >= self.limits.iterations_per_run
                 accept = bool(useful) and (tally.confident() or tally.taken_unconfirmed(last))
                 challenge = challenged_key = ""
+                whole: str | None = None  # the token a cut answer was cut from, offered
                 # what may be sent back once before it is taken (_challenge)
                 alone = bool(useful) and tally.unopposed()
                 if (accept or alone) and not last and self.profile.challenge_copied_lines:
                     leader = tally.leader()
                     assert leader is not None
                     if leader.key not in challenged:
-                        challenge = self._challenge(leader.value, list(leader.scripts.values()),
-                                                    accept, question, big_texts, tables, values)
+                        challenge, whole = self._challenge(
+                            leader.value, list(leader.scripts.values()), accept, question,
+                            big_texts, tables, values)
                     if challenge:  # once: submitted again, it is taken as any answer is
                         challenged.add(leader.key)
                         tally.drop(leader.key)
+                        if whole is not None:
+                            tally.offer(whole)
                         challenged_key = leader.key
                         accept = False
                 elif accept and last and self.profile.challenge_hops:
@@ -798,6 +808,8 @@ class Runtime:
                     observed["probes"] = probes
                 if challenge:  # the answer the vote forgot (replay forgets it too)
                     observed["copied_line"] = challenged_key
+                if whole is not None:  # ... and the whole token offered for it
+                    observed["whole_token"] = whole
                 if forget:
                     observed["forget"] = True
                 self._write(log, "observation", observed, sync=True)

@@ -162,6 +162,15 @@ def copied_line_message(value: Any, question: str, limit_chars: int = 300,
             "submit(\"...\")). If the whole line really is the answer, submit it again.")
 
 
+def cut_token_message(value: Any, whole: str, line: str, limit_chars: int = 200) -> str:
+    """An answer that the data writes only as a part of a longer token (answers.cut_token):
+    offer the whole one; the part, submitted again, is taken."""
+    return (f"Your answer {_clip(repr(value), 80)} is written in the data only as a part "
+            f"of the longer {whole!r}, in this line:\n{_clip(line, limit_chars)}\n"
+            f"A value is the whole token as the data writes it: if the question asks for "
+            f"{whole!r}, submit that; if the part really is the answer, submit it again.")
+
+
 def zero_message(value: Any, question: str = "") -> str:
     """Scripts that agree on a zero: a count or a sum over nothing is zero too, so the
     zero is checked once before it is taken (on dev runs every zero taken so was wrong:

@@ -403,3 +403,45 @@ def copied_lines(value: Any, texts: list[str]) -> bool:
         return False
     spaced = {" ".join(line.split()) for line in lines}
     return all(" ".join(i.replace(", ", " ").split()) in spaced for i in said)
+
+
+_TOKEN_CHAR = re.compile(r"\w")
+_MAX_CUT_SITES = 200  # occurrences of an answer looked at for a whole one
+
+
+def cut_token(value: Any, texts: list[str]) -> tuple[str, str] | None:
+    """(the whole token, its line) where a code-like text answer (letters and digits, no
+    space) is in the texts only as a part of a longer token: its script split the value
+    at a piece of it. The 1.5B split "new key sk_f961636f17" at "sk_" and submitted
+    'f961636f17' (dev needle-04). None where some occurrence stands alone (between
+    non-word characters: '65021' of "INC-65021" does), or where there is none."""
+    if not isinstance(value, str):
+        return None
+    part = value.strip()
+    if len(part) < 4 or not part.isascii() or any(c.isspace() for c in part) \
+            or not any(c.isalpha() for c in part) or not any(c.isdigit() for c in part):
+        return None
+    first: tuple[str, str] | None = None
+    for text in texts:
+        at = text.find(part)
+        for _ in range(_MAX_CUT_SITES):
+            if at < 0:
+                break
+            end = at + len(part)
+            before = at > 0 and _TOKEN_CHAR.match(text[at - 1]) is not None
+            after = end < len(text) and _TOKEN_CHAR.match(text[end]) is not None
+            if not before and not after:
+                return None  # it stands alone here: a value the data writes so
+            if first is None:
+                start = at
+                while start > 0 and _TOKEN_CHAR.match(text[start - 1]):
+                    start -= 1
+                stop = end
+                while stop < len(text) and _TOKEN_CHAR.match(text[stop]):
+                    stop += 1
+                line_start = text.rfind("\n", 0, at) + 1
+                line_end = text.find("\n", end)
+                first = (text[start:stop], text[line_start:line_end if line_end >= 0
+                                                 else len(text)])
+            at = text.find(part, end)
+    return first

@@ -243,6 +243,8 @@ class Tally:
     needed: int = 1
     distinct: bool = False  # confirmation counts distinct scripts, not draws
     dropped: list[Any] = field(default_factory=list)  # the values sent back (drop)
+    # whole tokens offered for an answer sent back as a cut one (offer): the correction
+    offered: list[Any] = field(default_factory=list)
     # (output, script) of every script of the earlier rounds that printed something
     outputs: list[tuple[str, str]] = field(default_factory=list)
     aliases: dict[str, str] = field(default_factory=dict)  # computation -> the one it is
@@ -397,7 +399,7 @@ class Tally:
         if not self.unopposed():
             return False
         s = next(iter(self.answers.values()))
-        if part_of(s.value, self.dropped):  # the correction of an answer taken, then sent back
+        if self.taken_from_dropped(s.value):  # the correction of an answer sent back
             return True
         if counts_nothing(s.value) or whole_share(s.value, self.question) \
                 or not s.greedy_rounds or (self.strict and not s.grounding):
@@ -441,10 +443,17 @@ class Tally:
         if s is not None:
             self.dropped.append(s.value)
 
+    def offer(self, value: Any) -> None:
+        """The whole token an answer sent back was cut from (answers.cut_token): submitted,
+        it is the correction asked for, as a part of a copied line is."""
+        self.offered.append(value)
+
     def taken_from_dropped(self, value: Any) -> bool:
-        """Whether an answer is a part of one sent back (part_of): the correction asked
-        for, read off a value the data gave, even when the script writes it as a literal."""
-        return part_of(value, self.dropped)
+        """Whether an answer is a part of one sent back (part_of), or the whole token one
+        was cut from (offer): the correction asked for, read off a value the data gave,
+        even when the script writes it as a literal."""
+        return part_of(value, self.dropped) or \
+            answer_key(value) in {answer_key(o) for o in self.offered}
 
     def vouched(self, value: Any, known: list[Any]) -> bool:
         """Whether the run's own evidence vouches for an answer a script did not compute
