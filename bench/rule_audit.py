@@ -3,7 +3,7 @@
     python -m bench.rule_audit LOGS [LOGS ...] [--data DIR] [--show]
 
 A rule that turns answers into "no vote" (`task/answers.no_value`,
-`task/searches.nothing_found`) is only as good as the right answers it never
+`task/searches.nothing_found`) or sends them back (`task/answers.cut_token`) is only as good as the right answers it never
 catches: where it catches one, the wrong answers left are unopposed and may be
 taken with confidence, and no dev run shows it unless someone looks. This
 replays each rule over every submitted answer of the logs a bench run kept
@@ -29,7 +29,7 @@ from bench.tasks.manifest import DEFAULT_OUT, load_tasks, read_inputs
 def audit(logs: list[Path], data: Path) -> tuple[Counter[tuple[str, bool]], list[str]]:
     """(rule kind, right) -> count over the logs' submitted answers, and a line for each."""
     from rlmlang.logschema import clean_script
-    from rlmlang.task.answers import no_value
+    from rlmlang.task.answers import cut_token, no_value
     from rlmlang.task.guess import data_texts
     from rlmlang.task.searches import nothing_found
     from rlmlang.tools import default_registry
@@ -60,7 +60,8 @@ def audit(logs: list[Path], data: Path) -> tuple[Counter[tuple[str, bool]], list
                     kinds = [no_value(answer, question, data_texts(inputs), echo=True,
                                       bulk=True),
                              "nothing" if nothing_found(script, answer, inputs, registry,
-                                                        question) else None]
+                                                        question) else None,
+                             "cut" if cut_token(answer, data_texts(inputs)) else None]
                 right = bool(judge(task, {"answer": answer})["correct"])
                 for kind in filter(None, kinds):
                     counts[(kind, right)] += 1
