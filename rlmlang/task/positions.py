@@ -12,6 +12,7 @@ index a script writes can be said as the column it names.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -19,6 +20,7 @@ from rlmlang.syntax import ast
 from rlmlang.syntax.ast import literal_value
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_expr
+from rlmlang.tools import reader
 from rlmlang.tools.reader import detect
 
 
@@ -92,3 +94,79 @@ def positions_read(script: str, inputs: Mapping[str, Any], question: str,
             return (f"{who} reads cells by position: {'; '.join(said[:6])} "
                     f"(its columns: {listed}).")
     return None
+
+
+_MAX_CHARS = 4_000_000  # larger inputs are not read again for this
+_NAME_WORDS = re.compile(r"[^\W_]+")
+_MAX_VALUES = 2_000  # distinct values of a column looked for in the question
+
+
+def unasked_column(script: str, inputs: Mapping[str, Any], question: str) -> str | None:
+    """Why an answer read by position from a column the question does not ask about is
+    no vote, or None. The question names a column of the input (its words: "body mass"
+    names body_mass_g) that the script reads neither by position nor by name, and the
+    script reads by position a column the question neither names nor writes a value of
+    (cells[7], the year, summed for "the total body mass of the male penguins"; cells[6],
+    the sex, is asked by its value "male"). The 1.5B's script so drew one vote against
+    the five of `r["body_mass_g"]` and left the run uncertain (dev sum-04)."""
+    parsed = parse(script).script
+    if parsed is None:
+        return None
+    reads = sorted(_reads(parsed), key=lambda r: (r[0].span.line, r[0].span.col))
+    if not reads:
+        return None
+    named = ast.identifiers(parsed)
+    literals = {v for n in ast.walk(parsed) if isinstance(n, ast.Const)
+                and isinstance(v := n.value, str)}
+    words = set(_NAME_WORDS.findall(question.casefold()))
+    for name, value in inputs.items():
+        if name not in named or not isinstance(value, str) or len(value) > _MAX_CHARS:
+            continue
+        layout = detect(value, question)
+        if layout.format not in ("delimited", "whitespace") or not layout.columns or \
+                layout.names_from in ("numbers", "question"):
+            continue
+        cols = layout.columns
+        read = {cols[k]: node for node, sep, k in reads
+                if (sep == layout.sep or sep is None and layout.format == "whitespace")
+                and -len(cols) <= k < len(cols)}
+        asked = [c for c in cols if _names(c, words)]
+        if not read or not asked or all(c in read or c in literals for c in asked):
+            continue
+        table = reader.read(value, question)
+        unasked = [c for c in read if c not in asked and not _value_written(
+            table, cols.index(c), question)]
+        if not unasked:
+            continue
+        c = unasked[0]
+        missed = next(a for a in asked if a not in read and a not in literals)
+        return (f"{print_expr(read[c])} is column {c!r} of {name}, which the question does "
+                f"not ask about; it asks about column {missed!r} "
+                f"(its columns: {', '.join(f'{i}={x}' for i, x in enumerate(cols))}).")
+    return None
+
+
+def _names(column: str, words: set[str]) -> bool:
+    """Whether the question's words name a column: each word of its name of three letters
+    or more ('g' of body_mass_g is a unit), as it is or plural."""
+    parts = [p for p in _NAME_WORDS.findall(column.casefold()) if len(p) >= 3]
+    return bool(parts) and all(p in words or p + "s" in words or p + "es" in words
+                               for p in parts)
+
+
+def _value_written(table: reader.Table, index: int, question: str) -> bool:
+    """Whether the question writes a value of the column (a filter's: "male")."""
+    q = question.casefold()
+    seen: set[str] = set()
+    for row in table.rows:
+        if index >= len(row):
+            continue
+        v = row[index].strip().casefold()
+        if v in seen or len(v) < 2:
+            continue
+        seen.add(v)
+        if re.search(r"(?<!\w)" + re.escape(v) + r"(?!\w)", q):
+            return True
+        if len(seen) >= _MAX_VALUES:
+            return False
+    return False

@@ -29,7 +29,7 @@ from rlmlang.task.answers import offered_choices
 from rlmlang.task.bounds import bound_searched
 from rlmlang.task.grounding import ungrounded_key
 from rlmlang.task.guess import data_inputs
-from rlmlang.task.positions import split_sep
+from rlmlang.task.positions import split_sep, unasked_column
 from rlmlang.task.vote import counts_nothing
 from rlmlang.tools.reader import detect
 
@@ -53,8 +53,10 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
     never true, so what it submits is a value left over from its loop or a default, not
     what it looked for ("Leeds 67", the last section's title, for the section "about a
     blaze", dev s19). The controller and the replay ask it alike. Before all, a search
-    for a number the question compares with (task/bounds.py), and a lookup of a key no
-    hop from the question reaches (task/grounding.py), said as whole sentences."""
+    for a number the question compares with (task/bounds.py), a lookup of a key no
+    hop from the question reaches (task/grounding.py), and a column read by position
+    that the question does not ask about, where it asks about another
+    (positions.unasked_column), said as whole sentences."""
     whole = parse(script).script
     if whole is not None and (bound := bound_searched(
             whole, question, lambda call: search_spec(call, registry) is not None)):
@@ -64,6 +66,9 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
             [*(v for _, v in literal_tests(whole)), *searched_literals(whole, registry)],
             question, texts)):
         return lost
+    if whole is not None and (off := unasked_column(script, inputs, question)):
+        return (f"That script reads cells by position: {off} Read the column the question "
+                "asks about, by its name (records(...) gives each record as a dict).")
     if counts_nothing(answer):
         return empty_search(script, inputs, registry) or _never_together(script, inputs)
     if isinstance(answer, bool) or isinstance(answer, str) and \

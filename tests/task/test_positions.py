@@ -6,12 +6,14 @@ from pathlib import Path
 
 from fakes import disagreement_prompt  # tests/fakes.py
 
-from rlmlang.task.positions import positions_read
+from rlmlang.runlog import read_events
+from rlmlang.task.positions import positions_read, unasked_column
 
 PENGUINS = ("species,island,body_mass_g,sex,year\n"
             "Adelie,Torgersen,3750,male,2007\nAdelie,Biscoe,3800,female,2008\n"
             "Gentoo,Biscoe,5000,male,2009\n")
 QUESTION = "What is the total body mass in grams of the male penguins?"
+WEIGHT = "What is the total weight in grams of the male penguins?"
 BY_PLACE = ('total = 0\nfor line in penguins.splitlines()[1:]:\n    cells = line.split(",")\n'
             '    if cells[3] == "male":\n        total += int(cells[4])\nsubmit(total)\n')
 BY_NAME = ('submit(sum([float(r["body_mass_g"]) for r in records(penguins) '
@@ -42,9 +44,50 @@ def test_no_note_where_nothing_is_read_by_position_or_the_separator_differs() ->
 
 
 def test_a_disagreement_says_which_column_each_place_is(tmp_path: Path) -> None:
+    """(The question names no column here: "weight" is not body_mass_g.)"""
     prompt = disagreement_prompt([BY_NAME, BY_PLACE], tmp_path,
-                                 "penguins: str, question: str -> answer: float", QUESTION,
+                                 "penguins: str, question: str -> answer: float", WEIGHT,
                                  penguins=PENGUINS)
     assert "Your scripts disagree" in prompt
     assert ("The script that answered 4016.0 reads cells by position: cells[3] is column "
             "'sex' of penguins; cells[4] is column 'year' of penguins") in prompt
+
+
+def test_a_column_read_by_position_that_the_question_does_not_ask_about() -> None:
+    """Dev sum-04: cells[7], the year, summed for the body mass; the sex, read by place
+    too, is asked by its value "male"."""
+    inputs = {"penguins": PENGUINS}
+    said = unasked_column(BY_PLACE, inputs, QUESTION)
+    assert said == ("cells[4] is column 'year' of penguins, which the question does not ask "
+                    "about; it asks about column 'body_mass_g' (its columns: 0=species, "
+                    "1=island, 2=body_mass_g, 3=sex, 4=year).")
+    assert unasked_column(BY_PLACE.replace("cells[4]", "cells[2]"), inputs, QUESTION) is None
+    assert unasked_column(BY_PLACE, inputs, WEIGHT) is None  # no column named: no judgement
+    assert unasked_column(BY_NAME, inputs, QUESTION) is None  # nothing read by position
+    # the column asked is read by name beside the place: no judgement either
+    both = BY_PLACE.replace("submit(total)", 'print(records(penguins)[0]["body_mass_g"])\n'
+                                             "submit(total)")
+    assert unasked_column(both, inputs, QUESTION) is None
+    # a column read by place whose value the question writes is asked (a filter)
+    island = BY_PLACE.replace("cells[3] == \"male\"", "cells[1] == \"Biscoe\"")
+    assert unasked_column(island, inputs, QUESTION + " On Biscoe.") is not None  # the year
+    assert unasked_column(island.replace("cells[4]", "cells[2]"), inputs,
+                          QUESTION + " On Biscoe.") is None
+
+
+def test_an_answer_from_an_unasked_column_is_no_vote(tmp_path: Path) -> None:
+    """The by-place script's answer no longer ties with the by-name one: the run takes the
+    one computation left at its greedy draw's second submission, and replay agrees."""
+    from fakes import FakeModel
+
+    from rlmlang.controller.loop import Runtime
+
+    model = FakeModel([BY_NAME, BY_PLACE, BY_NAME, BY_PLACE])
+    out = Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
+                  budgets={"candidates": 2, "iterations": 3}).run(
+        "penguins: str, question: str -> answer: float", QUESTION, penguins=PENGUINS)
+    assert out.answer == 8750.0
+    submit = [e for e in read_events(tmp_path / "run.log") if e["kind"] == "submit"][0]
+    assert list(submit["data"]["votes"]) == ["8750"]  # 4016, the years, had no vote
+    from rlmlang.cli import main
+    assert main(["replay", str(tmp_path / "run.log")]) == 0
