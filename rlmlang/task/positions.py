@@ -21,7 +21,7 @@ from rlmlang.syntax.ast import literal_value
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_expr
 from rlmlang.tools import reader
-from rlmlang.tools.reader import detect
+from rlmlang.tools.reader import Layout, detect
 
 
 def split_sep(e: ast.Expr) -> tuple[bool, str | None]:
@@ -66,14 +66,29 @@ def positions_read(script: str, inputs: Mapping[str, Any], question: str,
                    who: str = "That script") -> str | None:
     """`cells[7] is column 'year' of penguins` for each cell the script reads by position
     from a delimited input it names (the one whose separator its split uses), or None."""
+    for name, _, layout, reads in _columns_read(script, inputs, question):
+        said = list(dict.fromkeys(f"{print_expr(node)} is column {layout.columns[k]!r} of "
+                                  f"{name}" for node, k in reads))
+        return f"{who} reads cells by position: {'; '.join(said[:6])} ({_listed(layout)})."
+    return None
+
+
+def _listed(layout: Layout) -> str:
+    return "its columns: " + ", ".join(f"{i}={c}" for i, c in enumerate(layout.columns))
+
+
+def _columns_read(script: str, inputs: Mapping[str, Any], question: str
+                  ) -> Iterator[tuple[str, str, Layout, list[tuple[ast.Index, int]]]]:
+    """(input name, its text, its layout, the cells read by position from it, in source
+    order) for each delimited or whitespace input with named columns that the script
+    names and reads cells of by position with its separator."""
     parsed = parse(script).script
     if parsed is None:
-        return None
+        return
     reads = sorted(_reads(parsed), key=lambda r: (r[0].span.line, r[0].span.col))
     if not reads:
-        return None
+        return
     named = ast.identifiers(parsed)
-    said: list[str] = []
     for name, value in inputs.items():
         if name not in named or not isinstance(value, str):
             continue
@@ -82,18 +97,11 @@ def positions_read(script: str, inputs: Mapping[str, Any], question: str,
                 layout.names_from == "numbers":
             continue
         cols = layout.columns
-        for node, sep, k in reads:
-            same = sep == layout.sep or sep is None and layout.format == "whitespace"
-            if not same or not -len(cols) <= k < len(cols):
-                continue
-            text = f"{print_expr(node)} is column {cols[k]!r} of {name}"
-            if text not in said:
-                said.append(text)
-        if said:
-            listed = ", ".join(f"{i}={c}" for i, c in enumerate(cols))
-            return (f"{who} reads cells by position: {'; '.join(said[:6])} "
-                    f"(its columns: {listed}).")
-    return None
+        mine = [(node, k) for node, sep, k in reads
+                if (sep == layout.sep or sep is None and layout.format == "whitespace")
+                and -len(cols) <= k < len(cols)]
+        if mine:
+            yield name, value, layout, mine
 
 
 _MAX_CHARS = 4_000_000  # larger inputs are not read again for this
@@ -112,26 +120,16 @@ def unasked_column(script: str, inputs: Mapping[str, Any], question: str) -> str
     parsed = parse(script).script
     if parsed is None:
         return None
-    reads = sorted(_reads(parsed), key=lambda r: (r[0].span.line, r[0].span.col))
-    if not reads:
-        return None
-    named = ast.identifiers(parsed)
     literals = {v for n in ast.walk(parsed) if isinstance(n, ast.Const)
                 and isinstance(v := n.value, str)}
     words = set(_NAME_WORDS.findall(question.casefold()))
-    for name, value in inputs.items():
-        if name not in named or not isinstance(value, str) or len(value) > _MAX_CHARS:
-            continue
-        layout = detect(value, question)
-        if layout.format not in ("delimited", "whitespace") or not layout.columns or \
-                layout.names_from in ("numbers", "question"):
+    for name, value, layout, reads in _columns_read(script, inputs, question):
+        if len(value) > _MAX_CHARS or layout.names_from == "question":
             continue
         cols = layout.columns
-        read = {cols[k]: node for node, sep, k in reads
-                if (sep == layout.sep or sep is None and layout.format == "whitespace")
-                and -len(cols) <= k < len(cols)}
+        read = {cols[k]: node for node, k in reads}
         asked = [c for c in cols if _names(c, words)]
-        if not read or not asked or all(c in read or c in literals for c in asked):
+        if not asked or all(c in read or c in literals for c in asked):
             continue
         table = reader.read(value, question)
         unasked = [c for c in read if c not in asked and not _value_written(
@@ -141,8 +139,7 @@ def unasked_column(script: str, inputs: Mapping[str, Any], question: str) -> str
         c = unasked[0]
         missed = next(a for a in asked if a not in read and a not in literals)
         return (f"{print_expr(read[c])} is column {c!r} of {name}, which the question does "
-                f"not ask about; it asks about column {missed!r} "
-                f"(its columns: {', '.join(f'{i}={x}' for i, x in enumerate(cols))}).")
+                f"not ask about; it asks about column {missed!r} ({_listed(layout)}).")
     return None
 
 
