@@ -1522,6 +1522,17 @@ def test_an_echoed_key_is_shown_what_value_after_reads_after_it(tmp_path: Path) 
     assert 'On that line, value_after(line, "INC-29595") is \'1207\'.' in told
 
 
+def test_an_echoed_list_is_shown_the_line_of_a_key_the_question_names() -> None:
+    """Of all the lockers' keys, the line shown is one the question looks up (dev
+    multi-needle-01 was shown SKU-22717's line for SKU-82717 and SKU-43625)."""
+    from rlmlang.controller.prompt import echo_message
+
+    told = echo_message(["INC-65021", "INC-29595"], "What is the code of locker INC-29595?",
+                        [INC_LOCKERS])
+    assert "It stands on this line of the input:\nThe code for locker INC-29595 is 1207." \
+        in told
+
+
 def test_a_guess_beside_a_printed_computation_is_shown_what_was_printed(tmp_path: Path) -> None:
     """The 1.5B's loop found the terminal and printed it, then submitted another value
     written in, and told only that it was a guess it wrote the same submit again (dev

@@ -295,7 +295,12 @@ def echo_message(value: Any, question: str, texts: list[str] | None = None,
     for locker C-62867 is 4247." before " is " three rounds running, dev s23)."""
     said = (f"That script submitted {_clip(repr(value), 300)}, which the question itself "
             "gives: it is what the question looks up, not its answer.")
-    first = value[0] if isinstance(value, list) and value else value
+    # of a list, an item the question writes: the line of a key it does not name
+    # (SKU-22717 of all the lockers, for lockers SKU-82717 and SKU-43625) is no
+    # line of the lookup (dev multi-needle-01)
+    items = value if isinstance(value, list) and value else [value]
+    first = next((x for x in items if isinstance(x, str) and len(x.strip()) >= 3
+                  and _lines_with(question, x.strip())), items[0])
     line = next((ln.strip() for t in texts or [] for ln in _lines_with(t, str(first))),
                 None) if isinstance(first, str) and len(first.strip()) >= 3 else None
     if line:
