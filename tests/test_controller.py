@@ -1306,6 +1306,24 @@ def test_a_share_of_the_whole_the_scripts_agree_on_is_checked_once(tmp_path: Pat
     assert replays_identically(tmp_path / "run.log", capsys)
 
 
+def test_a_share_of_the_whole_confirmed_only_in_the_last_round_is_not_taken(
+        tmp_path: Path) -> None:
+    """Dev percentage-03: 100.0 (the Gentoo count over itself) gained its second
+    computation in the last round and outvoted 35.7; with no round left to send it back
+    in, the run ends uncertain rather than take it."""
+    hosts = "host,rack\n" + "".join(f"h{i},R{25 if i % 4 == 0 else 26}\n" for i in range(40))
+    itself = ('hits = [r for r in records(hosts) if r["rack"] == "R25"]\n'
+              'submit(len(hits) / len(hits) * 100)')
+    itself_too = ('n = count_where(hosts, "rack", "R25")\n'
+                  'm = count_where(hosts, "rack", "R25")\nsubmit(n / m * 100)')
+    model = FakeModel([itself, 'fail("no")', itself_too, 'fail("no")'])
+    out = runtime(model, tmp_path, profile="coder",
+                  budgets={"candidates": 2, "iterations": 2}).run(
+        "hosts: str, question: str -> answer: float",
+        "What percentage of the hosts have rack R25?", hosts=hosts)
+    assert out.status == "uncertain" and out.iterations == 2
+
+
 PROSE_REVIEWS = "\n".join(
     f"Review {i}: " + ("Terrible hinge, it broke within a week and support never replied."
                        if i % 5 == 0 else "Sturdy and quiet, it does the job as described.")

@@ -208,6 +208,18 @@ def test_an_input_given_its_own_text_is_no_other_computation() -> None:
     assert computation(other) != computation('total = 0\nsubmit(total)\n')
 
 
+def test_a_rounded_result_is_no_other_computation() -> None:
+    """Dev percentage-03: the same division, once rounded, was two computations of 100.0."""
+    plain = ('a = count_where(penguins, "species", "Gentoo")\n'
+             'b = count_where(penguins, "species", "Gentoo")\nsubmit(a / b * 100)\n')
+    assert computation(plain.replace("submit(a / b * 100)", "submit(round(a / b * 100, 1))")) \
+        == computation(plain)
+    rounded = plain.replace("submit(a / b * 100)", "p = round(a / b * 100, 1)\nsubmit(p)")
+    assert computation(rounded) != computation(plain)  # another statement: another script
+    assert computation(rounded) == computation(rounded.replace("round(a / b * 100, 1)",
+                                                               "round(a / b * 100)"))
+
+
 def test_a_line_split_into_its_words_is_a_copied_line() -> None:
     from rlmlang.task.answers import copied_lines
 

@@ -697,10 +697,15 @@ class Runtime:
                         challenged_key = leader.key
                         accept = False
                 elif accept and last and self.profile.challenge_hops:
-                    # no round left to take the last hop in: a disagreement, not an answer
+                    # no round left to take the last hop in: a disagreement, not an answer;
+                    # nor to check a zero or a share of the whole (_challenge) never sent
+                    # back: dev percentage-03 took 100.0, confirmed only in the last round
                     leader = tally.leader()
                     assert leader is not None
-                    accept = hop_short(leader.value, question, tables) is None
+                    accept = hop_short(leader.value, question, tables) is None and not (
+                        self.profile.challenge_zeros and leader.key not in challenged
+                        and (counts_nothing(leader.value)
+                             or whole_share(leader.value, question)))
                 if accept:
                     leader = tally.leader()
                     assert leader is not None
