@@ -33,7 +33,12 @@ from rlmlang.controller.examples import (
     load_library,
     nearest,
 )
-from rlmlang.controller.fixits import apply_fixits, carry_over, name_thrown_away
+from rlmlang.controller.fixits import (
+    apply_fixits,
+    carry_over,
+    name_thrown_away,
+    shadowed_loop_name,
+)
 from rlmlang.controller.inputs import InputInfo, describe_input, first_record, header_names
 from rlmlang.controller.key_lines import key_lines
 from rlmlang.controller.narrowing import VARIABLE_NAMES, task_narrowing
@@ -1094,7 +1099,8 @@ class Runtime:
             if number - len(generated) >= _MAX_FIXITS:
                 break
             fixed, source = apply_fixits(script, outcome.diagnostics), None
-            fixed = fixed or name_thrown_away(script, outcome.diagnostics)
+            fixed = fixed or name_thrown_away(script, outcome.diagnostics) \
+                or shadowed_loop_name(script, outcome.diagnostics)
             if fixed is None:
                 carried = carry_over(script, outcome.diagnostics, tried.earlier)
                 if carried is None:
