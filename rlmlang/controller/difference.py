@@ -10,24 +10,12 @@ what they found names them (`probes`), so an auditor reads what was run.
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 from rlmlang.pipeline import ScriptSetup, execute_script
 from rlmlang.task.counted import counted_items, items_difference
-from rlmlang.task.vote import Support
+from rlmlang.task.vote import Support, as_number
 
 _MAX_ITEMS = 100_000  # lists longer than this are not compared
-
-
-def _number(value: Any) -> bool:
-    """A number, or the text of one (a count answered where the answer type is str)."""
-    if isinstance(value, str):
-        try:
-            float(value.strip())
-        except ValueError:
-            return False
-        return True
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _looking(setup: ScriptSetup) -> ScriptSetup:
@@ -43,7 +31,7 @@ def count_difference(ranked: list[Support], setup: ScriptSetup) -> tuple[str, li
     """What the two leading answers' scripts take in differently, where both are numbers
     computed by a count or a sum of a form counted_items rewrites; with the scripts run.
     ("", []) otherwise."""
-    if len(ranked) < 2 or not all(_number(s.value) for s in ranked[:2]):
+    if len(ranked) < 2 or not all(as_number(s.value) is not None for s in ranked[:2]):
         return "", []
     probes = []
     found = []

@@ -30,7 +30,7 @@ from rlmlang.task.bounds import bound_searched
 from rlmlang.task.grounding import ungrounded_key
 from rlmlang.task.guess import data_inputs
 from rlmlang.task.positions import split_sep, unasked_column
-from rlmlang.task.vote import counts_nothing
+from rlmlang.task.vote import as_number, counts_nothing
 from rlmlang.tools.reader import detect
 
 
@@ -54,9 +54,10 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
     what it looked for ("Leeds 67", the last section's title, for the section "about a
     blaze", dev s19). The controller and the replay ask it alike. Before all, a search
     for a number the question compares with (task/bounds.py), a lookup of a key no
-    hop from the question reaches (task/grounding.py), and a column read by position
-    that the question does not ask about, where it asks about another
-    (positions.unasked_column), said as whole sentences."""
+    hop from the question reaches (task/grounding.py), said as whole sentences; and,
+    for a number other than a zero, a column read by position that the question does
+    not ask about, where it asks about another (positions.unasked_column; a text read
+    from another field of the asked record is answers.no_value's "field")."""
     whole = parse(script).script
     if whole is not None and (bound := bound_searched(
             whole, question, lambda call: search_spec(call, registry) is not None)):
@@ -66,11 +67,12 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
             [*(v for _, v in literal_tests(whole)), *searched_literals(whole, registry)],
             question, texts)):
         return lost
-    if whole is not None and (off := unasked_column(script, inputs, question)):
+    if counts_nothing(answer):  # (a zero's own notes say where its test misses)
+        return empty_search(script, inputs, registry) or _never_together(script, inputs)
+    if whole is not None and as_number(answer) is not None and \
+            (off := unasked_column(script, inputs, question)):
         return (f"That script reads cells by position: {off} Read the column the question "
                 "asks about, by its name (records(...) gives each record as a dict).")
-    if counts_nothing(answer):
-        return empty_search(script, inputs, registry) or _never_together(script, inputs)
     if isinstance(answer, bool) or isinstance(answer, str) and \
             answer.strip().casefold() in ("yes", "no", "true", "false") \
             or offered_choices(question) is not None:

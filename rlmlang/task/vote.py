@@ -148,7 +148,7 @@ def whole_share(value: Any, question: str) -> bool:
     (100.0 one run, the fraction 1.0 of the same division the next)."""
     if not _SHARE.search(question):
         return False
-    number = _as_number(value)
+    number = as_number(value)
     return number in (100, 1)  # 1 for a percentage too: the fraction of the whole
 
 
@@ -173,7 +173,7 @@ def _labelled(part: str, whole: Any, question: str) -> bool:
     return any(w in asked for w in _WORD.findall(extra) if len(w) >= 3 or w.isdigit())
 
 
-def _as_number(value: Any) -> int | float | None:
+def as_number(value: Any) -> int | float | None:
     """A number, or its text (a percentage's too); None for anything else."""
     if isinstance(value, str):
         try:
@@ -185,7 +185,7 @@ def _as_number(value: Any) -> int | float | None:
 
 def _nonzero(value: Any) -> bool:
     """A number other than zero (or its text)."""
-    number = _as_number(value)
+    number = as_number(value)
     return number is not None and number != 0
 
 
