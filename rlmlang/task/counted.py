@@ -174,18 +174,24 @@ class _NotCounted(Exception):
 def items_difference(a: Any, b: Any, items_a: Any, items_b: Any, limit: int = 3,
                      limit_chars: int = 160) -> str:
     """What the script that answered `a` takes in and the one that answered `b` leaves
-    out, and the other way round; "" where the items are not two lists of one kind."""
+    out, and the other way round; where they are not of one kind (lines against
+    records) or have nothing in common, only how many each takes in (the 1.5B's sum of
+    the year, cells[7], took in as many lines as the other script's records, dev sum-04:
+    the difference is in the column read); "" where they are not two lists."""
     if not isinstance(items_a, list) or not isinstance(items_b, list) \
             or not items_a and not items_b:
         return ""
     kinds = {type(x).__name__ for x in items_a + items_b}
-    if len(kinds) != 1:
-        return ""
-    word = "line" if kinds == {"str"} else "record" if kinds == {"dict"} else "value"
     keys_a = {_key(x) for x in items_a}
     keys_b = {_key(x) for x in items_b}
-    if not keys_a & keys_b and keys_a and keys_b:
-        return ""  # nothing in common: not two readings of one collection
+    if len(kinds) != 1 or not keys_a & keys_b and keys_a and keys_b:
+        # lines against records (or nothing in common): only how many each takes in
+        if len(items_a) == len(items_b):
+            return (f"The scripts that answered {a!r} and {b!r} take in as many items each "
+                    f"({len(items_a)}): they differ in what they compute from them.")
+        return (f"The script that answered {a!r} takes in {len(items_a)} items; the one "
+                f"that answered {b!r}, {len(items_b)}.")
+    word = "line" if kinds == {"str"} else "record" if kinds == {"dict"} else "value"
     only_a = [x for x in items_a if _key(x) not in keys_b]
     only_b = [x for x in items_b if _key(x) not in keys_a]
     if not only_a and not only_b:

@@ -68,8 +68,12 @@ def test_the_difference_shows_each_sides_items_or_nothing_for_unrelated_lists() 
                            "answered 2 leaves out, e.g.:\n  | b 200 4041\n"
                            "The script that answered 2 takes in 0 lines that the one that "
                            "answered 3 leaves out.")
-    assert items_difference(3, 2, ["x", "y", "z"], ["p", "q"]) == ""  # nothing in common
-    assert items_difference(3, 2, ["x"], [{"a": 1}]) == ""  # not one kind
+    assert items_difference(3, 2, ["x", "y", "z"], ["p", "q"]) == (  # nothing in common
+        "The script that answered 3 takes in 3 items; the one that answered 2, 2.")
+    assert items_difference(3, 2, ["x"], [{"a": 1}]) == (  # lines against records
+        "The scripts that answered 3 and 2 take in as many items each (1): they differ in "
+        "what they compute from them.")
+    assert items_difference(3, 2, "x", ["x"]) == ""  # not two lists
     assert "take in the same 2 records" in items_difference(
         4.5, 9.0, [{"a": 1}, {"a": 2}], [{"a": 2}, {"a": 1}])
 
