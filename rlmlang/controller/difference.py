@@ -10,12 +10,31 @@ what they found names them (`probes`), so an auditor reads what was run.
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from rlmlang.pipeline import ScriptSetup, execute_script
+from rlmlang.syntax import ast
+from rlmlang.syntax.parser import parse
 from rlmlang.task.counted import counted_items, items_difference
 from rlmlang.task.vote import Support, as_number
 
 _MAX_ITEMS = 100_000  # lists longer than this are not compared
+
+
+def _pure(script: str, registry: Any) -> bool:
+    """Whether a script calls no tool that needs a permission or has an effect (a file
+    written, a sub-model asked): a look at the data must not act on anything."""
+    parsed = parse(script).script
+    if parsed is None:
+        return False
+    for node in ast.walk(parsed):
+        if isinstance(node, ast.Call):
+            spec = registry.get(node.func) if registry is not None else None
+            if spec is not None and (spec.permission is not None or spec.effect):
+                return False
+            if node.func.startswith("llm."):
+                return False
+    return True
 
 
 def _looking(setup: ScriptSetup) -> ScriptSetup:
@@ -38,7 +57,7 @@ def count_difference(ranked: list[Support], setup: ScriptSetup) -> tuple[str, li
     for s in ranked[:2]:
         rewritten = next((r for text in s.scripts.values()
                           if (r := counted_items(text)) is not None), None)
-        if rewritten is None or "llm." in rewritten:  # no sub-model calls for a look
+        if rewritten is None or not _pure(rewritten, setup.registry):
             return "", []
         outcome = execute_script(rewritten, _looking(setup))
         if outcome.status != "submitted" or not isinstance(outcome.value, list) \

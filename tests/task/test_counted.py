@@ -93,3 +93,28 @@ def test_a_disagreement_of_counts_shows_the_lines_between_them(tmp_path: Path) -
             f"e.g.:\n  | {only_substring[0]}") in model.prompts[2]  # round 2's
     observed = [e for e in read_events(tmp_path / "run.log") if e["kind"] == "observation"]
     assert any("submit(hits)" in p for p in observed[0]["data"]["probes"])
+
+
+def test_a_script_that_acts_is_never_run_for_a_look(tmp_path: Path) -> None:
+    """A count whose script writes a file, or asks the sub-model, is not run again to
+    compare: a look at the data must not act on anything."""
+    from rlmlang.controller.difference import count_difference
+    from rlmlang.pipeline import ScriptSetup
+    from rlmlang.task.vote import Tally
+    from rlmlang.tools import default_registry
+    from rlmlang.types import STR
+
+    setup = ScriptSetup(registry=default_registry(), inputs={"access_log": LOG},
+                        input_types={"access_log": STR}, output=None, state=None)
+    writes = SUBSTRING.replace("submit(", 'fs.write("out.txt", "x")\nsubmit(')
+    for first in (writes, SUBSTRING.replace("submit(", 'v = llm.predict("q?", text="x")\n'
+                                                       "submit(")):
+        tally = Tally(QUESTION, distinct=True)
+        tally.add(102, "a", first)
+        tally.add(100, "b", FIELD)
+        assert count_difference(tally.ranked(), setup) == ("", [])
+    tally = Tally(QUESTION, distinct=True)
+    tally.add(102, "a", SUBSTRING)
+    tally.add(100, "b", FIELD)
+    said, probes = count_difference(tally.ranked(), setup)
+    assert "leaves out" in said and len(probes) == 2
