@@ -1,5 +1,6 @@
-"""The items two disagreeing counts differ by, found by running each count's script
-rewritten to submit what it counts (task/counted.py).
+"""The controller's own looks at the data: the items two disagreeing counts differ by,
+found by running each count's script rewritten to submit what it counts
+(task/counted.py); and the value a zero had before its script rounded it.
 
 The rewritten scripts go through the one pipeline against the run's inputs, with no
 answer type (they submit lists) and no recorder: they are the controller's own
@@ -15,8 +16,9 @@ from typing import Any
 from rlmlang.pipeline import ScriptSetup, execute_script
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
+from rlmlang.syntax.printer import print_script
 from rlmlang.task.counted import counted_items, items_difference
-from rlmlang.task.vote import Support, as_number
+from rlmlang.task.vote import Support, as_number, counts_nothing, without_rounding
 
 _MAX_ITEMS = 100_000  # lists longer than this are not compared
 
@@ -67,3 +69,23 @@ def count_difference(ranked: list[Support], setup: ScriptSetup) -> tuple[str, li
         found.append(outcome.value)
     said = items_difference(ranked[0].value, ranked[1].value, found[0], found[1])
     return (said, probes) if said else ("", [])
+
+
+def rounded_zero(script: str, setup: ScriptSetup) -> tuple[str, list[str]]:
+    """Where a zero is a value its script rounded away (`round(items / total, 2)` of
+    0.0031: dev average-05 divided the items by the money, and was told only that a zero
+    is what a test matching nothing gives): the value before rounding, with the script
+    run. ("", []) where the script rounds nothing, acts, or its value was zero anyway."""
+    parsed = parse(script).script
+    if parsed is None or not _pure(script, setup.registry):
+        return "", []
+    bare = print_script(without_rounding(parsed))
+    if bare == print_script(parsed):
+        return "", []
+    outcome = execute_script(bare, _looking(setup))
+    value = as_number(outcome.value) if outcome.status == "submitted" else None
+    if value is None or counts_nothing(value):
+        return "", []
+    return (f"Before round(), that zero was {value!r}: its tests matched; the value is "
+            "smaller than the places round() keeps. Check what the script divides by.",
+            [bare])

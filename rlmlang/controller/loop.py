@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from rlmlang.controller.budgets import BudgetExceeded, Meter
-from rlmlang.controller.difference import count_difference
+from rlmlang.controller.difference import count_difference, rounded_zero
 from rlmlang.controller.examples import (
     adapted,
     assigned_names,
@@ -685,6 +685,7 @@ class Runtime:
                 accept = bool(useful) and (tally.confident() or tally.taken_unconfirmed(last))
                 challenge = challenged_key = ""
                 whole: str | None = None  # the token a cut answer was cut from, offered
+                probes: list[str] = []  # the scripts the controller ran to look (observed)
                 # what may be sent back once before it is taken (_challenge)
                 alone = bool(useful) and tally.unopposed()
                 if (accept or alone) and not last and self.profile.challenge_copied_lines:
@@ -694,6 +695,11 @@ class Runtime:
                         challenge, whole = self._challenge(
                             leader.value, list(leader.scripts.values()), accept, question,
                             big_texts, tables, values)
+                    if challenge and counts_nothing(leader.value) and \
+                            self.profile.look_after_failure:  # a zero rounded away
+                        rounded, probes = rounded_zero(next(iter(leader.scripts.values())),
+                                                       setup)
+                        challenge += "\n" + rounded if rounded else ""
                     if challenge:  # once: submitted again, it is taken as any answer is
                         challenged.add(leader.key)
                         tally.drop(leader.key)
@@ -734,7 +740,6 @@ class Runtime:
                     best_answer = answers[0][0].answer
                 failed_before = True
                 forget = False  # the attempts dropped from the chat (a model stuck on one)
-                probes: list[str] = []
                 if useful:  # answers that disagree, or one not confirmed: say so
                     script = useful[0][1]
                     tried.diversify = rut and not tally.unopposed()
@@ -748,9 +753,10 @@ class Runtime:
                     if not challenge and not tally.unopposed() and self.profile.look_after_failure:
                         notes: list[str] = []
                         # two counts: the items one takes in and the other leaves out
-                        said, probes = count_difference(tally.ranked(), setup)
+                        said, ran = count_difference(tally.ranked(), setup)
                         if said:
                             notes.append(said)
+                            probes += ran
                         for s in tally.ranked()[:4]:
                             for text in s.scripts.values():
                                 # cells read by place: which column each is; a phrase
@@ -774,6 +780,9 @@ class Runtime:
                         found = searched_elsewhere(next(iter(zero.scripts.values())), values,
                                                    self.registry)
                         feedback += "\n" + found if found else ""
+                        rounded, ran = rounded_zero(next(iter(zero.scripts.values())), setup)
+                        feedback += "\n" + rounded if rounded else ""
+                        probes += ran
                     if self.profile.look_after_failure:  # a failed search for a concept
                         meaning = next((m for o, s in outcomes if o.status != "submitted"
                                         or _finds_nothing(o, s)

@@ -71,18 +71,18 @@ def computation(script: str) -> str:
         return hashlib.sha256(script.encode()).hexdigest()
     defs = frozenset(d.name for d in ast.walk(parsed.script) if isinstance(d, ast.Def))
     body = _without_no_ops(_without_prints(parsed.script.body, defs))
-    bare = _unrounded(ast.Script(body, parsed.script.span))
+    bare = without_rounding(ast.Script(body, parsed.script.span))
     return hashlib.sha256(print_script(bare).encode()).hexdigest()
 
 
-def _unrounded(node: Any) -> Any:
+def without_rounding(node: Any) -> Any:
     """`node` with every `round(x, ...)` as `x`: rounding the result reads nothing more
     (the 1.5B's `count_gentoo / total_gentoo * 100` and the same in round(..., 1) were two
     computations of its 100.0, and outvoted the one computation of 35.7 drawn six
     times, dev percentage-03)."""
     for n in ast.walk(node):
         if isinstance(n, ast.Call) and n.func == "round" and n.args and not n.kwargs:
-            return _unrounded(ast.replace_node(node, n, n.args[0]))
+            return without_rounding(ast.replace_node(node, n, n.args[0]))
     return node
 
 

@@ -118,3 +118,25 @@ def test_a_script_that_acts_is_never_run_for_a_look(tmp_path: Path) -> None:
     tally.add(100, "b", FIELD)
     said, probes = count_difference(tally.ranked(), setup)
     assert "leaves out" in said and len(probes) == 2
+
+
+ORDERS = "order,status,items,total\n" + "".join(
+    f"O-{i},{'shipped' if i % 3 else 'open'},{1 + i % 5},{150 + 7 * i}.50\n" for i in range(300))
+RATIO = ('items = sum([int(r["items"]) for r in records(orders) if r["status"] == "shipped"])\n'
+         'money = sum([float(r["total"]) for r in records(orders) if r["status"] == "shipped"])\n'
+         "submit(round(items / money, 2))")
+
+
+def test_a_zero_rounded_away_is_shown_its_value_before_rounding(tmp_path: Path) -> None:
+    """Dev average-05: items divided by money, rounded to 0.0, and told only that a zero is
+    what a test matching nothing gives."""
+    model = FakeModel([RATIO, 'fail("no")', 'fail("no")', 'fail("no")'])
+    Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
+            budgets={"candidates": 1, "iterations": 2}).run(
+        "orders: str, question: str -> answer: float",
+        "What is the average number of items of the shipped orders?", orders=ORDERS)
+    told = model.prompts[1]
+    assert "Before round(), that zero was 0.00" in told
+    assert "its tests matched; the value is smaller than the places round() keeps." in told
+    observed = [e for e in read_events(tmp_path / "run.log") if e["kind"] == "observation"]
+    assert "submit(items / money)" in observed[0]["data"]["probes"][0]
