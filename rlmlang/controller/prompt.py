@@ -419,7 +419,7 @@ def guess_message(value: Any, inputs: list[str], texts: Mapping[str, str] | None
     names = ", ".join(inputs)
     said = printed.strip()
     if said and said != str(value).strip():
-        said = said if len(said) <= limit_chars else said[:limit_chars] + "…"
+        said = _clip(said, limit_chars)
         return (f"That script submitted {shown}, written into the script, but what it "
                 f"computed from {names} and printed was:\n{said}\nSubmit the value the "
                 "script computes (pass the variable it printed to submit), not a value "

@@ -66,7 +66,10 @@ def positions_read(script: str, inputs: Mapping[str, Any], question: str,
                    who: str = "That script") -> str | None:
     """`cells[7] is column 'year' of penguins` for each cell the script reads by position
     from a delimited input it names (the one whose separator its split uses), or None."""
-    for name, _, layout, reads in _columns_read(script, inputs, question):
+    parsed = parse(script).script
+    if parsed is None:
+        return None
+    for name, _, layout, reads in _columns_read(parsed, inputs, question):
         said = list(dict.fromkeys(f"{print_expr(node)} is column {layout.columns[k]!r} of "
                                   f"{name}" for node, k in reads))
         return f"{who} reads cells by position: {'; '.join(said[:6])} ({_listed(layout)})."
@@ -77,14 +80,11 @@ def _listed(layout: Layout) -> str:
     return "its columns: " + ", ".join(f"{i}={c}" for i, c in enumerate(layout.columns))
 
 
-def _columns_read(script: str, inputs: Mapping[str, Any], question: str
+def _columns_read(parsed: ast.Script, inputs: Mapping[str, Any], question: str
                   ) -> Iterator[tuple[str, str, Layout, list[tuple[ast.Index, int]]]]:
     """(input name, its text, its layout, the cells read by position from it, in source
     order) for each delimited or whitespace input with named columns that the script
     names and reads cells of by position with its separator."""
-    parsed = parse(script).script
-    if parsed is None:
-        return
     reads = sorted(_reads(parsed), key=lambda r: (r[0].span.line, r[0].span.col))
     if not reads:
         return
@@ -123,7 +123,7 @@ def unasked_column(script: str, inputs: Mapping[str, Any], question: str) -> str
     literals = {v for n in ast.walk(parsed) if isinstance(n, ast.Const)
                 and isinstance(v := n.value, str)}
     words = set(_NAME_WORDS.findall(question.casefold()))
-    for name, value, layout, reads in _columns_read(script, inputs, question):
+    for name, value, layout, reads in _columns_read(parsed, inputs, question):
         if len(value) > _MAX_CHARS or layout.names_from == "question":
             continue
         cols = layout.columns
