@@ -1,6 +1,7 @@
 """The controller's own looks at the data: the items two disagreeing counts differ by,
 found by running each count's script rewritten to submit what it counts
-(task/counted.py); and the value a zero had before its script rounded it.
+(task/counted.py); the value a zero had before its script rounded it; and whether a
+submitted loop variable is one the loop found or only its last item (task/left_over.py).
 
 The rewritten scripts go through the one pipeline against the run's inputs, with no
 answer type (they submit lists) and no recorder: they are the controller's own
@@ -18,6 +19,7 @@ from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_script
 from rlmlang.task.counted import counted_items, items_difference
+from rlmlang.task.left_over import left_over_probe
 from rlmlang.task.vote import Support, as_number, counts_nothing, without_rounding
 
 _MAX_ITEMS = 100_000  # lists longer than this are not compared
@@ -89,3 +91,14 @@ def rounded_zero(script: str, setup: ScriptSetup) -> tuple[str, list[str]]:
     return (f"Before round(), that zero was {value!r}: its tests matched; the value is "
             "smaller than the places round() keeps. Check what the script divides by.",
             [bare])
+
+
+def left_over(script: str, setup: ScriptSetup) -> str | None:
+    """Why a submitted answer is a value left over from a loop that found nothing, said as
+    the model is told it, or None: the script's probe (task/left_over.py) run against the
+    inputs. The controller and the replay ask it alike, for every script that submits."""
+    probe = left_over_probe(script)
+    if probe is None or not _pure(probe.script, setup.registry):
+        return None
+    outcome = execute_script(probe.script, _looking(setup))
+    return probe.judged(outcome.status, outcome.value)

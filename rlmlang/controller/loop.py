@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from rlmlang.controller.budgets import BudgetExceeded, Meter
-from rlmlang.controller.difference import count_difference, rounded_zero
+from rlmlang.controller.difference import count_difference, left_over, rounded_zero
 from rlmlang.controller.examples import (
     adapted,
     assigned_names,
@@ -1146,7 +1146,8 @@ class Runtime:
         outcome = execute_script(script, setup)
         if outcome.status == "submitted":
             outcome.empty_search = nothing_found(script, outcome.answer, setup.inputs,
-                                                 setup.registry, current_question())
+                                                 setup.registry, current_question()) \
+                or left_over(script, setup)
         for k in self.calls_spent:
             self.calls_spent[k] += outcome.calls.get(k, 0)
         outcome.script_sha256 = sha
