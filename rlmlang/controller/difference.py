@@ -1,6 +1,7 @@
 """The controller's own looks at the data: the items two disagreeing counts differ by,
 found by running each count's script rewritten to submit what it counts
-(task/counted.py); the value a zero had before its script rounded it; and whether a
+(task/counted.py); the value a zero had before its script rounded it, or else the test
+that let nothing through (task/zero_trace.py); and whether a
 submitted loop variable is one the loop found or only its last item (task/left_over.py).
 
 The rewritten scripts go through the one pipeline against the run's inputs, with no
@@ -21,6 +22,7 @@ from rlmlang.syntax.printer import print_script
 from rlmlang.task.counted import counted_items, items_difference
 from rlmlang.task.left_over import left_over_probe
 from rlmlang.task.vote import Support, as_number, counts_nothing, without_rounding
+from rlmlang.task.zero_trace import zero_trace
 
 _MAX_ITEMS = 100_000  # lists longer than this are not compared
 
@@ -71,6 +73,21 @@ def count_difference(ranked: list[Support], setup: ScriptSetup) -> tuple[str, li
         found.append(outcome.value)
     said = items_difference(ranked[0].value, ranked[1].value, found[0], found[1])
     return (said, probes) if said else ("", [])
+
+
+def zero_look(script: str, setup: ScriptSetup) -> tuple[str, list[str]]:
+    """Where a zero comes from, with the scripts run: the value it had before rounding
+    (rounded_zero), or else the first test that let nothing through, with an item it
+    saw (task/zero_trace.py). ("", []) where neither says anything, or the script acts."""
+    rounded = rounded_zero(script, setup)
+    if rounded[0]:
+        return rounded
+    trace = zero_trace(script)
+    if trace is None or not _pure(trace.script, setup.registry):
+        return "", []
+    outcome = execute_script(trace.script, _looking(setup))
+    said = trace.judged(outcome.status, outcome.value)
+    return (said, [trace.script]) if said else ("", [])
 
 
 def rounded_zero(script: str, setup: ScriptSetup) -> tuple[str, list[str]]:
