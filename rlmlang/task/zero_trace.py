@@ -24,7 +24,7 @@ from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_expr, print_script
 
 _MAX_TESTS = 8
-_SHOWN = 240  # characters of the first item shown
+_SHOWN = 400  # characters of the first item shown
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def zero_trace(script: str) -> ZeroTrace | None:
 
     def block(stmts: tuple[ast.Stmt, ...], loop: ast.For | None) -> tuple[ast.Stmt, ...]:
         out: list[ast.Stmt] = []
-        for s in stmts:
+        for at, s in enumerate(stmts):
             if isinstance(s, ast.Def):
                 out.append(s)
             elif isinstance(s, ast.If) and loop is not None and len(tests) < _MAX_TESTS:
@@ -98,8 +98,13 @@ def zero_trace(script: str) -> ZeroTrace | None:
                                    print_expr(loop.iter)))
                 names.append(n)
                 item = loop.var if not loop.unpack else f"({loop.var})"
+                # with the values the test reads that the loop computed just before it
+                # (`parts = line.split(" ", 4)`: the test's parts[3] is not the status)
+                made = [m for m in ast.assigned_names(stmts[:at])
+                        if m in _reads(cond) and m not in loop.unpack + (loop.var,)][:2]
+                shown = "".join(f' + "\\n  {m} = " + str({m})' for m in made)
                 out.extend(_stmts(f"{n}_reached += 1\nif {n}_reached == 1:\n"
-                                  f"    {n}_first = str({item})"))
+                                  f"    {n}_first = str({item}){shown}"))
                 branches = ((cond, (*_stmts(f"{n}_true += 1"), *block(first_body, loop))),
                             *((c, block(b, loop)) for c, b in s.branches[1:]))
                 out.append(replace(s, branches=branches,
@@ -145,6 +150,10 @@ def zero_trace(script: str) -> ZeroTrace | None:
     first = next((i for i, s in enumerate(traced) if not isinstance(s, ast.Def)), 0)
     return ZeroTrace(print_script(ast.Script((*traced[:first], *starts, *traced[first:]),
                                              parsed.span)), tuple(tests))
+
+
+def _reads(e: ast.Expr) -> set[str]:
+    return {n.id for n in ast.walk(e) if isinstance(n, ast.Name)}
 
 
 def _stmts(text: str) -> tuple[ast.Stmt, ...]:

@@ -69,7 +69,8 @@ def test_the_test_in_a_loop_that_let_nothing_through_is_named_with_an_item() -> 
     assert said.startswith(
         f"Where the 0 comes from: of the {len(cart)} items of `access_log.splitlines()` "
         'that reached the test `parts[-2] == "401"` (line 6), it was true for none, so '
-        f"nothing was counted. The first of them: {cart[0]}\n")
+        f"nothing was counted. The first of them: {cart[0]}\n"
+        f"  parts = {cart[0].split(' ')}\n")
 
 
 def test_a_comprehension_is_counted_before_it_rebinds_its_own_name() -> None:
