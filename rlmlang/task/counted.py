@@ -189,8 +189,10 @@ def items_difference(a: Any, b: Any, items_a: Any, items_b: Any, limit: int = 3,
         if len(items_a) == len(items_b):
             return (f"The scripts that answered {a!r} and {b!r} take in as many items each "
                     f"({len(items_a)}): they differ in what they compute from them.")
-        return (f"The script that answered {a!r} takes in {len(items_a)} items; the one "
-                f"that answered {b!r}, {len(items_b)}.")
+        # one item of each: words against lines is what tells a count of words apart
+        eg = [f", e.g. {_shown(xs[0], limit_chars)!r}" if xs else "" for xs in (items_a, items_b)]
+        return (f"The script that answered {a!r} takes in {_many(len(items_a), 'item')}{eg[0]}; "
+                f"the one that answered {b!r}, {len(items_b)}{eg[1]}.")
     word = "line" if kinds == {"str"} else "record" if kinds == {"dict"} else "value"
     only_a = [x for x in items_a if _key(x) not in keys_b]
     only_b = [x for x in items_b if _key(x) not in keys_a]
@@ -200,7 +202,7 @@ def items_difference(a: Any, b: Any, items_a: Any, items_b: Any, limit: int = 3,
     parts = []
     for this, other, only in ((a, b, only_a), (b, a, only_b)):
         n = len(only)
-        head = (f"The script that answered {this!r} takes in {n} {word}{'s' if n != 1 else ''}"
+        head = (f"The script that answered {this!r} takes in {_many(n, word)}"
                 f" that the one that answered {other!r} leaves out")
         if not only:
             parts.append(head + ".")
@@ -210,6 +212,10 @@ def items_difference(a: Any, b: Any, items_a: Any, items_b: Any, limit: int = 3,
     parts.append(f"Which of these {word}s does the question ask about? Write the script "
                  f"that keeps exactly those.")
     return "\n".join(parts)
+
+
+def _many(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
 
 
 def _key(x: Any) -> str:

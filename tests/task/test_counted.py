@@ -68,8 +68,11 @@ def test_the_difference_shows_each_sides_items_or_nothing_for_unrelated_lists() 
                            "answered 2 leaves out, e.g.:\n  | b 200 4041\n"
                            "The script that answered 2 takes in 0 lines that the one that "
                            "answered 3 leaves out.")
-    assert items_difference(3, 2, ["x", "y", "z"], ["p", "q"]) == (  # nothing in common
-        "The script that answered 3 takes in 3 items; the one that answered 2, 2.")
+    # nothing in common: one item of each (a count of words against one of lines, fresh
+    # dev several-words-06)
+    assert items_difference(1, 2, ["Galilee"], ["Mark 1:9 from Galilee, John", "Luke 3:2 John"]) \
+        == ("The script that answered 1 takes in 1 item, e.g. 'Galilee'; the one that answered "
+            "2, 2, e.g. 'Mark 1:9 from Galilee, John'.")
     assert items_difference(3, 2, ["x"], [{"a": 1}]) == (  # lines against records
         "The scripts that answered 3 and 2 take in as many items each (1): they differ in "
         "what they compute from them.")
