@@ -31,7 +31,7 @@ from rlmlang.check.narrow import Facts, facts, forget, join_none, meet_all, path
 from rlmlang.check.resolve import MAIN, DefInfo, Structure
 from rlmlang.check.sugar import REPLACED_CALLS, Plan
 from rlmlang.check.unassigned import Unassigned
-from rlmlang.diagnostics import Diagnostic, Span, expr_fixit, returns_none_fixit
+from rlmlang.diagnostics import Diagnostic, Span, expr_fixit, returns_none_fixit, stmt_fixit
 from rlmlang.syntax import ast
 from rlmlang.syntax.printer import print_expr
 from rlmlang.tools.registry import ArgTypeError, Registry, ToolSpec
@@ -384,15 +384,18 @@ class Checker(FormsMixin):
                 if items is not None and fits(self.types.get(id(items), UNKNOWN), self.output):
                     fix = f"submit the list itself: submit({print_expr(items)})"
                     edit = expr_fixit(s.value.span, print_expr(items))
+                elif (look := _look_fix(s, t, self.output)) is not None:
+                    fix, edit = look
                 self.err("E_SUBMIT", s.value.span,
                          f"submit needs {show(self.output)} (the task's output type), but this "
                          f"is {show(t)}", fix, expected=format_type(self.output), got=show(t),
                          **edit)
             elif self.output is None and _many_for_one(t, self.answer):
+                fix, edit = _look_fix(s, t, self.answer) or (_one_value_fix(t, s.value), {})
                 self.err("E_SUBMIT", s.value.span,
                          f"submit needs {show(self.answer)} (the task's output type), but this "
-                         f"is {show(t)}", _one_value_fix(t, s.value),
-                         expected=format_type(self.answer), got=show(t))
+                         f"is {show(t)}", fix, expected=format_type(self.answer), got=show(t),
+                         **edit)
             return False
         elif isinstance(s, ast.Fail):
             t = self.expr(s.message)
@@ -1956,6 +1959,18 @@ def _many_for_one(t: Type, answer: Type | None) -> bool:
     if answer in (INT, FLOAT, BOOL):
         return isinstance(t, (ListT, DictT, RecordT, TupleT))
     return answer == STR and isinstance(t, (DictT, RecordT))
+
+
+def _look_fix(s: ast.Submit, t: Type, wanted: Type | None) -> tuple[str, dict[str, Any]] | None:
+    """The first few of a list submitted for one value are a look at the data: told to
+    print a few lines, the 1.5B submitted `stocks.splitlines()[:3]` (fresh dev
+    date-range-04), and the fix-it prints them instead."""
+    if not isinstance(s.value, ast.Slice) or not isinstance(t, ListT) \
+            or isinstance(wanted, ListT):
+        return None
+    shown = print_expr(s.value)
+    return (f"to look at them, print them: print({shown})",
+            stmt_fixit(s.span, f"print({shown})"))
 
 
 def _one_value_fix(t: Type, e: ast.Expr) -> str:

@@ -80,3 +80,28 @@ def test_none_submitted_is_an_empty_answer_whatever_the_type(output: Type) -> No
     out = run('submit(next((l for l in lines(customers) if "Quito" in l), None))\n', output)
     assert out.status == "submitted" and out.answer is None and is_empty_answer(out.answer)
     assert out.answer_error is None
+
+
+def test_the_first_few_lines_submitted_for_a_number_are_printed_instead() -> None:
+    """Told to print a few lines, the 1.5B submitted them (fresh dev date-range-04): the
+    fix-it makes that script the look it was asked for."""
+    out = run("submit(customers.splitlines()[:3])\n", FLOAT)
+    d = out.diagnostics[0]
+    assert d.code == "E_SUBMIT"
+    assert d.fix == "to look at them, print them: print(customers.splitlines()[:3])"
+    assert d.data["fixit_stmt"] == [[1, 1, 1, 35], "print(customers.splitlines()[:3])"]
+
+
+def test_the_look_runs_and_the_model_is_shown_what_it_printed(tmp_path) -> None:
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from fakes import FakeModel
+
+    from rlmlang.controller.loop import Runtime
+    model = FakeModel(["submit(customers.splitlines()[:3])", "submit(2)", "submit(2)"])
+    Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
+            budgets={"candidates": 1, "iterations": 2}).run(
+        "customers: str, question: str -> answer: int", "How many customers live in Lima?",
+        customers=TABLE)
+    assert "It printed:\n['id,city', '1,Lima', '2,Oslo']" in model.prompts[1]
