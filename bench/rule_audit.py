@@ -3,7 +3,7 @@
     python -m bench.rule_audit LOGS [LOGS ...] [--data DIR] [--show]
 
 A rule that turns answers into "no vote" (`task/answers.no_value`,
-`task/searches.nothing_found`) or sends them back (`task/answers.cut_token`) is only as good as the right answers it never
+`task/searches.nothing_found`, `controller/difference.left_over`) or sends them back (`task/answers.cut_token`) is only as good as the right answers it never
 catches: where it catches one, the wrong answers left are unopposed and may be
 taken with confidence, and no dev run shows it unless someone looks. This
 replays each rule over every submitted answer of the logs a bench run kept
@@ -28,10 +28,13 @@ from bench.tasks.manifest import DEFAULT_OUT, load_tasks, read_inputs
 
 def audit(logs: list[Path], data: Path) -> tuple[Counter[tuple[str, bool]], list[str]]:
     """(rule kind, right) -> count over the logs' submitted answers, and a line for each."""
+    from rlmlang.controller.difference import left_over
     from rlmlang.logschema import clean_script
+    from rlmlang.pipeline import ScriptSetup
     from rlmlang.task.answers import cut_token, no_value
     from rlmlang.task.guess import data_texts
     from rlmlang.task.searches import nothing_found
+    from rlmlang.task.signature import type_of_value
     from rlmlang.tools import default_registry
     from rlmlang.tools.reader import task_question
 
@@ -46,6 +49,9 @@ def audit(logs: list[Path], data: Path) -> tuple[Counter[tuple[str, bool]], list
                 continue
             inputs: dict[str, Any] = read_inputs(task)
             question = task["question"]
+            setup = ScriptSetup(registry=registry, inputs=inputs, output=None, state=None,
+                                input_types={n: t for n, v in inputs.items()
+                                             if (t := type_of_value(v)) is not None})
             scripts: dict[tuple[int, int], str] = {}
             for raw in path.read_text(encoding="utf-8").splitlines():
                 event = json.loads(raw)
@@ -61,7 +67,8 @@ def audit(logs: list[Path], data: Path) -> tuple[Counter[tuple[str, bool]], list
                                       bulk=True),
                              "nothing" if nothing_found(script, answer, inputs, registry,
                                                         question) else None,
-                             "cut" if cut_token(answer, data_texts(inputs)) else None]
+                             "cut" if cut_token(answer, data_texts(inputs)) else None,
+                             "leftover" if left_over(script, setup) else None]
                 right = bool(judge(task, {"answer": answer})["correct"])
                 for kind in filter(None, kinds):
                     counts[(kind, right)] += 1
