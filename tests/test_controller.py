@@ -143,10 +143,12 @@ def test_a_lone_count_of_nothing_is_never_taken_unconfirmed(tmp_path: Path) -> N
                   ).run(SIG, QUESTION, context=CONTEXT)
     assert out.status == "uncertain" and out.iterations == 3 and not out.ok
     assert "A count of 0 is what a test that matches no line gives" in model.prompts[4]
-    other = 'n = 0\nfor l in lines(context):\n    if "door 3" in l and "badge 4820" in l:\n' \
+    # ("door 6", not a value of the first lines shown: a filter copied from them is no
+    # vote, task/unasked.py)
+    other = 'n = 0\nfor l in lines(context):\n    if "door 6" in l and "badge 4820" in l:\n' \
         '        n += 1\nsubmit(str(n))'
     # ... checked once (the zero's own check), then taken
-    again = 'n = 0\nfor l in lines(context):\n    if "door 3" in l:\n' \
+    again = 'n = 0\nfor l in lines(context):\n    if "door 6" in l:\n' \
         '        if "badge 4820" in l:\n            n += 1\nprint(n)\nsubmit(str(n))'
     model = FakeModel([zero, other, again, other])
     out = runtime(model, tmp_path / "two", profile="coder", budgets={"candidates": 2}).run(

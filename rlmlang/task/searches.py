@@ -57,7 +57,11 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
     hop from the question reaches (task/grounding.py), said as whole sentences; and,
     for a number other than a zero, a column read by position that the question does
     not ask about, where it asks about another (positions.unasked_column; a text read
-    from another field of the asked record is answers.no_value's "field")."""
+    from another field of the asked record is answers.no_value's "field"); and a filter
+    on a value the first lines of an input show that the question does not name
+    (unasked.unasked_filters: the first penguin's species "Adelie" kept beside the island
+    asked about, fresh dev percentage-03; over the dev logs 17 answers so, 1 right, its
+    filter dead code)."""
     whole = parse(script).script
     if whole is not None and (bound := bound_searched(
             whole, question, lambda call: search_spec(call, registry) is not None)):
@@ -67,6 +71,10 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
             [*(v for _, v in literal_tests(whole)), *searched_literals(whole, registry)],
             question, texts)):
         return lost
+    from rlmlang.task.unasked import copied_filter  # (unasked reads this module's tests)
+    if whole is not None and (copied := copied_filter(script, answer, inputs, registry,
+                                                      question)):
+        return copied
     if counts_nothing(answer):  # (a zero's own notes say where its test misses)
         return empty_search(script, inputs, registry) or _never_together(script, inputs)
     if whole is not None and as_number(answer) is not None and \

@@ -19,11 +19,17 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
+from rlmlang.task.answers import offered_choices
 from rlmlang.task.guess import data_texts
-from rlmlang.task.searches import literal_tests, searched_literals
+from rlmlang.task.searches import asks_sub_model, literal_tests, searched_literals
+from rlmlang.tools.reader import detect
 
 _WORD = re.compile(r"[^\W_]+")
+_JSON_KEY = re.compile(r'"[^"\n]*"\s*:')
+_SHOWN_LINES = 4
+_LONG = 12  # lines an input needs for its first lines to be a part of it  # the first lines the prompt shows of an input, its header among them
 
 
 def _asked(literal: str, question_words: set[str]) -> bool:
@@ -39,22 +45,96 @@ def _asked(literal: str, question_words: set[str]) -> bool:
 
 
 def unasked_filters(script: str, question: str, inputs: Mapping[str, Any],
-                    registry: Any) -> list[str]:
+                    registry: Any, shown_first: bool = False) -> list[str]:
     """The literals a script searches the inputs for or tests them with that the data
-    holds and the question does not name, in the order written."""
+    holds and the question does not name, in the order written. With `shown_first`, only
+    those the first lines of an input hold (what the prompt shows; not a column name):
+    a value copied from there into a filter (the first penguin's species "Adelie", kept
+    beside the island the question asks about, fresh dev percentage-03)."""
     parsed = parse(script).script
     if parsed is None:
         return []
     words = set(_WORD.findall(question.casefold()))
     texts = data_texts(inputs)
+    if shown_first:
+        texts = [_shown_values(t, question) for t in texts]
+        parsed = ast.Script(_submitted_from(parsed.body), parsed.span)
     found = [*searched_literals(parsed, registry), *(v for _, v in literal_tests(parsed))]
     out: list[str] = []
     for lit in dict.fromkeys(found):
-        if len(lit.strip()) < 2 or not _WORD.search(lit) or _asked(lit, words):
-            continue
+        if len(lit.strip()) < 2 or not any(len(w) >= 3 for w in _WORD.findall(lit)) \
+                or _asked(lit, words):
+            continue  # (" is ", "," name nothing)
         if any(lit in t for t in texts):
             out.append(lit)
     return out
+
+
+def copied_filter(script: str, answer: Any, inputs: Mapping[str, Any], registry: Any,
+                  question: str) -> str | None:
+    """Why an answer is no vote, said as the model is told it, where what its script
+    submits is computed through a filter on a value the first lines of an input show
+    and the question does not name (the first penguin's species "Adelie" kept beside
+    the island asked about, fresh dev percentage-03; over the dev logs 16 answers so,
+    none right). Not judged: a yes or a no, one of the choices a question offers, a
+    script that asks the sub-model, and a meaning the input never writes ("negative"
+    reviews: judged by words the script chose, task/judgement.py sends it back once)."""
+    if isinstance(answer, bool) or isinstance(answer, str) and \
+            answer.strip().casefold() in ("yes", "no", "true", "false") \
+            or offered_choices(question) is not None:
+        return None
+    parsed = parse(script).script
+    if parsed is None or asks_sub_model(parsed):
+        return None
+    from rlmlang.task.judgement import keyword_judgement  # (judgement reads searches)
+    if keyword_judgement([script], inputs, question) is not None:
+        return None
+    copied = unasked_filters(script, question, inputs, registry, shown_first=True)
+    if not copied:
+        return None
+    shown = ", ".join(repr(x) for x in copied[:3])
+    return (f"That script keeps only what holds {shown}, which the question does not name: "
+            "a value of the first lines shown, not of the question. Filter by what the "
+            "question asks, nothing more.")
+
+
+def _submitted_from(body: tuple[ast.Stmt, ...]) -> tuple[ast.Stmt, ...]:
+    """The top-level statements what the script submits is computed by: a name bound
+    again later is the later binding's (fresh dev lookup-01 filtered the departments by
+    one copied from the first lines, then bound the floor again from the right one)."""
+    needed: set[str] = set()
+    kept: list[ast.Stmt] = []
+    for s in reversed(body):
+        if isinstance(s, ast.Assign) and isinstance(s.target, ast.Name):
+            if s.target.id not in needed:
+                continue
+            needed.discard(s.target.id)
+        elif isinstance(s, ast.Submit) or isinstance(s, (ast.If, ast.For, ast.While)) and (
+                any(isinstance(n, ast.Submit) for n in ast.walk(s))
+                or needed & set(ast.assigned_names((s,), in_place=True))):
+            pass
+        elif isinstance(s, ast.Def) or not needed & set(ast.assigned_names((s,),
+                                                                          in_place=True)):
+            continue
+        read = s.value if isinstance(s, ast.Assign) and isinstance(s.target, ast.Name) else s
+        needed |= {n.id for n in ast.walk(read) if isinstance(n, ast.Name)}
+        kept.append(s)
+    defs = tuple(s for s in body if isinstance(s, ast.Def))
+    return (*defs, *reversed(kept))
+
+
+def _shown_values(text: str, question: str) -> str:
+    """The first lines of an input (as the prompt shows them), without its column
+    names; "" for an input short enough to be shown whole."""
+    lines = text.splitlines()
+    if len(lines) <= _LONG:
+        return ""  # all of it is shown: a value of it is read, not copied from a preview
+    head = "\n".join(lines[:_SHOWN_LINES])
+    layout = detect(text, question)
+    names = layout.columns if layout.names_from in ("header", "comment", "keys") else ()
+    for column in sorted(names, key=len, reverse=True):
+        head = head.replace(column, " ")
+    return _JSON_KEY.sub(" ", head)  # the keys of JSON objects are names too
 
 
 def unasked_note(script: str, question: str, inputs: Mapping[str, Any], registry: Any,

@@ -40,8 +40,56 @@ def test_words_of_the_question_and_their_stems_are_asked() -> None:
 
 
 def test_a_disagreement_names_the_unasked_filter(tmp_path: Path) -> None:
+    """A filter on a value the data writes only after the first lines shown: the two
+    scripts disagree, and the one that filters is told what it keeps."""
+    late = "".join(LOG.splitlines(keepends=True)[:20]).replace("POST", "GET") + \
+        "".join(LOG.splitlines(keepends=True)[20:])
+    prompt = disagreement_prompt([ALL, POST], tmp_path,
+                                 "access_log: str, question: str -> answer: int", QUESTION,
+                                 access_log=late)
+    assert "Your scripts disagree" in prompt
+    assert "keeps only what holds 'POST', which the question does not name" in prompt
+
+
+def test_a_filter_copied_from_the_first_lines_is_no_vote_in_a_run(tmp_path: Path) -> None:
+    """'POST' is on the first lines shown: that script's answer is set aside, and the
+    other stands alone, to be confirmed."""
     prompt = disagreement_prompt([ALL, POST], tmp_path,
                                  "access_log: str, question: str -> answer: int", QUESTION,
                                  access_log=LOG)
-    assert "Your scripts disagree" in prompt
-    assert "keeps only what holds 'POST', which the question does not name" in prompt
+    assert "Only one script gave an answer" in prompt
+
+
+PENGUINS = "species,island,body_mass_g,sex\n" + "".join(
+    f"{['Adelie', 'Gentoo', 'Chinstrap'][i % 3]},{['Dream', 'Biscoe'][i % 2]},"
+    f"{3000 + 37 * i},{['male', 'female'][i % 2]}\n" for i in range(60))
+SHARE = "What percentage of the penguins have island Dream? Round to 1 decimal."
+COPIED = ('dream = [r for r in records(penguins) if r["species"] == "Adelie" and '
+          'r["island"] == "Dream"]\nsubmit(round(len(dream) / len(records(penguins)) * 100, 1))\n')
+
+
+def test_a_filter_on_a_value_of_the_first_lines_shown_is_no_vote() -> None:
+    """Fresh dev percentage-03: the first penguin's species, copied beside the island the
+    question asks about. The column names of those lines are names, not values."""
+    from rlmlang.task.searches import nothing_found
+
+    inputs = {"penguins": PENGUINS}
+    assert unasked_filters(COPIED, SHARE, inputs, REGISTRY, shown_first=True) == ["Adelie"]
+    said = nothing_found(COPIED, 16.7, inputs, REGISTRY, SHARE)
+    assert said is not None and said.startswith(
+        "That script keeps only what holds 'Adelie', which the question does not name")
+    asked = COPIED.replace('r["species"] == "Adelie" and ', "")
+    assert nothing_found(asked, 50.0, inputs, REGISTRY, SHARE) is None
+    by_column = COPIED.replace('r["species"] == "Adelie"', '"species" in r')
+    assert unasked_filters(by_column, SHARE, inputs, REGISTRY, shown_first=True) == []
+
+
+def test_a_copied_filter_whose_result_is_bound_again_is_not_judged() -> None:
+    """Fresh dev lookup-01: the first department's name filtered, then the floor bound
+    again from the department the question reaches: what it submits does not use it."""
+    script = ('dept = [r for r in records(penguins) if r["species"] == "Adelie"]\n'
+              'found = dept[0]["island"]\n'
+              'found = [r for r in records(penguins) if r["island"] == "Dream"][0]["sex"]\n'
+              "submit(found)\n")
+    assert unasked_filters(script, "Which sex has a penguin of Dream?", {"penguins": PENGUINS},
+                           REGISTRY, shown_first=True) == []
