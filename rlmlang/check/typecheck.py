@@ -391,7 +391,8 @@ class Checker(FormsMixin):
                          f"is {show(t)}", fix, expected=format_type(self.output), got=show(t),
                          **edit)
             elif self.output is None and _many_for_one(t, self.answer):
-                fix, edit = _look_fix(s, t, self.answer) or (_one_value_fix(t, s.value), {})
+                fix, edit = _look_fix(s, t, self.answer) or _count_fix(s.value, t, self.answer) \
+                    or (_one_value_fix(t, s.value), {})
                 self.err("E_SUBMIT", s.value.span,
                          f"submit needs {show(self.answer)} (the task's output type), but this "
                          f"is {show(t)}", fix, expected=format_type(self.answer), got=show(t),
@@ -1971,6 +1972,22 @@ def _look_fix(s: ast.Submit, t: Type, wanted: Type | None) -> tuple[str, dict[st
     shown = print_expr(s.value)
     return (f"to look at them, print them: print({shown})",
             stmt_fixit(s.span, f"print({shown})"))
+
+
+_LINE_LISTS = frozenset({"find_lines", "lines_with", "lines_with_all", "lines", "records",
+                         "where", "rows_where"})
+
+
+def _count_fix(e: ast.Expr, t: Type, wanted: Type | None) -> tuple[str, dict[str, Any]] | None:
+    """Lines or records a search keeps, submitted for a whole number: how many there are.
+    (`submit(lines_with_all(context, ["sayest", "Peter"]))` for "How many lines contain
+    all of the words ...", fresh dev several-words-06.) A list of other texts (numbers
+    found in a line) may stand for one of them, and is left to the model."""
+    if wanted != INT or not isinstance(t, ListT) or not isinstance(e, ast.Call) \
+            or e.func not in _LINE_LISTS:
+        return None
+    counted = f"len({print_expr(e)})"
+    return f"how many: {counted}", expr_fixit(e.span, counted)
 
 
 def _one_value_fix(t: Type, e: ast.Expr) -> str:

@@ -105,3 +105,16 @@ def test_the_look_runs_and_the_model_is_shown_what_it_printed(tmp_path) -> None:
         "customers: str, question: str -> answer: int", "How many customers live in Lima?",
         customers=TABLE)
     assert "It printed:\n['id,city', '1,Lima', '2,Oslo']" in model.prompts[1]
+
+
+def test_the_lines_a_search_keeps_submitted_for_a_count_are_counted_by_a_fix_it() -> None:
+    """`submit(lines_with_all(...))` for "How many lines contain ...": len() of it, as a
+    fix-it; a list of other texts (numbers found in a line) is left to the model."""
+    out = run('submit(lines_with(customers, ["Lima"]))\n', INT)
+    d = out.diagnostics[0]
+    assert d.fix == 'how many: len(lines_with(customers, ["Lima"]))'
+    assert d.data["fixit_expr"][1] == 'len(lines_with(customers, ["Lima"]))'
+    out = run('submit(split("1,2", ","))\n', INT)
+    assert "fixit_expr" not in out.diagnostics[0].data
+    assert out.diagnostics[0].fix == 'submit one item, split("1,2", ",")[0], or how many: ' \
+        'len(split("1,2", ","))'
