@@ -15,6 +15,15 @@ The bound is a number the question writes beside a comparison ("5.5 or more",
 tool's literal argument (which calls search is searches.search_spec's to say,
 passed in as `is_search`) or a test of the script's own that a literal is
 `in` a text.
+
+A range of dates ("between Feb 18 2002 and Mar 9 2002") is compared the same way,
+and read as text the same way: `find_lines(orders, "2024-05-03", "2024-05-25")` keeps
+the lines that write one of the two bounds, and a script that compares nothing
+(`"Feb" in r["date"] and "2002" in r["date"]`) keeps what writes a part of them: every
+day of February, none of March (fresh dev date-range-04 took 137.5 so, twice). A part
+of a bound is judged only in a script with no ordered comparison and no date reading
+(`to_date`, `days_between`): a year tested before the dates are compared is a harmless
+first cut.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ from collections.abc import Callable
 from rlmlang.syntax import ast
 from rlmlang.syntax.ast import literal_value
 from rlmlang.syntax.printer import print_expr
+from rlmlang.tools.dates import read_date
 
 _NUMBER = r"-?\$?\d[\d,]*(?:\.\d+)?"
 _BEFORE = re.compile(r"\b(at least|at most|more than|less than|greater than|fewer than|"
@@ -55,6 +65,9 @@ def bound_searched(parsed: ast.Script, question: str,
                    is_search: Callable[[ast.Call], bool]) -> str | None:
     """What the model is told of a search for a bound the question compares with (module
     doc), or None."""
+    dates = date_range(question)
+    if dates is not None and (said := _date_searched(parsed, dates, is_search)):
+        return said
     bounds = question_bounds(question)
     if not bounds:
         return None
@@ -71,15 +84,54 @@ def bound_searched(parsed: ast.Script, question: str,
     return None
 
 
+_RANGE = re.compile(r"\bbetween\s+(.+?)\s+and\s+(.+?)(?=\s+inclusive\b|\s*[?;]|\.\s|\.?\s*$)",
+                    re.IGNORECASE)
+_ORDERED = ("<", "<=", ">", ">=")
+_DATE_CALLS = ("to_date", "days_between")
+
+
+def date_range(question: str) -> tuple[str, str] | None:
+    """The two dates of a range the question asks about ("between Feb 18 2002 and Mar 9
+    2002"), as it writes them, or None."""
+    m = _RANGE.search(question)
+    if m is None:
+        return None
+    low, high = m.group(1).strip(" ,"), m.group(2).strip(" ,")
+    return (low, high) if read_date(low) and read_date(high) else None
+
+
+def _date_searched(parsed: ast.Script, dates: tuple[str, str],
+                   is_search: Callable[[ast.Call], bool]) -> str | None:
+    compares = any(isinstance(n, ast.Compare) and n.op in _ORDERED or
+                   isinstance(n, ast.Call) and n.func in _DATE_CALLS for n in ast.walk(parsed))
+    for node in ast.walk(parsed):
+        for phrase in _searched(node, is_search):
+            text = phrase.strip()
+            whole = text.casefold() in (d.casefold() for d in dates)
+            part = not compares and len(text) >= 3 and any(
+                re.search(r"(?<!\w)" + re.escape(text) + r"(?!\w)", d, re.IGNORECASE)
+                for d in dates)
+            if whole or part:
+                return (f"The question asks for the dates between {dates[0]} and {dates[1]}, "
+                        f"but {print_expr(node)} looks for the text {phrase!r}: it keeps the "
+                        "lines that write it, not those whose date lies in the range. Read "
+                        "each record's date and compare it with both ends: "
+                        f"to_date({dates[0]!r}) <= to_date(r[\"...\"]) <= to_date({dates[1]!r}).")
+    return None
+
+
 def _searched(node: object, is_search: Callable[[ast.Call], bool]) -> list[str]:
     """The literal phrases `node` searches the data for."""
     if isinstance(node, ast.Compare) and node.op == "in":
         value = literal_value(node.left)
         return [value] if isinstance(value, str) else []
     if isinstance(node, ast.Call) and len(node.args) >= 2 and is_search(node):
-        value = literal_value(node.args[1])
-        if isinstance(value, str):
-            return [value]
-        if isinstance(value, list):
-            return [v for v in value if isinstance(v, str)]
+        found: list[str] = []
+        for arg in node.args[1:]:  # find_lines(text, "a", "b"): each phrase
+            value = literal_value(arg)
+            if isinstance(value, str):
+                found.append(value)
+            elif isinstance(value, list):
+                found.extend(v for v in value if isinstance(v, str))
+        return found
     return []

@@ -67,6 +67,11 @@ def _read(text: str) -> _dt.date | None:
     return min(found, key=lambda f: f[0])[1] if found else None
 
 
+def read_date(text: str) -> _dt.date | None:
+    """The earliest date `text` writes, in any of the forms to_date reads, or None."""
+    return _read(text)
+
+
 def _date(name: str, text: Any) -> _dt.date:
     d = _read(_need_str(name, "text", text))
     if d is None:

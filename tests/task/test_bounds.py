@@ -48,3 +48,42 @@ def test_a_numeric_comparison_or_an_equality_question_is_not_judged() -> None:
     # the question looks the number up: searching for it is the lookup
     lookup = 'submit(find_line(readings, "45.2").split("|")[0])'
     assert nothing_found(lookup, "D4", INPUTS, reg, "Which station read 45.2?") is None
+
+
+STOCKS = "symbol,date,price\n" + "".join(
+    f"IBM,{m} {d} 2002,{100 + d}.5\n" for m in ("Jan", "Feb", "Mar") for d in (3, 12, 21))
+RANGE = "What is the total price with a date between Feb 18 2002 and Mar 9 2002 inclusive?"
+
+
+@pytest.mark.parametrize(("question", "dates"), [
+    (RANGE, ("Feb 18 2002", "Mar 9 2002")),
+    ("How many orders have a date between 2024-05-03 and 2024-05-25?",
+     ("2024-05-03", "2024-05-25")),
+    ("Which were placed between May 3, 2024 and May 25, 2024?", ("May 3, 2024", "May 25, 2024")),
+    ("How many readings are between 3 and 5?", None),
+])
+def test_the_dates_of_a_range_the_question_asks_about(question: str, dates: object) -> None:
+    from rlmlang.task.bounds import date_range
+    assert date_range(question) == dates
+
+
+@pytest.mark.parametrize("script", [
+    # fresh dev date-range-04: the month and the year as text, nothing compared
+    'submit(sum([float(r["price"]) for r in records(stocks) if "Feb" in r["date"] and '
+    '"2002" in r["date"]]))',
+    # a search for the two ends as text
+    'submit(sum([float(x.split(",")[2]) for x in find_lines(stocks, "Feb 18 2002", '
+    '"Mar 9 2002")]))',
+])
+def test_a_date_range_read_as_text_is_no_answer(script: str) -> None:
+    said = nothing_found(script, 123.5, {"stocks": STOCKS}, default_registry(), RANGE)
+    assert said is not None and said.startswith(
+        "The question asks for the dates between Feb 18 2002 and Mar 9 2002, but ")
+    assert "to_date('Feb 18 2002') <= to_date(r[\"...\"]) <= to_date('Mar 9 2002')" in said
+
+
+def test_a_year_cut_before_the_dates_are_compared_is_not_judged() -> None:
+    script = ('rows = [r for r in records(stocks) if "2002" in r["date"]]\n'
+              'lo = to_date("Feb 18 2002")\nhi = to_date("Mar 9 2002")\n'
+              'submit(sum([float(r["price"]) for r in rows if lo <= to_date(r["date"]) <= hi]))')
+    assert nothing_found(script, 224.0, {"stocks": STOCKS}, default_registry(), RANGE) is None
