@@ -1380,11 +1380,16 @@ class Checker(FormsMixin):
             ok = (rt == STR and lt == STR) or (isinstance(rt, ListT) and fits(lt, rt.elem)) or \
                  (isinstance(rt, (DictT, RecordT)) and lt == STR)
             if not ok:
-                fix = None
+                fix, edit = None, {}
                 if rt == STR:
                     fix = f"convert with str({print_expr(e.left)})"
+                elif lt == STR and isinstance(rt, ListT) and rt.elem in NUMERIC:
+                    # a table's cell (text) in a list of numbers made from the same column:
+                    # Python runs it and finds nothing (fresh dev top-k-05, three rounds)
+                    conv = f"{'int' if rt.elem == INT else 'float'}({print_expr(e.left)})"
+                    fix, edit = f"convert it: {conv}", expr_fixit(e.left.span, conv)
                 self.err("E_TYPE", e.span, f"'{e.op}' does not apply to {show(lt)} in "
-                         f"{show(rt)}", fix)
+                         f"{show(rt)}", fix, **edit)
             return BOOL
         if e.op in ("==", "!="):
             if not (fits(lt, rt) or fits(rt, lt)):

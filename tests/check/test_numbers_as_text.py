@@ -48,3 +48,17 @@ def test_text_columns_and_chains_keep_their_reading() -> None:
     out = run_script('hits = [r for r in records(employees) if float(r["salary"]) > 116700]\n'
                      'submit(len(hits))\n', INT, employees=EMPLOYEES)
     assert out.stage == "done" and out.answer == ABOVE
+
+
+def test_a_cell_looked_for_in_a_list_of_numbers_is_converted_by_a_fix_it() -> None:
+    """`r["total"] in totals[:4]` with totals made of float(r["total"]): Python finds no
+    text in a list of numbers (fresh dev top-k-05 drew it three rounds running)."""
+    script = ('top = [float(r["salary"]) for r in records(employees)]\ntop.sort(reverse=True)\n'
+              'submit([r["name"] for r in records(employees) if r["salary"] in top[:2]])\n')
+    out = run_script(script, None, employees=EMPLOYEES)
+    (d,) = out.diagnostics
+    assert d.message == "'in' does not apply to str in list[float]"
+    assert d.fix == 'convert it: float(r["salary"])'
+    fixed = apply_fixits(script, [d]) or ""
+    assert 'if float(r["salary"]) in top[:2]' in fixed
+    assert run_script(fixed, None, employees=EMPLOYEES).stage == "done"
