@@ -27,6 +27,10 @@ were set at the top level of an earlier script of the run, the statements that
 set them (and what those read in turn; never one that submits or fails) are
 put in front of it, as the cell before would have run them (`carry_over`).
 
+An answer set aside for a filter on a value the first lines shown write and the question
+does not name (`r["species"] == "Adelie" and r["island"] == "Dream"`, task/unasked.py) is
+mended by taking that test out of its `and` (`without_copied`).
+
 A `for` whose variable takes the name of an earlier value of another type (`site =
 rack["site"]`, then `for site in sites: if site["site"] == site:`) is refused for the
 name's type; its variable is renamed where the loop uses it as the item, indexed by a

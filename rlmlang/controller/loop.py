@@ -98,7 +98,7 @@ from rlmlang.task.searches import (
 )
 from rlmlang.task.signature import Signature, parse_signature, signature_for
 from rlmlang.task.spread import phrase_fields
-from rlmlang.task.unasked import unasked_note
+from rlmlang.task.unasked import unasked_note, without_copied
 from rlmlang.task.vote import (
     Tally,
     computation,
@@ -1109,6 +1109,9 @@ class Runtime:
             fixed, source = apply_fixits(script, outcome.diagnostics), None
             fixed = fixed or name_thrown_away(script, outcome.diagnostics) \
                 or shadowed_loop_name(script, outcome.diagnostics)
+            if fixed is None and outcome.empty_search is not None:  # a filter not asked for
+                fixed = without_copied(script, current_question(), setup.inputs,
+                                       self.registry)
             if fixed is None:
                 carried = carry_over(script, outcome.diagnostics, tried.earlier)
                 if carried is None:

@@ -21,6 +21,7 @@ from typing import Any
 
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
+from rlmlang.syntax.printer import print_script
 from rlmlang.task.answers import offered_choices
 from rlmlang.task.guess import data_texts
 from rlmlang.task.searches import asks_sub_model, literal_tests, searched_literals
@@ -96,6 +97,35 @@ def copied_filter(script: str, answer: Any, inputs: Mapping[str, Any], registry:
     return (f"That script keeps only what holds {shown}, which the question does not name: "
             "a value of the first lines shown, not of the question. Filter by what the "
             "question asks, nothing more.")
+
+
+def without_copied(script: str, question: str, inputs: Mapping[str, Any],
+                   registry: Any) -> str | None:
+    """The script with each test of a copied value (copied_filter) taken out of the `and`
+    it is one side of, the other side kept: the filter the question asks for, as a fix-it
+    (told that 'Adelie' was not asked, the 1.5B drew the same script for two rounds,
+    fresh dev percentage-03). None where no such test is one side of an `and`."""
+    copied = set(unasked_filters(script, question, inputs, registry, shown_first=True))
+    parsed = parse(script).script
+    if not copied or parsed is None:
+        return None
+    tree: Any = parsed
+    changed = False
+    while True:
+        both = next((n for n in ast.walk(tree) if isinstance(n, ast.BoolOp) and n.op == "and"
+                     and (_tests(n.left, copied) or _tests(n.right, copied))), None)
+        if both is None:
+            break
+        kept = both.right if _tests(both.left, copied) else both.left
+        tree = ast.replace_node(tree, both, kept)
+        changed = True
+    return print_script(tree) if changed else None
+
+
+def _tests(e: ast.Expr, copied: set[str]) -> bool:
+    """Whether `e` compares with (==, in) one of the `copied` literals."""
+    return isinstance(e, ast.Compare) and e.op in ("==", "in") and any(
+        isinstance(side, ast.Const) and side.value in copied for side in (e.left, e.right))
 
 
 def _submitted_from(body: tuple[ast.Stmt, ...]) -> tuple[ast.Stmt, ...]:

@@ -93,3 +93,28 @@ def test_a_copied_filter_whose_result_is_bound_again_is_not_judged() -> None:
               "submit(found)\n")
     assert unasked_filters(script, "Which sex has a penguin of Dream?", {"penguins": PENGUINS},
                            REGISTRY, shown_first=True) == []
+
+
+def test_the_copied_test_is_taken_out_of_its_and_as_a_fix_it(tmp_path: Path) -> None:
+    """Told that 'Adelie' was not asked, the 1.5B drew the same script again: the fix-it
+    keeps the filter the question asks for, and runs as one more candidate."""
+    from fakes import FakeModel
+
+    from rlmlang.controller.loop import Runtime
+    from rlmlang.runlog import read_events
+    from rlmlang.task.unasked import without_copied
+
+    inputs = {"penguins": PENGUINS}
+    assert without_copied(COPIED, SHARE, inputs, REGISTRY) == (
+        'dream = [r for r in records(penguins) if r["island"] == "Dream"]\n'
+        "submit(round(len(dream) / len(records(penguins)) * 100, 1))\n")
+    assert without_copied(COPIED.replace('r["species"] == "Adelie" and ', ""), SHARE, inputs,
+                          REGISTRY) is None
+    model = FakeModel([COPIED] * 3)
+    out = Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
+                  budgets={"candidates": 1, "iterations": 3}).run(
+        "penguins: str, question: str -> answer: float", SHARE, penguins=PENGUINS)
+    mended = [e["data"] for e in read_events(tmp_path / "run.log")
+              if e["kind"] == "generation" and e["data"].get("fixit_of")]
+    assert mended and '"species"' not in mended[0]["text"]
+    assert [v["value"] for v in out.vote] == [50.0]
