@@ -77,7 +77,7 @@ def copied_filter(script: str, answer: Any, inputs: Mapping[str, Any], registry:
     submits is computed through a filter on a value the first lines of an input show
     and the question does not name (the first penguin's species "Adelie" kept beside
     the island asked about, fresh dev percentage-03; over the dev logs 16 answers so,
-    none right). Not judged: a yes or a no, one of the choices a question offers, a
+    none right), beside a filter on a value it names. Not judged: a yes or a no, one of the choices a question offers, a
     script that asks the sub-model, and a meaning the input never writes ("negative"
     reviews: judged by words the script chose, task/judgement.py sends it back once)."""
     if isinstance(answer, bool) or isinstance(answer, str) and \
@@ -91,12 +91,23 @@ def copied_filter(script: str, answer: Any, inputs: Mapping[str, Any], registry:
     if keyword_judgement([script], inputs, question) is not None:
         return None
     copied = unasked_filters(script, question, inputs, registry, shown_first=True)
-    if not copied:
+    if not copied or not _asks_too(parsed, question, registry):
         return None
     shown = ", ".join(repr(x) for x in copied[:3])
     return (f"That script keeps only what holds {shown}, which the question does not name: "
             "a value of the first lines shown, not of the question. Filter by what the "
             "question asks, nothing more.")
+
+
+def _asks_too(parsed: ast.Script, question: str, registry: Any) -> bool:
+    """Whether the script also filters by a value the question names: the copied one is
+    then a condition more than the question asks for ("Adelie" beside "Dream"). A lone
+    test of a value the question does not write may be how the data writes what it
+    asks ("500" for a server error), and is left alone."""
+    words = set(_WORD.findall(question.casefold()))
+    found = [*searched_literals(parsed, registry), *(v for _, v in literal_tests(parsed))]
+    return any(any(len(w) >= 2 for w in _WORD.findall(lit)) and _asked(lit, words)
+               for lit in found)
 
 
 def without_copied(script: str, question: str, inputs: Mapping[str, Any],

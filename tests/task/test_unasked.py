@@ -80,6 +80,10 @@ def test_a_filter_on_a_value_of_the_first_lines_shown_is_no_vote() -> None:
         "That script keeps only what holds 'Adelie', which the question does not name")
     asked = COPIED.replace('r["species"] == "Adelie" and ', "")
     assert nothing_found(asked, 50.0, inputs, REGISTRY, SHARE) is None
+    # a lone test of a value the question does not write may be how the data writes
+    # what it asks: no filter it names beside it, not judged
+    lone = 'submit(len([r for r in records(penguins) if r["species"] == "Adelie"]))\n'
+    assert nothing_found(lone, 20, inputs, REGISTRY, "How many penguins are there?") is None
     by_column = COPIED.replace('r["species"] == "Adelie"', '"species" in r')
     assert unasked_filters(by_column, SHARE, inputs, REGISTRY, shown_first=True) == []
 
