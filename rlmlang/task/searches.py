@@ -30,6 +30,7 @@ from rlmlang.task.bounds import bound_searched
 from rlmlang.task.grounding import ungrounded_key
 from rlmlang.task.guess import data_inputs
 from rlmlang.task.positions import split_sep, unasked_column
+from rlmlang.task.units import words_for_lines
 from rlmlang.task.vote import as_number, counts_nothing
 from rlmlang.tools.reader import detect
 
@@ -71,6 +72,9 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
             [*(v for _, v in literal_tests(whole)), *searched_literals(whole, registry)],
             question, texts)):
         return lost
+    if whole is not None and as_number(answer) is not None and \
+            (words := words_for_lines(whole, question, data_inputs(inputs))):
+        return words
     from rlmlang.task.unasked import copied_filter  # (unasked reads this module's tests)
     if whole is not None and (copied := copied_filter(script, answer, inputs, registry,
                                                       question)):
