@@ -772,6 +772,16 @@ class Runtime:
                                     if said and said not in notes:
                                         notes.append(said)
                         feedback += "".join("\n" + n for n in notes[:3])
+                    if not challenge and self.profile.look_after_failure:
+                        # a script of this round whose answer was set aside, and why: else
+                        # the model draws it again, told only of the answer that stood
+                        # (fresh dev lookup-01: a search that never matched, drawn 3 times)
+                        kept = {s.key for s in tally.ranked()}
+                        aside = next((o for o, _ in answers if o.empty_search is not None
+                                      and answer_key(o.answer) not in kept), None)
+                        if aside is not None and aside.empty_search not in feedback:
+                            feedback += (f"\nAnother script answered {aside.answer!r}, which "
+                                         f"is set aside: {aside.empty_search}")
                     # a zero against a count, or a lone zero: where its test misses, if known
                     zero = next((s for s in tally.ranked() if tally.zero_against_count(s)
                                  or tally.unopposed() and counts_nothing(s.value)), None)

@@ -53,11 +53,13 @@ def test_a_disagreement_names_the_unasked_filter(tmp_path: Path) -> None:
 
 def test_a_filter_copied_from_the_first_lines_is_no_vote_in_a_run(tmp_path: Path) -> None:
     """'POST' is on the first lines shown: that script's answer is set aside, and the
-    other stands alone, to be confirmed."""
+    other stands alone, to be confirmed; the model is told why the other was set aside."""
     prompt = disagreement_prompt([ALL, POST], tmp_path,
                                  "access_log: str, question: str -> answer: int", QUESTION,
                                  access_log=LOG)
     assert "Only one script gave an answer" in prompt
+    assert "is set aside: That script keeps only what holds 'POST', which the question does " \
+        "not name" in prompt
 
 
 PENGUINS = "species,island,body_mass_g,sex\n" + "".join(
