@@ -28,7 +28,7 @@ from bench.tasks.manifest import DEFAULT_OUT, load_tasks, read_inputs
 
 def audit(logs: list[Path], data: Path) -> tuple[Counter[tuple[str, bool]], list[str]]:
     """(rule kind, right) -> count over the logs' submitted answers, and a line for each."""
-    from rlmlang.controller.difference import left_over
+    from rlmlang.controller.difference import left_over, set_aside
     from rlmlang.logschema import clean_script
     from rlmlang.pipeline import ScriptSetup
     from rlmlang.task.answers import cut_token, no_value
@@ -67,6 +67,10 @@ def audit(logs: list[Path], data: Path) -> tuple[Counter[tuple[str, bool]], list
                                       bulk=True),
                              "nothing" if nothing_found(script, answer, inputs, registry,
                                                         question) else None,
+                             "copied" if set_aside(script, answer, setup, question)
+                             and not nothing_found(script, answer, inputs, registry,
+                                                   question)
+                             and not left_over(script, setup) else None,
                              "cut" if cut_token(answer, data_texts(inputs)) else None,
                              "leftover" if left_over(script, setup) else None]
                 right = bool(judge(task, {"answer": answer})["correct"])

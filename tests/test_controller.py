@@ -1245,8 +1245,9 @@ def test_evaluating_the_fixed_prefix_is_the_models_time(tmp_path: Path) -> None:
     assert out.ok and out.stats["warm_seconds"] >= 0.05
 
 
-_WORD_LOOP = ('n = 0\nfor w in context.split():\n    if "alpha" in w and "beta" in w:\n'
-              '        n += 1\nsubmit(n)')
+# (a loop over the words for a count of lines is no vote at all: task/units.py)
+_WORD_LOOP = ('n = 0\nfor ln in context.splitlines():\n    if ln.startswith("beta") and '
+              'ln.endswith("beta"):\n        n += 1\nsubmit(n)')
 _ENDS = ('both = [ln for ln in context.splitlines() if ln.startswith("alpha") and '
          'ln.endswith("alpha")]\nsubmit(len(both))')
 _ALL_WORDS = 'submit(len(lines_with_all(context, ["alpha", "beta"])))'

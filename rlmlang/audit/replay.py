@@ -103,11 +103,10 @@ def _answer(value: Any, rec: RecordedRun) -> Any:
         return None
 
 
-from rlmlang.controller.difference import left_over  # noqa: E402
+from rlmlang.controller.difference import set_aside  # noqa: E402
 from rlmlang.controller.profiles import PROFILES  # noqa: E402
 from rlmlang.task.answers import found_nothing, no_value  # noqa: E402
 from rlmlang.task.guess import data_inputs, data_texts, submits_from_data  # noqa: E402
-from rlmlang.task.searches import nothing_found  # noqa: E402
 from rlmlang.task.vote import Tally  # noqa: E402
 from rlmlang.tools.reader import current_question, task_question  # noqa: E402
 
@@ -196,9 +195,7 @@ def _replay_round(rec: RecordedRun, it: Iteration, store: Any, res: ReplayResult
         c = next(c for c in it.candidates if c.number == n)
         if o["status"] == "submitted":  # as the controller: what it found for nothing
             setup = setup or rec.setup(store)
-            if nothing_found(c.raw_text, answer, setup.inputs, setup.registry,
-                             current_question()) is not None \
-                    or left_over(c.raw_text, setup) is not None:
+            if set_aside(c.raw_text, answer, setup, current_question()) is not None:
                 continue
         if o["status"] == "submitted" and profile is not None:
             texts: list[str] = []

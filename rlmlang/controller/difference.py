@@ -21,6 +21,8 @@ from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_script
 from rlmlang.task.counted import counted_items, items_difference
 from rlmlang.task.left_over import left_over_probe
+from rlmlang.task.searches import nothing_found
+from rlmlang.task.unasked import copied_filter
 from rlmlang.task.vote import Support, as_number, counts_nothing, without_rounding
 from rlmlang.task.zero_trace import zero_trace
 
@@ -119,3 +121,13 @@ def left_over(script: str, setup: ScriptSetup) -> str | None:
         return None
     outcome = execute_script(probe.script, _looking(setup))
     return probe.judged(outcome.status, outcome.value)
+
+
+def set_aside(script: str, answer: Any, setup: ScriptSetup, question: str) -> str | None:
+    """Why a submitted answer is no vote, said as the model is told it, or None: what its
+    script found for nothing (task/searches.nothing_found), a filter copied from the
+    first lines shown (task/unasked.copied_filter), a value left over from a loop
+    (left_over). The controller, the replay and `bench.rule_audit` ask it alike."""
+    return nothing_found(script, answer, setup.inputs, setup.registry, question) \
+        or copied_filter(script, answer, setup.inputs, setup.registry, question) \
+        or left_over(script, setup)

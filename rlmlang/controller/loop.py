@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from rlmlang.controller.budgets import BudgetExceeded, Meter
-from rlmlang.controller.difference import count_difference, left_over, zero_look
+from rlmlang.controller.difference import count_difference, set_aside, zero_look
 from rlmlang.controller.examples import (
     adapted,
     assigned_names,
@@ -92,7 +92,6 @@ from rlmlang.task.judgement import keyword_judgement
 from rlmlang.task.positions import positions_read
 from rlmlang.task.searches import (
     meaning_hint,
-    nothing_found,
     search_results,
     searched_elsewhere,
 )
@@ -1157,9 +1156,7 @@ class Runtime:
                                                 llm_calls_per_script=left["llm_calls"])
         outcome = execute_script(script, setup)
         if outcome.status == "submitted":
-            outcome.empty_search = nothing_found(script, outcome.answer, setup.inputs,
-                                                 setup.registry, current_question()) \
-                or left_over(script, setup)
+            outcome.empty_search = set_aside(script, outcome.answer, setup, current_question())
         for k in self.calls_spent:
             self.calls_spent[k] += outcome.calls.get(k, 0)
         outcome.script_sha256 = sha

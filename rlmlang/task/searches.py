@@ -75,10 +75,6 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
     if whole is not None and as_number(answer) is not None and \
             (words := words_for_lines(whole, question, data_inputs(inputs))):
         return words
-    from rlmlang.task.unasked import copied_filter  # (unasked reads this module's tests)
-    if whole is not None and (copied := copied_filter(script, answer, inputs, registry,
-                                                      question)):
-        return copied
     if counts_nothing(answer):  # (a zero's own notes say where its test misses)
         return empty_search(script, inputs, registry) or _never_together(script, inputs)
     if whole is not None and as_number(answer) is not None and \

@@ -24,6 +24,7 @@ from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_script
 from rlmlang.task.answers import offered_choices
 from rlmlang.task.guess import data_texts
+from rlmlang.task.judgement import keyword_judgement
 from rlmlang.task.searches import asks_sub_model, literal_tests, searched_literals
 from rlmlang.tools.reader import detect
 
@@ -87,7 +88,6 @@ def copied_filter(script: str, answer: Any, inputs: Mapping[str, Any], registry:
     parsed = parse(script).script
     if parsed is None or asks_sub_model(parsed):
         return None
-    from rlmlang.task.judgement import keyword_judgement  # (judgement reads searches)
     if keyword_judgement([script], inputs, question) is not None:
         return None
     copied = unasked_filters(script, question, inputs, registry, shown_first=True)

@@ -73,19 +73,19 @@ COPIED = ('dream = [r for r in records(penguins) if r["species"] == "Adelie" and
 def test_a_filter_on_a_value_of_the_first_lines_shown_is_no_vote() -> None:
     """Fresh dev percentage-03: the first penguin's species, copied beside the island the
     question asks about. The column names of those lines are names, not values."""
-    from rlmlang.task.searches import nothing_found
+    from rlmlang.task.unasked import copied_filter
 
     inputs = {"penguins": PENGUINS}
     assert unasked_filters(COPIED, SHARE, inputs, REGISTRY, shown_first=True) == ["Adelie"]
-    said = nothing_found(COPIED, 16.7, inputs, REGISTRY, SHARE)
+    said = copied_filter(COPIED, 16.7, inputs, REGISTRY, SHARE)
     assert said is not None and said.startswith(
         "That script keeps only what holds 'Adelie', which the question does not name")
     asked = COPIED.replace('r["species"] == "Adelie" and ', "")
-    assert nothing_found(asked, 50.0, inputs, REGISTRY, SHARE) is None
+    assert copied_filter(asked, 50.0, inputs, REGISTRY, SHARE) is None
     # a lone test of a value the question does not write may be how the data writes
     # what it asks: no filter it names beside it, not judged
     lone = 'submit(len([r for r in records(penguins) if r["species"] == "Adelie"]))\n'
-    assert nothing_found(lone, 20, inputs, REGISTRY, "How many penguins are there?") is None
+    assert copied_filter(lone, 20, inputs, REGISTRY, "How many penguins are there?") is None
     by_column = COPIED.replace('r["species"] == "Adelie"', '"species" in r')
     assert unasked_filters(by_column, SHARE, inputs, REGISTRY, shown_first=True) == []
 
