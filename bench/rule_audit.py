@@ -28,13 +28,14 @@ from bench.tasks.manifest import DEFAULT_OUT, load_tasks, read_inputs
 
 def audit(logs: list[Path], data: Path) -> tuple[Counter[tuple[str, bool]], list[str]]:
     """(rule kind, right) -> count over the logs' submitted answers, and a line for each."""
-    from rlmlang.controller.difference import left_over, set_aside
+    from rlmlang.controller.difference import left_over
     from rlmlang.logschema import clean_script
     from rlmlang.pipeline import ScriptSetup
     from rlmlang.task.answers import cut_token, no_value
     from rlmlang.task.guess import data_texts
     from rlmlang.task.searches import nothing_found
     from rlmlang.task.signature import type_of_value
+    from rlmlang.task.unasked import copied_filter
     from rlmlang.tools import default_registry
     from rlmlang.tools.reader import task_question
 
@@ -67,10 +68,8 @@ def audit(logs: list[Path], data: Path) -> tuple[Counter[tuple[str, bool]], list
                                       bulk=True),
                              "nothing" if nothing_found(script, answer, inputs, registry,
                                                         question) else None,
-                             "copied" if set_aside(script, answer, setup, question)
-                             and not nothing_found(script, answer, inputs, registry,
-                                                   question)
-                             and not left_over(script, setup) else None,
+                             "copied" if copied_filter(script, answer, inputs, registry,
+                                                       question) else None,
                              "cut" if cut_token(answer, data_texts(inputs)) else None,
                              "leftover" if left_over(script, setup) else None]
                 right = bool(judge(task, {"answer": answer})["correct"])

@@ -508,12 +508,10 @@ class Checker(FormsMixin):
     def input_words(self, e: ast.Expr) -> ast.Call | None:
         """`context.split()` (or `split(" ")`) of a text (an input, or a def's parameter
         or a name holding one): its words; else None."""
-        if isinstance(e, ast.Call) and e.func.endswith(".split") and not e.kwargs and (
-                not e.args or len(e.args) == 1 and isinstance(e.args[0], ast.Const)
-                and e.args[0].value == " "):
-            head = e.func[:-len(".split")]
-            if (self.scope.get(head) if head in self.scope else self.inputs.get(head)) == STR:
-                return e
+        head = ast.words_split(e)
+        if head is not None and isinstance(e, ast.Call) and \
+                (self.scope.get(head) if head in self.scope else self.inputs.get(head)) == STR:
+            return e
         return None
 
     def words_as_lines(self, s: ast.For) -> None:

@@ -427,6 +427,17 @@ def walk(node: object) -> Iterator[object]:
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+def words_split(e: object) -> str | None:
+    """The name `e` cuts into words (`context.split()`, `context.split(" ")`), or None:
+    a loop over it goes through words, not lines (the checker's words_as_lines, and
+    task/units.py for a count of lines)."""
+    if isinstance(e, Call) and e.func.endswith(".split") and not e.kwargs and (
+            not e.args or len(e.args) == 1 and isinstance(e.args[0], Const)
+            and e.args[0].value == " "):
+        return e.func[:-len(".split")]
+    return None
+
+
 def replace_node(node: Any, old: object, new: object) -> Any:
     """`node` with the object `old` (by identity) replaced by `new`; unchanged parts kept."""
     if node is old:

@@ -58,11 +58,11 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
     hop from the question reaches (task/grounding.py), said as whole sentences; and,
     for a number other than a zero, a column read by position that the question does
     not ask about, where it asks about another (positions.unasked_column; a text read
-    from another field of the asked record is answers.no_value's "field"); and a filter
-    on a value the first lines of an input show that the question does not name
-    (unasked.unasked_filters: the first penguin's species "Adelie" kept beside the island
-    asked about, fresh dev percentage-03; over the dev logs 17 answers so, 1 right, its
-    filter dead code)."""
+    from another field of the asked record is answers.no_value's "field"); and a number
+    counted by a loop over the words of an input for a question that counts lines
+    (units.words_for_lines). A filter copied from the first lines shown
+    (unasked.copied_filter) and a value left over from a loop are asked beside this, by
+    controller/difference.set_aside."""
     whole = parse(script).script
     if whole is not None and (bound := bound_searched(
             whole, question, lambda call: search_spec(call, registry) is not None)):

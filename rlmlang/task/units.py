@@ -34,7 +34,7 @@ def words_for_lines(parsed: ast.Script, question: str, inputs: Iterable[str]) ->
             continue
         over = bound.get(node.iter.id, node.iter) if isinstance(node.iter, ast.Name) \
             else node.iter
-        text = _words_of(over)
+        text = ast.words_split(over)
         if text in names:
             return (f"The question counts lines, but that script goes through the words of "
                     f"{text} ({print_expr(over)} cuts it at every space): what it counts "
@@ -42,11 +42,3 @@ def words_for_lines(parsed: ast.Script, question: str, inputs: Iterable[str]) ->
                     "line.")
     return None
 
-
-def _words_of(e: ast.Expr) -> str | None:
-    """The input name `e` cuts into words (`x.split(" ")`, `x.split()`), or None."""
-    if isinstance(e, ast.Call) and e.func.endswith(".split") and not e.kwargs and (
-            not e.args or len(e.args) == 1 and isinstance(e.args[0], ast.Const)
-            and e.args[0].value == " "):
-        return e.func[:-len(".split")]
-    return None
