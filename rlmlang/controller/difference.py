@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from rlmlang.pipeline import ScriptSetup, execute_script
+from rlmlang.pipeline import ScriptOutcome, ScriptSetup, execute_script
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_script
@@ -54,6 +54,14 @@ def _looking(setup: ScriptSetup) -> ScriptSetup:
     return look
 
 
+def _look(script: str, setup: ScriptSetup) -> ScriptOutcome | None:
+    """The outcome of `script` run as the controller's look (`_looking`), or None where the
+    script acts on anything (`_pure`): every probe here is run this one way."""
+    if not _pure(script, setup.registry):
+        return None
+    return execute_script(script, _looking(setup))
+
+
 def count_difference(ranked: list[Support], setup: ScriptSetup) -> tuple[str, list[str]]:
     """What the two leading answers' scripts take in differently, where both are numbers
     computed by a count or a sum of a form counted_items rewrites; with the scripts run.
@@ -65,10 +73,8 @@ def count_difference(ranked: list[Support], setup: ScriptSetup) -> tuple[str, li
     for s in ranked[:2]:
         rewritten = next((r for text in s.scripts.values()
                           if (r := counted_items(text)) is not None), None)
-        if rewritten is None or not _pure(rewritten, setup.registry):
-            return "", []
-        outcome = execute_script(rewritten, _looking(setup))
-        if outcome.status != "submitted" or not isinstance(outcome.value, list) \
+        outcome = _look(rewritten, setup) if rewritten is not None else None
+        if outcome is None or outcome.status != "submitted" or not isinstance(outcome.value, list) \
                 or len(outcome.value) > _MAX_ITEMS:
             return "", []
         probes.append(rewritten)
@@ -85,9 +91,9 @@ def zero_look(script: str, setup: ScriptSetup) -> tuple[str, list[str]]:
     if rounded[0]:
         return rounded
     trace = zero_trace(script)
-    if trace is None or not _pure(trace.script, setup.registry):
+    outcome = _look(trace.script, setup) if trace is not None else None
+    if outcome is None:
         return "", []
-    outcome = execute_script(trace.script, _looking(setup))
     said = trace.judged(outcome.status, outcome.value)
     return (said, [trace.script]) if said else ("", [])
 
@@ -98,13 +104,14 @@ def rounded_zero(script: str, setup: ScriptSetup) -> tuple[str, list[str]]:
     is what a test matching nothing gives): the value before rounding, with the script
     run. ("", []) where the script rounds nothing, acts, or its value was zero anyway."""
     parsed = parse(script).script
-    if parsed is None or not _pure(script, setup.registry):
+    if parsed is None:
         return "", []
     bare = print_script(without_rounding(parsed))
     if bare == print_script(parsed):
         return "", []
-    outcome = execute_script(bare, _looking(setup))
-    value = as_number(outcome.value) if outcome.status == "submitted" else None
+    outcome = _look(bare, setup)
+    value = as_number(outcome.value) if outcome is not None \
+        and outcome.status == "submitted" else None
     if value is None or counts_nothing(value):
         return "", []
     return (f"Before round(), that zero was {value!r}: its tests matched; the value is "
@@ -117,9 +124,9 @@ def left_over(script: str, setup: ScriptSetup) -> str | None:
     the model is told it, or None: the script's probe (task/left_over.py) run against the
     inputs. The controller and the replay ask it alike, for every script that submits."""
     probe = left_over_probe(script)
-    if probe is None or not _pure(probe.script, setup.registry):
+    outcome = _look(probe.script, setup) if probe is not None else None
+    if outcome is None:
         return None
-    outcome = execute_script(probe.script, _looking(setup))
     return probe.judged(outcome.status, outcome.value)
 
 
