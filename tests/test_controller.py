@@ -506,6 +506,25 @@ def test_a_list_that_is_not_the_keys_values_in_order_is_no_vote(
     assert replays_identically(tmp_path / "run.log", capsys)
 
 
+def test_a_list_with_an_empty_item_is_no_vote(tmp_path: Path, capsys) -> None:
+    """`value_after(line, "AT-12220")` on every key's line gives '' for the others: a list
+    with an empty item found nothing for one key. It is no vote against the right list
+    (fresh dev multi-needle-01 stayed uncertain between the two), and the model is told."""
+    half = ('keys = ["AT-12220", "AT-10037", "AT-15069"]\n'
+            'submit([value_after(l, "AT-12220") for l in lines(context)\n'
+            '        if any(k in l for k in keys)])')
+    asked = ('codes = []\nfor k in ["AT-12220", "AT-10037", "AT-15069"]:\n'
+             '    codes.append(find_line(context, k).split(" is ")[1])\nsubmit(codes)')
+    asked_too = ('submit([value_after(find_line(context, "locker " + k), "is")\n'
+                 '        for k in ["AT-12220", "AT-10037", "AT-15069"]])')
+    model = FakeModel([half, asked, asked_too])
+    out = runtime(model, tmp_path, profile="coder", budgets={"candidates": 1}).run(
+        "context: str, question: str -> answer: list[str]", ORDERED_Q, context=LOCKERS)
+    assert "an item is empty" in model.prompts[1]
+    assert out.ok and out.answer == ["1060", "1001", "1137"]
+    assert replays_identically(tmp_path / "run.log", capsys)
+
+
 def test_a_result_thrown_away_is_named_as_the_name_read_after_it(tmp_path: Path) -> None:
     """`lines_with_all(context, [...])` on its own line, then `submit(len(result))`: the
     fix-it assigns the call to `result`, and runs the script as one more candidate."""

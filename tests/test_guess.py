@@ -173,6 +173,21 @@ def test_an_answer_the_question_writes_is_what_it_looks_up() -> None:
     assert not echoes_question(["AT-1", "AT-3"], "Which of locker AT-1, AT-2 and AT-3 are open?")
 
 
+@pytest.mark.parametrize(("value", "question", "echo"), [
+    (59288, "Find the code for locker C-59288.", True),
+    (59288.0, "Look up locker C-59288: what is its code?", True),
+    (7297, "Find the code for locker C-59288.", False),
+    (3, "How many sales were made in Q3?", False),  # too short to be a key's number
+    (2002, "How many orders were placed in 2002?", False),  # a number the question asks about
+    (15, "What is the sum of the digits of 2 to the power 15?", False),
+])
+def test_a_number_answer_is_an_echo_when_it_is_a_keys_digits(value: float, question: str,
+                                                             echo: bool) -> None:
+    from rlmlang.task.answers import echoes_question
+
+    assert echoes_question(value, question) is echo
+
+
 def test_a_choice_question_names_its_two_sides() -> None:
     from rlmlang.task.answers import off_choice, offered_choices
     q = "Is review INV-51834 positive or negative?"

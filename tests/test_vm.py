@@ -124,6 +124,18 @@ def test_runtime_errors_carry_positions(src: str, where: tuple[int, int], words:
     assert words in d.message
 
 
+@pytest.mark.parametrize("src, fix", [
+    ('y = int("7297.")', "int(text.strip('.'))"),
+    ('y = float("(12.5),")', "float(text.strip('(),'))"),
+    ('y = int("seven")', "extract_int(text)"),
+])
+def test_a_number_in_punctuation_is_told_to_strip_it(src: str, fix: str) -> None:
+    """Told to extract a number from "7297.", the 1.5B ran extract_number over the whole
+    line and took the key's digits: the fix-it strips the punctuation instead."""
+    (d,) = go(src).diagnostics
+    assert "is not a number" in d.message and fix in (d.fix or "")
+
+
 def test_cast_mismatch_is_an_error() -> None:
     r = go('x = "abc" as int')
     assert r.status == "error" and "is not a int" in r.diagnostics[0].message

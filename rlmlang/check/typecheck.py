@@ -217,6 +217,9 @@ _FALLTHROUGH_ENDERS = (ast.Submit, ast.Fail, ast.Return, ast.Break, ast.Continue
 # What a script calls the one input when it guesses its name (the examples' `context`).
 _DATA_NAMES = frozenset({"context", "data", "text", "input", "inputs", "content", "contents",
                          "document", "doc", "file", "input_text", "input_data"})
+# the words of a name for an input's lines or records, and the function that gives them
+_SPLIT_WORDS = {"lines": "lines", "rows": "records", "records": "records"}
+_FILLER_WORDS = frozenset({"of", "the", "all", "its", "my"})
 _LITERAL_SPELLINGS = {"true": "True", "false": "False", "null": "None", "none": "None",
                       "nil": "None", "TRUE": "True", "FALSE": "False"}
 
@@ -1142,6 +1145,8 @@ class Checker(FormsMixin):
                      f"pass it as a parameter: def {self.in_def.node.name}(..., {name}: T)")
             return UNKNOWN
         # a value is wanted here: a function's name would be no better
+        if self.the_lines_named(name, e.span):
+            return UNKNOWN
         guess = self.did_you_mean(name, [*self.scope, *self.inputs, "True", "False", "None"])
         if guess is None and self.the_input_named(name, e.span):
             return UNKNOWN
@@ -1163,6 +1168,25 @@ class Checker(FormsMixin):
         self.err("E_NAME", span, f"undefined: {name} (the input is named {data[0]})",
                  f"write {data[0]}", name=name, suggestion=data[0],
                  **expr_fixit(span, data[0] + rest))
+        return True
+
+    def the_lines_named(self, name: str, span: Span) -> bool:
+        """Where an undefined name says it holds an input's lines or records
+        (`lines_of_context`, `context_lines`, `rows`), say what computes them, with a
+        fix-it that writes the call: told "did you mean context?", the 1.5B looped over
+        the text's characters, or wrote `context = lines_of_context` three rounds running
+        (fresh dev multi-needle-03)."""
+        words = name.lower().split("_")
+        call = next((f for w, f in _SPLIT_WORDS.items() if w in words), None)
+        texts = [n for n, t in self.inputs.items() if n != "question" and t == STR]
+        named = [n for n in texts if n.lower() in words]
+        data = named or (texts if len(texts) == 1 else [])
+        if call is None or len(data) != 1 or \
+                not set(words) <= {*_SPLIT_WORDS, *_FILLER_WORDS, *_DATA_NAMES, data[0].lower()}:
+            return False
+        written = f"{call}({data[0]})"
+        self.err("E_NAME", span, f"undefined: {name} (the {call} of {data[0]} are {written})",
+                 f"write {written}", name=name, suggestion=written, **expr_fixit(span, written))
         return True
 
     def _main_names(self) -> set[str]:

@@ -21,7 +21,12 @@ from rlmlang.controller.key_lines import question_terms
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
-from rlmlang.task.answers import is_empty_answer, offered_choices
+from rlmlang.task.answers import (
+    has_empty_item,
+    is_empty_answer,
+    key_of_number,
+    offered_choices,
+)
 from rlmlang.task.fields import wrong_field
 from rlmlang.task.order import miscounted, misordered, question_keys
 from rlmlang.task.searches import line_at
@@ -299,6 +304,8 @@ def echo_message(value: Any, question: str, texts: list[str] | None = None,
     # (SKU-22717 of all the lockers, for lockers SKU-82717 and SKU-43625) is no
     # line of the lookup (dev multi-needle-01)
     items = value if isinstance(value, list) and value else [value]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        items = [key_of_number(value, question) or str(value)]  # its line is the key's
     first = next((x for x in items if isinstance(x, str) and len(x.strip()) >= 3
                   and _lines_with(question, x.strip())), items[0])
     line = next((ln.strip() for t in texts or [] for ln in _lines_with(t, str(first))),
@@ -485,6 +492,10 @@ def empty_answer_message(output: str, answer: Any = None, limit_chars: int = 700
         return (f"That script submitted {_clip(repr(answer), 200)}, but {search}: it is not "
                 "what the script looked for (a value left from its loop, or a default), "
                 "not an answer.")
+    if has_empty_item(answer):
+        return (f"That script submitted {_clip(repr(answer), 200)}: an item is empty, so "
+                "for one of the things asked about it found no value. Print the line each "
+                "one stands on to see how its value is written there.")
     what = "an empty answer" if is_empty_answer(answer) else \
         f"{answer!r}, its own text for finding nothing,"
     if not output.strip():

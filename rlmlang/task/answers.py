@@ -195,7 +195,7 @@ def found_nothing(value: Any, script: str) -> bool:
     ..."), not a value it read. The 1.5B's
     `badges.get("9876", "not found")` over badges it had misread was submitted, and
     confirmed, as the answer."""
-    if is_empty_answer(value):
+    if is_empty_answer(value) or has_empty_item(value):
         return True
     said = value.strip().lower() if isinstance(value, str) else ""
     if said not in NOTHING_FOUND and not _NOTHING_SAID.match(said):
@@ -209,6 +209,14 @@ def is_empty_answer(value: Any) -> bool:
     if isinstance(value, str):
         return not value.strip()
     return isinstance(value, (list, dict)) and len(value) == 0
+
+
+def has_empty_item(value: Any) -> bool:
+    """A list answer with an empty text among its items: what a split or `value_after`
+    gives for a key it did not find. Asked the codes of two lockers, a script that looked
+    after the first key on both lines submitted ['5956', ''] and kept the right answer
+    from standing alone (fresh dev multi-needle-01)."""
+    return isinstance(value, list) and any(isinstance(v, str) and not v.strip() for v in value)
 
 
 _LINE_WORDS = frozenset({"line", "lines", "row", "rows", "record", "records", "entry",
@@ -317,9 +325,24 @@ def echoes_question(value: Any, question: str) -> bool:
         keys = question_keys(question)
         return part_of(value, [question]) or (
             len(keys) >= 2 and set(keys) <= {v.strip() for v in value})
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return key_of_number(value, question) is not None
     if not isinstance(value, str) or not value.strip():
         return False
     return part_of(value, [question])
+
+
+def key_of_number(value: float, question: str) -> str | None:
+    """The key the question names with letters whose digits a whole number of three
+    digits or more is, or None. "Find the code for locker C-59288." answered 59288:
+    `extract_number` of the line took its first number, the key's, and two draws agreed
+    on it (fresh dev needle-10)."""
+    if not math.isfinite(value) or value != int(value) or abs(value) < 100:
+        return None
+    return next((key for key in question_keys(question)
+                 if re.search(r"[A-Za-z]", key) is not None
+                 and any(len(run) >= 3 and int(run) == abs(int(value))
+                         for run in re.findall(r"\d+", key))), None)
 
 
 # A question that offers a choice: "Is review INV-5 positive or negative?" (asked with a

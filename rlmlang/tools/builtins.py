@@ -188,8 +188,24 @@ def _to_int(s: Any) -> int:
     v = parse_number(s)
     if v is None:
         raise ToolError(f"to_int: {preview(s)} is not a number",
-                        "extract the number first, e.g. extract_int(text)")
+                        _not_a_number_fix(s, "int", "extract_int"))
     return to_int_value(v)
+
+
+_AROUND_NUMBERS = ".,;:!?()[]\"'"
+
+
+def _not_a_number_fix(s: str, convert: str, extract: str) -> str:
+    """A number with a sentence's punctuation on it ("7297." as the last word of "The code
+    … is 7297.") is stripped of it; told to extract a number instead, the 1.5B ran
+    extract_number over the whole line and took the key's digits (fresh dev needle-10)."""
+    core = s.strip().strip(_AROUND_NUMBERS)
+    if core and core != s.strip() and parse_number(core) is not None:
+        whole = s.strip()
+        start = len(whole) - len(whole.lstrip(_AROUND_NUMBERS))
+        cut = "".join(dict.fromkeys(whole[:start] + whole[start + len(core):]))
+        return f"strip the punctuation around the number first: {convert}(text.strip({cut!r}))"
+    return f"extract the number first, e.g. {extract}(text)"
 
 
 def _float(x: Any) -> float:
@@ -205,7 +221,7 @@ def _to_float(s: Any) -> float:
     v = parse_number(s)
     if v is None:
         raise ToolError(f"to_float: {preview(s)} is not a number",
-                        "extract the number first, e.g. extract_number(text)")
+                        _not_a_number_fix(s, "float", "extract_number"))
     return v
 
 
