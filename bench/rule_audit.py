@@ -3,7 +3,9 @@
     python -m bench.rule_audit LOGS [LOGS ...] [--data DIR] [--show]
 
 A rule that turns answers into "no vote" (`task/answers.no_value`,
-`task/searches.nothing_found`, `controller/difference.left_over`) or sends them back (`task/answers.cut_token`) is only as good as the right answers it never
+`task/searches.nothing_found`, `controller/difference.left_over`,
+`task/answers.has_empty_item`) or sends them back (`task/answers.cut_token`) is only
+as good as the right answers it never
 catches: where it catches one, the wrong answers left are unopposed and may be
 taken with confidence, and no dev run shows it unless someone looks. This
 replays each rule over every submitted answer of the logs a bench run kept
@@ -31,7 +33,7 @@ def audit(logs: list[Path], data: Path) -> tuple[Counter[tuple[str, bool]], list
     from rlmlang.controller.difference import left_over
     from rlmlang.logschema import clean_script
     from rlmlang.pipeline import ScriptSetup
-    from rlmlang.task.answers import cut_token, no_value
+    from rlmlang.task.answers import cut_token, has_empty_item, no_value
     from rlmlang.task.guess import data_texts
     from rlmlang.task.searches import nothing_found
     from rlmlang.task.signature import type_of_value
@@ -71,7 +73,8 @@ def audit(logs: list[Path], data: Path) -> tuple[Counter[tuple[str, bool]], list
                              "copied" if copied_filter(script, answer, inputs, registry,
                                                        question) else None,
                              "cut" if cut_token(answer, data_texts(inputs)) else None,
-                             "leftover" if left_over(script, setup) else None]
+                             "leftover" if left_over(script, setup) else None,
+                             "empty" if has_empty_item(answer) else None]
                 right = bool(judge(task, {"answer": answer})["correct"])
                 for kind in filter(None, kinds):
                     counts[(kind, right)] += 1
