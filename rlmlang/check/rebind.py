@@ -4,16 +4,17 @@ Python programmers reuse a name for the next form of its value:
 `employees = records(employees)`, `n = int(n)`, `words = text.split()` after
 `words = ""`. The language keeps one type per name, so the checker refuses
 these; coder models write them constantly. Where the new value is given
-unconditionally (a statement of the script's top level, not inside an `if`, a
-loop or a def), the script means exactly what it would mean with a fresh name
+unconditionally (a statement of the script's top level or of a def's body, not
+inside an `if` or a loop), the script means exactly what it would mean with a fresh name
 from that statement on, and that is how it is read: the target and every later
 use become `employees_2`, and the script is checked again (as widen.py does
 for `total = 0` ... `total = total + price`). Checker, verifier and compiler
 then see two names, each with one type.
 
 A rename could change meaning only where the name is bound or read in a scope
-of its own; so a name that a def reads or binds, or that a lambda, a
-comprehension or a `for` binds, is never renamed, and keeps its error and fix.
+of its own; so a top-level name that a def reads or binds, or a name that a
+lambda, a comprehension or a `for` binds, is never renamed, and keeps its
+error and fix. A def's locals are its own: renamed in its body alone.
 """
 
 from __future__ import annotations
@@ -36,16 +37,29 @@ def rebind_sites(diagnostics: list[Diagnostic]) -> set[tuple[str, int]]:
 
 def rebind(script: ast.Script, sites: set[tuple[str, int]],
            taken: set[str]) -> tuple[ast.Script, dict[str, str]]:
-    """The script with each top-level assignment in `sites` starting a fresh name, and
-    each fresh name's original (to say its diagnostics in the script's own words).
+    """The script with each assignment in `sites` at the top level of the script or of a
+    def's body starting a fresh name, and each fresh name's original (to say its
+    diagnostics in the script's own words).
 
     `taken`: names the fresh ones must not be (the inputs, the tools)."""
-    fixed = _scoped_names(script)
     used = taken | ast.identifiers(script)
-    renames: dict[str, str] = {}
     original: dict[str, str] = {}
-    body: list[ast.Stmt] = []
-    for s in script.body:
+    body = _rebind_body(script.body, sites, _scoped_names(script), used, original)
+    body = tuple(dataclasses.replace(s, body=_rebind_body(s.body, sites,
+                                                          ast.bound_in_scopes(s.body),
+                                                          used, original))
+                 if isinstance(s, ast.Def) else s for s in body)
+    return (dataclasses.replace(script, body=body) if original else script), original
+
+
+def _rebind_body(body: tuple[ast.Stmt, ...], sites: set[tuple[str, int]], fixed: set[str],
+                 used: set[str], original: dict[str, str]) -> tuple[ast.Stmt, ...]:
+    """One frame's statements (the script's, or a def's: the same in a def, where
+    `reporters = Counter(reporters)` follows `reporters = [...]`, fresh dev group-by-02),
+    each rebinding in `sites` starting a fresh name for the rest of them."""
+    renames: dict[str, str] = {}
+    out: list[ast.Stmt] = []
+    for s in body:
         target = s.target if isinstance(s, ast.Assign) else None
         if (isinstance(target, ast.Name) and (target.id, s.span.line) in sites
                 and target.id not in fixed):
@@ -54,11 +68,11 @@ def rebind(script: ast.Script, sites: set[tuple[str, int]],
             used.add(fresh)
             renames[target.id] = fresh
             original[fresh] = target.id
-            body.append(dataclasses.replace(s, target=dataclasses.replace(target, id=fresh),
-                                            value=value))
+            out.append(dataclasses.replace(s, target=dataclasses.replace(target, id=fresh),
+                                           value=value))
         else:
-            body.append(_rename(s, renames) if renames else s)
-    return (dataclasses.replace(script, body=tuple(body)) if renames else script), original
+            out.append(_rename(s, renames) if renames else s)
+    return tuple(out) if renames else body
 
 
 def def_locals(script: ast.Script, taken: set[str]) -> tuple[ast.Script, dict[str, str]]:

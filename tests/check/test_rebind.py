@@ -38,6 +38,14 @@ def run(script: str, output: Type = INT, context: str = TABLE):
     ("def ops(context: list[dict[str, str]]) -> int:\n    n = 0\n    for r in context:\n"
      "        if r[\"dept\"] == \"ops\":\n            n += 1\n    return n\n"
      "context = records(context)\nsubmit(ops(context))\n", 2),
+    # In a def's body: its local is renamed there alone (fresh dev group-by-02's
+    # `reporters = Counter(reporters)`); the top level's name of the same spelling stays.
+    ("def most(rows: list[dict[str, str]]) -> int:\n"
+     "    depts = [r[\"dept\"] for r in rows]\n    depts = Counter(depts)\n"
+     "    return depts.most_common(1)[0][1]\n"
+     "depts = \"x\"\nsubmit(most(records(context)) + len(depts) - 1)\n", 2),
+    ("def total(rows: list[dict[str, str]]) -> int:\n    rows = [int(r[\"age\"]) for r in rows]"
+     "\n    return sum(rows)\nsubmit(total(records(context)))\n", 100),
 ])
 def test_a_top_level_rebinding_reads_as_python(script: str, want: int) -> None:
     out = run(script)
@@ -53,6 +61,9 @@ def test_a_top_level_rebinding_reads_as_python(script: str, want: int) -> None:
     # A def reads the name: renaming would change what the def sees.
     "def f(s: str) -> int:\n    return len(s)\nf = 3\nsubmit(1)\n",
     "def f() -> int:\n    return len(context)\ncontext = records(context)\nsubmit(f())\n",
+    # In a def, inside its loop.
+    "def f(s: str) -> int:\n    n = \"1\"\n    for line in lines(s):\n        n = len(line)\n"
+    "    return 1\nsubmit(f(context))\n",
     # A comprehension binds the name.
     "n = \"1\"\nn = len(n)\nsubmit(len([n for n in lines(context)]))\n",
 ])
