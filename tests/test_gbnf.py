@@ -188,6 +188,11 @@ def test_full_grammar_cases(text, ok):
     ("n = len([w for w in split(context, \" \") if w != \"\"])\nsubmit(n)\n", True),
     ("print(1)\nsubmit(1)\n", True),
     ("x\nsubmit(1)\n", False),  # expression statements are calls
+    # no name begins with a word of a block the language lacks (`try:` went on as
+    # `tryreturn(...)`); a name with it inside is a name
+    ("tryreturn = 1\nsubmit(1)\n", False),
+    ("exceptValueError = 1\nsubmit(1)\n", False),
+    ("retry = 1\nsubmit(retry)\n", True),
 ])
 def test_model_grammar_cases(text, ok):
     assert accepts(task_grammar(), text) is ok, text

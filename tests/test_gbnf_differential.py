@@ -90,6 +90,8 @@ def lark_parses(text: str) -> bool:
         return True
     except (LarkError, ValueError):
         return False
+    except IndexError:  # Lark's Indenter on a comment that ends the text ('br#eak#');
+        return False  # parser.parse ends every text with a newline before Lark sees it
 
 
 def keyword_used_as_name(text: str) -> bool:

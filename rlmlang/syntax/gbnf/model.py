@@ -45,6 +45,11 @@ from rlmlang.types import Type, format_type
 _PYTHON_WORDS = ("lambda", "import", "from", "class", "try", "except", "finally", "raise",
                  "with", "global", "nonlocal", "yield", "async", "await", "del", "assert", "is",
                  "state")
+# Words no variable name may begin with: held to names, the 1.5B's `try:` went on as
+# `tryreturn(float(text))` and its `except ValueError: return` as `exceptValueErrorreturn
+# -= 1`, three rounds running (fresh dev top-k-05); with no name to go on as, it writes
+# another statement.
+_BLOCK_WORDS = ("try", "except", "finally")
 MODEL_STRING_MAX = 60
 MODEL_INT_DIGITS = 12
 MODEL_NAME_MAX = 32
@@ -241,7 +246,8 @@ def _model_grammar(tools: tuple[str, ...], inputs: tuple[str, ...], state_keys: 
     bad_inputs = [n for n in inputs if n in reserved]
     if bad_inputs:
         raise GbnfError(f"input name(s) {', '.join(bad_inputs)} collide with a keyword or tool")
-    var_rules = (name_rules("var", reserved, MODEL_NAME_MAX, lower_first=lower_names)
+    var_rules = (name_rules("var", reserved, MODEL_NAME_MAX, lower_first=lower_names,
+                            prefixes=_BLOCK_WORDS)
                  if narrowing.names is None else {"var": name_rule(narrowing.names)})
 
     rules["var_ref"] = alt(*(Lit(n) for n in inputs), Ref("var"),

@@ -4,7 +4,7 @@ Lark's lexer keeps keywords out of names; GBNF has no negative lookahead, so
 the complement is spelled out as a trie over the excluded words: at each node,
 a character that leaves the trie frees the rest of the name; one that follows
 it goes on to the child; the node may end the name unless it spells an
-excluded word.
+excluded word. A banned prefix is a child never gone to: no name begins with it.
 """
 
 from __future__ import annotations
@@ -35,16 +35,17 @@ def _class_minus(ranges: list[tuple[int, int]], minus: set[int]) -> str | None:
 
 
 def name_rules(rule: str, exclude: Iterable[str], max_len: int | None = None,
-               lower_first: bool = False) -> dict[str, Node]:
+               lower_first: bool = False, prefixes: Iterable[str] = ()) -> dict[str, Node]:
     """Rules (GBNF names -> IR) for identifiers ([A-Za-z_][A-Za-z0-9_]*) other than the
-    `exclude` words; `rule` is the first.
+    `exclude` words and the names that begin with one of `prefixes`; `rule` is the first.
 
     `max_len` bounds the name's length (so sampling cannot run away). `lower_first`
     names start with [a-z_]: a line of prose ("Here is the script") then cannot
     begin as an assignment to a name `Here`.
     """
     first_chars = _FIRST[1:] if lower_first else _FIRST
-    words = sorted(w for w in set(exclude) if not lower_first or not w[:1].isupper())
+    banned = {p for p in prefixes if not lower_first or not p[:1].isupper()}
+    words = sorted(w for w in set(exclude) | banned if not lower_first or not w[:1].isupper())
     for w in words:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", w):
             raise GbnfError(f"{w!r} is not a name")
@@ -72,6 +73,8 @@ def name_rules(rule: str, exclude: Iterable[str], max_len: int | None = None,
             if free:
                 alts.append(seq(Raw(free), tail(len(prefix) + 1)))
             for k in kids:
+                if prefix + k in banned:  # no name goes on past it
+                    continue
                 child = node(prefix + k)
                 alts.append(seq(Lit(k), Ref(child)) if child else Lit(k))
         can_end = bool(prefix) and prefix not in words
