@@ -56,8 +56,12 @@ def _number(text: str) -> float:
         raise AnswerError(f"{text[:40]!r} is not a number", fix) from None
 
 
-_ROUND_TO = re.compile(r"\bround(?:ed|ing)?\b[^.?!]{0,30}?\bto\s+(\d|one|two|three|four)\s+"
-                       r"(?:decimals?|decimal\s+places?|places?|d\.\s?p\.)", re.I)
+# "Round to 1 decimal.", "rounded to two places"; without "round", "in percent to 1
+# decimal", "to 2 decimal places", "with 3 decimals" (not "to 2 places": a place is more)
+_ROUND_TO = re.compile(r"(?:\bround(?:ed|ing)?\b[^.?!]{0,30}?\bto\s+(\d|one|two|three|four)\s+"
+                       r"(?:decimals?|decimal\s+places?|places?|d\.\s?p\.)"
+                       r"|\b(?:to|with|at)\s+(\d|one|two|three|four)\s+"
+                       r"(?:decimals?|decimal\s+places?|d\.\s?p\.))", re.I)
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4}
 
 
@@ -78,7 +82,8 @@ def rounded_as_asked(value: Any, question: str) -> Any:
     m = _ROUND_TO.search(question)
     if m is None:
         return value
-    places = int(m.group(1)) if m.group(1).isdigit() else _WORD_NUMBERS[m.group(1).lower()]
+    said = m.group(1) or m.group(2)
+    places = int(said) if said.isdigit() else _WORD_NUMBERS[said.lower()]
     step = Decimal(1).scaleb(-places)
     return float(Decimal(repr(value)).quantize(step, rounding=ROUND_HALF_UP))
 

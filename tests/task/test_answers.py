@@ -75,6 +75,10 @@ def test_a_float_is_rounded_as_the_question_asks() -> None:
     assert rounded_as_asked(1.23456, "Give it rounded to two decimal places.") == 1.23
     assert rounded_as_asked(2.5, "Round the average to 0 decimals.") == 3.0
     assert rounded_as_asked(1.23456, "The round trip to 2 cities") == 1.23456
+    # asked without the word "round" (fresh dev percentage-08 gave 10.22 for 10.2)
+    assert rounded_as_asked(10.22, "What share, in percent to 1 decimal, have X?") == 10.2
+    assert rounded_as_asked(1.23456, "Give the mean with 3 decimals.") == 1.235
+    assert rounded_as_asked(1.23456, "How far is it to 2 places?") == 1.23456
     # a decimal number written as text is rounded as text; other text is left alone
     q2 = "What is the total yield? Round to 2 decimals."
     assert coerce_answer("61.800000000000004", STR, q2) == "61.8"
