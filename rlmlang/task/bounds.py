@@ -84,7 +84,10 @@ def bound_searched(parsed: ast.Script, question: str,
     return None
 
 
-_RANGE = re.compile(r"\bbetween\s+(.+?)\s+and\s+(.+?)(?=\s+inclusive\b|\s*[?;]|\.\s|\.?\s*$)",
+# "between D1 and D2", "from D1 through D2" (to, until, till), up to "inclusive", ", both
+# ...", the sentence's end
+_RANGE = re.compile(r"\b(?:between\s+(.+?)\s+and|from\s+(.+?)\s+(?:through|thru|to|until|till))"
+                    r"\s+(.+?)(?=\s+inclusive\b|,\s+(?:both|inclusive)\b|\s*[?;]|\.\s|\.?\s*$)",
                     re.IGNORECASE)
 _ORDERED = ("<", "<=", ">", ">=")
 _DATE_CALLS = ("to_date", "days_between")
@@ -92,11 +95,11 @@ _DATE_CALLS = ("to_date", "days_between")
 
 def date_range(question: str) -> tuple[str, str] | None:
     """The two dates of a range the question asks about ("between Feb 18 2002 and Mar 9
-    2002"), as it writes them, or None."""
+    2002", "from 2024-05-01 through 2024-05-14"), as it writes them, or None."""
     m = _RANGE.search(question)
     if m is None:
         return None
-    low, high = m.group(1).strip(" ,"), m.group(2).strip(" ,")
+    low, high = (m.group(1) or m.group(2)).strip(" ,"), m.group(3).strip(" ,")
     return (low, high) if read_date(low) and read_date(high) else None
 
 

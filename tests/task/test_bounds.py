@@ -61,6 +61,12 @@ RANGE = "What is the total price with a date between Feb 18 2002 and Mar 9 2002 
      ("2024-05-03", "2024-05-25")),
     ("Which were placed between May 3, 2024 and May 25, 2024?", ("May 3, 2024", "May 25, 2024")),
     ("How many readings are between 3 and 5?", None),
+    # "from ... through/to ..." (fresh dev date-range-05 searched for both ends)
+    ("Add up the units of sales with sale date from 2024-05-01 through 2024-05-14.",
+     ("2024-05-01", "2024-05-14")),
+    ("Count the sales whose date falls from 2024-05-01 to 2024-05-14, both days included.",
+     ("2024-05-01", "2024-05-14")),
+    ("How many went from Paris to Rome?", None),
 ])
 def test_the_dates_of_a_range_the_question_asks_about(question: str, dates: object) -> None:
     from rlmlang.task.bounds import date_range
