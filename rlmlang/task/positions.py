@@ -21,7 +21,7 @@ from rlmlang.syntax.ast import literal_value
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_expr
 from rlmlang.tools import reader
-from rlmlang.tools.reader import Layout, detect
+from rlmlang.tools.reader import Layout, csv_line, detect, iter_lines
 
 
 def split_sep(e: ast.Expr) -> tuple[bool, str | None]:
@@ -140,6 +140,43 @@ def unasked_column(script: str, inputs: Mapping[str, Any], question: str) -> str
         missed = next(a for a in asked if a not in read and a not in literals)
         return (f"{print_expr(read[c])} is column {c!r} of {name}, which the question does "
                 f"not ask about; it asks about column {missed!r} ({_listed(layout)}).")
+    return None
+
+
+def quoted_split(script: str, inputs: Mapping[str, Any], question: str) -> str | None:
+    """Why cells read by position from a plain split of lines whose quoted cells hold the
+    separator are no answer, or None. CSV quotes a cell that holds a comma
+    (`"Portland, OR"`): `line.split(",")` cuts it in two, and every cell after it moves
+    one place on those lines, so `cells[4]` reads another column there. Two scripts that
+    split alike agree on the same wrong sum; `records()` reads the cell whole."""
+    parsed = parse(script).script
+    if parsed is None:
+        return None
+    for name, value, layout, reads in _columns_read(parsed, inputs, question):
+        if layout.format != "delimited" or '"' not in value or len(value) > _MAX_CHARS:
+            continue
+        ks = sorted({k for _, k in reads})
+        moved, example, total = 0, "", 0
+        for ln in iter_lines(value):
+            if not ln.strip():
+                continue
+            total += 1
+            if '"' not in ln:
+                continue
+            plain, cells = ln.split(layout.sep), csv_line(ln, layout.sep)
+            if len(plain) == len(cells):
+                continue
+            if any(k >= len(plain) or -k > len(plain) or plain[k] != cells[k] for k in ks):
+                moved += 1
+                example = example or next((c for c in cells if layout.sep in c), "")
+        if moved:
+            node = next(node for node, _ in reads)
+            return (f"{print_expr(node)} reads a cell by position from a plain split of "
+                    f"the lines of {name}, but {moved} of its {total} lines have a quoted cell "
+                    f"that holds {layout.sep!r} ({example!r}): the split cuts it in two, "
+                    "and the cells after it move one place on those lines. "
+                    f"records({name}) reads each quoted cell whole; read the column by "
+                    "its name.")
     return None
 
 

@@ -412,14 +412,14 @@ def _delimited_layout(data: list[str], comment_lines: list[str], comments: bool,
         if common < 1 or counts.count(common) < 0.8 * len(counts):
             # Ragged right (trailing cells left out) under a header naming them all.
             if not (1 <= min(counts) and max(counts) == counts[0] and
-                    looks_like_header(_csv_line(lines[0], sep), middle)):
+                    looks_like_header(csv_line(lines[0], sep), middle)):
                 continue
         if max(len(c) for c in middle) > 32:
             continue  # prose or log lines with commas, not a table
         if sep == "\t" and sum(bool(re.search(r"\t\t|\t | \t", ln)) for ln in lines) \
                 >= 0.3 * len(lines):
             return None  # tabs as padding: a whitespace-aligned table
-        first = _csv_line(lines[0], sep)
+        first = csv_line(lines[0], sep)
         k = max(counts) + 1
         if looks_like_header(first, middle):
             return Layout("delimited", sep, _unique(first), "header", True, comments,
@@ -436,7 +436,8 @@ def _delimited_layout(data: list[str], comment_lines: list[str], comments: bool,
     return None
 
 
-def _csv_line(line: str, sep: str) -> list[str]:
+def csv_line(line: str, sep: str) -> list[str]:
+    """One line's cells as CSV reads them (a quoted cell whole), else split plainly."""
     try:
         return next(csv.reader([line], delimiter=sep, strict=False), [])
     except csv.Error:

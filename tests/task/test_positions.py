@@ -91,3 +91,43 @@ def test_an_answer_from_an_unasked_column_is_no_vote(tmp_path: Path) -> None:
     assert list(submit["data"]["votes"]) == ["8750"]  # 4016, the years, had no vote
     from rlmlang.cli import main
     assert main(["replay", str(tmp_path / "run.log")]) == 0
+
+
+QUOTED = '"Portland, OR"'
+CITIES = ("name,city,qty,amount\n" + "".join(
+    f"P{i},{QUOTED if i % 5 == 0 else 'Boise'},1,{i}\n" for i in range(20)))
+CUT = 'submit(sum([int(l.split(",")[3]) for l in lines(orders)[1:]]))'
+
+
+def test_a_plain_split_of_lines_with_quoted_separators_is_no_answer() -> None:
+    """`"Portland, OR"` cut in two moves `amount` one place on those lines; a read from
+    the end, or before the quoted cell, is not moved; records() is not judged."""
+    from rlmlang.task.positions import quoted_split
+
+    q = "What is the total amount?"
+    said = quoted_split(CUT, {"orders": CITIES}, q)
+    assert said is not None and said.startswith(
+        "l.split(\",\")[3] reads a cell by position from a plain split of the lines of orders, "
+        "but 4 of its 21 lines have a quoted cell that holds ',' ('Portland, OR')")
+    assert quoted_split(CUT.replace("[3]", "[-1]"), {"orders": CITIES}, q) is None
+    assert quoted_split(CUT.replace("[3])", "[0][1:])"), {"orders": CITIES}, q) is None
+    assert quoted_split('submit(sum([int(r["amount"]) for r in records(orders)]))',
+                        {"orders": CITIES}, q) is None
+    plain = CITIES.replace('"Portland, OR"', "Portland")
+    assert quoted_split(CUT, {"orders": plain}, q) is None
+
+
+def test_an_answer_from_a_cut_quoted_cell_is_no_vote(tmp_path: Path) -> None:
+    from fakes import FakeModel
+
+    from rlmlang.controller.loop import Runtime
+
+    by_name = 'submit(sum([int(r["amount"]) for r in records(orders)]))'
+    cut_too = ('t = 0\nfor l in lines(orders)[1:]:\n    t += int(l.split(",")[3])\nsubmit(t)')
+    model = FakeModel([CUT, cut_too, by_name, by_name.replace("sum(", "sum(list(") + ")"])
+    out = Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
+                  budgets={"candidates": 2, "iterations": 3}).run(
+        "orders: str, question: str -> answer: int", "What is the total amount?",
+        orders=CITIES)
+    assert out.answer == 190  # the cut scripts agreed on 164: no vote
+    assert "quoted cell" in model.prompts[2]
