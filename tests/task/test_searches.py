@@ -222,14 +222,15 @@ def test_tests_of_one_value_never_true_together_make_a_zero_nothing_found() -> N
     from rlmlang.task.searches import nothing_found
 
     reg = default_registry()
-    # (asked "between Dec 21 2004 and Jan 3 2005", any of these tests is a range read as
-    # text: task/bounds.py says so first)
-    q = "What is the total price with a date from Dec 21 2004 to Jan 3 2005?"
+    # (asked "between Dec 21 2004 and Jan 3 2005" or "from ... to ...", any of these tests
+    # is a range read as text: task/bounds.py says so first)
+    q = "What is the total price over the turn of the year, 2004 into 2005?"
     both = ('submit(sum([float(r["price"]) for r in records(stocks)\n'
             '            if "2004" in r["date"] and "2005" in r["date"]]))')
-    between = "What is the total price with a date between Dec 21 2004 and Jan 3 2005?"
-    assert (nothing_found(both, 26.5, INPUTS, reg, between) or "").startswith(
-        "The question asks for the dates between Dec 21 2004 and Jan 3 2005, but ")
+    for between in ("What is the total price with a date between Dec 21 2004 and Jan 3 2005?",
+                    "What is the total price with a date from Dec 21 2004 to Jan 3 2005?"):
+        assert (nothing_found(both, 26.5, INPUTS, reg, between) or "").startswith(
+            "The question asks for the dates between Dec 21 2004 and Jan 3 2005, but ")
     assert nothing_found(both, 0.0, INPUTS, reg, q) == (
         "'2004' and '2005' are each on some line of the input but never on one line together, "
         'so the test "2004" in r["date"] and "2005" in r["date"] is never true (for a range, '
