@@ -1135,6 +1135,23 @@ def test_a_literal_tested_in_the_wrong_input_is_named_where_it_is(tmp_path: Path
         "this line:\nscan 12: package PKG-1012 stored in W-2" in model.prompts[1]
 
 
+def test_a_literal_tested_in_an_input_rebound_from_itself_is_named_where_it_is(
+        tmp_path: Path) -> None:
+    """`warehouses = records(warehouses)` first, then the test (fresh dev three-hop-07's
+    `racks = json.loads(racks)`, the server's key looked for among the racks): the input
+    rebound from itself is still the one the script reads."""
+    sig = "scans: str, warehouses: str, question: str -> answer: str"
+    wrong = ('warehouses = records(warehouses)\nfor w in warehouses:\n'
+             '    if w["id"] == "PKG-1012":\n        city = w["city"]\n        break\n'
+             'submit(city)')
+    model = FakeModel([wrong, LOOKED_RIGHT])
+    out = runtime(model, tmp_path, profile="coder").run(
+        sig, "Which city is package PKG-1012 in?", scans=SCANS, warehouses=WAREHOUSES)
+    assert out.answer == "City 2"
+    assert "'PKG-1012' is not in warehouses, the input that script reads; it is in scans, on " \
+        "this line:\nscan 12: package PKG-1012 stored in W-2" in model.prompts[1]
+
+
 def test_a_phrase_tested_in_a_field_that_never_holds_it_is_shown_the_field_that_does(
         tmp_path: Path) -> None:
     """`r["req"] == "shipment SH-1012"` over a log's records, the phrase being in the line's

@@ -600,8 +600,11 @@ def _tested_elsewhere(parsed: ast.Script, texts: Mapping[str, str],
     """A literal the script tests for (`r["name"] == "Farah K. Raman"`) that none of the
     inputs it reads holds and one it does not read does (the person was in employees, the
     1.5B filtered departments): that input, and the line."""
+    # an input rebound from itself (`racks = json.loads(racks)`) is still the one read
+    targets = {id(n.target) for n in ast.walk(parsed) if isinstance(n, ast.Assign)}
     read = {n.id for n in ast.walk(parsed) if isinstance(n, ast.Name) and n.id in texts
-            and n.id not in assigned}
+            and (n.id not in assigned or id(n) not in targets and _rebound_from_itself(
+                parsed, n.id))}
     if not read or len(read) == len(texts):
         return None
     for node in ast.walk(parsed):
@@ -619,9 +622,20 @@ def _tested_elsewhere(parsed: ast.Script, texts: Mapping[str, str],
                 at = texts[other].casefold().find(low)
                 if at >= 0:
                     line = line_at(texts[other], at).strip()[:200]
-                    return (f"{value!r} is not in {', '.join(sorted(read))}, the input that "
-                            f"script reads; it is in {other}, on this line:\n{line}")
+                    which = "the input that script reads" if len(read) == 1 else \
+                        "the inputs that script reads"
+                    return (f"{value!r} is not in {', '.join(sorted(read))}, {which}; it is "
+                            f"in {other}, on this line:\n{line}")
     return None
+
+
+def _rebound_from_itself(parsed: ast.Script, name: str) -> bool:
+    """Whether every assignment to `name` reads `name` (`racks = json.loads(racks)`, a
+    three-hop script that tested the racks for the server's key: fresh dev three-hop-07)."""
+    sets = [n for n in ast.walk(parsed) if isinstance(n, ast.Assign)
+            and isinstance(n.target, ast.Name) and n.target.id == name]
+    return bool(sets) and all(any(isinstance(m, ast.Name) and m.id == name
+                                  for m in ast.walk(s.value)) for s in sets)
 
 
 def line_at(text: str, pos: int) -> str:
