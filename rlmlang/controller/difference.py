@@ -13,6 +13,7 @@ what they found names them (`probes`), so an auditor reads what was run.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from typing import Any
 
 from rlmlang.pipeline import ScriptOutcome, ScriptSetup, execute_script
@@ -96,6 +97,19 @@ def zero_look(script: str, setup: ScriptSetup) -> tuple[str, list[str]]:
         return "", []
     said = trace.judged(outcome.status, outcome.value)
     return (said, [trace.script]) if said else ("", [])
+
+
+def first_zero_look(scripts: Iterable[str], setup: ScriptSetup,
+                    limit: int = 3) -> tuple[str, list[str]]:
+    """zero_look of the first of an answer's scripts (at most `limit`) that says where its
+    zero comes from: the first script of an agreed 0 may have no test that let nothing
+    through (a loop over words that counted some) where the second has one (fresh dev
+    several-words-06: `all(w in line.split(" ") ...)`, true for no line)."""
+    for script in list(scripts)[:limit]:
+        said, probes = zero_look(script, setup)
+        if said:
+            return said, probes
+    return "", []
 
 
 def rounded_zero(script: str, setup: ScriptSetup) -> tuple[str, list[str]]:

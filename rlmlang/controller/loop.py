@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from rlmlang.controller.budgets import BudgetExceeded, Meter
-from rlmlang.controller.difference import count_difference, set_aside, zero_look
+from rlmlang.controller.difference import count_difference, first_zero_look, set_aside
 from rlmlang.controller.examples import (
     adapted,
     assigned_names,
@@ -696,7 +696,7 @@ class Runtime:
                             big_texts, tables, values)
                     if challenge and counts_nothing(leader.value) and \
                             self.profile.look_after_failure:  # where the zero comes from
-                        rounded, probes = zero_look(next(iter(leader.scripts.values())), setup)
+                        rounded, probes = first_zero_look(leader.scripts.values(), setup)
                         challenge += "\n" + rounded if rounded else ""
                     if challenge:  # once: submitted again, it is taken as any answer is
                         challenged.add(leader.key)
@@ -788,7 +788,7 @@ class Runtime:
                         found = searched_elsewhere(next(iter(zero.scripts.values())), values,
                                                    self.registry)
                         feedback += "\n" + found if found else ""
-                        rounded, ran = zero_look(next(iter(zero.scripts.values())), setup)
+                        rounded, ran = first_zero_look(zero.scripts.values(), setup)
                         feedback += "\n" + rounded if rounded else ""
                         probes += ran
                     if self.profile.look_after_failure:  # a failed search for a concept

@@ -106,3 +106,17 @@ def test_the_model_is_told_which_test_made_the_zero(tmp_path: Path) -> None:
         in model.prompts[1]
     observed = [e for e in read_events(tmp_path / "run.log") if e["kind"] == "observation"]
     assert any("trace_0_reached += 1" in p for p in observed[0]["data"]["probes"])
+
+
+def test_the_first_script_of_a_zero_that_says_where_it_comes_from_is_told() -> None:
+    """An agreed 0 of two scripts: the first keeps something at each test (its zero comes
+    from elsewhere), the second has the test that let nothing through (fresh dev
+    several-words-06): that one is said."""
+    from rlmlang.controller.difference import first_zero_look
+
+    setup = ScriptSetup(registry=default_registry(), inputs={"access_log": LOG},
+                        input_types={"access_log": STR}, output=None, state=None)
+    said, probes = first_zero_look([RIGHT, INVENTED], setup)
+    assert 'reached the test `parts[-2] == "401"` (line 6), it was true for none' in said
+    assert len(probes) == 1 and "trace_0_reached" in probes[0]
+    assert first_zero_look([RIGHT], setup) == ("", [])
