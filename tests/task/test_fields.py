@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rlmlang.task.fields import wrong_field
 
 ASSETS = ("asset_tag,owner,serial,location\n"
@@ -42,3 +44,19 @@ def test_the_columns_a_question_quotes_for_a_headerless_table_are_not_asked_for(
     with task_question(q):
         assert wrong_field("12.5", q, [rows]) is None
         assert wrong_field("40", q, [rows]) is not None  # its id: another field
+
+
+@pytest.mark.parametrize(("question", "asked"), [
+    ("What is the hub city of the region of the depot of parcel PAR-1?", "hub_city"),
+    # the field named after the last phrase that asks, not the first one named (fresh
+    # dev three-hop-04 was told its right hub city was a hop short of the region)
+    ("Starting from parcel PAR-1, follow its depot to the region: what is the hub city?",
+     "hub_city"),
+    ("For parcel PAR-1, find the depot and give that depot's region.", "region"),
+    ("Which depot is parcel PAR-1 in?", "depot"),
+    ("Look up parcel PAR-1 and give its code.", "code"),
+])
+def test_the_field_a_question_asks_for(question: str, asked: str) -> None:
+    from rlmlang.task.fields import asked_field
+
+    assert asked_field(question, ("parcel", "depot", "region", "hub_city", "code")) == asked
