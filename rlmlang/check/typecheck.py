@@ -307,6 +307,7 @@ class Checker(FormsMixin):
 
     def run(self, script: ast.Script) -> None:
         self._script_assigns = set(ast.assigned_names(script.body))
+        self._script = script
         self._records_calls = [n for n in ast.walk(script) if isinstance(n, ast.Call)
                                and n.func == "records" and len(n.args) == 1
                                and isinstance(n.args[0], ast.Name)
@@ -1687,10 +1688,30 @@ class Checker(FormsMixin):
         value = ast.literal_value(step)
         if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
             return
+        fix, edit = ("write it as a number (range(0, n, 50)); to count down, go up and take "
+                     "n - 1 - i"), {}
+        if isinstance(step, ast.Name) and (k := self.constant_int(step.id)) is not None:
+            # `size = 3` ... `range(0, n, size)` (fresh dev semantic-04): the number itself
+            fix, edit = f"write the number {step.id} holds: {k}", expr_fixit(step.span, str(k))
         self.err("E_TYPE", step.span, f"range's step must be a whole number of 1 or more "
-                 f"written in the script, not {print_expr(step)}",
-                 "write it as a number (range(0, n, 50)); to count down, go up and take "
-                 "n - 1 - i")
+                 f"written in the script, not {print_expr(step)}", fix, **edit)
+
+    def constant_int(self, name: str) -> int | None:
+        """The whole number of 1 or more that `name` is bound to, where the script binds it
+        once, to that literal, and nowhere else (no loop, comprehension or parameter)."""
+        script = getattr(self, "_script", None)
+        if script is None or name in ast.bound_in_scopes(script):
+            return None
+        sets = [n for n in ast.walk(script)
+                if isinstance(n, (ast.Assign, ast.AugAssign)) and isinstance(n.target, ast.Name)
+                and n.target.id == name]
+        params = any(p.name == name for d in ast.walk(script) if isinstance(d, ast.Def)
+                     for p in d.params)
+        if len(sets) != 1 or params or not isinstance(sets[0], ast.Assign):
+            return None
+        value = ast.literal_value(sets[0].value)
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
+        return value if ok else None
 
     def listed_args(self, e: ast.Call, params: list[tuple[str, Type, bool]],
                     types: list[Type], name: str) -> str | None:
@@ -1815,6 +1836,11 @@ class Checker(FormsMixin):
             elif t == STR and want == ListT(STR):  # lines_with(orders, "Jonas Horvat")
                 one = f"[{print_expr(a)}]"
                 fix, edit = f"pass a list of one: {one}", expr_fixit(a.span, one)
+            elif want == STR and fname.startswith("llm.") and isinstance(t, (DictT, RecordT)):
+                # llm.predict(..., text=review) of a record (fresh dev semantic-04): the
+                # sub-model reads text
+                fix, edit = (f"pass it as text: str({print_expr(a)})",
+                             expr_fixit(a.span, f"str({print_expr(a)})"))
             elif t == ListT(STR) and isinstance(want, ListT) and want.elem in NUMERIC:
                 # sum(car["wt"] for car in rows): a table's cells are texts
                 conv = "int" if want.elem == INT else "float"
