@@ -64,3 +64,25 @@ def test_the_renamed_script_runs_as_a_candidate(tmp_path: Path) -> None:
                if e["kind"] == "output" and e["data"]["status"] == "submitted"]
     assert answers[0] == "Brno"  # SER-39 is on S-4
     assert out.answer == "Brno"
+
+
+def test_a_loop_variable_named_like_an_input_is_renamed_before_other_fixits(
+        tmp_path: Path) -> None:
+    """`for racks in rows:` over the input racks' records (fresh dev inject-14's `for
+    staff in staffs:`): the checker reads `racks["site"]` as an index into the input's
+    text, whose fix-it made a list of every record's field; the loop variable's rename
+    comes first, and its script answers."""
+    script = ('rows = records(racks)\nsite = ""\nfor racks in rows:\n'
+              '    if racks["server"] == "SER-39":\n        site = racks["site"]\n        break\n'
+              'submit(site)\n')
+    model = FakeModel([script, 'fail("no")', 'fail("no")'])
+    out = Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
+                  budgets={"candidates": 1, "iterations": 3}).run(
+        "racks: str, question: str -> answer: str", "Which site holds server SER-39?",
+        racks=RACKS)
+    fixits = [e["data"]["text"] for e in read_events(tmp_path / "run.log")
+              if e["kind"] == "generation" and e["data"]["stop_reason"] == "fixit"]
+    assert fixits and "for racks_row in rows:" in fixits[0]
+    answers = [e["data"]["answer"] for e in read_events(tmp_path / "run.log")
+               if e["kind"] == "output" and e["data"]["status"] == "submitted"]
+    assert answers[0] == "S-4"

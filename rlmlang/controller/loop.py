@@ -1115,9 +1115,13 @@ class Runtime:
         for parent, (outcome, script) in enumerate(generated, start=1):
             if number - len(generated) >= _MAX_FIXITS:
                 break
-            fixed, source = apply_fixits(script, outcome.diagnostics), None
-            fixed = fixed or name_thrown_away(script, outcome.diagnostics) \
-                or shadowed_loop_name(script, outcome.diagnostics)
+            # a loop variable named like an earlier value or an input first: the checker
+            # read its items as that value, and its other fix-its mend the wrong thing
+            # (`for staff in staffs: staff["name"]`, staff an input, became a list of
+            # every record's name: fresh dev inject-14)
+            fixed, source = shadowed_loop_name(script, outcome.diagnostics), None
+            fixed = fixed or apply_fixits(script, outcome.diagnostics) \
+                or name_thrown_away(script, outcome.diagnostics)
             if fixed is None and outcome.empty_search is not None:  # a filter not asked for
                 fixed = without_copied(script, current_question(), setup.inputs,
                                        self.registry)
