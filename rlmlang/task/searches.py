@@ -29,6 +29,7 @@ from rlmlang.task.answers import offered_choices
 from rlmlang.task.bounds import bound_searched
 from rlmlang.task.grounding import ungrounded_key
 from rlmlang.task.guess import data_inputs
+from rlmlang.task.ordered import unsorted_list
 from rlmlang.task.positions import quoted_split, split_sep, unasked_column
 from rlmlang.task.units import words_for_lines
 from rlmlang.task.vote import as_number, counts_nothing
@@ -61,7 +62,8 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
     from another field of the asked record is answers.no_value's "field"); and a number
     counted by a loop over the words of an input for a question that counts lines
     (units.words_for_lines); cells read by position from a plain split of lines whose
-    quoted cells hold the separator (positions.quoted_split). A filter copied from the first lines shown
+    quoted cells hold the separator (positions.quoted_split); a list asked for in an
+    order that keeps the input's (ordered.unsorted_list). A filter copied from the first lines shown
     (unasked.copied_filter) and a value left over from a loop are asked beside this, by
     controller/difference.set_aside."""
     whole = parse(script).script
@@ -78,6 +80,9 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
         return words
     if whole is not None and (cut := quoted_split(script, inputs, question)):
         return cut
+    if whole is not None and (unsorted := unsorted_list(script, answer, question,
+                                                        set(inputs))):
+        return unsorted
     if counts_nothing(answer):  # (a zero's own notes say where its test misses)
         return empty_search(script, inputs, registry) or _never_together(script, inputs)
     if whole is not None and as_number(answer) is not None and \
