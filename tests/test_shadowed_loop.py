@@ -76,7 +76,7 @@ def test_a_loop_variable_named_like_an_input_is_renamed_before_other_fixits(
               '    if racks["server"] == "SER-39":\n        site = racks["site"]\n        break\n'
               'submit(site)\n')
     model = FakeModel([script, 'fail("no")', 'fail("no")'])
-    out = Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
+    Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
                   budgets={"candidates": 1, "iterations": 3}).run(
         "racks: str, question: str -> answer: str", "Which site holds server SER-39?",
         racks=RACKS)
