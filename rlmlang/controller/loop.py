@@ -47,6 +47,7 @@ from rlmlang.controller.prompt import (
     NO_VALUE_KINDS,
     PREVIEW_CHARS,
     Conversation,
+    asked_key_lines,
     copied_line_message,
     copied_lines_in_disagreement,
     cut_token_message,
@@ -83,6 +84,7 @@ from rlmlang.task.answers import (
     copied_piece,
     cut_token,
     found_nothing,
+    has_empty_item,
     no_value,
 )
 from rlmlang.task.guess import QUESTION, data_inputs, data_texts, submits_from_data
@@ -939,8 +941,10 @@ class Runtime:
             look = look_hint([n for n in text_inputs if n in script], crashed=best.stage == "run",
                              prose=prose)
         if best.status == "submitted":  # an empty answer: what it printed, if anything
-            return empty_answer_message(best.output, best.answer,
-                                        search=best.empty_search) + look, script
+            lines = asked_key_lines(question, [v for n in text_inputs if isinstance(
+                v := values.get(n), str)]) if has_empty_item(best.answer) else []
+            return empty_answer_message(best.output, best.answer, search=best.empty_search,
+                                        lines=lines) + ("" if lines else look), script
         if best.status == "failed":  # its own fail(...): the message it wrote says why
             found = search_results(script, values, self.registry) \
                 if self.profile.look_after_failure and not elsewhere else None

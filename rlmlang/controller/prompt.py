@@ -476,8 +476,21 @@ def _line_holding(value: str, texts: Mapping[str, str],
     return None
 
 
+def asked_key_lines(question: str, texts: list[str], at_most: int = 4,
+                    limit_chars: int = 200) -> list[str]:
+    """The first line of the inputs holding each key the question names (words with a
+    digit, `order.question_keys`), at most `at_most`: what a list with an empty item
+    was looking for."""
+    out: list[str] = []
+    for key in question_keys(question)[:at_most]:
+        line = next((ln for t in texts for ln in _lines_with(t, key)), None)
+        if line is not None:
+            out.append(_clip(line.strip(), limit_chars))
+    return out
+
+
 def empty_answer_message(output: str, answer: Any = None, limit_chars: int = 700,
-                         search: str | None = None) -> str:
+                         search: str | None = None, lines: list[str] | None = None) -> str:
     """What the model sees about a script that submitted an empty answer, its own text
     for finding nothing ("not found"), or a zero where its `search` finds nothing; a
     `search` that is a whole sentence (a bound searched as a phrase, task/bounds.py) is
@@ -493,9 +506,13 @@ def empty_answer_message(output: str, answer: Any = None, limit_chars: int = 700
                 "what the script looked for (a value left from its loop, or a default), "
                 "not an answer.")
     if has_empty_item(answer):
-        return (f"That script submitted {_clip(repr(answer), 200)}: an item is empty, so "
-                "for one of the things asked about it found no value. Print the line each "
-                "one stands on to see how its value is written there.")
+        said = (f"That script submitted {_clip(repr(answer), 200)}: an item is empty, so "
+                "for one of the things asked about it found no value.")
+        if lines:  # the lines of what the question names (fresh dev multi-needle-01 was
+            # told to print them, and printed the input's first three lines)
+            return said + " The lines of what the question asks about:\n" + \
+                "\n".join(lines) + "\nTake each value from its own line."
+        return said + " Print the line each one stands on to see how its value is written there."
     what = "an empty answer" if is_empty_answer(answer) else \
         f"{answer!r}, its own text for finding nothing,"
     if not output.strip():
