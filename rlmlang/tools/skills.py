@@ -44,7 +44,13 @@ from rlmlang.tools.regex import (
 )
 from rlmlang.tools.registry import Pieces, Size, ToolSpec
 from rlmlang.tools.tables import field_of, table_of
-from rlmlang.tools.values import display, matcher, numbers_in, parse_number, to_int_value
+from rlmlang.tools.values import (
+    display,
+    matcher,
+    numbers_outside_keys,
+    parse_number,
+    to_int_value,
+)
 
 _WORD = re.compile(r"\w")
 
@@ -473,7 +479,7 @@ def _extract_code(text: Any) -> str:
 
 def _extract_number(text: Any) -> float:
     text = _s("extract_number", "text", text)
-    for n in numbers_in(text):
+    for n in numbers_outside_keys(text):
         v = parse_number(n)
         if v is not None:
             return v
@@ -483,7 +489,7 @@ def _extract_number(text: Any) -> float:
 
 def _extract_int(text: Any) -> int:
     text = _s("extract_int", "text", text)
-    for n in numbers_in(text):
+    for n in numbers_outside_keys(text):
         v = parse_number(n)
         if v is not None:
             return to_int_value(v)
@@ -648,11 +654,13 @@ def skill_specs() -> list[ToolSpec]:
              cost=fuel(0), size=_text_size, prompt=True,
              example='submit(extract_code(find_line(context, "badge 4820")))'),
         tool("extract_number", "text: str", "float", _extract_number,
-             'The first number in text ("1,234.5" -> 1234.5); an error if there is none.',
+             'The first number in text ("1,234.5" -> 1234.5), past the digits of a key such '
+             'as INV-24779; an error if there is none.',
              cost=fuel(0), size=scalar(), prompt=True,
              example='submit(extract_number(find_line(context, "total")))'),
         tool("extract_int", "text: str", "int", _extract_int,
-             "The first number in text as an int; an error if there is none.",
+             "The first number in text as an int, past the digits of a key such as "
+             "INV-24779; an error if there is none.",
              cost=fuel(0), size=scalar(), prompt=True,
              example='submit(extract_int(find_line(context, "room of Ana")))'),
         tool("extract_name", "text: str", "str", _extract_name,

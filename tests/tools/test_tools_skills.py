@@ -157,7 +157,11 @@ def test_extract_code(text: str, want: str) -> None:
 
 def test_extract_numbers_and_names() -> None:
     assert call("extract_number", "total: 1,234.50 EUR") == 1234.5
-    assert call("extract_number", "dept D-14 on floor 3") == 14.0
+    # past a key's digits (D-14, INV-24779): what the line says of it, where it says any
+    assert call("extract_number", "dept D-14 on floor 3") == 3.0
+    assert call("extract_int", "Guest INV-24779 chose the pass phrase 5555.") == 5555
+    assert call("extract_number", "dept D-14") == 14.0
+    assert call("extract_int", "2024-05-01 total 7") == 2024
     assert call("extract_int", "room -3 then 7") == -3
     with pytest.raises(ToolError, match="no number"):
         call("extract_number", "none at all")
