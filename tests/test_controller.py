@@ -1121,29 +1121,20 @@ def test_a_phrase_searched_in_the_wrong_input_is_named_where_it_is(tmp_path: Pat
         in model.prompts[1]
 
 
-def test_a_literal_tested_in_the_wrong_input_is_named_where_it_is(tmp_path: Path) -> None:
+@pytest.mark.parametrize("wrong", [
+    ('hits = [r for r in records(warehouses) if r["id"] == "PKG-1012"]\n'
+     'if len(hits) == 0:\n    fail("none")\nsubmit(hits[0]["city"])'),
+    # the input rebound from itself is still the one the script reads (fresh dev
+    # three-hop-07's `racks = json.loads(racks)`, the server's key looked for in racks)
+    ('warehouses = records(warehouses)\nfor w in warehouses:\n'
+     '    if w["id"] == "PKG-1012":\n        city = w["city"]\n        break\n'
+     'submit(city)'),
+], ids=["records", "rebound"])
+def test_a_literal_tested_in_the_wrong_input_is_named_where_it_is(tmp_path: Path,
+                                                                 wrong: str) -> None:
     """`[d for d in records(departments) if d["name"] == "Farah K. Raman"]`, the person being
     in employees (dev sample 5 inject-07): the feedback names the input holding the name."""
     sig = "scans: str, warehouses: str, question: str -> answer: str"
-    wrong = ('hits = [r for r in records(warehouses) if r["id"] == "PKG-1012"]\n'
-             'if len(hits) == 0:\n    fail("none")\nsubmit(hits[0]["city"])')
-    model = FakeModel([wrong, LOOKED_RIGHT])
-    out = runtime(model, tmp_path, profile="coder").run(
-        sig, "Which city is package PKG-1012 in?", scans=SCANS, warehouses=WAREHOUSES)
-    assert out.answer == "City 2"
-    assert "'PKG-1012' is not in warehouses, the input that script reads; it is in scans, on " \
-        "this line:\nscan 12: package PKG-1012 stored in W-2" in model.prompts[1]
-
-
-def test_a_literal_tested_in_an_input_rebound_from_itself_is_named_where_it_is(
-        tmp_path: Path) -> None:
-    """`warehouses = records(warehouses)` first, then the test (fresh dev three-hop-07's
-    `racks = json.loads(racks)`, the server's key looked for among the racks): the input
-    rebound from itself is still the one the script reads."""
-    sig = "scans: str, warehouses: str, question: str -> answer: str"
-    wrong = ('warehouses = records(warehouses)\nfor w in warehouses:\n'
-             '    if w["id"] == "PKG-1012":\n        city = w["city"]\n        break\n'
-             'submit(city)')
     model = FakeModel([wrong, LOOKED_RIGHT])
     out = runtime(model, tmp_path, profile="coder").run(
         sig, "Which city is package PKG-1012 in?", scans=SCANS, warehouses=WAREHOUSES)
