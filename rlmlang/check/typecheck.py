@@ -1702,9 +1702,7 @@ class Checker(FormsMixin):
         script = getattr(self, "_script", None)
         if script is None or name in ast.bound_in_scopes(script):
             return None
-        sets = [n for n in ast.walk(script)
-                if isinstance(n, (ast.Assign, ast.AugAssign)) and isinstance(n.target, ast.Name)
-                and n.target.id == name]
+        sets = ast.assignments_to(script, name)
         params = any(p.name == name for d in ast.walk(script) if isinstance(d, ast.Def)
                      for p in d.params)
         if len(sets) != 1 or params or not isinstance(sets[0], ast.Assign):

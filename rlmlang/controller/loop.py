@@ -927,6 +927,7 @@ class Runtime:
         if best.answer_error is not None:
             return feedback_message(script, [best.answer_error], best.output), script
         fresh = fresh_start_hint(best.diagnostics, earlier)
+        texts = [v for n in text_inputs if isinstance(v := values.get(n), str)]
         look = ""
         elsewhere = field_elsewhere_hint(best.diagnostics, firsts) if best.stage == "run" \
             else ""
@@ -941,8 +942,7 @@ class Runtime:
             look = look_hint([n for n in text_inputs if n in script], crashed=best.stage == "run",
                              prose=prose)
         if best.status == "submitted":  # an empty answer: what it printed, if anything
-            lines = asked_key_lines(question, [v for n in text_inputs if isinstance(
-                v := values.get(n), str)]) if has_empty_item(best.answer) else []
+            lines = asked_key_lines(question, texts) if has_empty_item(best.answer) else []
             return empty_answer_message(best.output, best.answer, search=best.empty_search,
                                         lines=lines) + ("" if lines else look), script
         if best.status == "failed":  # its own fail(...): the message it wrote says why
@@ -954,8 +954,8 @@ class Runtime:
         said = feedback_message(script, best.diagnostics, best.output)
         key = next((m.group(1) for d in best.diagnostics[:1]
                     if (m := _NOT_A_NUMBER.match(d.message))), None)
-        hint = key_not_value_message(key, question, [v for n in text_inputs if isinstance(
-            v := values.get(n), str)]) if key and best.stage == "run" else None
+        hint = key_not_value_message(key, question, texts) if key and best.stage == "run" \
+            else None
         if hint:  # the question's key converted as if it were the value
             return said + "\n" + hint + fresh, script
         return said + look + fresh, script

@@ -520,6 +520,12 @@ def assigned_names(body: Block, in_place: bool = False) -> list[str]:
     return list(out)
 
 
+def assignments_to(node: object, name: str) -> list[Assign | AugAssign]:
+    """Every `name = ...` and `name += ...` in `node`, defs' bodies too, in walk order."""
+    return [n for n in walk(node) if isinstance(n, (Assign, AugAssign))
+            and isinstance(n.target, Name) and n.target.id == name]
+
+
 def identifiers(node: object) -> set[str]:
     """Every name read or written under `node`, and the head of each dotted call (a
     def's or tool's name for a plain call)."""

@@ -117,8 +117,7 @@ def _name_order(name: str, script: ast.Script, inputs: set[str], sorted_names: s
                 depth: int) -> str | None:
     """The order of a name's list: its one assignment's, or, for a list started empty
     and appended to in one `for`, the order of what that loop goes through."""
-    sets = [n for n in ast.walk(script) if isinstance(n, (ast.Assign, ast.AugAssign))
-            and isinstance(n.target, ast.Name) and n.target.id == name]
+    sets = ast.assignments_to(script, name)
     if len(sets) != 1 or not isinstance(sets[0], ast.Assign):
         return None
     value = sets[0].value

@@ -637,8 +637,7 @@ def _tested_elsewhere(parsed: ast.Script, texts: Mapping[str, str],
 def _rebound_from_itself(parsed: ast.Script, name: str) -> bool:
     """Whether every assignment to `name` reads `name` (`racks = json.loads(racks)`, a
     three-hop script that tested the racks for the server's key: fresh dev three-hop-07)."""
-    sets = [n for n in ast.walk(parsed) if isinstance(n, ast.Assign)
-            and isinstance(n.target, ast.Name) and n.target.id == name]
+    sets = [s for s in ast.assignments_to(parsed, name) if isinstance(s, ast.Assign)]
     return bool(sets) and all(any(isinstance(m, ast.Name) and m.id == name
                                   for m in ast.walk(s.value)) for s in sets)
 

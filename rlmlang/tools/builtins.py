@@ -199,9 +199,9 @@ def _not_a_number_fix(s: str, convert: str, extract: str) -> str:
     """A number with a sentence's punctuation on it ("7297." as the last word of "The code
     … is 7297.") is stripped of it; told to extract a number instead, the 1.5B ran
     extract_number over the whole line and took the key's digits (fresh dev needle-10)."""
-    core = s.strip().strip(_AROUND_NUMBERS)
-    if core and core != s.strip() and parse_number(core) is not None:
-        whole = s.strip()
+    whole = s.strip()
+    core = whole.strip(_AROUND_NUMBERS)
+    if core and core != whole and parse_number(core) is not None:
         start = len(whole) - len(whole.lstrip(_AROUND_NUMBERS))
         cut = "".join(dict.fromkeys(whole[:start] + whole[start + len(core):]))
         return f"strip the punctuation around the number first: {convert}(text.strip({cut!r}))"
