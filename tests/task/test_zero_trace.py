@@ -120,3 +120,48 @@ def test_the_first_script_of_a_zero_that_says_where_it_comes_from_is_told() -> N
     assert 'reached the test `parts[-2] == "401"` (line 6), it was true for none' in said
     assert len(probes) == 1 and "trace_0_reached" in probes[0]
     assert first_zero_look([RIGHT], setup) == ("", [])
+
+
+VERSES = "\n".join([
+    "Book 1:1 In the morning the boats went out, and the nets were empty.",
+    "Book 1:2 Then came Simon, and with him his brother.",
+    "Book 1:3 Andrew, who was one of the two, found Peter's boat at the shore.",
+    "Book 1:4 And Peter said unto Andrew, Come.",
+])
+WORD_SPLIT = '''words2 = ["Andrew", "Peter"]
+count1 = 0
+for line in context.splitlines():
+    line_words = line.split(" ")
+    if all(word in line_words for word in words2):
+        count1 += 1
+submit(count1)
+'''
+
+
+def test_the_item_shown_is_the_first_that_holds_the_words_the_script_looks_for() -> None:
+    """Fresh dev several-words-06: `line.split(" ")` keeps "Andrew," and the first verse
+    held neither name, so showing it told the 1.5B nothing and it agreed on 0 three
+    rounds running. The first line holding both words shows how the data writes them."""
+    setup = ScriptSetup(registry=default_registry(), inputs={"context": VERSES},
+                        input_types={"context": STR}, output=None, state=None)
+    trace = zero_trace(WORD_SPLIT)
+    assert trace is not None and trace.looked_for == ("Andrew", "Peter")
+    outcome = execute_script(trace.script, setup)
+    said = trace.judged(outcome.status, outcome.value)
+    third = VERSES.splitlines()[2]
+    assert f"The first of them that holds 'Andrew' and 'Peter': {third}\n" \
+           f"  line_words = {third.split(' ')}\n" in said
+    assert "There 'Andrew' is written 'Andrew,' and 'Peter' is written \"Peter's\": a " \
+           "test for the word itself does not match it" in said
+
+
+def test_a_comprehension_shows_the_first_item_that_holds_the_words() -> None:
+    setup = ScriptSetup(registry=default_registry(), inputs={"context": VERSES},
+                        input_types={"context": STR}, output=None, state=None)
+    script = ('kept = [line for line in context.splitlines() '
+              'if "Andrew" in line.split(" ")]\nsubmit(len(kept))\n')
+    trace = zero_trace(script)
+    assert trace is not None
+    outcome = execute_script(trace.script, setup)
+    said = trace.judged(outcome.status, outcome.value)
+    assert f"The first of them that holds 'Andrew': {VERSES.splitlines()[2]}\n" in said
