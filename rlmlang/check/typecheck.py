@@ -1409,8 +1409,13 @@ class Checker(FormsMixin):
                 elif lt == STR and isinstance(rt, ListT) and rt.elem in NUMERIC:
                     # a table's cell (text) in a list of numbers made from the same column:
                     # Python runs it and finds nothing (fresh dev top-k-05, three rounds)
-                    conv = f"{'int' if rt.elem == INT else 'float'}({print_expr(e.left)})"
+                    cell = self.field_listed(e.left, e.right)
+                    conv = f"{'int' if rt.elem == INT else 'float'}({print_expr(cell)})"
                     fix, edit = f"convert it: {conv}", expr_fixit(e.left.span, conv)
+                    if cell is not e.left:
+                        fix = f"{print_expr(e.right)} holds numbers of the field " \
+                              f"{print_expr(cell.index)}, not {print_expr(e.left.index)}; " \
+                              f"test that field: {conv}"
                 self.err("E_TYPE", e.span, f"'{e.op}' does not apply to {show(lt)} in "
                          f"{show(rt)}", fix, **edit)
             return BOOL
@@ -1695,6 +1700,27 @@ class Checker(FormsMixin):
             fix, edit = f"write the number {step.id} holds: {k}", expr_fixit(step.span, str(k))
         self.err("E_TYPE", step.span, f"range's step must be a whole number of 1 or more "
                  f"written in the script, not {print_expr(step)}", fix, **edit)
+
+    def field_listed(self, cell: ast.Expr, numbers: ast.Expr) -> ast.Expr:
+        """`float(r["order_id"]) in top` where `top` holds `float(r["total"])`s: the cell of
+        the field the list's numbers were read from (fresh dev top-k-05 tested the id
+        against the top totals: converting the id found nothing); `cell` where the list
+        is not a name bound once from one field's numbers, or the field is the same."""
+        script = getattr(self, "_script", None)
+        while isinstance(numbers, ast.Slice):
+            numbers = numbers.value
+        if script is None or not isinstance(numbers, ast.Name) \
+                or not isinstance(cell, ast.Index) or not isinstance(cell.index, ast.Const):
+            return cell
+        sets = ast.assignments_to(script, numbers.id)
+        fields = {n.args[0].index.value for a in sets for n in ast.walk(a.value)
+                  if isinstance(n, ast.Call) and n.func in ("float", "int") and len(n.args) == 1
+                  and isinstance(n.args[0], ast.Index)
+                  and isinstance(n.args[0].index, ast.Const)
+                  and isinstance(n.args[0].index.value, str)}
+        if len(sets) != 1 or len(fields) != 1 or cell.index.value in fields:
+            return cell
+        return dataclasses.replace(cell, index=ast.Const(fields.pop()))
 
     def constant_int(self, name: str) -> int | None:
         """The whole number of 1 or more that `name` is bound to, where the script binds it

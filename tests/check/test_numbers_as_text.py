@@ -62,3 +62,21 @@ def test_a_cell_looked_for_in_a_list_of_numbers_is_converted_by_a_fix_it() -> No
     fixed = apply_fixits(script, [d]) or ""
     assert 'if float(r["salary"]) in top[:2]' in fixed
     assert run_script(fixed, None, employees=EMPLOYEES).stage == "done"
+
+
+def test_a_cell_of_another_field_than_the_lists_numbers_is_given_that_field() -> None:
+    """`r["name"] in top` where top holds the salaries: converting the name finds
+    nothing (fresh dev top-k-05 tested the order id against the top totals); the fix-it
+    tests the field the list was read from."""
+    script = ('top = sorted([float(r["salary"]) for r in records(employees)], reverse=True)\n'
+              'submit([r["name"] for r in records(employees) if r["name"] in top[:2]])\n')
+    out = run_script(script, None, employees=EMPLOYEES)
+    (d,) = out.diagnostics
+    assert d.fix == ('top[:2] holds numbers of the field "salary", not "name"; test that '
+                     'field: float(r["salary"])')
+    fixed = apply_fixits(script, [d]) or ""
+    assert 'if float(r["salary"]) in top[:2]' in fixed
+    done = run_script(fixed, None, employees=EMPLOYEES)
+    top = sorted(((i * 7919) % 200000 for i in range(3000)), reverse=True)[:2]
+    assert done.stage == "done" and sorted(done.answer) == sorted(
+        f"P{i}" for i in range(3000) if (i * 7919) % 200000 in top)
