@@ -165,10 +165,11 @@ def stmt_fixit(span: Span, text: str) -> dict[str, Any]:
     return {FIXIT_STMT: [[span.line, span.col, span.end_line, span.end_col], text]}
 
 
-def returns_none_fixit(def_span: Span) -> dict[str, Any]:
+def returns_none_fixit(def_span: Span, returns: str | None = None) -> dict[str, Any]:
     """A diagnostic's data for a fix-it that declares the def at `def_span` as returning
-    `T | None` (Python's `-> str` with a `return None` runs; the annotation is no check)."""
-    return {FIXIT_RETURNS: [def_span.line, def_span.col]}
+    `T | None`, or the type `returns` where given (Python's `-> str` with a `return None`
+    runs, as does `-> int` with a `return total, rows`: the annotation is no check)."""
+    return {FIXIT_RETURNS: [def_span.line, def_span.col, *([returns] if returns else [])]}
 
 
 def render_all(diags: list[Diagnostic], source: str | None = None) -> str:

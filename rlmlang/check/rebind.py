@@ -32,7 +32,7 @@ REBINDABLE = "rebindable"  # the data key the checker sets on a type-changing as
 def rebind_sites(diagnostics: list[Diagnostic]) -> set[tuple[str, int]]:
     """(name, line) of each assignment the checker refused for changing a name's type."""
     return {(d.data["name"], d.line) for d in diagnostics
-            if d.code == "E_TYPE" and d.data.get(REBINDABLE) and isinstance(d.data.get("name"), str)}
+            if d.code in ("E_TYPE", "E_NAME") and d.data.get(REBINDABLE) and isinstance(d.data.get("name"), str)}
 
 
 def rebind(script: ast.Script, sites: set[tuple[str, int]],
@@ -44,7 +44,16 @@ def rebind(script: ast.Script, sites: set[tuple[str, int]],
     `taken`: names the fresh ones must not be (the inputs, the tools)."""
     used = taken | ast.identifiers(script)
     original: dict[str, str] = {}
-    body = _rebind_body(script.body, sites, _scoped_names(script), used, original)
+    defs = [s for s in script.body if isinstance(s, ast.Def)]
+    # a def's name assigned at the top level: Python's name holds the value from there
+    # on, and the calls before it stay calls; unless a def reads the name as a value,
+    # or the script calls it after (Python would call the value)
+    values = {s.name for s in defs} - {n for d in defs for n in ast.identifiers(d.body)} \
+        - ast.bound_in_scopes(script)
+    values = {name for name in values if not any(
+        isinstance(n, ast.Call) and n.func == name and n.span.line > line
+        for site, line in sites if site == name for n in ast.walk(script.body))}
+    body = _rebind_body(script.body, sites, _scoped_names(script) - values, used, original)
     body = tuple(dataclasses.replace(s, body=_rebind_body(s.body, sites,
                                                           ast.bound_in_scopes(s.body),
                                                           used, original))

@@ -46,6 +46,7 @@ from rlmlang.diagnostics import FIXIT_CALL, FIXIT_EXPR, FIXIT_RETURNS, FIXIT_STM
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_script
+from rlmlang.types import TypeSyntaxError, parse_type
 from rlmlang.types import optional as opt
 
 _LITERAL = (str, int, float, bool)
@@ -100,7 +101,7 @@ def apply_fixits(source: str, diagnostics: list[Diagnostic]) -> str | None:
     with the first tool fix-it that applies; None if none does."""
     edits: dict[tuple[int, ...], str] = {}
     stmts: dict[tuple[int, ...], str] = {}
-    optional: set[tuple[int, int]] = set()  # defs that may return None as well
+    declared: dict[tuple[int, int], str | None] = {}  # defs to declare (as returning T | None)
     for d in diagnostics:
         for key, into in ((FIXIT_EXPR, edits), (FIXIT_STMT, stmts)):
             edit = (d.data or {}).get(key)
@@ -109,10 +110,11 @@ def apply_fixits(source: str, diagnostics: list[Diagnostic]) -> str | None:
                     and all(isinstance(x, int) for x in edit[0])):
                 into.setdefault(tuple(edit[0]), edit[1])
         at = (d.data or {}).get(FIXIT_RETURNS)
-        if isinstance(at, list) and len(at) == 2 and all(isinstance(x, int) for x in at):
-            optional.add((at[0], at[1]))
-    if edits or stmts or optional:
-        fixed = _apply_exprs(source, edits, optional, stmts)
+        if isinstance(at, list) and len(at) in (2, 3) \
+                and all(isinstance(x, int) for x in at[:2]):
+            declared[(at[0], at[1])] = at[2] if len(at) == 3 and isinstance(at[2], str) else None
+    if edits or stmts or declared:
+        fixed = _apply_exprs(source, edits, declared, stmts)
         if fixed is not None:
             return fixed
     return next((f for d in diagnostics if (f := apply_fixit(source, d) or _as_call(source, d))
@@ -137,15 +139,23 @@ def _as_call(source: str, diagnostic: Diagnostic) -> str | None:
 
 
 def _apply_exprs(source: str, edits: dict[tuple[int, ...], str],
-                 optional: set[tuple[int, int]] | None = None,
+                 declared: dict[tuple[int, int], str | None] | None = None,
                  stmts: dict[tuple[int, ...], str] | None = None) -> str | None:
+    """`declared`: the defs (line, col) to declare as returning a type written out, or
+    (None) their type or None."""
     parsed = parse(source)
     if parsed.script is None:
         return None
     script: Any = parsed.script
+    declared = declared or {}
     for node in [n for n in ast.walk(script) if isinstance(n, ast.Def)
-                 and (n.span.line, n.span.col) in (optional or set()) and n.returns is not None]:
-        script = ast.replace_node(script, node, dataclasses.replace(node, returns=opt(node.returns)))
+                 and (n.span.line, n.span.col) in declared and n.returns is not None]:
+        text = declared[(node.span.line, node.span.col)]
+        try:
+            returns = parse_type(text) if text is not None else opt(node.returns)
+        except TypeSyntaxError:
+            return None
+        script = ast.replace_node(script, node, dataclasses.replace(node, returns=returns))
     for where, text in edits.items():
         new = parse(f"x = {text}\n").script
         target = next((n for n in ast.walk(script) if isinstance(n, ast.Expr)

@@ -46,6 +46,11 @@ def run(script: str, output: Type = INT, context: str = TABLE):
      "depts = \"x\"\nsubmit(most(records(context)) + len(depts) - 1)\n", 2),
     ("def total(rows: list[dict[str, str]]) -> int:\n    rows = [int(r[\"age\"]) for r in rows]"
      "\n    return sum(rows)\nsubmit(total(records(context)))\n", 100),
+    # A def's name given its result (fresh dev aggregate-01): the name holds the value
+    # from there on, as in Python; the call before it is the def's.
+    ("def ops(rows: list[dict[str, str]]) -> int:\n"
+     "    return len([r for r in rows if r[\"dept\"] == \"ops\"])\n"
+     "ops = ops(records(context))\nprint(f\"ops: {ops}\")\nsubmit(ops)\n", 2),
 ])
 def test_a_top_level_rebinding_reads_as_python(script: str, want: int) -> None:
     out = run(script)
@@ -59,7 +64,8 @@ def test_a_top_level_rebinding_reads_as_python(script: str, want: int) -> None:
     # Inside a loop.
     "n = \"1\"\nfor line in lines(context):\n    n = len(line)\nsubmit(1)\n",
     # A def reads the name: renaming would change what the def sees.
-    "def f(s: str) -> int:\n    return len(s)\nf = 3\nsubmit(1)\n",
+    "def f(s: str) -> int:\n    return len(s)\ndef g(xs: list[str]) -> int:\n"
+    "    return len(sorted(xs, key=f))\nf = 3\nsubmit(g([\"a\"]))\n",
     "def f() -> int:\n    return len(context)\ncontext = records(context)\nsubmit(f())\n",
     # In a def, inside its loop.
     "def f(s: str) -> int:\n    n = \"1\"\n    for line in lines(s):\n        n = len(line)\n"

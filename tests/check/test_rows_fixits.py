@@ -229,6 +229,28 @@ def test_a_def_that_returns_none_when_it_finds_nothing_may_return_none() -> None
     assert apply_fixits(script.replace("return None", "return 0"), out.diagnostics) is None
 
 
+def test_a_def_declared_to_return_another_type_than_it_does_is_declared_so() -> None:
+    """`-> int` and `return total, rows` (fresh dev aggregate-01 drew it three rounds):
+    Python returns what the body returns, so the fix-it declares that type; a float
+    returned where int is declared is declared float (int() would cut it)."""
+    sales = "region,amount\nEast,10.5\nWest,3\nEast,2\n"
+    script = ('def east(sales: str) -> int:\n'
+              '    rows = [r for r in records(sales) if r["region"] == "East"]\n'
+              '    return sum(float(r["amount"]) for r in rows), rows\n'
+              'total, rows = east(sales)\nprint(len(rows))\nsubmit(total)\n')
+    out = run_script(script, FLOAT, sales=sales)
+    assert out.diagnostics[0].fix == ("declare what it returns: def east(...) -> "
+                                      "tuple[float, list[dict[str, str]]]:")
+    fixed = apply_fixits(script, out.diagnostics)
+    assert fixed is not None and "-> tuple[float, list[dict[str, str]]]:" in fixed
+    assert run_script(fixed, FLOAT, sales=sales).answer == 12.5
+    one = script.replace(", rows\n", "\n").replace("total, rows = east(sales)\nprint(len(rows))",
+                                                      "total = east(sales)")
+    out = run_script(one, FLOAT, sales=sales)
+    assert out.diagnostics[0].fix == "declare what it returns: def east(...) -> float:"
+    assert run_script(apply_fixits(one, out.diagnostics) or "", FLOAT, sales=sales).answer == 12.5
+
+
 def test_a_def_named_where_its_value_is_wanted_is_called_with_the_inputs_it_names() -> None:
     """`submit(count_employees)` of `def count_employees(employees: str)` (dev sample 5
     count-08, and 11 more logs): its parameters name the inputs in scope, so the fix-it

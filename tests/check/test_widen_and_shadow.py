@@ -81,7 +81,8 @@ def test_a_def_s_local_may_have_a_def_s_name() -> None:
     assert bad.stage == "check"
     assert any("count_refunded" in d.message and "count_refunded_2" not in d.message
                for d in bad.diagnostics), [d.message for d in bad.diagnostics]
-    # Top-level assignment to a def's name is still refused: the def keeps its name there.
+    # A def's name given a value at the top level and called after: Python would call
+    # the value, so refused (check/rebind.py renames only where the value is read).
     top = run(DEF_LOCAL.replace("submit(", "count_refunded = 2\nsubmit("), INT)
     assert top.stage == "check"
     assert any("it is a def" in d.message for d in top.diagnostics)
