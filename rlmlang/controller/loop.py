@@ -19,7 +19,7 @@ import os
 import re
 import time
 import uuid
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -289,6 +289,19 @@ class Runtime:
         for ex in examples:
             wanted.update(ex.tools)
         return [n for n in self.registry.names() if n in wanted]
+
+    def _unasked_zero(self, scripts: Iterable[str], question: str,
+                      values: Mapping[str, Any]) -> str:
+        """The filter the question does not name in the first of a zero's scripts that has
+        one, as a feedback line ("" where none): told where its zero came from, the 1.5B
+        fixed where `parts[3] != "304"` looked and kept the test (fresh dev
+        aggregate-03, a status the question never named)."""
+        for script in list(scripts)[:3]:
+            said = unasked_note(script, question, values, self.registry,
+                                "The script that made that 0")
+            if said:
+                return "\n" + said
+        return ""
 
     def _meaning(self, script: str, values: Mapping[str, Any], question: str) -> str | None:
         """meaning_hint (task/searches.py) where the run grants the sub-model."""
@@ -700,6 +713,8 @@ class Runtime:
                             self.profile.look_after_failure:  # where the zero comes from
                         rounded, probes = first_zero_look(leader.scripts.values(), setup)
                         challenge += "\n" + rounded if rounded else ""
+                        challenge += self._unasked_zero(leader.scripts.values(), question,
+                                                        values)
                     if challenge:  # once: submitted again, it is taken as any answer is
                         challenged.add(leader.key)
                         tally.drop(leader.key)
@@ -792,6 +807,7 @@ class Runtime:
                         feedback += "\n" + found if found else ""
                         rounded, ran = first_zero_look(zero.scripts.values(), setup)
                         feedback += "\n" + rounded if rounded else ""
+                        feedback += self._unasked_zero(zero.scripts.values(), question, values)
                         probes += ran
                     if self.profile.look_after_failure:  # a failed search for a concept
                         meaning = next((m for o, s in outcomes if o.status != "submitted"

@@ -165,3 +165,14 @@ def test_a_comprehension_shows_the_first_item_that_holds_the_words() -> None:
     outcome = execute_script(trace.script, setup)
     said = trace.judged(outcome.status, outcome.value)
     assert f"The first of them that holds 'Andrew': {VERSES.splitlines()[2]}\n" in said
+
+
+def test_a_zero_made_by_a_filter_the_question_does_not_name_is_told_so(tmp_path: Path) -> None:
+    """Fresh dev aggregate-03: told which test made its 0, the 1.5B fixed where
+    `parts[3] != "304"` looked and kept the status the question never named."""
+    unasked = INVENTED.replace('parts[-2] == "401"', 'parts[3] == "404"')
+    model = FakeModel([unasked, RIGHT, RIGHT])
+    Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
+            budgets={"candidates": 1, "iterations": 3}).run(SIG, QUESTION, access_log=LOG)
+    assert "The script that made that 0 keeps only what holds '404', which the question " \
+           "does not name" in model.prompts[1]
