@@ -1579,6 +1579,11 @@ def test_an_echoed_list_is_shown_the_line_of_a_key_the_question_names() -> None:
                         [INC_LOCKERS])
     assert "It stands on this line of the input:\nThe code for locker INC-29595 is 1207." \
         in told
+    # the keys' digits (fresh dev multi-needle-01): the line of a key they are the digits of
+    told = echo_message(["65021", "29595"], "What is the code of locker INC-29595?",
+                        [INC_LOCKERS])
+    assert "It stands on this line of the input:\nThe code for locker INC-29595 is 1207." \
+        in told
 
 
 def test_a_guess_beside_a_printed_computation_is_shown_what_was_printed(tmp_path: Path) -> None:

@@ -171,6 +171,9 @@ def test_an_answer_the_question_writes_is_what_it_looks_up() -> None:
     assert echoes_question(["AT-11111", "AT-24359", "AT-90719", "AT-75475"], codes), \
         "every locker of the input, those asked about among them"
     assert not echoes_question(["AT-1", "AT-3"], "Which of locker AT-1, AT-2 and AT-3 are open?")
+    # the digits of the keys, a split at "locker AT-" keeping each locker's own number
+    assert echoes_question(["56651", "75475", "24359"], codes)
+    assert not echoes_question(["1369", "8811"], codes)
 
 
 @pytest.mark.parametrize(("value", "question", "echo"), [

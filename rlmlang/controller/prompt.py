@@ -22,6 +22,7 @@ from rlmlang.diagnostics import Diagnostic
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.task.answers import (
+    digits_of_key,
     has_empty_item,
     is_empty_answer,
     key_of_number,
@@ -306,6 +307,8 @@ def echo_message(value: Any, question: str, texts: list[str] | None = None,
     items = value if isinstance(value, list) and value else [value]
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         items = [key_of_number(value, question) or str(value)]  # its line is the key's
+    elif isinstance(value, list):  # an item that is a key's digits: the key's line
+        items = [digits_of_key(x, question) or x if isinstance(x, str) else x for x in items]
     first = next((x for x in items if isinstance(x, str) and len(x.strip()) >= 3
                   and _lines_with(question, x.strip())), items[0])
     line = next((ln.strip() for t in texts or [] for ln in _lines_with(t, str(first))),

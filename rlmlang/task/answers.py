@@ -329,12 +329,22 @@ def echoes_question(value: Any, question: str) -> bool:
             return False
         keys = question_keys(question)
         return part_of(value, [question]) or (
-            len(keys) >= 2 and set(keys) <= {v.strip() for v in value})
+            len(keys) >= 2 and set(keys) <= {v.strip() for v in value}) or \
+            any(digits_of_key(v, question) for v in value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return key_of_number(value, question) is not None
     if not isinstance(value, str) or not value.strip():
         return False
     return part_of(value, [question])
+
+
+def digits_of_key(item: str, question: str) -> str | None:
+    """The key whose digits a list's text item is: "What are the codes of locker
+    PKG-43268 and locker PKG-10138?" answered ['56651', '87491', '10138', '30057',
+    '43268'], the split at "locker PKG-" keeping each locker's own number (fresh dev
+    multi-needle-01, three rounds)."""
+    text = item.strip()
+    return key_of_number(int(text), question) if text.isdigit() and len(text) < 16 else None
 
 
 def key_of_number(value: float, question: str) -> str | None:
