@@ -387,7 +387,12 @@ class Checker(FormsMixin):
             if self.output is not None and not fits(t, self.output):
                 fix, edit = _convert_fix(t, self.output, s.value), {}
                 items = _joined(s.value) if isinstance(self.output, ListT) else None
-                if items is not None and fits(self.types.get(id(items), UNKNOWN), self.output):
+                pieces = _pieces(s.value) if isinstance(self.output, ListT) else None
+                if pieces is not None and all(fits(self.types.get(id(x), UNKNOWN),
+                                                   self.output.elem) for x in pieces.items):
+                    items = pieces  # `codes[0] + "," + codes[1]` (fresh dev multi-needle-01)
+                if items is not None and (items is pieces or
+                                          fits(self.types.get(id(items), UNKNOWN), self.output)):
                     fix = f"submit the list itself: submit({print_expr(items)})"
                     edit = expr_fixit(s.value.span, print_expr(items))
                 elif (look := _look_fix(s, t, self.output)) is not None:
@@ -2068,6 +2073,34 @@ def _joined(e: ast.Expr) -> ast.Expr | None:
     if isinstance(e, ast.Call) and e.func == "join" and len(e.args) == 2:
         return e.args[0]
     return None
+
+
+def _pieces(e: ast.Expr) -> ast.ListLit | None:
+    """The list of the values a text writes between separators (`a + ", " + b`,
+    `f"{a},{b}"`), else None: the items of a list answer written as one text."""
+    parts: list[object] = []
+
+    def flat(x: ast.Expr) -> None:
+        if isinstance(x, ast.BinOp) and x.op == "+":
+            flat(x.left)
+            flat(x.right)
+        else:
+            parts.append(x)
+
+    if isinstance(e, ast.FString):
+        parts = [p if isinstance(p, str) else p.value for p in e.parts
+                 if not isinstance(p, ast.FormatPart) or not p.spec]
+        if len(parts) != len(e.parts):
+            return None
+    else:
+        flat(e)
+    seps = [p.value if isinstance(p, ast.Const) else p for p in parts[1::2]]
+    values = parts[0::2]
+    if len(values) < 2 or len(parts) % 2 == 0 or not all(
+            isinstance(x, str) and x.strip(" ") in (",", ";", "\n") for x in seps) \
+            or any(isinstance(v, (ast.Const, str)) for v in values):
+        return None
+    return ast.ListLit(tuple(v for v in values if isinstance(v, ast.Expr)), e.span)
 
 
 def _negative_literal(e: ast.Expr) -> bool:

@@ -72,6 +72,31 @@ def test_a_list_joined_into_one_text_for_a_list_answer_is_fixed_to_the_list(join
     assert fixed is not None and run(fixed, ListT(STR)).answer == ["Lima", "Oslo", "Lima"]
 
 
+@pytest.mark.parametrize(("text", "items"), [
+    ('cities[0] + "," + cities[1]', "[cities[0], cities[1]]"),
+    ('cities[2] + ", " + cities[0] + ", " + cities[1]', "[cities[2], cities[0], cities[1]]"),
+    ('f"{cities[0]};{cities[1]}"', "[cities[0], cities[1]]"),
+])
+def test_values_written_into_one_text_for_a_list_answer_are_fixed_to_a_list(
+        text: str, items: str) -> None:
+    """`submit(codes[0] + "," + codes[1])` for a list answer (fresh dev multi-needle-01,
+    two draws): the values between the separators are the list's items."""
+    from rlmlang.controller.fixits import apply_fixits
+    from rlmlang.types import ListT
+
+    script = f'cities = [r["city"] for r in records(customers)]\nsubmit({text})\n'
+    out = run(script, ListT(STR))
+    d = out.diagnostics[0]
+    assert d.code == "E_SUBMIT" and d.fix == f"submit the list itself: submit({items})"
+    fixed = apply_fixits(script, out.diagnostics)
+    assert fixed is not None and len(run(fixed, ListT(STR)).answer) == items.count(",") + 1
+    # a text of one value, or values run together, is no list of them
+    for one in ('cities[0] + " " + cities[1]', "cities[0] + cities[1]", '"x," + cities[0]'):
+        d = run(f'cities = [r["city"] for r in records(customers)]\nsubmit({one})\n',
+                ListT(STR)).diagnostics[0]
+        assert not d.fix.startswith("submit the list itself")
+
+
 @pytest.mark.parametrize("output", [STR, INT, FLOAT, BOOL])
 def test_none_submitted_is_an_empty_answer_whatever_the_type(output: Type) -> None:
     """A lookup that found nothing, submitted: no answer (it was the text 'null')."""
