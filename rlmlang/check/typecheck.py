@@ -1792,11 +1792,14 @@ class Checker(FormsMixin):
             self.check_arg(t, ptype, a, name, pname)
         if len(e.args) > len(params):
             kin = self.kin_tools(name, e)
-            fixed = self.kin_by_column(name, e) or listed
+            keyed = self.lines_of_keys(name, e)
+            fixed = keyed or self.kin_by_column(name, e) or listed
             self.err("E_TYPE", e.args[len(params)].span, f"{name} takes {len(params)} argument"
                      f"{'s' if len(params) != 1 else ''}, but {len(e.args)} were given",
-                     f"signature: {self.signature(name)}" + kin + (
-                         f"; to pass them as its list: {fixed}" if fixed and not kin else ""),
+                     f"signature: {self.signature(name)}" + (
+                         f"; the lines of each key, in order: {keyed}" if keyed else kin + (
+                             f"; to pass them as its list: {fixed}" if fixed and not kin
+                             else "")),
                      **(expr_fixit(e.span, fixed) if fixed else {}))
         for k in e.kwargs:
             t = self.expr(k.value)
@@ -1835,6 +1838,25 @@ class Checker(FormsMixin):
                 kin.append((not by_column, f"{spec.signature()}  # {spec.summary()}"))
         kin.sort(key=lambda k: k[0])  # stable: the registry's order among equals
         return "".join(f"; or {k}" for _, k in kin[:3])
+
+    def lines_of_keys(self, name: str, e: ast.Call) -> str | None:
+        """`find_lines(context, "guest SH-33233", "guest SH-21951", "guest SH-67414")`: keys
+        (each with a digit, all different) where one phrase and an `also` fit, meaning the
+        lines of each in turn, not the lines holding all (fresh dev multi-needle-02): those
+        lines, key by key, as the fix-it."""
+        phrases = e.args[1:]
+        if name != "find_lines" or e.kwargs or len(phrases) < 3 or not all(
+                isinstance(a, ast.Const) and isinstance(a.value, str)
+                and any(c.isdigit() for c in a.value) for a in phrases) \
+                or len({a.value for a in phrases if isinstance(a, ast.Const)}) != len(phrases):
+            return None
+        script = getattr(self, "_script", None)
+        used = ast.identifiers(script) if script is not None else set()
+        key, line = (next(f"{w}{'_' * k}" for k in range(len(used) + 1)
+                          if f"{w}{'_' * k}" not in used) for w in ("asked_key", "found_line"))
+        keys = ", ".join(print_expr(a) for a in phrases)
+        return (f"[{line} for {key} in [{keys}] for {line} in "
+                f"find_lines({print_expr(e.args[0])}, {key})]")
 
     def kin_by_column(self, name: str, e: ast.Call) -> str | None:
         """The call renamed to the first kin of `name` that takes a table and a column, where

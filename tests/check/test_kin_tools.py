@@ -104,3 +104,30 @@ def test_count_of_a_list_is_its_length_with_a_fixit() -> None:
     assert run_script(fixed, INT, log="ERROR a\nINFO b\nERROR c\n").value == 2
     # a text and its part: the builtin, untouched
     assert run_script('submit(count(log, "ERROR"))\n', INT, log="ERROR a\nERROR c\n").value == 2
+
+
+def test_keys_given_to_find_lines_one_by_one_are_looked_up_in_turn() -> None:
+    """`find_lines(context, "guest SH-33233", "guest SH-21951", "guest SH-67414")` (fresh
+    dev multi-needle-02): three keys where a phrase and an `also` fit mean the lines of
+    each key, in the question's order; the fix-it reads them so."""
+    from rlmlang.controller.fixits import apply_fixits
+    from rlmlang.types import STR, ListT
+
+    guests = "\n".join(f"Guest SH-{k} chose the pass phrase {p}." for k, p in [
+        ("11111", "blue moon"), ("67414", "copper candle"), ("33233", "river island"),
+        ("21951", "pepper thunder")])
+    script = ('found = [line.split(" pass phrase ")[1] for line in find_lines(context, '
+              '"guest SH-33233", "guest SH-21951", "guest SH-67414")]\nsubmit(found)\n')
+    out = run_script(script, ListT(STR), context=guests)
+    (d,) = out.diagnostics
+    assert d.fix is not None and d.fix.endswith(
+        '; the lines of each key, in order: [found_line for asked_key in ["guest SH-33233", '
+        '"guest SH-21951", "guest SH-67414"] for found_line in find_lines(context, asked_key)]')
+    done = run_script(apply_fixits(script, out.diagnostics) or "", ListT(STR), context=guests)
+    assert done.stage == "done"
+    assert [x.rstrip(".") for x in done.answer] == ["river island", "pepper thunder",
+                                                    "copper candle"]
+    # words, not keys: no such reading
+    words = run_script('submit(len(find_lines(context, "pass", "phrase", "moon")))\n', INT,
+                       context=guests)
+    assert "the lines of each key" not in (words.diagnostics[0].fix or "")
