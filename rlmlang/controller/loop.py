@@ -91,6 +91,7 @@ from rlmlang.task.guess import QUESTION, data_inputs, data_texts, submits_from_d
 from rlmlang.task.hops import hop_short
 from rlmlang.task.inputs import bind_value, read_raw
 from rlmlang.task.judgement import keyword_judgement
+from rlmlang.task.ordered import sorted_by_filter
 from rlmlang.task.positions import positions_read
 from rlmlang.task.searches import (
     meaning_hint,
@@ -1144,7 +1145,8 @@ class Runtime:
                 or name_thrown_away(script, outcome.diagnostics)
             if fixed is None and outcome.empty_search is not None:  # a filter not asked for
                 fixed = without_copied(script, current_question(), setup.inputs,
-                                       self.registry)
+                                       self.registry) \
+                    or sorted_by_filter(script, current_question(), set(setup.inputs))
             if fixed is None:
                 carried = carry_over(script, outcome.diagnostics, tried.earlier)
                 if carried is None:

@@ -14,11 +14,13 @@ maximum each time, a def's result) is not judged.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
+from rlmlang.syntax.printer import print_script
 
 # "largest first", "highest first", "in descending order", "ranked by", "most ... first"
 _RANK_WORDS = (r"\b(?:highest|largest|biggest|greatest|most|lowest|smallest|fewest|least|"
@@ -65,6 +67,53 @@ def unsorted_list(script: str, answer: Any, question: str, inputs: set[str]) -> 
             "items in the order it meets them). Sort what it submits by the value the "
             "question ranks, e.g. sorted(rows, key=lambda r: float(r[\"...\"]), "
             "reverse=True), then take its first items.")
+
+
+_DOWN = re.compile(r"\b(?:highest|largest|biggest|greatest|most|top|best|newest|latest|"
+                   r"longest|descending|decreasing)\b", re.IGNORECASE)
+_UP = re.compile(r"\b(?:lowest|smallest|fewest|least|worst|oldest|earliest|shortest|"
+                 r"ascending|increasing)\b", re.IGNORECASE)
+
+
+def sorted_by_filter(script: str, question: str, inputs: set[str]) -> str | None:
+    """The script of `unsorted_list` with its filter's items sorted, as a fix-it: where
+    it keeps the records whose number is among a list of numbers (`[r["order_id"] for r
+    in records(orders) if float(r["total"]) in top]`, fresh dev top-k-05 twice, told to
+    sort and drawing the filter again), the records it goes through are sorted by that
+    number, in the direction the question asks. None where the filter is another, or
+    the question's order has no direction."""
+    asked = asks_order(question)
+    if asked is None or bool(_DOWN.search(asked)) == bool(_UP.search(asked)):
+        return None
+    parsed = parse(script).script
+    if parsed is None:
+        return None
+    submits = [n for n in ast.walk(parsed.body) if isinstance(n, ast.Submit)]
+    if len(submits) != 1:
+        return None
+    comp = submits[0].value
+    if isinstance(comp, ast.Name):
+        sets = ast.assignments_to(parsed, comp.id)
+        comp = sets[0].value if len(sets) == 1 and isinstance(sets[0], ast.Assign) else None
+    if not isinstance(comp, ast.ListComp) or len(comp.gens) != 1 \
+            or len(comp.gens[0].targets) != 1 or not comp.gens[0].ifs:
+        return None
+    gen = comp.gens[0]
+    item = gen.targets[0]
+    key = next((c.left for c in gen.ifs if isinstance(c, ast.Compare) and c.op == "in"
+                and isinstance(c.left, ast.Call) and c.left.func in ("float", "int")
+                and len(c.left.args) == 1 and isinstance(c.left.args[0], ast.Index)
+                and isinstance(c.left.args[0].value, ast.Name)
+                and c.left.args[0].value.id == item), None)
+    if key is None or _order_of(gen.iter, parsed, inputs, set(), 0) != "data":
+        return None
+    kept = ast.ListComp(ast.Name(item, gen.span), (gen,), span=comp.span)
+    ordered = ast.Call("sorted", (kept,), (
+        ast.Keyword("key", ast.Lambda((item,), key, key.span), key.span),
+        ast.Keyword("reverse", ast.Const(bool(_DOWN.search(asked))), key.span)),
+        gen.span, gen.span)
+    fixed = dataclasses.replace(comp, gens=(dataclasses.replace(gen, iter=ordered, ifs=()),))
+    return print_script(ast.replace_node(parsed, comp, fixed))
 
 
 def _is_sort_call(n: object) -> bool:

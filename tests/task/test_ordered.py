@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 from fakes import FakeModel  # tests/fakes.py
 
 from rlmlang.controller.loop import Runtime
+from rlmlang.controller.profiles import get_profile
 from rlmlang.task.ordered import unsorted_list
 
 QUESTION = "List the order ids of the 3 largest orders by total, largest first."
@@ -48,10 +50,36 @@ def test_a_sorted_list_or_one_asked_in_no_order_is_not_judged(
 
 def test_the_filtered_ranking_is_no_vote_against_the_sorted_one(tmp_path: Path) -> None:
     model = FakeModel([FILTERED, SORTED, SORTED_TOO, SORTED])
-    out = Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
+    # without fix-its (the one below would sort the filter): the rule alone
+    profile = dataclasses.replace(get_profile("coder"), fixits=False)
+    out = Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile=profile,
                   budgets={"candidates": 2, "iterations": 3}).run(
         "orders: str, question: str -> answer: list[str]", QUESTION, orders=ORDERS)
     totals = sorted(((float(ln.split(",")[1]), ln.split(",")[0])
                      for ln in ORDERS.splitlines()[1:]), reverse=True)
     assert out.ok and out.answer == [name for _, name in totals[:3]]
     assert any("keeps the order of the input" in p for p in model.prompts)
+
+
+def test_a_filter_by_the_top_numbers_is_sorted_by_them_as_a_fix_it(tmp_path: Path) -> None:
+    """Told to sort, the 1.5B drew the filter again (fresh dev top-k-05, two seeds): the
+    records it keeps are sorted by the number it filters on, in the order asked, and the
+    fix-it, run beside the model's own script, confirms the sorted answer."""
+    from rlmlang.task.ordered import sorted_by_filter
+
+    fixed = sorted_by_filter(FILTERED, QUESTION, {"orders"})
+    assert fixed is not None and 'ids = [r["order_id"] for r in sorted([r for r in ' \
+        'records(orders) if float(r["total"]) in top], key=lambda r: float(r["total"]), ' \
+        'reverse=True)]' in fixed
+    low = sorted_by_filter(FILTERED, QUESTION.replace("largest", "smallest"), {"orders"})
+    assert low is not None and "reverse=False" in low
+    assert sorted_by_filter(FILTERED, "List the order ids of the orders, ranked.",
+                            {"orders"}) is None, "no direction asked"
+    assert sorted_by_filter(APPENDED, QUESTION, {"orders"}) is None, "another filter"
+    model = FakeModel([FILTERED, SORTED, FILTERED, FILTERED])
+    out = Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
+                  budgets={"candidates": 1, "iterations": 2}).run(
+        "orders: str, question: str -> answer: list[str]", QUESTION, orders=ORDERS)
+    totals = sorted(((float(ln.split(",")[1]), ln.split(",")[0])
+                     for ln in ORDERS.splitlines()[1:]), reverse=True)
+    assert out.ok and out.answer == [name for _, name in totals[:3]]
