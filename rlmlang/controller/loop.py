@@ -87,6 +87,7 @@ from rlmlang.task.answers import (
     has_empty_item,
     no_value,
 )
+from rlmlang.task.bounds import without_range_search
 from rlmlang.task.guess import QUESTION, data_inputs, data_texts, submits_from_data
 from rlmlang.task.hops import hop_short
 from rlmlang.task.inputs import bind_value, read_raw
@@ -96,6 +97,7 @@ from rlmlang.task.positions import positions_read
 from rlmlang.task.searches import (
     meaning_hint,
     search_results,
+    search_spec,
     searched_elsewhere,
 )
 from rlmlang.task.signature import Signature, parse_signature, signature_for
@@ -1146,7 +1148,9 @@ class Runtime:
             if fixed is None and outcome.empty_search is not None:  # a filter not asked for
                 fixed = without_copied(script, current_question(), setup.inputs,
                                        self.registry) \
-                    or sorted_by_filter(script, current_question(), set(setup.inputs))
+                    or sorted_by_filter(script, current_question(), set(setup.inputs)) \
+                    or without_range_search(script, current_question(), lambda call:
+                                            search_spec(call, self.registry) is not None)
             if fixed is None:
                 carried = carry_over(script, outcome.diagnostics, tried.earlier)
                 if carried is None:

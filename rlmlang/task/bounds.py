@@ -33,7 +33,8 @@ from collections.abc import Callable
 
 from rlmlang.syntax import ast
 from rlmlang.syntax.ast import literal_value
-from rlmlang.syntax.printer import print_expr
+from rlmlang.syntax.parser import parse
+from rlmlang.syntax.printer import print_expr, print_script
 from rlmlang.tools.dates import read_date
 
 _NUMBER = r"-?\$?\d[\d,]*(?:\.\d+)?"
@@ -121,6 +122,33 @@ def _date_searched(parsed: ast.Script, dates: tuple[str, str],
                         "each record's date and compare it with both ends: "
                         f"to_date({dates[0]!r}) <= to_date(r[\"...\"]) <= to_date({dates[1]!r}).")
     return None
+
+
+def without_range_search(script: str, question: str,
+                         is_search: Callable[[ast.Call], bool]) -> str | None:
+    """The script with its search for a date range's ends (`find_lines(orders,
+    "2024-02-28", "2024-03-07")`) reading the input's lines that hold a date instead, as a
+    fix-it, where the script also compares dates: told to compare, the 1.5B added the
+    comparison and kept the search, which kept nothing (fresh dev date-range-01, three
+    rounds). None where there is no such search or no comparison."""
+    dates = date_range(question)
+    parsed = parse(script).script
+    if dates is None or parsed is None or not any(
+            isinstance(n, ast.Compare) and n.op in _ORDERED for n in ast.walk(parsed)):
+        return None
+    ends = {d.casefold() for d in dates}
+    call = next((n for n in ast.walk(parsed) if isinstance(n, ast.Call) and is_search(n)
+                 and isinstance(n.args[0], ast.Name) and _searched(n, is_search)
+                 and all(p.strip().casefold() in ends for p in _searched(n, is_search))), None)
+    if call is None:
+        return None
+    used = ast.identifiers(parsed)
+    name = next(f"dated_line{'_' * k}" for k in range(len(used) + 1)
+                if f"dated_line{'_' * k}" not in used)
+    text = print_expr(call.args[0])
+    dated = parse(f"x = [{name} for {name} in lines({text}) if is_date({name})]\n").script
+    assert dated is not None and isinstance(dated.body[0], ast.Assign)
+    return print_script(ast.replace_node(parsed, call, dated.body[0].value))
 
 
 def _searched(node: object, is_search: Callable[[ast.Call], bool]) -> list[str]:

@@ -93,3 +93,49 @@ def test_a_year_cut_before_the_dates_are_compared_is_not_judged() -> None:
               'lo = to_date("Feb 18 2002")\nhi = to_date("Mar 9 2002")\n'
               'submit(sum([float(r["price"]) for r in rows if lo <= to_date(r["date"]) <= hi]))')
     assert nothing_found(script, 224.0, {"stocks": STOCKS}, default_registry(), RANGE) is None
+
+
+def test_a_search_for_the_ranges_ends_beside_a_comparison_is_dropped_by_a_fix_it() -> None:
+    """Told to compare, the 1.5B kept `find_lines(orders, lo, hi)` and compared what it
+    kept (fresh dev date-range-01, three rounds of 0): the fix-it reads every line that
+    holds a date instead, and the script's own comparison does the rest."""
+    from script_run import run_script
+
+    from rlmlang.task.bounds import without_range_search
+    from rlmlang.task.searches import search_spec
+    from rlmlang.types import FLOAT
+
+    def is_search(call: object) -> bool:
+        return search_spec(call, default_registry()) is not None
+
+    script = ('hits = [x for x in find_lines(stocks, "Feb 18 2002", "Mar 9 2002") '
+              'if to_date("Feb 18 2002") <= to_date(x.split(",")[1]) <= to_date("Mar 9 2002")]\n'
+              'submit(sum([float(x.split(",")[2]) for x in hits]))\n')
+    fixed = without_range_search(script, RANGE, is_search)
+    assert fixed is not None and "for x in [dated_line for dated_line in lines(stocks) " \
+        "if is_date(dated_line)] if" in fixed
+    out = run_script(fixed, FLOAT, stocks=STOCKS)
+    assert out.stage == "done" and out.answer == 121.5 + 103.5  # Feb 21 and Mar 3
+    # nothing compared: no fix-it (the search alone is said, not rewritten)
+    assert without_range_search('submit(len(find_lines(stocks, "Feb 18 2002", '
+                                '"Mar 9 2002")))', RANGE, is_search) is None
+
+
+def test_the_range_search_fix_it_runs_beside_the_models_script(tmp_path) -> None:
+    import sys
+    from pathlib import Path
+
+    from rlmlang.controller.loop import Runtime
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from fakes import FakeModel
+
+    searched = ('hits = [x for x in find_lines(stocks, "Feb 18 2002", "Mar 9 2002") if '
+                'to_date("Feb 18 2002") <= to_date(x.split(",")[1]) <= to_date("Mar 9 2002")]\n'
+                'submit(sum([float(x.split(",")[2]) for x in hits]))\n')
+    other = ('rows = [r for r in records(stocks) if to_date("Feb 18 2002") <= to_date(r["date"])'
+             ' <= to_date("Mar 9 2002")]\nsubmit(sum([float(r["price"]) for r in rows]))\n')
+    model = FakeModel([searched, other, searched, other])
+    out = Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
+                  budgets={"candidates": 2, "iterations": 2}).run(
+        "stocks: str, question: str -> answer: float", RANGE, stocks=STOCKS)
+    assert out.ok and out.answer == 225.0
