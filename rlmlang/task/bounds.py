@@ -156,6 +156,10 @@ def _searched(node: object, is_search: Callable[[ast.Call], bool]) -> list[str]:
     if isinstance(node, ast.Compare) and node.op == "in":
         value = literal_value(node.left)
         return [value] if isinstance(value, str) else []
+    if isinstance(node, ast.MethodCall) and node.method in ("startswith", "endswith") \
+            and len(node.args) == 1:  # `r["date"].startswith("Dec 25 1999")` (date-range-04)
+        value = literal_value(node.args[0])
+        return [value] if isinstance(value, str) else []
     if isinstance(node, ast.Call) and len(node.args) >= 2 and is_search(node):
         found: list[str] = []
         for arg in node.args[1:]:  # find_lines(text, "a", "b"): each phrase

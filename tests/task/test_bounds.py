@@ -77,6 +77,9 @@ def test_the_dates_of_a_range_the_question_asks_about(question: str, dates: obje
     # fresh dev date-range-04: the month and the year as text, nothing compared
     'submit(sum([float(r["price"]) for r in records(stocks) if "Feb" in r["date"] and '
     '"2002" in r["date"]]))',
+    # an end tested as the start of the date (fresh dev date-range-04, a seed later)
+    'submit(sum([float(r["price"]) for r in records(stocks) if '
+    'r["date"].startswith("Feb 18 2002")]))',
     # a search for the two ends as text
     'submit(sum([float(x.split(",")[2]) for x in find_lines(stocks, "Feb 18 2002", '
     '"Mar 9 2002")]))',
