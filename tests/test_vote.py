@@ -220,6 +220,20 @@ def test_a_rounded_result_is_no_other_computation() -> None:
                                                                "round(a / b * 100)"))
 
 
+def test_a_submitted_value_converted_is_no_other_computation() -> None:
+    """Fresh dev no-input-03: `submit(big_pow(10, 72))` and `submit(str(big_pow(10, 72)))`
+    were two computations of the power, and outvoted the one of its digit sum."""
+    power = "submit(big_pow(10, 72))"
+    for converted in ("submit(str(big_pow(10, 72)))", "submit(int(big_pow(10, 72)))"):
+        assert computation(converted) == computation(power)
+    assert computation("submit(len(str(big_pow(10, 72))))") != computation(power)
+    # and the digits, submitted for an int answer, are read exactly (not through a float)
+    from rlmlang.task.answers import coerce_answer
+    from rlmlang.types import INT
+    assert coerce_answer(str(10 ** 72), INT) == 10 ** 72
+    assert coerce_answer("1,234", INT) == 1234 and coerce_answer("7.0", INT) == 7
+
+
 def test_a_line_split_into_its_words_is_a_copied_line() -> None:
     from rlmlang.task.answers import copied_lines
 

@@ -43,6 +43,9 @@ class AnswerError(ValueError):
 _LEADING_NUMBER = re.compile(r"\s*-?\d[\d,]*(\.\d+)?")
 
 
+_WHOLE_TEXT = re.compile(r"\s*[-+]?\d{1,3}(?:,\d{3})*\.?\s*|\s*[-+]?\d+\.?\s*")
+
+
 def _number(text: str) -> float:
     s = text.strip().replace(",", "").rstrip(".")
     try:
@@ -124,6 +127,11 @@ def coerce_answer(value: Any, t: Type | None, question: str = "") -> Any:
         raise AnswerError(f"{value!r} is not true or false")
     if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
         raise AnswerError(f"the answer must be {name}, not {format_type_of(value)}")
+    if name == "int" and isinstance(value, str) and _WHOLE_TEXT.fullmatch(value):
+        # exactly: through a float, big_pow(10, 72)'s digits came out 9999…7216
+        return int(value.strip().replace(",", "").rstrip("."))
+    if name == "int" and isinstance(value, int):
+        return value
     number = _number(value) if isinstance(value, str) else float(value)
     if math.isnan(number) or math.isinf(number):
         raise AnswerError(f"{value!r} is not a finite number")

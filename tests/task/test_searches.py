@@ -256,12 +256,16 @@ def test_a_range_as_startswith_and_endswith_of_one_value_is_never_true() -> None
     in_def = ('def between(text: str, start: str, end: str) -> int:\n'
               '    return len([l for l in text.splitlines() if l.startswith(start) '
               'and l.endswith(end)])\nsubmit(between(orders, "2023-06-24", "2023-07-28"))')
-    for script in (written, in_def):
-        said = nothing_found(script, 0, orders, reg, q)
-        assert said is not None and said.startswith(
-            "'2023-06-24' and '2023-07-28' are each on some line of the input but never on "
-            "one line together")
-    assert nothing_found(written.replace("2023-07-28", "2023-06-24"), 0, orders, reg, q) \
+    said = nothing_found(in_def, 0, orders, reg, q)
+    assert said is not None and said.startswith(
+        "'2023-06-24' and '2023-07-28' are each on some line of the input but never on "
+        "one line together")
+    # with the range's ends written in the test: a search for them (task/bounds.py)
+    said = nothing_found(written, 0, orders, reg, q)
+    assert said is not None and said.startswith(
+        "The question asks for the dates between 2023-06-24 and 2023-07-28, but "
+        'r["placed"].endswith("2023-07-28") looks for the text')
+    assert nothing_found(in_def.replace("2023-07-28", "2023-06-24"), 0, orders, reg, q) \
         is None  # both on one line: the test can be true
 
 
