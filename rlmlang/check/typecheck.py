@@ -21,6 +21,7 @@ import dataclasses
 import difflib
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -1594,6 +1595,14 @@ class Checker(FormsMixin):
             self.bind_args(e, name, params, None)
             return d.returns if d.returns is not None else UNKNOWN
         spec = self.registry.get(name)
+        if spec is not None and name.startswith("llm.") and e.args \
+                and isinstance(e.args[0], ast.Const) and isinstance(e.args[0].value, str) \
+                and re.search(r"\babout \.\.\.|\.\.\.\?", e.args[0].value):
+            # "Is this text about ...?" copied from a hint, dots and all (fresh dev
+            # semantic-05): the sub-model is asked nothing
+            self.err("E_TYPE", e.args[0].span, "the sub-model's instruction holds '...', a "
+                     "placeholder: it asks the sub-model nothing",
+                     "write what the question asks about in place of the dots")
         if spec is not None:
             self.info.calls[id(e)] = "tool"
             params = [(p.name, p.type, p.has_default) for p in spec.params]

@@ -678,14 +678,32 @@ def meaning_hint(script: str, inputs: Mapping[str, Any], question: str) -> str |
     for _, value in _absent_tests(parsed, inputs):
         words = _WORDS.findall(value.casefold())
         if words and all(w in asked for w in words):
+            topic = _topic(question) or value
             return (f"{value!r} is written nowhere in the input: the text may say it in other "
                     "words. Instead of testing for the word, ask the sub-model about each "
-                    "part, e.g. llm.predict(\"Is this text about ...? Answer yes or no.\", "
-                    "text=part), and keep the parts it says yes to.")
+                    f"part, e.g. llm.predict(\"Is this text about {topic}? Answer yes or "
+                    "no.\", text=part), and keep the parts it says yes to.")
     return None
 
 
 _WORDS = re.compile(r"\w+")
+# "the section that deals with a river bursting its banks", "which chapter describes the
+# storm at sea", "is about people choosing a mayor": what a part is asked to be about
+_TOPIC = re.compile(r"\b(?:is|are|was|were)\s+about\s+|\b(?:deals?|dealing)\s+with\s+|"
+                    r"\b(?:describes?|describing|concerns?|discuss(?:es)?|covers?|tells? of)\s+",
+                    re.IGNORECASE)
+
+
+def _topic(question: str) -> str | None:
+    """The words that say what the part asked for is about, to the sentence's end; None
+    where the question does not say so. (Shown "Is this text about ...?", the 1.5B asked
+    the sub-model exactly that, dots and all: fresh dev semantic-05.)"""
+    m = _TOPIC.search(question)
+    if m is None:
+        return None
+    topic = re.split(r"[?.!;]\s|[?!;]|\.$", question[m.end():].strip(), maxsplit=1)[0].strip()
+    topic = re.sub(r"[\s,]+(?:give|answer|and give|name)\b.*$", "", topic, flags=re.I)
+    return topic if 2 <= len(topic) <= 80 and '"' not in topic else None
 
 
 def _absent_tests(parsed: ast.Script, inputs: Mapping[str, Any]

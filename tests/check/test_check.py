@@ -113,3 +113,17 @@ def test_a_text_where_a_list_of_texts_is_wanted_is_fixed_to_a_list_of_one() -> N
     _, r = _check(script)
     assert "must be list[str], not str" in r.diagnostics[0].message
     assert apply_fixits(script, r.diagnostics) == 'submit(lines_with(context, ["Jonas"])[0])\n'
+
+
+def test_a_placeholder_in_the_sub_models_instruction_is_an_error() -> None:
+    """Shown `llm.predict("Is this text about ...? Answer yes or no.", text=part)` as an
+    example, the 1.5B asked exactly that (fresh dev semantic-05): the sub-model said yes
+    to some part, and its title was taken."""
+    _, r = _check('v = llm.predict("Is this text about ...? Answer yes or no.", text=context)'
+                  '\nsubmit(v)\n')
+    assert r.checked is None
+    assert any(d.message.startswith("the sub-model's instruction holds '...'")
+               for d in r.diagnostics)
+    _, ok = _check('v = llm.predict("Is this text about rivers? Answer yes or no.", '
+                   'text=context)\nsubmit(v)\n')
+    assert not any("placeholder" in d.message for d in ok.diagnostics)

@@ -175,7 +175,10 @@ def test_a_question_word_the_prose_never_writes_is_asked_of_the_sub_model() -> N
     q = "Which section is about people choosing a mayor? Give its title."
     hint = meaning_hint(script, {"context": NOTES, "question": q}, q)
     assert hint is not None and hint.startswith("'mayor' is written nowhere in the input")
-    assert "llm.predict(" in hint
+    # what the question says the part is about, not "...", which the 1.5B asked the
+    # sub-model as written (fresh dev semantic-05)
+    assert 'llm.predict("Is this text about people choosing a mayor? Answer yes or no.", ' \
+        "text=part)" in hint
     # a word the question does not say, a word the text writes, a table, a sub-model call
     other = script.replace('"mayor"', '"election"')
     assert meaning_hint(other, {"context": NOTES}, q) is None
