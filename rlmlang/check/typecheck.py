@@ -314,7 +314,8 @@ class Checker(FormsMixin):
         self._records_calls = [n for n in ast.walk(script) if isinstance(n, ast.Call)
                                and n.func == "records" and len(n.args) == 1
                                and isinstance(n.args[0], ast.Name)
-                               and n.args[0].id in self.decoded.jsonl]
+                               and (n.args[0].id in self.decoded.jsonl or isinstance(
+                                   self.decoded.inputs.get(n.args[0].id), ListT))]
         for name in self.st.order:
             self.check_def(self.st.defs[name])
         self.scope = {}
@@ -1061,11 +1062,21 @@ class Checker(FormsMixin):
         instead (its type is known: decoded.py), and the fix-it writes that in place of
         the records() call (seed-7 dev nested-json-03: three rounds of the same error)."""
         key = e.index.value if isinstance(e.index, ast.Const) else None
-        if not isinstance(key, str) or not self._records_calls \
-                or key not in _nested_keys(self.decoded.lines):
+        if not isinstance(key, str) or not self._records_calls:
             return None
         call = self._records_calls[0]
         name = call.args[0].id  # type: ignore[attr-defined]
+        if name not in self.decoded.jsonl:
+            # a JSON document holding the list (fresh dev nested-json-05 was told to
+            # value_after the customer's text three rounds running): json.loads(orders)
+            if key not in _nested_keys(self.decoded.inputs.get(name)):
+                return None
+            return (f"records({name}) keeps each nested object of {name} as its text, so "
+                    f"{print_expr(e.value)} is a str; json.loads({name}) gives the objects, "
+                    f"nested ones too: json.loads({name})"), \
+                expr_fixit(call.span, f"json.loads({name})")
+        if key not in _nested_keys(self.decoded.lines):
+            return None
         decoded = f"[json.loads(line) for line in {name}.splitlines()]"
         return (f"records({name}) keeps each nested object in the JSON lines of {name} as "
                 f"its text, so {print_expr(e.value)} is a str; json.loads(line) of each line "

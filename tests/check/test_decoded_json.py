@@ -269,3 +269,24 @@ def test_a_nested_field_of_json_lines_read_through_records_gets_a_fix_it() -> No
     assert fixed is not None and "[json.loads(line) for line in orders.splitlines()]" in fixed
     again = run_script(fixed, STR, orders=lines)
     assert (again.stage, again.answer) == ("done", "Ghent"), again.diagnostics
+
+
+def test_a_nested_field_of_a_json_list_read_through_records_gets_a_fix_it() -> None:
+    """The same over one JSON document holding the list (fresh dev nested-json-05 was told
+    to value_after the customer's text, three rounds): the fix-it reads json.loads(orders)
+    in place of records(orders)."""
+    from rlmlang.controller.fixits import apply_fixits
+
+    document = json.dumps(ORDERS, indent=2)
+    script = ('order = [r for r in records(orders) if r["id"] == "SH-2"]\n'
+              'customer = order[0]["customer"]\n'
+              'submit(customer["address"]["city"])\n')
+    out = run_script(script, STR, orders=document)
+    assert out.stage == "check"
+    assert out.diagnostics[0].fix.startswith(
+        "records(orders) keeps each nested object of orders as its text, so "
+        'customer is a str; json.loads(orders) gives the objects')
+    fixed = apply_fixits(script, out.diagnostics)
+    assert fixed is not None and "for r in json.loads(orders) if" in fixed
+    again = run_script(fixed, STR, orders=document)
+    assert (again.stage, again.answer) == ("done", "Ghent"), again.diagnostics
