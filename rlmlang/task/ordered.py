@@ -53,14 +53,11 @@ def unsorted_list(script: str, answer: Any, question: str, inputs: set[str]) -> 
     asked = asks_order(question)
     if asked is None or not isinstance(answer, list) or len(answer) < 2:
         return None
-    parsed = parse(script).script
-    if parsed is None:
-        return None
-    submits = [n for n in ast.walk(parsed.body) if isinstance(n, ast.Submit)]
-    if len(submits) != 1:
+    parsed, submitted = _one_submit(script)
+    if parsed is None or submitted is None:
         return None
     sorted_names = {_head(n) for n in ast.walk(parsed) if _is_sort_call(n)}
-    if _order_of(submits[0].value, parsed, inputs, sorted_names, 0) != "data":
+    if _order_of(submitted, parsed, inputs, sorted_names, 0) != "data":
         return None
     return (f"The question asks for them in an order ({asked!r}), but the list that script "
             "submits keeps the order of the input: nothing sorts it (a filter keeps the "
@@ -85,13 +82,9 @@ def sorted_by_filter(script: str, question: str, inputs: set[str]) -> str | None
     asked = asks_order(question)
     if asked is None or bool(_DOWN.search(asked)) == bool(_UP.search(asked)):
         return None
-    parsed = parse(script).script
+    parsed, comp = _one_submit(script)
     if parsed is None:
         return None
-    submits = [n for n in ast.walk(parsed.body) if isinstance(n, ast.Submit)]
-    if len(submits) != 1:
-        return None
-    comp = submits[0].value
     if isinstance(comp, ast.Name):
         sets = ast.assignments_to(parsed, comp.id)
         comp = sets[0].value if len(sets) == 1 and isinstance(sets[0], ast.Assign) else None
@@ -114,6 +107,15 @@ def sorted_by_filter(script: str, question: str, inputs: set[str]) -> str | None
         gen.span, gen.span)
     fixed = dataclasses.replace(comp, gens=(dataclasses.replace(gen, iter=ordered, ifs=()),))
     return print_script(ast.replace_node(parsed, comp, fixed))
+
+
+def _one_submit(script: str) -> tuple[ast.Script | None, ast.Expr | None]:
+    """The parsed script and the value of its one submit (None where it has several)."""
+    parsed = parse(script).script
+    if parsed is None:
+        return None, None
+    submits = [n for n in ast.walk(parsed.body) if isinstance(n, ast.Submit)]
+    return parsed, submits[0].value if len(submits) == 1 else None
 
 
 def _is_sort_call(n: object) -> bool:
