@@ -1617,7 +1617,8 @@ WHOLE = 'line = find_line(context, "tenant t-211:")\nsubmit(line.split(" ")[-1])
     ("sk_00d39f211", None),  # the whole token
     ("t-211", None),  # a part of no token ("-" and ":" stand between)
     ("ab12", None),  # not in the data
-    ("new key", None),  # not code-like (a space)
+    ("new key", None),  # words the data writes so
+    ("ew key sk", ("new key sk_00009f0", KEYS.splitlines()[0])),  # words cut at both ends
     ("2024", None),  # no letter: a number inside a longer one may be a count's
 ])
 def test_a_part_of_a_longer_token_is_a_cut_one(value: str, cut: tuple[str, str] | None) -> None:

@@ -457,15 +457,21 @@ _MAX_CUT_SITES = 200  # occurrences of an answer looked at for a whole one
 
 def cut_token(value: Any, texts: list[str]) -> tuple[str, str] | None:
     """(the whole token, its line) where a code-like text answer (letters and digits, no
-    space) is in the texts only as a part of a longer token: its script split the value
+    space), or a few words, is in the texts only as a part of a longer token (words cut
+    at either end): its script split the value
     at a piece of it. The 1.5B split "new key sk_f961636f17" at "sk_" and submitted
     'f961636f17' (dev needle-04). None where some occurrence stands alone (between
     non-word characters: '65021' of "INC-65021" does), or where there is none."""
     if not isinstance(value, str):
         return None
     part = value.strip()
-    if len(part) < 4 or not part.isascii() or any(c.isspace() for c in part) \
-            or not any(c.isalpha() for c in part) or not any(c.isdigit() for c in part):
+    words = part.split()
+    # a few words cut as well: "tes from Kochi 92" of "## Notes from Kochi 92", its start
+    # found by `part.find("## ") + 3` where the split had taken the "## " (fresh dev
+    # semantic-05)
+    phrase = 2 <= len(words) <= 8 and "\n" not in part and len(part) >= 6
+    if len(part) < 4 or not part.isascii() or not any(c.isalpha() for c in part) \
+            or not phrase and (len(words) != 1 or not any(c.isdigit() for c in part)):
         return None
     first: tuple[str, str] | None = None
     for text in texts:
