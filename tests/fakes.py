@@ -52,12 +52,16 @@ class FakeModel:
 
 
 def disagreement_prompt(scripts: list[str], tmp_path: Path, signature: str, question: str,
-                        **inputs: Any) -> str:
+                        fixits: bool = True, **inputs: Any) -> str:
     """The prompt of round 2 after a coder round of two scripts (two candidates): where
-    they disagree, what the model is told of it."""
+    they disagree, what the model is told of it (without fix-its: the scripts alone)."""
+    import dataclasses
+
     from rlmlang.controller.loop import Runtime
+    from rlmlang.controller.profiles import get_profile
 
     model = FakeModel(scripts)
-    Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
+    profile = dataclasses.replace(get_profile("coder"), fixits=fixits)
+    Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile=profile,
             budgets={"candidates": 2, "iterations": 2}).run(signature, question, **inputs)
     return model.prompts[2]

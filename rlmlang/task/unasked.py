@@ -15,6 +15,7 @@ of the question, or shares a stem of four letters or more with one ("ERROR" and
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -25,7 +26,7 @@ from rlmlang.syntax.printer import print_script
 from rlmlang.task.answers import offered_choices
 from rlmlang.task.guess import data_texts
 from rlmlang.task.judgement import keyword_judgement
-from rlmlang.task.searches import asks_sub_model, literal_tests, searched_literals
+from rlmlang.task.searches import asks_sub_model, literal_tests, search_spec, searched_literals
 from rlmlang.tools.reader import detect
 
 _WORD = re.compile(r"[^\W_]+")
@@ -113,9 +114,11 @@ def _asks_too(parsed: ast.Script, question: str, registry: Any) -> bool:
 def without_copied(script: str, question: str, inputs: Mapping[str, Any],
                    registry: Any) -> str | None:
     """The script with each test of a copied value (copied_filter) taken out of the `and`
-    it is one side of, the other side kept: the filter the question asks for, as a fix-it
-    (told that 'Adelie' was not asked, the 1.5B drew the same script for two rounds,
-    fresh dev percentage-03). None where no such test is one side of an `and`."""
+    it is one side of, the other side kept, and each copied phrase given to a search
+    beside the one asked for taken out of it (`find_lines(log, "/api/v1/cart", "POST")`):
+    the filter the question asks for, as a fix-it (told that 'Adelie' was not asked, the
+    1.5B drew the same script for two rounds, fresh dev percentage-03; 'POST', three
+    rounds, fresh dev aggregate-03). None where there is no such test or phrase."""
     copied = set(unasked_filters(script, question, inputs, registry, shown_first=True))
     parsed = parse(script).script
     if not copied or parsed is None:
@@ -130,7 +133,21 @@ def without_copied(script: str, question: str, inputs: Mapping[str, Any],
         kept = both.right if _tests(both.left, copied) else both.left
         tree = ast.replace_node(tree, both, kept)
         changed = True
+    while True:  # find_lines(log, "/api/v1/cart", "POST"): the phrase asked for alone
+        call = next((n for n in ast.walk(tree) if isinstance(n, ast.Call)
+                     and search_spec(n, registry) is not None and len(n.args) >= 3
+                     and any(_copied_arg(a, copied) for a in n.args[2:])), None)
+        if call is None:
+            break
+        args = (call.args[0], call.args[1],
+                *(a for a in call.args[2:] if not _copied_arg(a, copied)))
+        tree = ast.replace_node(tree, call, dataclasses.replace(call, args=args))
+        changed = True
     return print_script(tree) if changed else None
+
+
+def _copied_arg(e: ast.Expr, copied: set[str]) -> bool:
+    return isinstance(e, ast.Const) and e.value in copied
 
 
 def _tests(e: ast.Expr, copied: set[str]) -> bool:

@@ -56,7 +56,7 @@ def test_a_filter_copied_from_the_first_lines_is_no_vote_in_a_run(tmp_path: Path
     other stands alone, to be confirmed; the model is told why the other was set aside."""
     prompt = disagreement_prompt([ALL, POST], tmp_path,
                                  "access_log: str, question: str -> answer: int", QUESTION,
-                                 access_log=LOG)
+                                 fixits=False, access_log=LOG)  # (one confirms ALL)
     assert "Only one script gave an answer" in prompt
     assert "is set aside: That script keeps only what holds 'POST', which the question does " \
         "not name" in prompt
@@ -124,3 +124,15 @@ def test_the_copied_test_is_taken_out_of_its_and_as_a_fix_it(tmp_path: Path) -> 
               if e["kind"] == "generation" and e["data"].get("fixit_of")]
     assert mended and '"species"' not in mended[0]["text"]
     assert [v["value"] for v in out.vote] == [50.0]
+
+
+def test_a_copied_phrase_of_a_search_is_taken_out() -> None:
+    """Fresh dev aggregate-03: `find_lines(access_log, "/api/v1/cart", "POST")`, told
+    that 'POST' was not asked, drawn again three rounds; the fix-it searches for the path
+    alone."""
+    from rlmlang.task.unasked import without_copied
+
+    inputs = {"access_log": LOG}
+    assert without_copied(POST, QUESTION, inputs, REGISTRY) == (
+        'total = 0\nfor l in find_lines(access_log, "/api/v1/cart"):\n'
+        '    total += int(l.split(" ")[-1])\nsubmit(total)\n')
