@@ -1872,8 +1872,7 @@ class Checker(FormsMixin):
             return None
         script = getattr(self, "_script", None)
         used = ast.identifiers(script) if script is not None else set()
-        key, line = (next(f"{w}{'_' * k}" for k in range(len(used) + 1)
-                          if f"{w}{'_' * k}" not in used) for w in ("asked_key", "found_line"))
+        key, line = ast.unused_name("asked_key", used), ast.unused_name("found_line", used)
         keys = ", ".join(print_expr(a) for a in phrases)
         return (f"[{line} for {key} in [{keys}] for {line} in "
                 f"find_lines({print_expr(e.args[0])}, {key})]")

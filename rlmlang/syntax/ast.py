@@ -526,6 +526,15 @@ def assignments_to(node: object, name: str) -> list[Assign | AugAssign]:
             and isinstance(n.target, Name) and n.target.id == name]
 
 
+def unused_name(base: str, used: set[str]) -> str:
+    """`base`, or `base_`, `base__` …: the first the script does not use (a name a rewrite
+    binds must not take one of the script's)."""
+    name = base
+    while name in used:
+        name += "_"
+    return name
+
+
 def identifiers(node: object) -> set[str]:
     """Every name read or written under `node`, and the head of each dotted call (a
     def's or tool's name for a plain call)."""

@@ -142,9 +142,7 @@ def without_range_search(script: str, question: str,
                  and all(p.strip().casefold() in ends for p in _searched(n, is_search))), None)
     if call is None:
         return None
-    used = ast.identifiers(parsed)
-    name = next(f"dated_line{'_' * k}" for k in range(len(used) + 1)
-                if f"dated_line{'_' * k}" not in used)
+    name = ast.unused_name("dated_line", ast.identifiers(parsed))
     text = print_expr(call.args[0])
     dated = parse(f"x = [{name} for {name} in lines({text}) if is_date({name})]\n").script
     assert dated is not None and isinstance(dated.body[0], ast.Assign)
