@@ -1,5 +1,5 @@
 """Key lines: the lines of a big input that hold the question's terms, shown to a coder model
-beside the input's first lines (controller/key_lines.py)."""
+beside the input's first lines (task/key_lines.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 from fakes import FakeModel  # tests/fakes.py
 
-from rlmlang.controller.key_lines import key_lines, question_terms
 from rlmlang.controller.loop import Runtime
+from rlmlang.task.key_lines import key_lines, question_terms
 
 LOG = "\n".join(f"2024-09-01T12:{i % 60:02d}:00Z INFO [gateway] session created req={i:06x}"
                 for i in range(5000))

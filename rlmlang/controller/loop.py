@@ -40,7 +40,6 @@ from rlmlang.controller.fixits import (
     shadowed_loop_name,
 )
 from rlmlang.controller.inputs import InputInfo, describe_input, first_record, header_names
-from rlmlang.controller.key_lines import key_lines
 from rlmlang.controller.narrowing import VARIABLE_NAMES, task_narrowing
 from rlmlang.controller.profiles import TINY_CORE_TOOLS, Profile, profile_for
 from rlmlang.controller.prompt import (
@@ -92,9 +91,11 @@ from rlmlang.task.guess import QUESTION, data_inputs, data_texts, submits_from_d
 from rlmlang.task.hops import hop_short
 from rlmlang.task.inputs import bind_value, read_raw
 from rlmlang.task.judgement import keyword_judgement
+from rlmlang.task.key_lines import key_lines
 from rlmlang.task.ordered import sorted_by_filter
 from rlmlang.task.positions import positions_read
 from rlmlang.task.searches import (
+    header_test,
     meaning_hint,
     search_results,
     search_spec,
@@ -965,7 +966,8 @@ class Runtime:
             return empty_answer_message(best.output, best.answer, search=best.empty_search,
                                         lines=lines) + ("" if lines else look), script
         if best.status == "failed":  # its own fail(...): the message it wrote says why
-            found = search_results(script, values, self.registry) \
+            found = header_test(script, values) or search_results(
+                script, values, self.registry) \
                 if self.profile.look_after_failure and not elsewhere else None
             if found:  # it found lines: "if it found nothing" does not apply
                 look = "\n" + found

@@ -153,7 +153,7 @@ class Profile:
     # not convert, the 1.5B wrote the script of a worked example ("gate 12") instead.
     remind_task: bool = False
     # Lines of each big text input holding the question's terms, shown with its first
-    # lines (controller/key_lines.py): where the question's record is, and its shape.
+    # lines (task/key_lines.py): where the question's record is, and its shape.
     key_lines: int = 0
     # After a round whose every draw repeated a script that had failed, the attempts are
     # dropped from the chat and their failure said with the task (Conversation.

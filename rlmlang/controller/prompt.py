@@ -17,7 +17,6 @@ from typing import Any
 
 from rlmlang.controller.examples import Example
 from rlmlang.controller.inputs import InputInfo
-from rlmlang.controller.key_lines import question_terms
 from rlmlang.diagnostics import Diagnostic
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
@@ -29,6 +28,7 @@ from rlmlang.task.answers import (
     offered_choices,
 )
 from rlmlang.task.fields import wrong_field
+from rlmlang.task.key_lines import question_terms
 from rlmlang.task.order import miscounted, misordered, question_keys
 from rlmlang.task.searches import line_at
 from rlmlang.task.vote import counts_nothing, whole_share

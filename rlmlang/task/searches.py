@@ -84,7 +84,8 @@ def nothing_found(script: str, answer: Any, inputs: Mapping[str, Any], registry:
                                                         set(inputs))):
         return unsorted
     if counts_nothing(answer):  # (a zero's own notes say where its test misses)
-        return empty_search(script, inputs, registry) or _never_together(script, inputs)
+        return empty_search(script, inputs, registry) or _never_together(script, inputs) \
+            or header_test(script, inputs)
     if whole is not None and as_number(answer) is not None and \
             (off := unasked_column(script, inputs, question)):
         return (f"That script reads cells by position: {off} Read the column the question "
@@ -124,14 +125,8 @@ def _data_texts(inputs: Mapping[str, Any]) -> list[str]:
 
 
 def _skip_guards(parsed: ast.Script) -> set[int]:
-    """The nodes of the conditions of `if` statements that only skip (`continue` or
-    `pass`, no `elif` or `else`)."""
-    out: set[int] = set()
-    for node in ast.walk(parsed):
-        if isinstance(node, ast.If) and len(node.branches) == 1 and not node.orelse \
-                and all(isinstance(b, (ast.Continue, ast.Pass)) for b in node.branches[0][1]):
-            out.update(id(n) for n in ast.walk(node.branches[0][0]))
-    return out
+    """The nodes of the conditions of `if` statements that only skip (skip_guards)."""
+    return {id(n) for node, _ in skip_guards(parsed) for n in ast.walk(node.branches[0][0])}
 
 
 def _never_together(script: str, inputs: Mapping[str, Any]) -> str | None:
@@ -664,6 +659,38 @@ def _empty_test(parsed: ast.Script, inputs: Mapping[str, Any]) -> str | None:
     return None
 
 
+def header_test(script: str, inputs: Mapping[str, Any]) -> str | None:
+    """Where a script keeps items by a literal that only a table input's header line
+    writes, a column's name (`[l for l in find_lines(context, "C-93149") if "signed" in
+    l]` for "When was contract C-93149 signed?"): the test is true for no record, said
+    as the model is told it, with the column to read instead; else None. Told only that
+    its fail() stopped it, the 1.5B drew the same test for three rounds (fresh dev
+    needle-08). A skip guard (`if "signed" in line: continue` skips the header) and a
+    test under `not` are not such filters."""
+    parsed = parse(script).script
+    if parsed is None:
+        return None
+    skips = _skip_guards(parsed)
+    tested = [(n, v) for n, v in literal_tests(parsed) if id(n) not in skips]
+    for name, text in inputs.items():
+        if name not in data_inputs(inputs) or not isinstance(text, str) or \
+                name not in script:
+            continue
+        layout = detect(text)
+        if layout.names_from != "header" or not layout.header:
+            continue
+        head = next((line for line in text[:20_000].splitlines() if line.strip()), "")
+        for node, value in tested:
+            if value in layout.columns and value in head and \
+                    text.count(value) == head.count(value):
+                at = layout.columns.index(value)
+                return (f"{value!r} is the name of column {at} of {name}: only its header "
+                        f"line writes it, so the test {print_expr(node)} is true for no "
+                        f"record. Read that column of each record instead: r[{value!r}] "
+                        f"for r in records({name}).")
+    return None
+
+
 def meaning_hint(script: str, inputs: Mapping[str, Any], question: str) -> str | None:
     """Where a script tests prose for a word of the question that the inputs never write
     ("Which section is about people choosing a mayor?": `"mayor" in section`, the
@@ -748,6 +775,40 @@ def literal_tests(parsed: ast.Script) -> Iterator[tuple[ast.Expr, str]]:
             if isinstance(value, str) and len(value.strip()) >= 3 \
                     and any(ch.isalnum() for ch in value):
                 yield node, value
+
+
+def skip_guards(parsed: ast.Script) -> Iterator[tuple[ast.If, ast.Expr]]:
+    """Each `if` that only skips (`continue` or `pass`, no `elif` or `else`), with each side
+    of its `or`: a loop with `if a or b: continue` keeps the items where every side is
+    false, so `x != "lit"` there keeps what equals "lit"."""
+    for node in ast.walk(parsed):
+        if isinstance(node, ast.If) and len(node.branches) == 1 and not node.orelse \
+                and all(isinstance(b, (ast.Continue, ast.Pass)) for b in node.branches[0][1]):
+            for side in _disjuncts(node.branches[0][0]):
+                yield node, side
+
+
+def _disjuncts(node: ast.Expr) -> Iterator[ast.Expr]:
+    if isinstance(node, ast.BoolOp) and node.op == "or":
+        yield from _disjuncts(node.left)
+        yield from _disjuncts(node.right)
+    else:
+        yield node
+
+
+def guard_tests(parsed: ast.Script) -> Iterator[tuple[ast.Expr, str]]:
+    """Each literal a skip guard keeps the items equal to (`if parts[3] != "304":
+    continue`), with the `!=` test that does it: a filter, as literal_tests' `==` is.
+    The 1.5B writes its filters this way as often as the other (fresh dev aggregate-03)."""
+    known = _constant_names(parsed)
+    for node, side in skip_guards(parsed):
+        if isinstance(side, ast.Compare) and side.op == "!=" and \
+                any(isinstance(b, ast.Continue) for b in node.branches[0][1]):
+            for part in (side.left, side.right):
+                value = _folded(part, known)
+                if isinstance(value, str) and len(value.strip()) >= 3 \
+                        and any(ch.isalnum() for ch in value):
+                    yield side, value
 
 
 def _bound_names(script: ast.Script) -> set[str]:

@@ -26,13 +26,22 @@ from rlmlang.syntax.printer import print_script
 from rlmlang.task.answers import offered_choices
 from rlmlang.task.guess import data_texts
 from rlmlang.task.judgement import keyword_judgement
-from rlmlang.task.searches import asks_sub_model, literal_tests, search_spec, searched_literals
+from rlmlang.task.key_lines import key_lines
+from rlmlang.task.searches import (
+    asks_sub_model,
+    guard_tests,
+    literal_tests,
+    search_spec,
+    searched_literals,
+    skip_guards,
+)
 from rlmlang.tools.reader import detect
 
 _WORD = re.compile(r"[^\W_]+")
 _JSON_KEY = re.compile(r'"[^"\n]*"\s*:')
-_SHOWN_LINES = 4
-_LONG = 12  # lines an input needs for its first lines to be a part of it  # the first lines the prompt shows of an input, its header among them
+_SHOWN_LINES = 4  # the first lines the prompt shows of an input, its header among them
+_LONG = 12  # lines an input needs for its first lines to be a part of it
+_KEY_LINES = 4  # lines with the question's terms the prompt shows (the coder profile's)
 
 
 def _asked(literal: str, question_words: set[str]) -> bool:
@@ -62,7 +71,7 @@ def unasked_filters(script: str, question: str, inputs: Mapping[str, Any],
     if shown_first:
         texts = [_shown_values(t, question) for t in texts]
         parsed = ast.Script(_submitted_from(parsed.body), parsed.span)
-    found = [*searched_literals(parsed, registry), *(v for _, v in literal_tests(parsed))]
+    found = _filtered_by(parsed, registry)
     out: list[str] = []
     for lit in dict.fromkeys(found):
         if len(lit.strip()) < 2 or not any(len(w) >= 3 for w in _WORD.findall(lit)) \
@@ -100,13 +109,19 @@ def copied_filter(script: str, answer: Any, inputs: Mapping[str, Any], registry:
             "question asks, nothing more.")
 
 
+def _filtered_by(parsed: ast.Script, registry: Any) -> list[str]:
+    """The literals a script searches for or keeps items by, in the order written."""
+    return [*searched_literals(parsed, registry), *(v for _, v in literal_tests(parsed)),
+            *(v for _, v in guard_tests(parsed))]
+
+
 def _asks_too(parsed: ast.Script, question: str, registry: Any) -> bool:
     """Whether the script also filters by a value the question names: the copied one is
     then a condition more than the question asks for ("Adelie" beside "Dream"). A lone
     test of a value the question does not write may be how the data writes what it
     asks ("500" for a server error), and is left alone."""
     words = set(_WORD.findall(question.casefold()))
-    found = [*searched_literals(parsed, registry), *(v for _, v in literal_tests(parsed))]
+    found = _filtered_by(parsed, registry)
     return any(any(len(w) >= 2 for w in _WORD.findall(lit)) and _asked(lit, words)
                for lit in found)
 
@@ -133,6 +148,18 @@ def without_copied(script: str, question: str, inputs: Mapping[str, Any],
         kept = both.right if _tests(both.left, copied) else both.left
         tree = ast.replace_node(tree, both, kept)
         changed = True
+    while True:  # `if len(parts) < 5 or parts[3] != "304": continue`: the other side kept
+        guard = next(((g, side) for g, side in skip_guards(tree)
+                      if _tests(side, copied, op="!=")), None)
+        if guard is None:
+            break
+        node, side = guard
+        either = next((n for n in ast.walk(node.branches[0][0]) if isinstance(n, ast.BoolOp)
+                       and n.op == "or" and side in (n.left, n.right)), None)
+        tree = ast.replace_node(
+            tree, node, ast.Pass(span=node.span)) if either is None else ast.replace_node(
+            tree, either, either.right if either.left is side else either.left)
+        changed = True
     while True:  # find_lines(log, "/api/v1/cart", "POST"): the phrase asked for alone
         call = next((n for n in ast.walk(tree) if isinstance(n, ast.Call)
                      and search_spec(n, registry) is not None and len(n.args) >= 3
@@ -150,9 +177,11 @@ def _copied_arg(e: ast.Expr, copied: set[str]) -> bool:
     return isinstance(e, ast.Const) and e.value in copied
 
 
-def _tests(e: ast.Expr, copied: set[str]) -> bool:
-    """Whether `e` compares with (==, in) one of the `copied` literals."""
-    return isinstance(e, ast.Compare) and e.op in ("==", "in") and any(
+def _tests(e: ast.Expr, copied: set[str], op: str = "==") -> bool:
+    """Whether `e` compares with (`op`; `==` stands for `in` too) one of the `copied`
+    literals."""
+    ops = ("==", "in") if op == "==" else (op,)
+    return isinstance(e, ast.Compare) and e.op in ops and any(
         isinstance(side, ast.Const) and side.value in copied for side in (e.left, e.right))
 
 
@@ -181,13 +210,26 @@ def _submitted_from(body: tuple[ast.Stmt, ...]) -> tuple[ast.Stmt, ...]:
     return (*defs, *reversed(kept))
 
 
+def _incidental_lines(text: str, question: str) -> list[str]:
+    """The lines the prompt shows with a term of the question that more lines hold
+    (task/key_lines.py): the first few of many, whose other values are those lines'
+    own, not the question's (the status 304 of the first request for /api/v1/users,
+    kept beside the path asked for, fresh dev aggregate-03). A term only the lines
+    shown hold is a record's key, and the other values of its line are what the
+    question asks to read off."""
+    first = tuple(text.splitlines()[:_SHOWN_LINES])
+    return [line for _, found, more in key_lines(text, question, _KEY_LINES, skip=first)
+            if more for line in found]
+
+
 def _shown_values(text: str, question: str) -> str:
-    """The first lines of an input (as the prompt shows them), without its column
-    names; "" for an input short enough to be shown whole."""
+    """The first lines of an input and the incidental lines with the question's terms
+    (as the prompt shows them), without its column names; "" for an input short enough
+    to be shown whole."""
     lines = text.splitlines()
     if len(lines) <= _LONG:
         return ""  # all of it is shown: a value of it is read, not copied from a preview
-    head = "\n".join(lines[:_SHOWN_LINES])
+    head = "\n".join(lines[:_SHOWN_LINES] + _incidental_lines(text, question))
     layout = detect(text, question)
     names = layout.columns if layout.names_from in ("header", "comment", "keys") else ()
     for column in sorted(names, key=len, reverse=True):

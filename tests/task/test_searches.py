@@ -3,6 +3,8 @@ tool, or by a test the script writes itself (`"2004-12-21" in line`)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from rlmlang.task.searches import empty_search, meaning_hint
@@ -335,3 +337,42 @@ def test_a_field_tested_for_a_value_of_another_input_is_told_to_join() -> None:
         "records of boats against those keys (e.g. a list of them: r[\"maker\"] in keys).")
     assert searched_elsewhere(script.replace("Korea", "hanjin"), inputs, reg) is None
     assert searched_elsewhere(script.replace("Korea", "Chile"), inputs, reg) is None
+
+
+CONTRACTS = "contract\tparty\tsigned\tvalue\n" + "".join(
+    f"C-{90000 + i}\tAmara Moreau\t2022-01-{i % 28 + 1:02d}\t{1000 + i}\n" for i in range(300))
+BY_NAME = ('hits = [line for line in find_lines(context, "C-90010") if "signed" in line]\n'
+           'if len(hits) == 0:\n    fail("no line mentions contract C-90010")\n'
+           'submit(hits[0].split("signed", 1)[1].strip())\n')
+
+
+def test_a_column_name_tested_in_a_record_line_is_said_true_for_no_record(
+        tmp_path: Path) -> None:
+    """Fresh dev needle-08: "When was contract C-93149 signed?" drew `"signed" in line`
+    over the contract's lines three rounds, told only that its fail() stopped it. The
+    name is only the header's: the feedback says so, and names the column to read. A
+    guard that skips the header by its name is no such filter."""
+    from fakes import FakeModel
+
+    from rlmlang.controller.loop import Runtime
+    from rlmlang.runlog import read_events
+    from rlmlang.task.searches import header_test
+
+    said = header_test(BY_NAME, {"context": CONTRACTS})
+    assert said == ("'signed' is the name of column 2 of context: only its header line "
+                    "writes it, so the test \"signed\" in line is true for no record. Read "
+                    "that column of each record instead: r['signed'] for r in "
+                    "records(context).")
+    skip = ('n = 0\nfor line in context.splitlines():\n    if "signed" in line:\n'
+            '        continue\n    n += 1\nsubmit(n)\n')
+    assert header_test(skip, {"context": CONTRACTS}) is None
+    right = 'submit([r["signed"] for r in records(context) if r["contract"] == "C-90010"][0])\n'
+    model = FakeModel([BY_NAME, right])
+    out = Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
+                  budgets={"candidates": 1, "iterations": 3}).run(
+        "context: str, question: str -> answer: str",
+        "When was contract C-90010 signed (YYYY-MM-DD)?", context=CONTRACTS)
+    prompts = [e["data"]["text"] for e in read_events(tmp_path / "run.log")
+               if e["kind"] == "prompt"]
+    assert len(prompts) >= 2 and "only its header line writes it" in prompts[1]
+    assert out.answer == "2022-01-11"

@@ -136,3 +136,43 @@ def test_a_copied_phrase_of_a_search_is_taken_out() -> None:
     assert without_copied(POST, QUESTION, inputs, REGISTRY) == (
         'total = 0\nfor l in find_lines(access_log, "/api/v1/cart"):\n'
         '    total += int(l.split(" ")[-1])\nsubmit(total)\n')
+
+
+USERS_LOG = "".join(
+    f"10.0.0.{i % 9} - - [2024-07-21T05:09:{i % 60:02d}Z] "
+    f"\"GET {['/api/v1/users', '/home', '/healthz'][i % 3] if i >= 6 else '/home'} HTTP/1.1\" "
+    f"{[304, 200, 404, 500][i % 4]} {100 + i}\n" for i in range(60))
+USERS = "How many bytes in total were sent for requests to /api/v1/users?"
+GUARDED = ('total = 0\nfor line in find_lines(access_log, "/api/v1/users"):\n'
+           '    parts = line.split(" ", 4)\n'
+           '    if len(parts) < 5 or parts[3] != "304":\n'
+           '        continue\n'
+           '    total += int(parts[4])\nsubmit(total)\n')
+
+
+def test_a_value_copied_from_the_lines_shown_with_a_term_into_a_skip_guard() -> None:
+    """Fresh dev aggregate-03: shown two of the many lines with '/api/v1/users', the
+    1.5B skipped every line whose status was not the first one's (304) for three
+    rounds. The status is no vote, and the fix-it keeps the guard's other side."""
+    from rlmlang.task.unasked import copied_filter, without_copied
+
+    inputs = {"access_log": USERS_LOG}
+    assert "'304'" in (copied_filter(GUARDED, 0, inputs, REGISTRY, USERS) or "")
+    assert without_copied(GUARDED, USERS, inputs, REGISTRY) == GUARDED.replace(
+        ' or parts[3] != "304"', "")
+    alone = GUARDED.replace('len(parts) < 5 or ', "")
+    assert without_copied(alone, USERS, inputs, REGISTRY) == alone.replace(
+        'if parts[3] != "304":\n        continue', "pass")
+
+
+def test_a_value_of_the_one_line_with_the_key_is_read_off_not_copied() -> None:
+    """A term only the lines shown hold is a record's key ('badge 4411'): the other
+    values of its line are what the question asks to read, not filters copied."""
+    from rlmlang.task.unasked import copied_filter
+
+    staff = "".join(f"badge {4000 + i},dept D-{i % 7},floor {i % 5}\n" for i in range(40))
+    question = "Which floor is the department of badge 4011 on?"
+    script = ('rows = [l for l in find_lines(staff, "badge 4011")]\n'
+              'dept = [l for l in staff.splitlines() if "dept D-4" in l and "badge" in l]\n'
+              'submit(dept[0].split(",")[2])\n')
+    assert copied_filter(script, "floor 1", {"staff": staff}, REGISTRY, question) is None
