@@ -1162,6 +1162,15 @@ def test_a_phrase_tested_in_a_field_that_never_holds_it_is_shown_the_field_that_
         "holds it, as in this record of records(context):\n{\"time\": \"2024-01-01T00:00:12Z\"" \
         in model.prompts[1]
     assert 'Test that field: "shipment SH-1012" in r["text"].' in model.prompts[1]
+    # the input rebound to its kept records (fresh dev aggregate-09, three rounds):
+    # records(context) still reads the input
+    rebound = wrong.replace("rows = [r for r in records(context)",
+                            "context = [r for r in records(context)").replace(
+        "len(rows)", "len(context)").replace("rows[0]", "context[0]")
+    model = FakeModel([rebound, right])
+    out = runtime(model, tmp_path / "rebound", profile="coder").run(
+        SIG, "At which dock was shipment SH-1012 received?", context=log)
+    assert 'Test that field: "shipment SH-1012" in r["text"].' in model.prompts[1]
 
 
 def test_a_lone_zero_of_an_equality_with_a_part_of_a_field_is_told_the_part(

@@ -525,7 +525,8 @@ def _tested_in_no_field(parsed: ast.Script, tests: list[_Test], texts: Mapping[s
     in the line but in no record's field (a log's message is no key=value field; the 1.5B
     tested that field three rounds running): the line, and how records() reads it."""
     spec = registry.get("records")
-    read = [n for n in texts if n not in assigned and any(
+    # `log = [r for r in records(log) if ...]`: records(log) reads the input
+    read = [n for n in texts if (n not in assigned or _rebound_from_itself(parsed, n)) and any(
         isinstance(c, ast.Call) and c.func == "records" and c.args and
         isinstance(c.args[0], ast.Name) and c.args[0].id == n for c in ast.walk(parsed))]
     if spec is None or spec.impl is None or not read:
