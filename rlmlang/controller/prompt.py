@@ -29,7 +29,7 @@ from rlmlang.task.answers import (
 )
 from rlmlang.task.fields import wrong_field
 from rlmlang.task.key_lines import question_terms
-from rlmlang.task.order import miscounted, misordered, question_keys
+from rlmlang.task.order import keyed, miscounted, misordered, question_keys
 from rlmlang.task.searches import line_at
 from rlmlang.task.vote import counts_nothing, whole_share
 from rlmlang.tools.registry import Registry, ToolSpec
@@ -275,7 +275,7 @@ def fresh_start_hint(diagnostics: list[Diagnostic], earlier: list[str]) -> str:
             "earlier script, not by this one. Compute it again in this script.")
 
 
-NO_VALUE_KINDS = ("echo", "choice", "order", "count", "field", "bulk")  # the first is said
+NO_VALUE_KINDS = ("echo", "choice", "order", "count", "field", "keyed", "bulk")  # the first is said
 
 
 def no_value_message(kind: str, value: Any, question: str, texts: list[str]) -> str:
@@ -291,6 +291,8 @@ def no_value_message(kind: str, value: Any, question: str, texts: list[str]) -> 
         return count_message(value, question)
     if kind == "field":
         return field_message(value, question, texts)
+    if kind == "keyed":
+        return keyed_message(value, question, texts)
     return bulk_message(value, question)
 
 
@@ -387,6 +389,19 @@ def count_message(value: Any, question: str) -> str:
             f"{len(keys)} ({', '.join(keys)}) and asks for the value of each, in that order: "
             f"find the line of each of them and submit its value, {len(keys)} in all. The "
             f"question asks: {question}")
+
+
+def keyed_message(value: Any, question: str, texts: list[str]) -> str:
+    """What the model sees about list items that each write a key with its value."""
+    pairs = keyed(value, question) or []
+    item, key = pairs[0] if pairs else ("", "")
+    line = next((ln.strip() for t in texts for ln in _lines_with(t, key)), None)
+    said = (f"Each item of that answer writes the key the question looks it up by, with "
+            f"more around it ({_clip(repr(item), 80)} for {key}): the key is what the "
+            "question gives, not its answer. Submit only the value asked for each key.")
+    if line:
+        said += (f" The line of {key}:\n{_clip(line, 200)}" + _value_after_hint(key, line))
+    return f"{said} The question asks: {question}"
 
 
 def field_message(value: Any, question: str, texts: list[str]) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from rlmlang.store import canonical_json
 from rlmlang.task.fields import wrong_field
-from rlmlang.task.order import miscounted, misordered, question_keys
+from rlmlang.task.order import keyed, miscounted, misordered, question_keys
 from rlmlang.types import Prim, Type, conforms, format_type, kind_of
 
 SCALARS = ("int", "float", "str", "bool")
@@ -410,7 +410,8 @@ def no_value(value: Any, question: str, texts: list[str], echo: bool,
     offers, `echo`), "order" (the values of the question's keys in another order than it
     names them, `echo`: task/order.py), "count" (another number of values than the keys
     whose values the question asks for in their order, `echo`), "field" (another field of the one record the question
-    names than the one it asks for, `echo`: task/fields.py), "bulk" (an input cut out as it stands, `bulk`, the
+    names than the one it asks for, `echo`: task/fields.py), "keyed" (list items that
+    each write a key of the question with its value, `echo`: task/order.keyed), "bulk" (an input cut out as it stands, `bulk`, the
     question not asking for lines); None for an answer. The controller and the replay
     ask it alike."""
     if echo and echoes_question(value, question):
@@ -423,6 +424,8 @@ def no_value(value: Any, question: str, texts: list[str], echo: bool,
         return "count"
     if echo and wrong_field(value, question, texts) is not None:
         return "field"
+    if echo and keyed(value, question) is not None:
+        return "keyed"
     if bulk and not asks_for_lines(question) and copied_bulk(value, texts):
         return "bulk"
     return None

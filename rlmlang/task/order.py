@@ -85,6 +85,25 @@ def misordered(value: Any, question: str, texts: list[str]) -> list[tuple[str, s
     return [(i, keys[o]) for i, o in zip(items, owners, strict=True)]  # type: ignore[index]
 
 
+def keyed(value: Any, question: str) -> list[tuple[str, str]] | None:
+    """(item, its key) where each item of a list answer writes a different one of the
+    question's keys with more around it ('SH-15471 is 7107' for "the codes for locker
+    SH-15471, ... and SH-92364"): the key and its value cut out together, not the value
+    asked for (fresh dev multi-needle-02: two such scripts, taken with confidence). An
+    item that is a key alone is an echo (answers.echoes_question); else None."""
+    items = _items(value) if isinstance(value, list) else None
+    keys = question_keys(question)
+    if items is None or len(items) < 2 or len(keys) < 2:
+        return None
+    found: list[tuple[str, str]] = []
+    for item in items:
+        key = next((k for k in keys if _word(k).search(item)), None)
+        if key is None or item.strip() == key or any(key == k for _, k in found):
+            return None
+        found.append((item, key))
+    return found
+
+
 _IN_THAT_ORDER = re.compile(r"\bin (?:that|this|the same|the given) order\b", re.IGNORECASE)
 
 
