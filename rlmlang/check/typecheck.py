@@ -36,6 +36,7 @@ from rlmlang.diagnostics import Diagnostic, Span, expr_fixit, returns_none_fixit
 from rlmlang.syntax import ast
 from rlmlang.syntax.printer import print_expr
 from rlmlang.tools.registry import ArgTypeError, Registry, ToolSpec
+from rlmlang.tools.skills import lines_of_each
 from rlmlang.types import (
     BOOL,
     FLOAT,
@@ -1872,10 +1873,7 @@ class Checker(FormsMixin):
             return None
         script = getattr(self, "_script", None)
         used = ast.identifiers(script) if script is not None else set()
-        key, line = ast.unused_name("asked_key", used), ast.unused_name("found_line", used)
-        keys = ", ".join(print_expr(a) for a in phrases)
-        return (f"[{line} for {key} in [{keys}] for {line} in "
-                f"find_lines({print_expr(e.args[0])}, {key})]")
+        return lines_of_each(print_expr(e.args[0]), [print_expr(a) for a in phrases], used)
 
     def kin_by_column(self, name: str, e: ast.Call) -> str | None:
         """The call renamed to the first kin of `name` that takes a table and a column, where

@@ -95,6 +95,7 @@ from rlmlang.task.key_lines import key_lines
 from rlmlang.task.ordered import sorted_by_filter
 from rlmlang.task.positions import positions_read
 from rlmlang.task.searches import (
+    each_key_search,
     header_test,
     meaning_hint,
     search_results,
@@ -1153,6 +1154,9 @@ class Runtime:
                     or sorted_by_filter(script, current_question(), set(setup.inputs)) \
                     or without_range_search(script, current_question(), lambda call:
                                             search_spec(call, self.registry) is not None)
+            if fixed is None and outcome.verified:  # keys searched for at once
+                fixed = each_key_search(script, setup.inputs, self.registry,
+                                        current_question())
             if fixed is None:
                 carried = carry_over(script, outcome.diagnostics, tried.earlier)
                 if carried is None:

@@ -24,16 +24,18 @@ from typing import Any
 from rlmlang.syntax import ast
 from rlmlang.syntax.ast import NOT_LITERAL, literal_value
 from rlmlang.syntax.parser import parse
-from rlmlang.syntax.printer import print_expr
+from rlmlang.syntax.printer import print_expr, print_script
 from rlmlang.task.answers import offered_choices
 from rlmlang.task.bounds import bound_searched
 from rlmlang.task.grounding import ungrounded_key
 from rlmlang.task.guess import data_inputs
+from rlmlang.task.order import question_keys
 from rlmlang.task.ordered import unsorted_list
 from rlmlang.task.positions import quoted_split, split_sep, unasked_column
 from rlmlang.task.units import words_for_lines
 from rlmlang.task.vote import as_number, counts_nothing
 from rlmlang.tools.reader import detect
+from rlmlang.tools.skills import lines_of_each
 
 
 def empty_search(script: str, inputs: Mapping[str, Any], registry: Any) -> str | None:
@@ -228,6 +230,40 @@ def _each_alone(args: list[Any]) -> str:
     return (" (it keeps only the lines that mention every phrase it is given, and no line "
             "mentions them all, though each is on some line: for the lines of any of them, "
             "search for each phrase on its own)")
+
+
+def each_key_search(script: str, inputs: Mapping[str, Any], registry: Any,
+                    question: str) -> str | None:
+    """The script with a `find_lines` given two keys of the question or more at once,
+    which finds nothing though each is on some line (`_each_alone`), reading the lines
+    of each key in turn: the fix-it. Keys of one shape ("guest INC-84428", "guest
+    INC-13462") are alternatives, never one line's two parts: told that the search found
+    nothing, the 1.5B drew it again for three rounds (fresh dev multi-needle-03). The
+    checker mends three keys or more without the data (typecheck.lines_of_keys)."""
+    parsed = parse(script).script
+    if parsed is None or not any(isinstance(n, ast.Call) and n.func == "find_lines"
+                                 and len(n.args) >= 3 for n in ast.walk(parsed)):
+        return None  # (before any search is run on the data)
+    keys = question_keys(question)
+    for node, found, args in _literal_searches(parsed, inputs, registry):
+        phrases = node.args[1:]
+        if node.func != "find_lines" or found or node.kwargs or len(phrases) < 2 \
+                or not _each_alone(args) or not all(
+                    isinstance(a, ast.Const) and isinstance(a.value, str) for a in phrases):
+            continue
+        held = [next((k for k in keys if k in str(a.value)), None)  # type: ignore[attr-defined]
+                for a in phrases]
+        if None in held or len(set(held)) != len(held) or \
+                len({_shape(k) for k in held if k is not None}) != 1:
+            continue
+        expr = lines_of_each(print_expr(node.args[0]), [print_expr(a) for a in phrases],
+                             ast.identifiers(parsed))
+        each = parse(f"found = {expr}\n").script
+        if each is None:
+            continue
+        value = each.body[0].value  # type: ignore[attr-defined]
+        return print_script(ast.replace_node(parsed, node, value))
+    return None
 
 
 def search_spec(node: Any, registry: Any) -> Any:

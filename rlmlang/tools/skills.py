@@ -30,6 +30,7 @@ from typing import Any
 
 import re2
 
+from rlmlang.syntax.ast import unused_name
 from rlmlang.tools import reader
 from rlmlang.tools.builtins import split_lines
 from rlmlang.tools.declare import fuel, length, scalar, tool
@@ -113,6 +114,15 @@ def _find_line(text: Any, phrase: Any, also: Any = "") -> str:
 
 def _find_lines(text: Any, phrase: Any, also: Any = "") -> list[str]:
     return matching_lines("find_lines", text, phrase, False, also)
+
+
+def lines_of_each(where: str, phrases: list[str], used: set[str]) -> str:
+    """The expression that reads the lines of each phrase in turn (`where` and `phrases`
+    as the script writes them; `used`: its names): what a script that gave find_lines
+    several keys at once meant, where the call keeps only the lines holding them all."""
+    key, line = unused_name("asked_key", used), unused_name("found_line", used)
+    return (f"[{line} for {key} in [{', '.join(phrases)}] for {line} in "
+            f"find_lines({where}, {key})]")
 
 
 def _count_lines(text: Any, phrase: Any, also: Any = "") -> int:

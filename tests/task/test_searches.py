@@ -376,3 +376,37 @@ def test_a_column_name_tested_in_a_record_line_is_said_true_for_no_record(
                if e["kind"] == "prompt"]
     assert len(prompts) >= 2 and "only its header line writes it" in prompts[1]
     assert out.answer == "2022-01-11"
+
+
+GUESTS = "".join(f"Guest INC-{10000 + i * 37} chose the pass phrase {2000 + i}.\n"
+                 for i in range(200)) + "The lobby was quiet.\n"
+AT_ONCE = ('phrases = [line.split(" chose the pass phrase ")[1].strip(".") for line in '
+           'find_lines(context, "Guest INC-10037", "Guest INC-10074")]\n'
+           'if len(phrases) != 2:\n    fail("no pass phrases")\n'
+           'submit(sum([int(p) for p in phrases]))\n')
+
+
+def test_two_keys_searched_at_once_are_searched_one_by_one_as_a_fix_it(
+        tmp_path: Path) -> None:
+    """Fresh dev multi-needle-03: `find_lines(context, "Guest INC-84428", "Guest
+    INC-13462")` keeps the lines holding both, none, and the 1.5B drew it three rounds.
+    Two keys of the question of one shape are alternatives: the fix-it reads the lines of
+    each in turn, and its answer is a vote. Two phrases that are no such keys are left
+    alone (the lines holding both may be what is asked)."""
+    from fakes import FakeModel
+
+    from rlmlang.controller.loop import Runtime
+    from rlmlang.task.searches import each_key_search
+
+    q = "What is the sum of the pass phrases of guest INC-10037 and guest INC-10074?"
+    reg = default_registry()
+    fixed = each_key_search(AT_ONCE, {"context": GUESTS}, reg, q)
+    assert fixed is not None and ('for asked_key in ["Guest INC-10037", "Guest INC-10074"] '
+                                  'for found_line in find_lines(context, asked_key)') in fixed
+    both = AT_ONCE.replace('"Guest INC-10074"', '"pass phrase 2002"')
+    assert each_key_search(both, {"context": GUESTS}, reg, q) is None
+    model = FakeModel([AT_ONCE] * 6)
+    out = Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
+                  budgets={"candidates": 1, "iterations": 3}).run(
+        "context: str, question: str -> answer: int", q, context=GUESTS)
+    assert out.answer == 2001 + 2002
