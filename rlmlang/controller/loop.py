@@ -93,7 +93,7 @@ from rlmlang.task.inputs import bind_value, read_raw
 from rlmlang.task.judgement import keyword_judgement
 from rlmlang.task.key_lines import key_lines
 from rlmlang.task.ordered import sorted_by_filter
-from rlmlang.task.positions import positions_read
+from rlmlang.task.positions import date_cell, positions_read
 from rlmlang.task.searches import (
     each_key_search,
     header_test,
@@ -1157,6 +1157,8 @@ class Runtime:
             if fixed is None and outcome.verified:  # keys searched for at once
                 fixed = each_key_search(script, setup.inputs, self.registry,
                                         current_question())
+            if outcome.verified:  # a date read from a column of none (the range fix-it's too)
+                fixed = date_cell(fixed or script, setup.inputs, current_question()) or fixed
             if fixed is None:
                 carried = carry_over(script, outcome.diagnostics, tried.earlier)
                 if carried is None:

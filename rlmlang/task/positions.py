@@ -12,6 +12,7 @@ index a script writes can be said as the column it names.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -19,8 +20,9 @@ from typing import Any
 from rlmlang.syntax import ast
 from rlmlang.syntax.ast import literal_value
 from rlmlang.syntax.parser import parse
-from rlmlang.syntax.printer import print_expr
+from rlmlang.syntax.printer import print_expr, print_script
 from rlmlang.tools import reader
+from rlmlang.tools.dates import read_date
 from rlmlang.tools.reader import Layout, csv_line, detect, iter_lines
 
 
@@ -204,3 +206,44 @@ def _value_written(table: reader.Table, index: int, question: str) -> bool:
         if len(seen) >= _MAX_VALUES:
             return False
     return False
+
+
+_DATE_CALLS = ("to_date", "is_date", "days_between")
+_SAMPLE_ROWS = 50  # rows a column's values are read from to tell a date column
+
+
+def date_cell(script: str, inputs: Mapping[str, Any], question: str) -> str | None:
+    """The script with each cell read by position into a date tool (`to_date(cells[3])`)
+    from a column that holds no dates, read from the one column of the input that does:
+    the fix-it; None where there is no such read, or not one date column. The range
+    fix-it read `to_date(line.split(",")[3])`, the items, from orders whose only date
+    is column 5, and failed on every line (fresh dev date-range-01, two seeds)."""
+    parsed = parse(script).script
+    if parsed is None:
+        return None
+    dated = {id(_unwrapped(c.args[0])) for c in ast.walk(parsed)
+             if isinstance(c, ast.Call) and c.func in _DATE_CALLS and c.args}
+    tree: Any = parsed
+    for _name, value, layout, reads in _columns_read(parsed, inputs, question):
+        if layout.format != "delimited" or len(value) > _MAX_CHARS:
+            continue
+        rows = reader.read(value, question).rows[:_SAMPLE_ROWS]
+        width = len(layout.columns)
+        holds = [bool(rows) and all(k < len(r) and read_date(r[k]) is not None for r in rows)
+                 for k in range(width)]
+        if holds.count(True) != 1:
+            continue
+        at = holds.index(True)
+        for node, k in reads:
+            if id(node) in dated and not holds[k % width]:
+                tree = ast.replace_node(tree, node, dataclasses.replace(
+                    node, index=ast.Const(at, node.index.span)))
+    return print_script(tree) if tree is not parsed else None
+
+
+def _unwrapped(e: ast.Expr) -> ast.Expr:
+    """`x.strip()` (and the like) read as `x`: the cell it cleans."""
+    while isinstance(e, ast.MethodCall) and e.method in ("strip", "lstrip", "rstrip") \
+            and not e.args:
+        e = e.value
+    return e

@@ -142,3 +142,34 @@ def test_the_range_search_fix_it_runs_beside_the_models_script(tmp_path) -> None
                   budgets={"candidates": 2, "iterations": 2}).run(
         "stocks: str, question: str -> answer: float", RANGE, stocks=STOCKS)
     assert out.ok and out.answer == 225.0
+
+
+def test_a_date_read_from_a_column_of_none_is_read_from_the_date_column(tmp_path) -> None:
+    """Fresh dev date-range-01 (two seeds): the range fix-it ran, and failed on the
+    model's own `to_date(line.split(",")[3])`, a column of item counts. The one column
+    of dates is read instead, in the same fix-it; a date read from the date column, and
+    a column of no dates read for anything else, are left as they are."""
+    import sys
+    from pathlib import Path
+
+    from rlmlang.controller.loop import Runtime
+    from rlmlang.task.positions import date_cell
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from fakes import FakeModel
+
+    wrong = ('hits = [x for x in find_lines(stocks, "Feb 18 2002", "Mar 9 2002") if '
+             'to_date("Feb 18 2002") <= to_date(x.split(",")[2].strip()) <= '
+             'to_date("Mar 9 2002")]\nsubmit(sum([float(x.split(",")[2]) for x in hits]))\n')
+    fixed = date_cell(wrong, {"stocks": STOCKS}, RANGE) or ""
+    assert 'to_date(x.split(",")[1].strip())' in fixed and "[2].strip" not in fixed
+    assert 'float(x.split(",")[2])' in fixed  # the price, read as a price
+    assert date_cell(wrong.replace('",")[2].strip', '",")[1].strip'), {"stocks": STOCKS},
+                     RANGE) is None
+    other = ('rows = [r for r in records(stocks) if to_date("Feb 18 2002") <= to_date(r["date"])'
+             ' <= to_date("Mar 9 2002")]\nsubmit(sum([float(r["price"]) for r in rows]))\n')
+    model = FakeModel([wrong, other, wrong, other])
+    out = Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
+                  budgets={"candidates": 2, "iterations": 2}).run(
+        "stocks: str, question: str -> answer: float", RANGE, stocks=STOCKS)
+    assert out.ok and out.answer == 225.0
+    assert out.vote[0]["scripts"] == 2  # the fix-it's computation beside the model's other
