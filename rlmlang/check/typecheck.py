@@ -1407,6 +1407,23 @@ class Checker(FormsMixin):
                  _op_fix(op, lt, rt))
         return UNKNOWN
 
+    def phrase_in_char(self, e: ast.Compare) -> None:
+        """`"Sana W. Tanaka" in line` where `line` is one character of a text (`for line in
+        contacts`): never true (fresh dev string-transform-03, two rounds: told only that
+        its result was assigned in a block that did not run). The fix-it goes through the
+        text's lines, where the text is an input."""
+        src = self.chars_of.get(e.right.id) if isinstance(e.right, ast.Name) else None
+        if src is None or not (isinstance(e.left, ast.Const) and isinstance(e.left.value, str)
+                               and len(e.left.value) >= 2):
+            return
+        lines = f"{print_expr(src)}.splitlines()"
+        edit = expr_fixit(src.span, lines) if isinstance(src, ast.Name) and \
+            src.id in self.inputs and src.id not in self.scope else {}
+        always = "never" if e.op == "in" else "always"
+        self.err("E_TYPE", e.span, f"'{e.right.id}' is one character of {print_expr(src)} (a "
+                 f"for over a str goes through its characters), so {print_expr(e)} is "
+                 f"{always} true", f"go through its lines: for {e.right.id} in {lines}:", **edit)
+
     def compare(self, e: ast.Compare) -> Type:
         for side, other in ((e.left, e.right), (e.right, e.left)):
             if isinstance(other, ast.Const) and other.value == 0:  # empty or not: either way
@@ -1428,6 +1445,7 @@ class Checker(FormsMixin):
             rt = self.need_value(rt, e.right, f"'{e.op}'")
             if rt == STR:  # `None in "text"` is an error in Python too
                 lt = self.need_value(lt, e.left, f"'{e.op}' a str")
+                self.phrase_in_char(e)
             ok = (rt == STR and lt == STR) or (isinstance(rt, ListT) and fits(lt, rt.elem)) or \
                  (isinstance(rt, (DictT, RecordT)) and lt == STR)
             if not ok:

@@ -322,3 +322,25 @@ def test_a_table_input_indexed_by_a_column_name_reads_that_column() -> None:
     fixed = apply_fixits(script, out.diagnostics)
     assert fixed == 'years = set([r["year"] for r in records(penguins)])\nsubmit(len(years))\n'
     assert run_script(fixed, INT, penguins=table).answer == 2
+
+
+def test_a_phrase_tested_in_one_character_of_a_text_is_never_true() -> None:
+    """`for line in contacts: if "Sana W. Tanaka" in line` goes through the characters of
+    the text (fresh dev string-transform-03: told only that its result was assigned in a
+    block that did not run, two rounds). An error; the fix-it goes through its lines. A
+    character tested for one character is left alone."""
+    text = "name  phone\n" + "".join(f"P{i}  +1 {i}\n" for i in range(30)) + \
+        "Sana W. Tanaka  +32 563 3438\n"
+    script = ('for line in contacts:\n    if "Sana W. Tanaka" in line:\n'
+              '        digits = line.split("  ")[1].replace("+", "").replace(" ", "")\n'
+              'submit(digits)\n')
+    out = run_script(script, STR, contacts=text)
+    assert out.stage == "check" and out.diagnostics[0].message == (
+        "'line' is one character of contacts (a for over a str goes through its "
+        "characters), so \"Sana W. Tanaka\" in line is never true")
+    fixed = apply_fixits(script, out.diagnostics)
+    assert fixed is not None and "for line in contacts.splitlines():" in fixed
+    again = run_script(fixed, STR, contacts=text)
+    assert again.stage == "done" and again.answer == "325633438", again.diagnostics
+    vowels = 'n = 0\nfor ch in contacts:\n    if ch in "aeiou":\n        n += 1\nsubmit(n)\n'
+    assert run_script(vowels, INT, contacts=text).stage == "done"
