@@ -966,7 +966,7 @@ def test_a_model_stuck_on_a_failed_script_has_its_attempts_dropped(tmp_path: Pat
     assert '"badge=4820" in l' in model.prompts[1]  # round 2 still sees its attempt
     assert "That script stopped at fail('no badge 4820')" in model.prompts[1]
     third = model.prompts[3]
-    assert '"badge=4820" in l' not in third
+    assert 'hits = [l for l in lines(context) if "badge=4820" in l]' not in third
     assert "Your scripts so far failed, and you wrote them again" in third
     assert "no badge 4820" in third and third.count(QUESTION) == 1
     events = read_events(tmp_path / "run.log")

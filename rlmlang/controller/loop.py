@@ -96,6 +96,7 @@ from rlmlang.task.ordered import sorted_by_filter
 from rlmlang.task.positions import date_cell, positions_read
 from rlmlang.task.searches import (
     each_key_search,
+    empty_search,
     header_test,
     meaning_hint,
     search_results,
@@ -967,11 +968,16 @@ class Runtime:
             return empty_answer_message(best.output, best.answer, search=best.empty_search,
                                         lines=lines) + ("" if lines else look), script
         if best.status == "failed":  # its own fail(...): the message it wrote says why
-            found = header_test(script, values) or search_results(
-                script, values, self.registry) \
+            found = search_results(script, values, self.registry) \
                 if self.profile.look_after_failure and not elsewhere else None
+            # what it looked for that no line writes (no record's field), said first
+            nothing = header_test(script, values) or empty_search(
+                script, values, self.registry) \
+                if self.profile.look_after_failure and not elsewhere and not found else None
             if found:  # it found lines: "if it found nothing" does not apply
                 look = "\n" + found
+            elif nothing:
+                look = f"\n{nothing.rstrip('.')}." + look
             return failed_message(best.answer, best.output) + look + fresh, script
         said = feedback_message(script, best.diagnostics, best.output)
         key = next((m.group(1) for d in best.diagnostics[:1]

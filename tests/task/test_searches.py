@@ -410,3 +410,27 @@ def test_two_keys_searched_at_once_are_searched_one_by_one_as_a_fix_it(
                   budgets={"candidates": 1, "iterations": 3}).run(
         "context: str, question: str -> answer: int", q, context=GUESTS)
     assert out.answer == 2001 + 2002
+
+
+def test_a_failed_script_is_told_the_key_no_line_writes(tmp_path: Path) -> None:
+    """Fresh dev three-hop-07: the 1.5B looked up 'RAC-46776', a key it made of the
+    server's SER-46776, and was told only that its name was assigned in a block that did
+    not run. The failure's feedback says that no line writes the key."""
+    import json
+
+    from fakes import FakeModel
+
+    from rlmlang.controller.loop import Runtime
+
+    racks = json.dumps([{"rack": f"RAC-{100 + i}", "site": f"SIT-{i % 5}"} for i in range(40)])
+    servers = "".join(f"SER-{500 + i},RAC-{100 + i}\n" for i in range(40))
+    made_up = ('racks = json.loads(racks)\nfor rack in racks:\n'
+               '    if rack["rack"] == "RAC-512":\n        site = rack["site"]\n'
+               '        break\nsubmit(site)\n')
+    model = FakeModel([made_up, made_up])
+    Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
+            budgets={"candidates": 1, "iterations": 2}).run(
+        "servers: str, racks: str, question: str -> answer: str",
+        "What is the site of the rack of server SER-501?", servers=servers, racks=racks)
+    assert "'RAC-512' is written nowhere in the input, so the test rack[\"rack\"] == " \
+        "\"RAC-512\" is never true." in model.prompts[1]
