@@ -30,7 +30,7 @@ from bench.tasks.manifest import DEFAULT_OUT, load_tasks, read_inputs
 
 def audit(logs: list[Path], data: Path) -> tuple[Counter[tuple[str, bool]], list[str]]:
     """(rule kind, right) -> count over the logs' submitted answers, and a line for each."""
-    from rlmlang.controller.difference import left_over
+    from rlmlang.controller.difference import left_over, read_keyless
     from rlmlang.logschema import clean_script
     from rlmlang.pipeline import ScriptSetup
     from rlmlang.task.answers import cut_token, has_empty_item, no_value
@@ -73,6 +73,7 @@ def audit(logs: list[Path], data: Path) -> tuple[Counter[tuple[str, bool]], list
                              "copied" if copied_filter(script, answer, inputs, registry,
                                                        question) else None,
                              "cut" if cut_token(answer, data_texts(inputs)) else None,
+                             "keyless" if read_keyless(script, answer, setup, question) else None,
                              "leftover" if left_over(script, setup) else None,
                              "empty" if has_empty_item(answer) else None]
                 right = bool(judge(task, {"answer": answer})["correct"])

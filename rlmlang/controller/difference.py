@@ -20,7 +20,10 @@ from rlmlang.pipeline import ScriptOutcome, ScriptSetup, execute_script
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_script
+from rlmlang.task.answers import no_value
 from rlmlang.task.counted import counted_items, items_difference
+from rlmlang.task.grounding import keyless
+from rlmlang.task.guess import QUESTION, data_texts
 from rlmlang.task.left_over import left_over_probe
 from rlmlang.task.searches import nothing_found
 from rlmlang.task.unasked import copied_filter
@@ -151,4 +154,19 @@ def set_aside(script: str, answer: Any, setup: ScriptSetup, question: str) -> st
     (left_over). The controller, the replay and `bench.rule_audit` ask it alike."""
     return nothing_found(script, answer, setup.inputs, setup.registry, question) \
         or copied_filter(script, answer, setup.inputs, setup.registry, question) \
-        or left_over(script, setup)
+        or read_keyless(script, answer, setup, question) or left_over(script, setup)
+
+
+def read_keyless(script: str, answer: Any, setup: ScriptSetup, question: str) -> str | None:
+    """task/grounding.keyless of a script's literals, where it does not read the question
+    (a script may take the key from it), does not submit one of them, and its answer is
+    a value (task/answers.no_value says what else it is)."""
+    parsed = parse(script).script
+    if parsed is None or QUESTION in ast.identifiers(parsed):
+        return None
+    literals = [n.value for n in ast.walk(parsed)
+                if isinstance(n, ast.Const) and isinstance(n.value, str)]
+    texts = data_texts(setup.inputs)
+    if answer in literals or no_value(answer, question, texts, echo=True, bulk=True):
+        return None  # a literal is a guess (task/guess.py); no value says so more precisely
+    return keyless(literals, question, texts)

@@ -112,3 +112,34 @@ def ungrounded_key(literals: Iterable[str], question: str, texts: list[str]) -> 
             f"record's key (one of the first lines shown?), so what the script finds from "
             f"it answers for another record. Start from {named}: find its record, take "
             "the key it gives, and follow that key into the next input.")
+
+
+def keyless(literals: Iterable[str], question: str, texts: list[str]) -> str | None:
+    """What the model is told of a script that writes none of the keys the question names
+    (an identifier some input holds: "SH-69043"), nor any other identifier, where the
+    question names such a key: what it submits is read from a record at a fixed place,
+    not from the one asked about (fresh dev nested-json-07: `json.loads(lines(orders)[1])`,
+    the second order, drawn three times, outvoted the lookup of SH-69043). None where the
+    script writes a key, or its digits, or a value with a digit read off a key's record
+    (the IP of the host asked about); a script that reads the question itself, or
+    submits a literal (task/guess.py judges that), is not asked about (the caller's)."""
+    keys = [t for t in dict.fromkeys(_TOKEN.findall(question))
+            if is_identifier(t) and any(_word(t).search(x) for x in texts)]
+    if not keys:
+        return None
+    records = [_record_at(x, m.start()) for k in keys for x in texts
+               for m in list(_word(k).finditer(x))[:_MAX_SITES]]
+    for lit in literals:
+        folded = lit.casefold()
+        if any(k.casefold() in folded for k in keys) or any(
+                is_identifier(t) for t in _TOKEN.findall(lit)):
+            return None
+        digits = re.sub(r"\D", "", lit)
+        if len(digits) >= 3 and any(digits in re.sub(r"\D", "", k) for k in keys):
+            return None
+        if digits and len(lit) >= 3 and any(lit in r for r in records):
+            return None  # a value read off the key's record ("10.52.16.208": a hop)
+    named = ", ".join(keys)
+    return (f"That script never writes {named}, which the question names: what it submits "
+            f"is read from a record at a fixed place, not from the one asked about. Find "
+            f"the record that holds {keys[0]} (search for it), and read the answer from it.")

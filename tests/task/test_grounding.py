@@ -89,3 +89,32 @@ def test_where_the_hops_run_past_their_budget_nothing_is_judged() -> None:
     assert grounded(q, [lines]) is None
     assert ungrounded_key(["K-2999"], q, [lines]) is None
     assert grounded(q, [lines], ["K-1001"]) is not None  # its own: reached at once
+
+
+def test_a_script_that_writes_no_key_of_the_question_reads_a_record_at_a_fixed_place(
+        tmp_path: Path) -> None:
+    """Fresh dev nested-json-07: `json.loads(lines(orders)[1])` read the second order for
+    "Look up order SH-69043", drawn three times, and outvoted the lookup. A script that
+    writes no key the question names, no other identifier, and no value read off the
+    key's record is no vote; one that writes the key, its digits or such a value is."""
+    from rlmlang.task.grounding import keyless
+
+    orders = "\n".join(json.dumps({"id": f"SH-{60000 + i * 3}", "customer": {
+        "address": {"city": c}}}) for i, c in enumerate(
+        ["Fez", "Porto", "Graz", "Lyon", "Oslo"] * 20))
+    question = "Look up order SH-60009 and give its customer's city."  # i = 3: Lyon
+    fixed = ('order = json.loads(lines(orders)[1])\n'
+             'submit(order["customer"]["address"]["city"])\n')
+    said = keyless(["customer", "address", "city"], question, [orders])
+    assert said is not None and said.startswith("That script never writes SH-60009")
+    assert keyless(["SH-60009", "city"], question, [orders]) is None
+    assert keyless(["60009"], question, [orders]) is None
+    assert keyless(["RAC-1"], question, [orders]) is None  # another key: ungrounded_key's
+    looked = ('order = [json.loads(l) for l in lines(orders) if "SH-60009" in l][0]\n'
+              'submit(order["customer"]["address"]["city"])\n')
+    model = FakeModel([fixed, looked, fixed, looked.replace("order", "found")])
+    out = Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
+                  budgets={"candidates": 2, "iterations": 2}).run(
+        "orders: str, question: str -> answer: str", question, orders=orders)
+    assert out.answer == "Lyon"
+    assert all(v["value"] != "Fez" for v in out.vote)
