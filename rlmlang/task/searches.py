@@ -148,7 +148,7 @@ def _never_together(script: str, inputs: Mapping[str, Any]) -> str | None:
         if not isinstance(node, ast.BoolOp) or node.op != "and" or id(node) in negated:
             continue
         by_subject: dict[str, list[str]] = {}
-        for test in _conjuncts(node):
+        for test in _operands(node, "and"):
             tested = _tested_literal(test, known)
             if tested is not None:
                 by_subject.setdefault(tested[0], []).append(tested[1])
@@ -198,10 +198,11 @@ def _shape(text: str) -> str:
     return re.sub(r"[^\W\d_]", "a", re.sub(r"\d", "9", text))
 
 
-def _conjuncts(node: ast.Expr) -> Iterator[ast.Expr]:
-    if isinstance(node, ast.BoolOp) and node.op == "and":
-        yield from _conjuncts(node.left)
-        yield from _conjuncts(node.right)
+def _operands(node: ast.Expr, op: str) -> Iterator[ast.Expr]:
+    """The sides of a chain of `op` (`and`, `or`), left to right."""
+    if isinstance(node, ast.BoolOp) and node.op == op:
+        yield from _operands(node.left, op)
+        yield from _operands(node.right, op)
     else:
         yield node
 
@@ -821,16 +822,8 @@ def skip_guards(parsed: ast.Script) -> Iterator[tuple[ast.If, ast.Expr]]:
     for node in ast.walk(parsed):
         if isinstance(node, ast.If) and len(node.branches) == 1 and not node.orelse \
                 and all(isinstance(b, (ast.Continue, ast.Pass)) for b in node.branches[0][1]):
-            for side in _disjuncts(node.branches[0][0]):
+            for side in _operands(node.branches[0][0], "or"):
                 yield node, side
-
-
-def _disjuncts(node: ast.Expr) -> Iterator[ast.Expr]:
-    if isinstance(node, ast.BoolOp) and node.op == "or":
-        yield from _disjuncts(node.left)
-        yield from _disjuncts(node.right)
-    else:
-        yield node
 
 
 def guard_tests(parsed: ast.Script) -> Iterator[tuple[ast.Expr, str]]:

@@ -3,6 +3,8 @@ the search keeps is the lines that write the bound, so the answer is no vote."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from rlmlang.task.bounds import question_bounds
@@ -125,6 +127,15 @@ def test_a_search_for_the_ranges_ends_beside_a_comparison_is_dropped_by_a_fix_it
 
 
 def test_the_range_search_fix_it_runs_beside_the_models_script(tmp_path) -> None:
+    searched = ('hits = [x for x in find_lines(stocks, "Feb 18 2002", "Mar 9 2002") if '
+                'to_date("Feb 18 2002") <= to_date(x.split(",")[1]) <= to_date("Mar 9 2002")]\n'
+                'submit(sum([float(x.split(",")[2]) for x in hits]))\n')
+    out = _beside_records(searched, tmp_path)
+    assert out.ok and out.answer == 225.0
+
+
+def _beside_records(script: str, tmp_path: Any) -> Any:
+    """A coder run of `script` and a script over records(stocks), two rounds of both."""
     import sys
     from pathlib import Path
 
@@ -132,16 +143,12 @@ def test_the_range_search_fix_it_runs_beside_the_models_script(tmp_path) -> None
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from fakes import FakeModel
 
-    searched = ('hits = [x for x in find_lines(stocks, "Feb 18 2002", "Mar 9 2002") if '
-                'to_date("Feb 18 2002") <= to_date(x.split(",")[1]) <= to_date("Mar 9 2002")]\n'
-                'submit(sum([float(x.split(",")[2]) for x in hits]))\n')
     other = ('rows = [r for r in records(stocks) if to_date("Feb 18 2002") <= to_date(r["date"])'
              ' <= to_date("Mar 9 2002")]\nsubmit(sum([float(r["price"]) for r in rows]))\n')
-    model = FakeModel([searched, other, searched, other])
-    out = Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
-                  budgets={"candidates": 2, "iterations": 2}).run(
+    model = FakeModel([script, other, script, other])
+    return Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
+                   budgets={"candidates": 2, "iterations": 2}).run(
         "stocks: str, question: str -> answer: float", RANGE, stocks=STOCKS)
-    assert out.ok and out.answer == 225.0
 
 
 def test_a_date_read_from_a_column_of_none_is_read_from_the_date_column(tmp_path) -> None:
@@ -149,13 +156,7 @@ def test_a_date_read_from_a_column_of_none_is_read_from_the_date_column(tmp_path
     model's own `to_date(line.split(",")[3])`, a column of item counts. The one column
     of dates is read instead, in the same fix-it; a date read from the date column, and
     a column of no dates read for anything else, are left as they are."""
-    import sys
-    from pathlib import Path
-
-    from rlmlang.controller.loop import Runtime
     from rlmlang.task.positions import date_cell
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from fakes import FakeModel
 
     wrong = ('hits = [x for x in find_lines(stocks, "Feb 18 2002", "Mar 9 2002") if '
              'to_date("Feb 18 2002") <= to_date(x.split(",")[2].strip()) <= '
@@ -165,11 +166,6 @@ def test_a_date_read_from_a_column_of_none_is_read_from_the_date_column(tmp_path
     assert 'float(x.split(",")[2])' in fixed  # the price, read as a price
     assert date_cell(wrong.replace('",")[2].strip', '",")[1].strip'), {"stocks": STOCKS},
                      RANGE) is None
-    other = ('rows = [r for r in records(stocks) if to_date("Feb 18 2002") <= to_date(r["date"])'
-             ' <= to_date("Mar 9 2002")]\nsubmit(sum([float(r["price"]) for r in rows]))\n')
-    model = FakeModel([wrong, other, wrong, other])
-    out = Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
-                  budgets={"candidates": 2, "iterations": 2}).run(
-        "stocks: str, question: str -> answer: float", RANGE, stocks=STOCKS)
+    out = _beside_records(wrong, tmp_path)
     assert out.ok and out.answer == 225.0
     assert out.vote[0]["scripts"] == 2  # the fix-it's computation beside the model's other
