@@ -23,6 +23,7 @@ from rlmlang.syntax.parser import parse
 from rlmlang.task.answers import (
     digits_of_key,
     has_empty_item,
+    header_name,
     is_empty_answer,
     key_of_number,
     offered_choices,
@@ -275,7 +276,7 @@ def fresh_start_hint(diagnostics: list[Diagnostic], earlier: list[str]) -> str:
             "earlier script, not by this one. Compute it again in this script.")
 
 
-NO_VALUE_KINDS = ("echo", "choice", "order", "count", "field", "keyed", "bulk")  # the first is said
+NO_VALUE_KINDS = ("echo", "choice", "order", "count", "field", "keyed", "header", "bulk")  # the first is said
 
 
 def no_value_message(kind: str, value: Any, question: str, texts: list[str]) -> str:
@@ -293,6 +294,11 @@ def no_value_message(kind: str, value: Any, question: str, texts: list[str]) -> 
         return field_message(value, question, texts)
     if kind == "keyed":
         return keyed_message(value, question, texts)
+    if kind == "header":
+        return (f"That script submitted {_clip(repr(value), 80)}, the name of column "
+                f"{header_name(value, question, texts)} in the header line of the input, "
+                "not a value of a record: its test kept the header line. Find the record "
+                f"the question asks about, and read its value. The question asks: {question}")
     return bulk_message(value, question)
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from rlmlang.store import canonical_json
 from rlmlang.task.fields import wrong_field
 from rlmlang.task.order import keyed, miscounted, misordered, question_keys
+from rlmlang.tools.reader import header_only
 from rlmlang.types import Prim, Type, conforms, format_type, kind_of
 
 SCALARS = ("int", "float", "str", "bool")
@@ -411,7 +412,8 @@ def no_value(value: Any, question: str, texts: list[str], echo: bool,
     names them, `echo`: task/order.py), "count" (another number of values than the keys
     whose values the question asks for in their order, `echo`), "field" (another field of the one record the question
     names than the one it asks for, `echo`: task/fields.py), "keyed" (list items that
-    each write a key of the question with its value, `echo`: task/order.keyed), "bulk" (an input cut out as it stands, `bulk`, the
+    each write a key of the question with its value, `echo`: task/order.keyed), "header"
+    (a column's name only a table's header line writes, `echo`), "bulk" (an input cut out as it stands, `bulk`, the
     question not asking for lines); None for an answer. The controller and the replay
     ask it alike."""
     if echo and echoes_question(value, question):
@@ -426,9 +428,25 @@ def no_value(value: Any, question: str, texts: list[str], echo: bool,
         return "field"
     if echo and keyed(value, question) is not None:
         return "keyed"
+    if echo and header_name(value, question, texts) is not None:
+        return "header"
     if bulk and not asks_for_lines(question) and copied_bulk(value, texts):
         return "bulk"
     return None
+
+
+_ASKS_COLUMNS = re.compile(r"\b(?:columns?|fields?|headers?|headings?)\b", re.IGNORECASE)
+
+
+def header_name(value: Any, question: str, texts: list[str]) -> int | None:
+    """The column a text answer names, where it is a column's name that only a table's
+    header line writes and the question does not ask about columns: read off the header,
+    not from a record (fresh dev needle-08: `"signed" in line` over every line kept the
+    header, and 'value', the next column's name, was taken); else None."""
+    if not isinstance(value, str) or not value.strip() or _ASKS_COLUMNS.search(question):
+        return None
+    return next((at for t in texts if (at := header_only(t, value.strip())) is not None),
+                None)
 
 
 def copied_lines(value: Any, texts: list[str]) -> bool:

@@ -34,7 +34,7 @@ from rlmlang.task.ordered import unsorted_list
 from rlmlang.task.positions import quoted_split, split_sep, unasked_column
 from rlmlang.task.units import words_for_lines
 from rlmlang.task.vote import as_number, counts_nothing
-from rlmlang.tools.reader import detect
+from rlmlang.tools.reader import detect, header_only
 from rlmlang.tools.skills import lines_of_each
 
 
@@ -714,18 +714,13 @@ def header_test(script: str, inputs: Mapping[str, Any]) -> str | None:
         if name not in data_inputs(inputs) or not isinstance(text, str) or \
                 name not in script:
             continue
-        layout = detect(text)
-        if layout.names_from != "header" or not layout.header:
-            continue
-        head = next((line for line in text[:20_000].splitlines() if line.strip()), "")
         for node, value in tested:
-            if value in layout.columns and value in head and \
-                    text.count(value) == head.count(value):
-                at = layout.columns.index(value)
+            at = header_only(text, value)
+            if at is not None:
                 return (f"{value!r} is the name of column {at} of {name}: only its header "
                         f"line writes it, so the test {print_expr(node)} is true for no "
-                        f"record. Read that column of each record instead: r[{value!r}] "
-                        f"for r in records({name}).")
+                        "record. Keep what finds the record, and read that column from "
+                        f"it: its cell {at}, or r[{value!r}] of records({name}).")
     return None
 
 

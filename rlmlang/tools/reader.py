@@ -603,6 +603,19 @@ def detect(text: str, question: str | None = None) -> Layout:
 # -------------------------------------------------------------------- reading
 
 
+def header_only(text: str, word: str) -> int | None:
+    """The column `word` names, where `text` is a table with a header line and only that
+    line writes `word` (no record holds it): a test for it in a record's line is never
+    true, and an answer that is it was read off the header, not a record; else None."""
+    layout = detect(text)
+    if layout.names_from != "header" or not layout.header or word not in layout.columns:
+        return None
+    head = next((line for line in text[:20_000].splitlines() if line.strip()), "")
+    if word not in head or text.count(word) != head.count(word):
+        return None
+    return layout.columns.index(word)
+
+
 def _data_lines(text: str, layout: Layout) -> Iterator[str]:
     """The lines that hold records, in order, header included (delimited, whitespace)."""
     strip = layout.comments and layout.format == "whitespace"

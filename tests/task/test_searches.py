@@ -360,9 +360,9 @@ def test_a_column_name_tested_in_a_record_line_is_said_true_for_no_record(
 
     said = header_test(BY_NAME, {"context": CONTRACTS})
     assert said == ("'signed' is the name of column 2 of context: only its header line "
-                    "writes it, so the test \"signed\" in line is true for no record. Read "
-                    "that column of each record instead: r['signed'] for r in "
-                    "records(context).")
+                    "writes it, so the test \"signed\" in line is true for no record. Keep "
+                    "what finds the record, and read that column from it: its cell 2, or "
+                    "r['signed'] of records(context).")
     skip = ('n = 0\nfor line in context.splitlines():\n    if "signed" in line:\n'
             '        continue\n    n += 1\nsubmit(n)\n')
     assert header_test(skip, {"context": CONTRACTS}) is None
@@ -376,6 +376,18 @@ def test_a_column_name_tested_in_a_record_line_is_said_true_for_no_record(
                if e["kind"] == "prompt"]
     assert len(prompts) >= 2 and "only its header line writes it" in prompts[1]
     assert out.answer == "2022-01-11"
+    # the search dropped, the test kept (the recheck of needle-08): the header line's
+    # next column name is no value of a record
+    header = ('hits = [line for line in context.splitlines() if "signed" in line]\n'
+              'submit(hits[0].split("signed", 1)[1].strip())\n')
+    model = FakeModel([header, header, header])
+    out = Runtime(model, grammar=False, log_path=tmp_path / "header.log", profile="coder",
+                  budgets={"candidates": 1, "iterations": 3}).run(
+        "context: str, question: str -> answer: str",
+        "When was contract C-90010 signed (YYYY-MM-DD)?", context=CONTRACTS)
+    assert out.status == "no_answer" and out.vote == []
+    assert "That script submitted 'value', the name of column 3 in the header line" in \
+        model.prompts[1]
 
 
 GUESTS = "".join(f"Guest INC-{10000 + i * 37} chose the pass phrase {2000 + i}.\n"
