@@ -943,7 +943,7 @@ class Runtime:
         (`earlier`: the scripts of the rounds before; `prose`: the inputs of no table;
         `firsts`: each table input's first record; `values`: the inputs; `mended`: the
         fix-its, preferred at the same stage: their errors are what is left to mend)."""
-        best, script = max(outcomes, key=lambda p: (_STAGE_RANK.get(p[0].stage, 0),
+        best, script = max(outcomes, key=lambda p: (_failure_rank(p[0], mended),
                                                     p[0].script_sha256 in mended,
                                                     -outcomes.index(p)))
         if best.answer_error is not None:
@@ -1256,6 +1256,17 @@ class Runtime:
 
 def now() -> float:
     return time.time()
+
+
+def _failure_rank(outcome: ScriptOutcome, mended: Collection[str]) -> int:
+    """How far a failed script got (_STAGE_RANK); a fix-it that crashed when it ran got
+    past what stopped its parent (the parent's search that found nothing, its fail()
+    after it): its error is what is left to mend (fresh dev multi-needle-03: the keys
+    searched one by one, `int("9643.")` crashed, and the model was shown its parent's
+    fail() again, two rounds)."""
+    if outcome.stage == "run" and outcome.script_sha256 in mended:
+        return _STAGE_RANK["done"]
+    return _STAGE_RANK.get(outcome.stage, 0)
 
 
 def _finds_nothing(outcome: ScriptOutcome, script: str) -> bool:

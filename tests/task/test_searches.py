@@ -446,3 +446,20 @@ def test_a_failed_script_is_told_the_key_no_line_writes(tmp_path: Path) -> None:
         "What is the site of the rack of server SER-501?", servers=servers, racks=racks)
     assert "'RAC-512' is written nowhere in the input, so the test rack[\"rack\"] == " \
         "\"RAC-512\" is never true." in model.prompts[1]
+
+
+def test_a_fix_it_that_crashed_is_shown_before_its_parents_fail(tmp_path: Path) -> None:
+    """The recheck of fresh dev multi-needle-03: the keys searched one by one (the
+    fix-it), `int("2001.")` crashed on the line's full stop, and the model was shown its
+    parent's fail() again. The fix-it got further: its error is the feedback."""
+    from fakes import FakeModel
+
+    from rlmlang.controller.loop import Runtime
+
+    q = "What is the sum of the pass phrases of guest INC-10037 and guest INC-10074?"
+    unstripped = AT_ONCE.replace('.strip(".")', "")
+    model = FakeModel([unstripped, unstripped])
+    Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
+            budgets={"candidates": 1, "iterations": 2}).run(
+        "context: str, question: str -> answer: int", q, context=GUESTS)
+    assert "for asked_key in" in model.prompts[1] and "2001." in model.prompts[1]
