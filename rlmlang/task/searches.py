@@ -27,7 +27,7 @@ from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_expr, print_script
 from rlmlang.task.answers import offered_choices
 from rlmlang.task.bounds import bound_searched
-from rlmlang.task.grounding import ungrounded_key
+from rlmlang.task.grounding import is_identifier, ungrounded_key
 from rlmlang.task.guess import data_inputs
 from rlmlang.task.order import question_keys
 from rlmlang.task.ordered import unsorted_list
@@ -245,7 +245,8 @@ def each_key_search(script: str, inputs: Mapping[str, Any], registry: Any,
     if parsed is None or not any(isinstance(n, ast.Call) and n.func == "find_lines"
                                  and len(n.args) >= 3 for n in ast.walk(parsed)):
         return None  # (before any search is run on the data)
-    keys = question_keys(question)
+    # identifiers (letters and digits both): two dates are a range's ends, not keys
+    keys = [k for k in question_keys(question) if is_identifier(k)]
     for node, found, args in _literal_searches(parsed, inputs, registry):
         phrases = node.args[1:]
         if node.func != "find_lines" or found or node.kwargs or len(phrases) < 2 \

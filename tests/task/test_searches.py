@@ -417,6 +417,13 @@ def test_two_keys_searched_at_once_are_searched_one_by_one_as_a_fix_it(
                                   'for found_line in find_lines(context, asked_key)') in fixed
     both = AT_ONCE.replace('"Guest INC-10074"', '"pass phrase 2002"')
     assert each_key_search(both, {"context": GUESTS}, reg, q) is None
+    # a range's two ends are no keys (the recheck of fresh dev date-range-01 counted the
+    # lines of either date)
+    orders = "id,placed\n" + "".join(f"O-{i},2024-0{4 + i % 3}-{10 + i % 18}\n"
+                                      for i in range(60)) + "O-61,2024-04-24\nO-62,2024-05-28\n"
+    ends = 'submit(len(find_lines(orders, "2024-04-24", "2024-05-28")))\n'
+    assert each_key_search(ends, {"orders": orders}, reg, "Count the orders placed from "
+                           "2024-04-24 to 2024-05-28, both days included.") is None
     model = FakeModel([AT_ONCE] * 6)
     out = Runtime(model, grammar=False, log_path=tmp_path / "run.log", profile="coder",
                   budgets={"candidates": 1, "iterations": 3}).run(
