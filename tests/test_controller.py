@@ -1652,3 +1652,24 @@ def test_a_cut_answer_is_sent_back_once_with_the_whole_token(tmp_path: Path, cap
     out = runtime(stubborn, tmp_path / "b", profile="coder", budgets={"candidates": 2}).run(
         KEY_SIG, KEY_Q, context=KEYS)
     assert out.answer == "00d39f211" and out.iterations == 2
+
+
+def test_an_empty_text_answer_is_shown_the_line_of_what_the_question_names(
+        tmp_path: Path) -> None:
+    """Fresh dev string-transform-03: `contacts.split("Sana W. Tanaka")[1].split(" ",
+    1)[0]` over whitespace-aligned columns gave '', and the model was told that its
+    search found nothing, three rounds. It is shown the line of the name, and what an
+    empty piece of a split is."""
+    contacts = "name            phone\n" + "".join(
+        f"Ann B. Cole{i:<5}   +41 {100 + i} 2000\n" for i in range(40)) + \
+        "Sana W. Tanaka     +32 563 3438\n"
+    cut = ('phone = contacts.split("Sana W. Tanaka")[1].split(" ", 1)[0]\n'
+           'submit(phone.replace("+", "").replace(" ", ""))\n')
+    model = FakeModel([cut, cut])
+    runtime(model, tmp_path, profile="coder").run(
+        "contacts: str, question: str -> answer: str",
+        "Take the phone number of contact Sana W. Tanaka and keep only its digits.",
+        contacts=contacts)
+    assert "Sana W. Tanaka     +32 563 3438" in model.prompts[1]
+    assert "An empty text is what a split gives between two separators" in model.prompts[1]
+    assert "the search found nothing" not in model.prompts[1]

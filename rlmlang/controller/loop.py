@@ -964,7 +964,11 @@ class Runtime:
             look = look_hint([n for n in text_inputs if n in script], crashed=best.stage == "run",
                              prose=prose)
         if best.status == "submitted":  # an empty answer: what it printed, if anything
-            lines = asked_key_lines(question, texts) if has_empty_item(best.answer) else []
+            lines = asked_key_lines(question, texts) if has_empty_item(best.answer) else \
+                [ln for t in texts for _, found, _ in key_lines(t, question, 2) for ln in found
+                 ][:2] if isinstance(best.answer, str) and not best.answer.strip() \
+                and self.profile.look_after_failure and not best.output.strip() \
+                and ".split(" in script else []  # (a piece a split cut empty)
             return empty_answer_message(best.output, best.answer, search=best.empty_search,
                                         lines=lines) + ("" if lines else look), script
         if best.status == "failed":  # its own fail(...): the message it wrote says why

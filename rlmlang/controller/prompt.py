@@ -539,6 +539,12 @@ def empty_answer_message(output: str, answer: Any = None, limit_chars: int = 700
         return said + " Print the line each one stands on to see how its value is written there."
     what = "an empty answer" if is_empty_answer(answer) else \
         f"{answer!r}, its own text for finding nothing,"
+    if lines and isinstance(answer, str) and not answer.strip():  # a piece cut empty
+        return (f"That script submitted {what}. The lines of what the question asks "
+                "about:\n" + "\n".join(lines) + "\nAn empty text is what a split gives "
+                "between two separators side by side (\"a  b\".split(\" \") holds ''): take "
+                "the value from such a line as it is written there (split() with no "
+                "argument parts at any run of spaces).")
     if not output.strip():
         return (f"That script submitted {what}: the search found nothing. Try another "
                 "phrase from the question.")
