@@ -4,8 +4,8 @@
 
 A rule that turns answers into "no vote" (`task/answers.no_value`,
 `task/searches.nothing_found`, `controller/difference.left_over`,
-`task/answers.has_empty_item`) or sends them back (`task/answers.cut_token`) is only
-as good as the right answers it never
+`task/answers.has_empty_item`, `task/percent.fraction_for_percent`) or sends them
+back (`task/answers.cut_token`) is only as good as the right answers it never
 catches: where it catches one, the wrong answers left are unopposed and may be
 taken with confidence, and no dev run shows it unless someone looks. This
 replays each rule over every submitted answer of the logs a bench run kept
@@ -35,6 +35,7 @@ def audit(logs: list[Path], data: Path) -> tuple[Counter[tuple[str, bool]], list
     from rlmlang.pipeline import ScriptSetup
     from rlmlang.task.answers import cut_token, has_empty_item, no_value
     from rlmlang.task.guess import data_texts
+    from rlmlang.task.percent import fraction_for_percent
     from rlmlang.task.searches import nothing_found
     from rlmlang.task.signature import type_of_value
     from rlmlang.task.unasked import copied_filter
@@ -75,6 +76,8 @@ def audit(logs: list[Path], data: Path) -> tuple[Counter[tuple[str, bool]], list
                              "cut" if cut_token(answer, data_texts(inputs)) else None,
                              "keyless" if read_keyless(script, answer, setup, question) else None,
                              "leftover" if left_over(script, setup) else None,
+                             "percent" if fraction_for_percent(script, answer, question)
+                             else None,
                              "empty" if has_empty_item(answer) else None]
                 right = bool(judge(task, {"answer": answer})["correct"])
                 for kind in filter(None, kinds):

@@ -93,6 +93,7 @@ from rlmlang.task.inputs import bind_value, read_raw
 from rlmlang.task.judgement import keyword_judgement
 from rlmlang.task.key_lines import key_lines
 from rlmlang.task.ordered import sorted_by_filter
+from rlmlang.task.percent import as_percent
 from rlmlang.task.positions import date_cell, positions_read
 from rlmlang.task.searches import (
     each_key_search,
@@ -1163,7 +1164,8 @@ class Runtime:
                                        self.registry) \
                     or sorted_by_filter(script, current_question(), set(setup.inputs)) \
                     or without_range_search(script, current_question(), lambda call:
-                                            search_spec(call, self.registry) is not None)
+                                            search_spec(call, self.registry) is not None) \
+                    or as_percent(script, outcome.answer, current_question())
             if fixed is None and outcome.verified:  # keys searched for at once
                 fixed = each_key_search(script, setup.inputs, self.registry,
                                         current_question())

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from rlmlang.syntax import ast
@@ -222,10 +223,12 @@ def _incidental_lines(text: str, question: str) -> list[str]:
             if more for line in found]
 
 
+@lru_cache(maxsize=8)
 def _shown_values(text: str, question: str) -> str:
     """The first lines of an input and the incidental lines with the question's terms
     (as the prompt shows them), without its column names; "" for an input short enough
-    to be shown whole."""
+    to be shown whole. Cached: every submitted answer of a task asks it again of the
+    same inputs, and an input may be megabytes long."""
     lines = text.splitlines()
     if len(lines) <= _LONG:
         return ""  # all of it is shown: a value of it is read, not copied from a preview
