@@ -4,10 +4,11 @@
 
 A rule that turns answers into "no vote" (`task/answers.no_value`,
 `task/searches.nothing_found`, `controller/difference.left_over`,
-`task/answers.has_empty_item`, `task/percent.fraction_for_percent`) or sends them
-back (`task/answers.cut_token`) is only as good as the right answers it never
-catches: where it catches one, the wrong answers left are unopposed and may be
-taken with confidence, and no dev run shows it unless someone looks. This
+`task/answers.has_empty_item`, `task/percent.fraction_for_percent`,
+`task/find_miss.find_missed`) or sends them back (`task/answers.cut_token`) is
+only as good as the right answers it never catches: where it catches one, the
+wrong answers left are unopposed and may be taken with confidence, and no dev run
+shows it unless someone looks. This
 replays each rule over every submitted answer of the logs a bench run kept
 (`python -m bench tasks --logs DIR`; the task is named in the log's file
 name) and counts, per rule and kind, the answers it set aside that the task's
@@ -34,6 +35,7 @@ def audit(logs: list[Path], data: Path) -> tuple[Counter[tuple[str, bool]], list
     from rlmlang.logschema import clean_script
     from rlmlang.pipeline import ScriptSetup
     from rlmlang.task.answers import cut_token, has_empty_item, no_value
+    from rlmlang.task.find_miss import find_missed
     from rlmlang.task.guess import data_texts
     from rlmlang.task.percent import fraction_for_percent
     from rlmlang.task.searches import nothing_found
@@ -77,6 +79,8 @@ def audit(logs: list[Path], data: Path) -> tuple[Counter[tuple[str, bool]], list
                              "keyless" if read_keyless(script, answer, setup, question) else None,
                              "leftover" if left_over(script, setup) else None,
                              "percent" if fraction_for_percent(script, answer, question)
+                             else None,
+                             "findmiss" if find_missed(script, answer, data_texts(inputs))
                              else None,
                              "empty" if has_empty_item(answer) else None]
                 right = bool(judge(task, {"answer": answer})["correct"])

@@ -22,6 +22,7 @@ from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_script
 from rlmlang.task.answers import no_value
 from rlmlang.task.counted import counted_items, items_difference
+from rlmlang.task.find_miss import find_missed
 from rlmlang.task.grounding import keyless
 from rlmlang.task.guess import QUESTION, data_texts
 from rlmlang.task.left_over import left_over_probe
@@ -152,12 +153,14 @@ def set_aside(script: str, answer: Any, setup: ScriptSetup, question: str) -> st
     """Why a submitted answer is no vote, said as the model is told it, or None: what its
     script found for nothing (task/searches.nothing_found), a filter copied from the
     first lines shown (task/unasked.copied_filter), a value left over from a loop
-    (left_over), a fraction submitted for a percent (task/percent.py). The controller,
-    the replay and `bench.rule_audit` ask it alike."""
+    (left_over), a fraction submitted for a percent (task/percent.py), a token cut by
+    a find that found nothing (task/find_miss.py). The controller, the replay and
+    `bench.rule_audit` ask it alike."""
     return nothing_found(script, answer, setup.inputs, setup.registry, question) \
         or copied_filter(script, answer, setup.inputs, setup.registry, question) \
         or read_keyless(script, answer, setup, question) or left_over(script, setup) \
-        or fraction_for_percent(script, answer, question)
+        or fraction_for_percent(script, answer, question) \
+        or find_missed(script, answer, data_texts(setup.inputs))
 
 
 def read_keyless(script: str, answer: Any, setup: ScriptSetup, question: str) -> str | None:

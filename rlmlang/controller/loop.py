@@ -87,6 +87,7 @@ from rlmlang.task.answers import (
     no_value,
 )
 from rlmlang.task.bounds import without_range_search
+from rlmlang.task.find_miss import find_guarded
 from rlmlang.task.guess import QUESTION, data_inputs, data_texts, submits_from_data
 from rlmlang.task.hops import hop_short
 from rlmlang.task.inputs import bind_value, read_raw
@@ -1165,7 +1166,8 @@ class Runtime:
                     or sorted_by_filter(script, current_question(), set(setup.inputs)) \
                     or without_range_search(script, current_question(), lambda call:
                                             search_spec(call, self.registry) is not None) \
-                    or as_percent(script, outcome.answer, current_question())
+                    or as_percent(script, outcome.answer, current_question()) \
+                    or find_guarded(script, outcome.answer, data_texts(setup.inputs))
             if fixed is None and outcome.verified:  # keys searched for at once
                 fixed = each_key_search(script, setup.inputs, self.registry,
                                         current_question())
