@@ -966,11 +966,8 @@ class Runtime:
             look = look_hint([n for n in text_inputs if n in script], crashed=best.stage == "run",
                              prose=prose)
         if best.status == "submitted":  # an empty answer: what it printed, if anything
-            lines = asked_key_lines(question, texts) if has_empty_item(best.answer) else \
-                [ln for t in texts for _, found, _ in key_lines(t, question, 2) for ln in found
-                 ][:2] if isinstance(best.answer, str) and not best.answer.strip() \
-                and self.profile.look_after_failure and not best.output.strip() \
-                and ".split(" in script else []  # (a piece a split cut empty)
+            lines = _empty_answer_lines(best, script, question, texts,
+                                        self.profile.look_after_failure)
             return empty_answer_message(best.output, best.answer, search=best.empty_search,
                                         lines=lines) + ("" if lines else look), script
         if best.status == "failed":  # its own fail(...): the message it wrote says why
@@ -1264,6 +1261,21 @@ class Runtime:
 
 def now() -> float:
     return time.time()
+
+
+def _empty_answer_lines(outcome: ScriptOutcome, script: str, question: str,
+                        texts: list[str], look: bool) -> list[str]:
+    """The lines shown beside an empty answer: those of the question's key for a list
+    with an empty item; for an empty text from a script that splits and printed nothing
+    (a piece a split cut empty), where the profile looks, those of what the question
+    names."""
+    if has_empty_item(outcome.answer):
+        return asked_key_lines(question, texts)
+    if look and isinstance(outcome.answer, str) and not outcome.answer.strip() \
+            and not outcome.output.strip() and ".split(" in script:
+        return [line for t in texts for _, found, _ in key_lines(t, question, 2)
+                for line in found][:2]
+    return []
 
 
 def _failure_rank(outcome: ScriptOutcome, mended: Collection[str]) -> int:
