@@ -106,6 +106,7 @@ from rlmlang.task.searches import (
     searched_elsewhere,
 )
 from rlmlang.task.signature import Signature, parse_signature, signature_for
+from rlmlang.task.split_side import value_side
 from rlmlang.task.spread import phrase_fields
 from rlmlang.task.unasked import unasked_note, without_copied
 from rlmlang.task.vote import (
@@ -1156,7 +1157,8 @@ class Runtime:
             # every record's name: fresh dev inject-14)
             fixed, source = shadowed_loop_name(script, outcome.diagnostics), None
             fixed = fixed or apply_fixits(script, outcome.diagnostics) \
-                or name_thrown_away(script, outcome.diagnostics)
+                or name_thrown_away(script, outcome.diagnostics) \
+                or value_side(script, outcome.diagnostics, current_question())
             if fixed is None and outcome.empty_search is not None:  # a filter not asked for
                 fixed = without_copied(script, current_question(), setup.inputs,
                                        self.registry) \
