@@ -1547,7 +1547,7 @@ INC_LOCKERS = "\n".join(f"Minutes of meeting {i}: nothing to report." for i in r
 INC_LOCKERS += "\nThe code for locker INC-65021 is 4812.\nThe code for locker INC-29595 is 1207.\n"
 LOCKER_SIG = "context: str, question: str -> answer: int"
 LOCKER_Q = "What is the sum of the codes of locker INC-65021 and locker INC-29595?"
-KEY_SIDE = ('codes = [int(line.split("The code for locker ")[1].split(" is ")[0]) '
+KEY_SIDE = ('codes = [int(line.split(" is ")[0].split("The code for locker ")[1]) '
             'for line in context.splitlines() if "locker INC-" in line]\nsubmit(sum(codes))')
 
 
@@ -1555,7 +1555,8 @@ def test_the_key_converted_as_a_number_is_told_and_the_value_after_it_shown(
         tmp_path: Path) -> None:
     """int() of the part of "The code for locker INC-65021 is 4812." before " is ": the
     model is told that is the question's key, shown its line and what value_after reads
-    after it (told only "extract_int(text)", it would read 65021)."""
+    after it (told only "extract_int(text)", it would read 65021). (Where the int()
+    reads a split's first piece, task/split_side.py mends the script instead.)"""
     model = FakeModel([KEY_SIDE, 'fail("no")'])
     runtime(model, tmp_path, profile="coder", budgets={"iterations": 2}).run(
         LOCKER_SIG, LOCKER_Q, context=INC_LOCKERS)
