@@ -16,7 +16,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import re
 import time
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -106,7 +105,7 @@ from rlmlang.task.searches import (
     searched_elsewhere,
 )
 from rlmlang.task.signature import Signature, parse_signature, signature_for
-from rlmlang.task.split_side import value_side
+from rlmlang.task.split_side import NOT_A_NUMBER, value_side
 from rlmlang.task.spread import phrase_fields
 from rlmlang.task.unasked import unasked_note, without_copied
 from rlmlang.task.vote import (
@@ -135,9 +134,6 @@ _FAILURE_COUNTER = {"parse": "parse_failures", "check": "check_rejections",
 # At most this many fix-it candidates per round (each is verified and run).
 _MAX_FIXITS = 2
 REASON_ANSWER_CHARS = 200  # each candidate answer in an uncertain run's reason
-
-# A conversion of a text that is no number (tools/builtins.py's to_int and to_float).
-_NOT_A_NUMBER = re.compile(r"^to_(?:int|float): '(.{3,40})' is not a number")
 
 # The outcome stages, from least to most instructive as feedback to the model.
 _STAGE_RANK = {"parse": 0, "check": 1, "verify": 2, "compile": 2, "run": 3, "done": 4}
@@ -984,8 +980,8 @@ class Runtime:
                 look = f"\n{nothing.rstrip('.')}." + look
             return failed_message(best.answer, best.output) + look + fresh, script
         said = feedback_message(script, best.diagnostics, best.output)
-        key = next((m.group(1) for d in best.diagnostics[:1]
-                    if (m := _NOT_A_NUMBER.match(d.message))), None)
+        key = next((m.group(2) for d in best.diagnostics[:1]
+                    if (m := NOT_A_NUMBER.match(d.message))), None)
         hint = key_not_value_message(key, question, texts) if key and best.stage == "run" \
             else None
         if hint:  # the question's key converted as if it were the value

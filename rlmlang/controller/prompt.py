@@ -30,7 +30,7 @@ from rlmlang.task.answers import (
 )
 from rlmlang.task.fields import wrong_field
 from rlmlang.task.key_lines import question_terms
-from rlmlang.task.order import keyed, miscounted, misordered, question_keys
+from rlmlang.task.order import keyed, miscounted, misordered, question_keys, standalone_word
 from rlmlang.task.searches import line_at
 from rlmlang.task.vote import counts_nothing, whole_share
 from rlmlang.tools.registry import Registry, ToolSpec
@@ -335,8 +335,7 @@ def key_not_value_message(key: str, question: str, texts: list[str],
     None where the key is not the question's or no line holds it. (The 1.5B took the
     part of "The code for locker INC-65021 is 4812." before " is ", and was told to
     extract_int it: 65021.)"""
-    if len(key.strip()) < 3 or not re.search(r"(?<![\w-])" + re.escape(key.strip())
-                                             + r"(?![\w-])", question):
+    if len(key.strip()) < 3 or not standalone_word(key.strip()).search(question):
         return None
     line = next((ln.strip() for t in texts for ln in _lines_with(t, key.strip())), None)
     if line is None:
@@ -360,9 +359,8 @@ def _value_after_hint(key: str, line: str) -> str:
 def _lines_with(text: str, part: str, at_most: int = 1) -> list[str]:
     """The first lines of `text` that hold `part` as a word of its own (at most
     `at_most`)."""
-    word = re.compile(r"(?<![\w-])" + re.escape(part) + r"(?![\w-])")
     out: list[str] = []
-    for m in word.finditer(text):
+    for m in standalone_word(part).finditer(text):
         out.append(line_at(text, m.start()))
         if len(out) >= at_most:
             break

@@ -41,14 +41,16 @@ def _items(value: Any) -> list[str] | None:
     return None
 
 
-def _word(text: str) -> re.Pattern[str]:
+def standalone_word(text: str) -> re.Pattern[str]:
+    """`text` where it stands as a word of its own (no word character or '-' beside it:
+    'INC-65021' is not in 'INC-650210')."""
     return re.compile(r"(?<![\w-])" + re.escape(text) + r"(?![\w-])")
 
 
 def key_of(item: str, keys: list[str], texts: list[str]) -> int | None:
     """The index of the one key that every input line holding `item` holds, else None."""
-    item_re = _word(item)
-    key_res = [_word(k) for k in keys]
+    item_re = standalone_word(item)
+    key_res = [standalone_word(k) for k in keys]
     found: set[int] = set()
     for text in texts:
         start = 0
@@ -97,7 +99,7 @@ def keyed(value: Any, question: str) -> list[tuple[str, str]] | None:
         return None
     found: list[tuple[str, str]] = []
     for item in items:
-        key = next((k for k in keys if _word(k).search(item)), None)
+        key = next((k for k in keys if standalone_word(k).search(item)), None)
         if key is None or item.strip() == key or any(key == k for _, k in found):
             return None
         found.append((item, key))

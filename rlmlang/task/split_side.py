@@ -19,16 +19,19 @@ from rlmlang.diagnostics import Diagnostic
 from rlmlang.syntax import ast
 from rlmlang.syntax.parser import parse
 from rlmlang.syntax.printer import print_script
+from rlmlang.task.order import standalone_word
 
-_KEY_NOT_A_NUMBER = re.compile(r"^to_(int|float): '(.{3,40})' is not a number")
+# a run's conversion that stopped at a text (group 1: int or float; group 2: the text),
+# read here and by the controller's feedback (key_not_value_message)
+NOT_A_NUMBER = re.compile(r"^to_(int|float): '(.{3,40})' is not a number")
 _EXTRACT = {"int": "extract_int", "float": "extract_number"}
 
 
 def _asked_key(diagnostics: list[Diagnostic], question: str) -> str | None:
     """The conversion ('int' or 'float') a run stopped at on a key the question names."""
     for d in diagnostics:
-        m = _KEY_NOT_A_NUMBER.match(d.message)
-        if m and re.search(rf"(?<![\w-]){re.escape(m.group(2))}(?![\w-])", question):
+        m = NOT_A_NUMBER.match(d.message)
+        if m and standalone_word(m.group(2)).search(question):
             return m.group(1)
     return None
 
