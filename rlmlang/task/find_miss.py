@@ -38,13 +38,13 @@ def _offsets(parsed: ast.Script) -> list[tuple[ast.BinOp, ast.Expr, ast.Const]]:
 
 def _missed(script: str, answer: Any, texts: list[str]
             ) -> tuple[ast.Script, list[tuple[ast.BinOp, ast.Expr, ast.Const]], str] | None:
-    """The parsed script, its find offsets and the whole token, where its answer is cut."""
-    cut = cut_token(answer, texts)
-    if cut is None:
-        return None
+    """The parsed script, its find offsets and the whole token, where its answer is cut.
+    The offsets first: most scripts have none, and the cut token's test reads the inputs
+    (megabytes), for every answer submitted."""
     parsed = parse(script).script
     offsets = _offsets(parsed) if parsed is not None else []
-    return (parsed, offsets, cut[0]) if parsed is not None and offsets else None
+    cut = cut_token(answer, texts) if offsets else None
+    return (parsed, offsets, cut[0]) if parsed is not None and cut is not None else None
 
 
 def find_missed(script: str, answer: Any, texts: list[str]) -> str | None:
